@@ -1,0 +1,135 @@
+# Tessera: a static-partitioning hypervisor for ARMv7-A.  `make help` lists the targets.
+#
+# One Makefile: the hypervisor's object list is here; guests/guests.mk,
+# tools/tools.mk and tests/tests.mk add the guests, host tools and host tests.
+
+PLATFORM ?= qemu-virt
+CONFIG ?= default
+VMID_BITS ?= 8
+SELFTEST ?=
+TIMEOUT ?=
+BUILD ?= build
+
+ifeq ($(wildcard platform/$(PLATFORM)/platform.mk),)
+$(error PLATFORM=$(PLATFORM): no such board (have: $(notdir $(wildcard platform/*-*))))
+endif
+
+VARIANT := $(CONFIG)$(if $(filter-out 8,$(VMID_BITS)),-vmid$(VMID_BITS))$(if $(SELFTEST),-$(SELFTEST))
+OUT := $(BUILD)/$(PLATFORM)/$(VARIANT)
+HOST_OUT := $(BUILD)/host
+GUEST_OUT := $(BUILD)/guests
+
+CROSS ?= arm-none-eabi-
+CC := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+SIZE := $(CROSS)size
+HOSTCC ?= gcc
+PYTHON ?= python3
+
+GIT_DESC := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+.DEFAULT_GOAL := all
+include platform/$(PLATFORM)/platform.mk
+include tests/tests.mk
+
+# ---- The hypervisor ---------------------------------------------------------
+
+BOOT_SRCS := boot/entry.S boot/cache.S boot/boot.c boot/mmu.c
+HYP_SRCS := hyp/vectors.S hyp/start.c hyp/console.c hyp/fmt.c hyp/hsr.c hyp/panic.c
+MM_SRCS := mm/pt.c
+VGIC_SRCS :=
+SRCS := $(BOOT_SRCS) $(HYP_SRCS) $(MM_SRCS) $(VGIC_SRCS) $(PLAT_SRCS)
+OBJS := $(addprefix $(OUT)/obj/,$(addsuffix .o,$(SRCS)))
+
+ARCH_FLAGS := -march=armv7ve -marm -mfloat-abi=soft -mno-unaligned-access
+WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wmissing-prototypes \
+	-Wstrict-prototypes -Wvla
+CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -O2 -g -fno-common \
+	-ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables \
+	-fstack-usage -Ihyp -Iplatform/$(PLATFORM) -I$(OUT)/gen \
+	-DVMID_BITS=$(VMID_BITS) -DTESSERA_GIT=\"$(GIT_DESC)\" \
+	$(if $(SELFTEST),-DSELFTEST_$(shell echo $(SELFTEST) | tr a-z- A-Z_)=1)
+ASFLAGS := $(ARCH_FLAGS) -g -Ihyp -Iplatform/$(PLATFORM) -D__ASSEMBLER__
+LDFLAGS := $(ARCH_FLAGS) -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments \
+	-Wl,-Map,$(OUT)/tessera.map
+# From the C library the hypervisor takes only mem* and str*; libgcc for 64-bit division.
+LDLIBS := -lc -lgcc
+
+.PHONY: all hyp
+all: hyp
+hyp: $(OUT)/tessera.elf $(OUT)/tessera.bin
+
+$(OUT)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUT)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
+
+$(OUT)/linker.ld: linker.ld platform/$(PLATFORM)/platform.h
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -Iplatform/$(PLATFORM) $< -o $@
+
+$(OUT)/tessera.elf: $(OBJS) $(OUT)/linker.ld
+	$(CC) $(LDFLAGS) -T $(OUT)/linker.ld $(OBJS) $(LDLIBS) -o $@
+	@$(SIZE) $@ | tail -1 | awk '{ printf "  %s: text %d, data %d, bss %d bytes\n", "$@", $$1, $$2, $$3 }'
+
+$(OUT)/tessera.bin: $(OUT)/tessera.elf
+	$(OBJCOPY) -O binary $< $@
+
+-include $(OBJS:.o=.d)
+
+# ---- Running it -------------------------------------------------------------
+
+.PHONY: deps run debug
+deps:
+	@tools/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@tools/run-qemu.sh $(if $(TIMEOUT),--timeout $(TIMEOUT)) -- $(QEMU_MACHINE) \
+		-kernel $(OUT)/tessera.elf
+
+debug: deps
+	@$(MAKE) --no-print-directory all
+	@tools/debug.sh $(OUT)/tessera.elf $(QEMU_MACHINE)
+
+# ---- Tests and checks -------------------------------------------------------
+
+.PHONY: test check-format format cppcheck host-checks-build
+test: deps
+	@$(PYTHON) tests/run.py $(if $(T),-k '$(T)')
+
+# Host programs the checks need built (tools.mk adds the config compiler).
+host-checks-build: $(HOST_CHECKS_DEPS)
+
+C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+check-format:
+	@clang-format --dry-run -Werror $(C_SOURCES) && echo "check-format: clean"
+
+format:
+	@clang-format -i $(C_SOURCES)
+
+cppcheck:
+	@cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+		--inline-suppr --suppressions-list=tools/cppcheck.supp \
+		-D__arm__ -DPLAT_CPU_COUNT=4 -Ihyp -Iplatform/$(PLATFORM) \
+		boot hyp mm vgic platform && echo "cppcheck: clean"
+
+.PHONY: clean help
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "Tessera targets (PLATFORM=$(PLATFORM) CONFIG=$(CONFIG)):"
+	@echo "  make              build the hypervisor: $(OUT)/tessera.elf and .bin"
+	@echo "  make run          boot it under QEMU (interactive; TIMEOUT=10 to stop after 10 s)"
+	@echo "  make debug        QEMU halted with its gdb stub, and gdb-multiarch on the ELF"
+	@echo "  make test         host unit tests, config tests and QEMU integration tests"
+	@echo "  make check-format clang-format check of every C file"
+	@echo "  make cppcheck     static analysis of the hypervisor"
+	@echo "  make deps         install the Debian packages the build needs"
+	@echo "  make clean        remove $(BUILD)/"
+	@echo "Variables: PLATFORM=<board> (platform/*), CONFIG=<name> (configs/<board>/<name>.dts),"
+	@echo "  VMID_BITS=<n> (default 8), SELFTEST=<name> (test builds), TIMEOUT=<seconds>"

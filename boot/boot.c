@@ -1,0 +1,208 @@
+/*
+ * From the first C instruction to a running system: the boot CPU brings up
+ * the console, starts every secondary CPU through the firmware's PSCI, and
+ * all CPUs meet in hyp_start_cpu().  Also the refusal to run outside Hyp mode.
+ */
+#include "boot.h"
+#include "../hyp/hyp.h"
+#include "../hyp/sysreg.h"
+#include "../platform/uart.h"
+
+#ifndef TESSERA_GIT
+#define TESSERA_GIT "unknown"
+#endif
+
+#define PSCI_0_2_FN_CPU_ON 0x84000003U
+#define PSCI_0_2_FN_SYSTEM_OFF 0x84000008U
+#define PSCI_0_2_FN_SYSTEM_RESET 0x84000009U
+#define SECONDARY_TIMEOUT_MS 1000
+
+uintptr_t boot_dtb;
+u32 boot_cpu;
+u32 boot_cycles_at_main;
+
+/* Per-CPU Hyp stacks; entry.S points each CPU's SP at the top of its own. */
+u8 hyp_stacks[PLAT_CPU_COUNT][HYP_STACK_SIZE] __attribute__((aligned(16)));
+
+void boot_main(u32 cpu);
+void boot_secondary_main(u32 cpu);
+void boot_refuse_not_hyp(u32 cpsr);
+void hyp_start_cpu(u32 cpu); /* hyp/ takes over from here, on every CPU */
+extern void secondary_entry(void);
+
+static u32 smc_call(u32 fid, u32 a1, u32 a2, u32 a3)
+{
+	register u32 r0 __asm__("r0") = fid;
+	register u32 r1 __asm__("r1") = a1;
+	register u32 r2 __asm__("r2") = a2;
+	register u32 r3 __asm__("r3") = a3;
+
+	__asm__ volatile(".arch_extension sec\n\tsmc #0"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+			 :
+			 : "memory");
+	return r0;
+}
+
+s32 boot_psci_cpu_on(u32 mpidr, uintptr_t entry, u32 context)
+{
+	return (s32)smc_call(PSCI_0_2_FN_CPU_ON, mpidr, (u32)entry, context);
+}
+
+void boot_psci_system_off(void)
+{
+	console_sync();
+	smc_call(PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
+}
+
+void boot_psci_system_reset(void)
+{
+	console_sync();
+	smc_call(PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);
+}
+
+u64 boot_counter(void)
+{
+	isb();
+	return read64_cntpct();
+}
+
+u64 boot_counter_freq(void)
+{
+	return read_cntfrq();
+}
+
+u64 boot_ms_to_ticks(u32 ms)
+{
+	return (u64)ms * read_cntfrq() / 1000;
+}
+
+static const char *mode_name(u32 cpsr)
+{
+	switch (cpsr & PSR_MODE_MASK) {
+	case PSR_MODE_USR:
+		return "USR";
+	case PSR_MODE_FIQ:
+		return "FIQ";
+	case PSR_MODE_IRQ:
+		return "IRQ";
+	case PSR_MODE_SVC:
+		return "SVC";
+	case PSR_MODE_MON:
+		return "MON";
+	case PSR_MODE_ABT:
+		return "ABT";
+	case PSR_MODE_HYP:
+		return "HYP";
+	case PSR_MODE_UND:
+		return "UND";
+	case PSR_MODE_SYS:
+		return "SYS";
+	default:
+		return "unknown";
+	}
+}
+
+/* Entered in a mode other than Hyp: nothing else can be done, but say so clearly. */
+void boot_refuse_not_hyp(u32 cpsr)
+{
+	char line[160];
+	u32 pfr1 = read_id_pfr1();
+	const char *lines[] = {
+		"",
+		"Tessera cannot start: the CPU is not in HYP mode.",
+		line,
+		"Tessera is a hypervisor and must be entered in HYP mode (PL2):",
+		"  - on QEMU, enable the Virtualization Extensions: -M virt,virtualization=on",
+		"  - from U-Boot, start it with 'bootm' (U-Boot enters images in HYP mode",
+		"    on cores with the Virtualization Extensions), not with 'go'.",
+		"Halted.",
+	};
+	size_t i;
+
+	uart_init();
+	fmt_snprintf(line, sizeof(line),
+		     "It was entered in %s mode (CPSR 0x%08x); this CPU %s the Virtualization "
+		     "Extensions.",
+		     mode_name(cpsr), cpsr, (pfr1 & GENMASK(15, 12)) ? "has" : "does NOT have");
+	for (i = 0; i < ARRAY_SIZE(lines); i++) {
+		const char *s;
+
+		for (s = lines[i]; *s; s++)
+			while (!uart_try_putc(*s))
+				;
+		while (!uart_try_putc('\r'))
+			;
+		while (!uart_try_putc('\n'))
+			;
+	}
+	uart_flush();
+}
+
+/* Report this CPU's state as its own registers show it, not as we intended it. */
+static void report_cpu(u32 cpu)
+{
+	u32 hsctlr = read_hsctlr();
+
+	log_info("cpu%u: up, MPIDR 0x%08x, %s mode, MMU %s, D-cache %s, I-cache %s", cpu,
+		 read_mpidr(), mode_name(read_cpsr()), (hsctlr & HSCTLR_M) ? "on" : "off",
+		 (hsctlr & HSCTLR_C) ? "on" : "off", (hsctlr & HSCTLR_I) ? "on" : "off");
+}
+
+static void cpu_init_local(u32 cpu)
+{
+	struct cpu *c = &cpus[cpu];
+
+	c->index = cpu;
+	c->mpidr = read_mpidr();
+	write_htpidr((u32)(uintptr_t)c);
+	isb();
+}
+
+void boot_main(u32 cpu)
+{
+	u32 i;
+	u32 midr = read_midr();
+
+	cpu_init_local(cpu);
+	uart_init();
+	console_init();
+	log_info("Tessera %s (%s), a static-partitioning hypervisor", TESSERA_VERSION_STRING,
+		 TESSERA_GIT);
+	log_info("platform %s, %u CPUs, boot CPU %u (MIDR 0x%08x), device tree at 0x%08x%s",
+		 PLAT_NAME, PLAT_CPU_COUNT, cpu, midr, (u32)boot_dtb,
+		 boot_dtb ? "" : " (none passed)");
+	log_info("image 0x%08x-0x%08x, reserved up to 0x%08x", (u32)(uintptr_t)__hyp_start,
+		 (u32)(uintptr_t)__hyp_end, (u32)(uintptr_t)__hyp_reserved_end);
+	report_cpu(cpu);
+	cpus[cpu].online = true;
+
+	for (i = 0; i < PLAT_CPU_COUNT; i++) {
+		u64 deadline;
+		s32 ret;
+
+		if (i == cpu)
+			continue;
+		ret = boot_psci_cpu_on(i, (uintptr_t)secondary_entry, i);
+		if (ret != 0) {
+			log_error("cpu%u: PSCI CPU_ON failed (%d)", i, ret);
+			continue;
+		}
+		deadline = boot_counter() + boot_ms_to_ticks(SECONDARY_TIMEOUT_MS);
+		while (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE) &&
+		       boot_counter() < deadline)
+			cpu_relax_wfe();
+		if (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			log_error("cpu%u: did not come up within %u ms", i, SECONDARY_TIMEOUT_MS);
+	}
+	hyp_start_cpu(cpu);
+}
+
+void boot_secondary_main(u32 cpu)
+{
+	cpu_init_local(cpu);
+	report_cpu(cpu);
+	__atomic_store_n(&cpus[cpu].online, true, __ATOMIC_RELEASE);
+	cpu_sev();
+	hyp_start_cpu(cpu);
+}

@@ -1,0 +1,133 @@
+/*
+ * Reset entry of the hypervisor, for the boot CPU and for secondary CPUs.
+ *
+ * The boot CPU arrives here from QEMU's loader or from U-Boot's bootm with the
+ * Linux boot protocol: MMU and D-cache off, r2 = device tree address (0 from
+ * QEMU's ELF loader).  Secondary CPUs arrive at secondary_entry through PSCI
+ * CPU_ON.  Each CPU checks it is in Hyp mode, takes its stack, installs the
+ * Hyp vectors, turns on the Hyp MMU and caches, and continues in C.
+ */
+#include "../hyp/arch.h"
+#include "../hyp/asm.h"
+#include "../hyp/layout.h"
+#include "../hyp/sysreg.h"
+#include "../mm/lpae.h"
+#include "platform.h"
+
+/* r0 <- this CPU's index (MPIDR.Aff0), or -1 if Aff1/Aff2 are set (one cluster only). */
+.macro cpu_index_from_mpidr
+	ldcopr	r0, MPIDR
+	ldr	r1, =0x00ffff00
+	tst	r0, r1
+	movne	r0, #-1
+	andeq	r0, r0, #0xff
+.endm
+
+/* sp <- top of the stack of the CPU whose index is in r0. */
+.macro set_cpu_stack
+	ldr	r1, =hyp_stacks
+	add	r1, r1, r0, lsl #HYP_STACK_SHIFT
+	add	sp, r1, #HYP_STACK_SIZE
+.endm
+
+func _start, .text.entry
+	mov	r8, r2				/* device tree: kept for boot_main */
+	mrs	r4, cpsr
+	cpsid	aif
+	and	r1, r4, #PSR_MODE_MASK
+	cmp	r1, #PSR_MODE_HYP
+	bne	1f
+
+	cpu_index_from_mpidr
+	cmp	r0, #PLAT_CPU_COUNT
+	bhs	boot_halt			/* unsigned: also catches -1 */
+	mov	r9, r0
+	set_cpu_stack
+
+	/* Clear .bss (stacks included: nothing is on them yet). */
+	ldr	r0, =__bss_start
+	ldr	r1, =__bss_end
+	mov	r2, #0
+	mov	r3, #0
+2:	cmp	r0, r1
+	strdlo	r2, r3, [r0], #8
+	blo	2b
+
+	ldr	r0, =boot_dtb
+	str	r8, [r0]
+	ldr	r0, =boot_cpu
+	str	r9, [r0]
+
+	ldr	r0, =hyp_vectors
+	stcopr	r0, HVBAR
+
+	bl	mmu_build_tables		/* C, with the MMU off */
+	bl	cache_boot_invalidate_all	/* nothing stale may survive into the MMU-on world */
+	bl	mmu_enable
+	mov	r0, r9
+	b	boot_main
+
+	/* Not in Hyp mode: say why on the UART, from a stack, and stop. */
+1:	mov	r0, #0
+	set_cpu_stack
+	mov	r0, r4
+	bl	boot_refuse_not_hyp
+	b	boot_halt
+endfunc _start
+
+/* PSCI CPU_ON entry for secondary CPUs; r0 = context (unused: MPIDR is the truth). */
+func secondary_entry, .text.entry
+	cpsid	aif
+	mrs	r1, cpsr
+	and	r1, r1, #PSR_MODE_MASK
+	cmp	r1, #PSR_MODE_HYP
+	bne	boot_halt
+	cpu_index_from_mpidr
+	cmp	r0, #PLAT_CPU_COUNT
+	bhs	boot_halt
+	mov	r9, r0
+	set_cpu_stack
+	ldr	r0, =hyp_vectors
+	stcopr	r0, HVBAR
+	bl	cache_invalidate_l1_local	/* never L2: the boot CPU's dirty lines live there */
+	bl	mmu_enable
+	mov	r0, r9
+	b	boot_secondary_main
+endfunc secondary_entry
+
+/* Turn on the Hyp stage-1 MMU and caches with the tables mmu_build_tables made. */
+func mmu_enable
+	ldr	r0, =HMAIR0_VALUE
+	stcopr	r0, HMAIR0
+	mov	r0, #0
+	stcopr	r0, HMAIR1
+	/* 32-bit input range (T0SZ = 0), walks inner-shareable write-back (B4.1.76). */
+	ldr	r0, =(HTCR_RES1 | TCR_SH0_INNER | TCR_ORGN0_WBWA | TCR_IRGN0_WBWA)
+	stcopr	r0, HTCR
+	ldr	r2, =hyp_pt_root_pa
+	ldrd	r0, r1, [r2]
+	mcrr	p15, 4, r0, r1, c2		/* HTTBR */
+	dsb	sy
+	isb
+	mov	r0, #0
+	stcopr	r0, TLBIALLH
+	stcopr	r0, ICIALLU
+	stcopr	r0, BPIALL
+	dsb	sy
+	isb
+	ldcopr	r0, HSCTLR
+	ldr	r1, =(HSCTLR_M | HSCTLR_C | HSCTLR_I)
+	orr	r0, r0, r1
+	/* No alignment faults, no WXN, little-endian, ARM-state exceptions. */
+	ldr	r1, =(HSCTLR_A | HSCTLR_WXN | HSCTLR_EE | HSCTLR_TE)
+	bic	r0, r0, r1
+	stcopr	r0, HSCTLR
+	isb
+	bx	lr
+endfunc mmu_enable
+
+func boot_halt
+	cpsid	aif
+1:	wfi
+	b	1b
+endfunc boot_halt

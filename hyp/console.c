@@ -1,0 +1,156 @@
+/*
+ * The console: every line the hypervisor and the partitions print goes
+ * through one transmit ring into the one physical UART.
+ *
+ * Lines are copied into the ring whole, under the console lock, so lines from
+ * different CPUs and partitions never interleave.  The ring drains whenever
+ * the UART has room, from the writer and from the UART's transmit interrupt,
+ * so a slow UART never holds a CPU for longer than it takes to copy a line.
+ * When the ring is nearly full, guest lines are dropped (and counted) rather
+ * than delay anyone; hypervisor lines wait for room.
+ *
+ * Lock order: the console lock is the innermost lock.
+ */
+#include "hyp.h"
+#include "../platform/uart.h"
+
+#define CONSOLE_RING_SIZE 8192U /* a power of two */
+#define CONSOLE_GUEST_RESERVE (CONSOLE_RING_SIZE / 4)
+#define CONSOLE_PANIC_SPINS 1000000
+
+static struct {
+	spinlock_t lock;
+	char ring[CONSOLE_RING_SIZE];
+	u32 head; /* free-running write index */
+	u32 tail; /* free-running read index */
+	u32 dropped;
+	bool rx_irq;
+	bool tx_irq;
+} con;
+
+static u32 ring_free(void)
+{
+	return CONSOLE_RING_SIZE - (con.head - con.tail);
+}
+
+static void ring_put(char c)
+{
+	con.ring[con.head++ & (CONSOLE_RING_SIZE - 1)] = c;
+}
+
+/* Move bytes from the ring to the UART while it has room; lock held. */
+static void drain_locked(void)
+{
+	bool want_tx;
+
+	while (con.tail != con.head && uart_try_putc(con.ring[con.tail & (CONSOLE_RING_SIZE - 1)]))
+		con.tail++;
+	want_tx = con.tail != con.head;
+	if (want_tx != con.tx_irq) {
+		con.tx_irq = want_tx;
+		uart_irq_enable(con.rx_irq, want_tx);
+	}
+}
+
+void console_init(void)
+{
+	con.head = con.tail = 0;
+	con.tx_irq = false;
+	uart_irq_enable(con.rx_irq, false);
+}
+
+void console_line(const char *tag, const char *text, size_t len, bool from_guest)
+{
+	size_t tag_len = 0, need, i;
+
+	while (tag[tag_len])
+		tag_len++;
+	need = tag_len + 3 + len + 2; /* "[tag] text\r\n" */
+
+	spin_lock(&con.lock);
+	if (need + (from_guest ? CONSOLE_GUEST_RESERVE : 0) > ring_free()) {
+		if (from_guest || need > CONSOLE_RING_SIZE) {
+			con.dropped += (u32)need;
+			spin_unlock(&con.lock);
+			return;
+		}
+		while (need > ring_free())
+			drain_locked(); /* the hypervisor's own lines wait for the UART */
+	}
+	ring_put('[');
+	for (i = 0; i < tag_len; i++)
+		ring_put(tag[i]);
+	ring_put(']');
+	ring_put(' ');
+	for (i = 0; i < len; i++)
+		ring_put(text[i]);
+	ring_put('\r');
+	ring_put('\n');
+	drain_locked();
+	spin_unlock(&con.lock);
+}
+
+void console_sync(void)
+{
+	spin_lock(&con.lock);
+	while (con.tail != con.head)
+		drain_locked();
+	uart_flush();
+	spin_unlock(&con.lock);
+}
+
+/*
+ * For panics: take the lock if it can be had in bounded time, else write
+ * anyway (a CPU that died holding the lock must not silence the dump).
+ */
+void console_panic_line(const char *text);
+
+void console_panic_line(const char *text)
+{
+	u32 spins;
+	bool locked = false;
+
+	for (spins = 0; spins < CONSOLE_PANIC_SPINS && !locked; spins++)
+		locked = spin_trylock(&con.lock);
+	while (con.tail != con.head)
+		if (uart_try_putc(con.ring[con.tail & (CONSOLE_RING_SIZE - 1)]))
+			con.tail++;
+	for (; *text; text++)
+		while (!uart_try_putc(*text))
+			;
+	uart_flush();
+	if (locked)
+		spin_unlock(&con.lock);
+}
+
+void console_irq(void)
+{
+	spin_lock(&con.lock);
+	drain_locked();
+	spin_unlock(&con.lock);
+}
+
+u32 console_dropped(void)
+{
+	return __atomic_load_n(&con.dropped, __ATOMIC_RELAXED);
+}
+
+void log_vprintf(enum log_level level, const char *fmt, va_list ap)
+{
+	static const char *const prefix[] = { "ERROR: ", "WARN: ", "", "DEBUG: " };
+	char buf[256];
+	size_t n = 0;
+
+	n = fmt_snprintf(buf, sizeof(buf), "%s", prefix[level]);
+	n += fmt_vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	console_line("tessera", buf, MIN(n, sizeof(buf) - 1), false);
+}
+
+void log_printf(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vprintf(level, fmt, ap);
+	va_end(ap);
+}

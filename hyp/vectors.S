@@ -1,0 +1,83 @@
+/*
+ * The Hyp vector table (ARM ARM B1.8.1, Table B1-3) and the trap entry and
+ * exit paths.
+ *
+ * A vCPU owns its CPU, so the guest's banked registers, CP15 state and VFP
+ * stay live while Tessera runs: entry saves only r0-r12 and LR_usr (Hyp mode
+ * has no LR of its own), at the top of this CPU's Hyp stack, and exit
+ * restores them and returns with ERET (ELR_hyp, SPSR_hyp).  While a guest
+ * runs, SP_hyp is always the top of the stack, so the frame's address is
+ * fixed per CPU.
+ */
+#include "arch.h"
+#include "asm.h"
+#include "layout.h"
+
+	.section .text.vectors, "ax", %progbits
+	.arm
+	.align 5
+	.global hyp_vectors
+	.type hyp_vectors, %object
+hyp_vectors:
+	b	hyp_vec_reset		/* 0x00 Reset: never taken in Hyp mode */
+	b	hyp_vec_undef		/* 0x04 Undefined instruction in Hyp mode */
+	b	hyp_vec_hvc		/* 0x08 HVC (or SVC) executed in Hyp mode */
+	b	hyp_vec_pabt		/* 0x0c Prefetch abort in Hyp mode */
+	b	hyp_vec_dabt		/* 0x10 Data abort in Hyp mode, or a guest's async abort (AMO) */
+	b	hyp_vec_trap		/* 0x14 Hyp trap: synchronous exception from the guest */
+	b	hyp_vec_irq		/* 0x18 IRQ: routed to Hyp mode while a guest runs (IMO) */
+	b	hyp_vec_fiq		/* 0x1c FIQ: routed to Hyp mode while a guest runs (FMO) */
+	.size hyp_vectors, . - hyp_vectors
+
+/* Synchronous trap from the guest: HVC, SMC, stage-2 aborts, trapped CP14/CP15. */
+hyp_vec_trap:
+	push	{r0-r12, lr}
+	mov	r0, sp
+	bl	hyp_trap
+	pop	{r0-r12, lr}
+	eret
+
+hyp_vec_irq:
+	push	{r0-r12, lr}
+	mov	r0, sp
+	bl	hyp_irq
+	pop	{r0-r12, lr}
+	eret
+
+/* A data abort from the guest can only be asynchronous (synchronous ones use 0x14). */
+hyp_vec_dabt:
+	push	{r0-r12, lr}
+	mrs	r0, spsr
+	and	r0, r0, #PSR_MODE_MASK
+	cmp	r0, #PSR_MODE_HYP
+	movne	r0, sp
+	blne	hyp_guest_async_abort
+	popne	{r0-r12, lr}
+	eretne				/* back to the guest it came from */
+	mov	r1, #0x10
+	b	unexpected
+
+.macro unexpected_vector name, offset
+\name:
+	push	{r0-r12, lr}
+	mov	r1, #\offset
+	b	unexpected
+.endm
+
+	unexpected_vector hyp_vec_reset, 0x00
+	unexpected_vector hyp_vec_undef, 0x04
+	unexpected_vector hyp_vec_hvc, 0x08
+	unexpected_vector hyp_vec_pabt, 0x0c
+	unexpected_vector hyp_vec_fiq, 0x1c
+
+/* r1 = vector offset; the frame is on the stack. */
+unexpected:
+	mov	r0, sp
+	b	hyp_unexpected
+
+/* void hyp_enter_guest(struct regs *frame): frame must be this CPU's stack-top frame. */
+func hyp_enter_guest
+	mov	sp, r0
+	pop	{r0-r12, lr}
+	eret
+endfunc hyp_enter_guest

@@ -1,0 +1,68 @@
+/*
+ * LPAE translation table builder, shared by the hypervisor's own stage 1,
+ * every partition's stage 2, the config compiler (which counts the tables a
+ * configuration needs with this very code) and the host tests.
+ *
+ * It has no hardware access: tables come from a caller-supplied allocator,
+ * and the caller does any TLB or cache maintenance.
+ */
+#ifndef TESSERA_PT_H
+#define TESSERA_PT_H
+
+#include "../hyp/types.h"
+#include "lpae.h"
+
+typedef u64 pte_t;
+
+struct pt_alloc {
+	/* Returns a zeroed, 4 KiB aligned table and its physical address, or NULL. */
+	pte_t *(*alloc)(struct pt_alloc *self, u64 *pa);
+	/* Returns the table at physical address 'pa' as the builder may access it. */
+	pte_t *(*table)(struct pt_alloc *self, u64 pa);
+};
+
+struct pt {
+	pte_t *root; /* LPAE_ROOT_ENTRIES entries at level 1 */
+	u64 root_pa;
+	struct pt_alloc *alloc;
+	u32 table_count; /* tables allocated, root included */
+};
+
+enum pt_err {
+	PT_OK = 0,
+	PT_ERR_ALIGN, /* address or size not 4 KiB aligned */
+	PT_ERR_RANGE, /* beyond the 32-bit input or 40-bit output address space */
+	PT_ERR_OVERLAP, /* something is already mapped there */
+	PT_ERR_NOMEM, /* the allocator ran out */
+};
+
+/* Start an empty table tree: allocates the root. */
+enum pt_err pt_init(struct pt *pt, struct pt_alloc *alloc);
+
+/*
+ * Map [va, va + size) to [pa, pa + size) with 'attrs' (lower and upper
+ * attribute bits of a block or page descriptor, AF included), using the
+ * largest blocks (1 GiB, 2 MiB) that the alignment of va, pa and size allows.
+ * Refuses to replace an existing mapping.
+ */
+enum pt_err pt_map(struct pt *pt, u64 va, u64 pa, u64 size, u64 attrs);
+
+/* Result of a walk: the descriptor that maps va, and at which level. */
+struct pt_walk {
+	bool mapped;
+	u32 level; /* 1, 2 or 3 */
+	u64 pa; /* output address of va */
+	u64 attrs; /* attribute bits of the descriptor */
+	u64 span; /* bytes the descriptor maps */
+};
+
+/* Look up va (an independent reading path used by tests and by IPA->PA). */
+struct pt_walk pt_lookup(const struct pt *pt, u64 va);
+
+/* Stage-2 attribute bits for a region (kind and access as in hyp/config.h). */
+u64 pt_s2_attrs(u32 kind, u32 access);
+
+/* Stage-1 Hyp-regime attribute bits: normal or device, writable, executable. */
+u64 pt_hyp_attrs(bool normal, bool writable, bool executable);
+
+#endif /* TESSERA_PT_H */

@@ -1,0 +1,144 @@
+"""The QEMU integration-test harness.
+
+A test boots one image in a fresh QEMU, feeds it input if asked, and checks
+what the console printed: patterns that must appear (`expect`), patterns that
+must not (`forbid`; a hypervisor PANIC is always forbidden unless expected),
+and an optional `check(output)` function for anything richer.  A run ends
+when `done` appears (or, without `done`, when every expectation has been
+seen), when QEMU exits, or at `timeout` seconds - which is a failure.
+
+Test files are tests/qemu/test_*.py; each defines TESTS, a list of QemuTest.
+"""
+import glob
+import importlib.util
+import os
+import re
+import select
+import subprocess
+import time
+
+VIRT = ["-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a15", "-smp", "4",
+        "-m", "1024"]
+
+
+def out_dir(build):
+    """Where `make` puts the image for these build variables (mirrors the Makefile)."""
+    platform = build.get("PLATFORM", "qemu-virt")
+    variant = build.get("CONFIG", "default")
+    if build.get("VMID_BITS", "8") != "8":
+        variant += "-vmid" + build["VMID_BITS"]
+    if build.get("SELFTEST"):
+        variant += "-" + build["SELFTEST"]
+    return os.path.join("build", platform, variant)
+
+
+class QemuTest:
+    def __init__(self, name, doc, build=None, machine=None, args=None, kernel=True,
+                 timeout=30, expect=(), forbid=(), done=None, check=None, inputs=(),
+                 build_targets=("all",), grace=0.2, expect_exit=None):
+        self.name = name
+        self.doc = doc
+        self.build = dict(build or {})
+        self.machine = list(machine if machine is not None else VIRT)
+        self.args = list(args or [])
+        self.kernel = kernel
+        self.timeout = timeout
+        self.expect = [re.compile(p, re.M) for p in expect]
+        self.forbid = [re.compile(p, re.M) for p in forbid]
+        if not any("PANIC" in p.pattern for p in self.expect):
+            self.forbid.append(re.compile(r"PANIC"))
+        self.done = re.compile(done, re.M) if done else None
+        self.check = check
+        self.inputs = [(re.compile(w, re.M), data) for w, data in inputs]
+        self.build_targets = build_targets
+        self.grace = grace
+        self.expect_exit = expect_exit
+
+    def command(self, root):
+        out = out_dir(self.build)
+        cmd = ["qemu-system-arm", "-nographic", "-nic", "none"] + self.machine
+        if self.kernel:
+            cmd += ["-kernel", os.path.join(out, "tessera.elf")]
+        cmd += [a.format(out=out, root=root) for a in self.args]
+        return cmd
+
+    def finished(self, text):
+        if self.done:
+            return bool(self.done.search(text))
+        return all(p.search(text) for p in self.expect)
+
+    def run(self, root, log_dir):
+        cmd = self.command(root)
+        start = time.time()
+        proc = subprocess.Popen(cmd, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        chunks = []
+        text = ""
+        pending = list(self.inputs)
+        timed_out = False
+        finished_at = None
+        fd = proc.stdout.fileno()
+        while True:
+            now = time.time()
+            if finished_at is not None and now - finished_at >= self.grace:
+                break
+            if now - start > self.timeout:
+                timed_out = True
+                break
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                data = os.read(fd, 65536)
+                if not data:
+                    break
+                chunks.append(data)
+                text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+                while pending and pending[0][0].search(text):
+                    _, send = pending.pop(0)
+                    proc.stdin.write(send if isinstance(send, bytes) else send.encode())
+                    proc.stdin.flush()
+                if finished_at is None and not pending and self.finished(text):
+                    finished_at = time.time()
+            elif proc.poll() is not None:
+                break
+        exited = proc.poll()
+        if exited is None:
+            proc.kill()
+        proc.wait()
+        elapsed = time.time() - start
+
+        os.makedirs(log_dir, exist_ok=True)
+        log = os.path.join(log_dir, "qemu.%s.log" % self.name)
+        with open(log, "w") as f:
+            f.write("$ " + " ".join(cmd) + "\n" + text)
+
+        problems = []
+        if timed_out and not (self.done is None and self.finished(text)):
+            what = self.done.pattern if self.done else "the expected output"
+            problems.append("timed out after %d s waiting for /%s/" % (self.timeout, what))
+        for p in self.expect:
+            if not p.search(text):
+                problems.append("missing /%s/" % p.pattern)
+        for p in self.forbid:
+            m = p.search(text)
+            if m:
+                line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())]
+                problems.append("forbidden /%s/ in: %s" % (p.pattern, line.strip()[:160]))
+        if self.expect_exit is not None and exited != self.expect_exit:
+            problems.append("QEMU exit status %s, expected %s" % (exited, self.expect_exit))
+        if self.check and not problems:
+            problems += list(self.check(text) or [])
+        if problems:
+            return "FAIL qemu.%s: %s (%.1f s, log: %s)" % (self.name, "; ".join(problems[:4]),
+                                                       elapsed, os.path.relpath(log, root))
+        return "PASS qemu.%s (%.1f s)" % (self.name, elapsed)
+
+
+def load_all(directory):
+    tests = []
+    for path in sorted(glob.glob(os.path.join(directory, "test_*.py"))):
+        name = os.path.splitext(os.path.basename(path))[0]
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        tests.extend(module.TESTS)
+    return tests

@@ -1,0 +1,43 @@
+"""Issue 2: the hypervisor boots on every CPU in Hyp mode, refuses to run
+outside Hyp mode, and dumps registers on an exception in Hyp mode."""
+from qemutest import QemuTest, VIRT
+
+CPU_UP = r"cpu%d: up, MPIDR 0x8000000%d, HYP mode, MMU on, D-cache on, I-cache on"
+
+TESTS = [
+    QemuTest(
+        "boot.banner",
+        "banner, then all four CPUs up in HYP mode with the MMU and caches on",
+        expect=[r"Tessera \d+\.\d+\.\d+ \(.+\), a static-partitioning hypervisor",
+                r"platform qemu-virt, 4 CPUs"] + [CPU_UP % (i, i) for i in range(4)]
+        + [r"4 of 4 CPUs up in HYP mode"],
+        forbid=[r"ERROR"],
+        timeout=20,
+    ),
+    QemuTest(
+        "boot.refuses_svc_mode",
+        "without virtualization=on the CPU starts in SVC mode: a clear refusal",
+        machine=[a.replace(",virtualization=on", "") for a in VIRT],
+        expect=[r"Tessera cannot start: the CPU is not in HYP mode",
+                r"entered in SVC mode",
+                r"-M virt,virtualization=on",
+                r"'bootm'",
+                r"^Halted\."],
+        forbid=[r"\[tessera\]"],
+        timeout=20,
+    ),
+    QemuTest(
+        "boot.hyp_fault_dump",
+        "a deliberate data abort in Hyp mode prints a full register dump and stops that CPU",
+        build={"SELFTEST": "hyp-fault"},
+        expect=[r"PANIC: cpu0: unexpected exception in Hyp mode: data abort \(vector 0x10\)",
+                r"HSR     0x9\w{7}  EC 0x25 \(data abort taken in Hyp mode\).*"
+                r"translation fault, level \d, read",
+                r"HDFAR   0xfffff000",
+                r"ELR_hyp 0x48\w{6}  SPSR  0x\w{8}  CPU 0",
+                r"r0  0x\w{8}  r1  0x\w{8}  r2  0x\w{8}  r3  0x\w{8}",
+                r"r12 0x\w{8}  sp  0x\w{8}  lr  0x\w{8}",
+                r"cpu0 stopped"],
+        timeout=20,
+    ),
+]

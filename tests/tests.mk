@@ -1,0 +1,24 @@
+# Host unit tests: one program per module, plain gcc with sanitizers.
+# A test is tests/unit/<name>_test.c plus the module sources it tests.
+
+HOST_TEST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wshadow \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-Ihyp -Iplatform/qemu-virt -Itests/unit
+
+UNIT_fmt := hyp/fmt.c
+UNIT_hsr := hyp/hsr.c hyp/fmt.c
+UNIT_sysreg :=
+UNIT_pt := mm/pt.c
+
+UNIT_TESTS := fmt hsr sysreg pt
+HOST_TESTS += $(addprefix $(HOST_OUT)/tests/,$(addsuffix _test,$(UNIT_TESTS)))
+
+define UNIT_TEST_RULE
+$(HOST_OUT)/tests/$(1)_test: tests/unit/$(1)_test.c $(UNIT_$(1)) tests/unit/test.h
+	@mkdir -p $$(dir $$@)
+	$(HOSTCC) $(HOST_TEST_CFLAGS) $$(filter %.c,$$^) -o $$@ -lm
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
+
+.PHONY: host-tests
+host-tests: $(HOST_TESTS)

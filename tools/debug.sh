@@ -1,0 +1,24 @@
+#!/bin/sh
+# Debug the hypervisor with gdb: QEMU starts halted with its gdb stub on
+# localhost:1234, and gdb-multiarch attaches with the ELF's symbols.
+#
+#   tools/debug.sh build/<board>/<config>/tessera.elf <qemu machine arguments>
+#
+# In gdb: 'continue' to boot, Ctrl-C to stop, 'info registers', 'x/4i $pc',
+# 'break hyp_trap'.  The console is in the QEMU log: build/debug-console.log
+set -eu
+elf=$1
+shift
+tools/deps.sh debug
+log=build/debug-console.log
+port=${GDB_PORT:-1234}
+
+qemu-system-arm -nographic -nic none "$@" -kernel "$elf" -S -gdb tcp:127.0.0.1:"$port" \
+	-serial file:"$log" -monitor none &
+qemu=$!
+trap 'kill $qemu 2>/dev/null || true' EXIT INT TERM
+echo "tessera: QEMU halted at reset, gdb stub on 127.0.0.1:$port, console in $log"
+gdb-multiarch -q "$elf" \
+	-ex "set confirm off" \
+	-ex "target remote 127.0.0.1:$port" \
+	-ex "echo Tessera halted at reset: 'continue' to boot, 'break hyp_trap' to stop on a guest trap.\n"

@@ -1,0 +1,78 @@
+#!/bin/sh
+# Install the Debian 12 packages Tessera needs, or say exactly how to.
+#
+#   tools/deps.sh [base] [debug] [h3] [bench] [fuzz] ...
+#
+# As root it runs apt-get itself; as anyone else it prints the command to run
+# and exits non-zero.  Groups: base (build, run, test: the default), debug
+# (gdb-multiarch), h3 (Debian's U-Boot for the Allwinner H3 boards, an armhf
+# package fetched through multiarch), bench (Xen 4.17 for the comparison), fuzz
+# (clang's libFuzzer).
+set -eu
+
+pkgs_base="make gcc libc6-dev python3 git gcc-arm-none-eabi libnewlib-arm-none-eabi
+	qemu-system-arm u-boot-qemu u-boot-tools device-tree-compiler libfdt-dev
+	mtools dosfstools fdisk clang-format cppcheck"
+pkgs_debug="gdb-multiarch"
+pkgs_fuzz="clang libclang-rt-14-dev"
+
+groups=${*:-base}
+want=""
+armhf=""
+for g in $groups; do
+	case $g in
+	base) want="$want $pkgs_base" ;;
+	debug) want="$want $pkgs_debug" ;;
+	fuzz) want="$want $pkgs_fuzz" ;;
+	h3) armhf="$armhf u-boot-sunxi" ;;
+	bench) armhf="$armhf xen-hypervisor-4.17-armhf" ;;
+	*) echo "deps.sh: unknown group '$g'" >&2; exit 2 ;;
+	esac
+done
+
+installed() {
+	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+missing=""
+for p in $want; do
+	installed "$p" || missing="$missing $p"
+done
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then
+		"$@"
+	else
+		return 1
+	fi
+}
+
+if [ -n "$missing" ]; then
+	echo "deps: installing:$missing"
+	if ! as_root sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null"; then
+		echo "deps: missing Debian packages:$missing" >&2
+		echo "deps: run:  sudo apt-get install -y$missing" >&2
+		exit 1
+	fi
+fi
+
+# armhf packages are not installed: their .deb is fetched and unpacked under
+# build/debs/<package>/ (only data files are used: U-Boot and Xen binaries).
+for p in $armhf; do
+	dest="build/debs/$p"
+	[ -d "$dest" ] && continue
+	if ! dpkg --print-foreign-architectures | grep -qx armhf; then
+		if ! as_root sh -c "dpkg --add-architecture armhf && apt-get update -qq"; then
+			echo "deps: $p is an armhf package; run:" >&2
+			echo "deps:   sudo dpkg --add-architecture armhf && sudo apt-get update" >&2
+			exit 1
+		fi
+	fi
+	mkdir -p build/debs
+	(cd build/debs && apt-get download -qq "$p:armhf" >/dev/null) || {
+		echo "deps: could not download $p:armhf (apt-get download)" >&2
+		exit 1
+	}
+	dpkg-deb -x build/debs/"$p"_*_armhf.deb "$dest"
+done
+exit 0
