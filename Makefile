@@ -32,40 +32,86 @@ GIT_DESC := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 include platform/$(PLATFORM)/platform.mk
 include tests/tests.mk
 
+# ---- Host tools, guests, the configuration ---------------------------------
+
+include tools/tools.mk
+include guests/guests.mk
+
+# A system description (configs/<board>/<name>.dts) becomes C tables and the
+# guest images linked into the hypervisor (tools/tcfg, docs/configuration.md).
+GEN := $(OUT)/gen
+SYSTEM_DTS := configs/$(PLATFORM)/$(CONFIG).dts
+ifeq ($(wildcard $(SYSTEM_DTS)),)
+$(error CONFIG=$(CONFIG): no $(SYSTEM_DTS) (have: $(basename $(notdir $(wildcard configs/$(PLATFORM)/*.dts))))
+endif
+
+$(GEN)/platform.dtb: platform/$(PLATFORM)/platform.dts
+	@mkdir -p $(dir $@)
+	dtc $(TCFG_DTCFLAGS) -o $@ $<
+
+$(GEN)/system.dtb: $(SYSTEM_DTS)
+	@mkdir -p $(dir $@)
+	dtc $(TCFG_DTCFLAGS) -o $@ $<
+
+# The guest images the description names (tcfg's config.d has them too, after a first run).
+CONFIG_IMAGES := $(addprefix $(GUEST_OUT)/,$(sort $(shell sed -n \
+	's/^[^/]*image = "\([^"]*\)".*/\1/p' $(SYSTEM_DTS))))
+
+$(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.S &: $(TCFG) $(GEN)/platform.dtb \
+		$(GEN)/system.dtb $(CONFIG_IMAGES)
+	$(TCFG) --platform $(GEN)/platform.dtb --system $(GEN)/system.dtb --name $(CONFIG) \
+		--vmid-bits $(VMID_BITS) --images $(GUEST_OUT) --out $(GEN)
+
+-include $(GEN)/config.d
+
+.PHONY: memory-map
+memory-map: $(TCFG) $(GEN)/platform.dtb $(GEN)/system.dtb $(CONFIG_IMAGES)
+	@$(TCFG) --platform $(GEN)/platform.dtb --system $(GEN)/system.dtb --name $(CONFIG) \
+		--vmid-bits $(VMID_BITS) --images $(GUEST_OUT) --memory-map
+
 # ---- The hypervisor ---------------------------------------------------------
 
 BOOT_SRCS := boot/entry.S boot/cache.S boot/boot.c boot/mmu.c
-HYP_SRCS := hyp/vectors.S hyp/start.c hyp/console.c hyp/fmt.c hyp/hsr.c hyp/panic.c
-MM_SRCS := mm/pt.c
-VGIC_SRCS :=
+HYP_SRCS := hyp/vectors.S hyp/vfp.S hyp/cpu.c hyp/trap.c hyp/console.c hyp/fmt.c hyp/hsr.c \
+	hyp/panic.c hyp/vcpu.c hyp/partition.c hyp/inject.c hyp/guest_mem.c hyp/smccc.c \
+	hyp/psci.c hyp/mmio.c hyp/mmio_decode.c hyp/cp15.c hyp/vuart.c
+MM_SRCS := mm/pt.c mm/stage2.c mm/vmid.c
+VGIC_SRCS := vgic/gic.c vgic/vgic.c vgic/vgicd.c
 SRCS := $(BOOT_SRCS) $(HYP_SRCS) $(MM_SRCS) $(VGIC_SRCS) $(PLAT_SRCS)
-OBJS := $(addprefix $(OUT)/obj/,$(addsuffix .o,$(SRCS)))
+OBJS := $(addprefix $(OUT)/obj/,$(addsuffix .o,$(SRCS))) $(GEN)/config.o $(GEN)/images.o
 
 ARCH_FLAGS := -march=armv7ve -marm -mfloat-abi=soft -mno-unaligned-access
 WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wmissing-prototypes \
 	-Wstrict-prototypes -Wvla
 CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -O2 -g -fno-common \
 	-ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables \
-	-fstack-usage -Ihyp -Iplatform/$(PLATFORM) -I$(OUT)/gen \
+	-fstack-usage -Ihyp -Iplatform/$(PLATFORM) -I$(GEN) \
 	-DVMID_BITS=$(VMID_BITS) -DTESSERA_GIT=\"$(GIT_DESC)\" \
 	$(if $(SELFTEST),-DSELFTEST_$(shell echo $(SELFTEST) | tr a-z- A-Z_)=1)
-ASFLAGS := $(ARCH_FLAGS) -g -Ihyp -Iplatform/$(PLATFORM) -D__ASSEMBLER__
+ASFLAGS := $(ARCH_FLAGS) -g -Ihyp -Iplatform/$(PLATFORM) -I$(GEN) -D__ASSEMBLER__
 LDFLAGS := $(ARCH_FLAGS) -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments \
 	-Wl,-Map,$(OUT)/tessera.map
 # From the C library the hypervisor takes only mem* and str*; libgcc for 64-bit division.
 LDLIBS := -lc -lgcc
 
-.PHONY: all hyp
+.PHONY: all hyp guests
 all: hyp
 hyp: $(OUT)/tessera.elf $(OUT)/tessera.bin
+guests: $(GUEST_BINS)
 
-$(OUT)/obj/%.c.o: %.c
+$(OUT)/obj/%.c.o: %.c | $(GEN)/config_gen.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(OUT)/obj/%.S.o: %.S
+$(OUT)/obj/%.S.o: %.S | $(GEN)/config_gen.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
+
+$(GEN)/config.o: $(GEN)/config.c $(GEN)/config_gen.h
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(GEN)/images.o: $(GEN)/images.S
+	$(CC) $(ASFLAGS) -c $< -o $@
 
 $(OUT)/linker.ld: linker.ld platform/$(PLATFORM)/platform.h
 	@mkdir -p $(dir $@)

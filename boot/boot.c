@@ -24,10 +24,18 @@ u32 boot_cycles_at_main;
 /* Per-CPU Hyp stacks; entry.S points each CPU's SP at the top of its own. */
 u8 hyp_stacks[PLAT_CPU_COUNT][HYP_STACK_SIZE] __attribute__((aligned(16)));
 
+struct regs *cpu_frame(u32 cpu)
+{
+	return (struct regs *)(void *)(hyp_stacks[cpu] + HYP_STACK_SIZE - sizeof(struct regs));
+}
+
 void boot_main(u32 cpu);
 void boot_secondary_main(u32 cpu);
 void boot_refuse_not_hyp(u32 cpsr);
-void hyp_start_cpu(u32 cpu); /* hyp/ takes over from here, on every CPU */
+/* hyp/ takes over from here (hyp/cpu.c). */
+void hyp_init_early(void);
+void hyp_cpu_online(u32 cpu);
+noreturn void hyp_main(void);
 extern void secondary_entry(void);
 
 static u32 smc_call(u32 fid, u32 a1, u32 a2, u32 a3)
@@ -175,7 +183,8 @@ void boot_main(u32 cpu)
 	log_info("image 0x%08x-0x%08x, reserved up to 0x%08x", (u32)(uintptr_t)__hyp_start,
 		 (u32)(uintptr_t)__hyp_end, (u32)(uintptr_t)__hyp_reserved_end);
 	report_cpu(cpu);
-	cpus[cpu].online = true;
+	hyp_init_early();
+	hyp_cpu_online(cpu);
 
 	for (i = 0; i < PLAT_CPU_COUNT; i++) {
 		u64 deadline;
@@ -195,14 +204,13 @@ void boot_main(u32 cpu)
 		if (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
 			log_error("cpu%u: did not come up within %u ms", i, SECONDARY_TIMEOUT_MS);
 	}
-	hyp_start_cpu(cpu);
+	hyp_main();
 }
 
 void boot_secondary_main(u32 cpu)
 {
 	cpu_init_local(cpu);
 	report_cpu(cpu);
-	__atomic_store_n(&cpus[cpu].online, true, __ATOMIC_RELEASE);
-	cpu_sev();
-	hyp_start_cpu(cpu);
+	hyp_cpu_online(cpu);
+	cpu_idle();
 }

@@ -9,6 +9,9 @@
  * When the ring is nearly full, guest lines are dropped (and counted) rather
  * than delay anyone; hypervisor lines wait for room.
  *
+ * Input goes to one partition at a time: Ctrl-T then a digit gives it to that
+ * partition, Ctrl-T n to the next one, Ctrl-T Ctrl-T sends a Ctrl-T.
+ *
  * Lock order: the console lock is the innermost lock.
  */
 #include "hyp.h"
@@ -17,6 +20,8 @@
 #define CONSOLE_RING_SIZE 8192U /* a power of two */
 #define CONSOLE_GUEST_RESERVE (CONSOLE_RING_SIZE / 4)
 #define CONSOLE_PANIC_SPINS 1000000
+#define CONSOLE_ESCAPE 0x14 /* Ctrl-T */
+#define CONSOLE_RX_BATCH 32
 
 static struct {
 	spinlock_t lock;
@@ -26,6 +31,9 @@ static struct {
 	u32 dropped;
 	bool rx_irq;
 	bool tx_irq;
+	u32 input; /* partition that receives console input */
+	bool escape; /* Ctrl-T seen, waiting for its command */
+	bool input_ready;
 } con;
 
 static u32 ring_free(void)
@@ -123,11 +131,70 @@ void console_panic_line(const char *text)
 		spin_unlock(&con.lock);
 }
 
+static void announce_input(void)
+{
+	const struct cfg_partition *cfg = partitions[con.input].cfg;
+
+	log_info("console input -> partition %u (%s); Ctrl-T then 0-%u or n switches", cfg->id,
+		 cfg->name, cfg_system.partition_count - 1);
+}
+
+void console_set_input(u32 partition)
+{
+	con.input = partition < cfg_system.partition_count ? partition : 0;
+	spin_lock(&con.lock);
+	con.rx_irq = true;
+	con.input_ready = true;
+	uart_irq_enable(true, con.tx_irq);
+	spin_unlock(&con.lock);
+	announce_input();
+}
+
+/* One received byte: an escape command, or data for the partition with the input. */
+static void route_input(u8 c)
+{
+	u32 count = cfg_system.partition_count;
+
+	if (con.escape) {
+		con.escape = false;
+		if (c >= '0' && c <= '9' && (u32)(c - '0') < count) {
+			con.input = (u32)(c - '0');
+			announce_input();
+			return;
+		}
+		if (c == 'n') {
+			con.input = (con.input + 1) % count;
+			announce_input();
+			return;
+		}
+		if (c != CONSOLE_ESCAPE) {
+			log_info(
+				"console: Ctrl-T then 0-%u (a partition), n (next) or Ctrl-T (itself)",
+				count - 1);
+			return;
+		}
+	} else if (c == CONSOLE_ESCAPE) {
+		con.escape = true;
+		return;
+	}
+	vuart_rx(&partitions[con.input], c);
+}
+
 void console_irq(void)
 {
+	u8 rx[CONSOLE_RX_BATCH];
+	u32 n = 0, i;
+	int c;
+
 	spin_lock(&con.lock);
+	while (n < CONSOLE_RX_BATCH && (c = uart_try_getc()) >= 0)
+		rx[n++] = (u8)c;
 	drain_locked();
 	spin_unlock(&con.lock);
+	if (!con.input_ready)
+		return;
+	for (i = 0; i < n; i++)
+		route_input(rx[i]);
 }
 
 u32 console_dropped(void)

@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stdnoreturn.h>
+#include <string.h>
 
 #include "arch.h"
 #include "bits.h"
@@ -22,6 +23,8 @@
 #include "platform.h"
 #include "spinlock.h"
 #include "types.h"
+#include "../mm/mm.h"
+#include "../vgic/vgic.h"
 
 #define TESSERA_VERSION_MAJOR 0
 #define TESSERA_VERSION_MINOR 1
@@ -87,18 +90,18 @@ struct regs {
 struct vcpu;
 
 /* Requests other CPUs post for this one (cpu_request). */
-#define CPU_REQ_TLB_FLUSH BIT(0) /* VMID generation change: flush stage-1&2 TLBs */
-#define CPU_REQ_VCPU_START BIT(1) /* start (or restart) this CPU's vCPU */
+#define CPU_REQ_TLB_FLUSH BIT(0) /* VMID generation change: flush guest TLBs here */
+#define CPU_REQ_VCPU_START BIT(1) /* start this CPU's vCPU */
 #define CPU_REQ_VCPU_STOP BIT(2) /* stop this CPU's vCPU */
-#define CPU_REQ_VGIC BIT(3) /* virtual interrupts were queued for this vCPU */
+#define CPU_REQ_VGIC BIT(3) /* virtual interrupts wait for this vCPU */
 
 struct cpu {
 	u32 index;
 	u32 mpidr;
 	bool online;
 	u32 requests; /* CPU_REQ_*, atomic */
-	struct vcpu *vcpu; /* the vCPU this CPU runs, or NULL */
-	u64 vmid_flushed_gen;
+	struct vcpu *vcpu; /* the vCPU this CPU runs, for life; NULL if none */
+	u64 vttbr_loaded; /* VTTBR as last written on this CPU */
 };
 
 extern struct cpu cpus[PLAT_CPU_COUNT];
@@ -111,14 +114,167 @@ static inline struct cpu *this_cpu(void)
 	return (struct cpu *)(uintptr_t)v;
 }
 
-/* Post 'req' to 'cpu' and interrupt it (no-op IPI if it is this CPU). */
+/* Post 'req' to 'cpu' and interrupt it (no IPI needed for this CPU itself). */
 void cpu_request(u32 cpu, u32 req);
-
-/* Take this CPU's pending requests (atomically clears them). */
-u32 cpu_take_requests(struct cpu *c);
 
 /* Park this CPU with nothing to run: waits for requests and interrupts. */
 noreturn void cpu_idle(void);
+
+/* The trap frame at the top of a CPU's stack, where a running guest's registers go. */
+struct regs *cpu_frame(u32 cpu);
+
+/* ---- Partitions and vCPUs (partition.c, vcpu.c) ------------------------- */
+
+enum vcpu_power { VCPU_OFF, VCPU_ON };
+
+struct vcpu {
+	struct partition *part;
+	u32 index; /* vCPU number in the partition = its MPIDR Aff0 */
+	u32 cpu; /* the physical CPU it owns */
+	u32 power; /* enum vcpu_power: ON from CPU_ON/start until it parks */
+	bool start_pending; /* ON, but not yet entered */
+	u32 start_pc;
+	u32 start_r0;
+	u32 start_r1;
+	u32 start_r2;
+	struct vgic_cpu vgic;
+};
+
+enum partition_state {
+	PART_STOPPED, /* not running; can be started */
+	PART_RUNNING,
+	PART_HALTED, /* stopped for good: its restart bound was exceeded */
+};
+
+/* The emulated PL011 of a partition (vuart.c). */
+#define VUART_FIFO 32
+#define VUART_LINE_MAX 160
+
+struct vuart {
+	spinlock_t lock;
+	u32 cr, lcr_h, ibrd, fbrd, ifls, imsc, ris, dmacr, rsr;
+	u8 rx[VUART_FIFO];
+	u32 rx_head, rx_count;
+	char line[VUART_LINE_MAX];
+	u32 line_len;
+	bool line_high; /* the interrupt line as last told to the vGIC */
+};
+
+#define RESTART_HISTORY 16
+
+struct ratelimit {
+	u64 window_start;
+	u32 count;
+	u32 suppressed;
+};
+
+struct partition {
+	const struct cfg_partition *cfg;
+	spinlock_t lock;
+	u32 state; /* enum partition_state */
+	u32 vcpus_on; /* vCPUs with power ON */
+	bool restart_pending;
+	bool loading;
+	u32 starts; /* times it was started since boot */
+	struct vmid vmid;
+	struct pt s2;
+	struct vgic_dist vgic;
+	struct vuart vuart;
+	u64 restart_log[RESTART_HISTORY];
+	u32 restart_log_count;
+	struct ratelimit fault_rl;
+	struct vcpu *vcpus[CFG_CPU_MAX];
+};
+
+extern struct partition partitions[];
+extern struct vmid_alloc vmid_allocator;
+
+/* Build every partition's tables and state, then start them in order (boot CPU). */
+void partitions_init(void);
+
+/* Lifecycle; callable from any CPU.  Stopping takes effect as each vCPU parks. */
+void partition_start(struct partition *p);
+void partition_stop(struct partition *p, const char *why);
+void partition_restart(struct partition *p, const char *why);
+
+/* CPU_ON for a vCPU of p; returns a PSCI status. */
+s32 partition_vcpu_on(struct partition *p, u32 index, u32 pc, u32 context);
+
+/* Stop the calling vCPU now (CPU_OFF, or its partition stopping); never returns. */
+noreturn void vcpu_park(struct vcpu *v);
+
+/* Enter the guest for a vCPU that has start_pending set, on its own CPU; never returns. */
+noreturn void vcpu_start(struct vcpu *v);
+
+/* Before every return to a guest: act on requests, refill list registers, check the VMID. */
+void vcpu_before_entry(struct vcpu *v);
+
+/* Reset every piece of guest-visible CPU state on this CPU (CP15, banked, VFP, timers). */
+void vcpu_reset_arch(struct vcpu *v);
+
+/* A guest register by number, as the guest's current mode sees it (r13/r14 banked). */
+u32 guest_reg_read(const struct regs *r, u32 n);
+void guest_reg_write(struct regs *r, u32 n, u32 value);
+
+/* Skip the trapped instruction (ARM or Thumb, IT state advanced). */
+void guest_skip_instruction(u32 hsr);
+
+/* A guest fault the hypervisor contains: log it (rate-limited) and apply the policy. */
+struct guest_fault {
+	const char *what; /* "stage-2 data abort", ... */
+	u64 ipa;
+	u32 va;
+	u32 pc;
+	u32 hsr;
+	bool write;
+	bool has_ipa;
+	bool instruction;
+};
+void guest_fault(struct vcpu *v, struct regs *r, const struct guest_fault *f);
+
+/* Exception injection into the guest (inject.c), with its syndrome registers set. */
+void inject_undef(struct regs *r, u32 hsr);
+void inject_data_abort(struct regs *r, u32 va, bool write);
+void inject_prefetch_abort(struct regs *r, u32 va);
+
+/* Guest memory access by guest virtual address (stage 1 + 2, checked against RAM). */
+bool guest_copy_from(struct vcpu *v, void *dst, u32 va, u32 len);
+bool guest_copy_to(struct vcpu *v, u32 va, const void *src, u32 len);
+bool guest_range_ok(struct vcpu *v, u32 va, u32 len, bool write);
+
+/* Handlers behind the trap dispatcher. */
+void smccc_dispatch(struct vcpu *v, struct regs *r);
+s32 psci_call(struct vcpu *v, struct regs *r, u32 fid);
+void mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va);
+void cp_trap(struct vcpu *v, struct regs *r, u32 hsr);
+
+/* An emulated-device access, as a data abort's syndrome describes it (mmio_decode.c). */
+struct mmio_access {
+	u32 offset;
+	u32 size; /* bytes: 1, 2 or 4 */
+	bool write;
+	bool sign_extend;
+	u32 reg;
+};
+
+/* Decode the syndrome; false if it does not describe the access (ISV = 0, PC, doubleword). */
+bool mmio_decode(u32 hsr, u32 offset, struct mmio_access *a);
+
+/* The value a load of 'size' bytes leaves in its register (zero- or sign-extended). */
+u32 mmio_load_value(u32 value, u32 size, bool sign_extend);
+
+/* Virtual UART (vuart.c). */
+void vuart_init(struct partition *p);
+bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value);
+bool vuart_write(struct partition *p, u32 offset, u32 size, u32 value);
+void vuart_rx(struct partition *p, u8 c);
+void vuart_output(struct partition *p, const char *s, u32 len);
+
+/* Console input focus (console.c). */
+void console_set_input(u32 partition);
+
+/* Rate limiting of guest-caused log lines: true if this one may be printed. */
+bool ratelimit_allow(struct ratelimit *rl, u32 *suppressed);
 
 /* ---- Traps -------------------------------------------------------------- */
 

@@ -81,3 +81,14 @@ func hyp_enter_guest
 	pop	{r0-r12, lr}
 	eret
 endfunc hyp_enter_guest
+
+/*
+ * noreturn void hyp_run_below_frame(void (*fn)(void), struct regs *frame):
+ * call fn with SP just below this CPU's trap frame, dropping whatever the
+ * stack held: the idle loop must not sit where a guest's registers will go.
+ */
+func hyp_run_below_frame
+	mov	sp, r1
+	blx	r0
+1:	b	1b
+endfunc hyp_run_below_frame

@@ -3,14 +3,15 @@
 
 HOST_TEST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wshadow \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-Ihyp -Iplatform/qemu-virt -Itests/unit
+	-Itests/unit -Ihyp -Iplatform/qemu-virt
 
 UNIT_fmt := hyp/fmt.c
 UNIT_hsr := hyp/hsr.c hyp/fmt.c
 UNIT_sysreg :=
 UNIT_pt := mm/pt.c
+UNIT_mmio := hyp/mmio_decode.c
 
-UNIT_TESTS := fmt hsr sysreg pt
+UNIT_TESTS := fmt hsr sysreg pt mmio
 HOST_TESTS += $(addprefix $(HOST_OUT)/tests/,$(addsuffix _test,$(UNIT_TESTS)))
 
 define UNIT_TEST_RULE

@@ -1,0 +1,141 @@
+/*
+ * Test-guest cases of memory and isolation (issue 3): the partition's own
+ * RAM is all there and private; everything else faults.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "testguest.h"
+
+extern char __heap_start[];
+
+#define CANARY_WORDS 4096U
+
+static uint32_t canary[CANARY_WORDS];
+
+void tg_hello(void)
+{
+	char name[32] = "?";
+	struct tessera_partition id = { 0 };
+
+	if (tessera_present()) {
+		tessera_partition_name(name, sizeof(name));
+		tessera_partition_id(&id);
+	}
+	printf("TG hello: I am partition %u \"%s\", vCPU %u of %u\n", (unsigned)id.id, name,
+	       (unsigned)id.vcpu, (unsigned)id.vcpu_count);
+	tg_check(tessera_present(), "hello.tessera", "no /hypervisor node in the device tree");
+	tg_done();
+	tg_heartbeat_loop(tg_arg_u32("period", 200), tg_arg_u32("beats", 0));
+}
+
+/* Write and read back every word of RAM the image does not use, with two patterns. */
+void tg_memory(void)
+{
+	uint64_t base = 0, size = 0;
+	uintptr_t start = (uintptr_t)__heap_start, end, a;
+	uint32_t bad = 0;
+
+	tg_check(fdt_memory(guest_fdt(), &base, &size), "memory.dtb", "no /memory in the DTB");
+	end = (uintptr_t)(base + size - GUEST_DTB_RESERVE);
+	printf("TG memory: RAM 0x%08x-0x%08x, sweeping 0x%08x-0x%08x\n", (unsigned)base,
+	       (unsigned)(base + size), (unsigned)start, (unsigned)end);
+	for (a = start; a < end; a += 4)
+		*(volatile uint32_t *)a = (uint32_t)a ^ 0x5a5a5a5aU;
+	for (a = start; a < end; a += 4)
+		if (*(volatile uint32_t *)a != ((uint32_t)a ^ 0x5a5a5a5aU))
+			bad++;
+	for (a = start; a < end; a += 4)
+		*(volatile uint32_t *)a = ~(uint32_t)a;
+	for (a = start; a < end; a += 4)
+		if (*(volatile uint32_t *)a != ~(uint32_t)a)
+			bad++;
+	tg_check(bad == 0, "memory.sweep", "%u words read back wrong", (unsigned)bad);
+	printf("TG memory: %u KiB written and read back twice\n", (unsigned)((end - start) / 1024));
+	tg_done();
+	tg_heartbeat_loop(tg_arg_u32("period", 200), tg_arg_u32("beats", 0));
+}
+
+void tg_heartbeat_loop(uint32_t period_ms, uint32_t beats)
+{
+	uint32_t i, n;
+
+	for (i = 0; i < CANARY_WORDS; i++)
+		canary[i] = i * 2654435761U;
+	for (n = 1; beats == 0 || n <= beats; n++) {
+		uint32_t bad = 0;
+
+		gtimer_delay_ms(period_ms);
+		for (i = 0; i < CANARY_WORDS; i++)
+			if (canary[i] != i * 2654435761U)
+				bad++;
+		printf("TG heartbeat %u %s\n", (unsigned)n, bad ? "CORRUPT" : "ok");
+	}
+}
+
+void tg_heartbeat(void)
+{
+	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
+}
+
+struct probe {
+	const char *what;
+	uintptr_t addr;
+};
+
+/*
+ * With fault-policy "inject": every access outside the partition's memory
+ * comes back as a synchronous external abort at the address accessed.
+ */
+void tg_isolation(void)
+{
+	static const struct probe probes[] = {
+		{ "other-partition-ram", 0x54000000 }, { "hypervisor-ram", 0x48000000 },
+		{ "hypervisor-ram-end", 0x48fff000 },  { "gic-hyp-interface", 0x08030000 },
+		{ "unassigned-device", 0x09010000 },   { "top-of-address-space", 0xfffff000 },
+	};
+	char check[64];
+	size_t i;
+
+	tg_catch_faults();
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
+		struct tg_fault f;
+		uint32_t v;
+
+		tg_fault_take();
+		v = tg_read32(probes[i].addr);
+		f = tg_fault_take();
+		snprintf(check, sizeof(check), "isolation.read.%s", probes[i].what);
+		tg_check(f.count == 1 && f.kind == EXC_DABT && f.far == probes[i].addr &&
+				 v == 0xdeadbeef,
+			 check, "faults %u kind %u far 0x%08x value 0x%08x", (unsigned)f.count,
+			 (unsigned)f.kind, (unsigned)f.far, (unsigned)v);
+		tg_write32(probes[i].addr, 0x12345678);
+		f = tg_fault_take();
+		snprintf(check, sizeof(check), "isolation.write.%s", probes[i].what);
+		tg_check(f.count == 1 && f.kind == EXC_DABT && f.far == probes[i].addr &&
+				 (f.fsr & BIT(11)),
+			 check, "faults %u kind %u far 0x%08x fsr 0x%x", (unsigned)f.count,
+			 (unsigned)f.kind, (unsigned)f.far, (unsigned)f.fsr);
+		tg_try_exec(probes[i].addr);
+		f = tg_fault_take();
+		snprintf(check, sizeof(check), "isolation.exec.%s", probes[i].what);
+		tg_check(f.count == 1 && f.kind == EXC_PABT && f.far == probes[i].addr, check,
+			 "faults %u kind %u far 0x%08x", (unsigned)f.count, (unsigned)f.kind,
+			 (unsigned)f.far);
+	}
+	tg_done();
+	tg_heartbeat_loop(tg_arg_u32("period", 200), tg_arg_u32("beats", 0));
+}
+
+/* With fault-policy "stop": touch an address outside the partition once. */
+void tg_trespass(void)
+{
+	uintptr_t addr = tg_arg_u32("addr", 0x54000000);
+
+	printf("TG trespass: writing to 0x%08x\n", (unsigned)addr);
+	tg_write32(addr, 0xbad);
+	printf("TG trespass: still running after the write: FAIL\n");
+	tg_check(false, "trespass.stopped", "the partition was not stopped");
+	tg_done();
+}

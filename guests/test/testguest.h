@@ -1,0 +1,57 @@
+/*
+ * The test guest's internal interface: verdicts, fault capture, and the cases.
+ */
+#ifndef TESTGUEST_H
+#define TESTGUEST_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "guest.h"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+#ifndef UNUSED
+#define UNUSED(x) ((void)(x))
+#endif
+
+struct tg_case {
+	const char *name;
+	void (*run)(void);
+};
+
+struct tg_fault {
+	uint32_t count;
+	uint32_t kind; /* enum exc_kind */
+	uint32_t fsr;
+	uint32_t far;
+};
+
+void tg_check(bool ok, const char *check, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void tg_done(void);
+const char *tg_case(void);
+uint32_t tg_arg_u32(const char *key, uint32_t fallback);
+
+/* Catch injected data/prefetch aborts and undefined instructions, and resume. */
+void tg_catch_faults(void);
+/* The faults caught since the last call. */
+struct tg_fault tg_fault_take(void);
+
+/* Memory probes that survive an injected abort (tg_asm.S). */
+uint32_t tg_read32(uintptr_t addr);
+void tg_write32(uintptr_t addr, uint32_t value);
+void tg_try_exec(uintptr_t addr);
+
+/* Print a heartbeat every period, checking a canary block, forever (or 'beats' times). */
+void tg_heartbeat_loop(uint32_t period_ms, uint32_t beats);
+
+void tg_hello(void);
+void tg_memory(void);
+void tg_heartbeat(void);
+void tg_isolation(void);
+void tg_trespass(void);
+
+#endif /* TESTGUEST_H */

@@ -1,0 +1,155 @@
+/*
+ * The SMC Calling Convention entry point (Arm DEN 0028) for HVC and trapped
+ * SMC: standard discovery calls, PSCI (psci.c) and Tessera's own calls in the
+ * vendor-specific hypervisor service range (docs/hypercalls.md).  Unknown
+ * function IDs return NOT_SUPPORTED; no argument can make this fault.
+ */
+#include "hyp.h"
+#include "config_gen.h"
+
+#define SMCCC_VERSION 0x80000000U
+#define SMCCC_ARCH_FEATURES 0x80000001U
+#define SMCCC_VERSION_1_1 0x10001U
+#define SMCCC_NOT_SUPPORTED (-1)
+
+#define SMCCC_OWNER(fid) (((fid) >> 24) & 0x3f)
+#define SMCCC_OWNER_STANDARD 4
+#define SMCCC_OWNER_VENDOR_HYP 6
+
+#define TESSERA_FN(n) (0x86000000U | (n))
+#define TESSERA_VERSION TESSERA_FN(0)
+#define TESSERA_PARTITION_ID TESSERA_FN(1)
+#define TESSERA_PARTITION_NAME TESSERA_FN(2)
+#define TESSERA_CONSOLE_WRITE TESSERA_FN(3)
+#define TESSERA_CHANNEL_INFO TESSERA_FN(4)
+#define TESSERA_DOORBELL_RING TESSERA_FN(5)
+#define TESSERA_YIELD TESSERA_FN(6)
+#define TESSERA_CALL_COUNT 7
+#define VENDOR_HYP_CALL_UID 0x8600ff01U
+#define VENDOR_HYP_REVISION 0x8600ff03U
+
+#define TESSERA_INVALID_PARAMETER (-2)
+#define TESSERA_DENIED (-3)
+#define TESSERA_BAD_ADDRESS (-4)
+
+#define CONSOLE_WRITE_MAX 4096U
+
+static s32 console_write(struct vcpu *v, u32 va, u32 len)
+{
+	char buf[128];
+	u32 done;
+
+	if (len > CONSOLE_WRITE_MAX)
+		return TESSERA_INVALID_PARAMETER;
+	if (!guest_range_ok(v, va, len, false))
+		return TESSERA_BAD_ADDRESS; /* nothing is printed from a bad buffer */
+	for (done = 0; done < len;) {
+		u32 chunk = MIN(len - done, (u32)sizeof(buf));
+
+		if (!guest_copy_from(v, buf, va + done, chunk))
+			return done ? (s32)done : TESSERA_BAD_ADDRESS;
+		vuart_output(v->part, buf, chunk);
+		done += chunk;
+	}
+	return (s32)len;
+}
+
+static s32 partition_name(struct vcpu *v, u32 va, u32 size)
+{
+	const char *name = v->part->cfg->name;
+	u32 len = (u32)strlen(name);
+
+	if (size < len + 1)
+		return TESSERA_INVALID_PARAMETER;
+	if (!guest_copy_to(v, va, name, len + 1))
+		return TESSERA_BAD_ADDRESS;
+	return (s32)len;
+}
+
+static s32 channel_info(struct vcpu *v, struct regs *r, u32 index)
+{
+	const struct cfg_partition *cfg = v->part->cfg;
+	const struct cfg_endpoint *e;
+
+	if (index >= cfg->endpoint_count)
+		return TESSERA_INVALID_PARAMETER;
+	e = &cfg->endpoints[index];
+	r->r[1] = (u32)e->ipa;
+	r->r[2] = (u32)e->size;
+	r->r[3] = e->peer | ((e->access & (CFG_ACCESS_R | CFG_ACCESS_W)) << 8) |
+		  ((u32)e->irq << 16);
+	return 0;
+}
+
+static s32 doorbell_ring(struct vcpu *v, u32 index)
+{
+	const struct cfg_partition *cfg = v->part->cfg;
+	const struct cfg_endpoint *e;
+
+	if (index >= cfg->endpoint_count)
+		return TESSERA_INVALID_PARAMETER;
+	e = &cfg->endpoints[index];
+	vgic_raise(&partitions[e->peer].vgic, e->peer_irq);
+	return 0;
+}
+
+static bool implemented(u32 fid)
+{
+	if (fid == SMCCC_VERSION || fid == SMCCC_ARCH_FEATURES || fid == VENDOR_HYP_CALL_UID ||
+	    fid == VENDOR_HYP_REVISION)
+		return true;
+	return fid >= TESSERA_FN(0) && fid < TESSERA_FN(TESSERA_CALL_COUNT);
+}
+
+void smccc_dispatch(struct vcpu *v, struct regs *r)
+{
+	u32 fid = r->r[0];
+	s32 ret;
+
+	switch (fid) {
+	case SMCCC_VERSION:
+		ret = SMCCC_VERSION_1_1;
+		break;
+	case SMCCC_ARCH_FEATURES:
+		ret = implemented(r->r[1]) ? 0 : SMCCC_NOT_SUPPORTED;
+		break;
+	case VENDOR_HYP_CALL_UID:
+		r->r[1] = 0x4d1c11f0;
+		r->r[2] = 0x9a3c5b12;
+		r->r[3] = 0x00c0ffee;
+		ret = 0x7e55e7a0;
+		break;
+	case VENDOR_HYP_REVISION:
+		r->r[1] = 0;
+		ret = 1;
+		break;
+	case TESSERA_VERSION:
+		ret = (TESSERA_VERSION_MAJOR << 16) | TESSERA_VERSION_MINOR;
+		break;
+	case TESSERA_PARTITION_ID:
+		r->r[1] = v->index;
+		r->r[2] = v->part->cfg->cpu_count;
+		ret = (s32)v->part->cfg->id;
+		break;
+	case TESSERA_PARTITION_NAME:
+		ret = partition_name(v, r->r[1], r->r[2]);
+		break;
+	case TESSERA_CONSOLE_WRITE:
+		ret = console_write(v, r->r[1], r->r[2]);
+		break;
+	case TESSERA_CHANNEL_INFO:
+		ret = channel_info(v, r, r->r[1]);
+		break;
+	case TESSERA_DOORBELL_RING:
+		ret = doorbell_ring(v, r->r[1]);
+		break;
+	case TESSERA_YIELD:
+		ret = 0;
+		break;
+	default:
+		ret = SMCCC_OWNER(fid) == SMCCC_OWNER_STANDARD ? psci_call(v, r, fid) :
+								 SMCCC_NOT_SUPPORTED;
+		break;
+	}
+	r->r[0] = (u32)ret;
+}

@@ -1,0 +1,391 @@
+/*
+ * A vCPU on its own physical CPU: resetting every piece of guest-visible
+ * state, entering the guest, the checks made before every return to it, and
+ * parking it.  Only the CPU that owns a vCPU runs this code for it.
+ *
+ * The Hyp-mode traps and controls are set here, once per start:
+ */
+#include "hyp.h"
+#include "sysreg.h"
+
+/* HCR for every guest (ARM ARM B4.1.65), one reason per bit: */
+#define HCR_GUEST                                                                                  \
+	(HCR_VM | /* stage-2 translation: the partition's own memory only */                       \
+	 HCR_SWIO | /* a set/way invalidate cleans too: never discard others' data */              \
+	 HCR_PTW | /* stage-1 walks that hit Device memory fault */                                \
+	 HCR_FMO | /* physical FIQs are the hypervisor's; virtual FIQ enabled */                   \
+	 HCR_IMO | /* physical IRQs are the hypervisor's; virtual IRQ enabled */                   \
+	 HCR_AMO | /* asynchronous aborts come to the hypervisor first */                          \
+	 HCR_FB | /* TLB and I-cache maintenance broadcast to the partition's CPUs */              \
+	 HCR_BSU_INNER | /* barriers at least inner shareable, like the partition's memory */      \
+	 HCR_TSC | /* SMC traps: PSCI is answered by the hypervisor */                             \
+	 HCR_TIDCP | /* implementation-defined CP15 (L2CTLR, ...) is emulated */                   \
+	 HCR_TAC | /* ACTLR (SMP bit, errata workarounds) is the hypervisor's */                   \
+	 HCR_TSW) /* set/way maintenance reaches the shared L2: checked first */
+
+/* HDCR (B4.1.64): the PMU and the debug registers are not the guest's. */
+#define HDCR_GUEST (HDCR_TPM | HDCR_TPMCR | HDCR_TDRA | HDCR_TDOSA | HDCR_TDA)
+
+/* HCPTR (B4.1.63): trace registers trap; VFP and Advanced SIMD stay the guest's own. */
+#define HCPTR_GUEST (HCPTR_RES1 | HCPTR_TTA)
+
+/* HSTR (B4.1.72): CP15 c15 (implementation-defined, e.g. CBAR) reads as zero. */
+#define HSTR_GUEST HSTR_T(15)
+
+/* Cortex-A15/A7 reset values of the PL1 registers (TRMs, "System control" chapters). */
+#define SCTLR_RESET 0x00c50078U
+#define PRRR_RESET 0x00098aa4U
+#define NMRR_RESET 0x44e048e0U
+
+void vfp_reset(void);
+
+#define BANKED_RW(reg)                                                                             \
+	static inline u32 read_##reg(void)                                                         \
+	{                                                                                          \
+		u32 v;                                                                             \
+		__asm__ volatile("mrs %0, " #reg : "=r"(v));                                       \
+		return v;                                                                          \
+	}                                                                                          \
+	static inline void write_##reg(u32 v)                                                      \
+	{                                                                                          \
+		__asm__ volatile("msr " #reg ", %0" ::"r"(v) : "memory");                          \
+	}
+
+/* Banked registers of the guest's modes, reachable from Hyp mode (B9.3.9, MRS/MSR banked). */
+BANKED_RW(SP_usr)
+BANKED_RW(SP_svc)
+BANKED_RW(LR_svc)
+BANKED_RW(SPSR_svc)
+BANKED_RW(SP_abt)
+BANKED_RW(LR_abt)
+BANKED_RW(SPSR_abt)
+BANKED_RW(SP_und)
+BANKED_RW(LR_und)
+BANKED_RW(SPSR_und)
+BANKED_RW(SP_irq)
+BANKED_RW(LR_irq)
+BANKED_RW(SPSR_irq)
+BANKED_RW(SP_fiq)
+BANKED_RW(LR_fiq)
+BANKED_RW(SPSR_fiq)
+BANKED_RW(r8_fiq)
+BANKED_RW(r9_fiq)
+BANKED_RW(r10_fiq)
+BANKED_RW(r11_fiq)
+BANKED_RW(r12_fiq)
+
+void vcpu_reset_arch(struct vcpu *v)
+{
+	u32 pmcr_n = (read_pmcr() >> 11) & 0x1f;
+
+	/* Hyp controls. */
+	write_hcr(HCR_GUEST);
+	write_hdcr(HDCR_GUEST | (pmcr_n & HDCR_HPMN_MASK));
+	write_hcptr(HCPTR_GUEST);
+	write_hstr(HSTR_GUEST);
+	write_vpidr(read_midr());
+	write_vmpidr(BIT(31) | v->index); /* Aff0 = vCPU index: what PSCI CPU_ON takes */
+	write_vtcr(s2_vtcr());
+	write_cnthctl(CNTHCTL_PL1PCTEN | CNTHCTL_PL1PCEN);
+	write64_cntvoff(0);
+
+	/* PL1 system registers, as after a reset. */
+	write_sctlr(SCTLR_RESET);
+	write_cpacr(0);
+	write64_ttbr0(0);
+	write64_ttbr1(0);
+	write_ttbcr(0);
+	write_dacr(0);
+	write_dfsr(0);
+	write_ifsr(0);
+	write_adfsr(0);
+	write_aifsr(0);
+	write_dfar(0);
+	write_ifar(0);
+	write64_par(0);
+	write_prrr(PRRR_RESET);
+	write_nmrr(NMRR_RESET);
+	write_amair0(0);
+	write_amair1(0);
+	write_vbar(0);
+	write_fcseidr(0);
+	write_contextidr(0);
+	write_tpidrurw(0);
+	write_tpidruro(0);
+	write_tpidrprw(0);
+	write_csselr(0);
+
+	/* Timers: stopped, nothing pending. */
+	write_cntkctl(0);
+	write_cntv_ctl(0);
+	write_cntp_ctl(0);
+	write64_cntv_cval(0);
+	write64_cntp_cval(0);
+
+	/* Banked registers of every guest mode. */
+	write_SP_usr(0);
+	write_SP_svc(0);
+	write_LR_svc(0);
+	write_SPSR_svc(0);
+	write_SP_abt(0);
+	write_LR_abt(0);
+	write_SPSR_abt(0);
+	write_SP_und(0);
+	write_LR_und(0);
+	write_SPSR_und(0);
+	write_SP_irq(0);
+	write_LR_irq(0);
+	write_SPSR_irq(0);
+	write_SP_fiq(0);
+	write_LR_fiq(0);
+	write_SPSR_fiq(0);
+	write_r8_fiq(0);
+	write_r9_fiq(0);
+	write_r10_fiq(0);
+	write_r11_fiq(0);
+	write_r12_fiq(0);
+
+	vfp_reset();
+	isb();
+}
+
+static u32 guest_mode(void)
+{
+	return read_spsr() & PSR_MODE_MASK;
+}
+
+u32 guest_reg_read(const struct regs *r, u32 n)
+{
+	u32 mode = guest_mode();
+
+	if (n < 8 || (n < 13 && mode != PSR_MODE_FIQ))
+		return r->r[n];
+	switch (n) {
+	case 8:
+		return read_r8_fiq();
+	case 9:
+		return read_r9_fiq();
+	case 10:
+		return read_r10_fiq();
+	case 11:
+		return read_r11_fiq();
+	case 12:
+		return read_r12_fiq();
+	case 13:
+		switch (mode) {
+		case PSR_MODE_SVC:
+			return read_SP_svc();
+		case PSR_MODE_ABT:
+			return read_SP_abt();
+		case PSR_MODE_UND:
+			return read_SP_und();
+		case PSR_MODE_IRQ:
+			return read_SP_irq();
+		case PSR_MODE_FIQ:
+			return read_SP_fiq();
+		default:
+			return read_SP_usr();
+		}
+	case 14:
+		switch (mode) {
+		case PSR_MODE_SVC:
+			return read_LR_svc();
+		case PSR_MODE_ABT:
+			return read_LR_abt();
+		case PSR_MODE_UND:
+			return read_LR_und();
+		case PSR_MODE_IRQ:
+			return read_LR_irq();
+		case PSR_MODE_FIQ:
+			return read_LR_fiq();
+		default:
+			return r->lr; /* User and System use LR_usr, saved in the frame */
+		}
+	default:
+		return read_elr_hyp() +
+		       ((read_spsr() & PSR_T) ? 4 : 8); /* PC as read by the guest */
+	}
+}
+
+void guest_reg_write(struct regs *r, u32 n, u32 value)
+{
+	u32 mode = guest_mode();
+
+	if (n < 8 || (n < 13 && mode != PSR_MODE_FIQ)) {
+		r->r[n] = value;
+		return;
+	}
+	switch (n) {
+	case 8:
+		write_r8_fiq(value);
+		break;
+	case 9:
+		write_r9_fiq(value);
+		break;
+	case 10:
+		write_r10_fiq(value);
+		break;
+	case 11:
+		write_r11_fiq(value);
+		break;
+	case 12:
+		write_r12_fiq(value);
+		break;
+	case 13:
+		switch (mode) {
+		case PSR_MODE_SVC:
+			write_SP_svc(value);
+			break;
+		case PSR_MODE_ABT:
+			write_SP_abt(value);
+			break;
+		case PSR_MODE_UND:
+			write_SP_und(value);
+			break;
+		case PSR_MODE_IRQ:
+			write_SP_irq(value);
+			break;
+		case PSR_MODE_FIQ:
+			write_SP_fiq(value);
+			break;
+		default:
+			write_SP_usr(value);
+			break;
+		}
+		break;
+	case 14:
+		switch (mode) {
+		case PSR_MODE_SVC:
+			write_LR_svc(value);
+			break;
+		case PSR_MODE_ABT:
+			write_LR_abt(value);
+			break;
+		case PSR_MODE_UND:
+			write_LR_und(value);
+			break;
+		case PSR_MODE_IRQ:
+			write_LR_irq(value);
+			break;
+		case PSR_MODE_FIQ:
+			write_LR_fiq(value);
+			break;
+		default:
+			r->lr = value;
+			break;
+		}
+		break;
+	default:
+		break; /* loads to the PC are never emulated (the syndrome excludes them) */
+	}
+}
+
+/* Banked LR and SPSR of an exception mode, for exception injection (inject.c). */
+void guest_set_exception_regs(u32 mode, u32 lr, u32 spsr);
+
+void guest_set_exception_regs(u32 mode, u32 lr, u32 spsr)
+{
+	switch (mode) {
+	case PSR_MODE_ABT:
+		write_LR_abt(lr);
+		write_SPSR_abt(spsr);
+		break;
+	case PSR_MODE_UND:
+		write_LR_und(lr);
+		write_SPSR_und(spsr);
+		break;
+	default:
+		CHECK(false);
+	}
+}
+
+/* ---- Entering and leaving the guest ------------------------------------------ */
+
+static void load_vmid(struct cpu *c, struct partition *p)
+{
+	u64 vttbr;
+
+	if (!vmid_current(&vmid_allocator, &p->vmid, c->index)) {
+		while (vmid_prepare_entry(&vmid_allocator, &p->vmid, c->index) == VMID_WAIT)
+			; /* other CPUs flush on their kick: bounded, no guest can delay it */
+	}
+	vttbr = s2_vttbr(p->s2.root_pa, p->vmid.id);
+	if (c->vttbr_loaded != vttbr) {
+		write64_vttbr(vttbr);
+		isb();
+		c->vttbr_loaded = vttbr;
+	}
+}
+
+void vcpu_before_entry(struct vcpu *v)
+{
+	struct cpu *c = this_cpu();
+
+	if (__atomic_load_n(&c->requests, __ATOMIC_RELAXED)) {
+		u32 req = __atomic_exchange_n(&c->requests, 0, __ATOMIC_ACQ_REL);
+
+		if (req & CPU_REQ_TLB_FLUSH)
+			vmid_handle_flush_request(&vmid_allocator, c->index);
+		if ((req & CPU_REQ_VCPU_STOP) &&
+		    __atomic_load_n(&v->part->state, __ATOMIC_ACQUIRE) != PART_RUNNING)
+			vcpu_park(v);
+		if (req & CPU_REQ_VGIC)
+			v->vgic.dirty = true;
+	}
+	if (v->vgic.dirty)
+		vgic_flush(&v->part->vgic, &v->vgic);
+	load_vmid(c, v->part);
+}
+
+noreturn void vcpu_start(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	struct regs *frame = cpu_frame(this_cpu()->index);
+	u32 pc, spsr, i;
+
+	spin_lock(&p->lock);
+	if (!v->start_pending || p->state != PART_RUNNING) {
+		spin_unlock(&p->lock);
+		cpu_idle(); /* stale request: nothing to start */
+	}
+	v->start_pending = false;
+	pc = v->start_pc;
+	for (i = 0; i < 13; i++)
+		frame->r[i] = 0;
+	frame->lr = 0;
+	frame->r[0] = v->start_r0;
+	frame->r[1] = v->start_r1;
+	frame->r[2] = v->start_r2;
+	spin_unlock(&p->lock);
+
+	vcpu_reset_arch(v);
+	vgic_cpu_reset(&p->vgic, &v->vgic);
+	/* SVC mode, interrupts and aborts masked; Thumb if the entry address says so. */
+	spsr = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F | ((pc & 1) ? PSR_T : 0);
+	write_elr_hyp(pc & ~1U);
+	write_spsr(spsr);
+	log_info("partition %u (%s): vCPU %u enters 0x%08x on cpu%u", p->cfg->id, p->cfg->name,
+		 v->index, pc & ~1U, v->cpu);
+	vcpu_before_entry(v);
+	hyp_enter_guest(frame);
+}
+
+void partition_vcpu_parked(struct partition *p);
+
+noreturn void vcpu_park(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	bool last;
+
+	write_cntv_ctl(0);
+	write_cntp_ctl(0);
+	vgic_cpu_stop(&p->vgic, &v->vgic);
+	spin_lock(&p->lock);
+	v->power = VCPU_OFF;
+	v->start_pending = false;
+	last = --p->vcpus_on == 0;
+	spin_unlock(&p->lock);
+	if (last)
+		partition_vcpu_parked(p);
+	cpu_idle();
+}

@@ -1,0 +1,242 @@
+/*
+ * Each partition's emulated PL011 (PL011 TRM, DDI 0183G, 3.3), at the UART
+ * IPA of its machine layout, so an unmodified PL011 driver prints and reads.
+ *
+ * Transmit: bytes collect into a line that goes to the console whole, tagged
+ * with the partition's name, so lines of different partitions never mix.
+ * The transmit FIFO is always empty (the console takes every byte at once).
+ * Receive: a 32-byte FIFO filled by the console when the partition has the
+ * input focus.  Interrupts: receive and receive-timeout while data waits,
+ * transmit after each write (as QEMU's PL011 does), with IMSC, RIS, MIS and
+ * ICR; the line to the vGIC is (RIS & IMSC) != 0.
+ */
+#include "hyp.h"
+
+#define UARTDR 0x000
+#define UARTRSR 0x004
+#define UARTFR 0x018
+#define UARTILPR 0x020
+#define UARTIBRD 0x024
+#define UARTFBRD 0x028
+#define UARTLCR_H 0x02c
+#define UARTCR 0x030
+#define UARTIFLS 0x034
+#define UARTIMSC 0x038
+#define UARTRIS 0x03c
+#define UARTMIS 0x040
+#define UARTICR 0x044
+#define UARTDMACR 0x048
+#define UARTPERIPHID0 0xfe0
+
+#define FR_RXFE BIT(4)
+#define FR_TXFF BIT(5)
+#define FR_RXFF BIT(6)
+#define FR_TXFE BIT(7)
+#define INT_RX BIT(4)
+#define INT_TX BIT(5)
+#define INT_RT BIT(6)
+#define INT_MASK GENMASK(10, 0)
+
+/* PeriphID0-3 and PCellID0-3 of an ARM PL011 r1p5. */
+static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+
+static void update_line(struct partition *p)
+{
+	struct vuart *u = &p->vuart;
+	bool high = (u->ris & u->imsc) != 0;
+
+	if (high != u->line_high) {
+		u->line_high = high;
+		vgic_set_line(&p->vgic, p->cfg->uart_irq, high);
+	}
+}
+
+void vuart_init(struct partition *p)
+{
+	struct vuart *u = &p->vuart;
+
+	spin_lock(&u->lock);
+	u->cr = 0x300; /* TXE | RXE, as after reset */
+	u->lcr_h = u->ibrd = u->fbrd = u->imsc = u->ris = u->dmacr = u->rsr = 0;
+	u->ifls = 0x12;
+	u->rx_head = u->rx_count = 0;
+	u->line_len = 0;
+	u->line_high = false;
+	spin_unlock(&u->lock);
+}
+
+static void flush_line(struct partition *p)
+{
+	struct vuart *u = &p->vuart;
+
+	console_line(p->cfg->name, u->line, u->line_len, true);
+	u->line_len = 0;
+}
+
+static void put_char(struct partition *p, char c)
+{
+	struct vuart *u = &p->vuart;
+
+	if (c == '\r')
+		return;
+	if (c == '\n') {
+		flush_line(p);
+		return;
+	}
+	u->line[u->line_len++] = c;
+	if (u->line_len == VUART_LINE_MAX)
+		flush_line(p); /* a very long line goes out in pieces */
+}
+
+void vuart_output(struct partition *p, const char *s, u32 len)
+{
+	u32 i;
+
+	spin_lock(&p->vuart.lock);
+	for (i = 0; i < len; i++)
+		put_char(p, s[i]);
+	spin_unlock(&p->vuart.lock);
+}
+
+static u32 rx_level(u32 ifls)
+{
+	static const u32 levels[] = { 4, 8, 16, 24, 28 }; /* 1/8 .. 7/8 of 32 */
+
+	return levels[MIN((ifls >> 3) & 7, 4U)];
+}
+
+static void rx_interrupts(struct vuart *u)
+{
+	u->ris &= ~(INT_RX | INT_RT);
+	if (u->rx_count >= rx_level(u->ifls))
+		u->ris |= INT_RX;
+	if (u->rx_count)
+		u->ris |= INT_RT; /* data waiting: the receive timeout fires */
+}
+
+bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value)
+{
+	struct vuart *u = &p->vuart;
+	u32 v = 0;
+
+	if (offset & (size - 1))
+		return false;
+	spin_lock(&u->lock);
+	switch (offset & ~3U) {
+	case UARTDR:
+		if (u->rx_count) {
+			v = u->rx[u->rx_head];
+			u->rx_head = (u->rx_head + 1) % VUART_FIFO;
+			u->rx_count--;
+			rx_interrupts(u);
+		}
+		break;
+	case UARTRSR:
+		v = u->rsr;
+		break;
+	case UARTFR:
+		v = FR_TXFE | (u->rx_count ? 0 : FR_RXFE) |
+		    (u->rx_count == VUART_FIFO ? FR_RXFF : 0);
+		break;
+	case UARTIBRD:
+		v = u->ibrd;
+		break;
+	case UARTFBRD:
+		v = u->fbrd;
+		break;
+	case UARTLCR_H:
+		v = u->lcr_h;
+		break;
+	case UARTCR:
+		v = u->cr;
+		break;
+	case UARTIFLS:
+		v = u->ifls;
+		break;
+	case UARTIMSC:
+		v = u->imsc;
+		break;
+	case UARTRIS:
+		v = u->ris;
+		break;
+	case UARTMIS:
+		v = u->ris & u->imsc;
+		break;
+	case UARTDMACR:
+		v = u->dmacr;
+		break;
+	default:
+		if (offset >= UARTPERIPHID0 && offset < UARTPERIPHID0 + 0x20)
+			v = pl011_id[(offset - UARTPERIPHID0) / 4];
+		break;
+	}
+	update_line(p);
+	spin_unlock(&u->lock);
+	*value = v >> (8 * (offset & 3));
+	return true;
+}
+
+bool vuart_write(struct partition *p, u32 offset, u32 size, u32 value)
+{
+	struct vuart *u = &p->vuart;
+
+	if (offset & (size - 1))
+		return false;
+	spin_lock(&u->lock);
+	switch (offset) {
+	case UARTDR:
+		put_char(p, (char)(value & 0xff));
+		u->ris |= INT_TX; /* the byte left at once: the FIFO is empty again */
+		break;
+	case UARTRSR:
+		u->rsr = 0; /* any write clears the error flags */
+		break;
+	case UARTIBRD:
+		u->ibrd = value & 0xffff;
+		break;
+	case UARTFBRD:
+		u->fbrd = value & 0x3f;
+		break;
+	case UARTLCR_H:
+		u->lcr_h = value & 0xff;
+		break;
+	case UARTCR:
+		u->cr = value & 0xff87;
+		break;
+	case UARTIFLS:
+		u->ifls = value & 0x3f;
+		rx_interrupts(u);
+		break;
+	case UARTIMSC:
+		u->imsc = value & INT_MASK;
+		break;
+	case UARTICR:
+		u->ris &= ~value;
+		rx_interrupts(u); /* receive interrupts persist while data waits */
+		break;
+	case UARTDMACR:
+		u->dmacr = value & 7;
+		break;
+	default:
+		break; /* read-only or reserved */
+	}
+	update_line(p);
+	spin_unlock(&u->lock);
+	return true;
+}
+
+void vuart_rx(struct partition *p, u8 c)
+{
+	struct vuart *u = &p->vuart;
+
+	spin_lock(&u->lock);
+	if (u->rx_count < VUART_FIFO) {
+		u->rx[(u->rx_head + u->rx_count) % VUART_FIFO] = c;
+		u->rx_count++;
+	} else {
+		u->rsr |= BIT(3); /* overrun */
+	}
+	rx_interrupts(u);
+	update_line(p);
+	spin_unlock(&u->lock);
+}

@@ -1,0 +1,36 @@
+/*
+ * The mm/ interface: LPAE tables (pt.h), per-partition stage-2 tables, VMIDs
+ * (vmid.h) and the TLB and cache maintenance they need.
+ */
+#ifndef TESSERA_MM_H
+#define TESSERA_MM_H
+
+#include "../hyp/config.h"
+#include "pt.h"
+#include "vmid.h"
+
+/*
+ * Build a partition's stage-2 tables from its configured regions with tables
+ * from 'alloc'.  Every region in cfg->regions is mapped with the attributes
+ * of its kind and access; nothing else is.
+ */
+enum pt_err s2_build(struct pt *pt, struct pt_alloc *alloc, const struct cfg_partition *cfg);
+
+/* The static stage-2 table pool, sized by the config compiler (CFG_S2_TABLE_COUNT). */
+struct pt_alloc *s2_pool(void);
+u32 s2_pool_used(void);
+u32 s2_pool_size(void);
+
+/* VTCR for every partition: 32-bit IPA space starting at level 1 (ARM ARM B4.1.159). */
+u32 s2_vtcr(void);
+
+/* VTTBR value for a root table and a VMID (B4.1.160). */
+static inline u64 s2_vttbr(u64 root_pa, u32 vmid)
+{
+	return root_pa | ((u64)vmid << 48);
+}
+
+/* Invalidate this CPU's stage-1&2 guest TLB entries, I-cache and branch predictor. */
+void tlb_flush_guest_local(void);
+
+#endif /* TESSERA_MM_H */

@@ -1,0 +1,81 @@
+/*
+ * Per-partition stage-2 translation tables (ARM ARM B3.6, B4.1.159-160).
+ *
+ * Built once at boot from the configuration, from a static pool whose size
+ * the config compiler computed by running this same builder; afterwards they
+ * never change.  The hypervisor's memory, the GIC hypervisor interface and
+ * every address not in a partition's regions stay unmapped for it.
+ */
+#include "mm.h"
+#include "../hyp/arch.h"
+
+#ifndef CFG_S2_TABLE_COUNT
+#include "config_gen.h"
+#endif
+
+enum pt_err s2_build(struct pt *pt, struct pt_alloc *alloc, const struct cfg_partition *cfg)
+{
+	enum pt_err err = pt_init(pt, alloc);
+	u32 i;
+
+	for (i = 0; i < cfg->region_count && err == PT_OK; i++) {
+		const struct cfg_region *r = &cfg->regions[i];
+
+		err = pt_map(pt, r->ipa, r->pa, r->size, pt_s2_attrs(r->kind, r->access));
+	}
+	return err;
+}
+
+u32 s2_vtcr(void)
+{
+	return VTCR_RES1 | VTCR_SL0_L1 | TCR_SH0_INNER | TCR_ORGN0_WBWA | TCR_IRGN0_WBWA;
+}
+
+#ifdef __arm__
+#include "../hyp/sysreg.h"
+
+static pte_t s2_tables[CFG_S2_TABLE_COUNT][LPAE_ENTRIES] __attribute__((aligned(LPAE_PAGE_SIZE)));
+static u32 s2_tables_used;
+
+static pte_t *s2_alloc(struct pt_alloc *self, u64 *pa)
+{
+	UNUSED(self);
+	if (s2_tables_used == CFG_S2_TABLE_COUNT)
+		return NULL;
+	*pa = (uintptr_t)s2_tables[s2_tables_used]; /* the hypervisor maps RAM 1:1 */
+	return s2_tables[s2_tables_used++];
+}
+
+static pte_t *s2_table(struct pt_alloc *self, u64 pa)
+{
+	UNUSED(self);
+	return (pte_t *)(uintptr_t)pa;
+}
+
+static struct pt_alloc s2_pool_alloc = { .alloc = s2_alloc, .table = s2_table };
+
+struct pt_alloc *s2_pool(void)
+{
+	return &s2_pool_alloc;
+}
+
+u32 s2_pool_used(void)
+{
+	return s2_tables_used;
+}
+
+u32 s2_pool_size(void)
+{
+	return CFG_S2_TABLE_COUNT;
+}
+
+void tlb_flush_guest_local(void)
+{
+	dsb_ish();
+	write_tlbiallnsnh(0);
+	write_iciallu(0);
+	write_bpiall(0);
+	dsb_ish();
+	isb();
+}
+#endif

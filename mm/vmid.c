@@ -1,0 +1,90 @@
+/*
+ * VMID allocator with generations (see vmid.h for the rules it keeps).
+ *
+ * Locking: a->lock protects next, generation and the partitions' struct
+ * vmid; flushed[] entries are written by their own CPU under the lock and read
+ * without it.
+ */
+#include "vmid.h"
+
+void vmid_init(struct vmid_alloc *a, u32 bits, u32 cpu_count, const struct vmid_ops *ops)
+{
+	u32 i;
+
+	a->bits = bits;
+	a->next = 1;
+	a->generation = 1;
+	a->cpu_count = cpu_count;
+	a->online = 0;
+	a->ops = ops;
+	for (i = 0; i < VMID_CPU_MAX; i++)
+		a->flushed[i] = VMID_INVALID_GEN;
+}
+
+static void flush_locked(struct vmid_alloc *a, u32 cpu)
+{
+	if (a->flushed[cpu] != a->generation) {
+		a->ops->flush_local(cpu);
+		__atomic_store_n(&a->flushed[cpu], a->generation, __ATOMIC_RELEASE);
+	}
+}
+
+void vmid_cpu_online(struct vmid_alloc *a, u32 cpu)
+{
+	spin_lock(&a->lock);
+	a->online |= 1U << cpu;
+	flush_locked(a, cpu);
+	spin_unlock(&a->lock);
+}
+
+static void assign_locked(struct vmid_alloc *a, struct vmid *v, u32 cpu)
+{
+	u32 i;
+
+	if (a->next >= (1U << a->bits)) {
+		/* The VMID space is used up: a new generation, flushed everywhere. */
+		__atomic_store_n(&a->generation, a->generation + 1, __ATOMIC_RELEASE);
+		a->next = 1;
+		if (a->ops->wrapped)
+			a->ops->wrapped(a->generation);
+		flush_locked(a, cpu);
+		for (i = 0; i < a->cpu_count; i++)
+			if (i != cpu && (a->online & (1U << i)))
+				a->ops->request_flush(i);
+	}
+	v->id = a->next++;
+	v->generation = a->generation;
+	if (a->ops->assigned)
+		a->ops->assigned(v->owner, v->id, v->generation);
+}
+
+void vmid_assign(struct vmid_alloc *a, struct vmid *v, u32 cpu)
+{
+	spin_lock(&a->lock);
+	assign_locked(a, v, cpu);
+	spin_unlock(&a->lock);
+}
+
+enum vmid_status vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v, u32 cpu)
+{
+	enum vmid_status status = VMID_READY;
+	u32 i;
+
+	spin_lock(&a->lock);
+	flush_locked(a, cpu);
+	if (v->generation != a->generation)
+		assign_locked(a, v, cpu);
+	for (i = 0; i < a->cpu_count; i++)
+		if ((a->online & (1U << i)) &&
+		    __atomic_load_n(&a->flushed[i], __ATOMIC_ACQUIRE) != a->generation)
+			status = VMID_WAIT;
+	spin_unlock(&a->lock);
+	return status;
+}
+
+void vmid_handle_flush_request(struct vmid_alloc *a, u32 cpu)
+{
+	spin_lock(&a->lock);
+	flush_locked(a, cpu);
+	spin_unlock(&a->lock);
+}

@@ -1,0 +1,83 @@
+/*
+ * VMID allocation, the way the original KVM/ARM design did it: VMIDs are
+ * handed out consecutively, round-robin, to partitions as they are run; a
+ * partition keeps its VMID while its generation is current.  When the VMID
+ * space is used up, the generation advances: every CPU must invalidate its
+ * non-secure non-Hyp TLB entries, I-cache and branch predictor for the new
+ * generation, and no CPU enters a guest under a new-generation VMID until all
+ * online CPUs have done so.  CPUs are brought along with a flush request (an
+ * IPI), never by waiting on something a guest controls.
+ *
+ * The logic here has no hardware access: the caller supplies the local flush
+ * and the flush request, so the host tests can model-check it.
+ */
+#ifndef TESSERA_VMID_H
+#define TESSERA_VMID_H
+
+#include "../hyp/spinlock.h"
+#include "../hyp/types.h"
+
+#define VMID_CPU_MAX 8
+#define VMID_INVALID_GEN 0
+
+struct vmid_ops {
+	void (*flush_local)(u32 cpu); /* TLBIALLNSNH, ICIALLU, BPIALL on this CPU */
+	void (*request_flush)(u32 cpu); /* ask another CPU to flush (IPI) */
+	void (*assigned)(u32 owner, u32 vmid, u64 generation); /* for the log */
+	void (*wrapped)(u64 generation); /* for the log */
+};
+
+struct vmid_alloc {
+	spinlock_t lock;
+	u32 bits; /* VMID width: 1..8 */
+	u32 next; /* next VMID to hand out; 0 is never used */
+	u64 generation;
+	u32 cpu_count;
+	u32 online; /* mask of CPUs that take part */
+	u64 flushed[VMID_CPU_MAX]; /* the generation each CPU last flushed for */
+	const struct vmid_ops *ops;
+};
+
+/* A partition's VMID: valid while 'generation' equals the allocator's. */
+struct vmid {
+	u64 generation;
+	u32 id;
+	u32 owner; /* partition ID, for the log */
+};
+
+void vmid_init(struct vmid_alloc *a, u32 bits, u32 cpu_count, const struct vmid_ops *ops);
+
+/* Mark a CPU as taking part (it must flush on every generation change). */
+void vmid_cpu_online(struct vmid_alloc *a, u32 cpu);
+
+/*
+ * Give 'v' the next VMID now (a partition starting or restarting takes a fresh
+ * one).  May advance the generation, which requests a flush from every other
+ * online CPU.
+ */
+void vmid_assign(struct vmid_alloc *a, struct vmid *v, u32 cpu);
+
+enum vmid_status {
+	VMID_READY, /* enter the guest with v->id */
+	VMID_WAIT, /* another CPU has not flushed for this generation yet: retry */
+};
+
+/*
+ * Before entering a guest of 'v' on 'cpu': flush this CPU if the generation
+ * moved, take a new VMID if v's generation is stale, and report whether every
+ * online CPU has flushed for the current generation.
+ */
+enum vmid_status vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v, u32 cpu);
+
+/* The flush request (IPI) handler: flush this CPU for the current generation. */
+void vmid_handle_flush_request(struct vmid_alloc *a, u32 cpu);
+
+/* Fast-path test for the entry path: nothing to do? (no lock taken) */
+static inline bool vmid_current(const struct vmid_alloc *a, const struct vmid *v, u32 cpu)
+{
+	u64 gen = __atomic_load_n(&a->generation, __ATOMIC_ACQUIRE);
+
+	return v->generation == gen && __atomic_load_n(&a->flushed[cpu], __ATOMIC_ACQUIRE) == gen;
+}
+
+#endif /* TESSERA_VMID_H */

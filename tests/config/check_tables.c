@@ -1,0 +1,363 @@
+/*
+ * An independent check of the tables tcfg generated, linked with them on the
+ * host: tests/config/run_config_tests.py builds this file together with a
+ * good configuration's config.c and images.S and runs it.
+ *
+ * It re-derives what the hypervisor relies on from the tables alone (not
+ * from tcfg's code): regions aligned and disjoint, images inside RAM and
+ * byte-exact, endpoints pairing up, interrupt counts covering every INTID,
+ * the device tree matching the tables, and the stage-2 table count computed
+ * by a separate oracle (counting the 1 GiB and 2 MiB slots that need a next-
+ * level table) rather than by mm/pt.c.
+ *
+ * Usage: check_tables NAME.  Images must hold the runner's pattern:
+ * byte i of an image of n bytes is (u8)(i * 7 + n).
+ */
+#include <libfdt.h>
+
+#include "config.h"
+#include "config_gen.h"
+#include "../unit/test.h"
+
+#define PAGE 0x1000ULL
+#define L1_SPAN (1ULL << 30)
+#define L2_SPAN (1ULL << 21)
+
+static bool overlap(u64 a, u64 as, u64 b, u64 bs)
+{
+	return a < b + bs && b < a + as;
+}
+
+static const struct cfg_region *ram_at(const struct cfg_partition *p, u64 ipa, u64 size)
+{
+	u32 i;
+
+	for (i = 0; i < p->region_count; i++) {
+		const struct cfg_region *r = &p->regions[i];
+
+		if (r->kind == CFG_REGION_RAM && ipa >= r->ipa && ipa + size <= r->ipa + r->size)
+			return r;
+	}
+	return NULL;
+}
+
+TEST(counts)
+{
+	u32 i, tables = 0, max_virq = 0;
+
+	EXPECT_EQ(cfg_system.partition_count, CFG_PARTITION_COUNT);
+	EXPECT_EQ(cfg_system.channel_count, CFG_CHANNEL_COUNT);
+	EXPECT(cfg_system.partition_count < (1U << CFG_VMID_BITS));
+	EXPECT(cfg_system.console_partition < cfg_system.partition_count);
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		tables += cfg_system.partitions[i].s2_table_count;
+		max_virq = MAX(max_virq, cfg_system.partitions[i].virq_count);
+		EXPECT_EQ(cfg_system.partitions[i].id, i);
+	}
+	EXPECT_EQ(cfg_system.s2_table_count, tables);
+	EXPECT_EQ(CFG_S2_TABLE_COUNT, tables);
+	EXPECT_EQ(CFG_MAX_VIRQ, max_virq);
+}
+
+TEST(regions)
+{
+	u32 i, j, k, l;
+
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *p = &cfg_system.partitions[i];
+		u32 gicv = 0;
+
+		for (j = 0; j < p->region_count; j++) {
+			const struct cfg_region *r = &p->regions[j];
+
+			EXPECT(r->size && !(r->pa % PAGE) && !(r->ipa % PAGE) && !(r->size % PAGE));
+			EXPECT(r->ipa + r->size <= (1ULL << 32));
+			EXPECT_EQ(!!(r->flags & CFG_REGION_CLEAR), r->kind == CFG_REGION_RAM);
+			if (r->kind == CFG_REGION_DEVICE || r->kind == CFG_REGION_GICV)
+				EXPECT_EQ(r->access, CFG_ACCESS_R | CFG_ACCESS_W);
+			if (r->kind == CFG_REGION_GICV) {
+				gicv++;
+				EXPECT_EQ(r->ipa, p->gicc_ipa);
+			}
+			for (k = 0; k < j; k++)
+				EXPECT(!overlap(r->ipa, r->size, p->regions[k].ipa,
+						p->regions[k].size));
+			EXPECT(!overlap(r->ipa, r->size, p->gicd_ipa, PAGE));
+			EXPECT(!overlap(r->ipa, r->size, p->uart_ipa, PAGE));
+			/* RAM is private: no other partition maps its physical pages. */
+			for (k = 0; r->kind == CFG_REGION_RAM && k < cfg_system.partition_count;
+			     k++) {
+				const struct cfg_partition *q = &cfg_system.partitions[k];
+
+				for (l = 0; k != i && l < q->region_count; l++)
+					EXPECT(!overlap(r->pa, r->size, q->regions[l].pa,
+							q->regions[l].size));
+			}
+		}
+		EXPECT_EQ(gicv, 1);
+		EXPECT(p->cpu_count >= 1 && p->cpu_count <= CFG_CPU_MAX);
+		EXPECT(ram_at(p, p->entry, 4) && (ram_at(p, p->entry, 4)->access & CFG_ACCESS_X));
+	}
+}
+
+TEST(images)
+{
+	u32 i, j, b;
+
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *p = &cfg_system.partitions[i];
+
+		for (j = 0; j < p->image_count; j++) {
+			const struct cfg_image *im = &p->images[j];
+			const struct cfg_region *r = ram_at(p, im->ipa, im->size);
+
+			EXPECT(r != NULL);
+			if (r)
+				EXPECT_EQ(im->pa - r->pa, im->ipa - r->ipa);
+			EXPECT(!((uintptr_t)im->data % 16));
+			for (b = 0; b < im->size; b++) {
+				if (im->data[b] != (u8)(b * 7 + im->size)) {
+					TEST_FAIL_AT("image %u of %s differs at byte %u", j,
+						     p->name, b);
+					break;
+				}
+			}
+			EXPECT(!overlap(im->ipa, im->size, p->dtb_ipa, p->dtb_size));
+		}
+	}
+}
+
+TEST(endpoints)
+{
+	u32 i, j, k;
+
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *p = &cfg_system.partitions[i];
+
+		for (j = 0; j < p->endpoint_count; j++) {
+			const struct cfg_endpoint *e = &p->endpoints[j];
+			const struct cfg_channel *c = &cfg_system.channels[e->channel];
+			const struct cfg_partition *q = &cfg_system.partitions[e->peer];
+			const struct cfg_endpoint *back = NULL;
+			bool mapped = false;
+
+			EXPECT(e->channel < cfg_system.channel_count && e->peer != i);
+			EXPECT((c->partition[0] == i && c->partition[1] == e->peer) ||
+			       (c->partition[1] == i && c->partition[0] == e->peer));
+			EXPECT_EQ(e->size, c->size);
+			for (k = 0; k < q->endpoint_count; k++)
+				if (q->endpoints[k].channel == e->channel)
+					back = &q->endpoints[k];
+			EXPECT(back != NULL);
+			if (back) {
+				EXPECT_EQ(back->irq, e->peer_irq);
+				EXPECT_EQ(back->peer_irq, e->irq);
+				EXPECT_EQ(back->peer, i);
+			}
+			for (k = 0; k < p->region_count; k++) {
+				const struct cfg_region *r = &p->regions[k];
+
+				if (r->kind == CFG_REGION_SHARED && r->ipa == e->ipa &&
+				    r->pa == c->pa && r->size == c->size &&
+				    r->access == e->access && !r->flags)
+					mapped = true;
+			}
+			EXPECT(mapped);
+			if (j)
+				EXPECT(p->endpoints[j - 1].channel < e->channel);
+		}
+	}
+}
+
+TEST(virq_count)
+{
+	u32 i, j;
+
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *p = &cfg_system.partitions[i];
+		u32 max = p->uart_irq;
+
+		for (j = 0; j < p->irq_count; j++)
+			max = MAX(max, p->irqs[j].intid);
+		for (j = 0; j < p->endpoint_count; j++)
+			max = MAX(max, p->endpoints[j].irq);
+		EXPECT(p->virq_count % 32 == 0 && p->virq_count >= 64);
+		EXPECT(p->virq_count > max && p->virq_count - 32U <= MAX(max, 63U));
+	}
+}
+
+/* Add 'slot' to a set of slot addresses; false if the set is full. */
+static bool slot_add(u64 *set, u32 *n, u32 cap, u64 slot)
+{
+	u32 k;
+
+	for (k = 0; k < *n; k++)
+		if (set[k] == slot)
+			return true;
+	if (*n == cap)
+		return false;
+	set[(*n)++] = slot;
+	return true;
+}
+
+/* Does region r map all of [s, s + span) with an output address aligned to span? */
+static bool block(const struct cfg_region *r, u64 s, u64 span)
+{
+	return r->ipa <= s && r->ipa + r->size >= s + span && !((r->pa + (s - r->ipa)) % span);
+}
+
+/*
+ * The oracle: a 1 GiB slot that a region touches without filling it as a
+ * block needs a level-2 table; inside it, a 2 MiB slot touched without a
+ * block needs a level-3 table.  Regions never overlap, so slots are exact.
+ */
+TEST(s2_tables)
+{
+	static u64 l2[1024], l3[16384];
+	u32 i, j;
+
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *p = &cfg_system.partitions[i];
+		u32 n2 = 0, n3 = 0;
+		bool fits = true;
+
+		for (j = 0; j < p->region_count; j++) {
+			const struct cfg_region *r = &p->regions[j];
+			u64 s, t;
+
+			for (s = r->ipa & ~(L1_SPAN - 1); s < r->ipa + r->size; s += L1_SPAN) {
+				if (block(r, s, L1_SPAN))
+					continue;
+				fits &= slot_add(l2, &n2, ARRAY_SIZE(l2), s);
+				for (t = MAX(s, r->ipa & ~(L2_SPAN - 1));
+				     t < MIN(s + L1_SPAN, r->ipa + r->size); t += L2_SPAN)
+					if (!block(r, t, L2_SPAN))
+						fits &= slot_add(l3, &n3, ARRAY_SIZE(l3), t);
+			}
+		}
+		EXPECT(fits);
+		EXPECT_EQ(p->s2_table_count, 1 + n2 + n3);
+	}
+}
+
+static const void *node_prop(const void *fdt, int node, const char *name, int *len)
+{
+	const void *v = fdt_getprop(fdt, node, name, len);
+
+	if (!v)
+		*len = -1;
+	return v;
+}
+
+static u64 cells64(const fdt32_t *c)
+{
+	return (u64)fdt32_to_cpu(c[0]) << 32 | fdt32_to_cpu(c[1]);
+}
+
+TEST(device_tree)
+{
+	u32 i, j;
+
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *p = &cfg_system.partitions[i];
+		const void *fdt = p->dtb;
+		const fdt32_t *c;
+		const char *s;
+		int node, len, count;
+		char path[64];
+
+		EXPECT(fdt_check_header(fdt) == 0);
+		EXPECT_EQ(fdt_totalsize(fdt), p->dtb_size);
+		EXPECT(!(p->dtb_ipa % 8));
+		EXPECT(ram_at(p, p->dtb_ipa, p->dtb_size) != NULL);
+		if (ram_at(p, p->dtb_ipa, p->dtb_size))
+			EXPECT_EQ(p->dtb_pa - ram_at(p, p->dtb_ipa, 1)->pa,
+				  p->dtb_ipa - ram_at(p, p->dtb_ipa, 1)->ipa);
+
+		node = fdt_path_offset(fdt, "/hypervisor");
+		c = node_prop(fdt, node, "partition-id", &len);
+		EXPECT(c && len == 4 && fdt32_to_cpu(*c) == i);
+		s = node_prop(fdt, node, "partition-name", &len);
+		EXPECT(s && !strcmp(s, p->name));
+		s = node_prop(fdt, 0, "model", &len);
+		EXPECT(s && !strncmp(s, "tessera,", 8) && !strcmp(s + 8, p->name));
+
+		/* One memory node per RAM region, one cpu node per vCPU. */
+		count = 0;
+		fdt_for_each_subnode(node, fdt, 0)
+		{
+			s = node_prop(fdt, node, "device_type", &len);
+			if (!s || strcmp(s, "memory"))
+				continue;
+			c = node_prop(fdt, node, "reg", &len);
+			EXPECT(c && len == 16 && ram_at(p, cells64(c), cells64(c + 2)));
+			count++;
+		}
+		for (j = 0; j < p->region_count; j++)
+			count -= p->regions[j].kind == CFG_REGION_RAM;
+		EXPECT_EQ(count, 0);
+		count = 0;
+		fdt_for_each_subnode(node, fdt, fdt_path_offset(fdt, "/cpus"))
+		{
+			count++;
+		}
+		EXPECT_EQ(count, p->cpu_count);
+
+		snprintf(path, sizeof(path), "/pl011@%llx", (unsigned long long)p->uart_ipa);
+		s = node_prop(fdt, fdt_path_offset(fdt, "/chosen"), "stdout-path", &len);
+		EXPECT(s && !strcmp(s, path));
+		c = node_prop(fdt, fdt_path_offset(fdt, path), "interrupts", &len);
+		EXPECT(c && len == 12 && fdt32_to_cpu(c[1]) + 32 == p->uart_irq);
+
+		snprintf(path, sizeof(path), "/intc@%llx", (unsigned long long)p->gicd_ipa);
+		c = node_prop(fdt, fdt_path_offset(fdt, path), "reg", &len);
+		EXPECT(c && len == 32 && cells64(c) == p->gicd_ipa &&
+		       cells64(c + 4) == p->gicc_ipa);
+
+		c = node_prop(fdt, fdt_path_offset(fdt, "/timer"), "interrupts", &len);
+		EXPECT(c && len == 48 &&
+		       fdt32_to_cpu(c[2]) == ((((1U << p->cpu_count) - 1) << 8) | 4));
+
+		/* Channel j of the partition is its j-th endpoint. */
+		count = 0;
+		fdt_for_each_subnode(node, fdt, 0)
+		{
+			const struct cfg_endpoint *e;
+
+			if (fdt_node_check_compatible(fdt, node, "tessera,channel"))
+				continue;
+			c = node_prop(fdt, node, "tessera,channel-id", &len);
+			EXPECT(c && len == 4 && fdt32_to_cpu(*c) < p->endpoint_count);
+			if (!c || fdt32_to_cpu(*c) >= p->endpoint_count)
+				continue;
+			e = &p->endpoints[fdt32_to_cpu(*c)];
+			EXPECT_EQ(fdt32_to_cpu(*c), count);
+			c = node_prop(fdt, node, "reg", &len);
+			EXPECT(c && len == 16 && cells64(c) == e->ipa && cells64(c + 2) == e->size);
+			c = node_prop(fdt, node, "interrupts", &len);
+			EXPECT(c && len == 12 && fdt32_to_cpu(c[1]) + 32 == e->irq);
+			EXPECT_EQ(!!fdt_getprop(fdt, node, "read-only", NULL),
+				  !(e->access & CFG_ACCESS_W));
+			s = node_prop(fdt, node, "tessera,peer", &len);
+			EXPECT(s && !strcmp(s, cfg_system.partitions[e->peer].name));
+			count++;
+		}
+		EXPECT_EQ(count, p->endpoint_count);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static char name[128];
+
+	snprintf(name, sizeof(name), "config.%s", argc > 1 ? argv[1] : "tables");
+	test_suite_name = name;
+	RUN(counts);
+	RUN(regions);
+	RUN(images);
+	RUN(endpoints);
+	RUN(virq_count);
+	RUN(s2_tables);
+	RUN(device_tree);
+	return test_summary();
+}

@@ -1,0 +1,88 @@
+"""Issue 3: partitions from the static configuration, each confined by its
+own stage-2 table, printing through its own virtual UART."""
+import re
+
+from qemutest import QemuTest
+
+
+def lines_tagged(names):
+    """Every console line is whole and tagged: [tessera] or [<partition>]."""
+    tag = re.compile(r"^\[(%s)\] " % "|".join(["tessera"] + list(names)))
+
+    def check(text):
+        bad = [l for l in text.splitlines()[1:] if l.strip() and not tag.match(l)
+               and not l.startswith("qemu-system-arm")]
+        return ["untagged or broken line: %r" % bad[0]] if bad else []
+    return check
+
+
+def heartbeats_after(name, marker, count):
+    """Partition 'name' keeps beating: 'count' heartbeats after 'marker' appears."""
+    def check(text):
+        at = text.find(marker)
+        if at < 0:
+            return ["no %r" % marker]
+        beats = re.findall(r"^\[%s\] TG heartbeat \d+ ok$" % name, text[at:], re.M)
+        corrupt = re.findall(r"^\[%s\] TG heartbeat \d+ CORRUPT" % name, text, re.M)
+        problems = []
+        if len(beats) < count:
+            problems.append("%s: only %d heartbeats after %r" % (name, len(beats), marker))
+        if corrupt:
+            problems.append("%s: its memory changed" % name)
+        return problems
+    return check
+
+
+def all_of(*checks):
+    def check(text):
+        out = []
+        for c in checks:
+            out += c(text)
+        return out
+    return check
+
+
+ISOLATION_PROBES = ["other-partition-ram", "hypervisor-ram", "hypervisor-ram-end",
+                    "gic-hyp-interface", "unassigned-device", "top-of-address-space"]
+
+TESTS = [
+    QemuTest(
+        "partitions.isolation",
+        "every access outside the partition's memory faults (injected abort), each logged "
+        "with partition, IPA and PC, rate-limited; the witness sweeps its RAM and keeps beating",
+        build={"CONFIG": "test-isolation"},
+        expect=[r"^\[attacker\] TG DONE 18 passed, 0 failed$",
+                r"^\[witness\] TG PASS memory\.sweep$",
+                r"^\[witness\] TG DONE 2 passed, 0 failed$",
+                r"WARN: partition 0 \(attacker\) vCPU 0: stage-2 data abort: read IPA 0x54000000 "
+                r"VA 0x54000000 PC 0x4\w{7} \(HSR 0x\w{8}\); policy inject",
+                r"WARN: partition 0 \(attacker\) vCPU 0: stage-2 data abort: write IPA 0x48000000",
+                r"WARN: partition 0 \(attacker\) vCPU 0: stage-2 prefetch abort: fetch IPA "
+                r"0x54000000",
+                r"stage-2 pool: (\d+) of \1 tables used"]
+        + [r"^\[attacker\] TG PASS isolation\.%s\.%s$" % (op, p)
+           for op in ("read", "write", "exec") for p in ISOLATION_PROBES],
+        forbid=[r"TG FAIL", r"CORRUPT"],
+        done=r"^\[witness\] TG heartbeat 10 ok$",
+        check=all_of(lines_tagged(["attacker", "witness"]),
+                     heartbeats_after("witness", "[attacker] TG DONE", 5),
+                     lambda t: [] if len(re.findall(r"WARN: partition 0 \(attacker\).*abort", t))
+                     <= 5 else ["fault log not rate-limited"]),
+        timeout=60,
+    ),
+    QemuTest(
+        "partitions.trespass_stops",
+        "fault policy 'stop': one write to the hypervisor's RAM stops the partition; the "
+        "other partition sweeps its RAM and keeps its heartbeat",
+        build={"CONFIG": "test-trespass"},
+        expect=[r"WARN: partition 0 \(intruder\) vCPU 0: stage-2 data abort: write IPA "
+                r"0x48000000 VA 0x48000000 PC 0x4\w{7} \(HSR 0x\w{8}\); policy stop",
+                r"partition 0 \(intruder\): stopped",
+                r"^\[bystander\] TG PASS memory\.sweep$"],
+        forbid=[r"still running", r"TG FAIL", r"CORRUPT"],
+        done=r"^\[bystander\] TG heartbeat 20 ok$",
+        check=all_of(lines_tagged(["intruder", "bystander"]),
+                     heartbeats_after("bystander", "(intruder): stopped", 10)),
+        timeout=60,
+    ),
+]

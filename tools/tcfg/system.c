@@ -1,0 +1,344 @@
+/*
+ * The system description (configs/<board>/<name>.dts): its node structure,
+ * its properties and each value on its own.  Rules that relate nodes to each
+ * other or to the board are in check.c.
+ *
+ * Nodes are numbered: partition@N, channel@N, memory@N, device@N and end@N
+ * must appear with N = 0, 1, ... in order, so the index a node has in the
+ * generated tables (partition ID, channel index) is visible in its name.
+ */
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcfg.h"
+
+static bool name_is(const char *name, const char *base)
+{
+	size_t bl = strlen(base);
+
+	return !strncmp(name, base, bl) && (name[bl] == '@' || name[bl] == '\0');
+}
+
+/*
+ * Count the children of n named base@N for each base in 'bases', checking
+ * that each kind is numbered 0, 1, ... in order; report any other child.
+ */
+static void count_children(const struct node *n, const char *const *bases, u32 *counts, bool *ok)
+{
+	int child;
+	u32 i;
+
+	for (i = 0; bases[i]; i++)
+		counts[i] = 0;
+	fdt_for_each_subnode(child, n->fdt, n->off)
+	{
+		const char *name = fdt_get_name(n->fdt, child, NULL);
+		char path[TCFG_PATH_MAX];
+		u32 unit;
+
+		node_child_path(path, sizeof(path), n->path, name);
+		for (i = 0; bases[i]; i++) {
+			if (node_unit(n, name, bases[i], &unit, ok))
+				break;
+		}
+		if (!bases[i]) {
+			tcfg_error(path, "unknown node");
+			*ok = false;
+			continue;
+		}
+		if (unit != UINT32_MAX && unit != counts[i]) {
+			tcfg_error(path,
+				   "%s nodes must be numbered 0, 1, ... in order: expected "
+				   "%s@%x",
+				   bases[i], bases[i], counts[i]);
+			*ok = false;
+		}
+		counts[i]++;
+	}
+}
+
+/* A node with no children allowed. */
+static void no_children(const struct node *n, bool *ok)
+{
+	static const char *const none[] = { NULL };
+	u32 counts[1];
+
+	count_children(n, none, counts, ok);
+}
+
+static void child_node(struct node *c, char *path, const struct node *parent, int off)
+{
+	node_child_path(path, TCFG_PATH_MAX, parent->path, fdt_get_name(parent->fdt, off, NULL));
+	c->fdt = parent->fdt;
+	c->off = off;
+	c->path = path;
+}
+
+static bool read_label(const struct node *n, const char **label, bool *ok)
+{
+	if (!prop_string(n, "label", true, label, ok))
+		return false;
+	if (!label_valid(*label)) {
+		tcfg_error(n->path, "label \"%s\" must be 1..%u characters of [a-z0-9_-]", *label,
+			   CFG_NAME_MAX - 1);
+		*ok = false;
+		return false;
+	}
+	return true;
+}
+
+/* An image name: relative, no "..", characters safe in make and assembler strings. */
+static bool image_name_valid(const char *s)
+{
+	const char *c;
+
+	if (!*s || *s == '/' ||
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-/") !=
+		    strlen(s))
+		return false;
+	for (c = s; c; c = strchr(c, '/')) {
+		if (*c == '/')
+			c++;
+		if (!strncmp(c, "..", 2) && (c[2] == '/' || c[2] == '\0'))
+			return false;
+	}
+	return true;
+}
+
+static void read_memory(struct memory *m, const struct node *n)
+{
+	static const char *const known[] = { "pa",    "ipa",	      "size", "access",
+					     "image", "image-offset", NULL };
+	bool ok = true;
+
+	prop_check_known(n, known, &ok);
+	no_children(n, &ok);
+	prop_addr(n, "pa", true, &m->pa, &ok);
+	prop_addr(n, "ipa", true, &m->ipa, &ok);
+	prop_addr(n, "size", true, &m->size, &ok);
+	m->access = CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X;
+	prop_access(n, "access", "rwx", &m->access, &ok);
+	if (prop_string(n, "image", false, &m->image, &ok) && !image_name_valid(m->image)) {
+		tcfg_error(n->path,
+			   "image \"%s\" must be a relative path of [A-Za-z0-9._+-/] "
+			   "without \"..\"",
+			   m->image);
+		ok = false;
+	}
+	if (prop_addr(n, "image-offset", false, &m->image_offset, &ok) && !m->image) {
+		tcfg_error(n->path, "image-offset without image");
+		ok = false;
+	}
+	m->ok = ok;
+}
+
+static void read_device(struct device *d, const struct node *n)
+{
+	static const char *const known[] = { "pa", "ipa", "size", "irqs", "compatible", NULL };
+	bool ok = true;
+
+	prop_check_known(n, known, &ok);
+	no_children(n, &ok);
+	prop_addr(n, "pa", true, &d->pa, &ok);
+	prop_addr(n, "ipa", true, &d->ipa, &ok);
+	prop_addr(n, "size", true, &d->size, &ok);
+	prop_cells(n, "irqs", false, &d->irqs, &d->irq_count, &ok);
+	prop_strings(n, "compatible", false, &d->compatible, &d->compatible_len, &ok);
+	d->ok = ok;
+}
+
+static void read_fault_policy(struct partition *p, const struct node *n, bool *ok)
+{
+	const char *policy;
+	u32 *limit, count;
+	bool has_limit;
+
+	p->fault_policy = CFG_FAULT_STOP;
+	if (prop_string(n, "fault-policy", false, &policy, ok)) {
+		if (!strcmp(policy, "stop")) {
+			p->fault_policy = CFG_FAULT_STOP;
+		} else if (!strcmp(policy, "restart")) {
+			p->fault_policy = CFG_FAULT_RESTART;
+		} else if (!strcmp(policy, "inject")) {
+			p->fault_policy = CFG_FAULT_INJECT;
+		} else {
+			tcfg_error(n->path, "unknown fault-policy \"%s\" (stop, restart or inject)",
+				   policy);
+			*ok = false;
+			return;
+		}
+	}
+	has_limit = prop_cells(n, "restart-limit", false, &limit, &count, ok);
+	if (p->fault_policy != CFG_FAULT_RESTART) {
+		if (has_limit) {
+			tcfg_error(n->path, "restart-limit without fault-policy = \"restart\"");
+			*ok = false;
+		}
+		return;
+	}
+	if (!has_limit) {
+		tcfg_error(n->path,
+			   "fault-policy \"restart\" needs restart-limit = <max window-ms>");
+		*ok = false;
+	} else if (count != 2 || limit[0] == 0 || limit[1] == 0) {
+		tcfg_error(n->path, "restart-limit must be <max window-ms>, both at least 1");
+		*ok = false;
+	} else {
+		p->restart_max = limit[0];
+		p->restart_window_ms = limit[1];
+	}
+}
+
+static void read_partition(struct partition *p, const struct node *n, const struct board *b)
+{
+	static const char *const known[] = { "label",	     "cpus",	      "entry",
+					     "fault-policy", "restart-limit", "bootargs",
+					     "dtb-ipa",	     "gicd-ipa",      "gicc-ipa",
+					     "uart-ipa",     "uart-irq",      NULL };
+	static const char *const bases[] = { "memory", "device", NULL };
+	u32 counts[2], *cpus, count, mi = 0, di = 0;
+	bool ok = true;
+	int child;
+
+	prop_check_known(n, known, &ok);
+	read_label(n, &p->label, &ok);
+	if (prop_cells(n, "cpus", true, &cpus, &count, &ok)) {
+		if (count > CFG_CPU_MAX) {
+			tcfg_error(n->path, "cpus lists %u CPUs, at most %u are supported", count,
+				   CFG_CPU_MAX);
+			ok = false;
+		} else {
+			memcpy(p->cpus, cpus, count * sizeof(*cpus));
+			p->cpu_count = count;
+		}
+	}
+	prop_addr(n, "entry", true, &p->entry, &ok);
+	read_fault_policy(p, n, &ok);
+	prop_string(n, "bootargs", false, &p->bootargs, &ok);
+	p->has_dtb_ipa = prop_addr(n, "dtb-ipa", false, &p->dtb_ipa, &ok);
+	p->gicd_ipa = b->guest_gicd;
+	p->gicc_ipa = b->guest_gicc;
+	p->uart_ipa = b->guest_uart;
+	p->uart_irq = b->guest_uart_irq;
+	prop_addr(n, "gicd-ipa", false, &p->gicd_ipa, &ok);
+	prop_addr(n, "gicc-ipa", false, &p->gicc_ipa, &ok);
+	prop_addr(n, "uart-ipa", false, &p->uart_ipa, &ok);
+	prop_u32(n, "uart-irq", false, &p->uart_irq, &ok);
+
+	count_children(n, bases, counts, &ok);
+	p->mems = tcfg_alloc(counts[0] * sizeof(*p->mems));
+	p->devs = tcfg_alloc(counts[1] * sizeof(*p->devs));
+	p->mem_count = counts[0];
+	p->dev_count = counts[1];
+	if (!p->mem_count) {
+		tcfg_error(n->path, "no memory@0 node: a partition needs RAM");
+		ok = false;
+	}
+	fdt_for_each_subnode(child, n->fdt, n->off)
+	{
+		const char *name = fdt_get_name(n->fdt, child, NULL);
+		struct node c;
+
+		if (name_is(name, "memory")) {
+			child_node(&c, p->mems[mi].path, n, child);
+			read_memory(&p->mems[mi++], &c);
+		} else if (name_is(name, "device")) {
+			child_node(&c, p->devs[di].path, n, child);
+			read_device(&p->devs[di++], &c);
+		}
+	}
+	p->ok = ok;
+}
+
+static void read_end(struct end *e, const struct node *n)
+{
+	static const char *const known[] = { "partition", "ipa", "access", "doorbell-irq", NULL };
+	bool ok = true;
+
+	prop_check_known(n, known, &ok);
+	no_children(n, &ok);
+	prop_string(n, "partition", true, &e->partition, &ok);
+	prop_addr(n, "ipa", true, &e->ipa, &ok);
+	e->access = CFG_ACCESS_R | CFG_ACCESS_W;
+	prop_access(n, "access", "rw", &e->access, &ok);
+	prop_u32(n, "doorbell-irq", true, &e->doorbell_irq, &ok);
+	e->ok = ok;
+}
+
+static void read_channel(struct channel *ch, const struct node *n)
+{
+	static const char *const known[] = { "label", "pa", "size", NULL };
+	static const char *const bases[] = { "end", NULL };
+	u32 counts[1];
+	bool ok = true;
+	int child;
+
+	prop_check_known(n, known, &ok);
+	read_label(n, &ch->label, &ok);
+	prop_addr(n, "pa", true, &ch->pa, &ok);
+	prop_addr(n, "size", true, &ch->size, &ok);
+	count_children(n, bases, counts, &ok);
+	if (counts[0] != 2) {
+		tcfg_error(n->path, "a channel needs exactly two ends (end@0, end@1), not %u",
+			   counts[0]);
+		ok = false;
+	}
+	fdt_for_each_subnode(child, n->fdt, n->off)
+	{
+		struct node c;
+
+		if (!name_is(fdt_get_name(n->fdt, child, NULL), "end") || ch->end_count == 2)
+			continue;
+		child_node(&c, ch->ends[ch->end_count].path, n, child);
+		read_end(&ch->ends[ch->end_count++], &c);
+	}
+	ch->ok = ok;
+}
+
+static void read_root(struct system *s, const struct node *n, bool *ok)
+{
+	static const char *const known[] = { "compatible", "platform", "console-input", NULL };
+	const char *compatible;
+
+	prop_check_known(n, known, ok);
+	if (prop_string(n, "compatible", true, &compatible, ok) &&
+	    strcmp(compatible, "tessera,system")) {
+		tcfg_error(n->path, "compatible must be \"tessera,system\", not \"%s\"",
+			   compatible);
+		*ok = false;
+	}
+	prop_string(n, "platform", true, &s->platform, ok);
+	prop_string(n, "console-input", false, &s->console_input, ok);
+}
+
+void system_parse(struct system *s, const char *file, const void *fdt, const struct board *b)
+{
+	static const char *const bases[] = { "partition", "channel", NULL };
+	struct node root = { fdt, 0, "/" };
+	u32 counts[2], pi = 0, ci = 0;
+	bool ok = true;
+	int child;
+
+	s->file = file;
+	read_root(s, &root, &ok);
+	count_children(&root, bases, counts, &ok);
+	s->part_count = counts[0];
+	s->chan_count = counts[1];
+	s->parts = tcfg_alloc(s->part_count * sizeof(*s->parts));
+	s->chans = tcfg_alloc(s->chan_count * sizeof(*s->chans));
+	fdt_for_each_subnode(child, fdt, 0)
+	{
+		const char *name = fdt_get_name(fdt, child, NULL);
+		struct node c;
+
+		if (name_is(name, "partition")) {
+			child_node(&c, s->parts[pi].path, &root, child);
+			s->parts[pi].id = pi;
+			read_partition(&s->parts[pi++], &c, b);
+		} else if (name_is(name, "channel")) {
+			child_node(&c, s->chans[ci].path, &root, child);
+			read_channel(&s->chans[ci++], &c);
+		}
+	}
+}

@@ -1,0 +1,272 @@
+/*
+ * tcfg, the Tessera configuration compiler: shared model and interfaces.
+ *
+ * tcfg reads a board description (platform/<board>/platform.dts) and a
+ * system description (configs/<board>/<name>.dts), both compiled to DTBs,
+ * checks them (check.c), derives what the hypervisor needs (layout.c,
+ * guest_dt.c) and writes the tables of hyp/config.h (output.c).  The format
+ * is documented in docs/configuration.md.
+ *
+ * The run is a pipeline over one in-memory model, defined here: read the
+ * board, read the system, check, derive, write.  Reading and checking report
+ * every problem they find through tcfg_error() (a node that could not be read
+ * is marked and left out of the checks that would only repeat its problem);
+ * deriving and writing run only on a configuration without errors.
+ */
+#ifndef TESSERA_TCFG_H
+#define TESSERA_TCFG_H
+
+#include <stdio.h>
+
+#include "../../hyp/config.h"
+
+#define TCFG_PAGE_SIZE 0x1000ULL
+#define TCFG_DTB_WINDOW 0x10000ULL /* default device tree window: last 64 KiB of RAM */
+#define TCFG_IPA_LIMIT (1ULL << 32) /* stage 2 with a 32-bit input address space */
+#define TCFG_PA_LIMIT (1ULL << 40) /* LPAE output addresses */
+#define TCFG_INTID_LIMIT 1020U /* INTIDs 1020-1023 are special (GICv2 3.2.5) */
+#define TCFG_SPI_BASE 32U
+#define TCFG_EMUL_PAGE 0x1000ULL /* size of the emulated GICD and UART pages */
+#define TCFG_PATH_MAX 96 /* node paths in messages */
+#define TCFG_VMID_BITS_DEFAULT 8U
+
+/* A physical or intermediate-physical address range [base, base + size). */
+struct range {
+	u64 base;
+	u64 size;
+};
+
+/* ---- the board (platform.dts) ---- */
+
+struct board {
+	const char *file; /* DTB path, for messages */
+	const char *model;
+	u32 cpu_count;
+	struct range *ram;
+	u32 ram_count;
+	struct range hyp; /* the hypervisor's reserved RAM */
+	struct range gicd, gicc, gich, gicv;
+	u32 irq_count; /* INTIDs the physical distributor implements */
+	struct range uart;
+	u32 uart_irq;
+	bool reserved_irq[TCFG_INTID_LIMIT];
+	/* The default machine a partition sees. */
+	u64 guest_ram;
+	u64 guest_gicd;
+	u64 guest_gicc;
+	u64 guest_uart;
+	u32 guest_uart_irq;
+};
+
+/* ---- the system (configs/<board>/<name>.dts) ---- */
+
+struct memory {
+	char path[TCFG_PATH_MAX];
+	bool ok; /* parsed without error: later checks may trust it */
+	u64 pa;
+	u64 ipa;
+	u64 size;
+	u32 access; /* CFG_ACCESS_* */
+	const char *image; /* file name inside --images, or NULL */
+	u64 image_offset;
+	char *image_file; /* absolute path, once found */
+	u64 image_size;
+	u32 image_sym; /* index in system.image_files: its symbol tcfg_image_<n> */
+};
+
+struct device {
+	char path[TCFG_PATH_MAX];
+	bool ok;
+	u64 pa;
+	u64 ipa;
+	u64 size;
+	u32 *irqs;
+	u32 irq_count;
+	const char *compatible; /* raw string list, or NULL */
+	u32 compatible_len;
+};
+
+struct end {
+	char path[TCFG_PATH_MAX];
+	bool ok;
+	const char *partition; /* its label */
+	u32 part; /* partition index, once resolved */
+	bool resolved;
+	u64 ipa;
+	u32 access;
+	u32 doorbell_irq;
+};
+
+struct channel {
+	char path[TCFG_PATH_MAX];
+	bool ok;
+	const char *label;
+	u64 pa;
+	u64 size;
+	struct end ends[2];
+	u32 end_count;
+};
+
+/* One stage-2 mapping of a partition, with the node it comes from. */
+struct mapping {
+	struct cfg_region cfg;
+	char what[TCFG_PATH_MAX + 16];
+};
+
+struct partition {
+	char path[TCFG_PATH_MAX];
+	bool ok;
+	const char *label;
+	u32 id;
+	u32 cpus[CFG_CPU_MAX];
+	u32 cpu_count;
+	u64 entry;
+	u32 fault_policy; /* enum cfg_fault_policy */
+	u32 restart_max;
+	u32 restart_window_ms;
+	const char *bootargs; /* or NULL */
+	bool has_dtb_ipa;
+	u64 dtb_ipa;
+	u64 gicd_ipa;
+	u64 gicc_ipa;
+	u64 uart_ipa;
+	u32 uart_irq;
+	struct memory *mems;
+	u32 mem_count;
+	struct device *devs;
+	u32 dev_count;
+
+	/* Derived (layout.c, guest_dt.c) once the configuration is valid. */
+	struct mapping *maps;
+	u32 map_count;
+	struct cfg_endpoint *endpoints;
+	u32 endpoint_count;
+	u32 virq_count;
+	u32 s2_table_count;
+	u64 dtb_pa;
+	u8 *dtb;
+	u32 dtb_size;
+};
+
+struct system {
+	const char *file; /* DTB path, for messages */
+	const char *name; /* the description's name: file name without extension */
+	const char *platform;
+	const char *console_input; /* label, or NULL */
+	u32 console_partition;
+	struct partition *parts;
+	u32 part_count;
+	struct channel *chans;
+	u32 chan_count;
+
+	/* Derived: each image file once (a file several partitions load is linked once). */
+	const char **image_files;
+	u64 *image_sizes;
+	u32 image_file_count;
+};
+
+struct options {
+	const char *platform_file;
+	const char *system_file;
+	const char *images_dir;
+	const char *out_dir;
+	const char *dtb_dir;
+	const char *name;
+	u32 vmid_bits;
+	bool memory_map;
+};
+
+/* ---- diagnostics (main.c) ---- */
+
+/* Report a problem with the node at 'path': "tcfg: error: <path>: <message>". */
+void tcfg_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+unsigned tcfg_error_count(void);
+
+/* Allocation that cannot fail (exits on exhaustion). */
+void *tcfg_alloc(size_t size);
+char *tcfg_strdup(const char *s);
+
+/* Read a whole file; NULL (and errno) if it cannot be read. */
+u8 *tcfg_read_file(const char *name, size_t *size);
+
+/* ---- property readers (props.c) ---- */
+
+/* A node of a DTB being read, with its path for messages. */
+struct node {
+	const void *fdt;
+	int off;
+	const char *path;
+};
+
+/*
+ * Each reader returns true if the property is present and well formed.  A
+ * missing required property or a malformed one is reported and clears *ok;
+ * a missing optional one just returns false.
+ */
+bool prop_addr(const struct node *n, const char *name, bool required, u64 *v, bool *ok);
+bool prop_u32(const struct node *n, const char *name, bool required, u32 *v, bool *ok);
+bool prop_cells(const struct node *n, const char *name, bool required, u32 **v, u32 *count,
+		bool *ok);
+bool prop_string(const struct node *n, const char *name, bool required, const char **v, bool *ok);
+bool prop_strings(const struct node *n, const char *name, bool required, const char **v, u32 *len,
+		  bool *ok);
+bool prop_access(const struct node *n, const char *name, const char *allowed, u32 *v, bool *ok);
+/* Exactly 'count' (base, size) pairs of two cells each, as the board uses. */
+bool prop_ranges(const struct node *n, const char *name, struct range **v, u32 *count, bool *ok);
+
+/* Report every property of the node not named in 'known' (NULL-terminated). */
+void prop_check_known(const struct node *n, const char *const *known, bool *ok);
+
+/* Is 'name' "<base>@<hex unit address>"?  Sets *unit; reports a malformed unit address. */
+bool node_unit(const struct node *parent, const char *name, const char *base, u32 *unit, bool *ok);
+
+/* Child path "<parent>/<name>" into buf. */
+void node_child_path(char *buf, size_t size, const char *parent, const char *name);
+
+/* A label: 1..CFG_NAME_MAX-1 characters of [a-z0-9_-]. */
+bool label_valid(const char *s);
+
+/* ---- stages ---- */
+
+/* board.c: read and check the board DTB. */
+bool board_parse(struct board *b, const char *file, const void *fdt);
+
+/* system.c: read the system DTB (structure, properties, values); no cross checks. */
+void system_parse(struct system *s, const char *file, const void *fdt, const struct board *b);
+
+/* check.c: the rules between nodes, against the board and the image files. */
+void check_system(struct system *s, const struct board *b, const struct options *o);
+
+/* layout.c: regions, endpoints, interrupt counts and stage-2 table counts. */
+void layout_system(struct system *s, const struct board *b);
+
+/* guest_dt.c: each partition's device tree, placed and checked. */
+void guest_dt_build(struct system *s, const struct board *b);
+
+/* output.c: config.c, config_gen.h, images.S and config.d in o->out_dir. */
+bool output_write(const struct system *s, const struct board *b, const struct options *o);
+
+/* output.c: each partition's device tree as <label>.dtb in 'dir' (--dtbs). */
+bool output_dtbs(const struct system *s, const char *dir);
+
+/* memmap.c: the physical memory map, sorted by address. */
+void memmap_print(FILE *f, const struct system *s, const struct board *b);
+
+/* Range helpers. */
+static inline u64 range_end(struct range r)
+{
+	return r.base + r.size;
+}
+
+static inline bool ranges_overlap(struct range a, struct range b)
+{
+	return a.size && b.size && a.base < b.base + b.size && b.base < a.base + a.size;
+}
+
+static inline bool range_inside(struct range inner, struct range outer)
+{
+	return inner.base >= outer.base && inner.size <= outer.size &&
+	       inner.base - outer.base <= outer.size - inner.size;
+}
+
+#endif /* TESSERA_TCFG_H */

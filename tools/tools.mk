@@ -1,0 +1,48 @@
+# Host tools, included by the top-level Makefile.
+#
+# Uses:    HOSTCC (the host C compiler), HOST_OUT (directory for host binaries)
+# Defines: TCFG           the configuration compiler, tools/tcfg (docs/configuration.md)
+#          TCFG_DTCFLAGS  dtc flags for board and system descriptions
+#          config-tests   phony: the tcfg tests (tests/config), appended to HOST_CHECKS;
+#                         $(TCFG) is appended to HOST_CHECKS_DEPS (host-checks-build)
+#
+# A system description becomes the hypervisor's tables like this (GEN = $(OUT)/gen,
+# which the hypervisor's CFLAGS already include, next to -Ihyp -Iplatform/$(PLATFORM)):
+#
+#   $(GEN)/platform.dtb: platform/$(PLATFORM)/platform.dts
+#           @mkdir -p $(dir $@)
+#           dtc $(TCFG_DTCFLAGS) -o $@ $<
+#   $(GEN)/system.dtb: configs/$(PLATFORM)/$(CONFIG).dts
+#           @mkdir -p $(dir $@)
+#           dtc $(TCFG_DTCFLAGS) -o $@ $<
+#   $(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.S &: $(TCFG) $(GEN)/platform.dtb \
+#                   $(GEN)/system.dtb <the guest images>
+#           $(TCFG) --platform $(GEN)/platform.dtb --system $(GEN)/system.dtb \
+#                   --name $(CONFIG) --vmid-bits $(VMID_BITS) --images $(GUEST_OUT) --out $(GEN)
+#   -include $(GEN)/config.d
+#
+# then compile $(GEN)/config.c and $(GEN)/images.S with the hypervisor's objects (anything
+# that includes config_gen.h must depend on it).  config.d names the image files and both
+# DTBs, so a rebuilt guest image regenerates the tables.  `tcfg --memory-map` prints the
+# physical memory map of a configuration.
+
+TCFG := $(HOST_OUT)/tcfg
+TCFG_SRCS := $(wildcard tools/tcfg/*.c) mm/pt.c
+TCFG_HDRS := $(wildcard tools/tcfg/*.h) mm/pt.h mm/lpae.h hyp/config.h hyp/types.h hyp/bits.h
+TCFG_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion \
+	-Wmissing-prototypes -Wstrict-prototypes -Wvla
+
+# System descriptions number their nodes (partition@0) without "reg" properties: tcfg
+# checks the numbering, so dtc's unit-address check only adds noise.
+TCFG_DTCFLAGS := -W no-unit_address_vs_reg -I dts -O dtb
+
+$(TCFG): $(TCFG_SRCS) $(TCFG_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(TCFG_CFLAGS) -o $@ $(TCFG_SRCS) -lfdt
+
+HOST_CHECKS += config-tests
+HOST_CHECKS_DEPS += $(TCFG)
+
+.PHONY: config-tests
+config-tests: $(TCFG)
+	tests/config/run_config_tests.sh --tcfg $(TCFG) --work $(HOST_OUT)/config-tests

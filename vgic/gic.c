@@ -1,0 +1,201 @@
+/*
+ * Driver for the physical GICv2 (ARM IHI 0048B): the hypervisor owns the
+ * distributor, the CPU interface and the virtual interface control (GICH);
+ * guests only ever see their emulated distributor and the GICV page.
+ *
+ * The CPU interface runs with EOImode = 1 (GIC spec 4.4.?, "Priority drop and
+ * interrupt deactivation"): the hypervisor's EOI only drops the running
+ * priority, so an interrupt injected with the list register HW bit stays
+ * active until the guest's own EOI deactivates it.
+ *
+ * Read-modify-write of shared distributor registers (ICFGR) is under gic_lock.
+ */
+#include "vgic.h"
+#include "../hyp/io.h"
+#include "platform.h"
+
+#define HYP_IRQ_PRIORITY 0x80 /* the hypervisor's own SGIs and PPIs */
+#define GUEST_IRQ_PRIORITY 0xa0 /* interrupts passed through to partitions */
+
+static spinlock_t gic_lock;
+static u32 gic_irqs;
+static bool gic_secure_view; /* GICD_TYPER.SecurityExtn: we see the Non-secure copy */
+static u8 gic_cpu_mask[PLAT_CPU_COUNT];
+static u32 gich_lrs;
+
+static uintptr_t gicd(u32 off)
+{
+	return (uintptr_t)PLAT_GICD_BASE + off;
+}
+
+static uintptr_t gicc(u32 off)
+{
+	return (uintptr_t)PLAT_GICC_BASE + off;
+}
+
+static uintptr_t gich(u32 off)
+{
+	return (uintptr_t)PLAT_GICH_BASE + off;
+}
+
+static u32 this_pcpu(void)
+{
+	return vgic_this_pcpu();
+}
+
+u32 gic_irq_count(void)
+{
+	return gic_irqs;
+}
+
+void gic_init(void)
+{
+	u32 typer = mmio_read32(gicd(GICD_TYPER)), i;
+
+	gic_irqs = MIN(32 * ((typer & GICD_TYPER_ITLINES) + 1), 1020U);
+	gic_secure_view = typer & GICD_TYPER_SECURITY_EXTN;
+	mmio_write32(gicd(GICD_CTLR), 0);
+	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 32) {
+		mmio_write32(gicd(GICD_ICENABLER + i / 8), ~0U);
+		mmio_write32(gicd(GICD_ICPENDR + i / 8), ~0U);
+		mmio_write32(gicd(GICD_ICACTIVER + i / 8), ~0U);
+	}
+	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 4) {
+		mmio_write32(gicd(GICD_IPRIORITYR + i), GUEST_IRQ_PRIORITY * 0x01010101U);
+		mmio_write32(gicd(GICD_ITARGETSR + i), 0x01010101U);
+	}
+	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 16)
+		mmio_write32(gicd(GICD_ICFGR + i / 4), 0); /* level-sensitive until a guest says */
+	/* Without the Security Extensions both groups exist and both are ours. */
+	mmio_write32(gicd(GICD_CTLR), gic_secure_view ?
+					      GICD_CTLR_ENABLE_GRP0 :
+					      GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
+}
+
+void gic_cpu_init(void)
+{
+	u32 i, cpu = this_pcpu();
+
+	/* Banked: SGIs (the hypervisor's IPIs) enabled, PPIs off until used. */
+	mmio_write32(gicd(GICD_ICENABLER), ~0U);
+	mmio_write32(gicd(GICD_ICPENDR), ~0U);
+	mmio_write32(gicd(GICD_ICACTIVER), ~0U);
+	for (i = 0; i < GIC_PRIV_COUNT; i += 4)
+		mmio_write32(gicd(GICD_IPRIORITYR + i),
+			     (i < GIC_SGI_COUNT ? HYP_IRQ_PRIORITY : GUEST_IRQ_PRIORITY) *
+				     0x01010101U);
+	mmio_write32(gicd(GICD_IPRIORITYR + GIC_PPI_MAINTENANCE), HYP_IRQ_PRIORITY * 0x01010101U);
+	mmio_write32(gicd(GICD_ISENABLER),
+		     GENMASK(GIC_SGI_COUNT - 1, 0) | BIT(GIC_PPI_MAINTENANCE));
+	/* This CPU's interface number, as the distributor reports it to the CPU itself. */
+	gic_cpu_mask[cpu] = (u8)(mmio_read32(gicd(GICD_ITARGETSR)) & 0xff);
+
+	mmio_write32(gicc(GICC_PMR), 0xff);
+	mmio_write32(gicc(GICC_BPR), 0);
+	mmio_write32(gicc(GICC_CTLR), GICC_CTLR_EOIMODE | GICC_CTLR_ENABLE_GRP0 |
+					      (gic_secure_view ? 0 : GICC_CTLR_ENABLE_GRP1));
+
+	gich_lrs = (mmio_read32(gich(GICH_VTR)) & GICH_VTR_LISTREGS) + 1;
+	if (gich_lrs > VGIC_MAX_LRS)
+		gich_lrs = VGIC_MAX_LRS;
+	gich_reset();
+}
+
+u32 gic_ack(void)
+{
+	return mmio_read32(gicc(GICC_IAR));
+}
+
+void gic_priority_drop(u32 iar)
+{
+	mmio_write32(gicc(GICC_EOIR), iar);
+}
+
+void gic_deactivate(u32 iar)
+{
+	mmio_write32(gicc(GICC_DIR), iar);
+}
+
+void gic_send_sgi(u32 cpu, u32 sgi)
+{
+	/* The SGI must not overtake the request it announces (GIC spec 4.3.15 note). */
+	__asm__ volatile("dsb ish" ::: "memory");
+	mmio_write32(gicd(GICD_SGIR), ((u32)gic_cpu_mask[cpu] << GICD_SGIR_TARGETS_SHIFT) | sgi);
+}
+
+static void write_bit(u32 base, u32 intid)
+{
+	mmio_write32(gicd(base + (intid / 32) * 4), 1U << (intid % 32));
+}
+
+void gic_irq_enable(u32 intid, bool enable)
+{
+	if (intid < gic_irqs)
+		write_bit(enable ? GICD_ISENABLER : GICD_ICENABLER, intid);
+}
+
+void gic_irq_set_pending(u32 intid, bool pending)
+{
+	if (intid < gic_irqs)
+		write_bit(pending ? GICD_ISPENDR : GICD_ICPENDR, intid);
+}
+
+void gic_irq_set_active(u32 intid, bool active)
+{
+	if (intid < gic_irqs)
+		write_bit(active ? GICD_ISACTIVER : GICD_ICACTIVER, intid);
+}
+
+void gic_irq_route(u32 intid, u32 cpu)
+{
+	if (intid >= GIC_PRIV_COUNT && intid < gic_irqs && cpu < PLAT_CPU_COUNT)
+		mmio_write8(gicd(GICD_ITARGETSR + intid), gic_cpu_mask[cpu]);
+}
+
+void gic_irq_config(u32 intid, bool edge)
+{
+	u32 reg = GICD_ICFGR + (intid / 16) * 4, bit = 2U << (2 * (intid % 16)), v;
+
+	if (intid < GIC_PRIV_COUNT || intid >= gic_irqs)
+		return;
+	spin_lock(&gic_lock);
+	v = mmio_read32(gicd(reg));
+	mmio_write32(gicd(reg), edge ? v | bit : v & ~bit);
+	spin_unlock(&gic_lock);
+}
+
+u32 gich_lr_count(void)
+{
+	return gich_lrs;
+}
+
+u32 gich_read_lr(u32 lr)
+{
+	return mmio_read32(gich(GICH_LR0 + 4 * lr));
+}
+
+void gich_write_lr(u32 lr, u32 value)
+{
+	mmio_write32(gich(GICH_LR0 + 4 * lr), value);
+}
+
+u32 gich_empty_lrs(void)
+{
+	return mmio_read32(gich(GICH_ELRSR0)) & ((1U << gich_lrs) - 1);
+}
+
+void gich_set_npie(bool on)
+{
+	mmio_write32(gich(GICH_HCR), GICH_HCR_EN | (on ? GICH_HCR_NPIE : 0));
+}
+
+void gich_reset(void)
+{
+	u32 i;
+
+	for (i = 0; i < gich_lrs; i++)
+		gich_write_lr(i, 0);
+	mmio_write32(gich(GICH_APR), 0);
+	mmio_write32(gich(GICH_VMCR), 0);
+	mmio_write32(gich(GICH_HCR), GICH_HCR_EN);
+}

@@ -1,0 +1,480 @@
+/*
+ * Virtual interrupt delivery through the GIC list registers (GIC spec 5.1-5.4).
+ *
+ * An interrupt becomes pending in software (its INTID set in the target
+ * vCPU's pending map); before the vCPU re-enters its guest, vgic_flush() moves
+ * the highest-priority deliverable ones into free list registers, evicting a
+ * lower-priority pending-only entry when all are full.  What does not fit
+ * waits in the map, and the maintenance interrupt ("no pending LR", NPIE)
+ * brings the CPU back to refill.  Physical interrupts go in with the HW bit,
+ * so the guest's EOI deactivates them in the distributor; emulated
+ * level-sensitive lines ask for an EOI maintenance interrupt to re-sample.
+ *
+ * All state is under the partition's dist->lock; a vCPU's list registers
+ * are only touched on its own CPU.
+ */
+#include "vgic.h"
+
+struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
+u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq);
+void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
+void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
+
+struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	if (intid < GIC_PRIV_COUNT)
+		return &vc->priv[intid];
+	if (intid < d->irq_count)
+		return &d->spi[intid - GIC_PRIV_COUNT];
+	return NULL;
+}
+
+bool vgic_owns(const struct vgic_dist *d, u32 intid)
+{
+	if (intid < GIC_PRIV_COUNT)
+		return d->vcpu_count && (d->vcpu[0]->priv[intid].flags & VIRQ_OWNED);
+	return intid < d->irq_count && (d->spi[intid - GIC_PRIV_COUNT].flags & VIRQ_OWNED);
+}
+
+/* The vCPU an SPI goes to: the lowest one in its target mask, or vcpu_count if none. */
+u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq)
+{
+	u32 t = irq->targets & ((1U << d->vcpu_count) - 1);
+
+	return t ? (u32)__builtin_ctz(t) : d->vcpu_count;
+}
+
+static void map_set(struct vgic_cpu *vc, u32 intid)
+{
+	vc->pending[intid / 32] |= 1U << (intid % 32);
+}
+
+static void map_clear(struct vgic_cpu *vc, u32 intid)
+{
+	vc->pending[intid / 32] &= ~(1U << (intid % 32));
+}
+
+static void mark_dirty(struct vgic_cpu *vc)
+{
+	vc->dirty = true;
+	vgic_kick(vc->pcpu);
+}
+
+/* Make 'intid' pending for 'vc' (private) or for its target (SPI); lock held. */
+void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc)
+{
+	if (intid >= GIC_PRIV_COUNT) {
+		u32 t = vgic_spi_target(d, irq);
+
+		irq->flags |= VIRQ_PENDING;
+		if (t == d->vcpu_count)
+			return; /* no target: stays pending in the distributor */
+		vc = d->vcpu[t];
+	} else {
+		irq->flags |= VIRQ_PENDING;
+	}
+	map_set(vc, intid);
+	mark_dirty(vc);
+}
+
+/* Clear a software-pending interrupt (not one already in a list register); lock held. */
+void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc)
+{
+	u32 i;
+
+	irq->flags &= (u8)~VIRQ_PENDING;
+	if (intid < GIC_PRIV_COUNT) {
+		map_clear(vc, intid);
+		return;
+	}
+	for (i = 0; i < d->vcpu_count; i++)
+		map_clear(d->vcpu[i], intid);
+}
+
+static bool group_enabled(const struct vgic_dist *d, const struct virq *irq)
+{
+	return d->ctlr &
+	       ((irq->flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0);
+}
+
+static bool deliverable(const struct vgic_dist *d, const struct virq *irq)
+{
+	return (irq->flags & (VIRQ_OWNED | VIRQ_ENABLED)) == (VIRQ_OWNED | VIRQ_ENABLED) &&
+	       group_enabled(d, irq);
+}
+
+static u32 lr_state(u32 lr)
+{
+	return lr & GICH_LR_STATE_MASK;
+}
+
+static u32 lr_priority(u32 lr)
+{
+	return (lr >> GICH_LR_PRIORITY_SHIFT) & 0x1f;
+}
+
+/* A list register became empty: the guest completed its interrupt. */
+static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
+{
+	u32 intid = vc->lr_intid[n];
+	struct virq *irq = vgic_irq(d, vc, intid);
+
+	vc->lr_used &= ~(1U << n);
+	if (lr & GICH_LR_EOI)
+		gich_write_lr(n, 0); /* clears its EISR bit */
+	if (!irq)
+		return;
+	irq->lr = 0;
+	irq->flags &= (u8)~VIRQ_ACTIVE;
+	/* An emulated level-sensitive line still asserted is pending again. */
+	if (!(irq->flags & (VIRQ_EDGE | VIRQ_HW)) && (irq->flags & VIRQ_LINE) &&
+	    !(irq->flags & VIRQ_PENDING))
+		vgic_make_pending(d, intid, irq, vc);
+}
+
+/* Bring the software view up to date with this vCPU's list registers; lock held. */
+static void lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
+{
+	u32 empty = gich_empty_lrs(), used = vc->lr_used;
+
+	while (used) {
+		u32 n = (u32)__builtin_ctz(used), lr;
+		struct virq *irq;
+
+		used &= used - 1;
+		lr = (empty & (1U << n)) ? 0 : gich_read_lr(n);
+		if (lr_state(lr) == 0) {
+			lr_complete(d, vc, n, lr);
+			continue;
+		}
+		irq = vgic_irq(d, vc, vc->lr_intid[n]);
+		if (irq) {
+			if (lr & GICH_LR_ACTIVE)
+				irq->flags |= VIRQ_ACTIVE;
+			else
+				irq->flags &= (u8)~VIRQ_ACTIVE;
+		}
+	}
+}
+
+/* The highest-priority deliverable pending interrupt of vc (lowest value, then lowest INTID). */
+static bool best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_out, u32 *prio_out)
+{
+	u32 w, best_prio = 0x100, best = 0;
+
+	for (w = 0; w < (d->irq_count + 31) / 32; w++) {
+		u32 bits = vc->pending[w];
+
+		while (bits) {
+			u32 intid = w * 32 + (u32)__builtin_ctz(bits);
+			struct virq *irq = vgic_irq(d, vc, intid);
+
+			bits &= bits - 1;
+			if (irq && deliverable(d, irq) && irq->priority < best_prio) {
+				best_prio = irq->priority;
+				best = intid;
+			}
+		}
+	}
+	*intid_out = best;
+	*prio_out = best_prio;
+	return best_prio < 0x100;
+}
+
+static u32 lr_encode(struct virq *irq, u32 intid, u32 source, u32 state)
+{
+	u32 lr = intid | ((u32)(irq->priority >> 3) << GICH_LR_PRIORITY_SHIFT) | state;
+
+	if (irq->flags & VIRQ_GROUP1)
+		lr |= GICH_LR_GRP1;
+	if (irq->flags & VIRQ_HW)
+		lr |= GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT);
+	else if (intid < GIC_SGI_COUNT)
+		lr |= source << GICH_LR_CPUID_SHIFT;
+	else if (!(irq->flags & VIRQ_EDGE))
+		lr |= GICH_LR_EOI; /* re-sample the emulated line at EOI */
+	return lr;
+}
+
+/* Put pending 'intid' into list register n; lock held. */
+static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
+{
+	struct virq *irq = vgic_irq(d, vc, intid);
+	u32 source = 0;
+
+	if (intid < GIC_SGI_COUNT) {
+		source = (u32)__builtin_ctz(vc->sgi_sources[intid]);
+		vc->sgi_sources[intid] &= (u8) ~(1U << source);
+		if (!vc->sgi_sources[intid]) {
+			irq->flags &= (u8)~VIRQ_PENDING;
+			map_clear(vc, intid);
+		}
+	} else {
+		irq->flags &= (u8)~VIRQ_PENDING;
+		map_clear(vc, intid);
+		irq->lr = (u8)(n + 1);
+		irq->lr_vcpu = (u8)vc->index;
+	}
+	vc->lr_intid[n] = (u16)intid;
+	vc->lr_source[n] = (u8)source;
+	vc->lr_used |= 1U << n;
+	gich_write_lr(n, lr_encode(irq, intid, source, GICH_LR_PENDING));
+}
+
+/* Take back a pending-only list register so a higher-priority interrupt can use it. */
+static void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n)
+{
+	u32 intid = vc->lr_intid[n];
+	struct virq *irq = vgic_irq(d, vc, intid);
+
+	gich_write_lr(n, 0);
+	vc->lr_used &= ~(1U << n);
+	if (intid < GIC_SGI_COUNT)
+		vc->sgi_sources[intid] |= (u8)(1U << vc->lr_source[n]);
+	else
+		irq->lr = 0;
+	irq->flags |= VIRQ_PENDING;
+	map_set(vc, intid);
+}
+
+/* A pending interrupt already in a list register (edge again while active): add pending. */
+static bool lr_merge(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	struct virq *irq = vgic_irq(d, vc, intid);
+	u32 n, lr;
+
+	if (intid < GIC_SGI_COUNT || !irq->lr || irq->lr_vcpu != vc->index)
+		return false;
+	n = irq->lr - 1u;
+	lr = gich_read_lr(n);
+	if (lr_state(lr) == GICH_LR_ACTIVE && !(lr & GICH_LR_HW))
+		gich_write_lr(n, lr | GICH_LR_PENDING);
+	irq->flags &= (u8)~VIRQ_PENDING;
+	map_clear(vc, intid);
+	return true;
+}
+
+static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
+{
+	u32 all = (1U << gich_lr_count()) - 1;
+	u32 intid, prio;
+
+	lr_sync(d, vc);
+	while (best_pending(d, vc, &intid, &prio)) {
+		u32 free = all & ~vc->lr_used, n, victim = 0, victim_prio = 0, used;
+
+		if (lr_merge(d, vc, intid))
+			continue;
+		if (free) {
+			lr_place(d, vc, (u32)__builtin_ctz(free), intid);
+			continue;
+		}
+		/* All full: evict the lowest-priority entry that is only pending. */
+		for (used = vc->lr_used; used; used &= used - 1) {
+			u32 lr;
+
+			n = (u32)__builtin_ctz(used);
+			lr = gich_read_lr(n);
+			if (lr_state(lr) == GICH_LR_PENDING && lr_priority(lr) > (prio >> 3) &&
+			    lr_priority(lr) >= victim_prio) {
+				victim = n + 1;
+				victim_prio = lr_priority(lr);
+			}
+		}
+		if (!victim)
+			break;
+		lr_evict(d, vc, victim - 1);
+		lr_place(d, vc, victim - 1, intid);
+	}
+	/* Anything left waits for a list register: ask for the "no pending LR" maintenance. */
+	vc->dirty = best_pending(d, vc, &intid, &prio);
+	gich_set_npie(vc->dirty);
+}
+
+void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc)
+{
+	spin_lock(&d->lock);
+	flush_locked(d, vc);
+	spin_unlock(&d->lock);
+}
+
+void vgic_raise(struct vgic_dist *d, u32 intid)
+{
+	struct virq *irq;
+
+	spin_lock(&d->lock);
+	irq = intid >= GIC_PRIV_COUNT ? vgic_irq(d, NULL, intid) : NULL;
+	if (irq && (irq->flags & VIRQ_OWNED))
+		vgic_make_pending(d, intid, irq, NULL);
+	spin_unlock(&d->lock);
+}
+
+void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
+{
+	struct virq *irq;
+
+	spin_lock(&d->lock);
+	irq = intid >= GIC_PRIV_COUNT ? vgic_irq(d, NULL, intid) : NULL;
+	if (irq && (irq->flags & VIRQ_OWNED)) {
+		bool was = irq->flags & VIRQ_LINE;
+
+		if (high) {
+			irq->flags |= VIRQ_LINE;
+			if (!was && !irq->lr)
+				vgic_make_pending(d, intid, irq, NULL);
+		} else {
+			irq->flags &= (u8)~VIRQ_LINE;
+			if (irq->flags & VIRQ_PENDING)
+				vgic_unpend(d, intid, irq,
+					    NULL); /* a level interrupt is no longer pending */
+		}
+	}
+	spin_unlock(&d->lock);
+}
+
+void vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	struct virq *irq;
+
+	spin_lock(&d->lock);
+	irq = vgic_irq(d, vc, intid);
+	if (irq && (irq->flags & (VIRQ_OWNED | VIRQ_HW)) == (VIRQ_OWNED | VIRQ_HW)) {
+		irq->flags |= VIRQ_PENDING;
+		map_set(vc, intid);
+		flush_locked(d, vc);
+	} else {
+		/* Not ours after all (a race with a reconfiguration): let it go. */
+		gic_deactivate(intid);
+	}
+	spin_unlock(&d->lock);
+}
+
+static void init_irq(struct virq *irq, u8 flags)
+{
+	irq->flags = flags;
+	irq->priority = 0;
+	irq->targets = 1;
+	irq->lr = 0;
+	irq->lr_vcpu = 0;
+}
+
+void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
+		    struct vgic_cpu *const *vcpus)
+{
+	u32 i, j;
+
+	spin_lock(&d->lock);
+	d->ctlr = 0;
+	d->irq_count = MIN((u32)cfg->virq_count, (u32)VGIC_MAX_IRQS);
+	d->vcpu_count = cfg->cpu_count;
+	d->partition = cfg->id;
+	d->name = cfg->name;
+	d->warned_sgi = 0;
+	for (i = 0; i < ARRAY_SIZE(d->warned); i++)
+		d->warned[i] = 0;
+	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++)
+		init_irq(&d->spi[i], 0);
+	for (i = 0; i < d->vcpu_count; i++) {
+		struct vgic_cpu *vc = vcpus[i];
+
+		d->vcpu[i] = vc;
+		vc->index = i;
+		vc->pcpu = cfg->cpus[i];
+		for (j = 0; j < GIC_PRIV_COUNT; j++)
+			init_irq(&vc->priv[j], 0);
+		/* SGIs: always enabled, edge (GIC-400 behaviour); timers: level, physical. */
+		for (j = 0; j < GIC_SGI_COUNT; j++) {
+			init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE | VIRQ_ENABLED);
+			vc->sgi_sources[j] = 0;
+		}
+		init_irq(&vc->priv[GIC_PPI_VIRT_TIMER], VIRQ_OWNED | VIRQ_HW);
+		init_irq(&vc->priv[GIC_PPI_PHYS_TIMER], VIRQ_OWNED | VIRQ_HW);
+		for (j = 0; j < ARRAY_SIZE(vc->pending); j++)
+			vc->pending[j] = 0;
+		vc->lr_used = 0;
+		vc->dirty = false;
+	}
+	for (i = 0; i < cfg->irq_count; i++) {
+		u32 intid = cfg->irqs[i].intid;
+
+		if (intid >= GIC_PRIV_COUNT && intid < d->irq_count) {
+			init_irq(&d->spi[intid - GIC_PRIV_COUNT], VIRQ_OWNED | VIRQ_HW);
+			gic_irq_enable(intid, false);
+			gic_irq_route(intid, d->vcpu[0]->pcpu);
+		}
+	}
+	if (cfg->uart_irq >= GIC_PRIV_COUNT && cfg->uart_irq < d->irq_count)
+		init_irq(&d->spi[cfg->uart_irq - GIC_PRIV_COUNT], VIRQ_OWNED);
+	for (i = 0; i < cfg->endpoint_count; i++) {
+		u32 intid = cfg->endpoints[i].irq;
+
+		if (intid >= GIC_PRIV_COUNT && intid < d->irq_count)
+			init_irq(&d->spi[intid - GIC_PRIV_COUNT], VIRQ_OWNED | VIRQ_EDGE);
+	}
+	spin_unlock(&d->lock);
+}
+
+void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *vc)
+{
+	spin_lock(&d->lock);
+	gich_reset();
+	vc->lr_used = 0;
+	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);
+	gic_irq_enable(GIC_PPI_PHYS_TIMER, false);
+	gic_irq_set_active(GIC_PPI_VIRT_TIMER, false);
+	gic_irq_set_active(GIC_PPI_PHYS_TIMER, false);
+	spin_unlock(&d->lock);
+}
+
+void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc)
+{
+	u32 used, w;
+
+	spin_lock(&d->lock);
+	/* Physical interrupts the guest still holds (in a LR or acked by us) must not stay active. */
+	for (used = vc->lr_used; used; used &= used - 1) {
+		u32 n = (u32)__builtin_ctz(used);
+		struct virq *irq = vgic_irq(d, vc, vc->lr_intid[n]);
+
+		if (irq && (irq->flags & VIRQ_HW))
+			gic_irq_set_active(vc->lr_intid[n], false);
+		if (irq)
+			irq->lr = 0;
+	}
+	for (w = 0; w < ARRAY_SIZE(vc->pending); w++) {
+		u32 bits = vc->pending[w];
+
+		while (bits) {
+			u32 intid = w * 32 + (u32)__builtin_ctz(bits);
+			struct virq *irq = vgic_irq(d, vc, intid);
+
+			bits &= bits - 1;
+			if (irq && (irq->flags & VIRQ_HW))
+				gic_irq_set_active(intid, false);
+		}
+		vc->pending[w] = 0;
+	}
+	gich_reset();
+	vc->lr_used = 0;
+	vc->dirty = false;
+	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);
+	gic_irq_enable(GIC_PPI_PHYS_TIMER, false);
+	spin_unlock(&d->lock);
+}
+
+void vgic_dist_stop(struct vgic_dist *d)
+{
+	u32 i;
+
+	spin_lock(&d->lock);
+	for (i = GIC_PRIV_COUNT; i < d->irq_count; i++) {
+		struct virq *irq = &d->spi[i - GIC_PRIV_COUNT];
+
+		if ((irq->flags & (VIRQ_OWNED | VIRQ_HW)) == (VIRQ_OWNED | VIRQ_HW)) {
+			gic_irq_enable(i, false);
+			gic_irq_set_pending(i, false);
+			gic_irq_set_active(i, false);
+		}
+	}
+	spin_unlock(&d->lock);
+}

@@ -1,0 +1,133 @@
+/*
+ * The vgic/ interface: the physical GICv2 driver (gic.c), each partition's
+ * emulated distributor (vgicd.c) and the list-register injection engine
+ * (vgic.c).
+ *
+ * Every partition has one struct vgic_dist and one struct vgic_cpu per vCPU.
+ * All of a partition's interrupt state is under its dist->lock.  List
+ * registers are per physical CPU, so only the CPU that runs a vCPU touches
+ * that vCPU's list registers; other CPUs mark work and kick it (vgic_kick).
+ */
+#ifndef TESSERA_VGIC_H
+#define TESSERA_VGIC_H
+
+#include "../hyp/config.h"
+#include "../hyp/spinlock.h"
+#include "../hyp/types.h"
+#include "gic_regs.h"
+
+#ifndef VGIC_MAX_IRQS
+#include "config_gen.h"
+#define VGIC_MAX_IRQS (CFG_MAX_VIRQ > 64 ? CFG_MAX_VIRQ : 64)
+#endif
+#define VGIC_MAX_LRS 16
+
+/* ---- The physical GIC (gic.c) ------------------------------------------- */
+
+void gic_init(void); /* boot CPU: the distributor */
+void gic_cpu_init(void); /* every CPU: its CPU interface and GICH */
+u32 gic_ack(void); /* GICC_IAR: INTID (and SGI source) of the highest pending */
+void gic_priority_drop(u32 iar); /* GICC_EOIR (EOImode = 1: no deactivation) */
+void gic_deactivate(u32 iar); /* GICC_DIR */
+void gic_send_sgi(u32 cpu, u32 sgi);
+void gic_irq_enable(u32 intid, bool enable); /* private INTIDs: this CPU's banked copy */
+void gic_irq_route(u32 intid, u32 cpu);
+void gic_irq_config(u32 intid, bool edge);
+void gic_irq_set_pending(u32 intid, bool pending);
+void gic_irq_set_active(u32 intid, bool active);
+u32 gic_irq_count(void);
+
+/* GICH: this CPU's list registers and virtual interface control. */
+u32 gich_lr_count(void);
+u32 gich_read_lr(u32 lr);
+void gich_write_lr(u32 lr, u32 value);
+u32 gich_empty_lrs(void); /* ELRSR0: LRs that hold nothing */
+void gich_set_npie(bool on); /* maintenance interrupt when no LR is pending */
+void gich_reset(void); /* all LRs empty, VMCR and APR cleared */
+
+/* ---- Emulation ----------------------------------------------------------- */
+
+/* struct virq.flags */
+#define VIRQ_OWNED BIT(0) /* the partition has this interrupt */
+#define VIRQ_HW BIT(1) /* a physical interrupt (passthrough, timers): LR HW bit */
+#define VIRQ_EDGE BIT(2) /* edge-triggered (ICFGR) */
+#define VIRQ_ENABLED BIT(3)
+#define VIRQ_PENDING BIT(4) /* pending and not in a list register */
+#define VIRQ_ACTIVE BIT(5) /* active (as last seen in its list register) */
+#define VIRQ_GROUP1 BIT(6)
+#define VIRQ_LINE BIT(7) /* an emulated level-sensitive line is asserted */
+
+struct virq {
+	u8 flags;
+	u8 priority;
+	u8 targets; /* SPIs: ITARGETSR, a vCPU mask */
+	u8 lr; /* 1 + the list register holding it, 0 if none */
+	u8 lr_vcpu; /* the vCPU whose list register that is */
+};
+
+struct vgic_cpu {
+	struct virq priv[GIC_PRIV_COUNT];
+	u8 sgi_sources[GIC_SGI_COUNT]; /* pending SGI senders (vCPU mask), not in a LR */
+	u16 lr_intid[VGIC_MAX_LRS];
+	u8 lr_source[VGIC_MAX_LRS];
+	u32 lr_used; /* list registers this vCPU filled */
+	u32 pending[VGIC_MAX_IRQS / 32]; /* INTIDs pending for this vCPU, not in a LR */
+	u32 index; /* vCPU index in the partition */
+	u32 pcpu; /* the physical CPU running it */
+	bool dirty; /* interrupts may be waiting for a list register */
+};
+
+struct vgic_dist {
+	spinlock_t lock;
+	u32 ctlr;
+	u32 irq_count; /* INTIDs the distributor reports (TYPER) */
+	u32 vcpu_count;
+	u32 partition; /* ID, for the log */
+	const char *name;
+	struct vgic_cpu *vcpu[CFG_CPU_MAX];
+	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
+	u32 warned[VGIC_MAX_IRQS / 32]; /* interrupts already logged as foreign */
+	u32 warned_sgi; /* SGI target warnings already logged */
+};
+
+/* Hooks the hypervisor provides (hyp/): kick a CPU, name the current CPU, log. */
+void vgic_kick(u32 pcpu);
+u32 vgic_this_pcpu(void);
+void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid);
+
+/* Set up a partition's distributor from its configuration (boot and restart). */
+void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
+		    struct vgic_cpu *const *vcpus);
+
+/* A vCPU starts (on its own CPU): empty list registers, nothing pending. */
+void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *vc);
+
+/*
+ * A vCPU stops (on its own CPU): list registers emptied, physical interrupts
+ * it held active are deactivated and its timer interrupts disabled.
+ */
+void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc);
+
+/* The partition stopped: its passthrough SPIs are disabled and left inactive. */
+void vgic_dist_stop(struct vgic_dist *d);
+
+/* Emulated distributor access by 'vcpu'; false if the access size is not allowed. */
+bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value);
+bool vgicd_write(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 value);
+
+/* An emulated edge-triggered interrupt (doorbell): pending once more. */
+void vgic_raise(struct vgic_dist *d, u32 intid);
+
+/* An emulated level-sensitive line (virtual UART) changes level. */
+void vgic_set_line(struct vgic_dist *d, u32 intid, bool high);
+
+/* A physical interrupt owned by this CPU's vCPU arrived: inject it with the HW bit. */
+void vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
+
+/* On the vCPU's CPU, before entering the guest: fill list registers. */
+void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc);
+
+/* Does the interrupt 'intid' belong to the partition? (private: to every vCPU) */
+bool vgic_owns(const struct vgic_dist *d, u32 intid);
+
+#endif /* TESSERA_VGIC_H */

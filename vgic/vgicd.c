@@ -1,0 +1,458 @@
+/*
+ * Emulation of a GICv2 distributor per partition (GIC spec 4.3), as a GIC
+ * without the Security Extensions: both group enables in GICD_CTLR, IGROUPR
+ * writable, and GICD_TYPER sized to the partition (its vCPUs and the highest
+ * INTID it owns).
+ *
+ * A partition sees and changes only its own interrupts: SGIs, its two timer
+ * PPIs, its passthrough SPIs and its emulated ones (virtual UART, doorbells).
+ * Everything else reads as zero and ignores writes, and the first attempt on
+ * each foreign interrupt is logged.  Changes to passthrough interrupts
+ * (enable, pending, active, target, trigger) are applied to the physical
+ * distributor; priorities stay virtual (they go into the list registers).
+ */
+#include "vgic.h"
+
+#define VGICD_IIDR 0x5400043bU /* ProductID 'T', implementer ARM (JEP106 0x43b) */
+
+/* Identification registers PIDR4-7, PIDR0-3, CIDR0-3 (GIC-400 values, ArchRev 2). */
+static const u8 vgicd_id[12] = { 0x04, 0x00, 0x00, 0x00, 0x90, 0xb4,
+				 0x2b, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+
+struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
+u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq);
+void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
+void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
+
+static bool in_range(u32 offset, u32 base, u32 count_bytes)
+{
+	return offset >= base && offset < base + count_bytes;
+}
+
+/* Registers a byte access is allowed on (GIC spec 4.1.4). */
+static bool byte_accessible(u32 offset)
+{
+	return in_range(offset, GICD_IPRIORITYR, 0x400) ||
+	       in_range(offset, GICD_ITARGETSR, 0x400) || in_range(offset, GICD_CPENDSGIR, 0x20);
+}
+
+static void warn_foreign(struct vgic_dist *d, u32 vcpu, u32 intid, const char *what)
+{
+	if (intid >= VGIC_MAX_IRQS) {
+		intid = VGIC_MAX_IRQS - 1; /* one shared report for everything beyond */
+	}
+	if (d->warned[intid / 32] & (1U << (intid % 32)))
+		return;
+	d->warned[intid / 32] |= 1U << (intid % 32);
+	vgic_warn(d, vcpu, what, intid);
+}
+
+/* The interrupt 'intid' as 'vc' sees it, if the partition owns it. */
+static struct virq *owned(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	struct virq *irq = vgic_irq(d, vc, intid);
+
+	return irq && (irq->flags & VIRQ_OWNED) ? irq : NULL;
+}
+
+static bool is_pending(const struct vgic_cpu *vc, u32 intid, const struct virq *irq)
+{
+	if (intid < GIC_SGI_COUNT)
+		return vc->sgi_sources[intid] != 0 || (irq->flags & VIRQ_PENDING);
+	return irq->flags & VIRQ_PENDING;
+}
+
+/* One bit per interrupt: read the bit 'flag' (or the pending state) of 32 interrupts. */
+static u32 read_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u8 flag)
+{
+	u32 v = 0, i;
+
+	for (i = 0; i < 32; i++) {
+		struct virq *irq = owned(d, vc, first + i);
+
+		if (!irq)
+			continue;
+		if (flag == VIRQ_PENDING ? is_pending(vc, first + i, irq) : (irq->flags & flag))
+			v |= 1U << i;
+	}
+	return v;
+}
+
+enum bit_op {
+	SET_GROUP,
+	SET_ENABLE,
+	CLEAR_ENABLE,
+	SET_PENDING,
+	CLEAR_PENDING,
+	SET_ACTIVE,
+	CLEAR_ACTIVE
+};
+
+static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struct virq *irq)
+{
+	u32 t;
+
+	if (!(irq->flags & VIRQ_PENDING) && !(intid < GIC_SGI_COUNT && vc->sgi_sources[intid]))
+		return;
+	t = intid < GIC_PRIV_COUNT ? vc->index : vgic_spi_target(d, irq);
+	if (t < d->vcpu_count) {
+		d->vcpu[t]->dirty = true;
+		vgic_kick(d->vcpu[t]->pcpu);
+	}
+}
+
+static void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struct virq *irq,
+		      enum bit_op op, bool bit)
+{
+	bool hw = irq->flags & VIRQ_HW;
+
+	switch (op) {
+	case SET_GROUP:
+		if (bit)
+			irq->flags |= VIRQ_GROUP1;
+		else
+			irq->flags &= (u8)~VIRQ_GROUP1;
+		kick_if_pending(d, vc, intid, irq);
+		break;
+	case SET_ENABLE:
+		if (intid < GIC_SGI_COUNT)
+			break; /* SGIs are always enabled */
+		irq->flags |= VIRQ_ENABLED;
+		if (hw)
+			gic_irq_enable(intid, true);
+		kick_if_pending(d, vc, intid, irq);
+		break;
+	case CLEAR_ENABLE:
+		if (intid < GIC_SGI_COUNT)
+			break;
+		irq->flags &= (u8)~VIRQ_ENABLED;
+		if (hw)
+			gic_irq_enable(intid, false);
+		break;
+	case SET_PENDING:
+		if (intid < GIC_SGI_COUNT)
+			break; /* SGIs: GICD_SPENDSGIR */
+		if (hw)
+			gic_irq_set_pending(intid, true); /* it arrives like any other */
+		else
+			vgic_make_pending(d, intid, irq, vc);
+		break;
+	case CLEAR_PENDING:
+		if (intid < GIC_SGI_COUNT)
+			break;
+		if (hw)
+			gic_irq_set_pending(intid, false);
+		if (irq->flags & VIRQ_PENDING)
+			vgic_unpend(d, intid, irq, vc);
+		break;
+	case SET_ACTIVE:
+		irq->flags |= VIRQ_ACTIVE;
+		if (hw)
+			gic_irq_set_active(intid, true);
+		break;
+	case CLEAR_ACTIVE:
+		irq->flags &= (u8)~VIRQ_ACTIVE;
+		if (hw)
+			gic_irq_set_active(intid, false);
+		break;
+	}
+}
+
+static void write_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u32 value,
+		       enum bit_op op)
+{
+	u32 i;
+
+	for (i = 0; i < 32; i++) {
+		bool bit = value & (1U << i);
+		struct virq *irq;
+
+		if (!bit && op != SET_GROUP)
+			continue;
+		irq = owned(d, vc, first + i);
+		if (!irq) {
+			if (bit)
+				warn_foreign(d, vc->index, first + i,
+					     "write to an interrupt it does not own");
+			continue;
+		}
+		apply_bit(d, vc, first + i, irq, op, bit);
+	}
+}
+
+/* ITARGETSR byte for interrupt 'intid' as seen by 'vc'. */
+static u32 read_target(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	struct virq *irq = owned(d, vc, intid);
+
+	if (intid < GIC_PRIV_COUNT)
+		return 1U << vc->index; /* banked: the reading CPU itself */
+	return irq ? irq->targets : 0;
+}
+
+static void write_target(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 targets)
+{
+	struct virq *irq = owned(d, vc, intid);
+	u32 old, now;
+
+	if (intid < GIC_PRIV_COUNT)
+		return; /* read-only */
+	if (!irq) {
+		if (targets)
+			warn_foreign(d, vc->index, intid,
+				     "target change on an interrupt it does not own");
+		return;
+	}
+	if (d->vcpu_count == 1)
+		return; /* uniprocessor: every interrupt targets vCPU 0 */
+	old = vgic_spi_target(d, irq);
+	irq->targets = (u8)(targets & ((1U << d->vcpu_count) - 1));
+	now = vgic_spi_target(d, irq);
+	if (old == now)
+		return;
+	if (irq->flags & VIRQ_HW) {
+		if (now < d->vcpu_count)
+			gic_irq_route(intid, d->vcpu[now]->pcpu);
+	} else if (irq->flags & VIRQ_PENDING) {
+		vgic_unpend(d, intid, irq, vc);
+		vgic_make_pending(d, intid, irq, vc);
+	}
+}
+
+static void write_priority(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 prio)
+{
+	struct virq *irq = owned(d, vc, intid);
+
+	if (!irq) {
+		if (prio)
+			warn_foreign(d, vc->index, intid,
+				     "priority change on an interrupt it does not own");
+		return;
+	}
+	irq->priority = (u8)(prio & 0xf8); /* 5 priority bits, as GICH list registers hold */
+	kick_if_pending(d, vc, intid, irq);
+}
+
+static u32 read_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg)
+{
+	u32 v = 0, i;
+
+	for (i = 0; i < 16; i++) {
+		struct virq *irq = owned(d, vc, reg * 16 + i);
+
+		if (irq && (irq->flags & VIRQ_EDGE))
+			v |= 2U << (2 * i);
+	}
+	return v;
+}
+
+static void write_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg, u32 value)
+{
+	u32 i;
+
+	if (reg < 2)
+		return; /* SGIs and PPIs: read-only */
+	for (i = 0; i < 16; i++) {
+		u32 intid = reg * 16 + i;
+		bool edge = value & (2U << (2 * i));
+		struct virq *irq = owned(d, vc, intid);
+
+		if (!irq) {
+			if (edge)
+				warn_foreign(d, vc->index, intid,
+					     "trigger change on an interrupt it does not own");
+			continue;
+		}
+		if (!(irq->flags & VIRQ_HW))
+			continue; /* emulated lines keep their nature: UART level, doorbells edge */
+		gic_irq_config(intid, edge);
+		if (edge)
+			irq->flags |= VIRQ_EDGE;
+		else
+			irq->flags &= (u8)~VIRQ_EDGE;
+	}
+}
+
+/* GICD_SGIR (GIC spec 4.3.15): send SGI to vCPUs of the partition only. */
+static void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc, u32 value)
+{
+	u32 sgi = value & GICD_SGIR_INTID_MASK;
+	u32 filter = (value >> GICD_SGIR_FILTER_SHIFT) & 3;
+	u32 all = (1U << d->vcpu_count) - 1, targets, t;
+
+	switch (filter) {
+	case GICD_SGIR_FILTER_LIST:
+		targets = (value >> GICD_SGIR_TARGETS_SHIFT) & 0xff;
+		if (targets & ~all && !(d->warned_sgi & (1U << vc->index))) {
+			d->warned_sgi |= 1U << vc->index;
+			vgic_warn(d, vc->index, "SGI aimed at a CPU outside the partition", sgi);
+		}
+		targets &= all;
+		break;
+	case GICD_SGIR_FILTER_OTHERS:
+		targets = all & ~(1U << vc->index);
+		break;
+	case GICD_SGIR_FILTER_SELF:
+		targets = 1U << vc->index;
+		break;
+	default:
+		return; /* reserved */
+	}
+	for (t = 0; t < d->vcpu_count; t++) {
+		struct vgic_cpu *dst = d->vcpu[t];
+
+		if (!(targets & (1U << t)))
+			continue;
+		dst->sgi_sources[sgi] |= (u8)(1U << vc->index);
+		vgic_make_pending(d, sgi, &dst->priv[sgi], dst);
+	}
+}
+
+static u32 read_sgi_pending(struct vgic_cpu *vc, u32 offset)
+{
+	u32 first = (offset & 0xc), v = 0, i;
+
+	for (i = 0; i < 4; i++)
+		v |= (u32)vc->sgi_sources[first + i] << (8 * i);
+	return v;
+}
+
+static void write_sgi_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 value,
+			      u32 size, bool set)
+{
+	u32 first = offset & 0xf, i;
+	u32 all = (1U << d->vcpu_count) - 1;
+
+	for (i = 0; i < size; i++) {
+		u32 sgi = first + i;
+		u8 sources = (u8)((value >> (8 * i)) & all);
+
+		if (set) {
+			if (sources) {
+				vc->sgi_sources[sgi] |= sources;
+				vgic_make_pending(d, sgi, &vc->priv[sgi], vc);
+			}
+		} else {
+			vc->sgi_sources[sgi] &= (u8)~sources;
+			if (!vc->sgi_sources[sgi])
+				vgic_unpend(d, sgi, &vc->priv[sgi], vc);
+		}
+	}
+}
+
+static bool access_ok(u32 offset, u32 size)
+{
+	if (offset >= GICD_SIZE || (offset & (size - 1)))
+		return false;
+	return size == 4 || (size == 1 && byte_accessible(offset));
+}
+
+static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 size)
+{
+	u32 v = 0, i;
+
+	if (offset == GICD_CTLR)
+		return d->ctlr;
+	if (offset == GICD_TYPER)
+		return ((d->irq_count / 32) - 1) | ((d->vcpu_count - 1) << GICD_TYPER_CPUS_SHIFT);
+	if (offset == GICD_IIDR)
+		return VGICD_IIDR;
+	if (in_range(offset, GICD_IGROUPR, 0x80))
+		return read_bits(d, vc, (offset - GICD_IGROUPR) * 8, VIRQ_GROUP1);
+	if (in_range(offset, GICD_ISENABLER, 0x100))
+		return read_bits(d, vc, (offset & 0x7f) * 8, VIRQ_ENABLED);
+	if (in_range(offset, GICD_ISPENDR, 0x100))
+		return read_bits(d, vc, (offset & 0x7f) * 8, VIRQ_PENDING);
+	if (in_range(offset, GICD_ISACTIVER, 0x100))
+		return read_bits(d, vc, (offset & 0x7f) * 8, VIRQ_ACTIVE);
+	if (in_range(offset, GICD_IPRIORITYR, 0x400)) {
+		for (i = 0; i < size; i++) {
+			struct virq *irq = owned(d, vc, offset - GICD_IPRIORITYR + i);
+
+			v |= (u32)(irq ? irq->priority : 0) << (8 * i);
+		}
+		return v;
+	}
+	if (in_range(offset, GICD_ITARGETSR, 0x400)) {
+		for (i = 0; i < size; i++)
+			v |= read_target(d, vc, offset - GICD_ITARGETSR + i) << (8 * i);
+		return v;
+	}
+	if (in_range(offset, GICD_ICFGR, 0x100))
+		return read_config(d, vc, (offset - GICD_ICFGR) / 4);
+	if (in_range(offset, GICD_CPENDSGIR, 0x20)) {
+		v = read_sgi_pending(vc, offset);
+		return size == 1 ? (v >> (8 * (offset & 3))) & 0xff : v;
+	}
+	if (offset >= GICD_PIDR4 && offset <= GICD_CIDR3)
+		return vgicd_id[(offset - GICD_PIDR4) / 4];
+	return 0; /* reserved, implementation defined, NSACR, SGIR (write-only): RAZ */
+}
+
+bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
+{
+	if (!access_ok(offset, size) || vcpu >= d->vcpu_count) {
+		*value = 0;
+		return false;
+	}
+	spin_lock(&d->lock);
+	*value = read_reg(d, d->vcpu[vcpu], offset, size);
+	spin_unlock(&d->lock);
+	return true;
+}
+
+static void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 size, u32 value)
+{
+	u32 i;
+
+	if (offset == GICD_CTLR) {
+		u32 old = d->ctlr;
+
+		d->ctlr = value & (GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
+		if (d->ctlr & ~old)
+			for (i = 0; i < d->vcpu_count; i++) {
+				d->vcpu[i]->dirty = true;
+				vgic_kick(d->vcpu[i]->pcpu);
+			}
+	} else if (in_range(offset, GICD_IGROUPR, 0x80)) {
+		write_bits(d, vc, (offset - GICD_IGROUPR) * 8, value, SET_GROUP);
+	} else if (in_range(offset, GICD_ISENABLER, 0x80)) {
+		write_bits(d, vc, (offset - GICD_ISENABLER) * 8, value, SET_ENABLE);
+	} else if (in_range(offset, GICD_ICENABLER, 0x80)) {
+		write_bits(d, vc, (offset - GICD_ICENABLER) * 8, value, CLEAR_ENABLE);
+	} else if (in_range(offset, GICD_ISPENDR, 0x80)) {
+		write_bits(d, vc, (offset - GICD_ISPENDR) * 8, value, SET_PENDING);
+	} else if (in_range(offset, GICD_ICPENDR, 0x80)) {
+		write_bits(d, vc, (offset - GICD_ICPENDR) * 8, value, CLEAR_PENDING);
+	} else if (in_range(offset, GICD_ISACTIVER, 0x80)) {
+		write_bits(d, vc, (offset - GICD_ISACTIVER) * 8, value, SET_ACTIVE);
+	} else if (in_range(offset, GICD_ICACTIVER, 0x80)) {
+		write_bits(d, vc, (offset - GICD_ICACTIVER) * 8, value, CLEAR_ACTIVE);
+	} else if (in_range(offset, GICD_IPRIORITYR, 0x400)) {
+		for (i = 0; i < size; i++)
+			write_priority(d, vc, offset - GICD_IPRIORITYR + i,
+				       (value >> (8 * i)) & 0xff);
+	} else if (in_range(offset, GICD_ITARGETSR, 0x400)) {
+		for (i = 0; i < size; i++)
+			write_target(d, vc, offset - GICD_ITARGETSR + i, (value >> (8 * i)) & 0xff);
+	} else if (in_range(offset, GICD_ICFGR, 0x100)) {
+		write_config(d, vc, (offset - GICD_ICFGR) / 4, value);
+	} else if (offset == GICD_SGIR) {
+		write_sgir(d, vc, value);
+	} else if (in_range(offset, GICD_CPENDSGIR, 0x10)) {
+		write_sgi_pending(d, vc, offset, value, size, false);
+	} else if (in_range(offset, GICD_SPENDSGIR, 0x10)) {
+		write_sgi_pending(d, vc, offset, value, size, true);
+	}
+	/* Everything else is read-only or reserved: writes ignored. */
+}
+
+bool vgicd_write(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 value)
+{
+	if (!access_ok(offset, size) || vcpu >= d->vcpu_count)
+		return false;
+	spin_lock(&d->lock);
+	write_reg(d, d->vcpu[vcpu], offset, size, value);
+	spin_unlock(&d->lock);
+	return true;
+}
