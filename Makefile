@@ -26,6 +26,14 @@ SIZE := $(CROSS)size
 HOSTCC ?= gcc
 PYTHON ?= python3
 
+# V=1 shows every command.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+MAKEFLAGS += --no-print-directory
+endif
+
 GIT_DESC := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 .DEFAULT_GOAL := all
@@ -35,6 +43,7 @@ include tests/tests.mk
 # ---- Host tools, guests, the configuration ---------------------------------
 
 include tools/tools.mk
+include tools/image.mk
 include guests/guests.mk
 
 # A system description (configs/<board>/<name>.dts) becomes C tables and the
@@ -47,11 +56,11 @@ endif
 
 $(GEN)/platform.dtb: platform/$(PLATFORM)/platform.dts
 	@mkdir -p $(dir $@)
-	dtc $(TCFG_DTCFLAGS) -o $@ $<
+	$(Q)dtc $(TCFG_DTCFLAGS) -o $@ $<
 
 $(GEN)/system.dtb: $(SYSTEM_DTS)
 	@mkdir -p $(dir $@)
-	dtc $(TCFG_DTCFLAGS) -o $@ $<
+	$(Q)dtc $(TCFG_DTCFLAGS) -o $@ $<
 
 # The guest images the description names (tcfg's config.d has them too, after a first run).
 CONFIG_IMAGES := $(addprefix $(GUEST_OUT)/,$(sort $(shell sed -n \
@@ -59,7 +68,8 @@ CONFIG_IMAGES := $(addprefix $(GUEST_OUT)/,$(sort $(shell sed -n \
 
 $(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.S &: $(TCFG) $(GEN)/platform.dtb \
 		$(GEN)/system.dtb $(CONFIG_IMAGES)
-	$(TCFG) --platform $(GEN)/platform.dtb --system $(GEN)/system.dtb --name $(CONFIG) \
+	@$(if $(Q),echo "  TCFG    $(SYSTEM_DTS)")
+	$(Q)$(TCFG) --platform $(GEN)/platform.dtb --system $(GEN)/system.dtb --name $(CONFIG) \
 		--vmid-bits $(VMID_BITS) --images $(GUEST_OUT) --out $(GEN)
 
 -include $(GEN)/config.d
@@ -101,28 +111,31 @@ guests: $(GUEST_BINS)
 
 $(OUT)/obj/%.c.o: %.c | $(GEN)/config_gen.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(OUT)/obj/%.S.o: %.S | $(GEN)/config_gen.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
 
 $(GEN)/config.o: $(GEN)/config.c $(GEN)/config_gen.h
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(GEN)/images.o: $(GEN)/images.S
-	$(CC) $(ASFLAGS) -c $< -o $@
+$(GEN)/images.o: $(GEN)/images.S $(CONFIG_IMAGES)
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
 $(OUT)/linker.ld: linker.ld platform/$(PLATFORM)/platform.h
 	@mkdir -p $(dir $@)
-	$(CC) -E -P -x c -Iplatform/$(PLATFORM) $< -o $@
+	$(Q)$(CC) -E -P -x c -Iplatform/$(PLATFORM) $< -o $@
 
 $(OUT)/tessera.elf: $(OBJS) $(OUT)/linker.ld
-	$(CC) $(LDFLAGS) -T $(OUT)/linker.ld $(OBJS) $(LDLIBS) -o $@
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -T $(OUT)/linker.ld $(OBJS) $(LDLIBS) -o $@
 	@$(SIZE) $@ | tail -1 | awk '{ printf "  %s: text %d, data %d, bss %d bytes\n", "$@", $$1, $$2, $$3 }'
 
 $(OUT)/tessera.bin: $(OUT)/tessera.elf
-	$(OBJCOPY) -O binary $< $@
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 -include $(OBJS:.o=.d)
 
@@ -134,8 +147,7 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@tools/run-qemu.sh $(if $(TIMEOUT),--timeout $(TIMEOUT)) -- $(QEMU_MACHINE) \
-		-kernel $(OUT)/tessera.elf
+	@tools/run-qemu.sh $(if $(TIMEOUT),--timeout $(TIMEOUT)) -- $(QEMU_MACHINE) $(QEMU_BOOT)
 
 debug: deps
 	@$(MAKE) --no-print-directory all
@@ -171,6 +183,7 @@ help:
 	@echo "Tessera targets (PLATFORM=$(PLATFORM) CONFIG=$(CONFIG)):"
 	@echo "  make              build the hypervisor: $(OUT)/tessera.elf and .bin"
 	@echo "  make run          boot it under QEMU (interactive; TIMEOUT=10 to stop after 10 s)"
+	@echo "  make run-uboot    boot it under QEMU through U-Boot from $(BOOT_DISK)"
 	@echo "  make debug        QEMU halted with its gdb stub, and gdb-multiarch on the ELF"
 	@echo "  make test         host unit tests, config tests and QEMU integration tests"
 	@echo "  make check-format clang-format check of every C file"

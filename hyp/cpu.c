@@ -14,6 +14,7 @@
 #include "../platform/uart.h"
 
 #define SGI_KICK 0
+#define EXPERIMENT_BREAK
 #define ALL_CPUS_TIMEOUT_MS 2000
 
 struct cpu cpus[PLAT_CPU_COUNT];
@@ -76,8 +77,8 @@ u32 vgic_this_pcpu(void)
 
 void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid)
 {
-	log_warn("partition %u (%s) vCPU %u: %s (INTID %u), ignored; reported once", d->partition,
-		 d->name, vcpu, what, intid);
+	log_warn("partition %u (%s) vCPU %u: %s (INTID %u), ignored (reported once)",
+		 d->partition, d->name, vcpu, what, intid);
 }
 
 /* ---- Interrupts ---------------------------------------------------------- */
@@ -93,14 +94,19 @@ static void irq_dispatch(struct vcpu *v)
 		if (intid < GIC_SGI_COUNT) {
 			/* A kick: the requests word says what to do. */
 		} else if (intid == GIC_PPI_MAINTENANCE) {
-			if (v)
-				v->vgic.dirty = true; /* list registers freed up: refill */
+			/* LRs freed up (underflow) or an emulated level line was EOId: resync now, */
+			/* which also clears the condition before the next acknowledge. */
+			if (v) {
+				v->vgic.dirty = true;
+				vgic_flush(&v->part->vgic, &v->vgic);
+			}
 		} else if (intid == PLAT_UART_IRQ) {
 			console_irq();
 		} else if (v && vgic_owns(&v->part->vgic, intid)) {
 			/* A partition's interrupt: it stays active until the guest's EOI. */
 			gic_priority_drop(iar);
 			vgic_inject_hw(&v->part->vgic, &v->vgic, intid);
+			EXPERIMENT_BREAK;
 			continue;
 		} else {
 			gic_irq_enable(intid, false);

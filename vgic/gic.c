@@ -98,7 +98,7 @@ void gic_cpu_init(void)
 	gich_lrs = (mmio_read32(gich(GICH_VTR)) & GICH_VTR_LISTREGS) + 1;
 	if (gich_lrs > VGIC_MAX_LRS)
 		gich_lrs = VGIC_MAX_LRS;
-	gich_reset();
+	gich_reset(false);
 }
 
 u32 gic_ack(void)
@@ -184,12 +184,12 @@ u32 gich_empty_lrs(void)
 	return mmio_read32(gich(GICH_ELRSR0)) & ((1U << gich_lrs) - 1);
 }
 
-void gich_set_npie(bool on)
+void gich_set_underflow_irq(bool on)
 {
-	mmio_write32(gich(GICH_HCR), GICH_HCR_EN | (on ? GICH_HCR_NPIE : 0));
+	mmio_write32(gich(GICH_HCR), GICH_HCR_EN | (on ? GICH_HCR_UIE : 0));
 }
 
-void gich_reset(void)
+void gich_reset(bool enable)
 {
 	u32 i;
 
@@ -197,5 +197,5 @@ void gich_reset(void)
 		gich_write_lr(i, 0);
 	mmio_write32(gich(GICH_APR), 0);
 	mmio_write32(gich(GICH_VMCR), 0);
-	mmio_write32(gich(GICH_HCR), GICH_HCR_EN);
+	mmio_write32(gich(GICH_HCR), enable ? GICH_HCR_EN : 0);
 }

@@ -5,8 +5,8 @@
  * vCPU's pending map); before the vCPU re-enters its guest, vgic_flush() moves
  * the highest-priority deliverable ones into free list registers, evicting a
  * lower-priority pending-only entry when all are full.  What does not fit
- * waits in the map, and the maintenance interrupt ("no pending LR", NPIE)
- * brings the CPU back to refill.  Physical interrupts go in with the HW bit,
+ * waits in the map, and the underflow maintenance interrupt (UIE) brings the
+ * CPU back to refill.  Physical interrupts go in with the HW bit,
  * so the guest's EOI deactivates them in the distributor; emulated
  * level-sensitive lines ask for an EOI maintenance interrupt to re-sample.
  *
@@ -16,6 +16,8 @@
 #include "vgic.h"
 
 struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
+void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc);
+void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 clear, u32 set);
 u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq);
 void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
 void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
@@ -133,7 +135,7 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 }
 
 /* Bring the software view up to date with this vCPU's list registers; lock held. */
-static void lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
+void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	u32 empty = gich_empty_lrs(), used = vc->lr_used;
 
@@ -254,12 +256,36 @@ static bool lr_merge(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	return true;
 }
 
+/*
+ * Change the state bits of the list register holding 'intid' on this vCPU
+ * (GICD_ICPENDR/ISACTIVER/ICACTIVER on an interrupt already handed to the
+ * guest); an entry left with no state is freed.  Lock held, on vc's CPU.
+ */
+void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 clear, u32 set)
+{
+	struct virq *irq = vgic_irq(d, vc, intid);
+	u32 n, lr;
+
+	if (!irq || !irq->lr || irq->lr_vcpu != vc->index || intid < GIC_SGI_COUNT)
+		return;
+	n = irq->lr - 1U;
+	lr = (gich_read_lr(n) & ~clear) | set;
+	if (lr_state(lr) == 0) {
+		gich_write_lr(n, 0);
+		vc->lr_used &= ~(1U << n);
+		irq->lr = 0;
+		irq->flags &= (u8)~VIRQ_ACTIVE;
+		return;
+	}
+	gich_write_lr(n, lr);
+}
+
 static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	u32 all = (1U << gich_lr_count()) - 1;
 	u32 intid, prio;
 
-	lr_sync(d, vc);
+	vgic_lr_sync(d, vc);
 	while (best_pending(d, vc, &intid, &prio)) {
 		u32 free = all & ~vc->lr_used, n, victim = 0, victim_prio = 0, used;
 
@@ -286,9 +312,14 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 		lr_evict(d, vc, victim - 1);
 		lr_place(d, vc, victim - 1, intid);
 	}
-	/* Anything left waits for a list register: ask for the "no pending LR" maintenance. */
+	/*
+	 * Anything left waits for a list register: ask for the underflow
+	 * maintenance interrupt (at most one LR in use, GIC spec 5.3.1), which
+	 * fires once the guest has completed what it holds, never while it is
+	 * still busy with them.
+	 */
 	vc->dirty = best_pending(d, vc, &intid, &prio);
-	gich_set_npie(vc->dirty);
+	gich_set_underflow_irq(vc->dirty);
 }
 
 void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc)
@@ -369,9 +400,8 @@ void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
 	d->vcpu_count = cfg->cpu_count;
 	d->partition = cfg->id;
 	d->name = cfg->name;
-	d->warned_sgi = 0;
-	for (i = 0; i < ARRAY_SIZE(d->warned); i++)
-		d->warned[i] = 0;
+	d->warned_sgi = false;
+	d->warned_foreign = false;
 	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++)
 		init_irq(&d->spi[i], 0);
 	for (i = 0; i < d->vcpu_count; i++) {
@@ -417,7 +447,7 @@ void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
 void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	spin_lock(&d->lock);
-	gich_reset();
+	gich_reset(true);
 	vc->lr_used = 0;
 	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);
 	gic_irq_enable(GIC_PPI_PHYS_TIMER, false);
@@ -454,7 +484,7 @@ void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc)
 		}
 		vc->pending[w] = 0;
 	}
-	gich_reset();
+	gich_reset(false);
 	vc->lr_used = 0;
 	vc->dirty = false;
 	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);

@@ -42,8 +42,8 @@ u32 gich_lr_count(void);
 u32 gich_read_lr(u32 lr);
 void gich_write_lr(u32 lr, u32 value);
 u32 gich_empty_lrs(void); /* ELRSR0: LRs that hold nothing */
-void gich_set_npie(bool on); /* maintenance interrupt when no LR is pending */
-void gich_reset(void); /* all LRs empty, VMCR and APR cleared */
+void gich_set_underflow_irq(bool on); /* maintenance interrupt when at most one LR is in use */
+void gich_reset(bool enable); /* all LRs empty, VMCR and APR cleared; GICH_HCR.En */
 
 /* ---- Emulation ----------------------------------------------------------- */
 
@@ -86,8 +86,8 @@ struct vgic_dist {
 	const char *name;
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
-	u32 warned[VGIC_MAX_IRQS / 32]; /* interrupts already logged as foreign */
-	u32 warned_sgi; /* SGI target warnings already logged */
+	bool warned_foreign; /* a write to a foreign interrupt was logged */
+	bool warned_sgi;     /* an SGI to a foreign CPU was logged */
 };
 
 /* Hooks the hypervisor provides (hyp/): kick a CPU, name the current CPU, log. */

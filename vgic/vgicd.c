@@ -20,6 +20,8 @@ static const u8 vgicd_id[12] = { 0x04, 0x00, 0x00, 0x00, 0x90, 0xb4,
 				 0x2b, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
 struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
+void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc);
+void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 clear, u32 set);
 u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq);
 void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
 void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
@@ -36,14 +38,16 @@ static bool byte_accessible(u32 offset)
 	       in_range(offset, GICD_ITARGETSR, 0x400) || in_range(offset, GICD_CPENDSGIR, 0x20);
 }
 
+/*
+ * The first write to an interrupt the partition does not own is logged;
+ * later ones are not (a GIC driver's initialisation touches every INTID the
+ * distributor reports, so this would flood the console otherwise).
+ */
 static void warn_foreign(struct vgic_dist *d, u32 vcpu, u32 intid, const char *what)
 {
-	if (intid >= VGIC_MAX_IRQS) {
-		intid = VGIC_MAX_IRQS - 1; /* one shared report for everything beyond */
-	}
-	if (d->warned[intid / 32] & (1U << (intid % 32)))
+	if (d->warned_foreign)
 		return;
-	d->warned[intid / 32] |= 1U << (intid % 32);
+	d->warned_foreign = true;
 	vgic_warn(d, vcpu, what, intid);
 }
 
@@ -59,7 +63,9 @@ static bool is_pending(const struct vgic_cpu *vc, u32 intid, const struct virq *
 {
 	if (intid < GIC_SGI_COUNT)
 		return vc->sgi_sources[intid] != 0 || (irq->flags & VIRQ_PENDING);
-	return irq->flags & VIRQ_PENDING;
+	return (irq->flags & VIRQ_PENDING) ||
+	       (irq->lr && irq->lr_vcpu == vc->index &&
+		(gich_read_lr(irq->lr - 1U) & GICH_LR_PENDING));
 }
 
 /* One bit per interrupt: read the bit 'flag' (or the pending state) of 32 interrupts. */
@@ -144,16 +150,19 @@ static void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struc
 			gic_irq_set_pending(intid, false);
 		if (irq->flags & VIRQ_PENDING)
 			vgic_unpend(d, intid, irq, vc);
+		vgic_lr_set_state(d, vc, intid, GICH_LR_PENDING, 0);
 		break;
 	case SET_ACTIVE:
 		irq->flags |= VIRQ_ACTIVE;
 		if (hw)
 			gic_irq_set_active(intid, true);
+		vgic_lr_set_state(d, vc, intid, 0, GICH_LR_ACTIVE);
 		break;
 	case CLEAR_ACTIVE:
 		irq->flags &= (u8)~VIRQ_ACTIVE;
 		if (hw)
 			gic_irq_set_active(intid, false);
+		vgic_lr_set_state(d, vc, intid, GICH_LR_ACTIVE, 0);
 		break;
 	}
 }
@@ -283,8 +292,8 @@ static void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc, u32 value)
 	switch (filter) {
 	case GICD_SGIR_FILTER_LIST:
 		targets = (value >> GICD_SGIR_TARGETS_SHIFT) & 0xff;
-		if (targets & ~all && !(d->warned_sgi & (1U << vc->index))) {
-			d->warned_sgi |= 1U << vc->index;
+		if (targets & ~all && !d->warned_sgi) {
+			d->warned_sgi = true;
 			vgic_warn(d, vc->index, "SGI aimed at a CPU outside the partition", sgi);
 		}
 		targets &= all;
@@ -396,6 +405,9 @@ bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 		return false;
 	}
 	spin_lock(&d->lock);
+	/* Pending and active states of interrupts in this vCPU's list registers are live there. */
+	if (in_range(offset, GICD_ISPENDR, 0x200))
+		vgic_lr_sync(d, d->vcpu[vcpu]);
 	*value = read_reg(d, d->vcpu[vcpu], offset, size);
 	spin_unlock(&d->lock);
 	return true;

@@ -110,10 +110,23 @@ struct tg_fault tg_fault_take(void)
 
 /* ---- Cases ---------------------------------------------------------------------- */
 
+/* clang-format off */
 static const struct tg_case cases[] = {
-	{ "hello", tg_hello },	       { "memory", tg_memory },	    { "heartbeat", tg_heartbeat },
-	{ "isolation", tg_isolation }, { "trespass", tg_trespass },
+	{ "hello", tg_hello },
+	{ "memory", tg_memory },
+	{ "heartbeat", tg_heartbeat },
+	{ "isolation", tg_isolation },
+	{ "trespass", tg_trespass },
+	{ "smp", tg_smp },
+	{ "reset", tg_reset },
+	{ "crash", tg_crash },
+	{ "timer", tg_timer },
+	{ "gicd", tg_gicd },
+	{ "passthrough", tg_passthrough },
+	{ "storm", tg_storm },
+	{ "console", tg_console },
 };
+/* clang-format on */
 
 int main(void)
 {

@@ -53,5 +53,13 @@ void tg_memory(void);
 void tg_heartbeat(void);
 void tg_isolation(void);
 void tg_trespass(void);
+void tg_smp(void);
+void tg_reset(void);
+void tg_crash(void);
+void tg_timer(void);
+void tg_gicd(void);
+void tg_passthrough(void);
+void tg_storm(void);
+void tg_console(void);
 
 #endif /* TESTGUEST_H */

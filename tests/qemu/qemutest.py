@@ -6,6 +6,8 @@ must not (`forbid`; a hypervisor PANIC is always forbidden unless expected),
 and an optional `check(output)` function for anything richer.  A run ends
 when `done` appears (or, without `done`, when every expectation has been
 seen), when QEMU exits, or at `timeout` seconds - which is a failure.
+A test may `prepare` extra files from the build's outputs (a disk image) before
+QEMU starts; tests whose -drive options name the same image file take turns.
 
 Test files are tests/qemu/test_*.py; each defines TESTS, a list of QemuTest.
 """
@@ -15,6 +17,7 @@ import os
 import re
 import select
 import subprocess
+import threading
 import time
 
 VIRT = ["-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a15", "-smp", "4",
@@ -35,7 +38,7 @@ def out_dir(build):
 class QemuTest:
     def __init__(self, name, doc, build=None, machine=None, args=None, kernel=True,
                  timeout=30, expect=(), forbid=(), done=None, check=None, inputs=(),
-                 build_targets=("all",), grace=0.2, expect_exit=None):
+                 build_targets=("all",), grace=0.2, expect_exit=None, prepare=None):
         self.name = name
         self.doc = doc
         self.build = dict(build or {})
@@ -53,6 +56,9 @@ class QemuTest:
         self.build_targets = build_targets
         self.grace = grace
         self.expect_exit = expect_exit
+        # prepare(root, out): run after the build, before QEMU (e.g. to make a disk image
+        # from the build's outputs); returns a list of problems, empty if all went well.
+        self.prepare = prepare
 
     def command(self, root):
         out = out_dir(self.build)
@@ -67,7 +73,30 @@ class QemuTest:
             return bool(self.done.search(text))
         return all(p.search(text) for p in self.expect)
 
+    def disk_images(self, root):
+        """Image files the command line opens with -drive file=...: QEMU locks them."""
+        out = out_dir(self.build)
+        drives = [a.format(out=out, root=root) for opt, a in zip(self.args, self.args[1:])
+                  if opt == "-drive"]
+        return sorted(set(m.group(1) for d in drives
+                          for m in re.finditer(r"(?:^|,)file=([^,]+)", d)))
+
     def run(self, root, log_dir):
+        # Tests that open the same disk image (QEMU locks it for writing) take turns.
+        locks = [_image_lock(path) for path in self.disk_images(root)]
+        for lock in locks:
+            lock.acquire()
+        try:
+            return self._run(root, log_dir)
+        finally:
+            for lock in reversed(locks):
+                lock.release()
+
+    def _run(self, root, log_dir):
+        if self.prepare:
+            problems = list(self.prepare(root, out_dir(self.build)) or [])
+            if problems:
+                return "FAIL qemu.%s: %s" % (self.name, "; ".join(problems[:4]))
         cmd = self.command(root)
         start = time.time()
         proc = subprocess.Popen(cmd, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -131,6 +160,15 @@ class QemuTest:
             return "FAIL qemu.%s: %s (%.1f s, log: %s)" % (self.name, "; ".join(problems[:4]),
                                                        elapsed, os.path.relpath(log, root))
         return "PASS qemu.%s (%.1f s)" % (self.name, elapsed)
+
+
+_image_locks = {}
+_image_locks_guard = threading.Lock()
+
+
+def _image_lock(path):
+    with _image_locks_guard:
+        return _image_locks.setdefault(path, threading.Lock())
 
 
 def load_all(directory):

@@ -47,8 +47,8 @@ static inline void sim_reset(void)
 	rtos_init();
 }
 
-static inline struct rtos_task *spawn(int slot, const char *name, void (*entry)(void *),
-				      void *arg, unsigned prio)
+static inline struct rtos_task *spawn(int slot, const char *name, void (*entry)(void *), void *arg,
+				      unsigned prio)
 {
 	enum rtos_err err = rtos_task_create(&host_tasks[slot], name, entry, arg, prio,
 					     host_stacks[slot], HOST_STACK_SIZE);

@@ -1,0 +1,144 @@
+/*
+ * C start-up and machine-level services: device tree discovery, the PSCI conduit, MMU,
+ * console and newlib set-up before main(); halting and powering off.
+ */
+#include "guest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+uintptr_t guest_boot_r2_value;
+uint32_t guest_boot_in_hyp;
+
+extern char __heap_start[];
+extern char __heap_end[];
+
+static struct fdt boot_fdt;
+static bool have_fdt;
+
+/* The MMU is on unless the program defines guest_use_mmu = false. */
+static bool use_mmu(void)
+{
+	return !&guest_use_mmu || guest_use_mmu;
+}
+
+/* newlib's constructor runner, and the _init/_fini it calls (no crti/crtn: -nostartfiles). */
+void __libc_init_array(void);
+void _init(void);
+void _fini(void);
+
+void _init(void)
+{
+}
+
+void _fini(void)
+{
+}
+
+const struct fdt *guest_fdt(void)
+{
+	return have_fdt ? &boot_fdt : NULL;
+}
+
+uintptr_t guest_boot_r2(void)
+{
+	return guest_boot_r2_value;
+}
+
+bool guest_entered_hyp(void)
+{
+	return guest_boot_in_hyp != 0;
+}
+
+const char *guest_bootargs(void)
+{
+	const char *args;
+
+	if (!have_fdt)
+		return (&guest_default_bootargs && guest_default_bootargs) ?
+			       guest_default_bootargs :
+			       "";
+	args = fdt_bootargs(&boot_fdt);
+	return args ? args : "";
+}
+
+uintptr_t guest_heap_start(void)
+{
+	return (uintptr_t)__heap_start;
+}
+
+uintptr_t guest_heap_end(void)
+{
+	return (uintptr_t)__heap_end;
+}
+
+void guest_raw_puts(const char *s)
+{
+	pl011_puts(s);
+}
+
+/* Promises: true iff r2 can be dereferenced as a device tree: 8-byte aligned, inside RAM. */
+static bool plausible_dtb(uintptr_t r2)
+{
+	return r2 != 0 && IS_ALIGNED(r2, 8U) && r2 >= GUEST_RAM_BASE &&
+	       r2 - GUEST_RAM_BASE < 0x80000000U - FDT_MAX_SIZE;
+}
+
+void guest_c_start(void)
+{
+	const char *method;
+
+	have_fdt = plausible_dtb(guest_boot_r2_value) &&
+		   fdt_init(&boot_fdt, (const void *)guest_boot_r2_value);
+	method = have_fdt ? fdt_psci_method(&boot_fdt) : NULL;
+	smccc_use_smc(guest_boot_in_hyp || (method && method[0] == 's'));
+	if (use_mmu())
+		mmu_enable();
+	pl011_init();
+	guest_syscalls_init();
+	/* Unbuffered: each printf reaches _write as one piece, so lines do not interleave. */
+	setvbuf(stdout, NULL, _IONBF, 0);
+	setvbuf(stderr, NULL, _IONBF, 0);
+	__libc_init_array();
+	exit(main());
+}
+
+__attribute__((weak)) void guest_secondary_main(uint32_t context)
+{
+	UNUSED(context);
+	guest_halt();
+}
+
+void guest_c_secondary(uint32_t context)
+{
+	if (use_mmu())
+		mmu_enable_secondary();
+	guest_secondary_main(context);
+	psci_cpu_off();
+	guest_halt();
+}
+
+void guest_halt(void)
+{
+	cpu_irq_disable();
+	for (;;)
+		cpu_wfi();
+}
+
+void guest_panic(const char *msg)
+{
+	guest_raw_puts("\nguest: panic: ");
+	guest_raw_puts(msg);
+	guest_raw_puts("\n");
+	guest_halt();
+}
+
+void guest_power_off(void)
+{
+	pl011_flush();
+	psci_system_off();
+	guest_raw_puts("guest: PSCI SYSTEM_OFF returned, halting\n");
+	guest_halt();
+}

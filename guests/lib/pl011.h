@@ -1,0 +1,96 @@
+/*
+ * ARM PL011 UART driver (PrimeCell UART (PL011) Technical Reference Manual, r1p5, ARM DDI 0183).
+ *
+ * One UART, the console: 0x09000000, INTID 33 on QEMU virt and in every Tessera partition
+ * (there it is emulated).  Polled putc/getc work at any time, from any mode, with interrupts
+ * masked; the interrupt-driven paths (RX ring filled by the RX/RX-timeout interrupts, TX ring
+ * drained by the TX interrupt) are enabled by pl011_irq_init() and need the GIC.
+ */
+#ifndef GUEST_PL011_H
+#define GUEST_PL011_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bits.h"
+
+#define PL011_BASE 0x09000000U
+#define PL011_INTID 33U
+
+/* Register offsets (PL011 TRM 3.2, table 3-1). */
+#define PL011_DR 0x000
+#define PL011_RSR 0x004
+#define PL011_FR 0x018
+#define PL011_IBRD 0x024
+#define PL011_FBRD 0x028
+#define PL011_LCR_H 0x02c
+#define PL011_CR 0x030
+#define PL011_IFLS 0x034
+#define PL011_IMSC 0x038
+#define PL011_RIS 0x03c
+#define PL011_MIS 0x040
+#define PL011_ICR 0x044
+
+/* Flag register (TRM 3.3.3). */
+#define PL011_FR_BUSY BIT(3)
+#define PL011_FR_RXFE BIT(4)
+#define PL011_FR_TXFF BIT(5)
+#define PL011_FR_TXFE BIT(7)
+
+/* Line control (TRM 3.3.7): FIFOs on, 8 data bits. */
+#define PL011_LCR_H_FEN BIT(4)
+#define PL011_LCR_H_WLEN_8 GENMASK(6, 5)
+
+/* Control (TRM 3.3.8). */
+#define PL011_CR_UARTEN BIT(0)
+#define PL011_CR_TXE BIT(8)
+#define PL011_CR_RXE BIT(9)
+
+/* Interrupt bits, the same in IMSC, RIS, MIS and ICR (TRM 3.3.10-3.3.13). */
+#define PL011_INT_RX BIT(4)
+#define PL011_INT_TX BIT(5)
+#define PL011_INT_RT BIT(6) /* receive timeout: FIFO not empty and line idle */
+#define PL011_INT_ALL GENMASK(10, 0)
+
+/* Events reported to the callback from interrupt context. */
+enum pl011_event {
+	PL011_EVENT_RX, /* bytes arrived in the RX ring */
+	PL011_EVENT_TX_SPACE, /* the TX ring drained below half */
+};
+
+typedef void (*pl011_callback_t)(enum pl011_event event, void *arg);
+
+/* Statistics of the interrupt-driven paths. */
+struct pl011_stats {
+	uint32_t irq_count; /* UART interrupts taken */
+	uint32_t rx_bytes; /* bytes moved by the RX interrupt */
+	uint32_t rx_dropped; /* bytes lost because the RX ring was full */
+	uint32_t tx_bytes; /* bytes moved by the TX interrupt */
+};
+
+/* 8N1, FIFOs on, interrupts masked; the baud rate is left as the firmware set it. */
+void pl011_init(void);
+/* Polled output (after anything queued for the TX interrupt); puts turns "\n" into "\r\n". */
+void pl011_putc(char c);
+void pl011_puts(const char *s);
+void pl011_put_hex(uint32_t v);
+void pl011_put_dec(uint32_t v);
+/* A received byte, from the RX ring in interrupt mode, else from the FIFO. */
+bool pl011_getc_nowait(char *c);
+char pl011_getc(void);
+
+/* Interrupt mode: RX and RX-timeout interrupts fill the RX ring; the callback runs in the ISR. */
+bool pl011_irq_init(uint8_t priority, pl011_callback_t callback, void *arg);
+/* Let pl011_write() queue output for the TX interrupt (needs pl011_irq_init). */
+void pl011_tx_irq_enable(bool enable);
+/* Console write ("\n" -> "\r\n"): queued for the TX interrupt when enabled and IRQs are
+ * unmasked (waits while the ring is full), polled otherwise. */
+size_t pl011_write(const void *buf, size_t len);
+/* What has been received, without waiting. */
+size_t pl011_read(void *buf, size_t len);
+/* Wait until every byte has left the UART. */
+void pl011_flush(void);
+struct pl011_stats pl011_get_stats(void);
+
+#endif /* GUEST_PL011_H */

@@ -1,0 +1,172 @@
+/*
+ * Test-guest cases of partition lifecycle (issue 4): PSCI from a two-vCPU
+ * partition, reset loops, and fault-policy restarts.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "testguest.h"
+
+#define PSCI_CPU_SUSPEND 0x84000001U
+#define PSCI_CPU_ON 0x84000003U
+#define PSCI_SUCCESS 0
+#define PSCI_NOT_SUPPORTED (-1)
+#define PSCI_INVALID_PARAMETERS (-2)
+#define PSCI_ALREADY_ON (-4)
+#define AFFINITY_ON 0
+#define AFFINITY_OFF 1
+
+static volatile uint32_t secondary_up, secondary_context, secondary_sgi_source = 0xff;
+static volatile uint32_t secondary_stray, secondary_go_off;
+
+static bool wait_flag(volatile uint32_t *flag, uint32_t ms)
+{
+	uint64_t end = gtimer_virt_count() + gtimer_ns_to_count((uint64_t)ms * 1000000);
+
+	while (!*flag && gtimer_virt_count() < end)
+		;
+	return *flag != 0;
+}
+
+/* An SGI taken by polling the CPU interface (IRQs masked): INTID and source CPU. */
+static uint32_t poll_sgi(uint32_t ms, uint32_t *source)
+{
+	uint64_t end = gtimer_virt_count() + gtimer_ns_to_count((uint64_t)ms * 1000000);
+
+	do {
+		uint32_t iar = gic_ack();
+
+		if ((iar & GICC_IAR_INTID) < GIC_INTID_MAX) {
+			*source = (iar >> 10) & 7;
+			gic_eoi(iar);
+			return iar & GICC_IAR_INTID;
+		}
+	} while (gtimer_virt_count() < end);
+	return GIC_INTID_SPURIOUS;
+}
+
+void guest_secondary_main(uint32_t context)
+{
+	uint32_t source = 0;
+
+	gic_cpu_init();
+	secondary_context = context;
+	secondary_up = 1;
+	printf("TG smp: vCPU %u up, context 0x%x\n", (unsigned)cpu_index(), (unsigned)context);
+	/* SGI 3 from vCPU 0, answered with SGI 4. */
+	if (poll_sgi(2000, &source) == 3) {
+		secondary_sgi_source = source;
+		gic_send_sgi(4, GIC_SGI_TO_LIST, 0x1);
+	}
+	/* Nothing else may arrive: vCPU 0 aims an SGI outside the partition next. */
+	if (poll_sgi(300, &source) != GIC_INTID_SPURIOUS)
+		secondary_stray = 1;
+	while (!secondary_go_off)
+		;
+	psci_cpu_off();
+	printf("TG smp: CPU_OFF returned\n");
+	guest_halt();
+}
+
+void tg_smp(void)
+{
+	struct tessera_partition id = { 0 };
+	uint32_t source = 0xff, intid;
+	uint64_t end;
+
+	tessera_partition_id(&id);
+	gic_init();
+	gic_cpu_init();
+	tg_check(id.vcpu_count == 2, "smp.vcpus", "%u vCPUs", (unsigned)id.vcpu_count);
+	tg_check(psci_version() == 0x10000, "psci.version", "0x%x", (unsigned)psci_version());
+	tg_check(psci_features(PSCI_CPU_ON) == PSCI_SUCCESS, "psci.features.cpu_on", "refused");
+	tg_check(psci_features(PSCI_CPU_SUSPEND) == PSCI_NOT_SUPPORTED, "psci.features.suspend",
+		 "not refused");
+	tg_check(smccc_call(0x840000ffU, 0, 0, 0).a0 == (uint32_t)PSCI_NOT_SUPPORTED,
+		 "psci.unknown", "unknown function not refused");
+	tg_check(smccc_call(0xc4000003U, 1, 0, 0).a0 == (uint32_t)PSCI_NOT_SUPPORTED,
+		 "psci.smc64", "a 64-bit call answered");
+	smccc_use_smc(true);
+	tg_check(psci_version() == 0x10000, "psci.smc_conduit", "SMC not answered like HVC");
+	smccc_use_smc(false);
+
+	tg_check(psci_affinity_info(1, 0) == AFFINITY_OFF, "psci.affinity.off", "vCPU 1 not off");
+	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0xc0ffee) == PSCI_SUCCESS,
+		 "psci.cpu_on", "CPU_ON of vCPU 1 refused");
+	tg_check(wait_flag(&secondary_up, 2000) && secondary_context == 0xc0ffee,
+		 "psci.cpu_on.context", "vCPU 1 did not start with its context");
+	tg_check(psci_affinity_info(1, 0) == AFFINITY_ON, "psci.affinity.on", "not on");
+	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0) == PSCI_ALREADY_ON,
+		 "psci.cpu_on.twice", "second CPU_ON not refused with ALREADY_ON");
+	tg_check(psci_cpu_on(2, (uintptr_t)guest_secondary_entry, 0) == PSCI_INVALID_PARAMETERS,
+		 "psci.cpu_on.foreign", "CPU_ON of a CPU outside the partition not refused");
+	tg_check(psci_cpu_on(0x100, (uintptr_t)guest_secondary_entry, 0) ==
+			 PSCI_INVALID_PARAMETERS,
+		 "psci.cpu_on.nonexistent", "CPU_ON of MPIDR 0x100 not refused");
+	tg_check(psci_cpu_on(1, 0x100, 0) != PSCI_SUCCESS, "psci.cpu_on.bad_entry",
+		 "entry outside the partition accepted");
+
+	/* SGIs within the partition carry the sender's CPU ID. */
+	gic_send_sgi(3, GIC_SGI_TO_LIST, 0x2);
+	intid = poll_sgi(2000, &source);
+	tg_check(intid == 4 && source == 1, "sgi.reply", "got INTID %u from %u", (unsigned)intid,
+		 (unsigned)source);
+	tg_check(secondary_sgi_source == 0, "sgi.source", "vCPU 1 saw source %u",
+		 (unsigned)secondary_sgi_source);
+	/* An SGI aimed at a CPU outside the partition goes nowhere. */
+	gic_send_sgi(5, GIC_SGI_TO_LIST, 0x4);
+	intid = poll_sgi(300, &source);
+	end = gtimer_virt_count() + gtimer_ns_to_count(400000000ULL);
+	while (gtimer_virt_count() < end)
+		;
+	tg_check(intid == GIC_INTID_SPURIOUS && !secondary_stray, "sgi.foreign",
+		 "an SGI to a foreign CPU arrived");
+
+	secondary_go_off = 1;
+	end = gtimer_virt_count() + gtimer_ns_to_count(2000000000ULL);
+	while (psci_affinity_info(1, 0) != AFFINITY_OFF && gtimer_virt_count() < end)
+		;
+	tg_check(psci_affinity_info(1, 0) == AFFINITY_OFF, "psci.cpu_off", "vCPU 1 still on");
+	secondary_up = 0;
+	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0x2) == PSCI_SUCCESS &&
+			 wait_flag(&secondary_up, 2000) && secondary_context == 2,
+		 "psci.cpu_on.again", "vCPU 1 did not come back after CPU_OFF");
+	tg_done();
+	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
+}
+
+/*
+ * Reset loop: the RAM must come back cleared (nothing of the previous run
+ * survives), then this run marks it and resets the partition through PSCI.
+ */
+static uint32_t marker[1024];
+
+void tg_reset(void)
+{
+	uint32_t i, dirty = 0;
+	extern char __heap_start[];
+	volatile uint32_t *probe = (volatile uint32_t *)(uintptr_t)__heap_start;
+
+	for (i = 0; i < ARRAY_SIZE(marker); i++)
+		dirty += marker[i] != 0;
+	for (i = 0; i < 1024; i++)
+		dirty += probe[i] != 0;
+	printf("TG reset: run clean=%s\n", dirty ? "NO" : "yes");
+	for (i = 0; i < ARRAY_SIZE(marker); i++)
+		marker[i] = 0xabad1dea;
+	for (i = 0; i < 1024; i++)
+		probe[i] = 0x5eed0000 + i;
+	psci_system_reset();
+	printf("TG reset: SYSTEM_RESET returned\n");
+	tg_check(false, "reset.returned", "SYSTEM_RESET returned");
+	tg_done();
+}
+
+/* Fault-policy "restart": fault at once, every run; the bound must stop it. */
+void tg_crash(void)
+{
+	printf("TG crash: faulting on purpose\n");
+	tg_write32(tg_arg_u32("addr", 0x48000000), 1);
+	tg_check(false, "crash.survived", "the fault did not end this run");
+	tg_done();
+}

@@ -1,0 +1,222 @@
+"""Issue 7: Tessera boots through Debian's U-Boot, as on a real board.
+
+QEMU virt runs U-Boot for QEMU as firmware (-bios) with disk.img on virtio-blk
+(`make run-uboot`); QEMU's orangepi-pc (Allwinner H3) boots sd.img, which holds
+u-boot-sunxi at 8 KiB (`make run PLATFORM=allwinner-h3`).  Both images carry a
+FAT partition with boot.scr and tessera.uimg (tools/image.mk).  With no key
+pressed, U-Boot's distro boot finds boot.scr, which loads tessera.uimg and
+starts it with bootm: every CPU must come up in HYP mode and both partitions
+must run.  The TFTP cases stop autoboot and type the README's commands.
+"""
+import os
+import re
+import shutil
+import subprocess
+
+from qemutest import QemuTest, VIRT
+
+UBOOT_QEMU = "/usr/lib/u-boot/qemu_arm/u-boot.bin"
+CPU_UP = r"cpu%d: up, MPIDR 0x8000000%d, HYP mode, MMU on, D-cache on, I-cache on"
+# The commands README.md gives for TFTP (QEMU's user network: server 10.0.2.2).
+TFTP_COMMANDS = ("setenv ipaddr 10.0.2.15; setenv serverip 10.0.2.2; "
+                 "tftp ${kernel_addr_r} tessera.uimg; "
+                 "bootm ${kernel_addr_r} - ${fdtcontroladdr}\r")
+
+
+def hypervisor_up(platform):
+    """Tessera's banner, a device tree from U-Boot in r2, four CPUs in HYP mode."""
+    return ([r"Starting kernel \.\.\.",
+             r"\[tessera\] Tessera \d+\.\d+\.\d+ \(.+\), a static-partitioning hypervisor",
+             r"platform %s, 4 CPUs, boot CPU 0 \(MIDR 0x\w{8}\), device tree at 0x[0-9a-f]{8}$"
+             % platform]
+            + [CPU_UP % (i, i) for i in range(4)]
+            + [r"4 of 4 CPUs up in HYP mode"])
+
+
+def both_beating(count):
+    """Partitions 'first' and 'second' (configs/*/test-uboot.dts) swept their RAM and beat."""
+    def check(text):
+        problems = []
+        for name in ("first", "second"):
+            beats = re.findall(r"^\[%s\] TG heartbeat \d+ ok$" % name, text, re.M)
+            if len(beats) < count:
+                problems.append("%s: %d heartbeats, expected %d" % (name, len(beats), count))
+        return problems
+    return check
+
+
+UBOOT_SUNXI = "build/debs/u-boot-sunxi/usr/lib/u-boot/%s/u-boot-sunxi-with-spl.bin"
+WORK = os.path.join("build", "test-work")
+
+
+def sh(root, *cmds):
+    """Run shell commands in the tree (sbin on PATH for sfdisk); the problems, if any."""
+    env = dict(os.environ, PATH=os.environ.get("PATH", "") + ":/usr/sbin:/sbin",
+               MTOOLS_SKIP_CHECK="1")
+    for cmd in cmds:
+        proc = subprocess.run(cmd, shell=True, cwd=root, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        if proc.returncode != 0:
+            return ["prepare: %s: %s" % (cmd, proc.stdout.strip()[-300:])]
+    return []
+
+
+def card_dd(root, out):
+    """README: dd the whole sd.img onto a card, here a larger (64 MiB) card image."""
+    card = os.path.join(WORK, "uboot-card-dd.img")
+    os.makedirs(os.path.join(root, WORK), exist_ok=True)
+    return sh(root, "rm -f %s && truncate -s 64M %s" % (card, card),
+              "dd if=%s/sd.img of=%s bs=1M conv=notrunc,fsync status=none" % (out, card))
+
+
+def card_copy(root, out):
+    """README: an existing card with its own layout (FAT32 from 4 MiB, a file already
+    there) gets U-Boot at 8 KiB (here the Orange Pi Plus build) and boot.scr and
+    tessera.uimg in /boot/ of its FAT partition (mcopy stands for mount and cp)."""
+    card = os.path.join(WORK, "uboot-card-copy.img")
+    part = card + "@@4M"
+    os.makedirs(os.path.join(root, WORK), exist_ok=True)
+    with open(os.path.join(root, WORK, "notes.txt"), "w") as f:
+        f.write("a file that was on the card before\n")
+    return sh(root, "rm -f %s && truncate -s 64M %s" % (card, card),
+              "printf 'label: dos\\nstart=8192, type=c\\n' | sfdisk -q %s" % card,
+              "mformat -i %s -F -T %d -h 64 -s 32 -H 8192 -v CARD ::" % (part, 60 * 2048),
+              "mcopy -i %s %s/notes.txt ::" % (part, WORK),
+              "dd if=%s of=%s bs=1024 seek=8 conv=notrunc,fsync status=none"
+              % (UBOOT_SUNXI % "orangepi_plus", card),
+              "mmd -i %s ::/boot" % part,
+              "mcopy -i %s %s/boot.scr %s/tessera.uimg ::/boot/" % (part, out, out))
+
+
+TEST_GUESTS = [r"^\[first\] TG PASS memory\.sweep$", r"^\[second\] TG PASS memory\.sweep$"]
+FORBID = [r"ERROR", r"TG FAIL", r"CORRUPT", r"SCRIPT FAILED", r"Tessera: bootm failed",
+          r"not in HYP mode"]
+
+VIRT_UBOOT = ["-bios", UBOOT_QEMU]
+VIRT_DISK = ["-drive", "if=none,file={out}/disk.img,format=raw,id=d0",
+             "-device", "virtio-blk-device,drive=d0"]
+H3 = ["-M", "orangepi-pc"]
+H3_SD = ["-drive", "file={out}/sd.img,format=raw,if=sd"]
+
+TESTS = [
+    QemuTest(
+        "uboot.virt",
+        "QEMU virt: U-Boot (-bios) autoboots disk.img's boot.scr with no key pressed; "
+        "Tessera starts in HYP mode on 4 CPUs and both partitions run",
+        build={"CONFIG": "test-uboot"},
+        kernel=False,
+        args=VIRT_UBOOT + VIRT_DISK,
+        expect=[r"U-Boot 2023\.01",
+                r"Hit any key to stop autoboot",
+                r"Scanning virtio 0:1\.\.\.",
+                r"Found U-Boot script /boot\.scr",
+                r"Tessera: loading /tessera\.uimg from virtio 0:1",
+                r"Load Address: 48000000"]
+        + hypervisor_up("qemu-virt") + TEST_GUESTS,
+        forbid=FORBID,
+        done=r"^\[second\] TG heartbeat 10 ok$",
+        check=both_beating(5),
+        timeout=60,
+    ),
+    QemuTest(
+        "uboot.orangepi_pc",
+        "Allwinner H3 (QEMU orangepi-pc): SPL and U-Boot from sd.img at 8 KiB autoboot "
+        "boot.scr with no key pressed; Tessera starts in HYP mode on 4 CPUs and both "
+        "partitions run",
+        build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
+        machine=H3,
+        kernel=False,
+        args=H3_SD,
+        expect=[r"U-Boot SPL 2023\.01",
+                r"DRAM: 1024 MiB",
+                r"Trying to boot from MMC1",
+                r"CPU:\s+Allwinner H3",
+                r"Hit any key to stop autoboot",
+                r"Scanning mmc 0:1\.\.\.",
+                r"Found U-Boot script /boot\.scr",
+                r"Tessera: loading /tessera\.uimg from mmc 0:1",
+                r"Load Address: 48000000"]
+        + hypervisor_up("allwinner-h3") + TEST_GUESTS,
+        forbid=FORBID,
+        done=r"^\[second\] TG heartbeat 10 ok$",
+        check=both_beating(5),
+        timeout=90,
+    ),
+    QemuTest(
+        "uboot.orangepi_pc_default",
+        "Allwinner H3 (QEMU orangepi-pc), the default system from sd.img: both RTOS "
+        "partitions run and the telemetry channel carries records",
+        build={"PLATFORM": "allwinner-h3"},
+        machine=H3,
+        kernel=False,
+        args=H3_SD,
+        expect=[r"Found U-Boot script /boot\.scr"] + hypervisor_up("allwinner-h3")
+        + [r"^\[sensor\] rtos: .*role=producer",
+           r"^\[logger\] rtos: .*role=consumer",
+           r"^\[sensor\] producer: sent seq=5 ",
+           r"^\[logger\] consumer: recv seq=5 .* ok$"],
+        forbid=[r"ERROR", r"not in HYP mode", r"SCRIPT FAILED"],
+        timeout=90,
+    ),
+    QemuTest(
+        "uboot.orangepi_pc_card_dd",
+        "Allwinner H3: sd.img written with dd onto a larger card boots as it is",
+        build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
+        machine=H3,
+        kernel=False,
+        prepare=card_dd,
+        args=["-drive", "file={root}/build/test-work/uboot-card-dd.img,format=raw,if=sd"],
+        expect=[r"Found U-Boot script /boot\.scr"] + hypervisor_up("allwinner-h3")
+        + TEST_GUESTS,
+        forbid=FORBID,
+        done=r"^\[second\] TG heartbeat 5 ok$",
+        timeout=90,
+    ),
+    QemuTest(
+        "uboot.orangepi_pc_card_copy",
+        "Allwinner H3: an existing card (FAT32 at 4 MiB, Orange Pi Plus U-Boot at 8 KiB) "
+        "with boot.scr and tessera.uimg copied to /boot/ autoboots Tessera",
+        build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
+        machine=H3,
+        kernel=False,
+        prepare=card_copy,
+        args=["-drive", "file={root}/build/test-work/uboot-card-copy.img,format=raw,if=sd"],
+        expect=[r"Model: Xunlong Orange Pi Plus",
+                r"Found U-Boot script /boot/boot\.scr",
+                r"Tessera: loading /boot/tessera\.uimg from mmc 0:1"]
+        + hypervisor_up("allwinner-h3") + TEST_GUESTS,
+        forbid=FORBID,
+        done=r"^\[second\] TG heartbeat 5 ok$",
+        timeout=90,
+    ),
+    QemuTest(
+        "uboot.virt_tftp",
+        "QEMU virt: autoboot stopped, tessera.uimg fetched by TFTP and started with bootm "
+        "(README's commands)",
+        build={"CONFIG": "test-uboot"},
+        kernel=False,
+        args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={out}",
+                           "-device", "virtio-net-device,netdev=n0"],
+        inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
+        expect=[r"Filename 'tessera\.uimg'", r"Bytes transferred = \d+"]
+        + hypervisor_up("qemu-virt") + TEST_GUESTS,
+        forbid=FORBID,
+        done=r"^\[second\] TG heartbeat 5 ok$",
+        timeout=60,
+    ),
+    QemuTest(
+        "uboot.orangepi_pc_tftp",
+        "Allwinner H3 (QEMU orangepi-pc, its EMAC): autoboot stopped, tessera.uimg "
+        "fetched by TFTP and started with bootm (README's commands)",
+        build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
+        machine=H3,
+        kernel=False,
+        args=H3_SD + ["-nic", "user,tftp={out}"],
+        inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
+        expect=[r"Filename 'tessera\.uimg'", r"Bytes transferred = \d+"]
+        + hypervisor_up("allwinner-h3") + TEST_GUESTS,
+        forbid=FORBID,
+        done=r"^\[second\] TG heartbeat 5 ok$",
+        timeout=90,
+    ),
+]

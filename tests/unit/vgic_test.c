@@ -1,0 +1,1370 @@
+/*
+ * Host tests of the virtual GIC: the emulated distributor (vgic/vgicd.c) and
+ * list-register injection (vgic/vgic.c), on the fake GICv2 of fake_gic.c.
+ *
+ * The oracle is the GICv2 architecture specification (ARM IHI 0048B): the
+ * distributor register rules of chapter 4 (cited per case), the list
+ * register and virtual CPU interface behaviour of chapter 5 (emulated by the
+ * fake, including the guest's acknowledge and EOI), and the hypervisor's
+ * entry path of hyp/cpu.c and hyp/vcpu.c (a kick or a maintenance interrupt
+ * makes the vCPU dirty; a dirty vCPU is flushed before it enters).
+ * Randomised cases check the injection engine against a reference model;
+ * their seed is printed.
+ */
+#include <stdarg.h>
+
+#include "test.h"
+#include "fake_gic.h"
+
+/* ---- Partitions ------------------------------------------------------------- */
+
+#define MAX_PT 8
+#define MAX_DB 16
+
+struct layout {
+	u32 id;
+	u32 vcpus;
+	u8 pcpus[CFG_CPU_MAX];
+	u16 virq_count;
+	u16 uart_irq;
+	u16 pt[MAX_PT]; /* passthrough INTIDs; 0 ends the list */
+	u16 db[MAX_DB]; /* doorbell INTIDs (channel endpoints); 0 ends the list */
+};
+
+struct part {
+	struct cfg_partition cfg;
+	struct cfg_irq irqs[MAX_PT];
+	struct cfg_endpoint eps[MAX_DB];
+	struct vgic_dist d;
+	struct vgic_cpu vc[CFG_CPU_MAX];
+};
+
+static struct part pa, pb;
+
+/* One vCPU on CPU 1: UART 33, passthrough 40 and 41, doorbells 50-57. */
+static const struct layout L1 = {
+	.id = 0,
+	.vcpus = 1,
+	.pcpus = { 1 },
+	.virq_count = 96,
+	.uart_irq = 33,
+	.pt = { 40, 41 },
+	.db = { 50, 51, 52, 53, 54, 55, 56, 57 },
+};
+
+/* Two vCPUs on CPUs 2 and 3: UART 33, passthrough 40, doorbells 50 and 51. */
+static const struct layout L2 = {
+	.id = 1,
+	.vcpus = 2,
+	.pcpus = { 2, 3 },
+	.virq_count = 64,
+	.uart_irq = 33,
+	.pt = { 40 },
+	.db = { 50, 51 },
+};
+
+/* Three vCPUs on CPUs 0, 1 and 2. */
+static const struct layout L3 = {
+	.id = 2,
+	.vcpus = 3,
+	.pcpus = { 0, 1, 2 },
+	.virq_count = 64,
+	.uart_irq = 33,
+	.pt = { 40 },
+	.db = { 50 },
+};
+
+static void part_init(struct part *p, const struct layout *l)
+{
+	struct vgic_cpu *vcs[CFG_CPU_MAX];
+	u32 i, n;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->cfg.name, sizeof(p->cfg.name), "p%u", l->id);
+	p->cfg.id = l->id;
+	p->cfg.cpu_count = l->vcpus;
+	for (i = 0; i < l->vcpus; i++) {
+		p->cfg.cpus[i] = l->pcpus[i];
+		vcs[i] = &p->vc[i];
+	}
+	for (n = 0; n < MAX_PT && l->pt[n]; n++)
+		p->irqs[n].intid = l->pt[n];
+	p->cfg.irqs = p->irqs;
+	p->cfg.irq_count = n;
+	for (n = 0; n < MAX_DB && l->db[n]; n++)
+		p->eps[n] = (struct cfg_endpoint){ .channel = n, .peer = 1, .irq = l->db[n] };
+	p->cfg.endpoints = p->eps;
+	p->cfg.endpoint_count = n;
+	p->cfg.uart_irq = l->uart_irq;
+	p->cfg.virq_count = l->virq_count;
+	vgic_dist_init(&p->d, &p->cfg, vcs);
+	for (i = 0; i < l->vcpus; i++) {
+		fake_set_cpu(l->pcpus[i]);
+		vgic_cpu_reset(&p->d, &p->vc[i]);
+	}
+}
+
+/* ---- Helpers that cannot use EXPECT (they are not test functions) ------------- */
+
+static int helper_failed;
+static char helper_msg[256];
+
+static void helper_fail(int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (helper_failed++)
+		return;
+	n = snprintf(helper_msg, sizeof(helper_msg), "line %d: ", line);
+	va_start(ap, fmt);
+	vsnprintf(helper_msg + n, sizeof(helper_msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* Fresh fake GIC with 'lrs' list registers per CPU, and partition A laid out as 'l'. */
+static void start(const struct layout *l, u32 lrs)
+{
+	helper_failed = 0;
+	helper_msg[0] = 0;
+	fake_gic_reset(lrs);
+	part_init(&pa, l);
+	fake_clear_ops();
+	fake_clear_kicks();
+	fake_clear_warnings();
+}
+
+/* Every case ends here: helper failures and GICH misuse seen by the fake. */
+#define DONE()                                                                                     \
+	do {                                                                                       \
+		if (helper_failed)                                                                 \
+			TEST_FAIL_AT("%s", helper_msg);                                            \
+		if (fake_errors())                                                                 \
+			TEST_FAIL_AT("GICH misuse: %s", fake_last_error());                        \
+	} while (0)
+
+static u32 pcpu_of(struct part *p, u32 vcpu)
+{
+	return p->vc[vcpu].pcpu;
+}
+
+/* A guest access to its distributor traps on the vCPU's own CPU. */
+static u32 rd_at(int line, struct part *p, u32 vcpu, u32 off, u32 size)
+{
+	u32 v = 0xdeadbeef;
+
+	fake_set_cpu(pcpu_of(p, vcpu));
+	if (!vgicd_read(&p->d, vcpu, off, size, &v))
+		helper_fail(line, "read of 0x%x (size %u) refused", off, size);
+	return v;
+}
+
+static void wr_at(int line, struct part *p, u32 vcpu, u32 off, u32 size, u32 value)
+{
+	fake_set_cpu(pcpu_of(p, vcpu));
+	if (!vgicd_write(&p->d, vcpu, off, size, value))
+		helper_fail(line, "write of 0x%x (size %u) refused", off, size);
+}
+
+#define RD(vcpu, off) rd_at(__LINE__, &pa, (vcpu), (off), 4)
+#define RD8(vcpu, off) rd_at(__LINE__, &pa, (vcpu), (off), 1)
+#define WR(vcpu, off, v) wr_at(__LINE__, &pa, (vcpu), (off), 4, (v))
+#define WR8(vcpu, off, v) wr_at(__LINE__, &pa, (vcpu), (off), 1, (v))
+
+/* Register bit of 'intid' in a one-bit-per-interrupt block. */
+static u32 reg_of(u32 base, u32 intid)
+{
+	return base + (intid / 32) * 4;
+}
+
+static u32 bit_of(u32 intid)
+{
+	return 1U << (intid % 32);
+}
+
+static bool bit_read(struct part *p, u32 vcpu, u32 base, u32 intid)
+{
+	return rd_at(__LINE__, p, vcpu, reg_of(base, intid), 4) & bit_of(intid);
+}
+
+static void bit_write(struct part *p, u32 vcpu, u32 base, u32 intid)
+{
+	wr_at(__LINE__, p, vcpu, reg_of(base, intid), 4, bit_of(intid));
+}
+
+static void enable(struct part *p, u32 vcpu, u32 intid)
+{
+	bit_write(p, vcpu, GICD_ISENABLER, intid);
+}
+
+static void set_prio(struct part *p, u32 vcpu, u32 intid, u32 prio)
+{
+	wr_at(__LINE__, p, vcpu, GICD_IPRIORITYR + intid, 1, prio);
+}
+
+/*
+ * What the hypervisor does before entering 'vcpu' (hyp/cpu.c, hyp/vcpu.c): a
+ * maintenance interrupt or a kick marks the vCPU dirty, and a dirty vCPU is
+ * flushed.  Returns whether it flushed.
+ */
+static bool enter(struct part *p, u32 vcpu)
+{
+	struct vgic_cpu *vc = &p->vc[vcpu];
+
+	fake_set_cpu(vc->pcpu);
+	if (fake_maintenance(vc->pcpu))
+		vc->dirty = true;
+	if (fake_take_kick(vc->pcpu))
+		vc->dirty = true;
+	if (!vc->dirty)
+		return false;
+	vgic_flush(&p->d, vc);
+	return true;
+}
+
+static u32 ack(struct part *p, u32 vcpu)
+{
+	return fake_guest_ack(pcpu_of(p, vcpu));
+}
+
+static void eoi_at(int line, struct part *p, u32 vcpu, u32 iar)
+{
+	if (!fake_guest_eoi(pcpu_of(p, vcpu), iar))
+		helper_fail(line, "guest EOI of 0x%x matched no list register", iar);
+}
+
+#define EOI(p, vcpu, iar) eoi_at(__LINE__, (p), (vcpu), (iar))
+
+/* A physical interrupt for 'vcpu' fires on its CPU: the hypervisor acks it and injects it. */
+static void hw_arrives(struct part *p, u32 vcpu, u32 intid)
+{
+	fake_set_cpu(pcpu_of(p, vcpu));
+	fake_phys_fire(pcpu_of(p, vcpu), intid);
+	vgic_inject_hw(&p->d, &p->vc[vcpu], intid);
+}
+
+/*
+ * The guest takes and completes interrupts one at a time (no nesting) until
+ * nothing is left; 'order' receives the IARs.  Returns how many it took.
+ */
+static u32 deliver_all(struct part *p, u32 vcpu, u32 *order, u32 max)
+{
+	u32 n = 0, idle = 0, iter;
+
+	for (iter = 0; iter < 1000 && idle < 2; iter++) {
+		bool flushed = enter(p, vcpu);
+		u32 iar = ack(p, vcpu);
+
+		if (iar == FAKE_SPURIOUS) {
+			idle = flushed ? 0 : idle + 1;
+			continue;
+		}
+		idle = 0;
+		if (n < max)
+			order[n] = iar;
+		n++;
+		EOI(p, vcpu, iar);
+	}
+	return n;
+}
+
+static int lr_of(struct part *p, u32 vcpu, u32 vid)
+{
+	return fake_find_lr(pcpu_of(p, vcpu), vid, -1);
+}
+
+static u32 lr_value(struct part *p, u32 vcpu, u32 vid)
+{
+	int n = lr_of(p, vcpu, vid);
+
+	return n < 0 ? 0 : fake_lr(pcpu_of(p, vcpu), (u32)n);
+}
+
+static bool listed(struct part *p, u32 vcpu, u32 vid)
+{
+	return lr_of(p, vcpu, vid) >= 0;
+}
+
+/* ============================================================================= */
+/* Distributor registers (GIC spec 4.3)                                          */
+/* ============================================================================= */
+
+/* 4.3.1: without the Security Extensions, bit 0 enables group 0, bit 1 group 1; the rest RAZ/WI. */
+TEST(ctlr)
+{
+	static const struct {
+		u32 write, read;
+	} t[] = {
+		{ 0xffffffff, 0x3 }, { 0x1, 0x1 }, { 0x2, 0x2 }, { 0xfffffffc, 0x0 }, { 0x80000003, 0x3 },
+	};
+	u32 i;
+
+	start(&L1, 4);
+	EXPECT_EQ(RD(0, GICD_CTLR), 0);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		WR(0, GICD_CTLR, t[i].write);
+		EXPECT_EQ(RD(0, GICD_CTLR), t[i].read);
+	}
+	DONE();
+}
+
+/* 4.3.2: ITLinesNumber = N where 32(N+1) INTIDs; CPUNumber = CPUs - 1; SecurityExtn 0; RO. */
+TEST(typer)
+{
+	static const struct {
+		u16 virq_count;
+		u32 vcpus;
+		u32 typer;
+	} t[] = {
+		{ 32, 1, 0x00 }, { 64, 1, 0x01 }, { 96, 2, 0x22 }, { 128, 4, 0x63 }, { 64, 8, 0xe1 },
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct layout l = { .id = 3, .vcpus = t[i].vcpus, .virq_count = t[i].virq_count };
+		u32 c;
+
+		for (c = 0; c < t[i].vcpus; c++)
+			l.pcpus[c] = (u8)c;
+		start(&l, 4);
+		EXPECT_EQ(RD(0, GICD_TYPER), t[i].typer);
+		WR(0, GICD_TYPER, 0);
+		EXPECT_EQ(RD(t[i].vcpus - 1, GICD_TYPER), t[i].typer);
+	}
+	DONE();
+}
+
+/* 4.3.3 (IIDR: implementer ARM, JEP106 0x43b) and 4.3.{..} identification registers. */
+TEST(iidr_and_id_registers)
+{
+	u32 iidr;
+
+	start(&L1, 4);
+	iidr = RD(0, GICD_IIDR);
+	EXPECT_EQ(iidr & 0xfff, 0x43b);
+	WR(0, GICD_IIDR, 0);
+	EXPECT_EQ(RD(0, GICD_IIDR), iidr);
+	/* ICPIDR2: ArchRev [7:4] = 2 (GICv2), JEDEC bit 3, JEP106 ID [6:4] in [2:0]. */
+	EXPECT_EQ((RD(0, 0xfe8) >> 4) & 0xf, 2);
+	EXPECT_EQ(RD(0, 0xfe8) & 0xf, 0xb);
+	EXPECT_EQ(RD(0, 0xfe4) >> 4, 0xb); /* ICPIDR1: JEP106 ID [3:0] */
+	EXPECT_EQ(RD(0, 0xfd0) & 0xf, 0x4); /* ICPIDR4: JEP106 continuation code */
+	/* Component ID: the CoreSight preamble 0x0d, 0xf0, 0x05, 0xb1. */
+	EXPECT_EQ(RD(0, 0xff0), 0x0d);
+	EXPECT_EQ(RD(0, 0xff4), 0xf0);
+	EXPECT_EQ(RD(0, 0xff8), 0x05);
+	EXPECT_EQ(RD(0, 0xffc), 0xb1);
+	DONE();
+}
+
+/* 4.3.4: IGROUPR, banked for INTIDs 0-31; only the partition's own interrupts. */
+TEST(igroupr)
+{
+	start(&L2, 4);
+	EXPECT_EQ(RD(0, GICD_IGROUPR), 0);
+	WR(0, GICD_IGROUPR, 0xffffffff);
+	EXPECT_EQ(RD(0, GICD_IGROUPR), 0x0000ffff | bit_of(27) | bit_of(30));
+	EXPECT_EQ(RD(1, GICD_IGROUPR), 0); /* banked: vCPU 1 has its own */
+	WR(1, GICD_IGROUPR + 4, 0xffffffff);
+	EXPECT_EQ(RD(0, GICD_IGROUPR + 4), bit_of(33) | bit_of(40) | bit_of(50) | bit_of(51));
+	WR(0, GICD_IGROUPR + 4, bit_of(50));
+	EXPECT_EQ(RD(0, GICD_IGROUPR + 4), bit_of(50));
+	WR(0, GICD_IGROUPR, 0);
+	EXPECT_EQ(RD(0, GICD_IGROUPR), 0);
+	DONE();
+}
+
+/* 4.3.5/4.3.6: ISENABLER/ICENABLER read the same; SGIs are always enabled (RAO/WI). */
+TEST(enable_registers)
+{
+	static const u32 ids[] = { 27, 30, 33, 40, 41, 50, 57 };
+	u32 i;
+
+	start(&L1, 4);
+	EXPECT_EQ(RD(0, GICD_ISENABLER), 0x0000ffff);
+	EXPECT_EQ(RD(0, GICD_ICENABLER), 0x0000ffff);
+	WR(0, GICD_ICENABLER, 0x0000ffff);
+	EXPECT_EQ(RD(0, GICD_ISENABLER), 0x0000ffff);
+	for (i = 0; i < ARRAY_SIZE(ids); i++) {
+		u32 id = ids[i];
+
+		EXPECT(!bit_read(&pa, 0, GICD_ISENABLER, id));
+		bit_write(&pa, 0, GICD_ISENABLER, id);
+		EXPECT(bit_read(&pa, 0, GICD_ISENABLER, id));
+		EXPECT(bit_read(&pa, 0, GICD_ICENABLER, id));
+		bit_write(&pa, 0, GICD_ICENABLER, id);
+		EXPECT(!bit_read(&pa, 0, GICD_ISENABLER, id));
+	}
+	/* Writing zeros changes nothing. */
+	enable(&pa, 0, 50);
+	WR(0, reg_of(GICD_ISENABLER, 50), 0);
+	WR(0, reg_of(GICD_ICENABLER, 50), 0);
+	EXPECT(bit_read(&pa, 0, GICD_ISENABLER, 50));
+	DONE();
+}
+
+/*
+ * 4.3.7/4.3.8: ISPENDR/ICPENDR; SGI bits there are WI (GICD_SPENDSGIR does
+ * that).  An interrupt handed to the guest in a list register and not yet
+ * acknowledged is still pending; once acknowledged it is active (4.3.9).
+ */
+TEST(pending_and_active_registers)
+{
+	u32 iar;
+
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	vgic_raise(&pa.d, 50);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 50));
+	EXPECT(bit_read(&pa, 0, GICD_ICPENDR, 50));
+	bit_write(&pa, 0, GICD_ICPENDR, 50);
+	EXPECT(!bit_read(&pa, 0, GICD_ISPENDR, 50));
+	enter(&pa, 0);
+	EXPECT(!listed(&pa, 0, 50));
+	bit_write(&pa, 0, GICD_ISPENDR, 50);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 50));
+	EXPECT(enter(&pa, 0)); /* the write kicked the vCPU */
+	EXPECT(listed(&pa, 0, 50));
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 50)); /* in a LR, not yet acknowledged */
+	EXPECT(!bit_read(&pa, 0, GICD_ISACTIVER, 50));
+	iar = ack(&pa, 0);
+	EXPECT_EQ(iar, 50);
+	EXPECT(!bit_read(&pa, 0, GICD_ISPENDR, 50));
+	EXPECT(bit_read(&pa, 0, GICD_ISACTIVER, 50));
+	EXPECT(bit_read(&pa, 0, GICD_ICACTIVER, 50));
+	EOI(&pa, 0, iar);
+	EXPECT(!bit_read(&pa, 0, GICD_ISACTIVER, 50));
+
+	/* SGIs: ISPENDR0/ICPENDR0 bits 0-15 are WI. */
+	WR(0, GICD_ISPENDR, 0x0000ffff);
+	EXPECT_EQ(RD(0, GICD_ISPENDR), 0);
+	EXPECT_EQ(fake_warning_count(), 0);
+
+	/* ISACTIVER/ICACTIVER on an interrupt the guest does not hold. */
+	bit_write(&pa, 0, GICD_ISACTIVER, 51);
+	EXPECT(bit_read(&pa, 0, GICD_ISACTIVER, 51));
+	bit_write(&pa, 0, GICD_ICACTIVER, 51);
+	EXPECT(!bit_read(&pa, 0, GICD_ISACTIVER, 51));
+	DONE();
+}
+
+/* 4.3.11: IPRIORITYR, byte accessible; 5 implemented bits (the LR priority field). */
+TEST(priority_registers)
+{
+	static const struct {
+		u32 intid, write, read;
+	} bytes[] = {
+		{ 0, 0xff, 0xf8 }, { 15, 0x07, 0x00 }, { 27, 0x88, 0x88 }, { 30, 0x41, 0x40 },
+		{ 33, 0x10, 0x10 }, { 40, 0xa7, 0xa0 }, { 57, 0x18, 0x18 },
+		{ 34, 0x80, 0x00 }, /* not the partition's */
+		{ 26, 0x80, 0x00 }, /* the hypervisor's timer */
+	};
+	u32 i;
+
+	start(&L2, 4);
+	for (i = 0; i < ARRAY_SIZE(bytes); i++) {
+		WR8(0, GICD_IPRIORITYR + bytes[i].intid, bytes[i].write);
+		EXPECT_EQ(RD8(0, GICD_IPRIORITYR + bytes[i].intid), bytes[i].read);
+	}
+	/* Word access: four interrupts at once (48-51: 50 and 51 are doorbells). */
+	WR(0, GICD_IPRIORITYR + 48, 0x12345678);
+	EXPECT_EQ(RD(0, GICD_IPRIORITYR + 48), 0x10300000);
+	EXPECT_EQ(RD8(0, GICD_IPRIORITYR + 50), 0x30);
+	EXPECT_EQ(RD8(0, GICD_IPRIORITYR + 51), 0x10);
+	/* SGI and PPI priorities are banked per CPU. */
+	EXPECT_EQ(RD8(1, GICD_IPRIORITYR + 0), 0);
+	WR(1, GICD_IPRIORITYR + 0, 0x08102030);
+	EXPECT_EQ(RD(1, GICD_IPRIORITYR + 0), 0x08102030);
+	EXPECT_EQ(RD8(0, GICD_IPRIORITYR + 0), 0xf8);
+	DONE();
+}
+
+/*
+ * 4.3.12: ITARGETSR0-7 read the accessing CPU's own mask and ignore writes;
+ * SPI targets are writable when there is more than one CPU interface, and
+ * bits of CPU interfaces that do not exist are RAZ/WI.
+ */
+TEST(target_registers)
+{
+	u32 i;
+
+	start(&L2, 4);
+	for (i = 0; i < 8; i++) {
+		EXPECT_EQ(RD(0, GICD_ITARGETSR + 4 * i), 0x01010101);
+		EXPECT_EQ(RD(1, GICD_ITARGETSR + 4 * i), 0x02020202);
+	}
+	WR(1, GICD_ITARGETSR + 24, 0x01010101);
+	EXPECT_EQ(RD(1, GICD_ITARGETSR + 24), 0x02020202);
+	EXPECT_EQ(RD8(0, GICD_ITARGETSR + 50), 0x01);
+	WR8(0, GICD_ITARGETSR + 50, 0x02);
+	EXPECT_EQ(RD8(1, GICD_ITARGETSR + 50), 0x02);
+	WR8(0, GICD_ITARGETSR + 50, 0xff);
+	EXPECT_EQ(RD8(0, GICD_ITARGETSR + 50), 0x03);
+	WR(0, GICD_ITARGETSR + 48, 0x01020202);
+	EXPECT_EQ(RD(0, GICD_ITARGETSR + 48), 0x01020000); /* 48, 49 are not the partition's */
+	EXPECT_EQ(RD8(0, GICD_ITARGETSR + 60), 0);
+
+	/* One vCPU: every interrupt goes to it, the SPI targets do not change. */
+	start(&L1, 4);
+	EXPECT_EQ(RD8(0, GICD_ITARGETSR + 50), 0x01);
+	WR8(0, GICD_ITARGETSR + 50, 0x02);
+	EXPECT_EQ(RD8(0, GICD_ITARGETSR + 50), 0x01);
+	DONE();
+}
+
+/*
+ * 4.3.13: ICFGR. SGIs read 0b10 (edge) and are RO; PPIs are RO here (timer
+ * PPIs level); emulated SPIs keep their nature (doorbells edge, the UART
+ * level); a passthrough SPI's trigger is programmed in the physical GIC.
+ */
+TEST(config_registers)
+{
+	start(&L1, 4);
+	EXPECT_EQ(RD(0, GICD_ICFGR), 0xaaaaaaaa);
+	WR(0, GICD_ICFGR, 0);
+	EXPECT_EQ(RD(0, GICD_ICFGR), 0xaaaaaaaa);
+	EXPECT_EQ(RD(0, GICD_ICFGR + 4), 0);
+	WR(0, GICD_ICFGR + 4, 0xffffffff);
+	EXPECT_EQ(RD(0, GICD_ICFGR + 4), 0);
+	/* 48-63: doorbells 50-57 edge. */
+	EXPECT_EQ(RD(0, GICD_ICFGR + 12), 0x0000aaa0);
+	/* 32-47: UART 33 level; passthrough 40, 41 level at start. */
+	EXPECT_EQ(RD(0, GICD_ICFGR + 8), 0);
+	WR(0, GICD_ICFGR + 8, 2U << (2 * 1)); /* UART edge: refused */
+	EXPECT_EQ(RD(0, GICD_ICFGR + 8), 0);
+	EXPECT_EQ(fake_ops_on(33), 0);
+	WR(0, GICD_ICFGR + 8, 2U << (2 * 8)); /* passthrough 40 edge */
+	EXPECT_EQ(RD(0, GICD_ICFGR + 8), 2U << (2 * 8));
+	EXPECT(fake_last_op_for(FAKE_OP_CONFIG, 40) && fake_last_op_for(FAKE_OP_CONFIG, 40)->arg);
+	EXPECT(fake_phys(1, 40)->edge);
+	WR(0, GICD_ICFGR + 8, 0);
+	EXPECT_EQ(RD(0, GICD_ICFGR + 8), 0);
+	EXPECT(!fake_phys(1, 40)->edge);
+	DONE();
+}
+
+static u32 sgir(u32 filter, u32 targets, u32 sgi)
+{
+	return (filter << GICD_SGIR_FILTER_SHIFT) | (targets << GICD_SGIR_TARGETS_SHIFT) | sgi;
+}
+
+/* 4.3.15: GICD_SGIR target list filter; targets outside the partition are dropped. */
+TEST(sgir_filters)
+{
+	static const struct {
+		u32 sender, value, sgi, targets;
+	} t[] = {
+		{ 0, 0x00060003, 3, 0x6 }, /* list: vCPUs 1 and 2 */
+		{ 1, 0x01000004, 4, 0x5 }, /* all but self */
+		{ 2, 0x02000005, 5, 0x4 }, /* self */
+		{ 0, 0x03070006, 6, 0x0 }, /* reserved filter */
+		{ 0, 0x00000007, 7, 0x0 }, /* empty list */
+		{ 1, 0x00ff0008, 8, 0x7 }, /* list with CPUs that do not exist */
+	};
+	u32 i, v;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		start(&L3, 4);
+		WR(0, GICD_CTLR, 1);
+		WR(t[i].sender, GICD_SGIR, t[i].value);
+		for (v = 0; v < 3; v++) {
+			bool want = t[i].targets & (1U << v);
+			u32 iar;
+
+			EXPECT_EQ(RD8(v, GICD_SPENDSGIR + t[i].sgi), want ? 1U << t[i].sender : 0);
+			EXPECT_EQ(!!(RD(v, GICD_ISPENDR) & bit_of(t[i].sgi)), want);
+			EXPECT_EQ(fake_kicks(pcpu_of(&pa, v)) > 0, want);
+			enter(&pa, v);
+			iar = ack(&pa, v);
+			EXPECT_EQ(iar, want ? t[i].sgi | (t[i].sender << 10) : FAKE_SPURIOUS);
+		}
+	}
+	/* Foreign targets: dropped, and logged without flooding. */
+	start(&L3, 4);
+	WR(0, GICD_SGIR, sgir(GICD_SGIR_FILTER_LIST, 0x0a, 1));
+	EXPECT_EQ(fake_warning_count(), 1);
+	WR(0, GICD_SGIR, sgir(GICD_SGIR_FILTER_LIST, 0x0a, 1));
+	EXPECT_EQ(fake_warning_count(), 1);
+	EXPECT_EQ(RD8(1, GICD_SPENDSGIR + 1), 0x01);
+	DONE();
+}
+
+/* 4.3.16/4.3.17: CPENDSGIR/SPENDSGIR, one byte per SGI holding the source CPUs. */
+TEST(sgi_pending_registers)
+{
+	start(&L3, 4);
+	WR(0, GICD_CTLR, 1);
+	WR8(1, GICD_SPENDSGIR + 5, 0x85); /* sources 0 and 2; CPU 7 does not exist */
+	EXPECT_EQ(RD(1, GICD_SPENDSGIR + 4), 0x00000500);
+	EXPECT_EQ(RD(1, GICD_CPENDSGIR + 4), 0x00000500);
+	EXPECT_EQ(RD8(1, GICD_CPENDSGIR + 5), 0x05);
+	EXPECT(RD(1, GICD_ISPENDR) & bit_of(5));
+	EXPECT_EQ(RD(0, GICD_SPENDSGIR + 4), 0); /* banked */
+	WR8(1, GICD_CPENDSGIR + 5, 0x01);
+	EXPECT_EQ(RD8(1, GICD_SPENDSGIR + 5), 0x04);
+	WR(1, GICD_SPENDSGIR, 0x00020000); /* SGI 2 from vCPU 1 */
+	EXPECT_EQ(RD(1, GICD_SPENDSGIR), 0x00020000);
+	enter(&pa, 1);
+	EXPECT_EQ(ack(&pa, 1), 2 | (1U << 10));
+	EXPECT_EQ(ack(&pa, 1), FAKE_SPURIOUS); /* SGI 2 active: same priority as SGI 5 */
+	EOI(&pa, 1, 2 | (1U << 10));
+	EXPECT_EQ(ack(&pa, 1), 5 | (2U << 10));
+	DONE();
+}
+
+/*
+ * The pending state of an SGI handed to the guest in a list register (not yet
+ * acknowledged) is still visible in SPENDSGIR and ISPENDR0, and CPENDSGIR
+ * removes it (4.3.16, 4.3.17, as GICD_ICPENDR does for other interrupts).
+ */
+TEST(sgi_pending_state_in_lr)
+{
+	start(&L3, 4);
+	WR(0, GICD_CTLR, 1);
+	WR8(1, GICD_SPENDSGIR + 5, 0x04);
+	enter(&pa, 1);
+	EXPECT(fake_find_lr(1, 5, 2) >= 0);
+	EXPECT_EQ(RD8(1, GICD_SPENDSGIR + 5), 0x04);
+	EXPECT(RD(1, GICD_ISPENDR) & bit_of(5));
+	WR8(1, GICD_CPENDSGIR + 5, 0x04);
+	enter(&pa, 1);
+	EXPECT_EQ(ack(&pa, 1), FAKE_SPURIOUS);
+	DONE();
+}
+
+/* 4.1.4: word access everywhere; byte access only to IPRIORITYR, ITARGETSR, C/SPENDSGIR. */
+TEST(access_sizes)
+{
+	static const struct {
+		u32 offset, size;
+		bool ok;
+	} t[] = {
+		{ GICD_CTLR, 4, true },
+		{ GICD_CTLR, 2, false },
+		{ GICD_CTLR, 1, false },
+		{ GICD_TYPER + 2, 2, false },
+		{ GICD_ISENABLER, 1, false },
+		{ GICD_ISENABLER + 2, 2, false },
+		{ GICD_ISENABLER + 1, 4, false },
+		{ GICD_ICPENDR + 3, 1, false },
+		{ GICD_IPRIORITYR + 3, 1, true },
+		{ GICD_IPRIORITYR + 2, 2, false },
+		{ GICD_IPRIORITYR + 1, 4, false },
+		{ GICD_IPRIORITYR + 0x3fc, 4, true },
+		{ GICD_ITARGETSR + 33, 1, true },
+		{ GICD_ITARGETSR + 34, 2, false },
+		{ GICD_ICFGR + 1, 1, false },
+		{ GICD_ICFGR + 4, 4, true },
+		{ GICD_SGIR, 1, false },
+		{ GICD_SGIR, 2, false },
+		{ GICD_CPENDSGIR + 3, 1, true },
+		{ GICD_SPENDSGIR + 15, 1, true },
+		{ GICD_SPENDSGIR + 2, 2, false },
+		{ 0xfe8, 1, false },
+		{ 0xffc, 4, true },
+		{ 0x1000, 4, false },
+		{ 0x0, 8, false },
+		{ 0x0, 0, false },
+	};
+	u32 i, v;
+
+	start(&L1, 4);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		bool r = vgicd_read(&pa.d, 0, t[i].offset, t[i].size, &v);
+		bool w = vgicd_write(&pa.d, 0, t[i].offset, t[i].size, 0);
+
+		if (r != t[i].ok || w != t[i].ok)
+			TEST_FAIL_AT("offset 0x%x size %u: read %d write %d, want %d", t[i].offset,
+				     t[i].size, r, w, t[i].ok);
+		if (!r)
+			EXPECT_EQ(v, 0);
+	}
+	/* A refused write has no effect; a vCPU index beyond the partition is refused. */
+	EXPECT(!vgicd_write(&pa.d, 0, GICD_CTLR, 1, 1));
+	EXPECT(!vgicd_write(&pa.d, 0, GICD_CTLR + 1, 2, 0x0303));
+	EXPECT_EQ(RD(0, GICD_CTLR), 0);
+	EXPECT(!vgicd_read(&pa.d, 1, GICD_CTLR, 4, &v));
+	EXPECT(!vgicd_write(&pa.d, 1, GICD_CTLR, 4, 1));
+	DONE();
+}
+
+/* ============================================================================= */
+/* Ownership                                                                     */
+/* ============================================================================= */
+
+/* A partition owns its SGIs, timer PPIs 27 and 30, passthrough SPIs, UART and doorbells. */
+TEST(ownership)
+{
+	static const u16 owned[] = { 0, 7, 15, 27, 30, 33, 40, 41, 50, 53, 57 };
+	static const u16 foreign[] = { 16, 25, 26, 28, 29, 31, 32, 34, 42, 49, 58, 95, 96, 100, 127 };
+	/* Partition A as L1, plus a passthrough PPI and an SPI beyond virq_count in its config. */
+	struct layout la = L1;
+	struct layout lb = { .id = 7, .vcpus = 1, .pcpus = { 2 }, .virq_count = 64, .pt = { 42 } };
+	u32 i, w, want[3] = { 0x0000ffff | bit_of(27) | bit_of(30),
+			      bit_of(33) | bit_of(40) | bit_of(41) | (0xffU << 18), 0 };
+	const u32 hw[3] = { bit_of(27) | bit_of(30), bit_of(40) | bit_of(41), 0 };
+
+	la.pt[2] = 29;
+	la.pt[3] = 100;
+	start(&la, 4);
+	part_init(&pb, &lb);
+	fake_clear_ops();
+	for (i = 0; i < ARRAY_SIZE(owned); i++)
+		EXPECT(vgic_owns(&pa.d, owned[i]));
+	for (i = 0; i < ARRAY_SIZE(foreign); i++)
+		if (vgic_owns(&pa.d, foreign[i]))
+			TEST_FAIL_AT("INTID %u is not partition A's", foreign[i]);
+
+	/* Writes to every bit: only A's own interrupts change. */
+	for (w = 0; w < 3; w++) {
+		WR(0, GICD_ISENABLER + 4 * w, 0xffffffff);
+		WR(0, GICD_IGROUPR + 4 * w, 0xffffffff);
+		WR(0, GICD_ISACTIVER + 4 * w, 0xffffffff);
+		WR(0, GICD_ISPENDR + 4 * w, 0xffffffff);
+	}
+	for (w = 0; w < 3; w++) {
+		EXPECT_EQ(RD(0, GICD_ISENABLER + 4 * w), want[w]);
+		EXPECT_EQ(RD(0, GICD_IGROUPR + 4 * w), want[w]);
+		EXPECT_EQ(RD(0, GICD_ISACTIVER + 4 * w), want[w]);
+		/* Pending: SGIs are WI in ISPENDR; physical ones become pending physically. */
+		EXPECT_EQ(RD(0, GICD_ISPENDR + 4 * w) & ~hw[w], want[w] & ~0xffffU & ~hw[w]);
+	}
+	for (i = 0; i < ARRAY_SIZE(foreign); i++) {
+		u32 id = foreign[i];
+
+		WR8(0, GICD_IPRIORITYR + id, 0x80);
+		EXPECT_EQ(RD8(0, GICD_IPRIORITYR + id), 0);
+		if (id >= 32) {
+			WR8(0, GICD_ITARGETSR + id, 0x01);
+			EXPECT_EQ(RD8(0, GICD_ITARGETSR + id), 0);
+		}
+		WR(0, GICD_ICFGR + 4 * (id / 16), 0xaaaaaaaa);
+		EXPECT_EQ((RD(0, GICD_ICFGR + 4 * (id / 16)) >> (2 * (id % 16))) & 3, 0);
+	}
+	/* Nothing physical happened to B's interrupt, and B's view is untouched. */
+	EXPECT_EQ(fake_ops_on(42), 0);
+	EXPECT_EQ(fake_ops_on(29), 0);
+	EXPECT(!(rd_at(__LINE__, &pb, 0, GICD_ISENABLER + 4, 4) & bit_of(42)));
+	/* Warnings: the first foreign write is logged, and never twice for one interrupt. */
+	EXPECT(fake_warning_count() >= 1);
+	for (i = 0; i < fake_warning_count(); i++) {
+		const struct fake_warning *fw = fake_warning_at(i);
+
+		EXPECT(!vgic_owns(&pa.d, fw->intid));
+		EXPECT_EQ(fake_warnings_for(fw->intid), 1);
+		EXPECT_EQ(fw->partition, la.id);
+	}
+	w = fake_warning_count();
+	WR(0, GICD_ISENABLER + 4, 0xffffffff);
+	EXPECT_EQ(fake_warning_count(), w);
+
+	/* Events on interrupts A does not own do nothing; a stray physical one is released. */
+	WR(0, GICD_CTLR, 3);
+	vgic_raise(&pa.d, 34);
+	vgic_set_line(&pa.d, 35, true);
+	vgic_raise(&pa.d, 26);
+	EXPECT(!bit_read(&pa, 0, GICD_ISPENDR, 34));
+	EXPECT(!bit_read(&pa, 0, GICD_ISPENDR, 35));
+	EXPECT(!bit_read(&pa, 0, GICD_ISPENDR, 26));
+	hw_arrives(&pa, 0, 42);
+	EXPECT_EQ(fake_ops_for(FAKE_OP_DEACTIVATE, 42), 1);
+	EXPECT(!fake_phys(1, 42)->active);
+	EXPECT(!listed(&pa, 0, 42));
+	DONE();
+}
+
+/* ============================================================================= */
+/* Passthrough side effects                                                      */
+/* ============================================================================= */
+
+TEST(passthrough_reaches_physical_gic)
+{
+	const struct fake_op *op;
+
+	fake_gic_reset(4);
+	helper_failed = 0;
+	part_init(&pa, &L2);
+	/* At start: disabled, routed to the CPU of vCPU 0. */
+	EXPECT_EQ(fake_ops_for(FAKE_OP_DISABLE, 40), 1);
+	op = fake_last_op_for(FAKE_OP_ROUTE, 40);
+	EXPECT(op && op->arg == 2);
+	fake_clear_ops();
+
+	enable(&pa, 0, 40);
+	EXPECT_EQ(fake_ops_for(FAKE_OP_ENABLE, 40), 1);
+	EXPECT(fake_phys(0, 40)->enabled);
+	bit_write(&pa, 1, GICD_ICENABLER, 40);
+	EXPECT_EQ(fake_ops_for(FAKE_OP_DISABLE, 40), 1);
+	EXPECT(!fake_phys(0, 40)->enabled);
+	bit_write(&pa, 0, GICD_ISPENDR, 40);
+	EXPECT_EQ(fake_ops_for(FAKE_OP_SET_PENDING, 40), 1);
+	bit_write(&pa, 0, GICD_ICPENDR, 40);
+	EXPECT_EQ(fake_ops_for(FAKE_OP_CLEAR_PENDING, 40), 1);
+	bit_write(&pa, 0, GICD_ISACTIVER, 40);
+	EXPECT_EQ(fake_ops_for(FAKE_OP_SET_ACTIVE, 40), 1);
+	bit_write(&pa, 0, GICD_ICACTIVER, 40);
+	EXPECT_EQ(fake_ops_for(FAKE_OP_CLEAR_ACTIVE, 40), 1);
+	EXPECT(!fake_phys(0, 40)->active);
+
+	/* Targets: routed to the physical CPU of the (lowest) target vCPU. */
+	WR8(0, GICD_ITARGETSR + 40, 0x02);
+	op = fake_last_op_for(FAKE_OP_ROUTE, 40);
+	EXPECT(op && op->arg == 3);
+	WR8(0, GICD_ITARGETSR + 40, 0x03);
+	op = fake_last_op_for(FAKE_OP_ROUTE, 40);
+	EXPECT(op && op->arg == 2);
+	EXPECT_EQ(fake_phys(0, 40)->route, 2);
+
+	/* Trigger. */
+	WR(0, GICD_ICFGR + 8, 2U << (2 * 8));
+	op = fake_last_op_for(FAKE_OP_CONFIG, 40);
+	EXPECT(op && op->arg == 1);
+
+	/* Timer PPI 27: banked, so it is enabled on the CPU of the vCPU that asks. */
+	enable(&pa, 1, 27);
+	op = fake_last_op_for(FAKE_OP_ENABLE, 27);
+	EXPECT(op && op->pcpu == 3);
+	EXPECT(fake_phys(3, 27)->enabled);
+	EXPECT(!fake_phys(2, 27)->enabled);
+
+	/* Emulated interrupts never touch the physical GIC. */
+	enable(&pa, 0, 50);
+	bit_write(&pa, 0, GICD_ISPENDR, 50);
+	bit_write(&pa, 0, GICD_ISACTIVER, 50);
+	WR8(0, GICD_ITARGETSR + 50, 0x02);
+	EXPECT_EQ(fake_ops_on(50), 0);
+	DONE();
+}
+
+/*
+ * 4.3.8: clearing the pending state of a passthrough interrupt the hypervisor
+ * has already acknowledged (it waits for the guest, physically active) must
+ * release the physical interrupt, or the device's interrupt is never seen
+ * again.  Two ways: waiting in software (group disabled), or in a list register.
+ */
+TEST(passthrough_icpendr_releases_physical)
+{
+	start(&L1, 4);
+	enable(&pa, 0, 40);
+	hw_arrives(&pa, 0, 40); /* group 0 disabled: waits */
+	EXPECT(!listed(&pa, 0, 40));
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 40));
+	bit_write(&pa, 0, GICD_ICPENDR, 40);
+	EXPECT(!bit_read(&pa, 0, GICD_ISPENDR, 40));
+	if (fake_phys(1, 40)->active)
+		TEST_FAIL_AT("%s", "ICPENDR while waiting in software: INTID 40 stays physically "
+				   "active");
+
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 41);
+	hw_arrives(&pa, 0, 41);
+	EXPECT(listed(&pa, 0, 41));
+	bit_write(&pa, 0, GICD_ICPENDR, 41);
+	EXPECT(!bit_read(&pa, 0, GICD_ISPENDR, 41));
+	if (fake_phys(1, 41)->active)
+		TEST_FAIL_AT("%s", "ICPENDR while in a list register: INTID 41 stays physically "
+				   "active");
+	DONE();
+}
+
+/* ============================================================================= */
+/* Injection and list registers (GIC spec chapter 5)                             */
+/* ============================================================================= */
+
+/* Doorbells 50-57 enabled with these priorities, in group 0, group 0 enabled. */
+static void doorbells(const u8 *prio, u32 count)
+{
+	u32 i;
+
+	WR(0, GICD_CTLR, 1);
+	for (i = 0; i < count; i++) {
+		set_prio(&pa, 0, 50 + i, prio[i]);
+		enable(&pa, 0, 50 + i);
+	}
+}
+
+/*
+ * More pending interrupts than list registers: the highest priorities are
+ * listed, the rest wait and come in, highest priority first and the lowest
+ * INTID first among equals, as the guest completes interrupts.
+ */
+TEST(overflow_priority_order)
+{
+	static const u8 prio[8] = { 0x80, 0x20, 0x40, 0x20, 0xa0, 0x10, 0x60, 0x40 };
+	static const u32 want[8] = { 55, 51, 53, 52, 57, 56, 50, 54 };
+	u32 order[16], i, n;
+
+	start(&L1, 4);
+	doorbells(prio, 8);
+	for (i = 0; i < 8; i++)
+		vgic_raise(&pa.d, 50 + i);
+	EXPECT(enter(&pa, 0));
+	for (i = 0; i < 8; i++)
+		EXPECT_EQ(listed(&pa, 0, want[i]), i < 4);
+	EXPECT_EQ(fake_lrs_in_state(1, FAKE_ST_PENDING), 4);
+	/* Priorities in the LRs are the top 5 bits. */
+	EXPECT_EQ(FAKE_LR_PRIO(lr_value(&pa, 0, 55)), 0x10 >> 3);
+	EXPECT(fake_uie(1));
+	n = deliver_all(&pa, 0, order, 16);
+	EXPECT_EQ(n, 8);
+	for (i = 0; i < 8 && i < n; i++)
+		if (order[i] != want[i])
+			TEST_FAIL_AT("delivery %u: INTID %u, want %u", i, order[i], want[i]);
+	EXPECT(!fake_uie(1));
+	DONE();
+}
+
+/* A higher-priority arrival evicts the lowest-priority pending-only entry, which comes back later. */
+TEST(eviction)
+{
+	static const u8 prio[5] = { 0x40, 0x50, 0x60, 0x70, 0x10 };
+	static const u32 want[5] = { 54, 50, 51, 52, 53 };
+	u32 order[8], i, n;
+
+	start(&L1, 4);
+	doorbells(prio, 5);
+	for (i = 0; i < 4; i++)
+		vgic_raise(&pa.d, 50 + i);
+	enter(&pa, 0);
+	EXPECT_EQ(fake_lrs_in_state(1, FAKE_ST_PENDING), 4);
+	vgic_raise(&pa.d, 54);
+	EXPECT(enter(&pa, 0));
+	EXPECT(listed(&pa, 0, 54));
+	EXPECT(!listed(&pa, 0, 53));
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 53));
+	EXPECT(fake_uie(1));
+	/* Equal priority never evicts. */
+	set_prio(&pa, 0, 55, 0x60);
+	enable(&pa, 0, 55);
+	vgic_raise(&pa.d, 55);
+	enter(&pa, 0);
+	EXPECT(listed(&pa, 0, 52) && !listed(&pa, 0, 55));
+	n = deliver_all(&pa, 0, order, 8);
+	EXPECT_EQ(n, 6);
+	for (i = 0; i < 5 && i < n; i++)
+		if (order[i] != want[i])
+			TEST_FAIL_AT("delivery %u: INTID %u, want %u", i, order[i], want[i]);
+	DONE();
+}
+
+/*
+ * Nested interrupts: all list registers active.  Nothing active is evicted;
+ * a higher-priority arrival waits, and comes in once the guest completes
+ * enough of what it holds.
+ */
+TEST(active_never_evicted)
+{
+	static const u8 prio[5] = { 0x80, 0x60, 0x40, 0x20, 0x00 };
+	u32 i, eois, stack[4];
+
+	start(&L1, 4);
+	doorbells(prio, 5);
+	for (i = 0; i < 4; i++) {
+		vgic_raise(&pa.d, 50 + i);
+		enter(&pa, 0);
+		stack[i] = ack(&pa, 0);
+		EXPECT_EQ(stack[i], 50 + i);
+	}
+	EXPECT_EQ(fake_lrs_in_state(1, FAKE_ST_ACTIVE), 4);
+	vgic_raise(&pa.d, 54);
+	EXPECT(enter(&pa, 0));
+	EXPECT_EQ(fake_lrs_in_state(1, FAKE_ST_ACTIVE), 4);
+	EXPECT(!listed(&pa, 0, 54));
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 54));
+	EXPECT(fake_uie(1));
+	/* The guest completes the nested ones, innermost first. */
+	for (eois = 0; eois < 4 && !listed(&pa, 0, 54); eois++) {
+		EOI(&pa, 0, stack[3 - eois]);
+		enter(&pa, 0);
+	}
+	EXPECT(listed(&pa, 0, 54));
+	EXPECT(eois <= 3); /* at the latest when one of the four is left */
+	EXPECT_EQ(ack(&pa, 0), 54);
+	DONE();
+}
+
+/*
+ * A maintenance interrupt that is asserted as the guest is entered, before it
+ * can run, is taken at once, and the flush it causes recreates it: the guest
+ * never runs again.  After a flush the maintenance condition must be clear,
+ * for every number of list registers (GICv2 allows 1 to 64).
+ */
+TEST(no_maintenance_storm)
+{
+	static const u8 prio[8] = { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80 };
+	u32 lrs, i;
+
+	for (lrs = 1; lrs <= 4; lrs++) {
+		start(&L1, lrs);
+		doorbells(prio, 8);
+		for (i = 0; i <= lrs; i++)
+			vgic_raise(&pa.d, 50 + i);
+		enter(&pa, 0);
+		if (fake_maintenance(1))
+			TEST_FAIL_AT("%u LRs, %u pending: maintenance asserted right after the flush",
+				     lrs, lrs + 1);
+	}
+	DONE();
+}
+
+/* The underflow maintenance interrupt is requested exactly when something deliverable waits. */
+TEST(maintenance_exactly_when_waiting)
+{
+	static const u8 prio[6] = { 0x10, 0x20, 0x30, 0x40, 0x50, 0x60 };
+	u32 order[8];
+
+	start(&L1, 4);
+	doorbells(prio, 6);
+	vgic_flush(&pa.d, &pa.vc[0]);
+	EXPECT(!fake_uie(1));
+	vgic_raise(&pa.d, 50);
+	vgic_raise(&pa.d, 51);
+	vgic_raise(&pa.d, 52);
+	vgic_raise(&pa.d, 53);
+	enter(&pa, 0);
+	EXPECT(!fake_uie(1)); /* four fit */
+	vgic_raise(&pa.d, 54);
+	enter(&pa, 0);
+	EXPECT(fake_uie(1));
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 5);
+	EXPECT(!fake_uie(1));
+	/* Something waits that cannot be delivered (disabled): no maintenance. */
+	bit_write(&pa, 0, GICD_ICENABLER, 55);
+	vgic_raise(&pa.d, 50);
+	vgic_raise(&pa.d, 51);
+	vgic_raise(&pa.d, 52);
+	vgic_raise(&pa.d, 53);
+	vgic_raise(&pa.d, 55);
+	enter(&pa, 0);
+	EXPECT(!fake_uie(1));
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 4);
+	EXPECT(!fake_uie(1));
+	enable(&pa, 0, 55);
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 1);
+	EXPECT_EQ(order[0], 55);
+	DONE();
+}
+
+/* Passthrough and timer interrupts go in with HW = 1 and their physical ID; the guest's EOI deactivates. */
+TEST(hw_interrupts)
+{
+	u32 lr, iar;
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 40);
+	hw_arrives(&pa, 0, 40);
+	lr = lr_value(&pa, 0, 40);
+	EXPECT(FAKE_LR_HW(lr));
+	EXPECT_EQ(FAKE_LR_PID(lr), 40);
+	EXPECT_EQ(FAKE_LR_STATE(lr), FAKE_ST_PENDING);
+	EXPECT(fake_phys(2, 40)->active);
+	iar = ack(&pa, 0);
+	EXPECT_EQ(iar, 40);
+	EOI(&pa, 0, iar);
+	EXPECT_EQ(fake_ops_for(FAKE_OP_GUEST_DEACTIVATE, 40), 1);
+	EXPECT(!fake_phys(2, 40)->active);
+	EXPECT(!listed(&pa, 0, 40));
+
+	/* The virtual timer of vCPU 1, on CPU 3. */
+	enable(&pa, 1, 27);
+	hw_arrives(&pa, 1, 27);
+	lr = lr_value(&pa, 1, 27);
+	EXPECT(FAKE_LR_HW(lr));
+	EXPECT_EQ(FAKE_LR_PID(lr), 27);
+	EXPECT(!listed(&pa, 0, 27));
+	iar = ack(&pa, 1);
+	EXPECT_EQ(iar, 27);
+	EOI(&pa, 1, iar);
+	EXPECT(!fake_phys(3, 27)->active);
+	/* Emulated ones: HW = 0; doorbells without, the UART with the EOI maintenance bit. */
+	enable(&pa, 0, 50);
+	enable(&pa, 0, 33);
+	vgic_raise(&pa.d, 50);
+	vgic_set_line(&pa.d, 33, true);
+	enter(&pa, 0);
+	lr = lr_value(&pa, 0, 50);
+	EXPECT(!FAKE_LR_HW(lr) && !FAKE_LR_EOI(lr));
+	lr = lr_value(&pa, 0, 33);
+	EXPECT(!FAKE_LR_HW(lr) && FAKE_LR_EOI(lr));
+	DONE();
+}
+
+/* SGIs carry their source in the LR CPUID field; each source is delivered separately. */
+TEST(sgi_sources)
+{
+	u32 a, b;
+
+	start(&L3, 4);
+	WR(0, GICD_CTLR, 1);
+	WR(0, GICD_SGIR, sgir(GICD_SGIR_FILTER_LIST, 0x2, 9));
+	WR(2, GICD_SGIR, sgir(GICD_SGIR_FILTER_LIST, 0x2, 9));
+	EXPECT_EQ(RD8(1, GICD_SPENDSGIR + 9), 0x5);
+	enter(&pa, 1);
+	EXPECT(fake_find_lr(1, 9, 0) >= 0);
+	EXPECT(fake_find_lr(1, 9, 2) >= 0);
+	a = ack(&pa, 1);
+	EOI(&pa, 1, a);
+	enter(&pa, 1);
+	b = ack(&pa, 1);
+	EOI(&pa, 1, b);
+	EXPECT_EQ(a & 0x3ff, 9);
+	EXPECT_EQ(b & 0x3ff, 9);
+	EXPECT_EQ((1U << (a >> 10)) | (1U << (b >> 10)), 0x5);
+	enter(&pa, 1);
+	EXPECT_EQ(ack(&pa, 1), FAKE_SPURIOUS);
+	DONE();
+}
+
+/*
+ * An SGI's pending state is one bit per source (4.3.16): sent again by the
+ * same source while still pending, it is delivered once; sent again while
+ * active, once more after the EOI.  Either way one (SGI, source) pair never
+ * occupies two list registers (5.3.4).
+ */
+TEST(sgi_same_source_coalesces)
+{
+	u32 order[8], n;
+
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	WR(0, GICD_SGIR, sgir(GICD_SGIR_FILTER_SELF, 0, 2));
+	enter(&pa, 0);
+	EXPECT(listed(&pa, 0, 2));
+	WR(0, GICD_SGIR, sgir(GICD_SGIR_FILTER_SELF, 0, 2));
+	enter(&pa, 0);
+	n = deliver_all(&pa, 0, order, 8);
+	if (n != 1)
+		TEST_FAIL_AT("SGI 2 sent twice while pending: delivered %u times, want 1", n);
+
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	WR(0, GICD_SGIR, sgir(GICD_SGIR_FILTER_SELF, 0, 3));
+	enter(&pa, 0);
+	order[0] = ack(&pa, 0);
+	EXPECT_EQ(order[0], 3);
+	WR(0, GICD_SGIR, sgir(GICD_SGIR_FILTER_SELF, 0, 3));
+	enter(&pa, 0);
+	EOI(&pa, 0, order[0]);
+	n = deliver_all(&pa, 0, order, 8);
+	if (n != 1)
+		TEST_FAIL_AT("SGI 3 sent again while active: %u more deliveries, want 1", n);
+	DONE();
+}
+
+/* Level-sensitive emulated line (UART): pending again after EOI while high, not once low. */
+TEST(level_line)
+{
+	u32 iar;
+
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 33);
+	vgic_set_line(&pa.d, 33, true);
+	EXPECT(fake_kicks(1) > 0);
+	enter(&pa, 0);
+	EXPECT(listed(&pa, 0, 33));
+	iar = ack(&pa, 0);
+	EXPECT_EQ(iar, 33);
+	EOI(&pa, 0, iar); /* still high */
+	EXPECT(fake_maintenance(1)); /* EOI maintenance: re-sample the line */
+	enter(&pa, 0);
+	EXPECT(!fake_maintenance(1));
+	EXPECT_EQ(FAKE_LR_STATE(lr_value(&pa, 0, 33)), FAKE_ST_PENDING);
+	iar = ack(&pa, 0);
+	EXPECT_EQ(iar, 33);
+	vgic_set_line(&pa.d, 33, false);
+	EOI(&pa, 0, iar);
+	enter(&pa, 0);
+	EXPECT(!listed(&pa, 0, 33));
+	EXPECT(!bit_read(&pa, 0, GICD_ISPENDR, 33));
+	EXPECT(!fake_maintenance(1));
+	EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+
+	/* High then low while disabled: a level interrupt is no longer pending. */
+	bit_write(&pa, 0, GICD_ICENABLER, 33);
+	vgic_set_line(&pa.d, 33, true);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 33));
+	vgic_set_line(&pa.d, 33, false);
+	EXPECT(!bit_read(&pa, 0, GICD_ISPENDR, 33));
+	enable(&pa, 0, 33);
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+	DONE();
+}
+
+/*
+ * 4.3.8 and 3.2.4: a level-sensitive interrupt whose line is asserted stays
+ * pending when software writes GICD_ICPENDR; ICPENDR only clears a pending
+ * state latched by GICD_ISPENDR.
+ */
+TEST(level_line_icpendr_while_high)
+{
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	/* Latched by ISPENDR with the line low: ICPENDR clears it. */
+	bit_write(&pa, 0, GICD_ISPENDR, 33);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 33));
+	bit_write(&pa, 0, GICD_ICPENDR, 33);
+	EXPECT(!bit_read(&pa, 0, GICD_ISPENDR, 33));
+	/* Line high (UART disabled, so it waits): ICPENDR leaves it pending. */
+	vgic_set_line(&pa.d, 33, true);
+	bit_write(&pa, 0, GICD_ICPENDR, 33);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 33));
+	enable(&pa, 0, 33);
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), 33);
+	DONE();
+}
+
+/* Disabled, or in a disabled group: not delivered until enabled (4.3.1, 4.3.5). */
+TEST(disabled_not_delivered)
+{
+	static const u8 prio[3] = { 0x80, 0x80, 0x80 };
+	u32 lr;
+
+	start(&L1, 4);
+	doorbells(prio, 3);
+	bit_write(&pa, 0, GICD_ICENABLER, 50);
+	vgic_raise(&pa.d, 50);
+	enter(&pa, 0);
+	EXPECT(!listed(&pa, 0, 50));
+	enable(&pa, 0, 50);
+	EXPECT(enter(&pa, 0)); /* kicked */
+	EXPECT(listed(&pa, 0, 50));
+
+	WR(0, GICD_CTLR, 0);
+	vgic_raise(&pa.d, 51);
+	enter(&pa, 0);
+	EXPECT(!listed(&pa, 0, 51));
+	WR(0, GICD_SGIR, sgir(GICD_SGIR_FILTER_SELF, 0, 1));
+	enter(&pa, 0);
+	EXPECT(!listed(&pa, 0, 1));
+	WR(0, GICD_CTLR, 1);
+	EXPECT(enter(&pa, 0));
+	EXPECT(listed(&pa, 0, 51));
+	EXPECT(listed(&pa, 0, 1));
+
+	/* Group 1 interrupt while only group 0 is enabled; the LR says group 1. */
+	bit_write(&pa, 0, GICD_IGROUPR, 52);
+	vgic_raise(&pa.d, 52);
+	enter(&pa, 0);
+	EXPECT(!listed(&pa, 0, 52));
+	WR(0, GICD_CTLR, 3);
+	EXPECT(enter(&pa, 0));
+	lr = lr_value(&pa, 0, 52);
+	EXPECT(lr & GICH_LR_GRP1);
+	EXPECT(!(lr_value(&pa, 0, 51) & GICH_LR_GRP1));
+	DONE();
+}
+
+/* Raised for a vCPU on another physical CPU: that CPU is kicked, and its LRs get it. */
+TEST(kick_other_cpu)
+{
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	WR8(0, GICD_ITARGETSR + 50, 0x02);
+	fake_clear_kicks();
+	fake_set_cpu(2);
+	vgic_raise(&pa.d, 50);
+	EXPECT(fake_kicks(3) > 0);
+	EXPECT(!enter(&pa, 0));
+	EXPECT(enter(&pa, 1));
+	EXPECT(listed(&pa, 1, 50));
+	EXPECT(!listed(&pa, 0, 50));
+	EXPECT_EQ(ack(&pa, 1), 50);
+	/* An SGI from vCPU 0 to vCPU 1. */
+	fake_clear_kicks();
+	WR(0, GICD_SGIR, sgir(GICD_SGIR_FILTER_LIST, 0x2, 4));
+	EXPECT(fake_kicks(3) > 0);
+	EXPECT(enter(&pa, 1));
+	EXPECT(fake_find_lr(3, 4, 0) >= 0);
+	DONE();
+}
+
+/*
+ * An SPI active on one CPU is not signalled to another until it is
+ * deactivated (an SPI has one state, GIC spec 1.4.2 and 3.2.4); after a
+ * retarget it goes to the new target only then, and list-register
+ * bookkeeping of two vCPUs never mixes (no interrupt twice in one vCPU's LRs).
+ */
+TEST(spi_retarget_while_listed)
+{
+	u32 iar0, iar1, order[8], n;
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	vgic_raise(&pa.d, 50);
+	enter(&pa, 0);
+	iar0 = ack(&pa, 0);
+	EXPECT_EQ(iar0, 50);
+	WR8(1, GICD_ITARGETSR + 50, 0x02);
+	vgic_raise(&pa.d, 50);
+	enter(&pa, 1);
+	if (listed(&pa, 1, 50))
+		TEST_FAIL_AT("%s", "INTID 50 active on vCPU 0 is also listed on vCPU 1");
+	EOI(&pa, 0, iar0);
+	enter(&pa, 0);
+	enter(&pa, 1);
+	iar1 = ack(&pa, 1);
+	EXPECT_EQ(iar1, 50);
+	vgic_raise(&pa.d, 50); /* again, while active on vCPU 1 */
+	enter(&pa, 1);
+	EOI(&pa, 1, iar1);
+	n = deliver_all(&pa, 1, order, 8);
+	EXPECT_EQ(n, 1);
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 0);
+	DONE();
+}
+
+/* A stopped vCPU leaves no physical interrupt active: in its LRs or waiting for one. */
+TEST(cpu_stop_deactivates)
+{
+	start(&L1, 2);
+	WR(0, GICD_CTLR, 1);
+	set_prio(&pa, 0, 27, 0x20);
+	set_prio(&pa, 0, 40, 0x40);
+	set_prio(&pa, 0, 41, 0x80);
+	enable(&pa, 0, 27);
+	enable(&pa, 0, 40);
+	enable(&pa, 0, 41);
+	hw_arrives(&pa, 0, 27);
+	EXPECT_EQ(ack(&pa, 0), 27); /* active in its LR */
+	hw_arrives(&pa, 0, 40); /* pending in an LR */
+	hw_arrives(&pa, 0, 41); /* waits: both LRs taken */
+	EXPECT(listed(&pa, 0, 40) && !listed(&pa, 0, 41));
+	EXPECT(fake_phys(1, 27)->active && fake_phys(1, 40)->active && fake_phys(1, 41)->active);
+	fake_set_cpu(1);
+	vgic_cpu_stop(&pa.d, &pa.vc[0]);
+	EXPECT(!fake_phys(1, 27)->active);
+	EXPECT(!fake_phys(1, 40)->active);
+	EXPECT(!fake_phys(1, 41)->active);
+	EXPECT_EQ(fake_elrsr(1), 0x3);
+	EXPECT(!fake_phys(1, 27)->enabled && !fake_phys(1, 30)->enabled);
+	EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+	/* Restart: nothing left over. */
+	vgic_cpu_reset(&pa.d, &pa.vc[0]);
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+	DONE();
+}
+
+/* The partition stops: its passthrough SPIs are disabled, not pending, not active. */
+TEST(dist_stop)
+{
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 40);
+	enable(&pa, 0, 41);
+	hw_arrives(&pa, 0, 40);
+	fake_set_cpu(1);
+	vgic_dist_stop(&pa.d);
+	EXPECT(!fake_phys(1, 40)->enabled && !fake_phys(1, 40)->active);
+	EXPECT(!fake_phys(1, 41)->enabled && !fake_phys(1, 41)->pending);
+	EXPECT_EQ(fake_ops_on(50), 0);
+	DONE();
+}
