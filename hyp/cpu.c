@@ -81,6 +81,29 @@ void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid)
 		 d->partition, d->name, vcpu, what, intid);
 }
 
+/* ---- The Hyp timer ---------------------------------------------------------- */
+
+/*
+ * The hypervisor's own timer (CNTHP, PPI 26), never a guest's.  Its only use
+ * is the QEMU GIC workaround described at PLAT_GIC_REPOKE_MS: while a CPU runs
+ * a guest, a periodic interrupt makes the GIC model look at pending
+ * interrupts again.
+ */
+void hyp_timer_start(void)
+{
+#if PLAT_GIC_REPOKE_MS > 0
+	write64_cnthp_cval(boot_counter() + boot_ms_to_ticks(PLAT_GIC_REPOKE_MS));
+	write_cnthp_ctl(CNT_CTL_ENABLE);
+	gic_irq_enable(GIC_PPI_HYP_TIMER, true);
+#endif
+}
+
+void hyp_timer_stop(void)
+{
+	write_cnthp_ctl(0);
+	gic_irq_enable(GIC_PPI_HYP_TIMER, false);
+}
+
 /* ---- Interrupts ---------------------------------------------------------- */
 
 /* Acknowledge and handle every pending physical interrupt on this CPU. */
@@ -102,6 +125,8 @@ static void irq_dispatch(struct vcpu *v)
 			}
 		} else if (intid == PLAT_UART_IRQ) {
 			console_irq();
+		} else if (intid == GIC_PPI_HYP_TIMER) {
+			hyp_timer_start(); /* the next one; acknowledging this one was the point */
 		} else if (v && vgic_owns(&v->part->vgic, intid)) {
 			/* A partition's interrupt: it stays active until the guest's EOI. */
 			gic_priority_drop(iar);
@@ -159,13 +184,16 @@ void hyp_init_early(void)
 {
 	gic_init();
 	vmid_init(&vmid_allocator, VMID_BITS, PLAT_CPU_COUNT, &vmid_hooks);
-	gic_irq_route(PLAT_UART_IRQ, 0);
-	gic_irq_enable(PLAT_UART_IRQ, true);
 }
 
 void hyp_cpu_online(u32 cpu)
 {
 	gic_cpu_init();
+	if (cpu == 0) {
+		/* The console UART interrupts the boot CPU (its GIC CPU mask is known now). */
+		gic_irq_route(PLAT_UART_IRQ, 0);
+		gic_irq_enable(PLAT_UART_IRQ, true);
+	}
 	vmid_cpu_online(&vmid_allocator, cpu);
 	__atomic_store_n(&cpus[cpu].online, true, __ATOMIC_RELEASE);
 	cpu_sev();

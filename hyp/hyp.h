@@ -117,6 +117,10 @@ static inline struct cpu *this_cpu(void)
 /* Post 'req' to 'cpu' and interrupt it (no IPI needed for this CPU itself). */
 void cpu_request(u32 cpu, u32 req);
 
+/* The Hyp timer of this CPU (cpu.c), armed while the CPU runs a guest. */
+void hyp_timer_start(void);
+void hyp_timer_stop(void);
+
 /* Park this CPU with nothing to run: waits for requests and interrupts. */
 noreturn void cpu_idle(void);
 

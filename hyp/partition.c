@@ -118,8 +118,9 @@ void partition_start(struct partition *p)
 	v0->start_r2 = (u32)cfg->dtb_ipa;
 	p->vcpus_on = 1;
 	spin_unlock(&p->lock);
-	log_info("partition %u (%s): start %u, entry 0x%08llx, device tree at 0x%08llx", cfg->id,
-		 cfg->name, run, cfg->entry, cfg->dtb_ipa);
+	log_info("partition %u (%s): start %u, entry 0x%08llx, device tree at 0x%08llx; "
+		 "stage-2 pool: %u of %u tables used",
+		 cfg->id, cfg->name, run, cfg->entry, cfg->dtb_ipa, s2_pool_used(), s2_pool_size());
 	cpu_request(v0->cpu, CPU_REQ_VCPU_START);
 }
 
@@ -282,7 +283,6 @@ void partitions_init(void)
 			 cfg->cpu_count > 1 ? "..." : "", cfg->region_count, p->s2.root_pa,
 			 p->s2.table_count);
 	}
-	log_info("stage-2 pool: %u of %u tables used", s2_pool_used(), s2_pool_size());
 	for (i = 0; i < cfg_system.channel_count; i++)
 		clear_range(cfg_system.channels[i].pa, cfg_system.channels[i].size);
 	console_set_input(cfg_system.console_partition);

@@ -360,6 +360,7 @@ noreturn void vcpu_start(struct vcpu *v)
 
 	vcpu_reset_arch(v);
 	vgic_cpu_reset(&p->vgic, &v->vgic);
+	hyp_timer_start();
 	/* SVC mode, interrupts and aborts masked; Thumb if the entry address says so. */
 	spsr = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F | ((pc & 1) ? PSR_T : 0);
 	write_elr_hyp(pc & ~1U);
@@ -379,6 +380,7 @@ noreturn void vcpu_park(struct vcpu *v)
 
 	write_cntv_ctl(0);
 	write_cntp_ctl(0);
+	hyp_timer_stop();
 	vgic_cpu_stop(&p->vgic, &v->vgic);
 	spin_lock(&p->lock);
 	v->power = VCPU_OFF;

@@ -239,20 +239,42 @@ static void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n)
 	map_set(vc, intid);
 }
 
-/* A pending interrupt already in a list register (edge again while active): add pending. */
+/*
+ * A pending interrupt that already has a list register (an edge arrived again
+ * while the guest handles the previous one): add "pending" to that entry
+ * rather than take a second one, which the GIC does not allow for the same
+ * interrupt (GIC spec 5.3.? "GICH_LRn": the same virtual ID, and for SGIs the
+ * same source, in two list registers is UNPREDICTABLE).  Lock held.
+ */
 static bool lr_merge(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
-	u32 n, lr;
+	u32 used, n, lr, source = 0;
 
-	if (intid < GIC_SGI_COUNT || !irq->lr || irq->lr_vcpu != vc->index)
-		return false;
-	n = irq->lr - 1u;
+	if (intid < GIC_SGI_COUNT) {
+		source = (u32)__builtin_ctz(vc->sgi_sources[intid]);
+		for (used = vc->lr_used; used; used &= used - 1) {
+			n = (u32)__builtin_ctz(used);
+			if (vc->lr_intid[n] == intid && vc->lr_source[n] == source)
+				break;
+		}
+		if (!used)
+			return false;
+		vc->sgi_sources[intid] &= (u8)~(1U << source);
+		if (!vc->sgi_sources[intid]) {
+			irq->flags &= (u8)~VIRQ_PENDING;
+			map_clear(vc, intid);
+		}
+	} else {
+		if (!irq->lr || irq->lr_vcpu != vc->index)
+			return false;
+		n = irq->lr - 1U;
+		irq->flags &= (u8)~VIRQ_PENDING;
+		map_clear(vc, intid);
+	}
 	lr = gich_read_lr(n);
 	if (lr_state(lr) == GICH_LR_ACTIVE && !(lr & GICH_LR_HW))
 		gich_write_lr(n, lr | GICH_LR_PENDING);
-	irq->flags &= (u8)~VIRQ_PENDING;
-	map_clear(vc, intid);
 	return true;
 }
 

@@ -80,9 +80,9 @@ void tg_timer(void)
 	printf("TG timer: %u ms: %u virtual and %u physical timer ticks, worst latency %u us\n",
 	       (unsigned)ms, (unsigned)v, (unsigned)p,
 	       (unsigned)(gtimer_count_to_ns(max_latency) / 1000));
-	tg_check(v >= ms * 8 / 10 && v <= ms + 2, "timer.virtual", "%u ticks in %u ms",
+	tg_check(v >= ms * 9 / 10 && v <= ms * 102 / 100 + 3, "timer.virtual", "%u ticks in %u ms",
 		 (unsigned)v, (unsigned)ms);
-	tg_check(!phys || (p >= ms * 8 / 10 && p <= ms + 2), "timer.physical",
+	tg_check(!phys || (p >= ms * 9 / 10 && p <= ms * 102 / 100 + 3), "timer.physical",
 		 "%u ticks in %u ms", (unsigned)p, (unsigned)ms);
 	tg_check(late_ticks == 0, "timer.deadline", "%u ticks before their deadline",
 		 (unsigned)late_ticks);
@@ -258,33 +258,40 @@ void tg_passthrough(void)
 
 /* ---- An interrupt storm: every handler raises the next interrupt -------------------- */
 
-static volatile uint32_t storm_count;
+static volatile uint32_t storm_count, storm_target;
 
 static void storm_sgi(uint32_t intid, void *arg)
 {
 	UNUSED(arg);
-	storm_count++;
-	gic_send_sgi(intid, GIC_SGI_TO_SELF, 0);
+	if (++storm_count < storm_target)
+		gic_send_sgi(intid, GIC_SGI_TO_SELF, 0);
 }
 
+/*
+ * The partition floods itself: while it lasts its own code barely runs (an
+ * interrupt is taken again right after every return), which must cost the
+ * other partitions nothing.
+ */
 void tg_storm(void)
 {
-	uint32_t seconds = tg_arg_u32("seconds", 3), s;
+	uint32_t rounds = tg_arg_u32("rounds", 3), r;
 
 	gic_init();
 	gic_cpu_init();
 	gic_register(1, storm_sgi, NULL);
 	cpu_irq_enable();
-	gic_send_sgi(1, GIC_SGI_TO_SELF, 0);
-	for (s = 1; s <= seconds; s++) {
-		spin_ms(1000);
-		printf("TG storm: %u s, %u interrupts\n", (unsigned)s, (unsigned)storm_count);
+	for (r = 1; r <= rounds; r++) {
+		storm_count = 0;
+		storm_target = tg_arg_u32("count", 20000);
+		gic_send_sgi(1, GIC_SGI_TO_SELF, 0);
+		while (storm_count < storm_target)
+			cpu_wfi();
+		printf("TG storm: round %u, %u interrupts\n", (unsigned)r, (unsigned)storm_count);
 	}
 	cpu_irq_disable();
-	tg_check(storm_count > 1000, "storm.ran", "only %u interrupts", (unsigned)storm_count);
+	tg_check(storm_count == storm_target, "storm.ran", "%u interrupts", (unsigned)storm_count);
 	tg_done();
-	for (;;)
-		cpu_wfi();
+	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
 }
 
 /* ---- Console input through the emulated PL011's receive interrupt -------------------- */

@@ -45,6 +45,9 @@ uint32_t tg_read32(uintptr_t addr);
 void tg_write32(uintptr_t addr, uint32_t value);
 void tg_try_exec(uintptr_t addr);
 
+/* Sleep in WFI on the virtual timer. */
+void tg_sleep_ms(uint32_t ms);
+
 /* Print a heartbeat every period, checking a canary block, forever (or 'beats' times). */
 void tg_heartbeat_loop(uint32_t period_ms, uint32_t beats);
 

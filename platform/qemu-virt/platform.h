@@ -25,6 +25,17 @@
 #define PLAT_UART_IRQ 33
 #define PLAT_UART_PL011 1 /* console driver: ARM PL011 */
 
+/*
+ * QEMU's GICv2 model does not re-evaluate a physical interrupt after a guest
+ * deactivates it through a list register with the HW bit: one that became
+ * pending again meanwhile (a timer re-armed late) is never signalled until
+ * something else touches the GIC.  Real GICs do not need this; under QEMU a
+ * periodic Hyp-timer interrupt on CPUs that run guests is that "something".
+ */
+#ifndef PLAT_GIC_REPOKE_MS
+#define PLAT_GIC_REPOKE_MS 5
+#endif
+
 /* MMIO the hypervisor maps for itself: everything below RAM, as Device memory. */
 #define PLAT_MMIO_BASE 0x00000000ULL
 #define PLAT_MMIO_SIZE 0x40000000ULL

@@ -1,0 +1,69 @@
+"""Issue 5: the virtual GIC - distributor emulation, list registers, timers,
+SGIs, passthrough interrupts, storms, and console input."""
+from qemutest import QemuTest
+from test_partitions import all_of, heartbeats_after, lines_tagged
+
+TESTS = [
+    QemuTest(
+        "vgic.distributor",
+        "TYPER/IIDR/ID registers; enable, pending and active state; foreign interrupts "
+        "ignored and logged once; priority mask; more pending SGIs than list registers, "
+        "delivered in priority order",
+        build={"CONFIG": "test-smp"},
+        expect=[r"^\[solo\] TG DONE 17 passed, 0 failed$",
+                r"WARN: partition 1 \(solo\) vCPU 0: write to an interrupt it does not own "
+                r"\(INTID \d+\), ignored \(reported once\)"],
+        forbid=[r"\[solo\] TG FAIL"],
+        done=r"^\[solo\] TG DONE",
+        check=lambda t: [] if t.count("partition 1 (solo) vCPU 0: write to an interrupt") == 1
+        else ["foreign-interrupt warning not logged exactly once"],
+        timeout=60,
+    ),
+    QemuTest(
+        "vgic.sgi_and_psci_smp",
+        "a two-vCPU partition: PSCI CPU_ON/OFF/AFFINITY_INFO, refusals for foreign and "
+        "nonexistent CPUs, SGIs between its vCPUs with the sender's CPU ID, an SGI to a CPU "
+        "outside the partition goes nowhere",
+        build={"CONFIG": "test-smp"},
+        expect=[r"^\[pair\] TG DONE 20 passed, 0 failed$",
+                r"partition 0 \(pair\): vCPU 1 enters 0x4\w{7} on cpu2",
+                r"WARN: partition 0 \(pair\) vCPU 0: SGI aimed at a CPU outside the partition"],
+        forbid=[r"\[pair\] TG FAIL", r"CPU_OFF returned"],
+        done=r"^\[pair\] TG DONE",
+        icount=False,  # vCPUs wait for each other by spinning: real parallelism is faster
+        timeout=90,
+    ),
+    QemuTest(
+        "vgic.timers_passthrough_storm",
+        "virtual and physical timer ticks at 1 kHz reach the guest on time, also in WFI; "
+        "the PL031 RTC alarm passed through is delivered and completed; an interrupt storm "
+        "in one partition does not stop the others",
+        build={"CONFIG": "test-irq"},
+        expect=[r"^\[ticker\] TG DONE 4 passed, 0 failed$",
+                r"^\[rtc\] TG DONE 2 passed, 0 failed$",
+                r"^\[stormy\] TG storm: round 3, 20000 interrupts$",
+                r"^\[stormy\] TG DONE 1 passed, 0 failed$"],
+        forbid=[r"TG FAIL", r"CORRUPT"],
+        done=r"^\[steady\] TG heartbeat 40 ok$",
+        check=all_of(lines_tagged(["ticker", "rtc", "stormy", "steady"]),
+                     heartbeats_after("steady", "[stormy] TG storm: round 1", 3)),
+        timeout=90,
+    ),
+    QemuTest(
+        "vgic.console_input",
+        "typing into the console reaches the partition with the input focus only; Ctrl-T 1 "
+        "moves the focus, and the hypervisor says so",
+        build={"CONFIG": "test-console"},
+        inputs=[(r"\[right\] TG console: ready for input", "hello left\r"),
+                (r"\[left\] TG console: got ", "\x141"),
+                (r"console input -> partition 1 \(right\)", "hello right\r")],
+        expect=[r'^\[left\] TG console: got "hello left"$',
+                r"console input -> partition 1 \(right\)",
+                r'^\[right\] TG console: got "hello right"$'],
+        forbid=[r'\[right\] TG console: got "hello left"',
+                r'\[left\] TG console: got "hello right"'],
+        done=r'^\[right\] TG DONE',
+        icount=False,
+        timeout=60,
+    ),
+]
