@@ -129,6 +129,6 @@ HOST_TESTS += $(RTOS_HOST_TESTS) $(GUEST_LIB_HOST_TESTS)
 # ---- the test guest (guests/test): cases chosen by bootargs, for tests/qemu ----
 
 TESTGUEST_SRCS := guests/test/testguest.c guests/test/tg_asm.S guests/test/cases_memory.c \
-	guests/test/cases_psci.c guests/test/cases_irq.c
+	guests/test/cases_psci.c guests/test/cases_irq.c guests/test/cases_hypercall.c
 $(eval $(call GUEST_PROGRAM,testguest,$(TESTGUEST_SRCS),-Iguests/test))
 GUEST_BINS += $(GUEST_OUT)/testguest.bin

@@ -75,10 +75,11 @@ u32 vgic_this_pcpu(void)
 	return this_cpu()->index;
 }
 
-void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid)
+void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid, bool warning)
 {
-	log_warn("partition %u (%s) vCPU %u: %s (INTID %u), ignored (reported once)",
-		 d->partition, d->name, vcpu, what, intid);
+	log_printf(warning ? LOG_WARN : LOG_INFO,
+		   "partition %u (%s) vCPU %u: %s (INTID %u), ignored (reported once)",
+		   d->partition, d->name, vcpu, what, intid);
 }
 
 /* ---- The Hyp timer ---------------------------------------------------------- */

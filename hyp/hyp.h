@@ -106,6 +106,9 @@ struct cpu {
 
 extern struct cpu cpus[PLAT_CPU_COUNT];
 
+#ifdef TESSERA_HOST_FAKE
+struct cpu *this_cpu(void); /* host builds: tests/fake/fake_arch.c */
+#else
 static inline struct cpu *this_cpu(void)
 {
 	u32 v;
@@ -113,6 +116,7 @@ static inline struct cpu *this_cpu(void)
 	__asm__ volatile("mrc p15, 4, %0, c13, c0, 2" : "=r"(v)); /* HTPIDR */
 	return (struct cpu *)(uintptr_t)v;
 }
+#endif
 
 /* Post 'req' to 'cpu' and interrupt it (no IPI needed for this CPU itself). */
 void cpu_request(u32 cpu, u32 req);

@@ -142,6 +142,25 @@
 #define SYSREG_STR(x) #x
 #define SYSREG_XSTR(x) SYSREG_STR(x)
 
+#ifdef TESSERA_HOST_FAKE
+/*
+ * Host builds (tests/fake, Hafnium's arch/fake): each accessor is an ordinary
+ * function over a fake register file, declared here and defined by
+ * tests/fake/fake_arch.c, which sets SYSREG_FAKE_READ and the others to
+ * definitions before it includes this header.
+ */
+#ifndef SYSREG_FAKE_READ
+#define SYSREG_FAKE_READ(name) u32 read_##name(void);
+#define SYSREG_FAKE_WRITE(name) void write_##name(u32 v);
+#define SYSREG_FAKE_READ64(name) u64 read64_##name(void);
+#define SYSREG_FAKE_WRITE64(name) void write64_##name(u64 v);
+#endif
+#define _DEFINE_SYSREG_READ(name, ...) SYSREG_FAKE_READ(name)
+#define _DEFINE_SYSREG_WRITE(name, ...) SYSREG_FAKE_WRITE(name)
+#define _DEFINE_SYSREG_READ64(name, ...) SYSREG_FAKE_READ64(name)
+#define _DEFINE_SYSREG_WRITE64(name, ...) SYSREG_FAKE_WRITE64(name)
+#else /* the target */
+
 #define _DEFINE_SYSREG_READ(name, cp, opc1, crn, crm, opc2)                                        \
 	static inline u32 read_##name(void)                                                        \
 	{                                                                                          \
@@ -176,6 +195,7 @@
 				 : "r"((u32)v), "r"((u32)(v >> 32))                                \
 				 : "memory");                                                      \
 	}
+#endif /* TESSERA_HOST_FAKE */
 
 /* Variadic indirection: the register macro expands into its fields first. */
 #define DEFINE_SYSREG_READ(name, ...) _DEFINE_SYSREG_READ(name, __VA_ARGS__)
@@ -279,6 +299,19 @@ DEFINE_SYSOP(tlbiallnsnhis, TLBIALLNSNHIS)
 DEFINE_SYSOP(tlbiallh, TLBIALLH)
 DEFINE_SYSOP(tlbiallhis, TLBIALLHIS)
 
+#ifdef TESSERA_HOST_FAKE
+void dsb(void);
+void dsb_ish(void);
+void dmb(void);
+void isb(void);
+void wfi(void);
+void sev(void);
+u32 read_cpsr(void);
+u32 read_elr_hyp(void);
+void write_elr_hyp(u32 v);
+u32 read_spsr(void);
+void write_spsr(u32 v);
+#else /* the target */
 static inline void dsb(void)
 {
 	__asm__ volatile("dsb sy" ::: "memory");
@@ -343,6 +376,7 @@ static inline void write_spsr(u32 v)
 {
 	__asm__ volatile("msr spsr_cxsf, %0" ::"r"(v) : "memory");
 }
+#endif /* TESSERA_HOST_FAKE */
 
 #endif /* SYSREG_NO_ACCESSORS */
 #endif /* __ASSEMBLER__ */

@@ -424,6 +424,7 @@ void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
 	d->name = cfg->name;
 	d->warned_sgi = false;
 	d->warned_foreign = false;
+	d->noted_foreign = false;
 	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++)
 		init_irq(&d->spi[i], 0);
 	for (i = 0; i < d->vcpu_count; i++) {

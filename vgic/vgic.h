@@ -87,13 +87,14 @@ struct vgic_dist {
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
 	bool warned_foreign; /* a write to a foreign interrupt was logged */
+	bool noted_foreign;  /* a configuration write to a foreign interrupt was logged */
 	bool warned_sgi;     /* an SGI to a foreign CPU was logged */
 };
 
 /* Hooks the hypervisor provides (hyp/): kick a CPU, name the current CPU, log. */
 void vgic_kick(u32 pcpu);
 u32 vgic_this_pcpu(void);
-void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid);
+void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid, bool warning);
 
 /* Set up a partition's distributor from its configuration (boot and restart). */
 void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,

@@ -39,16 +39,26 @@ static bool byte_accessible(u32 offset)
 }
 
 /*
- * The first write to an interrupt the partition does not own is logged;
- * later ones are not (a GIC driver's initialisation touches every INTID the
- * distributor reports, so this would flood the console otherwise).
+ * The first attempt to raise, enable or activate an interrupt the partition
+ * does not own is logged as a warning; the first configuration write
+ * (priority, target, trigger) as information, since a GIC driver's
+ * initialisation writes defaults to every INTID the distributor reports.
+ * Later ones are not logged.  Clearing what reads as clear is never logged.
  */
 static void warn_foreign(struct vgic_dist *d, u32 vcpu, u32 intid, const char *what)
 {
 	if (d->warned_foreign)
 		return;
 	d->warned_foreign = true;
-	vgic_warn(d, vcpu, what, intid);
+	vgic_warn(d, vcpu, what, intid, true);
+}
+
+static void note_foreign(struct vgic_dist *d, u32 vcpu, u32 intid, const char *what)
+{
+	if (d->noted_foreign)
+		return;
+	d->noted_foreign = true;
+	vgic_warn(d, vcpu, what, intid, false);
 }
 
 /* The interrupt 'intid' as 'vc' sees it, if the partition owns it. */
@@ -180,7 +190,9 @@ static void write_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u32 
 			continue;
 		irq = owned(d, vc, first + i);
 		if (!irq) {
-			if (bit)
+			/* Clearing what already reads as clear changes nothing: not worth a line. */
+			if (bit && (op == SET_ENABLE || op == SET_PENDING || op == SET_ACTIVE ||
+				    op == SET_GROUP))
 				warn_foreign(d, vc->index, first + i,
 					     "write to an interrupt it does not own");
 			continue;
@@ -208,7 +220,7 @@ static void write_target(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u3
 		return; /* read-only */
 	if (!irq) {
 		if (targets)
-			warn_foreign(d, vc->index, intid,
+			note_foreign(d, vc->index, intid,
 				     "target change on an interrupt it does not own");
 		return;
 	}
@@ -234,7 +246,7 @@ static void write_priority(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, 
 
 	if (!irq) {
 		if (prio)
-			warn_foreign(d, vc->index, intid,
+			note_foreign(d, vc->index, intid,
 				     "priority change on an interrupt it does not own");
 		return;
 	}
@@ -268,7 +280,7 @@ static void write_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg, u32 
 
 		if (!irq) {
 			if (edge)
-				warn_foreign(d, vc->index, intid,
+				note_foreign(d, vc->index, intid,
 					     "trigger change on an interrupt it does not own");
 			continue;
 		}
@@ -294,7 +306,7 @@ static void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc, u32 value)
 		targets = (value >> GICD_SGIR_TARGETS_SHIFT) & 0xff;
 		if (targets & ~all && !d->warned_sgi) {
 			d->warned_sgi = true;
-			vgic_warn(d, vc->index, "SGI aimed at a CPU outside the partition", sgi);
+			vgic_warn(d, vc->index, "SGI aimed at a CPU outside the partition", sgi, true);
 		}
 		targets &= all;
 		break;

@@ -125,6 +125,7 @@ static const struct tg_case cases[] = {
 	{ "passthrough", tg_passthrough },
 	{ "storm", tg_storm },
 	{ "console", tg_console },
+	{ "hypercalls", tg_hypercalls },
 };
 /* clang-format on */
 

@@ -64,5 +64,6 @@ void tg_gicd(void);
 void tg_passthrough(void);
 void tg_storm(void);
 void tg_console(void);
+void tg_hypercalls(void);
 
 #endif /* TESTGUEST_H */
