@@ -45,6 +45,7 @@ include tests/tests.mk
 include tools/tools.mk
 include tools/image.mk
 include guests/guests.mk
+include tests/fuzz/fuzz.mk
 
 # A system description (configs/<board>/<name>.dts) becomes C tables and the
 # guest images linked into the hypervisor (tools/tcfg, docs/configuration.md).
@@ -151,7 +152,7 @@ run: deps
 
 debug: deps
 	@$(MAKE) --no-print-directory all
-	@tools/debug.sh $(OUT)/tessera.elf $(QEMU_MACHINE)
+	@tools/debug.sh $(OUT)/tessera.elf $(QEMU_MACHINE) $(QEMU_BOOT)
 
 # ---- Tests and checks -------------------------------------------------------
 

@@ -129,6 +129,12 @@ HOST_TESTS += $(RTOS_HOST_TESTS) $(GUEST_LIB_HOST_TESTS)
 # ---- the test guest (guests/test): cases chosen by bootargs, for tests/qemu ----
 
 TESTGUEST_SRCS := guests/test/testguest.c guests/test/tg_asm.S guests/test/cases_memory.c \
-	guests/test/cases_psci.c guests/test/cases_irq.c guests/test/cases_hypercall.c
+	guests/test/cases_psci.c guests/test/cases_irq.c guests/test/cases_hypercall.c \
+	guests/test/cases_hostile.c guests/test/tg_asm_hostile.S
 $(eval $(call GUEST_PROGRAM,testguest,$(TESTGUEST_SRCS),-Iguests/test))
 GUEST_BINS += $(GUEST_OUT)/testguest.bin
+
+# ---- the bench guest (guests/bench): path lengths for make bench (tools/bench.mk) ----
+
+$(eval $(call GUEST_PROGRAM,bench,guests/bench/bench.c guests/bench/bench_asm.S,-Iguests/bench))
+GUEST_BINS += $(GUEST_OUT)/bench.bin

@@ -51,7 +51,7 @@ void log_vprintf(enum log_level level, const char *fmt, va_list ap);
 	} while (0)
 
 /* The hypervisor's own invariant is broken: report and stop this CPU. */
-noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void panic(const char *fmt, ...) __attribute__((__noreturn__, format(printf, 1, 2)));
 
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \

@@ -267,9 +267,12 @@ void partitions_init(void)
 			panic("partition %u (%s): stage-2 tables: error %d", i, cfg->name, err);
 		for (j = 0; j < cfg->cpu_count; j++) {
 			u32 cpu = cfg->cpus[j];
-			struct vcpu *v = &vcpu_storage[cpu];
+			struct vcpu *v;
 
-			CHECK(cpu < PLAT_CPU_COUNT && !cpus[cpu].vcpu);
+			if (cpu >= PLAT_CPU_COUNT || cpus[cpu].vcpu)
+				panic("partition %u (%s): cpu%u is absent or taken", i, cfg->name,
+				      cpu);
+			v = &vcpu_storage[cpu];
 			v->part = p;
 			v->index = j;
 			v->cpu = cpu;

@@ -124,7 +124,7 @@ void smccc_dispatch(struct vcpu *v, struct regs *r)
 		ret = 1;
 		break;
 	case TESSERA_VERSION:
-		ret = (TESSERA_VERSION_MAJOR << 16) | TESSERA_VERSION_MINOR;
+		ret = TESSERA_VERSION_MAJOR * 0x10000 + TESSERA_VERSION_MINOR;
 		break;
 	case TESSERA_PARTITION_ID:
 		r->r[1] = v->index;

@@ -57,10 +57,11 @@ static void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 	struct partition *p = v->part;
 	const struct cfg_partition *cfg = p->cfg;
 	u32 suppressed;
-	char ipa[40] = "";
 
 	spin_lock(&p->lock);
 	if (ratelimit_allow(&p->fault_rl, &suppressed)) {
+		char ipa[40] = "";
+
 		spin_unlock(&p->lock);
 		if (suppressed)
 			log_warn("partition %u (%s): %u fault messages suppressed", cfg->id,

@@ -16,9 +16,21 @@ void vmid_init(struct vmid_alloc *a, u32 bits, u32 cpu_count, const struct vmid_
 	a->generation = 1;
 	a->cpu_count = cpu_count;
 	a->online = 0;
+	a->ready = VMID_INVALID_GEN;
 	a->ops = ops;
 	for (i = 0; i < VMID_CPU_MAX; i++)
 		a->flushed[i] = VMID_INVALID_GEN;
+}
+
+/* Has every online CPU flushed for the current generation? Lock held. */
+static bool all_flushed_locked(const struct vmid_alloc *a)
+{
+	u32 i;
+
+	for (i = 0; i < a->cpu_count; i++)
+		if ((a->online & (1U << i)) && a->flushed[i] != a->generation)
+			return false;
+	return true;
 }
 
 static void flush_locked(struct vmid_alloc *a, u32 cpu)
@@ -27,6 +39,8 @@ static void flush_locked(struct vmid_alloc *a, u32 cpu)
 		a->ops->flush_local(cpu);
 		__atomic_store_n(&a->flushed[cpu], a->generation, __ATOMIC_RELEASE);
 	}
+	if (all_flushed_locked(a))
+		__atomic_store_n(&a->ready, a->generation, __ATOMIC_RELEASE);
 }
 
 void vmid_cpu_online(struct vmid_alloc *a, u32 cpu)
@@ -39,9 +53,9 @@ void vmid_cpu_online(struct vmid_alloc *a, u32 cpu)
 
 static void assign_locked(struct vmid_alloc *a, struct vmid *v, u32 cpu)
 {
-	u32 i;
-
 	if (a->next >= (1U << a->bits)) {
+		u32 i;
+
 		/* The VMID space is used up: a new generation, flushed everywhere. */
 		__atomic_store_n(&a->generation, a->generation + 1, __ATOMIC_RELEASE);
 		a->next = 1;
@@ -67,17 +81,13 @@ void vmid_assign(struct vmid_alloc *a, struct vmid *v, u32 cpu)
 
 enum vmid_status vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v, u32 cpu)
 {
-	enum vmid_status status = VMID_READY;
-	u32 i;
+	enum vmid_status status;
 
 	spin_lock(&a->lock);
 	flush_locked(a, cpu);
 	if (v->generation != a->generation)
 		assign_locked(a, v, cpu);
-	for (i = 0; i < a->cpu_count; i++)
-		if ((a->online & (1U << i)) &&
-		    __atomic_load_n(&a->flushed[i], __ATOMIC_ACQUIRE) != a->generation)
-			status = VMID_WAIT;
+	status = all_flushed_locked(a) ? VMID_READY : VMID_WAIT;
 	spin_unlock(&a->lock);
 	return status;
 }

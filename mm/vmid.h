@@ -35,6 +35,7 @@ struct vmid_alloc {
 	u32 cpu_count;
 	u32 online; /* mask of CPUs that take part */
 	u64 flushed[VMID_CPU_MAX]; /* the generation each CPU last flushed for */
+	u64 ready; /* the generation every online CPU has flushed for */
 	const struct vmid_ops *ops;
 };
 
@@ -72,12 +73,17 @@ enum vmid_status vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v, u32 cp
 /* The flush request (IPI) handler: flush this CPU for the current generation. */
 void vmid_handle_flush_request(struct vmid_alloc *a, u32 cpu);
 
-/* Fast-path test for the entry path: nothing to do? (no lock taken) */
+/*
+ * Fast-path test for the entry path: nothing to do? (no lock taken)  True only
+ * once every online CPU has flushed for v's generation, which is what
+ * vmid_prepare_entry() would wait for.
+ */
 static inline bool vmid_current(const struct vmid_alloc *a, const struct vmid *v, u32 cpu)
 {
 	u64 gen = __atomic_load_n(&a->generation, __ATOMIC_ACQUIRE);
 
-	return v->generation == gen && __atomic_load_n(&a->flushed[cpu], __ATOMIC_ACQUIRE) == gen;
+	(void)cpu;
+	return v->generation == gen && __atomic_load_n(&a->ready, __ATOMIC_ACQUIRE) == gen;
 }
 
 #endif /* TESSERA_VMID_H */

@@ -12,6 +12,7 @@ UNIT_pt := mm/pt.c
 UNIT_mmio := hyp/mmio_decode.c
 
 UNIT_TESTS := fmt hsr sysreg pt mmio
+include tests/unit/units.mk
 HOST_TESTS += $(addprefix $(HOST_OUT)/tests/,$(addsuffix _test,$(UNIT_TESTS)))
 
 define UNIT_TEST_RULE

@@ -2,7 +2,7 @@
 # Debug the hypervisor with gdb: QEMU starts halted with its gdb stub on
 # localhost:1234, and gdb-multiarch attaches with the ELF's symbols.
 #
-#   tools/debug.sh build/<board>/<config>/tessera.elf <qemu machine arguments>
+#   tools/debug.sh build/<board>/<config>/tessera.elf <qemu machine and boot arguments>
 #
 # In gdb: 'continue' to boot, Ctrl-C to stop, 'info registers', 'x/4i $pc',
 # 'break hyp_trap'.  The console is in the QEMU log: build/debug-console.log
@@ -13,7 +13,7 @@ tools/deps.sh debug
 log=build/debug-console.log
 port=${GDB_PORT:-1234}
 
-qemu-system-arm -nographic -nic none "$@" -kernel "$elf" -S -gdb tcp:127.0.0.1:"$port" \
+qemu-system-arm -nographic -nic none "$@" -S -gdb tcp:127.0.0.1:"$port" \
 	-serial file:"$log" -monitor none &
 qemu=$!
 trap 'kill $qemu 2>/dev/null || true' EXIT INT TERM

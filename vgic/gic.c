@@ -59,6 +59,13 @@ void gic_init(void)
 		mmio_write32(gicd(GICD_ICENABLER + i / 8), ~0U);
 		mmio_write32(gicd(GICD_ICPENDR + i / 8), ~0U);
 		mmio_write32(gicd(GICD_ICACTIVER + i / 8), ~0U);
+		/*
+		 * Without the Security Extensions both groups are ours: Group 0 is
+		 * what GICC_IAR acknowledges with AckCtl = 0, whatever the firmware
+		 * left (U-Boot makes everything Group 1 for a Non-secure OS).
+		 */
+		if (!gic_secure_view)
+			mmio_write32(gicd(GICD_IGROUPR + i / 8), 0);
 	}
 	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 4) {
 		mmio_write32(gicd(GICD_IPRIORITYR + i), GUEST_IRQ_PRIORITY * 0x01010101U);
@@ -80,6 +87,8 @@ void gic_cpu_init(void)
 	mmio_write32(gicd(GICD_ICENABLER), ~0U);
 	mmio_write32(gicd(GICD_ICPENDR), ~0U);
 	mmio_write32(gicd(GICD_ICACTIVER), ~0U);
+	if (!gic_secure_view)
+		mmio_write32(gicd(GICD_IGROUPR), 0); /* banked: as in gic_init() */
 	for (i = 0; i < GIC_PRIV_COUNT; i += 4)
 		mmio_write32(gicd(GICD_IPRIORITYR + i),
 			     (i < GIC_SGI_COUNT ? HYP_IRQ_PRIORITY : GUEST_IRQ_PRIORITY) *

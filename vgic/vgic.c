@@ -18,6 +18,7 @@
 struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
 void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc);
 void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 clear, u32 set);
+u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear);
 u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq);
 void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
 void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
@@ -75,6 +76,8 @@ void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct 
 	} else {
 		irq->flags |= VIRQ_PENDING;
 	}
+	if (!vc)
+		return; /* a private interrupt needs its vCPU: nothing to mark */
 	map_set(vc, intid);
 	mark_dirty(vc);
 }
@@ -86,7 +89,8 @@ void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_c
 
 	irq->flags &= (u8)~VIRQ_PENDING;
 	if (intid < GIC_PRIV_COUNT) {
-		map_clear(vc, intid);
+		if (vc)
+			map_clear(vc, intid);
 		return;
 	}
 	for (i = 0; i < d->vcpu_count; i++)
@@ -126,8 +130,17 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 		gich_write_lr(n, 0); /* clears its EISR bit */
 	if (!irq)
 		return;
+	if (intid >= GIC_PRIV_COUNT && (irq->lr != n + 1U || irq->lr_vcpu != vc->index))
+		return; /* not this entry's bookkeeping */
 	irq->lr = 0;
 	irq->flags &= (u8)~VIRQ_ACTIVE;
+	/* Pending again meanwhile and retargeted: its new target may take it now. */
+	if (intid >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING)) {
+		u32 t = vgic_spi_target(d, irq);
+
+		if (t < d->vcpu_count && d->vcpu[t] != vc)
+			mark_dirty(d->vcpu[t]);
+	}
 	/* An emulated level-sensitive line still asserted is pending again. */
 	if (!(irq->flags & (VIRQ_EDGE | VIRQ_HW)) && (irq->flags & VIRQ_LINE) &&
 	    !(irq->flags & VIRQ_PENDING))
@@ -172,6 +185,9 @@ static bool best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_ou
 			struct virq *irq = vgic_irq(d, vc, intid);
 
 			bits &= bits - 1;
+			/* An SPI another vCPU holds waits until that one completes it. */
+			if (irq && intid >= GIC_PRIV_COUNT && irq->lr && irq->lr_vcpu != vc->index)
+				continue;
 			if (irq && deliverable(d, irq) && irq->priority < best_prio) {
 				best_prio = irq->priority;
 				best = intid;
@@ -183,7 +199,7 @@ static bool best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_ou
 	return best_prio < 0x100;
 }
 
-static u32 lr_encode(struct virq *irq, u32 intid, u32 source, u32 state)
+static u32 lr_encode(struct vgic_dist *d, struct virq *irq, u32 intid, u32 source, u32 state)
 {
 	u32 lr = intid | ((u32)(irq->priority >> 3) << GICH_LR_PRIORITY_SHIFT) | state;
 
@@ -193,8 +209,8 @@ static u32 lr_encode(struct virq *irq, u32 intid, u32 source, u32 state)
 		lr |= GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT);
 	else if (intid < GIC_SGI_COUNT)
 		lr |= source << GICH_LR_CPUID_SHIFT;
-	else if (!(irq->flags & VIRQ_EDGE))
-		lr |= GICH_LR_EOI; /* re-sample the emulated line at EOI */
+	else if (!(irq->flags & VIRQ_EDGE) || d->vcpu_count > 1)
+		lr |= GICH_LR_EOI; /* re-sample a level line; an SPI's next target may take it */
 	return lr;
 }
 
@@ -220,7 +236,7 @@ static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
 	vc->lr_intid[n] = (u16)intid;
 	vc->lr_source[n] = (u8)source;
 	vc->lr_used |= 1U << n;
-	gich_write_lr(n, lr_encode(irq, intid, source, GICH_LR_PENDING));
+	gich_write_lr(n, lr_encode(d, irq, intid, source, GICH_LR_PENDING));
 }
 
 /* Take back a pending-only list register so a higher-priority interrupt can use it. */
@@ -249,10 +265,11 @@ static void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n)
 static bool lr_merge(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
-	u32 used, n, lr, source = 0;
+	u32 n, lr;
 
 	if (intid < GIC_SGI_COUNT) {
-		source = (u32)__builtin_ctz(vc->sgi_sources[intid]);
+		u32 source = (u32)__builtin_ctz(vc->sgi_sources[intid]), used;
+
 		for (used = vc->lr_used; used; used &= used - 1) {
 			n = (u32)__builtin_ctz(used);
 			if (vc->lr_intid[n] == intid && vc->lr_source[n] == source)
@@ -260,7 +277,7 @@ static bool lr_merge(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 		}
 		if (!used)
 			return false;
-		vc->sgi_sources[intid] &= (u8)~(1U << source);
+		vc->sgi_sources[intid] &= (u8) ~(1U << source);
 		if (!vc->sgi_sources[intid]) {
 			irq->flags &= (u8)~VIRQ_PENDING;
 			map_clear(vc, intid);
@@ -302,6 +319,35 @@ void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 
 	gich_write_lr(n, lr);
 }
 
+/*
+ * Sources of SGI 'sgi' this vCPU's list registers hold pending (handed to the
+ * guest, not yet acknowledged); with 'clear', take those sources back.  Lock
+ * held, on vc's CPU.
+ */
+u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear)
+{
+	u32 used;
+	u8 sources = 0;
+
+	for (used = vc->lr_used; used; used &= used - 1) {
+		u32 n = (u32)__builtin_ctz(used), lr;
+
+		if (vc->lr_intid[n] != sgi)
+			continue;
+		lr = gich_read_lr(n);
+		if (!(lr & GICH_LR_PENDING))
+			continue;
+		sources |= (u8)(1U << vc->lr_source[n]);
+		if (!(clear & (1U << vc->lr_source[n])))
+			continue;
+		lr &= ~GICH_LR_PENDING;
+		gich_write_lr(n, lr_state(lr) ? lr : 0);
+		if (!lr_state(lr))
+			vc->lr_used &= ~(1U << n);
+	}
+	return sources;
+}
+
 static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	u32 all = (1U << gich_lr_count()) - 1;
@@ -309,7 +355,7 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 
 	vgic_lr_sync(d, vc);
 	while (best_pending(d, vc, &intid, &prio)) {
-		u32 free = all & ~vc->lr_used, n, victim = 0, victim_prio = 0, used;
+		u32 free = all & ~vc->lr_used, victim = 0, victim_prio = 0, used;
 
 		if (lr_merge(d, vc, intid))
 			continue;
@@ -319,9 +365,8 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 		}
 		/* All full: evict the lowest-priority entry that is only pending. */
 		for (used = vc->lr_used; used; used &= used - 1) {
-			u32 lr;
+			u32 n = (u32)__builtin_ctz(used), lr;
 
-			n = (u32)__builtin_ctz(used);
 			lr = gich_read_lr(n);
 			if (lr_state(lr) == GICH_LR_PENDING && lr_priority(lr) > (prio >> 3) &&
 			    lr_priority(lr) >= victim_prio) {
@@ -341,7 +386,8 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 	 * still busy with them.
 	 */
 	vc->dirty = best_pending(d, vc, &intid, &prio);
-	gich_set_underflow_irq(vc->dirty);
+	/* With a single LR the underflow condition holds as soon as anything is listed. */
+	gich_set_underflow_irq(vc->dirty && gich_lr_count() > 1);
 }
 
 void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc)

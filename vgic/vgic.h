@@ -87,8 +87,8 @@ struct vgic_dist {
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
 	bool warned_foreign; /* a write to a foreign interrupt was logged */
-	bool noted_foreign;  /* a configuration write to a foreign interrupt was logged */
-	bool warned_sgi;     /* an SGI to a foreign CPU was logged */
+	bool noted_foreign; /* a configuration write to a foreign interrupt was logged */
+	bool warned_sgi; /* an SGI to a foreign CPU was logged */
 };
 
 /* Hooks the hypervisor provides (hyp/): kick a CPU, name the current CPU, log. */

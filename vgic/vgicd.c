@@ -22,6 +22,7 @@ static const u8 vgicd_id[12] = { 0x04, 0x00, 0x00, 0x00, 0x90, 0xb4,
 struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
 void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc);
 void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 clear, u32 set);
+u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear);
 u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq);
 void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
 void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
@@ -69,13 +70,13 @@ static struct virq *owned(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	return irq && (irq->flags & VIRQ_OWNED) ? irq : NULL;
 }
 
-static bool is_pending(const struct vgic_cpu *vc, u32 intid, const struct virq *irq)
+static bool is_pending(struct vgic_cpu *vc, u32 intid, const struct virq *irq)
 {
 	if (intid < GIC_SGI_COUNT)
-		return vc->sgi_sources[intid] != 0 || (irq->flags & VIRQ_PENDING);
-	return (irq->flags & VIRQ_PENDING) ||
-	       (irq->lr && irq->lr_vcpu == vc->index &&
-		(gich_read_lr(irq->lr - 1U) & GICH_LR_PENDING));
+		return vc->sgi_sources[intid] != 0 || (irq->flags & VIRQ_PENDING) ||
+		       vgic_lr_sgi_sources(vc, intid, 0);
+	return (irq->flags & VIRQ_PENDING) || (irq->lr && irq->lr_vcpu == vc->index &&
+					       (gich_read_lr(irq->lr - 1U) & GICH_LR_PENDING));
 }
 
 /* One bit per interrupt: read the bit 'flag' (or the pending state) of 32 interrupts. */
@@ -156,8 +157,18 @@ static void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struc
 	case CLEAR_PENDING:
 		if (intid < GIC_SGI_COUNT)
 			break;
-		if (hw)
+		if (hw) {
 			gic_irq_set_pending(intid, false);
+			/*
+			 * Pending for the guest means we acknowledged it (active in
+			 * the GIC, priority dropped): release it, or the device's
+			 * interrupt is never seen again (GIC spec 4.3.8).
+			 */
+			if (is_pending(vc, intid, irq))
+				gic_irq_set_active(intid, false);
+		} else if (!(irq->flags & VIRQ_EDGE) && (irq->flags & VIRQ_LINE)) {
+			break; /* a level-sensitive line still asserted stays pending (4.3.8) */
+		}
 		if (irq->flags & VIRQ_PENDING)
 			vgic_unpend(d, intid, irq, vc);
 		vgic_lr_set_state(d, vc, intid, GICH_LR_PENDING, 0);
@@ -306,7 +317,8 @@ static void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc, u32 value)
 		targets = (value >> GICD_SGIR_TARGETS_SHIFT) & 0xff;
 		if (targets & ~all && !d->warned_sgi) {
 			d->warned_sgi = true;
-			vgic_warn(d, vc->index, "SGI aimed at a CPU outside the partition", sgi, true);
+			vgic_warn(d, vc->index, "SGI aimed at a CPU outside the partition", sgi,
+				  true);
 		}
 		targets &= all;
 		break;
@@ -334,7 +346,8 @@ static u32 read_sgi_pending(struct vgic_cpu *vc, u32 offset)
 	u32 first = (offset & 0xc), v = 0, i;
 
 	for (i = 0; i < 4; i++)
-		v |= (u32)vc->sgi_sources[first + i] << (8 * i);
+		v |= (u32)(vc->sgi_sources[first + i] | vgic_lr_sgi_sources(vc, first + i, 0))
+		     << (8 * i);
 	return v;
 }
 
@@ -355,6 +368,7 @@ static void write_sgi_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 offs
 			}
 		} else {
 			vc->sgi_sources[sgi] &= (u8)~sources;
+			vgic_lr_sgi_sources(vc, sgi, sources);
 			if (!vc->sgi_sources[sgi])
 				vgic_unpend(d, sgi, &vc->priv[sgi], vc);
 		}
@@ -418,7 +432,7 @@ bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 	}
 	spin_lock(&d->lock);
 	/* Pending and active states of interrupts in this vCPU's list registers are live there. */
-	if (in_range(offset, GICD_ISPENDR, 0x200))
+	if (in_range(offset, GICD_ISPENDR, 0x200) || in_range(offset, GICD_CPENDSGIR, 0x20))
 		vgic_lr_sync(d, d->vcpu[vcpu]);
 	*value = read_reg(d, d->vcpu[vcpu], offset, size);
 	spin_unlock(&d->lock);

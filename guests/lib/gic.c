@@ -20,15 +20,28 @@ struct gic_slot {
 
 static struct gic_slot slots[GIC_INTID_MAX];
 static uint32_t intid_count = 32U;
+static uintptr_t gicd_base = GICD_BASE;
+static uintptr_t gicc_base = GICC_BASE;
+
+void gic_set_base(uintptr_t gicd, uintptr_t gicc)
+{
+	gicd_base = gicd;
+	gicc_base = gicc;
+}
+
+uintptr_t gic_dist_base(void)
+{
+	return gicd_base;
+}
 
 static uintptr_t gicd(uint32_t off)
 {
-	return GICD_BASE + off;
+	return gicd_base + off;
 }
 
 static uintptr_t gicc(uint32_t off)
 {
-	return GICC_BASE + off;
+	return gicc_base + off;
 }
 
 static uint32_t bank(uint32_t intid)

@@ -15,6 +15,7 @@
 
 #include "bits.h"
 
+/* QEMU virt's addresses: the default until gic_set_base() (guest_c_start: the device tree). */
 #define GICD_BASE 0x08000000U
 #define GICC_BASE 0x08010000U
 
@@ -73,6 +74,10 @@ enum gic_sgi_filter {
 
 typedef void (*gic_handler_t)(uint32_t intid, void *arg);
 
+/* Where the distributor and CPU interface are (before gic_init); guest_c_start() takes them
+ * from the device tree's GIC node, e.g. 0x03001000/0x03002000 in a Xen domU. */
+void gic_set_base(uintptr_t gicd, uintptr_t gicc);
+uintptr_t gic_dist_base(void);
 /* Distributor (all SPIs off, default priority, routed here) and this CPU's interface. */
 void gic_init(void);
 /* This CPU's banked SGIs/PPIs and CPU interface (secondary CPUs call only this). */

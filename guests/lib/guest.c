@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -86,12 +87,65 @@ static bool plausible_dtb(uintptr_t r2)
 	       r2 - GUEST_RAM_BASE < 0x80000000U - FDT_MAX_SIZE;
 }
 
+/* Promises: the UART node /chosen/stdout-path names ("/pl011@9000000:115200"), or -1. */
+static int stdout_node(void)
+{
+	const char *path =
+		fdt_getprop_string(&boot_fdt, fdt_path_offset(&boot_fdt, "/chosen"), "stdout-path");
+	char buf[64];
+	size_t len;
+
+	if (!path)
+		return -1;
+	len = strcspn(path, ":");
+	if (len >= sizeof(buf))
+		return -1;
+	memcpy(buf, path, len);
+	buf[len] = '\0';
+	return fdt_path_offset(&boot_fdt, buf);
+}
+
+/*
+ * Promises: the GIC and the console UART are the device tree's when it describes them (a
+ * Tessera partition with other IPAs, a Xen domU), else QEMU virt's.  The console is the node
+ * /chosen/stdout-path names, else the first PL011 or SBSA UART.
+ */
+static void discover_devices(void)
+{
+	static const char *const gics[] = { "arm,cortex-a15-gic", "arm,gic-400",
+					    "arm,cortex-a7-gic" };
+	uint64_t gicd, gicc, uart, size;
+	size_t i;
+	int node;
+
+	for (i = 0; i < ARRAY_SIZE(gics); i++) {
+		node = fdt_next_compatible(&boot_fdt, -1, gics[i]);
+		if (node >= 0 && fdt_reg(&boot_fdt, node, 0, &gicd, &size) &&
+		    fdt_reg(&boot_fdt, node, 1, &gicc, &size) && gicd < BIT64(32) &&
+		    gicc < BIT64(32)) {
+			gic_set_base((uintptr_t)gicd, (uintptr_t)gicc);
+			break;
+		}
+	}
+	node = stdout_node();
+	if (node < 0 || !(fdt_node_is_compatible(&boot_fdt, node, "arm,pl011") ||
+			  fdt_node_is_compatible(&boot_fdt, node, "arm,sbsa-uart")))
+		node = fdt_next_compatible(&boot_fdt, -1, "arm,sbsa-uart");
+	if (node < 0)
+		node = fdt_next_compatible(&boot_fdt, -1, "arm,pl011");
+	if (node >= 0 && fdt_reg(&boot_fdt, node, 0, &uart, &size) && uart < BIT64(32))
+		pl011_set_base((uintptr_t)uart,
+			       fdt_node_is_compatible(&boot_fdt, node, "arm,sbsa-uart"));
+}
+
 void guest_c_start(void)
 {
 	const char *method;
 
 	have_fdt = plausible_dtb(guest_boot_r2_value) &&
 		   fdt_init(&boot_fdt, (const void *)guest_boot_r2_value);
+	if (have_fdt)
+		discover_devices();
 	method = have_fdt ? fdt_psci_method(&boot_fdt) : NULL;
 	smccc_use_smc(guest_boot_in_hyp || (method && method[0] == 's'));
 	if (use_mmu())

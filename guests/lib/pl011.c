@@ -25,18 +25,37 @@ static struct {
 	struct pl011_stats stats;
 } uart;
 
+static uintptr_t uart_base = PL011_BASE;
+static bool uart_sbsa;
+
+void pl011_set_base(uintptr_t base, bool sbsa)
+{
+	uart_base = base;
+	uart_sbsa = sbsa;
+}
+
+uintptr_t pl011_base(void)
+{
+	return uart_base;
+}
+
 static uint32_t reg_read(uint32_t off)
 {
-	return mmio_read32(PL011_BASE + off);
+	return mmio_read32(uart_base + off);
 }
 
 static void reg_write(uint32_t off, uint32_t v)
 {
-	mmio_write32(PL011_BASE + off, v);
+	mmio_write32(uart_base + off, v);
 }
 
 void pl011_init(void)
 {
+	if (uart_sbsa) {
+		reg_write(PL011_IMSC, 0);
+		reg_write(PL011_ICR, PL011_INT_ALL);
+		return;
+	}
 	/* Let the firmware's last characters leave before reprogramming (TRM 3.3.8, note). */
 	while (reg_read(PL011_FR) & PL011_FR_BUSY)
 		;
@@ -290,7 +309,8 @@ void pl011_flush(void)
 
 	tx_drain_polled();
 	cpu_irq_restore(flags);
-	while (!(reg_read(PL011_FR) & PL011_FR_TXFE) || (reg_read(PL011_FR) & PL011_FR_BUSY))
+	while (!uart_sbsa &&
+	       (!(reg_read(PL011_FR) & PL011_FR_TXFE) || (reg_read(PL011_FR) & PL011_FR_BUSY)))
 		;
 }
 

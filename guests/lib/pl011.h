@@ -15,6 +15,7 @@
 
 #include "bits.h"
 
+/* QEMU virt's UART: the default until pl011_set_base() (guest_c_start: the device tree). */
 #define PL011_BASE 0x09000000U
 #define PL011_INTID 33U
 
@@ -69,6 +70,14 @@ struct pl011_stats {
 	uint32_t tx_bytes; /* bytes moved by the TX interrupt */
 };
 
+/*
+ * Where the UART is (before pl011_init).  sbsa: an SBSA generic UART (Arm DEN0094, appendix B;
+ * "arm,sbsa-uart", a Xen domU's vpl011): only DR, RSR, FR, IMSC, RIS, MIS and ICR exist, so
+ * pl011_init() leaves the line and control set-up alone, and pl011_flush() does not wait for
+ * TXFE, which Xen's vpl011 never sets again once written.
+ */
+void pl011_set_base(uintptr_t base, bool sbsa);
+uintptr_t pl011_base(void);
 /* 8N1, FIFOs on, interrupts masked; the baud rate is left as the firmware set it. */
 void pl011_init(void);
 /* Polled output (after anything queued for the TX interrupt); puts turns "\n" into "\r\n". */

@@ -61,7 +61,8 @@ func common_entry
 	/*
 	 * In Hyp mode (bare QEMU with virtualization=on) leave it for SVC with an exception
 	 * return (ARM ARM B1.8.10 ERET), after letting PL1 use both timers (CNTHCTL.PL1PCTEN,
-	 * PL1PCEN, B8.5.3) with a zero virtual offset.
+	 * PL1PCEN, B8.5.3) with a zero virtual offset, and leaving behind a Hyp vector table
+	 * whose HVC entry returns at once (guest_hyp_stub_vectors).
 	 */
 	mov	r9, #0
 	mrs	r0, cpsr
@@ -69,6 +70,8 @@ func common_entry
 	cmp	r0, #PSR_MODE_HYP
 	bne	1f
 	mov	r9, #1
+	ldr	r0, =guest_hyp_stub_vectors
+	mcr	p15, 4, r0, c12, c0, 0	/* HVBAR */
 	mov	r0, #3
 	mcr	p15, 4, r0, c14, c1, 0	/* CNTHCTL */
 	mov	r0, #0
@@ -126,6 +129,23 @@ func common_entry
 	bl	guest_c_secondary
 	b	guest_park
 endfunc common_entry
+
+/*
+ * The Hyp vectors left behind on bare hardware: an HVC from SVC (the Hyp trap vector, ARM ARM
+ * B1.8.1) returns at once with every register unchanged, the floor of a hypercall round trip
+ * (guests/bench); anything else taken to Hyp mode stops that CPU.
+ */
+	.align 5
+func guest_hyp_stub_vectors
+	b	.			/* 0x00 reset */
+	b	.			/* 0x04 undefined instruction in Hyp mode */
+	b	.			/* 0x08 HVC in Hyp mode */
+	b	.			/* 0x0c prefetch abort in Hyp mode */
+	b	.			/* 0x10 data abort in Hyp mode */
+	eret				/* 0x14 Hyp trap: HVC from SVC, return */
+	b	.			/* 0x18 IRQ */
+	b	.			/* 0x1c FIQ */
+endfunc guest_hyp_stub_vectors
 
 func guest_park
 	cpsid	aif

@@ -33,8 +33,8 @@ void tg_hypercalls(void)
 		 (unsigned)tessera_smccc_version());
 	tg_check(tessera_smccc_arch_features(0x86000003U) == 0, "hvc.features.known",
 		 "CONSOLE_WRITE not reported");
-	tg_check(tessera_smccc_arch_features(0x860000ffU) == NOT_SUPPORTED,
-		 "hvc.features.unknown", "an unknown call reported");
+	tg_check(tessera_smccc_arch_features(0x860000ffU) == NOT_SUPPORTED, "hvc.features.unknown",
+		 "an unknown call reported");
 	tg_check(tessera_call_uid(uid) >= 0 && uid[0] == TESSERA_UID0 && uid[3] == TESSERA_UID3,
 		 "hvc.uid", "UID %08x...", (unsigned)uid[0]);
 	tg_check(tessera_revision(&major, &minor) >= 0 && major == 1, "hvc.revision", "%u.%u",
@@ -44,8 +44,8 @@ void tg_hypercalls(void)
 		 "hvc.partition_id", "id %u vcpu %u/%u", (unsigned)id.id, (unsigned)id.vcpu,
 		 (unsigned)id.vcpu_count);
 	r = tessera_partition_name(name, sizeof(name));
-	tg_check(r == 6 && strcmp(name, "caller") == 0, "hvc.partition_name", "%d \"%s\"",
-		 (int)r, name);
+	tg_check(r == 6 && strcmp(name, "caller") == 0, "hvc.partition_name", "%d \"%s\"", (int)r,
+		 name);
 	tg_check(tessera_partition_name(name, 3) == INVALID_PARAMETER, "hvc.partition_name.short",
 		 "a too-short buffer accepted");
 	tg_check(tessera_console_write(msg, sizeof(msg) - 1) == (int32_t)(sizeof(msg) - 1),

@@ -131,8 +131,8 @@ void tg_gicd(void)
 	typer = gicd_read(GICD_TYPER);
 	printf("TG gicd: TYPER 0x%08x IIDR 0x%08x\n", (unsigned)typer,
 	       (unsigned)gicd_read(GICD_IIDR));
-	tg_check((typer & 0x1f) >= 1 && ((typer >> 5) & 7) == 0, "gicd.typer",
-		 "TYPER 0x%08x", (unsigned)typer);
+	tg_check((typer & 0x1f) >= 1 && ((typer >> 5) & 7) == 0, "gicd.typer", "TYPER 0x%08x",
+		 (unsigned)typer);
 	tg_check(gicd_read(GICD_IIDR) == 0x5400043b, "gicd.iidr", "0x%08x",
 		 (unsigned)gicd_read(GICD_IIDR));
 	tg_check((gicd_read(0xfe8) & 0xf0) == 0x20, "gicd.archrev", "ICPIDR2 0x%x",
@@ -200,8 +200,8 @@ void tg_gicd(void)
 	for (i = 0; i < n; i++)
 		if (order[i] != 15 - i)
 			in_order = false;
-	tg_check(n == 16 && in_order, "gicd.overflow",
-		 "%u of 16 SGIs arrived%s", (unsigned)n, in_order ? "" : ", out of priority order");
+	tg_check(n == 16 && in_order, "gicd.overflow", "%u of 16 SGIs arrived%s", (unsigned)n,
+		 in_order ? "" : ", out of priority order");
 	tg_done();
 	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
 }

@@ -82,20 +82,41 @@ void tg_sleep_ms(uint32_t ms)
 	cpu_irq_restore(flags);
 }
 
+/*
+ * The heartbeat: every period, check the canary block and the time since the
+ * last beat; a beat later than the bound ("late=" in bootargs, in
+ * microseconds, default 2000) says so.  Every 50 beats, the worst deviation.
+ */
 void tg_heartbeat_loop(uint32_t period_ms, uint32_t beats)
 {
-	uint32_t i, n;
+	uint32_t i, n, worst_us = 0, bound_us = tg_arg_u32("late", 2000);
+	uint64_t last;
 
 	for (i = 0; i < CANARY_WORDS; i++)
 		canary[i] = i * 2654435761U;
+	tg_sleep_ms(1); /* the first call sets up the GIC: not part of any period */
+	last = gtimer_virt_count();
 	for (n = 1; beats == 0 || n <= beats; n++) {
-		uint32_t bad = 0;
+		uint32_t bad = 0, us;
+		uint64_t now, expect = (uint64_t)period_ms * 1000;
+		uint64_t took;
 
 		tg_sleep_ms(period_ms);
+		now = gtimer_virt_count();
+		took = gtimer_count_to_ns(now - last) / 1000;
+		last = now;
+		us = (uint32_t)(took > expect ? took - expect : expect - took);
+		if (us > worst_us)
+			worst_us = us;
 		for (i = 0; i < CANARY_WORDS; i++)
 			if (canary[i] != i * 2654435761U)
 				bad++;
 		printf("TG heartbeat %u %s\n", (unsigned)n, bad ? "CORRUPT" : "ok");
+		if (us > bound_us)
+			printf("TG heartbeat %u LATE by %u us\n", (unsigned)n, (unsigned)us);
+		if (n % 50 == 0)
+			printf("TG heartbeat worst deviation %u us (bound %u us)\n",
+			       (unsigned)worst_us, (unsigned)bound_us);
 	}
 }
 

@@ -84,8 +84,8 @@ void tg_smp(void)
 		 "not refused");
 	tg_check(smccc_call(0x840000ffU, 0, 0, 0).a0 == (uint32_t)PSCI_NOT_SUPPORTED,
 		 "psci.unknown", "unknown function not refused");
-	tg_check(smccc_call(0xc4000003U, 1, 0, 0).a0 == (uint32_t)PSCI_NOT_SUPPORTED,
-		 "psci.smc64", "a 64-bit call answered");
+	tg_check(smccc_call(0xc4000003U, 1, 0, 0).a0 == (uint32_t)PSCI_NOT_SUPPORTED, "psci.smc64",
+		 "a 64-bit call answered");
 	smccc_use_smc(true);
 	tg_check(psci_version() == 0x10000, "psci.smc_conduit", "SMC not answered like HVC");
 	smccc_use_smc(false);
@@ -100,8 +100,7 @@ void tg_smp(void)
 		 "psci.cpu_on.twice", "second CPU_ON not refused with ALREADY_ON");
 	tg_check(psci_cpu_on(2, (uintptr_t)guest_secondary_entry, 0) == PSCI_INVALID_PARAMETERS,
 		 "psci.cpu_on.foreign", "CPU_ON of a CPU outside the partition not refused");
-	tg_check(psci_cpu_on(0x100, (uintptr_t)guest_secondary_entry, 0) ==
-			 PSCI_INVALID_PARAMETERS,
+	tg_check(psci_cpu_on(0x100, (uintptr_t)guest_secondary_entry, 0) == PSCI_INVALID_PARAMETERS,
 		 "psci.cpu_on.nonexistent", "CPU_ON of MPIDR 0x100 not refused");
 	tg_check(psci_cpu_on(1, 0x100, 0) != PSCI_SUCCESS, "psci.cpu_on.bad_entry",
 		 "entry outside the partition accepted");

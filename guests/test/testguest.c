@@ -126,6 +126,7 @@ static const struct tg_case cases[] = {
 	{ "storm", tg_storm },
 	{ "console", tg_console },
 	{ "hypercalls", tg_hypercalls },
+	{ "hostile", tg_hostile },
 };
 /* clang-format on */
 

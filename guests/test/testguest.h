@@ -65,5 +65,6 @@ void tg_passthrough(void);
 void tg_storm(void);
 void tg_console(void);
 void tg_hypercalls(void);
+void tg_hostile(void);
 
 #endif /* TESTGUEST_H */

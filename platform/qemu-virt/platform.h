@@ -33,7 +33,7 @@
  * periodic Hyp-timer interrupt on CPUs that run guests is that "something".
  */
 #ifndef PLAT_GIC_REPOKE_MS
-#define PLAT_GIC_REPOKE_MS 5
+#define PLAT_GIC_REPOKE_MS 1
 #endif
 
 /* MMIO the hypervisor maps for itself: everything below RAM, as Device memory. */

@@ -10,11 +10,13 @@ must run.  The TFTP cases stop autoboot and type the README's commands.
 """
 import os
 import re
-import shutil
 import subprocess
 
 from qemutest import QemuTest, VIRT
 
+# Every case runs on the real clock (icount=False), as `make run` does: under -icount
+# (qemutest's default) the H3's SPL never gets past DRAM initialisation, and U-Boot's
+# device scan on virt takes five times as long.
 UBOOT_QEMU = "/usr/lib/u-boot/qemu_arm/u-boot.bin"
 CPU_UP = r"cpu%d: up, MPIDR 0x8000000%d, HYP mode, MMU on, D-cache on, I-cache on"
 # The commands README.md gives for TFTP (QEMU's user network: server 10.0.2.2).
@@ -105,6 +107,7 @@ TESTS = [
         "Tessera starts in HYP mode on 4 CPUs and both partitions run",
         build={"CONFIG": "test-uboot"},
         kernel=False,
+        icount=False,
         args=VIRT_UBOOT + VIRT_DISK,
         expect=[r"U-Boot 2023\.01",
                 r"Hit any key to stop autoboot",
@@ -126,6 +129,7 @@ TESTS = [
         build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
         machine=H3,
         kernel=False,
+        icount=False,
         args=H3_SD,
         expect=[r"U-Boot SPL 2023\.01",
                 r"DRAM: 1024 MiB",
@@ -143,12 +147,32 @@ TESTS = [
         timeout=90,
     ),
     QemuTest(
+        "uboot.orangepi_pc_firmware_gic",
+        "Allwinner H3 with the GIC state U-Boot leaves on the board: QEMU's Cortex-A7 "
+        "reports the GIC-400 base in CBAR, as the silicon does, so bootm's switch to "
+        "Non-secure reaches the GIC and makes every interrupt Group 1; both partitions "
+        "must still run (QEMU's GIC has no Security Extensions, so this needs vgic/gic.c "
+        "to own the groups)",
+        build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
+        machine=H3 + ["-global", "cortex-a7-arm-cpu.reset-cbar=0x01c80000"],
+        kernel=False,
+        icount=False,
+        args=H3_SD,
+        expect=[r"Found U-Boot script /boot\.scr"] + hypervisor_up("allwinner-h3")
+        + TEST_GUESTS,
+        forbid=FORBID,
+        done=r"^\[second\] TG heartbeat 10 ok$",
+        check=both_beating(5),
+        timeout=45,
+    ),
+    QemuTest(
         "uboot.orangepi_pc_default",
         "Allwinner H3 (QEMU orangepi-pc), the default system from sd.img: both RTOS "
         "partitions run and the telemetry channel carries records",
         build={"PLATFORM": "allwinner-h3"},
         machine=H3,
         kernel=False,
+        icount=False,
         args=H3_SD,
         expect=[r"Found U-Boot script /boot\.scr"] + hypervisor_up("allwinner-h3")
         + [r"^\[sensor\] rtos: .*role=producer",
@@ -164,6 +188,7 @@ TESTS = [
         build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
         machine=H3,
         kernel=False,
+        icount=False,
         prepare=card_dd,
         args=["-drive", "file={root}/build/test-work/uboot-card-dd.img,format=raw,if=sd"],
         expect=[r"Found U-Boot script /boot\.scr"] + hypervisor_up("allwinner-h3")
@@ -179,6 +204,7 @@ TESTS = [
         build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
         machine=H3,
         kernel=False,
+        icount=False,
         prepare=card_copy,
         args=["-drive", "file={root}/build/test-work/uboot-card-copy.img,format=raw,if=sd"],
         expect=[r"Model: Xunlong Orange Pi Plus",
@@ -195,6 +221,7 @@ TESTS = [
         "(README's commands)",
         build={"CONFIG": "test-uboot"},
         kernel=False,
+        icount=False,
         args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={out}",
                            "-device", "virtio-net-device,netdev=n0"],
         inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
@@ -211,6 +238,7 @@ TESTS = [
         build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
         machine=H3,
         kernel=False,
+        icount=False,
         args=H3_SD + ["-nic", "user,tftp={out}"],
         inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
         expect=[r"Filename 'tessera\.uimg'", r"Bytes transferred = \d+"]

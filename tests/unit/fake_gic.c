@@ -140,7 +140,8 @@ bool fake_maintenance(u32 pcpu)
 		return false;
 	if (fake_eisr(pcpu))
 		return true;
-	return fcpu[pcpu].uie && fcpu[pcpu].lr_count - fake_lrs_in_state(pcpu, FAKE_ST_INVALID) <= 1;
+	return fcpu[pcpu].uie &&
+	       fcpu[pcpu].lr_count - fake_lrs_in_state(pcpu, FAKE_ST_INVALID) <= 1;
 }
 
 int fake_find_lr(u32 pcpu, u32 vid, int cpuid)
@@ -451,7 +452,7 @@ u32 vgic_this_pcpu(void)
 	return fcur;
 }
 
-void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid)
+void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid, bool warning)
 {
 	struct fake_warning *w;
 
@@ -461,6 +462,7 @@ void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid)
 	w->partition = d->partition;
 	w->vcpu = vcpu;
 	w->intid = intid;
+	w->warning = warning;
 	snprintf(w->what, sizeof(w->what), "%s", what);
 }
 
@@ -497,12 +499,12 @@ const struct fake_warning *fake_warning_at(u32 i)
 	return &fwarn[i];
 }
 
-u32 fake_warnings_for(u32 intid)
+u32 fake_warnings_for(u32 intid, bool warning)
 {
 	u32 i, n = 0;
 
 	for (i = 0; i < fwarn_count; i++)
-		if (fwarn[i].intid == intid)
+		if (fwarn[i].intid == intid && fwarn[i].warning == warning)
 			n++;
 	return n;
 }

@@ -71,6 +71,7 @@ struct fake_warning {
 	u32 partition;
 	u32 vcpu;
 	u32 intid;
+	bool warning; /* WARN level; false: INFO (vgic_warn's last argument) */
 	char what[96];
 };
 
@@ -120,7 +121,7 @@ bool fake_take_kick(u32 pcpu); /* the CPU's pending kick request, consumed */
 void fake_clear_kicks(void);
 u32 fake_warning_count(void);
 const struct fake_warning *fake_warning_at(u32 i);
-u32 fake_warnings_for(u32 intid);
+u32 fake_warnings_for(u32 intid, bool warning); /* reports on intid at that level */
 void fake_clear_warnings(void);
 
 #endif /* TESSERA_FAKE_GIC_H */

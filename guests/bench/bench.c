@@ -1,0 +1,458 @@
+/*
+ * The bench guest: path lengths of the hypervisor's hot paths, seen from a guest.
+ *
+ * One image runs unchanged on bare QEMU virt (entered in Hyp mode, the library leaves a Hyp
+ * stub whose HVC returns at once: the native floor), in a Tessera partition and as a Xen 4.17
+ * domU (zImage header in bench_asm.S); the GIC and UART addresses come from the device tree
+ * (guest_c_start), the environment from its /hypervisor node.  Every figure is the difference
+ * of two CNTVCT reads; under QEMU with -icount shift=0 and CNTFRQ = 1 GHz that is a count of
+ * executed instructions, in every mode and on every CPU (docs/bench.md).
+ *
+ * Output, one line each (tools/bench.py parses it):
+ *   BENCH <name> min=<n> median=<n> max=<n> iterations=<n>
+ *   BENCH <name> n/a reason=<text>
+ *   BENCH-INFO <key>=<value>
+ *   BENCH-DONE <figures> figures
+ *
+ * Roles (bootargs "role=..."): "main" (default) measures; "peer" (a second Tessera partition
+ * joined to the first by a channel) answers doorbells.  A second CPU of the main partition
+ * (bare QEMU -smp 2, or a two-vCPU partition) answers SGIs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "guest.h"
+
+#define WARMUP 16U /* iterations run before the recorded ones */
+#define ITER_SYNC 1001U /* synchronous paths: hypercall, traps */
+#define ITER_ASYNC 201U /* interrupt paths */
+#define TIMER_LEAD 20000U /* counter ticks from arming the timer to its deadline */
+#define WAIT_LIMIT 200000000ULL /* ticks to wait for another CPU before giving up */
+#define BENCH_SGI 1U /* main CPU -> second CPU */
+#define BENCH_SGI_REPLY 2U /* and back */
+#define PEER_READY 0x52454459U /* "REDY" */
+
+/* The Xen hypercall interface number and xen_version's answer for 4.17. */
+#define XEN_VERSION_4_17 0x00040011
+
+enum env { ENV_NATIVE, ENV_TESSERA, ENV_XEN, ENV_UNKNOWN };
+
+static const char *const env_names[] = { "native", "tessera", "xen", "unknown" };
+
+/* The channel page shared with the peer partition (doorbell figure). */
+struct shared {
+	volatile uint32_t peer_ready;
+	volatile uint32_t seq; /* written by main before each ring */
+	volatile uint32_t ack; /* written by the peer's handler: the seq it answered */
+	uint32_t pad;
+	volatile uint64_t t_handler; /* the peer's IRQ-vector stamp */
+};
+
+static enum env env;
+static uint32_t samples[ITER_SYNC];
+static uint32_t figures;
+static volatile uint32_t timer_fired;
+static volatile uint32_t secondary_ready;
+static struct shared *peer_page;
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Promises: one BENCH line for samples[0..n), which it sorts. */
+static void report(const char *name, uint32_t n)
+{
+	qsort(samples, n, sizeof(samples[0]), cmp_u32);
+	printf("BENCH %s min=%lu median=%lu max=%lu iterations=%lu\n", name,
+	       (unsigned long)samples[0], (unsigned long)samples[n / 2],
+	       (unsigned long)samples[n - 1], (unsigned long)n);
+	figures++;
+}
+
+static void not_available(const char *name, const char *reason)
+{
+	printf("BENCH %s n/a reason=%s\n", name, reason);
+	figures++;
+}
+
+typedef uint32_t (*probe_t)(uintptr_t arg);
+
+static uint32_t probe_null(uintptr_t arg)
+{
+	UNUSED(arg);
+	return bench_null();
+}
+
+static uint32_t probe_hvc(uintptr_t fid)
+{
+	return bench_hvc((uint32_t)fid);
+}
+
+static uint32_t probe_xen_version(uintptr_t arg)
+{
+	UNUSED(arg);
+	return bench_xen_version();
+}
+
+static uint32_t probe_read32(uintptr_t addr)
+{
+	return bench_read32(addr);
+}
+
+static uint32_t probe_actlr(uintptr_t arg)
+{
+	UNUSED(arg);
+	return bench_actlr();
+}
+
+static void measure(const char *name, probe_t probe, uintptr_t arg)
+{
+	uint32_t i;
+
+	for (i = 0; i < WARMUP; i++)
+		(void)probe(arg);
+	for (i = 0; i < ITER_SYNC; i++)
+		samples[i] = probe(arg);
+	report(name, ITER_SYNC);
+}
+
+/* ---- environment ---- */
+
+static enum env detect(void)
+{
+	const struct fdt *fdt = guest_fdt();
+	int node;
+
+	if (guest_entered_hyp())
+		return ENV_NATIVE;
+	if (tessera_present())
+		return ENV_TESSERA;
+	node = fdt ? fdt_path_offset(fdt, "/hypervisor") : -1;
+	if (node >= 0 && fdt_node_is_compatible(fdt, node, "xen,xen"))
+		return ENV_XEN;
+	return ENV_UNKNOWN;
+}
+
+static uint32_t cpu_count(void)
+{
+	const struct fdt *fdt = guest_fdt();
+	int cpus, node;
+	uint32_t n = 0;
+
+	if (!fdt)
+		return 0;
+	cpus = fdt_path_offset(fdt, "/cpus");
+	for (node = fdt_first_subnode(fdt, cpus); node >= 0; node = fdt_next_subnode(fdt, node))
+		n += strncmp(fdt_node_name(fdt, node), "cpu@", 4) == 0;
+	return n;
+}
+
+static int32_t xen_version(void)
+{
+	register uint32_t r0 __asm__("r0") = 0;
+	register uint32_t r1 __asm__("r1") = 0;
+	register uint32_t r12 __asm__("r12") = 17;
+
+	__asm__ volatile(".arch_extension virt\n\thvc #0xea1"
+			 : "+r"(r0), "+r"(r1), "+r"(r12)
+			 :
+			 : "r2", "r3", "r4", "memory");
+	return (int32_t)r0;
+}
+
+/* ---- interrupts ---- */
+
+static void timer_isr(uint32_t intid, void *arg)
+{
+	UNUSED(intid);
+	UNUSED(arg);
+	write_cntv_ctl(0); /* the line drops before the EOI */
+	isb();
+	timer_fired = 1;
+}
+
+/* Wait for an interrupt with IRQs masked (race-free: a pending interrupt wakes WFI even when
+ * masked, ARM ARM B1.8.13), then let it in. */
+static void wait_irq_masked(void)
+{
+	cpu_wfi();
+	cpu_irq_enable();
+	cpu_irq_disable();
+}
+
+static uint32_t timer_once(bool wfi)
+{
+	uint64_t cval;
+
+	timer_fired = 0;
+	cpu_irq_disable();
+	cval = gtimer_virt_count() + TIMER_LEAD;
+	gtimer_virt_arm_at(cval);
+	if (wfi) {
+		while (!timer_fired)
+			wait_irq_masked();
+	} else {
+		cpu_irq_enable();
+		while (!timer_fired)
+			;
+		cpu_irq_disable();
+	}
+	return (uint32_t)(bench_irq_stamps[cpu_index() & 3U] - cval);
+}
+
+static void measure_timer(const char *name, bool wfi)
+{
+	uint32_t i;
+
+	for (i = 0; i < WARMUP; i++)
+		(void)timer_once(wfi);
+	for (i = 0; i < ITER_ASYNC; i++)
+		samples[i] = timer_once(wfi);
+	report(name, ITER_ASYNC);
+}
+
+/*
+ * Cross-CPU figures: the sender stamps, sends and halts in WFI at once; the receiver's IRQ
+ * vector stamps, its handler answers with an interrupt back.  QEMU runs the CPUs one at a time
+ * under -icount (an interrupt raised for a CPU waits until the running one halts, and a
+ * sender that spins starves it), so the figure is every instruction executed on both CPUs
+ * from the send to the receiver's vector: the sender's rest of the path, then the receiver's.
+ */
+static volatile uint32_t replies;
+
+static void reply_isr(uint32_t intid, void *arg)
+{
+	UNUSED(intid);
+	UNUSED(arg);
+	replies = replies + 1U;
+}
+
+/* Promises: waits (IRQs masked) for a reply after `before`, at most WAIT_LIMIT ticks. */
+static bool wait_reply(uint32_t before)
+{
+	timer_fired = 0;
+	gtimer_virt_arm_in(WAIT_LIMIT); /* a watchdog: a lost interrupt must not hang the run */
+	while (replies == before && !timer_fired)
+		wait_irq_masked();
+	gtimer_virt_stop();
+	return replies != before;
+}
+
+/* ---- SGI to a second CPU ---- */
+
+static void sgi_isr(uint32_t intid, void *arg)
+{
+	UNUSED(intid);
+	UNUSED(arg);
+	gic_send_sgi(BENCH_SGI_REPLY, GIC_SGI_TO_LIST, BIT(0));
+}
+
+void guest_secondary_main(uint32_t context)
+{
+	UNUSED(context);
+	write_vbar((uint32_t)(uintptr_t)bench_vectors);
+	isb();
+	gic_cpu_init();
+	cpu_irq_disable();
+	dsb_ish();
+	secondary_ready = 1;
+	for (;;)
+		wait_irq_masked();
+}
+
+static void measure_sgi(void)
+{
+	uintptr_t sgir = gic_dist_base() + GICD_SGIR;
+	uint32_t value = (uint32_t)GIC_SGI_TO_LIST << GICD_SGIR_TARGET_FILTER_SHIFT |
+			 BIT(1) << GICD_SGIR_CPU_LIST_SHIFT | BENCH_SGI;
+	uint32_t i, n = 0;
+	int32_t ret;
+
+	if (env == ENV_XEN) {
+		not_available("sgi", "Xen-runs-one-CPU-under-icount");
+		return;
+	}
+	if (env == ENV_TESSERA && cpu_count() < 2) {
+		not_available("sgi", "partition-has-one-vCPU");
+		return;
+	}
+	ret = psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0);
+	timer_fired = 0;
+	gtimer_virt_arm_in(WAIT_LIMIT);
+	while (ret == PSCI_SUCCESS && !secondary_ready && !timer_fired)
+		wait_irq_masked();
+	gtimer_virt_stop();
+	if (!secondary_ready) {
+		not_available("sgi", "no-second-CPU");
+		return;
+	}
+	for (i = 0; i < WARMUP + ITER_ASYNC; i++) {
+		uint32_t before = replies;
+		uint64_t t0 = bench_write32_wfi(sgir, value);
+
+		if (!wait_reply(before)) {
+			not_available("sgi", "SGI-lost");
+			return;
+		}
+		if (i >= WARMUP)
+			samples[n++] = (uint32_t)(bench_irq_stamps[1] - t0);
+	}
+	report("sgi", n);
+}
+
+/* ---- doorbell to the peer partition ---- */
+
+static bool channel(struct fdt_channel *ch)
+{
+	const struct fdt *fdt = guest_fdt();
+
+	return fdt && fdt_channel(fdt, 0, ch) && ch->intid >= GIC_SPI_BASE;
+}
+
+static void enable_doorbell(const struct fdt_channel *ch, gic_handler_t handler)
+{
+	gic_register(ch->intid, handler, NULL);
+	gic_irq_set_edge(ch->intid, true);
+	gic_irq_enable(ch->intid);
+}
+
+static void measure_doorbell(void)
+{
+	struct fdt_channel ch;
+	uint32_t i, n = 0;
+
+	if (env != ENV_TESSERA) {
+		not_available("doorbell", "Tessera-channels-only");
+		return;
+	}
+	if (!channel(&ch)) {
+		not_available("doorbell", "no-channel-in-this-system");
+		return;
+	}
+	peer_page = (struct shared *)(uintptr_t)ch.ipa;
+	enable_doorbell(&ch, reply_isr);
+	timer_fired = 0;
+	gtimer_virt_arm_in(WAIT_LIMIT);
+	while (peer_page->peer_ready != PEER_READY && !timer_fired)
+		wait_irq_masked(); /* the peer rings once when it is ready */
+	gtimer_virt_stop();
+	if (peer_page->peer_ready != PEER_READY) {
+		not_available("doorbell", "peer-not-ready");
+		return;
+	}
+	cpu_irq_enable(); /* take the "ready" ring if it is still pending */
+	cpu_irq_disable();
+	for (i = 0; i < WARMUP + ITER_ASYNC; i++) {
+		uint32_t before = replies;
+		uint64_t t0;
+
+		peer_page->seq = i + 1U;
+		t0 = bench_hvc_wfi(TESSERA_FID_DOORBELL_RING, 0);
+		if (!wait_reply(before) || peer_page->ack != i + 1U) {
+			not_available("doorbell", "doorbell-lost");
+			return;
+		}
+		dmb_ish();
+		if (i >= WARMUP)
+			samples[n++] = (uint32_t)(peer_page->t_handler - t0);
+	}
+	report("doorbell", n);
+}
+
+static void doorbell_isr(uint32_t intid, void *arg)
+{
+	UNUSED(intid);
+	UNUSED(arg);
+	peer_page->t_handler = bench_irq_stamps[cpu_index() & 3U];
+	peer_page->ack = peer_page->seq;
+	dsb_ish();
+	(void)tessera_doorbell_ring(0);
+}
+
+static int peer_main(void)
+{
+	struct fdt_channel ch;
+
+	if (env != ENV_TESSERA || !channel(&ch)) {
+		printf("BENCH-INFO peer=no-channel\n");
+		return 1;
+	}
+	peer_page = (struct shared *)(uintptr_t)ch.ipa;
+	enable_doorbell(&ch, doorbell_isr);
+	cpu_irq_disable();
+	peer_page->peer_ready = PEER_READY;
+	dsb_ish();
+	(void)tessera_doorbell_ring(0);
+	printf("BENCH-INFO peer=ready\n");
+	for (;;)
+		wait_irq_masked();
+}
+
+/* ---- main ---- */
+
+static void checks(void)
+{
+	uint32_t offset = (uint32_t)((uintptr_t)bench_zimage_magic - (uintptr_t)guest_vectors);
+
+	if (offset != BENCH_ZIMAGE_MAGIC_OFFSET || bench_zimage_magic[0] != BENCH_ZIMAGE_MAGIC)
+		guest_panic("bench: the zImage header is not at offset 0x24");
+	printf("BENCH-INFO env=%s cpus=%lu gicd=0x%08lx uart=0x%08lx cntfrq=%lu\n",
+	       env_names[env], (unsigned long)cpu_count(), (unsigned long)gic_dist_base(),
+	       (unsigned long)pl011_base(), (unsigned long)gtimer_freq());
+	if (env == ENV_TESSERA)
+		printf("BENCH-INFO tessera_version=0x%08lx smccc_version=0x%08lx\n",
+		       (unsigned long)tessera_version(), (unsigned long)tessera_smccc_version());
+	if (env == ENV_XEN && xen_version() != XEN_VERSION_4_17)
+		printf("BENCH-INFO xen_version=0x%08lx (not 4.17)\n",
+		       (unsigned long)xen_version());
+	else if (env == ENV_XEN)
+		printf("BENCH-INFO xen_version=0x%08lx\n", (unsigned long)xen_version());
+	printf("BENCH-INFO gicd_typer=0x%08lx uart_fr=0x%08lx actlr=0x%08lx\n",
+	       (unsigned long)mmio_read32(gic_dist_base() + GICD_TYPER),
+	       (unsigned long)mmio_read32(pl011_base() + PL011_FR), (unsigned long)read_actlr());
+}
+
+int main(void)
+{
+	char role[16] = "main";
+
+	env = detect();
+	write_vbar((uint32_t)(uintptr_t)bench_vectors);
+	isb();
+	(void)bootargs_get(guest_bootargs(), "role", role, sizeof(role));
+	gic_init();
+	if (strcmp(role, "peer") == 0)
+		return peer_main();
+
+	checks();
+	if (env == ENV_UNKNOWN) {
+		printf("BENCH-INFO error=unknown-environment\n");
+		return 1;
+	}
+	gic_register(GTIMER_VIRT_INTID, timer_isr, NULL);
+	gic_irq_enable(GTIMER_VIRT_INTID);
+	gic_register(BENCH_SGI, sgi_isr, NULL);
+	gic_register(BENCH_SGI_REPLY, reply_isr, NULL);
+
+	measure("overhead", probe_null, 0);
+	if (env == ENV_XEN)
+		measure("hypercall", probe_xen_version, 0);
+	else
+		measure("hypercall", probe_hvc, TESSERA_FID_VERSION);
+	measure("smccc_version", probe_hvc, SMCCC_VERSION);
+	measure("gicd_typer", probe_read32, gic_dist_base() + GICD_TYPER);
+	measure("gicd_isenabler0", probe_read32, gic_dist_base() + GICD_ISENABLER);
+	measure("uart_fr", probe_read32, pl011_base() + PL011_FR);
+	measure("cp15_actlr", probe_actlr, 0);
+	measure_timer("vtimer_spin", false);
+	measure_timer("vtimer_wfi", true);
+	measure_sgi();
+	measure_doorbell();
+	printf("BENCH-DONE %lu figures\n", (unsigned long)figures);
+	return 0;
+}

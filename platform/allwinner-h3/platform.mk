@@ -1,0 +1,19 @@
+# Allwinner H3: the board's console driver, its U-Boot, and how QEMU runs it.
+PLAT_SRCS := platform/uart/ns16550.c
+
+# QEMU's model of the Orange Pi PC (4x Cortex-A7, 1 GiB).  Its firmware is the board's
+# own U-Boot on the SD card image, so `make run` boots that image (tools/image.mk).
+QEMU_MACHINE := -M orangepi-pc
+
+# Debian's u-boot-sunxi (armhf; `tools/deps.sh h3` unpacks it into build/debs/, a path
+# deps.sh fixes): it has no orangepi_pc build, so the NanoPi NEO's, which boots QEMU's
+# orangepi-pc (it probes the DRAM size: 1 GiB there).  UBOOT_SUNXI_BOARD=orangepi_plus
+# (another H3 board with 1 GiB) boots there too.
+UBOOT_SUNXI_DIR := build/debs/u-boot-sunxi/usr/lib/u-boot
+UBOOT_SUNXI_BOARD ?= $(firstword $(notdir $(wildcard $(UBOOT_SUNXI_DIR)/orangepi_pc)) nanopi_neo)
+UBOOT_SD_FIRMWARE := $(UBOOT_SUNXI_DIR)/$(UBOOT_SUNXI_BOARD)/u-boot-sunxi-with-spl.bin
+UBOOT_SD_FIRMWARE_DEPS := h3
+
+# Boot from the SD card image: its U-Boot autoboots Tessera (boot.scr, tessera.uimg).
+QEMU_BOOT = -drive file=$(BOOT_DISK),format=raw,if=sd
+QEMU_UBOOT_BOOT = $(QEMU_BOOT)

@@ -1,0 +1,187 @@
+/*
+ * The fake system of fake_config.h: what tools/tcfg would generate for it,
+ * written by hand, with guest RAM mapped at its physical addresses.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "fake_config.h"
+
+#define P0_RAM (FAKE_RAM_PA + 0x00000)
+#define P1_RAM (FAKE_RAM_PA + 0x10000)
+#define P1_RO (FAKE_RAM_PA + 0x20000)
+#define P2_RAM (FAKE_RAM_PA + 0x28000)
+#define SHARED (FAKE_RAM_PA + 0x30000)
+#define GICV_REGION                                                                                \
+	{                                                                                          \
+		.pa = PLAT_GICV_BASE, .ipa = 0x08010000, .size = 0x2000,                           \
+		.access = CFG_ACCESS_R | CFG_ACCESS_W, .kind = CFG_REGION_GICV                     \
+	}
+#define RWX (CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X)
+
+static const u8 image[16] = { 0xfe, 0xff, 0xff, 0xea }; /* b . */
+static const u8 dtb[64] = { 0xd0, 0x0d, 0xfe, 0xed };
+
+static const struct cfg_region p0_regions[] = {
+	{ .pa = P0_RAM,
+	  .ipa = FAKE_GUEST_RAM_IPA,
+	  .size = 0x10000,
+	  .access = RWX,
+	  .kind = CFG_REGION_RAM,
+	  .flags = CFG_REGION_CLEAR },
+	{ .pa = SHARED,
+	  .ipa = FAKE_SHARED_IPA,
+	  .size = 0x1000,
+	  .access = CFG_ACCESS_R | CFG_ACCESS_W,
+	  .kind = CFG_REGION_SHARED },
+	{ .pa = FAKE_DEVICE_PA,
+	  .ipa = 0x0a000000,
+	  .size = 0x1000,
+	  .access = CFG_ACCESS_R | CFG_ACCESS_W,
+	  .kind = CFG_REGION_DEVICE },
+	GICV_REGION,
+};
+
+static const struct cfg_region p1_regions[] = {
+	{ .pa = P1_RAM,
+	  .ipa = FAKE_GUEST_RAM_IPA,
+	  .size = 0x10000,
+	  .access = RWX,
+	  .kind = CFG_REGION_RAM,
+	  .flags = CFG_REGION_CLEAR },
+	{ .pa = P1_RO,
+	  .ipa = FAKE_RO_IPA,
+	  .size = 0x8000,
+	  .access = CFG_ACCESS_R,
+	  .kind = CFG_REGION_RAM,
+	  .flags = CFG_REGION_CLEAR },
+	{ .pa = SHARED,
+	  .ipa = FAKE_SHARED_IPA,
+	  .size = 0x1000,
+	  .access = CFG_ACCESS_R,
+	  .kind = CFG_REGION_SHARED },
+	GICV_REGION,
+};
+
+static const struct cfg_region p2_regions[] = {
+	{ .pa = P2_RAM,
+	  .ipa = FAKE_GUEST_RAM_IPA,
+	  .size = 0x8000,
+	  .access = RWX,
+	  .kind = CFG_REGION_RAM,
+	  .flags = CFG_REGION_CLEAR },
+	GICV_REGION,
+};
+
+static const struct cfg_image p0_images[] = { { image, sizeof(image), P0_RAM,
+						FAKE_GUEST_RAM_IPA } };
+static const struct cfg_image p1_images[] = { { image, sizeof(image), P1_RAM,
+						FAKE_GUEST_RAM_IPA } };
+static const struct cfg_image p2_images[] = { { image, sizeof(image), P2_RAM,
+						FAKE_GUEST_RAM_IPA } };
+
+static const struct cfg_irq p0_irqs[] = { { 40 }, { 41 } };
+static const struct cfg_irq p1_irqs[] = { { 42 } };
+
+static const struct cfg_endpoint p0_endpoints[] = {
+	{ .channel = 0,
+	  .peer = 1,
+	  .irq = 50,
+	  .peer_irq = 51,
+	  .ipa = FAKE_SHARED_IPA,
+	  .size = 0x1000,
+	  .access = CFG_ACCESS_R | CFG_ACCESS_W },
+};
+static const struct cfg_endpoint p1_endpoints[] = {
+	{ .channel = 0,
+	  .peer = 0,
+	  .irq = 51,
+	  .peer_irq = 50,
+	  .ipa = FAKE_SHARED_IPA,
+	  .size = 0x1000,
+	  .access = CFG_ACCESS_R },
+};
+
+#define PARTITION(n, label, ram, ram_size, virqs, count, ...)                                 \
+	{                                                                                          \
+		.name = label, .id = n, .cpu_count = count, .cpus = { __VA_ARGS__ },                      \
+		.entry = FAKE_GUEST_RAM_IPA, .dtb_ipa = FAKE_GUEST_RAM_IPA + (ram_size)-0x1000,    \
+		.dtb_pa = (ram) + (ram_size)-0x1000, .dtb = dtb, .dtb_size = sizeof(dtb),          \
+		.regions = p##n##_regions, .region_count = ARRAY_SIZE(p##n##_regions),             \
+		.images = p##n##_images, .image_count = 1, .gicd_ipa = 0x08000000,                 \
+		.gicc_ipa = 0x08010000, .uart_ipa = 0x09000000, .uart_irq = 33,                    \
+		.virq_count = virqs, .s2_table_count = 4                                           \
+	}
+
+static const struct cfg_partition defaults[CFG_PARTITION_COUNT] = {
+	PARTITION(0, "alpha", P0_RAM, 0x10000, 64, 1, 0),
+	PARTITION(1, "beta", P1_RAM, 0x10000, 96, 2, 1, 2),
+	PARTITION(2, "gamma", P2_RAM, 0x8000, 64, 1, 3),
+};
+
+static struct cfg_partition parts[CFG_PARTITION_COUNT];
+
+static const struct cfg_channel channels[] = {
+	{ .name = "link", .pa = SHARED, .size = 0x1000, .partition = { 0, 1 } },
+};
+
+const struct cfg_system cfg_system = {
+	.name = "fake",
+	.platform = PLAT_NAME,
+	.partitions = parts,
+	.partition_count = CFG_PARTITION_COUNT,
+	.channels = channels,
+	.channel_count = ARRAY_SIZE(channels),
+	.console_partition = 0,
+	.s2_table_count = 12,
+};
+
+static u8 *ram;
+
+void fake_config_reset(void)
+{
+	if (!ram) {
+		void *p = mmap((void *)(uintptr_t)FAKE_RAM_PA, FAKE_RAM_SIZE,
+			       PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+		if (p != (void *)(uintptr_t)FAKE_RAM_PA) {
+			fprintf(stderr, "fake_config: cannot map guest RAM at 0x%llx\n",
+				FAKE_RAM_PA);
+			abort();
+		}
+		ram = p;
+	}
+	memset(ram, 0, FAKE_RAM_SIZE);
+	memcpy(parts, defaults, sizeof(parts));
+	parts[0].irqs = p0_irqs;
+	parts[0].irq_count = ARRAY_SIZE(p0_irqs);
+	parts[0].endpoints = p0_endpoints;
+	parts[0].endpoint_count = ARRAY_SIZE(p0_endpoints);
+	parts[1].irqs = p1_irqs;
+	parts[1].irq_count = ARRAY_SIZE(p1_irqs);
+	parts[1].endpoints = p1_endpoints;
+	parts[1].endpoint_count = ARRAY_SIZE(p1_endpoints);
+}
+
+void fake_config_set_policy(u32 partition, u32 policy, u32 restart_max, u32 window_ms)
+{
+	parts[partition].fault_policy = policy;
+	parts[partition].restart_max = restart_max;
+	parts[partition].restart_window_ms = window_ms;
+}
+
+struct cfg_partition *fake_config_partition(u32 partition)
+{
+	return &parts[partition];
+}
+
+u8 *fake_ram(u64 pa, u64 len)
+{
+	if (pa < FAKE_RAM_PA || pa - FAKE_RAM_PA > FAKE_RAM_SIZE ||
+	    len > FAKE_RAM_SIZE - (pa - FAKE_RAM_PA))
+		return NULL;
+	return ram + (pa - FAKE_RAM_PA);
+}

@@ -1,0 +1,40 @@
+/*
+ * A fixed system for host builds of the hypervisor (fake_config.c): three
+ * partitions on the four CPUs of the fake QEMU virt, with guest RAM the host
+ * really has, mapped at the low physical addresses the configuration names,
+ * so the hypervisor's copies to and from "physical" memory land in it.
+ *
+ *   partition 0 "alpha": vCPU 0 on cpu0; RAM 64 KiB; passthrough SPIs 40, 41;
+ *                        channel 0 (RW), doorbell 50; a passthrough device page
+ *   partition 1 "beta":  vCPUs on cpu1, cpu2; RAM 64 KiB and a read-only 32 KiB;
+ *                        passthrough SPI 42; channel 0 (read-only), doorbell 51
+ *   partition 2 "gamma": vCPU 0 on cpu3; RAM 32 KiB; no channel
+ *
+ * Every partition sees RAM at IPA 0x40000000, the emulated GICD at 0x08000000,
+ * GICV at 0x08010000 and the emulated PL011 (INTID 33) at 0x09000000.
+ */
+#ifndef TESSERA_FAKE_CONFIG_H
+#define TESSERA_FAKE_CONFIG_H
+
+#include "hyp.h"
+
+#define FAKE_RAM_PA 0x40000000ULL /* host mapping of all guest RAM */
+#define FAKE_RAM_SIZE 0x40000U
+#define FAKE_GUEST_RAM_IPA 0x40000000U
+#define FAKE_SHARED_IPA 0x50000000U
+#define FAKE_RO_IPA 0x41000000U /* partition 1's read-only RAM */
+#define FAKE_DEVICE_PA 0x0a000000ULL /* a passthrough device: never mapped on the host */
+
+/* Map guest RAM (once) and set the configuration to its defaults; RAM is zeroed. */
+void fake_config_reset(void);
+
+/* Fault policy of a partition (enum cfg_fault_policy) and its restart bound. */
+void fake_config_set_policy(u32 partition, u32 policy, u32 restart_max, u32 window_ms);
+
+/* The writable configuration behind cfg_system. */
+struct cfg_partition *fake_config_partition(u32 partition);
+
+/* Host pointer to a physical address of guest RAM, or NULL outside it. */
+u8 *fake_ram(u64 pa, u64 len);
+
+#endif

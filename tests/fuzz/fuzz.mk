@@ -1,0 +1,168 @@
+# Assurance targets, included by the top-level Makefile (docs/assurance.md):
+#
+#   make fuzz          every fuzz target for FUZZ_SECONDS (default 300) each, FUZZ_JOBS at once
+#   make fuzz-build    the libFuzzer binaries (clang, ASan + UBSan) in $(FUZZ_OUT)/bin
+#   make fuzz-merge    add what `make fuzz` found that covers new code to tests/fuzz/corpus
+#   make coverage      line coverage of the hypervisor by the unit tests and the corpora
+#   make stack-report  worst-case Hyp stack depth of $(OUT)/tessera.elf against HYP_STACK_SIZE
+#   make clang-tidy    clang-tidy with .clang-tidy on boot/ hyp/ mm/ vgic/ platform/
+#
+# `make test` runs a short, fixed-seed fuzz run of every target (tests/fuzz/run_fuzz.py,
+# from tests/run.py) and the gates of tests/checks.py.
+#
+# The fuzz targets build the hypervisor's own sources for the host on the fake architecture
+# layer of tests/fake (-DTESSERA_HOST_FAKE); hyp/vcpu.c goes through tests/fake/host_source.py
+# first (its banked-register accessors are inline assembly in the .c file).
+
+FUZZ_OUT := $(BUILD)/fuzz
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 300
+FUZZ_JOBS ?= 2
+FUZZ_TARGETS := trap mmio smccc vgic vuart tcfg
+COV_OUT := $(BUILD)/coverage
+
+# Common to the libFuzzer and the coverage builds.
+FUZZ_HOST_FLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+	-DTESSERA_HOST_FAKE -DVMID_BITS=2 -DTESSERA_GIT=\"host-fake\" \
+	-Ihyp -Iplatform/qemu-virt -Itests/fake -Itests/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := $(FUZZ_HOST_FLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
+
+# Hypervisor sources the system targets run (everything guest-reachable that is C).
+FUZZ_HYP_SRCS := hyp/cpu.c hyp/trap.c hyp/console.c hyp/fmt.c hyp/hsr.c hyp/partition.c \
+	hyp/inject.c hyp/guest_mem.c hyp/smccc.c hyp/psci.c hyp/mmio.c hyp/mmio_decode.c \
+	hyp/cp15.c hyp/vuart.c mm/pt.c mm/stage2.c mm/vmid.c vgic/vgic.c vgic/vgicd.c
+FUZZ_GEN_SRCS := gen/hyp/vcpu.c
+FUZZ_FAKE_SRCS := tests/fake/fake_arch.c tests/fake/fake_platform.c tests/fake/fake_config.c \
+	tests/fuzz/fuzz_sys.c tests/fuzz/vgic_check.c
+# tests/unit/fake_gic.c in a system build: hyp/cpu.c provides the hooks it also defines.
+FUZZ_GIC_RENAME := -Dvgic_kick=fake_gic_kick_unused -Dvgic_this_pcpu=fake_gic_this_pcpu_unused \
+	-Dvgic_warn=fake_gic_warn_unused
+FUZZ_TCFG_SRCS := $(filter-out tools/tcfg/main.c,$(wildcard tools/tcfg/*.c))
+
+FUZZ_SYS_OBJS = $(addsuffix .o,$(FUZZ_HYP_SRCS) $(FUZZ_GEN_SRCS) $(FUZZ_FAKE_SRCS)) \
+	tests/unit/fake_gic.c.sys.o
+FUZZ_OBJS_trap = $(FUZZ_SYS_OBJS) tests/fuzz/fuzz_trap.c.o
+FUZZ_OBJS_mmio = $(FUZZ_SYS_OBJS) tests/fuzz/fuzz_mmio.c.o
+FUZZ_OBJS_smccc = $(FUZZ_SYS_OBJS) tests/fuzz/fuzz_smccc.c.o
+FUZZ_OBJS_vgic = vgic/vgic.c.o vgic/vgicd.c.o tests/unit/fake_gic.c.o tests/fuzz/vgic_check.c.o \
+	tests/fuzz/fuzz_vgic.c.o
+FUZZ_OBJS_vuart = hyp/vuart.c.o tests/fuzz/fuzz_vuart.c.o
+FUZZ_OBJS_tcfg = $(addsuffix .tcfg.o,$(FUZZ_TCFG_SRCS)) mm/pt.c.o tests/fuzz/fuzz_tcfg.c.o \
+	gen/board_dtb.c.o
+FUZZ_LIBS_tcfg := -lfdt
+
+FUZZ_BINS := $(addprefix $(FUZZ_OUT)/bin/,$(FUZZ_TARGETS))
+
+.PHONY: fuzz fuzz-build fuzz-merge coverage stack-report clang-tidy
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@$(PYTHON) tests/fuzz/run_fuzz.py --long --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS)
+
+fuzz-merge: fuzz-build
+	@$(PYTHON) tests/fuzz/run_fuzz.py --merge
+
+# hyp/vcpu.c with its assembly accessors swapped for the fake ones (line numbers kept).
+$(FUZZ_OUT)/gen/hyp/vcpu.c $(COV_OUT)/gen/hyp/vcpu.c: hyp/vcpu.c tests/fake/host_source.py
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) tests/fake/host_source.py $< $@
+
+# The QEMU virt board description, the tcfg target's default board.
+$(FUZZ_OUT)/gen/board_dtb.c $(COV_OUT)/gen/board_dtb.c: platform/qemu-virt/platform.dts \
+		tests/fuzz/embed.py
+	@mkdir -p $(dir $@)
+	$(Q)dtc $(TCFG_DTCFLAGS) -o $(@:.c=.dtb) $<
+	$(Q)$(PYTHON) tests/fuzz/embed.py $(@:.c=.dtb) fuzz_board_dtb $@
+
+$(FUZZ_OUT)/obj/gen/%.c.o: $(FUZZ_OUT)/gen/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_OUT)/obj/%.c.tcfg.o: %.c tests/fuzz/tcfg_shim.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -include tests/fuzz/tcfg_shim.h -MMD -MP -c $< -o $@
+
+$(FUZZ_OUT)/obj/%.c.sys.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_GIC_RENAME) -MMD -MP -c $< -o $@
+
+$(FUZZ_OUT)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+define FUZZ_TARGET_RULE
+$(FUZZ_OUT)/bin/$(1): $(addprefix $(FUZZ_OUT)/obj/,$(FUZZ_OBJS_$(1)))
+	@mkdir -p $$(dir $$@)
+	@$$(if $(Q),echo "  FUZZLD  $$@")
+	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) $$^ $(FUZZ_LIBS_$(1)) -o $$@
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_TARGET_RULE,$(t))))
+
+-include $(shell find $(FUZZ_OUT)/obj -name '*.d' 2>/dev/null)
+
+# ---- Coverage: gcc --coverage builds of the unit tests and of the fuzz targets (replaying
+# ---- their corpora with tests/fuzz/replay_main.c), gathered by tests/fuzz/coverage.py.
+
+COV_CFLAGS := -O0 --coverage
+COV_UNIT_CFLAGS := -std=c11 -O0 -g --coverage -Itests/unit -Ihyp -Iplatform/qemu-virt
+
+$(COV_OUT)/obj/gen/%.c.o: $(COV_OUT)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(FUZZ_HOST_FLAGS) $(COV_CFLAGS) -c $< -o $@
+
+$(COV_OUT)/obj/%.c.tcfg.o: %.c tests/fuzz/tcfg_shim.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(FUZZ_HOST_FLAGS) $(COV_CFLAGS) -include tests/fuzz/tcfg_shim.h -c $< -o $@
+
+$(COV_OUT)/obj/%.c.sys.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(FUZZ_HOST_FLAGS) $(COV_CFLAGS) $(FUZZ_GIC_RENAME) -c $< -o $@
+
+$(COV_OUT)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(FUZZ_HOST_FLAGS) $(COV_CFLAGS) -c $< -o $@
+
+define COV_FUZZ_RULE
+$(COV_OUT)/bin/fuzz_$(1): $(addprefix $(COV_OUT)/obj/,$(FUZZ_OBJS_$(1)) tests/fuzz/replay_main.c.o)
+	@mkdir -p $$(dir $$@)
+	$(Q)$(HOSTCC) --coverage $$^ $(FUZZ_LIBS_$(1)) -o $$@
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call COV_FUZZ_RULE,$(t))))
+
+# Unit tests: each in its own object directory, so their counts stay apart until merged.
+define COV_UNIT_RULE
+$(COV_OUT)/bin/unit_$(1): tests/unit/$(1)_test.c $(UNIT_$(1)) tests/unit/test.h
+	@mkdir -p $(COV_OUT)/unit/$(1) $$(dir $$@)
+	$(Q)cd $(COV_OUT)/unit/$(1) && $(HOSTCC) $(COV_UNIT_CFLAGS:-I%=-I$(CURDIR)/%) -c \
+		$(addprefix $(CURDIR)/,tests/unit/$(1)_test.c $(UNIT_$(1)))
+	$(Q)$(HOSTCC) --coverage $(COV_OUT)/unit/$(1)/*.o -lm -o $$@
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call COV_UNIT_RULE,$(t))))
+
+COV_BINS := $(addprefix $(COV_OUT)/bin/fuzz_,$(FUZZ_TARGETS)) \
+	$(addprefix $(COV_OUT)/bin/unit_,$(UNIT_TESTS))
+
+.PHONY: coverage-build
+coverage-build: $(COV_BINS)
+
+coverage: coverage-build
+	@$(PYTHON) tests/fuzz/coverage.py --out $(COV_OUT) --targets "$(FUZZ_TARGETS)" \
+		--units "$(UNIT_TESTS)"
+
+# ---- Stack depth and heap: the hypervisor ELF of the default build -----------------------
+
+stack-report: $(OUT)/tessera.elf
+	@$(PYTHON) tests/fuzz/stack_report.py --elf $(OUT)/tessera.elf --obj $(OUT)/obj \
+		--gen $(GEN) --layout hyp/layout.h --objdump $(CROSS)objdump --nm $(CROSS)nm
+
+# ---- clang-tidy on the hypervisor, as the target sees it ---------------------------------
+
+clang-tidy: $(GEN)/config_gen.h
+	@$(PYTHON) tests/fuzz/clang_tidy.py --gen $(GEN) --platform $(PLATFORM) \
+		--vmid-bits $(VMID_BITS)

@@ -1,0 +1,208 @@
+/*
+ * Fuzz target "vuart": the emulated PL011 (hyp/vuart.c) alone, driven by any
+ * sequence of register reads and writes (any offset, size, value), received
+ * bytes and hypercall output, against a model:
+ *
+ *   - the receive FIFO returns the bytes received, in order, and drops (and
+ *     flags overrun on) what does not fit its 32 entries;
+ *   - RIS has RX while the FIFO holds at least the IFLS level and RT while it
+ *     holds anything; the line to the vGIC is (RIS & IMSC) != 0, told on
+ *     every change;
+ *   - transmitted bytes reach the console as whole lines tagged with the
+ *     partition's name, without CR, cut at 160 characters.
+ *
+ * Input: steps of a byte (kind) and its operands.
+ */
+#include <string.h>
+
+#include "hyp.h"
+#include "fuzz_input.h"
+
+#define MAX_STEPS 512
+#define UART_IRQ 33
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct partition part;
+static struct cfg_partition cfg = { .name = "uart0", .uart_irq = UART_IRQ };
+
+/* The model. */
+static struct {
+	u8 fifo[VUART_FIFO];
+	u32 head, count;
+	bool overrun;
+	char line[VUART_LINE_MAX + 1];
+	u32 line_len;
+	bool level; /* as last told to the vGIC */
+	u32 lines;
+} m;
+
+/* ---- What vuart.c calls ------------------------------------------------------- */
+
+void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
+{
+	FUZZ_CHECK(d == &part.vgic && intid == UART_IRQ, "line change of INTID %u", intid);
+	FUZZ_CHECK(high != m.level, "the line was told %d twice", high);
+	m.level = high;
+}
+
+void console_line(const char *tag, const char *text, size_t len, bool from_guest)
+{
+	FUZZ_CHECK(!strcmp(tag, cfg.name) && from_guest, "line tagged %s", tag);
+	FUZZ_CHECK(len == m.line_len && !memcmp(text, m.line, len),
+		   "console got %zu bytes \"%.*s\", the model has %u \"%.*s\"", len, (int)len, text,
+		   m.line_len, (int)m.line_len, m.line);
+	m.line_len = 0;
+	m.lines++;
+}
+
+/* ---- The model's transmit side ------------------------------------------------- */
+
+/* Feed one byte; returns whether a line must have gone out. */
+static bool model_tx(char c)
+{
+	if (c == '\r')
+		return false;
+	if (c == '\n')
+		return true;
+	m.line[m.line_len++] = c;
+	return m.line_len == VUART_LINE_MAX;
+}
+
+static void tx_byte(char c, bool hypercall, u32 size)
+{
+	u32 lines = m.lines;
+	bool flush = model_tx(c);
+
+	if (hypercall)
+		vuart_output(&part, &c, 1);
+	else
+		FUZZ_CHECK(vuart_write(&part, 0x000, size, (u8)c | 0x100), "DR write refused");
+	FUZZ_CHECK(m.lines == lines + flush, "byte 0x%02x: %u lines out, expected %u", (u8)c,
+		   m.lines - lines, flush);
+}
+
+/* ---- Steps -------------------------------------------------------------------- */
+
+static u32 pick_offset(struct fin *f)
+{
+	static const u32 offsets[] = { 0x000, 0x004, 0x018, 0x020, 0x024, 0x028, 0x02c,
+				       0x030, 0x034, 0x038, 0x03c, 0x040, 0x044, 0x048,
+				       0xfe0, 0xfe4, 0xff0, 0xffc, 0x001, 0x002, 0x03e };
+
+	return FIN_PICK(f, offsets) & 0xfff;
+}
+
+static void step_read(struct fin *f)
+{
+	u32 offset = pick_offset(f), size = 1U << (fin_u8(f) % 3), v = 0xdeadbeef;
+	bool pop = (offset & ~3U) == 0 && m.count && !(offset & (size - 1));
+	u8 want = m.fifo[m.head];
+
+	if (!vuart_read(&part, offset, size, &v)) {
+		FUZZ_CHECK(offset & (size - 1), "aligned read of 0x%x (size %u) refused", offset,
+			   size);
+		return;
+	}
+	if (pop) {
+		FUZZ_CHECK(offset != 0 || v == want, "DR read 0x%x, the FIFO had 0x%02x", v, want);
+		m.head = (m.head + 1) % VUART_FIFO;
+		m.count--;
+	}
+	if (offset == 0x018) {
+		FUZZ_CHECK(!!(v & BIT(4)) == (m.count == 0) && !!(v & BIT(6)) == (m.count == 32),
+			   "FR 0x%x with %u bytes waiting", v, m.count);
+	}
+	if (offset == 0x004)
+		FUZZ_CHECK(!!(v & BIT(3)) == m.overrun, "RSR 0x%x, overrun %d", v, m.overrun);
+}
+
+static void step_write(struct fin *f)
+{
+	u32 offset = pick_offset(f), size = 1U << (fin_u8(f) % 3), v = fin_u32(f);
+
+	if (offset == 0) {
+		if (!(fin_u8(f) & 3))
+			tx_byte((char)v, false, size);
+		return;
+	}
+	if (offset == 0x004)
+		m.overrun = false;
+	if (!vuart_write(&part, offset, size, v))
+		FUZZ_CHECK(offset & (size - 1), "aligned write of 0x%x refused", offset);
+	else
+		FUZZ_CHECK(!(offset & (size - 1)), "misaligned write of 0x%x accepted", offset);
+}
+
+static void step_rx(struct fin *f)
+{
+	u32 n = 1 + fin_u8(f) % 40, i;
+
+	for (i = 0; i < n; i++) {
+		u8 c = fin_u8(f);
+
+		vuart_rx(&part, c);
+		if (m.count < VUART_FIFO)
+			m.fifo[(m.head + m.count++) % VUART_FIFO] = c;
+		else
+			m.overrun = true;
+	}
+}
+
+static void step_output(struct fin *f)
+{
+	static const u32 chars[] = { 'a', 'b', '\n', '\r', ' ', 0, 0xff };
+	u32 n = fin_u8(f), i;
+
+	for (i = 0; i < n; i++)
+		tx_byte((char)FIN_PICK(f, chars), true, 1);
+}
+
+/* Interrupt state against the model, after every step. */
+static void check(void)
+{
+	const struct vuart *u = &part.vuart;
+	static const u32 levels[] = { 4, 8, 16, 24, 28, 28, 28, 28 };
+	u32 level = levels[(u->ifls >> 3) & 7];
+
+	FUZZ_CHECK(u->rx_count == m.count && u->rx_head == m.head, "FIFO %u@%u, model %u@%u",
+		   u->rx_count, u->rx_head, m.count, m.head);
+	FUZZ_CHECK(!!(u->ris & BIT(6)) == (m.count > 0), "RT 0x%x with %u bytes", u->ris,
+		   m.count);
+	FUZZ_CHECK(!!(u->ris & BIT(4)) == (m.count >= level), "RX 0x%x with %u bytes, level %u",
+		   u->ris, m.count, level);
+	FUZZ_CHECK(m.level == ((u->ris & u->imsc) != 0) && u->line_high == m.level,
+		   "line %d, RIS 0x%x IMSC 0x%x", m.level, u->ris, u->imsc);
+	FUZZ_CHECK(u->line_len < VUART_LINE_MAX, "line buffer holds %u", u->line_len);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fin f = { data, size };
+	u32 steps = 0;
+
+	memset(&part, 0, sizeof(part));
+	memset(&m, 0, sizeof(m));
+	part.cfg = &cfg;
+	vuart_init(&part);
+	check();
+	while (fin_more(&f) && steps++ < MAX_STEPS) {
+		switch (fin_u8(&f) % 5) {
+		case 0:
+		case 1:
+			step_read(&f);
+			break;
+		case 2:
+			step_write(&f);
+			break;
+		case 3:
+			step_rx(&f);
+			break;
+		default:
+			step_output(&f);
+			break;
+		}
+		check();
+	}
+	return 0;
+}

@@ -1,0 +1,79 @@
+/*
+ * The vGIC invariants of vgic_check.h.
+ */
+#include "vgic_check.h"
+#include "fuzz_input.h"
+
+static const struct virq *irq_of(const struct vgic_dist *d, const struct vgic_cpu *vc, u32 intid)
+{
+	if (intid < GIC_PRIV_COUNT)
+		return &vc->priv[intid];
+	return intid < d->irq_count ? &d->spi[intid - GIC_PRIV_COUNT] : NULL;
+}
+
+void vgic_check_lrs(u32 pcpu, const struct vgic_dist *d, const struct vgic_cpu *vc)
+{
+	u32 count = fake_lr_count(pcpu), n, m;
+
+	for (n = 0; n < count; n++) {
+		u32 lr = fake_lr(pcpu, n);
+
+		if (FAKE_LR_STATE(lr) == FAKE_ST_INVALID)
+			continue;
+		for (m = n + 1; m < count; m++) {
+			u32 other = fake_lr(pcpu, m);
+
+			FUZZ_CHECK(FAKE_LR_STATE(other) == FAKE_ST_INVALID ||
+					   FAKE_LR_VID(other) != FAKE_LR_VID(lr) ||
+					   (FAKE_LR_VID(lr) < GIC_SGI_COUNT &&
+					    FAKE_LR_CPUID(lr) != FAKE_LR_CPUID(other)),
+				   "cpu%u: LR%u and LR%u both hold vINTID %u", pcpu, n, m,
+				   FAKE_LR_VID(lr));
+		}
+		FUZZ_CHECK(vc, "cpu%u runs no vCPU, yet vINTID %u is live in LR%u", pcpu,
+			   FAKE_LR_VID(lr), n);
+		FUZZ_CHECK(vc->lr_used & BIT(n),
+			   "cpu%u: LR%u holds vINTID %u (0x%08x) that the vGIC does not know of",
+			   pcpu, n, FAKE_LR_VID(lr), lr);
+		FUZZ_CHECK(FAKE_LR_VID(lr) == vc->lr_intid[n],
+			   "cpu%u: LR%u holds vINTID %u, the vGIC thinks %u", pcpu, n,
+			   FAKE_LR_VID(lr), vc->lr_intid[n]);
+	}
+	if (!vc)
+		return;
+	FUZZ_CHECK(!(vc->lr_used & ~(u32)((1ULL << count) - 1)),
+		   "cpu%u: lr_used 0x%x beyond its %u list registers", pcpu, vc->lr_used, count);
+	for (n = 0; n < count; n++) {
+		u32 intid = vc->lr_intid[n];
+		const struct virq *irq;
+
+		if (!(vc->lr_used & BIT(n)) || intid < GIC_SGI_COUNT)
+			continue;
+		irq = irq_of(d, vc, intid);
+		FUZZ_CHECK(irq, "cpu%u: LR%u holds INTID %u beyond the distributor (%u)", pcpu, n,
+			   intid, d->irq_count);
+		FUZZ_CHECK(irq->lr == n + 1 && irq->lr_vcpu == vc->index,
+			   "cpu%u: LR%u holds INTID %u, which says LR%d of vCPU %u", pcpu, n,
+			   intid, (int)irq->lr - 1, irq->lr_vcpu);
+	}
+}
+
+void vgic_check_spis(const struct vgic_dist *d)
+{
+	u32 intid;
+
+	for (intid = GIC_PRIV_COUNT; intid < d->irq_count; intid++) {
+		const struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
+		const struct vgic_cpu *vc;
+
+		if (!irq->lr)
+			continue;
+		FUZZ_CHECK(irq->lr_vcpu < d->vcpu_count, "%s: INTID %u in an LR of vCPU %u",
+			   d->name, intid, irq->lr_vcpu);
+		vc = d->vcpu[irq->lr_vcpu];
+		FUZZ_CHECK((vc->lr_used & BIT(irq->lr - 1)) && vc->lr_intid[irq->lr - 1] == intid,
+			   "%s: INTID %u says LR%u of vCPU %u, which holds %u (LRs used 0x%x)",
+			   d->name, intid, irq->lr - 1, irq->lr_vcpu, vc->lr_intid[irq->lr - 1],
+			   vc->lr_used);
+	}
+}

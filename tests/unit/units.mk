@@ -1,0 +1,15 @@
+# Host unit tests declared outside tests/tests.mk, in its conventions:
+# UNIT_<name> lists the module sources that tests/unit/<name>_test.c tests
+# (headers may be listed too: they are prerequisites, only .c files are
+# compiled).  Include this file after "UNIT_TESTS := ..." and before
+# UNIT_TESTS is first expanded (the HOST_TESTS line and the rule loop).
+
+# The virtual GIC on a fake GICv2 (tests/unit/fake_gic.c): distributor
+# emulation, list registers, and a randomised reference-model check.
+UNIT_vgic := vgic/vgic.c vgic/vgicd.c tests/unit/fake_gic.c tests/unit/fake_gic.h \
+	vgic/vgic.h vgic/gic_regs.h
+
+# The VMID allocator: scripted cases and an exhaustive model check.
+UNIT_vmid := mm/vmid.c mm/vmid.h
+
+UNIT_TESTS += vgic vmid
