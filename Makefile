@@ -98,6 +98,7 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -O2 -g -fno-common
 	-ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables \
 	-fstack-usage -Ihyp -Iplatform/$(PLATFORM) -I$(GEN) \
 	-DVMID_BITS=$(VMID_BITS) -DTESSERA_GIT=\"$(GIT_DESC)\" \
+	$(if $(GIC_REPOKE_MS),-DPLAT_GIC_REPOKE_MS=$(GIC_REPOKE_MS)) \
 	$(if $(SELFTEST),-DSELFTEST_$(shell echo $(SELFTEST) | tr a-z- A-Z_)=1)
 ASFLAGS := $(ARCH_FLAGS) -g -Ihyp -Iplatform/$(PLATFORM) -I$(GEN) -D__ASSEMBLER__
 LDFLAGS := $(ARCH_FLAGS) -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments \

@@ -85,24 +85,65 @@ void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid,
 /* ---- The Hyp timer ---------------------------------------------------------- */
 
 /*
- * The hypervisor's own timer (CNTHP, PPI 26), never a guest's.  Its only use
- * is the QEMU GIC workaround described at PLAT_GIC_REPOKE_MS: while a CPU runs
- * a guest, a periodic interrupt makes the GIC model look at pending
- * interrupts again.
+ * The hypervisor's own timer (CNTHP, PPI 26), never a guest's.  It serves
+ * two things on a CPU that runs a guest: flushing a partial console line the
+ * guest has left without a newline for too long (a prompt, an echo), and the
+ * QEMU GIC workaround described at PLAT_GIC_REPOKE_MS (a periodic interrupt
+ * makes the GIC model look at pending interrupts again).
  */
-void hyp_timer_start(void)
+#define PARTIAL_LINE_MS 50
+
+static u64 repoke_deadline(u64 now)
 {
 #if PLAT_GIC_REPOKE_MS > 0
-	write64_cnthp_cval(boot_counter() + boot_ms_to_ticks(PLAT_GIC_REPOKE_MS));
-	write_cnthp_ctl(CNT_CTL_ENABLE);
-	gic_irq_enable(GIC_PPI_HYP_TIMER, true);
+	return now + boot_ms_to_ticks(PLAT_GIC_REPOKE_MS);
+#else
+	UNUSED(now);
+	return ~0ULL;
 #endif
+}
+
+static void hyp_timer_program(u64 deadline)
+{
+	struct cpu *c = this_cpu();
+
+	c->hyp_timer_deadline = deadline;
+	if (deadline == ~0ULL) {
+		write_cnthp_ctl(0);
+		return;
+	}
+	write64_cnthp_cval(deadline);
+	write_cnthp_ctl(CNT_CTL_ENABLE);
+	isb();
+}
+
+void hyp_timer_start(void)
+{
+	hyp_timer_program(repoke_deadline(boot_counter()));
+	gic_irq_enable(GIC_PPI_HYP_TIMER, true);
 }
 
 void hyp_timer_stop(void)
 {
-	write_cnthp_ctl(0);
+	hyp_timer_program(~0ULL);
 	gic_irq_enable(GIC_PPI_HYP_TIMER, false);
+}
+
+void hyp_timer_flush_line_later(void)
+{
+	u64 when = boot_counter() + boot_ms_to_ticks(PARTIAL_LINE_MS);
+
+	if (when < this_cpu()->hyp_timer_deadline)
+		hyp_timer_program(when);
+}
+
+static void hyp_timer_expired(struct vcpu *v)
+{
+	u64 now = boot_counter(), next = repoke_deadline(now);
+
+	if (v && vuart_flush_stale(v->part, boot_ms_to_ticks(PARTIAL_LINE_MS)))
+		next = MIN(next, now + boot_ms_to_ticks(PARTIAL_LINE_MS));
+	hyp_timer_program(next);
 }
 
 /* ---- Interrupts ---------------------------------------------------------- */
@@ -127,7 +168,7 @@ static void irq_dispatch(struct vcpu *v)
 		} else if (intid == PLAT_UART_IRQ) {
 			console_irq();
 		} else if (intid == GIC_PPI_HYP_TIMER) {
-			hyp_timer_start(); /* the next one; acknowledging this one was the point */
+			hyp_timer_expired(v);
 		} else if (v && vgic_owns(&v->part->vgic, intid)) {
 			/* A partition's interrupt: it stays active until the guest's EOI. */
 			gic_priority_drop(iar);

@@ -102,6 +102,7 @@ struct cpu {
 	u32 requests; /* CPU_REQ_*, atomic */
 	struct vcpu *vcpu; /* the vCPU this CPU runs, for life; NULL if none */
 	u64 vttbr_loaded; /* VTTBR as last written on this CPU */
+	u64 hyp_timer_deadline; /* CNTHP_CVAL, or ~0 when the Hyp timer is off */
 };
 
 extern struct cpu cpus[PLAT_CPU_COUNT];
@@ -124,6 +125,8 @@ void cpu_request(u32 cpu, u32 req);
 /* The Hyp timer of this CPU (cpu.c), armed while the CPU runs a guest. */
 void hyp_timer_start(void);
 void hyp_timer_stop(void);
+/* Come back soon to flush this CPU's partition's partial console line. */
+void hyp_timer_flush_line_later(void);
 
 /* Park this CPU with nothing to run: waits for requests and interrupts. */
 noreturn void cpu_idle(void);
@@ -165,6 +168,7 @@ struct vuart {
 	u32 rx_head, rx_count;
 	char line[VUART_LINE_MAX];
 	u32 line_len;
+	u64 line_since; /* counter value when the pending partial line began */
 	bool line_high; /* the interrupt line as last told to the vGIC */
 };
 
@@ -277,6 +281,8 @@ bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value);
 bool vuart_write(struct partition *p, u32 offset, u32 size, u32 value);
 void vuart_rx(struct partition *p, u8 c);
 void vuart_output(struct partition *p, const char *s, u32 len);
+/* Flush a partial line older than 'age' counter ticks; true if one is still pending. */
+bool vuart_flush_stale(struct partition *p, u64 age);
 
 /* Console input focus (console.c). */
 void console_set_input(u32 partition);

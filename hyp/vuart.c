@@ -3,7 +3,8 @@
  * IPA of its machine layout, so an unmodified PL011 driver prints and reads.
  *
  * Transmit: bytes collect into a line that goes to the console whole, tagged
- * with the partition's name, so lines of different partitions never mix.
+ * with the partition's name, so lines of different partitions never mix; a
+ * line left without its newline (a prompt, an echo) goes out after 50 ms.
  * The transmit FIFO is always empty (the console takes every byte at once).
  * Receive: a 32-byte FIFO filled by the console when the partition has the
  * input focus.  Interrupts: receive and receive-timeout while data waits,
@@ -11,6 +12,7 @@
  * ICR; the line to the vGIC is (RIS & IMSC) != 0.
  */
 #include "hyp.h"
+#include "../boot/boot.h"
 
 #define UARTDR 0x000
 #define UARTRSR 0x004
@@ -83,9 +85,27 @@ static void put_char(struct partition *p, char c)
 		flush_line(p);
 		return;
 	}
+	if (u->line_len == 0) {
+		u->line_since = boot_counter();
+		if (this_cpu()->vcpu && this_cpu()->vcpu->part == p)
+			hyp_timer_flush_line_later();
+	}
 	u->line[u->line_len++] = c;
 	if (u->line_len == VUART_LINE_MAX)
 		flush_line(p); /* a very long line goes out in pieces */
+}
+
+bool vuart_flush_stale(struct partition *p, u64 age)
+{
+	struct vuart *u = &p->vuart;
+	bool pending;
+
+	spin_lock(&u->lock);
+	if (u->line_len && boot_counter() - u->line_since >= age)
+		flush_line(p);
+	pending = u->line_len != 0;
+	spin_unlock(&u->lock);
+	return pending;
 }
 
 void vuart_output(struct partition *p, const char *s, u32 len)

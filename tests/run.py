@@ -110,21 +110,25 @@ def qemu_phase(results, selected, jobs):
         return
     # Build every image first (make is not safe to run concurrently on shared outputs).
     built = {}
+
+    def build_key(t):
+        return tuple(sorted(t.build.items())) + tuple(t.build_targets)
+
     for t in tests:
-        key = tuple(sorted(t.build.items()))
+        key = build_key(t)
         if key in built:
             continue
-        args = ["%s=%s" % kv for kv in key] + list(t.build_targets)
+        args = ["%s=%s" % kv for kv in sorted(t.build.items())] + list(t.build_targets)
         status, out = make(*args)
         built[key] = (status, out)
         if status != 0:
             os.makedirs(LOG_DIR, exist_ok=True)
             with open(os.path.join(LOG_DIR, "build-%s.log" % "-".join(
-                    v for _, v in key)), "w") as f:
+                    str(v) for v in key)), "w") as f:
                 f.write(out)
     runnable = []
     for t in tests:
-        status, out = built[tuple(sorted(t.build.items()))]
+        status, out = built[build_key(t)]
         if status != 0:
             results.record("FAIL qemu.%s: build failed: %s" % (t.name, out.strip()[-400:]))
         else:

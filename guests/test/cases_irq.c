@@ -328,6 +328,7 @@ void tg_console(void)
 	cpu_irq_enable();
 	printf("TG console: ready for input\n");
 	for (n = 0; n < lines; n++) {
+		printf("TG prompt> "); /* no newline: the hypervisor shows it anyway */
 		while (!line_done)
 			cpu_wfi();
 		printf("TG console: got \"%s\"\n", line);

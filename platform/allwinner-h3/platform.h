@@ -42,6 +42,15 @@
  * block 0x01C00000-0x01FFFFFF (UART0, the GIC, and the rest of the SoC's
  * devices).  Not the boot ROM or the SRAMs: secure SRAM A2 holds U-Boot's PSCI.
  */
+/*
+ * The QEMU GIC workaround of platform/qemu-virt/platform.h applies to QEMU's
+ * orangepi-pc machine too.  A real board's GIC-400 does not need it: build
+ * with `make PLATFORM=allwinner-h3 GIC_REPOKE_MS=0` for hardware.
+ */
+#ifndef PLAT_GIC_REPOKE_MS
+#define PLAT_GIC_REPOKE_MS 1
+#endif
+
 #define PLAT_MMIO_BASE 0x01C00000ULL
 #define PLAT_MMIO_SIZE 0x00400000ULL
 

@@ -30,7 +30,8 @@
  * deactivates it through a list register with the HW bit: one that became
  * pending again meanwhile (a timer re-armed late) is never signalled until
  * something else touches the GIC.  Real GICs do not need this; under QEMU a
- * periodic Hyp-timer interrupt on CPUs that run guests is that "something".
+ * periodic Hyp-timer interrupt on CPUs that run guests is that "something"
+ * (GIC_REPOKE_MS=0 on the make command line turns it off).
  */
 #ifndef PLAT_GIC_REPOKE_MS
 #define PLAT_GIC_REPOKE_MS 1

@@ -52,12 +52,14 @@ TESTS = [
     QemuTest(
         "vgic.console_input",
         "typing into the console reaches the partition with the input focus only; Ctrl-T 1 "
-        "moves the focus, and the hypervisor says so",
+        "moves the focus, and the hypervisor says so; a prompt without a newline shows",
         build={"CONFIG": "test-console"},
         inputs=[(r"\[right\] TG console: ready for input", "hello left\r"),
-                (r"\[left\] TG console: got ", "\x141"),
+                (r"TG console: got \"hello left\"", "\x141"),
+                (r"^\[right\] TG prompt> $", ""),  # shown without its newline, 50 ms on
                 (r"console input -> partition 1 \(right\)", "hello right\r")],
-        expect=[r'^\[left\] TG console: got "hello left"$',
+        expect=[r'^\[left\] (TG prompt> )?TG console: got "hello left"$',
+                r"^\[right\] TG prompt> $",
                 r"console input -> partition 1 \(right\)",
                 r'^\[right\] TG console: got "hello right"$'],
         forbid=[r'\[right\] TG console: got "hello left"',
