@@ -13,31 +13,7 @@
  */
 #include "hyp.h"
 #include "../boot/boot.h"
-
-#define UARTDR 0x000
-#define UARTRSR 0x004
-#define UARTFR 0x018
-#define UARTILPR 0x020
-#define UARTIBRD 0x024
-#define UARTFBRD 0x028
-#define UARTLCR_H 0x02c
-#define UARTCR 0x030
-#define UARTIFLS 0x034
-#define UARTIMSC 0x038
-#define UARTRIS 0x03c
-#define UARTMIS 0x040
-#define UARTICR 0x044
-#define UARTDMACR 0x048
-#define UARTPERIPHID0 0xfe0
-
-#define FR_RXFE BIT(4)
-#define FR_TXFF BIT(5)
-#define FR_RXFF BIT(6)
-#define FR_TXFE BIT(7)
-#define INT_RX BIT(4)
-#define INT_TX BIT(5)
-#define INT_RT BIT(6)
-#define INT_MASK GENMASK(10, 0)
+#include "../platform/uart/pl011_regs.h"
 
 /* PeriphID0-3 and PCellID0-3 of an ARM PL011 r1p5. */
 static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
@@ -127,11 +103,11 @@ static u32 rx_level(u32 ifls)
 
 static void rx_interrupts(struct vuart *u)
 {
-	u->ris &= ~(INT_RX | INT_RT);
+	u->ris &= ~(PL011_INT_RX | PL011_INT_RT);
 	if (u->rx_count >= rx_level(u->ifls))
-		u->ris |= INT_RX;
+		u->ris |= PL011_INT_RX;
 	if (u->rx_count)
-		u->ris |= INT_RT; /* data waiting: the receive timeout fires */
+		u->ris |= PL011_INT_RT; /* data waiting: the receive timeout fires */
 }
 
 bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value)
@@ -143,7 +119,7 @@ bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value)
 		return false;
 	spin_lock(&u->lock);
 	switch (offset & ~3U) {
-	case UARTDR:
+	case PL011_DR:
 		if (u->rx_count) {
 			v = u->rx[u->rx_head];
 			u->rx_head = (u->rx_head + 1) % VUART_FIFO;
@@ -151,43 +127,43 @@ bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value)
 			rx_interrupts(u);
 		}
 		break;
-	case UARTRSR:
+	case PL011_RSR:
 		v = u->rsr;
 		break;
-	case UARTFR:
-		v = FR_TXFE | (u->rx_count ? 0 : FR_RXFE) |
-		    (u->rx_count == VUART_FIFO ? FR_RXFF : 0);
+	case PL011_FR:
+		v = PL011_FR_TXFE | (u->rx_count ? 0 : PL011_FR_RXFE) |
+		    (u->rx_count == VUART_FIFO ? PL011_FR_RXFF : 0);
 		break;
-	case UARTIBRD:
+	case PL011_IBRD:
 		v = u->ibrd;
 		break;
-	case UARTFBRD:
+	case PL011_FBRD:
 		v = u->fbrd;
 		break;
-	case UARTLCR_H:
+	case PL011_LCR_H:
 		v = u->lcr_h;
 		break;
-	case UARTCR:
+	case PL011_CR:
 		v = u->cr;
 		break;
-	case UARTIFLS:
+	case PL011_IFLS:
 		v = u->ifls;
 		break;
-	case UARTIMSC:
+	case PL011_IMSC:
 		v = u->imsc;
 		break;
-	case UARTRIS:
+	case PL011_RIS:
 		v = u->ris;
 		break;
-	case UARTMIS:
+	case PL011_MIS:
 		v = u->ris & u->imsc;
 		break;
-	case UARTDMACR:
+	case PL011_DMACR:
 		v = u->dmacr;
 		break;
 	default:
-		if (offset >= UARTPERIPHID0 && offset < UARTPERIPHID0 + 0x20)
-			v = pl011_id[(offset - UARTPERIPHID0) / 4];
+		if (offset >= PL011_PERIPHID0 && offset < PL011_PERIPHID0 + 0x20)
+			v = pl011_id[(offset - PL011_PERIPHID0) / 4];
 		break;
 	}
 	update_line(p);
@@ -204,37 +180,37 @@ bool vuart_write(struct partition *p, u32 offset, u32 size, u32 value)
 		return false;
 	spin_lock(&u->lock);
 	switch (offset) {
-	case UARTDR:
+	case PL011_DR:
 		put_char(p, (char)(value & 0xff));
-		u->ris |= INT_TX; /* the byte left at once: the FIFO is empty again */
+		u->ris |= PL011_INT_TX; /* the byte left at once: the FIFO is empty again */
 		break;
-	case UARTRSR:
+	case PL011_RSR:
 		u->rsr = 0; /* any write clears the error flags */
 		break;
-	case UARTIBRD:
+	case PL011_IBRD:
 		u->ibrd = value & 0xffff;
 		break;
-	case UARTFBRD:
+	case PL011_FBRD:
 		u->fbrd = value & 0x3f;
 		break;
-	case UARTLCR_H:
+	case PL011_LCR_H:
 		u->lcr_h = value & 0xff;
 		break;
-	case UARTCR:
+	case PL011_CR:
 		u->cr = value & 0xff87;
 		break;
-	case UARTIFLS:
+	case PL011_IFLS:
 		u->ifls = value & 0x3f;
 		rx_interrupts(u);
 		break;
-	case UARTIMSC:
-		u->imsc = value & INT_MASK;
+	case PL011_IMSC:
+		u->imsc = value & PL011_INT_ALL;
 		break;
-	case UARTICR:
+	case PL011_ICR:
 		u->ris &= ~value;
 		rx_interrupts(u); /* receive interrupts persist while data waits */
 		break;
-	case UARTDMACR:
+	case PL011_DMACR:
 		u->dmacr = value & 7;
 		break;
 	default:

@@ -13,15 +13,7 @@
  * All state is under the partition's dist->lock; a vCPU's list registers
  * are only touched on its own CPU.
  */
-#include "vgic.h"
-
-struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
-void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc);
-void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 clear, u32 set);
-u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear);
-u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq);
-void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
-void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
+#include "vgic_internal.h"
 
 struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {

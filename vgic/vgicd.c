@@ -11,21 +11,13 @@
  * (enable, pending, active, target, trigger) are applied to the physical
  * distributor; priorities stay virtual (they go into the list registers).
  */
-#include "vgic.h"
+#include "vgic_internal.h"
 
 #define VGICD_IIDR 0x5400043bU /* ProductID 'T', implementer ARM (JEP106 0x43b) */
 
 /* Identification registers PIDR4-7, PIDR0-3, CIDR0-3 (GIC-400 values, ArchRev 2). */
 static const u8 vgicd_id[12] = { 0x04, 0x00, 0x00, 0x00, 0x90, 0xb4,
 				 0x2b, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
-
-struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
-void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc);
-void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 clear, u32 set);
-u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear);
-u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq);
-void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
-void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
 
 static bool in_range(u32 offset, u32 base, u32 count_bytes)
 {

@@ -1,0 +1,32 @@
+/*
+ * Shared between the list-register engine (vgic.c) and the distributor
+ * emulation (vgicd.c) only; the rest of the hypervisor uses vgic.h.
+ * Every function here expects the partition's dist->lock held.
+ */
+#ifndef TESSERA_VGIC_INTERNAL_H
+#define TESSERA_VGIC_INTERNAL_H
+
+#include "vgic.h"
+
+/* The interrupt 'intid' as vCPU 'vc' sees it (private ones are banked), or NULL. */
+struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
+
+/* Bring the software view up to date with vc's list registers (on vc's CPU). */
+void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc);
+
+/* Clear and set state bits of the list register holding 'intid' on vc (on vc's CPU). */
+void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 clear, u32 set);
+
+/* Sources of SGI 'sgi' pending in vc's list registers; those in 'clear' are withdrawn. */
+u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear);
+
+/* The vCPU an SPI goes to, or vcpu_count if its target mask names none. */
+u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq);
+
+/* Make 'intid' pending (for vc if private, for its target if an SPI) and kick its CPU. */
+void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
+
+/* Withdraw a software-pending interrupt (not one a list register already holds). */
+void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
+
+#endif /* TESSERA_VGIC_INTERNAL_H */
