@@ -138,3 +138,14 @@ GUEST_BINS += $(GUEST_OUT)/testguest.bin
 
 $(eval $(call GUEST_PROGRAM,bench,guests/bench/bench.c guests/bench/bench_asm.S,-Iguests/bench))
 GUEST_BINS += $(GUEST_OUT)/bench.bin
+
+# ---- xip.bin: an execute-in-place blob for the read-only region at IPA 0 ----
+
+$(GUEST_OUT)/obj/xip.o: guests/test/xip.S
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_ASFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/xip.bin: $(GUEST_OUT)/obj/xip.o
+	$(GUEST_OBJCOPY) -O binary -j .text $< $@
+
+GUEST_BINS += $(GUEST_OUT)/xip.bin

@@ -14,6 +14,8 @@
  * non-cacheable (TTBR0.IRGN/RGN = 0): the table, written with the MMU off, is never changed
  * afterwards.
  */
+#include <string.h>
+
 #include "guest.h"
 
 #include "internal.h"
@@ -68,9 +70,20 @@ static void build_table(void)
 	if (fdt) {
 		struct fdt_channel ch;
 		uint32_t n;
+		int node = 0, depth = 0;
 
 		for (n = 0; fdt_channel(fdt, n, &ch); n++)
 			map_normal(ch.ipa, ch.size);
+		/* Every memory node is normal memory, wherever it is (RAM or XIP below 1 GiB). */
+		while ((node = fdt_next_node(fdt, node, &depth)) >= 0) {
+			const char *type = fdt_getprop_string(fdt, node, "device_type");
+			uint64_t base, size;
+
+			if (depth != 1 || !type || strcmp(type, "memory") != 0)
+				continue;
+			for (n = 0; fdt_reg(fdt, node, n, &base, &size); n++)
+				map_normal(base, size);
+		}
 	}
 	table_ready = true;
 }

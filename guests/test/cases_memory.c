@@ -186,3 +186,29 @@ void tg_trespass(void)
 	tg_check(false, "trespass.stopped", "the partition was not stopped");
 	tg_done();
 }
+
+/*
+ * An execute-in-place image at IPA 0, mapped read-only and executable:
+ * readable, callable, and a write to it comes back as an abort (policy
+ * "inject").
+ */
+void tg_xip(void)
+{
+	uint32_t (*xip)(void) = (uint32_t (*)(void))(uintptr_t)0;
+	struct tg_fault f;
+	uint32_t v;
+
+	tg_catch_faults();
+	tg_fault_take();
+	tg_check(tg_read32(0x100) == 0x21504958, "xip.read", "signature 0x%08x",
+		 (unsigned)tg_read32(0x100)); /* "XIP!" */
+	v = xip();
+	tg_check(v == 0xab2a, "xip.execute", "returned 0x%x", (unsigned)v);
+	tg_write32(0x100, 0);
+	f = tg_fault_take();
+	tg_check(f.count == 1 && f.kind == EXC_DABT && f.far == 0x100, "xip.read_only",
+		 "faults %u far 0x%08x", (unsigned)f.count, (unsigned)f.far);
+	tg_check(tg_read32(0x100) == 0x21504958, "xip.unchanged", "signature overwritten");
+	tg_done();
+	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
+}

@@ -127,6 +127,7 @@ static const struct tg_case cases[] = {
 	{ "console", tg_console },
 	{ "hypercalls", tg_hypercalls },
 	{ "hostile", tg_hostile },
+	{ "xip", tg_xip },
 };
 /* clang-format on */
 

@@ -66,5 +66,6 @@ void tg_storm(void);
 void tg_console(void);
 void tg_hypercalls(void);
 void tg_hostile(void);
+void tg_xip(void);
 
 #endif /* TESTGUEST_H */

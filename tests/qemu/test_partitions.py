@@ -76,15 +76,19 @@ TESTS = [
     QemuTest(
         "partitions.trespass_stops",
         "fault policy 'stop': one write to the hypervisor's RAM stops the partition; the "
-        "other partition sweeps its RAM and keeps its heartbeat",
+        "others go on: one sweeps its RAM and keeps its heartbeat, one runs code from a "
+        "read-only execute-in-place image at IPA 0 and cannot write it",
         build={"CONFIG": "test-trespass"},
         expect=[r"WARN: partition 0 \(intruder\) vCPU 0: stage-2 data abort: write IPA "
                 r"0x48000000 VA 0x48000000 PC 0x4\w{7} \(HSR 0x\w{8}\); policy stop",
                 r"partition 0 \(intruder\): stopped",
-                r"^\[bystander\] TG PASS memory\.sweep$"],
+                r"^\[bystander\] TG PASS memory\.sweep$",
+                # an execute-in-place image at IPA 0, read-only: read, run, write refused
+                r"^\[flash\] TG DONE 4 passed, 0 failed$",
+                r"WARN: partition 1 \(flash\) vCPU 0: stage-2 data abort: write IPA 0x100 "],
         forbid=[r"still running", r"TG FAIL", r"CORRUPT"],
         done=r"^\[bystander\] TG heartbeat 20 ok$",
-        check=all_of(lines_tagged(["intruder", "bystander"]),
+        check=all_of(lines_tagged(["intruder", "bystander", "flash"]),
                      heartbeats_after("bystander", "(intruder): stopped", 10)),
         timeout=60,
     ),
