@@ -8,11 +8,12 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run(name, cmd):
+def run(name, cmd, detail=False):
     proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
     if proc.returncode == 0:
-        print("PASS check.%s" % name)
+        last = [l for l in proc.stdout.splitlines() if l.strip()][-1:] if detail else []
+        print("PASS check.%s%s" % (name, ": " + last[0].strip() if last else ""))
         return True
     lines = [l for l in proc.stdout.splitlines() if l.strip()]
     print("FAIL check.%s: %s" % (name, " | ".join(lines[:6])[:600]))
@@ -23,6 +24,12 @@ def main():
     ok = True
     ok &= run("format", ["make", "--no-print-directory", "-s", "check-format"])
     ok &= run("cppcheck", ["make", "--no-print-directory", "-s", "cppcheck"])
+    # Assurance gates (tests/fuzz/fuzz.mk, docs/assurance.md).
+    make = ["make", "--no-print-directory", "-s"]
+    ok &= run("clang-tidy", make + ["clang-tidy"], True)
+    ok &= run("stack", make + ["stack-report"], True)
+    ok &= run("no-heap", make + ["no-heap"], True)
+    ok &= run("coverage", make + ["-j2", "coverage", "COVERAGE_MIN=90"], True)
     return 0 if ok else 1
 
 

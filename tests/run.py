@@ -100,6 +100,9 @@ def host_checks():
     if os.path.exists(runner):
         checks.append(("config", [runner], 600))
     checks.append(("check", [sys.executable, os.path.join(ROOT, "tests", "checks.py")], 600))
+    # Short fixed-seed fuzzing of every target (tests/fuzz/run_fuzz.py: SKIPs without clang).
+    checks.append(("fuzz", [sys.executable, os.path.join(ROOT, "tests", "fuzz", "run_fuzz.py")],
+                   600))
     return checks
 
 

@@ -12,7 +12,7 @@ set -eu
 
 pkgs_base="make gcc libc6-dev python3 git gcc-arm-none-eabi libnewlib-arm-none-eabi
 	qemu-system-arm u-boot-qemu u-boot-tools device-tree-compiler libfdt-dev
-	mtools dosfstools fdisk clang-format cppcheck"
+	mtools dosfstools fdisk clang-format clang-tidy cppcheck"
 pkgs_debug="gdb-multiarch"
 pkgs_fuzz="clang libclang-rt-14-dev"
 
@@ -69,7 +69,12 @@ for p in $armhf; do
 		fi
 	fi
 	mkdir -p build/debs
-	(cd build/debs && apt-get download -qq "$p:armhf" >/dev/null) || {
+	# Root's apt would drop to the _apt user, who may not write here: stay root.  If the
+	# package lists predate the armhf architecture, update them once and try again.
+	sandbox=""
+	[ "$(id -u)" = 0 ] && sandbox="-o APT::Sandbox::User=root"
+	download() { (cd build/debs && apt-get download -qq $sandbox "$p:armhf" >/dev/null "$@"); }
+	download 2>/dev/null || { as_root apt-get update -qq && download; } || {
 		echo "deps: could not download $p:armhf (apt-get download)" >&2
 		exit 1
 	}

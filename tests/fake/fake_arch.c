@@ -7,6 +7,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "types.h"
+
+static u64 reg_read(const char *name, int *slot);
+static void reg_write(const char *name, int *slot, u64 v);
+
+/*
+ * The accessors of hyp/sysreg.h, defined rather than declared: set before
+ * the first inclusion of sysreg.h (through fake_arch.h and hyp.h).
+ */
+#define SYSREG_FAKE_READ(name)                                                                     \
+	u32 read_##name(void)                                                                      \
+	{                                                                                          \
+		static int slot = -1;                                                              \
+		return (u32)reg_read(#name, &slot);                                                \
+	}
+#define SYSREG_FAKE_WRITE(name)                                                                    \
+	void write_##name(u32 v)                                                                   \
+	{                                                                                          \
+		static int slot = -1;                                                              \
+		reg_write(#name, &slot, v);                                                        \
+	}
+#define SYSREG_FAKE_READ64(name)                                                                   \
+	u64 read64_##name(void)                                                                    \
+	{                                                                                          \
+		static int slot = -1;                                                              \
+		return reg_read(#name, &slot);                                                     \
+	}
+#define SYSREG_FAKE_WRITE64(name)                                                                  \
+	void write64_##name(u64 v)                                                                 \
+	{                                                                                          \
+		static int slot = -1;                                                              \
+		reg_write(#name, &slot, v);                                                        \
+	}
 #include "fake_arch.h"
 
 #define FAKE_REG_MAX 256
@@ -104,7 +137,8 @@ static void reg_write(const char *name, int *slot, u64 v)
 	switch (reg_kinds[s]) {
 	case REG_ATS:
 		fake_arch_stats.ats++;
-		regs[cur][slot_of("par", &par_slot)] = ats_hook ? ats_hook(cur, name, (u32)v) : PAR_F;
+		regs[cur][slot_of("par", &par_slot)] = ats_hook ? ats_hook(cur, name, (u32)v) :
+								  PAR_F;
 		break;
 	case REG_DCCISW:
 		fake_arch_stats.dccisw++;
@@ -117,33 +151,6 @@ static void reg_write(const char *name, int *slot, u64 v)
 		break;
 	}
 }
-
-/* The accessors of hyp/sysreg.h, defined rather than declared. */
-#define SYSREG_FAKE_READ(name)                                                                     \
-	u32 read_##name(void)                                                                      \
-	{                                                                                          \
-		static int slot = -1;                                                              \
-		return (u32)reg_read(#name, &slot);                                                \
-	}
-#define SYSREG_FAKE_WRITE(name)                                                                    \
-	void write_##name(u32 v)                                                                   \
-	{                                                                                          \
-		static int slot = -1;                                                              \
-		reg_write(#name, &slot, v);                                                        \
-	}
-#define SYSREG_FAKE_READ64(name)                                                                   \
-	u64 read64_##name(void)                                                                    \
-	{                                                                                          \
-		static int slot = -1;                                                              \
-		return reg_read(#name, &slot);                                                     \
-	}
-#define SYSREG_FAKE_WRITE64(name)                                                                  \
-	void write64_##name(u64 v)                                                                 \
-	{                                                                                          \
-		static int slot = -1;                                                              \
-		reg_write(#name, &slot, v);                                                        \
-	}
-#include "sysreg.h"
 
 u32 fake_banked_read(const char *name, int *slot)
 {
@@ -223,7 +230,8 @@ u64 fake_time(void)
 noreturn void fake_exit(enum fake_exit how)
 {
 	if (!fake_exit_point) {
-		fprintf(stderr, "fake_arch: the hypervisor left (%d) with no exit point set\n", how);
+		fprintf(stderr, "fake_arch: the hypervisor left (%d) with no exit point set\n",
+			how);
 		abort();
 	}
 	longjmp(*fake_exit_point, (int)how);

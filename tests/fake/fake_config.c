@@ -9,11 +9,12 @@
 
 #include "fake_config.h"
 
-#define P0_RAM (FAKE_RAM_PA + 0x00000)
-#define P1_RAM (FAKE_RAM_PA + 0x10000)
-#define P1_RO (FAKE_RAM_PA + 0x20000)
-#define P2_RAM (FAKE_RAM_PA + 0x28000)
-#define SHARED (FAKE_RAM_PA + 0x30000)
+#define P0_RAM FAKE_P0_RAM_PA
+#define P1_RAM FAKE_P1_RAM_PA
+#define P1_RO FAKE_P1_RO_PA
+#define P2_RAM FAKE_P2_RAM_PA
+#define P2_RAM_SIZE 0x3000
+#define SHARED FAKE_SHARED_PA
 #define GICV_REGION                                                                                \
 	{                                                                                          \
 		.pa = PLAT_GICV_BASE, .ipa = 0x08010000, .size = 0x2000,                           \
@@ -27,7 +28,7 @@ static const u8 dtb[64] = { 0xd0, 0x0d, 0xfe, 0xed };
 static const struct cfg_region p0_regions[] = {
 	{ .pa = P0_RAM,
 	  .ipa = FAKE_GUEST_RAM_IPA,
-	  .size = 0x10000,
+	  .size = FAKE_PART_RAM_SIZE,
 	  .access = RWX,
 	  .kind = CFG_REGION_RAM,
 	  .flags = CFG_REGION_CLEAR },
@@ -47,13 +48,13 @@ static const struct cfg_region p0_regions[] = {
 static const struct cfg_region p1_regions[] = {
 	{ .pa = P1_RAM,
 	  .ipa = FAKE_GUEST_RAM_IPA,
-	  .size = 0x10000,
+	  .size = FAKE_PART_RAM_SIZE,
 	  .access = RWX,
 	  .kind = CFG_REGION_RAM,
 	  .flags = CFG_REGION_CLEAR },
 	{ .pa = P1_RO,
 	  .ipa = FAKE_RO_IPA,
-	  .size = 0x8000,
+	  .size = 0x2000,
 	  .access = CFG_ACCESS_R,
 	  .kind = CFG_REGION_RAM,
 	  .flags = CFG_REGION_CLEAR },
@@ -68,7 +69,7 @@ static const struct cfg_region p1_regions[] = {
 static const struct cfg_region p2_regions[] = {
 	{ .pa = P2_RAM,
 	  .ipa = FAKE_GUEST_RAM_IPA,
-	  .size = 0x8000,
+	  .size = P2_RAM_SIZE,
 	  .access = RWX,
 	  .kind = CFG_REGION_RAM,
 	  .flags = CFG_REGION_CLEAR },
@@ -104,9 +105,9 @@ static const struct cfg_endpoint p1_endpoints[] = {
 	  .access = CFG_ACCESS_R },
 };
 
-#define PARTITION(n, label, ram, ram_size, virqs, count, ...)                                 \
+#define PARTITION(n, label, ram, ram_size, virqs, count, ...)                                      \
 	{                                                                                          \
-		.name = label, .id = n, .cpu_count = count, .cpus = { __VA_ARGS__ },                      \
+		.name = label, .id = n, .cpu_count = count, .cpus = { __VA_ARGS__ },               \
 		.entry = FAKE_GUEST_RAM_IPA, .dtb_ipa = FAKE_GUEST_RAM_IPA + (ram_size)-0x1000,    \
 		.dtb_pa = (ram) + (ram_size)-0x1000, .dtb = dtb, .dtb_size = sizeof(dtb),          \
 		.regions = p##n##_regions, .region_count = ARRAY_SIZE(p##n##_regions),             \
@@ -116,9 +117,9 @@ static const struct cfg_endpoint p1_endpoints[] = {
 	}
 
 static const struct cfg_partition defaults[CFG_PARTITION_COUNT] = {
-	PARTITION(0, "alpha", P0_RAM, 0x10000, 64, 1, 0),
-	PARTITION(1, "beta", P1_RAM, 0x10000, 96, 2, 1, 2),
-	PARTITION(2, "gamma", P2_RAM, 0x8000, 64, 1, 3),
+	PARTITION(0, "alpha", P0_RAM, FAKE_PART_RAM_SIZE, 64, 1, 0),
+	PARTITION(1, "beta", P1_RAM, FAKE_PART_RAM_SIZE, 96, 2, 1, 2),
+	PARTITION(2, "gamma", P2_RAM, P2_RAM_SIZE, 64, 1, 3),
 };
 
 static struct cfg_partition parts[CFG_PARTITION_COUNT];

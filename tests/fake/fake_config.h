@@ -4,11 +4,13 @@
  * really has, mapped at the low physical addresses the configuration names,
  * so the hypervisor's copies to and from "physical" memory land in it.
  *
- *   partition 0 "alpha": vCPU 0 on cpu0; RAM 64 KiB; passthrough SPIs 40, 41;
+ *   partition 0 "alpha": vCPU 0 on cpu0; RAM 16 KiB; passthrough SPIs 40, 41;
  *                        channel 0 (RW), doorbell 50; a passthrough device page
- *   partition 1 "beta":  vCPUs on cpu1, cpu2; RAM 64 KiB and a read-only 32 KiB;
+ *   partition 1 "beta":  vCPUs on cpu1, cpu2; RAM 16 KiB and a read-only 8 KiB;
  *                        passthrough SPI 42; channel 0 (read-only), doorbell 51
- *   partition 2 "gamma": vCPU 0 on cpu3; RAM 32 KiB; no channel
+ *   partition 2 "gamma": vCPU 0 on cpu3; RAM 12 KiB; no channel
+ *
+ * RAM is small so that the tests can compare all of it after every hypercall.
  *
  * Every partition sees RAM at IPA 0x40000000, the emulated GICD at 0x08000000,
  * GICV at 0x08010000 and the emulated PL011 (INTID 33) at 0x09000000.
@@ -18,8 +20,17 @@
 
 #include "hyp.h"
 
-#define FAKE_RAM_PA 0x40000000ULL /* host mapping of all guest RAM */
-#define FAKE_RAM_SIZE 0x40000U
+/* Physical layout: all of it mapped on the host, at these very addresses. */
+#define FAKE_RAM_PA 0x40000000ULL
+#define FAKE_P0_RAM_PA (FAKE_RAM_PA + 0x0000) /* alpha: 16 KiB */
+#define FAKE_P1_RAM_PA (FAKE_RAM_PA + 0x4000) /* beta: 16 KiB */
+#define FAKE_P1_RO_PA (FAKE_RAM_PA + 0x8000) /* beta, read-only: 8 KiB */
+#define FAKE_P2_RAM_PA (FAKE_RAM_PA + 0xa000) /* gamma: 12 KiB */
+#define FAKE_SHARED_PA (FAKE_RAM_PA + 0xd000) /* channel 0: 4 KiB */
+#define FAKE_UNOWNED_PA (FAKE_RAM_PA + 0xe000) /* no partition's: 8 KiB */
+#define FAKE_RAM_SIZE 0x10000U
+#define FAKE_PART_RAM_SIZE 0x4000U /* alpha's and beta's */
+
 #define FAKE_GUEST_RAM_IPA 0x40000000U
 #define FAKE_SHARED_IPA 0x50000000U
 #define FAKE_RO_IPA 0x41000000U /* partition 1's read-only RAM */

@@ -43,6 +43,11 @@ u64 boot_ms_to_ticks(u32 ms)
 	return (u64)ms * FAKE_TICKS_PER_MS;
 }
 
+void mem_zero(void *start, size_t bytes)
+{
+	memset(start, 0, bytes);
+}
+
 void dcache_clean_range(uintptr_t start, uintptr_t end)
 {
 	UNUSED(start);
@@ -261,8 +266,15 @@ void gic_init(void)
 {
 }
 
+/* As vgic/gic.c: SGIs and the maintenance interrupt enabled, other PPIs off until used. */
 void gic_cpu_init(void)
 {
+	u32 i;
+
+	for (i = 0; i < GIC_SGI_COUNT; i++)
+		gic_irq_enable(i, true);
+	gic_irq_enable(GIC_PPI_MAINTENANCE, true);
+	gich_reset(false);
 }
 
 u32 gic_irq_count(void)

@@ -5,6 +5,7 @@
 #   make fuzz-merge    add what `make fuzz` found that covers new code to tests/fuzz/corpus
 #   make coverage      line coverage of the hypervisor by the unit tests and the corpora
 #   make stack-report  worst-case Hyp stack depth of $(OUT)/tessera.elf against HYP_STACK_SIZE
+#   make no-heap       no allocator, heap or undefined symbol in $(OUT)/tessera.elf
 #   make clang-tidy    clang-tidy with .clang-tidy on boot/ hyp/ mm/ vgic/ platform/
 #
 # `make test` runs a short, fixed-seed fuzz run of every target (tests/fuzz/run_fuzz.py,
@@ -20,6 +21,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_JOBS ?= 2
 FUZZ_TARGETS := trap mmio smccc vgic vuart tcfg
 COV_OUT := $(BUILD)/coverage
+SYS_TEST_OUT := $(HOST_OUT)/sys
 
 # Common to the libFuzzer and the coverage builds.
 FUZZ_HOST_FLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
@@ -29,10 +31,11 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 FUZZ_CFLAGS := $(FUZZ_HOST_FLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
 
-# Hypervisor sources the system targets run (everything guest-reachable that is C).
-FUZZ_HYP_SRCS := hyp/cpu.c hyp/trap.c hyp/console.c hyp/fmt.c hyp/hsr.c hyp/partition.c \
-	hyp/inject.c hyp/guest_mem.c hyp/smccc.c hyp/psci.c hyp/mmio.c hyp/mmio_decode.c \
-	hyp/cp15.c hyp/vuart.c mm/pt.c mm/stage2.c mm/vmid.c vgic/vgic.c vgic/vgicd.c
+# Hypervisor sources the system targets run: the Makefile's C sources of hyp/, mm/ and vgic/
+# but those bound to the hardware, which tests/fake stands in for (panic.c: stopping the CPU;
+# gic.c: MMIO), and hyp/vcpu.c, which goes through tests/fake/host_source.py.
+FUZZ_NOT_HOST := hyp/vcpu.c hyp/panic.c vgic/gic.c
+FUZZ_HYP_SRCS := $(filter-out $(FUZZ_NOT_HOST),$(filter %.c,$(HYP_SRCS) $(MM_SRCS) $(VGIC_SRCS)))
 FUZZ_GEN_SRCS := gen/hyp/vcpu.c
 FUZZ_FAKE_SRCS := tests/fake/fake_arch.c tests/fake/fake_platform.c tests/fake/fake_config.c \
 	tests/fuzz/fuzz_sys.c tests/fuzz/vgic_check.c
@@ -52,20 +55,26 @@ FUZZ_OBJS_vuart = hyp/vuart.c.o tests/fuzz/fuzz_vuart.c.o
 FUZZ_OBJS_tcfg = $(addsuffix .tcfg.o,$(FUZZ_TCFG_SRCS)) mm/pt.c.o tests/fuzz/fuzz_tcfg.c.o \
 	gen/board_dtb.c.o
 FUZZ_LIBS_tcfg := -lfdt
+FUZZ_SYS_LIBS := -Wl,--wrap=vmid_prepare_entry
+FUZZ_LIBS_trap := $(FUZZ_SYS_LIBS)
+FUZZ_LIBS_mmio := $(FUZZ_SYS_LIBS)
+FUZZ_LIBS_smccc := $(FUZZ_SYS_LIBS)
 
 FUZZ_BINS := $(addprefix $(FUZZ_OUT)/bin/,$(FUZZ_TARGETS))
 
-.PHONY: fuzz fuzz-build fuzz-merge coverage stack-report clang-tidy
+.PHONY: fuzz fuzz-build fuzz-merge coverage stack-report no-heap clang-tidy
 fuzz-build: $(FUZZ_BINS)
 
-fuzz: fuzz-build
+# run_fuzz.py builds the targets itself, or says SKIP when clang or libFuzzer is missing.
+fuzz:
 	@$(PYTHON) tests/fuzz/run_fuzz.py --long --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS)
 
-fuzz-merge: fuzz-build
+fuzz-merge:
 	@$(PYTHON) tests/fuzz/run_fuzz.py --merge
 
 # hyp/vcpu.c with its assembly accessors swapped for the fake ones (line numbers kept).
-$(FUZZ_OUT)/gen/hyp/vcpu.c $(COV_OUT)/gen/hyp/vcpu.c: hyp/vcpu.c tests/fake/host_source.py
+$(FUZZ_OUT)/gen/hyp/vcpu.c $(COV_OUT)/gen/hyp/vcpu.c $(SYS_TEST_OUT)/gen/hyp/vcpu.c: hyp/vcpu.c \
+		tests/fake/host_source.py
 	@mkdir -p $(dir $@)
 	$(Q)$(PYTHON) tests/fake/host_source.py $< $@
 
@@ -106,27 +115,55 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_TARGET_RULE,$(t))))
 
 -include $(shell find $(FUZZ_OUT)/obj -name '*.d' 2>/dev/null)
 
+# ---- tests/fuzz/sys_test.c: lifecycle tests on the host-built system, a unit test of
+# ---- `make test` (gcc with the sanitizers, like tests/tests.mk's; no clang needed).
+
+SYS_TEST_CFLAGS := $(FUZZ_HOST_FLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-Itests/unit
+
+$(SYS_TEST_OUT)/obj/gen/%.c.o: $(SYS_TEST_OUT)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(SYS_TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(SYS_TEST_OUT)/obj/%.c.sys.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(SYS_TEST_CFLAGS) $(FUZZ_GIC_RENAME) -MMD -MP -c $< -o $@
+
+$(SYS_TEST_OUT)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(SYS_TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HOST_OUT)/tests/sys_test: $(addprefix $(SYS_TEST_OUT)/obj/,$(FUZZ_SYS_OBJS) \
+		tests/fuzz/sys_test.c.o)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -fsanitize=address,undefined $^ $(FUZZ_SYS_LIBS) -o $@
+
+host-tests: $(HOST_OUT)/tests/sys_test
+-include $(shell find $(SYS_TEST_OUT)/obj -name '*.d' 2>/dev/null)
+
 # ---- Coverage: gcc --coverage builds of the unit tests and of the fuzz targets (replaying
-# ---- their corpora with tests/fuzz/replay_main.c), gathered by tests/fuzz/coverage.py.
+# ---- their corpora with tests/fuzz/replay_main.c), gathered by tests/gates/coverage.py.
 
 COV_CFLAGS := -O0 --coverage
 COV_UNIT_CFLAGS := -std=c11 -O0 -g --coverage -Itests/unit -Ihyp -Iplatform/qemu-virt
+COV_UNIT_HDRS = $(wildcard tests/unit/*.h hyp/*.h mm/*.h vgic/*.h platform/*.h)
 
 $(COV_OUT)/obj/gen/%.c.o: $(COV_OUT)/gen/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(FUZZ_HOST_FLAGS) $(COV_CFLAGS) -c $< -o $@
+	$(Q)$(HOSTCC) $(FUZZ_HOST_FLAGS) $(COV_CFLAGS) -MMD -MP -c $< -o $@
 
 $(COV_OUT)/obj/%.c.tcfg.o: %.c tests/fuzz/tcfg_shim.h
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(FUZZ_HOST_FLAGS) $(COV_CFLAGS) -include tests/fuzz/tcfg_shim.h -c $< -o $@
+	$(Q)$(HOSTCC) $(FUZZ_HOST_FLAGS) $(COV_CFLAGS) -include tests/fuzz/tcfg_shim.h -MMD -MP -c $< \
+		-o $@
 
 $(COV_OUT)/obj/%.c.sys.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(FUZZ_HOST_FLAGS) $(COV_CFLAGS) $(FUZZ_GIC_RENAME) -c $< -o $@
+	$(Q)$(HOSTCC) $(FUZZ_HOST_FLAGS) $(COV_CFLAGS) $(FUZZ_GIC_RENAME) -MMD -MP -c $< -o $@
 
 $(COV_OUT)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(FUZZ_HOST_FLAGS) $(COV_CFLAGS) -c $< -o $@
+	$(Q)$(HOSTCC) $(FUZZ_HOST_FLAGS) $(COV_CFLAGS) -MMD -MP -c $< -o $@
 
 define COV_FUZZ_RULE
 $(COV_OUT)/bin/fuzz_$(1): $(addprefix $(COV_OUT)/obj/,$(FUZZ_OBJS_$(1)) tests/fuzz/replay_main.c.o)
@@ -137,13 +174,16 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call COV_FUZZ_RULE,$(t))))
 
 # Unit tests: each in its own object directory, so their counts stay apart until merged.
 define COV_UNIT_RULE
-$(COV_OUT)/bin/unit_$(1): tests/unit/$(1)_test.c $(UNIT_$(1)) tests/unit/test.h
+$(COV_OUT)/bin/unit_$(1): tests/unit/$(1)_test.c $(UNIT_$(1)) $(COV_UNIT_HDRS)
 	@mkdir -p $(COV_OUT)/unit/$(1) $$(dir $$@)
+	$(Q)rm -f $(COV_OUT)/unit/$(1)/*.o
 	$(Q)cd $(COV_OUT)/unit/$(1) && $(HOSTCC) $(COV_UNIT_CFLAGS:-I%=-I$(CURDIR)/%) -c \
 		$(addprefix $(CURDIR)/,tests/unit/$(1)_test.c $(UNIT_$(1)))
 	$(Q)$(HOSTCC) --coverage $(COV_OUT)/unit/$(1)/*.o -lm -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call COV_UNIT_RULE,$(t))))
+
+-include $(shell find $(COV_OUT)/obj -name '*.d' 2>/dev/null)
 
 COV_BINS := $(addprefix $(COV_OUT)/bin/fuzz_,$(FUZZ_TARGETS)) \
 	$(addprefix $(COV_OUT)/bin/unit_,$(UNIT_TESTS))
@@ -151,18 +191,23 @@ COV_BINS := $(addprefix $(COV_OUT)/bin/fuzz_,$(FUZZ_TARGETS)) \
 .PHONY: coverage-build
 coverage-build: $(COV_BINS)
 
+COVERAGE_MIN ?=
 coverage: coverage-build
-	@$(PYTHON) tests/fuzz/coverage.py --out $(COV_OUT) --targets "$(FUZZ_TARGETS)" \
-		--units "$(UNIT_TESTS)"
+	@$(PYTHON) tests/gates/coverage.py --out $(COV_OUT) --targets "$(FUZZ_TARGETS)" \
+		--units "$(UNIT_TESTS)" $(if $(COVERAGE_MIN),--min $(COVERAGE_MIN))
 
 # ---- Stack depth and heap: the hypervisor ELF of the default build -----------------------
 
 stack-report: $(OUT)/tessera.elf
-	@$(PYTHON) tests/fuzz/stack_report.py --elf $(OUT)/tessera.elf --obj $(OUT)/obj \
+	@$(PYTHON) tests/gates/stack_report.py --elf $(OUT)/tessera.elf --obj $(OUT)/obj \
 		--gen $(GEN) --layout hyp/layout.h --objdump $(CROSS)objdump --nm $(CROSS)nm
+
+no-heap: $(OUT)/tessera.elf
+	@$(PYTHON) tests/gates/no_heap.py --elf $(OUT)/tessera.elf --nm $(CROSS)nm \
+		--objdump $(CROSS)objdump
 
 # ---- clang-tidy on the hypervisor, as the target sees it ---------------------------------
 
 clang-tidy: $(GEN)/config_gen.h
-	@$(PYTHON) tests/fuzz/clang_tidy.py --gen $(GEN) --platform $(PLATFORM) \
+	@$(PYTHON) tests/gates/clang_tidy.py --gen $(GEN) --platform $(PLATFORM) \
 		--vmid-bits $(VMID_BITS)

@@ -29,7 +29,8 @@ static void check_decode(u32 hsr, u32 offset, u32 value)
 		u32 bits = 8U << sas, want;
 
 		FUZZ_CHECK(a.offset == offset && a.size == (1U << sas) && a.reg == srt &&
-				   a.write == ((hsr >> 6) & 1) && a.sign_extend == ((hsr >> 21) & 1),
+				   a.write == ((hsr >> 6) & 1) &&
+				   a.sign_extend == ((hsr >> 21) & 1),
 			   "mmio_decode(0x%08x): offset 0x%x size %u reg %u write %d sext %d", hsr,
 			   a.offset, a.size, a.reg, a.write, a.sign_extend);
 		if (bits == 32)
@@ -54,14 +55,15 @@ static void direct_abort(struct regs *r)
 {
 	struct vcpu *v = this_cpu()->vcpu;
 
-	mmio_abort(v, r, call.hsr, call.ipa, call.va);
-	vcpu_before_entry(v);
+	/* As hyp/trap.c's data_abort() after a translation fault: emulated, or a fault. */
+	if (!mmio_abort(v, r, call.hsr, call.ipa))
+		mmio_fault(v, r, call.hsr, call.ipa, call.va, "stage-2 data abort");
 }
 
 static void step_direct(struct fin *f, u32 cpu)
 {
-	static const u32 bases[] = { 0x08000000, 0x09000000, 0x07fff000, 0x08001000, 0x09001000,
-				     0x40000000 };
+	static const u32 bases[] = { 0x08000000, 0x09000000, 0x07fff000,
+				     0x08001000, 0x09001000, 0x40000000 };
 	u32 offset = fin_u16(f);
 
 	call.hsr = (u32)HSR_EC_DABT_GUEST << HSR_EC_SHIFT | HSR_IL |

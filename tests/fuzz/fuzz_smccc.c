@@ -98,6 +98,13 @@ static void check_result(const struct vcpu *v, const struct regs *r)
 		break;
 	case 0x84000004:
 		FUZZ_CHECK(IN(ret, 0, 1, 2, -2), "AFFINITY_INFO: %d", ret);
+		if (call.args[2] == 0 && call.args[1] < cfg->cpu_count) {
+			const struct vcpu *t = v->part->vcpus[call.args[1]];
+			s32 want = t->power != VCPU_ON ? 1 : t->start_pending ? 2 : 0;
+
+			FUZZ_CHECK(ret == want, "AFFINITY_INFO(vCPU %u): %d, its state says %d",
+				   call.args[1], ret, want);
+		}
 		break;
 	case 0x84000006:
 		FUZZ_CHECK(ret == 2, "MIGRATE_INFO_TYPE: %d", ret);
@@ -113,6 +120,21 @@ static void check_result(const struct vcpu *v, const struct regs *r)
 		FUZZ_CHECK(ret == -1, "unknown function 0x%08x: %d", fid, ret);
 		break;
 	}
+}
+
+/* Is 'pa' in RAM (or shared memory) the partition may write?  Read from the configuration. */
+static bool writable(const struct cfg_partition *cfg, u64 pa)
+{
+	u32 i;
+
+	for (i = 0; i < cfg->region_count; i++) {
+		const struct cfg_region *r = &cfg->regions[i];
+
+		if ((r->kind == CFG_REGION_RAM || r->kind == CFG_REGION_SHARED) &&
+		    (r->access & CFG_ACCESS_W) && pa >= r->pa && pa - r->pa < r->size)
+			return true;
+	}
+	return false;
 }
 
 /* Guest memory changed only where the call may write: the caller's name buffer. */
@@ -132,6 +154,8 @@ static void check_memory(u32 cpu, const struct regs *r)
 		at = fake_ram(pa[k], 1);
 		FUZZ_CHECK(at && *at == (u8)name[k],
 			   "PARTITION_NAME succeeded, but byte %u is not at PA 0x%llx", k, pa[k]);
+		FUZZ_CHECK(writable(cpus[cpu].vcpu->part->cfg, pa[k]),
+			   "PARTITION_NAME wrote PA 0x%llx, not writable RAM of the caller", pa[k]);
 	}
 	if (!memcmp(now, before, FAKE_RAM_SIZE))
 		return;
@@ -182,8 +206,8 @@ static u32 pick_arg(struct fin *f)
 				      0x80000000,
 				      FAKE_GUEST_RAM_IPA,
 				      FAKE_GUEST_RAM_IPA + 0xffa,
-				      FAKE_GUEST_RAM_IPA + 0xfffc,
-				      FAKE_GUEST_RAM_IPA + 0x8000,
+				      FAKE_GUEST_RAM_IPA + FAKE_PART_RAM_SIZE - 4,
+				      FAKE_GUEST_RAM_IPA + 0x3000,
 				      FAKE_SHARED_IPA + 0xffc,
 				      FAKE_RO_IPA,
 				      0x0a000000,

@@ -14,8 +14,8 @@ struct sys sys;
 void hyp_init_early(void);
 void hyp_cpu_online(u32 cpu);
 
-#define GUARD_PA (FAKE_RAM_PA + 0x31000) /* RAM no partition owns: must never change */
-#define GUARD_SIZE (FAKE_RAM_SIZE - 0x31000)
+#define GUARD_PA FAKE_UNOWNED_PA /* RAM no partition owns: must never change */
+#define GUARD_SIZE (FAKE_RAM_PA + FAKE_RAM_SIZE - FAKE_UNOWNED_PA)
 #define GUARD_BYTE 0xa5
 
 #define MAX_ACKED 8
@@ -30,22 +30,40 @@ static void idle_entry(struct regs *r)
 	cpu_idle();
 }
 
+static bool on_stack[SYS_CPUS]; /* in the hypervisor, perhaps waiting for other CPUs */
+
 /* Call a hypervisor entry point on 'cpu'; it ends in its guest or asleep in the idle loop. */
 void sys_enter(u32 cpu, void (*fn)(struct regs *))
 {
 	jmp_buf jb;
 	jmp_buf *saved = fake_exit_point;
+	u32 caller = fake_arch_cpu();
 	int how;
 
+	FUZZ_CHECK(!on_stack[cpu], "cpu%u entered the hypervisor twice", cpu);
+	on_stack[cpu] = true;
 	fake_arch_set_cpu(cpu);
 	fake_set_cpu(cpu);
 	fake_exit_point = &jb;
 	how = setjmp(jb);
 	if (how == 0) {
 		fn(cpu_frame(cpu));
-		how = FAKE_EXIT_GUEST; /* a handler returned: ERET into the guest */
+		/* hyp/vectors.S on the way back: anything to do first is a request bit. */
+		if (__atomic_load_n(&cpus[cpu].requests, __ATOMIC_ACQUIRE))
+			hyp_exit_slow();
+		how = FAKE_EXIT_GUEST; /* ERET into the guest */
 	}
 	fake_exit_point = saved;
+	if (fake_verbose)
+		fprintf(stderr, "sys: cpu%u %s -> %s (requests 0x%x)\n", cpu,
+			fn == hyp_trap	 ? "trap" :
+			fn == hyp_irq	 ? "irq" :
+			fn == idle_entry ? "idle" :
+					   "call",
+			how == FAKE_EXIT_GUEST ? "guest" : "idle", cpus[cpu].requests);
+	on_stack[cpu] = false;
+	fake_arch_set_cpu(caller);
+	fake_set_cpu(caller);
 	sys.state[cpu] = how == FAKE_EXIT_GUEST ? SYS_GUEST : SYS_IDLE;
 	if (sys.state[cpu] == SYS_IDLE)
 		acked_count[cpu] = 0; /* the guest's view of its interrupts went with it */
@@ -77,6 +95,67 @@ void sys_idle(u32 cpu)
 	sys_enter(cpu, idle_entry);
 }
 
+/*
+ * A CPU that waits for the others (a VMID generation change: every CPU must
+ * flush first) lets them run, as they would on the hardware meanwhile: each
+ * one not itself inside the hypervisor acts on its interrupts and requests.
+ * The system targets link with -Wl,--wrap=vmid_prepare_entry, the call
+ * hyp/vcpu.c repeats while it waits.
+ */
+enum vmid_status __real_vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v, u32 cpu);
+enum vmid_status __wrap_vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v, u32 cpu);
+
+enum vmid_status __wrap_vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v, u32 cpu)
+{
+	static u32 waits;
+	enum vmid_status status = __real_vmid_prepare_entry(a, v, cpu);
+	u32 c;
+
+	if (status == VMID_READY) {
+		waits = 0;
+		return status;
+	}
+	FUZZ_CHECK(++waits < 10000, "cpu%u waits for a VMID generation change that never ends",
+		   cpu);
+	for (c = 0; c < SYS_CPUS; c++) {
+		if (on_stack[c])
+			continue;
+		if (fake_irq_queued(c))
+			sys_enter(c, sys.state[c] == SYS_GUEST ? hyp_irq : idle_entry);
+		else if (sys.state[c] == SYS_IDLE &&
+			 __atomic_load_n(&cpus[c].requests, __ATOMIC_ACQUIRE))
+			sys_enter(c, idle_entry);
+	}
+	return status;
+}
+
+/*
+ * Once every CPU has acted on its interrupts and requests, what was asked has
+ * happened: a vCPU that is ON runs, a partition that is not running has no
+ * vCPU ON, and one that runs has at least one.
+ */
+static void check_settled(void)
+{
+	u32 i, j;
+
+	for (i = 0; i < CFG_PARTITION_COUNT; i++) {
+		const struct partition *p = &partitions[i];
+
+		FUZZ_CHECK(p->state == PART_RUNNING ? p->vcpus_on > 0 : p->vcpus_on == 0,
+			   "%s: state %u with %u vCPUs on, after every CPU acted", p->cfg->name,
+			   p->state, p->vcpus_on);
+		for (j = 0; j < p->cfg->cpu_count; j++) {
+			const struct vcpu *v = p->vcpus[j];
+
+			FUZZ_CHECK(v->power != VCPU_ON || sys.state[v->cpu] == SYS_GUEST,
+				   "%s vCPU %u is ON but cpu%u idles, after every CPU acted",
+				   p->cfg->name, j, v->cpu);
+			if (v->power == VCPU_ON)
+				vgic_check_waiting(v->cpu, &p->vgic, &v->vgic);
+		}
+	}
+}
+
 void sys_settle(void)
 {
 	u32 round, c;
@@ -85,6 +164,10 @@ void sys_settle(void)
 		bool progress = false;
 
 		for (c = 0; c < SYS_CPUS; c++) {
+			/* The GIC raises the maintenance interrupt while its condition holds. */
+			if (sys.state[c] == SYS_GUEST && fake_maintenance(c) &&
+			    fake_phys(c, GIC_PPI_MAINTENANCE)->enabled)
+				fake_irq_raise(c, GIC_PPI_MAINTENANCE);
 			if (fake_irq_queued(c)) {
 				if (sys.state[c] == SYS_GUEST)
 					sys_irq(c);
@@ -97,8 +180,10 @@ void sys_settle(void)
 				progress = true;
 			}
 		}
-		if (!progress)
+		if (!progress) {
+			check_settled();
 			return;
+		}
 	}
 	FUZZ_CHECK(false, "CPUs still interrupt each other after %u rounds", round);
 }
@@ -202,6 +287,37 @@ void sys_reset_from(struct fin *f)
 
 /* ---- Invariants ----------------------------------------------------------------- */
 
+/* HCR bits no guest may run without (hyp/vcpu.c HCR_GUEST: its containment). */
+#define HCR_CONTAINMENT                                                                            \
+	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TIDCP |         \
+	 HCR_TAC | HCR_TSW)
+
+/* What the hardware would run the guest with on 'cpu': its mode, traps and stage 2. */
+static void check_guest_entry(u32 c, const struct vcpu *v)
+{
+	u32 mode = (u32)*fake_reg_on(c, "spsr") & PSR_MODE_MASK, d;
+	u64 vttbr = *fake_reg_on(c, "vttbr");
+	u32 vmid = (u32)(vttbr >> VTTBR_VMID_SHIFT) & 0xff;
+
+	FUZZ_CHECK(mode == PSR_MODE_USR || mode == PSR_MODE_FIQ || mode == PSR_MODE_IRQ ||
+			   mode == PSR_MODE_SVC || mode == PSR_MODE_ABT || mode == PSR_MODE_UND ||
+			   mode == PSR_MODE_SYS,
+		   "cpu%u returns to its guest in mode 0x%x", c, mode);
+	FUZZ_CHECK((*fake_reg_on(c, "hcr") & HCR_CONTAINMENT) == HCR_CONTAINMENT,
+		   "cpu%u runs its guest with HCR 0x%llx", c, *fake_reg_on(c, "hcr"));
+	FUZZ_CHECK(vttbr == s2_vttbr(v->part->s2.root_pa, v->part->vmid.id) && vmid != 0,
+		   "cpu%u runs %s with VTTBR 0x%llx, its stage 2 is 0x%llx with VMID %u", c,
+		   v->part->cfg->name, vttbr, v->part->s2.root_pa, v->part->vmid.id);
+	for (d = 0; d < c; d++) {
+		const struct vcpu *w = cpus[d].vcpu;
+		u32 other = (u32)(*fake_reg_on(d, "vttbr") >> VTTBR_VMID_SHIFT) & 0xff;
+
+		if (sys.state[d] == SYS_GUEST && w->part != v->part)
+			FUZZ_CHECK(other != vmid, "cpu%u (%s) and cpu%u (%s) both run VMID %u", c,
+				   v->part->cfg->name, d, w->part->cfg->name, vmid);
+	}
+}
+
 void sys_check(void)
 {
 	u32 c, i;
@@ -209,10 +325,14 @@ void sys_check(void)
 	for (c = 0; c < SYS_CPUS; c++) {
 		struct vcpu *v = cpus[c].vcpu;
 
-		if (sys.state[c] == SYS_GUEST)
+		if (sys.state[c] == SYS_GUEST) {
 			FUZZ_CHECK(v && v->power == VCPU_ON && !v->start_pending,
 				   "cpu%u runs a guest with its vCPU %s", c,
-				   !v ? "absent" : v->power != VCPU_ON ? "off" : "not started");
+				   !v		       ? "absent" :
+				   v->power != VCPU_ON ? "off" :
+							 "not started");
+			check_guest_entry(c, v);
+		}
 		vgic_check_lrs(c, v ? &v->part->vgic : NULL,
 			       v && sys.state[c] == SYS_GUEST ? &v->vgic : NULL);
 	}
@@ -282,7 +402,7 @@ u32 sys_guest_spsr(struct fin *f)
 
 u32 sys_pick_intid(struct fin *f)
 {
-	static const u32 intids[] = { 0,  1,  15, 16, 25, 26, 27, 30,  31,  32,
+	static const u32 intids[] = { 0,  1,  15, 16, 25, 26, 27, 30, 31,  32,
 				      33, 40, 41, 42, 50, 51, 63, 95, 127, 1023 };
 
 	return FIN_PICK(f, intids) % 1024;
@@ -296,7 +416,7 @@ static u32 pick_reg_value(struct fin *f)
 				      0xffffffff,
 				      FAKE_GUEST_RAM_IPA,
 				      FAKE_GUEST_RAM_IPA + 0xff8,
-				      FAKE_GUEST_RAM_IPA + 0xfff0,
+				      FAKE_GUEST_RAM_IPA + FAKE_PART_RAM_SIZE - 0x10,
 				      FAKE_SHARED_IPA,
 				      FAKE_RO_IPA,
 				      0x08000000,
@@ -323,11 +443,12 @@ static void fill_frame(struct fin *f, u32 cpu, u32 r0)
 /* A trap of a random class, with a syndrome built for the classes that have fields. */
 static void step_trap(struct fin *f, u32 cpu)
 {
-	static const u32 ecs[] = { HSR_EC_CP15_32, HSR_EC_CP15_64, HSR_EC_CP14_32, HSR_EC_CP14_LS,
-				   HSR_EC_CP14_64, HSR_EC_HCPTR,   HSR_EC_CP10_ID, HSR_EC_UNKNOWN,
-				   HSR_EC_WFI_WFE, HSR_EC_JAZELLE, HSR_EC_BXJ,	   HSR_EC_SVC_HYP,
-				   HSR_EC_SMC,	   HSR_EC_HVC,	   HSR_EC_IABT_GUEST, HSR_EC_DABT_GUEST,
-				   HSR_EC_IABT_HYP, HSR_EC_DABT_HYP };
+	static const u32 ecs[] = { HSR_EC_CP15_32,    HSR_EC_CP15_64,  HSR_EC_CP14_32,
+				   HSR_EC_CP14_LS,    HSR_EC_CP14_64,  HSR_EC_HCPTR,
+				   HSR_EC_CP10_ID,    HSR_EC_UNKNOWN,  HSR_EC_WFI_WFE,
+				   HSR_EC_JAZELLE,    HSR_EC_BXJ,      HSR_EC_SVC_HYP,
+				   HSR_EC_SMC,	      HSR_EC_HVC,      HSR_EC_IABT_GUEST,
+				   HSR_EC_DABT_GUEST, HSR_EC_IABT_HYP, HSR_EC_DABT_HYP };
 	/* (opc1, crn, crm, opc2) of the CP15 registers the emulation knows. */
 	static const u32 cp15[] = { 0x0101, 0x1902, 0x1903, 0x0762, 0x07a2, 0x07e2, 0x0f00,
 				    0x09c0, 0x09c1, 0x09d0, 0x0100, 0x0f07, 0x07a1 };
@@ -338,7 +459,8 @@ static void step_trap(struct fin *f, u32 cpu)
 		u32 reg = FIN_PICK(f, cp15);
 
 		iss = (iss & (HSR_CV | HSR_COND_MASK | (0xf << HSR_CP_RT_SHIFT) | HSR_CP_READ)) |
-		      ((reg >> 12) & 7) << HSR_CP_OPC1_SHIFT | ((reg >> 8) & 0xf) << HSR_CP_CRN_SHIFT |
+		      ((reg >> 12) & 7) << HSR_CP_OPC1_SHIFT |
+		      ((reg >> 8) & 0xf) << HSR_CP_CRN_SHIFT |
 		      ((reg >> 4) & 0xf) << HSR_CP_CRM_SHIFT | (reg & 7) << HSR_CP_OPC2_SHIFT;
 	}
 	hsr = ec << HSR_EC_SHIFT | (fin_bool(f) ? HSR_IL : 0) | iss;
@@ -369,13 +491,14 @@ static void step_call(struct fin *f, u32 cpu)
 /* A load or store to an emulated device page, as a stage-2 translation fault. */
 static void step_mmio(struct fin *f, u32 cpu)
 {
-	static const u32 pages[] = { 0x08000000, 0x09000000, 0x08001000, 0x08010000, 0x0a000000,
-				     0x40000000 };
+	static const u32 pages[] = { 0x08000000, 0x09000000, 0x08001000,
+				     0x08010000, 0x0a000000, 0x40000000 };
 	static const u32 offsets[] = { 0x000, 0x004, 0x008, 0x080, 0x100, 0x104, 0x180, 0x200,
 				       0x280, 0x300, 0x380, 0x400, 0x420, 0x800, 0x820, 0xc00,
 				       0xc08, 0xf00, 0xf10, 0xf20, 0xfe0, 0x018, 0x030, 0x038,
 				       0x044, 0x03c, 0x024, 0x034, 0xffc };
-	u32 ipa = FIN_PICK(f, pages) & ~0xfffU, off = (FIN_PICK(f, offsets) + fin_u8(f) % 4) & 0xfff;
+	u32 ipa = FIN_PICK(f, pages) & ~0xfffU,
+	    off = (FIN_PICK(f, offsets) + fin_u8(f) % 4) & 0xfff;
 	u32 sas = fin_u8(f) % 4, srt = fin_u8(f) % 16, fsc = FSC_TRANSLATION + 1 + fin_u8(f) % 3;
 	u32 iss = HSR_DABT_ISV | sas << HSR_DABT_SAS_SHIFT | srt << HSR_DABT_SRT_SHIFT | fsc;
 	u8 flags = fin_u8(f);
@@ -388,9 +511,10 @@ static void step_mmio(struct fin *f, u32 cpu)
 		iss &= ~HSR_DABT_ISV;
 	if ((flags & 0xe0) == 0xe0)
 		iss |= HSR_DABT_S1PTW;
-	sys_set_trap_regs(cpu, (u32)HSR_EC_DABT_GUEST << HSR_EC_SHIFT | (flags & 0x80 ? 0 : HSR_IL) | iss,
-			  0x10000000 | off, (ipa >> 8) & ~0xfU, FAKE_GUEST_RAM_IPA + 0x200,
-			  sys_guest_spsr(f));
+	sys_set_trap_regs(
+		cpu, (u32)HSR_EC_DABT_GUEST << HSR_EC_SHIFT | (flags & 0x80 ? 0 : HSR_IL) | iss,
+		0x10000000 | off, (ipa >> 8) & ~0xfU, FAKE_GUEST_RAM_IPA + 0x200,
+		sys_guest_spsr(f));
 	fill_frame(f, cpu, fin_u32(f));
 	sys_trap(cpu);
 }
@@ -438,7 +562,8 @@ static void step_guest_gic(struct fin *f, u32 cpu)
 		u32 iar = acked[cpu][i];
 
 		acked[cpu][i] = acked[cpu][--acked_count[cpu]];
-		(void)fake_guest_eoi(cpu, iar); /* the guest may EOI what the hypervisor took back */
+		(void)fake_guest_eoi(cpu,
+				     iar); /* the guest may EOI what the hypervisor took back */
 	}
 	/* The list-register state changed under the hypervisor: a maintenance interrupt? */
 	if (fake_maintenance(cpu) && fake_phys(cpu, GIC_PPI_MAINTENANCE)->enabled)
@@ -461,13 +586,13 @@ static void step_console(struct fin *f)
 
 void sys_add_ats(struct fin *f)
 {
-	static const u64 pas[] = { FAKE_RAM_PA,
-				   FAKE_RAM_PA + 0x10000,
-				   FAKE_RAM_PA + 0x20000,
-				   FAKE_RAM_PA + 0x28000,
-				   FAKE_RAM_PA + 0x30000,
-				   FAKE_RAM_PA + 0x31000,
-				   FAKE_RAM_PA + 0xf000,
+	static const u64 pas[] = { FAKE_P0_RAM_PA,
+				   FAKE_P1_RAM_PA,
+				   FAKE_P1_RO_PA,
+				   FAKE_P2_RAM_PA,
+				   FAKE_SHARED_PA,
+				   FAKE_UNOWNED_PA,
+				   FAKE_P0_RAM_PA + FAKE_PART_RAM_SIZE - 0x1000,
 				   FAKE_DEVICE_PA,
 				   0x48000000,
 				   0x08000000,

@@ -2,7 +2,7 @@
  * Fuzz target "tcfg": the configuration compiler (tools/tcfg) on mutated
  * DTBs, through the pipeline tools/tcfg/main.c runs (main.c itself, with its
  * argument parsing and process-wide error count, is replaced by the few lines
- * below): the DTB check, board_parse, system_parse, check_system, and for a
+ * below): the DTB check (dtb_check), board_parse, system_parse, check_system, and for a
  * configuration without errors layout_system, guest_dt_build, output_write
  * (into a scratch directory), output_dtbs and memmap_print.
  *
@@ -16,7 +16,10 @@
  * (internal errors), writes its outputs, and every partition device tree it
  * builds is a sound DTB.
  */
+#define _GNU_SOURCE /* nftw, mkdtemp */
 #include <errno.h>
+#include <ftw.h>
+#include <limits.h>
 #include <libfdt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,8 +39,9 @@ extern const unsigned char fuzz_board_dtb[];
 extern const unsigned int fuzz_board_dtb_len;
 
 static unsigned errors;
-static char scratch[64];
-static char images_dir[96], out_dir[96], dtb_dir[96];
+static char scratch[PATH_MAX];
+static char images_dir[PATH_MAX + 16], out_dir[PATH_MAX + 16], dtb_dir[PATH_MAX + 16];
+static char board_file[PATH_MAX + 32], system_file[PATH_MAX + 32];
 static FILE *devnull;
 
 /* ---- What main.c provides the stages --------------------------------------------- */
@@ -123,8 +127,10 @@ char *fuzz_tcfg_realpath(const char *path, char *resolved)
 {
 	char *r = realpath(path, NULL), *copy;
 
-	if (!r || resolved)
+	if (!r || resolved) {
+		fprintf(stderr, "realpath(%s, %p): %s\n", path, (void *)resolved, strerror(errno));
 		abort(); /* tcfg only asks for an allocated result, of files it has stat()ed */
+	}
 	copy = fuzz_tcfg_malloc(strlen(r) + 1);
 	strcpy(copy, r);
 	free(r);
@@ -165,7 +171,7 @@ static void free_all(void)
 
 static void make_image(const char *name, off_t size)
 {
-	char path[160];
+	char path[PATH_MAX + 64];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", images_dir, name);
@@ -177,14 +183,27 @@ static void make_image(const char *name, off_t size)
 	fclose(f);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	UNUSED(st);
+	UNUSED(flag);
+	UNUSED(ftw);
+	return remove(path);
+}
+
+static void remove_scratch(void)
+{
+	nftw(scratch, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	static const struct {
 		const char *name;
 		off_t size;
-	} images[] = { { "rtos.bin", 0x12000 },	   { "testguest.bin", 0x10000 },
-		       { "bench.bin", 0x10000 },   { "data.bin", 0x3000 },
-		       { "big.bin", 0x300000 },	   { "full.bin", 0x1f8000 },
+	} images[] = { { "rtos.bin", 0x12000 },	  { "testguest.bin", 0x10000 },
+		       { "bench.bin", 0x10000 },  { "data.bin", 0x3000 },
+		       { "big.bin", 0x300000 },	  { "full.bin", 0x1f8000 },
 		       { "huge.bin", 0x1000000 }, { "a.bin", 1 } };
 	const char *tmp = getenv("TMPDIR");
 	u32 i;
@@ -205,26 +224,37 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	for (i = 0; i < ARRAY_SIZE(images); i++)
 		make_image(images[i].name, images[i].size);
+	/* config.d names the input DTBs by their real paths: they must exist. */
+	snprintf(board_file, sizeof(board_file), "%s/platform.dtb", images_dir);
+	snprintf(system_file, sizeof(system_file), "%s/system.dtb", images_dir);
+	make_image("platform.dtb", 1);
+	make_image("system.dtb", 1);
 	devnull = fopen("/dev/null", "w");
+	atexit(remove_scratch);
 	return 0;
 }
 
 /* ---- One run ----------------------------------------------------------------------- */
 
-/* A DTB at the start of data, copied to aligned memory if fdt_check_full() accepts it. */
+static u32 be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+/* A DTB at the start of data, copied to aligned memory if tcfg accepts it (dtb_check). */
 static void *take_dtb(const u8 *data, size_t size, size_t *used)
 {
 	size_t total;
 	void *fdt;
 
-	if (size < sizeof(struct fdt_header) || fdt_magic(data) != FDT_MAGIC)
+	if (size < sizeof(struct fdt_header) || be32(data) != FDT_MAGIC)
 		return NULL;
-	total = fdt_totalsize(data);
+	total = be32(data + 4); /* the header may be unaligned after another DTB */
 	if (total < sizeof(struct fdt_header) || total > size)
 		return NULL;
 	fdt = fuzz_tcfg_malloc(total);
 	memcpy(fdt, data, total);
-	if (fdt_check_full(fdt, total) != 0)
+	if (dtb_check(fdt, total) != 0)
 		return NULL;
 	*used = total;
 	return fdt;
@@ -232,8 +262,8 @@ static void *take_dtb(const u8 *data, size_t size, size_t *used)
 
 static void run(const u8 *data, size_t size)
 {
-	struct options o = { .platform_file = "platform.dtb",
-			     .system_file = "system.dtb",
+	struct options o = { .platform_file = board_file,
+			     .system_file = system_file,
 			     .images_dir = images_dir,
 			     .out_dir = out_dir,
 			     .dtb_dir = dtb_dir,
@@ -283,8 +313,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 /* ---- Structure-aware mutation ------------------------------------------------------ */
 
 /* Every node, and every property with its node, of a (sound) DTB. */
-static void collect(const void *fdt, int *nodes, int *nnodes, int (*props)[2], int *nprops,
-		    int max)
+static void collect(const void *fdt, int *nodes, int *nnodes, int (*props)[2], int *nprops, int max)
 {
 	int node, prop;
 

@@ -26,6 +26,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static bool verbose; /* FAKE_VERBOSE=1: say each step on stderr */
+
+#define TRACE(...)                                                                                 \
+	do {                                                                                       \
+		if (verbose)                                                                       \
+			fprintf(stderr, __VA_ARGS__);                                              \
+	} while (0)
+
 static struct {
 	struct cfg_partition cfg;
 	struct cfg_irq irqs[MAX_PT];
@@ -60,6 +68,7 @@ static void configure(struct fin *f)
 	u32 i;
 
 	memset(&p, 0, sizeof(p));
+	verbose = getenv("FAKE_VERBOSE") != NULL;
 	strcpy(p.cfg.name, "fuzz");
 	p.cfg.cpu_count = 1 + a % CFG_CPU_MAX;
 	for (i = 0; i < p.cfg.cpu_count; i++) /* distinct physical CPUs, any order */
@@ -83,6 +92,9 @@ static void configure(struct fin *f)
 		vgic_cpu_reset(&p.d, &p.vc[i]);
 		p.running[i] = true;
 	}
+	TRACE("%u vCPUs (cpu%u first), %u INTIDs, UART %u, %u passthrough, %u doorbells, %u LRs\n",
+	      p.cfg.cpu_count, p.cfg.cpus[0], p.cfg.virq_count, p.cfg.uart_irq, p.cfg.irq_count,
+	      p.cfg.endpoint_count, fake_lr_count(p.cfg.cpus[0]));
 }
 
 /* ---- Steps ----------------------------------------------------------------------- */
@@ -97,9 +109,9 @@ static u32 pick_vcpu(struct fin *f)
 
 static u32 pick_offset(struct fin *f)
 {
-	static const u32 blocks[] = { 0x000, 0x004, 0x008, 0x080, 0x100, 0x180, 0x200, 0x280,
-				      0x300, 0x380, 0x400, 0x800, 0xc00, 0xf00, 0xf10, 0xf20,
-				      0xfd0, 0xd00, 0xe00 };
+	static const u32 blocks[] = { 0x000, 0x004, 0x008, 0x080, 0x100, 0x180, 0x200,
+				      0x280, 0x300, 0x380, 0x400, 0x800, 0xc00, 0xf00,
+				      0xf10, 0xf20, 0xfd0, 0xd00, 0xe00 };
 	u32 base = FIN_PICK(f, blocks), sel = fin_u8(f);
 
 	if (base >= 0x400 && base < 0xc00)
@@ -115,9 +127,9 @@ static u32 pick_offset(struct fin *f)
 
 static u32 pick_value(struct fin *f)
 {
-	static const u32 values[] = { 0xffffffff, 0, 1, 0x80000000, 0x00010000, 0x0000ffff,
-				      0x02000001, 0x01ff0003, 0x00ff0000, 0xa0a0a0a0, 0x0f0f0f0f,
-				      0x00000003 };
+	static const u32 values[] = { 0xffffffff, 0,	      1,	  0x80000000,
+				      0x00010000, 0x0000ffff, 0x02000001, 0x01ff0003,
+				      0x00ff0000, 0xa0a0a0a0, 0x0f0f0f0f, 0x00000003 };
 
 	return FIN_PICK(f, values);
 }
@@ -130,9 +142,11 @@ static void step_gicd(struct fin *f, bool write)
 		return;
 	if (!write) {
 		(void)vgicd_read(&p.d, v, offset, size, &value);
+		TRACE("vCPU %u reads GICD 0x%03x/%u: 0x%x\n", v, offset, size, value);
 		return;
 	}
 	value = pick_value(f);
+	TRACE("vCPU %u writes GICD 0x%03x/%u: 0x%x\n", v, offset, size, value);
 	if (!vgicd_write(&p.d, v, offset, size, value))
 		return;
 	if (offset >= GICD_ICACTIVER && offset < GICD_IPRIORITYR)
@@ -142,10 +156,12 @@ static void step_gicd(struct fin *f, bool write)
 /* What hyp/vcpu.c does before it enters the guest: a kick makes the vCPU dirty. */
 static void enter(u32 v)
 {
+	TRACE("vCPU %u enters (dirty %d)\n", v, p.vc[v].dirty);
 	if (fake_take_kick(p.cfg.cpus[v]))
 		p.vc[v].dirty = true;
 	if (p.vc[v].dirty)
 		vgic_flush(&p.d, &p.vc[v]);
+	vgic_check_waiting(p.cfg.cpus[v], &p.d, &p.vc[v]);
 }
 
 static void step_guest(struct fin *f)
@@ -160,12 +176,14 @@ static void step_guest(struct fin *f)
 
 		fake_guest_set_pmr(pcpu, sel & 2 ? 0xf0 : 0xff);
 		iar = fake_guest_ack(pcpu);
+		TRACE("vCPU %u acks: 0x%x\n", v, iar);
 		if ((iar & 0x3ff) != FAKE_SPURIOUS && p.acked_count[v] < MAX_ACKED)
 			p.acked[v][p.acked_count[v]++] = iar;
 	} else {
 		u32 i = (sel >> 1) % p.acked_count[v], iar = p.acked[v][i];
 
 		p.acked[v][i] = p.acked[v][--p.acked_count[v]];
+		TRACE("vCPU %u EOIs 0x%x\n", v, iar);
 		if (!fake_guest_eoi(pcpu, iar))
 			p.errors_allowed++; /* it EOIs what is no longer in an LR: the guest's error */
 	}
@@ -179,6 +197,7 @@ static void step_emulated(struct fin *f)
 {
 	u8 sel = fin_u8(f);
 
+	TRACE("emulated interrupt (sel 0x%x)\n", sel);
 	if (sel & 1)
 		vgic_set_line(&p.d, p.cfg.uart_irq, sel & 2);
 	else if (p.cfg.endpoint_count)
@@ -208,6 +227,7 @@ static void step_hw(struct fin *f)
 	if (!fake_phys(pcpu, intid)->enabled || fake_phys(pcpu, intid)->active || !p.running[v])
 		return;
 	fake_set_cpu(pcpu);
+	TRACE("INTID %u fires at cpu%u (vCPU %u)\n", intid, pcpu, v);
 	fake_phys_fire(pcpu, intid);
 	if (vgic_owns(&p.d, intid))
 		vgic_inject_hw(&p.d, &p.vc[v], intid);
@@ -218,6 +238,7 @@ static void step_lifecycle(struct fin *f)
 	u8 sel = fin_u8(f);
 	u32 v = pick_vcpu(f), i;
 
+	TRACE("lifecycle %u on vCPU %u\n", sel % 4, v);
 	switch (sel % 4) {
 	case 0: /* the vCPU stops (CPU_OFF) */
 		if (p.running[v]) {

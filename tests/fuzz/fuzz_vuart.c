@@ -9,7 +9,9 @@
  *     holds anything; the line to the vGIC is (RIS & IMSC) != 0, told on
  *     every change;
  *   - transmitted bytes reach the console as whole lines tagged with the
- *     partition's name, without CR, cut at 160 characters.
+ *     partition's name, without CR, cut at 160 characters; a partial line
+ *     goes out when vuart_flush_stale() finds it old enough (the Hyp timer
+ *     asks, having been armed when the line began).
  *
  * Input: steps of a byte (kind) and its operands.
  */
@@ -33,9 +35,16 @@ static struct {
 	bool overrun;
 	char line[VUART_LINE_MAX + 1];
 	u32 line_len;
+	u64 line_since;
 	bool level; /* as last told to the vGIC */
 	u32 lines;
+	u32 timer_arms; /* hyp_timer_flush_line_later() calls */
+	u32 arms_expected; /* lines begun on the partition's own CPU */
 } m;
+
+static u64 now;
+static struct vcpu vcpu;
+static struct cpu cpu;
 
 /* ---- What vuart.c calls ------------------------------------------------------- */
 
@@ -56,6 +65,21 @@ void console_line(const char *tag, const char *text, size_t len, bool from_guest
 	m.lines++;
 }
 
+u64 boot_counter(void)
+{
+	return now;
+}
+
+struct cpu *this_cpu(void)
+{
+	return &cpu;
+}
+
+void hyp_timer_flush_line_later(void)
+{
+	m.timer_arms++;
+}
+
 /* ---- The model's transmit side ------------------------------------------------- */
 
 /* Feed one byte; returns whether a line must have gone out. */
@@ -65,6 +89,10 @@ static bool model_tx(char c)
 		return false;
 	if (c == '\n')
 		return true;
+	if (!m.line_len) {
+		m.line_since = now;
+		m.arms_expected += cpu.vcpu != NULL;
+	}
 	m.line[m.line_len++] = c;
 	return m.line_len == VUART_LINE_MAX;
 }
@@ -149,6 +177,23 @@ static void step_rx(struct fin *f)
 	}
 }
 
+/* Time passes and the Hyp timer looks for a stale partial line. */
+static void step_time(struct fin *f)
+{
+	static const u32 ticks[] = { 0, 1, 49, 50, 51, 1000 };
+	u64 age = FIN_PICK(f, ticks) % 2000;
+	u32 lines = m.lines;
+	bool stale, pending;
+
+	now += FIN_PICK(f, ticks) % 2000;
+	stale = m.line_len && now - m.line_since >= age;
+	pending = vuart_flush_stale(&part, age);
+	FUZZ_CHECK(m.lines == lines + stale, "stale line (age %llu) %s", age,
+		   stale ? "kept" : "flushed early");
+	FUZZ_CHECK(pending == (m.line_len != 0), "flush_stale says %d with %u bytes", pending,
+		   m.line_len);
+}
+
 static void step_output(struct fin *f)
 {
 	static const u32 chars[] = { 'a', 'b', '\n', '\r', ' ', 0, 0xff };
@@ -167,13 +212,14 @@ static void check(void)
 
 	FUZZ_CHECK(u->rx_count == m.count && u->rx_head == m.head, "FIFO %u@%u, model %u@%u",
 		   u->rx_count, u->rx_head, m.count, m.head);
-	FUZZ_CHECK(!!(u->ris & BIT(6)) == (m.count > 0), "RT 0x%x with %u bytes", u->ris,
-		   m.count);
+	FUZZ_CHECK(!!(u->ris & BIT(6)) == (m.count > 0), "RT 0x%x with %u bytes", u->ris, m.count);
 	FUZZ_CHECK(!!(u->ris & BIT(4)) == (m.count >= level), "RX 0x%x with %u bytes, level %u",
 		   u->ris, m.count, level);
 	FUZZ_CHECK(m.level == ((u->ris & u->imsc) != 0) && u->line_high == m.level,
 		   "line %d, RIS 0x%x IMSC 0x%x", m.level, u->ris, u->imsc);
 	FUZZ_CHECK(u->line_len < VUART_LINE_MAX, "line buffer holds %u", u->line_len);
+	FUZZ_CHECK(m.timer_arms == m.arms_expected, "flush timer armed %u times, expected %u",
+		   m.timer_arms, m.arms_expected);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -183,11 +229,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&part, 0, sizeof(part));
 	memset(&m, 0, sizeof(m));
+	now = 0;
 	part.cfg = &cfg;
+	vcpu.part = &part;
+	cpu.vcpu = fin_bool(&f) ? &vcpu : NULL; /* the partition's own CPU, or another */
 	vuart_init(&part);
 	check();
 	while (fin_more(&f) && steps++ < MAX_STEPS) {
-		switch (fin_u8(&f) % 5) {
+		switch (fin_u8(&f) % 6) {
 		case 0:
 		case 1:
 			step_read(&f);
@@ -197,6 +246,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 3:
 			step_rx(&f);
+			break;
+		case 4:
+			step_time(&f);
 			break;
 		default:
 			step_output(&f);

@@ -16,4 +16,12 @@ void vgic_check_lrs(u32 pcpu, const struct vgic_dist *d, const struct vgic_cpu *
 /* Every SPI of 'd' that claims a list register is in that vCPU's books. */
 void vgic_check_spis(const struct vgic_dist *d);
 
+/*
+ * No lost wake-up: right after 'vc' was flushed (or had nothing to flush) on
+ * 'pcpu', no interrupt it could take waits while a list register is empty,
+ * and one that waits has the underflow maintenance interrupt armed to bring
+ * the CPU back (with two list registers or more).
+ */
+void vgic_check_waiting(u32 pcpu, const struct vgic_dist *d, const struct vgic_cpu *vc);
+
 #endif

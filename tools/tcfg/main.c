@@ -102,8 +102,7 @@ static const void *load_dtb(const char *file)
 		tcfg_error(file, "cannot read: %s", strerror(errno));
 		return NULL;
 	}
-	/* The whole structure, so that every later libfdt call reads a sound tree. */
-	err = size >= sizeof(struct fdt_header) ? fdt_check_full(fdt, size) : -FDT_ERR_TRUNCATED;
+	err = dtb_check(fdt, size);
 	if (err) {
 		tcfg_error(file, "not a flattened device tree (compile the .dts with dtc): %s",
 			   fdt_strerror(err));

@@ -250,3 +250,20 @@ bool label_valid(const char *s)
 	return len >= 1 && len < CFG_NAME_MAX &&
 	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == len;
 }
+
+int dtb_check(const void *fdt, size_t size)
+{
+	if (size < sizeof(struct fdt_header))
+		return -FDT_ERR_TRUNCATED;
+	if (fdt_magic(fdt) != FDT_MAGIC)
+		return -FDT_ERR_BADMAGIC;
+	/*
+	 * dtc writes version 17.  Before version 16 a node's name is its whole
+	 * path, and libfdt 1.6.1's fdt_check_full() dereferences NULL on a root
+	 * node without one (fdt_get_name() fails): refuse those first.
+	 */
+	if (fdt_version(fdt) < 16)
+		return -FDT_ERR_BADVERSION;
+	/* The whole structure, so that every later libfdt call reads a sound tree. */
+	return fdt_check_full(fdt, size);
+}

@@ -191,6 +191,12 @@ u8 *tcfg_read_file(const char *name, size_t *size);
 
 /* ---- property readers (props.c) ---- */
 
+/*
+ * Can libfdt read this DTB of 'size' bytes safely?  0 if so, else the libfdt
+ * error.  Every DTB tcfg reads passes this first (main.c: load_dtb).
+ */
+int dtb_check(const void *fdt, size_t size);
+
 /* A node of a DTB being read, with its path for messages. */
 struct node {
 	const void *fdt;
