@@ -45,7 +45,7 @@ include tests/tests.mk
 include tools/tools.mk
 include tools/image.mk
 include guests/guests.mk
-include tests/fuzz/fuzz.mk
+include tools/bench.mk
 
 # A system description (configs/<board>/<name>.dts) becomes C tables and the
 # guest images linked into the hypervisor (tools/tcfg, docs/configuration.md).
@@ -85,7 +85,7 @@ memory-map: $(TCFG) $(GEN)/platform.dtb $(GEN)/system.dtb $(CONFIG_IMAGES)
 BOOT_SRCS := boot/entry.S boot/cache.S boot/boot.c boot/mmu.c
 HYP_SRCS := hyp/vectors.S hyp/vfp.S hyp/cpu.c hyp/trap.c hyp/console.c hyp/fmt.c hyp/hsr.c \
 	hyp/panic.c hyp/vcpu.c hyp/partition.c hyp/inject.c hyp/guest_mem.c hyp/smccc.c \
-	hyp/psci.c hyp/mmio.c hyp/mmio_decode.c hyp/cp15.c hyp/vuart.c
+	hyp/psci.c hyp/mmio.c hyp/cp15.c hyp/vuart.c
 MM_SRCS := mm/pt.c mm/stage2.c mm/vmid.c
 VGIC_SRCS := vgic/gic.c vgic/vgic.c vgic/vgicd.c
 SRCS := $(BOOT_SRCS) $(HYP_SRCS) $(MM_SRCS) $(VGIC_SRCS) $(PLAT_SRCS)
@@ -94,12 +94,18 @@ OBJS := $(addprefix $(OUT)/obj/,$(addsuffix .o,$(SRCS))) $(GEN)/config.o $(GEN)/
 ARCH_FLAGS := -march=armv7ve -marm -mfloat-abi=soft -mno-unaligned-access
 WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wmissing-prototypes \
 	-Wstrict-prototypes -Wvla
-CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -O2 -g -fno-common \
+CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 	-ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables \
 	-fstack-usage -Ihyp -Iplatform/$(PLATFORM) -I$(GEN) \
 	-DVMID_BITS=$(VMID_BITS) -DTESSERA_GIT=\"$(GIT_DESC)\" \
 	$(if $(GIC_REPOKE_MS),-DPLAT_GIC_REPOKE_MS=$(GIC_REPOKE_MS)) \
 	$(if $(SELFTEST),-DSELFTEST_$(shell echo $(SELFTEST) | tr a-z- A-Z_)=1)
+# Built for size, except the virtual GIC, which every trap to the distributor and every
+# interrupt injection runs through: at -Os it costs 15% more instructions on those paths, and
+# no other file gains from -O2 (make bench, docs/bench.md).
+OPT := -Os
+HOT_SRCS := vgic/vgic.c vgic/vgicd.c
+$(addprefix $(OUT)/obj/,$(addsuffix .o,$(HOT_SRCS))): OPT := -O2
 ASFLAGS := $(ARCH_FLAGS) -g -Ihyp -Iplatform/$(PLATFORM) -I$(GEN) -D__ASSEMBLER__
 LDFLAGS := $(ARCH_FLAGS) -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments \
 	-Wl,-Map,$(OUT)/tessera.map
@@ -114,7 +120,7 @@ guests: $(GUEST_BINS)
 $(OUT)/obj/%.c.o: %.c | $(GEN)/config_gen.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(OPT) -MMD -MP -c $< -o $@
 
 $(OUT)/obj/%.S.o: %.S | $(GEN)/config_gen.h
 	@mkdir -p $(dir $@)
@@ -122,7 +128,7 @@ $(OUT)/obj/%.S.o: %.S | $(GEN)/config_gen.h
 	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
 
 $(GEN)/config.o: $(GEN)/config.c $(GEN)/config_gen.h
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(OPT) -c $< -o $@
 
 $(GEN)/images.o: $(GEN)/images.S $(CONFIG_IMAGES)
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
@@ -191,9 +197,17 @@ help:
 	@echo "  make memory-map   the physical memory map of the configuration: who owns what"
 	@echo "  make check-format clang-format check of every C file"
 	@echo "  make cppcheck     static analysis of the hypervisor"
+	@echo "  make clang-tidy   clang-tidy (.clang-tidy) on the hypervisor, as the target compiles it"
+	@echo "  make fuzz         libFuzzer targets for FUZZ_SECONDS (300) each (docs/assurance.md)"
+	@echo "  make coverage     line coverage of the hypervisor by the host tests and fuzz corpora"
+	@echo "  make stack-report worst-case Hyp stack depth of the ELF against HYP_STACK_SIZE"
+	@echo "  make bench        path lengths beside bare QEMU and Xen 4.17 (docs/bench.md)"
 	@echo "  make deps         install the Debian packages the build needs"
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "Variables: PLATFORM=<board> (platform/*), CONFIG=<name> (configs/<board>/<name>.dts),"
 	@echo "  VMID_BITS=<n> (default 8), SELFTEST=<name> (test builds), TIMEOUT=<seconds>,"
 	@echo "  GIC_REPOKE_MS=0 (no QEMU GIC workaround tick: for hardware), V=1 (show commands),"
 	@echo "  T=<regex> (make test: only the matching cases)"
+
+# Fuzzing, coverage, stack depth and clang-tidy (docs/assurance.md).
+include tests/fuzz/fuzz.mk

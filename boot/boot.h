@@ -22,6 +22,7 @@ extern u64 hyp_pt_root_pa;
 
 /* Cache maintenance by VA to the Point of Coherency over [start, end) (boot/cache.S). */
 void dcache_clean_range(uintptr_t start, uintptr_t end);
+void mem_zero(void *start, size_t bytes); /* bytes: a multiple of 64 */
 void dcache_clean_inval_range(uintptr_t start, uintptr_t end);
 void dcache_inval_range(uintptr_t start, uintptr_t end);
 

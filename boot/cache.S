@@ -19,14 +19,40 @@
 	dcache_line_size
 	sub	r3, r2, #1
 	bic	r0, r0, r3
-1:	cmp	r0, r1
+	cmp	r0, r1
 	bhs	2f
-	stcopr	r0, \op
+1:	stcopr	r0, \op
 	add	r0, r0, r2
-	b	1b
+	cmp	r0, r1
+	blo	1b
 2:	dsb	sy
 	bx	lr
 .endm
+
+/*
+ * void mem_zero(void *start, size_t bytes): bytes a multiple of 64, start 8-byte aligned.
+ * Eight registers per store, 64 bytes per loop: 0.06 instructions a byte, where newlib's
+ * memset takes 0.375 (its loop stores 16 bytes in six instructions).  Partition RAM is
+ * cleared with it at every start, so boot length is mostly this loop.
+ */
+func mem_zero
+	push	{r4-r9}
+	add	r1, r0, r1
+	mov	r2, #0
+	mov	r3, #0
+	mov	r4, #0
+	mov	r5, #0
+	mov	r6, #0
+	mov	r7, #0
+	mov	r8, #0
+	mov	r9, #0
+1:	cmp	r0, r1
+	stmialo	r0!, {r2-r9}
+	stmialo	r0!, {r2-r9}
+	blo	1b
+	pop	{r4-r9}
+	bx	lr
+endfunc mem_zero
 
 /* void dcache_clean_range(uintptr_t start, uintptr_t end): write back to PoC. */
 func dcache_clean_range

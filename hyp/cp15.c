@@ -17,27 +17,18 @@
 #include "hsr.h"
 #include "sysreg.h"
 
-struct cp_access {
-	u32 opc1, crn, crm, opc2, rt;
-	bool read;
-};
+/* The register an MCR/MRC syndrome names: Opc2, Opc1, CRn and CRm (B3.13.6, Table B3-26). */
+#define CP_REG(opc1, crn, crm, opc2)                                                               \
+	(((u32)(opc2) << HSR_CP_OPC2_SHIFT) | ((u32)(opc1) << HSR_CP_OPC1_SHIFT) |                 \
+	 ((u32)(crn) << HSR_CP_CRN_SHIFT) | ((u32)(crm) << HSR_CP_CRM_SHIFT))
+#define CP_REG_MASK CP_REG(7, 15, 15, 7)
 
-static struct cp_access decode(u32 hsr)
-{
-	return (struct cp_access){
-		.opc1 = (hsr >> HSR_CP_OPC1_SHIFT) & 7,
-		.crn = (hsr >> HSR_CP_CRN_SHIFT) & 0xf,
-		.crm = (hsr >> HSR_CP_CRM_SHIFT) & 0xf,
-		.opc2 = (hsr >> HSR_CP_OPC2_SHIFT) & 7,
-		.rt = (hsr >> HSR_CP_RT_SHIFT) & 0xf,
-		.read = hsr & HSR_CP_READ,
-	};
-}
-
-static bool is(const struct cp_access *a, u32 opc1, u32 crn, u32 crm, u32 opc2)
-{
-	return a->opc1 == opc1 && a->crn == crn && a->crm == crm && a->opc2 == opc2;
-}
+#define REG_ACTLR CP_REG(0, 1, 0, 1)
+#define REG_L2CTLR CP_REG(1, 9, 0, 2)
+#define REG_L2ECTLR CP_REG(1, 9, 0, 3)
+#define REG_DCISW CP_REG(0, 7, 6, 2)
+#define REG_DCCSW CP_REG(0, 7, 10, 2)
+#define REG_DCCISW CP_REG(0, 7, 14, 2)
 
 /*
  * A set/way operand (B4.2.1, "set/way"): level in bits [3:1], way in the top
@@ -71,49 +62,59 @@ static bool setway_valid(u32 value)
 	return (value & (((1U << line_shift) - 1) & ~0xeU)) == 0; /* reserved bits */
 }
 
-static void cp15_access(struct vcpu *v, struct regs *r, u32 hsr)
+static void cp15_access(struct regs *r, u32 hsr)
 {
-	struct cp_access a = decode(hsr);
-	u32 value = 0;
+	u32 rt = (hsr >> HSR_CP_RT_SHIFT) & 0xf, value;
+	bool read = hsr & HSR_CP_READ;
 
-	if (is(&a, 0, 1, 0, 1)) { /* ACTLR */
+	switch (hsr & CP_REG_MASK) {
+	case REG_ACTLR:
 		value = read_actlr();
-	} else if (is(&a, 1, 9, 0, 2)) { /* L2CTLR: Cortex-A15/A7 TRM 4.3.? */
-		value = (read_l2ctlr() & ~(3U << 24)) | ((v->part->cfg->cpu_count - 1) << 24);
-	} else if (is(&a, 1, 9, 0, 3)) { /* L2ECTLR */
+		break;
+	case REG_L2CTLR: /* Cortex-A15/A7: the number of CPUs in [25:24] */
+		value = (read_l2ctlr() & ~(3U << 24)) |
+			((this_cpu()->vcpu->part->cfg->cpu_count - 1) << 24);
+		break;
+	case REG_L2ECTLR:
 		value = 0;
-	} else if (a.crn == 7 && a.opc1 == 0 && !a.read &&
-		   (is(&a, 0, 7, 6, 2) || is(&a, 0, 7, 10, 2) || is(&a, 0, 7, 14, 2))) {
-		/* DCISW, DCCSW, DCCISW: never discard, only clean+invalidate (HCR.SWIO spirit). */
-		u32 operand = guest_reg_read(r, a.rt);
+		break;
+	case REG_DCISW:
+	case REG_DCCSW:
+	case REG_DCCISW:
+		/* Never discard, only clean+invalidate (the spirit of HCR.SWIO). */
+		if (!read) {
+			u32 operand = guest_reg_read(r, rt);
 
-		if (setway_valid(operand)) {
-			write_dccisw(operand);
-			dsb();
+			if (setway_valid(operand)) {
+				write_dccisw(operand);
+				dsb();
+			}
 		}
 		guest_skip_instruction(hsr);
 		return;
-	} else if (a.crn == 15) {
-		value = 0; /* HSTR.T15: implementation-defined c15 reads as zero */
-	} else {
+	default:
+		if (((hsr >> HSR_CP_CRN_SHIFT) & 0xf) == 15) {
+			value = 0; /* HSTR.T15: implementation-defined c15 reads as zero */
+			break;
+		}
 		/* PMU, and implementation-defined registers this core does not offer. */
 		inject_undef(r, hsr);
 		return;
 	}
-	if (a.read)
-		guest_reg_write(r, a.rt, value);
+	if (read)
+		guest_reg_set(r, rt, value);
 	guest_skip_instruction(hsr);
 }
 
-void cp_trap(struct vcpu *v, struct regs *r, u32 hsr)
+void cp_trap(struct regs *r, u32 hsr)
 {
-	if (!hsr_cond_passed(hsr, read_spsr())) {
+	if (!guest_cond_passed(hsr)) {
 		guest_skip_instruction(hsr);
 		return;
 	}
 	switch (hsr_ec(hsr)) {
 	case HSR_EC_CP15_32:
-		cp15_access(v, r, hsr);
+		cp15_access(r, hsr);
 		return;
 	case HSR_EC_CP14_32:
 		/* Debug and trace registers: read as zero, writes ignored. */

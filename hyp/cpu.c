@@ -14,7 +14,6 @@
 #include "../platform/uart.h"
 
 #define SGI_KICK 0
-#define EXPERIMENT_BREAK
 #define ALL_CPUS_TIMEOUT_MS 2000
 
 struct cpu cpus[PLAT_CPU_COUNT];
@@ -169,12 +168,14 @@ static void irq_dispatch(struct vcpu *v)
 			console_irq();
 		} else if (intid == GIC_PPI_HYP_TIMER) {
 			hyp_timer_expired(v);
-		} else if (v && vgic_owns(&v->part->vgic, intid)) {
-			/* A partition's interrupt: it stays active until the guest's EOI. */
+		} else if (v && vgic_inject_hw(&v->part->vgic, &v->vgic, intid)) {
+			/*
+			 * A partition's interrupt: it stays active until the guest's EOI
+			 * deactivates it.  Back to the guest at once; anything else
+			 * pending brings us back.
+			 */
 			gic_priority_drop(iar);
-			vgic_inject_hw(&v->part->vgic, &v->vgic, intid);
-			EXPERIMENT_BREAK;
-			continue;
+			return;
 		} else {
 			gic_irq_enable(intid, false);
 			log_warn("cpu%u: unexpected interrupt %u disabled", this_cpu()->index,
@@ -185,13 +186,16 @@ static void irq_dispatch(struct vcpu *v)
 	}
 }
 
+void hyp_irq_handle(struct regs *r)
+{
+	UNUSED(r);
+	irq_dispatch(this_cpu()->vcpu);
+}
+
 void hyp_irq(struct regs *r)
 {
-	struct vcpu *v = this_cpu()->vcpu;
-
-	UNUSED(r);
-	irq_dispatch(v);
-	vcpu_before_entry(v);
+	hyp_irq_handle(r);
+	vcpu_before_entry(this_cpu()->vcpu);
 }
 
 /* ---- Idle ------------------------------------------------------------------- */

@@ -178,7 +178,7 @@ static u32 psr_itstate(u32 psr)
 	return ((psr & PSR_IT_HIGH_MASK) >> 25) | (((psr & PSR_IT_LOW_MASK) >> 10) << 2);
 }
 
-bool hsr_cond_passed(u32 hsr, u32 spsr)
+bool hsr_cond_check(u32 hsr, u32 spsr)
 {
 	u32 cond;
 

@@ -19,9 +19,11 @@
 #include "bits.h"
 #include "config.h"
 #include "fmt.h"
+#include "hsr.h"
 #include "layout.h"
 #include "platform.h"
 #include "spinlock.h"
+#include "sysreg.h"
 #include "types.h"
 #include "../mm/mm.h"
 #include "../vgic/vgic.h"
@@ -182,6 +184,8 @@ struct ratelimit {
 
 struct partition {
 	const struct cfg_partition *cfg;
+	u32 gicd_hpfar; /* the emulated pages' IPAs as HPFAR reports them (IPA[39:12] << 4) */
+	u32 uart_hpfar;
 	spinlock_t lock;
 	u32 state; /* enum partition_state */
 	u32 vcpus_on; /* vCPUs with power ON */
@@ -218,8 +222,17 @@ noreturn void vcpu_park(struct vcpu *v);
 /* Enter the guest for a vCPU that has start_pending set, on its own CPU; never returns. */
 noreturn void vcpu_start(struct vcpu *v);
 
-/* Before every return to a guest: act on requests, refill list registers, check the VMID. */
-void vcpu_before_entry(struct vcpu *v);
+/* Act on this CPU's requests: refill list registers, load the VMID, park... */
+void vcpu_handle_requests(struct cpu *c, struct vcpu *v);
+
+/* Before every return to a guest: anything to do is a request bit (see vcpu.c). */
+static inline void vcpu_before_entry(struct vcpu *v)
+{
+	struct cpu *c = this_cpu();
+
+	if (__builtin_expect(__atomic_load_n(&c->requests, __ATOMIC_RELAXED) != 0, 0))
+		vcpu_handle_requests(c, v);
+}
 
 /* Reset every piece of guest-visible CPU state on this CPU (CP15, banked, VFP, timers). */
 void vcpu_reset_arch(struct vcpu *v);
@@ -228,8 +241,41 @@ void vcpu_reset_arch(struct vcpu *v);
 u32 guest_reg_read(const struct regs *r, u32 n);
 void guest_reg_write(struct regs *r, u32 n, u32 value);
 
-/* Skip the trapped instruction (ARM or Thumb, IT state advanced). */
-void guest_skip_instruction(u32 hsr);
+/* The same, with r0-r7 (never banked) straight from the trap frame. */
+static inline u32 guest_reg_get(const struct regs *r, u32 n)
+{
+	return n < 8 ? r->r[n] : guest_reg_read(r, n);
+}
+
+static inline void guest_reg_set(struct regs *r, u32 n, u32 value)
+{
+	if (n < 8)
+		r->r[n] = value;
+	else
+		guest_reg_write(r, n, value);
+}
+
+/* Does the trapped instruction pass its condition?  SPSR is read only if it matters. */
+static inline bool guest_cond_passed(u32 hsr)
+{
+	u32 spsr;
+
+	if ((hsr & (HSR_CV | HSR_COND_MASK)) == (HSR_CV | (0xeU << HSR_COND_SHIFT)))
+		return true; /* AL: the common case */
+	spsr = read_spsr();
+	return hsr_cond_check(hsr, spsr);
+}
+
+/* Skip the trapped instruction (ARM or Thumb, IT state advanced, A2.5.2). */
+static inline void guest_skip_instruction(u32 hsr)
+{
+	u32 spsr;
+
+	write_elr_hyp(read_elr_hyp() + ((hsr & HSR_IL) ? 4 : 2));
+	spsr = read_spsr();
+	if (spsr & PSR_T)
+		write_spsr(psr_it_advance(spsr));
+}
 
 /* A guest fault the hypervisor contains: log it (rate-limited) and apply the policy. */
 struct guest_fault {
@@ -257,8 +303,14 @@ bool guest_range_ok(struct vcpu *v, u32 va, u32 len, bool write);
 /* Handlers behind the trap dispatcher. */
 void smccc_dispatch(struct vcpu *v, struct regs *r);
 s32 psci_call(struct vcpu *v, struct regs *r, u32 fid);
-void mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va);
-void cp_trap(struct vcpu *v, struct regs *r, u32 hsr);
+/* Emulate an access to an emulated device page; false if ipa is not one. */
+bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa);
+/* The fast path of the same, when the syndrome describes the access (ISV = 1). */
+enum mmio_device { MMIO_GICD = 1, MMIO_UART = 2 };
+void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device);
+/* A data abort the hypervisor does not emulate: the partition's fault policy. */
+void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va, const char *what);
+void cp_trap(struct regs *r, u32 hsr);
 
 /* An emulated-device access, as a data abort's syndrome describes it (mmio_decode.c). */
 struct mmio_access {
@@ -270,10 +322,32 @@ struct mmio_access {
 };
 
 /* Decode the syndrome; false if it does not describe the access (ISV = 0, PC, doubleword). */
-bool mmio_decode(u32 hsr, u32 offset, struct mmio_access *a);
+static inline bool mmio_decode(u32 hsr, u32 offset, struct mmio_access *a)
+{
+	u32 sas = (hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT;
+
+	a->reg = (hsr & HSR_DABT_SRT_MASK) >> HSR_DABT_SRT_SHIFT;
+	if (!(hsr & HSR_DABT_ISV) || sas == 3 || a->reg == 15)
+		return false; /* not described; a doubleword; or the PC: never emulated */
+	a->offset = offset;
+	a->size = 1U << sas;
+	a->write = hsr & HSR_DABT_WNR;
+	a->sign_extend = hsr & HSR_DABT_SSE;
+	return true;
+}
 
 /* The value a load of 'size' bytes leaves in its register (zero- or sign-extended). */
-u32 mmio_load_value(u32 value, u32 size, bool sign_extend);
+static inline u32 mmio_load_value(u32 value, u32 size, bool sign_extend)
+{
+	u32 bits = size * 8;
+
+	if (bits >= 32)
+		return value;
+	value &= (1U << bits) - 1;
+	if (sign_extend && (value & (1U << (bits - 1))))
+		value |= ~((1U << bits) - 1);
+	return value;
+}
 
 /* Virtual UART (vuart.c). */
 void vuart_init(struct partition *p);
@@ -297,6 +371,11 @@ extern const u32 hyp_vectors[];
 noreturn void hyp_enter_guest(struct regs *frame);
 
 /* Called from the vectors. */
+typedef void (*trap_handler_t)(struct regs *r, u32 hsr);
+extern const trap_handler_t hyp_trap_table[64];
+void hyp_exit_slow(void);
+void hyp_irq_handle(struct regs *r);
+/* C entries doing what the vectors do (dispatch, then requests), for the host harnesses. */
 void hyp_trap(struct regs *r);
 void hyp_irq(struct regs *r);
 void hyp_guest_async_abort(struct regs *r);

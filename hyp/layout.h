@@ -13,4 +13,7 @@
 #define REGS_LR 52
 #define REGS_SIZE 56
 
+/* offsetof(struct cpu, requests): the exit path tests it (hyp/trap.c asserts it). */
+#define CPU_REQUESTS_OFFSET 12
+
 #endif /* TESSERA_LAYOUT_H */

@@ -14,7 +14,8 @@
 
 #define EMULATED_PAGE 0x1000U
 
-static void unhandled(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va, const char *what)
+__attribute__((noinline)) void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va,
+					  const char *what)
 {
 	struct guest_fault f = { .what = what,
 				 .ipa = ipa,
@@ -27,45 +28,54 @@ static void unhandled(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va, 
 	guest_fault(v, r, &f);
 }
 
-void mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va)
+/* The emulated device whose page holds 'ipa': 1 the distributor, 2 the PL011, 0 none. */
+static u32 emulated_device(const struct cfg_partition *cfg, u64 ipa)
 {
-	const struct cfg_partition *cfg = v->part->cfg;
-	struct mmio_access a;
-	bool gicd, ok;
-	u32 value = 0;
+	u64 page = ipa & ~(u64)(EMULATED_PAGE - 1);
 
-	if (ipa >= cfg->gicd_ipa && ipa - cfg->gicd_ipa < EMULATED_PAGE)
-		gicd = true;
-	else if (ipa >= cfg->uart_ipa && ipa - cfg->uart_ipa < EMULATED_PAGE)
-		gicd = false;
-	else {
-		unhandled(v, r, hsr, ipa, va, "stage-2 data abort");
+	return page == cfg->gicd_ipa ? 1 : page == cfg->uart_ipa ? 2 : 0;
+}
+
+void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device)
+{
+	struct mmio_access a;
+	u32 value = 0;
+	bool ok;
+
+	/* The page offset of the IPA is the VA's (4 KiB pages at both stages). */
+	if (!mmio_decode(hsr, read_hdfar() & (EMULATED_PAGE - 1), &a)) {
+		mmio_fault(v, r, hsr, (u64)v->part->gicd_hpfar << 8, read_hdfar(),
+			   "access to an emulated device that the syndrome does not describe");
 		return;
 	}
-	if (!mmio_decode(hsr, (u32)(ipa & (EMULATED_PAGE - 1)), &a)) {
-		unhandled(v, r, hsr, ipa, va,
-			  "access to an emulated device that the syndrome does not describe");
-		return;
-	}
-	if (!hsr_cond_passed(hsr, read_spsr())) {
-		guest_skip_instruction(hsr);
-		return;
-	}
+	/* No condition check: an instruction that fails its condition never accesses memory. */
 	if (a.write)
-		value = guest_reg_read(r, a.reg);
-	if (gicd)
+		value = guest_reg_get(r, a.reg);
+	if (device == MMIO_GICD)
 		ok = a.write ? vgicd_write(&v->part->vgic, v->index, a.offset, a.size, value) :
 			       vgicd_read(&v->part->vgic, v->index, a.offset, a.size, &value);
 	else
 		ok = a.write ? vuart_write(v->part, a.offset, a.size, value) :
 			       vuart_read(v->part, a.offset, a.size, &value);
 	if (!ok) {
-		/* An access size or alignment the device does not allow. */
-		unhandled(v, r, hsr, ipa, va,
-			  "access to an emulated device of a size or alignment it does not allow");
+		mmio_fault(v, r, hsr,
+			   ((u64)(device == MMIO_GICD ? v->part->gicd_hpfar : v->part->uart_hpfar)
+			    << 8) | a.offset,
+			   read_hdfar(),
+			   "access to an emulated device of a size or alignment it does not allow");
 		return;
 	}
 	if (!a.write)
-		guest_reg_write(r, a.reg, mmio_load_value(value, a.size, a.sign_extend));
+		guest_reg_set(r, a.reg, mmio_load_value(value, a.size, a.sign_extend));
 	guest_skip_instruction(hsr);
+}
+
+bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa)
+{
+	u32 device = emulated_device(v->part->cfg, ipa);
+
+	if (!device)
+		return false;
+	mmio_emulate(v, r, hsr, device);
+	return true;
 }

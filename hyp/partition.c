@@ -46,7 +46,7 @@ static void clear_range(u64 pa, u64 size)
 	u64 done;
 
 	for (done = 0; done < size; done += CLEAR_CHUNK) {
-		memset(pa_ptr(pa + done), 0, (size_t)MIN((u64)CLEAR_CHUNK, size - done));
+		mem_zero(pa_ptr(pa + done), (size_t)MIN((u64)CLEAR_CHUNK, size - done));
 		serve_flush_requests();
 	}
 }
@@ -260,6 +260,8 @@ void partitions_init(void)
 		enum pt_err err;
 
 		p->cfg = cfg;
+		p->gicd_hpfar = (u32)(cfg->gicd_ipa >> 8) & HPFAR_FIPA_MASK;
+		p->uart_hpfar = (u32)(cfg->uart_ipa >> 8) & HPFAR_FIPA_MASK;
 		p->state = PART_STOPPED;
 		p->vmid.owner = i;
 		err = s2_build(&p->s2, s2_pool(), cfg);

@@ -34,7 +34,7 @@
 
 #define CONSOLE_WRITE_MAX 4096U
 
-static s32 console_write(struct vcpu *v, u32 va, u32 len)
+static __attribute__((noinline)) s32 console_write(struct vcpu *v, u32 va, u32 len)
 {
 	char buf[128];
 	u32 done;
@@ -54,7 +54,7 @@ static s32 console_write(struct vcpu *v, u32 va, u32 len)
 	return (s32)len;
 }
 
-static s32 partition_name(struct vcpu *v, u32 va, u32 size)
+static __attribute__((noinline)) s32 partition_name(struct vcpu *v, u32 va, u32 size)
 {
 	const char *name = v->part->cfg->name;
 	u32 len = (u32)strlen(name);
@@ -66,7 +66,7 @@ static s32 partition_name(struct vcpu *v, u32 va, u32 size)
 	return (s32)len;
 }
 
-static s32 channel_info(struct vcpu *v, struct regs *r, u32 index)
+static __attribute__((noinline)) s32 channel_info(struct vcpu *v, struct regs *r, u32 index)
 {
 	const struct cfg_partition *cfg = v->part->cfg;
 	const struct cfg_endpoint *e;
@@ -81,7 +81,7 @@ static s32 channel_info(struct vcpu *v, struct regs *r, u32 index)
 	return 0;
 }
 
-static s32 doorbell_ring(struct vcpu *v, u32 index)
+static __attribute__((noinline)) s32 doorbell_ring(struct vcpu *v, u32 index)
 {
 	const struct cfg_partition *cfg = v->part->cfg;
 	const struct cfg_endpoint *e;
@@ -101,55 +101,54 @@ static bool implemented(u32 fid)
 	return fid >= TESSERA_FN(0) && fid < TESSERA_FN(TESSERA_CALL_COUNT);
 }
 
-void smccc_dispatch(struct vcpu *v, struct regs *r)
+/* Tessera's own calls, by function number (fid - 0x86000000). */
+static s32 tessera_call(struct vcpu *v, struct regs *r, u32 n)
 {
-	u32 fid = r->r[0];
-	s32 ret;
+	switch (n) {
+	case TESSERA_VERSION - TESSERA_FN(0):
+		return TESSERA_VERSION_MAJOR * 0x10000 + TESSERA_VERSION_MINOR;
+	case TESSERA_PARTITION_ID - TESSERA_FN(0):
+		r->r[1] = v->index;
+		r->r[2] = v->part->cfg->cpu_count;
+		return (s32)v->part->cfg->id;
+	case TESSERA_PARTITION_NAME - TESSERA_FN(0):
+		return partition_name(v, r->r[1], r->r[2]);
+	case TESSERA_CONSOLE_WRITE - TESSERA_FN(0):
+		return console_write(v, r->r[1], r->r[2]);
+	case TESSERA_CHANNEL_INFO - TESSERA_FN(0):
+		return channel_info(v, r, r->r[1]);
+	case TESSERA_DOORBELL_RING - TESSERA_FN(0):
+		return doorbell_ring(v, r->r[1]);
+	default: /* TESSERA_YIELD: a hint, a vCPU owns its CPU */
+		return 0;
+	}
+}
 
+/* Everything else: SMCCC discovery, the vendor service queries, PSCI. */
+static __attribute__((noinline)) s32 other_call(struct vcpu *v, struct regs *r, u32 fid)
+{
 	switch (fid) {
 	case SMCCC_VERSION:
-		ret = SMCCC_VERSION_1_1;
-		break;
+		return SMCCC_VERSION_1_1;
 	case SMCCC_ARCH_FEATURES:
-		ret = implemented(r->r[1]) ? 0 : SMCCC_NOT_SUPPORTED;
-		break;
+		return implemented(r->r[1]) ? 0 : SMCCC_NOT_SUPPORTED;
 	case VENDOR_HYP_CALL_UID:
 		r->r[1] = 0x4d1c11f0;
 		r->r[2] = 0x9a3c5b12;
 		r->r[3] = 0x00c0ffee;
-		ret = 0x7e55e7a0;
-		break;
+		return 0x7e55e7a0;
 	case VENDOR_HYP_REVISION:
 		r->r[1] = 0;
-		ret = 1;
-		break;
-	case TESSERA_VERSION:
-		ret = TESSERA_VERSION_MAJOR * 0x10000 + TESSERA_VERSION_MINOR;
-		break;
-	case TESSERA_PARTITION_ID:
-		r->r[1] = v->index;
-		r->r[2] = v->part->cfg->cpu_count;
-		ret = (s32)v->part->cfg->id;
-		break;
-	case TESSERA_PARTITION_NAME:
-		ret = partition_name(v, r->r[1], r->r[2]);
-		break;
-	case TESSERA_CONSOLE_WRITE:
-		ret = console_write(v, r->r[1], r->r[2]);
-		break;
-	case TESSERA_CHANNEL_INFO:
-		ret = channel_info(v, r, r->r[1]);
-		break;
-	case TESSERA_DOORBELL_RING:
-		ret = doorbell_ring(v, r->r[1]);
-		break;
-	case TESSERA_YIELD:
-		ret = 0;
-		break;
+		return 1;
 	default:
-		ret = SMCCC_OWNER(fid) == SMCCC_OWNER_STANDARD ? psci_call(v, r, fid) :
-								 SMCCC_NOT_SUPPORTED;
-		break;
+		return SMCCC_OWNER(fid) == SMCCC_OWNER_STANDARD ? psci_call(v, r, fid) :
+								  SMCCC_NOT_SUPPORTED;
 	}
-	r->r[0] = (u32)ret;
+}
+
+void smccc_dispatch(struct vcpu *v, struct regs *r)
+{
+	u32 fid = r->r[0], n = fid - TESSERA_FN(0);
+
+	r->r[0] = (u32)(n < TESSERA_CALL_COUNT ? tessera_call(v, r, n) : other_call(v, r, fid));
 }

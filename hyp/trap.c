@@ -13,14 +13,6 @@
 
 void partition_fault_restart(struct partition *p);
 
-void guest_skip_instruction(u32 hsr)
-{
-	u32 len = (hsr & HSR_IL) ? 4 : 2;
-
-	write_elr_hyp(read_elr_hyp() + len);
-	write_spsr(psr_it_advance(read_spsr()));
-}
-
 bool ratelimit_allow(struct ratelimit *rl, u32 *suppressed)
 {
 	u64 now = boot_counter();
@@ -125,28 +117,21 @@ static bool fault_ipa(u32 hsr, u32 va, u64 *ipa)
 	return true;
 }
 
-static void data_abort(struct vcpu *v, struct regs *r, u32 hsr)
+static __attribute__((noinline)) void data_abort(struct vcpu *v, struct regs *r, u32 hsr)
 {
 	u32 va = read_hdfar();
 	u64 ipa;
-	struct guest_fault f = { .what = "stage-2 data abort",
-				 .va = va,
-				 .pc = read_elr_hyp(),
-				 .hsr = hsr,
-				 .write = hsr & HSR_DABT_WNR };
 
 	if (!fault_ipa(hsr, va, &ipa))
 		return; /* the guest changed its tables under us: retry the access */
-	f.ipa = ipa;
-	f.has_ipa = true;
-	if ((hsr & HSR_FSC_MASK & FSC_TYPE_MASK) == FSC_TRANSLATION && !(hsr & HSR_DABT_S1PTW)) {
-		mmio_abort(v, r, hsr, ipa, va);
+	/* A translation fault on an emulated device's page is an access to emulate. */
+	if ((hsr & HSR_FSC_MASK & FSC_TYPE_MASK) == FSC_TRANSLATION && !(hsr & HSR_DABT_S1PTW) &&
+	    mmio_abort(v, r, hsr, ipa))
 		return;
-	}
-	guest_fault(v, r, &f);
+	mmio_fault(v, r, hsr, ipa, va, "stage-2 data abort");
 }
 
-static void prefetch_abort(struct vcpu *v, struct regs *r, u32 hsr)
+static __attribute__((noinline)) void prefetch_abort(struct vcpu *v, struct regs *r, u32 hsr)
 {
 	u32 va = read_hifar();
 	u64 ipa;
@@ -163,43 +148,91 @@ static void prefetch_abort(struct vcpu *v, struct regs *r, u32 hsr)
 	guest_fault(v, r, &f);
 }
 
+/* ---- The dispatch table, by exception class (B3.13.6, Table B3-24) ---------------- */
+
+static void trap_hvc(struct regs *r, u32 hsr)
+{
+	UNUSED(hsr);
+	smccc_dispatch(this_cpu()->vcpu, r);
+}
+
+static void trap_smc(struct regs *r, u32 hsr)
+{
+	/* Trapped by HCR.TSC; answered like HVC, then skipped (ELR points at it). */
+	if (guest_cond_passed(hsr))
+		smccc_dispatch(this_cpu()->vcpu, r);
+	guest_skip_instruction(hsr | HSR_IL);
+}
+
+/*
+ * Data aborts: the hot case, a translation fault on an emulated device page
+ * whose IPA HPFAR gives, is recognised without any 64-bit arithmetic.
+ */
+static void trap_dabt(struct regs *r, u32 hsr)
+{
+	struct vcpu *v = this_cpu()->vcpu;
+
+	if ((hsr & (FSC_TYPE_MASK | HSR_DABT_S1PTW)) == FSC_TRANSLATION) {
+		u32 hpfar = read_hpfar() & HPFAR_FIPA_MASK;
+
+		if (hpfar == v->part->gicd_hpfar) {
+			mmio_emulate(v, r, hsr, MMIO_GICD);
+			return;
+		}
+		if (hpfar == v->part->uart_hpfar) {
+			mmio_emulate(v, r, hsr, MMIO_UART);
+			return;
+		}
+	}
+	data_abort(v, r, hsr);
+}
+
+static void trap_iabt(struct regs *r, u32 hsr)
+{
+	prefetch_abort(this_cpu()->vcpu, r, hsr);
+}
+
+/* Nothing else is configured to trap: answer as the hardware would. */
+static void trap_undefined(struct regs *r, u32 hsr)
+{
+	inject_undef(r, hsr);
+}
+
+/*
+ * hyp/vectors.S indexes this with HSR.EC and calls the handler with the trap
+ * frame.  Every class defaults to UNDEFINED, then the trapped ones override it.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+const trap_handler_t hyp_trap_table[64] = {
+	[0 ... 63] = trap_undefined,	 [HSR_EC_HVC] = trap_hvc,
+	[HSR_EC_SMC] = trap_smc,	 [HSR_EC_DABT_GUEST] = trap_dabt,
+	[HSR_EC_IABT_GUEST] = trap_iabt, [HSR_EC_CP15_32] = cp_trap,
+	[HSR_EC_CP15_64] = cp_trap,	 [HSR_EC_CP14_32] = cp_trap,
+	[HSR_EC_CP14_LS] = cp_trap,	 [HSR_EC_CP14_64] = cp_trap,
+	[HSR_EC_HCPTR] = cp_trap,	 [HSR_EC_CP10_ID] = cp_trap,
+};
+#pragma GCC diagnostic pop
+
 void hyp_trap(struct regs *r)
 {
 	u32 hsr = read_hsr();
-	struct vcpu *v = this_cpu()->vcpu;
 
-	switch (hsr_ec(hsr)) {
-	case HSR_EC_HVC:
-		smccc_dispatch(v, r);
-		break;
-	case HSR_EC_SMC:
-		/* Trapped by HCR.TSC; answered like HVC, then skipped (ELR points at it). */
-		if (hsr_cond_passed(hsr, read_spsr()))
-			smccc_dispatch(v, r);
-		guest_skip_instruction(hsr | HSR_IL);
-		break;
-	case HSR_EC_DABT_GUEST:
-		data_abort(v, r, hsr);
-		break;
-	case HSR_EC_IABT_GUEST:
-		prefetch_abort(v, r, hsr);
-		break;
-	case HSR_EC_CP15_32:
-	case HSR_EC_CP15_64:
-	case HSR_EC_CP14_32:
-	case HSR_EC_CP14_LS:
-	case HSR_EC_CP14_64:
-	case HSR_EC_HCPTR:
-	case HSR_EC_CP10_ID:
-		cp_trap(v, r, hsr);
-		break;
-	default:
-		/* Nothing else is configured to trap: answer as the hardware would. */
-		inject_undef(r, hsr);
-		break;
-	}
-	vcpu_before_entry(v);
+	hyp_trap_table[hsr_ec(hsr)](r, hsr);
+	vcpu_before_entry(this_cpu()->vcpu);
 }
+
+void hyp_exit_slow(void)
+{
+	struct cpu *c = this_cpu();
+
+	vcpu_handle_requests(c, c->vcpu);
+}
+
+_Static_assert(offsetof(struct cpu, requests) == CPU_REQUESTS_OFFSET,
+	       "hyp/layout.h CPU_REQUESTS_OFFSET is what hyp/vectors.S reads");
+_Static_assert(sizeof(struct regs) == REGS_SIZE && offsetof(struct regs, lr) == REGS_LR,
+	       "hyp/layout.h describes the frame hyp/vectors.S pushes");
 
 void hyp_guest_async_abort(struct regs *r)
 {

@@ -306,8 +306,12 @@ static void load_vmid(struct cpu *c, struct partition *p)
 	u64 vttbr;
 
 	if (!vmid_current(&vmid_allocator, &p->vmid, c->index)) {
+		/*
+		 * Other CPUs flush on their kick (bounded: no guest can delay it) and
+		 * release the allocator's lock with SEV, which ends this WFE.
+		 */
 		while (vmid_prepare_entry(&vmid_allocator, &p->vmid, c->index) == VMID_WAIT)
-			; /* other CPUs flush on their kick: bounded, no guest can delay it */
+			cpu_relax_wfe();
 	}
 	vttbr = s2_vttbr(p->s2.root_pa, p->vmid.id);
 	if (c->vttbr_loaded != vttbr) {
@@ -317,25 +321,29 @@ static void load_vmid(struct cpu *c, struct partition *p)
 	}
 }
 
-void vcpu_before_entry(struct vcpu *v)
+/*
+ * Everything that must happen before a guest runs again arrives as a request
+ * bit (cpu_request): other CPUs' kicks, virtual interrupts made pending (even
+ * by this CPU), VMID generation changes.  So the common return to the guest
+ * tests one word; this is the rest.
+ */
+void vcpu_handle_requests(struct cpu *c, struct vcpu *v)
 {
-	struct cpu *c = this_cpu();
+	u32 req = __atomic_exchange_n(&c->requests, 0, __ATOMIC_ACQ_REL);
 
-	if (__atomic_load_n(&c->requests, __ATOMIC_RELAXED)) {
-		u32 req = __atomic_exchange_n(&c->requests, 0, __ATOMIC_ACQ_REL);
-
-		if (req & CPU_REQ_TLB_FLUSH)
-			vmid_handle_flush_request(&vmid_allocator, c->index);
-		if ((req & CPU_REQ_VCPU_STOP) &&
-		    __atomic_load_n(&v->part->state, __ATOMIC_ACQUIRE) != PART_RUNNING)
-			vcpu_park(v);
-		if (req & CPU_REQ_VGIC)
-			v->vgic.dirty = true;
-	}
+	if (req & CPU_REQ_TLB_FLUSH)
+		vmid_handle_flush_request(&vmid_allocator, c->index);
+	if ((req & CPU_REQ_VCPU_STOP) &&
+	    __atomic_load_n(&v->part->state, __ATOMIC_ACQUIRE) != PART_RUNNING)
+		vcpu_park(v);
+	if (req & CPU_REQ_VGIC)
+		v->vgic.dirty = true;
 	if (v->vgic.dirty)
 		vgic_flush(&v->part->vgic, &v->vgic);
 	load_vmid(c, v->part);
 }
+
+void partition_vcpu_parked(struct partition *p);
 
 noreturn void vcpu_start(struct vcpu *v)
 {
@@ -345,8 +353,22 @@ noreturn void vcpu_start(struct vcpu *v)
 
 	spin_lock(&p->lock);
 	if (!v->start_pending || p->state != PART_RUNNING) {
+		bool last = false;
+
+		/*
+		 * Stale request: nothing to start.  A vCPU switched ON (CPU_ON) whose
+		 * partition stopped before it could start parks here, never having
+		 * run, or the partition would wait for it forever.
+		 */
+		if (v->start_pending) {
+			v->start_pending = false;
+			v->power = VCPU_OFF;
+			last = --p->vcpus_on == 0;
+		}
 		spin_unlock(&p->lock);
-		cpu_idle(); /* stale request: nothing to start */
+		if (last)
+			partition_vcpu_parked(p);
+		cpu_idle();
 	}
 	v->start_pending = false;
 	pc = v->start_pc;
@@ -367,11 +389,9 @@ noreturn void vcpu_start(struct vcpu *v)
 	write_spsr(spsr);
 	log_info("partition %u (%s): vCPU %u enters 0x%08x on cpu%u", p->cfg->id, p->cfg->name,
 		 v->index, pc & ~1U, v->cpu);
-	vcpu_before_entry(v);
+	vcpu_handle_requests(this_cpu(), v); /* also loads this partition's VMID */
 	hyp_enter_guest(frame);
 }
-
-void partition_vcpu_parked(struct partition *p);
 
 noreturn void vcpu_park(struct vcpu *v)
 {

@@ -29,20 +29,33 @@ hyp_vectors:
 	b	hyp_vec_fiq		/* 0x1c FIQ: routed to Hyp mode while a guest runs (FMO) */
 	.size hyp_vectors, . - hyp_vectors
 
-/* Synchronous trap from the guest: HVC, SMC, stage-2 aborts, trapped CP14/CP15. */
+/*
+ * Synchronous trap from the guest: HVC, SMC, stage-2 aborts, trapped CP14/CP15,
+ * dispatched through hyp_trap_table by the exception class (HSR.EC).
+ */
 hyp_vec_trap:
 	push	{r0-r12, lr}
-	mov	r0, sp
-	bl	hyp_trap
+	mrc	p15, 4, r1, c5, c2, 0		/* HSR: the handler's second argument */
+	ldr	r3, =hyp_trap_table
+	lsr	r2, r1, #HSR_EC_SHIFT
+	mov	r0, sp				/* the frame: its first */
+	ldr	r3, [r3, r2, lsl #2]
+	blx	r3
+
+/* Back to the guest; anything to do first is a request bit of this CPU. */
+hyp_exit:
+	mrc	p15, 4, r0, c13, c0, 2		/* HTPIDR: this CPU's struct cpu */
+	ldr	r1, [r0, #CPU_REQUESTS_OFFSET]
+	cmp	r1, #0
+	blne	hyp_exit_slow
 	pop	{r0-r12, lr}
 	eret
 
 hyp_vec_irq:
 	push	{r0-r12, lr}
 	mov	r0, sp
-	bl	hyp_irq
-	pop	{r0-r12, lr}
-	eret
+	bl	hyp_irq_handle
+	b	hyp_exit
 
 /* A data abort from the guest can only be asynchronous (synchronous ones use 0x14). */
 hyp_vec_dabt:
@@ -50,11 +63,11 @@ hyp_vec_dabt:
 	mrs	r0, spsr
 	and	r0, r0, #PSR_MODE_MASK
 	cmp	r0, #PSR_MODE_HYP
-	movne	r0, sp
-	blne	hyp_guest_async_abort
-	popne	{r0-r12, lr}
-	eretne				/* back to the guest it came from */
-	mov	r1, #0x10
+	beq	1f
+	mov	r0, sp
+	bl	hyp_guest_async_abort
+	b	hyp_exit			/* back to the guest it came from */
+1:	mov	r1, #0x10
 	b	unexpected
 
 .macro unexpected_vector name, offset

@@ -9,7 +9,7 @@ UNIT_fmt := hyp/fmt.c
 UNIT_hsr := hyp/hsr.c hyp/fmt.c
 UNIT_sysreg :=
 UNIT_pt := mm/pt.c
-UNIT_mmio := hyp/mmio_decode.c
+UNIT_mmio :=
 
 UNIT_TESTS := fmt hsr sysreg pt mmio
 include tests/unit/units.mk

@@ -379,7 +379,10 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 	 */
 	vc->dirty = best_pending(d, vc, &intid, &prio);
 	/* With a single LR the underflow condition holds as soon as anything is listed. */
-	gich_set_underflow_irq(vc->dirty && gich_lr_count() > 1);
+	if ((vc->dirty && gich_lr_count() > 1) != vc->underflow_irq) {
+		vc->underflow_irq = !vc->underflow_irq;
+		gich_set_underflow_irq(vc->underflow_irq);
+	}
 }
 
 void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc)
@@ -423,21 +426,37 @@ void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
 	spin_unlock(&d->lock);
 }
 
-void vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
-	struct virq *irq;
+	struct virq *irq = vgic_irq(d, vc, intid);
+	u32 n;
 
+	/* OWNED and HW are set when the partition starts and never change while it runs. */
+	if (!irq || (irq->flags & (VIRQ_OWNED | VIRQ_HW)) != (VIRQ_OWNED | VIRQ_HW))
+		return false;
 	spin_lock(&d->lock);
-	irq = vgic_irq(d, vc, intid);
-	if (irq && (irq->flags & (VIRQ_OWNED | VIRQ_HW)) == (VIRQ_OWNED | VIRQ_HW)) {
+	n = irq->lr - 1U;
+	if (irq->lr && irq->lr_vcpu == vc->index && !vc->dirty && (gich_empty_lrs() & (1U << n)) &&
+	    deliverable(d, irq)) {
+		/*
+		 * The common case, the next tick of a timer: its last one still
+		 * owns list register n, which the guest's EOI emptied (and which
+		 * deactivated the physical interrupt, GIC architecture v2 5.4.2).
+		 * The interrupt goes straight back into it; the entry's
+		 * bookkeeping is already right.
+		 */
+		irq->flags &= (u8)~VIRQ_ACTIVE;
+		gich_write_lr(n, GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
+					 ((u32)(irq->priority >> 3) << GICH_LR_PRIORITY_SHIFT) |
+					 ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
+					 GICH_LR_PENDING);
+	} else {
 		irq->flags |= VIRQ_PENDING;
 		map_set(vc, intid);
 		flush_locked(d, vc);
-	} else {
-		/* Not ours after all (a race with a reconfiguration): let it go. */
-		gic_deactivate(intid);
 	}
 	spin_unlock(&d->lock);
+	return true;
 }
 
 static void init_irq(struct virq *irq, u8 flags)
@@ -509,6 +528,7 @@ void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	spin_lock(&d->lock);
 	gich_reset(true);
+	vc->underflow_irq = false;
 	vc->lr_used = 0;
 	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);
 	gic_irq_enable(GIC_PPI_PHYS_TIMER, false);
@@ -546,6 +566,7 @@ void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc)
 		vc->pending[w] = 0;
 	}
 	gich_reset(false);
+	vc->underflow_irq = false;
 	vc->lr_used = 0;
 	vc->dirty = false;
 	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);

@@ -75,6 +75,7 @@ struct vgic_cpu {
 	u32 index; /* vCPU index in the partition */
 	u32 pcpu; /* the physical CPU running it */
 	bool dirty; /* interrupts may be waiting for a list register */
+	bool underflow_irq; /* GICH_HCR.UIE as last written */
 };
 
 struct vgic_dist {
@@ -122,8 +123,11 @@ void vgic_raise(struct vgic_dist *d, u32 intid);
 /* An emulated level-sensitive line (virtual UART) changes level. */
 void vgic_set_line(struct vgic_dist *d, u32 intid, bool high);
 
-/* A physical interrupt owned by this CPU's vCPU arrived: inject it with the HW bit. */
-void vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
+/*
+ * A physical interrupt arrived on vc's CPU: inject it with the HW bit, or
+ * return false if the partition does not own it.
+ */
+bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
 
 /* On the vCPU's CPU, before entering the guest: fill list registers. */
 void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc);

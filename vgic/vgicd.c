@@ -74,12 +74,23 @@ static bool is_pending(struct vgic_cpu *vc, u32 intid, const struct virq *irq)
 /* One bit per interrupt: read the bit 'flag' (or the pending state) of 32 interrupts. */
 static u32 read_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u8 flag)
 {
-	u32 v = 0, i;
+	struct virq *irqs;
+	u32 v = 0, i, n;
 
-	for (i = 0; i < 32; i++) {
-		struct virq *irq = owned(d, vc, first + i);
+	/* The 32 interrupts of one register are contiguous: private ones or SPIs. */
+	if (first < GIC_PRIV_COUNT) {
+		irqs = vc->priv;
+		n = 32;
+	} else if (first < d->irq_count) {
+		irqs = &d->spi[first - GIC_PRIV_COUNT];
+		n = MIN(32U, d->irq_count - first);
+	} else {
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		const struct virq *irq = &irqs[i];
 
-		if (!irq)
+		if (!(irq->flags & VIRQ_OWNED))
 			continue;
 		if (flag == VIRQ_PENDING ? is_pending(vc, first + i, irq) : (irq->flags & flag))
 			v |= 1U << i;
@@ -421,6 +432,11 @@ bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 	if (!access_ok(offset, size) || vcpu >= d->vcpu_count) {
 		*value = 0;
 		return false;
+	}
+	/* Registers that never change after boot need no lock. */
+	if (offset == GICD_TYPER || offset == GICD_IIDR || offset >= GICD_PIDR4) {
+		*value = read_reg(d, d->vcpu[vcpu], offset, size);
+		return true;
 	}
 	spin_lock(&d->lock);
 	/* Pending and active states of interrupts in this vCPU's list registers are live there. */

@@ -194,7 +194,7 @@ void tg_trespass(void)
  */
 void tg_xip(void)
 {
-	uint32_t (*xip)(void) = (uint32_t (*)(void))(uintptr_t)0;
+	uint32_t (*xip)(void) = (uint32_t(*)(void))(uintptr_t)0;
 	struct tg_fault f;
 	uint32_t v;
 

@@ -38,7 +38,10 @@ TESTS = [
         expect=[r"partition 0 \(resetter\): start %d," % RESETS,
                 r"VMID space used up: generation \d+, flushing guest TLBs on every CPU"],
         forbid=[r"clean=NO", r"CORRUPT", r"SYSTEM_RESET returned", r"TG FAIL"],
-        done=r"partition 0 \(resetter\): start %d," % RESETS,
+        # Done once the loop has finished and the witness has beaten five times since it began.
+        done=(r"\A(?=[\s\S]*partition 0 \(resetter\): start %d,)"
+              r"(?=[\s\S]*?\(resetter\): start 2,(?:[\s\S]*?^\[witness\] TG heartbeat \d+ ok$){5})"
+              % RESETS),
         check=all_of(reset_loop_check, lines_tagged(["resetter", "witness"]),
                      heartbeats_after("witness", "(resetter): start 2,", 5)),
         timeout=300,
