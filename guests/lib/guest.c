@@ -12,6 +12,7 @@
 
 uintptr_t guest_boot_r2_value;
 uint32_t guest_boot_in_hyp;
+uint64_t guest_boot_count_value __attribute__((aligned(8)));
 
 extern char __heap_start[];
 extern char __heap_end[];
@@ -51,6 +52,13 @@ uintptr_t guest_boot_r2(void)
 bool guest_entered_hyp(void)
 {
 	return guest_boot_in_hyp != 0;
+}
+
+uint64_t guest_boot_count(void)
+{
+	/* Read by the second instruction (the first is the reset branch); under QEMU -icount the
+	 * count a read returns includes the reading instruction itself. */
+	return guest_boot_count_value - 2U;
 }
 
 const char *guest_bootargs(void)

@@ -46,6 +46,9 @@ const struct fdt *guest_fdt(void);
 uintptr_t guest_boot_r2(void);
 /* True if reset found the CPU in Hyp mode and dropped to SVC itself. */
 bool guest_entered_hyp(void);
+/* CNTVCT at the image's first instruction (reset, boot CPU): with CNTVOFF = 0, as Tessera sets
+ * it, the instructions executed since the machine's reset under QEMU -icount (tools/bench.py). */
+uint64_t guest_boot_count(void);
 /* /chosen/bootargs, else guest_default_bootargs ("" unless the program defines it). */
 const char *guest_bootargs(void);
 /*

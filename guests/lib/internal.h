@@ -12,6 +12,7 @@
 /* Written by start.S before guest_c_start(). */
 extern uintptr_t guest_boot_r2_value;
 extern uint32_t guest_boot_in_hyp;
+extern uint64_t guest_boot_count_value;
 
 /* Called from start.S. */
 void guest_c_start(void);

@@ -45,6 +45,7 @@ endfunc guest_vectors
 	.endm
 
 func reset_entry
+	mrrc	p15, 1, r4, r5, c14	/* CNTVCT at the image's second instruction: boot length */
 	mov	r10, r2			/* device tree pointer, kept until .bss is clear */
 	mov	r11, #0			/* boot CPU */
 	b	common_entry
@@ -122,6 +123,8 @@ func common_entry
 	str	r10, [r0]
 	ldr	r0, =guest_boot_in_hyp
 	str	r9, [r0]
+	ldr	r0, =guest_boot_count_value
+	strd	r4, r5, [r0]
 	bl	guest_c_start
 	b	guest_park
 

@@ -1,0 +1,15 @@
+# make bench (Issue 8): path lengths of Tessera's hot paths beside bare QEMU and Xen 4.17
+# under QEMU -icount, boot lengths, and the hypervisor's footprint.  tools/bench.py runs every
+# system BENCH_RUNS times (a difference fails it), prints the table and writes docs/bench.md
+# and docs/bench.json.  QEMU virt only, whatever PLATFORM says; Xen comes from Debian's armhf
+# package (tools/deps.sh bench).  Included by the top-level Makefile.
+
+BENCH_RUNS ?= 2
+BENCH_MAKE = $(MAKE) --no-print-directory PLATFORM=qemu-virt VMID_BITS=8 SELFTEST=
+
+.PHONY: bench
+bench:
+	@tools/deps.sh base bench
+	@$(BENCH_MAKE) CONFIG=bench all
+	@$(BENCH_MAKE) CONFIG=default all
+	@$(PYTHON) tools/bench.py --runs $(BENCH_RUNS)

@@ -1,0 +1,850 @@
+#!/usr/bin/env python3
+"""The engine of `make bench`: path lengths of Tessera's hot paths beside bare QEMU and Xen 4.17,
+boot lengths, and the hypervisor's footprint.
+
+Every run is QEMU virt (GICv2, virtualization on, Cortex-A15, 1 GiB) with
+`-icount shift=0,align=off,sleep=off` and CNTFRQ = 1 GHz: the generic timer then counts one
+tick per executed instruction, in every mode and on every CPU, and runs are repeatable bit for
+bit.  The figures are path lengths in instructions, not silicon cycles.
+
+    tools/bench.py [--runs N] [--only native,tessera,xen,...] [--no-docs] [--out DIR]
+
+Systems (each run --runs times, default 2; any difference between runs fails the bench):
+  native        guests/bench on bare QEMU (-smp 2), entered in Hyp mode: the floor
+  tessera       Tessera with configs/qemu-virt/bench.dts (-smp 4)
+  xen           Xen 4.17 dom0less, the bench guest as its domU (-smp 1)
+  xen-slop0     the same with timer_slop=0 on Xen's command line
+  boot-tessera  Tessera's first instruction (a breakpoint: should be 0)
+  boot-default  Tessera's default system (two RTOS partitions): boot lengths
+  boot-xen      Xen 4.17 to its domU's first instruction (a breakpoint)
+Boot lengths come from the guests' own CNTVCT records (the guest library's at reset, the RTOS
+port's before its first task; CNTVCT = CNTPCT under Tessera), read from their output or their
+memory (QMP), or, while only one CPU runs, from a breakpoint (QEMU's gdb stub) and the
+instruction count QEMU reports over QMP (query-replay).  Figure runs have no gdb stub.
+
+Writes docs/bench.md and docs/bench.json (unless --no-docs) and prints the table.  Exit
+status: 0 done, 1 a run failed or two runs differed, 2 bad usage or missing inputs.
+"""
+import argparse
+import json
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import sloc  # noqa: E402  (tools/sloc.py)
+
+QEMU = "qemu-system-arm"
+MACHINE = "virt,virtualization=on,gic-version=2"
+CPU = "cortex-a15,cntfrq=1000000000"
+MEMORY = "1024"
+ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
+CROSS = os.environ.get("CROSS", "arm-none-eabi-")
+
+BUILD = os.path.join(ROOT, "build")
+GUEST_ELF = os.path.join(BUILD, "guests", "bench.elf")
+GUEST_BIN = os.path.join(BUILD, "guests", "bench.bin")
+RTOS_ELF = os.path.join(BUILD, "guests", "rtos.elf")
+XEN = os.path.join(BUILD, "debs", "xen-hypervisor-4.17-armhf", "boot", "xen-4.17-armhf")
+GUEST_ENTRY = 0x40000000  # every guest's first instruction (QEMU virt RAM, Xen's domU RAM)
+XEN_MODULE = 0x50000000  # where QEMU's loader puts the domU image for Xen
+XEN_BOOTARGS = "console=dtuart dtuart=/pl011@9000000 bootscrub=0"
+XEN_DOMU_KIB = 65536  # 64 MiB: Xen puts the domU's device tree near its top, above the guest
+ZIMAGE_MAGIC = 0x016f2818
+
+
+def tessera_out(config):
+    return os.path.join(BUILD, "qemu-virt", config)
+
+
+# name, what it measures, Tessera's target (at most), Xen 4.17 and native floor quoted in the
+# issue (Issue 8) for reference.
+FIGURES = [
+    ("hypercall", "null hypercall round trip", 40, 487, 8),
+    ("gicd_typer", "trapped distributor register read (GICD_TYPER)", 120, 768, 4),
+    ("uart_fr", "emulated UART register read (PL011 FR)", 120, 748, 4),
+    ("cp15_actlr", "trapped CP15 read (ACTLR)", 60, 548, 4),
+    ("vtimer_spin", "virtual timer deadline to guest vector, spinning", 150, 1217, 4),
+    ("vtimer_wfi", "same, guest in WFI", 200, 45173, 5),
+    ("sgi", "SGI to another CPU of the partition, send to vector", None, None, None),
+    ("doorbell", "inter-partition doorbell, ring to the peer's vector", None, None, None),
+    ("gicd_isenabler0", "trapped distributor register read (GICD_ISENABLER0)", None, None,
+     None),
+    ("smccc_version", "SMCCC_VERSION through HVC #0", None, None, None),
+    ("overhead", "the measurement itself (ISB, counter read)", None, None, None),
+]
+FOOTPRINT_TARGETS = {"text_kib": 24, "sloc": 5000}
+
+
+class BenchError(Exception):
+    pass
+
+
+# ---- QEMU, its gdb stub and QMP ------------------------------------------------------------
+
+class Console:
+    """Collects a process's output in a thread; waits for a pattern."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.chunks = []
+        self.cond = threading.Condition()
+        self.closed = False
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        while True:
+            data = os.read(self.stream.fileno(), 65536)
+            with self.cond:
+                if not data:
+                    self.closed = True
+                    self.cond.notify_all()
+                    return
+                self.chunks.append(data)
+                self.cond.notify_all()
+
+    def text(self):
+        with self.cond:
+            return b"".join(self.chunks).decode("utf-8", "replace").replace("\r", "")
+
+    def wait_for(self, pattern, deadline):
+        regex = re.compile(pattern, re.M)
+        while True:
+            if regex.search(self.text()):
+                return True
+            with self.cond:
+                if self.closed:
+                    return bool(regex.search(self.text()))
+                left = deadline - time.time()
+                if left <= 0:
+                    return False
+                self.cond.wait(min(left, 0.5))
+
+
+def connect_unix(path, deadline):
+    while True:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(path)
+            return s
+        except OSError:
+            s.close()
+            if time.time() > deadline:
+                raise BenchError("could not connect to %s" % path)
+            time.sleep(0.05)
+
+
+class Qmp:
+    """QEMU's machine protocol, for one command: query-replay (the instruction count)."""
+
+    def __init__(self, path, deadline):
+        self.sock = connect_unix(path, deadline)
+        self.file = self.sock.makefile("rwb")
+        self._read()  # greeting
+        self._command("qmp_capabilities")
+
+    def _read(self):
+        line = self.file.readline()
+        if not line:
+            raise BenchError("QMP connection closed")
+        return json.loads(line)
+
+    def _command(self, name):
+        self.file.write(json.dumps({"execute": name}).encode() + b"\n")
+        self.file.flush()
+        while True:
+            msg = self._read()
+            if "return" in msg:
+                return msg["return"]
+            if "error" in msg:
+                raise BenchError("QMP %s: %s" % (name, msg["error"]))
+
+    def icount(self):
+        return int(self._command("query-replay")["icount"])
+
+    def read64(self, address):
+        """The little-endian 64-bit word at a physical address (HMP xp)."""
+        self.file.write(json.dumps({"execute": "human-monitor-command", "arguments": {
+            "command-line": "xp /2wx 0x%x" % address}}).encode() + b"\n")
+        self.file.flush()
+        while True:
+            msg = self._read()
+            if "return" in msg:
+                words = re.findall(r"0x([0-9a-f]{8})", msg["return"].split(":", 1)[1])
+                return int(words[0], 16) | int(words[1], 16) << 32
+            if "error" in msg:
+                raise BenchError("QMP xp: %s" % msg["error"])
+
+    def close(self):
+        self.sock.close()
+
+
+class Gdb:
+    """A minimal client of QEMU's gdb stub (GDB remote serial protocol)."""
+
+    def __init__(self, path, deadline):
+        self.sock = connect_unix(path, deadline)
+        self.buf = b""
+
+    def _send(self, payload):
+        data = payload.encode()
+        self.sock.sendall(b"$%s#%02x" % (data, sum(data) & 0xff))
+
+    def _packet(self, deadline):
+        while True:
+            m = re.search(rb"\$([^#]*)#[0-9a-fA-F]{2}", self.buf)
+            if m:
+                self.buf = self.buf[m.end():]
+                self.sock.sendall(b"+")
+                return m.group(1).decode()
+            left = deadline - time.time()
+            if left <= 0:
+                raise BenchError("gdb stub: no answer")
+            self.sock.settimeout(min(left, 1.0))
+            try:
+                data = self.sock.recv(4096)
+            except socket.timeout:
+                continue
+            if not data:
+                raise BenchError("gdb stub: connection closed")
+            self.buf += data
+
+    def command(self, payload, deadline):
+        self._send(payload)
+        return self._packet(deadline)
+
+    def close(self):
+        self.sock.close()
+
+
+def stop_cpu(reply):
+    """The CPU index in a stop reply (T05thread:01; or T05thread:p1.02;)."""
+    m = re.search(r"thread:(?:p[0-9a-f]+\.)?([0-9a-f]+);", reply)
+    return int(m.group(1), 16) - 1 if m else 0
+
+
+def qemu_command(smp, args, gdb=None, qmp=None):
+    cmd = [QEMU, "-nographic", "-nic", "none", "-M", MACHINE, "-cpu", CPU, "-smp", str(smp),
+           "-m", MEMORY] + ICOUNT
+    if gdb:
+        cmd += ["-S", "-gdb", "unix:%s,server=on,wait=off" % gdb]
+    if qmp:
+        cmd += ["-qmp", "unix:%s,server=on,wait=off" % qmp]
+    return cmd + args
+
+
+def run_qemu(smp, args, done, timeout, breakpoints=(), memory=(), log=None):
+    """Run QEMU until every pattern in `done` appeared on the console; with breakpoints, first
+    until each was hit as often as asked; then read the 64-bit words at the physical addresses
+    in `memory`.  breakpoints: [(label, address, hits)], memory: [(label, address)].  Returns
+    (console text, [(label, cpu, icount)], {label: value})."""
+    tmp = tempfile.mkdtemp(prefix="bench-", dir="/tmp")
+    gdb_path = os.path.join(tmp, "gdb") if breakpoints else None
+    qmp_path = os.path.join(tmp, "qmp") if breakpoints or memory else None
+    cmd = qemu_command(smp, args, gdb_path, qmp_path)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    console = Console(proc.stdout)
+    deadline = time.time() + timeout
+    hits, values = [], {}
+    try:
+        qmp = Qmp(qmp_path, deadline) if qmp_path else None
+        if breakpoints:
+            hits = _collect_hits(gdb_path, qmp, breakpoints, deadline)
+        for pattern in done:
+            if not console.wait_for(pattern, deadline):
+                raise BenchError("no /%s/ within %d s" % (pattern, timeout))
+        for label, address in memory:
+            values[label] = qmp.read64(address)
+            while not values[label] and time.time() < deadline:  # not written yet
+                time.sleep(0.1)
+                values[label] = qmp.read64(address)
+    finally:
+        proc.kill()
+        proc.wait()
+        console.thread.join(5)
+        if log:
+            os.makedirs(os.path.dirname(log), exist_ok=True)
+            with open(log, "w") as f:
+                f.write("$ " + " ".join(cmd) + "\n" + console.text())
+        for name in ("gdb", "qmp"):
+            try:
+                os.unlink(os.path.join(tmp, name))
+            except OSError:
+                pass
+        os.rmdir(tmp)
+    return console.text(), hits, values
+
+
+def _collect_hits(gdb_path, qmp, breakpoints, deadline):
+    """Breakpoints through the gdb stub; the instruction count from QMP at each hit.  Exact
+    only while one CPU runs: QEMU stops the others a little after the one that hit."""
+    gdb = Gdb(gdb_path, deadline)
+    hits = []
+    try:
+        gdb.command("Qqemu.sstep=1", deadline)  # a step over a breakpoint is a plain step
+        wanted = {}
+        for label, address, count in breakpoints:
+            wanted[address] = [label, count]
+            if gdb.command("Z0,%x,4" % address, deadline) != "OK":
+                raise BenchError("gdb stub refused a breakpoint at 0x%x" % address)
+        while any(c for _, c in wanted.values()):
+            reply = gdb.command("c", deadline)
+            if not reply.startswith("T"):
+                raise BenchError("gdb stub: unexpected stop %r" % reply)
+            cpu = stop_cpu(reply)
+            regs = gdb.command("g", deadline)  # r0-r15 first, 8 hex digits each (little-endian)
+            pc = struct.unpack("<I", bytes.fromhex(regs[15 * 8:16 * 8]))[0]
+            if pc not in wanted:
+                raise BenchError("stopped at 0x%08x, not a breakpoint" % pc)
+            hits.append((wanted[pc][0], cpu, qmp.icount()))
+            wanted[pc][1] -= 1
+            gdb.command("z0,%x,4" % pc, deadline)
+            if wanted[pc][1] > 0:
+                gdb.command("s", deadline)  # step over it, then set it again
+                gdb.command("Z0,%x,4" % pc, deadline)
+        gdb._send("D")  # detach: QEMU runs on
+    finally:
+        gdb.close()
+    return hits
+
+
+# ---- the systems -----------------------------------------------------------------------------
+
+def parse_figures(text):
+    figures = {}
+    for m in re.finditer(r"BENCH (\w+) min=(\d+) median=(\d+) max=(\d+) iterations=(\d+)", text):
+        figures[m.group(1)] = {k: int(m.group(i)) for i, k in
+                               enumerate(["min", "median", "max", "iterations"], 2)}
+    for m in re.finditer(r"BENCH (\w+) n/a reason=(\S+)", text):
+        figures[m.group(1)] = {"na": m.group(2)}
+    return figures
+
+
+def symbol(elf, name):
+    out = subprocess.run([CROSS + "nm", elf], capture_output=True, text=True, check=True).stdout
+    m = re.search(r"^([0-9a-f]+) \w %s$" % re.escape(name), out, re.M)
+    if not m:
+        raise BenchError("%s: no symbol %s" % (elf, name))
+    return int(m.group(1), 16)
+
+
+def elf_entry(elf):
+    out = subprocess.run([CROSS + "readelf", "-h", elf], capture_output=True, text=True,
+                         check=True).stdout
+    return int(re.search(r"Entry point address:\s+0x([0-9a-f]+)", out).group(1), 16)
+
+
+def partitions(config):
+    """[(label, boot CPU, PA of memory@0)] of configs/qemu-virt/<config>.dts, in order."""
+    text = open(os.path.join(ROOT, "configs", "qemu-virt", config + ".dts")).read()
+    out = []
+    for block in re.split(r"\bpartition@", text)[1:]:
+        label = re.search(r'label\s*=\s*"([^"]+)"', block).group(1)
+        cpu = int(re.search(r"cpus\s*=\s*<\s*(\d+)", block).group(1))
+        pa = int(re.search(r"memory@0\s*{[^}]*?\bpa\s*=\s*<\s*(0x[0-9a-fA-F]+)", block).group(1),
+                 16)
+        out.append((label, cpu, pa))
+    return out
+
+
+def xen_inputs(work, slop0):
+    """Xen's device tree (QEMU's own plus the dom0less /chosen) and the padded domU image."""
+    os.makedirs(work, exist_ok=True)
+    image = open(GUEST_BIN, "rb").read()
+    magic, start, end = struct.unpack_from("<III", image, 0x24)
+    if magic != ZIMAGE_MAGIC or end <= start or end - start < len(image):
+        raise BenchError("%s has no valid zImage header at 0x24" % GUEST_BIN)
+    module = os.path.join(work, "bench-domu.bin")
+    with open(module, "wb") as f:  # the header's end covers .bss: Xen copies exactly that
+        f.write(image + b"\0" * (end - start - len(image)))
+    dtb = os.path.join(work, "xen%s.dtb" % ("-slop0" if slop0 else ""))
+    subprocess.run([QEMU, "-M", MACHINE + ",dumpdtb=" + dtb, "-cpu", CPU, "-smp", "1", "-m",
+                    MEMORY, "-nographic", "-nic", "none"], check=True, capture_output=True)
+    props = subprocess.run(["fdtget", "-p", dtb, "/chosen"], capture_output=True,
+                           text=True).stdout.split()
+    bootargs = XEN_BOOTARGS + (" timer_slop=0" if slop0 else "")
+    domu = "/chosen/domU1"
+    mod = domu + "/module@%x" % XEN_MODULE
+    steps = [(["-d"], ["/chosen", p]) for p in ("rng-seed", "kaslr-seed") if p in props]
+    steps += [
+        (["-t", "s"], ["/chosen", "xen,xen-bootargs", bootargs]),
+        (["-t", "i"], ["/chosen", "#address-cells", "1"]),
+        (["-t", "i"], ["/chosen", "#size-cells", "1"]),
+        (["-c"], [domu]),
+        (["-t", "s"], [domu, "compatible", "xen,domain"]),
+        (["-t", "i"], [domu, "#address-cells", "1"]),
+        (["-t", "i"], [domu, "#size-cells", "1"]),
+        (["-t", "i"], [domu, "memory", "0", str(XEN_DOMU_KIB)]),
+        (["-t", "i"], [domu, "cpus", "1"]),
+        (["-t", "s"], [domu, "vpl011", ""]),
+        (["-c"], [mod]),
+        (["-t", "s"], [mod, "compatible", "multiboot,kernel", "multiboot,module"]),
+        (["-t", "i"], [mod, "reg", str(XEN_MODULE), str(end - start)]),
+    ]
+    for opts, rest in steps:
+        subprocess.run(["fdtput"] + opts + [dtb] + rest, check=True)
+    return dtb, module
+
+
+class Spec:
+    """One system to run: QEMU's CPUs and arguments (None: Xen's, made per run), the console
+    patterns that end the run, breakpoints and memory words to read (see run_qemu)."""
+
+    def __init__(self, desc, smp, args, done, timeout, breakpoints=(), memory=()):
+        self.desc, self.smp, self.args, self.done = desc, smp, args, done
+        self.timeout, self.breakpoints, self.memory = timeout, breakpoints, memory
+
+
+def guest_word(elf, name, partition_pa):
+    """The physical address of a guest symbol in a partition whose RAM starts at IPA
+    GUEST_ENTRY (0x40000000)."""
+    return partition_pa + symbol(elf, name) - GUEST_ENTRY
+
+
+def system_runs():
+    tessera_bench = os.path.join(tessera_out("bench"), "tessera.elf")
+    tessera_default = os.path.join(tessera_out("default"), "tessera.elf")
+    done = [r"BENCH-DONE \d+ figures\n"]  # the whole line
+    runs = {
+        "native": Spec("bench guest on bare QEMU, entered in Hyp mode", 2,
+                       ["-kernel", GUEST_ELF], done, 120),
+        "tessera": Spec("bench guest in Tessera (configs/qemu-virt/bench.dts)", 4,
+                        ["-kernel", tessera_bench], done, 600),
+        "xen": Spec("bench guest as a Xen 4.17 dom0less domU", 1, None, done, 900),
+        "xen-slop0": Spec("bench guest as a Xen 4.17 dom0less domU, timer_slop=0", 1, None,
+                          done, 900),
+    }
+    # Tessera's first instruction: a breakpoint is exact while one CPU runs (the others are
+    # still off at reset).
+    runs["boot-tessera"] = Spec("Tessera, to its first instruction", 4,
+                                ["-kernel", tessera_default], [], 120,
+                                breakpoints=[("tessera", elf_entry(tessera_default), 1)])
+    # The default system: the library's and the RTOS port's own CNTVCT records, read from the
+    # partitions' memory once both run their tasks.
+    memory = []
+    for label, _, pa in partitions("default"):
+        memory += [("%s:entry" % label, guest_word(RTOS_ELF, "guest_boot_count_value", pa)),
+                   ("%s:first-task" % label, guest_word(RTOS_ELF, "port_first_task_count", pa))]
+    # Done once a task of each partition printed (lines not from the RTOS's main()).
+    runs["boot-default"] = Spec(
+        "Tessera's default system, to each partition's first instruction and first RTOS task",
+        4, ["-kernel", tessera_default],
+        [r"^\[%s\] (?!rtos:)\w+: " % label for label, _, _ in partitions("default")], 300,
+        memory=memory)
+    # Xen boots one CPU: exact.  Xen's zImage is started by QEMU's Linux loader, whose stub sits
+    # at 0x40000000 too: the first hit there is QEMU's stub, the second the domU's first
+    # instruction.
+    runs["boot-xen"] = Spec("Xen 4.17, to the domU's first instruction", 1, None, [], 900,
+                            breakpoints=[("entry", GUEST_ENTRY, 2)])
+    return runs
+
+
+def xen_args(work, slop0):
+    dtb, module = xen_inputs(work, slop0)
+    return ["-dtb", dtb, "-kernel", XEN, "-device",
+            "loader,file=%s,addr=0x%x,force-raw=on" % (module, XEN_MODULE)]
+
+
+def parse_entries(text):
+    """{partition or "guest": instructions before its first instruction} from BENCH-INFO."""
+    return {m.group(1) or "guest": int(m.group(2)) for m in
+            re.finditer(r"^(?:\[(\w+)\] |\(XEN\) DOM\d+: )?BENCH-INFO role=\S+ entry=(\d+)",
+                         text, re.M)}
+
+
+def run_system(name, spec, work, index):
+    args = spec.args
+    if args is None:
+        args = xen_args(os.path.join(work, "%s-%d" % (name, index)), name == "xen-slop0")
+    log = os.path.join(work, "%s.run%d.log" % (name, index))
+    start = time.time()
+    text, hits, values = run_qemu(spec.smp, args, spec.done, spec.timeout, spec.breakpoints,
+                                  spec.memory, log)
+    result = {"figures": parse_figures(text), "hits": hits, "memory": values,
+              "entries": parse_entries(text), "seconds": time.time() - start}
+    if any("BENCH-DONE" in p for p in spec.done):
+        m = re.search(r"BENCH-DONE (\d+) figures", text)
+        if not m or int(m.group(1)) != len(result["figures"]):
+            raise BenchError("%s: incomplete output (log: %s)" % (name, os.path.relpath(log)))
+        if "env=unknown" in text or "PANIC" in text:
+            raise BenchError("%s: the guest failed (log: %s)" % (name, os.path.relpath(log)))
+    return result
+
+
+# ---- static facts ----------------------------------------------------------------------------
+
+def sections(elf):
+    out = subprocess.run([CROSS + "size", "-A", elf], capture_output=True, text=True,
+                         check=True).stdout
+    return {m.group(1): int(m.group(2)) for m in
+            re.finditer(r"^(\.\S+)\s+(\d+)\s+\d+", out, re.M)}
+
+
+def symbols(elf):
+    out = subprocess.run([CROSS + "nm", "-S", elf], capture_output=True, text=True,
+                         check=True).stdout
+    syms = []
+    for m in re.finditer(r"^([0-9a-f]+) ([0-9a-f]+) (\w) (\S+)$", out, re.M):
+        syms.append((m.group(4), int(m.group(1), 16), int(m.group(2), 16), m.group(3)))
+    return syms
+
+
+def s2_tables(config):
+    """{partition: stage-2 tables} from tcfg's generated config.c."""
+    text = open(os.path.join(tessera_out(config), "gen", "config.c")).read()
+    return {m.group(1): int(m.group(2)) for m in
+            re.finditer(r'\.name = "([^"]+)",(?:(?!\.name =).)*?\.s2_table_count = (\d+)',
+                        text, re.S)}
+
+
+def footprint(config):
+    elf = os.path.join(tessera_out(config), "tessera.elf")
+    sec = sections(elf)
+    syms = symbols(elf)
+    text_start = symbol(elf, "__text_start")
+    code_end = max(a + s for _, a, s, t in syms if t in "tT" and
+                   text_start <= a < text_start + sec[".text"])
+    images = sum(s for n, _, s, _ in syms if n.startswith("tcfg_image_"))
+    berkeley = subprocess.run([CROSS + "size", elf], capture_output=True, text=True,
+                              check=True).stdout.splitlines()[1].split()
+    bss_big = sorted(((n, s) for n, _, s, t in syms if t in "bB" and s >= 4096),
+                     key=lambda x: -x[1])
+    tables = s2_tables(config)
+    page = 4096
+    return {
+        "config": config,
+        "size_berkeley": {"text": int(berkeley[0]), "data": int(berkeley[1]),
+                          "bss": int(berkeley[2])},
+        "text_section": sec[".text"],
+        "text_code": code_end - text_start,
+        "rodata": sec.get(".rodata", 0),
+        "rodata_guest_images": images,
+        "data": sec.get(".data", 0),
+        "bss": sec.get(".bss", 0),
+        "bss_largest": dict(bss_big),
+        "static_memory": sec.get(".data", 0) + sec.get(".bss", 0),
+        "s2_tables": tables,
+        "s2_bytes": {p: n * page for p, n in tables.items()},
+        "s2_pool_bytes": sum(tables.values()) * page,
+    }
+
+
+def source_lines():
+    counts = sloc.count([os.path.join(ROOT, d) for d in sloc.HYPERVISOR_DIRS])
+    folders, total = sloc.by_folder(counts, ROOT)
+    return {"folders": folders, "total": total, "files": len(counts)}
+
+
+# ---- report ----------------------------------------------------------------------------------
+
+def median(results, system, name):
+    f = results.get(system, {}).get("figures", {}).get(name)
+    return f.get("median") if f and "median" in f else None
+
+
+def fmt(v):
+    return "n/a" if v is None else str(v)
+
+
+def boot_lengths(results):
+    """[(what, instructions executed before it since QEMU's reset)]."""
+    out = []
+    if "boot-tessera" in results:
+        for _, _, count in results["boot-tessera"]["hits"]:
+            out.append(("Tessera's first instruction", count))
+    if "tessera" in results:
+        cpus = dict((p, cpu) for p, cpu, _ in partitions("bench"))
+        for p, count in sorted(results["tessera"]["entries"].items(), key=lambda x: x[1]):
+            out.append(("bench system: partition %s's first instruction (cpu%d)" %
+                        (p, cpus.get(p, -1)), count))
+    if "boot-default" in results:
+        mem = results["boot-default"]["memory"]
+        for p, cpu, _ in partitions("default"):
+            # Each count a read returns includes the reading instruction: the library's read
+            # is the image's second instruction; the RTOS port's comes 5 before the first task.
+            if "%s:entry" % p in mem:
+                out.append(("default system: partition %s's first instruction (cpu%d)" %
+                            (p, cpu), mem["%s:entry" % p] - 2))
+            if "%s:first-task" % p in mem:
+                out.append(("default system: partition %s's first RTOS task (cpu%d)" %
+                            (p, cpu), mem["%s:first-task" % p] + 5))
+    if "native" in results and "guest" in results["native"]["entries"]:
+        out.append(("bare QEMU: the bench guest's first instruction",
+                    results["native"]["entries"]["guest"]))
+    if "boot-xen" in results:
+        hits = results["boot-xen"]["hits"]
+        if len(hits) == 2:
+            out.append(("Xen 4.17: the domU's first instruction (QEMU's loader stub at %d)"
+                        % hits[0][2], hits[1][2]))
+    return out
+
+
+def status(value, target):
+    if value is None or target is None:
+        return ""
+    if value <= target:
+        return "met"
+    return "missed by %d (%.1fx the target)" % (value - target, value / target)
+
+
+def table_rows(results):
+    rows = []
+    for name, what, target, xen_ref, floor_ref in FIGURES:
+        n, t, x = (median(results, s, name) for s in ("native", "tessera", "xen"))
+        ratio = "%.2f" % (t / x) if t is not None and x else ""
+        excess = str(t - n) if t is not None and n is not None else ""
+        rows.append([what, fmt(n), fmt(t), fmt(x), ratio, excess,
+                     "" if target is None else "<= %d" % target, status(t, target),
+                     "" if xen_ref is None else "%d / %d" % (xen_ref, floor_ref)])
+        if name == "vtimer_wfi" and median(results, "xen-slop0", name) is not None:
+            xs = median(results, "xen-slop0", name)
+            rows.append(["same, guest in WFI; Xen with timer_slop=0", fmt(n), fmt(t), fmt(xs),
+                         "%.2f" % (t / xs) if t is not None else "", excess, "", "",
+                         "9415 / 5"])
+    return rows
+
+
+HEADER = ["path (median, instructions)", "native", "Tessera", "Xen 4.17", "Tessera / Xen",
+          "Tessera - native", "target", "Tessera vs target", "issue's Xen / floor"]
+
+
+def markdown_table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def text_table(header, rows):
+    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
+    line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def detail_rows(results):
+    rows = []
+    for name, what, *_ in FIGURES:
+        row = [name]
+        for system in ("native", "tessera", "xen", "xen-slop0"):
+            f = results.get(system, {}).get("figures", {}).get(name)
+            if not f:
+                row.append("")
+            elif "na" in f:
+                row.append("n/a (%s)" % f["na"].replace("-", " "))
+            else:
+                row.append("%d / %d / %d" % (f["min"], f["median"], f["max"]))
+        rows.append(row)
+    return rows
+
+
+def footprint_rows(fp, sl):
+    kib = lambda b: "%.1f KiB" % (b / 1024)
+    rows = [
+        [".text (code)", kib(fp["text_code"]), "<= %d KiB: %s" % (
+            FOOTPRINT_TARGETS["text_kib"],
+            status(fp["text_code"], FOOTPRINT_TARGETS["text_kib"] * 1024).replace(
+                "missed by %d" % (fp["text_code"] - FOOTPRINT_TARGETS["text_kib"] * 1024),
+                "missed by %s" % kib(fp["text_code"] - FOOTPRINT_TARGETS["text_kib"] * 1024)))],
+        [".text (section, padded to 4 KiB)", kib(fp["text_section"]), ""],
+        [".rodata (of which guest images)", "%s (%s)" % (kib(fp["rodata"]),
+                                                         kib(fp["rodata_guest_images"])), ""],
+        [".data", "%d bytes" % fp["data"], ""],
+        [".bss", kib(fp["bss"]), ", ".join("%s %s" % (n, kib(s))
+                                            for n, s in fp["bss_largest"].items())],
+        ["arm-none-eabi-size (text, data, bss)", "%d, %d, %d" % (
+            fp["size_berkeley"]["text"], fp["size_berkeley"]["data"],
+            fp["size_berkeley"]["bss"]), "text includes .rodata and the guest images"],
+        ["static memory (.data + .bss)", kib(fp["static_memory"]),
+         "stacks, Hyp page tables, stage-2 pool and console ring included"],
+    ]
+    for p, n in fp["s2_tables"].items():
+        rows.append(["stage-2 tables, partition %s" % p, "%d x 4 KiB = %s" % (n, kib(n * 4096)),
+                     ""])
+    rows.append(["source lines (boot/ hyp/ mm/ vgic/ platform/)", str(sl["total"]),
+                 "<= %d: %s; %s" % (FOOTPRINT_TARGETS["sloc"],
+                                     status(sl["total"], FOOTPRINT_TARGETS["sloc"]),
+                                     ", ".join("%s/ %d" % kv for kv in sorted(
+                                         sl["folders"].items())))])
+    return rows
+
+
+METHOD = """\
+## Method
+
+- QEMU {qemu} `-M virt,virtualization=on,gic-version=2 -cpu cortex-a15,cntfrq=1000000000
+  -m 1024 -icount shift=0,align=off,sleep=off`: the generic timer advances one tick per executed
+  instruction, in every mode (Hyp included) and on every CPU, and WFI skips to the next timer
+  deadline. These are **path lengths in instructions, not silicon cycles**: no caches, TLBs,
+  pipelines or memory latency are modelled, and every instruction costs one.
+- One guest, `guests/bench`, the same image everywhere: on bare QEMU (`-smp 2`; it enters in Hyp
+  mode and the guest library leaves a Hyp vector whose HVC entry is a lone `eret`: the floor),
+  in Tessera (`configs/qemu-virt/bench.dts`, `-smp 4`) and as a Xen 4.17 dom0less domU (`-smp 1`,
+  Debian's `xen-hypervisor-4.17-armhf`; zImage header in `guests/bench/bench_asm.S`). It finds
+  the GIC and UART in its device tree.
+- A figure is `ISB; MRRC CNTVCT; operation; ISB; MRRC CNTVCT` (the `overhead` row is that with
+  no operation), run {warmup} times unrecorded, then {sync} times (interrupt paths {asyncn});
+  min, median and max are over the recorded runs. Interrupt latencies are the CNTVCT read as the
+  second instruction of the guest's IRQ vector minus the deadline (timer) or the sender's stamp.
+- Paths: hypercall = Tessera `TESSERA_VERSION` (HVC #0), Xen `xen_version` (HVC #0xEA1, r12 =
+  17), native an HVC to the stub; distributor = `GICD_TYPER` (and `GICD_ISENABLER0`); UART =
+  PL011 `FR` (Xen's vpl011); CP15 = `ACTLR` read, which Tessera (HCR.TAC) and Xen (HCR.TAC,
+  `vcpu->arch.actlr`) both trap; timer = virtual timer, guest spinning or in WFI (IRQs masked
+  around WFI, taken on wake-up).
+- Cross-CPU paths (SGI, doorbell): QEMU runs the CPUs one at a time under -icount, and an
+  interrupt raised for another CPU is only taken once the running CPU halts, so the sender halts
+  in WFI right after sending. The figure counts every instruction executed on both CPUs from the
+  send to the receiver's vector: the rest of the sender's path, then the receiver's. On hardware
+  the two overlap. Xen boots only one CPU under -icount (SGI: n/a); doorbells are Tessera's.
+- Boot lengths are instructions executed since QEMU's reset, which is Tessera's first
+  instruction (checked with a breakpoint). Partitions' first instructions and the RTOS's first
+  task come from the guests' own CNTVCT reads (the guest library's at reset, the RTOS port's
+  just before its first task; Tessera sets CNTVOFF = 0), read from their output or, for the
+  default system, from their memory over QMP. Xen's domU gets another CNTVOFF: its entry comes
+  from a breakpoint through QEMU's gdb stub and QMP `query-replay` (exact while one CPU runs).
+- Each system ran {runs} times; `make bench` fails if any figure or boot length differs.
+"""
+
+
+def render_markdown(results, fp, sl, meta):
+    parts = ["# Tessera benchmarks",
+             "",
+             "Generated by `make bench` (`tools/bench.py`) from %s on %s; do not edit by hand. "
+             "Machine-readable: `docs/bench.json`." % (meta["git"], meta["date"]),
+             "",
+             "## Hot paths",
+             "",
+             "Medians in instructions (QEMU -icount: path lengths, not cycles). "
+             "Targets are Issue 8's; its reference figures are in the last column.",
+             "",
+             markdown_table(HEADER, table_rows(results)),
+             "",
+             "### min / median / max",
+             "",
+             markdown_table(["figure", "native", "Tessera", "Xen 4.17",
+                             "Xen 4.17, timer_slop=0"], detail_rows(results)),
+             "",
+             "## Boot",
+             "",
+             markdown_table(["from QEMU's reset to", "instructions"],
+                            [[w, str(c)] for w, c in boot_lengths(results)]),
+             "",
+             "## Footprint (`%s` system)" % fp["config"],
+             "",
+             markdown_table(["what", "size", "notes"], footprint_rows(fp, sl)),
+             "",
+             METHOD.format(qemu=meta["qemu"], warmup=16, sync=1001, asyncn=201,
+                           runs=meta["runs"]),
+             ]
+    return "\n".join(parts)
+
+
+# ---- main ------------------------------------------------------------------------------------
+
+def check_inputs(names):
+    need = [GUEST_ELF, GUEST_BIN]
+    if "tessera" in names:
+        need.append(os.path.join(tessera_out("bench"), "tessera.elf"))
+    if "boot-default" in names or "boot-tessera" in names:
+        need += [os.path.join(tessera_out("default"), "tessera.elf"), RTOS_ELF]
+    if any(n.startswith("xen") or n == "boot-xen" for n in names):
+        need.append(XEN)
+    missing = [p for p in need if not os.path.exists(p)]
+    if missing:
+        raise BenchError("missing %s (make bench builds them; Xen: tools/deps.sh bench)"
+                         % ", ".join(os.path.relpath(p, ROOT) for p in missing))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=2, help="runs of each system (default 2)")
+    ap.add_argument("--only", default="", help="comma-separated systems to run")
+    ap.add_argument("--no-docs", action="store_true", help="do not write docs/bench.*")
+    ap.add_argument("--out", default=os.path.join(BUILD, "bench"), help="logs and work files")
+    args = ap.parse_args()
+
+    try:
+        work = os.path.abspath(args.out)
+        os.makedirs(work, exist_ok=True)
+        all_runs = ["native", "tessera", "xen", "xen-slop0", "boot-tessera", "boot-default",
+                    "boot-xen"]
+        names = [n for n in args.only.split(",") if n] or all_runs
+        unknown = set(names) - set(all_runs)
+        if unknown:
+            print("bench: unknown system(s): %s" % ", ".join(sorted(unknown)), file=sys.stderr)
+            return 2
+        check_inputs(names)
+        specs = system_runs()
+        results, problems = {}, []
+        for name in names:
+            runs = []
+            for i in range(1, args.runs + 1):
+                print("bench: %s, run %d of %d: %s" % (name, i, args.runs, specs[name].desc),
+                      flush=True)
+                r = run_system(name, specs[name], work, i)
+                print("bench:   %.1f s" % r["seconds"], flush=True)
+                runs.append(r)
+            first = runs[0]
+            for i, r in enumerate(runs[1:], 2):
+                if any(r[k] != first[k] for k in ("figures", "hits", "memory", "entries")):
+                    problems.append("%s: run %d differs from run 1" % (name, i))
+            results[name] = first
+    except BenchError as e:
+        print("bench: FAILED: %s" % e, file=sys.stderr)
+        return 1
+
+    fp = footprint("default")
+    sl = source_lines()
+    meta = {
+        "git": subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
+                              capture_output=True, text=True).stdout.strip() or "unknown",
+        "date": time.strftime("%Y-%m-%d"),
+        "qemu": subprocess.run([QEMU, "--version"], capture_output=True,
+                               text=True).stdout.split("\n")[0].replace("QEMU emulator version ",
+                                                                         ""),
+        "runs": args.runs,
+        "deterministic": not problems,
+    }
+    print()
+    print(text_table(HEADER, table_rows(results)))
+    print()
+    print(text_table(["from QEMU's reset to", "instructions"],
+                     [[w, str(c)] for w, c in boot_lengths(results)]))
+    print()
+    print(text_table(["footprint (%s system)" % fp["config"], "size", "notes"],
+                     footprint_rows(fp, sl)))
+    if not args.no_docs:
+        doc = {"meta": meta,
+               "targets": {n: t for n, _, t, _, _ in FIGURES if t is not None},
+               "issue_reference": {n: {"xen": x, "floor": f} for n, _, _, x, f in FIGURES
+                                   if x is not None},
+               "systems": {n: {"figures": r["figures"], "entries": r["entries"],
+                               "memory": r["memory"],
+                               "boot_hits": [{"label": l, "cpu": c, "icount": v}
+                                             for l, c, v in r["hits"]]}
+                           for n, r in results.items()},
+               "boot": [{"what": w, "instructions": c} for w, c in boot_lengths(results)],
+               "footprint": fp, "source_lines": sl}
+        with open(os.path.join(ROOT, "docs", "bench.json"), "w") as f:
+            json.dump(doc, f, indent=1, sort_keys=True)
+            f.write("\n")
+        with open(os.path.join(ROOT, "docs", "bench.md"), "w") as f:
+            f.write(render_markdown(results, fp, sl, meta) + "\n")
+        print("\nbench: wrote docs/bench.md and docs/bench.json")
+    if problems:
+        for p in problems:
+            print("bench: FAILED: %s" % p, file=sys.stderr)
+        return 1
+    print("bench: every system gave identical figures in %d runs" % args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
