@@ -211,3 +211,8 @@ help:
 
 # Fuzzing, coverage, stack depth and clang-tidy (docs/assurance.md).
 include tests/fuzz/fuzz.mk
+
+# Every host test program, the guest library's and the RTOS's (guests/guests.mk) and the fuzz
+# harness's (tests/fuzz/fuzz.mk) included: here, after every include has added to HOST_TESTS.
+.PHONY: host-tests
+host-tests: $(HOST_TESTS)

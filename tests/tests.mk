@@ -22,5 +22,5 @@ $(HOST_OUT)/tests/$(1)_test: tests/unit/$(1)_test.c $(UNIT_$(1)) tests/unit/test
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
 
-.PHONY: host-tests
-host-tests: $(HOST_TESTS)
+# host-tests itself is defined at the end of the Makefile, once every part has added its
+# programs to HOST_TESTS (a rule's prerequisites are expanded where it is read).
