@@ -91,7 +91,7 @@ VGIC_SRCS := vgic/gic.c vgic/vgic.c vgic/vgicd.c
 SRCS := $(BOOT_SRCS) $(HYP_SRCS) $(MM_SRCS) $(VGIC_SRCS) $(PLAT_SRCS)
 OBJS := $(addprefix $(OUT)/obj/,$(addsuffix .o,$(SRCS))) $(GEN)/config.o $(GEN)/images.o
 
-ARCH_FLAGS := -march=armv7ve -marm -mfloat-abi=soft -mno-unaligned-access
+ARCH_FLAGS := -march=armv7ve -mfloat-abi=soft -mno-unaligned-access
 WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wmissing-prototypes \
 	-Wstrict-prototypes -Wvla
 CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
@@ -100,17 +100,25 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 	-DVMID_BITS=$(VMID_BITS) -DTESSERA_GIT=\"$(GIT_DESC)\" \
 	$(if $(GIC_REPOKE_MS),-DPLAT_GIC_REPOKE_MS=$(GIC_REPOKE_MS)) \
 	$(if $(SELFTEST),-DSELFTEST_$(shell echo $(SELFTEST) | tr a-z- A-Z_)=1)
-# Built for size, except the virtual GIC, which every trap to the distributor and every
-# interrupt injection runs through: at -Os it costs 15% more instructions on those paths, and
-# no other file gains from -O2 (make bench, docs/bench.md).
+# Built for size: C is Thumb-2 (a third smaller than ARM code) at -Os.  Two exceptions, each
+# worth its bytes on a hot path (make bench, docs/bench.md): the virtual GIC, which every
+# distributor trap and every injection runs through, at -O2 (-Os costs 15% there); and the
+# CP15 trap handler in ARM state, whose Thumb-2 switch costs 10%.  Assembly is ARM state:
+# exceptions are taken in ARM (HSCTLR.TE = 0), and the linker makes the calls interwork.
+ISA := -mthumb
 OPT := -Os
-HOT_SRCS := vgic/vgic.c vgic/vgicd.c
-$(addprefix $(OUT)/obj/,$(addsuffix .o,$(HOT_SRCS))): OPT := -O2
-ASFLAGS := $(ARCH_FLAGS) -g -Ihyp -Iplatform/$(PLATFORM) -I$(GEN) -D__ASSEMBLER__
+ARM_SRCS := hyp/cp15.c
+O2_SRCS := vgic/vgic.c vgic/vgicd.c
+$(addprefix $(OUT)/obj/,$(addsuffix .o,$(ARM_SRCS))): ISA := -marm
+$(addprefix $(OUT)/obj/,$(addsuffix .o,$(O2_SRCS))): OPT := -O2
+ASFLAGS := $(ARCH_FLAGS) -marm -g -Ihyp -Iplatform/$(PLATFORM) -I$(GEN) -D__ASSEMBLER__
 LDFLAGS := $(ARCH_FLAGS) -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments \
 	-Wl,-Map,$(OUT)/tessera.map
-# From the C library the hypervisor takes only mem* and str*; libgcc for 64-bit division.
+# From the C library the hypervisor takes only memcpy and memset; libgcc has whatever helper
+# another compiler version might call (this one calls none).
 LDLIBS := -lc -lgcc
+# The flags above are the objects' too: a change to them rebuilds the image.
+$(OBJS): Makefile
 
 .PHONY: all hyp guests
 all: hyp
@@ -120,7 +128,7 @@ guests: $(GUEST_BINS)
 $(OUT)/obj/%.c.o: %.c | $(GEN)/config_gen.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) $(OPT) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(ISA) $(OPT) -MMD -MP -c $< -o $@
 
 $(OUT)/obj/%.S.o: %.S | $(GEN)/config_gen.h
 	@mkdir -p $(dir $@)
@@ -128,7 +136,7 @@ $(OUT)/obj/%.S.o: %.S | $(GEN)/config_gen.h
 	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
 
 $(GEN)/config.o: $(GEN)/config.c $(GEN)/config_gen.h
-	$(Q)$(CC) $(CFLAGS) $(OPT) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(ISA) $(OPT) -c $< -o $@
 
 $(GEN)/images.o: $(GEN)/images.S $(CONFIG_IMAGES)
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@

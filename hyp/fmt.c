@@ -30,6 +30,27 @@ static void put_padded(struct out *o, const char *s, size_t n, size_t width, boo
 			put(o, ' ');
 }
 
+/*
+ * *v /= base, returning the remainder, in 16-bit steps of 32-bit division (UDIV): base is
+ * at most 16, so a remainder and the next 16 bits fit in 32, and libgcc's 64-bit division
+ * (a quarter of a KiB of code) stays out of the image.
+ */
+static u32 divmod_small(u64 *v, u32 base)
+{
+	u64 q = 0;
+	u32 r = 0;
+	int shift;
+
+	for (shift = 48; shift >= 0; shift -= 16) {
+		u32 part = (r << 16) | (u32)((*v >> shift) & 0xffff);
+
+		q |= (u64)(part / base) << shift;
+		r = part % base;
+	}
+	*v = q;
+	return r;
+}
+
 /* Digits of v in 'base', most significant first, into tmp; returns the count. */
 static size_t utoa(u64 v, unsigned base, bool upper, char *tmp)
 {
@@ -37,10 +58,9 @@ static size_t utoa(u64 v, unsigned base, bool upper, char *tmp)
 	char rev[24];
 	size_t n = 0, i;
 
-	do {
-		rev[n++] = digits[v % base];
-		v /= base;
-	} while (v);
+	do
+		rev[n++] = digits[divmod_small(&v, base)];
+	while (v);
 	for (i = 0; i < n; i++)
 		tmp[i] = rev[n - 1 - i];
 	return n;

@@ -251,9 +251,7 @@ void partitions_init(void)
 {
 	u32 i, j;
 
-	if (strcmp(cfg_system.platform, PLAT_NAME) != 0)
-		panic("configuration '%s' is for platform %s, this image is for %s",
-		      cfg_system.name, cfg_system.platform, PLAT_NAME);
+	/* A description for another board is refused at build time (tcfg, check.c). */
 	for (i = 0; i < cfg_system.partition_count; i++) {
 		struct partition *p = &partitions[i];
 		const struct cfg_partition *cfg = &cfg_system.partitions[i];

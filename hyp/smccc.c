@@ -57,7 +57,10 @@ static __attribute__((noinline)) s32 console_write(struct vcpu *v, u32 va, u32 l
 static __attribute__((noinline)) s32 partition_name(struct vcpu *v, u32 va, u32 size)
 {
 	const char *name = v->part->cfg->name;
-	u32 len = (u32)strlen(name);
+	u32 len = 0;
+
+	while (len < CFG_NAME_MAX - 1 && name[len]) /* tcfg bounds and terminates it */
+		len++;
 
 	if (size < len + 1)
 		return TESSERA_INVALID_PARAMETER;

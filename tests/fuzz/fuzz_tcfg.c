@@ -346,7 +346,8 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 	if (old > size || old > sizeof(work) / 2 || max_size < old + 256)
 		return LLVMFuzzerMutate(data, size, max_size);
 	memcpy(work, data, old);
-	if (fdt_check_full(work, old) || fdt_open_into(work, work, (int)sizeof(work)))
+	/* dtb_check, not fdt_check_full: libfdt 1.6.1 crashes on some pre-16 versions. */
+	if (dtb_check(work, old) || fdt_open_into(work, work, (int)sizeof(work)))
 		return LLVMFuzzerMutate(data, size, max_size);
 	collect(work, nodes, &nnodes, props, &nprops, 256);
 	if (!nprops || !nnodes)

@@ -72,6 +72,7 @@ def parse_objdump(objdump, elf):
         if not m or cur is None:
             continue
         op, args = m.group(2), m.group(3)
+        prev = cur.last
         if not op.startswith("."):  # not a literal pool's .word
             cur.last = (op, args)
         if op in ("push", "stmdb", "stmfd") and (op == "push" or args.startswith("sp!")):
@@ -93,9 +94,21 @@ def parse_objdump(objdump, elf):
             cur.indirect = True
         elif op.startswith("ldr") and args.startswith("pc, [pc,"):
             pass  # a switch's jump table: its targets are inside the function
+        elif op.startswith("ldr") and re.match(r"pc, \[sp\], #", args):
+            pass  # Thumb-2's return that pops only the pc: ldr.w pc, [sp], #4
+        elif op.startswith("ldr") and prev and prev[0] == "add" and \
+                re.match(r"pc, \[(\w+), \w+, lsl #2\]", args) and \
+                prev[1].startswith(re.match(r"pc, \[(\w+)", args).group(1) + ", pc, #"):
+            pass  # Thumb-2's switch: adr rX, table; ldr.w pc, [rX, rY, lsl #2]
         elif op.startswith("mov") and args.startswith("pc,") or \
                 (op.startswith("ldr") and args.startswith("pc,")):
             cur.indirect = True
+    # The linker's interworking veneers (__f_from_arm, __f_from_thumb, __f_veneer) load the
+    # pc from a literal: each calls its f.
+    for f in fns.values():
+        v = re.match(r"__(\w+?)_(from_arm|from_thumb|veneer)$", f.name)
+        if v:
+            f.calls.add(v.group(1))
     # Resolve branch targets to functions (a label inside the same function is no call).
     for f in fns.values():
         names, f.calls = f.calls, set()
