@@ -3,7 +3,8 @@
  * area, exit through PSCI SYSTEM_OFF, minimal stubs for the rest (no file system).
  *
  * malloc's lock masks IRQs (nesting), so the heap is safe against preemption on one CPU;
- * console writes go through guest_console_lock()/unlock(), weak no-ops an RTOS replaces.
+ * console writes go through guest_console_lock()/unlock(): by default a spinlock with IRQs
+ * masked, so that the CPUs of a bare SMP guest print whole lines (an RTOS replaces both).
  * guest_c_start() calls guest_syscalls_init(), which also pulls this file into the link ahead
  * of newlib's own __malloc_lock.
  */
@@ -45,12 +46,35 @@ void guest_syscalls_init(void)
 	heap_brk = guest_heap_start();
 }
 
+#define CONSOLE_FREE 0xffffffffU
+
+static uint32_t console_owner = CONSOLE_FREE; /* cpu_index() of the holder */
+static uint32_t console_depth; /* the holder's nesting (a fault handler that prints) */
+static uint32_t console_flags; /* the holder's IRQ mask from before it took the lock */
+
 __attribute__((weak)) void guest_console_lock(void)
 {
+	uint32_t flags = cpu_irq_save(), me = cpu_index(), free = CONSOLE_FREE;
+
+	if (__atomic_load_n(&console_owner, __ATOMIC_RELAXED) == me) {
+		console_depth++;
+		return;
+	}
+	while (!__atomic_compare_exchange_n(&console_owner, &free, me, false, __ATOMIC_ACQUIRE,
+					    __ATOMIC_RELAXED))
+		free = CONSOLE_FREE;
+	console_depth = 1;
+	console_flags = flags;
 }
 
 __attribute__((weak)) void guest_console_unlock(void)
 {
+	uint32_t flags = console_flags;
+
+	if (--console_depth)
+		return;
+	__atomic_store_n(&console_owner, CONSOLE_FREE, __ATOMIC_RELEASE);
+	cpu_irq_restore(flags);
 }
 
 _ssize_t _write(int fd, const void *buf, size_t len)
