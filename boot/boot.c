@@ -13,13 +13,10 @@
 #endif
 
 #define PSCI_0_2_FN_CPU_ON 0x84000003U
-#define PSCI_0_2_FN_SYSTEM_OFF 0x84000008U
-#define PSCI_0_2_FN_SYSTEM_RESET 0x84000009U
 #define SECONDARY_TIMEOUT_MS 1000
 
 uintptr_t boot_dtb;
 u32 boot_cpu;
-u32 boot_cycles_at_main;
 
 /* Per-CPU Hyp stacks; entry.S points each CPU's SP at the top of its own. */
 u8 hyp_stacks[PLAT_CPU_COUNT][HYP_STACK_SIZE] __attribute__((aligned(16)));
@@ -57,27 +54,10 @@ s32 boot_psci_cpu_on(u32 mpidr, uintptr_t entry, u32 context)
 	return (s32)smc_call(PSCI_0_2_FN_CPU_ON, mpidr, (u32)entry, context);
 }
 
-void boot_psci_system_off(void)
-{
-	console_sync();
-	smc_call(PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
-}
-
-void boot_psci_system_reset(void)
-{
-	console_sync();
-	smc_call(PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);
-}
-
 u64 boot_counter(void)
 {
 	isb();
 	return read64_cntpct();
-}
-
-u64 boot_counter_freq(void)
-{
-	return read_cntfrq();
 }
 
 u64 boot_ms_to_ticks(u32 ms)

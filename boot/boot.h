@@ -10,9 +10,6 @@
 /* Device tree address the boot loader passed in r2 (0 from QEMU's ELF loader). */
 extern uintptr_t boot_dtb;
 
-/* Cycle count (PMCCNTR, if counting) at the first C instruction of the boot CPU. */
-extern u32 boot_cycles_at_main;
-
 /* Linker-script symbols: the hypervisor image and its reserved region. */
 extern char __hyp_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_start[], __bss_end[], __hyp_end[], __hyp_reserved_end[];
@@ -23,19 +20,13 @@ extern u64 hyp_pt_root_pa;
 /* Cache maintenance by VA to the Point of Coherency over [start, end) (boot/cache.S). */
 void dcache_clean_range(uintptr_t start, uintptr_t end);
 void mem_zero(void *start, size_t bytes); /* bytes: a multiple of 64 */
-void dcache_clean_inval_range(uintptr_t start, uintptr_t end);
 void dcache_inval_range(uintptr_t start, uintptr_t end);
 
 /* Start a physical CPU through the firmware's PSCI (SMC conduit); returns the PSCI status. */
 s32 boot_psci_cpu_on(u32 mpidr, uintptr_t entry, u32 context);
 
-/* Ask the firmware to power the whole machine off or reset it; never returns. */
-void boot_psci_system_off(void);
-void boot_psci_system_reset(void);
-
 /* Time since reset from the physical counter, for timeouts and rate limits. */
 u64 boot_counter(void);
-u64 boot_counter_freq(void);
 u64 boot_ms_to_ticks(u32 ms);
 
 #endif /* TESSERA_BOOT_H */

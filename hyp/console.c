@@ -6,8 +6,9 @@
  * different CPUs and partitions never interleave.  The ring drains whenever
  * the UART has room, from the writer and from the UART's transmit interrupt,
  * so a slow UART never holds a CPU for longer than it takes to copy a line.
- * When the ring is nearly full, guest lines are dropped (and counted) rather
- * than delay anyone; hypervisor lines wait for room.
+ * When the ring is nearly full, guest lines are dropped rather than delay
+ * anyone, and the console says how much once it has room again; hypervisor
+ * lines wait for room.
  *
  * Input goes to one partition at a time: Ctrl-T then a digit gives it to that
  * partition, Ctrl-T n to the next one, Ctrl-T Ctrl-T sends a Ctrl-T.
@@ -28,7 +29,8 @@ static struct {
 	char ring[CONSOLE_RING_SIZE];
 	u32 head; /* free-running write index */
 	u32 tail; /* free-running read index */
-	u32 dropped;
+	u32 dropped; /* bytes of guest lines dropped, since boot */
+	u32 dropped_told; /* of those, the bytes the console has already reported */
 	bool rx_irq;
 	bool tx_irq;
 	u32 input; /* partition that receives console input */
@@ -67,6 +69,24 @@ void console_init(void)
 	uart_irq_enable(con.rx_irq, false);
 }
 
+/* Report guest output dropped since the last report, if the ring has room; lock held. */
+static void tell_dropped_locked(void)
+{
+	char note[80];
+	size_t n, i;
+
+	if (con.dropped == con.dropped_told)
+		return;
+	n = fmt_snprintf(note, sizeof(note),
+			 "[tessera] console: %u bytes of guest output dropped (UART too slow)\r\n",
+			 con.dropped - con.dropped_told);
+	if (n >= sizeof(note) || n + CONSOLE_GUEST_RESERVE > ring_free())
+		return;
+	for (i = 0; i < n; i++)
+		ring_put(note[i]);
+	con.dropped_told = con.dropped;
+}
+
 void console_line(const char *tag, const char *text, size_t len, bool from_guest)
 {
 	size_t tag_len = 0, need, i;
@@ -94,6 +114,7 @@ void console_line(const char *tag, const char *text, size_t len, bool from_guest
 		ring_put(text[i]);
 	ring_put('\r');
 	ring_put('\n');
+	tell_dropped_locked();
 	drain_locked();
 	spin_unlock(&con.lock);
 }
@@ -195,11 +216,6 @@ void console_irq(void)
 		return;
 	for (i = 0; i < n; i++)
 		route_input(rx[i]);
-}
-
-u32 console_dropped(void)
-{
-	return __atomic_load_n(&con.dropped, __ATOMIC_RELAXED);
 }
 
 void log_vprintf(enum log_level level, const char *fmt, va_list ap)

@@ -68,7 +68,8 @@ void console_init(void);
 /*
  * Emit one whole line "[tag] text" (a newline is added).  Lines never
  * interleave.  Guest lines are dropped rather than delay the hypervisor when
- * the transmit ring is nearly full; hypervisor lines use the whole ring.
+ * the transmit ring is nearly full (and a later line says how many bytes);
+ * hypervisor lines use the whole ring.
  */
 void console_line(const char *tag, const char *text, size_t len, bool from_guest);
 
@@ -77,9 +78,6 @@ void console_sync(void);
 
 /* The UART interrupt: drain the transmit ring, route received bytes. */
 void console_irq(void);
-
-/* Bytes dropped because the ring was full, since boot. */
-u32 console_dropped(void);
 
 /* ---- Per-CPU state ------------------------------------------------------ */
 

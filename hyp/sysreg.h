@@ -16,12 +16,10 @@
 #define VPIDR p15, 4, c0, c0, 0
 #define VMPIDR p15, 4, c0, c0, 5
 #define HSCTLR p15, 4, c1, c0, 0
-#define HACTLR p15, 4, c1, c0, 1
 #define HCR p15, 4, c1, c1, 0
 #define HDCR p15, 4, c1, c1, 1
 #define HCPTR p15, 4, c1, c1, 2
 #define HSTR p15, 4, c1, c1, 3
-#define HACR p15, 4, c1, c1, 7
 #define HTCR p15, 4, c2, c0, 2
 #define VTCR p15, 4, c2, c1, 2
 #define HSR p15, 4, c5, c2, 0
@@ -33,7 +31,6 @@
 #define HVBAR p15, 4, c12, c0, 0
 #define HTPIDR p15, 4, c13, c0, 2
 #define CNTHCTL p15, 4, c14, c1, 0
-#define CNTHP_TVAL p15, 4, c14, c2, 0
 #define CNTHP_CTL p15, 4, c14, c2, 1
 #define HTTBR_64 p15, 4, c2
 #define VTTBR_64 p15, 6, c2
@@ -45,15 +42,12 @@
 #define CTR p15, 0, c0, c0, 1
 #define MPIDR p15, 0, c0, c0, 5
 #define ID_PFR1 p15, 0, c0, c1, 1
-#define ID_MMFR0 p15, 0, c0, c1, 4
 #define CCSIDR p15, 1, c0, c0, 0
 #define CLIDR p15, 1, c0, c0, 1
 #define CSSELR p15, 2, c0, c0, 0
 #define SCTLR p15, 0, c1, c0, 0
 #define ACTLR p15, 0, c1, c0, 1
 #define CPACR p15, 0, c1, c0, 2
-#define TTBR0 p15, 0, c2, c0, 0
-#define TTBR1 p15, 0, c2, c0, 1
 #define TTBCR p15, 0, c2, c0, 2
 #define DACR p15, 0, c3, c0, 0
 #define DFSR p15, 0, c5, c0, 0
@@ -79,20 +73,14 @@
 /* Generic Timer (B8.2). */
 #define CNTFRQ p15, 0, c14, c0, 0
 #define CNTKCTL p15, 0, c14, c1, 0
-#define CNTP_TVAL p15, 0, c14, c2, 0
 #define CNTP_CTL p15, 0, c14, c2, 1
-#define CNTV_TVAL p15, 0, c14, c3, 0
 #define CNTV_CTL p15, 0, c14, c3, 1
 #define CNTPCT_64 p15, 0, c14
-#define CNTVCT_64 p15, 1, c14
 #define CNTP_CVAL_64 p15, 2, c14
 #define CNTV_CVAL_64 p15, 3, c14
 
-/* Performance monitors (C12), for the boot-time cycle count. */
+/* Performance monitors (C12): PMCR.N sizes HDCR.HPMN for a guest. */
 #define PMCR p15, 0, c9, c12, 0
-#define PMCNTENSET p15, 0, c9, c12, 1
-#define PMCCNTR p15, 0, c9, c13, 0
-#define PMCCFILTR p15, 0, c14, c15, 7
 
 /* Cache and branch predictor maintenance (B4.2.1). */
 #define ICIALLUIS p15, 0, c7, c1, 0
@@ -102,21 +90,14 @@
 #define DCIMVAC p15, 0, c7, c6, 1
 #define DCISW p15, 0, c7, c6, 2
 #define DCCMVAC p15, 0, c7, c10, 1
-#define DCCSW p15, 0, c7, c10, 2
-#define DCCIMVAC p15, 0, c7, c14, 1
 #define DCCISW p15, 0, c7, c14, 2
 
 /* Address translation operations (B4.2.2). */
 #define ATS1CPR p15, 0, c7, c8, 0
 #define ATS12NSOPR p15, 0, c7, c8, 4
 #define ATS12NSOPW p15, 0, c7, c8, 5
-#define ATS1HR p15, 4, c7, c8, 0
 
 /* TLB maintenance (B4.2.3). */
-#define TLBIALLIS p15, 0, c8, c3, 0
-#define TLBIALL p15, 0, c8, c7, 0
-#define TLBIALLHIS p15, 4, c8, c3, 0
-#define TLBIALLNSNHIS p15, 4, c8, c3, 4
 #define TLBIALLH p15, 4, c8, c7, 0
 #define TLBIALLNSNH p15, 4, c8, c7, 4
 
@@ -219,19 +200,14 @@ DEFINE_SYSREG_RW(hcr, HCR)
 DEFINE_SYSREG_RW(hdcr, HDCR)
 DEFINE_SYSREG_RW(hcptr, HCPTR)
 DEFINE_SYSREG_RW(hstr, HSTR)
-DEFINE_SYSREG_RW(htcr, HTCR)
 DEFINE_SYSREG_RW(vtcr, VTCR)
 DEFINE_SYSREG_READ(hsr, HSR)
 DEFINE_SYSREG_READ(hdfar, HDFAR)
 DEFINE_SYSREG_READ(hifar, HIFAR)
 DEFINE_SYSREG_READ(hpfar, HPFAR)
-DEFINE_SYSREG_RW(hmair0, HMAIR0)
-DEFINE_SYSREG_RW(hmair1, HMAIR1)
-DEFINE_SYSREG_RW(hvbar, HVBAR)
 DEFINE_SYSREG_RW(htpidr, HTPIDR)
 DEFINE_SYSREG_RW(cnthctl, CNTHCTL)
 DEFINE_SYSREG_RW(cnthp_ctl, CNTHP_CTL)
-DEFINE_SYSREG64_RW(httbr, HTTBR_64)
 DEFINE_SYSREG64_RW(vttbr, VTTBR_64)
 DEFINE_SYSREG64_RW(cntvoff, CNTVOFF_64)
 DEFINE_SYSREG64_RW(cnthp_cval, CNTHP_CVAL_64)
@@ -273,31 +249,20 @@ DEFINE_SYSREG_RW(cntkctl, CNTKCTL)
 DEFINE_SYSREG_RW(cntp_ctl, CNTP_CTL)
 DEFINE_SYSREG_RW(cntv_ctl, CNTV_CTL)
 DEFINE_SYSREG64_READ(cntpct, CNTPCT_64)
-DEFINE_SYSREG64_READ(cntvct, CNTVCT_64)
 DEFINE_SYSREG64_RW(cntp_cval, CNTP_CVAL_64)
 DEFINE_SYSREG64_RW(cntv_cval, CNTV_CVAL_64)
 
 DEFINE_SYSREG_RW(pmcr, PMCR)
-DEFINE_SYSREG_RW(pmcntenset, PMCNTENSET)
-DEFINE_SYSREG_RW(pmccntr, PMCCNTR)
-DEFINE_SYSREG_RW(pmccfiltr, PMCCFILTR)
 
 DEFINE_SYSOP(icialluis, ICIALLUIS)
 DEFINE_SYSOP(bpiallis, BPIALLIS)
 DEFINE_SYSOP(iciallu, ICIALLU)
 DEFINE_SYSOP(bpiall, BPIALL)
-DEFINE_SYSOP(dcimvac, DCIMVAC)
-DEFINE_SYSOP(dccmvac, DCCMVAC)
-DEFINE_SYSOP(dccimvac, DCCIMVAC)
 DEFINE_SYSOP(dccisw, DCCISW)
-DEFINE_SYSOP(dcisw, DCISW)
 DEFINE_SYSOP(ats1cpr, ATS1CPR)
 DEFINE_SYSOP(ats12nsopr, ATS12NSOPR)
 DEFINE_SYSOP(ats12nsopw, ATS12NSOPW)
 DEFINE_SYSOP(tlbiallnsnh, TLBIALLNSNH)
-DEFINE_SYSOP(tlbiallnsnhis, TLBIALLNSNHIS)
-DEFINE_SYSOP(tlbiallh, TLBIALLH)
-DEFINE_SYSOP(tlbiallhis, TLBIALLHIS)
 
 #ifdef TESSERA_HOST_FAKE
 void dsb(void);

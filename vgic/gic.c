@@ -43,11 +43,6 @@ static u32 this_pcpu(void)
 	return vgic_this_pcpu();
 }
 
-u32 gic_irq_count(void)
-{
-	return gic_irqs;
-}
-
 void gic_init(void)
 {
 	u32 typer = mmio_read32(gicd(GICD_TYPER)), i;

@@ -35,7 +35,6 @@ void gic_irq_route(u32 intid, u32 cpu);
 void gic_irq_config(u32 intid, bool edge);
 void gic_irq_set_pending(u32 intid, bool pending);
 void gic_irq_set_active(u32 intid, bool active);
-u32 gic_irq_count(void);
 
 /* GICH: this CPU's list registers and virtual interface control. */
 u32 gich_lr_count(void);

@@ -33,11 +33,6 @@ u64 boot_counter(void)
 	return fake_time();
 }
 
-u64 boot_counter_freq(void)
-{
-	return FAKE_TICKS_PER_MS * 1000;
-}
-
 u64 boot_ms_to_ticks(u32 ms)
 {
 	return (u64)ms * FAKE_TICKS_PER_MS;
@@ -49,12 +44,6 @@ void mem_zero(void *start, size_t bytes)
 }
 
 void dcache_clean_range(uintptr_t start, uintptr_t end)
-{
-	UNUSED(start);
-	UNUSED(end);
-}
-
-void dcache_clean_inval_range(uintptr_t start, uintptr_t end)
 {
 	UNUSED(start);
 	UNUSED(end);
@@ -117,6 +106,7 @@ static struct {
 	char line[256];
 	char last[256];
 	u32 line_len;
+	bool stalled;
 } uart;
 
 void uart_init(void)
@@ -125,6 +115,8 @@ void uart_init(void)
 
 bool uart_try_putc(char c)
 {
+	if (uart.stalled)
+		return false;
 	uart.tx_count++;
 	if (c == '\n') {
 		uart.line[uart.line_len] = 0;
@@ -176,6 +168,11 @@ u32 fake_uart_tx_count(void)
 const char *fake_uart_last_line(void)
 {
 	return uart.last;
+}
+
+void fake_uart_stall(bool stalled)
+{
+	uart.stalled = stalled;
 }
 
 /* ---- mm/stage2.c's pool (its target half is ARM-only) ------------------------ */
@@ -275,11 +272,6 @@ void gic_cpu_init(void)
 		gic_irq_enable(i, true);
 	gic_irq_enable(GIC_PPI_MAINTENANCE, true);
 	gich_reset(false);
-}
-
-u32 gic_irq_count(void)
-{
-	return FAKE_PHYS_IRQS;
 }
 
 u32 gic_ack(void)

@@ -9,6 +9,8 @@
  *   cpu_on_then_system_reset  nor from restarting
  *   vmid_wrap_restarts        restarts past the VMID space (VMID_BITS=2 here)
  *                             never leave two running partitions one VMID
+ *   console_tells_dropped     guest lines dropped while the UART is stuck are
+ *                             reported, once, when it moves again
  *
  * sys_check() and the checks at the end of every sys_settle() run throughout.
  */
@@ -98,11 +100,38 @@ TEST(vmid_wrap_restarts)
 	sys_finish();
 }
 
+TEST(console_tells_dropped)
+{
+	static const char text[] =
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	const u32 line = 4 + 3 + 64 + 2; /* "[beta] " text "\r\n" */
+	unsigned long n;
+	const char *note;
+	u32 i;
+
+	start_system();
+	fake_uart_stall(true);
+	for (i = 0; i < 200; i++) /* 14 KiB of lines into an 8 KiB ring */
+		console_line("beta", text, sizeof(text) - 1, true);
+	fake_uart_stall(false);
+	console_irq(); /* the UART's transmit interrupt drains the ring */
+	console_line("beta", "moving", 6, true);
+	note = fake_uart_last_line();
+	EXPECT(strncmp(note, "[tessera] console: ", 19) == 0);
+	n = strtoul(note + 19, NULL, 10);
+	EXPECT(n > 0 && n % line == 0 && n < 200 * line);
+	EXPECT(strstr(note, " bytes of guest output dropped") != NULL);
+	console_line("beta", "again", 5, true); /* said once */
+	EXPECT_STREQ(fake_uart_last_line(), "[beta] again");
+	sys_finish();
+}
+
 int main(void)
 {
 	test_suite_name = "sys";
 	RUN(cpu_on_then_system_off);
 	RUN(cpu_on_then_system_reset);
 	RUN(vmid_wrap_restarts);
+	RUN(console_tells_dropped);
 	return test_summary();
 }
