@@ -27,7 +27,6 @@
 #define PSR_E BIT(9)
 #define PSR_IT_LOW_MASK GENMASK(15, 10) /* IT[7:2] */
 #define PSR_GE_MASK GENMASK(19, 16)
-#define PSR_J BIT(24)
 #define PSR_IT_HIGH_MASK GENMASK(26, 25) /* IT[1:0] */
 #define PSR_Q BIT(27)
 #define PSR_V BIT(28)
@@ -39,10 +38,8 @@
 #define HSCTLR_M BIT(0) /* stage 1 MMU for Hyp mode */
 #define HSCTLR_A BIT(1) /* alignment checking */
 #define HSCTLR_C BIT(2) /* data and unified caches */
-#define HSCTLR_CP15BEN BIT(5)
 #define HSCTLR_I BIT(12) /* instruction cache */
 #define HSCTLR_WXN BIT(19)
-#define HSCTLR_FI BIT(21)
 #define HSCTLR_EE BIT(25)
 #define HSCTLR_TE BIT(30)
 #define HSCTLR_RES1                                                                                \
@@ -55,56 +52,34 @@
 #define HCR_FMO BIT(3) /* FIQs to Hyp mode, virtual FIQ enabled */
 #define HCR_IMO BIT(4) /* IRQs to Hyp mode, virtual IRQ enabled */
 #define HCR_AMO BIT(5) /* asynchronous aborts to Hyp mode */
-#define HCR_VF BIT(6)
-#define HCR_VI BIT(7)
 #define HCR_VA BIT(8)
 #define HCR_FB BIT(9) /* broadcast TLB/BP/I-cache maintenance */
 #define HCR_BSU_INNER (1U << 10)
-#define HCR_DC BIT(12)
-#define HCR_TWI BIT(13)
-#define HCR_TWE BIT(14)
-#define HCR_TID0 BIT(15)
-#define HCR_TID1 BIT(16)
-#define HCR_TID2 BIT(17)
-#define HCR_TID3 BIT(18)
 #define HCR_TSC BIT(19) /* trap SMC */
 #define HCR_TIDCP BIT(20) /* trap implementation-defined CP15 (c9-c11 lockdown/TCM/DMA) */
 #define HCR_TAC BIT(21) /* trap ACTLR */
 #define HCR_TSW BIT(22) /* trap set/way cache maintenance */
-#define HCR_TPC BIT(23)
-#define HCR_TPU BIT(24)
-#define HCR_TTLB BIT(25)
-#define HCR_TVM BIT(26)
-#define HCR_TGE BIT(27)
 
 /* HDCR (B4.1.64). */
 #define HDCR_HPMN_MASK GENMASK(4, 0)
 #define HDCR_TPMCR BIT(5)
 #define HDCR_TPM BIT(6)
-#define HDCR_HPME BIT(7)
-#define HDCR_TDE BIT(8)
 #define HDCR_TDA BIT(9)
 #define HDCR_TDOSA BIT(10)
 #define HDCR_TDRA BIT(11)
 
 /* HCPTR (B4.1.63): RES1 bits set, TCPn/TASE/TTA are traps. */
-#define HCPTR_TCP10 BIT(10)
-#define HCPTR_TCP11 BIT(11)
-#define HCPTR_TASE BIT(15)
 #define HCPTR_TTA BIT(20)
-#define HCPTR_TCPAC BIT(31)
 #define HCPTR_RES1 (GENMASK(9, 0) | BIT(12) | BIT(13))
 
 /* HSTR (B4.1.72): trap CP15 primary register c<n>. */
 #define HSTR_T(n) BIT(n)
 
 /* HTCR (B4.1.76) and VTCR (B4.1.159). */
-#define TCR_T0SZ_MASK GENMASK(2, 0)
 #define TCR_IRGN0_WBWA (1U << 8)
 #define TCR_ORGN0_WBWA (1U << 10)
 #define TCR_SH0_INNER (3U << 12)
 #define HTCR_RES1 BIT(31)
-#define VTCR_S BIT(4) /* sign of T0SZ: must equal T0SZ[3] */
 #define VTCR_SL0_L1 (1U << 6)
 #define VTCR_RES1 BIT(31)
 
@@ -117,12 +92,9 @@
 
 /* Timer control (B8.2.2). */
 #define CNT_CTL_ENABLE BIT(0)
-#define CNT_CTL_IMASK BIT(1)
-#define CNT_CTL_ISTATUS BIT(2)
 
 /* HSR (B3.13.6): exception class and instruction syndrome. */
 #define HSR_EC_SHIFT 26
-#define HSR_EC_MASK GENMASK(31, 26)
 #define HSR_IL BIT(25)
 #define HSR_ISS_MASK GENMASK(24, 0)
 #define HSR_CV BIT(24) /* condition code valid (EC 0x01..0x0c) */
@@ -156,16 +128,13 @@
 #define HSR_DABT_SRT_SHIFT 16
 #define HSR_DABT_SRT_MASK GENMASK(19, 16)
 #define HSR_DABT_EA BIT(9)
-#define HSR_DABT_CM BIT(8)
 #define HSR_DABT_S1PTW BIT(7)
 #define HSR_DABT_WNR BIT(6)
 #define HSR_FSC_MASK GENMASK(5, 0)
 
 /* Long-descriptor fault status codes (B3.13.3, Table B3-23). */
 #define FSC_TYPE_MASK GENMASK(5, 2)
-#define FSC_LEVEL_MASK GENMASK(1, 0)
 #define FSC_TRANSLATION 0x04 /* + level */
-#define FSC_ACCESS_FLAG 0x08 /* + level */
 #define FSC_PERMISSION 0x0c /* + level */
 #define FSC_SYNC_EXTERNAL 0x10
 #define FSC_ASYNC_EXTERNAL 0x11
@@ -178,7 +147,6 @@
 #define FSC_TLB_CONFLICT 0x30
 #define FSC_LOCKDOWN 0x34
 #define FSC_COPROC_ABORT 0x3a
-#define FSC_DOMAIN 0x3c /* + level: short descriptor only */
 
 /* ISS of MCR/MRC traps (B3.13.6, Table B3-26). */
 #define HSR_CP_OPC2_SHIFT 17

@@ -14,7 +14,6 @@
 
 #define SMCCC_OWNER(fid) (((fid) >> 24) & 0x3f)
 #define SMCCC_OWNER_STANDARD 4
-#define SMCCC_OWNER_VENDOR_HYP 6
 
 #define TESSERA_FN(n) (0x86000000U | (n))
 #define TESSERA_VERSION TESSERA_FN(0)
@@ -29,7 +28,6 @@
 #define VENDOR_HYP_REVISION 0x8600ff03U
 
 #define TESSERA_INVALID_PARAMETER (-2)
-#define TESSERA_DENIED (-3)
 #define TESSERA_BAD_ADDRESS (-4)
 
 #define CONSOLE_WRITE_MAX 4096U

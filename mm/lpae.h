@@ -28,19 +28,14 @@
 /* Lower attributes of block and page descriptors (B3.6.2). */
 #define LPAE_ATTRINDX(n) ((u64)(n) << 2) /* stage 1: index into (H)MAIR */
 #define LPAE_S2_MEMATTR(n) ((u64)(n) << 2) /* stage 2: MemAttr[3:0] */
-#define LPAE_NS BIT64(5)
 #define LPAE_AP_RO BIT64(7) /* stage 1 AP[2]: read-only */
 #define LPAE_AP_SBO BIT64(6) /* stage 1 AP[1]: SBO in the Hyp regime (B3.6.3) */
 #define LPAE_S2_HAP_R BIT64(6) /* stage 2 HAP[1]: read */
 #define LPAE_S2_HAP_W BIT64(7) /* stage 2 HAP[2]: write */
 #define LPAE_SH_INNER (3ULL << 8)
-#define LPAE_SH_OUTER (2ULL << 8)
 #define LPAE_AF BIT64(10)
-#define LPAE_NG BIT64(11)
 
 /* Upper attributes. */
-#define LPAE_CONTIG BIT64(52)
-#define LPAE_PXN BIT64(53)
 #define LPAE_XN BIT64(54)
 
 #define LPAE_ATTR_MASK (GENMASK64(11, 2) | GENMASK64(63, 52))
@@ -55,7 +50,6 @@
 /* HMAIR0 attribute indices used by the hypervisor's own stage 1 (B4.1.104). */
 #define HMAIR_IDX_DEVICE 0 /* 0x04: Device memory */
 #define HMAIR_IDX_NORMAL 1 /* 0xff: Normal, inner/outer write-back write-allocate */
-#define HMAIR_IDX_NC 2 /* 0x44: Normal, non-cacheable */
 #define HMAIR0_VALUE 0x0044ff04
 
 #endif /* TESSERA_LPAE_H */

@@ -23,8 +23,6 @@
 #define GICD_IPRIORITYR 0x400
 #define GICD_ITARGETSR 0x800
 #define GICD_ICFGR 0xc00
-#define GICD_PPISR 0xd00 /* implementation defined block, 0xd00-0xdfc */
-#define GICD_NSACR 0xe00
 #define GICD_SGIR 0xf00
 #define GICD_CPENDSGIR 0xf10
 #define GICD_SPENDSGIR 0xf20
@@ -50,9 +48,6 @@
 #define GICC_BPR 0x008
 #define GICC_IAR 0x00c
 #define GICC_EOIR 0x010
-#define GICC_RPR 0x014
-#define GICC_HPPIR 0x018
-#define GICC_IIDR 0x0fc
 #define GICC_DIR 0x1000
 
 #define GICC_CTLR_ENABLE_GRP0 BIT(0)
@@ -65,24 +60,16 @@
 #define GICH_HCR 0x000
 #define GICH_VTR 0x004
 #define GICH_VMCR 0x008
-#define GICH_MISR 0x010
-#define GICH_EISR0 0x020
-#define GICH_EISR1 0x024
 #define GICH_ELRSR0 0x030
-#define GICH_ELRSR1 0x034
 #define GICH_APR 0x0f0
 #define GICH_LR0 0x100
 
 #define GICH_HCR_EN BIT(0)
 #define GICH_HCR_UIE BIT(1)
-#define GICH_HCR_NPIE BIT(3)
 #define GICH_VTR_LISTREGS GENMASK(5, 0)
-#define GICH_MISR_EOI BIT(0)
-#define GICH_MISR_NP BIT(3)
 
 #define GICH_LR_VIRTUAL_ID GENMASK(9, 0)
 #define GICH_LR_PHYSICAL_SHIFT 10
-#define GICH_LR_PHYSICAL_ID GENMASK(19, 10)
 #define GICH_LR_CPUID_SHIFT 10
 #define GICH_LR_EOI BIT(19)
 #define GICH_LR_PRIORITY_SHIFT 23

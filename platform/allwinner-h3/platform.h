@@ -34,7 +34,6 @@
 /* UART0, the debug console: a 16550 (DesignWare APB UART), SPI 0. */
 #define PLAT_UART_BASE 0x01C28000ULL
 #define PLAT_UART_IRQ 32
-#define PLAT_UART_NS16550 1 /* console driver: 16550 */
 #define PLAT_UART_REG_SHIFT 2 /* 32-bit registers, 4 bytes apart */
 
 /*

@@ -23,7 +23,6 @@
 
 #define PLAT_UART_BASE 0x09000000ULL
 #define PLAT_UART_IRQ 33
-#define PLAT_UART_PL011 1 /* console driver: ARM PL011 */
 
 /*
  * QEMU's GICv2 model does not re-evaluate a physical interrupt after a guest

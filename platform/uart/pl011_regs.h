@@ -11,7 +11,6 @@
 #define PL011_DR 0x000
 #define PL011_RSR 0x004
 #define PL011_FR 0x018
-#define PL011_ILPR 0x020
 #define PL011_IBRD 0x024
 #define PL011_FBRD 0x028
 #define PL011_LCR_H 0x02c
