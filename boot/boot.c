@@ -16,7 +16,6 @@
 #define SECONDARY_TIMEOUT_MS 1000
 
 uintptr_t boot_dtb;
-u32 boot_cpu;
 
 /* Per-CPU Hyp stacks; entry.S points each CPU's SP at the top of its own. */
 u8 hyp_stacks[PLAT_CPU_COUNT][HYP_STACK_SIZE] __attribute__((aligned(16)));
@@ -35,23 +34,19 @@ void hyp_cpu_online(u32 cpu);
 noreturn void hyp_main(void);
 extern void secondary_entry(void);
 
-static u32 smc_call(u32 fid, u32 a1, u32 a2, u32 a3)
+/* Start a physical CPU through the firmware's PSCI (SMC conduit); returns the PSCI status. */
+static s32 psci_cpu_on(u32 mpidr, uintptr_t entry, u32 context)
 {
-	register u32 r0 __asm__("r0") = fid;
-	register u32 r1 __asm__("r1") = a1;
-	register u32 r2 __asm__("r2") = a2;
-	register u32 r3 __asm__("r3") = a3;
+	register u32 r0 __asm__("r0") = PSCI_0_2_FN_CPU_ON;
+	register u32 r1 __asm__("r1") = mpidr;
+	register u32 r2 __asm__("r2") = (u32)entry;
+	register u32 r3 __asm__("r3") = context;
 
 	__asm__ volatile(".arch_extension sec\n\tsmc #0"
 			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
 			 :
 			 : "memory");
-	return r0;
-}
-
-s32 boot_psci_cpu_on(u32 mpidr, uintptr_t entry, u32 context)
-{
-	return (s32)smc_call(PSCI_0_2_FN_CPU_ON, mpidr, (u32)entry, context);
+	return (s32)r0;
 }
 
 u64 boot_counter(void)
@@ -72,28 +67,22 @@ u64 boot_ms_to_ticks(u32 ms)
 
 static const char *mode_name(u32 cpsr)
 {
-	switch (cpsr & PSR_MODE_MASK) {
-	case PSR_MODE_USR:
-		return "USR";
-	case PSR_MODE_FIQ:
-		return "FIQ";
-	case PSR_MODE_IRQ:
-		return "IRQ";
-	case PSR_MODE_SVC:
-		return "SVC";
-	case PSR_MODE_MON:
-		return "MON";
-	case PSR_MODE_ABT:
-		return "ABT";
-	case PSR_MODE_HYP:
-		return "HYP";
-	case PSR_MODE_UND:
-		return "UND";
-	case PSR_MODE_SYS:
-		return "SYS";
-	default:
-		return "unknown";
-	}
+	static const char *const names[PSR_MODE_MASK + 1] = {
+		[PSR_MODE_USR] = "USR", [PSR_MODE_FIQ] = "FIQ", [PSR_MODE_IRQ] = "IRQ",
+		[PSR_MODE_SVC] = "SVC", [PSR_MODE_MON] = "MON", [PSR_MODE_ABT] = "ABT",
+		[PSR_MODE_HYP] = "HYP", [PSR_MODE_UND] = "UND", [PSR_MODE_SYS] = "SYS"
+	};
+	const char *name = names[cpsr & PSR_MODE_MASK];
+
+	return name ? name : "unknown";
+}
+
+/* Before the console exists: write straight to the UART, waiting for room. */
+void boot_puts(const char *s)
+{
+	for (; *s; s++)
+		while (!uart_try_putc(*s))
+			;
 }
 
 /* Entered in a mode other than Hyp: nothing else can be done, but say so clearly. */
@@ -119,15 +108,8 @@ void boot_refuse_not_hyp(u32 cpsr)
 		     "Extensions.",
 		     mode_name(cpsr), cpsr, (pfr1 & GENMASK(15, 12)) ? "has" : "does NOT have");
 	for (i = 0; i < ARRAY_SIZE(lines); i++) {
-		const char *s;
-
-		for (s = lines[i]; *s; s++)
-			while (!uart_try_putc(*s))
-				;
-		while (!uart_try_putc('\r'))
-			;
-		while (!uart_try_putc('\n'))
-			;
+		boot_puts(lines[i]);
+		boot_puts("\r\n");
 	}
 	uart_flush();
 }
@@ -177,7 +159,7 @@ void boot_main(u32 cpu)
 
 		if (i == cpu)
 			continue;
-		ret = boot_psci_cpu_on(i, (uintptr_t)secondary_entry, i);
+		ret = psci_cpu_on(i, (uintptr_t)secondary_entry, i);
 		if (ret != 0) {
 			log_error("cpu%u: PSCI CPU_ON failed (%d)", i, ret);
 			continue;

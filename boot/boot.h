@@ -22,8 +22,8 @@ void dcache_clean_range(uintptr_t start, uintptr_t end);
 void mem_zero(void *start, size_t bytes); /* bytes: a multiple of 64 */
 void dcache_inval_range(uintptr_t start, uintptr_t end);
 
-/* Start a physical CPU through the firmware's PSCI (SMC conduit); returns the PSCI status. */
-s32 boot_psci_cpu_on(u32 mpidr, uintptr_t entry, u32 context);
+/* Write to the UART directly, waiting for room: for before the console exists. */
+void boot_puts(const char *s);
 
 /* Time since reset from the physical counter, for timeouts and rate limits. */
 u64 boot_counter(void);

@@ -14,20 +14,27 @@
 #include "../mm/lpae.h"
 #include "platform.h"
 
-/* r0 <- this CPU's index (MPIDR.Aff0), or -1 if Aff1/Aff2 are set (one cluster only). */
-.macro cpu_index_from_mpidr
-	ldcopr	r0, MPIDR
-	ldr	r1, =0x00ffff00
-	tst	r0, r1
-	movne	r0, #-1
-	andeq	r0, r0, #0xff
-.endm
-
 /* sp <- top of the stack of the CPU whose index is in r0. */
 .macro set_cpu_stack
 	ldr	r1, =hyp_stacks
 	add	r1, r1, r0, lsl #HYP_STACK_SHIFT
 	add	sp, r1, #HYP_STACK_SIZE
+.endm
+
+/*
+ * r9 <- this CPU's index (MPIDR.Aff0) and sp <- its stack; halt a CPU we have
+ * no stack for, or one with Aff1/Aff2 set (one cluster only).
+ */
+.macro take_cpu_stack
+	ldcopr	r0, MPIDR
+	ldr	r1, =0x00ffff00
+	tst	r0, r1
+	movne	r0, #-1
+	andeq	r0, r0, #0xff
+	cmp	r0, #PLAT_CPU_COUNT
+	bhs	boot_halt			/* unsigned: also catches -1 */
+	mov	r9, r0
+	set_cpu_stack
 .endm
 
 func _start, .text.entry
@@ -38,11 +45,7 @@ func _start, .text.entry
 	cmp	r1, #PSR_MODE_HYP
 	bne	1f
 
-	cpu_index_from_mpidr
-	cmp	r0, #PLAT_CPU_COUNT
-	bhs	boot_halt			/* unsigned: also catches -1 */
-	mov	r9, r0
-	set_cpu_stack
+	take_cpu_stack
 
 	/* Clear .bss (stacks included: nothing is on them yet). */
 	ldr	r0, =__bss_start
@@ -55,8 +58,6 @@ func _start, .text.entry
 
 	ldr	r0, =boot_dtb
 	str	r8, [r0]
-	ldr	r0, =boot_cpu
-	str	r9, [r0]
 
 	ldr	r0, =hyp_vectors
 	stcopr	r0, HVBAR
@@ -82,11 +83,7 @@ func secondary_entry, .text.entry
 	and	r1, r1, #PSR_MODE_MASK
 	cmp	r1, #PSR_MODE_HYP
 	bne	boot_halt
-	cpu_index_from_mpidr
-	cmp	r0, #PLAT_CPU_COUNT
-	bhs	boot_halt
-	mov	r9, r0
-	set_cpu_stack
+	take_cpu_stack
 	ldr	r0, =hyp_vectors
 	stcopr	r0, HVBAR
 	bl	cache_invalidate_l1_local	/* never L2: the boot CPU's dirty lines live there */

@@ -9,7 +9,6 @@
 #include "boot.h"
 #include "../hyp/hyp.h"
 #include "../mm/pt.h"
-#include "../platform/uart.h"
 
 #define HYP_PT_POOL_PAGES 16
 
@@ -40,9 +39,7 @@ static struct pt_alloc hyp_alloc = { .alloc = hyp_pt_alloc, .table = hyp_pt_tabl
 /* Nothing works yet (no MMU, no locks, no console): print straight to the UART and stop. */
 static noreturn void early_fail(const char *msg)
 {
-	for (; *msg; msg++)
-		while (!uart_try_putc(*msg))
-			;
+	boot_puts(msg);
 	for (;;)
 		__asm__ volatile("wfi");
 }
