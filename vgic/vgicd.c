@@ -98,15 +98,17 @@ static u32 read_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u8 fla
 	return v;
 }
 
+/* The one-bit-per-interrupt registers, in map order: 0x80 bytes each from GICD_IGROUPR. */
 enum bit_op {
-	SET_GROUP,
-	SET_ENABLE,
-	CLEAR_ENABLE,
-	SET_PENDING,
-	CLEAR_PENDING,
-	SET_ACTIVE,
-	CLEAR_ACTIVE
+	SET_GROUP, /* GICD_IGROUPR */
+	SET_ENABLE, /* GICD_ISENABLER */
+	CLEAR_ENABLE, /* GICD_ICENABLER */
+	SET_PENDING, /* GICD_ISPENDR */
+	CLEAR_PENDING, /* GICD_ICPENDR */
+	SET_ACTIVE, /* GICD_ISACTIVER */
+	CLEAR_ACTIVE /* GICD_ICACTIVER */
 };
+_Static_assert(GICD_IGROUPR + CLEAR_ACTIVE * 0x80 == GICD_ICACTIVER, "bit_op in map order");
 
 static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struct virq *irq)
 {
@@ -385,6 +387,9 @@ static bool access_ok(u32 offset, u32 size)
 	return size == 4 || (size == 1 && byte_accessible(offset));
 }
 
+/* The flag the registers of each 0x100 bytes from 0 to GICD_IPRIORITYR read (by offset >> 8). */
+static const u8 bit_flags[] = { VIRQ_GROUP1, VIRQ_ENABLED, VIRQ_PENDING, VIRQ_ACTIVE };
+
 static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 size)
 {
 	u32 v = 0, i;
@@ -395,14 +400,9 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 		return ((d->irq_count / 32) - 1) | ((d->vcpu_count - 1) << GICD_TYPER_CPUS_SHIFT);
 	if (offset == GICD_IIDR)
 		return VGICD_IIDR;
-	if (in_range(offset, GICD_IGROUPR, 0x80))
-		return read_bits(d, vc, (offset - GICD_IGROUPR) * 8, VIRQ_GROUP1);
-	if (in_range(offset, GICD_ISENABLER, 0x100))
-		return read_bits(d, vc, (offset & 0x7f) * 8, VIRQ_ENABLED);
-	if (in_range(offset, GICD_ISPENDR, 0x100))
-		return read_bits(d, vc, (offset & 0x7f) * 8, VIRQ_PENDING);
-	if (in_range(offset, GICD_ISACTIVER, 0x100))
-		return read_bits(d, vc, (offset & 0x7f) * 8, VIRQ_ACTIVE);
+	/* IGROUPR at 0x080, then set/clear pairs reading alike: enable, pending, active. */
+	if (in_range(offset, GICD_IGROUPR, GICD_IPRIORITYR - GICD_IGROUPR))
+		return read_bits(d, vc, (offset & 0x7f) * 8, bit_flags[offset >> 8]);
 	if (in_range(offset, GICD_IPRIORITYR, 0x400)) {
 		for (i = 0; i < size; i++) {
 			struct virq *irq = owned(d, vc, offset - GICD_IPRIORITYR + i);
@@ -460,20 +460,9 @@ static void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 
 				d->vcpu[i]->dirty = true;
 				vgic_kick(d->vcpu[i]->pcpu);
 			}
-	} else if (in_range(offset, GICD_IGROUPR, 0x80)) {
-		write_bits(d, vc, (offset - GICD_IGROUPR) * 8, value, SET_GROUP);
-	} else if (in_range(offset, GICD_ISENABLER, 0x80)) {
-		write_bits(d, vc, (offset - GICD_ISENABLER) * 8, value, SET_ENABLE);
-	} else if (in_range(offset, GICD_ICENABLER, 0x80)) {
-		write_bits(d, vc, (offset - GICD_ICENABLER) * 8, value, CLEAR_ENABLE);
-	} else if (in_range(offset, GICD_ISPENDR, 0x80)) {
-		write_bits(d, vc, (offset - GICD_ISPENDR) * 8, value, SET_PENDING);
-	} else if (in_range(offset, GICD_ICPENDR, 0x80)) {
-		write_bits(d, vc, (offset - GICD_ICPENDR) * 8, value, CLEAR_PENDING);
-	} else if (in_range(offset, GICD_ISACTIVER, 0x80)) {
-		write_bits(d, vc, (offset - GICD_ISACTIVER) * 8, value, SET_ACTIVE);
-	} else if (in_range(offset, GICD_ICACTIVER, 0x80)) {
-		write_bits(d, vc, (offset - GICD_ICACTIVER) * 8, value, CLEAR_ACTIVE);
+	} else if (in_range(offset, GICD_IGROUPR, GICD_IPRIORITYR - GICD_IGROUPR)) {
+		write_bits(d, vc, (offset & 0x7f) * 8, value,
+			   (enum bit_op)((offset - GICD_IGROUPR) / 0x80));
 	} else if (in_range(offset, GICD_IPRIORITYR, 0x400)) {
 		for (i = 0; i < size; i++)
 			write_priority(d, vc, offset - GICD_IPRIORITYR + i,
