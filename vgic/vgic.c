@@ -49,12 +49,6 @@ static void map_clear(struct vgic_cpu *vc, u32 intid)
 	vc->pending[intid / 32] &= ~(1U << (intid % 32));
 }
 
-static void mark_dirty(struct vgic_cpu *vc)
-{
-	vc->dirty = true;
-	vgic_kick(vc->pcpu);
-}
-
 /* Make 'intid' pending for 'vc' (private) or for its target (SPI); lock held. */
 void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc)
 {
@@ -71,7 +65,7 @@ void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct 
 	if (!vc)
 		return; /* a private interrupt needs its vCPU: nothing to mark */
 	map_set(vc, intid);
-	mark_dirty(vc);
+	vgic_mark_dirty(vc);
 }
 
 /* Clear a software-pending interrupt (not one already in a list register); lock held. */
@@ -131,7 +125,7 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 		u32 t = vgic_spi_target(d, irq);
 
 		if (t < d->vcpu_count && d->vcpu[t] != vc)
-			mark_dirty(d->vcpu[t]);
+			vgic_mark_dirty(d->vcpu[t]);
 	}
 	/* An emulated level-sensitive line still asserted is pending again. */
 	if (!(irq->flags & (VIRQ_EDGE | VIRQ_HW)) && (irq->flags & VIRQ_LINE) &&
@@ -155,12 +149,8 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 			continue;
 		}
 		irq = vgic_irq(d, vc, vc->lr_intid[n]);
-		if (irq) {
-			if (lr & GICH_LR_ACTIVE)
-				irq->flags |= VIRQ_ACTIVE;
-			else
-				irq->flags &= (u8)~VIRQ_ACTIVE;
-		}
+		if (irq)
+			virq_set_flag(irq, VIRQ_ACTIVE, lr & GICH_LR_ACTIVE);
 	}
 }
 
@@ -288,11 +278,12 @@ static bool lr_merge(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 }
 
 /*
- * Change the state bits of the list register holding 'intid' on this vCPU
- * (GICD_ICPENDR/ISACTIVER/ICACTIVER on an interrupt already handed to the
- * guest); an entry left with no state is freed.  Lock held, on vc's CPU.
+ * Set or clear the state bit 'state' (pending or active) of the list register
+ * holding 'intid' on this vCPU (GICD_ICPENDR/ISACTIVER/ICACTIVER on an
+ * interrupt already handed to the guest); an entry left with no state is
+ * freed.  Lock held, on vc's CPU.
  */
-void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 clear, u32 set)
+void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 state, bool on)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
 	u32 n, lr;
@@ -300,7 +291,8 @@ void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 
 	if (!irq || !irq->lr || irq->lr_vcpu != vc->index || intid < GIC_SGI_COUNT)
 		return;
 	n = irq->lr - 1U;
-	lr = (gich_read_lr(n) & ~clear) | set;
+	lr = gich_read_lr(n);
+	lr = on ? lr | state : lr & ~state;
 	if (lr_state(lr) == 0) {
 		gich_write_lr(n, 0);
 		vc->lr_used &= ~(1U << n);

@@ -14,8 +14,8 @@ struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
 /* Bring the software view up to date with vc's list registers (on vc's CPU). */
 void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc);
 
-/* Clear and set state bits of the list register holding 'intid' on vc (on vc's CPU). */
-void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 clear, u32 set);
+/* Set or clear a state bit of the list register holding 'intid' on vc (on vc's CPU). */
+void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 state, bool on);
 
 /* Sources of SGI 'sgi' pending in vc's list registers; those in 'clear' are withdrawn. */
 u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear);
@@ -28,5 +28,17 @@ void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct 
 
 /* Withdraw a software-pending interrupt (not one a list register already holds). */
 void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
+
+static inline void virq_set_flag(struct virq *irq, u8 flag, bool on)
+{
+	irq->flags = on ? (u8)(irq->flags | flag) : (u8)(irq->flags & ~flag);
+}
+
+/* Interrupts may wait for vc's list registers: have its CPU look before it enters the guest. */
+static inline void vgic_mark_dirty(struct vgic_cpu *vc)
+{
+	vc->dirty = true;
+	vgic_kick(vc->pcpu);
+}
 
 #endif /* TESSERA_VGIC_INTERNAL_H */

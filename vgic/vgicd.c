@@ -37,21 +37,15 @@ static bool byte_accessible(u32 offset)
  * (priority, target, trigger) as information, since a GIC driver's
  * initialisation writes defaults to every INTID the distributor reports.
  * Later ones are not logged.  Clearing what reads as clear is never logged.
+ * The first SGI aimed outside the partition is a warning of its own.
  */
-static void warn_foreign(struct vgic_dist *d, u32 vcpu, u32 intid, const char *what)
+static void log_once(struct vgic_dist *d, bool *logged, u32 vcpu, u32 intid, const char *what,
+		     bool warning)
 {
-	if (d->warned_foreign)
+	if (*logged)
 		return;
-	d->warned_foreign = true;
-	vgic_warn(d, vcpu, what, intid, true);
-}
-
-static void note_foreign(struct vgic_dist *d, u32 vcpu, u32 intid, const char *what)
-{
-	if (d->noted_foreign)
-		return;
-	d->noted_foreign = true;
-	vgic_warn(d, vcpu, what, intid, false);
+	*logged = true;
+	vgic_warn(d, vcpu, what, intid, warning);
 }
 
 /* The interrupt 'intid' as 'vc' sees it, if the partition owns it. */
@@ -117,10 +111,8 @@ static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 	if (!(irq->flags & VIRQ_PENDING) && !(intid < GIC_SGI_COUNT && vc->sgi_sources[intid]))
 		return;
 	t = intid < GIC_PRIV_COUNT ? vc->index : vgic_spi_target(d, irq);
-	if (t < d->vcpu_count) {
-		d->vcpu[t]->dirty = true;
-		vgic_kick(d->vcpu[t]->pcpu);
-	}
+	if (t < d->vcpu_count)
+		vgic_mark_dirty(d->vcpu[t]);
 }
 
 static void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struct virq *irq,
@@ -130,26 +122,18 @@ static void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struc
 
 	switch (op) {
 	case SET_GROUP:
-		if (bit)
-			irq->flags |= VIRQ_GROUP1;
-		else
-			irq->flags &= (u8)~VIRQ_GROUP1;
+		virq_set_flag(irq, VIRQ_GROUP1, bit);
 		kick_if_pending(d, vc, intid, irq);
 		break;
 	case SET_ENABLE:
-		if (intid < GIC_SGI_COUNT)
-			break; /* SGIs are always enabled */
-		irq->flags |= VIRQ_ENABLED;
-		if (hw)
-			gic_irq_enable(intid, true);
-		kick_if_pending(d, vc, intid, irq);
-		break;
 	case CLEAR_ENABLE:
 		if (intid < GIC_SGI_COUNT)
-			break;
-		irq->flags &= (u8)~VIRQ_ENABLED;
+			break; /* SGIs are always enabled */
+		virq_set_flag(irq, VIRQ_ENABLED, op == SET_ENABLE);
 		if (hw)
-			gic_irq_enable(intid, false);
+			gic_irq_enable(intid, op == SET_ENABLE);
+		if (op == SET_ENABLE)
+			kick_if_pending(d, vc, intid, irq);
 		break;
 	case SET_PENDING:
 		if (intid < GIC_SGI_COUNT)
@@ -176,19 +160,14 @@ static void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struc
 		}
 		if (irq->flags & VIRQ_PENDING)
 			vgic_unpend(d, intid, irq, vc);
-		vgic_lr_set_state(d, vc, intid, GICH_LR_PENDING, 0);
+		vgic_lr_set_state(d, vc, intid, GICH_LR_PENDING, false);
 		break;
 	case SET_ACTIVE:
-		irq->flags |= VIRQ_ACTIVE;
-		if (hw)
-			gic_irq_set_active(intid, true);
-		vgic_lr_set_state(d, vc, intid, 0, GICH_LR_ACTIVE);
-		break;
 	case CLEAR_ACTIVE:
-		irq->flags &= (u8)~VIRQ_ACTIVE;
+		virq_set_flag(irq, VIRQ_ACTIVE, op == SET_ACTIVE);
 		if (hw)
-			gic_irq_set_active(intid, false);
-		vgic_lr_set_state(d, vc, intid, GICH_LR_ACTIVE, 0);
+			gic_irq_set_active(intid, op == SET_ACTIVE);
+		vgic_lr_set_state(d, vc, intid, GICH_LR_ACTIVE, op == SET_ACTIVE);
 		break;
 	}
 }
@@ -209,8 +188,8 @@ static void write_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u32 
 			/* Clearing what already reads as clear changes nothing: not worth a line. */
 			if (bit && (op == SET_ENABLE || op == SET_PENDING || op == SET_ACTIVE ||
 				    op == SET_GROUP))
-				warn_foreign(d, vc->index, first + i,
-					     "write to an interrupt it does not own");
+				log_once(d, &d->warned_foreign, vc->index, first + i,
+					 "write to an interrupt it does not own", true);
 			continue;
 		}
 		apply_bit(d, vc, first + i, irq, op, bit);
@@ -236,8 +215,8 @@ static void write_target(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u3
 		return; /* read-only */
 	if (!irq) {
 		if (targets)
-			note_foreign(d, vc->index, intid,
-				     "target change on an interrupt it does not own");
+			log_once(d, &d->noted_foreign, vc->index, intid,
+				 "target change on an interrupt it does not own", false);
 		return;
 	}
 	if (d->vcpu_count == 1)
@@ -262,8 +241,8 @@ static void write_priority(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, 
 
 	if (!irq) {
 		if (prio)
-			note_foreign(d, vc->index, intid,
-				     "priority change on an interrupt it does not own");
+			log_once(d, &d->noted_foreign, vc->index, intid,
+				 "priority change on an interrupt it does not own", false);
 		return;
 	}
 	irq->priority = (u8)(prio & 0xf8); /* 5 priority bits, as GICH list registers hold */
@@ -296,17 +275,14 @@ static void write_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg, u32 
 
 		if (!irq) {
 			if (edge)
-				note_foreign(d, vc->index, intid,
-					     "trigger change on an interrupt it does not own");
+				log_once(d, &d->noted_foreign, vc->index, intid,
+					 "trigger change on an interrupt it does not own", false);
 			continue;
 		}
 		if (!(irq->flags & VIRQ_HW))
 			continue; /* emulated lines keep their nature: UART level, doorbells edge */
 		gic_irq_config(intid, edge);
-		if (edge)
-			irq->flags |= VIRQ_EDGE;
-		else
-			irq->flags &= (u8)~VIRQ_EDGE;
+		virq_set_flag(irq, VIRQ_EDGE, edge);
 	}
 }
 
@@ -320,11 +296,9 @@ static void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc, u32 value)
 	switch (filter) {
 	case GICD_SGIR_FILTER_LIST:
 		targets = (value >> GICD_SGIR_TARGETS_SHIFT) & 0xff;
-		if (targets & ~all && !d->warned_sgi) {
-			d->warned_sgi = true;
-			vgic_warn(d, vc->index, "SGI aimed at a CPU outside the partition", sgi,
-				  true);
-		}
+		if (targets & ~all)
+			log_once(d, &d->warned_sgi, vc->index, sgi,
+				 "SGI aimed at a CPU outside the partition", true);
 		targets &= all;
 		break;
 	case GICD_SGIR_FILTER_OTHERS:
@@ -456,10 +430,8 @@ static void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 
 
 		d->ctlr = value & (GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
 		if (d->ctlr & ~old)
-			for (i = 0; i < d->vcpu_count; i++) {
-				d->vcpu[i]->dirty = true;
-				vgic_kick(d->vcpu[i]->pcpu);
-			}
+			for (i = 0; i < d->vcpu_count; i++)
+				vgic_mark_dirty(d->vcpu[i]);
 	} else if (in_range(offset, GICD_IGROUPR, GICD_IPRIORITYR - GICD_IGROUPR)) {
 		write_bits(d, vc, (offset & 0x7f) * 8, value,
 			   (enum bit_op)((offset - GICD_IGROUPR) / 0x80));
