@@ -38,9 +38,19 @@ static uintptr_t gich(u32 off)
 	return (uintptr_t)PLAT_GICH_BASE + off;
 }
 
-static u32 this_pcpu(void)
+/* The 32 interrupts from 'first': disabled, neither pending nor active, Group 0. */
+static void quiesce_irqs(u32 first)
 {
-	return vgic_this_pcpu();
+	mmio_write32(gicd(GICD_ICENABLER + first / 8), ~0U);
+	mmio_write32(gicd(GICD_ICPENDR + first / 8), ~0U);
+	mmio_write32(gicd(GICD_ICACTIVER + first / 8), ~0U);
+	/*
+	 * Without the Security Extensions both groups are ours: Group 0 is
+	 * what GICC_IAR acknowledges with AckCtl = 0, whatever the firmware
+	 * left (U-Boot makes everything Group 1 for a Non-secure OS).
+	 */
+	if (!gic_secure_view)
+		mmio_write32(gicd(GICD_IGROUPR + first / 8), 0);
 }
 
 void gic_init(void)
@@ -50,18 +60,8 @@ void gic_init(void)
 	gic_irqs = MIN(32 * ((typer & GICD_TYPER_ITLINES) + 1), 1020U);
 	gic_secure_view = typer & GICD_TYPER_SECURITY_EXTN;
 	mmio_write32(gicd(GICD_CTLR), 0);
-	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 32) {
-		mmio_write32(gicd(GICD_ICENABLER + i / 8), ~0U);
-		mmio_write32(gicd(GICD_ICPENDR + i / 8), ~0U);
-		mmio_write32(gicd(GICD_ICACTIVER + i / 8), ~0U);
-		/*
-		 * Without the Security Extensions both groups are ours: Group 0 is
-		 * what GICC_IAR acknowledges with AckCtl = 0, whatever the firmware
-		 * left (U-Boot makes everything Group 1 for a Non-secure OS).
-		 */
-		if (!gic_secure_view)
-			mmio_write32(gicd(GICD_IGROUPR + i / 8), 0);
-	}
+	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 32)
+		quiesce_irqs(i);
 	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 4) {
 		mmio_write32(gicd(GICD_IPRIORITYR + i), GUEST_IRQ_PRIORITY * 0x01010101U);
 		mmio_write32(gicd(GICD_ITARGETSR + i), 0x01010101U);
@@ -76,14 +76,10 @@ void gic_init(void)
 
 void gic_cpu_init(void)
 {
-	u32 i, cpu = this_pcpu();
+	u32 i, cpu = vgic_this_pcpu();
 
 	/* Banked: SGIs (the hypervisor's IPIs) enabled, PPIs off until used. */
-	mmio_write32(gicd(GICD_ICENABLER), ~0U);
-	mmio_write32(gicd(GICD_ICPENDR), ~0U);
-	mmio_write32(gicd(GICD_ICACTIVER), ~0U);
-	if (!gic_secure_view)
-		mmio_write32(gicd(GICD_IGROUPR), 0); /* banked: as in gic_init() */
+	quiesce_irqs(0);
 	for (i = 0; i < GIC_PRIV_COUNT; i += 4)
 		mmio_write32(gicd(GICD_IPRIORITYR + i),
 			     (i < GIC_SGI_COUNT ? HYP_IRQ_PRIORITY : GUEST_IRQ_PRIORITY) *
@@ -129,25 +125,23 @@ void gic_send_sgi(u32 cpu, u32 sgi)
 
 static void write_bit(u32 base, u32 intid)
 {
-	mmio_write32(gicd(base + (intid / 32) * 4), 1U << (intid % 32));
+	if (intid < gic_irqs)
+		mmio_write32(gicd(base + (intid / 32) * 4), 1U << (intid % 32));
 }
 
 void gic_irq_enable(u32 intid, bool enable)
 {
-	if (intid < gic_irqs)
-		write_bit(enable ? GICD_ISENABLER : GICD_ICENABLER, intid);
+	write_bit(enable ? GICD_ISENABLER : GICD_ICENABLER, intid);
 }
 
 void gic_irq_set_pending(u32 intid, bool pending)
 {
-	if (intid < gic_irqs)
-		write_bit(pending ? GICD_ISPENDR : GICD_ICPENDR, intid);
+	write_bit(pending ? GICD_ISPENDR : GICD_ICPENDR, intid);
 }
 
 void gic_irq_set_active(u32 intid, bool active)
 {
-	if (intid < gic_irqs)
-		write_bit(active ? GICD_ISACTIVER : GICD_ICACTIVER, intid);
+	write_bit(active ? GICD_ISACTIVER : GICD_ICACTIVER, intid);
 }
 
 void gic_irq_route(u32 intid, u32 cpu)

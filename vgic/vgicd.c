@@ -196,11 +196,14 @@ static void write_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u32 
 	}
 }
 
-/* ITARGETSR byte for interrupt 'intid' as seen by 'vc'. */
-static u32 read_target(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+/* The IPRIORITYR or ITARGETSR byte at 'offset' (of INTID offset & 0x3ff) as seen by 'vc'. */
+static u32 read_byte(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset)
 {
+	u32 intid = offset & 0x3ff;
 	struct virq *irq = owned(d, vc, intid);
 
+	if (offset < GICD_ITARGETSR)
+		return irq ? irq->priority : 0;
 	if (intid < GIC_PRIV_COUNT)
 		return 1U << vc->index; /* banked: the reading CPU itself */
 	return irq ? irq->targets : 0;
@@ -320,11 +323,11 @@ static void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc, u32 value)
 	}
 }
 
-static u32 read_sgi_pending(struct vgic_cpu *vc, u32 offset)
+static u32 read_sgi_pending(struct vgic_cpu *vc, u32 offset, u32 size)
 {
-	u32 first = (offset & 0xc), v = 0, i;
+	u32 first = offset & 0xf, v = 0, i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < size; i++)
 		v |= (u32)(vc->sgi_sources[first + i] | vgic_lr_sgi_sources(vc, first + i, 0))
 		     << (8 * i);
 	return v;
@@ -366,8 +369,6 @@ static const u8 bit_flags[] = { VIRQ_GROUP1, VIRQ_ENABLED, VIRQ_PENDING, VIRQ_AC
 
 static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 size)
 {
-	u32 v = 0, i;
-
 	if (offset == GICD_CTLR)
 		return d->ctlr;
 	if (offset == GICD_TYPER)
@@ -377,25 +378,17 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 	/* IGROUPR at 0x080, then set/clear pairs reading alike: enable, pending, active. */
 	if (in_range(offset, GICD_IGROUPR, GICD_IPRIORITYR - GICD_IGROUPR))
 		return read_bits(d, vc, (offset & 0x7f) * 8, bit_flags[offset >> 8]);
-	if (in_range(offset, GICD_IPRIORITYR, 0x400)) {
-		for (i = 0; i < size; i++) {
-			struct virq *irq = owned(d, vc, offset - GICD_IPRIORITYR + i);
+	if (in_range(offset, GICD_IPRIORITYR, GICD_ICFGR - GICD_IPRIORITYR)) {
+		u32 v = 0, i;
 
-			v |= (u32)(irq ? irq->priority : 0) << (8 * i);
-		}
-		return v;
-	}
-	if (in_range(offset, GICD_ITARGETSR, 0x400)) {
 		for (i = 0; i < size; i++)
-			v |= read_target(d, vc, offset - GICD_ITARGETSR + i) << (8 * i);
+			v |= read_byte(d, vc, offset + i) << (8 * i);
 		return v;
 	}
 	if (in_range(offset, GICD_ICFGR, 0x100))
 		return read_config(d, vc, (offset - GICD_ICFGR) / 4);
-	if (in_range(offset, GICD_CPENDSGIR, 0x20)) {
-		v = read_sgi_pending(vc, offset);
-		return size == 1 ? (v >> (8 * (offset & 3))) & 0xff : v;
-	}
+	if (in_range(offset, GICD_CPENDSGIR, 0x20))
+		return read_sgi_pending(vc, offset, size);
 	if (offset >= GICD_PIDR4 && offset <= GICD_CIDR3)
 		return vgicd_id[(offset - GICD_PIDR4) / 4];
 	return 0; /* reserved, implementation defined, NSACR, SGIR (write-only): RAZ */
