@@ -5,18 +5,14 @@
 #include "../hyp/asm.h"
 #include "../hyp/sysreg.h"
 
-/* r2 <- smallest D-cache line in bytes (CTR.DminLine, B4.1.42); clobbers r3. */
-.macro dcache_line_size
+/* Apply the by-VA operation 'op' to [r0, r1). */
+.macro dcache_range op:vararg
+	/* r2 <- smallest D-cache line in bytes (CTR.DminLine, B4.1.42). */
 	ldcopr	r3, CTR
 	lsr	r3, r3, #16
 	and	r3, r3, #0xf
 	mov	r2, #4
 	lsl	r2, r2, r3
-.endm
-
-/* Apply the by-VA operation 'op' to [r0, r1). */
-.macro dcache_range op:vararg
-	dcache_line_size
 	sub	r3, r2, #1
 	bic	r0, r0, r3
 	cmp	r0, r1

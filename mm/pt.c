@@ -49,20 +49,17 @@ static enum pt_err map_level(struct pt *pt, pte_t *table, u32 level, u64 va, u64
 	while (size) {
 		u64 chunk = MIN(size, ALIGN_DOWN(va, span) + span - va);
 		pte_t *entry = &table[level_index(level, va)];
-		pte_t *next;
-		u64 next_pa;
-		enum pt_err err;
 
-		if (level == 3) {
+		if (level == 3 || (chunk == span && IS_ALIGNED(pa, span))) {
+			/* A page, or a block: chunk == span implies va is aligned too. */
 			if (*entry & LPAE_VALID)
 				return PT_ERR_OVERLAP;
-			*entry = pa | attrs | LPAE_VALID | LPAE_TYPE_PAGE;
-		} else if (chunk == span && IS_ALIGNED(pa, span)) {
-			/* A block: chunk == span implies va is aligned too. */
-			if (*entry & LPAE_VALID)
-				return PT_ERR_OVERLAP;
-			*entry = pa | attrs | LPAE_VALID;
+			*entry = pa | attrs | LPAE_VALID | (level == 3 ? LPAE_TYPE_PAGE : 0);
 		} else {
+			pte_t *next;
+			u64 next_pa;
+			enum pt_err err;
+
 			if (!(*entry & LPAE_VALID)) {
 				next = new_table(pt, &next_pa);
 				if (!next)
