@@ -28,13 +28,7 @@ static pte_t *hyp_pt_alloc(struct pt_alloc *self, u64 *pa)
 	return t;
 }
 
-static pte_t *hyp_pt_table(struct pt_alloc *self, u64 pa)
-{
-	UNUSED(self);
-	return (pte_t *)(uintptr_t)pa;
-}
-
-static struct pt_alloc hyp_alloc = { .alloc = hyp_pt_alloc, .table = hyp_pt_table };
+static struct pt_alloc hyp_alloc = { .alloc = hyp_pt_alloc, .table = pt_identity_table };
 
 /* Nothing works yet (no MMU, no locks, no console): print straight to the UART and stop. */
 static noreturn void early_fail(const char *msg)

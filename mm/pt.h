@@ -36,6 +36,9 @@ enum pt_err {
 	PT_ERR_NOMEM, /* the allocator ran out */
 };
 
+/* pt_alloc.table for tables at their own physical addresses (RAM mapped 1:1, or no MMU). */
+pte_t *pt_identity_table(struct pt_alloc *self, u64 pa);
+
 /* Start an empty table tree: allocates the root. */
 enum pt_err pt_init(struct pt *pt, struct pt_alloc *alloc);
 

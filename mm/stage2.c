@@ -46,13 +46,7 @@ static pte_t *s2_alloc(struct pt_alloc *self, u64 *pa)
 	return s2_tables[s2_tables_used++];
 }
 
-static pte_t *s2_table(struct pt_alloc *self, u64 pa)
-{
-	UNUSED(self);
-	return (pte_t *)(uintptr_t)pa;
-}
-
-static struct pt_alloc s2_pool_alloc = { .alloc = s2_alloc, .table = s2_table };
+static struct pt_alloc s2_pool_alloc = { .alloc = s2_alloc, .table = pt_identity_table };
 
 struct pt_alloc *s2_pool(void)
 {
