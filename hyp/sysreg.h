@@ -125,10 +125,11 @@
 
 #ifdef TESSERA_HOST_FAKE
 /*
- * Host builds (tests/fake, Hafnium's arch/fake): each accessor is an ordinary
- * function over a fake register file, declared here and defined by
+ * Host builds (tests/fake, Hafnium's arch/fake): each register accessor is an
+ * ordinary function over a fake register file, declared here and defined by
  * tests/fake/fake_arch.c, which sets SYSREG_FAKE_READ and the others to
- * definitions before it includes this header.
+ * definitions before it includes this header.  The other instructions are
+ * declared here and defined there by hand.
  */
 #ifndef SYSREG_FAKE_READ
 #define SYSREG_FAKE_READ(name) u32 read_##name(void);
@@ -136,28 +137,33 @@
 #define SYSREG_FAKE_READ64(name) u64 read64_##name(void);
 #define SYSREG_FAKE_WRITE64(name) void write64_##name(u64 v);
 #endif
-#define _DEFINE_SYSREG_READ(name, ...) SYSREG_FAKE_READ(name)
-#define _DEFINE_SYSREG_WRITE(name, ...) SYSREG_FAKE_WRITE(name)
+#define DEFINE_ASM_READ(name, insn) SYSREG_FAKE_READ(name)
+#define DEFINE_ASM_WRITE(name, insn) SYSREG_FAKE_WRITE(name)
+#define DEFINE_ASM_OP(name, insn) void name(void);
 #define _DEFINE_SYSREG_READ64(name, ...) SYSREG_FAKE_READ64(name)
 #define _DEFINE_SYSREG_WRITE64(name, ...) SYSREG_FAKE_WRITE64(name)
 #else /* the target */
 
-#define _DEFINE_SYSREG_READ(name, cp, opc1, crn, crm, opc2)                                        \
+/* read_<name>() and write_<name>(): one instruction moving a register from or to a core register. */
+#define DEFINE_ASM_READ(name, insn)                                                                \
 	static inline u32 read_##name(void)                                                        \
 	{                                                                                          \
 		u32 v;                                                                             \
-		__asm__ volatile("mrc " #cp ", " #opc1 ", %0, " #crn ", " #crm ", " #opc2          \
-				 : "=r"(v));                                                       \
+		__asm__ volatile(insn : "=r"(v));                                                  \
 		return v;                                                                          \
 	}
 
-#define _DEFINE_SYSREG_WRITE(name, cp, opc1, crn, crm, opc2)                                       \
+#define DEFINE_ASM_WRITE(name, insn)                                                               \
 	static inline void write_##name(u32 v)                                                     \
 	{                                                                                          \
-		__asm__ volatile("mcr " #cp ", " #opc1 ", %0, " #crn ", " #crm ", " #opc2          \
-				 :                                                                 \
-				 : "r"(v)                                                          \
-				 : "memory");                                                      \
+		__asm__ volatile(insn ::"r"(v) : "memory");                                        \
+	}
+
+/* An instruction without operands: a barrier, WFI, SEV. */
+#define DEFINE_ASM_OP(name, insn)                                                                  \
+	static inline void name(void)                                                              \
+	{                                                                                          \
+		__asm__ volatile(insn ::: "memory");                                               \
 	}
 
 #define _DEFINE_SYSREG_READ64(name, cp, opc1, crm)                                                 \
@@ -177,6 +183,11 @@
 				 : "memory");                                                      \
 	}
 #endif /* TESSERA_HOST_FAKE */
+
+#define _DEFINE_SYSREG_READ(name, cp, opc1, crn, crm, opc2)                                        \
+	DEFINE_ASM_READ(name, "mrc " #cp ", " #opc1 ", %0, " #crn ", " #crm ", " #opc2)
+#define _DEFINE_SYSREG_WRITE(name, cp, opc1, crn, crm, opc2)                                       \
+	DEFINE_ASM_WRITE(name, "mcr " #cp ", " #opc1 ", %0, " #crn ", " #crm ", " #opc2)
 
 /* Variadic indirection: the register macro expands into its fields first. */
 #define DEFINE_SYSREG_READ(name, ...) _DEFINE_SYSREG_READ(name, __VA_ARGS__)
@@ -264,84 +275,46 @@ DEFINE_SYSOP(ats12nsopr, ATS12NSOPR)
 DEFINE_SYSOP(ats12nsopw, ATS12NSOPW)
 DEFINE_SYSOP(tlbiallnsnh, TLBIALLNSNH)
 
-#ifdef TESSERA_HOST_FAKE
-void dsb(void);
-void dsb_ish(void);
-void dmb(void);
-void isb(void);
-void wfi(void);
-void sev(void);
-u32 read_cpsr(void);
-u32 read_elr_hyp(void);
-void write_elr_hyp(u32 v);
-u32 read_spsr(void);
-void write_spsr(u32 v);
-#else /* the target */
-static inline void dsb(void)
-{
-	__asm__ volatile("dsb sy" ::: "memory");
-}
+DEFINE_ASM_OP(dsb, "dsb sy")
+DEFINE_ASM_OP(dsb_ish, "dsb ish")
+DEFINE_ASM_OP(dmb, "dmb sy")
+DEFINE_ASM_OP(isb, "isb")
+DEFINE_ASM_OP(wfi, "wfi")
+DEFINE_ASM_OP(sev, "sev")
 
-static inline void dsb_ish(void)
-{
-	__asm__ volatile("dsb ish" ::: "memory");
-}
-
-static inline void dmb(void)
-{
-	__asm__ volatile("dmb sy" ::: "memory");
-}
-
-static inline void isb(void)
-{
-	__asm__ volatile("isb" ::: "memory");
-}
-
-static inline void wfi(void)
-{
-	__asm__ volatile("wfi" ::: "memory");
-}
-
-static inline void sev(void)
-{
-	__asm__ volatile("sev" ::: "memory");
-}
-
-static inline u32 read_cpsr(void)
-{
-	u32 v;
-
-	__asm__ volatile("mrs %0, cpsr" : "=r"(v));
-	return v;
-}
-
-static inline u32 read_elr_hyp(void)
-{
-	u32 v;
-
-	__asm__ volatile("mrs %0, elr_hyp" : "=r"(v));
-	return v;
-}
-
-static inline void write_elr_hyp(u32 v)
-{
-	__asm__ volatile("msr elr_hyp, %0" ::"r"(v) : "memory");
-}
-
+DEFINE_ASM_READ(cpsr, "mrs %0, cpsr")
+DEFINE_ASM_READ(elr_hyp, "mrs %0, elr_hyp")
+DEFINE_ASM_WRITE(elr_hyp, "msr elr_hyp, %0")
 /* SPSR of the current mode (Hyp): writing SPSR_hyp by name traps on QEMU. */
-static inline u32 read_spsr(void)
-{
-	u32 v;
+DEFINE_ASM_READ(spsr, "mrs %0, spsr")
+DEFINE_ASM_WRITE(spsr, "msr spsr_cxsf, %0")
 
-	__asm__ volatile("mrs %0, spsr" : "=r"(v));
-	return v;
-}
+/* Banked registers of the guest's modes, reachable from Hyp mode (B9.3.9, MRS/MSR banked). */
+#define DEFINE_BANKED_RW(reg)                                                                      \
+	DEFINE_ASM_READ(reg, "mrs %0, " #reg)                                                      \
+	DEFINE_ASM_WRITE(reg, "msr " #reg ", %0")
 
-static inline void write_spsr(u32 v)
-{
-	__asm__ volatile("msr spsr_cxsf, %0" ::"r"(v) : "memory");
-}
-#endif /* TESSERA_HOST_FAKE */
+DEFINE_BANKED_RW(SP_usr)
+DEFINE_BANKED_RW(SP_svc)
+DEFINE_BANKED_RW(LR_svc)
+DEFINE_BANKED_RW(SPSR_svc)
+DEFINE_BANKED_RW(SP_abt)
+DEFINE_BANKED_RW(LR_abt)
+DEFINE_BANKED_RW(SPSR_abt)
+DEFINE_BANKED_RW(SP_und)
+DEFINE_BANKED_RW(LR_und)
+DEFINE_BANKED_RW(SPSR_und)
+DEFINE_BANKED_RW(SP_irq)
+DEFINE_BANKED_RW(LR_irq)
+DEFINE_BANKED_RW(SPSR_irq)
+DEFINE_BANKED_RW(SP_fiq)
+DEFINE_BANKED_RW(LR_fiq)
+DEFINE_BANKED_RW(SPSR_fiq)
+DEFINE_BANKED_RW(r8_fiq)
+DEFINE_BANKED_RW(r9_fiq)
+DEFINE_BANKED_RW(r10_fiq)
+DEFINE_BANKED_RW(r11_fiq)
+DEFINE_BANKED_RW(r12_fiq)
 
 #endif /* SYSREG_NO_ACCESSORS */
 #endif /* __ASSEMBLER__ */

@@ -39,41 +39,6 @@
 
 void vfp_reset(void);
 
-#define BANKED_RW(reg)                                                                             \
-	static inline u32 read_##reg(void)                                                         \
-	{                                                                                          \
-		u32 v;                                                                             \
-		__asm__ volatile("mrs %0, " #reg : "=r"(v));                                       \
-		return v;                                                                          \
-	}                                                                                          \
-	static inline void write_##reg(u32 v)                                                      \
-	{                                                                                          \
-		__asm__ volatile("msr " #reg ", %0" ::"r"(v) : "memory");                          \
-	}
-
-/* Banked registers of the guest's modes, reachable from Hyp mode (B9.3.9, MRS/MSR banked). */
-BANKED_RW(SP_usr)
-BANKED_RW(SP_svc)
-BANKED_RW(LR_svc)
-BANKED_RW(SPSR_svc)
-BANKED_RW(SP_abt)
-BANKED_RW(LR_abt)
-BANKED_RW(SPSR_abt)
-BANKED_RW(SP_und)
-BANKED_RW(LR_und)
-BANKED_RW(SPSR_und)
-BANKED_RW(SP_irq)
-BANKED_RW(LR_irq)
-BANKED_RW(SPSR_irq)
-BANKED_RW(SP_fiq)
-BANKED_RW(LR_fiq)
-BANKED_RW(SPSR_fiq)
-BANKED_RW(r8_fiq)
-BANKED_RW(r9_fiq)
-BANKED_RW(r10_fiq)
-BANKED_RW(r11_fiq)
-BANKED_RW(r12_fiq)
-
 void vcpu_reset_arch(struct vcpu *v)
 {
 	u32 pmcr_n = (read_pmcr() >> 11) & 0x1f;

@@ -152,16 +152,6 @@ static void reg_write(const char *name, int *slot, u64 v)
 	}
 }
 
-u32 fake_banked_read(const char *name, int *slot)
-{
-	return (u32)reg_read(name, slot);
-}
-
-void fake_banked_write(const char *name, int *slot, u32 v)
-{
-	reg_write(name, slot, v);
-}
-
 u64 *fake_reg_on(u32 cpu, const char *name)
 {
 	int slot = -1;
@@ -263,37 +253,4 @@ void wfi(void)
 {
 	if (!fake_irq_waiting(cur))
 		fake_exit(FAKE_EXIT_IDLE);
-}
-
-u32 read_cpsr(void)
-{
-	return PSR_MODE_HYP | PSR_A | PSR_I | PSR_F;
-}
-
-u32 read_elr_hyp(void)
-{
-	static int slot = -1;
-
-	return (u32)reg_read("elr_hyp", &slot);
-}
-
-void write_elr_hyp(u32 v)
-{
-	static int slot = -1;
-
-	reg_write("elr_hyp", &slot, v);
-}
-
-u32 read_spsr(void)
-{
-	static int slot = -1;
-
-	return (u32)reg_read("spsr", &slot);
-}
-
-void write_spsr(u32 v)
-{
-	static int slot = -1;
-
-	reg_write("spsr", &slot, v);
 }

@@ -51,21 +51,6 @@ void fake_arch_set_caches(u32 clidr, const u32 ccsidr[7]);
 void fake_time_advance(u64 ticks);
 u64 fake_time(void);
 
-/* Banked registers of the guest's modes (MRS/MSR banked), for hyp/vcpu.c built on the host. */
-u32 fake_banked_read(const char *name, int *slot);
-void fake_banked_write(const char *name, int *slot, u32 v);
-#define FAKE_BANKED_RW(reg)                                                                        \
-	static inline __attribute__((unused)) u32 read_##reg(void)                                 \
-	{                                                                                          \
-		static int slot = -1;                                                              \
-		return fake_banked_read(#reg, &slot);                                              \
-	}                                                                                          \
-	static inline __attribute__((unused)) void write_##reg(u32 v)                              \
-	{                                                                                          \
-		static int slot = -1;                                                              \
-		fake_banked_write(#reg, &slot, v);                                                 \
-	}
-
 /*
  * Leaving the hypervisor.  The test sets an exit point with setjmp() before
  * it calls into the hypervisor; hyp_enter_guest() (a vCPU enters its guest)

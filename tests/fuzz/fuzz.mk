@@ -12,8 +12,7 @@
 # from tests/run.py) and the gates of tests/checks.py.
 #
 # The fuzz targets build the hypervisor's own sources for the host on the fake architecture
-# layer of tests/fake (-DTESSERA_HOST_FAKE); hyp/vcpu.c goes through tests/fake/host_source.py
-# first (its banked-register accessors are inline assembly in the .c file).
+# layer of tests/fake (-DTESSERA_HOST_FAKE).
 
 FUZZ_OUT := $(BUILD)/fuzz
 FUZZ_CC ?= clang
@@ -33,10 +32,9 @@ FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
 
 # Hypervisor sources the system targets run: the Makefile's C sources of hyp/, mm/ and vgic/
 # but those bound to the hardware, which tests/fake stands in for (panic.c: stopping the CPU;
-# gic.c: MMIO), and hyp/vcpu.c, which goes through tests/fake/host_source.py.
-FUZZ_NOT_HOST := hyp/vcpu.c hyp/panic.c vgic/gic.c
+# gic.c: MMIO).
+FUZZ_NOT_HOST := hyp/panic.c vgic/gic.c
 FUZZ_HYP_SRCS := $(filter-out $(FUZZ_NOT_HOST),$(filter %.c,$(HYP_SRCS) $(MM_SRCS) $(VGIC_SRCS)))
-FUZZ_GEN_SRCS := gen/hyp/vcpu.c
 FUZZ_FAKE_SRCS := tests/fake/fake_arch.c tests/fake/fake_platform.c tests/fake/fake_config.c \
 	tests/fuzz/fuzz_sys.c tests/fuzz/vgic_check.c
 # tests/unit/fake_gic.c in a system build: hyp/cpu.c provides the hooks it also defines.
@@ -44,7 +42,7 @@ FUZZ_GIC_RENAME := -Dvgic_kick=fake_gic_kick_unused -Dvgic_this_pcpu=fake_gic_th
 	-Dvgic_warn=fake_gic_warn_unused
 FUZZ_TCFG_SRCS := $(filter-out tools/tcfg/main.c,$(wildcard tools/tcfg/*.c))
 
-FUZZ_SYS_OBJS = $(addsuffix .o,$(FUZZ_HYP_SRCS) $(FUZZ_GEN_SRCS) $(FUZZ_FAKE_SRCS)) \
+FUZZ_SYS_OBJS = $(addsuffix .o,$(FUZZ_HYP_SRCS) $(FUZZ_FAKE_SRCS)) \
 	tests/unit/fake_gic.c.sys.o
 FUZZ_OBJS_trap = $(FUZZ_SYS_OBJS) tests/fuzz/fuzz_trap.c.o
 FUZZ_OBJS_mmio = $(FUZZ_SYS_OBJS) tests/fuzz/fuzz_mmio.c.o
@@ -71,12 +69,6 @@ fuzz:
 
 fuzz-merge:
 	@$(PYTHON) tests/fuzz/run_fuzz.py --merge
-
-# hyp/vcpu.c with its assembly accessors swapped for the fake ones (line numbers kept).
-$(FUZZ_OUT)/gen/hyp/vcpu.c $(COV_OUT)/gen/hyp/vcpu.c $(SYS_TEST_OUT)/gen/hyp/vcpu.c: hyp/vcpu.c \
-		tests/fake/host_source.py
-	@mkdir -p $(dir $@)
-	$(Q)$(PYTHON) tests/fake/host_source.py $< $@
 
 # The QEMU virt board description, the tcfg target's default board.
 $(FUZZ_OUT)/gen/board_dtb.c $(COV_OUT)/gen/board_dtb.c: platform/qemu-virt/platform.dts \
@@ -120,10 +112,6 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_TARGET_RULE,$(t))))
 
 SYS_TEST_CFLAGS := $(FUZZ_HOST_FLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Itests/unit
-
-$(SYS_TEST_OUT)/obj/gen/%.c.o: $(SYS_TEST_OUT)/gen/%.c
-	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(SYS_TEST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(SYS_TEST_OUT)/obj/%.c.sys.o: %.c
 	@mkdir -p $(dir $@)
