@@ -39,9 +39,58 @@
 
 void vfp_reset(void);
 
+/*
+ * The guest's banked registers (B9.3.9, MRS/MSR banked): SP_usr, then SP, LR
+ * and SPSR of each exception mode, then r8-r12 of FIQ mode.
+ */
+enum {
+	BANKED_SP_USR = 0,
+	BANKED_SVC = 1,
+	BANKED_ABT = 4,
+	BANKED_UND = 7,
+	BANKED_IRQ = 10,
+	BANKED_FIQ = 13,
+	BANKED_R8_FIQ = 16,
+	BANKED_COUNT = 21,
+};
+
+static u32 (*const banked_read[BANKED_COUNT])(void) = {
+	read_SP_usr,   read_SP_svc,  read_LR_svc,  read_SPSR_svc, read_SP_abt, read_LR_abt,
+	read_SPSR_abt, read_SP_und,  read_LR_und,  read_SPSR_und, read_SP_irq, read_LR_irq,
+	read_SPSR_irq, read_SP_fiq,  read_LR_fiq,  read_SPSR_fiq, read_r8_fiq, read_r9_fiq,
+	read_r10_fiq,  read_r11_fiq, read_r12_fiq,
+};
+
+static void (*const banked_write[BANKED_COUNT])(u32) = {
+	write_SP_usr,	write_SP_svc,  write_LR_svc,  write_SPSR_svc, write_SP_abt, write_LR_abt,
+	write_SPSR_abt, write_SP_und,  write_LR_und,  write_SPSR_und, write_SP_irq, write_LR_irq,
+	write_SPSR_irq, write_SP_fiq,  write_LR_fiq,  write_SPSR_fiq, write_r8_fiq, write_r9_fiq,
+	write_r10_fiq,	write_r11_fiq, write_r12_fiq,
+};
+
+/* The SP, LR, SPSR of each mode, by mode number; User and System (and the rest): SP_usr. */
+static const u8 mode_banked[32] = {
+	[PSR_MODE_SVC] = BANKED_SVC, [PSR_MODE_ABT] = BANKED_ABT, [PSR_MODE_UND] = BANKED_UND,
+	[PSR_MODE_IRQ] = BANKED_IRQ, [PSR_MODE_FIQ] = BANKED_FIQ,
+};
+
+/* PL1 registers and timers that reset to zero (the timers stopped, nothing pending). */
+static void (*const reset_to_zero[])(u32) = {
+	write_cpacr,	write_ttbcr,	write_dacr,    write_dfsr,	 write_ifsr,
+	write_adfsr,	write_aifsr,	write_dfar,    write_ifar,	 write_amair0,
+	write_amair1,	write_vbar,	write_fcseidr, write_contextidr, write_tpidrurw,
+	write_tpidruro, write_tpidrprw, write_csselr,  write_cntkctl,	 write_cntv_ctl,
+	write_cntp_ctl,
+};
+
+static void (*const reset_to_zero64[])(u64) = {
+	write64_cntvoff, write64_ttbr0,	    write64_ttbr1,
+	write64_par,	 write64_cntv_cval, write64_cntp_cval,
+};
+
 void vcpu_reset_arch(struct vcpu *v)
 {
-	u32 pmcr_n = (read_pmcr() >> 11) & 0x1f;
+	u32 pmcr_n = (read_pmcr() >> 11) & 0x1f, i;
 
 	/* Hyp controls. */
 	write_hcr(HCR_GUEST);
@@ -52,63 +101,17 @@ void vcpu_reset_arch(struct vcpu *v)
 	write_vmpidr(BIT(31) | v->index); /* Aff0 = vCPU index: what PSCI CPU_ON takes */
 	write_vtcr(s2_vtcr());
 	write_cnthctl(CNTHCTL_PL1PCTEN | CNTHCTL_PL1PCEN);
-	write64_cntvoff(0);
 
-	/* PL1 system registers, as after a reset. */
+	/* PL1 system registers, timers and the banked registers of every mode, as after a reset. */
 	write_sctlr(SCTLR_RESET);
-	write_cpacr(0);
-	write64_ttbr0(0);
-	write64_ttbr1(0);
-	write_ttbcr(0);
-	write_dacr(0);
-	write_dfsr(0);
-	write_ifsr(0);
-	write_adfsr(0);
-	write_aifsr(0);
-	write_dfar(0);
-	write_ifar(0);
-	write64_par(0);
 	write_prrr(PRRR_RESET);
 	write_nmrr(NMRR_RESET);
-	write_amair0(0);
-	write_amair1(0);
-	write_vbar(0);
-	write_fcseidr(0);
-	write_contextidr(0);
-	write_tpidrurw(0);
-	write_tpidruro(0);
-	write_tpidrprw(0);
-	write_csselr(0);
-
-	/* Timers: stopped, nothing pending. */
-	write_cntkctl(0);
-	write_cntv_ctl(0);
-	write_cntp_ctl(0);
-	write64_cntv_cval(0);
-	write64_cntp_cval(0);
-
-	/* Banked registers of every guest mode. */
-	write_SP_usr(0);
-	write_SP_svc(0);
-	write_LR_svc(0);
-	write_SPSR_svc(0);
-	write_SP_abt(0);
-	write_LR_abt(0);
-	write_SPSR_abt(0);
-	write_SP_und(0);
-	write_LR_und(0);
-	write_SPSR_und(0);
-	write_SP_irq(0);
-	write_LR_irq(0);
-	write_SPSR_irq(0);
-	write_SP_fiq(0);
-	write_LR_fiq(0);
-	write_SPSR_fiq(0);
-	write_r8_fiq(0);
-	write_r9_fiq(0);
-	write_r10_fiq(0);
-	write_r11_fiq(0);
-	write_r12_fiq(0);
+	for (i = 0; i < ARRAY_SIZE(reset_to_zero); i++)
+		reset_to_zero[i](0);
+	for (i = 0; i < ARRAY_SIZE(reset_to_zero64); i++)
+		reset_to_zero64[i](0);
+	for (i = 0; i < BANKED_COUNT; i++)
+		banked_write[i](0);
 
 	vfp_reset();
 	isb();
@@ -119,130 +122,47 @@ static u32 guest_mode(void)
 	return read_spsr() & PSR_MODE_MASK;
 }
 
+/* Where r<n> (n < 15) of the guest's current mode is: a banked register, or -1 (the frame). */
+static int banked_index(u32 n)
+{
+	u32 mode;
+
+	if (n < 8)
+		return -1;
+	mode = guest_mode();
+	if (n < 13)
+		return mode == PSR_MODE_FIQ ? BANKED_R8_FIQ + (int)n - 8 : -1;
+	if (n == 14 && mode_banked[mode] == BANKED_SP_USR)
+		return -1; /* User and System use LR_usr, saved in the frame */
+	return mode_banked[mode] + (int)n - 13;
+}
+
 u32 guest_reg_read(const struct regs *r, u32 n)
 {
-	u32 mode = guest_mode();
+	int b;
 
-	if (n < 8 || (n < 13 && mode != PSR_MODE_FIQ))
-		return r->r[n];
-	switch (n) {
-	case 8:
-		return read_r8_fiq();
-	case 9:
-		return read_r9_fiq();
-	case 10:
-		return read_r10_fiq();
-	case 11:
-		return read_r11_fiq();
-	case 12:
-		return read_r12_fiq();
-	case 13:
-		switch (mode) {
-		case PSR_MODE_SVC:
-			return read_SP_svc();
-		case PSR_MODE_ABT:
-			return read_SP_abt();
-		case PSR_MODE_UND:
-			return read_SP_und();
-		case PSR_MODE_IRQ:
-			return read_SP_irq();
-		case PSR_MODE_FIQ:
-			return read_SP_fiq();
-		default:
-			return read_SP_usr();
-		}
-	case 14:
-		switch (mode) {
-		case PSR_MODE_SVC:
-			return read_LR_svc();
-		case PSR_MODE_ABT:
-			return read_LR_abt();
-		case PSR_MODE_UND:
-			return read_LR_und();
-		case PSR_MODE_IRQ:
-			return read_LR_irq();
-		case PSR_MODE_FIQ:
-			return read_LR_fiq();
-		default:
-			return r->lr; /* User and System use LR_usr, saved in the frame */
-		}
-	default:
+	if (n >= 15)
 		return read_elr_hyp() +
 		       ((read_spsr() & PSR_T) ? 4 : 8); /* PC as read by the guest */
-	}
+	b = banked_index(n);
+	if (b >= 0)
+		return banked_read[b]();
+	return n < 13 ? r->r[n] : r->lr;
 }
 
 void guest_reg_write(struct regs *r, u32 n, u32 value)
 {
-	u32 mode = guest_mode();
+	int b;
 
-	if (n < 8 || (n < 13 && mode != PSR_MODE_FIQ)) {
+	if (n >= 15)
+		return; /* loads to the PC are never emulated (the syndrome excludes them) */
+	b = banked_index(n);
+	if (b >= 0)
+		banked_write[b](value);
+	else if (n < 13)
 		r->r[n] = value;
-		return;
-	}
-	switch (n) {
-	case 8:
-		write_r8_fiq(value);
-		break;
-	case 9:
-		write_r9_fiq(value);
-		break;
-	case 10:
-		write_r10_fiq(value);
-		break;
-	case 11:
-		write_r11_fiq(value);
-		break;
-	case 12:
-		write_r12_fiq(value);
-		break;
-	case 13:
-		switch (mode) {
-		case PSR_MODE_SVC:
-			write_SP_svc(value);
-			break;
-		case PSR_MODE_ABT:
-			write_SP_abt(value);
-			break;
-		case PSR_MODE_UND:
-			write_SP_und(value);
-			break;
-		case PSR_MODE_IRQ:
-			write_SP_irq(value);
-			break;
-		case PSR_MODE_FIQ:
-			write_SP_fiq(value);
-			break;
-		default:
-			write_SP_usr(value);
-			break;
-		}
-		break;
-	case 14:
-		switch (mode) {
-		case PSR_MODE_SVC:
-			write_LR_svc(value);
-			break;
-		case PSR_MODE_ABT:
-			write_LR_abt(value);
-			break;
-		case PSR_MODE_UND:
-			write_LR_und(value);
-			break;
-		case PSR_MODE_IRQ:
-			write_LR_irq(value);
-			break;
-		case PSR_MODE_FIQ:
-			write_LR_fiq(value);
-			break;
-		default:
-			r->lr = value;
-			break;
-		}
-		break;
-	default:
-		break; /* loads to the PC are never emulated (the syndrome excludes them) */
-	}
+	else
+		r->lr = value;
 }
 
 /* Banked LR and SPSR of an exception mode, for exception injection (inject.c). */
@@ -250,18 +170,9 @@ void guest_set_exception_regs(u32 mode, u32 lr, u32 spsr);
 
 void guest_set_exception_regs(u32 mode, u32 lr, u32 spsr)
 {
-	switch (mode) {
-	case PSR_MODE_ABT:
-		write_LR_abt(lr);
-		write_SPSR_abt(spsr);
-		break;
-	case PSR_MODE_UND:
-		write_LR_und(lr);
-		write_SPSR_und(spsr);
-		break;
-	default:
-		CHECK(false);
-	}
+	CHECK(mode == PSR_MODE_ABT || mode == PSR_MODE_UND);
+	banked_write[mode_banked[mode] + 1](lr);
+	banked_write[mode_banked[mode] + 2](spsr);
 }
 
 /* ---- Entering and leaving the guest ------------------------------------------ */

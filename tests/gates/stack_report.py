@@ -262,20 +262,22 @@ def main():
                 else:
                     c.calls.update(g.addr for g in tf)
             declared[c.addr] = True
-    for key, (table,) in spec["table"].items():
-        targets = table_targets(args.objdump, args.nm, args.elf, table)
-        callers = find(by_name, fns, key)
-        if targets is None or not callers:
-            problems.append("stack.txt: table %s %s: not in the ELF" % (key, table))
-            continue
-        for c in callers:
-            if not c.indirect:
-                problems.append("stack.txt: table %s: it makes no indirect call" % key)
-            unknown = sorted(t for t in targets if t not in fns)
-            if unknown:
-                problems.append("stack.txt: %s holds 0x%x, no function" % (table, unknown[0]))
-            c.calls.update(t for t in targets if t in fns)
-            declared[c.addr] = True
+    for key, tables in spec["table"].items():
+        for table in tables:
+            targets = table_targets(args.objdump, args.nm, args.elf, table)
+            callers = find(by_name, fns, key)
+            if targets is None or not callers:
+                problems.append("stack.txt: table %s %s: not in the ELF" % (key, table))
+                continue
+            for c in callers:
+                if not c.indirect:
+                    problems.append("stack.txt: table %s: it makes no indirect call" % key)
+                unknown = sorted(t for t in targets if t not in fns)
+                if unknown:
+                    problems.append("stack.txt: %s holds 0x%x, no function"
+                                    % (table, unknown[0]))
+                c.calls.update(t for t in targets if t in fns)
+                declared[c.addr] = True
     for f in fns.values():
         if f.indirect and f.addr not in declared:
             problems.append("%s makes an indirect call that tests/gates/stack.txt does not "
