@@ -7,46 +7,28 @@
 
 const char *hsr_ec_name(u32 ec)
 {
-	switch (ec) {
-	case HSR_EC_UNKNOWN:
-		return "unknown reason (undefined instruction)";
-	case HSR_EC_WFI_WFE:
-		return "WFI or WFE";
-	case HSR_EC_CP15_32:
-		return "MCR/MRC to CP15";
-	case HSR_EC_CP15_64:
-		return "MCRR/MRRC to CP15";
-	case HSR_EC_CP14_32:
-		return "MCR/MRC to CP14";
-	case HSR_EC_CP14_LS:
-		return "LDC/STC to CP14";
-	case HSR_EC_HCPTR:
-		return "coprocessor access trapped by HCPTR";
-	case HSR_EC_CP10_ID:
-		return "VMRS of a CP10 ID register";
-	case HSR_EC_JAZELLE:
-		return "Jazelle instruction";
-	case HSR_EC_BXJ:
-		return "BXJ";
-	case HSR_EC_CP14_64:
-		return "MRRC to CP14";
-	case HSR_EC_SVC_HYP:
-		return "SVC taken to Hyp mode";
-	case HSR_EC_HVC:
-		return "HVC";
-	case HSR_EC_SMC:
-		return "SMC";
-	case HSR_EC_IABT_GUEST:
-		return "prefetch abort from guest";
-	case HSR_EC_IABT_HYP:
-		return "prefetch abort taken in Hyp mode";
-	case HSR_EC_DABT_GUEST:
-		return "data abort from guest";
-	case HSR_EC_DABT_HYP:
-		return "data abort taken in Hyp mode";
-	default:
-		return "reserved exception class";
-	}
+	static const char *const names[64] = {
+		[HSR_EC_UNKNOWN] = "unknown reason (undefined instruction)",
+		[HSR_EC_WFI_WFE] = "WFI or WFE",
+		[HSR_EC_CP15_32] = "MCR/MRC to CP15",
+		[HSR_EC_CP15_64] = "MCRR/MRRC to CP15",
+		[HSR_EC_CP14_32] = "MCR/MRC to CP14",
+		[HSR_EC_CP14_LS] = "LDC/STC to CP14",
+		[HSR_EC_HCPTR] = "coprocessor access trapped by HCPTR",
+		[HSR_EC_CP10_ID] = "VMRS of a CP10 ID register",
+		[HSR_EC_JAZELLE] = "Jazelle instruction",
+		[HSR_EC_BXJ] = "BXJ",
+		[HSR_EC_CP14_64] = "MRRC to CP14",
+		[HSR_EC_SVC_HYP] = "SVC taken to Hyp mode",
+		[HSR_EC_HVC] = "HVC",
+		[HSR_EC_SMC] = "SMC",
+		[HSR_EC_IABT_GUEST] = "prefetch abort from guest",
+		[HSR_EC_IABT_HYP] = "prefetch abort taken in Hyp mode",
+		[HSR_EC_DABT_GUEST] = "data abort from guest",
+		[HSR_EC_DABT_HYP] = "data abort taken in Hyp mode",
+	};
+
+	return ec < 64 && names[ec] ? names[ec] : "reserved exception class";
 }
 
 const char *hsr_fsc_name(u32 fsc)
@@ -61,6 +43,17 @@ const char *hsr_fsc_name(u32 fsc)
 		{ "permission fault, level 0", "permission fault, level 1",
 		  "permission fault, level 2", "permission fault, level 3" },
 	};
+	static const char *const other_names[64] = {
+		[FSC_SYNC_EXTERNAL] = "synchronous external abort",
+		[FSC_ASYNC_EXTERNAL] = "asynchronous external abort",
+		[FSC_SYNC_PARITY] = "synchronous parity error",
+		[FSC_ASYNC_PARITY] = "asynchronous parity error",
+		[FSC_ALIGNMENT] = "alignment fault",
+		[FSC_DEBUG] = "debug event",
+		[FSC_TLB_CONFLICT] = "TLB conflict abort",
+		[FSC_LOCKDOWN] = "lockdown abort",
+		[FSC_COPROC_ABORT] = "coprocessor abort",
+	};
 
 	if (fsc < 0x10)
 		return level_names[fsc >> 2][fsc & 3];
@@ -68,28 +61,7 @@ const char *hsr_fsc_name(u32 fsc)
 		return "synchronous external abort on translation table walk";
 	if ((fsc & ~3U) == FSC_SYNC_PARITY_WALK)
 		return "synchronous parity error on translation table walk";
-	switch (fsc) {
-	case FSC_SYNC_EXTERNAL:
-		return "synchronous external abort";
-	case FSC_ASYNC_EXTERNAL:
-		return "asynchronous external abort";
-	case FSC_SYNC_PARITY:
-		return "synchronous parity error";
-	case FSC_ASYNC_PARITY:
-		return "asynchronous parity error";
-	case FSC_ALIGNMENT:
-		return "alignment fault";
-	case FSC_DEBUG:
-		return "debug event";
-	case FSC_TLB_CONFLICT:
-		return "TLB conflict abort";
-	case FSC_LOCKDOWN:
-		return "lockdown abort";
-	case FSC_COPROC_ABORT:
-		return "coprocessor abort";
-	default:
-		return "reserved fault status";
-	}
+	return fsc < 64 && other_names[fsc] ? other_names[fsc] : "reserved fault status";
 }
 
 /* The unused tail of buf after n characters, as a (pointer, size) pair. */

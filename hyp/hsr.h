@@ -5,7 +5,6 @@
 #ifndef TESSERA_HSR_H
 #define TESSERA_HSR_H
 
-#include "bits.h"
 #include "types.h"
 
 static inline u32 hsr_ec(u32 hsr)
@@ -31,14 +30,6 @@ bool psr_cond_holds(u32 cond, u32 psr);
  * (B3.13.6, "Use of the HSR.CV and COND fields"): then it must be skipped.
  */
 bool hsr_cond_check(u32 hsr, u32 spsr);
-
-static inline bool hsr_cond_passed(u32 hsr, u32 spsr)
-{
-	/* The common case first: a condition-valid syndrome saying AL (0xe). */
-	if ((hsr & (BIT(24) | GENMASK(23, 20))) == (BIT(24) | (0xeU << 20)))
-		return true;
-	return hsr_cond_check(hsr, spsr);
-}
 
 /* SPSR after skipping one instruction: advances the Thumb IT state (A2.5.2). */
 u32 psr_it_advance(u32 spsr);

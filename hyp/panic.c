@@ -33,24 +33,18 @@ static noreturn void stop_this_cpu(void)
 
 static const char *vector_name(u32 vector)
 {
-	switch (vector) {
-	case 0x00:
-		return "reset";
-	case 0x04:
-		return "undefined instruction";
-	case 0x08:
-		return "HVC/SVC in Hyp mode";
-	case 0x0c:
-		return "prefetch abort";
-	case 0x10:
-		return "data abort";
-	case 0x14:
-		return "Hyp trap";
-	case 0x18:
-		return "IRQ";
-	default:
-		return "FIQ";
-	}
+	static const char *const names[8] = {
+		"reset",
+		"undefined instruction",
+		"HVC/SVC in Hyp mode",
+		"prefetch abort",
+		"data abort",
+		"Hyp trap",
+		"IRQ",
+		"FIQ",
+	};
+
+	return vector / 4 < ARRAY_SIZE(names) ? names[vector / 4] : "FIQ";
 }
 
 void panic_dump(const struct regs *r, u32 vector, u32 sp)

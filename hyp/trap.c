@@ -34,14 +34,11 @@ bool ratelimit_allow(struct ratelimit *rl, u32 *suppressed)
 
 static const char *policy_name(u32 policy)
 {
-	switch (policy) {
-	case CFG_FAULT_RESTART:
-		return "restart";
-	case CFG_FAULT_INJECT:
-		return "inject";
-	default:
-		return "stop";
-	}
+	static const char *const names[] = {
+		[CFG_FAULT_STOP] = "stop", [CFG_FAULT_RESTART] = "restart", [CFG_FAULT_INJECT] = "inject"
+	};
+
+	return policy < ARRAY_SIZE(names) ? names[policy] : "stop";
 }
 
 static void guest_fault_log(struct vcpu *v, const struct guest_fault *f)

@@ -139,10 +139,6 @@ bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value)
 	case PL011_RSR:
 		v = u->rsr;
 		break;
-	case PL011_FR:
-		v = PL011_FR_TXFE | (u->rx_count ? 0 : PL011_FR_RXFE) |
-		    (u->rx_count == VUART_FIFO ? PL011_FR_RXFF : 0);
-		break;
 	case PL011_IBRD:
 		v = u->ibrd;
 		break;

@@ -91,12 +91,12 @@ TEST(trapped_condition_failed)
 	/* CV = 1, COND = EQ, Z clear: the trapped instruction must be skipped. */
 	u32 hsr = (0x03U << 26) | HSR_CV | (0x0U << 20);
 
-	EXPECT(!hsr_cond_passed(hsr, 0));
-	EXPECT(hsr_cond_passed(hsr, PSR_Z));
+	EXPECT(!hsr_cond_check(hsr, 0));
+	EXPECT(hsr_cond_check(hsr, PSR_Z));
 	/* Aborts carry no condition: always "passed". */
-	EXPECT(hsr_cond_passed((0x24U << 26), 0));
+	EXPECT(hsr_cond_check((0x24U << 26), 0));
 	/* CV = 0 in Thumb state outside an IT block: passed. */
-	EXPECT(hsr_cond_passed((0x03U << 26), PSR_T));
+	EXPECT(hsr_cond_check((0x03U << 26), PSR_T));
 }
 
 /* ITSTATE = IT[7:0] with IT[1:0] in SPSR[26:25] and IT[7:2] in SPSR[15:10]. */
@@ -126,8 +126,8 @@ TEST(it_advance)
 	/* ARM state is untouched. */
 	EXPECT_EQ(psr_it_advance(0x600001d3), 0x600001d3);
 	/* The condition of an instruction inside an IT block comes from ITSTATE when CV = 0. */
-	EXPECT(!hsr_cond_passed((0x03U << 26), with_it(0x08))); /* EQ with Z clear */
-	EXPECT(hsr_cond_passed((0x03U << 26), with_it(0x08) | PSR_Z));
+	EXPECT(!hsr_cond_check((0x03U << 26), with_it(0x08))); /* EQ with Z clear */
+	EXPECT(hsr_cond_check((0x03U << 26), with_it(0x08) | PSR_Z));
 }
 
 int main(void)
