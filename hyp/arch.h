@@ -42,8 +42,6 @@
 #define HSCTLR_WXN BIT(19)
 #define HSCTLR_EE BIT(25)
 #define HSCTLR_TE BIT(30)
-#define HSCTLR_RES1                                                                                \
-	(BIT(4) | BIT(3) | BIT(11) | BIT(16) | BIT(18) | BIT(22) | BIT(23) | BIT(28) | BIT(29))
 
 /* HCR (B4.1.65). */
 #define HCR_VM BIT(0) /* stage 2 translation */

@@ -119,15 +119,6 @@ void console_line(const char *tag, const char *text, size_t len, bool from_guest
 	spin_unlock(&con.lock);
 }
 
-void console_sync(void)
-{
-	spin_lock(&con.lock);
-	while (con.tail != con.head)
-		drain_locked();
-	uart_flush();
-	spin_unlock(&con.lock);
-}
-
 /*
  * For panics: take the lock if it can be had in bounded time, else write
  * anyway (a CPU that died holding the lock must not silence the dump).

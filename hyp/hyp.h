@@ -73,9 +73,6 @@ void console_init(void);
  */
 void console_line(const char *tag, const char *text, size_t len, bool from_guest);
 
-/* Push everything queued out of the UART, waiting as needed. */
-void console_sync(void);
-
 /* The UART interrupt: drain the transmit ring, route received bytes. */
 void console_irq(void);
 

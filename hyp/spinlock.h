@@ -14,11 +14,6 @@ typedef struct {
 	u32 owner;
 } spinlock_t;
 
-#define SPINLOCK_INIT                                                                              \
-	{                                                                                          \
-		0, 0                                                                               \
-	}
-
 static inline void cpu_relax_wfe(void)
 {
 #ifdef __arm__

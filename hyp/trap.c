@@ -45,28 +45,27 @@ static void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 {
 	struct partition *p = v->part;
 	const struct cfg_partition *cfg = p->cfg;
+	char ipa[40] = "";
 	u32 suppressed;
+	bool allowed;
 
 	spin_lock(&p->lock);
-	if (ratelimit_allow(&p->fault_rl, &suppressed)) {
-		char ipa[40] = "";
-
-		spin_unlock(&p->lock);
-		if (suppressed)
-			log_warn("partition %u (%s): %u fault messages suppressed", cfg->id,
-				 cfg->name, suppressed);
-		if (f->has_ipa)
-			fmt_snprintf(ipa, sizeof(ipa), " IPA 0x%llx", f->ipa);
-		log_warn("partition %u (%s) vCPU %u: %s: %s%s VA 0x%08x PC 0x%08x (HSR 0x%08x); "
-			 "policy %s",
-			 cfg->id, cfg->name, v->index, f->what,
-			 f->instruction ? "fetch" :
-			 f->write	? "write" :
-					  "read",
-			 ipa, f->va, f->pc, f->hsr, policy_name(cfg->fault_policy));
-	} else {
-		spin_unlock(&p->lock);
-	}
+	allowed = ratelimit_allow(&p->fault_rl, &suppressed);
+	spin_unlock(&p->lock);
+	if (!allowed)
+		return;
+	if (suppressed)
+		log_warn("partition %u (%s): %u fault messages suppressed", cfg->id, cfg->name,
+			 suppressed);
+	if (f->has_ipa)
+		fmt_snprintf(ipa, sizeof(ipa), " IPA 0x%llx", f->ipa);
+	log_warn("partition %u (%s) vCPU %u: %s: %s%s VA 0x%08x PC 0x%08x (HSR 0x%08x); "
+		 "policy %s",
+		 cfg->id, cfg->name, v->index, f->what,
+		 f->instruction ? "fetch" :
+		 f->write	? "write" :
+				  "read",
+		 ipa, f->va, f->pc, f->hsr, policy_name(cfg->fault_policy));
 }
 
 void guest_fault(struct vcpu *v, struct regs *r, const struct guest_fault *f)
@@ -122,7 +121,7 @@ static __attribute__((noinline)) void data_abort(struct vcpu *v, struct regs *r,
 	if (!fault_ipa(hsr, va, &ipa))
 		return; /* the guest changed its tables under us: retry the access */
 	/* A translation fault on an emulated device's page is an access to emulate. */
-	if ((hsr & HSR_FSC_MASK & FSC_TYPE_MASK) == FSC_TRANSLATION && !(hsr & HSR_DABT_S1PTW) &&
+	if ((hsr & (FSC_TYPE_MASK | HSR_DABT_S1PTW)) == FSC_TRANSLATION &&
 	    mmio_abort(v, r, hsr, ipa))
 		return;
 	mmio_fault(v, r, hsr, ipa, va, "stage-2 data abort");
