@@ -117,16 +117,12 @@ void cp_trap(struct regs *r, u32 hsr)
 		cp15_access(r, hsr);
 		return;
 	case HSR_EC_CP14_32:
-		/* Debug and trace registers: read as zero, writes ignored. */
-		if (hsr & HSR_CP_READ)
-			guest_reg_write(r, (hsr >> HSR_CP_RT_SHIFT) & 0xf, 0);
-		guest_skip_instruction(hsr);
-		return;
 	case HSR_EC_CP14_64:
-		/* MRRC p14: both registers read as zero (Rt2 in ISS[13:10]). */
+		/* Debug and trace registers: read as zero (MRRC: Rt2 too, ISS[13:10]), writes ignored. */
 		if (hsr & HSR_CP_READ) {
 			guest_reg_write(r, (hsr >> HSR_CP_RT_SHIFT) & 0xf, 0);
-			guest_reg_write(r, (hsr >> 10) & 0xf, 0);
+			if (hsr_ec(hsr) == HSR_EC_CP14_64)
+				guest_reg_write(r, (hsr >> 10) & 0xf, 0);
 		}
 		guest_skip_instruction(hsr);
 		return;

@@ -53,19 +53,16 @@ static bool valid_entry(const struct partition *p, u32 pc)
 
 static bool supported(u32 fid)
 {
-	switch (fid) {
-	case PSCI_VERSION:
-	case PSCI_CPU_OFF:
-	case PSCI_CPU_ON:
-	case PSCI_AFFINITY_INFO:
-	case PSCI_MIGRATE_INFO_TYPE:
-	case PSCI_SYSTEM_OFF:
-	case PSCI_SYSTEM_RESET:
-	case PSCI_FEATURES:
-		return true;
-	default:
-		return false;
-	}
+	static const u32 functions[] = {
+		PSCI_VERSION,		PSCI_CPU_OFF,	 PSCI_CPU_ON,	    PSCI_AFFINITY_INFO,
+		PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET, PSCI_FEATURES
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(functions); i++)
+		if (functions[i] == fid)
+			return true;
+	return false;
 }
 
 static s32 affinity_info(struct partition *p, u32 mpidr, u32 level)

@@ -225,7 +225,7 @@ noreturn void vcpu_start(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	struct regs *frame = cpu_frame(this_cpu()->index);
-	u32 pc, spsr, i;
+	u32 pc, spsr;
 
 	spin_lock(&p->lock);
 	if (!v->start_pending || p->state != PART_RUNNING) {
@@ -248,9 +248,7 @@ noreturn void vcpu_start(struct vcpu *v)
 	}
 	v->start_pending = false;
 	pc = v->start_pc;
-	for (i = 0; i < 13; i++)
-		frame->r[i] = 0;
-	frame->lr = 0;
+	memset(frame, 0, sizeof(*frame));
 	frame->r[0] = v->start_r0;
 	frame->r[1] = v->start_r1;
 	frame->r[2] = v->start_r2;
