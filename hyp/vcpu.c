@@ -83,11 +83,6 @@ static void (*const reset_to_zero[])(u32) = {
 	write_cntp_ctl,
 };
 
-static void (*const reset_to_zero64[])(u64) = {
-	write64_cntvoff, write64_ttbr0,	    write64_ttbr1,
-	write64_par,	 write64_cntv_cval, write64_cntp_cval,
-};
-
 void vcpu_reset_arch(struct vcpu *v)
 {
 	u32 pmcr_n = (read_pmcr() >> 11) & 0x1f, i;
@@ -108,8 +103,12 @@ void vcpu_reset_arch(struct vcpu *v)
 	write_nmrr(NMRR_RESET);
 	for (i = 0; i < ARRAY_SIZE(reset_to_zero); i++)
 		reset_to_zero[i](0);
-	for (i = 0; i < ARRAY_SIZE(reset_to_zero64); i++)
-		reset_to_zero64[i](0);
+	write64_cntvoff(0);
+	write64_ttbr0(0);
+	write64_ttbr1(0);
+	write64_par(0);
+	write64_cntv_cval(0);
+	write64_cntp_cval(0);
 	for (i = 0; i < BANKED_COUNT; i++)
 		banked_write[i](0);
 
