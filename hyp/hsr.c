@@ -112,37 +112,18 @@ size_t hsr_describe(u32 hsr, char *buf, size_t size)
 	return n;
 }
 
+/*
+ * ConditionHolds() (ARM ARM A8.3): cond[3:1] picks a test of the flags, cond[0] inverts it;
+ * 0b111x (AL, and 0b1111) always holds.
+ */
 bool psr_cond_holds(u32 cond, u32 psr)
 {
 	bool n = psr & PSR_N, z = psr & PSR_Z, c = psr & PSR_C, v = psr & PSR_V;
-	bool r;
+	const bool holds[7] = { z, c, n, v, c && !z, n == v, !z && n == v };
 
-	switch (cond >> 1) {
-	case 0:
-		r = z;
-		break;
-	case 1:
-		r = c;
-		break;
-	case 2:
-		r = n;
-		break;
-	case 3:
-		r = v;
-		break;
-	case 4:
-		r = c && !z;
-		break;
-	case 5:
-		r = n == v;
-		break;
-	case 6:
-		r = !z && n == v;
-		break;
-	default:
-		return true; /* AL, and 0b1111 */
-	}
-	return (cond & 1) ? !r : r;
+	if ((cond >> 1) == 7)
+		return true;
+	return holds[cond >> 1] != (bool)(cond & 1);
 }
 
 static u32 psr_itstate(u32 psr)

@@ -86,6 +86,38 @@ TEST(conditions)
 	EXPECT(psr_cond_holds(0xe, 0)); /* AL */
 }
 
+/* Table A8-1 row by row, over every combination of N, Z, C and V. */
+TEST(conditions_exhaustive)
+{
+	u32 f, cond;
+
+	for (f = 0; f < 16; f++) {
+		bool n = f & 8, z = f & 4, c = f & 2, v = f & 1;
+		u32 psr = (n ? PSR_N : 0) | (z ? PSR_Z : 0) | (c ? PSR_C : 0) | (v ? PSR_V : 0);
+		const bool want[16] = {
+			z,
+			!z,
+			c,
+			!c,
+			n,
+			!n,
+			v,
+			!v, /* EQ NE CS CC MI PL VS VC */
+			c && !z,
+			!c || z,
+			n == v,
+			n != v, /* HI LS GE LT */
+			!z && n == v,
+			z || n != v,
+			true,
+			true, /* GT LE AL, 0b1111 */
+		};
+
+		for (cond = 0; cond < 16; cond++)
+			EXPECT_EQ(psr_cond_holds(cond, psr), want[cond]);
+	}
+}
+
 TEST(trapped_condition_failed)
 {
 	/* CV = 1, COND = EQ, Z clear: the trapped instruction must be skipped. */
@@ -139,6 +171,7 @@ int main(void)
 	RUN(describe_cp15_and_hvc);
 	RUN(describe_truncates);
 	RUN(conditions);
+	RUN(conditions_exhaustive);
 	RUN(trapped_condition_failed);
 	RUN(it_advance);
 	return test_summary();
