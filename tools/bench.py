@@ -593,7 +593,7 @@ def status(value, target):
         return ""
     if value <= target:
         return "met"
-    return "missed by %d (%.1fx the target)" % (value - target, value / target)
+    return "missed by %d (%.2fx the target)" % (value - target, value / target)
 
 
 def table_rows(results):
