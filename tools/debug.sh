@@ -5,7 +5,7 @@
 #   tools/debug.sh build/<board>/<config>/tessera.elf <qemu machine and boot arguments>
 #
 # In gdb: 'continue' to boot, Ctrl-C to stop, 'info registers', 'x/4i $pc',
-# 'break hyp_trap'.  The console is in the QEMU log: build/debug-console.log
+# 'break hyp_vec_trap'.  The console is in the QEMU log: build/debug-console.log
 set -eu
 elf=$1
 shift
@@ -21,4 +21,4 @@ echo "tessera: QEMU halted at reset, gdb stub on 127.0.0.1:$port, console in $lo
 gdb-multiarch -q "$elf" \
 	-ex "set confirm off" \
 	-ex "target remote 127.0.0.1:$port" \
-	-ex "echo Tessera halted at reset: 'continue' to boot, 'break hyp_trap' to stop on a guest trap.\n"
+	-ex "echo Tessera halted at reset: 'continue' to boot, 'break hyp_vec_trap' to stop on a guest trap.\n"
