@@ -323,8 +323,8 @@ static void sgi_isr(uint32_t intid, void *arg)
 
 static uint32_t sgi_once(bool unused)
 {
-	uint32_t value = (uint32_t)GIC_SGI_TO_LIST << GICD_SGIR_TARGET_FILTER_SHIFT |
-			 BIT(1) << GICD_SGIR_CPU_LIST_SHIFT | BENCH_SGI;
+	uint32_t value = (uint32_t)GIC_SGI_TO_LIST << GICD_SGIR_FILTER_SHIFT |
+			 BIT(1) << GICD_SGIR_TARGETS_SHIFT | BENCH_SGI;
 	uint32_t before = replies;
 	uint64_t t0;
 

@@ -12,21 +12,8 @@
 
 #include "bits.h"
 
-/* Program status register (ARM ARM B1.3.3). */
-#define PSR_MODE_MASK 0x1f
-#define PSR_MODE_USR 0x10
-#define PSR_MODE_FIQ 0x11
-#define PSR_MODE_IRQ 0x12
-#define PSR_MODE_SVC 0x13
-#define PSR_MODE_MON 0x16
-#define PSR_MODE_ABT 0x17
-#define PSR_MODE_HYP 0x1a
-#define PSR_MODE_UND 0x1b
-#define PSR_MODE_SYS 0x1f
-#define PSR_T BIT(5) /* Thumb execution state */
-#define PSR_F BIT(6) /* FIQ masked */
-#define PSR_I BIT(7) /* IRQ masked */
-#define PSR_A BIT(8) /* asynchronous abort masked */
+/* Program status register bits and modes: the hypervisor's definitions, one copy. */
+#include "../../hyp/arch.h"
 
 /* SCTLR bits (ARM ARM B4.1.130). */
 #define SCTLR_M BIT(0) /* stage 1 MMU enable */

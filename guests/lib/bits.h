@@ -7,15 +7,9 @@
 #ifndef GUEST_BITS_H
 #define GUEST_BITS_H
 
-#ifdef __ASSEMBLER__
-#define BIT(n) (1 << (n))
-#define GENMASK(h, l) (((0xffffffff) << (l)) & (0xffffffff >> (31 - (h))))
-#else
-#define BIT(n) (1U << (n))
-#define BIT64(n) (1ULL << (n))
-#define GENMASK(h, l) ((~0U << (l)) & (~0U >> (31 - (h))))
-#define GENMASK64(h, l) ((~0ULL << (l)) & (~0ULL >> (63 - (h))))
+#include "../../hyp/bits.h" /* BIT, GENMASK: the hypervisor's, one copy */
 
+#ifndef __ASSEMBLER__
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))

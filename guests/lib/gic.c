@@ -187,8 +187,8 @@ void gic_send_sgi(uint32_t sgi, enum gic_sgi_filter filter, uint8_t cpu_list)
 {
 	/* Our earlier stores are visible to the target before it takes the SGI. */
 	dsb_ish();
-	mmio_write32(gicd(GICD_SGIR), (uint32_t)filter << GICD_SGIR_TARGET_FILTER_SHIFT |
-					      (uint32_t)cpu_list << GICD_SGIR_CPU_LIST_SHIFT |
+	mmio_write32(gicd(GICD_SGIR), (uint32_t)filter << GICD_SGIR_FILTER_SHIFT |
+					      (uint32_t)cpu_list << GICD_SGIR_TARGETS_SHIFT |
 					      (sgi & 0xfU));
 }
 

@@ -19,48 +19,16 @@
 #define GICD_BASE 0x08000000U
 #define GICC_BASE 0x08010000U
 
-/* Distributor register offsets (GICv2 4.1.2, table 4-1). */
-#define GICD_CTLR 0x000
-#define GICD_TYPER 0x004
-#define GICD_IIDR 0x008
-#define GICD_IGROUPR 0x080
-#define GICD_ISENABLER 0x100
-#define GICD_ICENABLER 0x180
-#define GICD_ISPENDR 0x200
-#define GICD_ICPENDR 0x280
-#define GICD_ISACTIVER 0x300
-#define GICD_ICACTIVER 0x380
-#define GICD_IPRIORITYR 0x400
-#define GICD_ITARGETSR 0x800
-#define GICD_ICFGR 0xc00
-#define GICD_SGIR 0xf00
+/* The GICv2 register maps: one copy, the hypervisor's, shared by the guests. */
+#include "../../vgic/gic_regs.h"
 
-#define GICD_CTLR_ENABLE_GRP0 BIT(0)
-#define GICD_CTLR_ENABLE_GRP1 BIT(1)
-#define GICD_TYPER_ITLINES GENMASK(4, 0)
-#define GICD_SGIR_TARGET_FILTER_SHIFT 24
-#define GICD_SGIR_CPU_LIST_SHIFT 16
-
-/* CPU interface register offsets (GICv2 4.1.3, table 4-2). */
-#define GICC_CTLR 0x000
-#define GICC_PMR 0x004
-#define GICC_BPR 0x008
-#define GICC_IAR 0x00c
-#define GICC_EOIR 0x010
-#define GICC_RPR 0x014
-#define GICC_HPPIR 0x018
-
-#define GICC_CTLR_ENABLE_GRP0 BIT(0)
-#define GICC_CTLR_ENABLE_GRP1 BIT(1)
+#define GICC_RPR 0x014 /* running priority (GICv2 4.1.3, table 4-2) */
 #define GICC_CTLR_ACK_CTL BIT(2)
-#define GICC_IAR_INTID GENMASK(9, 0)
 
 /* INTID ranges (GICv2 2.2.1). */
-#define GIC_SGI_COUNT 16U
 #define GIC_PPI_BASE 16U
 #define GIC_SPI_BASE 32U
 #define GIC_INTID_MAX 1020U /* 1020-1023 are special */
-#define GIC_INTID_SPURIOUS 1023U
 
 #define GIC_PRIO_DEFAULT 0xa0U
 #define GIC_PRIO_MASK_ALL 0xf0U /* PMR value that lets every configured priority through */

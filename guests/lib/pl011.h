@@ -19,40 +19,8 @@
 #define PL011_BASE 0x09000000U
 #define PL011_INTID 33U
 
-/* Register offsets (PL011 TRM 3.2, table 3-1). */
-#define PL011_DR 0x000
-#define PL011_RSR 0x004
-#define PL011_FR 0x018
-#define PL011_IBRD 0x024
-#define PL011_FBRD 0x028
-#define PL011_LCR_H 0x02c
-#define PL011_CR 0x030
-#define PL011_IFLS 0x034
-#define PL011_IMSC 0x038
-#define PL011_RIS 0x03c
-#define PL011_MIS 0x040
-#define PL011_ICR 0x044
-
-/* Flag register (TRM 3.3.3). */
-#define PL011_FR_BUSY BIT(3)
-#define PL011_FR_RXFE BIT(4)
-#define PL011_FR_TXFF BIT(5)
-#define PL011_FR_TXFE BIT(7)
-
-/* Line control (TRM 3.3.7): FIFOs on, 8 data bits. */
-#define PL011_LCR_H_FEN BIT(4)
-#define PL011_LCR_H_WLEN_8 GENMASK(6, 5)
-
-/* Control (TRM 3.3.8). */
-#define PL011_CR_UARTEN BIT(0)
-#define PL011_CR_TXE BIT(8)
-#define PL011_CR_RXE BIT(9)
-
-/* Interrupt bits, the same in IMSC, RIS, MIS and ICR (TRM 3.3.10-3.3.13). */
-#define PL011_INT_RX BIT(4)
-#define PL011_INT_TX BIT(5)
-#define PL011_INT_RT BIT(6) /* receive timeout: FIFO not empty and line idle */
-#define PL011_INT_ALL GENMASK(10, 0)
+/* The PL011 register map: one copy, the hypervisor's, shared by the guests. */
+#include "../../platform/uart/pl011_regs.h"
 
 /* Events reported to the callback from interrupt context. */
 enum pl011_event {

@@ -425,6 +425,7 @@ static bool case_mutex_rules(char *why, size_t size)
 	return true;
 }
 
+/* Holds m1 until released; then records the priority it dropped back to (pi and chain). */
 static void pi_low(void *arg)
 {
 	(void)arg;
@@ -470,19 +471,6 @@ static bool case_priority_inheritance(char *why, size_t size)
 	return true;
 }
 
-static void chain_low(void *arg)
-{
-	(void)arg;
-	rtos_mutex_lock(&m1, RTOS_WAIT_FOREVER);
-	rtos_sem_give(&ready);
-	while (!release)
-		;
-	rtos_mutex_unlock(&m1);
-	observed_prio[0] = rtos_task_priority(rtos_task_self());
-	trace('l');
-	rtos_sem_give(&done);
-}
-
 static void chain_mid(void *arg)
 {
 	(void)arg;
@@ -514,7 +502,7 @@ static bool case_priority_inheritance_chain(char *why, size_t size)
 	rtos_mutex_init(&m1, "A");
 	rtos_mutex_init(&m2, "B");
 	release = false;
-	low = helper("chain-low", chain_low, NULL, 5);
+	low = helper("chain-low", pi_low, NULL, 5);
 	rtos_sem_take(&ready, 100);
 	mid = helper("chain-mid", chain_mid, NULL, 10);
 	rtos_sem_take(&ready, 100);
