@@ -82,21 +82,29 @@ memory-map: $(TCFG) $(GEN)/platform.dtb $(GEN)/system.dtb $(CONFIG_IMAGES)
 
 # ---- The hypervisor ---------------------------------------------------------
 
-BOOT_SRCS := boot/entry.S boot/cache.S boot/boot.c boot/mmu.c
-HYP_SRCS := hyp/vectors.S hyp/vfp.S hyp/cpu.c hyp/trap.c hyp/console.c hyp/fmt.c hyp/hsr.c \
-	hyp/panic.c hyp/vcpu.c hyp/partition.c hyp/inject.c hyp/guest_mem.c hyp/smccc.c \
-	hyp/psci.c hyp/mmio.c hyp/cp15.c hyp/vuart.c
-MM_SRCS := mm/pt.c mm/stage2.c mm/vmid.c
+# Layers, lowest first (docs/design.md): include/ <- platform/ <- mm/, vgic/ <- hyp/ <- boot/.
+BOOT_SRCS := boot/entry.S boot/boot.c boot/mmu.c
+HYP_ARCH_SRCS := hyp/arch/vectors.S hyp/arch/vfp.S hyp/arch/hsr.c hyp/arch/regs.c \
+	hyp/arch/inject.c hyp/arch/cp15.c
+HYP_CORE_SRCS := hyp/core/cpu.c hyp/core/timer.c hyp/core/trap.c hyp/core/fault.c \
+	hyp/core/vcpu.c hyp/core/partition.c hyp/core/guest_mem.c hyp/core/smccc.c \
+	hyp/core/psci.c hyp/core/log.c hyp/core/fmt.c hyp/core/panic.c
+HYP_DEV_SRCS := hyp/dev/mmio.c hyp/dev/vuart.c hyp/dev/console.c
+HYP_SRCS := $(HYP_ARCH_SRCS) $(HYP_CORE_SRCS) $(HYP_DEV_SRCS)
+MM_SRCS := mm/cache.S mm/pt.c mm/stage2.c mm/vmid.c
 VGIC_SRCS := vgic/gic.c vgic/vgic.c vgic/vgicd.c
 SRCS := $(BOOT_SRCS) $(HYP_SRCS) $(MM_SRCS) $(VGIC_SRCS) $(PLAT_SRCS)
 OBJS := $(addprefix $(OUT)/obj/,$(addsuffix .o,$(SRCS))) $(GEN)/config.o $(GEN)/images.o
 
+# Headers are named from the tree's root ("hyp/core/cpu.h", "mm/mm.h") or from include/
+# ("arch/sysreg.h"); platform.h is the board's, config_gen.h the configuration's.
+HYP_INCLUDES := -Iinclude -I. -Iplatform/$(PLATFORM) -I$(GEN)
 ARCH_FLAGS := -march=armv7ve -mfloat-abi=soft -mno-unaligned-access
 WARN_FLAGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wmissing-prototypes \
 	-Wstrict-prototypes -Wvla
 CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 	-ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables \
-	-fstack-usage -Ihyp -Iplatform/$(PLATFORM) -I$(GEN) \
+	-fstack-usage $(HYP_INCLUDES) \
 	-DVMID_BITS=$(VMID_BITS) -DTESSERA_GIT=\"$(GIT_DESC)\" \
 	$(if $(GIC_REPOKE_MS),-DPLAT_GIC_REPOKE_MS=$(GIC_REPOKE_MS)) \
 	$(if $(SELFTEST),-DSELFTEST_$(shell echo $(SELFTEST) | tr a-z- A-Z_)=1)
@@ -107,11 +115,11 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 # exceptions are taken in ARM (HSCTLR.TE = 0), and the linker makes the calls interwork.
 ISA := -mthumb
 OPT := -Os
-ARM_SRCS := hyp/cp15.c
+ARM_SRCS := hyp/arch/cp15.c
 O2_SRCS := vgic/vgic.c vgic/vgicd.c
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(ARM_SRCS))): ISA := -marm
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(O2_SRCS))): OPT := -O2
-ASFLAGS := $(ARCH_FLAGS) -marm -g -Ihyp -Iplatform/$(PLATFORM) -I$(GEN) -D__ASSEMBLER__
+ASFLAGS := $(ARCH_FLAGS) -marm -g $(HYP_INCLUDES) -D__ASSEMBLER__
 LDFLAGS := $(ARCH_FLAGS) -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments \
 	-Wl,-Map,$(OUT)/tessera.map
 # From the C library the hypervisor takes only memcpy and memset; libgcc has whatever helper
@@ -188,8 +196,8 @@ format:
 cppcheck:
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppressions-list=tools/cppcheck.supp \
-		-D__arm__ -DPLAT_CPU_COUNT=4 -Ihyp -Iplatform/$(PLATFORM) \
-		boot hyp mm vgic platform && echo "cppcheck: clean"
+		-D__arm__ -DPLAT_CPU_COUNT=4 -Iinclude -I. -Iplatform/$(PLATFORM) \
+		include boot hyp mm vgic platform && echo "cppcheck: clean"
 
 .PHONY: clean help
 clean:

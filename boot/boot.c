@@ -3,41 +3,29 @@
  * the console, starts every secondary CPU through the firmware's PSCI, and
  * all CPUs meet in hyp_start_cpu().  Also the refusal to run outside Hyp mode.
  */
-#include "boot.h"
-#include "../hyp/hyp.h"
-#include "../hyp/sysreg.h"
-#include "../platform/uart.h"
+#include "abi/smccc.h"
+#include "arch/sysreg.h"
+#include "boot/boot.h"
+#include "hyp/core/cpu.h"
+#include "hyp/core/fmt.h"
+#include "hyp/core/log.h"
+#include "hyp/core/timer.h"
+#include "hyp/dev/console.h"
+#include "platform/uart.h"
 
 #ifndef TESSERA_GIT
 #define TESSERA_GIT "unknown"
 #endif
+#define TESSERA_VERSION_STRING "0.1.0"
 
-#define PSCI_0_2_FN_CPU_ON 0x84000003U
 #define SECONDARY_TIMEOUT_MS 1000
 
 uintptr_t boot_dtb;
 
-/* Per-CPU Hyp stacks; entry.S points each CPU's SP at the top of its own. */
-u8 hyp_stacks[PLAT_CPU_COUNT][HYP_STACK_SIZE] __attribute__((aligned(16)));
-
-struct regs *cpu_frame(u32 cpu)
-{
-	return (struct regs *)(void *)(hyp_stacks[cpu] + HYP_STACK_SIZE - sizeof(struct regs));
-}
-
-void boot_main(u32 cpu);
-void boot_secondary_main(u32 cpu);
-void boot_refuse_not_hyp(u32 cpsr);
-/* hyp/ takes over from here (hyp/cpu.c). */
-void hyp_init_early(void);
-void hyp_cpu_online(u32 cpu);
-noreturn void hyp_main(void);
-extern void secondary_entry(void);
-
 /* Start a physical CPU through the firmware's PSCI (SMC conduit); returns the PSCI status. */
 static s32 psci_cpu_on(u32 mpidr, uintptr_t entry, u32 context)
 {
-	register u32 r0 __asm__("r0") = PSCI_0_2_FN_CPU_ON;
+	register u32 r0 __asm__("r0") = PSCI_CPU_ON;
 	register u32 r1 __asm__("r1") = mpidr;
 	register u32 r2 __asm__("r2") = (u32)entry;
 	register u32 r3 __asm__("r3") = context;
@@ -47,22 +35,6 @@ static s32 psci_cpu_on(u32 mpidr, uintptr_t entry, u32 context)
 			 :
 			 : "memory");
 	return (s32)r0;
-}
-
-u64 boot_counter(void)
-{
-	isb();
-	return read64_cntpct();
-}
-
-u64 boot_ms_to_ticks(u32 ms)
-{
-	/*
-	 * CNTFRQ is a whole number of kHz on every board (24 MHz, 62.5 MHz, 1 GHz): a 32-bit
-	 * division by a constant (a multiply) rather than libgcc's 64-bit one, some 250
-	 * instructions on the Hyp timer's interrupt path.
-	 */
-	return (u64)ms * (read_cntfrq() / 1000U);
 }
 
 static const char *mode_name(u32 cpsr)
@@ -164,9 +136,9 @@ void boot_main(u32 cpu)
 			log_error("cpu%u: PSCI CPU_ON failed (%d)", i, ret);
 			continue;
 		}
-		deadline = boot_counter() + boot_ms_to_ticks(SECONDARY_TIMEOUT_MS);
+		deadline = timer_now() + timer_ms_to_ticks(SECONDARY_TIMEOUT_MS);
 		while (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE) &&
-		       boot_counter() < deadline)
+		       timer_now() < deadline)
 			cpu_relax_wfe();
 		if (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
 			log_error("cpu%u: did not come up within %u ms", i, SECONDARY_TIMEOUT_MS);

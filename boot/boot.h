@@ -5,7 +5,7 @@
 #ifndef TESSERA_BOOT_H
 #define TESSERA_BOOT_H
 
-#include "../hyp/types.h"
+#include "tessera/types.h"
 
 /* Device tree address the boot loader passed in r2 (0 from QEMU's ELF loader). */
 extern uintptr_t boot_dtb;
@@ -17,16 +17,17 @@ extern char __data_start[], __bss_start[], __bss_end[], __hyp_end[], __hyp_reser
 /* Physical address of the Hyp stage-1 root table (HTTBR), set by mmu_build_tables. */
 extern u64 hyp_pt_root_pa;
 
-/* Cache maintenance by VA to the Point of Coherency over [start, end) (boot/cache.S). */
-void dcache_clean_range(uintptr_t start, uintptr_t end);
-void mem_zero(void *start, size_t bytes); /* bytes: a multiple of 64 */
-void dcache_inval_range(uintptr_t start, uintptr_t end);
+/* entry.S calls these: the boot CPU, each secondary, and a CPU that is not in Hyp mode. */
+void boot_main(u32 cpu);
+void boot_secondary_main(u32 cpu);
+void boot_refuse_not_hyp(u32 cpsr);
+/* entry.S: where a secondary CPU starts (PSCI CPU_ON). */
+extern void secondary_entry(void);
+
+/* mmu.c: the Hyp stage-1 tables, built on the boot CPU before its MMU is on. */
+void mmu_build_tables(void);
 
 /* Write to the UART directly, waiting for room: for before the console exists. */
 void boot_puts(const char *s);
-
-/* Time since reset from the physical counter, for timeouts and rate limits. */
-u64 boot_counter(void);
-u64 boot_ms_to_ticks(u32 ms);
 
 #endif /* TESSERA_BOOT_H */

@@ -7,11 +7,11 @@
  * CPU_ON.  Each CPU checks it is in Hyp mode, takes its stack, installs the
  * Hyp vectors, turns on the Hyp MMU and caches, and continues in C.
  */
-#include "../hyp/arch.h"
-#include "../hyp/asm.h"
-#include "../hyp/layout.h"
-#include "../hyp/sysreg.h"
-#include "../mm/lpae.h"
+#include "arch/armv7.h"
+#include "arch/asm.h"
+#include "hyp/arch/layout.h"
+#include "arch/sysreg.h"
+#include "arch/lpae.h"
 #include "platform.h"
 
 /* sp <- top of the stack of the CPU whose index is in r0. */

@@ -6,9 +6,11 @@
  * write-back memory, never executable except the hypervisor's .text, and
  * .text and .rodata read-only.  Tables come from a small static pool.
  */
-#include "boot.h"
-#include "../hyp/hyp.h"
-#include "../mm/pt.h"
+#include "boot/boot.h"
+#include "hyp/core/log.h"
+#include "mm/mm.h"
+#include "mm/pt.h"
+#include "platform.h"
 
 #define HYP_PT_POOL_PAGES 16
 
@@ -43,8 +45,6 @@ static void map(struct pt *pt, u64 start, u64 end, u64 attrs)
 	if (end > start && pt_map(pt, start, start, end - start, attrs) != PT_OK)
 		early_fail("tessera: cannot build the Hyp stage-1 tables\n");
 }
-
-void mmu_build_tables(void);
 
 void mmu_build_tables(void)
 {

@@ -14,8 +14,8 @@ GUEST_ARCH_FLAGS := -mthumb -march=armv7-a -mfloat-abi=soft
 GUEST_WARNINGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wmissing-prototypes \
 	-Wstrict-prototypes -Wvla
 GUEST_CFLAGS := $(GUEST_ARCH_FLAGS) -mno-unaligned-access -std=c11 -O2 -g \
-	-ffunction-sections -fdata-sections $(GUEST_WARNINGS) -Iguests/lib
-GUEST_ASFLAGS := $(GUEST_ARCH_FLAGS) -g -Iguests/lib
+	-ffunction-sections -fdata-sections $(GUEST_WARNINGS) -Iguests/lib -Iinclude
+GUEST_ASFLAGS := $(GUEST_ARCH_FLAGS) -g -Iguests/lib -Iinclude
 GUEST_LDFLAGS := $(GUEST_ARCH_FLAGS) -nostartfiles -T guests/lib/guest.ld -Wl,--gc-sections
 # libguest.a and newlib refer to each other (_write, _sbrk...): one link group.
 GUEST_LDLIBS = -Wl,--start-group $(GUEST_LIB) -lc -lgcc -Wl,--end-group
@@ -119,7 +119,7 @@ $(RTOS_HOST_TESTS): $(HOST_OUT)/tests/rtos_%_test: tests/unit/rtos_%_test.c $(RT
 $(GUEST_LIB_HOST_TESTS): $(HOST_OUT)/tests/guest_%_test: tests/unit/guest_%_test.c \
 		guests/lib/%.c
 	@mkdir -p $(@D)
-	$(HOSTCC) $(GUEST_HOST_CFLAGS) $(GUEST_HOST_SANITIZE) -Iguests/lib -MMD -MP -MF $@.d \
+	$(HOSTCC) $(GUEST_HOST_CFLAGS) $(GUEST_HOST_SANITIZE) -Iguests/lib -Iinclude -MMD -MP -MF $@.d \
 		-o $@ $< guests/lib/$*.c
 
 -include $(RTOS_HOST_TESTS:=.d) $(GUEST_LIB_HOST_TESTS:=.d)

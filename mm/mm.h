@@ -5,9 +5,9 @@
 #ifndef TESSERA_MM_H
 #define TESSERA_MM_H
 
-#include "../hyp/config.h"
-#include "pt.h"
-#include "vmid.h"
+#include "abi/config.h"
+#include "mm/pt.h"
+#include "mm/vmid.h"
 
 /*
  * Build a partition's stage-2 tables from its configured regions with tables
@@ -29,6 +29,12 @@ static inline u64 s2_vttbr(u64 root_pa, u32 vmid)
 {
 	return root_pa | ((u64)vmid << 48);
 }
+
+/* Cache maintenance by VA to the Point of Coherency over [start, end) (cache.S, B2.2.6). */
+void dcache_clean_range(uintptr_t start, uintptr_t end);
+void dcache_inval_range(uintptr_t start, uintptr_t end);
+/* Zero [start, start + bytes) with the widest stores the core has; bytes: a multiple of 64. */
+void mem_zero(void *start, size_t bytes);
 
 /* Invalidate this CPU's stage-1&2 guest TLB entries, I-cache and branch predictor. */
 void tlb_flush_guest_local(void);

@@ -6,8 +6,8 @@
  * pt_map() may leave part of the range mapped; every caller treats failure as
  * fatal (the config compiler has already refused overlapping layouts).
  */
-#include "pt.h"
-#include "../hyp/config.h"
+#include "mm/pt.h"
+#include "abi/config.h"
 
 #define IA_LIMIT (1ULL << 32) /* T0SZ = 0: 32-bit input addresses */
 #define OA_LIMIT (1ULL << 40) /* LPAE: 40-bit output addresses */

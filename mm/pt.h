@@ -9,8 +9,8 @@
 #ifndef TESSERA_PT_H
 #define TESSERA_PT_H
 
-#include "../hyp/types.h"
-#include "lpae.h"
+#include "tessera/types.h"
+#include "arch/lpae.h"
 
 typedef u64 pte_t;
 
@@ -62,7 +62,7 @@ struct pt_walk {
 /* Look up va (an independent reading path used by tests and by IPA->PA). */
 struct pt_walk pt_lookup(const struct pt *pt, u64 va);
 
-/* Stage-2 attribute bits for a region (kind and access as in hyp/config.h). */
+/* Stage-2 attribute bits for a region (kind and access as in include/abi/config.h). */
 u64 pt_s2_attrs(u32 kind, u32 access);
 
 /* Stage-1 Hyp-regime attribute bits: normal or device, writable, executable. */

@@ -6,8 +6,8 @@
  * never change.  The hypervisor's memory, the GIC hypervisor interface and
  * every address not in a partition's regions stay unmapped for it.
  */
-#include "mm.h"
-#include "../hyp/arch.h"
+#include "mm/mm.h"
+#include "arch/armv7.h"
 
 #ifndef CFG_S2_TABLE_COUNT
 #include "config_gen.h"
@@ -32,7 +32,7 @@ u32 s2_vtcr(void)
 }
 
 #ifdef __arm__
-#include "../hyp/sysreg.h"
+#include "arch/sysreg.h"
 
 static pte_t s2_tables[CFG_S2_TABLE_COUNT][LPAE_ENTRIES] __attribute__((aligned(LPAE_PAGE_SIZE)));
 static u32 s2_tables_used;

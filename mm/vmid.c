@@ -5,7 +5,7 @@
  * vmid; flushed[] entries are written by their own CPU under the lock and read
  * without it.
  */
-#include "vmid.h"
+#include "mm/vmid.h"
 
 void vmid_init(struct vmid_alloc *a, u32 bits, u32 cpu_count, const struct vmid_ops *ops)
 {

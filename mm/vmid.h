@@ -14,8 +14,8 @@
 #ifndef TESSERA_VMID_H
 #define TESSERA_VMID_H
 
-#include "../hyp/spinlock.h"
-#include "../hyp/types.h"
+#include "arch/spinlock.h"
+#include "tessera/types.h"
 
 #define VMID_CPU_MAX 8
 #define VMID_INVALID_GEN 0

@@ -2,12 +2,12 @@
  * The console UART the hypervisor drives, whichever the board has (a PL011
  * on QEMU virt, a 16550 on the Allwinner H3).  One driver is linked per board
  * (platform/<board>/platform.mk picks it).  All calls are non-reentrant: the
- * console (hyp/console.c) serialises them.
+ * console (hyp/dev/console.c) serialises them.
  */
 #ifndef TESSERA_UART_H
 #define TESSERA_UART_H
 
-#include "../hyp/types.h"
+#include "tessera/types.h"
 #include "platform.h"
 
 /* Make the UART usable: 8N1 with FIFOs, as firmware set its baud rate; no interrupts. */

@@ -24,6 +24,9 @@ def main():
     ok = True
     ok &= run("format", ["make", "--no-print-directory", "-s", "check-format"])
     ok &= run("cppcheck", ["make", "--no-print-directory", "-s", "cppcheck"])
+    # Structure (docs/design.md): includes follow the layers; the C twins of the vectors agree.
+    ok &= run("layers", [sys.executable, "tests/gates/layers.py"], True)
+    ok &= run("vector-twins", [sys.executable, "tests/gates/vector_twins.py"], True)
     # Assurance gates (tests/fuzz/fuzz.mk, docs/assurance.md).
     make = ["make", "--no-print-directory", "-s"]
     ok &= run("clang-tidy", make + ["clang-tidy"], True)

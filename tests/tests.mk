@@ -3,10 +3,10 @@
 
 HOST_TEST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wshadow \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-Itests/unit -Ihyp -Iplatform/qemu-virt
+	-Itests/unit -Iinclude -I. -Iplatform/qemu-virt
 
-UNIT_fmt := hyp/fmt.c
-UNIT_hsr := hyp/hsr.c hyp/fmt.c
+UNIT_fmt := hyp/core/fmt.c
+UNIT_hsr := hyp/arch/hsr.c hyp/core/fmt.c
 UNIT_sysreg :=
 UNIT_pt := mm/pt.c
 UNIT_mmio :=

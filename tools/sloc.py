@@ -11,7 +11,7 @@ starts no comment.  A line holding code and a comment counts once.  Files: *.c, 
 import os
 import sys
 
-HYPERVISOR_DIRS = ["boot", "hyp", "mm", "vgic", "platform"]
+HYPERVISOR_DIRS = ["include", "boot", "hyp", "mm", "vgic", "platform"]
 EXTENSIONS = (".c", ".h", ".S")
 
 

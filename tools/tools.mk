@@ -7,7 +7,7 @@
 #                         $(TCFG) is appended to HOST_CHECKS_DEPS (host-checks-build)
 #
 # A system description becomes the hypervisor's tables like this (GEN = $(OUT)/gen,
-# which the hypervisor's CFLAGS already include, next to -Ihyp -Iplatform/$(PLATFORM)):
+# which the hypervisor's CFLAGS already include, next to -Iinclude -Iplatform/$(PLATFORM)):
 #
 #   $(GEN)/platform.dtb: platform/$(PLATFORM)/platform.dts
 #           @mkdir -p $(dir $@)
@@ -27,10 +27,13 @@
 # physical memory map of a configuration.
 
 TCFG := $(HOST_OUT)/tcfg
-TCFG_SRCS := $(wildcard tools/tcfg/*.c) mm/pt.c
-TCFG_HDRS := $(wildcard tools/tcfg/*.h) mm/pt.h mm/lpae.h hyp/config.h hyp/types.h hyp/bits.h
+# A host program: it takes the configuration schema from include/abi/config.h and nothing
+# from the hypervisor's own folders (tests/gates/layers.py checks it).
+TCFG_SRCS := $(wildcard tools/tcfg/*.c)
+TCFG_HDRS := $(wildcard tools/tcfg/*.h) include/abi/config.h include/tessera/types.h \
+	include/tessera/bits.h
 TCFG_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion \
-	-Wmissing-prototypes -Wstrict-prototypes -Wvla
+	-Wmissing-prototypes -Wstrict-prototypes -Wvla -Iinclude
 
 # System descriptions number their nodes (partition@0) without "reg" properties: tcfg
 # checks the numbering, so dtc's unit-address check only adds noise.

@@ -3,15 +3,15 @@
  * distributor, the CPU interface and the virtual interface control (GICH);
  * guests only ever see their emulated distributor and the GICV page.
  *
- * The CPU interface runs with EOImode = 1 (GIC spec 4.4.?, "Priority drop and
+ * The CPU interface runs with EOImode = 1 (GIC spec 3.2.1 and 4.4.1 GICC_CTLR, "Priority drop and
  * interrupt deactivation"): the hypervisor's EOI only drops the running
  * priority, so an interrupt injected with the list register HW bit stays
  * active until the guest's own EOI deactivates it.
  *
  * Read-modify-write of shared distributor registers (ICFGR) is under gic_lock.
  */
-#include "vgic.h"
-#include "../hyp/io.h"
+#include "vgic/vgic.h"
+#include "tessera/io.h"
 #include "platform.h"
 
 #define HYP_IRQ_PRIORITY 0x80 /* the hypervisor's own SGIs and PPIs */

@@ -249,7 +249,7 @@ static void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n)
  * A pending interrupt that already has a list register (an edge arrived again
  * while the guest handles the previous one): add "pending" to that entry
  * rather than take a second one, which the GIC does not allow for the same
- * interrupt (GIC spec 5.3.? "GICH_LRn": the same virtual ID, and for SGIs the
+ * interrupt (GIC spec 5.3.8 "List Registers, GICH_LRn": the same virtual ID, and for SGIs the
  * same source, in two list registers is UNPREDICTABLE).  Lock held.
  */
 static bool lr_merge(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)

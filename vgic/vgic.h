@@ -11,10 +11,10 @@
 #ifndef TESSERA_VGIC_H
 #define TESSERA_VGIC_H
 
-#include "../hyp/config.h"
-#include "../hyp/spinlock.h"
-#include "../hyp/types.h"
-#include "gic_regs.h"
+#include "abi/config.h"
+#include "arch/spinlock.h"
+#include "tessera/types.h"
+#include "dev/gicv2.h"
 
 #ifndef VGIC_MAX_IRQS
 #include "config_gen.h"

@@ -6,7 +6,7 @@
 #ifndef TESSERA_VGIC_INTERNAL_H
 #define TESSERA_VGIC_INTERNAL_H
 
-#include "vgic.h"
+#include "vgic/vgic.h"
 
 /* The interrupt 'intid' as vCPU 'vc' sees it (private ones are banked), or NULL. */
 struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);

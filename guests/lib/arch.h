@@ -13,7 +13,7 @@
 #include "bits.h"
 
 /* Program status register bits and modes: the hypervisor's definitions, one copy. */
-#include "../../hyp/arch.h"
+#include "arch/armv7.h"
 
 /* SCTLR bits (ARM ARM B4.1.130). */
 #define SCTLR_M BIT(0) /* stage 1 MMU enable */

@@ -7,7 +7,7 @@
 #ifndef GUEST_BITS_H
 #define GUEST_BITS_H
 
-#include "../../hyp/bits.h" /* BIT, GENMASK: the hypervisor's, one copy */
+#include "tessera/bits.h" /* BIT, GENMASK: the hypervisor's, one copy */
 
 #ifndef __ASSEMBLER__
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -20,7 +20,7 @@
 #define GICC_BASE 0x08010000U
 
 /* The GICv2 register maps: one copy, the hypervisor's, shared by the guests. */
-#include "../../vgic/gic_regs.h"
+#include "dev/gicv2.h"
 
 #define GICC_RPR 0x014 /* running priority (GICv2 4.1.3, table 4-2) */
 #define GICC_CTLR_ACK_CTL BIT(2)

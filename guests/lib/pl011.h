@@ -20,7 +20,7 @@
 #define PL011_INTID 33U
 
 /* The PL011 register map: one copy, the hypervisor's, shared by the guests. */
-#include "../../platform/uart/pl011_regs.h"
+#include "dev/pl011.h"
 
 /* Events reported to the callback from interrupt context. */
 enum pl011_event {

@@ -55,9 +55,9 @@ int32_t tessera_channel_info(uint32_t index, struct tessera_channel *out)
 	if ((int32_t)r.a0 >= 0 && out) {
 		out->ipa = r.a1;
 		out->size = r.a2;
-		out->peer_id = r.a3 & 0xffU;
-		out->access = (r.a3 >> 8) & 0xffU;
-		out->intid = r.a3 >> 16;
+		out->peer_id = TESSERA_CHANNEL_PEER(r.a3);
+		out->access = TESSERA_CHANNEL_ACCESS(r.a3);
+		out->intid = TESSERA_CHANNEL_INTID(r.a3);
 	}
 	return (int32_t)r.a0;
 }

@@ -16,9 +16,6 @@
 #define GICD 0x08000000U
 #define UART 0x09000000U
 
-#define PSCI_CPU_ON 0x84000003U
-#define PSCI_ALREADY_ON (-4)
-#define PSCI_INVALID_PARAMETERS (-2)
 #define BAD_ADDRESS (-4)
 
 static uint32_t rng_state = 0x12345678;
@@ -203,17 +200,18 @@ static void random_calls(void)
 static void psci_abuse(void)
 {
 	announce("psci", "refuse CPU_ON of foreign, nonexistent or running CPUs");
-	tg_check(psci_cpu_on(0, (uintptr_t)guest_secondary_entry, 0) == PSCI_ALREADY_ON,
+	tg_check(psci_cpu_on(0, (uintptr_t)guest_secondary_entry, 0) == PSCI_E_ALREADY_ON,
 		 "hostile.psci.self", "CPU_ON of itself not ALREADY_ON");
-	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0) == PSCI_INVALID_PARAMETERS,
+	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0) == PSCI_E_INVALID_PARAMETERS,
 		 "hostile.psci.foreign", "CPU_ON of another partition's CPU accepted");
 	tg_check(psci_cpu_on(0x80000002U, (uintptr_t)guest_secondary_entry, 0) ==
-			 PSCI_INVALID_PARAMETERS,
+			 PSCI_E_INVALID_PARAMETERS,
 		 "hostile.psci.physical_mpidr", "a physical MPIDR accepted");
-	tg_check(psci_cpu_on(0xff, (uintptr_t)guest_secondary_entry, 0) == PSCI_INVALID_PARAMETERS,
+	tg_check(psci_cpu_on(0xff, (uintptr_t)guest_secondary_entry, 0) ==
+			 PSCI_E_INVALID_PARAMETERS,
 		 "hostile.psci.nonexistent", "CPU_ON of CPU 255 accepted");
 	tg_check(psci_cpu_on(0x10000, (uintptr_t)guest_secondary_entry, 0) ==
-			 PSCI_INVALID_PARAMETERS,
+			 PSCI_E_INVALID_PARAMETERS,
 		 "hostile.psci.cluster", "CPU_ON in another cluster accepted");
 }
 

@@ -7,15 +7,6 @@
 
 #include "testguest.h"
 
-#define PSCI_CPU_SUSPEND 0x84000001U
-#define PSCI_CPU_ON 0x84000003U
-#define PSCI_SUCCESS 0
-#define PSCI_NOT_SUPPORTED (-1)
-#define PSCI_INVALID_PARAMETERS (-2)
-#define PSCI_ALREADY_ON (-4)
-#define AFFINITY_ON 0
-#define AFFINITY_OFF 1
-
 static volatile uint32_t secondary_up, secondary_context, secondary_sgi_source = 0xff;
 static volatile uint32_t secondary_stray, secondary_go_off;
 
@@ -80,27 +71,29 @@ void tg_smp(void)
 	tg_check(id.vcpu_count == 2, "smp.vcpus", "%u vCPUs", (unsigned)id.vcpu_count);
 	tg_check(psci_version() == 0x10000, "psci.version", "0x%x", (unsigned)psci_version());
 	tg_check(psci_features(PSCI_CPU_ON) == PSCI_SUCCESS, "psci.features.cpu_on", "refused");
-	tg_check(psci_features(PSCI_CPU_SUSPEND) == PSCI_NOT_SUPPORTED, "psci.features.suspend",
+	tg_check(psci_features(PSCI_CPU_SUSPEND) == PSCI_E_NOT_SUPPORTED, "psci.features.suspend",
 		 "not refused");
-	tg_check(smccc_call(0x840000ffU, 0, 0, 0).a0 == (uint32_t)PSCI_NOT_SUPPORTED,
+	tg_check(smccc_call(0x840000ffU, 0, 0, 0).a0 == (uint32_t)PSCI_E_NOT_SUPPORTED,
 		 "psci.unknown", "unknown function not refused");
-	tg_check(smccc_call(0xc4000003U, 1, 0, 0).a0 == (uint32_t)PSCI_NOT_SUPPORTED, "psci.smc64",
-		 "a 64-bit call answered");
+	tg_check(smccc_call(0xc4000003U, 1, 0, 0).a0 == (uint32_t)PSCI_E_NOT_SUPPORTED,
+		 "psci.smc64", "a 64-bit call answered");
 	smccc_use_smc(true);
 	tg_check(psci_version() == 0x10000, "psci.smc_conduit", "SMC not answered like HVC");
 	smccc_use_smc(false);
 
-	tg_check(psci_affinity_info(1, 0) == AFFINITY_OFF, "psci.affinity.off", "vCPU 1 not off");
+	tg_check(psci_affinity_info(1, 0) == PSCI_AFFINITY_OFF, "psci.affinity.off",
+		 "vCPU 1 not off");
 	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0xc0ffee) == PSCI_SUCCESS,
 		 "psci.cpu_on", "CPU_ON of vCPU 1 refused");
 	tg_check(wait_flag(&secondary_up, 2000) && secondary_context == 0xc0ffee,
 		 "psci.cpu_on.context", "vCPU 1 did not start with its context");
-	tg_check(psci_affinity_info(1, 0) == AFFINITY_ON, "psci.affinity.on", "not on");
-	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0) == PSCI_ALREADY_ON,
+	tg_check(psci_affinity_info(1, 0) == PSCI_AFFINITY_ON, "psci.affinity.on", "not on");
+	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0) == PSCI_E_ALREADY_ON,
 		 "psci.cpu_on.twice", "second CPU_ON not refused with ALREADY_ON");
-	tg_check(psci_cpu_on(2, (uintptr_t)guest_secondary_entry, 0) == PSCI_INVALID_PARAMETERS,
+	tg_check(psci_cpu_on(2, (uintptr_t)guest_secondary_entry, 0) == PSCI_E_INVALID_PARAMETERS,
 		 "psci.cpu_on.foreign", "CPU_ON of a CPU outside the partition not refused");
-	tg_check(psci_cpu_on(0x100, (uintptr_t)guest_secondary_entry, 0) == PSCI_INVALID_PARAMETERS,
+	tg_check(psci_cpu_on(0x100, (uintptr_t)guest_secondary_entry, 0) ==
+			 PSCI_E_INVALID_PARAMETERS,
 		 "psci.cpu_on.nonexistent", "CPU_ON of MPIDR 0x100 not refused");
 	tg_check(psci_cpu_on(1, 0x100, 0) != PSCI_SUCCESS, "psci.cpu_on.bad_entry",
 		 "entry outside the partition accepted");
@@ -123,9 +116,9 @@ void tg_smp(void)
 
 	secondary_go_off = 1;
 	end = gtimer_virt_count() + gtimer_ns_to_count(2000000000ULL);
-	while (psci_affinity_info(1, 0) != AFFINITY_OFF && gtimer_virt_count() < end)
+	while (psci_affinity_info(1, 0) != PSCI_AFFINITY_OFF && gtimer_virt_count() < end)
 		;
-	tg_check(psci_affinity_info(1, 0) == AFFINITY_OFF, "psci.cpu_off", "vCPU 1 still on");
+	tg_check(psci_affinity_info(1, 0) == PSCI_AFFINITY_OFF, "psci.cpu_off", "vCPU 1 still on");
 	secondary_up = 0;
 	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0x2) == PSCI_SUCCESS &&
 			 wait_flag(&secondary_up, 2000) && secondary_context == 2,

@@ -2,10 +2,10 @@
  * ARM PrimeCell UART (PL011) driver for the hypervisor's console
  * (PL011 TRM, DDI 0183G, 3.3 "Register descriptions").
  */
-#include "../uart.h"
-#include "../../hyp/bits.h"
-#include "../../hyp/io.h"
-#include "pl011_regs.h"
+#include "platform/uart.h"
+#include "tessera/bits.h"
+#include "tessera/io.h"
+#include "dev/pl011.h"
 
 static uintptr_t reg(u32 offset)
 {

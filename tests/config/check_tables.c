@@ -8,15 +8,19 @@
  * byte-exact, endpoints pairing up, interrupt counts covering every INTID,
  * the device tree matching the tables, and the stage-2 table count computed
  * by a separate oracle (counting the 1 GiB and 2 MiB slots that need a next-
- * level table) rather than by mm/pt.c.
+ * level table), and checked once more against the hypervisor's own builder
+ * (mm/pt.c): the pool tcfg sized must be exactly what s2_build() takes.
  *
  * Usage: check_tables NAME.  Images must hold the runner's pattern:
  * byte i of an image of n bytes is (u8)(i * 7 + n).
  */
 #include <libfdt.h>
 
-#include "config.h"
+#include <stdlib.h>
+
+#include "abi/config.h"
 #include "config_gen.h"
+#include "mm/pt.h"
 #include "../unit/test.h"
 
 #define PAGE 0x1000ULL
@@ -240,6 +244,51 @@ TEST(s2_tables)
 	}
 }
 
+/* Tables for mm/pt.c on the host: "physical" addresses are table numbers. */
+static pte_t *builder_tables[4096];
+static u32 builder_used;
+
+static pte_t *builder_alloc(struct pt_alloc *self, u64 *pa)
+{
+	(void)self;
+	if (builder_used == sizeof(builder_tables) / sizeof(builder_tables[0]))
+		return NULL;
+	builder_tables[builder_used] = calloc(512, sizeof(pte_t));
+	*pa = (u64)(builder_used + 1) << 12;
+	return builder_tables[builder_used++];
+}
+
+static pte_t *builder_table(struct pt_alloc *self, u64 pa)
+{
+	(void)self;
+	return builder_tables[(pa >> 12) - 1];
+}
+
+/* The hypervisor's builder maps every region and takes exactly the tables tcfg counted. */
+TEST(s2_tables_builder)
+{
+	struct pt_alloc alloc = { builder_alloc, builder_table };
+	u32 i, j;
+
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *p = &cfg_system.partitions[i];
+		struct pt pt;
+
+		builder_used = 0;
+		EXPECT_EQ(pt_init(&pt, &alloc), PT_OK);
+		for (j = 0; j < p->region_count; j++) {
+			const struct cfg_region *r = &p->regions[j];
+
+			EXPECT_EQ(pt_map(&pt, r->ipa, r->pa, r->size,
+					 pt_s2_attrs(r->kind, r->access)),
+				  PT_OK);
+		}
+		EXPECT_EQ(pt.table_count, p->s2_table_count);
+		for (j = 0; j < builder_used; j++)
+			free(builder_tables[j]);
+	}
+}
+
 static const void *node_prop(const void *fdt, int node, const char *name, int *len)
 {
 	const void *v = fdt_getprop(fdt, node, name, len);
@@ -358,6 +407,7 @@ int main(int argc, char **argv)
 	RUN(endpoints);
 	RUN(virq_count);
 	RUN(s2_tables);
+	RUN(s2_tables_builder);
 	RUN(device_tree);
 	return test_summary();
 }

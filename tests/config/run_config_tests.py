@@ -166,7 +166,7 @@ class Case:
         return self.compile(out)
 
     def compile(self, out):
-        inc = ["-I" + os.path.join(ROOT, "hyp"), "-I" + BOARD, "-I" + out]
+        inc = ["-I" + os.path.join(ROOT, "include"), "-I" + ROOT, "-I" + BOARD, "-I" + out]
         config_c = os.path.join(out, "config.c")
         r = run(["gcc"] + HOST_CFLAGS + inc + ["-fsyntax-only", config_c])
         if "compile-error" in self.d:
@@ -186,7 +186,7 @@ class Case:
                     return f"{src} does not build for the target: {r.stderr}"
         check = os.path.join(self.work, "check_tables")
         r = run(["gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wconversion"] + inc +
-                ["-o", check, os.path.join(TESTS, "check_tables.c"), config_c,
+                ["-o", check, os.path.join(TESTS, "check_tables.c"), os.path.join(ROOT, "mm", "pt.c"), config_c,
                  os.path.join(out, "images.S"), "-lfdt"])
         if r.returncode:
             return f"check_tables does not build: {r.stderr}"

@@ -1,5 +1,5 @@
 /*
- * The fake register file behind hyp/sysreg.h's accessors on the host (see
+ * The fake register file behind include/arch/sysreg.h's accessors on the host (see
  * fake_arch.h for what it promises).  Registers are found by accessor name;
  * each accessor caches its slot, so an access costs an array index.
  */
@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "types.h"
+#include "tessera/types.h"
 
 static u64 reg_read(const char *name, int *slot);
 static void reg_write(const char *name, int *slot, u64 v);
 
 /*
- * The accessors of hyp/sysreg.h, defined rather than declared: set before
+ * The accessors of include/arch/sysreg.h, defined rather than declared: set before
  * the first inclusion of sysreg.h (through fake_arch.h and hyp.h).
  */
 #define SYSREG_FAKE_READ(name)                                                                     \

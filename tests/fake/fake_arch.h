@@ -1,6 +1,6 @@
 /*
  * The fake architecture layer for host builds of the hypervisor (Hafnium's
- * arch/fake): compiled with -DTESSERA_HOST_FAKE, hyp/sysreg.h and hyp/hyp.h
+ * arch/fake): compiled with -DTESSERA_HOST_FAKE, include/arch/sysreg.h and hyp/core/cpu.h
  * declare their accessors as ordinary functions, and this layer defines them
  * over a fake register file, one per fake physical CPU.
  *
@@ -16,7 +16,18 @@
 
 #include <setjmp.h>
 
-#include "hyp.h"
+#include "hyp/arch/inject.h"
+#include "hyp/arch/trap.h"
+#include "hyp/core/cpu.h"
+#include "hyp/core/fault.h"
+#include "hyp/core/guest_mem.h"
+#include "hyp/core/hypercall.h"
+#include "hyp/core/log.h"
+#include "hyp/core/partition.h"
+#include "hyp/core/timer.h"
+#include "hyp/dev/console.h"
+#include "hyp/dev/mmio.h"
+#include "hyp/dev/vuart.h"
 
 #define FAKE_CPU_COUNT PLAT_CPU_COUNT
 #define FAKE_TICKS_PER_MS 1000ULL /* CNTFRQ of the fake counter: 1 MHz */

@@ -18,7 +18,18 @@
 #ifndef TESSERA_FAKE_CONFIG_H
 #define TESSERA_FAKE_CONFIG_H
 
-#include "hyp.h"
+#include "hyp/arch/inject.h"
+#include "hyp/arch/trap.h"
+#include "hyp/core/cpu.h"
+#include "hyp/core/fault.h"
+#include "hyp/core/guest_mem.h"
+#include "hyp/core/hypercall.h"
+#include "hyp/core/log.h"
+#include "hyp/core/partition.h"
+#include "hyp/core/timer.h"
+#include "hyp/dev/console.h"
+#include "hyp/dev/mmio.h"
+#include "hyp/dev/vuart.h"
 
 /* Physical layout: all of it mapped on the host, at these very addresses. */
 #define FAKE_RAM_PA 0x40000000ULL

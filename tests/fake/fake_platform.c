@@ -10,34 +10,15 @@
 #include <string.h>
 
 #include "fake_platform.h"
-#include "../../boot/boot.h"
-#include "../../platform/uart.h"
+#include "boot/boot.h"
+#include "platform/uart.h"
 #include "../unit/fake_gic.h"
 
 bool fake_verbose;
 
-/* ---- boot/ ---------------------------------------------------------------- */
+/* ---- boot/ and mm/cache.S ---------------------------------------------------------------- */
 
 uintptr_t boot_dtb;
-static struct regs frames[FAKE_CPU_COUNT];
-
-struct regs *cpu_frame(u32 cpu)
-{
-	if (cpu >= FAKE_CPU_COUNT)
-		abort();
-	return &frames[cpu];
-}
-
-u64 boot_counter(void)
-{
-	return fake_time();
-}
-
-u64 boot_ms_to_ticks(u32 ms)
-{
-	return (u64)ms * FAKE_TICKS_PER_MS;
-}
-
 void mem_zero(void *start, size_t bytes)
 {
 	memset(start, 0, bytes);
@@ -55,11 +36,7 @@ void dcache_inval_range(uintptr_t start, uintptr_t end)
 	UNUSED(end);
 }
 
-/* ---- hyp/vectors.S, hyp/vfp.S, hyp/panic.c ---------------------------------- */
-
-noreturn void hyp_enter_guest(struct regs *frame);
-noreturn void hyp_run_below_frame(void (*fn)(void), struct regs *frame);
-void vfp_reset(void);
+/* ---- hyp/arch/vectors.S, hyp/arch/vfp.S, hyp/core/panic.c ---------------------------------- */
 
 noreturn void hyp_enter_guest(struct regs *frame)
 {
@@ -302,7 +279,7 @@ void gic_send_sgi(u32 cpu, u32 sgi)
 
 void fake_platform_reset(void)
 {
-	memset(frames, 0, sizeof(frames));
+	memset(hyp_stacks, 0, sizeof(hyp_stacks));
 	memset(&uart, 0, sizeof(uart));
 	memset(irqq, 0, sizeof(irqq));
 	s2_used = 0;

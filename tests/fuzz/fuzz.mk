@@ -25,7 +25,7 @@ SYS_TEST_OUT := $(HOST_OUT)/sys
 # Common to the libFuzzer and the coverage builds.
 FUZZ_HOST_FLAGS := -std=gnu11 -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	-DTESSERA_HOST_FAKE -DVMID_BITS=2 -DTESSERA_GIT=\"host-fake\" \
-	-Ihyp -Iplatform/qemu-virt -Itests/fake -Itests/fuzz
+	-Iinclude -I. -Iplatform/qemu-virt -Itests/fake -Itests/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS := $(FUZZ_HOST_FLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
@@ -33,11 +33,11 @@ FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
 # Hypervisor sources the system targets run: the Makefile's C sources of hyp/, mm/ and vgic/
 # but those bound to the hardware, which tests/fake stands in for (panic.c: stopping the CPU;
 # gic.c: MMIO).
-FUZZ_NOT_HOST := hyp/panic.c vgic/gic.c
+FUZZ_NOT_HOST := hyp/core/panic.c vgic/gic.c
 FUZZ_HYP_SRCS := $(filter-out $(FUZZ_NOT_HOST),$(filter %.c,$(HYP_SRCS) $(MM_SRCS) $(VGIC_SRCS)))
 FUZZ_FAKE_SRCS := tests/fake/fake_arch.c tests/fake/fake_platform.c tests/fake/fake_config.c \
 	tests/fuzz/fuzz_sys.c tests/fuzz/vgic_check.c
-# tests/unit/fake_gic.c in a system build: hyp/cpu.c provides the hooks it also defines.
+# tests/unit/fake_gic.c in a system build: hyp/core/cpu.c provides the hooks it also defines.
 FUZZ_GIC_RENAME := -Dvgic_kick=fake_gic_kick_unused -Dvgic_this_pcpu=fake_gic_this_pcpu_unused \
 	-Dvgic_warn=fake_gic_warn_unused
 FUZZ_TCFG_SRCS := $(filter-out tools/tcfg/main.c,$(wildcard tools/tcfg/*.c))
@@ -49,8 +49,8 @@ FUZZ_OBJS_mmio = $(FUZZ_SYS_OBJS) tests/fuzz/fuzz_mmio.c.o
 FUZZ_OBJS_smccc = $(FUZZ_SYS_OBJS) tests/fuzz/fuzz_smccc.c.o
 FUZZ_OBJS_vgic = vgic/vgic.c.o vgic/vgicd.c.o tests/unit/fake_gic.c.o tests/fuzz/vgic_check.c.o \
 	tests/fuzz/fuzz_vgic.c.o
-FUZZ_OBJS_vuart = hyp/vuart.c.o tests/fuzz/fuzz_vuart.c.o
-FUZZ_OBJS_tcfg = $(addsuffix .tcfg.o,$(FUZZ_TCFG_SRCS)) mm/pt.c.o tests/fuzz/fuzz_tcfg.c.o \
+FUZZ_OBJS_vuart = hyp/dev/vuart.c.o tests/fuzz/fuzz_vuart.c.o
+FUZZ_OBJS_tcfg = $(addsuffix .tcfg.o,$(FUZZ_TCFG_SRCS)) tests/fuzz/fuzz_tcfg.c.o \
 	gen/board_dtb.c.o
 FUZZ_LIBS_tcfg := -lfdt
 FUZZ_SYS_LIBS := -Wl,--wrap=vmid_prepare_entry
@@ -133,8 +133,8 @@ host-tests: $(HOST_OUT)/tests/sys_test
 # ---- their corpora with tests/fuzz/replay_main.c), gathered by tests/gates/coverage.py.
 
 COV_CFLAGS := -O0 --coverage
-COV_UNIT_CFLAGS := -std=c11 -O0 -g --coverage -Itests/unit -Ihyp -Iplatform/qemu-virt
-COV_UNIT_HDRS = $(wildcard tests/unit/*.h hyp/*.h mm/*.h vgic/*.h platform/*.h)
+COV_UNIT_CFLAGS := -std=c11 -O0 -g --coverage -Itests/unit -Iinclude -I. -Iplatform/qemu-virt
+COV_UNIT_HDRS = $(wildcard tests/unit/*.h include/*/*.h hyp/*/*.h mm/*.h vgic/*.h platform/*.h)
 
 $(COV_OUT)/obj/gen/%.c.o: $(COV_OUT)/gen/%.c
 	@mkdir -p $(dir $@)
@@ -188,7 +188,7 @@ coverage: coverage-build
 
 stack-report: $(OUT)/tessera.elf
 	@$(PYTHON) tests/gates/stack_report.py --elf $(OUT)/tessera.elf --obj $(OUT)/obj \
-		--gen $(GEN) --layout hyp/layout.h --objdump $(CROSS)objdump --nm $(CROSS)nm
+		--gen $(GEN) --layout hyp/arch/layout.h --objdump $(CROSS)objdump --nm $(CROSS)nm
 
 no-heap: $(OUT)/tessera.elf
 	@$(PYTHON) tests/gates/no_heap.py --elf $(OUT)/tessera.elf --nm $(CROSS)nm \

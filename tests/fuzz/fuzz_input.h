@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "types.h"
+#include "tessera/types.h"
 
 struct fin {
 	const u8 *p;

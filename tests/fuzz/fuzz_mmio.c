@@ -2,7 +2,7 @@
  * Fuzz target "mmio": the decoding of data-abort syndromes (hyp/mmio_decode.c)
  * against an independent reading of the ARM ARM (B3.13.6, ISS of data aborts
  * with ISV = 1), and the emulated-device path of a host-built Tessera
- * (hyp/mmio.c: mmio_abort) with any syndrome and any IPA, near and inside the
+ * (hyp/dev/mmio.c: mmio_abort) with any syndrome and any IPA, near and inside the
  * emulated distributor and PL011 pages, on every CPU.
  *
  * Input: a byte choosing pure decoding checks (even) or the system (odd); the
@@ -55,7 +55,7 @@ static void direct_abort(struct regs *r)
 {
 	struct vcpu *v = this_cpu()->vcpu;
 
-	/* As hyp/trap.c's data_abort() after a translation fault: emulated, or a fault. */
+	/* As hyp/core/trap.c's data_abort() after a translation fault: emulated, or a fault. */
 	if (!mmio_abort(v, r, call.hsr, call.ipa))
 		mmio_fault(v, r, call.hsr, call.ipa, call.va, "stage-2 data abort");
 }

@@ -1,6 +1,6 @@
 /*
- * Fuzz target "smccc": the hypercall and PSCI dispatchers (hyp/smccc.c,
- * hyp/psci.c) with any registers, on a host-built Tessera (fuzz_sys.h) whose
+ * Fuzz target "smccc": the hypercall and PSCI dispatchers (hyp/core/smccc.c,
+ * hyp/core/psci.c) with any registers, on a host-built Tessera (fuzz_sys.h) whose
  * guests' address translations (ATS12NSOPR/W, for hypercall buffers) the
  * input chooses: into the caller's RAM, a read-only region, another
  * partition's RAM, memory no partition owns, a device, or a fault.
@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "abi/hypercall.h"
 #include "fuzz_sys.h"
 
 #define MAX_STEPS 64
@@ -63,7 +64,7 @@ static void check_result(const struct vcpu *v, const struct regs *r)
 		FUZZ_CHECK(ret == 1 && r->r[1] == 0, "revision %d.%u", ret, r->r[1]);
 		break;
 	case 0x86000000:
-		FUZZ_CHECK(ret == (TESSERA_VERSION_MAJOR << 16 | TESSERA_VERSION_MINOR),
+		FUZZ_CHECK(ret == (TESSERA_ABI_MAJOR << 16 | TESSERA_ABI_MINOR),
 			   "TESSERA_VERSION: 0x%x", ret);
 		break;
 	case 0x86000001:

@@ -6,11 +6,11 @@
 
 #include "fuzz_sys.h"
 #include "vgic_check.h"
-#include "../../boot/boot.h"
+#include "boot/boot.h"
 
 struct sys sys;
 
-/* From hyp/cpu.c, for the boot sequence boot/boot.c runs on the target. */
+/* From hyp/core/cpu.c, for the boot sequence boot/boot.c runs on the target. */
 void hyp_init_early(void);
 void hyp_cpu_online(u32 cpu);
 
@@ -48,7 +48,7 @@ void sys_enter(u32 cpu, void (*fn)(struct regs *))
 	how = setjmp(jb);
 	if (how == 0) {
 		fn(cpu_frame(cpu));
-		/* hyp/vectors.S on the way back: anything to do first is a request bit. */
+		/* hyp/arch/vectors.S on the way back: anything to do first is a request bit. */
 		if (__atomic_load_n(&cpus[cpu].requests, __ATOMIC_ACQUIRE))
 			hyp_exit_slow();
 		how = FAKE_EXIT_GUEST; /* ERET into the guest */
@@ -87,7 +87,7 @@ void sys_irq(u32 cpu)
 
 void sys_async_abort(u32 cpu)
 {
-	sys_enter(cpu, hyp_guest_async_abort);
+	sys_enter(cpu, hyp_async_abort);
 }
 
 void sys_idle(u32 cpu)
@@ -100,7 +100,7 @@ void sys_idle(u32 cpu)
  * flush first) lets them run, as they would on the hardware meanwhile: each
  * one not itself inside the hypervisor acts on its interrupts and requests.
  * The system targets link with -Wl,--wrap=vmid_prepare_entry, the call
- * hyp/vcpu.c repeats while it waits.
+ * hyp/core/vcpu.c repeats while it waits.
  */
 enum vmid_status __real_vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v, u32 cpu);
 enum vmid_status __wrap_vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v, u32 cpu);
@@ -287,7 +287,7 @@ void sys_reset_from(struct fin *f)
 
 /* ---- Invariants ----------------------------------------------------------------- */
 
-/* HCR bits no guest may run without (hyp/vcpu.c HCR_GUEST: its containment). */
+/* HCR bits no guest may run without (hyp/core/vcpu.c HCR_GUEST: its containment). */
 #define HCR_CONTAINMENT                                                                            \
 	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TIDCP |         \
 	 HCR_TAC | HCR_TSW)

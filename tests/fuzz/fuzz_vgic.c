@@ -153,7 +153,7 @@ static void step_gicd(struct fin *f, bool write)
 		p.errors_allowed = fake_errors() + 64; /* deactivating what the guest holds */
 }
 
-/* What hyp/vcpu.c does before it enters the guest: a kick makes the vCPU dirty. */
+/* What hyp/core/vcpu.c does before it enters the guest: a kick makes the vCPU dirty. */
 static void enter(u32 v)
 {
 	TRACE("vCPU %u enters (dirty %d)\n", v, p.vc[v].dirty);
@@ -187,7 +187,7 @@ static void step_guest(struct fin *f)
 		if (!fake_guest_eoi(pcpu, iar))
 			p.errors_allowed++; /* it EOIs what is no longer in an LR: the guest's error */
 	}
-	if (fake_maintenance(pcpu)) { /* hyp/cpu.c on the maintenance interrupt */
+	if (fake_maintenance(pcpu)) { /* hyp/core/cpu.c on the maintenance interrupt */
 		p.vc[v].dirty = true;
 		vgic_flush(&p.d, &p.vc[v]);
 	}
@@ -206,7 +206,7 @@ static void step_emulated(struct fin *f)
 		vgic_raise(&p.d, GIC_PRIV_COUNT + (sel >> 1) % (p.cfg.virq_count - 32));
 }
 
-/* A passthrough or timer interrupt fires at the CPU it is routed to (hyp/cpu.c). */
+/* A passthrough or timer interrupt fires at the CPU it is routed to (hyp/core/cpu.c). */
 static void step_hw(struct fin *f)
 {
 	u8 sel = fin_u8(f);

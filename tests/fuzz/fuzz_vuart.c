@@ -1,5 +1,5 @@
 /*
- * Fuzz target "vuart": the emulated PL011 (hyp/vuart.c) alone, driven by any
+ * Fuzz target "vuart": the emulated PL011 (hyp/dev/vuart.c) alone, driven by any
  * sequence of register reads and writes (any offset, size, value), received
  * bytes and hypercall output, against a model:
  *
@@ -17,7 +17,18 @@
  */
 #include <string.h>
 
-#include "hyp.h"
+#include "hyp/arch/inject.h"
+#include "hyp/arch/trap.h"
+#include "hyp/core/cpu.h"
+#include "hyp/core/fault.h"
+#include "hyp/core/guest_mem.h"
+#include "hyp/core/hypercall.h"
+#include "hyp/core/log.h"
+#include "hyp/core/partition.h"
+#include "hyp/core/timer.h"
+#include "hyp/dev/console.h"
+#include "hyp/dev/mmio.h"
+#include "hyp/dev/vuart.h"
 #include "fuzz_input.h"
 
 #define MAX_STEPS 512
@@ -65,7 +76,7 @@ void console_line(const char *tag, const char *text, size_t len, bool from_guest
 	m.lines++;
 }
 
-u64 boot_counter(void)
+u64 timer_now(void)
 {
 	return now;
 }

@@ -34,7 +34,7 @@ def sources():
 
 def flags(args):
     return ["--target=armv7a-none-eabi", "-march=armv7ve", "-marm", "-mfloat-abi=soft",
-            "-ffreestanding", "-std=c11", "-Ihyp", "-Iplatform/" + args.platform,
+            "-ffreestanding", "-std=c11", "-Iinclude", "-I.", "-Iplatform/" + args.platform,
             "-I" + args.gen, "-DVMID_BITS=%d" % args.vmid_bits, '-DTESSERA_GIT="tidy"',
             "-isystem", NEWLIB]
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Worst-case Hyp stack depth of the hypervisor ELF (`make stack-report`, check.stack).
 
-    stack_report.py --elf tessera.elf --obj OBJDIR --gen GENDIR [--layout hyp/layout.h]
+    stack_report.py --elf tessera.elf --obj OBJDIR --gen GENDIR [--layout hyp/arch/layout.h]
 
 Call graph: every bl/blx/b to another function in `objdump -d` of the linked ELF (so
 after inlining and --gc-sections, with the assembly, newlib and libgcc included), plus the
@@ -11,7 +11,7 @@ them (assembly, newlib, libgcc) the sum of the stack-pointer decrements in its
 disassembly.  The depth of each root (stack.txt: reset, secondary start, the exception
 vectors with their trap frame) is its deepest call chain; a Hyp-mode exception taken at
 the deepest point ("nested" vectors: the register dump) comes on top.  The total must
-leave --margin bytes of HYP_STACK_SIZE (hyp/layout.h) free.  Exit status 1 if not, or if
+leave --margin bytes of HYP_STACK_SIZE (hyp/arch/layout.h) free.  Exit status 1 if not, or if
 the graph has an undeclared indirect call or recursion, or a dynamic frame.
 """
 import argparse
@@ -338,7 +338,7 @@ def main():
                 problems.append("stack.txt: root %s not in the ELF" % n)
         return best, chain, where
 
-    print("stack: per-CPU stack %d bytes (hyp/layout.h), margin %d" % (stack_size,
+    print("stack: per-CPU stack %d bytes (hyp/arch/layout.h), margin %d" % (stack_size,
                                                                       args.margin))
     results = []
     for r in spec["root"]:

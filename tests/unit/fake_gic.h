@@ -20,7 +20,7 @@
 #ifndef TESSERA_FAKE_GIC_H
 #define TESSERA_FAKE_GIC_H
 
-#include "../../vgic/vgic.h"
+#include "vgic/vgic.h"
 
 #define FAKE_PCPU_COUNT CFG_CPU_MAX
 #define FAKE_LR_MAX VGIC_MAX_LRS

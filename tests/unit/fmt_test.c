@@ -1,9 +1,9 @@
 /*
- * Host tests of the formatter (hyp/fmt.c), against the C library's snprintf
+ * Host tests of the formatter (hyp/core/fmt.c), against the C library's snprintf
  * as the oracle for every conversion the hypervisor uses.
  */
 #include "test.h"
-#include "fmt.h"
+#include "hyp/core/fmt.h"
 
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat-security"

@@ -1,11 +1,11 @@
 /*
  * Host tests of the HSR decoder, the condition-code check and the Thumb
- * IT-state advance (hyp/hsr.c), with syndromes and rules from the ARM ARM
+ * IT-state advance (hyp/arch/hsr.c), with syndromes and rules from the ARM ARM
  * (B3.13.6 for HSR, A8.3 for conditions, A2.5.2 for ITSTATE).
  */
 #include "test.h"
-#include "arch.h"
-#include "hsr.h"
+#include "arch/armv7.h"
+#include "hyp/arch/hsr.h"
 
 static char buf[200];
 

@@ -7,7 +7,7 @@
  * doubleword size.
  */
 #include "test.h"
-#include "hyp.h"
+#include "hyp/dev/mmio.h"
 
 static u32 syndrome(u32 sas, bool sse, u32 srt, bool wnr, bool il)
 {

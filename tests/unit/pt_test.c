@@ -9,8 +9,8 @@
  * is exactly what the layout needs.
  */
 #include "test.h"
-#include "config.h"
-#include "../../mm/pt.h"
+#include "abi/config.h"
+#include "mm/pt.h"
 
 #define GIB (1ULL << 30)
 #define MIB2 (1ULL << 21)

@@ -1,14 +1,14 @@
 /*
- * The register encodings and bit fields of hyp/sysreg.h, hyp/arch.h and
- * mm/lpae.h, checked against the values printed in the ARM ARM (DDI 0406C)
+ * The register encodings and bit fields of include/arch/sysreg.h, include/arch/armv7.h and
+ * include/arch/lpae.h, checked against the values printed in the ARM ARM (DDI 0406C)
  * and the GIC specification.  Wrong TLB maintenance encodings have shipped in
  * famous kernels because nothing exercised them: this test is that something.
  */
 #define SYSREG_NO_ACCESSORS
 #include "test.h"
-#include "arch.h"
-#include "sysreg.h"
-#include "../../mm/lpae.h"
+#include "arch/armv7.h"
+#include "arch/sysreg.h"
+#include "arch/lpae.h"
 
 #define ENC(reg) SYSREG_XSTR((reg))
 

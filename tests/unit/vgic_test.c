@@ -6,7 +6,7 @@
  * distributor register rules of chapter 4 (cited per case), the list
  * register and virtual CPU interface behaviour of chapter 5 (emulated by the
  * fake, including the guest's acknowledge and EOI), and the hypervisor's
- * entry path of hyp/cpu.c and hyp/vcpu.c (a kick or a maintenance interrupt
+ * entry path of hyp/core/cpu.c and hyp/core/vcpu.c (a kick or a maintenance interrupt
  * makes the vCPU dirty; a dirty vCPU is flushed before it enters).
  * Randomised cases check the injection engine against a reference model;
  * their seed is printed.
@@ -203,7 +203,7 @@ static void set_prio(struct part *p, u32 vcpu, u32 intid, u32 prio)
 }
 
 /*
- * What the hypervisor does before entering 'vcpu' (hyp/cpu.c, hyp/vcpu.c): a
+ * What the hypervisor does before entering 'vcpu' (hyp/core/cpu.c, hyp/core/vcpu.c): a
  * maintenance interrupt or a kick marks the vCPU dirty, and a dirty vCPU is
  * flushed.  Returns whether it flushed.
  */

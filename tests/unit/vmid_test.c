@@ -32,7 +32,7 @@
  * end, and the number of states is printed.
  */
 #include "test.h"
-#include "../../mm/vmid.h"
+#include "mm/vmid.h"
 
 /* ---- Recording ops for the scripted cases -------------------------------------- */
 
@@ -315,7 +315,7 @@ struct mc_config {
 	/*
 	 * false: a CPU out of its guest may restart a partition, serve a flush
 	 * request or call vmid_prepare_entry, in any order, and give up after
-	 * VMID_WAIT.  true: the entry path of hyp/vcpu.c: requests are served
+	 * VMID_WAIT.  true: the entry path of hyp/core/vcpu.c: requests are served
 	 * first (vcpu_before_entry), then load_vmid: vmid_current() and, if it
 	 * says there is work, vmid_prepare_entry() until VMID_READY.
 	 */
@@ -986,7 +986,7 @@ TEST(model_check)
 }
 
 /*
- * The entry path of hyp/vcpu.c (vcpu_before_entry, load_vmid): pending
+ * The entry path of hyp/core/vcpu.c (vcpu_before_entry, load_vmid): pending
  * requests first, vmid_current() as a fast path, then vmid_prepare_entry()
  * until VMID_READY.  Same checks, plus the rule of mm/vmid.h that no CPU
  * enters under a generation before every online CPU flushed for it.

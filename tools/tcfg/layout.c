@@ -2,73 +2,66 @@
  * What the hypervisor needs beyond the description itself, derived from a
  * valid configuration: each partition's stage-2 mappings (memory, devices,
  * channels, the GICV), its channel endpoints, the INTIDs its virtual
- * distributor reports, and how many stage-2 tables it takes, counted by
- * building them with the hypervisor's own builder (mm/pt.c).
+ * distributor reports, and how many stage-2 tables it takes.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../mm/pt.h"
 #include "tcfg.h"
 
 /* ---- stage-2 table count ---- */
 
 /*
- * Tables live in host memory but the builder stores 40-bit "physical"
- * addresses in descriptors, so each table gets a fake address: its index.
+ * The stage-2 builder (mm/pt.c, ARM ARM B3.6) maps each region with the
+ * largest block its alignment allows: a 1 GiB level-1 slot that a region
+ * fills with an output address aligned to 1 GiB is one block, any other slot
+ * it touches needs a level-2 table; inside such a slot a 2 MiB slot likewise
+ * needs a level-3 table unless it is one block.  Regions never overlap, so
+ * the tables are the root plus the distinct slots counted here.  The host
+ * test tests/config/check_tables.c builds the same mappings with the
+ * hypervisor's own builder and checks that it takes exactly this many.
  */
-struct host_alloc {
-	struct pt_alloc ops;
-	pte_t **tables;
-	u32 count;
-	u32 cap;
-};
+#define L1_SPAN (1ULL << 30)
+#define L2_SPAN (1ULL << 21)
+#define L1_SLOTS 4U /* 32-bit IPA space */
+#define L2_SLOTS (L1_SLOTS * 512U)
 
-static pte_t *host_alloc_table(struct pt_alloc *self, u64 *pa)
+static bool fills_block(const struct cfg_region *r, u64 slot, u64 span)
 {
-	struct host_alloc *h = (struct host_alloc *)self;
-
-	if (h->count == h->cap) {
-		h->cap = h->cap ? 2 * h->cap : 16;
-		h->tables = realloc(h->tables, h->cap * sizeof(*h->tables));
-		if (!h->tables) {
-			fprintf(stderr, "tcfg: out of memory\n");
-			exit(1);
-		}
-	}
-	h->tables[h->count] = tcfg_alloc(LPAE_ENTRIES * sizeof(pte_t));
-	*pa = (u64)(h->count + 1) << LPAE_PAGE_SHIFT;
-	return h->tables[h->count++];
-}
-
-static pte_t *host_table(struct pt_alloc *self, u64 pa)
-{
-	struct host_alloc *h = (struct host_alloc *)self;
-
-	return h->tables[(pa >> LPAE_PAGE_SHIFT) - 1];
+	return r->ipa <= slot && r->ipa + r->size >= slot + span &&
+	       (r->pa + (slot - r->ipa)) % span == 0;
 }
 
 static u32 count_s2_tables(const struct partition *p)
 {
-	struct host_alloc h = { { host_alloc_table, host_table }, NULL, 0, 0 };
-	struct pt pt;
-	u32 i, count;
+	static bool l2_table[L1_SLOTS], l3_table[L2_SLOTS];
+	u32 i, count = 1; /* the root */
 
-	if (pt_init(&pt, &h.ops) != PT_OK)
-		tcfg_error(p->path, "stage 2: cannot allocate the root table");
+	memset(l2_table, 0, sizeof(l2_table));
+	memset(l3_table, 0, sizeof(l3_table));
 	for (i = 0; i < p->map_count; i++) {
 		const struct cfg_region *r = &p->maps[i].cfg;
-		enum pt_err err =
-			pt_map(&pt, r->ipa, r->pa, r->size, pt_s2_attrs(r->kind, r->access));
+		u64 s, t, end = r->ipa + r->size;
 
-		if (err != PT_OK)
-			tcfg_error(p->path, "stage 2: mapping %s failed (pt_map error %d)",
-				   p->maps[i].what, (int)err);
+		if (end > L1_SLOTS * L1_SPAN)
+			tcfg_error(p->path, "stage 2: %s ends beyond the 32-bit IPA space",
+				   p->maps[i].what);
+		for (s = r->ipa & ~(L1_SPAN - 1); s < end; s += L1_SPAN) {
+			if (fills_block(r, s, L1_SPAN))
+				continue;
+			if (!l2_table[s / L1_SPAN]) {
+				l2_table[s / L1_SPAN] = true;
+				count++;
+			}
+			for (t = s > (r->ipa & ~(L2_SPAN - 1)) ? s : r->ipa & ~(L2_SPAN - 1);
+			     t < end && t < s + L1_SPAN; t += L2_SPAN) {
+				if (fills_block(r, t, L2_SPAN) || l3_table[t / L2_SPAN])
+					continue;
+				l3_table[t / L2_SPAN] = true;
+				count++;
+			}
+		}
 	}
-	count = pt.table_count;
-	for (i = 0; i < h.count; i++)
-		free(h.tables[i]);
-	free(h.tables);
 	return count;
 }
 

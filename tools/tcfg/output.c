@@ -280,7 +280,8 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 	u32 i;
 
 	header(f, s, b, "The static system description: the tables of hyp/config.h.");
-	fprintf(f, "#include \"config.h\"\n#include \"platform.h\"\n#include \"config_gen.h\"\n\n");
+	fprintf(f,
+		"#include \"abi/config.h\"\n#include \"platform.h\"\n#include \"config_gen.h\"\n\n");
 	fprintf(f, "#include <stddef.h>\n\n");
 	platform_asserts(f, b);
 

@@ -18,7 +18,7 @@
 
 #include <stdio.h>
 
-#include "../../hyp/config.h"
+#include "abi/config.h"
 
 #define TCFG_PAGE_SIZE 0x1000ULL
 #define TCFG_DTB_WINDOW 0x10000ULL /* default device tree window: last 64 KiB of RAM */

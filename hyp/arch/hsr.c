@@ -1,0 +1,167 @@
+/*
+ * HSR decoding for the trap dispatcher and the register dump.
+ */
+#include "hyp/arch/hsr.h"
+#include "arch/armv7.h"
+#include "hyp/core/fmt.h"
+
+const char *hsr_ec_name(u32 ec)
+{
+	static const char *const names[64] = {
+		[HSR_EC_UNKNOWN] = "unknown reason (undefined instruction)",
+		[HSR_EC_WFI_WFE] = "WFI or WFE",
+		[HSR_EC_CP15_32] = "MCR/MRC to CP15",
+		[HSR_EC_CP15_64] = "MCRR/MRRC to CP15",
+		[HSR_EC_CP14_32] = "MCR/MRC to CP14",
+		[HSR_EC_CP14_LS] = "LDC/STC to CP14",
+		[HSR_EC_HCPTR] = "coprocessor access trapped by HCPTR",
+		[HSR_EC_CP10_ID] = "VMRS of a CP10 ID register",
+		[HSR_EC_JAZELLE] = "Jazelle instruction",
+		[HSR_EC_BXJ] = "BXJ",
+		[HSR_EC_CP14_64] = "MRRC to CP14",
+		[HSR_EC_SVC_HYP] = "SVC taken to Hyp mode",
+		[HSR_EC_HVC] = "HVC",
+		[HSR_EC_SMC] = "SMC",
+		[HSR_EC_IABT_GUEST] = "prefetch abort from guest",
+		[HSR_EC_IABT_HYP] = "prefetch abort taken in Hyp mode",
+		[HSR_EC_DABT_GUEST] = "data abort from guest",
+		[HSR_EC_DABT_HYP] = "data abort taken in Hyp mode",
+	};
+
+	return ec < 64 && names[ec] ? names[ec] : "reserved exception class";
+}
+
+const char *hsr_fsc_name(u32 fsc)
+{
+	static const char *const level_names[4][4] = {
+		{ "address size fault, level 0", "address size fault, level 1",
+		  "address size fault, level 2", "address size fault, level 3" },
+		{ "translation fault, level 0", "translation fault, level 1",
+		  "translation fault, level 2", "translation fault, level 3" },
+		{ "access flag fault, level 0", "access flag fault, level 1",
+		  "access flag fault, level 2", "access flag fault, level 3" },
+		{ "permission fault, level 0", "permission fault, level 1",
+		  "permission fault, level 2", "permission fault, level 3" },
+	};
+	static const char *const other_names[64] = {
+		[FSC_SYNC_EXTERNAL] = "synchronous external abort",
+		[FSC_ASYNC_EXTERNAL] = "asynchronous external abort",
+		[FSC_SYNC_PARITY] = "synchronous parity error",
+		[FSC_ASYNC_PARITY] = "asynchronous parity error",
+		[FSC_ALIGNMENT] = "alignment fault",
+		[FSC_DEBUG] = "debug event",
+		[FSC_TLB_CONFLICT] = "TLB conflict abort",
+		[FSC_LOCKDOWN] = "lockdown abort",
+		[FSC_COPROC_ABORT] = "coprocessor abort",
+	};
+
+	if (fsc < 0x10)
+		return level_names[fsc >> 2][fsc & 3];
+	if ((fsc & ~3U) == FSC_SYNC_EXTERNAL_WALK)
+		return "synchronous external abort on translation table walk";
+	if ((fsc & ~3U) == FSC_SYNC_PARITY_WALK)
+		return "synchronous parity error on translation table walk";
+	return fsc < 64 && other_names[fsc] ? other_names[fsc] : "reserved fault status";
+}
+
+/* The unused tail of buf after n characters, as a (pointer, size) pair. */
+#define TAIL(buf, size, n) (buf) + MIN((n), (size)), (n) < (size) ? (size) - (n) : 0
+
+size_t hsr_describe(u32 hsr, char *buf, size_t size)
+{
+	u32 ec = hsr_ec(hsr);
+	size_t n = fmt_snprintf(buf, size, "EC 0x%02x (%s), IL %u, ISS 0x%07x", ec, hsr_ec_name(ec),
+				(hsr & HSR_IL) ? 32 : 16, hsr & HSR_ISS_MASK);
+
+	switch (ec) {
+	case HSR_EC_DABT_GUEST:
+	case HSR_EC_DABT_HYP:
+		n += fmt_snprintf(TAIL(buf, size, n), ": %s, %s%s%s",
+				  hsr_fsc_name(hsr & HSR_FSC_MASK),
+				  (hsr & HSR_DABT_WNR) ? "write" : "read",
+				  (hsr & HSR_DABT_S1PTW) ? ", on a stage-1 table walk" : "",
+				  (hsr & HSR_DABT_EA) ? ", external abort type set" : "");
+		if (hsr & HSR_DABT_ISV) {
+			static const char *const sizes[] = { "byte", "halfword", "word", "?" };
+
+			n += fmt_snprintf(TAIL(buf, size, n), ", %s%s r%u",
+					  sizes[(hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT],
+					  (hsr & HSR_DABT_SSE) ? " sign-extended" : "",
+					  (hsr & HSR_DABT_SRT_MASK) >> HSR_DABT_SRT_SHIFT);
+		}
+		break;
+	case HSR_EC_IABT_GUEST:
+	case HSR_EC_IABT_HYP:
+		n += fmt_snprintf(TAIL(buf, size, n), ": %s", hsr_fsc_name(hsr & HSR_FSC_MASK));
+		break;
+	case HSR_EC_CP15_32:
+	case HSR_EC_CP14_32:
+		n += fmt_snprintf(TAIL(buf, size, n), ": %s p%u, %u, r%u, c%u, c%u, %u",
+				  (hsr & HSR_CP_READ) ? "mrc" : "mcr",
+				  ec == HSR_EC_CP15_32 ? 15 : 14, (hsr >> HSR_CP_OPC1_SHIFT) & 7,
+				  (hsr >> HSR_CP_RT_SHIFT) & 0xf, (hsr >> HSR_CP_CRN_SHIFT) & 0xf,
+				  (hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7);
+		break;
+	case HSR_EC_HVC:
+	case HSR_EC_SMC:
+		n += fmt_snprintf(TAIL(buf, size, n), ": immediate 0x%x", hsr & 0xffff);
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
+/*
+ * ConditionHolds() (ARM ARM A8.3): cond[3:1] picks a test of the flags, cond[0] inverts it;
+ * 0b111x (AL, and 0b1111) always holds.
+ */
+bool psr_cond_holds(u32 cond, u32 psr)
+{
+	bool n = psr & PSR_N, z = psr & PSR_Z, c = psr & PSR_C, v = psr & PSR_V;
+	const bool holds[7] = { z, c, n, v, c && !z, n == v, !z && n == v };
+
+	if ((cond >> 1) == 7)
+		return true;
+	return holds[cond >> 1] != (bool)(cond & 1);
+}
+
+static u32 psr_itstate(u32 psr)
+{
+	return ((psr & PSR_IT_HIGH_MASK) >> 25) | (((psr & PSR_IT_LOW_MASK) >> 10) << 2);
+}
+
+bool hsr_cond_check(u32 hsr, u32 spsr)
+{
+	u32 cond;
+
+	/* Only EC 0x01-0x0c carry CV/COND; everything else is unconditional. */
+	if (hsr_ec(hsr) == 0 || hsr_ec(hsr) > HSR_EC_CP14_64)
+		return true;
+	if (hsr & HSR_CV) {
+		cond = (hsr & HSR_COND_MASK) >> HSR_COND_SHIFT;
+	} else {
+		u32 it = psr_itstate(spsr);
+
+		/* CV = 0 only in Thumb state: the condition is in ITSTATE, if any. */
+		if (!(spsr & PSR_T) || (it & 0xf) == 0)
+			return true;
+		cond = it >> 4;
+	}
+	return psr_cond_holds(cond, spsr);
+}
+
+u32 psr_it_advance(u32 spsr)
+{
+	u32 it = psr_itstate(spsr);
+
+	if (!(spsr & PSR_T) || (it & 0xf) == 0)
+		return spsr;
+	/* ITAdvance(): the block ends when IT[2:0] is 0, else IT[4:0] shifts left. */
+	if ((it & 0x7) == 0)
+		it = 0;
+	else
+		it = (it & 0xe0) | ((it << 1) & 0x1f);
+	spsr &= ~(PSR_IT_HIGH_MASK | PSR_IT_LOW_MASK);
+	return spsr | ((it & 3) << 25) | ((it >> 2) << 10);
+}

@@ -1,0 +1,76 @@
+/*
+ * Exceptions injected into a guest, as the hardware would raise them
+ * (ARM ARM B1.8.3 "Exception entry" and B1.9): an Undefined Instruction for
+ * accesses the hypervisor denies, and a synchronous external abort (the
+ * response to a bus error) for memory the partition has no access to, when
+ * its fault policy is "inject".  The guest's own handler decides what next.
+ */
+#include "arch/sysreg.h"
+#include "hyp/arch/inject.h"
+#include "hyp/arch/regs.h"
+
+#define SCTLR_V BIT(13) /* high vectors */
+#define SCTLR_EE BIT(25) /* exception endianness */
+#define SCTLR_TE BIT(30) /* Thumb exceptions */
+#define TTBCR_EAE BIT(31)
+
+/* Fault status encodings for a synchronous external abort (B3.13.3, Tables B3-22/23). */
+#define FSR_SHORT_SYNC_EXTERNAL 0x008 /* FS = 0b01000, non-translation */
+#define FSR_LPAE BIT(9)
+#define FSR_LONG_SYNC_EXTERNAL 0x010 /* STATUS = 0b010000 */
+#define FSR_WNR BIT(11)
+
+static void enter_exception(u32 mode, u32 vector_offset, u32 lr_offset_arm, u32 lr_offset_thumb,
+			    bool mask_aborts)
+{
+	u32 sctlr = read_sctlr(), spsr = read_spsr(), pc = read_elr_hyp(), cpsr;
+	bool thumb = spsr & PSR_T;
+	u32 base = (sctlr & SCTLR_V) ? 0xffff0000U : read_vbar();
+
+	/* New CPSR: flags kept, mode set, IT and J cleared, I (and A) set, T and E from SCTLR. */
+	cpsr = (spsr & (PSR_N | PSR_Z | PSR_C | PSR_V | PSR_Q | PSR_GE_MASK | PSR_F | PSR_A)) |
+	       mode | PSR_I;
+	if (mask_aborts)
+		cpsr |= PSR_A;
+	if (sctlr & SCTLR_TE)
+		cpsr |= PSR_T;
+	if (sctlr & SCTLR_EE)
+		cpsr |= PSR_E;
+	guest_set_exception_regs(mode, pc + (thumb ? lr_offset_thumb : lr_offset_arm), spsr);
+	write_elr_hyp(base + vector_offset);
+	write_spsr(cpsr);
+}
+
+void inject_undef(struct regs *r, u32 hsr)
+{
+	UNUSED(r);
+	UNUSED(hsr);
+	/* LR_und = address of the instruction + 4 (ARM) or + 2 (Thumb) (B1.9.6). */
+	enter_exception(PSR_MODE_UND, 0x04, 4, 2, false);
+}
+
+static u32 abort_fsr(bool write)
+{
+	u32 fsr = (read_ttbcr() & TTBCR_EAE) ? FSR_LPAE | FSR_LONG_SYNC_EXTERNAL :
+					       FSR_SHORT_SYNC_EXTERNAL;
+
+	return write ? fsr | FSR_WNR : fsr;
+}
+
+void inject_data_abort(struct regs *r, u32 va, bool write)
+{
+	UNUSED(r);
+	write_dfsr(abort_fsr(write));
+	write_dfar(va);
+	/* LR_abt = address of the aborted instruction + 8, ARM and Thumb alike (B1.9.8). */
+	enter_exception(PSR_MODE_ABT, 0x10, 8, 8, true);
+}
+
+void inject_prefetch_abort(struct regs *r, u32 va)
+{
+	UNUSED(r);
+	write_ifsr(abort_fsr(false));
+	write_ifar(va);
+	/* LR_abt = address of the aborted instruction + 4 (B1.9.7). */
+	enter_exception(PSR_MODE_ABT, 0x0c, 4, 4, true);
+}

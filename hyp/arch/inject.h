@@ -1,0 +1,14 @@
+/*
+ * Exceptions injected into the guest (inject.c), with the syndrome
+ * registers the guest's handler reads set as the hardware would set them.
+ */
+#ifndef TESSERA_HYP_INJECT_H
+#define TESSERA_HYP_INJECT_H
+
+#include "hyp/arch/regs.h"
+
+void inject_undef(struct regs *r, u32 hsr);
+void inject_data_abort(struct regs *r, u32 va, bool write);
+void inject_prefetch_abort(struct regs *r, u32 va);
+
+#endif /* TESSERA_HYP_INJECT_H */

@@ -1,0 +1,172 @@
+/*
+ * The guest's CPU state that lives in the physical CPU while it runs: the
+ * Hyp-mode traps and controls set at every vCPU start, the PL1 registers
+ * reset to what a Cortex-A15/A7 has after reset, and the banked registers
+ * of every mode read and written on the guest's behalf.
+ *
+ * The Hyp-mode traps and controls, one reason per bit:
+ */
+#include "hyp/arch/regs.h"
+#include "hyp/core/log.h"
+#include "mm/mm.h"
+
+/* HCR for every guest (ARM ARM B4.1.65), one reason per bit: */
+#define HCR_GUEST                                                                                  \
+	(HCR_VM | /* stage-2 translation: the partition's own memory only */                       \
+	 HCR_SWIO | /* a set/way invalidate cleans too: never discard others' data */              \
+	 HCR_PTW | /* stage-1 walks that hit Device memory fault */                                \
+	 HCR_FMO | /* physical FIQs are the hypervisor's; virtual FIQ enabled */                   \
+	 HCR_IMO | /* physical IRQs are the hypervisor's; virtual IRQ enabled */                   \
+	 HCR_AMO | /* asynchronous aborts come to the hypervisor first */                          \
+	 HCR_FB | /* TLB and I-cache maintenance broadcast to the partition's CPUs */              \
+	 HCR_BSU_INNER | /* barriers at least inner shareable, like the partition's memory */      \
+	 HCR_TSC | /* SMC traps: PSCI is answered by the hypervisor */                             \
+	 HCR_TIDCP | /* implementation-defined CP15 (L2CTLR, ...) is emulated */                   \
+	 HCR_TAC | /* ACTLR (SMP bit, errata workarounds) is the hypervisor's */                   \
+	 HCR_TSW) /* set/way maintenance reaches the shared L2: checked first */
+
+/* HDCR (B4.1.64): the PMU and the debug registers are not the guest's. */
+#define HDCR_GUEST (HDCR_TPM | HDCR_TPMCR | HDCR_TDRA | HDCR_TDOSA | HDCR_TDA)
+
+/* HCPTR (B4.1.63): trace registers trap; VFP and Advanced SIMD stay the guest's own. */
+#define HCPTR_GUEST (HCPTR_RES1 | HCPTR_TTA)
+
+/* HSTR (B4.1.72): CP15 c15 (implementation-defined, e.g. CBAR) reads as zero. */
+#define HSTR_GUEST HSTR_T(15)
+
+/* Cortex-A15/A7 reset values of the PL1 registers (TRMs, "System control" chapters). */
+#define SCTLR_RESET 0x00c50078U
+#define PRRR_RESET 0x00098aa4U
+#define NMRR_RESET 0x44e048e0U
+
+/*
+ * The guest's banked registers (B9.3.9, MRS/MSR banked): SP_usr, then SP, LR
+ * and SPSR of each exception mode, then r8-r12 of FIQ mode.
+ */
+enum {
+	BANKED_SP_USR = 0,
+	BANKED_SVC = 1,
+	BANKED_ABT = 4,
+	BANKED_UND = 7,
+	BANKED_IRQ = 10,
+	BANKED_FIQ = 13,
+	BANKED_R8_FIQ = 16,
+	BANKED_COUNT = 21,
+};
+
+static u32 (*const banked_read[BANKED_COUNT])(void) = {
+	read_SP_usr,   read_SP_svc,  read_LR_svc,  read_SPSR_svc, read_SP_abt, read_LR_abt,
+	read_SPSR_abt, read_SP_und,  read_LR_und,  read_SPSR_und, read_SP_irq, read_LR_irq,
+	read_SPSR_irq, read_SP_fiq,  read_LR_fiq,  read_SPSR_fiq, read_r8_fiq, read_r9_fiq,
+	read_r10_fiq,  read_r11_fiq, read_r12_fiq,
+};
+
+static void (*const banked_write[BANKED_COUNT])(u32) = {
+	write_SP_usr,	write_SP_svc,  write_LR_svc,  write_SPSR_svc, write_SP_abt, write_LR_abt,
+	write_SPSR_abt, write_SP_und,  write_LR_und,  write_SPSR_und, write_SP_irq, write_LR_irq,
+	write_SPSR_irq, write_SP_fiq,  write_LR_fiq,  write_SPSR_fiq, write_r8_fiq, write_r9_fiq,
+	write_r10_fiq,	write_r11_fiq, write_r12_fiq,
+};
+
+/* The SP, LR, SPSR of each mode, by mode number; User and System (and the rest): SP_usr. */
+static const u8 mode_banked[32] = {
+	[PSR_MODE_SVC] = BANKED_SVC, [PSR_MODE_ABT] = BANKED_ABT, [PSR_MODE_UND] = BANKED_UND,
+	[PSR_MODE_IRQ] = BANKED_IRQ, [PSR_MODE_FIQ] = BANKED_FIQ,
+};
+
+/* PL1 registers and timers that reset to zero (the timers stopped, nothing pending). */
+static void (*const reset_to_zero[])(u32) = {
+	write_cpacr,	write_ttbcr,	write_dacr,    write_dfsr,	 write_ifsr,
+	write_adfsr,	write_aifsr,	write_dfar,    write_ifar,	 write_amair0,
+	write_amair1,	write_vbar,	write_fcseidr, write_contextidr, write_tpidrurw,
+	write_tpidruro, write_tpidrprw, write_csselr,  write_cntkctl,	 write_cntv_ctl,
+	write_cntp_ctl,
+};
+
+void guest_arch_reset(u32 vcpu_index)
+{
+	u32 pmcr_n = (read_pmcr() >> 11) & 0x1f, i;
+
+	/* Hyp controls. */
+	write_hcr(HCR_GUEST);
+	write_hdcr(HDCR_GUEST | (pmcr_n & HDCR_HPMN_MASK));
+	write_hcptr(HCPTR_GUEST);
+	write_hstr(HSTR_GUEST);
+	write_vpidr(read_midr());
+	write_vmpidr(BIT(31) | vcpu_index); /* Aff0 = vCPU index: what PSCI CPU_ON takes */
+	write_vtcr(s2_vtcr());
+	write_cnthctl(CNTHCTL_PL1PCTEN | CNTHCTL_PL1PCEN);
+
+	/* PL1 system registers, timers and the banked registers of every mode, as after a reset. */
+	write_sctlr(SCTLR_RESET);
+	write_prrr(PRRR_RESET);
+	write_nmrr(NMRR_RESET);
+	for (i = 0; i < ARRAY_SIZE(reset_to_zero); i++)
+		reset_to_zero[i](0);
+	write64_cntvoff(0);
+	write64_ttbr0(0);
+	write64_ttbr1(0);
+	write64_par(0);
+	write64_cntv_cval(0);
+	write64_cntp_cval(0);
+	for (i = 0; i < BANKED_COUNT; i++)
+		banked_write[i](0);
+
+	vfp_reset();
+	isb();
+}
+
+static u32 guest_mode(void)
+{
+	return read_spsr() & PSR_MODE_MASK;
+}
+
+/* Where r<n> (n < 15) of the guest's current mode is: a banked register, or -1 (the frame). */
+static int banked_index(u32 n)
+{
+	u32 mode;
+
+	if (n < 8)
+		return -1;
+	mode = guest_mode();
+	if (n < 13)
+		return mode == PSR_MODE_FIQ ? BANKED_R8_FIQ + (int)n - 8 : -1;
+	if (n == 14 && mode_banked[mode] == BANKED_SP_USR)
+		return -1; /* User and System use LR_usr, saved in the frame */
+	return mode_banked[mode] + (int)n - 13;
+}
+
+u32 guest_reg_read(const struct regs *r, u32 n)
+{
+	int b;
+
+	if (n >= 15)
+		return read_elr_hyp() +
+		       ((read_spsr() & PSR_T) ? 4 : 8); /* PC as read by the guest */
+	b = banked_index(n);
+	if (b >= 0)
+		return banked_read[b]();
+	return n < 13 ? r->r[n] : r->lr;
+}
+
+void guest_reg_write(struct regs *r, u32 n, u32 value)
+{
+	int b;
+
+	if (n >= 15)
+		return; /* loads to the PC are never emulated (the syndrome excludes them) */
+	b = banked_index(n);
+	if (b >= 0)
+		banked_write[b](value);
+	else if (n < 13)
+		r->r[n] = value;
+	else
+		r->lr = value;
+}
+
+void guest_set_exception_regs(u32 mode, u32 lr, u32 spsr)
+{
+	CHECK(mode == PSR_MODE_ABT || mode == PSR_MODE_UND);
+	banked_write[mode_banked[mode] + 1](lr);
+	banked_write[mode_banked[mode] + 2](spsr);
+}

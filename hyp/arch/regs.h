@@ -1,0 +1,70 @@
+/*
+ * A guest's registers as the hypervisor sees them on a trap: the frame
+ * hyp/arch/vectors.S pushes (r0-r12, LR_usr), the banked registers of the
+ * guest's current mode, and the trapped instruction's condition and length
+ * (regs.c; ARM ARM B1.3, B9.3.9, A2.5.2).
+ */
+#ifndef TESSERA_HYP_REGS_H
+#define TESSERA_HYP_REGS_H
+
+#include "arch/armv7.h"
+#include "arch/sysreg.h"
+#include "hyp/arch/hsr.h"
+#include "tessera/types.h"
+
+/* Guest registers saved on trap entry: r0-r12 and LR_usr (Hyp mode shares LR with User). */
+struct regs {
+	u32 r[13];
+	u32 lr;
+};
+
+/* A guest register by number, as the guest's current mode sees it (r13/r14 banked). */
+u32 guest_reg_read(const struct regs *r, u32 n);
+void guest_reg_write(struct regs *r, u32 n, u32 value);
+
+/* The same, with r0-r7 (never banked) straight from the trap frame. */
+static inline u32 guest_reg_get(const struct regs *r, u32 n)
+{
+	return n < 8 ? r->r[n] : guest_reg_read(r, n);
+}
+
+static inline void guest_reg_set(struct regs *r, u32 n, u32 value)
+{
+	if (n < 8)
+		r->r[n] = value;
+	else
+		guest_reg_write(r, n, value);
+}
+
+/* Banked LR and SPSR of an exception mode (ABT or UND), for exception injection. */
+void guest_set_exception_regs(u32 mode, u32 lr, u32 spsr);
+
+/* Reset every piece of guest-visible CPU state on this CPU (CP15, banked, VFP, timers). */
+void guest_arch_reset(u32 vcpu_index);
+
+/* vfp.S: the VFP and Advanced SIMD registers zeroed, FPSCR and FPEXC as after reset. */
+void vfp_reset(void);
+
+/* Does the trapped instruction pass its condition?  SPSR is read only if it matters. */
+static inline bool guest_cond_passed(u32 hsr)
+{
+	u32 spsr;
+
+	if ((hsr & (HSR_CV | HSR_COND_MASK)) == (HSR_CV | (0xeU << HSR_COND_SHIFT)))
+		return true; /* AL: the common case */
+	spsr = read_spsr();
+	return hsr_cond_check(hsr, spsr);
+}
+
+/* Skip the trapped instruction (ARM or Thumb, IT state advanced, A2.5.2). */
+static inline void guest_skip_instruction(u32 hsr)
+{
+	u32 spsr;
+
+	write_elr_hyp(read_elr_hyp() + ((hsr & HSR_IL) ? 4 : 2));
+	spsr = read_spsr();
+	if (spsr & PSR_T)
+		write_spsr(psr_it_advance(spsr));
+}
+
+#endif /* TESSERA_HYP_REGS_H */

@@ -1,0 +1,207 @@
+/*
+ * Physical CPUs: bring-up after boot, cross-CPU requests, the idle loop and
+ * the physical interrupt dispatcher.
+ *
+ * A CPU asks another for work by setting a bit in its 'requests' word and
+ * sending it SGI 0 (the kick); the target acts on its requests before it
+ * re-enters its guest (vcpu_before_entry) or in its idle loop.  IRQs are
+ * always masked in Hyp mode: they are taken only while a guest runs (HCR.IMO)
+ * or polled by the idle loop after WFI.
+ */
+#include "arch/sysreg.h"
+#include "hyp/arch/trap.h"
+#include "hyp/core/cpu.h"
+#include "hyp/core/log.h"
+#include "hyp/core/partition.h"
+#include "hyp/core/timer.h"
+#include "hyp/dev/console.h"
+#include "mm/mm.h"
+#include "platform.h"
+#include "vgic/vgic.h"
+
+#define SGI_KICK 0
+#define ALL_CPUS_TIMEOUT_MS 2000
+
+struct cpu cpus[PLAT_CPU_COUNT];
+u8 hyp_stacks[PLAT_CPU_COUNT][HYP_STACK_SIZE] __attribute__((aligned(16)));
+
+struct regs *cpu_frame(u32 cpu)
+{
+	return (struct regs *)(void *)(hyp_stacks[cpu] + HYP_STACK_SIZE - sizeof(struct regs));
+}
+struct vmid_alloc vmid_allocator;
+
+/* ---- VMID allocator hooks ------------------------------------------------- */
+
+static void vmid_flush_local(u32 cpu)
+{
+	UNUSED(cpu);
+	tlb_flush_guest_local();
+}
+
+static void vmid_request_flush(u32 cpu)
+{
+	cpu_request(cpu, CPU_REQ_TLB_FLUSH);
+}
+
+static void vmid_assigned(u32 owner, u32 vmid, u64 generation)
+{
+	log_info("VMID %u -> partition %u (%s), generation %llu", vmid, owner,
+		 partitions[owner].cfg->name, generation);
+}
+
+static void vmid_wrapped(u64 generation)
+{
+	log_info("VMID space used up: generation %llu, flushing guest TLBs on every CPU",
+		 generation);
+}
+
+static const struct vmid_ops vmid_hooks = {
+	.flush_local = vmid_flush_local,
+	.request_flush = vmid_request_flush,
+	.assigned = vmid_assigned,
+	.wrapped = vmid_wrapped,
+};
+
+/* ---- Requests --------------------------------------------------------------- */
+
+void cpu_request(u32 cpu, u32 req)
+{
+	__atomic_fetch_or(&cpus[cpu].requests, req, __ATOMIC_RELEASE);
+	if (cpu != this_cpu()->index)
+		gic_send_sgi(cpu, SGI_KICK);
+}
+
+void vgic_kick(u32 pcpu)
+{
+	cpu_request(pcpu, CPU_REQ_VGIC);
+}
+
+u32 vgic_this_pcpu(void)
+{
+	return this_cpu()->index;
+}
+
+void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid, bool warning)
+{
+	log_printf(warning ? LOG_WARN : LOG_INFO,
+		   "partition %u (%s) vCPU %u: %s (INTID %u), ignored (reported once)",
+		   d->partition, d->name, vcpu, what, intid);
+}
+
+/* ---- Interrupts ---------------------------------------------------------- */
+
+/* Acknowledge and handle every pending physical interrupt on this CPU. */
+static void irq_dispatch(struct vcpu *v)
+{
+	for (;;) {
+		u32 iar = gic_ack(), intid = iar & GICC_IAR_INTID;
+
+		if (intid >= GIC_INTID_SPURIOUS - 3)
+			return; /* 1020-1023: nothing (more) pending */
+		if (intid < GIC_SGI_COUNT) {
+			/* A kick: the requests word says what to do. */
+		} else if (intid == GIC_PPI_MAINTENANCE) {
+			/* LRs freed up (underflow) or an emulated level line was EOId: resync now, */
+			/* which also clears the condition before the next acknowledge. */
+			if (v) {
+				v->vgic.dirty = true;
+				vgic_flush(&v->part->vgic, &v->vgic);
+			}
+		} else if (intid == PLAT_UART_IRQ) {
+			console_irq();
+		} else if (intid == GIC_PPI_HYP_TIMER) {
+			hyp_timer_expired(v);
+		} else if (v && vgic_inject_hw(&v->part->vgic, &v->vgic, intid)) {
+			/*
+			 * A partition's interrupt: it stays active until the guest's EOI
+			 * deactivates it.  Back to the guest at once; anything else
+			 * pending brings us back.
+			 */
+			gic_priority_drop(iar);
+			return;
+		} else {
+			gic_irq_enable(intid, false);
+			log_warn("cpu%u: unexpected interrupt %u disabled", this_cpu()->index,
+				 intid);
+		}
+		gic_priority_drop(iar);
+		gic_deactivate(iar);
+	}
+}
+
+void hyp_irq_handle(struct regs *r)
+{
+	UNUSED(r);
+	irq_dispatch(this_cpu()->vcpu);
+}
+
+/* ---- Idle ------------------------------------------------------------------- */
+
+static noreturn void idle_loop(void)
+{
+	struct cpu *c = this_cpu();
+
+	for (;;) {
+		u32 req = __atomic_exchange_n(&c->requests, 0, __ATOMIC_ACQ_REL);
+
+		if (req & CPU_REQ_TLB_FLUSH)
+			vmid_handle_flush_request(&vmid_allocator, c->index);
+		if ((req & CPU_REQ_VCPU_START) && c->vcpu)
+			vcpu_start(c->vcpu); /* returns only if there was nothing to start */
+		if (!__atomic_load_n(&c->requests, __ATOMIC_ACQUIRE))
+			wfi(); /* wakes on a pending interrupt even with IRQs masked */
+		irq_dispatch(NULL);
+	}
+}
+
+noreturn void cpu_idle(void)
+{
+	hyp_run_below_frame(idle_loop, cpu_frame(this_cpu()->index));
+}
+
+/* ---- Bring-up ---------------------------------------------------------------- */
+
+void hyp_init_early(void)
+{
+	gic_init();
+	vmid_init(&vmid_allocator, VMID_BITS, PLAT_CPU_COUNT, &vmid_hooks);
+}
+
+void hyp_cpu_online(u32 cpu)
+{
+	gic_cpu_init();
+	if (cpu == 0) {
+		/* The console UART interrupts the boot CPU (its GIC CPU mask is known now). */
+		gic_irq_route(PLAT_UART_IRQ, 0);
+		gic_irq_enable(PLAT_UART_IRQ, true);
+	}
+	vmid_cpu_online(&vmid_allocator, cpu);
+	__atomic_store_n(&cpus[cpu].online, true, __ATOMIC_RELEASE);
+	cpu_sev();
+}
+
+static u32 online_count(void)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < PLAT_CPU_COUNT; i++)
+		n += __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE) ? 1 : 0;
+	return n;
+}
+
+noreturn void hyp_main(void)
+{
+	u64 deadline = timer_now() + timer_ms_to_ticks(ALL_CPUS_TIMEOUT_MS);
+
+	while (online_count() < PLAT_CPU_COUNT && timer_now() < deadline)
+		cpu_relax_wfe();
+	log_info("%u of %u CPUs up in HYP mode", online_count(), PLAT_CPU_COUNT);
+#ifdef SELFTEST_HYP_FAULT
+	/* A test build: fault in Hyp mode on purpose to show the register dump. */
+	log_info("selftest: reading unmapped address 0xfffff000 in Hyp mode");
+	(void)*(volatile u32 *)0xfffff000U;
+#endif
+	partitions_init();
+	cpu_idle();
+}

@@ -1,0 +1,45 @@
+/*
+ * Guest faults the hypervisor contains (fault.c): logged with partition,
+ * address and PC through a per-partition rate limit, then answered by the
+ * partition's fault policy.
+ */
+#ifndef TESSERA_HYP_FAULT_H
+#define TESSERA_HYP_FAULT_H
+
+#include "hyp/arch/regs.h"
+#include "tessera/types.h"
+
+struct vcpu;
+
+/* A rate limit: a burst of messages per window, the rest counted. */
+struct ratelimit {
+	u64 window_start;
+	u32 count;
+	u32 suppressed;
+};
+
+/* True if this message may be printed; *suppressed: the count of a window just closed. */
+bool ratelimit_allow(struct ratelimit *rl, u32 *suppressed);
+
+struct guest_fault {
+	const char *what; /* "stage-2 data abort", ... */
+	u64 ipa;
+	u32 va;
+	u32 pc;
+	u32 hsr;
+	bool write;
+	bool has_ipa;
+	bool instruction;
+};
+
+/* Log the fault (rate-limited) and apply the partition's policy. */
+void guest_fault(struct vcpu *v, struct regs *r, const struct guest_fault *f);
+
+/* Log only: for a fault the caller answers itself (an asynchronous abort passed on). */
+void guest_fault_log(struct vcpu *v, const struct guest_fault *f);
+
+/* Stage-2 aborts that are not emulated-device accesses (from the trap dispatcher). */
+void data_abort(struct vcpu *v, struct regs *r, u32 hsr);
+void prefetch_abort(struct vcpu *v, struct regs *r, u32 hsr);
+
+#endif /* TESSERA_HYP_FAULT_H */

@@ -1,0 +1,87 @@
+/*
+ * Reading and writing a guest's memory on its behalf (hypercall buffers),
+ * by guest virtual address.  Each page is translated with the guest's own
+ * stage 1 and its stage 2 (ATS12NSOPR/ATS12NSOPW, ARM ARM B4.2.2), at PL1
+ * privilege, and the result must lie in RAM the partition owns with the
+ * right access: a bad pointer gets an error, never a fault in Hyp mode.
+ */
+#include <string.h>
+
+#include "arch/sysreg.h"
+#include "hyp/core/guest_mem.h"
+#include "hyp/core/partition.h"
+
+static bool translate(struct vcpu *v, u32 va, bool write, u64 *pa)
+{
+	const struct cfg_partition *cfg = v->part->cfg;
+	u64 saved = read64_par(), par;
+	u32 i;
+
+	/* PAR is shared with the guest: restore it after borrowing it. */
+	if (write)
+		write_ats12nsopw(va);
+	else
+		write_ats12nsopr(va);
+	isb();
+	par = read64_par();
+	write64_par(saved);
+	if (par & PAR_F)
+		return false;
+	*pa = (par & PAR_LPAE) ? (par & PAR_PA_MASK) | (va & 0xfff) :
+				 (par & 0xfffff000ULL) | (va & 0xfff);
+	for (i = 0; i < cfg->region_count; i++) {
+		const struct cfg_region *r = &cfg->regions[i];
+
+		if ((r->kind == CFG_REGION_RAM || r->kind == CFG_REGION_SHARED) && *pa >= r->pa &&
+		    *pa - r->pa < r->size && (r->access & (write ? CFG_ACCESS_W : CFG_ACCESS_R)))
+			return true;
+	}
+	return false; /* a device, or not the partition's: refuse */
+}
+
+bool guest_range_ok(struct vcpu *v, u32 va, u32 len, bool write)
+{
+	if (len && va + len - 1 < va)
+		return false; /* wraps the address space */
+	for (u32 done = 0; done < len;) {
+		u32 chunk = MIN(len - done, 0x1000 - ((va + done) & 0xfff));
+		u64 pa;
+
+		if (!translate(v, va + done, write, &pa))
+			return false;
+		done += chunk;
+	}
+	return true;
+}
+
+static bool copy(struct vcpu *v, u32 va, void *buf, u32 len, bool to_guest)
+{
+	u8 *b = buf;
+
+	/* Check every page first: a refused call must leave guest memory untouched. */
+	if (!guest_range_ok(v, va, len, to_guest))
+		return false;
+	for (u32 done = 0; done < len;) {
+		u32 chunk = MIN(len - done, 0x1000 - ((va + done) & 0xfff));
+		u64 pa;
+
+		if (!translate(v, va + done, to_guest, &pa))
+			return false;
+		if (to_guest)
+			memcpy((void *)(uintptr_t)pa, b + done, chunk);
+		else
+			memcpy(b + done, (const void *)(uintptr_t)pa, chunk);
+		done += chunk;
+	}
+	return true;
+}
+
+bool guest_copy_from(struct vcpu *v, void *dst, u32 va, u32 len)
+{
+	return copy(v, va, dst, len, false);
+}
+
+bool guest_copy_to(struct vcpu *v, u32 va, const void *src, u32 len)
+{
+	return copy(v, va, (void *)(uintptr_t)src, len, true);
+}

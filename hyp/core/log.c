@@ -1,0 +1,27 @@
+/*
+ * The hypervisor's log: a levelled line, formatted here and handed to the
+ * console whole (hyp/dev/console.c), tagged [tessera].
+ */
+#include "hyp/core/fmt.h"
+#include "hyp/core/log.h"
+#include "hyp/dev/console.h"
+
+void log_vprintf(enum log_level level, const char *fmt, va_list ap)
+{
+	static const char *const prefix[] = { "ERROR: ", "WARN: ", "", "DEBUG: " };
+	char buf[256];
+	size_t n = 0;
+
+	n = fmt_snprintf(buf, sizeof(buf), "%s", prefix[level]);
+	n += fmt_vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	console_line("tessera", buf, MIN(n, sizeof(buf) - 1), false);
+}
+
+void log_printf(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vprintf(level, fmt, ap);
+	va_end(ap);
+}

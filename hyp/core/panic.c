@@ -1,0 +1,90 @@
+/*
+ * panic() and the register dump of an exception taken in Hyp mode: the
+ * hypervisor's own invariant is broken, so the CPU reports what it can and
+ * stops.  Other CPUs, and the partitions on them, carry on.
+ */
+#include "arch/sysreg.h"
+#include "hyp/arch/hsr.h"
+#include "hyp/arch/trap.h"
+#include "hyp/core/cpu.h"
+#include "hyp/core/fmt.h"
+#include "hyp/core/log.h"
+#include "hyp/dev/console.h"
+
+static void panic_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void panic_line(const char *fmt, ...)
+{
+	char buf[200];
+	size_t n;
+	va_list ap;
+
+	n = fmt_snprintf(buf, sizeof(buf), "[tessera] ");
+	va_start(ap, fmt);
+	n += fmt_vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	va_end(ap);
+	fmt_snprintf(buf + MIN(n, sizeof(buf) - 3), 3, "\r\n");
+	console_panic_line(buf);
+}
+
+static noreturn void stop_this_cpu(void)
+{
+	for (;;)
+		__asm__ volatile("cpsid aif\n\twfi");
+}
+
+static const char *vector_name(u32 vector)
+{
+	static const char *const names[8] = {
+		"reset",
+		"undefined instruction",
+		"HVC/SVC in Hyp mode",
+		"prefetch abort",
+		"data abort",
+		"Hyp trap",
+		"IRQ",
+		"FIQ",
+	};
+
+	return vector / 4 < ARRAY_SIZE(names) ? names[vector / 4] : "FIQ";
+}
+
+void panic_dump(const struct regs *r, u32 vector, u32 sp)
+{
+	char desc[160];
+	u32 hsr = read_hsr(), cpu = this_cpu()->index;
+	u32 i;
+
+	hsr_describe(hsr, desc, sizeof(desc));
+	panic_line("PANIC: cpu%u: unexpected exception in Hyp mode: %s (vector 0x%02x)", cpu,
+		   vector_name(vector), vector);
+	panic_line("  HSR     0x%08x  %s", hsr, desc);
+	panic_line("  HDFAR   0x%08x  HIFAR 0x%08x  HPFAR 0x%08x", read_hdfar(), read_hifar(),
+		   read_hpfar());
+	panic_line("  ELR_hyp 0x%08x  SPSR  0x%08x  CPU %u", read_elr_hyp(), read_spsr(), cpu);
+	for (i = 0; i < 12; i += 4)
+		panic_line("  r%-2u 0x%08x  r%-2u 0x%08x  r%-2u 0x%08x  r%-2u 0x%08x", i, r->r[i],
+			   i + 1, r->r[i + 1], i + 2, r->r[i + 2], i + 3, r->r[i + 3]);
+	panic_line("  r12 0x%08x  sp  0x%08x  lr  0x%08x", r->r[12], sp, r->lr);
+}
+
+noreturn void hyp_unexpected(struct regs *r, u32 vector)
+{
+	panic_dump(r, vector, (u32)(uintptr_t)r + (u32)sizeof(*r));
+	panic_line("cpu%u stopped", this_cpu()->index);
+	stop_this_cpu();
+}
+
+noreturn void panic(const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	__asm__ volatile("cpsid aif");
+	va_start(ap, fmt);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	panic_line("PANIC: cpu%u: %s", this_cpu()->index, buf);
+	panic_line("cpu%u stopped", this_cpu()->index);
+	stop_this_cpu();
+}

@@ -1,0 +1,309 @@
+/*
+ * Partitions: built from the configuration at boot, started, stopped and
+ * restarted without a host OS.
+ *
+ * A partition runs while at least one of its vCPUs is ON.  Stopping one
+ * asks each of its CPUs to park its vCPU (cpu_request); the CPU that parks
+ * the last one finishes the job: the partition's passthrough interrupts are
+ * silenced and, for a restart, its RAM is cleared, its images reloaded from
+ * the pristine copies in the hypervisor image, a fresh VMID taken and its
+ * boot vCPU started at the entry point.  Nothing waits on another CPU.
+ *
+ * Locking: p->lock protects state, vcpus_on, restart bookkeeping and each
+ * vCPU's power/start fields.
+ */
+#include <string.h>
+
+#include "abi/smccc.h"
+#include "arch/sysreg.h"
+#include "config_gen.h"
+#include "hyp/core/cpu.h"
+#include "hyp/core/log.h"
+#include "hyp/core/partition.h"
+#include "hyp/core/timer.h"
+#include "hyp/dev/console.h"
+#include "mm/mm.h"
+#include "vgic/vgic.h"
+
+#define CLEAR_CHUNK (1U << 20) /* bytes cleared between checks for a TLB-flush request */
+
+struct partition partitions[CFG_PARTITION_COUNT];
+static struct vcpu vcpu_storage[PLAT_CPU_COUNT];
+
+static void *pa_ptr(u64 pa)
+{
+	CHECK(pa < (1ULL << 32));
+	return (void *)(uintptr_t)pa; /* the hypervisor maps RAM 1:1 */
+}
+
+/* A long job on this CPU must not hold up a VMID generation change on others. */
+static void serve_flush_requests(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (__atomic_load_n(&c->requests, __ATOMIC_ACQUIRE) & CPU_REQ_TLB_FLUSH) {
+		__atomic_fetch_and(&c->requests, ~CPU_REQ_TLB_FLUSH, __ATOMIC_ACQ_REL);
+		vmid_handle_flush_request(&vmid_allocator, c->index);
+	}
+}
+
+static void clear_range(u64 pa, u64 size)
+{
+	u64 done;
+
+	for (done = 0; done < size; done += CLEAR_CHUNK) {
+		mem_zero(pa_ptr(pa + done), (size_t)MIN((u64)CLEAR_CHUNK, size - done));
+		serve_flush_requests();
+	}
+}
+
+/*
+ * Fresh memory for a (re)start: RAM cleared, images and the device tree
+ * copied in, all of it cleaned to the point of coherency because the guest
+ * starts with its MMU and caches off (ARM ARM B2.2.7), and stale
+ * instructions dropped from every I-cache.
+ */
+static void load_memory(struct partition *p)
+{
+	const struct cfg_partition *cfg = p->cfg;
+	u32 i;
+
+	for (i = 0; i < cfg->region_count; i++) {
+		const struct cfg_region *r = &cfg->regions[i];
+
+		if (r->flags & CFG_REGION_CLEAR)
+			clear_range(r->pa, r->size);
+	}
+	for (i = 0; i < cfg->image_count; i++)
+		memcpy(pa_ptr(cfg->images[i].pa), cfg->images[i].data, cfg->images[i].size);
+	memcpy(pa_ptr(cfg->dtb_pa), cfg->dtb, cfg->dtb_size);
+	for (i = 0; i < cfg->region_count; i++) {
+		const struct cfg_region *r = &cfg->regions[i];
+
+		if (r->kind == CFG_REGION_RAM)
+			dcache_clean_range((uintptr_t)r->pa, (uintptr_t)(r->pa + r->size));
+	}
+	write_icialluis(0);
+	write_bpiallis(0);
+	dsb_ish();
+	isb();
+}
+
+void partition_start(struct partition *p)
+{
+	const struct cfg_partition *cfg = p->cfg;
+	struct vcpu *v0 = p->vcpus[0];
+	struct vgic_cpu *vcs[CFG_CPU_MAX];
+	u32 run, i;
+
+	spin_lock(&p->lock);
+	if (p->state == PART_HALTED || p->vcpus_on || p->loading) {
+		spin_unlock(&p->lock);
+		return;
+	}
+	p->loading = true;
+	p->restart_pending = false;
+	spin_unlock(&p->lock);
+
+	load_memory(p);
+	vuart_init(p);
+	for (i = 0; i < cfg->cpu_count; i++)
+		vcs[i] = &p->vcpus[i]->vgic;
+	vgic_dist_init(&p->vgic, cfg, vcs);
+	vmid_assign(&vmid_allocator, &p->vmid, this_cpu()->index);
+
+	spin_lock(&p->lock);
+	p->loading = false;
+	p->state = PART_RUNNING;
+	run = ++p->starts;
+	v0->power = VCPU_ON;
+	v0->start_pending = true;
+	v0->start_pc = (u32)cfg->entry;
+	v0->start_r0 = 0;
+	v0->start_r1 = ~0U; /* no machine type: the device tree describes the machine */
+	v0->start_r2 = (u32)cfg->dtb_ipa;
+	p->vcpus_on = 1;
+	spin_unlock(&p->lock);
+	log_info("partition %u (%s): start %u, entry 0x%08llx, device tree at 0x%08llx; "
+		 "stage-2 pool: %u of %u tables used",
+		 cfg->id, cfg->name, run, cfg->entry, cfg->dtb_ipa, s2_pool_used(), s2_pool_size());
+	cpu_request(v0->cpu, CPU_REQ_VCPU_START);
+}
+
+/* Ask every vCPU that is ON to park; p->lock held.  Returns how many were asked. */
+static u32 request_stop_locked(struct partition *p)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < p->cfg->cpu_count; i++)
+		if (p->vcpus[i]->power == VCPU_ON) {
+			cpu_request(p->vcpus[i]->cpu, CPU_REQ_VCPU_STOP);
+			n++;
+		}
+	return n;
+}
+
+void partition_stop(struct partition *p, const char *why)
+{
+	spin_lock(&p->lock);
+	if (p->state != PART_RUNNING) {
+		spin_unlock(&p->lock);
+		return;
+	}
+	p->state = PART_STOPPED;
+	p->restart_pending = false;
+	request_stop_locked(p);
+	spin_unlock(&p->lock);
+	log_info("partition %u (%s): stopping (%s)", p->cfg->id, p->cfg->name, why);
+}
+
+void partition_restart(struct partition *p, const char *why)
+{
+	bool idle;
+
+	spin_lock(&p->lock);
+	if (p->state == PART_HALTED || p->restart_pending) {
+		spin_unlock(&p->lock);
+		return;
+	}
+	p->state = PART_STOPPED;
+	p->restart_pending = true;
+	request_stop_locked(p);
+	idle = p->vcpus_on == 0;
+	spin_unlock(&p->lock);
+	log_info("partition %u (%s): restarting (%s)", p->cfg->id, p->cfg->name, why);
+	if (idle)
+		partition_start(p);
+}
+
+/*
+ * Restart for a contained fault, at most restart_max times within
+ * restart_window_ms; past that the partition stays stopped and says so.
+ */
+void partition_fault_restart(struct partition *p)
+{
+	const struct cfg_partition *cfg = p->cfg;
+	u64 now = timer_now(), window = timer_ms_to_ticks(cfg->restart_window_ms);
+	u32 i, recent = 0;
+
+	spin_lock(&p->lock);
+	for (i = 0; i < MIN(p->restart_log_count, (u32)RESTART_HISTORY); i++)
+		if (now - p->restart_log[i] <= window)
+			recent++;
+	if (recent >= cfg->restart_max) {
+		bool running = p->state == PART_RUNNING;
+
+		p->state = PART_HALTED;
+		p->restart_pending = false;
+		if (running)
+			request_stop_locked(p);
+		spin_unlock(&p->lock);
+		log_warn("partition %u (%s): %u restarts within %u ms: restart limit reached, "
+			 "staying stopped",
+			 cfg->id, cfg->name, recent, cfg->restart_window_ms);
+		return;
+	}
+	p->restart_log[p->restart_log_count++ % RESTART_HISTORY] = now;
+	spin_unlock(&p->lock);
+	partition_restart(p, "fault policy");
+}
+
+/* The last vCPU of p has parked (called by the CPU that parked it). */
+void partition_vcpu_parked(struct partition *p)
+{
+	bool restart;
+
+	vgic_dist_stop(&p->vgic);
+	spin_lock(&p->lock);
+	restart = p->restart_pending;
+	if (p->state == PART_RUNNING)
+		p->state = PART_STOPPED; /* its last vCPU switched itself off */
+	spin_unlock(&p->lock);
+	if (restart)
+		partition_start(p);
+	else
+		log_info("partition %u (%s): stopped", p->cfg->id, p->cfg->name);
+}
+
+s32 partition_vcpu_on(struct partition *p, u32 index, u32 pc, u32 context)
+{
+	struct vcpu *v;
+
+	spin_lock(&p->lock);
+	if (p->state != PART_RUNNING) {
+		spin_unlock(&p->lock);
+		return PSCI_E_DENIED;
+	}
+	v = p->vcpus[index];
+	if (v->power == VCPU_ON) {
+		spin_unlock(&p->lock);
+		return v->start_pending ? PSCI_E_ON_PENDING : PSCI_E_ALREADY_ON;
+	}
+	v->power = VCPU_ON;
+	v->start_pending = true;
+	v->start_pc = pc;
+	v->start_r0 = context;
+	v->start_r1 = 0;
+	v->start_r2 = 0;
+	p->vcpus_on++;
+	spin_unlock(&p->lock);
+	cpu_request(v->cpu, CPU_REQ_VCPU_START);
+	return PSCI_SUCCESS;
+}
+
+void partitions_init(void)
+{
+	u32 i, j;
+
+	/* A description for another board is refused at build time (tcfg, check.c). */
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		struct partition *p = &partitions[i];
+		const struct cfg_partition *cfg = &cfg_system.partitions[i];
+		enum pt_err err;
+
+		p->cfg = cfg;
+		p->gicd_hpfar = (u32)(cfg->gicd_ipa >> 8) & HPFAR_FIPA_MASK;
+		p->uart_hpfar = (u32)(cfg->uart_ipa >> 8) & HPFAR_FIPA_MASK;
+		p->state = PART_STOPPED;
+		p->vmid.owner = i;
+		err = s2_build(&p->s2, s2_pool(), cfg);
+		if (err != PT_OK)
+			panic("partition %u (%s): stage-2 tables: error %d", i, cfg->name, err);
+		for (j = 0; j < cfg->cpu_count; j++) {
+			u32 cpu = cfg->cpus[j];
+			struct vcpu *v;
+
+			if (cpu >= PLAT_CPU_COUNT || cpus[cpu].vcpu)
+				panic("partition %u (%s): cpu%u is absent or taken", i, cfg->name,
+				      cpu);
+			v = &vcpu_storage[cpu];
+			v->part = p;
+			v->index = j;
+			v->cpu = cpu;
+			v->power = VCPU_OFF;
+			p->vcpus[j] = v;
+			cpus[cpu].vcpu = v;
+		}
+		log_info("partition %u (%s): %u vCPU(s) on cpu%u%s, %u regions, stage-2 root "
+			 "0x%08llx, %u tables",
+			 i, cfg->name, cfg->cpu_count, cfg->cpus[0],
+			 cfg->cpu_count > 1 ? "..." : "", cfg->region_count, p->s2.root_pa,
+			 p->s2.table_count);
+	}
+	for (i = 0; i < cfg_system.channel_count; i++)
+		clear_range(cfg_system.channels[i].pa, cfg_system.channels[i].size);
+	console_set_input(cfg_system.console_partition);
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *cfg = partitions[i].cfg;
+
+		for (j = 0; j < cfg->cpu_count; j++)
+			if (!cpus[cfg->cpus[j]].online)
+				break;
+		if (j < cfg->cpu_count) {
+			log_error("partition %u (%s): cpu%u is not online, not started", i,
+				  cfg->name, cfg->cpus[j]);
+			continue;
+		}
+		partition_start(&partitions[i]);
+	}
+}

@@ -1,0 +1,103 @@
+/*
+ * Partitions and their vCPUs (partition.c, vcpu.c): the state the
+ * configuration describes, brought to life, stopped and restarted.
+ *
+ * Lock order: partition.lock, then vgic locks, then the console lock.
+ * Lifecycle calls may come from any CPU; stopping takes effect as each vCPU
+ * parks on its own CPU.
+ */
+#ifndef TESSERA_HYP_PARTITION_H
+#define TESSERA_HYP_PARTITION_H
+
+#include <stdnoreturn.h>
+
+#include "abi/config.h"
+#include "arch/spinlock.h"
+#include "hyp/core/cpu.h"
+#include "hyp/core/fault.h"
+#include "hyp/dev/vuart.h"
+#include "mm/mm.h"
+#include "tessera/types.h"
+#include "vgic/vgic.h"
+
+enum vcpu_power { VCPU_OFF, VCPU_ON };
+
+struct vcpu {
+	struct partition *part;
+	u32 index; /* vCPU number in the partition = its MPIDR Aff0 */
+	u32 cpu; /* the physical CPU it owns */
+	u32 power; /* enum vcpu_power: ON from CPU_ON/start until it parks */
+	bool start_pending; /* ON, but not yet entered */
+	u32 start_pc;
+	u32 start_r0;
+	u32 start_r1;
+	u32 start_r2;
+	struct vgic_cpu vgic;
+};
+
+enum partition_state {
+	PART_STOPPED, /* not running; can be started */
+	PART_RUNNING,
+	PART_HALTED, /* stopped for good: its restart bound was exceeded */
+};
+
+#define RESTART_HISTORY 16
+
+struct partition {
+	const struct cfg_partition *cfg;
+	u32 gicd_hpfar; /* the emulated pages' IPAs as HPFAR reports them (IPA[39:12] << 4) */
+	u32 uart_hpfar;
+	spinlock_t lock;
+	u32 state; /* enum partition_state */
+	u32 vcpus_on; /* vCPUs with power ON */
+	bool restart_pending;
+	bool loading;
+	u32 starts; /* times it was started since boot */
+	struct vmid vmid;
+	struct pt s2;
+	struct vgic_dist vgic;
+	struct vuart vuart;
+	u64 restart_log[RESTART_HISTORY];
+	u32 restart_log_count;
+	struct ratelimit fault_rl;
+	struct vcpu *vcpus[CFG_CPU_MAX];
+};
+
+extern struct partition partitions[];
+
+/* Build every partition's tables and state, then start them in order (boot CPU). */
+void partitions_init(void);
+
+/* Lifecycle; callable from any CPU.  Stopping takes effect as each vCPU parks. */
+void partition_start(struct partition *p);
+void partition_stop(struct partition *p, const char *why);
+void partition_restart(struct partition *p, const char *why);
+
+/* A fault under the restart policy: restart within the configured bound, else halt. */
+void partition_fault_restart(struct partition *p);
+
+/* The last of p's vCPUs has parked (vcpu.c): finish a stop or restart. */
+void partition_vcpu_parked(struct partition *p);
+
+/* CPU_ON for a vCPU of p; returns a PSCI status. */
+s32 partition_vcpu_on(struct partition *p, u32 index, u32 pc, u32 context);
+
+/* Stop the calling vCPU now (CPU_OFF, or its partition stopping); never returns. */
+noreturn void vcpu_park(struct vcpu *v);
+
+/* Enter the guest for a vCPU that has start_pending set, on its own CPU; never returns. */
+noreturn void vcpu_start(struct vcpu *v);
+
+/* Act on this CPU's requests: refill list registers, load the VMID, park... */
+void vcpu_handle_requests(struct cpu *c, struct vcpu *v);
+
+/* Before every return to a guest: anything to do is a request bit (see vcpu.c). */
+static inline void vcpu_before_entry(struct vcpu *v)
+{
+	struct cpu *c = this_cpu();
+
+	if (__builtin_expect(__atomic_load_n(&c->requests, __ATOMIC_RELAXED) != 0, 0))
+		vcpu_handle_requests(c, v);
+}
+
+#endif /* TESSERA_HYP_PARTITION_H */

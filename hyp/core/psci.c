@@ -1,0 +1,104 @@
+/*
+ * PSCI 1.0 for guests (Arm DEN 0022D), through HVC or trapped SMC: a
+ * partition powers its own vCPUs on and off, and can switch itself off or
+ * reset itself; nothing else.  A vCPU's MPIDR is its index in Aff0 (VMPIDR).
+ */
+#include "abi/smccc.h"
+#include "hyp/core/hypercall.h"
+#include "hyp/core/partition.h"
+
+/* The vCPU index of an MPIDR, or -1 if no vCPU of p has it. */
+static s32 vcpu_of_mpidr(const struct partition *p, u32 mpidr)
+{
+	u32 aff0 = mpidr & 0xff;
+
+	if ((mpidr & 0x00ffff00U) || aff0 >= p->cfg->cpu_count)
+		return -1;
+	return (s32)aff0;
+}
+
+/* An entry point must be executable RAM of the partition (with the guest's MMU off). */
+static bool valid_entry(const struct partition *p, u32 pc)
+{
+	const struct cfg_partition *cfg = p->cfg;
+	u32 i;
+
+	for (i = 0; i < cfg->region_count; i++) {
+		const struct cfg_region *r = &cfg->regions[i];
+
+		if (r->kind == CFG_REGION_RAM && (r->access & CFG_ACCESS_X) && pc >= r->ipa &&
+		    pc - r->ipa < r->size)
+			return true;
+	}
+	return false;
+}
+
+static bool supported(u32 fid)
+{
+	static const u32 functions[] = {
+		PSCI_VERSION,		PSCI_CPU_OFF,	 PSCI_CPU_ON,	    PSCI_AFFINITY_INFO,
+		PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET, PSCI_FEATURES
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(functions); i++)
+		if (functions[i] == fid)
+			return true;
+	return false;
+}
+
+static s32 affinity_info(struct partition *p, u32 mpidr, u32 level)
+{
+	s32 index = vcpu_of_mpidr(p, level ? mpidr & ~0xffU : mpidr);
+	u32 i, state = PSCI_AFFINITY_OFF;
+
+	if (index < 0 || level > 1)
+		return PSCI_E_INVALID_PARAMETERS;
+	spin_lock(&p->lock);
+	for (i = 0; i < p->cfg->cpu_count; i++) {
+		struct vcpu *v = p->vcpus[i];
+
+		if (level == 0 && i != (u32)index)
+			continue;
+		if (v->power == VCPU_ON)
+			state = v->start_pending && state != PSCI_AFFINITY_ON ?
+					PSCI_AFFINITY_ON_PENDING :
+					PSCI_AFFINITY_ON;
+	}
+	spin_unlock(&p->lock);
+	return (s32)state;
+}
+
+s32 psci_call(struct vcpu *v, struct regs *r, u32 fid)
+{
+	struct partition *p = v->part;
+	s32 index;
+
+	switch (fid) {
+	case PSCI_VERSION:
+		return PSCI_VERSION_1_0;
+	case PSCI_FEATURES:
+		return supported(r->r[1]) ? PSCI_SUCCESS : PSCI_E_NOT_SUPPORTED;
+	case PSCI_CPU_ON:
+		index = vcpu_of_mpidr(p, r->r[1]);
+		if (index < 0)
+			return PSCI_E_INVALID_PARAMETERS;
+		if (!valid_entry(p, r->r[2] & ~1U))
+			return PSCI_E_INVALID_ADDRESS;
+		return partition_vcpu_on(p, (u32)index, r->r[2], r->r[3]);
+	case PSCI_CPU_OFF:
+		vcpu_park(v); /* does not return */
+	case PSCI_AFFINITY_INFO:
+		return affinity_info(p, r->r[1], r->r[2]);
+	case PSCI_MIGRATE_INFO_TYPE:
+		return PSCI_MIGRATE_INFO_NO_TOS;
+	case PSCI_SYSTEM_OFF:
+		partition_stop(p, "PSCI SYSTEM_OFF");
+		return PSCI_SUCCESS; /* not seen: the vCPU parks before it returns */
+	case PSCI_SYSTEM_RESET:
+		partition_restart(p, "PSCI SYSTEM_RESET");
+		return PSCI_SUCCESS;
+	default:
+		return PSCI_E_NOT_SUPPORTED;
+	}
+}

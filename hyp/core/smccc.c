@@ -1,0 +1,136 @@
+/*
+ * The SMC Calling Convention entry point (Arm DEN 0028) for HVC and trapped
+ * SMC: standard discovery calls, PSCI (psci.c) and Tessera's own calls in the
+ * vendor-specific hypervisor service range (docs/hypercalls.md).  Unknown
+ * function IDs return NOT_SUPPORTED; no argument can make this fault.
+ */
+#include "abi/hypercall.h"
+#include "abi/smccc.h"
+#include "config_gen.h"
+#include "hyp/core/guest_mem.h"
+#include "hyp/core/hypercall.h"
+#include "hyp/core/partition.h"
+#include "hyp/dev/vuart.h"
+#include "vgic/vgic.h"
+
+static __attribute__((noinline)) s32 console_write(struct vcpu *v, u32 va, u32 len)
+{
+	char buf[128];
+	u32 done;
+
+	if (len > TESSERA_CONSOLE_WRITE_MAX)
+		return TESSERA_INVALID_PARAMETER;
+	if (!guest_range_ok(v, va, len, false))
+		return TESSERA_BAD_ADDRESS; /* nothing is printed from a bad buffer */
+	for (done = 0; done < len;) {
+		u32 chunk = MIN(len - done, (u32)sizeof(buf));
+
+		if (!guest_copy_from(v, buf, va + done, chunk))
+			return done ? (s32)done : TESSERA_BAD_ADDRESS;
+		vuart_output(v->part, buf, chunk);
+		done += chunk;
+	}
+	return (s32)len;
+}
+
+static __attribute__((noinline)) s32 partition_name(struct vcpu *v, u32 va, u32 size)
+{
+	const char *name = v->part->cfg->name;
+	u32 len = 0;
+
+	while (len < CFG_NAME_MAX - 1 && name[len]) /* tcfg bounds and terminates it */
+		len++;
+
+	if (size < len + 1)
+		return TESSERA_INVALID_PARAMETER;
+	if (!guest_copy_to(v, va, name, len + 1))
+		return TESSERA_BAD_ADDRESS;
+	return (s32)len;
+}
+
+static __attribute__((noinline)) s32 channel_info(struct vcpu *v, struct regs *r, u32 index)
+{
+	const struct cfg_partition *cfg = v->part->cfg;
+	const struct cfg_endpoint *e;
+
+	if (index >= cfg->endpoint_count)
+		return TESSERA_INVALID_PARAMETER;
+	e = &cfg->endpoints[index];
+	r->r[1] = (u32)e->ipa;
+	r->r[2] = (u32)e->size;
+	r->r[3] =
+		TESSERA_CHANNEL_R3(e->peer, e->access & (CFG_ACCESS_R | CFG_ACCESS_W), (u32)e->irq);
+	return 0;
+}
+
+static __attribute__((noinline)) s32 doorbell_ring(struct vcpu *v, u32 index)
+{
+	const struct cfg_partition *cfg = v->part->cfg;
+	const struct cfg_endpoint *e;
+
+	if (index >= cfg->endpoint_count)
+		return TESSERA_INVALID_PARAMETER;
+	e = &cfg->endpoints[index];
+	vgic_raise(&partitions[e->peer].vgic, e->peer_irq);
+	return 0;
+}
+
+static bool implemented(u32 fid)
+{
+	if (fid == SMCCC_VERSION || fid == SMCCC_ARCH_FEATURES || fid == TESSERA_FID_CALL_UID ||
+	    fid == TESSERA_FID_REVISION)
+		return true;
+	return fid >= TESSERA_FID(0) && fid < TESSERA_FID(TESSERA_CALL_COUNT);
+}
+
+/* Tessera's own calls, by function number (fid - 0x86000000). */
+static s32 tessera_call(struct vcpu *v, struct regs *r, u32 n)
+{
+	switch (n) {
+	case TESSERA_FID_VERSION - TESSERA_FID(0):
+		return TESSERA_ABI_MAJOR * 0x10000 + TESSERA_ABI_MINOR;
+	case TESSERA_FID_PARTITION_ID - TESSERA_FID(0):
+		r->r[1] = v->index;
+		r->r[2] = v->part->cfg->cpu_count;
+		return (s32)v->part->cfg->id;
+	case TESSERA_FID_PARTITION_NAME - TESSERA_FID(0):
+		return partition_name(v, r->r[1], r->r[2]);
+	case TESSERA_FID_CONSOLE_WRITE - TESSERA_FID(0):
+		return console_write(v, r->r[1], r->r[2]);
+	case TESSERA_FID_CHANNEL_INFO - TESSERA_FID(0):
+		return channel_info(v, r, r->r[1]);
+	case TESSERA_FID_DOORBELL_RING - TESSERA_FID(0):
+		return doorbell_ring(v, r->r[1]);
+	default: /* TESSERA_YIELD: a hint, a vCPU owns its CPU */
+		return 0;
+	}
+}
+
+/* Everything else: SMCCC discovery, the vendor service queries, PSCI. */
+static __attribute__((noinline)) s32 other_call(struct vcpu *v, struct regs *r, u32 fid)
+{
+	switch (fid) {
+	case SMCCC_VERSION:
+		return SMCCC_VERSION_1_1;
+	case SMCCC_ARCH_FEATURES:
+		return implemented(r->r[1]) ? 0 : SMCCC_NOT_SUPPORTED;
+	case TESSERA_FID_CALL_UID:
+		r->r[1] = TESSERA_UID1;
+		r->r[2] = TESSERA_UID2;
+		r->r[3] = TESSERA_UID3;
+		return (s32)TESSERA_UID0;
+	case TESSERA_FID_REVISION:
+		r->r[1] = 0;
+		return 1;
+	default:
+		return SMCCC_OWNER(fid) == SMCCC_OWNER_STANDARD ? psci_call(v, r, fid) :
+								  SMCCC_NOT_SUPPORTED;
+	}
+}
+
+void smccc_dispatch(struct vcpu *v, struct regs *r)
+{
+	u32 fid = r->r[0], n = fid - TESSERA_FID(0);
+
+	r->r[0] = (u32)(n < TESSERA_CALL_COUNT ? tessera_call(v, r, n) : other_call(v, r, fid));
+}

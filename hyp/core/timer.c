@@ -1,0 +1,90 @@
+/*
+ * Time: the physical counter for timeouts and rate limits, and the
+ * hypervisor's own Hyp timer (ARM ARM B8, the Generic Timer).
+ */
+#include "arch/sysreg.h"
+#include "hyp/core/cpu.h"
+#include "hyp/core/partition.h"
+#include "hyp/core/timer.h"
+#include "hyp/dev/vuart.h"
+#include "vgic/vgic.h"
+
+u64 timer_now(void)
+{
+	isb();
+	return read64_cntpct();
+}
+
+u64 timer_ms_to_ticks(u32 ms)
+{
+	/*
+	 * CNTFRQ is a whole number of kHz on every board (24 MHz, 62.5 MHz, 1 GHz): a 32-bit
+	 * division by a constant (a multiply) rather than libgcc's 64-bit one, which would be
+	 * most of the Hyp timer's interrupt path.
+	 */
+	return (u64)ms * (read_cntfrq() / 1000U);
+}
+
+/* ---- The Hyp timer ---------------------------------------------------------- */
+
+/*
+ * The hypervisor's own timer (CNTHP, PPI 26), never a guest's.  It serves
+ * two things on a CPU that runs a guest: flushing a partial console line the
+ * guest has left without a newline for too long (a prompt, an echo), and the
+ * QEMU GIC workaround described at PLAT_GIC_REPOKE_MS (a periodic interrupt
+ * makes the GIC model look at pending interrupts again).
+ */
+#define PARTIAL_LINE_MS 50
+
+static u64 repoke_deadline(u64 now)
+{
+#if PLAT_GIC_REPOKE_MS > 0
+	return now + timer_ms_to_ticks(PLAT_GIC_REPOKE_MS);
+#else
+	UNUSED(now);
+	return ~0ULL;
+#endif
+}
+
+static void hyp_timer_program(u64 deadline)
+{
+	struct cpu *c = this_cpu();
+
+	c->hyp_timer_deadline = deadline;
+	if (deadline == ~0ULL) {
+		write_cnthp_ctl(0);
+		return;
+	}
+	write64_cnthp_cval(deadline);
+	write_cnthp_ctl(CNT_CTL_ENABLE);
+	isb();
+}
+
+void hyp_timer_start(void)
+{
+	hyp_timer_program(repoke_deadline(timer_now()));
+	gic_irq_enable(GIC_PPI_HYP_TIMER, true);
+}
+
+void hyp_timer_stop(void)
+{
+	hyp_timer_program(~0ULL);
+	gic_irq_enable(GIC_PPI_HYP_TIMER, false);
+}
+
+void hyp_timer_flush_line_later(void)
+{
+	u64 when = timer_now() + timer_ms_to_ticks(PARTIAL_LINE_MS);
+
+	if (when < this_cpu()->hyp_timer_deadline)
+		hyp_timer_program(when);
+}
+
+void hyp_timer_expired(struct vcpu *v)
+{
+	u64 now = timer_now(), next = repoke_deadline(now);
+
+	if (v && vuart_flush_stale(v->part, timer_ms_to_ticks(PARTIAL_LINE_MS)))
+		next = MIN(next, now + timer_ms_to_ticks(PARTIAL_LINE_MS));
+	hyp_timer_program(next);
+}

@@ -1,0 +1,28 @@
+/*
+ * Time (timer.c): the physical counter for timeouts and rate limits, and
+ * the hypervisor's own Hyp timer (CNTHP, PPI 26), armed while a CPU runs a
+ * guest.  ARM ARM B8 (the Generic Timer).
+ */
+#ifndef TESSERA_HYP_TIMER_H
+#define TESSERA_HYP_TIMER_H
+
+#include "tessera/types.h"
+
+/* The physical count since reset (CNTPCT, after an ISB so it is not read early). */
+u64 timer_now(void);
+
+/* Milliseconds as counter ticks. */
+u64 timer_ms_to_ticks(u32 ms);
+
+/* The Hyp timer of this CPU, armed while the CPU runs a guest. */
+void hyp_timer_start(void);
+void hyp_timer_stop(void);
+
+/* Come back soon to flush this CPU's partition's partial console line. */
+void hyp_timer_flush_line_later(void);
+
+/* The Hyp timer's interrupt on this CPU (from the IRQ dispatcher). */
+struct vcpu;
+void hyp_timer_expired(struct vcpu *v);
+
+#endif /* TESSERA_HYP_TIMER_H */

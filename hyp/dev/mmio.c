@@ -1,0 +1,92 @@
+/*
+ * Stage-2 translation faults: an access to one of the partition's emulated
+ * device pages (the distributor, the PL011) is decoded from the syndrome and
+ * emulated; anything else is a contained guest fault.
+ *
+ * Only what the syndrome describes is emulated (ARM ARM B3.13.6, ISV = 1:
+ * size, sign extension, register, direction).  Load/store multiple,
+ * LDRD/STRD, writeback forms and the like come with ISV = 0: they are
+ * contained like any other fault, never decoded from the instruction.
+ */
+#include "arch/sysreg.h"
+#include "hyp/arch/hsr.h"
+#include "hyp/arch/regs.h"
+#include "hyp/core/fault.h"
+#include "hyp/core/partition.h"
+#include "hyp/dev/mmio.h"
+#include "hyp/dev/vuart.h"
+#include "vgic/vgic.h"
+
+#define EMULATED_PAGE 0x1000U
+
+__attribute__((noinline)) void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va,
+					  const char *what)
+{
+	struct guest_fault f = { .what = what,
+				 .ipa = ipa,
+				 .has_ipa = true,
+				 .va = va,
+				 .pc = read_elr_hyp(),
+				 .hsr = hsr,
+				 .write = hsr & HSR_DABT_WNR };
+
+	guest_fault(v, r, &f);
+}
+
+/* The emulated device whose page holds 'ipa', if any. */
+static enum mmio_device emulated_device(const struct cfg_partition *cfg, u64 ipa)
+{
+	u64 page = ipa & ~(u64)(EMULATED_PAGE - 1);
+
+	return page == cfg->gicd_ipa ? MMIO_GICD : page == cfg->uart_ipa ? MMIO_UART : MMIO_NONE;
+}
+
+/* The faulting IPA: the device's page (as HPFAR reported it) and the access's page offset. */
+static u64 device_ipa(const struct vcpu *v, enum mmio_device device, u32 offset)
+{
+	u32 hpfar = device == MMIO_GICD ? v->part->gicd_hpfar : v->part->uart_hpfar;
+
+	return ((u64)hpfar << 8) | offset;
+}
+
+void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device)
+{
+	struct mmio_access a;
+	u32 value = 0;
+	bool ok;
+
+	/* The page offset of the IPA is the VA's (4 KiB pages at both stages). */
+	if (!mmio_decode(hsr, read_hdfar() & (EMULATED_PAGE - 1), &a)) {
+		mmio_fault(v, r, hsr, device_ipa(v, device, read_hdfar() & (EMULATED_PAGE - 1)),
+			   read_hdfar(),
+			   "access to an emulated device that the syndrome does not describe");
+		return;
+	}
+	/* No condition check: an instruction that fails its condition never accesses memory. */
+	if (a.write)
+		value = guest_reg_get(r, a.reg);
+	if (device == MMIO_GICD)
+		ok = a.write ? vgicd_write(&v->part->vgic, v->index, a.offset, a.size, value) :
+			       vgicd_read(&v->part->vgic, v->index, a.offset, a.size, &value);
+	else
+		ok = a.write ? vuart_write(v->part, a.offset, a.size, value) :
+			       vuart_read(v->part, a.offset, a.size, &value);
+	if (!ok) {
+		mmio_fault(v, r, hsr, device_ipa(v, device, a.offset), read_hdfar(),
+			   "access to an emulated device of a size or alignment it does not allow");
+		return;
+	}
+	if (!a.write)
+		guest_reg_set(r, a.reg, mmio_load_value(value, a.size, a.sign_extend));
+	guest_skip_instruction(hsr);
+}
+
+bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa)
+{
+	enum mmio_device device = emulated_device(v->part->cfg, ipa);
+
+	if (device == MMIO_NONE)
+		return false;
+	mmio_emulate(v, r, hsr, device);
+	return true;
+}

@@ -1,0 +1,63 @@
+/*
+ * Emulated device pages (mmio.c): a stage-2 translation fault on the
+ * partition's distributor or PL011 page, decoded from the syndrome (ARM ARM
+ * B3.13.6, ISV = 1) and handed to the device's emulation.
+ */
+#ifndef TESSERA_HYP_MMIO_H
+#define TESSERA_HYP_MMIO_H
+
+#include "hyp/arch/hsr.h"
+#include "hyp/arch/regs.h"
+#include "tessera/types.h"
+
+struct vcpu;
+
+enum mmio_device { MMIO_NONE, MMIO_GICD, MMIO_UART };
+
+/* Emulate an access to an emulated device page; false if ipa is not one. */
+bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa);
+
+/* The fast path of the same, when HPFAR already named the device's page. */
+void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device);
+
+/* A data abort the hypervisor does not emulate: the partition's fault policy. */
+void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va, const char *what);
+
+/* An emulated-device access, as a data abort's syndrome describes it. */
+struct mmio_access {
+	u32 offset;
+	u32 size; /* bytes: 1, 2 or 4 */
+	bool write;
+	bool sign_extend;
+	u32 reg;
+};
+
+/* Decode the syndrome; false if it does not describe the access (ISV = 0, PC, doubleword). */
+static inline bool mmio_decode(u32 hsr, u32 offset, struct mmio_access *a)
+{
+	u32 sas = (hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT;
+
+	a->reg = (hsr & HSR_DABT_SRT_MASK) >> HSR_DABT_SRT_SHIFT;
+	if (!(hsr & HSR_DABT_ISV) || sas == 3 || a->reg == 15)
+		return false; /* not described; a doubleword; or the PC: never emulated */
+	a->offset = offset;
+	a->size = 1U << sas;
+	a->write = hsr & HSR_DABT_WNR;
+	a->sign_extend = hsr & HSR_DABT_SSE;
+	return true;
+}
+
+/* The value a load of 'size' bytes leaves in its register (zero- or sign-extended). */
+static inline u32 mmio_load_value(u32 value, u32 size, bool sign_extend)
+{
+	u32 bits = size * 8;
+
+	if (bits >= 32)
+		return value;
+	value &= (1U << bits) - 1;
+	if (sign_extend && (value & (1U << (bits - 1))))
+		value |= ~((1U << bits) - 1);
+	return value;
+}
+
+#endif /* TESSERA_HYP_MMIO_H */

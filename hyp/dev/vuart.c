@@ -1,0 +1,246 @@
+/*
+ * Each partition's emulated PL011 (PL011 TRM, DDI 0183G, 3.3), at the UART
+ * IPA of its machine layout, so an unmodified PL011 driver prints and reads.
+ *
+ * Transmit: bytes collect into a line that goes to the console whole, tagged
+ * with the partition's name, so lines of different partitions never mix; a
+ * line left without its newline (a prompt, an echo) goes out after 50 ms.
+ * The transmit FIFO is always empty (the console takes every byte at once).
+ * Receive: a 32-byte FIFO filled by the console when the partition has the
+ * input focus.  Interrupts: receive and receive-timeout while data waits,
+ * transmit after each write (as QEMU's PL011 does), with IMSC, RIS, MIS and
+ * ICR; the line to the vGIC is (RIS & IMSC) != 0.
+ */
+#include "dev/pl011.h"
+#include "hyp/core/partition.h"
+#include "hyp/core/timer.h"
+#include "hyp/dev/console.h"
+#include "hyp/dev/vuart.h"
+#include "vgic/vgic.h"
+
+/* PeriphID0-3 and PCellID0-3 of an ARM PL011 r1p5. */
+static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+
+static void update_line(struct partition *p)
+{
+	struct vuart *u = &p->vuart;
+	bool high = (u->ris & u->imsc) != 0;
+
+	if (high != u->line_high) {
+		u->line_high = high;
+		vgic_set_line(&p->vgic, p->cfg->uart_irq, high);
+	}
+}
+
+void vuart_init(struct partition *p)
+{
+	struct vuart *u = &p->vuart;
+
+	spin_lock(&u->lock);
+	u->cr = 0x300; /* TXE | RXE, as after reset */
+	u->lcr_h = u->ibrd = u->fbrd = u->imsc = u->ris = u->dmacr = u->rsr = 0;
+	u->ifls = 0x12;
+	u->rx_head = u->rx_count = 0;
+	u->line_len = 0;
+	u->line_high = false;
+	spin_unlock(&u->lock);
+}
+
+static void flush_line(struct partition *p)
+{
+	struct vuart *u = &p->vuart;
+
+	console_line(p->cfg->name, u->line, u->line_len, true);
+	u->line_len = 0;
+}
+
+static void put_char(struct partition *p, char c)
+{
+	struct vuart *u = &p->vuart;
+
+	if (c == '\r')
+		return;
+	if (c == '\n') {
+		flush_line(p);
+		return;
+	}
+	if (u->line_len == 0) {
+		u->line_since = timer_now();
+		if (this_cpu()->vcpu && this_cpu()->vcpu->part == p)
+			hyp_timer_flush_line_later();
+	}
+	u->line[u->line_len++] = c;
+	if (u->line_len == VUART_LINE_MAX)
+		flush_line(p); /* a very long line goes out in pieces */
+}
+
+bool vuart_flush_stale(struct partition *p, u64 age)
+{
+	struct vuart *u = &p->vuart;
+	bool pending;
+
+	spin_lock(&u->lock);
+	if (u->line_len && timer_now() - u->line_since >= age)
+		flush_line(p);
+	pending = u->line_len != 0;
+	spin_unlock(&u->lock);
+	return pending;
+}
+
+void vuart_output(struct partition *p, const char *s, u32 len)
+{
+	u32 i;
+
+	spin_lock(&p->vuart.lock);
+	for (i = 0; i < len; i++)
+		put_char(p, s[i]);
+	spin_unlock(&p->vuart.lock);
+}
+
+static u32 rx_level(u32 ifls)
+{
+	static const u32 levels[] = { 4, 8, 16, 24, 28 }; /* 1/8 .. 7/8 of 32 */
+
+	return levels[MIN((ifls >> 3) & 7, 4U)];
+}
+
+static void rx_interrupts(struct vuart *u)
+{
+	u->ris &= ~(PL011_INT_RX | PL011_INT_RT);
+	if (u->rx_count >= rx_level(u->ifls))
+		u->ris |= PL011_INT_RX;
+	if (u->rx_count)
+		u->ris |= PL011_INT_RT; /* data waiting: the receive timeout fires */
+}
+
+bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value)
+{
+	struct vuart *u = &p->vuart;
+	u32 v = 0;
+
+	if (offset & (size - 1))
+		return false;
+	if ((offset & ~3U) == PL011_FR) {
+		/* Polled by every console driver: a snapshot, no lock, nothing changes. */
+		u32 count = __atomic_load_n(&u->rx_count, __ATOMIC_RELAXED);
+
+		v = PL011_FR_TXFE | (count ? 0 : PL011_FR_RXFE) |
+		    (count == VUART_FIFO ? PL011_FR_RXFF : 0);
+		*value = v >> (8 * (offset & 3));
+		return true;
+	}
+	spin_lock(&u->lock);
+	switch (offset & ~3U) {
+	case PL011_DR:
+		if (u->rx_count) {
+			v = u->rx[u->rx_head];
+			u->rx_head = (u->rx_head + 1) % VUART_FIFO;
+			u->rx_count--;
+			rx_interrupts(u);
+		}
+		break;
+	case PL011_RSR:
+		v = u->rsr;
+		break;
+	case PL011_IBRD:
+		v = u->ibrd;
+		break;
+	case PL011_FBRD:
+		v = u->fbrd;
+		break;
+	case PL011_LCR_H:
+		v = u->lcr_h;
+		break;
+	case PL011_CR:
+		v = u->cr;
+		break;
+	case PL011_IFLS:
+		v = u->ifls;
+		break;
+	case PL011_IMSC:
+		v = u->imsc;
+		break;
+	case PL011_RIS:
+		v = u->ris;
+		break;
+	case PL011_MIS:
+		v = u->ris & u->imsc;
+		break;
+	case PL011_DMACR:
+		v = u->dmacr;
+		break;
+	default:
+		if (offset >= PL011_PERIPHID0 && offset < PL011_PERIPHID0 + 0x20)
+			v = pl011_id[(offset - PL011_PERIPHID0) / 4];
+		break;
+	}
+	update_line(p);
+	spin_unlock(&u->lock);
+	*value = v >> (8 * (offset & 3));
+	return true;
+}
+
+bool vuart_write(struct partition *p, u32 offset, u32 size, u32 value)
+{
+	struct vuart *u = &p->vuart;
+
+	if (offset & (size - 1))
+		return false;
+	spin_lock(&u->lock);
+	switch (offset) {
+	case PL011_DR:
+		put_char(p, (char)(value & 0xff));
+		u->ris |= PL011_INT_TX; /* the byte left at once: the FIFO is empty again */
+		break;
+	case PL011_RSR:
+		u->rsr = 0; /* any write clears the error flags */
+		break;
+	case PL011_IBRD:
+		u->ibrd = value & 0xffff;
+		break;
+	case PL011_FBRD:
+		u->fbrd = value & 0x3f;
+		break;
+	case PL011_LCR_H:
+		u->lcr_h = value & 0xff;
+		break;
+	case PL011_CR:
+		u->cr = value & 0xff87;
+		break;
+	case PL011_IFLS:
+		u->ifls = value & 0x3f;
+		rx_interrupts(u);
+		break;
+	case PL011_IMSC:
+		u->imsc = value & PL011_INT_ALL;
+		break;
+	case PL011_ICR:
+		u->ris &= ~value;
+		rx_interrupts(u); /* receive interrupts persist while data waits */
+		break;
+	case PL011_DMACR:
+		u->dmacr = value & 7;
+		break;
+	default:
+		break; /* read-only or reserved */
+	}
+	update_line(p);
+	spin_unlock(&u->lock);
+	return true;
+}
+
+void vuart_rx(struct partition *p, u8 c)
+{
+	struct vuart *u = &p->vuart;
+
+	spin_lock(&u->lock);
+	if (u->rx_count < VUART_FIFO) {
+		u->rx[(u->rx_head + u->rx_count) % VUART_FIFO] = c;
+		u->rx_count++;
+	} else {
+		u->rsr |= BIT(3); /* overrun */
+	}
+	rx_interrupts(u);
+	update_line(p);
+	spin_unlock(&u->lock);
+}

@@ -1,0 +1,36 @@
+/*
+ * The emulated PL011 every partition sees (vuart.c): output collected into
+ * lines for the console, input from the console's routing, interrupts on
+ * the partition's virtual UART line.
+ */
+#ifndef TESSERA_HYP_VUART_H
+#define TESSERA_HYP_VUART_H
+
+#include "arch/spinlock.h"
+#include "tessera/types.h"
+
+struct partition;
+
+#define VUART_FIFO 32
+#define VUART_LINE_MAX 160
+
+struct vuart {
+	spinlock_t lock;
+	u32 cr, lcr_h, ibrd, fbrd, ifls, imsc, ris, dmacr, rsr;
+	u8 rx[VUART_FIFO];
+	u32 rx_head, rx_count;
+	char line[VUART_LINE_MAX];
+	u32 line_len;
+	u64 line_since; /* counter value when the pending partial line began */
+	bool line_high; /* the interrupt line as last told to the vGIC */
+};
+
+void vuart_init(struct partition *p);
+bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value);
+bool vuart_write(struct partition *p, u32 offset, u32 size, u32 value);
+void vuart_rx(struct partition *p, u8 c);
+void vuart_output(struct partition *p, const char *s, u32 len);
+/* Flush a partial line older than 'age' counter ticks; true if one is still pending. */
+bool vuart_flush_stale(struct partition *p, u64 age);
+
+#endif /* TESSERA_HYP_VUART_H */

@@ -1,0 +1,144 @@
+/*
+ * The static system description, as compiled into the image.
+ *
+ * tools/tcfg reads a system description (configs/<name>.dts, compiled to a
+ * DTB) and the board description (platform/<board>/platform.dts), validates
+ * them, and generates C tables of the types below (build/.../gen/config.c).
+ * This header is the contract between the two: the hypervisor only ever reads
+ * these tables, and nothing here changes after boot.
+ *
+ * All addresses are in bytes; every region is 4 KiB aligned in base and size
+ * (tcfg refuses anything else).
+ */
+#ifndef TESSERA_CONFIG_H
+#define TESSERA_CONFIG_H
+
+#include "tessera/types.h"
+
+#define CFG_NAME_MAX 16 /* including the NUL */
+#define CFG_CPU_MAX 8 /* physical CPUs a platform may have */
+
+/* Access rights of a region, as granted by stage 2 (ARM ARM B3.6.3). */
+#define CFG_ACCESS_R 0x1U
+#define CFG_ACCESS_W 0x2U
+#define CFG_ACCESS_X 0x4U
+
+enum cfg_region_kind {
+	CFG_REGION_RAM, /* Normal write-back memory owned by the partition */
+	CFG_REGION_SHARED, /* Normal write-back memory of a channel */
+	CFG_REGION_DEVICE, /* Device-nGnRE: a passthrough device */
+	CFG_REGION_GICV, /* Device: the GIC virtual CPU interface, at the guest's GICC */
+};
+
+/* Region flags. */
+#define CFG_REGION_CLEAR 0x1U /* zeroed whenever the partition (re)starts */
+
+struct cfg_region {
+	u64 pa;
+	u64 ipa;
+	u64 size;
+	u32 access; /* CFG_ACCESS_* */
+	u32 kind; /* enum cfg_region_kind */
+	u32 flags; /* CFG_REGION_* */
+};
+
+/*
+ * A guest image: a pristine copy linked into the hypervisor image, copied to
+ * 'pa' (inside one of the partition's RAM regions, which tcfg checks) at
+ * every start of the partition.
+ */
+struct cfg_image {
+	const u8 *data;
+	u32 size;
+	u64 pa;
+	u64 ipa;
+};
+
+/* A physical interrupt passed through to a partition: virtual INTID == physical INTID. */
+struct cfg_irq {
+	u16 intid;
+};
+
+/*
+ * One end of a channel, seen from the partition that owns it: ringing the
+ * doorbell of channel 'id' raises 'peer_irq' in partition 'peer'.
+ */
+struct cfg_endpoint {
+	u32 channel; /* index in cfg_system.channels */
+	u32 peer; /* partition index of the other end */
+	u16 irq; /* virtual INTID raised in this partition by the peer */
+	u16 peer_irq; /* virtual INTID raised in the peer by this partition */
+	u64 ipa; /* where the shared memory is mapped in this partition */
+	u64 size;
+	u32 access; /* CFG_ACCESS_* for this partition */
+};
+
+enum cfg_fault_policy {
+	CFG_FAULT_STOP, /* stop every CPU of the partition */
+	CFG_FAULT_RESTART, /* restart it, at most restart_max times in restart_window_ms */
+	CFG_FAULT_INJECT, /* inject a synchronous external abort into the guest */
+};
+
+struct cfg_partition {
+	char name[CFG_NAME_MAX];
+	u32 id;
+
+	/* Physical CPU indices; cpus[0] runs the boot vCPU (vCPU 0). */
+	u32 cpu_count;
+	u8 cpus[CFG_CPU_MAX];
+
+	u64 entry; /* IPA of the first instruction, entered in SVC mode */
+	u64 dtb_ipa; /* where the partition's device tree is placed; r2 at entry */
+	u64 dtb_pa;
+	const u8 *dtb;
+	u32 dtb_size;
+
+	/* Every mapping of the partition's stage 2, shared memory and GICV included. */
+	const struct cfg_region *regions;
+	u32 region_count;
+
+	const struct cfg_image *images;
+	u32 image_count;
+
+	const struct cfg_irq *irqs; /* passthrough */
+	u32 irq_count;
+
+	const struct cfg_endpoint *endpoints;
+	u32 endpoint_count;
+
+	/* The virtual machine layout: emulated (trapped) devices. */
+	u64 gicd_ipa; /* emulated distributor, 4 KiB */
+	u64 gicc_ipa; /* GICV mapped here (also a CFG_REGION_GICV region) */
+	u64 uart_ipa; /* emulated PL011, 4 KiB */
+	u16 uart_irq; /* its virtual INTID */
+	u16 virq_count; /* INTIDs the partition's distributor reports: multiple of 32 */
+
+	u32 fault_policy; /* enum cfg_fault_policy */
+	u32 restart_max;
+	u32 restart_window_ms;
+
+	/* Stage-2 tables this partition needs, as counted by tcfg with mm/pt.c. */
+	u32 s2_table_count;
+};
+
+struct cfg_channel {
+	char name[CFG_NAME_MAX];
+	u64 pa;
+	u64 size;
+	u32 partition[2];
+};
+
+struct cfg_system {
+	const char *name; /* the system description's file name */
+	const char *platform; /* must equal the built platform's name */
+	const struct cfg_partition *partitions;
+	u32 partition_count;
+	const struct cfg_channel *channels;
+	u32 channel_count;
+	u32 console_partition; /* partition that owns console input at boot */
+	u32 s2_table_count; /* sum over partitions: size of the stage-2 pool */
+};
+
+extern const struct cfg_system cfg_system;
+
+#endif /* TESSERA_CONFIG_H */

@@ -1,0 +1,55 @@
+/*
+ * Tessera's hypercall ABI (docs/hypercalls.md): SMCCC fast calls through
+ * HVC #0 (or a trapped SMC) in the vendor-specific hypervisor service range.
+ * Guests compile against this header; the hypervisor answers by it.
+ * Definitions only; usable from C and assembly.
+ */
+#ifndef TESSERA_ABI_HYPERCALL_H
+#define TESSERA_ABI_HYPERCALL_H
+
+#include "tessera/bits.h"
+
+/* Function IDs: 0x86000000 | n, n < TESSERA_CALL_COUNT. */
+#define TESSERA_FID(n) (0x86000000U | (n))
+#define TESSERA_FID_VERSION TESSERA_FID(0)
+#define TESSERA_FID_PARTITION_ID TESSERA_FID(1) /* r0 = id, r1 = vCPU, r2 = vCPU count */
+#define TESSERA_FID_PARTITION_NAME TESSERA_FID(2) /* r1 = buffer, r2 = size */
+#define TESSERA_FID_CONSOLE_WRITE TESSERA_FID(3) /* r1 = buffer, r2 = length */
+#define TESSERA_FID_CHANNEL_INFO TESSERA_FID(4) /* r1 = index */
+#define TESSERA_FID_DOORBELL_RING TESSERA_FID(5) /* r1 = index */
+#define TESSERA_FID_YIELD TESSERA_FID(6)
+#define TESSERA_CALL_COUNT 7U
+
+/* The vendor hypervisor service's standard queries (DEN 0028 6.2). */
+#define TESSERA_FID_CALL_UID 0x8600ff01U
+#define TESSERA_FID_REVISION 0x8600ff03U
+
+/* VERSION returns major << 16 | minor. */
+#define TESSERA_ABI_MAJOR 0
+#define TESSERA_ABI_MINOR 1
+
+/* Tessera's UID, as returned by the Call UID query in r0-r3. */
+#define TESSERA_UID0 0x7e55e7a0U
+#define TESSERA_UID1 0x4d1c11f0U
+#define TESSERA_UID2 0x9a3c5b12U
+#define TESSERA_UID3 0x00c0ffeeU
+
+/* CONSOLE_WRITE takes at most this many bytes a call. */
+#define TESSERA_CONSOLE_WRITE_MAX 4096U
+
+/* CHANNEL_INFO: r1 = IPA, r2 = size, r3 = peer | access << 8 | doorbell INTID << 16. */
+#define TESSERA_CHANNEL_ACCESS_READ BIT(0)
+#define TESSERA_CHANNEL_ACCESS_WRITE BIT(1)
+#define TESSERA_CHANNEL_PEER(r3) ((r3)&0xffU)
+#define TESSERA_CHANNEL_ACCESS(r3) (((r3) >> 8) & 0xffU)
+#define TESSERA_CHANNEL_INTID(r3) ((r3) >> 16)
+#define TESSERA_CHANNEL_R3(peer, access, intid) ((peer) | ((access) << 8) | ((intid) << 16))
+
+/* r0 of every call: >= 0 is success (a value or 0), negative is one of these. */
+#define TESSERA_OK 0
+#define TESSERA_NOT_SUPPORTED (-1)
+#define TESSERA_INVALID_PARAMETER (-2)
+#define TESSERA_DENIED (-3)
+#define TESSERA_BAD_ADDRESS (-4)
+
+#endif /* TESSERA_ABI_HYPERCALL_H */

@@ -1,0 +1,321 @@
+/*
+ * CP15 system registers and operations used by Tessera, each defined once as
+ * its encoding "coproc, opc1, CRn, CRm, opc2" (or "coproc, opc1, CRm" for the
+ * 64-bit MCRR/MRRC ones), usable from C and from assembly:
+ *
+ *   C:    u32 v = read_hsr();  write_hcr(v);  u64 t = read64_cntpct();
+ *   asm:  ldcopr r0, HSR      stcopr r0, HCR
+ *
+ * Encodings from the ARM ARM (DDI 0406C), B4.1 and the summary tables in
+ * B3.17 (VMSA CP15 register summary) and B8.2 (Generic Timer).
+ */
+#ifndef TESSERA_SYSREG_H
+#define TESSERA_SYSREG_H
+
+/* Hyp-mode registers (B4.1, "H" registers). */
+#define VPIDR p15, 4, c0, c0, 0
+#define VMPIDR p15, 4, c0, c0, 5
+#define HSCTLR p15, 4, c1, c0, 0
+#define HCR p15, 4, c1, c1, 0
+#define HDCR p15, 4, c1, c1, 1
+#define HCPTR p15, 4, c1, c1, 2
+#define HSTR p15, 4, c1, c1, 3
+#define HTCR p15, 4, c2, c0, 2
+#define VTCR p15, 4, c2, c1, 2
+#define HSR p15, 4, c5, c2, 0
+#define HDFAR p15, 4, c6, c0, 0
+#define HIFAR p15, 4, c6, c0, 2
+#define HPFAR p15, 4, c6, c0, 4
+#define HMAIR0 p15, 4, c10, c2, 0
+#define HMAIR1 p15, 4, c10, c2, 1
+#define HVBAR p15, 4, c12, c0, 0
+#define HTPIDR p15, 4, c13, c0, 2
+#define CNTHCTL p15, 4, c14, c1, 0
+#define CNTHP_CTL p15, 4, c14, c2, 1
+#define HTTBR_64 p15, 4, c2
+#define VTTBR_64 p15, 6, c2
+#define CNTVOFF_64 p15, 4, c14
+#define CNTHP_CVAL_64 p15, 6, c14
+
+/* PL1 registers the hypervisor reads, resets or emulates for a guest. */
+#define MIDR p15, 0, c0, c0, 0
+#define CTR p15, 0, c0, c0, 1
+#define MPIDR p15, 0, c0, c0, 5
+#define ID_PFR1 p15, 0, c0, c1, 1
+#define CCSIDR p15, 1, c0, c0, 0
+#define CLIDR p15, 1, c0, c0, 1
+#define CSSELR p15, 2, c0, c0, 0
+#define SCTLR p15, 0, c1, c0, 0
+#define ACTLR p15, 0, c1, c0, 1
+#define CPACR p15, 0, c1, c0, 2
+#define TTBCR p15, 0, c2, c0, 2
+#define DACR p15, 0, c3, c0, 0
+#define DFSR p15, 0, c5, c0, 0
+#define IFSR p15, 0, c5, c0, 1
+#define ADFSR p15, 0, c5, c1, 0
+#define AIFSR p15, 0, c5, c1, 1
+#define DFAR p15, 0, c6, c0, 0
+#define IFAR p15, 0, c6, c0, 2
+#define PRRR p15, 0, c10, c2, 0 /* MAIR0 when TTBCR.EAE = 1 */
+#define NMRR p15, 0, c10, c2, 1 /* MAIR1 */
+#define AMAIR0 p15, 0, c10, c3, 0
+#define AMAIR1 p15, 0, c10, c3, 1
+#define VBAR p15, 0, c12, c0, 0
+#define FCSEIDR p15, 0, c13, c0, 0
+#define CONTEXTIDR p15, 0, c13, c0, 1
+#define TPIDRURW p15, 0, c13, c0, 2
+#define TPIDRURO p15, 0, c13, c0, 3
+#define TPIDRPRW p15, 0, c13, c0, 4
+#define TTBR0_64 p15, 0, c2
+#define TTBR1_64 p15, 1, c2
+#define PAR_64 p15, 0, c7
+
+/* Generic Timer (B8.2). */
+#define CNTFRQ p15, 0, c14, c0, 0
+#define CNTKCTL p15, 0, c14, c1, 0
+#define CNTP_CTL p15, 0, c14, c2, 1
+#define CNTV_CTL p15, 0, c14, c3, 1
+#define CNTPCT_64 p15, 0, c14
+#define CNTP_CVAL_64 p15, 2, c14
+#define CNTV_CVAL_64 p15, 3, c14
+
+/* Performance monitors (C12): PMCR.N sizes HDCR.HPMN for a guest. */
+#define PMCR p15, 0, c9, c12, 0
+
+/* Cache and branch predictor maintenance (B4.2.1). */
+#define ICIALLUIS p15, 0, c7, c1, 0
+#define BPIALLIS p15, 0, c7, c1, 6
+#define ICIALLU p15, 0, c7, c5, 0
+#define BPIALL p15, 0, c7, c5, 6
+#define DCIMVAC p15, 0, c7, c6, 1
+#define DCISW p15, 0, c7, c6, 2
+#define DCCMVAC p15, 0, c7, c10, 1
+#define DCCISW p15, 0, c7, c14, 2
+
+/* Address translation operations (B4.2.2). */
+#define ATS1CPR p15, 0, c7, c8, 0
+#define ATS12NSOPR p15, 0, c7, c8, 4
+#define ATS12NSOPW p15, 0, c7, c8, 5
+
+/* TLB maintenance (B4.2.3). */
+#define TLBIALLH p15, 4, c8, c7, 0
+#define TLBIALLNSNH p15, 4, c8, c7, 4
+
+/* Cortex-A15/A7 implementation defined: L2 control (TRM 4.3.57). */
+#define L2CTLR p15, 1, c9, c0, 2
+
+#ifdef __ASSEMBLER__
+/* clang-format off */
+
+.macro ldcopr reg, coproc, opc1, crn, crm, opc2
+	mrc \coproc, \opc1, \reg, \crn, \crm, \opc2
+.endm
+
+.macro stcopr reg, coproc, opc1, crn, crm, opc2
+	mcr \coproc, \opc1, \reg, \crn, \crm, \opc2
+.endm
+
+/* clang-format on */
+#else /* C */
+
+#include "tessera/types.h"
+
+#define SYSREG_STR(x) #x
+#define SYSREG_XSTR(x) SYSREG_STR(x)
+
+#ifdef TESSERA_HOST_FAKE
+/*
+ * Host builds (tests/fake, Hafnium's arch/fake): each register accessor is an
+ * ordinary function over a fake register file, declared here and defined by
+ * tests/fake/fake_arch.c, which sets SYSREG_FAKE_READ and the others to
+ * definitions before it includes this header.  The other instructions are
+ * declared here and defined there by hand.
+ */
+#ifndef SYSREG_FAKE_READ
+#define SYSREG_FAKE_READ(name) u32 read_##name(void);
+#define SYSREG_FAKE_WRITE(name) void write_##name(u32 v);
+#define SYSREG_FAKE_READ64(name) u64 read64_##name(void);
+#define SYSREG_FAKE_WRITE64(name) void write64_##name(u64 v);
+#endif
+#define DEFINE_ASM_READ(name, insn) SYSREG_FAKE_READ(name)
+#define DEFINE_ASM_WRITE(name, insn) SYSREG_FAKE_WRITE(name)
+#define DEFINE_ASM_OP(name, insn) void name(void);
+#define _DEFINE_SYSREG_READ64(name, ...) SYSREG_FAKE_READ64(name)
+#define _DEFINE_SYSREG_WRITE64(name, ...) SYSREG_FAKE_WRITE64(name)
+#else /* the target */
+
+/* read_<name>() and write_<name>(): one instruction moving a register from or to a core register. */
+#define DEFINE_ASM_READ(name, insn)                                                                \
+	static inline u32 read_##name(void)                                                        \
+	{                                                                                          \
+		u32 v;                                                                             \
+		__asm__ volatile(insn : "=r"(v));                                                  \
+		return v;                                                                          \
+	}
+
+#define DEFINE_ASM_WRITE(name, insn)                                                               \
+	static inline void write_##name(u32 v)                                                     \
+	{                                                                                          \
+		__asm__ volatile(insn ::"r"(v) : "memory");                                        \
+	}
+
+/* An instruction without operands: a barrier, WFI, SEV. */
+#define DEFINE_ASM_OP(name, insn)                                                                  \
+	static inline void name(void)                                                              \
+	{                                                                                          \
+		__asm__ volatile(insn ::: "memory");                                               \
+	}
+
+#define _DEFINE_SYSREG_READ64(name, cp, opc1, crm)                                                 \
+	static inline u64 read64_##name(void)                                                      \
+	{                                                                                          \
+		u32 lo, hi;                                                                        \
+		__asm__ volatile("mrrc " #cp ", " #opc1 ", %0, %1, " #crm : "=r"(lo), "=r"(hi));   \
+		return ((u64)hi << 32) | lo;                                                       \
+	}
+
+#define _DEFINE_SYSREG_WRITE64(name, cp, opc1, crm)                                                \
+	static inline void write64_##name(u64 v)                                                   \
+	{                                                                                          \
+		__asm__ volatile("mcrr " #cp ", " #opc1 ", %0, %1, " #crm                          \
+				 :                                                                 \
+				 : "r"((u32)v), "r"((u32)(v >> 32))                                \
+				 : "memory");                                                      \
+	}
+#endif /* TESSERA_HOST_FAKE */
+
+#define _DEFINE_SYSREG_READ(name, cp, opc1, crn, crm, opc2)                                        \
+	DEFINE_ASM_READ(name, "mrc " #cp ", " #opc1 ", %0, " #crn ", " #crm ", " #opc2)
+#define _DEFINE_SYSREG_WRITE(name, cp, opc1, crn, crm, opc2)                                       \
+	DEFINE_ASM_WRITE(name, "mcr " #cp ", " #opc1 ", %0, " #crn ", " #crm ", " #opc2)
+
+/* Variadic indirection: the register macro expands into its fields first. */
+#define DEFINE_SYSREG_READ(name, ...) _DEFINE_SYSREG_READ(name, __VA_ARGS__)
+#define DEFINE_SYSREG_WRITE(name, ...) _DEFINE_SYSREG_WRITE(name, __VA_ARGS__)
+#define DEFINE_SYSREG_RW(name, ...)                                                                \
+	DEFINE_SYSREG_READ(name, __VA_ARGS__)                                                      \
+	DEFINE_SYSREG_WRITE(name, __VA_ARGS__)
+#define DEFINE_SYSREG64_READ(name, ...) _DEFINE_SYSREG_READ64(name, __VA_ARGS__)
+#define DEFINE_SYSREG64_WRITE(name, ...) _DEFINE_SYSREG_WRITE64(name, __VA_ARGS__)
+#define DEFINE_SYSREG64_RW(name, ...)                                                              \
+	DEFINE_SYSREG64_READ(name, __VA_ARGS__)                                                    \
+	DEFINE_SYSREG64_WRITE(name, __VA_ARGS__)
+#define DEFINE_SYSOP(name, ...) DEFINE_SYSREG_WRITE(name, __VA_ARGS__)
+
+#ifndef SYSREG_NO_ACCESSORS /* host tests only look at the encodings */
+
+DEFINE_SYSREG_RW(vpidr, VPIDR)
+DEFINE_SYSREG_RW(vmpidr, VMPIDR)
+DEFINE_SYSREG_RW(hsctlr, HSCTLR)
+DEFINE_SYSREG_RW(hcr, HCR)
+DEFINE_SYSREG_RW(hdcr, HDCR)
+DEFINE_SYSREG_RW(hcptr, HCPTR)
+DEFINE_SYSREG_RW(hstr, HSTR)
+DEFINE_SYSREG_RW(vtcr, VTCR)
+DEFINE_SYSREG_READ(hsr, HSR)
+DEFINE_SYSREG_READ(hdfar, HDFAR)
+DEFINE_SYSREG_READ(hifar, HIFAR)
+DEFINE_SYSREG_READ(hpfar, HPFAR)
+DEFINE_SYSREG_RW(htpidr, HTPIDR)
+DEFINE_SYSREG_RW(cnthctl, CNTHCTL)
+DEFINE_SYSREG_RW(cnthp_ctl, CNTHP_CTL)
+DEFINE_SYSREG64_RW(vttbr, VTTBR_64)
+DEFINE_SYSREG64_RW(cntvoff, CNTVOFF_64)
+DEFINE_SYSREG64_RW(cnthp_cval, CNTHP_CVAL_64)
+
+DEFINE_SYSREG_READ(midr, MIDR)
+DEFINE_SYSREG_READ(mpidr, MPIDR)
+DEFINE_SYSREG_READ(id_pfr1, ID_PFR1)
+DEFINE_SYSREG_READ(ccsidr, CCSIDR)
+DEFINE_SYSREG_READ(clidr, CLIDR)
+DEFINE_SYSREG_RW(csselr, CSSELR)
+DEFINE_SYSREG_RW(sctlr, SCTLR)
+DEFINE_SYSREG_RW(actlr, ACTLR)
+DEFINE_SYSREG_RW(cpacr, CPACR)
+DEFINE_SYSREG_RW(ttbcr, TTBCR)
+DEFINE_SYSREG_RW(dacr, DACR)
+DEFINE_SYSREG_RW(dfsr, DFSR)
+DEFINE_SYSREG_RW(ifsr, IFSR)
+DEFINE_SYSREG_RW(adfsr, ADFSR)
+DEFINE_SYSREG_RW(aifsr, AIFSR)
+DEFINE_SYSREG_RW(dfar, DFAR)
+DEFINE_SYSREG_RW(ifar, IFAR)
+DEFINE_SYSREG_RW(prrr, PRRR)
+DEFINE_SYSREG_RW(nmrr, NMRR)
+DEFINE_SYSREG_RW(amair0, AMAIR0)
+DEFINE_SYSREG_RW(amair1, AMAIR1)
+DEFINE_SYSREG_RW(vbar, VBAR)
+DEFINE_SYSREG_RW(fcseidr, FCSEIDR)
+DEFINE_SYSREG_RW(contextidr, CONTEXTIDR)
+DEFINE_SYSREG_RW(tpidrurw, TPIDRURW)
+DEFINE_SYSREG_RW(tpidruro, TPIDRURO)
+DEFINE_SYSREG_RW(tpidrprw, TPIDRPRW)
+DEFINE_SYSREG64_RW(ttbr0, TTBR0_64)
+DEFINE_SYSREG64_RW(ttbr1, TTBR1_64)
+DEFINE_SYSREG64_RW(par, PAR_64)
+DEFINE_SYSREG_READ(l2ctlr, L2CTLR)
+
+DEFINE_SYSREG_READ(cntfrq, CNTFRQ)
+DEFINE_SYSREG_RW(cntkctl, CNTKCTL)
+DEFINE_SYSREG_RW(cntp_ctl, CNTP_CTL)
+DEFINE_SYSREG_RW(cntv_ctl, CNTV_CTL)
+DEFINE_SYSREG64_READ(cntpct, CNTPCT_64)
+DEFINE_SYSREG64_RW(cntp_cval, CNTP_CVAL_64)
+DEFINE_SYSREG64_RW(cntv_cval, CNTV_CVAL_64)
+
+DEFINE_SYSREG_RW(pmcr, PMCR)
+
+DEFINE_SYSOP(icialluis, ICIALLUIS)
+DEFINE_SYSOP(bpiallis, BPIALLIS)
+DEFINE_SYSOP(iciallu, ICIALLU)
+DEFINE_SYSOP(bpiall, BPIALL)
+DEFINE_SYSOP(dccisw, DCCISW)
+DEFINE_SYSOP(ats1cpr, ATS1CPR)
+DEFINE_SYSOP(ats12nsopr, ATS12NSOPR)
+DEFINE_SYSOP(ats12nsopw, ATS12NSOPW)
+DEFINE_SYSOP(tlbiallnsnh, TLBIALLNSNH)
+
+DEFINE_ASM_OP(dsb, "dsb sy")
+DEFINE_ASM_OP(dsb_ish, "dsb ish")
+DEFINE_ASM_OP(dmb, "dmb sy")
+DEFINE_ASM_OP(isb, "isb")
+DEFINE_ASM_OP(wfi, "wfi")
+DEFINE_ASM_OP(sev, "sev")
+
+DEFINE_ASM_READ(cpsr, "mrs %0, cpsr")
+DEFINE_ASM_READ(elr_hyp, "mrs %0, elr_hyp")
+DEFINE_ASM_WRITE(elr_hyp, "msr elr_hyp, %0")
+/* SPSR of the current mode (Hyp): writing SPSR_hyp by name traps on QEMU. */
+DEFINE_ASM_READ(spsr, "mrs %0, spsr")
+DEFINE_ASM_WRITE(spsr, "msr spsr_cxsf, %0")
+
+/* Banked registers of the guest's modes, reachable from Hyp mode (B9.3.9, MRS/MSR banked). */
+#define DEFINE_BANKED_RW(reg)                                                                      \
+	DEFINE_ASM_READ(reg, "mrs %0, " #reg)                                                      \
+	DEFINE_ASM_WRITE(reg, "msr " #reg ", %0")
+
+DEFINE_BANKED_RW(SP_usr)
+DEFINE_BANKED_RW(SP_svc)
+DEFINE_BANKED_RW(LR_svc)
+DEFINE_BANKED_RW(SPSR_svc)
+DEFINE_BANKED_RW(SP_abt)
+DEFINE_BANKED_RW(LR_abt)
+DEFINE_BANKED_RW(SPSR_abt)
+DEFINE_BANKED_RW(SP_und)
+DEFINE_BANKED_RW(LR_und)
+DEFINE_BANKED_RW(SPSR_und)
+DEFINE_BANKED_RW(SP_irq)
+DEFINE_BANKED_RW(LR_irq)
+DEFINE_BANKED_RW(SPSR_irq)
+DEFINE_BANKED_RW(SP_fiq)
+DEFINE_BANKED_RW(LR_fiq)
+DEFINE_BANKED_RW(SPSR_fiq)
+DEFINE_BANKED_RW(r8_fiq)
+DEFINE_BANKED_RW(r9_fiq)
+DEFINE_BANKED_RW(r10_fiq)
+DEFINE_BANKED_RW(r11_fiq)
+DEFINE_BANKED_RW(r12_fiq)
+
+#endif /* SYSREG_NO_ACCESSORS */
+#endif /* __ASSEMBLER__ */
+#endif /* TESSERA_SYSREG_H */

@@ -1,0 +1,108 @@
+/*
+ * Cache maintenance loops (ARM ARM B2.2.6 and B4.2.1): by VA to the Point of
+ * Coherency for ranges, by set/way for the local L1 at boot.
+ */
+#include "arch/asm.h"
+#include "arch/sysreg.h"
+
+/* Apply the by-VA operation 'op' to [r0, r1). */
+.macro dcache_range op:vararg
+	/* r2 <- smallest D-cache line in bytes (CTR.DminLine, B4.1.42). */
+	ldcopr	r3, CTR
+	lsr	r3, r3, #16
+	and	r3, r3, #0xf
+	mov	r2, #4
+	lsl	r2, r2, r3
+	sub	r3, r2, #1
+	bic	r0, r0, r3
+	cmp	r0, r1
+	bhs	2f
+1:	stcopr	r0, \op
+	add	r0, r0, r2
+	cmp	r0, r1
+	blo	1b
+2:	dsb	sy
+	bx	lr
+.endm
+
+/*
+ * void mem_zero(void *start, size_t bytes): bytes a multiple of 64, start 8-byte aligned.
+ * Eight registers per store, 64 bytes per loop: 0.06 instructions a byte, where newlib's
+ * memset takes 0.375 (its loop stores 16 bytes in six instructions).  Partition RAM is
+ * cleared with it at every start, so boot length is mostly this loop.
+ */
+func mem_zero
+	push	{r4-r9}
+	add	r1, r0, r1
+	mov	r2, #0
+	mov	r3, #0
+	mov	r4, #0
+	mov	r5, #0
+	mov	r6, #0
+	mov	r7, #0
+	mov	r8, #0
+	mov	r9, #0
+1:	cmp	r0, r1
+	stmialo	r0!, {r2-r9}
+	stmialo	r0!, {r2-r9}
+	blo	1b
+	pop	{r4-r9}
+	bx	lr
+endfunc mem_zero
+
+/* void dcache_clean_range(uintptr_t start, uintptr_t end): write back to PoC. */
+func dcache_clean_range
+	dcache_range DCCMVAC
+endfunc dcache_clean_range
+
+/* void dcache_inval_range(uintptr_t start, uintptr_t end): discards data; boot only. */
+func dcache_inval_range
+	dcache_range DCIMVAC
+endfunc dcache_inval_range
+
+/* Invalidate this CPU's L1 data cache by set/way; safe only while it holds no dirty line. */
+func cache_invalidate_l1_local
+	push	{r4, r5}
+	mov	r0, #0
+	stcopr	r0, CSSELR			/* level 1, data */
+	isb
+	ldcopr	r0, CCSIDR			/* B4.1.19 */
+	and	r1, r0, #7
+	add	r1, r1, #4			/* r1 = log2(line bytes) */
+	ldr	r2, =0x3ff
+	and	r2, r2, r0, lsr #3		/* r2 = ways - 1 */
+	ldr	r3, =0x7fff
+	and	r3, r3, r0, lsr #13		/* r3 = sets - 1 */
+	clz	r12, r2				/* way field starts at bit 32 - log2(ways) */
+1:	mov	r4, r3				/* each way r2, each set r4; level field 0 = L1 */
+2:	lsl	r5, r2, r12
+	orr	r5, r5, r4, lsl r1
+	stcopr	r5, DCISW
+	subs	r4, r4, #1
+	bge	2b
+	subs	r2, r2, #1
+	bge	1b
+	dsb	sy
+	isb
+	pop	{r4, r5}
+	bx	lr
+endfunc cache_invalidate_l1_local
+
+/*
+ * Boot CPU, MMU still off: discard every cached copy of the hypervisor's
+ * memory (U-Boot ran with caches on; we have since written .bss and the page
+ * tables straight to RAM), then the local L1, the I-cache and predictors.
+ */
+func cache_boot_invalidate_all
+	push	{r4, lr}
+	ldr	r0, =__hyp_start
+	ldr	r1, =__hyp_reserved_end
+	bl	dcache_inval_range
+	bl	cache_invalidate_l1_local
+	mov	r0, #0
+	stcopr	r0, ICIALLU
+	stcopr	r0, BPIALL
+	dsb	sy
+	isb
+	pop	{r4, pc}
+endfunc cache_boot_invalidate_all
