@@ -27,9 +27,8 @@
 
 /*
  * void mem_zero(void *start, size_t bytes): bytes a multiple of 64, start 8-byte aligned.
- * Eight registers per store, 64 bytes per loop: 0.06 instructions a byte, where newlib's
- * memset takes 0.375 (its loop stores 16 bytes in six instructions).  Partition RAM is
- * cleared with it at every start, so boot length is mostly this loop.
+ * Eight registers per store, 64 bytes per loop: the widest stores the core has.  Partition
+ * RAM is cleared with it at every start, so boot length is mostly this loop (docs/bench.md).
  */
 func mem_zero
 	push	{r4-r9}

@@ -195,8 +195,8 @@ static u32 lr_encode(struct vgic_dist *d, struct virq *irq, u32 intid, u32 sourc
 /*
  * Pending 'intid' goes into a list register: it is no longer pending in
  * software, except an SGI, which goes in once per source (its lowest pending
- * one, returned) and stays pending while other sources remain.  Inline: on the
- * SGI and doorbell paths, where a call costs some 14 instructions.
+ * one, returned) and stays pending while other sources remain.  Inline: it is on
+ * the SGI and doorbell paths (docs/bench.md).
  */
 static inline u32 take_pending(struct vgic_cpu *vc, struct virq *irq, u32 intid)
 {
