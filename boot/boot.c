@@ -7,10 +7,7 @@
 #include "../hyp/hyp.h"
 #include "../hyp/sysreg.h"
 #include "../platform/uart.h"
-
-#ifndef TESSERA_GIT
-#define TESSERA_GIT "unknown"
-#endif
+#include "version.h" /* TESSERA_GIT: `git describe --always --dirty`, made by the Makefile */
 
 #define PSCI_0_2_FN_CPU_ON 0x84000003U
 #define SECONDARY_TIMEOUT_MS 1000
