@@ -46,14 +46,19 @@ GIT_DESC := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # option (`make GIC_REPOKE_MS=0`, CFLAGS=..., a new compiler) rewrites the file and
 # rebuilds what depends on it; an unchanged one leaves it alone, so a second `make`
 # rebuilds nothing.  The recipe is make functions only: no shell runs when nothing changed.
+# The value is taken where TRACK is called (after everything it names is defined), not in
+# the recipe, where it would see the target-specific ISA/OPT of whichever object asked first.
 .PHONY: FORCE
 FORCE:
 
-# Non-empty when file $(1) is missing or does not hold exactly the text $(2).
-TRACK_CHANGED = $(subst x$(2)x,,x$(file <$(1))x)$(if $(wildcard $(1)),,missing)
+# Non-empty when file $(1) is missing or does not hold the words $(2).  (Compared stripped:
+# with make 4.3, $(file <) here sometimes kept the file's final newline.)
+TRACK_CHANGED = $(subst x$(strip $(2))x,,x$(strip $(file <$(1)))x)$(if $(wildcard $(1)),,missing)
+TRACK_WRITE = $(shell mkdir -p $(dir $(1)))$(file >$(1),$(2))
 define TRACK
+TRACK_TEXT_$(1) := $$($(2))
 $(1): FORCE
-	$$(if $$(call TRACK_CHANGED,$$@,$$($(2))),$$(shell mkdir -p $$(@D))$$(file >$$@,$$($(2))))
+	$$(if $$(call TRACK_CHANGED,$$@,$$(TRACK_TEXT_$$@)),$$(call TRACK_WRITE,$$@,$$(TRACK_TEXT_$$@)))
 endef
 include platform/$(PLATFORM)/platform.mk
 include tests/tests.mk
