@@ -20,13 +20,6 @@ GUEST_LDFLAGS := $(GUEST_ARCH_FLAGS) -nostartfiles -T guests/lib/guest.ld -Wl,--
 # libguest.a and newlib refer to each other (_write, _sbrk...): one link group.
 GUEST_LDLIBS = -Wl,--start-group $(GUEST_LIB) -lc -lgcc -Wl,--end-group
 
-# What guest objects and links are built with, tracked (TRACK in the Makefile): a changed
-# flag or tool rebuilds the guest images, and through them the configurations that hold them.
-GUEST_CC_OPTS = $(GUEST_CC) | $(GUEST_CFLAGS) | $(GUEST_ASFLAGS) | $(GUEST_AR)
-GUEST_LD_OPTS = $(GUEST_CC) | $(GUEST_LDFLAGS) | $(GUEST_LDLIBS) | $(GUEST_OBJCOPY)
-$(eval $(call TRACK,$(GUEST_OUT)/.flags/cc,GUEST_CC_OPTS))
-$(eval $(call TRACK,$(GUEST_OUT)/.flags/ld,GUEST_LD_OPTS))
-
 # ---- guests/lib: libguest.a plus start.o (linked explicitly: it holds the entry point) ----
 
 GUEST_LIB_SRCS := guests/lib/bootargs.c guests/lib/channel.c guests/lib/exc.c \
@@ -37,6 +30,13 @@ GUEST_LIB_OBJS := $(patsubst guests/lib/%.c,$(GUEST_OUT)/obj/lib/%.o,$(GUEST_LIB
 GUEST_START_OBJ := $(GUEST_OUT)/obj/lib/start.o
 GUEST_LIB := $(GUEST_OUT)/libguest.a
 GUEST_LD_SCRIPT := guests/lib/guest.ld
+
+# What guest objects and links are built with, tracked (TRACK in the Makefile): a changed
+# flag or tool rebuilds the guest images, and through them the configurations that hold them.
+GUEST_CC_OPTS = $(GUEST_CC) | $(GUEST_CFLAGS) | $(GUEST_ASFLAGS) | $(GUEST_AR)
+GUEST_LD_OPTS = $(GUEST_CC) | $(GUEST_LDFLAGS) | $(GUEST_LDLIBS) | $(GUEST_OBJCOPY)
+$(eval $(call TRACK,$(GUEST_OUT)/.flags/cc,GUEST_CC_OPTS))
+$(eval $(call TRACK,$(GUEST_OUT)/.flags/ld,GUEST_LD_OPTS))
 
 $(GUEST_OUT)/obj/lib/%.o: guests/lib/%.c $(GUEST_OUT)/.flags/cc
 	@mkdir -p $(@D)
