@@ -125,7 +125,7 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 	-ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables \
 	-fstack-usage -Ihyp -Iplatform/$(PLATFORM) -I$(GEN) \
 	-DVMID_BITS=$(VMID_BITS) \
-	$(if $(GIC_REPOKE_MS),-DPLAT_GIC_REPOKE_MS=$(GIC_REPOKE_MS)) \
+	$(if $(GIC_REPOKE_MS),-DPLAT_GIC_REPOKE_MS=$(GIC_REPOKE_MS) -DPLAT_GIC_REPOKE_FORCED) \
 	$(if $(SELFTEST),-DSELFTEST_$(shell echo $(SELFTEST) | tr a-z- A-Z_)=1)
 # Built for size: C is Thumb-2 (a third smaller than ARM code) at -Os.  Two exceptions, each
 # worth its bytes on a hot path (make bench, docs/bench.md): the virtual GIC, which every
@@ -258,7 +258,8 @@ help:
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "Variables: PLATFORM=<board> (platform/*), CONFIG=<name> (configs/<board>/<name>.dts),"
 	@echo "  VMID_BITS=<n> (default 8), SELFTEST=<name> (test builds), TIMEOUT=<seconds>,"
-	@echo "  GIC_REPOKE_MS=0 (no QEMU GIC workaround tick: for hardware), V=1 (show commands),"
+	@echo "  GIC_REPOKE_MS=<ms> (QEMU GIC workaround tick; default: on only where QEMU's GIC is"
+	@echo "  found at boot; 0: never, <ms>: always), V=1 (show commands),"
 	@echo "  T=<regex> (make test: only the matching cases)"
 
 # Fuzzing, coverage, stack depth and clang-tidy (docs/assurance.md).
