@@ -12,10 +12,8 @@
 #include "hyp/core/timer.h"
 #include "hyp/dev/console.h"
 #include "platform/uart.h"
+#include "version.h" /* TESSERA_GIT: `git describe --always --dirty`, made by the Makefile */
 
-#ifndef TESSERA_GIT
-#define TESSERA_GIT "unknown"
-#endif
 #define TESSERA_VERSION_STRING "0.1.0"
 
 #define SECONDARY_TIMEOUT_MS 1000

@@ -31,18 +31,25 @@ GUEST_START_OBJ := $(GUEST_OUT)/obj/lib/start.o
 GUEST_LIB := $(GUEST_OUT)/libguest.a
 GUEST_LD_SCRIPT := guests/lib/guest.ld
 
-$(GUEST_OUT)/obj/lib/%.o: guests/lib/%.c
+# What guest objects and links are built with, tracked (TRACK in the Makefile): a changed
+# flag or tool rebuilds the guest images, and through them the configurations that hold them.
+GUEST_CC_OPTS = $(GUEST_CC) | $(GUEST_CFLAGS) | $(GUEST_ASFLAGS) | $(GUEST_AR)
+GUEST_LD_OPTS = $(GUEST_CC) | $(GUEST_LDFLAGS) | $(GUEST_LDLIBS) | $(GUEST_OBJCOPY)
+$(eval $(call TRACK,$(GUEST_OUT)/.flags/cc,GUEST_CC_OPTS))
+$(eval $(call TRACK,$(GUEST_OUT)/.flags/ld,GUEST_LD_OPTS))
+
+$(GUEST_OUT)/obj/lib/%.o: guests/lib/%.c $(GUEST_OUT)/.flags/cc
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(GUEST_START_OBJ): guests/lib/start.S
+$(GUEST_START_OBJ): guests/lib/start.S $(GUEST_OUT)/.flags/cc
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_ASFLAGS) -MMD -MP -c $< -o $@
 
 $(GUEST_LIB): $(GUEST_LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@
-	$(GUEST_AR) rcs $@ $^
+	$(GUEST_AR) rcs $@ $(GUEST_LIB_OBJS)
 
 -include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_START_OBJ:.o=.d)
 
@@ -57,6 +64,9 @@ define GUEST_PROGRAM
 $(1)_OBJS := $$(patsubst %,$$(GUEST_OUT)/obj/$(1)/%.o,$$(basename $(2)))
 
 $$($(1)_OBJS): GUEST_PROGRAM_FLAGS := $(3)
+GUEST_OPTS_$(1) := $(3)
+$$(eval $$(call TRACK,$$(GUEST_OUT)/.flags/$(1),GUEST_OPTS_$(1)))
+$$($(1)_OBJS): $$(GUEST_OUT)/.flags/cc $$(GUEST_OUT)/.flags/$(1)
 
 $$(GUEST_OUT)/obj/$(1)/%.o: %.c
 	@mkdir -p $$(@D)
@@ -66,12 +76,13 @@ $$(GUEST_OUT)/obj/$(1)/%.o: %.S
 	@mkdir -p $$(@D)
 	$$(GUEST_CC) $$(GUEST_ASFLAGS) $$(GUEST_PROGRAM_FLAGS) -MMD -MP -c $$< -o $$@
 
-$$(GUEST_OUT)/$(1).elf: $$(GUEST_START_OBJ) $$($(1)_OBJS) $$(GUEST_LIB) $$(GUEST_LD_SCRIPT)
+$$(GUEST_OUT)/$(1).elf: $$(GUEST_START_OBJ) $$($(1)_OBJS) $$(GUEST_LIB) $$(GUEST_LD_SCRIPT) \
+		$$(GUEST_OUT)/.flags/ld
 	@mkdir -p $$(@D)
 	$$(GUEST_CC) $$(GUEST_LDFLAGS) -Wl,-Map,$$(GUEST_OUT)/$(1).map -o $$@ \
 		$$(GUEST_START_OBJ) $$($(1)_OBJS) $$(GUEST_LDLIBS)
 
-$$(GUEST_OUT)/$(1).bin: $$(GUEST_OUT)/$(1).elf
+$$(GUEST_OUT)/$(1).bin: $$(GUEST_OUT)/$(1).elf $$(GUEST_OUT)/.flags/ld
 	$$(GUEST_OBJCOPY) -O binary $$< $$@
 
 GUEST_ELFS += $$(GUEST_OUT)/$(1).elf
@@ -111,13 +122,18 @@ GUEST_LIB_HOST_TESTS := $(patsubst %,$(HOST_OUT)/tests/guest_%_test,fdt bootargs
 GUEST_HOST_SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 RTOS_HOST_SANITIZE ?= -fsanitize=undefined -fno-sanitize-recover=all
 
-$(RTOS_HOST_TESTS): $(HOST_OUT)/tests/rtos_%_test: tests/unit/rtos_%_test.c $(RTOS_HOST_SRCS)
+GUEST_HOST_TEST_OPTS = $(HOSTCC) | $(GUEST_HOST_CFLAGS) | $(GUEST_HOST_SANITIZE) | \
+	$(RTOS_HOST_SANITIZE) | $(RTOS_HOST_FLAGS)
+$(eval $(call TRACK,$(HOST_OUT)/.flags/guest-tests,GUEST_HOST_TEST_OPTS))
+
+$(RTOS_HOST_TESTS): $(HOST_OUT)/tests/rtos_%_test: tests/unit/rtos_%_test.c $(RTOS_HOST_SRCS) \
+		$(HOST_OUT)/.flags/guest-tests
 	@mkdir -p $(@D)
 	$(HOSTCC) $(GUEST_HOST_CFLAGS) $(RTOS_HOST_SANITIZE) $(RTOS_HOST_FLAGS) -MMD -MP \
 		-MF $@.d -o $@ $< $(RTOS_HOST_SRCS)
 
 $(GUEST_LIB_HOST_TESTS): $(HOST_OUT)/tests/guest_%_test: tests/unit/guest_%_test.c \
-		guests/lib/%.c
+		guests/lib/%.c $(HOST_OUT)/.flags/guest-tests
 	@mkdir -p $(@D)
 	$(HOSTCC) $(GUEST_HOST_CFLAGS) $(GUEST_HOST_SANITIZE) -Iguests/lib -Iinclude -MMD -MP -MF $@.d \
 		-o $@ $< guests/lib/$*.c
@@ -141,11 +157,11 @@ GUEST_BINS += $(GUEST_OUT)/bench.bin
 
 # ---- xip.bin: an execute-in-place blob for the read-only region at IPA 0 ----
 
-$(GUEST_OUT)/obj/xip.o: guests/test/xip.S
+$(GUEST_OUT)/obj/xip.o: guests/test/xip.S $(GUEST_OUT)/.flags/cc
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_ASFLAGS) -c $< -o $@
 
-$(GUEST_OUT)/xip.bin: $(GUEST_OUT)/obj/xip.o
+$(GUEST_OUT)/xip.bin: $(GUEST_OUT)/obj/xip.o $(GUEST_OUT)/.flags/ld
 	$(GUEST_OBJCOPY) -O binary -j .text $< $@
 
 GUEST_BINS += $(GUEST_OUT)/xip.bin

@@ -100,6 +100,9 @@ def host_checks():
     if os.path.exists(runner):
         checks.append(("config", [runner], 600))
     checks.append(("check", [sys.executable, os.path.join(ROOT, "tests", "checks.py")], 600))
+    # The build tracks its options and the version (a throw-away BUILD= directory).
+    checks.append(("build", [sys.executable, os.path.join(ROOT, "tests", "build_tracking.py")],
+                   600))
     # Short fixed-seed fuzzing of every target (tests/fuzz/run_fuzz.py: SKIPs without clang).
     checks.append(("fuzz", [sys.executable, os.path.join(ROOT, "tests", "fuzz", "run_fuzz.py")],
                    600))

@@ -15,8 +15,13 @@ UNIT_TESTS := fmt hsr sysreg pt mmio
 include tests/unit/units.mk
 HOST_TESTS += $(addprefix $(HOST_OUT)/tests/,$(addsuffix _test,$(UNIT_TESTS)))
 
+# The compiler and flags they are built with, tracked (TRACK in the Makefile).
+UNIT_TEST_OPTS = $(HOSTCC) | $(HOST_TEST_CFLAGS)
+$(eval $(call TRACK,$(HOST_OUT)/.flags/unit-tests,UNIT_TEST_OPTS))
+
 define UNIT_TEST_RULE
-$(HOST_OUT)/tests/$(1)_test: tests/unit/$(1)_test.c $(UNIT_$(1)) tests/unit/test.h
+$(HOST_OUT)/tests/$(1)_test: tests/unit/$(1)_test.c $(UNIT_$(1)) tests/unit/test.h \
+		$(HOST_OUT)/.flags/unit-tests
 	@mkdir -p $$(dir $$@)
 	$(HOSTCC) $(HOST_TEST_CFLAGS) $$(filter %.c,$$^) -o $$@ -lm
 endef

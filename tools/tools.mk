@@ -39,7 +39,11 @@ TCFG_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion \
 # checks the numbering, so dtc's unit-address check only adds noise.
 TCFG_DTCFLAGS := -W no-unit_address_vs_reg -I dts -O dtb
 
-$(TCFG): $(TCFG_SRCS) $(TCFG_HDRS)
+# The compiler and flags it is built with, tracked (TRACK in the Makefile).
+TCFG_BUILD_OPTS = $(HOSTCC) | $(TCFG_CFLAGS)
+$(eval $(call TRACK,$(HOST_OUT)/.flags/tcfg,TCFG_BUILD_OPTS))
+
+$(TCFG): $(TCFG_SRCS) $(TCFG_HDRS) $(HOST_OUT)/.flags/tcfg
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(TCFG_CFLAGS) -o $@ $(TCFG_SRCS) -lfdt
 

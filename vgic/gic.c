@@ -17,11 +17,25 @@
 #define HYP_IRQ_PRIORITY 0x80 /* the hypervisor's own SGIs and PPIs */
 #define GUEST_IRQ_PRIORITY 0xa0 /* interrupts passed through to partitions */
 
+/*
+ * QEMU's GICv2 model (hw/intc/arm_gic.c) names no product and no revision:
+ * GICC_IIDR reads 0x0002043B ((revision 2 << 16) | ARM's JEP106 code 0x43B)
+ * and GICD_IIDR 0x0000043B (0 in QEMU releases before November 2022); read
+ * under QEMU 7.2 on both virt and orangepi-pc.  ARM's GIC-400 (TRM r0p1)
+ * reads 0x0202143B and 0x0200143B.  The GIC inside a Cortex-A15 MPCore reads
+ * as QEMU does (A15 TRM: ProductID 0, revision 0) and is taken for it: it gets
+ * the tick, which costs time but loses no interrupt.
+ */
+#define QEMU_GICC_IIDR 0x0002043bU
+#define QEMU_GICD_IIDR_7_2 0x00000000U
+#define QEMU_GICD_IIDR 0x0000043bU
+
 static spinlock_t gic_lock;
 static u32 gic_irqs;
 static bool gic_secure_view; /* GICD_TYPER.SecurityExtn: we see the Non-secure copy */
 static u8 gic_cpu_mask[PLAT_CPU_COUNT];
 static u32 gich_lrs;
+static bool gic_emulated;
 
 static uintptr_t gicd(u32 off)
 {
@@ -53,12 +67,27 @@ static void quiesce_irqs(u32 first)
 		mmio_write32(gicd(GICD_IGROUPR + first / 8), 0);
 }
 
+/* Whether this is QEMU's GIC model, whose physical interrupts need the tick of hyp/cpu.c. */
+static void gic_identify(void)
+{
+	u32 gicd_iidr = mmio_read32(gicd(GICD_IIDR)), gicc_iidr = mmio_read32(gicc(GICC_IIDR));
+
+	gic_emulated = gicc_iidr == QEMU_GICC_IIDR &&
+		       (gicd_iidr == QEMU_GICD_IIDR_7_2 || gicd_iidr == QEMU_GICD_IIDR);
+}
+
+bool gic_is_emulated(void)
+{
+	return gic_emulated;
+}
+
 void gic_init(void)
 {
 	u32 typer = mmio_read32(gicd(GICD_TYPER)), i;
 
 	gic_irqs = MIN(32 * ((typer & GICD_TYPER_ITLINES) + 1), 1020U);
 	gic_secure_view = typer & GICD_TYPER_SECURITY_EXTN;
+	gic_identify();
 	mmio_write32(gicd(GICD_CTLR), 0);
 	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 32)
 		quiesce_irqs(i);

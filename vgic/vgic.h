@@ -26,6 +26,7 @@
 
 void gic_init(void); /* boot CPU: the distributor */
 void gic_cpu_init(void); /* every CPU: its CPU interface and GICH */
+bool gic_is_emulated(void); /* the GIC is QEMU's model (identified at gic_init) */
 u32 gic_ack(void); /* GICC_IAR: INTID (and SGI source) of the highest pending */
 void gic_priority_drop(u32 iar); /* GICC_EOIR (EOImode = 1: no deactivation) */
 void gic_deactivate(u32 iar); /* GICC_DIR */

@@ -170,6 +170,7 @@ noreturn void cpu_idle(void)
 void hyp_init_early(void)
 {
 	gic_init();
+	hyp_timer_init();
 	vmid_init(&vmid_allocator, VMID_BITS, PLAT_CPU_COUNT, &vmid_hooks);
 }
 

@@ -4,6 +4,7 @@
  */
 #include "arch/sysreg.h"
 #include "hyp/core/cpu.h"
+#include "hyp/core/log.h"
 #include "hyp/core/partition.h"
 #include "hyp/core/timer.h"
 #include "hyp/dev/vuart.h"
@@ -32,18 +33,41 @@ u64 timer_ms_to_ticks(u32 ms)
  * two things on a CPU that runs a guest: flushing a partial console line the
  * guest has left without a newline for too long (a prompt, an echo), and the
  * QEMU GIC workaround described at PLAT_GIC_REPOKE_MS (a periodic interrupt
- * makes the GIC model look at pending interrupts again).
+ * makes the GIC model look at pending interrupts again), which runs only on
+ * QEMU's GIC (gic_is_emulated) unless GIC_REPOKE_MS= on the make command line
+ * forces it on or off.
  */
 #define PARTIAL_LINE_MS 50
+
+#ifdef PLAT_GIC_REPOKE_FORCED
+#define REPOKE_FORCED true /* make GIC_REPOKE_MS=<n>: on every GIC, never if 0 */
+#else
+#define REPOKE_FORCED false
+#endif
+
+static bool repoke_on; /* set once by hyp_timer_init */
+
+void hyp_timer_init(void)
+{
+	const char *gic = gic_is_emulated() ? "QEMU's model detected" : "not QEMU's model";
+
+	repoke_on = REPOKE_FORCED ? PLAT_GIC_REPOKE_MS > 0 : gic_is_emulated();
+	if (repoke_on)
+		log_info("GIC: %s, %u ms re-evaluation tick on%s", gic, (u32)PLAT_GIC_REPOKE_MS,
+			 REPOKE_FORCED ? " (GIC_REPOKE_MS)" : "");
+	else
+		log_info("GIC: %s, re-evaluation tick off%s", gic,
+			 REPOKE_FORCED ? " (GIC_REPOKE_MS=0)" : "");
+}
 
 static u64 repoke_deadline(u64 now)
 {
 #if PLAT_GIC_REPOKE_MS > 0
-	return now + timer_ms_to_ticks(PLAT_GIC_REPOKE_MS);
-#else
+	if (repoke_on)
+		return now + timer_ms_to_ticks(PLAT_GIC_REPOKE_MS);
+#endif
 	UNUSED(now);
 	return ~0ULL;
-#endif
 }
 
 static void hyp_timer_program(u64 deadline)

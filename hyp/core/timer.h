@@ -14,6 +14,9 @@ u64 timer_now(void);
 /* Milliseconds as counter ticks. */
 u64 timer_ms_to_ticks(u32 ms);
 
+/* Boot CPU, after gic_init: decide whether the QEMU GIC workaround tick runs, and say so. */
+void hyp_timer_init(void);
+
 /* The Hyp timer of this CPU, armed while the CPU runs a guest. */
 void hyp_timer_start(void);
 void hyp_timer_stop(void);

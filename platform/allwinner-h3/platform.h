@@ -43,8 +43,8 @@
  */
 /*
  * The QEMU GIC workaround of platform/qemu-virt/platform.h applies to QEMU's
- * orangepi-pc machine too.  A real board's GIC-400 does not need it: build
- * with `make PLATFORM=allwinner-h3 GIC_REPOKE_MS=0` for hardware.
+ * orangepi-pc machine too.  A real board's GIC-400 does not need it and does
+ * not get it: the tick runs only where QEMU's GIC is identified at boot.
  */
 #ifndef PLAT_GIC_REPOKE_MS
 #define PLAT_GIC_REPOKE_MS 1

@@ -29,8 +29,10 @@
  * deactivates it through a list register with the HW bit: one that became
  * pending again meanwhile (a timer re-armed late) is never signalled until
  * something else touches the GIC.  Real GICs do not need this; under QEMU a
- * periodic Hyp-timer interrupt on CPUs that run guests is that "something"
- * (GIC_REPOKE_MS=0 on the make command line turns it off).
+ * periodic Hyp-timer interrupt on CPUs that run guests is that "something".
+ * This is its period: the tick runs only where vgic/gic.c identifies QEMU's
+ * GIC at boot, unless GIC_REPOKE_MS=<ms> on the make command line forces it
+ * (0: never).
  */
 #ifndef PLAT_GIC_REPOKE_MS
 #define PLAT_GIC_REPOKE_MS 1

@@ -196,6 +196,6 @@ no-heap: $(OUT)/tessera.elf
 
 # ---- clang-tidy on the hypervisor, as the target sees it ---------------------------------
 
-clang-tidy: $(GEN)/config_gen.h
+clang-tidy: $(GEN)/config_gen.h $(GEN)/version.h
 	@$(PYTHON) tests/gates/clang_tidy.py --gen $(GEN) --platform $(PLATFORM) \
 		--vmid-bits $(VMID_BITS)

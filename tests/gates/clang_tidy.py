@@ -35,7 +35,7 @@ def sources():
 def flags(args):
     return ["--target=armv7a-none-eabi", "-march=armv7ve", "-marm", "-mfloat-abi=soft",
             "-ffreestanding", "-std=c11", "-Iinclude", "-I.", "-Iplatform/" + args.platform,
-            "-I" + args.gen, "-DVMID_BITS=%d" % args.vmid_bits, '-DTESSERA_GIT="tidy"',
+            "-I" + args.gen, "-DVMID_BITS=%d" % args.vmid_bits,
             "-isystem", NEWLIB]
 
 

@@ -16,7 +16,7 @@ vgic/, platform/ or boot/.  tests/ may include anything: it tests the layers.
 Headers are named from the tree's root ("hyp/core/cpu.h") or from include/
 ("arch/sysreg.h"); a bare name is a file of the including file's own folder (or a
 build-generated header: platform.h is the board's, config_gen.h the configuration's,
-both below hyp/).  An include of a file that exists nowhere fails the check too, so a
+both below hyp/; version.h, the `git describe` string, a definition).  An include of a file that exists nowhere fails the check too, so a
 rename cannot hide an edge.  Exit status 1 on any violation, each printed with file,
 line and the rule it breaks.
 """
@@ -32,7 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 RANK = {"include": 0, "platform": 1, "mm": 2, "vgic": 2, "hyp": 3, "boot": 4}
 PROGRAMS = ("guests", "tools")
 # Generated or per-board headers found through -I, and the layer that owns them.
-GENERATED = {"platform.h": "platform", "config_gen.h": "platform"}
+GENERATED = {"platform.h": "platform", "config_gen.h": "platform", "version.h": "include"}
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
 

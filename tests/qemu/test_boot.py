@@ -9,7 +9,9 @@ TESTS = [
         "boot.banner",
         "banner, then all four CPUs up in HYP mode with the MMU and caches on",
         expect=[r"Tessera \d+\.\d+\.\d+ \(.+\), a static-partitioning hypervisor",
-                r"platform qemu-virt, 4 CPUs"] + [CPU_UP % (i, i) for i in range(4)]
+                r"platform qemu-virt, 4 CPUs",
+                r"GIC: QEMU's model detected, 1 ms re-evaluation tick on$"]
+        + [CPU_UP % (i, i) for i in range(4)]
         + [r"4 of 4 CPUs up in HYP mode"],
         forbid=[r"ERROR"],
         timeout=20,

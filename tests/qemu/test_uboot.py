@@ -30,7 +30,9 @@ def hypervisor_up(platform):
     return ([r"Starting kernel \.\.\.",
              r"\[tessera\] Tessera \d+\.\d+\.\d+ \(.+\), a static-partitioning hypervisor",
              r"platform %s, 4 CPUs, boot CPU 0 \(MIDR 0x\w{8}\), device tree at 0x[0-9a-f]{8}$"
-             % platform]
+             % platform,
+             # The image meant for the board finds QEMU's GIC and runs the workaround tick.
+             r"GIC: QEMU's model detected, 1 ms re-evaluation tick on$"]
             + [CPU_UP % (i, i) for i in range(4)]
             + [r"4 of 4 CPUs up in HYP mode"])
 
