@@ -51,6 +51,16 @@ void vmid_cpu_online(struct vmid_alloc *a, u32 cpu)
 	spin_unlock(&a->lock);
 }
 
+void vmid_cpu_offline(struct vmid_alloc *a, u32 cpu)
+{
+	spin_lock(&a->lock);
+	a->online &= ~(1U << cpu);
+	/* CPUs waiting for this one's flush may go (they see 'ready' after the SEV of unlock). */
+	if (all_flushed_locked(a))
+		__atomic_store_n(&a->ready, a->generation, __ATOMIC_RELEASE);
+	spin_unlock(&a->lock);
+}
+
 static void assign_locked(struct vmid_alloc *a, struct vmid *v, u32 cpu)
 {
 	if (a->next >= (1U << a->bits)) {

@@ -23,8 +23,13 @@
 struct vmid_ops {
 	void (*flush_local)(u32 cpu); /* TLBIALLNSNH, ICIALLU, BPIALL on this CPU */
 	void (*request_flush)(u32 cpu); /* ask another CPU to flush (IPI) */
-	void (*assigned)(u32 owner, u32 vmid, u64 generation); /* for the log */
-	void (*wrapped)(u64 generation); /* for the log */
+	/*
+	 * Optional observers, called with the allocator's lock held: a lock all
+	 * partitions share, so they may only record (never log, never wait for a
+	 * device).  The hypervisor leaves them NULL; the host tests record.
+	 */
+	void (*assigned)(u32 owner, u32 vmid, u64 generation);
+	void (*wrapped)(u64 generation);
 };
 
 struct vmid_alloc {
@@ -50,6 +55,15 @@ void vmid_init(struct vmid_alloc *a, u32 bits, u32 cpu_count, const struct vmid_
 
 /* Mark a CPU as taking part (it must flush on every generation change). */
 void vmid_cpu_online(struct vmid_alloc *a, u32 cpu);
+
+/*
+ * A CPU leaves for a long job in the hypervisor (clearing and reloading a
+ * partition's memory): until vmid_cpu_online() it enters no guest, so no other
+ * CPU waits for its flush; vmid_cpu_online() flushes it for any generation it
+ * missed before it may enter a guest again.  Its caller must then take the
+ * entry path's vmid_prepare_entry() (a stale VMID of its own is renewed there).
+ */
+void vmid_cpu_offline(struct vmid_alloc *a, u32 cpu);
 
 /*
  * Give 'v' the next VMID now (a partition starting or restarting takes a fresh

@@ -44,23 +44,16 @@ static void vmid_request_flush(u32 cpu)
 	cpu_request(cpu, CPU_REQ_TLB_FLUSH);
 }
 
-static void vmid_assigned(u32 owner, u32 vmid, u64 generation)
-{
-	log_info("VMID %u -> partition %u (%s), generation %llu", vmid, owner,
-		 partitions[owner].cfg->name, generation);
-}
-
-static void vmid_wrapped(u64 generation)
-{
-	log_info("VMID space used up: generation %llu, flushing guest TLBs on every CPU",
-		 generation);
-}
-
 static const struct vmid_ops vmid_hooks = {
 	.flush_local = vmid_flush_local,
 	.request_flush = vmid_request_flush,
-	.assigned = vmid_assigned,
-	.wrapped = vmid_wrapped,
+	/*
+	 * No observers: they run under the allocator's lock, which every
+	 * partition's CPUs share, and a log line may wait for the console.  A
+	 * partition's start line says which VMID and generation it took.
+	 */
+	.assigned = NULL,
+	.wrapped = NULL,
 };
 
 /* ---- Requests --------------------------------------------------------------- */

@@ -130,6 +130,23 @@ enum vmid_status __wrap_vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v,
 }
 
 /*
+ * No line goes to the console (which may wait for the UART) while a CPU holds
+ * the VMID allocator's lock, which every partition's CPUs share (issue 14).
+ * The system targets link with -Wl,--wrap=console_line.
+ */
+void __real_console_line(const char *tag, const char *text, size_t len, bool from_guest);
+void __wrap_console_line(const char *tag, const char *text, size_t len, bool from_guest);
+
+void __wrap_console_line(const char *tag, const char *text, size_t len, bool from_guest)
+{
+	FUZZ_CHECK(__atomic_load_n(&vmid_allocator.lock.next, __ATOMIC_RELAXED) ==
+			   __atomic_load_n(&vmid_allocator.lock.owner, __ATOMIC_RELAXED),
+		   "a console line with the VMID allocator's lock held: [%s] %.*s", tag, (int)len,
+		   text);
+	__real_console_line(tag, text, len, from_guest);
+}
+
+/*
  * Once every CPU has acted on its interrupts and requests, what was asked has
  * happened: a vCPU that is ON runs, a partition that is not running has no
  * vCPU ON, and one that runs has at least one.

@@ -9,7 +9,12 @@
  *
  * The model check explores every interleaving of partition restarts, flush
  * requests being served, guest entries and guest exits, for small VMID
- * widths and small systems, and checks after every step:
+ * widths and small systems.  A restart is two steps, as in
+ * hyp/core/partition.c: the restarting CPU leaves (vmid_cpu_offline) for its
+ * long job (clearing the partition's RAM), other CPUs moving on meanwhile
+ * without waiting for it, then comes back (vmid_cpu_online), takes the fresh
+ * VMID (vmid_assign) and posts itself a request to go through the entry
+ * path.  After every step it checks:
  *  - no two partitions run at the same time under one VMID of one generation;
  *  - no CPU runs a partition under a VMID while another partition runs under
  *    the same VMID of a newer generation that the first CPU has not flushed
@@ -22,7 +27,8 @@
  *  - each CPU flushes exactly once per generation (ops->flush_local), and
  *    flush requests go to every other online CPU when the generation moves;
  *  - vmid_prepare_entry says VMID_READY exactly when every online CPU has
- *    flushed for the current generation;
+ *    flushed for the current generation (a CPU away on a restart's long job
+ *    is not waited for: it enters no guest before it comes back flushed);
  *  - progress: from every reachable state, a state where every CPU runs its
  *    guest is reachable (when there are enough VMIDs for the partitions that
  *    run at once), and for each CPU, a state where that CPU runs.
@@ -232,6 +238,45 @@ TEST(offline_cpus_not_waited)
 }
 
 /*
+ * A CPU away on a restart's long job (vmid_cpu_offline: clearing RAM with
+ * interrupts masked) is neither asked nor waited for when the generation
+ * moves meanwhile; it flushes once when it comes back, before its own entry.
+ */
+TEST(restarting_cpu_not_waited)
+{
+	struct vmid p[4] = { part(0), part(1), part(2), part(3) };
+
+	setup(2, 3, 0x7);
+	vmid_assign(&A, &p[0], 0);
+	vmid_assign(&A, &p[1], 1);
+	vmid_assign(&A, &p[2], 2);
+	vmid_cpu_offline(&A, 1); /* cpu1 restarts partition 1 */
+	vmid_assign(&A, &p[3], 0); /* cpu0 wraps meanwhile */
+	EXPECT_EQ(R.wraps, 1);
+	EXPECT_EQ(R.requests[1], 0);
+	EXPECT_EQ(R.requests[2], 1);
+	EXPECT_EQ(vmid_prepare_entry(&A, &p[3], 0), VMID_WAIT); /* cpu2 has not flushed */
+	vmid_handle_flush_request(&A, 2);
+	EXPECT_EQ(vmid_prepare_entry(&A, &p[3], 0), VMID_READY); /* cpu1 not waited for */
+	EXPECT(vmid_current(&A, &p[3], 0));
+	EXPECT_EQ(R.flushes[1], 1);
+	vmid_cpu_online(&A, 1); /* back: flushes for the generation it missed */
+	EXPECT_EQ(R.flushes[1], 2);
+	vmid_assign(&A, &p[1], 1);
+	EXPECT_EQ(vmid_prepare_entry(&A, &p[1], 1), VMID_READY);
+	EXPECT_EQ(R.repeated_flushes, 0);
+	/* Going away while others wait lets them go. */
+	vmid_assign(&A, &p[0], 0);
+	vmid_assign(&A, &p[2], 0); /* wraps: cpu1 and cpu2 asked */
+	EXPECT_EQ(R.wraps, 2);
+	vmid_handle_flush_request(&A, 2);
+	EXPECT_EQ(vmid_prepare_entry(&A, &p[2], 0), VMID_WAIT);
+	vmid_cpu_offline(&A, 1);
+	EXPECT(vmid_current(&A, &p[2], 0));
+	EXPECT_EQ(vmid_prepare_entry(&A, &p[2], 0), VMID_READY);
+}
+
+/*
  * Three CPUs interleaving with 2-bit VMIDs through many generations (seeded):
  * a CPU flushes at most once per generation (a generation it was asked for
  * but that moved on before it served the request needs no flush of its own),
@@ -308,6 +353,8 @@ struct mc_state {
 	u8 in[MC_CPUS]; /* 0: in the hypervisor; 1 + p: running partition p */
 	u8 eid[MC_CPUS], egen[MC_CPUS]; /* the VMID it entered with */
 	u8 tlb[MC_CPUS][MC_IDS]; /* bit p: partition p; bit MC_PARTS + p: an earlier run of p */
+	u8 busy[MC_CPUS]; /* 1 + p: away restarting partition p (vmid_cpu_offline) */
+	u8 online; /* the allocator's online mask */
 };
 
 struct mc_config {
@@ -323,7 +370,7 @@ struct mc_config {
 	u8 map[MC_CPUS]; /* the partition each CPU runs */
 };
 
-enum mc_op { MC_RESTART, MC_SERVE, MC_ENTER, MC_EXIT };
+enum mc_op { MC_RESTART, MC_SERVE, MC_ENTER, MC_EXIT, MC_RESTARTED };
 
 struct mc_move {
 	enum mc_op op;
@@ -331,7 +378,7 @@ struct mc_move {
 	u32 cpu;
 };
 
-static const char *const mc_op_name[] = { "restart", "serve-flush", "enter", "exit" };
+static const char *const mc_op_name[] = { "restart", "serve-flush", "enter", "exit", "restarted" };
 
 /* Exploration storage: states, BFS parents (for traces) and edges (for progress). */
 #define MC_MAX_STATES (1U << 20)
@@ -398,7 +445,7 @@ static void mc_load(const struct mc_state *s, struct vmid *v)
 	vmid_init(&mc_alloc, mc_cfg->bits, mc_cfg->cpus, &mc_ops);
 	mc_alloc.next = s->next;
 	mc_alloc.generation = s->gen;
-	mc_alloc.online = (1U << mc_cfg->cpus) - 1;
+	mc_alloc.online = s->online;
 	for (c = 0; c < mc_cfg->cpus; c++)
 		mc_alloc.flushed[c] = s->flushed[c];
 	for (p = 0; p < mc_cfg->parts; p++)
@@ -411,6 +458,7 @@ static void mc_store(struct mc_state *s, const struct vmid *v)
 
 	s->next = (u8)mc_alloc.next;
 	s->gen = (u8)mc_alloc.generation;
+	s->online = (u8)mc_alloc.online;
 	for (c = 0; c < mc_cfg->cpus; c++)
 		s->flushed[c] = (u8)mc_alloc.flushed[c];
 	for (p = 0; p < mc_cfg->parts; p++) {
@@ -453,7 +501,7 @@ static bool mc_all_flushed(const struct mc_state *s)
 	u32 c;
 
 	for (c = 0; c < mc_cfg->cpus; c++)
-		if (s->mflushed[c] != s->gen)
+		if ((s->online & (1U << c)) && s->mflushed[c] != s->gen)
 			return false;
 	return true;
 }
@@ -527,7 +575,15 @@ static bool mc_step(struct mc_state *s, const struct mc_move *m, bool *contract_
 				if (s->tlb[c][i] & (1U << p))
 					s->tlb[c][i] = (u8)((s->tlb[c][i] & ~(1U << p)) |
 							    (1U << (MC_PARTS + p)));
+		vmid_cpu_offline(&mc_alloc, cpu);
+		s->busy[cpu] = (u8)(1 + p);
+		break;
+	case MC_RESTARTED:
+		p = s->busy[cpu] - 1U;
+		s->busy[cpu] = 0;
+		vmid_cpu_online(&mc_alloc, cpu);
 		vmid_assign(&mc_alloc, &v[p], cpu);
+		s->req[cpu] = 1; /* cpu_request(this CPU, CPU_REQ_TLB_FLUSH) */
 		break;
 	case MC_SERVE:
 		s->req[cpu] = 0;
@@ -580,7 +636,7 @@ static bool mc_step(struct mc_state *s, const struct mc_move *m, bool *contract_
 		return false;
 	}
 	if (s->gen != gen_before) {
-		u32 others = ((1U << mc_cfg->cpus) - 1) & ~(1U << cpu);
+		u32 others = mc_alloc.online & ~(1U << cpu);
 
 		if (!mc_wrapped || s->gen != gen_before + 1 || mc_requested != others) {
 			snprintf(
@@ -594,6 +650,17 @@ static bool mc_step(struct mc_state *s, const struct mc_move *m, bool *contract_
 	return mc_safe(s);
 }
 
+/* Is a restart of partition p under way (a CPU away on its long job)? */
+static bool mc_restarting(const struct mc_state *s, u32 p)
+{
+	u32 d;
+
+	for (d = 0; d < mc_cfg->cpus; d++)
+		if (s->busy[d] == 1 + p)
+			return true;
+	return false;
+}
+
 /* The moves possible from 's'. */
 static u32 mc_moves(const struct mc_state *s, struct mc_move *ops)
 {
@@ -604,20 +671,25 @@ static u32 mc_moves(const struct mc_state *s, struct mc_move *ops)
 			ops[n++] = (struct mc_move){ MC_EXIT, c, c };
 			continue;
 		}
+		if (s->busy[c]) {
+			ops[n++] = (struct mc_move){ MC_RESTARTED, c, c }; /* its long job ends */
+			continue;
+		}
 		if (s->spin[c]) {
 			ops[n++] = (struct mc_move){ MC_ENTER, c, c }; /* retry: nothing else */
 			continue;
 		}
 		if (s->req[c])
 			ops[n++] = (struct mc_move){ MC_SERVE, c, c };
-		if (!mc_cfg->entry_path || !s->req[c])
+		/* No vCPU of a partition enters while its restart is under way. */
+		if ((!mc_cfg->entry_path || !s->req[c]) && !mc_restarting(s, mc_cfg->map[c]))
 			ops[n++] = (struct mc_move){ MC_ENTER, c, c };
 		/* A partition restarts (on one of its CPUs) when none of its vCPUs runs. */
 		for (p = 0; p < mc_cfg->parts; p++) {
 			bool running = false, mapped = false;
 
 			for (d = 0; d < mc_cfg->cpus; d++) {
-				running = running || s->in[d] == 1 + p ||
+				running = running || s->in[d] == 1 + p || s->busy[d] == 1 + p ||
 					  (s->spin[d] && mc_cfg->map[d] == p);
 				mapped = mapped || mc_cfg->map[d] == p;
 			}
@@ -719,6 +791,7 @@ static bool mc_explore(const struct mc_config *cfg, u32 *depth_out, u32 *first_c
 	}
 	s0.next = (u8)mc_alloc.next;
 	s0.gen = (u8)mc_alloc.generation;
+	s0.online = (u8)mc_alloc.online;
 	for (c = 0; c < cfg->cpus; c++)
 		s0.flushed[c] = (u8)mc_alloc.flushed[c];
 	mc_canonical(&s0);
@@ -803,6 +876,10 @@ static bool mc_schedule_reaches(struct mc_state s, u32 cpus)
 				if (!s.req[c])
 					continue;
 				m.op = MC_EXIT;
+			} else if (s.busy[c]) {
+				m.op = MC_RESTARTED;
+			} else if (mc_restarting(&s, mc_cfg->map[c])) {
+				continue; /* its partition's restart ends first */
 			} else if (!s.spin[c] && s.req[c]) {
 				m.op = MC_SERVE;
 			} else if (!s.spin[c] && !(cpus & (1U << c))) {
@@ -1013,6 +1090,7 @@ int main(void)
 	RUN(reuse_within_generation);
 	RUN(generation_change);
 	RUN(offline_cpus_not_waited);
+	RUN(restarting_cpu_not_waited);
 	RUN(interleaving_flush_counts);
 	RUN(model_check);
 	RUN(model_check_entry_path);
