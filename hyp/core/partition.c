@@ -94,7 +94,8 @@ void partition_start(struct partition *p)
 	const struct cfg_partition *cfg = p->cfg;
 	struct vcpu *v0 = p->vcpus[0];
 	struct vgic_cpu *vcs[CFG_CPU_MAX];
-	u32 run, i;
+	u32 run, i, cpu = this_cpu()->index, vmid;
+	u64 generation;
 
 	spin_lock(&p->lock);
 	if (p->state == PART_HALTED || p->vcpus_on || p->loading) {
@@ -105,12 +106,23 @@ void partition_start(struct partition *p)
 	p->restart_pending = false;
 	spin_unlock(&p->lock);
 
+	/*
+	 * Clearing and reloading RAM is long work with interrupts masked: while
+	 * it lasts this CPU takes no part in VMID generation changes, so no CPU
+	 * entering its guest waits for this one's flush; it flushes for what it
+	 * missed when it comes back (vmid_cpu_online), and the request below
+	 * sends it through the entry path's VMID check before its own guest runs
+	 * again.  Nothing here enters a guest.
+	 */
+	vmid_cpu_offline(&vmid_allocator, cpu);
 	load_memory(p);
 	vuart_init(p);
 	for (i = 0; i < cfg->cpu_count; i++)
 		vcs[i] = &p->vcpus[i]->vgic;
 	vgic_dist_init(&p->vgic, cfg, vcs);
-	vmid_assign(&vmid_allocator, &p->vmid, this_cpu()->index);
+	vmid_cpu_online(&vmid_allocator, cpu);
+	vmid_assign(&vmid_allocator, &p->vmid, cpu);
+	cpu_request(cpu, CPU_REQ_TLB_FLUSH);
 
 	spin_lock(&p->lock);
 	p->loading = false;
@@ -123,10 +135,13 @@ void partition_start(struct partition *p)
 	v0->start_r1 = ~0U; /* no machine type: the device tree describes the machine */
 	v0->start_r2 = (u32)cfg->dtb_ipa;
 	p->vcpus_on = 1;
+	vmid = p->vmid.id;
+	generation = p->vmid.generation;
 	spin_unlock(&p->lock);
-	log_info("partition %u (%s): start %u, entry 0x%08llx, device tree at 0x%08llx; "
-		 "stage-2 pool: %u of %u tables used",
-		 cfg->id, cfg->name, run, cfg->entry, cfg->dtb_ipa, s2_pool_used(), s2_pool_size());
+	log_info("partition %u (%s): start %u, VMID %u generation %llu, entry 0x%08llx, "
+		 "device tree at 0x%08llx; stage-2 pool: %u of %u tables used",
+		 cfg->id, cfg->name, run, vmid, generation, cfg->entry, cfg->dtb_ipa,
+		 s2_pool_used(), s2_pool_size());
 	cpu_request(v0->cpu, CPU_REQ_VCPU_START);
 }
 
@@ -157,11 +172,11 @@ void partition_stop(struct partition *p, const char *why)
 	log_info("partition %u (%s): stopping (%s)", p->cfg->id, p->cfg->name, why);
 }
 
-void partition_restart(struct partition *p, const char *why)
+/* Begin a restart; p->lock held, released. */
+static void restart_unlock(struct partition *p, const char *why)
 {
 	bool idle;
 
-	spin_lock(&p->lock);
 	if (p->state == PART_HALTED || p->restart_pending) {
 		spin_unlock(&p->lock);
 		return;
@@ -176,6 +191,49 @@ void partition_restart(struct partition *p, const char *why)
 		partition_start(p);
 }
 
+void partition_restart(struct partition *p, const char *why)
+{
+	spin_lock(&p->lock);
+	restart_unlock(p, why);
+}
+
+/*
+ * One more restart of p within its bound?  At most 'max' restarts of one kind
+ * (history 'log' of 'count' entries) within 'window_ms'; p->lock held.  Only
+ * a running partition counts one: faults on several vCPUs at once, or a fault
+ * after a SYSTEM_RESET, are one event, one credit (*event false: nothing to do).
+ */
+static bool restart_allowed_locked(struct partition *p, u64 *log, u32 *count, u32 max,
+				   u32 window_ms, bool *event)
+{
+	u64 now = timer_now(), window = timer_ms_to_ticks(window_ms);
+	u32 i, recent = 0;
+
+	*event = p->state == PART_RUNNING;
+	if (!*event)
+		return false;
+	for (i = 0; i < MIN(*count, (u32)RESTART_HISTORY); i++)
+		if (now - log[i] <= window)
+			recent++;
+	if (recent >= max)
+		return false;
+	log[(*count)++ % RESTART_HISTORY] = now;
+	return true;
+}
+
+/* Past a restart bound: p stays stopped for good; p->lock held, released.  Said once. */
+static void halt(struct partition *p, const char *what, const char *limit, u32 max, u32 window_ms)
+{
+	const struct cfg_partition *cfg = p->cfg;
+
+	p->state = PART_HALTED;
+	p->restart_pending = false;
+	request_stop_locked(p);
+	spin_unlock(&p->lock);
+	log_warn("partition %u (%s): %u %s within %u ms: %s limit reached, staying stopped",
+		 cfg->id, cfg->name, max, what, window_ms, limit);
+}
+
 /*
  * Restart for a contained fault, at most restart_max times within
  * restart_window_ms; past that the partition stays stopped and says so.
@@ -183,29 +241,40 @@ void partition_restart(struct partition *p, const char *why)
 void partition_fault_restart(struct partition *p)
 {
 	const struct cfg_partition *cfg = p->cfg;
-	u64 now = timer_now(), window = timer_ms_to_ticks(cfg->restart_window_ms);
-	u32 i, recent = 0;
+	bool event;
 
 	spin_lock(&p->lock);
-	for (i = 0; i < MIN(p->restart_log_count, (u32)RESTART_HISTORY); i++)
-		if (now - p->restart_log[i] <= window)
-			recent++;
-	if (recent >= cfg->restart_max) {
-		bool running = p->state == PART_RUNNING;
-
-		p->state = PART_HALTED;
-		p->restart_pending = false;
-		if (running)
-			request_stop_locked(p);
+	if (restart_allowed_locked(p, p->restart_log, &p->restart_log_count, cfg->restart_max,
+				   cfg->restart_window_ms, &event)) {
+		restart_unlock(p,
+			       "fault policy"); /* no longer running: later faults count nothing */
+	} else if (event) {
+		halt(p, "restarts", "restart", cfg->restart_max, cfg->restart_window_ms);
+	} else {
 		spin_unlock(&p->lock);
-		log_warn("partition %u (%s): %u restarts within %u ms: restart limit reached, "
-			 "staying stopped",
-			 cfg->id, cfg->name, recent, cfg->restart_window_ms);
-		return;
 	}
-	p->restart_log[p->restart_log_count++ % RESTART_HISTORY] = now;
-	spin_unlock(&p->lock);
-	partition_restart(p, "fault policy");
+}
+
+/*
+ * A restart the guest asked for (PSCI SYSTEM_RESET), at most reset_max times
+ * within reset_window_ms: each takes a fresh VMID and clears the partition's
+ * RAM, so an unbounded loop would be work the hypervisor does for one guest
+ * without end.  Past the bound the partition stays stopped and says so.
+ */
+void partition_reset(struct partition *p)
+{
+	const struct cfg_partition *cfg = p->cfg;
+	bool event;
+
+	spin_lock(&p->lock);
+	if (restart_allowed_locked(p, p->reset_log, &p->reset_log_count, cfg->reset_max,
+				   cfg->reset_window_ms, &event)) {
+		restart_unlock(p, "PSCI SYSTEM_RESET");
+	} else if (event) {
+		halt(p, "resets", "reset", cfg->reset_max, cfg->reset_window_ms);
+	} else {
+		spin_unlock(&p->lock);
+	}
 }
 
 /* The last vCPU of p has parked (called by the CPU that parked it). */

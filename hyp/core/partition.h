@@ -41,7 +41,7 @@ enum partition_state {
 	PART_HALTED, /* stopped for good: its restart bound was exceeded */
 };
 
-#define RESTART_HISTORY 16
+#define RESTART_HISTORY CFG_RESTART_MAX
 
 struct partition {
 	const struct cfg_partition *cfg;
@@ -57,8 +57,10 @@ struct partition {
 	struct pt s2;
 	struct vgic_dist vgic;
 	struct vuart vuart;
-	u64 restart_log[RESTART_HISTORY];
+	u64 restart_log[RESTART_HISTORY]; /* fault restarts */
 	u32 restart_log_count;
+	u64 reset_log[RESTART_HISTORY]; /* guest-requested restarts (SYSTEM_RESET) */
+	u32 reset_log_count;
 	struct ratelimit fault_rl;
 	struct vcpu *vcpus[CFG_CPU_MAX];
 };
@@ -75,6 +77,9 @@ void partition_restart(struct partition *p, const char *why);
 
 /* A fault under the restart policy: restart within the configured bound, else halt. */
 void partition_fault_restart(struct partition *p);
+
+/* PSCI SYSTEM_RESET from a guest: restart within the configured bound, else halt. */
+void partition_reset(struct partition *p);
 
 /* The last of p's vCPUs has parked (vcpu.c): finish a stop or restart. */
 void partition_vcpu_parked(struct partition *p);

@@ -96,7 +96,7 @@ s32 psci_call(struct vcpu *v, struct regs *r, u32 fid)
 		partition_stop(p, "PSCI SYSTEM_OFF");
 		return PSCI_SUCCESS; /* not seen: the vCPU parks before it returns */
 	case PSCI_SYSTEM_RESET:
-		partition_restart(p, "PSCI SYSTEM_RESET");
+		partition_reset(p);
 		return PSCI_SUCCESS;
 	default:
 		return PSCI_E_NOT_SUPPORTED;

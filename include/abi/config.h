@@ -73,6 +73,12 @@ struct cfg_endpoint {
 	u32 access; /* CFG_ACCESS_* for this partition */
 };
 
+/* restart-limit and reset-limit: at most this many restarts per window (a history kept). */
+#define CFG_RESTART_MAX 16
+/* reset-limit when the description gives none: 10 SYSTEM_RESETs within 1000 ms. */
+#define CFG_RESET_MAX_DEFAULT 10
+#define CFG_RESET_WINDOW_MS_DEFAULT 1000
+
 enum cfg_fault_policy {
 	CFG_FAULT_STOP, /* stop every CPU of the partition */
 	CFG_FAULT_RESTART, /* restart it, at most restart_max times in restart_window_ms */
@@ -114,8 +120,11 @@ struct cfg_partition {
 	u16 virq_count; /* INTIDs the partition's distributor reports: multiple of 32 */
 
 	u32 fault_policy; /* enum cfg_fault_policy */
-	u32 restart_max;
+	u32 restart_max; /* 1..CFG_RESTART_MAX */
 	u32 restart_window_ms;
+	/* Restarts the guest asks for (PSCI SYSTEM_RESET): at most reset_max in the window. */
+	u32 reset_max; /* 1..CFG_RESTART_MAX */
+	u32 reset_window_ms;
 
 	/* Stage-2 tables this partition needs, as counted by tcfg with mm/pt.c. */
 	u32 s2_table_count;

@@ -184,18 +184,45 @@ static void read_fault_policy(struct partition *p, const struct node *n, bool *o
 	} else if (count != 2 || limit[0] == 0 || limit[1] == 0) {
 		tcfg_error(n->path, "restart-limit must be <max window-ms>, both at least 1");
 		*ok = false;
+	} else if (limit[0] > CFG_RESTART_MAX) {
+		tcfg_error(n->path, "restart-limit allows %u restarts per window, at most %u",
+			   limit[0], CFG_RESTART_MAX);
+		*ok = false;
 	} else {
 		p->restart_max = limit[0];
 		p->restart_window_ms = limit[1];
 	}
 }
 
+/* reset-limit: the bound on restarts the guest asks for (PSCI SYSTEM_RESET), any policy. */
+static void read_reset_limit(struct partition *p, const struct node *n, bool *ok)
+{
+	u32 *limit, count;
+
+	p->reset_max = CFG_RESET_MAX_DEFAULT;
+	p->reset_window_ms = CFG_RESET_WINDOW_MS_DEFAULT;
+	if (!prop_cells(n, "reset-limit", false, &limit, &count, ok))
+		return;
+	if (count != 2 || limit[0] == 0 || limit[1] == 0) {
+		tcfg_error(n->path, "reset-limit must be <max window-ms>, both at least 1");
+		*ok = false;
+	} else if (limit[0] > CFG_RESTART_MAX) {
+		tcfg_error(n->path, "reset-limit allows %u resets per window, at most %u", limit[0],
+			   CFG_RESTART_MAX);
+		*ok = false;
+	} else {
+		p->reset_max = limit[0];
+		p->reset_window_ms = limit[1];
+	}
+}
+
 static void read_partition(struct partition *p, const struct node *n, const struct board *b)
 {
-	static const char *const known[] = { "label",	     "cpus",	      "entry",
-					     "fault-policy", "restart-limit", "bootargs",
-					     "dtb-ipa",	     "gicd-ipa",      "gicc-ipa",
-					     "uart-ipa",     "uart-irq",      NULL };
+	static const char *const known[] = {
+		"label",       "cpus",	   "entry",   "fault-policy", "restart-limit",
+		"reset-limit", "bootargs", "dtb-ipa", "gicd-ipa",     "gicc-ipa",
+		"uart-ipa",    "uart-irq", NULL
+	};
 	static const char *const bases[] = { "memory", "device", NULL };
 	u32 counts[2], *cpus, count, mi = 0, di = 0;
 	bool ok = true;
@@ -215,6 +242,7 @@ static void read_partition(struct partition *p, const struct node *n, const stru
 	}
 	prop_addr(n, "entry", true, &p->entry, &ok);
 	read_fault_policy(p, n, &ok);
+	read_reset_limit(p, n, &ok);
 	prop_string(n, "bootargs", false, &p->bootargs, &ok);
 	p->has_dtb_ipa = prop_addr(n, "dtb-ipa", false, &p->dtb_ipa, &ok);
 	p->gicd_ipa = b->guest_gicd;

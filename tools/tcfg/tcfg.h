@@ -124,6 +124,8 @@ struct partition {
 	u32 fault_policy; /* enum cfg_fault_policy */
 	u32 restart_max;
 	u32 restart_window_ms;
+	u32 reset_max;
+	u32 reset_window_ms;
 	const char *bootargs; /* or NULL */
 	bool has_dtb_ipa;
 	u64 dtb_ipa;
