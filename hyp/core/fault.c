@@ -45,19 +45,66 @@ static const char *policy_name(u32 policy)
 	return policy < ARRAY_SIZE(names) ? names[policy] : "stop";
 }
 
+/* Say how many messages a closed window (or, with 'now_anyway', the current one) suppressed. */
+static void report_suppressed(struct partition *p, bool now_anyway, u64 *next)
+{
+	u64 window = timer_ms_to_ticks(FAULT_LOG_WINDOW_MS), now = timer_now();
+	u32 n = 0;
+
+	spin_lock(&p->lock);
+	if (p->fault_rl.suppressed) {
+		if (now_anyway || now - p->fault_rl.window_start > window) {
+			/* The window stays as it is: the next message opens a new one. */
+			n = p->fault_rl.suppressed;
+			p->fault_rl.suppressed = 0;
+		} else if (next) {
+			*next = p->fault_rl.window_start + window + 1;
+		}
+	}
+	spin_unlock(&p->lock);
+	if (n)
+		log_warn("partition %u (%s): %u fault messages suppressed", p->cfg->id,
+			 p->cfg->name, n);
+}
+
+u64 fault_log_window_closed(struct partition *p)
+{
+	u64 next = ~0ULL;
+
+	report_suppressed(p, false, &next);
+	return next;
+}
+
+void fault_log_flush(struct partition *p)
+{
+	if (__atomic_load_n(&p->fault_rl.suppressed, __ATOMIC_RELAXED))
+		report_suppressed(p, true, NULL);
+}
+
 void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 {
 	struct partition *p = v->part;
 	const struct cfg_partition *cfg = p->cfg;
 	char ipa[40] = "";
 	u32 suppressed;
-	bool allowed;
+	u64 window_end;
+	bool allowed, first_suppressed;
 
 	spin_lock(&p->lock);
 	allowed = ratelimit_allow(&p->fault_rl, &suppressed);
+	first_suppressed = !allowed && p->fault_rl.suppressed == 1;
+	window_end = p->fault_rl.window_start + timer_ms_to_ticks(FAULT_LOG_WINDOW_MS) + 1;
 	spin_unlock(&p->lock);
-	if (!allowed)
+	if (!allowed) {
+		/*
+		 * The window's count is said when it closes, even if the guest
+		 * faults no more: the Hyp timer of this CPU comes back then
+		 * (hyp_timer_expired), or the partition's stop says it first.
+		 */
+		if (first_suppressed)
+			hyp_timer_wake_at(window_end);
 		return;
+	}
 	if (suppressed)
 		log_warn("partition %u (%s): %u fault messages suppressed", cfg->id, cfg->name,
 			 suppressed);
@@ -102,11 +149,12 @@ static bool fault_ipa(u32 hsr, u32 va, u64 *ipa)
 	 * guest's own stage-1 translation of the VA is redone with ATS1CPR.
 	 */
 	if ((fsc & FSC_TYPE_MASK) == FSC_PERMISSION && !(hsr & HSR_DABT_S1PTW)) {
-		u64 par;
+		u64 saved = read64_par(), par; /* the guest's PAR: not ours to change */
 
 		write_ats1cpr(va);
 		isb();
 		par = read64_par();
+		write64_par(saved);
 		if (par & PAR_F)
 			return false;
 		*ipa = (par & PAR_LPAE) ? (par & PAR_PA_MASK) | (va & 0xfff) :
@@ -122,6 +170,17 @@ __attribute__((noinline)) void data_abort(struct vcpu *v, struct regs *r, u32 hs
 	u32 va = read_hdfar();
 	u64 ipa;
 
+	/*
+	 * Cache maintenance by VA (HSR.CM, ARM ARM B3.13.6) on an IPA that is
+	 * emulated or not mapped: no memory there for it to act on, and the
+	 * architecture lets the hypervisor treat it as a no-op (as KVM does), so
+	 * it is skipped rather than put to the fault policy.  The operation is an
+	 * MCR, 32 bits in ARM and Thumb state alike.
+	 */
+	if (hsr & HSR_DABT_CM) {
+		guest_skip_instruction(hsr | HSR_IL);
+		return;
+	}
 	if (!fault_ipa(hsr, va, &ipa))
 		return; /* the guest changed its tables under us: retry the access */
 	/* A translation fault on an emulated device's page is an access to emulate. */

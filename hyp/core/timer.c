@@ -30,8 +30,9 @@ u64 timer_ms_to_ticks(u32 ms)
 
 /*
  * The hypervisor's own timer (CNTHP, PPI 26), never a guest's.  It serves
- * two things on a CPU that runs a guest: flushing a partial console line the
- * guest has left without a newline for too long (a prompt, an echo), and the
+ * three things on a CPU that runs a guest: flushing a partial console line the
+ * guest has left without a newline for too long (a prompt, an echo), saying
+ * how many fault messages a closed rate-limit window suppressed, and the
  * QEMU GIC workaround described at PLAT_GIC_REPOKE_MS (a periodic interrupt
  * makes the GIC model look at pending interrupts again), which runs only on
  * QEMU's GIC (gic_is_emulated) unless GIC_REPOKE_MS= on the make command line
@@ -96,12 +97,15 @@ void hyp_timer_stop(void)
 	gic_irq_enable(GIC_PPI_HYP_TIMER, false);
 }
 
-void hyp_timer_flush_line_later(void)
+void hyp_timer_wake_at(u64 when)
 {
-	u64 when = timer_now() + timer_ms_to_ticks(PARTIAL_LINE_MS);
-
 	if (when < this_cpu()->hyp_timer_deadline)
 		hyp_timer_program(when);
+}
+
+void hyp_timer_flush_line_later(void)
+{
+	hyp_timer_wake_at(timer_now() + timer_ms_to_ticks(PARTIAL_LINE_MS));
 }
 
 void hyp_timer_expired(struct vcpu *v)
@@ -110,5 +114,8 @@ void hyp_timer_expired(struct vcpu *v)
 
 	if (v && vuart_flush_stale(v->part, timer_ms_to_ticks(PARTIAL_LINE_MS)))
 		next = MIN(next, now + timer_ms_to_ticks(PARTIAL_LINE_MS));
+	/* A fault-message window with suppressed messages: its count when it closes. */
+	if (v && __atomic_load_n(&v->part->fault_rl.suppressed, __ATOMIC_RELAXED) != 0)
+		next = MIN(next, fault_log_window_closed(v->part));
 	hyp_timer_program(next);
 }

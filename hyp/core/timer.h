@@ -21,6 +21,9 @@ void hyp_timer_init(void);
 void hyp_timer_start(void);
 void hyp_timer_stop(void);
 
+/* Have this CPU's Hyp timer fire by 'when' (counter ticks), if it would not already. */
+void hyp_timer_wake_at(u64 when);
+
 /* Come back soon to flush this CPU's partition's partial console line. */
 void hyp_timer_flush_line_later(void);
 

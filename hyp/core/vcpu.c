@@ -113,6 +113,7 @@ noreturn void vcpu_park(struct vcpu *v)
 	write_cntv_ctl(0);
 	write_cntp_ctl(0);
 	hyp_timer_stop();
+	fault_log_flush(p); /* this CPU's Hyp timer would have said it */
 	vgic_cpu_stop(&p->vgic, &v->vgic);
 	spin_lock(&p->lock);
 	v->power = VCPU_OFF;

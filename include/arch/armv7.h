@@ -126,6 +126,7 @@
 #define HSR_DABT_SRT_SHIFT 16
 #define HSR_DABT_SRT_MASK GENMASK(19, 16)
 #define HSR_DABT_EA BIT(9)
+#define HSR_DABT_CM BIT(8) /* cache maintenance (or address translation) by VA */
 #define HSR_DABT_S1PTW BIT(7)
 #define HSR_DABT_WNR BIT(6)
 #define HSR_FSC_MASK GENMASK(5, 0)

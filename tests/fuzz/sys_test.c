@@ -11,6 +11,20 @@
  *                             never leave two running partitions one VMID
  *   console_tells_dropped     guest lines dropped while the UART is stuck are
  *                             reported, once, when it moves again
+ *   reset_bound               guest-requested restarts (SYSTEM_RESET) are bounded
+ *                             by reset-limit: past it the partition stays
+ *                             stopped, said once; a slower loop goes on
+ *   one_fault_one_credit      faults on two vCPUs of a partition already
+ *                             restarting use one restart credit, not two
+ *   cache_maintenance_skipped a cache operation by VA on an unmapped IPA
+ *                             (HSR.CM) is skipped, not put to the fault policy
+ *   guest_par_kept            the IPA lookup of a stage-2 permission fault
+ *                             (ATS1CPR) leaves the guest's PAR as it was
+ *   suppressed_count_told     the count of rate-limited fault messages is said
+ *                             when the window closes, with no later fault
+ *
+ * Every console line is also checked not to be written with the VMID
+ * allocator's lock held (fuzz_sys.c, __wrap_console_line).
  *
  * sys_check() and the checks at the end of every sys_settle() run throughout.
  */
@@ -26,6 +40,15 @@
 #define BETA 1
 #define BETA_CPU0 1
 #define BETA_CPU1 2
+
+#define UNMAPPED_IPA 0x54000000U
+#define GUEST_PC (FAKE_GUEST_RAM_IPA + 0x100)
+#define DABT_WRITE(fsc) ((u32)HSR_EC_DABT_GUEST << HSR_EC_SHIFT | HSR_IL | HSR_DABT_WNR | (fsc))
+#define FSC_TRANSLATION_L3 (FSC_TRANSLATION | 3)
+#define FSC_PERMISSION_L3 (FSC_PERMISSION | 3)
+
+/* A policy word for sys_reset: policy, restart-limit max (0..3), window in 250 ms units. */
+#define POLICY(policy, max, quarters) ((policy) | (max) << 2 | (quarters) << 4)
 
 static void start_system(void)
 {
@@ -48,6 +71,14 @@ static u32 hvc(u32 cpu, u32 fid, u32 a1, u32 a2, u32 a3)
 	sys_trap(cpu);
 	sys_check();
 	return r->r[0];
+}
+
+/* The guest on 'cpu' takes a stage-2 data abort writing 'ipa' (MMU off: VA = IPA). */
+static void data_abort_at(u32 cpu, u32 hsr, u32 ipa)
+{
+	sys_set_trap_regs(cpu, hsr, ipa, (u32)(ipa >> 8) & HPFAR_FIPA_MASK, GUEST_PC, PSR_MODE_SVC);
+	sys_trap(cpu);
+	sys_check();
 }
 
 TEST(cpu_on_then_system_off)
@@ -126,6 +157,128 @@ TEST(console_tells_dropped)
 	sys_finish();
 }
 
+/* PSCI SYSTEM_RESET: at most reset-limit (default <10 1000>) within the window, then halted. */
+TEST(reset_bound)
+{
+	struct partition *p = &partitions[0];
+	u32 i, lines;
+
+	start_system();
+	EXPECT_EQ(p->cfg->reset_max, 10);
+	EXPECT_EQ(p->cfg->reset_window_ms, 1000);
+	/* One every 101 ms: never 10 within 1000 ms, so it goes on. */
+	for (i = 0; i < 20; i++) {
+		fake_time_advance(101 * FAKE_TICKS_PER_MS);
+		hvc(0, PSCI_SYSTEM_RESET, 0, 0, 0);
+		sys_settle();
+		EXPECT_EQ(p->state, PART_RUNNING);
+	}
+	EXPECT_EQ(p->starts, 21);
+	/* As fast as it can: ten more, then the eleventh halts it. */
+	fake_time_advance(1001 * FAKE_TICKS_PER_MS);
+	for (i = 0; i < 10; i++) {
+		hvc(0, PSCI_SYSTEM_RESET, 0, 0, 0);
+		sys_settle();
+	}
+	EXPECT_EQ(p->state, PART_RUNNING);
+	lines = fake_uart_tx_count();
+	hvc(0, PSCI_SYSTEM_RESET, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_HALTED);
+	EXPECT_EQ(p->starts, 31);
+	EXPECT(!sys_guest_vcpu(0));
+	EXPECT(fake_uart_tx_count() > lines);
+	EXPECT(strstr(fake_uart_last_line(), "partition 0 (alpha): stopped") ||
+	       strstr(fake_uart_last_line(),
+		      "partition 0 (alpha): 10 resets within 1000 ms: reset limit reached"));
+	/* Its neighbours run on. */
+	EXPECT(sys_guest_vcpu(BETA_CPU0) && sys_guest_vcpu(3));
+	sys_finish();
+}
+
+/* Both vCPUs of beta fault before either has parked: one restart, one credit of one. */
+TEST(one_fault_one_credit)
+{
+	static const u32 policy[CFG_PARTITION_COUNT] = { 0, POLICY(CFG_FAULT_RESTART, 1, 240), 0 };
+	struct partition *p = &partitions[BETA];
+
+	sys_reset(4, policy);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	EXPECT(sys_guest_vcpu(BETA_CPU0) && sys_guest_vcpu(BETA_CPU1));
+	data_abort_at(BETA_CPU0, DABT_WRITE(FSC_TRANSLATION_L3), UNMAPPED_IPA);
+	EXPECT(sys_guest_vcpu(BETA_CPU1)); /* asked to stop, it has not yet seen the request */
+	data_abort_at(BETA_CPU1, DABT_WRITE(FSC_TRANSLATION_L3), UNMAPPED_IPA);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_RUNNING);
+	EXPECT_EQ(p->starts, 2);
+	EXPECT_EQ(p->restart_log_count, 1);
+	EXPECT(sys_guest_vcpu(BETA_CPU0));
+	sys_finish();
+}
+
+/* ARM ARM B3.13.6: HSR.CM, a cache maintenance operation by VA; a no-op on an unmapped IPA. */
+TEST(cache_maintenance_skipped)
+{
+	struct partition *p = &partitions[0];
+
+	start_system(); /* fault policy "stop" everywhere */
+	data_abort_at(0, DABT_WRITE(FSC_TRANSLATION_L3) | HSR_DABT_CM, UNMAPPED_IPA);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_RUNNING);
+	EXPECT(sys_guest_vcpu(0));
+	EXPECT_EQ(*fake_reg_on(0, "elr_hyp"), GUEST_PC + 4);
+	/* The same access without CM is a fault: the policy stops the partition. */
+	data_abort_at(0, DABT_WRITE(FSC_TRANSLATION_L3), UNMAPPED_IPA);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_STOPPED);
+	sys_finish();
+}
+
+/* fault_ipa redoes the guest's stage-1 walk with ATS1CPR: the guest's PAR must survive it. */
+TEST(guest_par_kept)
+{
+	start_system();
+	*fake_reg_on(0, "par") = 0x12345678ULL;
+	data_abort_at(0, DABT_WRITE(FSC_PERMISSION_L3), FAKE_GUEST_RAM_IPA + 0x2000);
+	EXPECT(fake_arch_stats.ats > 0);
+	EXPECT_EQ(*fake_reg_on(0, "par"), 0x12345678ULL);
+	sys_finish();
+}
+
+static void hyp_timer_tick(struct regs *r)
+{
+	UNUSED(r);
+	hyp_timer_expired(this_cpu()->vcpu);
+}
+
+/* Five messages a window, the rest counted; the count is said when the window closes. */
+TEST(suppressed_count_told)
+{
+	static const u32 policy[CFG_PARTITION_COUNT] = { CFG_FAULT_INJECT, 0, 0 };
+	u32 i;
+
+	sys_reset(4, policy);
+	fake_time_advance(5 * FAKE_TICKS_PER_MS);
+	for (i = 0; i < 8; i++)
+		data_abort_at(0, DABT_WRITE(FSC_TRANSLATION_L3), UNMAPPED_IPA);
+	EXPECT(strstr(fake_uart_last_line(), "stage-2 data abort") != NULL);
+	/* This CPU's Hyp timer is due by the window's end... */
+	EXPECT(cpus[0].hyp_timer_deadline <= fake_time() + 1001 * FAKE_TICKS_PER_MS);
+	fake_time_advance(500 * FAKE_TICKS_PER_MS);
+	sys_enter(0, hyp_timer_tick); /* early: nothing to say yet */
+	EXPECT(strstr(fake_uart_last_line(), "suppressed") == NULL);
+	EXPECT(cpus[0].hyp_timer_deadline <= fake_time() + 501 * FAKE_TICKS_PER_MS);
+	/* ...and says it then, with no fault since. */
+	fake_time_advance(501 * FAKE_TICKS_PER_MS);
+	sys_enter(0, hyp_timer_tick);
+	EXPECT_STREQ(fake_uart_last_line(),
+		     "[tessera] WARN: partition 0 (alpha): 3 fault messages suppressed");
+	sys_enter(0, hyp_timer_tick); /* once */
+	EXPECT_EQ(partitions[0].fault_rl.suppressed, 0);
+	sys_finish();
+}
+
 int main(void)
 {
 	test_suite_name = "sys";
@@ -133,5 +286,10 @@ int main(void)
 	RUN(cpu_on_then_system_reset);
 	RUN(vmid_wrap_restarts);
 	RUN(console_tells_dropped);
+	RUN(reset_bound);
+	RUN(one_fault_one_credit);
+	RUN(cache_maintenance_skipped);
+	RUN(guest_par_kept);
+	RUN(suppressed_count_told);
 	return test_summary();
 }
