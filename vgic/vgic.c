@@ -504,6 +504,11 @@ void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
 		if (intid >= GIC_PRIV_COUNT && intid < d->irq_count) {
 			init_irq(&d->spi[intid - GIC_PRIV_COUNT], VIRQ_OWNED | VIRQ_HW);
 			gic_irq_enable(intid, false);
+			/*
+			 * Level, as the virtual view says, whatever the last run set
+			 * (GICv2 4.3.13: changed only while disabled, as here).
+			 */
+			gic_irq_config(intid, false);
 			gic_irq_route(intid, d->vcpu[0]->pcpu);
 		}
 	}

@@ -129,9 +129,16 @@ void tg_smp(void)
 
 /*
  * Reset loop: the RAM must come back cleared (nothing of the previous run
- * survives), then this run marks it and resets the partition through PSCI.
+ * survives), and the CPU state the hypervisor does not trap, ThumbEE's
+ * TEECR and TEEHBR (ARM ARM A2.12) among it, reset; then this run marks
+ * them and resets the partition through PSCI.
  */
 static uint32_t marker[1024];
+
+#define TEECR p14, 6, c0, c0, 0
+#define TEEHBR p14, 6, c1, c0, 0
+DEFINE_COPROCR_RW_FUNCS(teecr, TEECR)
+DEFINE_COPROCR_RW_FUNCS(teehbr, TEEHBR)
 
 void tg_reset(void)
 {
@@ -143,7 +150,14 @@ void tg_reset(void)
 		dirty += marker[i] != 0;
 	for (i = 0; i < 1024; i++)
 		dirty += probe[i] != 0;
+	if (read_teecr() != 0 || read_teehbr() != 0) {
+		printf("TG reset: ThumbEE state survived: TEECR 0x%x TEEHBR 0x%08x\n",
+		       (unsigned)read_teecr(), (unsigned)read_teehbr());
+		dirty++;
+	}
 	printf("TG reset: run clean=%s\n", dirty ? "NO" : "yes");
+	write_teehbr(0x5eed0000);
+	write_teecr(1); /* XED: unprivileged TEEHBR access UNDEFINED */
 	for (i = 0; i < ARRAY_SIZE(marker); i++)
 		marker[i] = 0xabad1dea;
 	for (i = 0; i < 1024; i++)

@@ -111,6 +111,16 @@ void guest_arch_reset(u32 vcpu_index)
 	write64_cntp_cval(0);
 	for (i = 0; i < BANKED_COUNT; i++)
 		banked_write[i](0);
+	/*
+	 * ThumbEE (ARM ARM A2.12): not trapped (HSTR.TTEE clear) and the guest's
+	 * own, so a restart must not inherit them.  Their reset values are
+	 * UNKNOWN; 0 is a valid one.  The access is UNDEFINED where ThumbEE is
+	 * not implemented (ID_PFR0.State3 == 0, B4.1.93).
+	 */
+	if (read_id_pfr0() & ID_PFR0_STATE3_MASK) {
+		write_teecr(0);
+		write_teehbr(0);
+	}
 
 	vfp_reset();
 	isb();

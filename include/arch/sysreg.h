@@ -37,10 +37,19 @@
 #define CNTVOFF_64 p15, 4, c14
 #define CNTHP_CVAL_64 p15, 6, c14
 
+/*
+ * ThumbEE configuration (ARM ARM A2.12, "Thumb Execution Environment"; CP14,
+ * B6): TEECR and TEEHBR, present when ID_PFR0.State3 says ThumbEE is.
+ */
+#define TEECR p14, 6, c0, c0, 0
+#define TEEHBR p14, 6, c1, c0, 0
+
 /* PL1 registers the hypervisor reads, resets or emulates for a guest. */
 #define MIDR p15, 0, c0, c0, 0
 #define CTR p15, 0, c0, c0, 1
 #define MPIDR p15, 0, c0, c0, 5
+#define ID_PFR0 p15, 0, c0, c1, 0
+#define ID_PFR0_STATE3_MASK (0xfU << 12) /* ThumbEE: non-zero if implemented (B4.1.93) */
 #define ID_PFR1 p15, 0, c0, c1, 1
 #define CCSIDR p15, 1, c0, c0, 0
 #define CLIDR p15, 1, c0, c0, 1
@@ -225,7 +234,10 @@ DEFINE_SYSREG64_RW(cnthp_cval, CNTHP_CVAL_64)
 
 DEFINE_SYSREG_READ(midr, MIDR)
 DEFINE_SYSREG_READ(mpidr, MPIDR)
+DEFINE_SYSREG_READ(id_pfr0, ID_PFR0)
 DEFINE_SYSREG_READ(id_pfr1, ID_PFR1)
+DEFINE_SYSREG_RW(teecr, TEECR)
+DEFINE_SYSREG_RW(teehbr, TEEHBR)
 DEFINE_SYSREG_READ(ccsidr, CCSIDR)
 DEFINE_SYSREG_READ(clidr, CLIDR)
 DEFINE_SYSREG_RW(csselr, CSSELR)

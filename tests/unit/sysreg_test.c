@@ -35,6 +35,15 @@ TEST(hyp_register_encodings)
 	EXPECT_STREQ(ENC(VTTBR_64), "(p15, 6, c2)");
 }
 
+/* A2.12 and B6 (CP14 ThumbEE registers), B4.1.93 (ID_PFR0.State3). */
+TEST(thumbee_encodings)
+{
+	EXPECT_STREQ(ENC(TEECR), "(p14, 6, c0, c0, 0)");
+	EXPECT_STREQ(ENC(TEEHBR), "(p14, 6, c1, c0, 0)");
+	EXPECT_STREQ(ENC(ID_PFR0), "(p15, 0, c0, c1, 0)");
+	EXPECT_EQ(ID_PFR0_STATE3_MASK, 0xf000);
+}
+
 TEST(timer_encodings)
 {
 	/* B8.2, Table B8-3. */
@@ -97,6 +106,7 @@ TEST(hsr_fields)
 	EXPECT_EQ(HSR_DABT_SRT_MASK, 0x000f0000);
 	EXPECT_EQ(HSR_DABT_WNR, 0x40);
 	EXPECT_EQ(HSR_DABT_S1PTW, 0x80);
+	EXPECT_EQ(HSR_DABT_CM, 0x100);
 	EXPECT_EQ(HSR_EC_DABT_GUEST, 0x24);
 	EXPECT_EQ(HSR_EC_IABT_GUEST, 0x20);
 	EXPECT_EQ(HSR_EC_HVC, 0x12);
@@ -148,6 +158,7 @@ int main(void)
 {
 	test_suite_name = "sysreg";
 	RUN(hyp_register_encodings);
+	RUN(thumbee_encodings);
 	RUN(timer_encodings);
 	RUN(tlb_and_cache_operations);
 	RUN(hcr_bits);

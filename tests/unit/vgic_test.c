@@ -546,6 +546,22 @@ TEST(config_registers)
 	DONE();
 }
 
+/*
+ * A restart starts from the configuration: a passthrough SPI the last run made
+ * edge-triggered is level again in the physical GIC, as its virtual view says.
+ */
+TEST(restart_resets_trigger)
+{
+	start(&L1, 4);
+	WR(0, GICD_ICFGR + 8, 2U << (2 * 8)); /* passthrough 40 edge */
+	EXPECT(fake_phys(1, 40)->edge);
+	vgic_dist_stop(&pa.d);
+	part_init(&pa, &L1); /* partition_start: vgic_dist_init again */
+	EXPECT_EQ(RD(0, GICD_ICFGR + 8), 0);
+	EXPECT(!fake_phys(1, 40)->edge);
+	DONE();
+}
+
 static u32 sgir(u32 filter, u32 targets, u32 sgi)
 {
 	return (filter << GICD_SGIR_FILTER_SHIFT) | (targets << GICD_SGIR_TARGETS_SHIFT) | sgi;
@@ -1864,6 +1880,7 @@ int main(void)
 	RUN(priority_registers);
 	RUN(target_registers);
 	RUN(config_registers);
+	RUN(restart_resets_trigger);
 	RUN(sgir_filters);
 	RUN(sgi_pending_registers);
 	RUN(sgi_pending_state_in_lr);
