@@ -152,7 +152,7 @@ GUEST_BINS += $(GUEST_OUT)/testguest.bin
 
 # ---- the bench guest (guests/bench): path lengths for make bench (tools/bench.mk) ----
 
-$(eval $(call GUEST_PROGRAM,bench,guests/bench/bench.c guests/bench/bench_asm.S,-Iguests/bench))
+$(eval $(call GUEST_PROGRAM,bench,guests/bench/bench.c guests/bench/noisy.c guests/bench/bench_asm.S,-Iguests/bench))
 GUEST_BINS += $(GUEST_OUT)/bench.bin
 
 # ---- xip.bin: an execute-in-place blob for the read-only region at IPA 0 ----

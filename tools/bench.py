@@ -17,6 +17,9 @@ Systems (each run --runs times, default 2; any difference between runs fails the
   boot-tessera  Tessera's first instruction (a breakpoint: should be 0)
   boot-default  Tessera's default system (two RTOS partitions): boot lengths
   boot-xen      Xen 4.17 to its domU's first instruction (a breakpoint)
+  noisy         Tessera with configs/qemu-virt/bench-noisy.dts (VMID_BITS=2, -smp 4): a victim
+                partition's timer beside a neighbour running each hostile load in turn, and
+                the hypervisor's counters as it prints them when the machine switches off
 Boot lengths come from the guests' own CNTVCT records (the guest library's at reset, the RTOS
 port's before its first task; CNTVCT = CNTPCT under Tessera), read from their output or their
 memory (QMP), or, while only one CPU runs, from a breakpoint (QEMU's gdb stub) and the
@@ -62,6 +65,22 @@ ZIMAGE_MAGIC = 0x016f2818
 
 def tessera_out(config):
     return os.path.join(BUILD, "qemu-virt", config)
+
+
+NOISY_CONFIG = "bench-noisy"
+NOISY_PERIODS, NOISY_PERIOD = 200, 50000  # guests/bench/noisy.c: PERIODS, PERIOD
+NOISY_VARIANT = "bench-noisy-vmid2"  # tools/bench.mk builds it with VMID_BITS=2
+
+# The neighbour's loads, in the order the victim runs them (guests/bench/noisy.c).
+NOISY_LOADS = [
+    ("idle", "idle (waits for its doorbell)"),
+    ("fault_storm", "fault storm (stage-2 faults, policy inject)"),
+    ("cpu_on_off", "CPU_ON / CPU_OFF loop (its second vCPU)"),
+    ("console_flood", "console flood (127-byte lines, TESSERA_CONSOLE_WRITE)"),
+    ("doorbell_ring", "doorbell ring loop (to the victim, which keeps it disabled)"),
+    ("sgi_storm", "SGI storm (to its own second vCPU)"),
+    ("restart_loop", "restart loop (PSCI SYSTEM_RESET; VMID_BITS=2)"),
+]
 
 
 # name, what it measures, Tessera's target (at most), Xen 4.17 and native floor quoted in the
@@ -445,6 +464,10 @@ def system_runs():
     # instruction.
     runs["boot-xen"] = Spec("Xen 4.17, to the domU's first instruction", 1, None, [], 900,
                             breakpoints=[("entry", GUEST_ENTRY, 2)])
+    runs["noisy"] = Spec("victim beside a noisy neighbour (configs/qemu-virt/%s.dts)"
+                         % NOISY_CONFIG, 4,
+                         ["-kernel", os.path.join(tessera_out(NOISY_VARIANT), "tessera.elf")],
+                         [r"NOISE-DONE \d+ loads\n", r"stats machine: .*\n"], 300)
     return runs
 
 
@@ -461,6 +484,31 @@ def parse_entries(text):
                          text, re.M)}
 
 
+def parse_noise(text):
+    """{load: figures} from the victim's NOISE and NOISE-SUM lines (guests/bench/noisy.c)."""
+    out = {}
+    for m in re.finditer(r"NOISE (\w+) periods=(\d+) lat=(\d+)/(\d+) entries=(\d+)/(\d+) "
+                         r"hyp=(\d+)/(\d+)", text):
+        out[m.group(1)] = dict(zip(["periods", "lat_median", "lat_max", "entries_median",
+                                    "entries_max", "hyp_median", "hyp_max"],
+                                   map(int, m.groups()[1:])))
+    for m in re.finditer(r"NOISE-SUM (\w+) entries=(\d+) hyp=(\d+) kicks=(\d+) "
+                         r"injected=(\d+) load=(\d+)", text):
+        out.setdefault(m.group(1), {}).update(zip(["entries", "hyp", "kicks", "injected", "load"],
+                                                  map(int, m.groups()[1:])))
+    for m in re.finditer(r"NOISE (\w+) n/a reason=(\S+)", text):
+        out[m.group(1)] = {"na": m.group(2)}
+    return out
+
+
+def parse_stats(text):
+    """The hypervisor's counters as it printed them at power-off (hyp/core/stats.c)."""
+    out = {}
+    for m in re.finditer(r"stats (cpu\d+|partition \d+ \(\w+\)|machine): (.*)", text):
+        out[m.group(1)] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2))}
+    return out
+
+
 def run_system(name, spec, work, index):
     args = spec.args
     if args is None:
@@ -470,7 +518,10 @@ def run_system(name, spec, work, index):
     text, hits, values = run_qemu(spec.smp, args, spec.done, spec.timeout, spec.breakpoints,
                                   spec.memory, log)
     result = {"figures": parse_figures(text), "hits": hits, "memory": values,
-              "entries": parse_entries(text), "seconds": time.time() - start}
+              "entries": parse_entries(text), "noise": parse_noise(text),
+              "stats": parse_stats(text), "seconds": time.time() - start}
+    if name == "noisy" and len(result["noise"]) != len(NOISY_LOADS):
+        raise BenchError("%s: incomplete output (log: %s)" % (name, os.path.relpath(log)))
     if any("BENCH-DONE" in p for p in spec.done):
         m = re.search(r"BENCH-DONE (\d+) figures", text)
         if not m or int(m.group(1)) != len(result["figures"]):
@@ -676,6 +727,111 @@ def footprint_rows(fp, sl):
     return rows
 
 
+NOISY_HEADER = ["neighbour's load", "victim's timer latency, median / max (ticks, shared clock)",
+                "victim CPU: Hyp entries per period, median / max",
+                "victim CPU: Hyp entries / kicks in all periods",
+                "victim CPU: Hyp cycles per period, median", "neighbour's iterations",
+                "victim CPU same as beside an idle neighbour"]
+
+
+def noisy_rows(results):
+    noise = results.get("noisy", {}).get("noise", {})
+    idle = noise.get("idle", {})
+    rows = []
+    for name, what in NOISY_LOADS:
+        n = noise.get(name)
+        if not n or "na" in n:
+            rows.append([what, "n/a (%s)" % (n or {}).get("na", "not run"), "", "", "", "", ""])
+            continue
+        own = (("entries_max", "entries max"), ("entries", "entries"), ("kicks", "kicks"),
+               ("hyp_median", "Hyp cycles median"))
+        same = "entries" in idle and all(n[k] == idle[k] for k, _ in own)
+        if name == "idle":
+            verdict = "(the reference)"
+        elif same:
+            verdict = "yes"
+        else:
+            verdict = "no: %s" % ", ".join(
+                "%s %s" % (label, "+%d" % (n[k] - idle[k]) if n[k] >= idle[k] else
+                           "-%d" % (idle[k] - n[k]))
+                for k, label in own if n[k] != idle[k])
+        rows.append([what, "%d / %d" % (n["lat_median"], n["lat_max"]),
+                     "%d / %d" % (n["entries_median"], n["entries_max"]),
+                     "%d / %d" % (n["entries"], n["kicks"]), str(n["hyp_median"]),
+                     str(n["load"]), verdict])
+    return rows
+
+
+STATS_HEADER = ["CPU (partition)", "entries", "HVC/SMC", "data aborts", "CP14/15", "other",
+                "IRQs", "async aborts", "kicks", "injected", "Hyp cycles"]
+
+
+def stats_rows(results):
+    stats = results.get("noisy", {}).get("stats", {})
+    owner = {"cpu0": "victim", "cpu1": "noisy", "cpu2": "noisy", "cpu3": "none"}
+    rows = []
+    for cpu in sorted(k for k in stats if k.startswith("cpu")):
+        c = stats[cpu]
+        rows.append(["%s (%s)" % (cpu, owner.get(cpu, "?"))] +
+                    [str(c.get(k, "")) for k in ("entries", "hvc", "dabt", "cp", "other", "irq",
+                                                 "async", "kicks", "injected", "hyp_cycles")])
+    return rows
+
+
+def lock_rows(results):
+    stats = results.get("noisy", {}).get("stats", {})
+    rows = []
+    for key in sorted(k for k in stats if k.startswith("partition")):
+        s_ = stats[key]
+        rows.append(["%s: partition lock" % key, str(s_.get("lock_wait_max", ""))])
+        rows.append(["%s: vGIC lock" % key, str(s_.get("vgic_lock_wait_max", ""))])
+    m = stats.get("machine", {})
+    if m:
+        rows.append(["VMID allocator's lock", str(m.get("vmid_lock_wait_max", ""))])
+        rows.append(["console: guest bytes dropped (all partitions)",
+                     str(m.get("console_dropped", ""))])
+    return rows
+
+
+NOISY_METHOD = """\
+## Noisy neighbour: method
+
+- `configs/qemu-virt/bench-noisy.dts`, built with `VMID_BITS=2`, run like the rest (`-smp 4`,
+  -icount, 1 GHz counter): the victim partition (`guests/bench`, role `victim`) owns CPU 0;
+  the neighbour (role `noisy`, fault policy `inject`) owns CPUs 1 and 2; CPU 3 is idle. A
+  channel joins them: the victim writes the load's number into its page and rings the
+  neighbour's doorbell, and waits until the neighbour says it runs that load. The neighbour's
+  doorbell to the victim stays disabled in the victim's distributor (it never asked for it).
+- For each load the victim times {periods} periods of its virtual timer, {period} ticks each,
+  waiting in WFI: the latency is the CNTVCT read by the IRQ vector's second instruction minus the
+  deadline. Around each period it calls `TESSERA_FID_CPU_STATS`, which returns the hypervisor's
+  counters for the calling CPU: entries of every cause, cycles in Hyp mode, kicks (SGIs between
+  CPUs) received and interrupts injected.
+- **Separating the victim's CPU from the others.** QEMU runs the CPUs round-robin under -icount
+  and the virtual clock advances with every CPU's instructions: when the deadline passes while
+  another CPU runs, the victim's vector waits for that CPU's time slice, and CNTVCT (and QEMU's
+  cycle counter, which follows the same clock) counts the neighbour's instructions too. So the
+  latency column is the **shared clock** (a QEMU artefact where it moves with a load and the
+  victim's entries do not), and the victim's own CPU is measured by what the hypervisor counted
+  there: entries and kicks, exact counts kept by the hypervisor on CPU 0 alone (PMU
+  software-increment counters and per-CPU words; `hyp/core/stats.h`). Hyp cycles per period
+  are shown as the median, which a rare slice switch in the middle of a Hyp path does not move.
+- The goal (issue 14): with every load the victim's CPU does the same hypervisor work as beside
+  an idle neighbour: the same entries (per period at worst, and in all), kicks and Hyp cycles
+  per period. The last column says where it differs today. The latency column is shown for what
+  it is: where it moves and the victim's counts do not, the neighbour ran in the victim's place
+  in QEMU's round-robin, which a board with a CPU each does not do.
+- Passthrough-interrupt flood: not measured. QEMU virt has no device a partition can make
+  interrupt at will at a high rate (the PL031 alarm has a one-second resolution, the PL061's
+  inputs are driven only from outside, virtio-mmio transports without a backend never
+  interrupt, and the one PL011 is the hypervisor's console).
+- The counters table is the hypervisor's own report when the machine switched off (both
+  partitions called SYSTEM_OFF), for the whole run, boot included: `stats cpuN` lines per CPU,
+  `stats partition` and `stats machine` lines with the longest wait for each shared lock (in
+  counter ticks, measured only when a CPU had to wait).
+"""
+
+
 METHOD = """\
 ## Method
 
@@ -724,6 +880,27 @@ METHOD = """\
 """
 
 
+def noisy_markdown(results):
+    if "noisy" not in results:
+        return []
+    return ["## Noisy neighbour (issue 14): measured on today's code",
+            "",
+            "A victim partition's virtual timer beside a neighbour partition running each "
+            "hostile load; counts are for the victim's own CPU (CPU 0). Method below.",
+            "",
+            markdown_table(NOISY_HEADER, noisy_rows(results)),
+            "",
+            "### The hypervisor's counters at power-off (noisy-neighbour run)",
+            "",
+            markdown_table(STATS_HEADER, stats_rows(results)),
+            "",
+            markdown_table(["longest wait for a shared lock (ticks)", "ticks"],
+                           lock_rows(results)),
+            "",
+            NOISY_METHOD.format(periods=NOISY_PERIODS, period=NOISY_PERIOD),
+            ""]
+
+
 def render_markdown(results, fp, sl, meta):
     parts = ["# Tessera benchmarks",
              "",
@@ -747,6 +924,7 @@ def render_markdown(results, fp, sl, meta):
              markdown_table(["from QEMU's reset to", "instructions"],
                             [[w, str(c)] for w, c in boot_lengths(results)]),
              "",
+             ] + noisy_markdown(results) + [
              "## Footprint (`%s` system)" % fp["config"],
              "",
              markdown_table(["what", "size", "notes"], footprint_rows(fp, sl)),
@@ -767,6 +945,8 @@ def check_inputs(names):
         need += [os.path.join(tessera_out("default"), "tessera.elf"), RTOS_ELF]
     if any(n.startswith("xen") or n == "boot-xen" for n in names):
         need.append(XEN)
+    if "noisy" in names:
+        need.append(os.path.join(tessera_out(NOISY_VARIANT), "tessera.elf"))
     missing = [p for p in need if not os.path.exists(p)]
     if missing:
         raise BenchError("missing %s (make bench builds them; Xen: tools/deps.sh bench)"
@@ -785,7 +965,7 @@ def main():
         work = os.path.abspath(args.out)
         os.makedirs(work, exist_ok=True)
         all_runs = ["native", "tessera", "xen", "xen-slop0", "boot-tessera", "boot-default",
-                    "boot-xen"]
+                    "boot-xen", "noisy"]
         names = [n for n in args.only.split(",") if n] or all_runs
         unknown = set(names) - set(all_runs)
         if unknown:
@@ -804,7 +984,8 @@ def main():
                 runs.append(r)
             first = runs[0]
             for i, r in enumerate(runs[1:], 2):
-                if any(r[k] != first[k] for k in ("figures", "hits", "memory", "entries")):
+                if any(r[k] != first[k] for k in ("figures", "hits", "memory", "entries",
+                                                  "noise", "stats")):
                     problems.append("%s: run %d differs from run 1" % (name, i))
             results[name] = first
     except BenchError as e:
@@ -831,13 +1012,20 @@ def main():
     print()
     print(text_table(["footprint (%s system)" % fp["config"], "size", "notes"],
                      footprint_rows(fp, sl)))
+    if "noisy" in results:
+        print()
+        print(text_table(NOISY_HEADER, noisy_rows(results)))
+        print()
+        print(text_table(STATS_HEADER, stats_rows(results)))
+        print()
+        print(text_table(["longest wait for a shared lock", "ticks"], lock_rows(results)))
     if not args.no_docs:
         doc = {"meta": meta,
                "targets": {n: t for n, _, t, _, _ in FIGURES if t is not None},
                "issue_reference": {n: {"xen": x, "floor": f} for n, _, _, x, f in FIGURES
                                    if x is not None},
                "systems": {n: {"figures": r["figures"], "entries": r["entries"],
-                               "memory": r["memory"],
+                               "memory": r["memory"], "noise": r["noise"], "stats": r["stats"],
                                "boot_hits": [{"label": l, "cpu": c, "icount": v}
                                              for l, c, v in r["hits"]]}
                            for n, r in results.items()},

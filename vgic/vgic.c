@@ -226,6 +226,7 @@ static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
 	vc->lr_intid[n] = (u16)intid;
 	vc->lr_source[n] = (u8)source;
 	vc->lr_used |= 1U << n;
+	vc->injected++;
 	gich_write_lr(n, lr_encode(d, irq, intid, source, GICH_LR_PENDING));
 }
 
@@ -273,6 +274,7 @@ static bool lr_merge(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 		n = irq->lr - 1U;
 	}
 	take_pending(vc, irq, intid);
+	vc->injected++;
 	lr = gich_read_lr(n);
 	if (lr_state(lr) == GICH_LR_ACTIVE && !(lr & GICH_LR_HW))
 		gich_write_lr(n, lr | GICH_LR_PENDING);
@@ -440,6 +442,7 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 		 * bookkeeping is already right.
 		 */
 		irq->flags &= (u8)~VIRQ_ACTIVE;
+		vc->injected++;
 		gich_write_lr(n, GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
 					 ((u32)(irq->priority >> 3) << GICH_LR_PRIORITY_SHIFT) |
 					 ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |

@@ -76,6 +76,7 @@ struct vgic_cpu {
 	u32 pcpu; /* the physical CPU running it */
 	bool dirty; /* interrupts may be waiting for a list register */
 	bool underflow_irq; /* GICH_HCR.UIE as last written */
+	u32 injected; /* interrupts put in a list register since boot (counters, make bench) */
 };
 
 struct vgic_dist {

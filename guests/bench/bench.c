@@ -16,7 +16,8 @@
  *   BENCH-DONE <figures> figures
  *
  * Roles (bootargs "role=..."): "main" (default) measures; "peer" (a second Tessera partition
- * joined to the first by a channel) answers doorbells.  A second CPU of the main partition
+ * joined to the first by a channel) answers doorbells; "victim" and "noisy" are the
+ * noisy-neighbour benchmark's (noisy.c).  A second CPU of the main partition
  * (bare QEMU -smp 2, or a two-vCPU partition) answers SGIs.
  */
 #include <stdio.h>
@@ -25,6 +26,7 @@
 
 #include "bench.h"
 #include "guest.h"
+#include "noisy.h"
 
 #define WARMUP 16U /* iterations run before the recorded ones */
 #define ITER_SYNC 1001U /* synchronous paths: hypercall, traps */
@@ -338,7 +340,8 @@ static uint32_t sgi_once(bool unused)
 
 void guest_secondary_main(uint32_t context)
 {
-	UNUSED(context);
+	if (context == NOISY_CPU_OFF || context == NOISY_SGI_SINK)
+		noisy_secondary(context);
 	write_vbar((uint32_t)(uintptr_t)bench_vectors);
 	isb();
 	gic_cpu_init();
@@ -498,6 +501,10 @@ int main(void)
 	printf("BENCH-INFO role=%s entry=%s\n", role, u64_dec(guest_boot_count()));
 	if (strcmp(role, "peer") == 0)
 		return peer_main();
+	if (strcmp(role, "victim") == 0)
+		return victim_main();
+	if (strcmp(role, "noisy") == 0)
+		return noisy_main();
 
 	checks();
 	if (env == ENV_UNKNOWN) {

@@ -20,6 +20,7 @@
 #include "hyp/arch/trap.h"
 #include "hyp/core/cpu.h"
 #include "hyp/core/partition.h"
+#include "hyp/core/stats.h"
 
 /* The register an MCR/MRC syndrome names: Opc2, Opc1, CRn and CRm (B3.13.6, Table B3-26). */
 #define CP_REG(opc1, crn, crm, opc2)                                                               \
@@ -112,11 +113,17 @@ static void cp15_access(struct regs *r, u32 hsr)
 
 void cp_trap(struct regs *r, u32 hsr)
 {
+	u32 ec = hsr_ec(hsr);
+
+	if (ec == HSR_EC_CP15_32)
+		stats_pmu_count(ec); /* counters 0 and 1 (hyp/core/stats.h) */
+	else
+		this_cpu()->stats.trap_cp_other++;
 	if (!guest_cond_passed(hsr)) {
 		guest_skip_instruction(hsr);
 		return;
 	}
-	switch (hsr_ec(hsr)) {
+	switch (ec) {
 	case HSR_EC_CP15_32:
 		cp15_access(r, hsr);
 		return;

@@ -180,3 +180,13 @@ void guest_set_exception_regs(u32 mode, u32 lr, u32 spsr)
 	banked_write[mode_banked[mode] + 1](lr);
 	banked_write[mode_banked[mode] + 2](spsr);
 }
+
+void firmware_system_off(void)
+{
+#if defined(__arm__) && !defined(TESSERA_HOST_FAKE)
+	/* PSCI SYSTEM_OFF (Arm DEN 0022D 5.10): does not return when the firmware has it. */
+	register u32 r0 __asm__("r0") = 0x84000008U;
+
+	__asm__ volatile(".arch_extension sec\n\tsmc #0" : "+r"(r0) : : "r1", "r2", "r3", "memory");
+#endif
+}

@@ -45,6 +45,9 @@ void guest_arch_reset(u32 vcpu_index);
 /* vfp.S: the VFP and Advanced SIMD registers zeroed, FPSCR and FPEXC as after reset. */
 void vfp_reset(void);
 
+/* Ask the firmware to switch the machine off (PSCI SYSTEM_OFF over SMC); returns if it will not. */
+void firmware_system_off(void);
+
 /* Does the trapped instruction pass its condition?  SPSR is read only if it matters. */
 static inline bool guest_cond_passed(u32 hsr)
 {

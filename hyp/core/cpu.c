@@ -13,6 +13,7 @@
 #include "hyp/core/cpu.h"
 #include "hyp/core/log.h"
 #include "hyp/core/partition.h"
+#include "hyp/core/stats.h"
 #include "hyp/core/timer.h"
 #include "hyp/dev/console.h"
 #include "mm/mm.h"
@@ -101,6 +102,7 @@ static void irq_dispatch(struct vcpu *v)
 			return; /* 1020-1023: nothing (more) pending */
 		if (intid < GIC_SGI_COUNT) {
 			/* A kick: the requests word says what to do. */
+			this_cpu()->stats.kicks++;
 		} else if (intid == GIC_PPI_MAINTENANCE) {
 			/* LRs freed up (underflow) or an emulated level line was EOId: resync now, */
 			/* which also clears the condition before the next acknowledge. */
@@ -130,8 +132,11 @@ static void irq_dispatch(struct vcpu *v)
 
 void hyp_irq_handle(struct regs *r)
 {
+	struct cpu *c = this_cpu();
+
 	UNUSED(r);
-	irq_dispatch(this_cpu()->vcpu);
+	c->stats.irq++;
+	irq_dispatch(c->vcpu);
 }
 
 /* ---- Idle ------------------------------------------------------------------- */
@@ -147,8 +152,9 @@ static noreturn void idle_loop(void)
 			vmid_handle_flush_request(&vmid_allocator, c->index);
 		if ((req & CPU_REQ_VCPU_START) && c->vcpu)
 			vcpu_start(c->vcpu); /* returns only if there was nothing to start */
+		stats_cpu_snapshot(); /* for stats_report() on another CPU */
 		if (!__atomic_load_n(&c->requests, __ATOMIC_ACQUIRE))
-			wfi(); /* wakes on a pending interrupt even with IRQs masked */
+			stats_idle_wfi(c); /* wakes on a pending interrupt even with IRQs masked */
 		irq_dispatch(NULL);
 	}
 }
@@ -170,6 +176,7 @@ void hyp_init_early(void)
 void hyp_cpu_online(u32 cpu)
 {
 	gic_cpu_init();
+	stats_cpu_init();
 	if (cpu == 0) {
 		/* The console UART interrupts the boot CPU (its GIC CPU mask is known now). */
 		gic_irq_route(PLAT_UART_IRQ, 0);

@@ -27,12 +27,28 @@ struct vcpu;
 #define CPU_REQ_VCPU_STOP BIT(2) /* stop this CPU's vCPU */
 #define CPU_REQ_VGIC BIT(3) /* virtual interrupts wait for this vCPU */
 
+/*
+ * What this CPU's hypervisor did (hyp/core/stats.h): the frequent entries are counted by the
+ * PMU's software-increment counters (no memory access), the rest here, in C where each
+ * handler already is; only this CPU writes them.
+ */
+struct cpu_stats {
+	u32 trap_cp_other; /* trapped accesses other than MCR/MRC to CP15 (CP14, CP10, ...) */
+	u32 trap_other; /* prefetch aborts, classes answered UNDEFINED */
+	u32 irq; /* physical interrupts taken while its guest ran */
+	u32 async_abort; /* a guest's asynchronous external aborts */
+	u32 kicks; /* SGI kicks (cross-CPU requests) received, in a guest or idle */
+	u32 pmu[5]; /* the PMU's counts as the idle loop last read them (stats_report) */
+	u32 idle_cycles; /* Hyp-mode cycles spent halted in the idle loop's WFI */
+};
+
 struct cpu {
 	u32 index;
 	u32 mpidr;
 	bool online;
 	u32 requests; /* CPU_REQ_*, atomic */
 	struct vcpu *vcpu; /* the vCPU this CPU runs, for life; NULL if none */
+	struct cpu_stats stats;
 	u64 vttbr_loaded; /* VTTBR as last written on this CPU */
 	u64 hyp_timer_deadline; /* CNTHP_CVAL, or ~0 when the Hyp timer is off */
 };

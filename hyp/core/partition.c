@@ -20,6 +20,7 @@
 #include "hyp/core/cpu.h"
 #include "hyp/core/log.h"
 #include "hyp/core/partition.h"
+#include "hyp/core/stats.h"
 #include "hyp/core/timer.h"
 #include "hyp/dev/console.h"
 #include "mm/mm.h"
@@ -29,6 +30,7 @@
 
 struct partition partitions[CFG_PARTITION_COUNT];
 static struct vcpu vcpu_storage[PLAT_CPU_COUNT];
+static bool all_started; /* partitions_init() has started every partition it could */
 
 static void *pa_ptr(u64 pa)
 {
@@ -277,6 +279,35 @@ void partition_reset(struct partition *p)
 	}
 }
 
+/*
+ * Nothing is left to run (every partition stopped or halted, none restarting): report the
+ * counters and switch the machine off.  Once, from whichever CPU parked the last vCPU.
+ */
+static void power_off_if_all_down(void)
+{
+	static u32 once;
+	u32 i;
+
+	if (!__atomic_load_n(&all_started, __ATOMIC_ACQUIRE))
+		return;
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct partition *q = &partitions[i];
+
+		/* Unlocked: a partition that starts after this look parks later and looks again. */
+		if (__atomic_load_n(&q->state, __ATOMIC_ACQUIRE) == PART_RUNNING ||
+		    __atomic_load_n(&q->restart_pending, __ATOMIC_ACQUIRE) ||
+		    __atomic_load_n(&q->loading, __ATOMIC_ACQUIRE))
+			return;
+	}
+	if (__atomic_exchange_n(&once, 1U, __ATOMIC_ACQ_REL))
+		return;
+	log_info("every partition is off: switching the machine off");
+	stats_report();
+	console_flush();
+	firmware_system_off();
+	log_warn("PSCI SYSTEM_OFF returned: the hypervisor stays up");
+}
+
 /* The last vCPU of p has parked (called by the CPU that parked it). */
 void partition_vcpu_parked(struct partition *p)
 {
@@ -288,10 +319,12 @@ void partition_vcpu_parked(struct partition *p)
 	if (p->state == PART_RUNNING)
 		p->state = PART_STOPPED; /* its last vCPU switched itself off */
 	spin_unlock(&p->lock);
-	if (restart)
+	if (restart) {
 		partition_start(p);
-	else
+	} else {
 		log_info("partition %u (%s): stopped", p->cfg->id, p->cfg->name);
+		power_off_if_all_down();
+	}
 }
 
 s32 partition_vcpu_on(struct partition *p, u32 index, u32 pc, u32 context)
@@ -375,4 +408,6 @@ void partitions_init(void)
 		}
 		partition_start(&partitions[i]);
 	}
+	__atomic_store_n(&all_started, true, __ATOMIC_RELEASE);
+	power_off_if_all_down(); /* every partition may have stopped already */
 }

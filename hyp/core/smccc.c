@@ -10,6 +10,7 @@
 #include "hyp/core/guest_mem.h"
 #include "hyp/core/hypercall.h"
 #include "hyp/core/partition.h"
+#include "hyp/core/stats.h"
 #include "hyp/dev/vuart.h"
 #include "vgic/vgic.h"
 
@@ -75,10 +76,21 @@ static __attribute__((noinline)) s32 doorbell_ring(struct vcpu *v, u32 index)
 	return 0;
 }
 
+static __attribute__((noinline)) s32 cpu_stats(struct regs *r)
+{
+	struct stats_view s;
+
+	stats_read(this_cpu(), &s);
+	r->r[1] = s.hyp_cycles;
+	r->r[2] = s.kicks;
+	r->r[3] = s.injected;
+	return (s32)s.entries;
+}
+
 static bool implemented(u32 fid)
 {
 	if (fid == SMCCC_VERSION || fid == SMCCC_ARCH_FEATURES || fid == TESSERA_FID_CALL_UID ||
-	    fid == TESSERA_FID_REVISION)
+	    fid == TESSERA_FID_REVISION || fid == TESSERA_FID_CPU_STATS)
 		return true;
 	return fid >= TESSERA_FID(0) && fid < TESSERA_FID(TESSERA_CALL_COUNT);
 }
@@ -122,6 +134,8 @@ static __attribute__((noinline)) s32 other_call(struct vcpu *v, struct regs *r, 
 	case TESSERA_FID_REVISION:
 		r->r[1] = 0;
 		return 1;
+	case TESSERA_FID_CPU_STATS:
+		return cpu_stats(r);
 	default:
 		return SMCCC_OWNER(fid) == SMCCC_OWNER_STANDARD ? psci_call(v, r, fid) :
 								  SMCCC_NOT_SUPPORTED;

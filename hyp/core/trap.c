@@ -12,6 +12,7 @@
 #include "hyp/core/fault.h"
 #include "hyp/core/hypercall.h"
 #include "hyp/core/partition.h"
+#include "hyp/core/stats.h"
 #include "hyp/dev/mmio.h"
 
 /* ---- The dispatch table, by exception class (B3.13.6, Table B3-24) ---------------- */
@@ -19,12 +20,14 @@
 static void trap_hvc(struct regs *r, u32 hsr)
 {
 	UNUSED(hsr);
+	stats_pmu_count(BIT(STATS_PMC_HVC));
 	smccc_dispatch(this_cpu()->vcpu, r);
 }
 
 static void trap_smc(struct regs *r, u32 hsr)
 {
 	/* Trapped by HCR.TSC; answered like HVC, then skipped (ELR points at it). */
+	stats_pmu_count(BIT(STATS_PMC_HVC));
 	if (guest_cond_passed(hsr))
 		smccc_dispatch(this_cpu()->vcpu, r);
 	guest_skip_instruction(hsr | HSR_IL);
@@ -37,9 +40,12 @@ static void trap_smc(struct regs *r, u32 hsr)
 static void trap_dabt(struct regs *r, u32 hsr)
 {
 	struct vcpu *v = this_cpu()->vcpu;
+	u32 type = hsr & (FSC_TYPE_MASK | HSR_DABT_S1PTW);
 
-	if ((hsr & (FSC_TYPE_MASK | HSR_DABT_S1PTW)) == FSC_TRANSLATION) {
+	if (type == FSC_TRANSLATION) {
 		u32 hpfar = read_hpfar() & HPFAR_FIPA_MASK;
+
+		stats_pmu_count(type); /* FSC_TRANSLATION is BIT(STATS_PMC_DABT) */
 
 		if (hpfar == v->part->gicd_hpfar) {
 			mmio_emulate(v, r, hsr, MMIO_GICD);
@@ -49,18 +55,24 @@ static void trap_dabt(struct regs *r, u32 hsr)
 			mmio_emulate(v, r, hsr, MMIO_UART);
 			return;
 		}
+	} else {
+		stats_pmu_count(BIT(STATS_PMC_DABT));
 	}
 	data_abort(v, r, hsr);
 }
 
 static void trap_iabt(struct regs *r, u32 hsr)
 {
-	prefetch_abort(this_cpu()->vcpu, r, hsr);
+	struct cpu *c = this_cpu();
+
+	c->stats.trap_other++;
+	prefetch_abort(c->vcpu, r, hsr);
 }
 
 /* Nothing else is configured to trap: answer as the hardware would. */
 static void trap_undefined(struct regs *r, u32 hsr)
 {
+	this_cpu()->stats.trap_other++;
 	inject_undef(r, hsr);
 }
 
@@ -94,11 +106,13 @@ _Static_assert(sizeof(struct regs) == REGS_SIZE && offsetof(struct regs, lr) == 
 
 void hyp_guest_async_abort(struct regs *r)
 {
-	struct vcpu *v = this_cpu()->vcpu;
+	struct cpu *c = this_cpu();
+	struct vcpu *v = c->vcpu;
 	struct guest_fault f = { .what = "asynchronous external abort",
 				 .pc = read_elr_hyp(),
 				 .hsr = read_hsr() };
 
+	c->stats.async_abort++;
 	if (v->part->cfg->fault_policy == CFG_FAULT_INJECT) {
 		/* Hand it on as a virtual abort, taken when the guest unmasks A. */
 		f.what = "asynchronous external abort, passed on as a virtual abort";

@@ -211,3 +211,16 @@ void console_irq(void)
 	for (i = 0; i < n; i++)
 		route_input(rx[i]);
 }
+
+u32 console_dropped(void)
+{
+	return __atomic_load_n(&con.dropped, __ATOMIC_RELAXED);
+}
+
+void console_flush(void)
+{
+	spin_lock(&con.lock);
+	while (con.tail != con.head)
+		drain_locked();
+	spin_unlock(&con.lock);
+}

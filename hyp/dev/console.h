@@ -24,6 +24,12 @@ void console_panic_line(const char *text);
 /* The UART interrupt: drain the transmit ring, route received bytes. */
 void console_irq(void);
 
+/* Bytes of guest output dropped since boot (hyp/core/stats.c). */
+u32 console_dropped(void);
+
+/* Wait until every byte in the ring has gone to the UART (before the machine powers off). */
+void console_flush(void);
+
 /* Console input focus: the partition that receives what is typed. */
 void console_set_input(u32 partition);
 

@@ -20,6 +20,14 @@
 #define TESSERA_FID_YIELD TESSERA_FID(6)
 #define TESSERA_CALL_COUNT 7U
 
+/*
+ * The calling vCPU's physical CPU's counters (hyp/core/stats.c), for benchmarks and tests:
+ * r0 = hypervisor entries, r1 = cycles in Hyp mode (instructions under QEMU -icount),
+ * r2 = kicks (cross-CPU requests) received, r3 = interrupts injected; all since boot, modulo
+ * 2^32.  A partition's CPUs are its own: it learns only what happened on them.
+ */
+#define TESSERA_FID_CPU_STATS TESSERA_FID(0x100)
+
 /* The vendor hypervisor service's standard queries (DEN 0028 6.2). */
 #define TESSERA_FID_CALL_UID 0x8600ff01U
 #define TESSERA_FID_REVISION 0x8600ff03U

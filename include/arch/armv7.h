@@ -66,6 +66,20 @@
 #define HDCR_TDOSA BIT(10)
 #define HDCR_TDRA BIT(11)
 
+/*
+ * The Performance Monitors (ARM ARM C12; PMCR B4.1.117, PMCNTENSET B4.1.119, PMCCFILTR B4.1.115,
+ * PMXEVTYPER B4.1.127, PMSWINC B4.1.125).  The filter bits are the same in PMCCFILTR and
+ * PMXEVTYPER (C12.8.2).
+ */
+#define PMCR_E BIT(0) /* counters enabled */
+#define PMCR_N_SHIFT 11
+#define PMCR_N_MASK GENMASK(4, 0)
+#define PMCNTEN_C BIT(31) /* the cycle counter */
+#define PMFILTER_P BIT(31) /* not at PL1 (Non-secure PL1 too while NSK == 0) */
+#define PMFILTER_U BIT(30) /* not at PL0 (Non-secure PL0 too while NSU == 0) */
+#define PMFILTER_NSH BIT(27) /* in Hyp mode */
+#define PMEVENT_SW_INCR 0x00 /* counts writes of its bit to PMSWINC */
+
 /* HCPTR (B4.1.63): RES1 bits set, TCPn/TASE/TTA are traps. */
 #define HCPTR_TTA BIT(20)
 #define HCPTR_RES1 (GENMASK(9, 0) | BIT(12) | BIT(13))

@@ -90,6 +90,13 @@
 
 /* Performance monitors (C12): PMCR.N sizes HDCR.HPMN for a guest. */
 #define PMCR p15, 0, c9, c12, 0
+#define PMCNTENSET p15, 0, c9, c12, 1
+#define PMSWINC p15, 0, c9, c12, 4
+#define PMSELR p15, 0, c9, c12, 5
+#define PMCCNTR p15, 0, c9, c13, 0
+#define PMXEVTYPER p15, 0, c9, c13, 1
+#define PMXEVCNTR p15, 0, c9, c13, 2
+#define PMCCFILTR p15, 0, c14, c15, 7 /* PMUv2 (B4.1.115) */
 
 /* Cache and branch predictor maintenance (B4.2.1). */
 #define ICIALLUIS p15, 0, c7, c1, 0
@@ -276,6 +283,13 @@ DEFINE_SYSREG64_RW(cntp_cval, CNTP_CVAL_64)
 DEFINE_SYSREG64_RW(cntv_cval, CNTV_CVAL_64)
 
 DEFINE_SYSREG_RW(pmcr, PMCR)
+DEFINE_SYSREG_RW(pmcntenset, PMCNTENSET)
+DEFINE_SYSREG_RW(pmccntr, PMCCNTR)
+DEFINE_SYSREG_RW(pmccfiltr, PMCCFILTR)
+DEFINE_SYSREG_RW(pmselr, PMSELR)
+DEFINE_SYSREG_RW(pmxevtyper, PMXEVTYPER)
+DEFINE_SYSREG_RW(pmxevcntr, PMXEVCNTR)
+DEFINE_SYSOP(pmswinc, PMSWINC)
 
 DEFINE_SYSOP(icialluis, ICIALLUIS)
 DEFINE_SYSOP(bpiallis, BPIALLIS)

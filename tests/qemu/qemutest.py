@@ -126,7 +126,11 @@ class QemuTest:
             ready, _, _ = select.select([fd], [], [], 0.05)
             if ready:
                 data = os.read(fd, 65536)
-                if not data:
+                if not data:  # QEMU closed its output: it is exiting, let it finish
+                    try:
+                        proc.wait(timeout=5)
+                    except subprocess.TimeoutExpired:
+                        pass
                     break
                 chunks.append(data)
                 text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")

@@ -42,3 +42,82 @@ TESTS = [
         timeout=120,
     ),
 ]
+
+
+# ---- issue 14: the noisy-neighbour system and the hypervisor's counters ----------------------
+
+NOISY_LOADS = ["idle", "fault_storm", "cpu_on_off", "console_flood", "doorbell_ring",
+               "sgi_storm", "restart_loop"]
+NOISY_PERIODS = 200  # guests/bench/noisy.c
+
+
+def counters_plausible(text):
+    """The stats lines printed at power-off add up and match what the guests did."""
+    problems = []
+    stats = {m.group(1): {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2))}
+             for m in re.finditer(r"^\[tessera\] stats (cpu\d|partition \d \(\w+\)|machine): "
+                                  r"(.*)$", text, re.M)}
+    noise = {m.group(1): {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2))}
+             for m in re.finditer(r"^\[victim\] NOISE-SUM (\w+) (.*)$", text, re.M)}
+    per_period = {m.group(1): (int(m.group(2)), int(m.group(3))) for m in
+                  re.finditer(r"^\[victim\] NOISE (\w+) periods=\d+ lat=\d+/\d+ "
+                              r"entries=(\d+)/(\d+)", text, re.M)}
+    for cpu in ("cpu0", "cpu1", "cpu2", "cpu3"):
+        c = stats.get(cpu)
+        if not c:
+            problems.append("no stats line for %s" % cpu)
+            continue
+        causes = sum(c[k] for k in ("hvc", "dabt", "cp", "other", "irq", "async"))
+        if c["entries"] != causes:
+            problems.append("%s: entries=%d, but its causes add up to %d"
+                            % (cpu, c["entries"], causes))
+    if problems or len(noise) != len(NOISY_LOADS):
+        return problems or ["NOISE-SUM lines: %s" % sorted(noise)]
+    victim, noisy = stats["cpu0"], stats["cpu1"]
+    calls = len(NOISY_LOADS) * (NOISY_PERIODS + 1)  # TESSERA_FID_CPU_STATS, per load
+    if victim["hvc"] < calls:
+        problems.append("cpu0: hvc=%d, but the victim made %d stats calls"
+                        % (victim["hvc"], calls))
+    if victim["injected"] < len(NOISY_LOADS) * NOISY_PERIODS:
+        problems.append("cpu0: injected=%d, fewer than the victim's timer interrupts (%d)"
+                        % (victim["injected"], len(NOISY_LOADS) * NOISY_PERIODS))
+    # Beside an idle neighbour a period is one timer interrupt and one stats call.
+    if per_period.get("idle", (0, 0))[0] != 2:
+        problems.append("idle: %s entries per period (median), expected 2"
+                        % per_period.get("idle", ("none",))[0])
+    if noisy["dabt"] < noise["fault_storm"]["load"]:
+        problems.append("cpu1: dabt=%d, fewer than the neighbour's %d faults"
+                        % (noisy["dabt"], noise["fault_storm"]["load"]))
+    if victim["kicks"] < noise["doorbell_ring"]["kicks"]:
+        problems.append("cpu0: kicks=%d, fewer than the victim counted while rung (%d)"
+                        % (victim["kicks"], noise["doorbell_ring"]["kicks"]))
+    starts = stats.get("partition 1 (noisy)", {}).get("starts", 0)
+    if starts < 2:
+        problems.append("partition noisy: starts=%d after its restart loop" % starts)
+    return problems
+
+
+TESTS.append(QemuTest(
+    "bench.noisy_counters",
+    "issue 14: the noisy-neighbour system runs every load, both partitions switch off, and the "
+    "hypervisor then prints its per-CPU, per-partition and machine counters, which add up and "
+    "match what the guests did (stats calls, timer interrupts, faults, kicks, restarts); QEMU "
+    "ends with the machine's PSCI SYSTEM_OFF",
+    build={"CONFIG": "bench-noisy", "VMID_BITS": "2"},
+    machine=MACHINE,
+    expect=[r"^\[victim\] NOISE %s periods=%d lat=\d+/\d+ entries=\d+/\d+ hyp=\d+/\d+$"
+            % (load, NOISY_PERIODS) for load in NOISY_LOADS]
+    + [r"^\[victim\] NOISE-DONE %d loads$" % len(NOISY_LOADS),
+       r"^\[tessera\] every partition is off: switching the machine off$"]
+    + [r"^\[tessera\] stats cpu%d: entries=\d+ hvc=\d+ dabt=\d+ cp=\d+ other=\d+ irq=\d+ "
+       r"async=\d+ kicks=\d+ injected=\d+ hyp_cycles=\d+$" % i for i in range(4)]
+    + [r"^\[tessera\] stats partition 0 \(victim\): starts=1 lock_wait_max=\d+ "
+       r"vgic_lock_wait_max=\d+$",
+       r"^\[tessera\] stats partition 1 \(noisy\): starts=\d+ ",
+       r"^\[tessera\] stats machine: vmid_lock_wait_max=\d+ console_dropped=\d+$"],
+    forbid=[r"NOISE \w+ n/a", r"NOISE-INFO error"],
+    done=r"^QEMU never prints this$",  # run until the machine switches itself off
+    expect_exit=0,
+    check=counters_plausible,
+    timeout=120,
+))
