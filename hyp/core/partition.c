@@ -106,6 +106,7 @@ void partition_start(struct partition *p)
 	}
 	p->loading = true;
 	p->restart_pending = false;
+	p->switched_off = false;
 	spin_unlock(&p->lock);
 
 	/*
@@ -280,8 +281,10 @@ void partition_reset(struct partition *p)
 }
 
 /*
- * Nothing is left to run (every partition stopped or halted, none restarting): report the
- * counters and switch the machine off.  Once, from whichever CPU parked the last vCPU.
+ * Every partition has switched itself off (PSCI SYSTEM_OFF) and none is restarting:
+ * report the counters and switch the machine off.  Once, from whichever CPU parked the
+ * last vCPU.  A partition stopped or halted by its fault policy keeps the machine up: the
+ * others may still need the board, and the partition can be looked at and started again.
  */
 static void power_off_if_all_down(void)
 {
@@ -295,13 +298,14 @@ static void power_off_if_all_down(void)
 
 		/* Unlocked: a partition that starts after this look parks later and looks again. */
 		if (__atomic_load_n(&q->state, __ATOMIC_ACQUIRE) == PART_RUNNING ||
+		    !__atomic_load_n(&q->switched_off, __ATOMIC_ACQUIRE) ||
 		    __atomic_load_n(&q->restart_pending, __ATOMIC_ACQUIRE) ||
 		    __atomic_load_n(&q->loading, __ATOMIC_ACQUIRE))
 			return;
 	}
 	if (__atomic_exchange_n(&once, 1U, __ATOMIC_ACQ_REL))
 		return;
-	log_info("every partition is off: switching the machine off");
+	log_info("every partition has switched itself off: switching the machine off");
 	stats_report();
 	console_flush();
 	firmware_system_off();

@@ -52,6 +52,7 @@ struct partition {
 	u32 vcpus_on; /* vCPUs with power ON */
 	bool restart_pending;
 	bool loading;
+	bool switched_off; /* stopped by its own PSCI SYSTEM_OFF (since its last start) */
 	u32 starts; /* times it was started since boot */
 	struct vmid vmid;
 	struct pt s2;

@@ -93,6 +93,7 @@ s32 psci_call(struct vcpu *v, struct regs *r, u32 fid)
 	case PSCI_MIGRATE_INFO_TYPE:
 		return PSCI_MIGRATE_INFO_NO_TOS;
 	case PSCI_SYSTEM_OFF:
+		__atomic_store_n(&p->switched_off, true, __ATOMIC_RELEASE);
 		partition_stop(p, "PSCI SYSTEM_OFF");
 		return PSCI_SUCCESS; /* not seen: the vCPU parks before it returns */
 	case PSCI_SYSTEM_RESET:

@@ -108,7 +108,7 @@ TESTS.append(QemuTest(
     expect=[r"^\[victim\] NOISE %s periods=%d lat=\d+/\d+ entries=\d+/\d+ hyp=\d+/\d+$"
             % (load, NOISY_PERIODS) for load in NOISY_LOADS]
     + [r"^\[victim\] NOISE-DONE %d loads$" % len(NOISY_LOADS),
-       r"^\[tessera\] every partition is off: switching the machine off$"]
+       r"^\[tessera\] every partition has switched itself off: switching the machine off$"]
     + [r"^\[tessera\] stats cpu%d: entries=\d+ hvc=\d+ dabt=\d+ cp=\d+ other=\d+ irq=\d+ "
        r"async=\d+ kicks=\d+ injected=\d+ hyp_cycles=\d+$" % i for i in range(4)]
     + [r"^\[tessera\] stats partition 0 \(victim\): starts=1 lock_wait_max=\d+ "
