@@ -72,5 +72,7 @@ void tg_console(void);
 void tg_hypercalls(void);
 void tg_hostile(void);
 void tg_xip(void);
+void tg_doorbell(void);
+void tg_ringer(void);
 
 #endif /* TESTGUEST_H */

@@ -36,6 +36,19 @@ TESTS = [
         timeout=90,
     ),
     QemuTest(
+        "vgic.doorbell_ring_loop",
+        "issue 14 defect 5: a neighbour rings a doorbell in a loop while the peer keeps it "
+        "disabled, then pending and unacknowledged: the peer works on and sees it pending; "
+        "then a single ring is delivered once, and one after the acknowledge again",
+        build={"CONFIG": "test-doorbell"},
+        expect=[r"^\[peer\] TG DONE 7 passed, 0 failed$",
+                r"^\[ringer\] TG DONE 2 passed, 0 failed$"],
+        forbid=[r"TG FAIL"],
+        done=r"^\[ringer\] TG DONE",
+        icount=False,  # the two partitions hand over by spinning on the channel page
+        timeout=90,
+    ),
+    QemuTest(
         "vgic.timers_passthrough_storm",
         "virtual and physical timer ticks at 1 kHz reach the guest on time, also in WFI; "
         "the PL031 RTC alarm passed through is delivered and completed; an interrupt storm "
