@@ -153,18 +153,8 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 			continue;
 		}
 		irq = vgic_irq(d, vc, vc->lr_intid[n]);
-		if (!irq)
-			continue;
-		virq_set_flag(irq, VIRQ_ACTIVE, lr & GICH_LR_ACTIVE);
-		/*
-		 * Still held here although vgic_inject_hw gave its booking up (the
-		 * guest moved a passthrough SPI's physical state behind our back):
-		 * booked again, so it never goes into a second list register.
-		 */
-		if (vc->lr_intid[n] >= GIC_SGI_COUNT && !irq->lr) {
-			irq->lr = (u8)(n + 1);
-			irq->lr_vcpu = (u8)vc->index;
-		}
+		if (irq)
+			virq_set_flag(irq, VIRQ_ACTIVE, lr & GICH_LR_ACTIVE);
 	}
 }
 
@@ -435,7 +425,6 @@ void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc)
 void vgic_raise(struct vgic_dist *d, u32 intid)
 {
 	struct virq *irq = intid >= GIC_PRIV_COUNT ? vgic_irq(d, NULL, intid) : NULL;
-	u32 t;
 
 	if (!irq)
 		return;
@@ -445,8 +434,9 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 		return; /* not the partition's (OWNED never changes while it runs), or pending */
 	spin_lock(&d->lock);
 	if ((irq->flags & (VIRQ_OWNED | VIRQ_PENDING)) == VIRQ_OWNED) {
+		u32 t = vgic_spi_target(d, irq);
+
 		irq->flags |= VIRQ_PENDING;
-		t = vgic_spi_target(d, irq);
 		if (t < d->vcpu_count) {
 			map_set(d->vcpu[t], intid);
 			if (deliverable(d, irq))
@@ -505,15 +495,17 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 					 GICH_LR_PENDING);
 	} else {
 		/*
-		 * An SPI booked to another vCPU's list register (retargeted after its
-		 * last instance): the physical GIC signals it again only once that
-		 * instance was deactivated (GIC spec 3.2.4), which the guest's EOI of
-		 * its HW list register did (5.4.2), so that LR is empty and the
-		 * booking stale; the other vCPU may not sync for long (its timer fast
-		 * path does not).  This instance must not wait for it.
+		 * An SPI still booked to another vCPU's list register (retargeted
+		 * after its last instance): the physical GIC signals it again only
+		 * once that instance was deactivated (GIC spec 3.2.4), which the
+		 * guest's EOI of its HW list register did (5.4.2), so that LR is
+		 * empty; but only its own CPU can see that, and it may not sync for
+		 * long (no maintenance interrupt for an HW entry; its timer fast path
+		 * does not sync).  Kick it: its sync completes the entry and
+		 * lr_complete hands this instance here.
 		 */
 		if (intid >= GIC_PRIV_COUNT && irq->lr && irq->lr_vcpu != vc->index)
-			irq->lr = 0;
+			vgic_mark_dirty(d->vcpu[irq->lr_vcpu]);
 		irq->flags |= VIRQ_PENDING;
 		map_set(vc, intid);
 		flush_locked(d, vc);

@@ -1436,10 +1436,21 @@ TEST(doorbell_rings_coalesce)
 
 /*
  * Issue 14 defect 9: a passthrough SPI retargeted to another vCPU after its
- * EOI: the next instance reaches the new vCPU at once, although the old one
- * never synced its list registers (no maintenance for an HW entry, and the
- * timer fast path does not sync).
+ * EOI: the next instance reaches the new vCPU although the old one had not
+ * synced its list registers (no maintenance for an HW entry, and the timer
+ * fast path does not sync): the old one is kicked, and its sync hands the
+ * interrupt on, with no other event needed.
  */
+static void hw_arrives_moved(struct part *p, u32 from, u32 to, u32 intid)
+{
+	fake_clear_kicks();
+	hw_arrives(p, to, intid);
+	if (!fake_kicks(pcpu_of(p, from)))
+		helper_fail(__LINE__, "vCPU %u holding INTID %u's last LR not kicked", from, intid);
+	enter(p, from);
+	enter(p, to);
+}
+
 TEST(passthrough_retarget_after_eoi)
 {
 	u32 iar;
@@ -1454,14 +1465,14 @@ TEST(passthrough_retarget_after_eoi)
 	EXPECT(!fake_phys(2, 40)->active);
 	WR8(1, GICD_ITARGETSR + 40, 0x02);
 	EXPECT_EQ(fake_phys(3, 40)->route, 3);
-	hw_arrives(&pa, 1, 40);
+	hw_arrives_moved(&pa, 0, 1, 40);
 	EXPECT(listed(&pa, 1, 40));
 	iar = ack(&pa, 1);
 	EXPECT_EQ(iar, 40);
 	EOI(&pa, 1, iar);
 	/* And back, still with neither vCPU having synced since. */
 	WR8(0, GICD_ITARGETSR + 40, 0x01);
-	hw_arrives(&pa, 0, 40);
+	hw_arrives_moved(&pa, 1, 0, 40);
 	EXPECT(listed(&pa, 0, 40));
 	EXPECT_EQ(ack(&pa, 0), 40);
 	EOI(&pa, 0, 40);
