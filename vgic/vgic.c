@@ -117,18 +117,16 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 	irq->lr = 0;
 	irq->flags &= (u8)~VIRQ_ACTIVE;
 	/*
-	 * Pending again meanwhile (an edge lr_merge deferred to this EOI, or one
-	 * raised while retargeted): its target takes it now.
+	 * Pending again meanwhile: retargeted, its new target may take it now; an
+	 * edge lr_merge deferred to this EOI (an LR with the EOI bit) is not in
+	 * any pending map yet.  An edge pending here as usual needs nothing.
 	 */
 	if (intid >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING)) {
 		u32 t = vgic_spi_target(d, irq);
 
-		if (t < d->vcpu_count) {
+		if (t < d->vcpu_count && (d->vcpu[t] != vc || (lr & GICH_LR_EOI))) {
 			map_set(d->vcpu[t], intid);
-			if (d->vcpu[t] != vc)
-				vgic_mark_dirty(d->vcpu[t]);
-			else
-				vc->dirty = true;
+			vgic_mark_dirty(d->vcpu[t]);
 		}
 	}
 	/* An emulated level-sensitive line still asserted is pending again. */
@@ -415,34 +413,26 @@ void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc)
  * nothing: no lock, no IPI.  That holds however the peer races with it:
  * VIRQ_PENDING is set while the edge is not yet in a list register (it joins
  * one the guest has not acknowledged yet), while the peer has it disabled or
- * targeted at no vCPU (enabling it delivers it), or while an edge lr_merge
- * deferred waits for the guest's EOI (lr_complete delivers it).  The
- * barrier orders the ringer's writes to the shared channel before the
- * load, against the peer's clearing of the flag before its guest reads
- * the channel (ARM ARM A3.8.3).  A ring that makes it pending kicks the
- * target only if it can take it now.
+ * targeted at no vCPU (enabling or retargeting it delivers it), or while an
+ * edge lr_merge deferred waits for the guest's EOI (lr_complete delivers it).
+ * The ringer's DSB before DOORBELL_RING (docs/hypercalls.md) orders its
+ * channel writes before this load, against the peer's clearing of the flag
+ * before its guest reads the channel (unlock: DMB, DSB; ARM ARM A3.8.3).
+ * OWNED never changes while the partition runs.
  */
 void vgic_raise(struct vgic_dist *d, u32 intid)
 {
-	struct virq *irq = intid >= GIC_PRIV_COUNT ? vgic_irq(d, NULL, intid) : NULL;
+	u32 n = intid - GIC_PRIV_COUNT; /* SPIs beyond irq_count are never OWNED */
+	struct virq *irq;
 
-	if (!irq)
+	if (n >= ARRAY_SIZE(d->spi))
 		return;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	irq = &d->spi[n];
 	if ((__atomic_load_n(&irq->flags, __ATOMIC_RELAXED) & (VIRQ_OWNED | VIRQ_PENDING)) !=
 	    VIRQ_OWNED)
-		return; /* not the partition's (OWNED never changes while it runs), or pending */
+		return;
 	spin_lock(&d->lock);
-	if ((irq->flags & (VIRQ_OWNED | VIRQ_PENDING)) == VIRQ_OWNED) {
-		u32 t = vgic_spi_target(d, irq);
-
-		irq->flags |= VIRQ_PENDING;
-		if (t < d->vcpu_count) {
-			map_set(d->vcpu[t], intid);
-			if (deliverable(d, irq))
-				vgic_mark_dirty(d->vcpu[t]);
-		}
-	}
+	vgic_make_pending(d, intid, irq, NULL);
 	spin_unlock(&d->lock);
 }
 
