@@ -1,5 +1,6 @@
 # Host unit tests: one program per module, plain gcc with sanitizers.
-# A test is tests/unit/<name>_test.c plus the module sources it tests.
+# A test is tests/unit/<name>_test.c plus the module sources it tests (UNIT_<name>),
+# built with UNIT_CFLAGS_<name> before the common flags.
 
 HOST_TEST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wshadow \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -16,14 +17,14 @@ include tests/unit/units.mk
 HOST_TESTS += $(addprefix $(HOST_OUT)/tests/,$(addsuffix _test,$(UNIT_TESTS)))
 
 # The compiler and flags they are built with, tracked (TRACK in the Makefile).
-UNIT_TEST_OPTS = $(HOSTCC) | $(HOST_TEST_CFLAGS)
+UNIT_TEST_OPTS = $(HOSTCC) | $(HOST_TEST_CFLAGS) | $(foreach t,$(UNIT_TESTS),$(UNIT_CFLAGS_$(t)))
 $(eval $(call TRACK,$(HOST_OUT)/.flags/unit-tests,UNIT_TEST_OPTS))
 
 define UNIT_TEST_RULE
 $(HOST_OUT)/tests/$(1)_test: tests/unit/$(1)_test.c $(UNIT_$(1)) tests/unit/test.h \
 		$(HOST_OUT)/.flags/unit-tests
 	@mkdir -p $$(dir $$@)
-	$(HOSTCC) $(HOST_TEST_CFLAGS) $$(filter %.c,$$^) -o $$@ -lm
+	$(HOSTCC) $$(UNIT_CFLAGS_$(1)) $(HOST_TEST_CFLAGS) $$(filter %.c,$$^) -o $$@ -lm
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
 

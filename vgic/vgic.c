@@ -116,12 +116,18 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 		return; /* not this entry's bookkeeping */
 	irq->lr = 0;
 	irq->flags &= (u8)~VIRQ_ACTIVE;
-	/* Pending again meanwhile and retargeted: its new target may take it now. */
+	/*
+	 * Pending again meanwhile: retargeted, its new target may take it now; an
+	 * edge lr_merge deferred to this EOI (an LR with the EOI bit) is not in
+	 * any pending map yet.  An edge pending here as usual needs nothing.
+	 */
 	if (intid >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING)) {
 		u32 t = vgic_spi_target(d, irq);
 
-		if (t < d->vcpu_count && d->vcpu[t] != vc)
+		if (t < d->vcpu_count && (d->vcpu[t] != vc || (lr & GICH_LR_EOI))) {
+			map_set(d->vcpu[t], intid);
 			vgic_mark_dirty(d->vcpu[t]);
+		}
 	}
 	/* An emulated level-sensitive line still asserted is pending again. */
 	if (!(irq->flags & (VIRQ_EDGE | VIRQ_HW)) && (irq->flags & VIRQ_LINE) &&
@@ -276,8 +282,23 @@ static bool lr_merge(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	take_pending(vc, irq, intid);
 	vc->injected++;
 	lr = gich_read_lr(n);
-	if (lr_state(lr) == GICH_LR_ACTIVE && !(lr & GICH_LR_HW))
+	if (lr_state(lr) == GICH_LR_ACTIVE && !(lr & GICH_LR_HW)) {
 		gich_write_lr(n, lr | GICH_LR_PENDING);
+	} else if (intid >= GIC_PRIV_COUNT && (irq->flags & VIRQ_EDGE) &&
+		   (lr & (GICH_LR_PENDING | GICH_LR_HW)) == GICH_LR_PENDING) {
+		/*
+		 * A doorbell rung while the guest has not yet acknowledged the one
+		 * in the list register: the edges coalesce (GIC spec 3.2.4), but
+		 * later rings cannot see when the guest acknowledges.  It stays
+		 * VIRQ_PENDING (not in the map), so they cost nothing
+		 * (vgic_raise), and the LR asks for an EOI maintenance interrupt,
+		 * at which lr_complete delivers it once more: an edge after the
+		 * acknowledge is never lost, at the price of at most one spurious
+		 * doorbell per delivered one.
+		 */
+		irq->flags |= VIRQ_PENDING;
+		gich_write_lr(n, lr | GICH_LR_EOI);
+	}
 	return true;
 }
 
@@ -388,14 +409,32 @@ void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc)
 	spin_unlock(&d->lock);
 }
 
+/*
+ * A doorbell ring.  One that finds its interrupt already pending changes
+ * nothing (edges coalesce while pending, GIC spec 3.2.4) and costs the peer
+ * nothing: no lock, no IPI.  That holds however the peer races with it:
+ * VIRQ_PENDING is set while the edge is not yet in a list register (it joins
+ * one the guest has not acknowledged yet), while the peer has it disabled or
+ * targeted at no vCPU (enabling or retargeting it delivers it), or while an
+ * edge lr_merge deferred waits for the guest's EOI (lr_complete delivers it).
+ * The ringer's DSB before DOORBELL_RING (docs/hypercalls.md) orders its
+ * channel writes before this load, against the peer's clearing of the flag
+ * before its guest reads the channel (unlock: DMB, DSB; ARM ARM A3.8.3).
+ * OWNED never changes while the partition runs.
+ */
 void vgic_raise(struct vgic_dist *d, u32 intid)
 {
+	u32 n = intid - GIC_PRIV_COUNT; /* SPIs beyond irq_count are never OWNED */
 	struct virq *irq;
 
+	if (n >= ARRAY_SIZE(d->spi))
+		return;
+	irq = &d->spi[n];
+	if ((__atomic_load_n(&irq->flags, __ATOMIC_RELAXED) & (VIRQ_OWNED | VIRQ_PENDING)) !=
+	    VIRQ_OWNED)
+		return;
 	spin_lock(&d->lock);
-	irq = intid >= GIC_PRIV_COUNT ? vgic_irq(d, NULL, intid) : NULL;
-	if (irq && (irq->flags & VIRQ_OWNED))
-		vgic_make_pending(d, intid, irq, NULL);
+	vgic_make_pending(d, intid, irq, NULL);
 	spin_unlock(&d->lock);
 }
 
@@ -448,6 +487,18 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 					 ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
 					 GICH_LR_PENDING);
 	} else {
+		/*
+		 * An SPI still booked to another vCPU's list register (retargeted
+		 * after its last instance): the physical GIC signals it again only
+		 * once that instance was deactivated (GIC spec 3.2.4), which the
+		 * guest's EOI of its HW list register did (5.4.2), so that LR is
+		 * empty; but only its own CPU can see that, and it may not sync for
+		 * long (no maintenance interrupt for an HW entry; its timer fast path
+		 * does not sync).  Kick it: its sync completes the entry and
+		 * lr_complete hands this instance here.
+		 */
+		if (intid >= GIC_PRIV_COUNT && irq->lr && irq->lr_vcpu != vc->index)
+			vgic_mark_dirty(d->vcpu[irq->lr_vcpu]);
 		irq->flags |= VIRQ_PENDING;
 		map_set(vc, intid);
 		flush_locked(d, vc);
@@ -463,6 +514,26 @@ static void init_irq(struct virq *irq, u8 flags)
 	irq->targets = 1;
 	irq->lr = 0;
 	irq->lr_vcpu = 0;
+}
+
+/*
+ * A vCPU's private interrupts as a CPU that was just switched on has them:
+ * SGIs always enabled, edge (GIC-400 behaviour); timers level, physical, off;
+ * nothing pending (private INTIDs are map word 0).
+ */
+static void priv_init(struct vgic_cpu *vc)
+{
+	u32 j;
+
+	for (j = 0; j < GIC_PRIV_COUNT; j++)
+		init_irq(&vc->priv[j], 0);
+	for (j = 0; j < GIC_SGI_COUNT; j++) {
+		init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE | VIRQ_ENABLED);
+		vc->sgi_sources[j] = 0;
+	}
+	init_irq(&vc->priv[GIC_PPI_VIRT_TIMER], VIRQ_OWNED | VIRQ_HW);
+	init_irq(&vc->priv[GIC_PPI_PHYS_TIMER], VIRQ_OWNED | VIRQ_HW);
+	vc->pending[0] = 0;
 }
 
 void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
@@ -487,15 +558,7 @@ void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
 		d->vcpu[i] = vc;
 		vc->index = i;
 		vc->pcpu = cfg->cpus[i];
-		for (j = 0; j < GIC_PRIV_COUNT; j++)
-			init_irq(&vc->priv[j], 0);
-		/* SGIs: always enabled, edge (GIC-400 behaviour); timers: level, physical. */
-		for (j = 0; j < GIC_SGI_COUNT; j++) {
-			init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE | VIRQ_ENABLED);
-			vc->sgi_sources[j] = 0;
-		}
-		init_irq(&vc->priv[GIC_PPI_VIRT_TIMER], VIRQ_OWNED | VIRQ_HW);
-		init_irq(&vc->priv[GIC_PPI_PHYS_TIMER], VIRQ_OWNED | VIRQ_HW);
+		priv_init(vc);
 		for (j = 0; j < ARRAY_SIZE(vc->pending); j++)
 			vc->pending[j] = 0;
 		vc->lr_used = 0;
@@ -532,6 +595,13 @@ void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *vc)
 	gich_reset(true);
 	vc->underflow_irq = false;
 	vc->lr_used = 0;
+	/*
+	 * Its banked interrupts start as a fresh vCPU's (after CPU_OFF, CPU_ON):
+	 * the timers disabled both virtually and physically, so ISENABLER tells
+	 * the guest the truth.  SPIs still pending for it are delivered.
+	 */
+	priv_init(vc);
+	vgic_mark_dirty(vc);
 	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);
 	gic_irq_enable(GIC_PPI_PHYS_TIMER, false);
 	gic_irq_set_active(GIC_PPI_VIRT_TIMER, false);
@@ -549,10 +619,14 @@ void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc)
 		u32 n = (u32)__builtin_ctz(used);
 		struct virq *irq = vgic_irq(d, vc, vc->lr_intid[n]);
 
-		if (irq && (irq->flags & VIRQ_HW))
+		if (!irq)
+			continue;
+		if (irq->flags & VIRQ_HW)
 			gic_irq_set_active(vc->lr_intid[n], false);
-		if (irq)
-			irq->lr = 0;
+		irq->lr = 0;
+		/* An edge lr_merge deferred to the EOI (pending, not in the map): kept. */
+		if (vc->lr_intid[n] >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING))
+			map_set(vc, vc->lr_intid[n]);
 	}
 	for (w = 0; w < ARRAY_SIZE(vc->pending); w++) {
 		u32 bits = vc->pending[w];
@@ -562,11 +636,19 @@ void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc)
 			struct virq *irq = vgic_irq(d, vc, intid);
 
 			bits &= bits - 1;
-			if (irq && (irq->flags & VIRQ_HW))
+			/*
+			 * A physical one we acknowledged is released and no longer
+			 * pending; an emulated SPI stays pending for the vCPU, as a
+			 * distributor keeps an SPI for a CPU that is off.
+			 */
+			if (irq && (irq->flags & VIRQ_HW)) {
 				gic_irq_set_active(intid, false);
+				irq->flags &= (u8)~VIRQ_PENDING;
+				map_clear(vc, intid);
+			}
 		}
-		vc->pending[w] = 0;
 	}
+	vc->pending[0] = 0; /* private ones: vgic_cpu_reset starts them afresh */
 	gich_reset(false);
 	vc->underflow_irq = false;
 	vc->lr_used = 0;

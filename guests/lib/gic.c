@@ -91,6 +91,11 @@ void gic_cpu_init(void)
 	mmio_write32(gicd(GICD_ICACTIVER), ~0U);
 	for (i = 0; i < GIC_SPI_BASE; i++)
 		mmio_write8(gicd(GICD_IPRIORITYR + i), GIC_PRIO_DEFAULT);
+	gic_cpu_interface_init();
+}
+
+void gic_cpu_interface_init(void)
+{
 	mmio_write32(gicc(GICC_PMR), GIC_PRIO_MASK_ALL);
 	mmio_write32(gicc(GICC_BPR), 0);
 	/*

@@ -50,6 +50,8 @@ uintptr_t gic_dist_base(void);
 void gic_init(void);
 /* This CPU's banked SGIs/PPIs and CPU interface (secondary CPUs call only this). */
 void gic_cpu_init(void);
+/* The CPU interface part of gic_cpu_init() only: the banked distributor state is left as found. */
+void gic_cpu_interface_init(void);
 /* INTIDs the distributor implements (GICD_TYPER.ITLinesNumber). */
 uint32_t gic_intid_count(void);
 void gic_irq_enable(uint32_t intid);

@@ -102,3 +102,160 @@ void tg_hypercalls(void)
 	tg_done();
 	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
 }
+
+/*
+ * Doorbell rings that change nothing (issue 14 defect 5).  The ringer rings
+ * channel 0's doorbell in a loop while the peer keeps it disabled, then
+ * enabled but not acknowledged; the peer goes on with its own work and
+ * checks the doorbell's state, then that single rings after its acknowledge
+ * are still delivered.  Both share the channel page: the peer sets the phase,
+ * the ringer counts its rings there.
+ */
+enum db_phase { DB_IDLE, DB_STORM, DB_QUIET, DB_END };
+
+struct db_shared {
+	volatile uint32_t phase;
+	volatile uint32_t rings; /* by the ringer, in DB_STORM */
+	volatile uint32_t req, done; /* single rings asked (peer) and made (ringer) */
+	volatile uint32_t bad; /* rings refused */
+};
+
+static struct db_shared *db_page(void)
+{
+	struct tessera_channel ch = { 0 };
+
+	if (tessera_channel_info(0, &ch) != 0)
+		return NULL;
+	return (struct db_shared *)(uintptr_t)ch.ipa;
+}
+
+void tg_ringer(void)
+{
+	struct db_shared *sh = db_page();
+	uint32_t rings = 0;
+
+	tg_check(sh != NULL, "ringer.channel", "no channel 0");
+	if (!sh)
+		guest_halt();
+	while (sh->phase != DB_END) {
+		if (sh->phase == DB_STORM) {
+			if (tessera_doorbell_ring(0) != 0)
+				sh->bad++;
+			dmb_ish();
+			sh->rings = ++rings;
+		} else if (sh->req != sh->done) {
+			uint32_t req = sh->req;
+
+			dmb_ish();
+			if (tessera_doorbell_ring(0) != 0)
+				sh->bad++;
+			sh->done = req;
+		}
+	}
+	printf("TG ringer: %u rings in storms\n", (unsigned)rings);
+	tg_check(sh->bad == 0, "ringer.rings", "%u rings refused", (unsigned)sh->bad);
+	tg_done();
+	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
+}
+
+static bool db_wait(volatile uint32_t *v, uint32_t at_least, uint32_t ms, uint32_t *work)
+{
+	uint64_t end = gtimer_virt_count() + gtimer_ns_to_count((uint64_t)ms * 1000000);
+
+	while (*v < at_least && gtimer_virt_count() < end)
+		(*work)++; /* the peer's own work goes on */
+	return *v >= at_least;
+}
+
+/* Doorbells taken by polling within 'ms' (each completed at once). */
+static uint32_t db_drain(uint32_t intid, uint32_t ms)
+{
+	uint64_t end = gtimer_virt_count() + gtimer_ns_to_count((uint64_t)ms * 1000000);
+	uint32_t n = 0;
+
+	do {
+		uint32_t iar = gic_ack();
+
+		if ((iar & GICC_IAR_INTID) >= GIC_INTID_MAX)
+			continue;
+		n += (iar & GICC_IAR_INTID) == intid;
+		gic_eoi(iar);
+	} while (gtimer_virt_count() < end);
+	return n;
+}
+
+/* The doorbell taken (acknowledged, not completed) within 'ms': its IAR, or spurious. */
+static uint32_t db_take(uint32_t intid, uint32_t ms)
+{
+	uint64_t end = gtimer_virt_count() + gtimer_ns_to_count((uint64_t)ms * 1000000);
+
+	do {
+		uint32_t iar = gic_ack();
+
+		if ((iar & GICC_IAR_INTID) == intid)
+			return iar;
+		if ((iar & GICC_IAR_INTID) < GIC_INTID_MAX)
+			gic_eoi(iar);
+	} while (gtimer_virt_count() < end);
+	return GIC_INTID_SPURIOUS;
+}
+
+/* One ring from the ringer, made before this returns. */
+static bool db_ring_once(struct db_shared *sh)
+{
+	uint32_t work = 0, want = sh->req + 1;
+
+	sh->req = want;
+	return db_wait(&sh->done, want, 2000, &work);
+}
+
+void tg_doorbell(void)
+{
+	uint32_t storm = tg_arg_u32("rings", 20000), work = 0, intid, iar, n;
+	struct db_shared *sh = db_page();
+	struct tessera_channel ch = { 0 };
+	bool ok;
+
+	gic_init();
+	gic_cpu_init();
+	tessera_channel_info(0, &ch);
+	intid = ch.intid;
+	tg_check(sh != NULL, "doorbell.channel", "no channel 0");
+	if (!sh)
+		guest_halt();
+	/* 1. Disabled: the rings leave it pending, the peer works on. */
+	sh->phase = DB_STORM;
+	ok = db_wait(&sh->rings, storm, 20000, &work);
+	tg_check(ok, "doorbell.storm_disabled", "%u of %u rings, peer work %u", (unsigned)sh->rings,
+		 (unsigned)storm, (unsigned)work);
+	tg_check(gic_irq_is_pending(intid) && gic_ack() == GIC_INTID_SPURIOUS,
+		 "doorbell.disabled_pending", "not pending, or delivered while disabled");
+	/* 2. Enabled, not acknowledged (IRQs masked, nobody reads GICC_IAR): the same. */
+	gic_irq_enable(intid);
+	ok = db_wait(&sh->rings, sh->rings + storm, 20000, &work);
+	tg_check(ok && gic_irq_is_pending(intid), "doorbell.storm_unacknowledged",
+		 "%u rings, pending %d, peer work %u", (unsigned)sh->rings,
+		 (int)gic_irq_is_pending(intid), (unsigned)work);
+	iar = db_take(intid, 200);
+	tg_check((iar & GICC_IAR_INTID) == intid, "doorbell.taken_after_storm", "IAR 0x%x",
+		 (unsigned)iar);
+	if ((iar & GICC_IAR_INTID) < GIC_INTID_MAX)
+		gic_eoi(iar);
+	sh->phase = DB_QUIET;
+	(void)db_drain(intid, 200); /* the storm's last rings: one more at most each */
+	/* 3. Quiet: a single ring is delivered once; one after the acknowledge again. */
+	ok = db_ring_once(sh);
+	n = db_drain(intid, 200);
+	tg_check(ok && n == 1, "doorbell.single", "%u deliveries of one ring", (unsigned)n);
+	ok = db_ring_once(sh);
+	iar = db_take(intid, 200);
+	ok = ok && (iar & GICC_IAR_INTID) == intid && db_ring_once(sh);
+	if ((iar & GICC_IAR_INTID) < GIC_INTID_MAX)
+		gic_eoi(iar);
+	n = db_drain(intid, 200);
+	tg_check(ok && n >= 1, "doorbell.after_acknowledge",
+		 "a ring after the acknowledge: %u deliveries", (unsigned)n);
+	sh->phase = DB_END;
+	tg_done();
+	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
+}

@@ -256,6 +256,50 @@ void tg_passthrough(void)
 	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
 }
 
+/*
+ * The RTC alarm passed through to a two-vCPU partition (tg_smp) and moved
+ * between its vCPUs (issue 14 defect 9): interrupts taken by polling the CPU
+ * interface, IRQs masked, on whichever vCPU the alarm is targeted at.
+ */
+static volatile uint32_t rtc_alarm_cpu;
+
+void tg_rtc_setup(void)
+{
+	gic_irq_set_edge(RTC_INTID, false);
+	gic_irq_enable(RTC_INTID);
+	mmio_write32(RTC_BASE + RTC_CR, 1);
+	mmio_write32(RTC_BASE + RTC_IMSC, 1);
+}
+
+/* Take one pending interrupt if any: the RTC alarm is counted, anything else completed. */
+void tg_rtc_poll(void)
+{
+	uint32_t iar = gic_ack(), intid = iar & GICC_IAR_INTID;
+
+	if (intid == RTC_INTID) {
+		rtc_alarm_cpu = cpu_index();
+		mmio_write32(RTC_BASE + RTC_ICR, 1); /* lower the line before EOI */
+		__atomic_fetch_add(&rtc_alarms, 1, __ATOMIC_SEQ_CST);
+	}
+	if (intid < GIC_INTID_MAX)
+		gic_eoi(iar);
+}
+
+/* One alarm with the RTC's interrupt targeted at 'cpu_mask': the vCPU that took it, or 0xff. */
+uint32_t tg_rtc_alarm_at(uint8_t cpu_mask)
+{
+	uint32_t before = rtc_alarms;
+	uint64_t end = gtimer_virt_count() + ms_to_count(4000);
+
+	rtc_alarm_cpu = 0xff;
+	gic_irq_set_target(RTC_INTID, cpu_mask);
+	mmio_write32(RTC_BASE + RTC_MR, mmio_read32(RTC_BASE + RTC_DR) + 1);
+	while (rtc_alarms == before && gtimer_virt_count() < end)
+		if (cpu_mask & (1U << cpu_index()))
+			tg_rtc_poll();
+	return rtc_alarms == before ? 0xff : rtc_alarm_cpu;
+}
+
 /* ---- An interrupt storm: every handler raises the next interrupt -------------------- */
 
 static volatile uint32_t storm_count, storm_target;

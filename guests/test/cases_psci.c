@@ -9,6 +9,9 @@
 
 static volatile uint32_t secondary_up, secondary_context, secondary_sgi_source = 0xff;
 static volatile uint32_t secondary_stray, secondary_go_off;
+static volatile uint32_t secondary_timer, secondary_timer_was_on, secondary_done;
+
+#define VTIMER_INTID 27U
 
 static bool wait_flag(volatile uint32_t *flag, uint32_t ms)
 {
@@ -36,10 +39,55 @@ static uint32_t poll_sgi(uint32_t ms, uint32_t *source)
 	return GIC_INTID_SPURIOUS;
 }
 
+/*
+ * Back after CPU_OFF and CPU_ON (issue 14 defect 10): a driver that trusts the
+ * distributor arms the virtual timer, enabling its PPI only if ISENABLER says
+ * it is off; the timer must fire.  1 if it did, 2 if not.
+ */
+static uint32_t vtimer_after_cpu_on(void)
+{
+	uint64_t end;
+	uint32_t iar;
+
+	secondary_timer_was_on = gic_irq_is_enabled(VTIMER_INTID);
+	gic_cpu_interface_init();
+	if (!secondary_timer_was_on)
+		gic_irq_enable(VTIMER_INTID);
+	gtimer_virt_arm_in(gtimer_ns_to_count(1000000));
+	end = gtimer_virt_count() + gtimer_ns_to_count(500000000ULL);
+	do {
+		iar = gic_ack();
+		if ((iar & GICC_IAR_INTID) == VTIMER_INTID) {
+			gtimer_virt_stop();
+			gic_eoi(iar);
+			gic_irq_disable(VTIMER_INTID);
+			return 1;
+		}
+		if ((iar & GICC_IAR_INTID) < GIC_INTID_MAX)
+			gic_eoi(iar);
+	} while (gtimer_virt_count() < end);
+	gtimer_virt_stop();
+	gic_irq_disable(VTIMER_INTID);
+	return 2;
+}
+
 void guest_secondary_main(uint32_t context)
 {
 	uint32_t source = 0;
 
+	if (context == 2) {
+		/* The second start: the timer check, then RTC alarms aimed here, until told. */
+		secondary_timer = vtimer_after_cpu_on();
+		gic_cpu_init();
+		secondary_context = context;
+		secondary_up = 1;
+		printf("TG smp: vCPU %u up again, context 0x%x\n", (unsigned)cpu_index(),
+		       (unsigned)context);
+		while (!secondary_done)
+			tg_rtc_poll();
+		psci_cpu_off();
+		guest_halt();
+	}
 	gic_cpu_init();
 	secondary_context = context;
 	secondary_up = 1;
@@ -54,6 +102,7 @@ void guest_secondary_main(uint32_t context)
 		secondary_stray = 1;
 	while (!secondary_go_off)
 		;
+	gic_irq_enable(VTIMER_INTID); /* enabled when it goes off: CPU_ON must not lie about it */
 	psci_cpu_off();
 	printf("TG smp: CPU_OFF returned\n");
 	guest_halt();
@@ -123,6 +172,25 @@ void tg_smp(void)
 	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0x2) == PSCI_SUCCESS &&
 			 wait_flag(&secondary_up, 2000) && secondary_context == 2,
 		 "psci.cpu_on.again", "vCPU 1 did not come back after CPU_OFF");
+	tg_check(secondary_timer == 1, "psci.cpu_on.timer",
+		 "vCPU 1's virtual timer never fired after CPU_OFF, CPU_ON (ISENABLER read %u)",
+		 (unsigned)secondary_timer_was_on);
+	/* The passed-through RTC alarm follows its target from vCPU to vCPU. */
+	{
+		uint32_t first, second, third;
+
+		tg_rtc_setup();
+		first = tg_rtc_alarm_at(0x1);
+		second = tg_rtc_alarm_at(0x2);
+		third = tg_rtc_alarm_at(0x1);
+		tg_check(first == 0 && second == 1 && third == 0, "passthrough.retarget",
+			 "alarms aimed at vCPUs 0, 1, 0 taken on %d, %d, %d (255: never)",
+			 (int)first, (int)second, (int)third);
+	}
+	secondary_done = 1;
+	end = gtimer_virt_count() + gtimer_ns_to_count(2000000000ULL);
+	while (psci_affinity_info(1, 0) != PSCI_AFFINITY_OFF && gtimer_virt_count() < end)
+		;
 	tg_done();
 	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
 }

@@ -128,6 +128,8 @@ static const struct tg_case cases[] = {
 	{ "hypercalls", tg_hypercalls },
 	{ "hostile", tg_hostile },
 	{ "xip", tg_xip },
+	{ "doorbell", tg_doorbell },
+	{ "ringer", tg_ringer },
 };
 /* clang-format on */
 

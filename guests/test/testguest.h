@@ -45,6 +45,11 @@ uint32_t tg_read32(uintptr_t addr);
 void tg_write32(uintptr_t addr, uint32_t value);
 void tg_try_exec(uintptr_t addr);
 
+/* The passed-through PL031 RTC's alarm, taken by polling on the vCPU it targets. */
+void tg_rtc_setup(void);
+void tg_rtc_poll(void);
+uint32_t tg_rtc_alarm_at(uint8_t cpu_mask);
+
 /* Sleep in WFI on the virtual timer. */
 void tg_sleep_ms(uint32_t ms);
 
@@ -67,5 +72,7 @@ void tg_console(void);
 void tg_hypercalls(void);
 void tg_hostile(void);
 void tg_xip(void);
+void tg_doorbell(void);
+void tg_ringer(void);
 
 #endif /* TESTGUEST_H */

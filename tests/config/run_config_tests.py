@@ -9,6 +9,7 @@ Each tests/config/*.dts is one case, described by comment directives:
                               every rule 1..10 must have at least one case
   /* args: ARGS */            extra tcfg arguments
   /* image: NAME SIZE */      create an image file of SIZE bytes (default: rtos.bin, 64 KiB)
+  /* platform: NAME */        run against platform/NAME's board description (default qemu-virt)
   /* board: OLD => NEW */     run against a copy of the board description with OLD replaced
   /* memory-map: LINE */      a good case: --memory-map must print a line starting with LINE
                               (blanks collapsed)
@@ -90,7 +91,10 @@ class Case:
         for spec in self.d.get("image", []):
             name, size = spec.split()
             pattern_image(os.path.join(images, name), int(size, 0))
-        with open(os.path.join(BOARD, "platform.dts")) as f:
+        board_dir = BOARD
+        for name in self.d.get("platform", []):
+            board_dir = os.path.join(ROOT, "platform", name)
+        with open(os.path.join(board_dir, "platform.dts")) as f:
             board = f.read()
         for spec in self.d.get("board", []):
             old, new = (s.strip() for s in spec.split("=>"))

@@ -12,4 +12,9 @@ UNIT_vgic := vgic/vgic.c vgic/vgicd.c tests/unit/fake_gic.c tests/unit/fake_gic.
 # The VMID allocator: scripted cases and an exhaustive model check.
 UNIT_vmid := mm/vmid.c mm/vmid.h
 
-UNIT_TESTS += vgic vmid
+# The physical GIC driver, built for the host on the alignment-checking MMIO accessors of
+# tests/unit/gic_io (first on its include path, in place of include/tessera/io.h).
+UNIT_gic := vgic/gic.c vgic/vgic.h include/dev/gicv2.h tests/unit/gic_io/tessera/io.h
+UNIT_CFLAGS_gic := -Itests/unit/gic_io
+
+UNIT_TESTS += vgic vmid gic

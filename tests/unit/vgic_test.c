@@ -1390,6 +1390,142 @@ TEST(cpu_stop_deactivates)
 	DONE();
 }
 
+/* Another partition's CPU (0) rings doorbell 'intid' of partition A 'times' times. */
+static void ring(u32 intid, u32 times)
+{
+	fake_set_cpu(0);
+	while (times--)
+		vgic_raise(&pa.d, intid);
+}
+
+/*
+ * Issue 14 defect 5: a ring that changes nothing costs the peer nothing.  Rings
+ * of a doorbell already pending, or one the peer disabled, kick nobody; an
+ * edge that comes after the guest acknowledged is still delivered once.
+ */
+TEST(doorbell_rings_coalesce)
+{
+	u32 order[8];
+
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	enter(&pa, 0);
+	fake_clear_kicks();
+	/* Pending, not yet in a list register: one kick for a thousand rings. */
+	ring(50, 1000);
+	EXPECT_EQ(fake_kicks(1), 1);
+	EXPECT(enter(&pa, 0));
+	EXPECT_EQ(FAKE_LR_STATE(lr_value(&pa, 0, 50)), FAKE_ST_PENDING);
+	/* Listed, the guest has not acknowledged it (interrupts masked): at most one more. */
+	ring(50, 1000);
+	enter(&pa, 0);
+	ring(50, 1000);
+	enter(&pa, 0);
+	EXPECT(fake_kicks(1) <= 2);
+	/* The guest takes it; the edges may give one more delivery, never lose one. */
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8) >= 1, 1);
+	/* An edge after the acknowledge is delivered once more. */
+	ring(50, 1);
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), 50);
+	fake_clear_kicks(); /* while it is active: at most two kicks for any number of rings */
+	ring(50, 1000);
+	EXPECT(fake_kicks(1) <= 2);
+	enter(&pa, 0);
+	ring(50, 1000);
+	EXPECT(fake_kicks(1) <= 2);
+	EOI(&pa, 0, 50);
+	EXPECT(deliver_all(&pa, 0, order, 8) >= 1);
+	/* Disabled by the peer: the ring that makes it pending kicks, no other; delivered once. */
+	fake_clear_kicks();
+	ring(51, 1000);
+	EXPECT(fake_kicks(1) <= 1);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 51));
+	enable(&pa, 0, 51);
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 1);
+	EXPECT_EQ(order[0], 51);
+	DONE();
+}
+
+/*
+ * Issue 14 defect 9: a passthrough SPI retargeted to another vCPU after its
+ * EOI: the next instance reaches the new vCPU although the old one had not
+ * synced its list registers (no maintenance for an HW entry, and the timer
+ * fast path does not sync): the old one is kicked, and its sync hands the
+ * interrupt on, with no other event needed.
+ */
+static void hw_arrives_moved(struct part *p, u32 from, u32 to, u32 intid)
+{
+	fake_clear_kicks();
+	hw_arrives(p, to, intid);
+	if (!fake_kicks(pcpu_of(p, from)))
+		helper_fail(__LINE__, "vCPU %u holding INTID %u's last LR not kicked", from, intid);
+	enter(p, from);
+	enter(p, to);
+}
+
+TEST(passthrough_retarget_after_eoi)
+{
+	u32 iar;
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 40);
+	hw_arrives(&pa, 0, 40);
+	iar = ack(&pa, 0);
+	EXPECT_EQ(iar, 40);
+	EOI(&pa, 0, iar);
+	EXPECT(!fake_phys(2, 40)->active);
+	WR8(1, GICD_ITARGETSR + 40, 0x02);
+	EXPECT_EQ(fake_phys(3, 40)->route, 3);
+	hw_arrives_moved(&pa, 0, 1, 40);
+	EXPECT(listed(&pa, 1, 40));
+	iar = ack(&pa, 1);
+	EXPECT_EQ(iar, 40);
+	EOI(&pa, 1, iar);
+	/* And back, still with neither vCPU having synced since. */
+	WR8(0, GICD_ITARGETSR + 40, 0x01);
+	hw_arrives_moved(&pa, 1, 0, 40);
+	EXPECT(listed(&pa, 0, 40));
+	EXPECT_EQ(ack(&pa, 0), 40);
+	EOI(&pa, 0, 40);
+	enter(&pa, 0);
+	enter(&pa, 1);
+	EXPECT(!listed(&pa, 0, 40) && !listed(&pa, 1, 40));
+	EXPECT(!fake_phys(2, 40)->active);
+	DONE();
+}
+
+/*
+ * Issue 14 defect 10: CPU_OFF then CPU_ON.  The vCPU's banked interrupts start
+ * as a fresh vCPU's: its timers read disabled (they are off physically), and
+ * enabling one again delivers it.
+ */
+TEST(cpu_off_on_fresh_private_state)
+{
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 27);
+	enable(&pa, 1, 27);
+	set_prio(&pa, 1, 27, 0x40);
+	EXPECT(bit_read(&pa, 1, GICD_ISENABLER, 27));
+	EXPECT(fake_phys(3, 27)->enabled);
+	fake_set_cpu(3);
+	vgic_cpu_stop(&pa.d, &pa.vc[1]);
+	EXPECT(!fake_phys(3, 27)->enabled);
+	vgic_cpu_reset(&pa.d, &pa.vc[1]);
+	EXPECT(!bit_read(&pa, 1, GICD_ISENABLER, 27));
+	EXPECT_EQ(RD8(1, GICD_IPRIORITYR + 27), 0);
+	EXPECT(bit_read(&pa, 0, GICD_ISENABLER, 27)); /* vCPU 0's own copy is untouched */
+	enable(&pa, 1, 27);
+	EXPECT(fake_phys(3, 27)->enabled);
+	hw_arrives(&pa, 1, 27);
+	EXPECT_EQ(ack(&pa, 1), 27);
+	EOI(&pa, 1, 27);
+	DONE();
+}
+
 /* The partition stops: its passthrough SPIs are disabled, not pending, not active. */
 TEST(dist_stop)
 {
@@ -1520,6 +1656,23 @@ static u32 r_lr_state(u32 id)
 	return n < 0 ? 0 : FAKE_LR_STATE(fake_lr(R_PCPU, (u32)n));
 }
 
+/*
+ * Its list register holds it pending, or active with a doorbell edge deferred
+ * to the guest's EOI (an LR with the EOI maintenance bit, see lr_merge): the
+ * hypervisor delivers that one at the EOI, where an active+pending LR would
+ * deliver it too.
+ */
+static bool r_lr_pending(u32 id)
+{
+	int n = fake_find_lr(R_PCPU, id, id < GIC_SGI_COUNT ? 0 : -1);
+	u32 lr;
+
+	if (n < 0)
+		return false;
+	lr = fake_lr(R_PCPU, (u32)n);
+	return (FAKE_LR_STATE(lr) & FAKE_ST_PENDING) || (r_kind(id) == R_EDGE && FAKE_LR_EOI(lr));
+}
+
 /* The model wants it delivered: pending (edges), line high and not being handled (level). */
 static bool r_wants(u32 id)
 {
@@ -1618,9 +1771,9 @@ static void r_check(bool flushed)
 	for (i = 0; i < M.id_count; i++) {
 		u32 id = M.ids[i];
 
-		if (r_unsure(id) && r_deliverable(id) && !(r_lr_state(id) & FAKE_ST_PENDING))
+		if (r_unsure(id) && r_deliverable(id) && !r_lr_pending(id))
 			unsure = true;
-		if (!r_wants(id) || !r_deliverable(id) || (r_lr_state(id) & FAKE_ST_PENDING))
+		if (!r_wants(id) || !r_deliverable(id) || r_lr_pending(id))
 			continue;
 		waits = true;
 		if (valid < lrs) {
@@ -1903,6 +2056,9 @@ int main(void)
 	RUN(spi_retarget_while_listed);
 	RUN(cpu_stop_deactivates);
 	RUN(dist_stop);
+	RUN(doorbell_rings_coalesce);
+	RUN(passthrough_retarget_after_eoi);
+	RUN(cpu_off_on_fresh_private_state);
 	RUN(random_against_model);
 	RUN(random_against_model_with_sgis);
 	return test_summary();

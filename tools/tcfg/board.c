@@ -163,20 +163,48 @@ static void read_memory(struct board *b, const void *fdt, bool *ok)
 	}
 }
 
+static void gic_frame_inside(const struct board_node *bn, const struct board *b, struct range r,
+			     const char *name, bool *ok)
+{
+	if (range_inside(r, b->gic))
+		return;
+	tcfg_error(
+		bn->path,
+		"\"%s\" [0x%08llx, 0x%08llx) is not inside the GIC's region [0x%08llx, 0x%08llx)",
+		name, (unsigned long long)r.base, (unsigned long long)(r.base + r.size),
+		(unsigned long long)b->gic.base, (unsigned long long)(b->gic.base + b->gic.size));
+	*ok = false;
+}
+
 static void read_gic(struct board *b, const void *fdt, bool *ok)
 {
-	static const char *const known[] = { "distributor",   "cpu-interface",
-					     "hyp-interface", "virtual-cpu-interface",
-					     "irq-count",     NULL };
+	static const char *const known[] = { "region",
+					     "distributor",
+					     "cpu-interface",
+					     "hyp-interface",
+					     "virtual-cpu-interface",
+					     "irq-count",
+					     NULL };
 	struct board_node bn = { 0 };
+	bool whole;
 
 	if (!find(&bn, b, fdt, "gic", ok))
 		return;
 	prop_check_known(&bn.n, known, ok);
-	one_range(&bn.n, "distributor", &b->gicd, ok);
-	one_range(&bn.n, "cpu-interface", &b->gicc, ok);
-	one_range(&bn.n, "hyp-interface", &b->gich, ok);
-	one_range(&bn.n, "virtual-cpu-interface", &b->gicv, ok);
+	/*
+	 * The whole GIC: the frames the hypervisor uses and those it does not,
+	 * such as the GIC-400's per-CPU aliases of the hypervisor interface
+	 * (GIC-400 TRM, memory map); no partition device may overlap any of it.
+	 */
+	whole = one_range(&bn.n, "region", &b->gic, ok);
+	if (one_range(&bn.n, "distributor", &b->gicd, ok) && whole)
+		gic_frame_inside(&bn, b, b->gicd, "distributor", ok);
+	if (one_range(&bn.n, "cpu-interface", &b->gicc, ok) && whole)
+		gic_frame_inside(&bn, b, b->gicc, "cpu-interface", ok);
+	if (one_range(&bn.n, "hyp-interface", &b->gich, ok) && whole)
+		gic_frame_inside(&bn, b, b->gich, "hyp-interface", ok);
+	if (one_range(&bn.n, "virtual-cpu-interface", &b->gicv, ok) && whole)
+		gic_frame_inside(&bn, b, b->gicv, "virtual-cpu-interface", ok);
 	if (prop_u32(&bn.n, "irq-count", true, &b->irq_count, ok) &&
 	    (b->irq_count < 64 || b->irq_count > 1024 || b->irq_count % 32)) {
 		/* GICD_TYPER.ITLinesNumber: 32 * (N + 1) INTIDs (GICv2 4.3.2). */

@@ -220,7 +220,7 @@ static void check_phys_one(const struct phys *a, const struct board *b)
 		{ b->gicv, "the GIC virtual CPU interface" },
 		{ b->uart, "the hypervisor's UART" },
 	};
-	u32 i;
+	u32 i, n;
 
 	if (a->kind == PHYS_DEV) {
 		for (i = 0; i < b->ram_count; i++)
@@ -229,10 +229,17 @@ static void check_phys_one(const struct phys *a, const struct board *b)
 					   "%s lies in the board's RAM %s (a device "
 					   "must be MMIO)",
 					   fmt_range(a->r).s, fmt_range(b->ram[i]).s);
-		for (i = 0; i < ARRAY_SIZE(blocks); i++)
-			if (ranges_overlap(a->r, blocks[i].r))
+		for (n = 0, i = 0; i < ARRAY_SIZE(blocks); i++)
+			if (ranges_overlap(a->r, blocks[i].r)) {
 				tcfg_error(a->path, "%s overlaps %s %s", fmt_range(a->r).s,
 					   blocks[i].what, fmt_range(blocks[i].r).s);
+				n++;
+			}
+		/* Any other frame of the GIC: an alias of one of those, a reserved page, MSI. */
+		if (!n && ranges_overlap(a->r, b->gic))
+			tcfg_error(a->path,
+				   "%s overlaps the GIC's registers %s (board /gic/region)",
+				   fmt_range(a->r).s, fmt_range(b->gic).s);
 		return;
 	}
 	for (i = 0; i < b->ram_count && !range_inside(a->r, b->ram[i]); i++)

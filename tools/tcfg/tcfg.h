@@ -46,6 +46,7 @@ struct board {
 	u32 ram_count;
 	struct range hyp; /* the hypervisor's reserved RAM */
 	struct range gicd, gicc, gich, gicv;
+	struct range gic; /* every register frame of the GIC, aliases included */
 	u32 irq_count; /* INTIDs the physical distributor implements */
 	struct range uart;
 	u32 uart_irq;
