@@ -166,7 +166,7 @@ $(COV_OUT)/bin/unit_$(1): tests/unit/$(1)_test.c $(UNIT_$(1)) $(COV_UNIT_HDRS)
 	@mkdir -p $(COV_OUT)/unit/$(1) $$(dir $$@)
 	$(Q)rm -f $(COV_OUT)/unit/$(1)/*.o
 	$(Q)cd $(COV_OUT)/unit/$(1) && $(HOSTCC) $(UNIT_CFLAGS_$(1):-I%=-I$(CURDIR)/%) $(COV_UNIT_CFLAGS:-I%=-I$(CURDIR)/%) -c \
-		$(addprefix $(CURDIR)/,tests/unit/$(1)_test.c $(UNIT_$(1)))
+		$(addprefix $(CURDIR)/,tests/unit/$(1)_test.c $(filter %.c,$(UNIT_$(1))))
 	$(Q)$(HOSTCC) --coverage $(COV_OUT)/unit/$(1)/*.o -lm -o $$@
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call COV_UNIT_RULE,$(t))))
