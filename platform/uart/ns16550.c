@@ -54,7 +54,9 @@ void uart_init(void)
 	if ((lcr & (NS16550_LCR_DLAB | NS16550_LCR_FORMAT)) != NS16550_LCR_WLS_8)
 		wr(NS16550_LCR, NS16550_LCR_WLS_8);
 	tx_room = TX_FIFO_SIZE;
+#ifdef UART_BAUD
 	uart_pace_init();
+#endif
 }
 
 bool uart_try_putc(char c)
@@ -64,8 +66,10 @@ bool uart_try_putc(char c)
 			return false;
 		tx_room = TX_FIFO_SIZE;
 	}
+#ifdef UART_BAUD
 	if (!uart_pace_take())
 		return false;
+#endif
 	wr(NS16550_THR, (u8)c);
 	tx_room--;
 	return true;
@@ -73,7 +77,9 @@ bool uart_try_putc(char c)
 
 void uart_flush(void)
 {
+#ifdef UART_BAUD
 	uart_pace_flush();
+#endif
 	while (!(rd(NS16550_LSR) & NS16550_LSR_TEMT))
 		;
 }

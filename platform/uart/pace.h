@@ -5,8 +5,8 @@
  * physical counter (ARM ARM B8.1.1, CNTPCT at CNTFRQ).  The FIFO's occupancy
  * follows from when it will have sent its last byte: the driver writes the
  * real UART only when the model has room, so it sees "full" exactly when a
- * board's 16550 or PL011 at that rate would.  Without UART_BAUD every
- * function here is a constant and compiles away.
+ * board's 16550 or PL011 at that rate would.  Only UART_BAUD builds have it:
+ * the drivers call it under #ifdef UART_BAUD.
  */
 #ifndef TESSERA_UART_PACE_H
 #define TESSERA_UART_PACE_H
@@ -47,19 +47,6 @@ static inline void uart_pace_flush(void)
 {
 	while (read64_cntpct() < pace_empty_at)
 		;
-}
-#else
-static inline void uart_pace_init(void)
-{
-}
-
-static inline bool uart_pace_take(void)
-{
-	return true;
-}
-
-static inline void uart_pace_flush(void)
-{
 }
 #endif
 
