@@ -18,8 +18,9 @@
  * and has no transmit interrupt, from the Hyp timer: console_poll).  When a
  * line does not fit in its ring it is dropped and counted, and the console
  * says so as soon as there is room: "N hypervisor log lines lost" in the
- * hypervisor's ring, a partition's drops in that partition's own ring.  The
- * last CONSOLE_NOTE_ROOM bytes of each ring are kept for those notes.  Only
+ * hypervisor's ring, a partition's drops in that partition's own ring (a
+ * note goes in only with room for a line after it, so notes never alternate
+ * with lost lines, each saying "1").  Only
  * before the partitions start (boot, from one CPU) do hypervisor lines wait
  * for room.  A panic writes straight to the UART (console_panic_line).
  *
@@ -40,7 +41,7 @@
 
 #define CONSOLE_HYP_RING 4096U /* powers of two */
 #define CONSOLE_PART_RING 2048U
-#define CONSOLE_NOTE_ROOM 192U /* kept at the end of each ring for the drop notes */
+#define CONSOLE_NOTE_SLACK 160U /* a note from the poll leaves room for a line after it */
 #define CONSOLE_NOTE_MS 1000U /* a partition's drops and escapes: one note a second at most */
 #define CONSOLE_HYP CFG_PARTITION_COUNT /* the hypervisor's source index */
 #define CONSOLE_SOURCES (CFG_PARTITION_COUNT + 1)
@@ -149,13 +150,23 @@ void console_init(void)
 	uart_irq_enable(con.rx_irq, false);
 }
 
-/* "[tag] text\r\n" into ring r if it fits in all but 'keep' bytes of it; lock held. */
+/* The bytes "[tag] text\r\n" takes in a ring. */
+#define LINE_BYTES(tag, len) ((u32)(tag_length(tag) + 3 + (len) + 2))
+
+static size_t tag_length(const char *tag)
+{
+	size_t n = 0;
+
+	while (tag[n])
+		n++;
+	return n;
+}
+
+/* "[tag] text\r\n" into ring r if it fits with 'keep' bytes to spare; lock held. */
 static bool put_line(struct ring *r, const char *tag, const char *text, size_t len, u32 keep)
 {
-	size_t tag_len = 0, i;
+	size_t tag_len = tag_length(tag), i;
 
-	while (tag[tag_len])
-		tag_len++;
 	if (tag_len + 3 + len + 2 + keep > ring_free(r))
 		return false;
 	ring_put(r, '[');
@@ -170,8 +181,8 @@ static bool put_line(struct ring *r, const char *tag, const char *text, size_t l
 	return true;
 }
 
-/* "N hypervisor log lines lost", as soon as the hypervisor's ring has room; lock held. */
-static void tell_hyp_lost_locked(void)
+/* "N hypervisor log lines lost", if the hypervisor's ring has room for it and 'slack'; lock held. */
+static void tell_hyp_lost_locked(u32 slack)
 {
 	char note[64];
 	size_t n;
@@ -179,36 +190,49 @@ static void tell_hyp_lost_locked(void)
 	if (!con.hyp_lost)
 		return;
 	n = fmt_snprintf(note, sizeof(note), "console: %u hypervisor log lines lost", con.hyp_lost);
-	if (put_line(&con.ring[CONSOLE_HYP], "tessera", note, MIN(n, sizeof(note) - 1), 0))
+	if (put_line(&con.ring[CONSOLE_HYP], "tessera", note, MIN(n, sizeof(note) - 1), slack))
 		con.hyp_lost = 0;
 }
 
 /*
  * A partition's drops and escaped bytes since its last note, in its own ring,
- * once a second at most (its own share pays for it); lock held.
+ * once a second at most, if its ring has room for it and 'slack' (its own
+ * share pays for it); lock held.  True if a note is due and did not fit.
  */
-static void tell_guest_locked(u32 part, u64 now)
+static bool tell_guest_locked(u32 part, u64 now, u32 slack)
 {
 	struct guest_stats *g = &con.guest[part];
 	char note[160];
 	size_t n;
 
 	if (g->dropped_lines == g->told_lines && g->escaped == g->told_escaped)
-		return;
+		return false;
 	if (g->told_at && now - g->told_at < timer_ms_to_ticks(CONSOLE_NOTE_MS))
-		return;
+		return false;
 	n = fmt_snprintf(note, sizeof(note),
 			 "console: %s: %u lines (%u bytes) dropped, %u control bytes escaped "
 			 "(since boot: %u, %u, %u)",
 			 cfg_system.partitions[part].name, g->dropped_lines - g->told_lines,
 			 g->dropped_bytes - g->told_bytes, g->escaped - g->told_escaped,
 			 g->dropped_lines, g->dropped_bytes, g->escaped);
-	if (!put_line(&con.ring[part], "tessera", note, MIN(n, sizeof(note) - 1), 0))
-		return;
+	if (!put_line(&con.ring[part], "tessera", note, MIN(n, sizeof(note) - 1), slack))
+		return true;
 	g->told_lines = g->dropped_lines;
 	g->told_bytes = g->dropped_bytes;
 	g->told_escaped = g->escaped;
 	g->told_at = now;
+	return false;
+}
+
+/* Every note that is due and has room, then drain again; lock held. */
+static void tell_all_locked(u64 now)
+{
+	u32 i;
+
+	tell_hyp_lost_locked(CONSOLE_NOTE_SLACK);
+	for (i = 0; i < CFG_PARTITION_COUNT; i++)
+		(void)tell_guest_locked(i, now, CONSOLE_NOTE_SLACK);
+	drain_locked();
 }
 
 void console_hyp_line(const char *text, size_t len)
@@ -216,12 +240,12 @@ void console_hyp_line(const char *text, size_t len)
 	struct ring *r = &con.ring[CONSOLE_HYP];
 
 	spin_lock(&con.lock);
-	tell_hyp_lost_locked();
+	tell_hyp_lost_locked(LINE_BYTES("tessera", len));
 	if (con.booting) {
 		/* Before any partition runs (one CPU, console_set_input not yet called). */
 		while (!put_line(r, "tessera", text, len, 0))
 			drain_locked();
-	} else if (!put_line(r, "tessera", text, len, CONSOLE_NOTE_ROOM)) {
+	} else if (con.hyp_lost || !put_line(r, "tessera", text, len, 0)) {
 		con.hyp_lost++;
 	}
 	drain_locked();
@@ -230,13 +254,16 @@ void console_hyp_line(const char *text, size_t len)
 
 void console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
 {
-	struct guest_stats *g = &con.guest[part];
+	struct guest_stats *g;
 
+	CHECK(part < CFG_PARTITION_COUNT);
+	g = &con.guest[part];
 	spin_lock(&con.lock);
 	g->escaped += escaped;
-	tell_guest_locked(part, timer_now());
-	if (!put_line(&con.ring[part], cfg_system.partitions[part].name, text, len,
-		      CONSOLE_NOTE_ROOM)) {
+	/* A note that is due goes first: the line waits behind it, or is lost. */
+	if (tell_guest_locked(part, timer_now(),
+			      LINE_BYTES(cfg_system.partitions[part].name, len)) ||
+	    !put_line(&con.ring[part], cfg_system.partitions[part].name, text, len, 0)) {
 		g->dropped_lines++;
 		g->dropped_bytes += (u32)len;
 	}
@@ -248,14 +275,11 @@ bool console_poll(void)
 {
 	u64 now = timer_now();
 	bool pending;
-	u32 i;
 
 	if (!spin_trylock(&con.lock))
 		return true; /* its holder drains */
-	tell_hyp_lost_locked();
-	for (i = 0; i < CFG_PARTITION_COUNT; i++)
-		tell_guest_locked(i, now);
 	drain_locked();
+	tell_all_locked(now);
 	pending = con.pending != 0;
 	spin_unlock(&con.lock);
 	return pending;
@@ -353,10 +377,8 @@ void console_irq(void)
 	spin_lock(&con.lock);
 	while (n < CONSOLE_RX_BATCH && (c = uart_try_getc()) >= 0)
 		rx[n++] = (u8)c;
-	tell_hyp_lost_locked();
-	for (i = 0; i < CFG_PARTITION_COUNT; i++)
-		tell_guest_locked(i, timer_now());
 	drain_locked();
+	tell_all_locked(timer_now());
 	spin_unlock(&con.lock);
 	if (!con.input_ready)
 		return;

@@ -52,7 +52,7 @@ void vuart_init(struct partition *p)
 
 static void flush_line(struct partition *p, struct vuart_line *l)
 {
-	console_guest_line((u32)(p - partitions), l->text, l->len, l->escaped);
+	console_guest_line(p->cfg->id, l->text, l->len, l->escaped);
 	l->len = 0;
 	l->escaped = 0;
 }
@@ -86,8 +86,8 @@ static void put_char(struct partition *p, char c)
 		flush_line(p, l);
 		return;
 	}
-	if (l->len + (plain ? 1 : 4) > VUART_LINE_MAX)
-		flush_line(p, l); /* a very long line goes out in pieces */
+	if (!plain && l->len + 4 > VUART_LINE_MAX)
+		flush_line(p, l); /* an escape is never cut */
 	if (l->len == 0) {
 		l->since = timer_now();
 		if (this_cpu()->vcpu && this_cpu()->vcpu->part == p)
@@ -95,13 +95,15 @@ static void put_char(struct partition *p, char c)
 	}
 	if (plain) {
 		l->text[l->len++] = c;
-		return;
+	} else {
+		l->text[l->len++] = '\\';
+		l->text[l->len++] = 'x';
+		l->text[l->len++] = hex[b >> 4];
+		l->text[l->len++] = hex[b & 15];
+		l->escaped++;
 	}
-	l->text[l->len++] = '\\';
-	l->text[l->len++] = 'x';
-	l->text[l->len++] = hex[b >> 4];
-	l->text[l->len++] = hex[b & 15];
-	l->escaped++;
+	if (l->len == VUART_LINE_MAX)
+		flush_line(p, l); /* a very long line goes out in pieces */
 }
 
 bool vuart_flush_stale(struct partition *p, u64 age)
@@ -112,7 +114,7 @@ bool vuart_flush_stale(struct partition *p, u64 age)
 	u32 i;
 
 	spin_lock(&u->lock);
-	for (i = 0; i < p->cfg->cpu_count && i < CFG_CPU_MAX; i++) {
+	for (i = 0; i < CFG_CPU_MAX; i++) {
 		struct vuart_line *l = &u->line[i];
 
 		if (l->len && now - l->since >= age)
