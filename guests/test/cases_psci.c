@@ -40,6 +40,8 @@ void guest_secondary_main(uint32_t context)
 {
 	uint32_t source = 0;
 
+	if (context == TG_CPULOOP_CONTEXT)
+		tg_cpuloop_secondary(); /* cases_console.c */
 	gic_cpu_init();
 	secondary_context = context;
 	secondary_up = 1;

@@ -128,6 +128,9 @@ static const struct tg_case cases[] = {
 	{ "hypercalls", tg_hypercalls },
 	{ "hostile", tg_hostile },
 	{ "xip", tg_xip },
+	{ "bystander", tg_bystander },
+	{ "flood", tg_flood },
+	{ "cpuloop", tg_cpuloop },
 };
 /* clang-format on */
 
