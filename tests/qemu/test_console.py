@@ -36,7 +36,9 @@ def bystander_on_time(text):
 
 def nothing_forged(text):
     problems = []
-    raw = re.findall(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]", text)
+    # QEMU may be stopped between a line's CR and LF: leave the unfinished last line out.
+    whole = text if text.endswith("\n") else text[:text.rfind("\n") + 1]
+    raw = re.findall(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]", whole)
     if raw:
         problems.append("%d raw control bytes reached the terminal, e.g. %r" % (
             len(raw), raw[0]))
