@@ -7,6 +7,7 @@ PLATFORM ?= qemu-virt
 CONFIG ?= default
 VMID_BITS ?= 8
 SELFTEST ?=
+UART_BAUD ?=
 TIMEOUT ?=
 BUILD ?= build
 
@@ -14,7 +15,7 @@ ifeq ($(wildcard platform/$(PLATFORM)/platform.mk),)
 $(error PLATFORM=$(PLATFORM): no such board (have: $(notdir $(wildcard platform/*-*))))
 endif
 
-VARIANT := $(CONFIG)$(if $(filter-out 8,$(VMID_BITS)),-vmid$(VMID_BITS))$(if $(SELFTEST),-$(SELFTEST))
+VARIANT := $(CONFIG)$(if $(filter-out 8,$(VMID_BITS)),-vmid$(VMID_BITS))$(if $(SELFTEST),-$(SELFTEST))$(if $(UART_BAUD),-baud$(UART_BAUD))
 OUT := $(BUILD)/$(PLATFORM)/$(VARIANT)
 HOST_OUT := $(BUILD)/host
 GUEST_OUT := $(BUILD)/guests
@@ -134,6 +135,7 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 	-ffunction-sections -fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables \
 	-fstack-usage $(HYP_INCLUDES) \
 	-DVMID_BITS=$(VMID_BITS) \
+	$(if $(UART_BAUD),-DUART_BAUD=$(UART_BAUD)U) \
 	$(if $(GIC_REPOKE_MS),-DPLAT_GIC_REPOKE_MS=$(GIC_REPOKE_MS) -DPLAT_GIC_REPOKE_FORCED) \
 	$(if $(SELFTEST),-DSELFTEST_$(shell echo $(SELFTEST) | tr a-z- A-Z_)=1)
 # Built for size: C is Thumb-2 (a third smaller than ARM code) at -Os.  Two exceptions, each
@@ -268,7 +270,8 @@ help:
 	@echo "Variables: PLATFORM=<board> (platform/*), CONFIG=<name> (configs/<board>/<name>.dts),"
 	@echo "  VMID_BITS=<n> (default 8), SELFTEST=<name> (test builds), TIMEOUT=<seconds>,"
 	@echo "  GIC_REPOKE_MS=<ms> (QEMU GIC workaround tick; default: on only where QEMU's GIC is"
-	@echo "  found at boot; 0: never, <ms>: always), V=1 (show commands),"
+	@echo "  found at boot; 0: never, <ms>: always), UART_BAUD=<baud> (the console UART paced"
+	@echo "  as a board's at that rate, 16-byte FIFO, for tests), V=1 (show commands),"
 	@echo "  T=<regex> (make test: only the matching cases)"
 
 # Fuzzing, coverage, stack depth and clang-tidy (docs/assurance.md).

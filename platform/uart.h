@@ -10,6 +10,20 @@
 #include "tessera/types.h"
 #include "platform.h"
 
+/*
+ * UART_BAUD=<baud> (make option, for tests): the driver models a board's UART
+ * at that rate, a 16-byte transmit FIFO that sends baud/10 bytes a second,
+ * timed with the generic timer (platform/uart/pace.h), so uart_try_putc says
+ * "full" exactly when such a board's UART would, even on QEMU's instant PL011.
+ * Such a UART has no transmit interrupt (UART_HAS_TX_IRQ is false): the
+ * console drains it from a timer instead.
+ */
+#ifdef UART_BAUD
+#define UART_HAS_TX_IRQ false
+#else
+#define UART_HAS_TX_IRQ true
+#endif
+
 /* Make the UART usable: 8N1 with FIFOs, as firmware set its baud rate; no interrupts. */
 void uart_init(void);
 
@@ -24,7 +38,7 @@ int uart_try_getc(void);
 
 /*
  * Interrupt sources: receive data (and receive timeout) and transmit FIFO
- * below its threshold.  The interrupt stays asserted while its condition holds,
+ * below its threshold (not when !UART_HAS_TX_IRQ: tx is then ignored).  The interrupt stays asserted while its condition holds,
  * so the handler drains the receiver / refills the transmitter, or disables tx.
  */
 void uart_irq_enable(bool rx, bool tx);

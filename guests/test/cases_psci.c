@@ -75,6 +75,8 @@ void guest_secondary_main(uint32_t context)
 {
 	uint32_t source = 0;
 
+	if (context == TG_CPULOOP_CONTEXT)
+		tg_cpuloop_secondary(); /* cases_console.c */
 	if (context == 2) {
 		/* The second start: the timer check, then RTC alarms aimed here, until told. */
 		secondary_timer = vtimer_after_cpu_on();

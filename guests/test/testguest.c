@@ -130,6 +130,9 @@ static const struct tg_case cases[] = {
 	{ "xip", tg_xip },
 	{ "doorbell", tg_doorbell },
 	{ "ringer", tg_ringer },
+	{ "bystander", tg_bystander },
+	{ "flood", tg_flood },
+	{ "cpuloop", tg_cpuloop },
 };
 /* clang-format on */
 

@@ -74,5 +74,12 @@ void tg_hostile(void);
 void tg_xip(void);
 void tg_doorbell(void);
 void tg_ringer(void);
+void tg_bystander(void);
+void tg_flood(void);
+void tg_cpuloop(void);
+
+/* vCPU 1 of the cpuloop case, started with this CPU_ON context (cases_console.c). */
+#define TG_CPULOOP_CONTEXT 0xc0501e
+__attribute__((noreturn)) void tg_cpuloop_secondary(void);
 
 #endif /* TESTGUEST_H */

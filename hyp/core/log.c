@@ -14,7 +14,7 @@ void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 
 	n = fmt_snprintf(buf, sizeof(buf), "%s", prefix[level]);
 	n += fmt_vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
-	console_line("tessera", buf, MIN(n, sizeof(buf) - 1), false);
+	console_hyp_line(buf, MIN(n, sizeof(buf) - 1));
 }
 
 void log_printf(enum log_level level, const char *fmt, ...)

@@ -7,7 +7,9 @@
 #include "hyp/core/log.h"
 #include "hyp/core/partition.h"
 #include "hyp/core/timer.h"
+#include "hyp/dev/console.h"
 #include "hyp/dev/vuart.h"
+#include "platform/uart.h"
 #include "vgic/vgic.h"
 
 u64 timer_now(void)
@@ -30,15 +32,18 @@ u64 timer_ms_to_ticks(u32 ms)
 
 /*
  * The hypervisor's own timer (CNTHP, PPI 26), never a guest's.  It serves
- * three things on a CPU that runs a guest: flushing a partial console line the
+ * four things on a CPU that runs a guest: flushing a partial console line the
  * guest has left without a newline for too long (a prompt, an echo), saying
- * how many fault messages a closed rate-limit window suppressed, and the
+ * how many fault messages a closed rate-limit window suppressed, in a
+ * UART_BAUD build draining the console (see console_poll), and the
  * QEMU GIC workaround described at PLAT_GIC_REPOKE_MS (a periodic interrupt
  * makes the GIC model look at pending interrupts again), which runs only on
  * QEMU's GIC (gic_is_emulated) unless GIC_REPOKE_MS= on the make command line
  * forces it on or off.
  */
 #define PARTIAL_LINE_MS 50
+/* A UART_BAUD build's console drain: under the 16-byte FIFO's time at 115200 baud (1.4 ms). */
+#define CONSOLE_POLL_MS 1
 
 #ifdef PLAT_GIC_REPOKE_FORCED
 #define REPOKE_FORCED true /* make GIC_REPOKE_MS=<n>: on every GIC, never if 0 */
@@ -108,9 +113,17 @@ void hyp_timer_flush_line_later(void)
 	hyp_timer_wake_at(timer_now() + timer_ms_to_ticks(PARTIAL_LINE_MS));
 }
 
+void hyp_timer_console_later(void)
+{
+	hyp_timer_wake_at(timer_now() + timer_ms_to_ticks(CONSOLE_POLL_MS));
+}
+
 void hyp_timer_expired(struct vcpu *v)
 {
 	u64 now = timer_now(), next = repoke_deadline(now);
+
+	if (!UART_HAS_TX_IRQ && console_poll()) /* a constant: only UART_BAUD builds poll */
+		next = MIN(next, now + timer_ms_to_ticks(CONSOLE_POLL_MS));
 
 	if (v && vuart_flush_stale(v->part, timer_ms_to_ticks(PARTIAL_LINE_MS)))
 		next = MIN(next, now + timer_ms_to_ticks(PARTIAL_LINE_MS));

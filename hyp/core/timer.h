@@ -27,6 +27,9 @@ void hyp_timer_wake_at(u64 when);
 /* Come back soon to flush this CPU's partition's partial console line. */
 void hyp_timer_flush_line_later(void);
 
+/* Come back soon to drain the console (UART_BAUD builds: a UART without transmit interrupt). */
+void hyp_timer_console_later(void);
+
 /* The Hyp timer's interrupt on this CPU (from the IRQ dispatcher). */
 struct vcpu;
 void hyp_timer_expired(struct vcpu *v);

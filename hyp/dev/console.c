@@ -1,41 +1,80 @@
 /*
  * The console: every line the hypervisor and the partitions print goes
- * through one transmit ring into the one physical UART.
+ * through a transmit ring into the one physical UART.
  *
- * Lines are copied into the ring whole, under the console lock, so lines from
- * different CPUs and partitions never interleave.  The ring drains whenever
- * the UART has room, from the writer and from the UART's transmit interrupt,
- * so a slow UART never holds a CPU for longer than it takes to copy a line.
- * When the ring is nearly full, guest lines are dropped rather than delay
- * anyone, and the console says how much once it has room again; hypervisor
- * lines wait for room.
+ * Each source has a ring of its own: the hypervisor's log, and one per
+ * partition.  A line is copied into its source's ring whole, under the console
+ * lock, or not at all; the UART takes whole lines from the rings in turn
+ * (round-robin, one line per non-empty ring), so lines never interleave and a
+ * partition that prints without pause gets one line in each turn, like every
+ * other source.  Its own ring fills and it loses its own lines; nobody else's
+ * ring, nor their share of the UART, is touched.  Which bytes a line holds
+ * (printable text, TAB; anything else shown escaped) is the caller's job
+ * (hyp/dev/vuart.c for partitions).
+ *
+ * Nothing here waits for the UART once a partition can run: the rings drain
+ * whenever the UART has room, from the writer and from the UART's transmit
+ * interrupt (in a UART_BAUD build, whose driver models a board's slow UART
+ * and has no transmit interrupt, from the Hyp timer: console_poll).  When a
+ * line does not fit in its ring it is dropped and counted, and the console
+ * says so as soon as there is room: "N hypervisor log lines lost" in the
+ * hypervisor's ring, a partition's drops in that partition's own ring (a
+ * note goes in only with room for a line after it, so notes never alternate
+ * with lost lines, each saying "1").  Only
+ * before the partitions start (boot, from one CPU) do hypervisor lines wait
+ * for room.  A panic writes straight to the UART (console_panic_line).
  *
  * Input goes to one partition at a time: Ctrl-T then a digit gives it to that
  * partition, Ctrl-T n to the next one, Ctrl-T Ctrl-T sends a Ctrl-T.
  *
- * Lock order: the console lock is the innermost lock.
+ * Lock order: the console lock is the innermost lock; it is never held for
+ * longer than copying a line and filling the UART's FIFO.
  */
 #include "arch/spinlock.h"
 #include "hyp/core/fmt.h"
 #include "hyp/core/log.h"
 #include "hyp/core/partition.h"
+#include "hyp/core/timer.h"
 #include "hyp/dev/console.h"
 #include "hyp/dev/vuart.h"
 #include "platform/uart.h"
 
-#define CONSOLE_RING_SIZE 8192U /* a power of two */
-#define CONSOLE_GUEST_RESERVE (CONSOLE_RING_SIZE / 4)
+#define CONSOLE_HYP_RING 4096U /* powers of two */
+#define CONSOLE_PART_RING 2048U
+#define CONSOLE_NOTE_SLACK 160U /* a note from the poll leaves room for a line after it */
+#define CONSOLE_NOTE_MS 1000U /* a partition's drops and escapes: one note a second at most */
+#define CONSOLE_HYP CFG_PARTITION_COUNT /* the hypervisor's source index */
+#define CONSOLE_SOURCES (CFG_PARTITION_COUNT + 1)
 #define CONSOLE_PANIC_SPINS 1000000
 #define CONSOLE_ESCAPE 0x14 /* Ctrl-T */
 #define CONSOLE_RX_BATCH 32
 
-static struct {
-	spinlock_t lock;
-	char ring[CONSOLE_RING_SIZE];
+struct ring {
+	char *buf;
+	u32 mask; /* size - 1 */
 	u32 head; /* free-running write index */
 	u32 tail; /* free-running read index */
-	u32 dropped; /* bytes of guest lines dropped, since boot */
-	u32 dropped_told; /* of those, the bytes the console has already reported */
+};
+
+/* What a partition has lost or had escaped, since boot and as last reported. */
+struct guest_stats {
+	u32 dropped_lines, dropped_bytes, escaped;
+	u32 told_lines, told_bytes, told_escaped;
+	u64 told_at;
+};
+
+static char hyp_buf[CONSOLE_HYP_RING];
+static char part_buf[CFG_PARTITION_COUNT][CONSOLE_PART_RING];
+
+static struct {
+	spinlock_t lock;
+	struct ring ring[CONSOLE_SOURCES];
+	u32 cur; /* the source whose line is going out */
+	bool mid_line; /* part of cur's first line has gone out */
+	u32 pending; /* bytes in all rings */
+	u32 hyp_lost; /* hypervisor lines lost, since the last report */
+	struct guest_stats guest[CFG_PARTITION_COUNT];
+	bool booting; /* no partition runs yet: hypervisor lines may wait for room */
 	bool rx_irq;
 	bool tx_irq;
 	u32 input; /* partition that receives console input */
@@ -43,85 +82,207 @@ static struct {
 	bool input_ready;
 } con;
 
-static u32 ring_free(void)
+static u32 ring_free(const struct ring *r)
 {
-	return CONSOLE_RING_SIZE - (con.head - con.tail);
+	return r->mask + 1 - (r->head - r->tail);
 }
 
-static void ring_put(char c)
+static void ring_put(struct ring *r, char c)
 {
-	con.ring[con.head++ & (CONSOLE_RING_SIZE - 1)] = c;
+	r->buf[r->head++ & r->mask] = c;
+	con.pending++;
 }
 
-/* Move bytes from the ring to the UART while it has room; lock held. */
+/* The next source with a line waiting, starting after cur; lock held, pending != 0. */
+static u32 next_source(void)
+{
+	u32 s = con.cur, i;
+
+	for (i = 0; i < CONSOLE_SOURCES; i++) {
+		s = s + 1 == CONSOLE_SOURCES ? 0 : s + 1;
+		if (con.ring[s].head != con.ring[s].tail)
+			break;
+	}
+	return s;
+}
+
+/* Move whole lines, one source at a time in turn, to the UART while it has room; lock held. */
 static void drain_locked(void)
 {
 	bool want_tx;
 
-	while (con.tail != con.head && uart_try_putc(con.ring[con.tail & (CONSOLE_RING_SIZE - 1)]))
-		con.tail++;
-	want_tx = con.tail != con.head;
+	while (con.pending) {
+		struct ring *r;
+		char c;
+
+		if (!con.mid_line)
+			con.cur = next_source();
+		r = &con.ring[con.cur];
+		c = r->buf[r->tail & r->mask];
+		if (!uart_try_putc(c))
+			break;
+		r->tail++;
+		con.pending--;
+		con.mid_line = c != '\n'; /* every line in a ring ends "\r\n" */
+	}
+	want_tx = con.pending != 0;
 	if (want_tx != con.tx_irq) {
 		con.tx_irq = want_tx;
 		uart_irq_enable(con.rx_irq, want_tx);
 	}
+	if (!UART_HAS_TX_IRQ && want_tx)
+		hyp_timer_console_later();
 }
 
 void console_init(void)
 {
-	con.head = con.tail = 0;
+	u32 i;
+
+	for (i = 0; i < CFG_PARTITION_COUNT; i++) {
+		con.ring[i].buf = part_buf[i];
+		con.ring[i].mask = CONSOLE_PART_RING - 1;
+	}
+	con.ring[CONSOLE_HYP].buf = hyp_buf;
+	con.ring[CONSOLE_HYP].mask = CONSOLE_HYP_RING - 1;
+	con.cur = CONSOLE_HYP;
+	con.booting = true;
 	con.tx_irq = false;
 	uart_irq_enable(con.rx_irq, false);
 }
 
-/* Report guest output dropped since the last report, if the ring has room; lock held. */
-static void tell_dropped_locked(void)
-{
-	char note[80];
-	size_t n, i;
+/* The bytes "[tag] text\r\n" takes in a ring. */
+#define LINE_BYTES(tag, len) ((u32)(tag_length(tag) + 3 + (len) + 2))
 
-	if (con.dropped == con.dropped_told)
-		return;
-	n = fmt_snprintf(note, sizeof(note),
-			 "[tessera] console: %u bytes of guest output dropped (UART too slow)\r\n",
-			 con.dropped - con.dropped_told);
-	if (n >= sizeof(note) || n + CONSOLE_GUEST_RESERVE > ring_free())
-		return;
-	for (i = 0; i < n; i++)
-		ring_put(note[i]);
-	con.dropped_told = con.dropped;
+static size_t tag_length(const char *tag)
+{
+	size_t n = 0;
+
+	while (tag[n])
+		n++;
+	return n;
 }
 
-void console_line(const char *tag, const char *text, size_t len, bool from_guest)
+/* "[tag] text\r\n" into ring r if it fits with 'keep' bytes to spare; lock held. */
+static bool put_line(struct ring *r, const char *tag, const char *text, size_t len, u32 keep)
 {
-	size_t tag_len = 0, need, i;
+	size_t tag_len = tag_length(tag), i;
 
-	while (tag[tag_len])
-		tag_len++;
-	need = tag_len + 3 + len + 2; /* "[tag] text\r\n" */
+	if (tag_len + 3 + len + 2 + keep > ring_free(r))
+		return false;
+	ring_put(r, '[');
+	for (i = 0; i < tag_len; i++)
+		ring_put(r, tag[i]);
+	ring_put(r, ']');
+	ring_put(r, ' ');
+	for (i = 0; i < len; i++)
+		ring_put(r, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
+	ring_put(r, '\r');
+	ring_put(r, '\n');
+	return true;
+}
+
+/* "N hypervisor log lines lost", if the hypervisor's ring has room for it and 'slack'; lock held. */
+static void tell_hyp_lost_locked(u32 slack)
+{
+	char note[64];
+	size_t n;
+
+	if (!con.hyp_lost)
+		return;
+	n = fmt_snprintf(note, sizeof(note), "console: %u hypervisor log lines lost", con.hyp_lost);
+	if (put_line(&con.ring[CONSOLE_HYP], "tessera", note, MIN(n, sizeof(note) - 1), slack))
+		con.hyp_lost = 0;
+}
+
+/*
+ * A partition's drops and escaped bytes since its last note, in its own ring,
+ * once a second at most, if its ring has room for it and 'slack' (its own
+ * share pays for it); lock held.  True if a note is due and did not fit.
+ */
+static bool tell_guest_locked(u32 part, u64 now, u32 slack)
+{
+	struct guest_stats *g = &con.guest[part];
+	char note[160];
+	size_t n;
+
+	if (g->dropped_lines == g->told_lines && g->escaped == g->told_escaped)
+		return false;
+	if (g->told_at && now - g->told_at < timer_ms_to_ticks(CONSOLE_NOTE_MS))
+		return false;
+	n = fmt_snprintf(note, sizeof(note),
+			 "console: %s: %u lines (%u bytes) dropped, %u control bytes escaped "
+			 "(since boot: %u, %u, %u)",
+			 cfg_system.partitions[part].name, g->dropped_lines - g->told_lines,
+			 g->dropped_bytes - g->told_bytes, g->escaped - g->told_escaped,
+			 g->dropped_lines, g->dropped_bytes, g->escaped);
+	if (!put_line(&con.ring[part], "tessera", note, MIN(n, sizeof(note) - 1), slack))
+		return true;
+	g->told_lines = g->dropped_lines;
+	g->told_bytes = g->dropped_bytes;
+	g->told_escaped = g->escaped;
+	g->told_at = now;
+	return false;
+}
+
+/* Every note that is due and has room, then drain again; lock held. */
+static void tell_all_locked(u64 now)
+{
+	u32 i;
+
+	tell_hyp_lost_locked(CONSOLE_NOTE_SLACK);
+	for (i = 0; i < CFG_PARTITION_COUNT; i++)
+		(void)tell_guest_locked(i, now, CONSOLE_NOTE_SLACK);
+	drain_locked();
+}
+
+void console_hyp_line(const char *text, size_t len)
+{
+	struct ring *r = &con.ring[CONSOLE_HYP];
 
 	spin_lock(&con.lock);
-	if (need + (from_guest ? CONSOLE_GUEST_RESERVE : 0) > ring_free()) {
-		if (from_guest || need > CONSOLE_RING_SIZE) {
-			con.dropped += (u32)need;
-			spin_unlock(&con.lock);
-			return;
-		}
-		while (need > ring_free())
-			drain_locked(); /* the hypervisor's own lines wait for the UART */
+	tell_hyp_lost_locked(LINE_BYTES("tessera", len));
+	if (con.booting) {
+		/* Before any partition runs (one CPU, console_set_input not yet called). */
+		while (!put_line(r, "tessera", text, len, 0))
+			drain_locked();
+	} else if (con.hyp_lost || !put_line(r, "tessera", text, len, 0)) {
+		con.hyp_lost++;
 	}
-	ring_put('[');
-	for (i = 0; i < tag_len; i++)
-		ring_put(tag[i]);
-	ring_put(']');
-	ring_put(' ');
-	for (i = 0; i < len; i++)
-		ring_put(text[i]);
-	ring_put('\r');
-	ring_put('\n');
-	tell_dropped_locked();
 	drain_locked();
 	spin_unlock(&con.lock);
+}
+
+void console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
+{
+	struct guest_stats *g;
+
+	CHECK(part < CFG_PARTITION_COUNT);
+	g = &con.guest[part];
+	spin_lock(&con.lock);
+	g->escaped += escaped;
+	/* A note that is due goes first: the line waits behind it, or is lost. */
+	if (tell_guest_locked(part, timer_now(),
+			      LINE_BYTES(cfg_system.partitions[part].name, len)) ||
+	    !put_line(&con.ring[part], cfg_system.partitions[part].name, text, len, 0)) {
+		g->dropped_lines++;
+		g->dropped_bytes += (u32)len;
+	}
+	drain_locked();
+	spin_unlock(&con.lock);
+}
+
+bool console_poll(void)
+{
+	u64 now = timer_now();
+	bool pending;
+
+	if (!spin_trylock(&con.lock))
+		return true; /* its holder drains */
+	drain_locked();
+	tell_all_locked(now);
+	pending = con.pending != 0;
+	spin_unlock(&con.lock);
+	return pending;
 }
 
 /*
@@ -135,9 +296,20 @@ void console_panic_line(const char *text)
 
 	for (spins = 0; spins < CONSOLE_PANIC_SPINS && !locked; spins++)
 		locked = spin_trylock(&con.lock);
-	while (con.tail != con.head)
-		if (uart_try_putc(con.ring[con.tail & (CONSOLE_RING_SIZE - 1)]))
-			con.tail++;
+	while (con.pending) {
+		struct ring *r;
+		char c;
+
+		if (!con.mid_line)
+			con.cur = next_source();
+		r = &con.ring[con.cur];
+		c = r->buf[r->tail & r->mask];
+		while (!uart_try_putc(c))
+			;
+		r->tail++;
+		con.pending--;
+		con.mid_line = c != '\n';
+	}
 	for (; *text; text++)
 		while (!uart_try_putc(*text))
 			;
@@ -158,6 +330,7 @@ void console_set_input(u32 partition)
 {
 	con.input = partition < cfg_system.partition_count ? partition : 0;
 	spin_lock(&con.lock);
+	con.booting = false; /* the partitions start next */
 	con.rx_irq = true;
 	con.input_ready = true;
 	uart_irq_enable(true, con.tx_irq);
@@ -205,6 +378,7 @@ void console_irq(void)
 	while (n < CONSOLE_RX_BATCH && (c = uart_try_getc()) >= 0)
 		rx[n++] = (u8)c;
 	drain_locked();
+	tell_all_locked(timer_now());
 	spin_unlock(&con.lock);
 	if (!con.input_ready)
 		return;
@@ -214,13 +388,17 @@ void console_irq(void)
 
 u32 console_dropped(void)
 {
-	return __atomic_load_n(&con.dropped, __ATOMIC_RELAXED);
+	u32 i, bytes = 0;
+
+	for (i = 0; i < CFG_PARTITION_COUNT; i++)
+		bytes += __atomic_load_n(&con.guest[i].dropped_bytes, __ATOMIC_RELAXED);
+	return bytes;
 }
 
 void console_flush(void)
 {
 	spin_lock(&con.lock);
-	while (con.tail != con.head)
+	while (con.pending)
 		drain_locked();
 	spin_unlock(&con.lock);
 }

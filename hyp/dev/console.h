@@ -11,12 +11,26 @@
 void console_init(void);
 
 /*
- * Emit one whole line "[tag] text" (a newline is added).  Lines never
- * interleave.  Guest lines are dropped rather than delay the hypervisor when
- * the transmit ring is nearly full (and a later line says how many bytes);
- * hypervisor lines use the whole ring.
+ * One line of the hypervisor's log, "[tessera] text" (a newline is added).
+ * Never waits for the UART once the partitions run: if the hypervisor's ring
+ * is full the line is lost, counted, and reported as soon as there is room.
  */
-void console_line(const char *tag, const char *text, size_t len, bool from_guest);
+void console_hyp_line(const char *text, size_t len);
+
+/*
+ * One whole line of partition 'part', "[name] text", its bytes already made
+ * printable (hyp/dev/vuart.c: 'escaped' of them were shown escaped).  It goes
+ * into the partition's own ring or, when that is full, is dropped and counted
+ * against the partition, which a later "[tessera] console: <name>: ..." line says.
+ */
+void console_guest_line(u32 part, const char *text, size_t len, u32 escaped);
+
+/*
+ * Drain what the UART takes now and report drops, if the console lock is free;
+ * true if bytes are still waiting.  For UART_BAUD builds, whose UART has no
+ * transmit interrupt (platform/uart.h): the Hyp timer calls it.
+ */
+bool console_poll(void);
 
 /* A panic's line: written straight to the UART, past a console lock that may be held. */
 void console_panic_line(const char *text);
@@ -30,7 +44,10 @@ u32 console_dropped(void);
 /* Wait until every byte in the ring has gone to the UART (before the machine powers off). */
 void console_flush(void);
 
-/* Console input focus: the partition that receives what is typed. */
+/*
+ * Console input focus: the partition that receives what is typed.  Called once
+ * the partitions are set up, before they start: from then on, no line waits.
+ */
 void console_set_input(u32 partition);
 
 #endif /* TESSERA_HYP_CONSOLE_H */

@@ -2,9 +2,11 @@
  * Each partition's emulated PL011 (PL011 TRM, DDI 0183G, 3.3), at the UART
  * IPA of its machine layout, so an unmodified PL011 driver prints and reads.
  *
- * Transmit: bytes collect into a line that goes to the console whole, tagged
- * with the partition's name, so lines of different partitions never mix; a
- * line left without its newline (a prompt, an echo) goes out after 50 ms.
+ * Transmit: bytes collect into a line per vCPU that goes to the console whole,
+ * tagged with the partition's name, so lines of different partitions, or of
+ * two vCPUs of one, never mix; a line left without its newline (a prompt, an
+ * echo) goes out after 50 ms.  Control bytes are shown escaped (put_char).
+ * The CONSOLE_WRITE hypercall (hyp/core/smccc.c) comes in here too.
  * The transmit FIFO is always empty (the console takes every byte at once).
  * Receive: a 32-byte FIFO filled by the console when the partition has the
  * input focus.  Interrupts: receive and receive-timeout while data waits,
@@ -35,54 +37,90 @@ static void update_line(struct partition *p)
 void vuart_init(struct partition *p)
 {
 	struct vuart *u = &p->vuart;
+	u32 i;
 
 	spin_lock(&u->lock);
 	u->cr = 0x300; /* TXE | RXE, as after reset */
 	u->lcr_h = u->ibrd = u->fbrd = u->imsc = u->ris = u->dmacr = u->rsr = 0;
 	u->ifls = 0x12;
 	u->rx_head = u->rx_count = 0;
-	u->line_len = 0;
+	for (i = 0; i < CFG_CPU_MAX; i++)
+		u->line[i].len = u->line[i].escaped = 0;
 	u->line_high = false;
 	spin_unlock(&u->lock);
 }
 
-static void flush_line(struct partition *p)
+static void flush_line(struct partition *p, struct vuart_line *l)
 {
-	struct vuart *u = &p->vuart;
-
-	console_line(p->cfg->name, u->line, u->line_len, true);
-	u->line_len = 0;
+	console_guest_line(p->cfg->id, l->text, l->len, l->escaped);
+	l->len = 0;
+	l->escaped = 0;
 }
 
+/* The line of the calling vCPU (each vCPU of p has its own), or vCPU 0's from elsewhere. */
+static struct vuart_line *this_line(struct partition *p)
+{
+	const struct vcpu *v = this_cpu()->vcpu;
+
+	return &p->vuart.line[v && v->part == p && v->index < CFG_CPU_MAX ? v->index : 0];
+}
+
+/*
+ * One byte into the calling vCPU's line.  Only printable ASCII and TAB reach
+ * the terminal as they are; every other byte (NUL, ESC and the sequences it
+ * starts, BEL, backspace, DEL, bytes >= 0x80) is shown as \xNN and counted,
+ * so a partition cannot move the cursor, clear or split a line, or forge a
+ * line of the hypervisor or of another partition.  CR is dropped (the console
+ * ends lines itself); LF ends the line.
+ */
 static void put_char(struct partition *p, char c)
 {
-	struct vuart *u = &p->vuart;
+	static const char hex[] = "0123456789abcdef";
+	struct vuart_line *l = this_line(p);
+	u8 b = (u8)c;
+	bool plain = (b >= 0x20 && b < 0x7f) || b == '\t';
 
-	if (c == '\r')
+	if (b == '\r')
 		return;
-	if (c == '\n') {
-		flush_line(p);
+	if (b == '\n') {
+		flush_line(p, l);
 		return;
 	}
-	if (u->line_len == 0) {
-		u->line_since = timer_now();
+	if (!plain && l->len + 4 > VUART_LINE_MAX)
+		flush_line(p, l); /* an escape is never cut */
+	if (l->len == 0) {
+		l->since = timer_now();
 		if (this_cpu()->vcpu && this_cpu()->vcpu->part == p)
 			hyp_timer_flush_line_later();
 	}
-	u->line[u->line_len++] = c;
-	if (u->line_len == VUART_LINE_MAX)
-		flush_line(p); /* a very long line goes out in pieces */
+	if (plain) {
+		l->text[l->len++] = c;
+	} else {
+		l->text[l->len++] = '\\';
+		l->text[l->len++] = 'x';
+		l->text[l->len++] = hex[b >> 4];
+		l->text[l->len++] = hex[b & 15];
+		l->escaped++;
+	}
+	if (l->len == VUART_LINE_MAX)
+		flush_line(p, l); /* a very long line goes out in pieces */
 }
 
 bool vuart_flush_stale(struct partition *p, u64 age)
 {
 	struct vuart *u = &p->vuart;
-	bool pending;
+	bool pending = false;
+	u64 now = timer_now();
+	u32 i;
 
 	spin_lock(&u->lock);
-	if (u->line_len && timer_now() - u->line_since >= age)
-		flush_line(p);
-	pending = u->line_len != 0;
+	for (i = 0; i < CFG_CPU_MAX; i++) {
+		struct vuart_line *l = &u->line[i];
+
+		if (l->len && now - l->since >= age)
+			flush_line(p, l);
+		pending |= l->len != 0;
+	}
 	spin_unlock(&u->lock);
 	return pending;
 }

@@ -6,6 +6,7 @@
 #ifndef TESSERA_HYP_VUART_H
 #define TESSERA_HYP_VUART_H
 
+#include "abi/config.h"
 #include "arch/spinlock.h"
 #include "tessera/types.h"
 
@@ -14,14 +15,20 @@ struct partition;
 #define VUART_FIFO 32
 #define VUART_LINE_MAX 160
 
+/* A line being collected from one vCPU. */
+struct vuart_line {
+	char text[VUART_LINE_MAX];
+	u32 len;
+	u32 escaped; /* bytes of it shown escaped (\xNN) */
+	u64 since; /* counter value when the pending partial line began */
+};
+
 struct vuart {
 	spinlock_t lock;
 	u32 cr, lcr_h, ibrd, fbrd, ifls, imsc, ris, dmacr, rsr;
 	u8 rx[VUART_FIFO];
 	u32 rx_head, rx_count;
-	char line[VUART_LINE_MAX];
-	u32 line_len;
-	u64 line_since; /* counter value when the pending partial line began */
+	struct vuart_line line[CFG_CPU_MAX]; /* one per vCPU: their lines never mix */
 	bool line_high; /* the interrupt line as last told to the vGIC */
 };
 

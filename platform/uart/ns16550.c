@@ -11,6 +11,7 @@
 #include "platform/uart.h"
 #include "dev/ns16550.h"
 #include "tessera/io.h"
+#include "pace.h"
 
 #ifndef PLAT_UART_REG_SHIFT
 #define PLAT_UART_REG_SHIFT 0
@@ -53,6 +54,9 @@ void uart_init(void)
 	if ((lcr & (NS16550_LCR_DLAB | NS16550_LCR_FORMAT)) != NS16550_LCR_WLS_8)
 		wr(NS16550_LCR, NS16550_LCR_WLS_8);
 	tx_room = TX_FIFO_SIZE;
+#ifdef UART_BAUD
+	uart_pace_init();
+#endif
 }
 
 bool uart_try_putc(char c)
@@ -62,6 +66,10 @@ bool uart_try_putc(char c)
 			return false;
 		tx_room = TX_FIFO_SIZE;
 	}
+#ifdef UART_BAUD
+	if (!uart_pace_take())
+		return false;
+#endif
 	wr(NS16550_THR, (u8)c);
 	tx_room--;
 	return true;
@@ -69,6 +77,9 @@ bool uart_try_putc(char c)
 
 void uart_flush(void)
 {
+#ifdef UART_BAUD
+	uart_pace_flush();
+#endif
 	while (!(rd(NS16550_LSR) & NS16550_LSR_TEMT))
 		;
 }
@@ -87,5 +98,6 @@ void uart_irq_enable(bool rx, bool tx)
 	 * clears when THR is written (or ETBEI cleared), and comes back each time
 	 * the FIFO runs empty.  The receive interrupt holds while data waits.
 	 */
-	wr(NS16550_IER, (rx ? NS16550_IER_ERBFI : 0) | (tx ? NS16550_IER_ETBEI : 0));
+	wr(NS16550_IER,
+	   (rx ? NS16550_IER_ERBFI : 0) | (tx && UART_HAS_TX_IRQ ? NS16550_IER_ETBEI : 0));
 }

@@ -15,6 +15,7 @@
 #include "../unit/fake_gic.h"
 
 bool fake_verbose;
+void (*fake_uart_line_hook)(const char *line);
 
 /* ---- boot/ and mm/cache.S ---------------------------------------------------------------- */
 
@@ -100,6 +101,8 @@ bool uart_try_putc(char c)
 		memcpy(uart.last, uart.line, uart.line_len + 1);
 		if (fake_verbose)
 			fprintf(stderr, "%s\n", uart.line);
+		if (fake_uart_line_hook)
+			fake_uart_line_hook(uart.line);
 		uart.line_len = 0;
 	} else if (c != '\r' && uart.line_len < sizeof(uart.line) - 1) {
 		uart.line[uart.line_len++] = c;

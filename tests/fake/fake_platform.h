@@ -32,6 +32,9 @@ void fake_uart_rx(const u8 *bytes, u32 len);
 u32 fake_uart_tx_count(void);
 const char *fake_uart_last_line(void);
 
+/* If set, called with every line the console UART completes (without its CR LF). */
+extern void (*fake_uart_line_hook)(const char *line);
+
 /* A stalled UART takes no byte (its FIFO stays full) until it is let go. */
 void fake_uart_stall(bool stalled);
 

@@ -8,8 +8,9 @@
  *   - RIS has RX while the FIFO holds at least the IFLS level and RT while it
  *     holds anything; the line to the vGIC is (RIS & IMSC) != 0, told on
  *     every change;
- *   - transmitted bytes reach the console as whole lines tagged with the
- *     partition's name, without CR, cut at 160 characters; a partial line
+ *   - transmitted bytes reach the console as whole lines of the partition,
+ *     without CR, printable ASCII and TAB as they are and every other byte as
+ *     \xNN (counted, never cut), cut at 160 characters; a partial line
  *     goes out when vuart_flush_stale() finds it old enough (the Hyp timer
  *     asks, having been armed when the line began).
  *
@@ -46,6 +47,10 @@ static struct {
 	bool overrun;
 	char line[VUART_LINE_MAX + 1];
 	u32 line_len;
+	u32 escaped; /* of the bytes in line */
+	char out[VUART_LINE_MAX + 1]; /* the line that must go out next, if out_due */
+	u32 out_len, out_escaped;
+	bool out_due;
 	u64 line_since;
 	bool level; /* as last told to the vGIC */
 	u32 lines;
@@ -66,13 +71,19 @@ void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
 	m.level = high;
 }
 
-void console_line(const char *tag, const char *text, size_t len, bool from_guest)
+void console_guest_line(u32 id, const char *text, size_t len, u32 escaped)
 {
-	FUZZ_CHECK(!strcmp(tag, cfg.name) && from_guest, "line tagged %s", tag);
-	FUZZ_CHECK(len == m.line_len && !memcmp(text, m.line, len),
-		   "console got %zu bytes \"%.*s\", the model has %u \"%.*s\"", len, (int)len, text,
-		   m.line_len, (int)m.line_len, m.line);
-	m.line_len = 0;
+	FUZZ_CHECK(id == cfg.id, "line of partition %u", id);
+	if (!m.out_due) { /* a stale partial line */
+		memcpy(m.out, m.line, m.line_len);
+		m.out_len = m.line_len;
+		m.out_escaped = m.escaped;
+		m.line_len = m.escaped = 0;
+	}
+	FUZZ_CHECK(len == m.out_len && !memcmp(text, m.out, len) && escaped == m.out_escaped,
+		   "console got %zu bytes \"%.*s\" (%u escaped), the model has %u \"%.*s\" (%u)",
+		   len, (int)len, text, escaped, m.out_len, (int)m.out_len, m.out, m.out_escaped);
+	m.out_due = false;
 	m.lines++;
 }
 
@@ -93,19 +104,51 @@ void hyp_timer_flush_line_later(void)
 
 /* ---- The model's transmit side ------------------------------------------------- */
 
+/* The model's line is due to go out. */
+static void model_emit(void)
+{
+	memcpy(m.out, m.line, m.line_len);
+	m.out_len = m.line_len;
+	m.out_escaped = m.escaped;
+	m.out_due = true;
+	m.line_len = m.escaped = 0;
+}
+
 /* Feed one byte; returns whether a line must have gone out. */
 static bool model_tx(char c)
 {
+	static const char hex[] = "0123456789abcdef";
+	u8 b = (u8)c;
+	bool plain = (b >= 0x20 && b <= 0x7e) || b == '\t', out = false;
+
 	if (c == '\r')
 		return false;
-	if (c == '\n')
+	if (c == '\n') {
+		model_emit();
 		return true;
+	}
+	if (!plain && m.line_len + 4 > VUART_LINE_MAX) {
+		model_emit();
+		out = true;
+	}
 	if (!m.line_len) {
 		m.line_since = now;
 		m.arms_expected += cpu.vcpu != NULL;
 	}
-	m.line[m.line_len++] = c;
-	return m.line_len == VUART_LINE_MAX;
+	if (plain) {
+		m.line[m.line_len++] = c;
+	} else {
+		m.line[m.line_len++] = '\\';
+		m.line[m.line_len++] = 'x';
+		m.line[m.line_len++] = hex[b >> 4];
+		m.line[m.line_len++] = hex[b & 15];
+		m.escaped++;
+	}
+	if (m.line_len == VUART_LINE_MAX) {
+		model_emit();
+		out = true;
+	}
+	return out;
 }
 
 static void tx_byte(char c, bool hypercall, u32 size)
@@ -207,7 +250,7 @@ static void step_time(struct fin *f)
 
 static void step_output(struct fin *f)
 {
-	static const u32 chars[] = { 'a', 'b', '\n', '\r', ' ', 0, 0xff };
+	static const u32 chars[] = { 'a', 'b', '\n', '\r', ' ', 0, 0xff, '\t', 0x1b, 0x7f };
 	u32 n = fin_u8(f), i;
 
 	for (i = 0; i < n; i++)
@@ -228,7 +271,8 @@ static void check(void)
 		   u->ris, m.count, level);
 	FUZZ_CHECK(m.level == ((u->ris & u->imsc) != 0) && u->line_high == m.level,
 		   "line %d, RIS 0x%x IMSC 0x%x", m.level, u->ris, u->imsc);
-	FUZZ_CHECK(u->line_len < VUART_LINE_MAX, "line buffer holds %u", u->line_len);
+	FUZZ_CHECK(u->line[0].len < VUART_LINE_MAX, "line buffer holds %u", u->line[0].len);
+	FUZZ_CHECK(!m.out_due, "a line due did not go out");
 	FUZZ_CHECK(m.timer_arms == m.arms_expected, "flush timer armed %u times, expected %u",
 		   m.timer_arms, m.arms_expected);
 }

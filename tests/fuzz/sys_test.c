@@ -9,8 +9,6 @@
  *   cpu_on_then_system_reset  nor from restarting
  *   vmid_wrap_restarts        restarts past the VMID space (VMID_BITS=2 here)
  *                             never leave two running partitions one VMID
- *   console_tells_dropped     guest lines dropped while the UART is stuck are
- *                             reported, once, when it moves again
  *   reset_bound               guest-requested restarts (SYSTEM_RESET) are bounded
  *                             by reset-limit: past it the partition stays
  *                             stopped, said once; a slower loop goes on
@@ -22,6 +20,14 @@
  *                             (ATS1CPR) leaves the guest's PAR as it was
  *   suppressed_count_told     the count of rate-limited fault messages is said
  *                             when the window closes, with no later fault
+ *   console_hyp_never_waits   hypervisor lines never wait for a stuck UART:
+ *                             those that do not fit are counted and reported
+ *   console_fair_share        a partition that floods a stuck UART loses its
+ *                             own lines (reported as its own), never another's
+ *   console_escapes_controls  control bytes and escape sequences reach the
+ *                             terminal as \xNN, so nobody forges a line
+ *   console_vcpu_lines_whole  two vCPUs of one partition print byte by byte
+ *                             at once: each line comes out whole
  *
  * Every console line is also checked not to be written with the VMID
  * allocator's lock held (fuzz_sys.c, __wrap_console_line).
@@ -131,30 +137,146 @@ TEST(vmid_wrap_restarts)
 	sys_finish();
 }
 
-TEST(console_tells_dropped)
+/* ---- The console (hyp/dev/console.c, hyp/dev/vuart.c) ---------------------------------- */
+
+#define SEEN_MAX 1024
+
+static char seen[SEEN_MAX][200];
+static u32 seen_count;
+
+static void record_line(const char *line)
 {
-	static const char text[] =
-		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-	const u32 line = 4 + 3 + 64 + 2; /* "[beta] " text "\r\n" */
-	unsigned long n;
-	const char *note;
+	if (seen_count < SEEN_MAX)
+		snprintf(seen[seen_count++], sizeof(seen[0]), "%s", line);
+}
+
+static void console_start(void)
+{
+	start_system();
+	seen_count = 0;
+	fake_uart_line_hook = record_line;
+}
+
+static void console_end(void)
+{
+	fake_uart_stall(false);
+	console_irq(); /* the UART's transmit interrupt drains what is left */
+	fake_uart_line_hook = NULL;
+	sys_finish();
+}
+
+/* The index of the first line seen from 'from' on that starts with 'prefix', or -1. */
+static int seen_at(u32 from, const char *prefix)
+{
 	u32 i;
 
-	start_system();
+	for (i = from; i < seen_count; i++)
+		if (!strncmp(seen[i], prefix, strlen(prefix)))
+			return (int)i;
+	return -1;
+}
+
+/* Guest output as partition p's vCPU on 'cpu' writes it to its PL011's data register. */
+static void guest_puts(u32 cpu, u32 p, const char *s, size_t len)
+{
+	size_t i;
+
+	fake_arch_set_cpu(cpu);
+	for (i = 0; i < len; i++)
+		vuart_write(&partitions[p], 0x000, 4, (u8)s[i]);
+}
+
+TEST(console_hyp_never_waits)
+{
+	u32 i, shown = 0, lost = 0;
+	int at;
+
+	console_start();
 	fake_uart_stall(true);
-	for (i = 0; i < 200; i++) /* 14 KiB of lines into an 8 KiB ring */
-		console_line("beta", text, sizeof(text) - 1, true);
+	for (i = 0; i < 300; i++) /* 20 KiB of log: a CPU_ON/CPU_OFF loop's "enters" lines */
+		log_info("partition 1 (beta): vCPU 1 enters 0x40000000 on cpu2, line %u", i);
+	guest_puts(0, 0, "still here\n", 11);
 	fake_uart_stall(false);
-	console_irq(); /* the UART's transmit interrupt drains the ring */
-	console_line("beta", "moving", 6, true);
-	note = fake_uart_last_line();
-	EXPECT(strncmp(note, "[tessera] console: ", 19) == 0);
-	n = strtoul(note + 19, NULL, 10);
-	EXPECT(n > 0 && n % line == 0 && n < 200 * line);
-	EXPECT(strstr(note, " bytes of guest output dropped") != NULL);
-	console_line("beta", "again", 5, true); /* said once */
-	EXPECT_STREQ(fake_uart_last_line(), "[beta] again");
-	sys_finish();
+	console_irq();
+	log_info("the UART moves again");
+	console_irq();
+	for (i = 0; i < seen_count; i++)
+		shown += strstr(seen[i], "vCPU 1 enters") != NULL;
+	at = seen_at(0, "[tessera] console: ");
+	EXPECT(at >= 0);
+	if (at >= 0) {
+		lost = (u32)strtoul(seen[at] + 19, NULL, 10);
+		EXPECT(strstr(seen[at], " hypervisor log lines lost") != NULL);
+	}
+	EXPECT(lost > 0);
+	EXPECT_EQ(shown + lost, 300);
+	EXPECT(seen_at(0, "[alpha] still here") >= 0);
+	EXPECT(seen_at(0, "[tessera] the UART moves again") >= 0);
+	console_end();
+}
+
+TEST(console_fair_share)
+{
+	static const char text[] =
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n";
+	char line[32];
+	int at = 0;
+	u32 i;
+
+	console_start();
+	fake_uart_stall(true);
+	for (i = 0; i < 200; i++) { /* 14 KiB of lines from beta while nothing moves */
+		guest_puts(1, 1, text, sizeof(text) - 1);
+		if (i % 40 == 0) {
+			snprintf(line, sizeof(line), "alpha %u\n", i / 40);
+			guest_puts(0, 0, line, strlen(line));
+		}
+	}
+	fake_uart_stall(false);
+	console_irq();
+	for (i = 0; i < 5 && at >= 0; i++) { /* every one of alpha's lines, in order */
+		snprintf(line, sizeof(line), "[alpha] alpha %u", i);
+		at = seen_at((u32)at, line);
+		EXPECT(at >= 0);
+	}
+	at = seen_at(0, "[tessera] console: beta: ");
+	EXPECT(at >= 0);
+	if (at >= 0)
+		EXPECT(strtoul(seen[at] + 25, NULL, 10) > 0);
+	EXPECT(seen_at(0, "[tessera] console: alpha") < 0);
+	console_end();
+}
+
+TEST(console_escapes_controls)
+{
+	static const char forged[] = "\x1b[2K\r[tessera] forged\0\x07\x7f\xff\n";
+
+	console_start();
+	guest_puts(0, 0, forged, sizeof(forged) - 1);
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] \\x1b[2K[tessera] forged\\x00\\x07\\x7f\\xff");
+	guest_puts(0, 0, "tab\tok\n", 7);
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] tab\tok");
+	fake_time_advance(2000 * FAKE_TICKS_PER_MS);
+	guest_puts(0, 0, "next\n", 5); /* the count goes out with alpha's next line */
+	EXPECT(seen_at(0, "[tessera] console: alpha: 0 lines (0 bytes) dropped, 5 control bytes "
+			  "escaped") >= 0);
+	console_end();
+}
+
+TEST(console_vcpu_lines_whole)
+{
+	u32 i;
+
+	console_start();
+	for (i = 0; i < 20; i++) { /* beta's vCPU 0 (cpu1) and vCPU 1 (cpu2), byte by byte */
+		guest_puts(1, 1, "A", 1);
+		guest_puts(2, 1, "B", 1);
+	}
+	guest_puts(1, 1, "\n", 1);
+	guest_puts(2, 1, "\n", 1);
+	EXPECT(seen_at(0, "[beta] AAAAAAAAAAAAAAAAAAAA") >= 0);
+	EXPECT(seen_at(0, "[beta] BBBBBBBBBBBBBBBBBBBB") >= 0);
+	console_end();
 }
 
 /* PSCI SYSTEM_RESET: at most reset-limit (default <10 1000>) within the window, then halted. */
@@ -285,11 +407,14 @@ int main(void)
 	RUN(cpu_on_then_system_off);
 	RUN(cpu_on_then_system_reset);
 	RUN(vmid_wrap_restarts);
-	RUN(console_tells_dropped);
 	RUN(reset_bound);
 	RUN(one_fault_one_credit);
 	RUN(cache_maintenance_skipped);
 	RUN(guest_par_kept);
 	RUN(suppressed_count_told);
+	RUN(console_hyp_never_waits);
+	RUN(console_fair_share);
+	RUN(console_escapes_controls);
+	RUN(console_vcpu_lines_whole);
 	return test_summary();
 }

@@ -37,6 +37,8 @@ def out_dir(build):
         variant += "-vmid" + build["VMID_BITS"]
     if build.get("SELFTEST"):
         variant += "-" + build["SELFTEST"]
+    if build.get("UART_BAUD"):
+        variant += "-baud" + build["UART_BAUD"]
     return os.path.join("build", platform, variant)
 
 
