@@ -53,7 +53,7 @@ FUZZ_OBJS_vuart = hyp/dev/vuart.c.o tests/fuzz/fuzz_vuart.c.o
 FUZZ_OBJS_tcfg = $(addsuffix .tcfg.o,$(FUZZ_TCFG_SRCS)) tests/fuzz/fuzz_tcfg.c.o \
 	gen/board_dtb.c.o
 FUZZ_LIBS_tcfg := -lfdt
-FUZZ_SYS_LIBS := -Wl,--wrap=vmid_prepare_entry -Wl,--wrap=console_line
+FUZZ_SYS_LIBS := -Wl,--wrap=vmid_prepare_entry -Wl,--wrap=console_hyp_line -Wl,--wrap=console_guest_line
 FUZZ_LIBS_trap := $(FUZZ_SYS_LIBS)
 FUZZ_LIBS_mmio := $(FUZZ_SYS_LIBS)
 FUZZ_LIBS_smccc := $(FUZZ_SYS_LIBS)

@@ -130,20 +130,32 @@ enum vmid_status __wrap_vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v,
 }
 
 /*
- * No line goes to the console (which may wait for the UART) while a CPU holds
- * the VMID allocator's lock, which every partition's CPUs share (issue 14).
- * The system targets link with -Wl,--wrap=console_line.
+ * No line goes to the console while a CPU holds the VMID allocator's lock,
+ * which every partition's CPUs share (issue 14).  The system targets link with
+ * -Wl,--wrap=console_hyp_line,--wrap=console_guest_line.
  */
-void __real_console_line(const char *tag, const char *text, size_t len, bool from_guest);
-void __wrap_console_line(const char *tag, const char *text, size_t len, bool from_guest);
-
-void __wrap_console_line(const char *tag, const char *text, size_t len, bool from_guest)
+static void vmid_lock_free(const char *text, size_t len)
 {
 	FUZZ_CHECK(__atomic_load_n(&vmid_allocator.lock.next, __ATOMIC_RELAXED) ==
 			   __atomic_load_n(&vmid_allocator.lock.owner, __ATOMIC_RELAXED),
-		   "a console line with the VMID allocator's lock held: [%s] %.*s", tag, (int)len,
-		   text);
-	__real_console_line(tag, text, len, from_guest);
+		   "a console line with the VMID allocator's lock held: %.*s", (int)len, text);
+}
+
+void __real_console_hyp_line(const char *text, size_t len);
+void __wrap_console_hyp_line(const char *text, size_t len);
+void __real_console_guest_line(u32 part, const char *text, size_t len, u32 escaped);
+void __wrap_console_guest_line(u32 part, const char *text, size_t len, u32 escaped);
+
+void __wrap_console_hyp_line(const char *text, size_t len)
+{
+	vmid_lock_free(text, len);
+	__real_console_hyp_line(text, len);
+}
+
+void __wrap_console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
+{
+	vmid_lock_free(text, len);
+	__real_console_guest_line(part, text, len, escaped);
 }
 
 /*
