@@ -30,7 +30,7 @@
  *                             at once: each line comes out whole
  *
  * Every console line is also checked not to be written with the VMID
- * allocator's lock held (fuzz_sys.c, __wrap_console_line).
+ * allocator's lock held (fuzz_sys.c, __wrap_console_hyp_line and __wrap_console_guest_line).
  *
  * sys_check() and the checks at the end of every sys_settle() run throughout.
  */
