@@ -105,3 +105,32 @@ func cache_boot_invalidate_all
 	isb
 	pop	{r4, pc}
 endfunc cache_boot_invalidate_all
+
+/*
+ * void *memcpy(void *dst, const void *src, size_t n): the C library's, in place of
+ * newlib's, which is a kilobyte of code tuned for long copies.  The hypervisor copies
+ * only guest images at a start and hypercall buffers (hyp/core/guest_mem.c): 16 bytes a
+ * step (LDM/STM) while both pointers are word-aligned, then words, then bytes.
+ */
+func memcpy
+	push	{r0, r4-r6}			/* r0: returned */
+	orr	r3, r0, r1
+	tst	r3, #3
+	bne	3f
+1:	subs	r2, r2, #16
+	ldmhs	r1!, {r3-r6}
+	stmhs	r0!, {r3-r6}
+	bhs	1b
+	add	r2, r2, #16
+2:	subs	r2, r2, #4
+	ldrhs	r3, [r1], #4
+	strhs	r3, [r0], #4
+	bhs	2b
+	add	r2, r2, #4
+3:	subs	r2, r2, #1
+	ldrbhs	r3, [r1], #1
+	strbhs	r3, [r0], #1
+	bhs	3b
+	pop	{r0, r4-r6}
+	bx	lr
+endfunc memcpy
