@@ -106,24 +106,36 @@ static u32 next_source(void)
 	return s;
 }
 
+/* The next byte to go out: of the current line, or of the next source's line; lock held. */
+static char peek_byte(void)
+{
+	const struct ring *r;
+
+	if (!con.mid_line)
+		con.cur = next_source();
+	r = &con.ring[con.cur];
+	return r->buf[r->tail & r->mask];
+}
+
+/* That byte has gone to the UART; lock held. */
+static void byte_sent(char c)
+{
+	con.ring[con.cur].tail++;
+	con.pending--;
+	con.mid_line = c != '\n'; /* every line in a ring ends "\r\n" */
+}
+
 /* Move whole lines, one source at a time in turn, to the UART while it has room; lock held. */
 static void drain_locked(void)
 {
 	bool want_tx;
 
 	while (con.pending) {
-		struct ring *r;
-		char c;
+		char c = peek_byte();
 
-		if (!con.mid_line)
-			con.cur = next_source();
-		r = &con.ring[con.cur];
-		c = r->buf[r->tail & r->mask];
 		if (!uart_try_putc(c))
 			break;
-		r->tail++;
-		con.pending--;
-		con.mid_line = c != '\n'; /* every line in a ring ends "\r\n" */
+		byte_sent(c);
 	}
 	want_tx = con.pending != 0;
 	if (want_tx != con.tx_irq) {
@@ -297,18 +309,11 @@ void console_panic_line(const char *text)
 	for (spins = 0; spins < CONSOLE_PANIC_SPINS && !locked; spins++)
 		locked = spin_trylock(&con.lock);
 	while (con.pending) {
-		struct ring *r;
-		char c;
+		char c = peek_byte();
 
-		if (!con.mid_line)
-			con.cur = next_source();
-		r = &con.ring[con.cur];
-		c = r->buf[r->tail & r->mask];
 		while (!uart_try_putc(c))
 			;
-		r->tail++;
-		con.pending--;
-		con.mid_line = c != '\n';
+		byte_sent(c);
 	}
 	for (; *text; text++)
 		while (!uart_try_putc(*text))
