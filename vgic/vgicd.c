@@ -229,10 +229,15 @@ static void write_target(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u3
 	now = vgic_spi_target(d, irq);
 	if (old == now)
 		return;
-	if (irq->flags & VIRQ_HW) {
-		if (now < d->vcpu_count)
-			gic_irq_route(intid, d->vcpu[now]->pcpu);
-	} else if (irq->flags & VIRQ_PENDING) {
+	if ((irq->flags & VIRQ_HW) && now < d->vcpu_count)
+		gic_irq_route(intid, d->vcpu[now]->pcpu);
+	/*
+	 * Pending and not yet in a list register (a passthrough one too, taken while its
+	 * vCPU's list registers were full): it moves to the new target, or, with none,
+	 * stays pending in the distributor only (GIC spec 4.3.12: an SPI with no target
+	 * is forwarded to no CPU interface) until a target is set again.
+	 */
+	if (irq->flags & VIRQ_PENDING) {
 		vgic_unpend(d, intid, irq, vc);
 		vgic_make_pending(d, intid, irq, vc);
 	}
