@@ -135,9 +135,11 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 		 * (vgic_inject_hw) waited in that vCPU's map for this entry to complete:
 		 * it may take it now, whatever the target says by then.
 		 */
-		for (i = 0; i < d->vcpu_count; i++)
-			if (d->vcpu[i] != vc && (d->vcpu[i]->pending[intid / 32] & BIT(intid % 32)))
-				vgic_mark_dirty(d->vcpu[i]);
+		if (irq->flags & VIRQ_HW)
+			for (i = 0; i < d->vcpu_count; i++)
+				if (d->vcpu[i] != vc &&
+				    (d->vcpu[i]->pending[intid / 32] & BIT(intid % 32)))
+					vgic_mark_dirty(d->vcpu[i]);
 	}
 	/* An emulated level-sensitive line still asserted is pending again. */
 	if (!(irq->flags & (VIRQ_EDGE | VIRQ_HW)) && (irq->flags & VIRQ_LINE) &&
