@@ -124,8 +124,6 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 	if (intid >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING)) {
 		u32 t = vgic_spi_target(d, irq);
 
-		u32 i;
-
 		if (t < d->vcpu_count && (d->vcpu[t] != vc || (lr & GICH_LR_EOI))) {
 			map_set(d->vcpu[t], intid);
 			vgic_mark_dirty(d->vcpu[t]);
@@ -135,11 +133,9 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 		 * (vgic_inject_hw) waited in that vCPU's map for this entry to complete:
 		 * it may take it now, whatever the target says by then.
 		 */
-		if (irq->flags & VIRQ_HW)
-			for (i = 0; i < d->vcpu_count; i++)
-				if (d->vcpu[i] != vc &&
-				    (d->vcpu[i]->pending[intid / 32] & BIT(intid % 32)))
-					vgic_mark_dirty(d->vcpu[i]);
+		for (u32 i = 0; (irq->flags & VIRQ_HW) && i < d->vcpu_count; i++)
+			if (d->vcpu[i] != vc && (d->vcpu[i]->pending[intid / 32] & BIT(intid % 32)))
+				vgic_mark_dirty(d->vcpu[i]);
 	}
 	/* An emulated level-sensitive line still asserted is pending again. */
 	if (!(irq->flags & (VIRQ_EDGE | VIRQ_HW)) && (irq->flags & VIRQ_LINE) &&
