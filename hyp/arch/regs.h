@@ -48,6 +48,25 @@ void vfp_reset(void);
 /* Ask the firmware to switch the machine off (PSCI SYSTEM_OFF over SMC); returns if it will not. */
 void firmware_system_off(void);
 
+/*
+ * Translate a guest VA with an address translation operation ('at': write_ats1cpr,
+ * write_ats12nsopr, ...; ARM ARM B4.2.6) into *pa, page offset included; false if the
+ * walk faults.  PAR belongs to the guest: it is put back as it was.
+ */
+static inline bool guest_translate(void (*at)(u32), u32 va, u64 *pa)
+{
+	u64 saved = read64_par(), par;
+
+	at(va);
+	isb();
+	par = read64_par();
+	write64_par(saved);
+	if (par & PAR_F)
+		return false;
+	*pa = ((par & PAR_LPAE) ? par & PAR_PA_MASK : par & 0xfffff000ULL) | (va & 0xfff);
+	return true;
+}
+
 /* Does the trapped instruction pass its condition?  SPSR is read only if it matters. */
 static inline bool guest_cond_passed(u32 hsr)
 {

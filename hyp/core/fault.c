@@ -148,19 +148,8 @@ static bool fault_ipa(u32 hsr, u32 va, u64 *ipa)
 	 * faults on a stage-1 walk; for a permission fault it is UNKNOWN, so the
 	 * guest's own stage-1 translation of the VA is redone with ATS1CPR.
 	 */
-	if ((fsc & FSC_TYPE_MASK) == FSC_PERMISSION && !(hsr & HSR_DABT_S1PTW)) {
-		u64 saved = read64_par(), par; /* the guest's PAR: not ours to change */
-
-		write_ats1cpr(va);
-		isb();
-		par = read64_par();
-		write64_par(saved);
-		if (par & PAR_F)
-			return false;
-		*ipa = (par & PAR_LPAE) ? (par & PAR_PA_MASK) | (va & 0xfff) :
-					  (par & 0xfffff000ULL) | (va & 0xfff);
-		return true;
-	}
+	if ((fsc & FSC_TYPE_MASK) == FSC_PERMISSION && !(hsr & HSR_DABT_S1PTW))
+		return guest_translate(write_ats1cpr, va, ipa);
 	*ipa = ((u64)(read_hpfar() & HPFAR_FIPA_MASK) << 8) | (va & 0xfff);
 	return true;
 }

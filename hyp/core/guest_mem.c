@@ -14,21 +14,12 @@
 static bool translate(struct vcpu *v, u32 va, bool write, u64 *pa)
 {
 	const struct cfg_partition *cfg = v->part->cfg;
-	u64 saved = read64_par(), par;
 	u32 i;
 
-	/* PAR is shared with the guest: restore it after borrowing it. */
-	if (write)
-		write_ats12nsopw(va);
-	else
-		write_ats12nsopr(va);
-	isb();
-	par = read64_par();
-	write64_par(saved);
-	if (par & PAR_F)
+	/* Both stages, at the guest's PL1 (ATS12NSO, B4.2.6): a direct call each, inlined. */
+	if (!(write ? guest_translate(write_ats12nsopw, va, pa) :
+		      guest_translate(write_ats12nsopr, va, pa)))
 		return false;
-	*pa = (par & PAR_LPAE) ? (par & PAR_PA_MASK) | (va & 0xfff) :
-				 (par & 0xfffff000ULL) | (va & 0xfff);
 	for (i = 0; i < cfg->region_count; i++) {
 		const struct cfg_region *r = &cfg->regions[i];
 
