@@ -53,7 +53,7 @@ void firmware_system_off(void);
  * write_ats12nsopr, ...; ARM ARM B4.2.6) into *pa, page offset included; false if the
  * walk faults.  PAR belongs to the guest: it is put back as it was.
  */
-static inline bool guest_translate(void (*at)(u32), u32 va, u64 *pa)
+static inline __attribute__((always_inline)) bool guest_translate(void (*at)(u32), u32 va, u64 *pa)
 {
 	u64 saved = read64_par(), par;
 
