@@ -16,6 +16,8 @@
 #   UBOOT_SD_FIRMWARE       U-Boot image to write at 8 KiB: the disk becomes sd.img
 #   UBOOT_SD_FIRMWARE_DEPS  tools/deps.sh group that provides it
 #   QEMU_BOOT               how `make run` boots (default: -kernel tessera.elf)
+#   QEMU_IMAGES             run-qemu.sh options that place the guest images (default:
+#                           --images $(GEN)/images.txt, QEMU's generic loader)
 #   QEMU_UBOOT_BOOT         how `make run-uboot` boots (default: QEMU virt with Debian's
 #                           U-Boot as -bios and disk.img on virtio-blk)
 # Defines: UIMAGE, BOOT_SCR, BOOT_DISK, QEMU_BOOT, QEMU_UBOOT_BOOT, target run-uboot.
@@ -33,6 +35,9 @@ UBOOT_LOAD_ADDR := $(shell sed -n \
 	's/^\#define PLAT_HYP_BASE[[:space:]]*\(0x[0-9A-Fa-f]*\).*/\1/p' platform/$(PLATFORM)/platform.h)
 
 QEMU_BOOT ?= -kernel $(OUT)/tessera.elf
+# With -kernel, QEMU's generic loader places the guest images in the image store
+# (tools/run-qemu.sh --images); a board that boots through U-Boot sets it empty.
+QEMU_IMAGES ?= --images $(OUT)/gen/images.txt
 QEMU_UBOOT_BOOT ?= -bios $(UBOOT_QEMU_BIOS) \
 	-drive if=none,file=$(BOOT_DISK),format=raw,id=d0 -device virtio-blk-device,drive=d0
 

@@ -29,9 +29,11 @@
 TCFG := $(HOST_OUT)/tcfg
 # A host program: it takes the configuration schema from include/abi/config.h and nothing
 # from the hypervisor's own folders (tests/gates/layers.py checks it).
-TCFG_SRCS := $(wildcard tools/tcfg/*.c)
+# It records each guest image's SHA-256 with the hypervisor's own implementation (tested on
+# its own against FIPS 180-4 and sha256sum: tests/unit/sha256_test.c).
+TCFG_SRCS := $(wildcard tools/tcfg/*.c) hyp/core/sha256.c
 TCFG_HDRS := $(wildcard tools/tcfg/*.h) include/abi/config.h include/tessera/types.h \
-	include/tessera/bits.h
+	include/tessera/bits.h include/tessera/sha256.h
 TCFG_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion \
 	-Wmissing-prototypes -Wstrict-prototypes -Wvla -Iinclude
 

@@ -16,4 +16,5 @@ UBOOT_SD_FIRMWARE_DEPS := h3
 
 # Boot from the SD card image: its U-Boot autoboots Tessera (boot.scr, tessera.uimg).
 QEMU_BOOT = -drive file=$(BOOT_DISK),format=raw,if=sd
+QEMU_IMAGES :=
 QEMU_UBOOT_BOOT = $(QEMU_BOOT)

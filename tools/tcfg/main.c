@@ -92,6 +92,18 @@ u8 *tcfg_read_file(const char *name, size_t *size)
 }
 
 /* Read a DTB and check its header; reports and returns NULL on failure. */
+bool tcfg_image_digest(const char *name, u64 size, u8 digest[SHA256_SIZE])
+{
+	size_t got;
+	u8 *data = tcfg_read_file(name, &got);
+	bool ok = data && got == size;
+
+	if (ok)
+		sha256(data, got, digest);
+	free(data);
+	return ok;
+}
+
 static const void *load_dtb(const char *file)
 {
 	size_t size;
