@@ -15,13 +15,13 @@
 #   $(GEN)/system.dtb: configs/$(PLATFORM)/$(CONFIG).dts
 #           @mkdir -p $(dir $@)
 #           dtc $(TCFG_DTCFLAGS) -o $@ $<
-#   $(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.S &: $(TCFG) $(GEN)/platform.dtb \
+#   $(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.txt &: $(TCFG) $(GEN)/platform.dtb \
 #                   $(GEN)/system.dtb <the guest images>
 #           $(TCFG) --platform $(GEN)/platform.dtb --system $(GEN)/system.dtb \
 #                   --name $(CONFIG) --vmid-bits $(VMID_BITS) --images $(GUEST_OUT) --out $(GEN)
 #   -include $(GEN)/config.d
 #
-# then compile $(GEN)/config.c and $(GEN)/images.S with the hypervisor's objects (anything
+# then compile $(GEN)/config.c with the hypervisor's objects (anything
 # that includes config_gen.h must depend on it).  config.d names the image files and both
 # DTBs, so a rebuilt guest image regenerates the tables.  `tcfg --memory-map` prints the
 # physical memory map of a configuration.
