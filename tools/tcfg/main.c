@@ -149,7 +149,7 @@ static void usage(FILE *f)
 		"  --platform P.dtb  board description (platform/<board>/platform.dts, compiled)\n"
 		"  --system S.dtb    system description (configs/<board>/<name>.dts, compiled)\n"
 		"  --images DIR      directory holding the guest images the system names\n"
-		"  --out DIR         write config.c, config_gen.h, images.S and config.d here\n"
+		"  --out DIR         write config.c, config_gen.h, images.txt and config.d here\n"
 		"  --vmid-bits N     VMID width, 1..8 (default 8): at most 2^N - 1 partitions\n"
 		"  --name NAME       the system's name (default: S.dtb's file name, no extension)\n"
 		"  --memory-map      print the physical memory map to stdout\n"
