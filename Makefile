@@ -252,7 +252,8 @@ clean:
 
 help:
 	@echo "Tessera targets (PLATFORM=$(PLATFORM) CONFIG=$(CONFIG)):"
-	@echo "  make              build the hypervisor: $(OUT)/tessera.elf and .bin"
+	@echo "  make              build the hypervisor ($(OUT)/tessera.elf and .bin), the image"
+	@echo "                    store listing (gen/images.txt), tessera.itb (FIT), boot.scr, disk image"
 	@echo "  make run          boot it under QEMU (interactive; TIMEOUT=10 to stop after 10 s)"
 	@echo "  make run-uboot    boot it under QEMU through U-Boot from $(BOOT_DISK)"
 	@echo "  make debug        QEMU halted with its gdb stub, and gdb-multiarch on the ELF"
@@ -272,7 +273,8 @@ help:
 	@echo "  GIC_REPOKE_MS=<ms> (QEMU GIC workaround tick; default: on only where QEMU's GIC is"
 	@echo "  found at boot; 0: never, <ms>: always), UART_BAUD=<baud> (the console UART paced"
 	@echo "  as a board's at that rate, 16-byte FIFO, for tests), V=1 (show commands),"
-	@echo "  T=<regex> (make test: only the matching cases)"
+	@echo "  T=<regex> (make test: only the matching cases), FIT_KEYDIR=<dir> FIT_KEY=<name> (sign"
+	@echo "  the FIT with <dir>/<name>.key and .crt; default: a development key made in $(BUILD)/keys)"
 
 # Fuzzing, coverage, stack depth and clang-tidy (docs/assurance.md).
 include tests/fuzz/fuzz.mk
