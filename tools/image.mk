@@ -59,7 +59,8 @@ all: $(UBOOT_IMAGES)
 
 # (The Makefile defines GEN after including this file: $(OUT)/gen here, in prerequisites.
 # tcfg rewrites images.txt whenever an image changes, so the FIT follows every image.)
-$(FIT_ITS): $(OUT)/tessera.bin $(OUT)/tessera.elf $(OUT)/gen/images.txt tools/mkbootimage.sh
+$(FIT_ITS): $(OUT)/tessera.bin $(OUT)/tessera.elf $(OUT)/gen/images.txt tools/mkbootimage.sh \
+		$(OUT)/.flags/fit
 	@$(if $(Q),echo "  ITS     $@")
 	$(Q)READELF=$(CROSS)readelf tools/mkbootimage.sh its $(OUT)/tessera.elf $(OUT)/tessera.bin \
 		$(UBOOT_LOAD_ADDR) $(OUT)/gen/images.txt "Tessera $(PLATFORM)/$(CONFIG)" \
@@ -86,7 +87,10 @@ $(OUT)/qemu-machine.dtb: platform/$(PLATFORM)/platform.mk
 # mkimage writes the timestamps of SOURCE_DATE_EPOCH: the commit's, so that a rebuild of the
 # same tree gives the same image.
 FIT_EPOCH = $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
-FIT_DATA = $(FIT_ITS) $(OUT)/tessera.bin
+# Which key signs it, tracked (TRACK in the Makefile): another FIT_KEYDIR/FIT_KEY re-signs.
+FIT_OPTS = $(FIT_SIGN) | $(FIT_KEYDIR) | $(FIT_KEY)
+$(eval $(call TRACK,$(OUT)/.flags/fit,FIT_OPTS))
+FIT_DATA = $(FIT_ITS) $(OUT)/tessera.bin $(OUT)/.flags/fit
 ifneq ($(FIT_SIGN),)
 $(FIT) $(UBOOT_KEY_DTB) &: $(FIT_DATA) $(FIT_KEYDIR)/$(FIT_KEY).key $(FIT_KEYDIR)/$(FIT_KEY).crt \
 		$(OUT)/qemu-machine.dtb
