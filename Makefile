@@ -71,8 +71,9 @@ include tools/image.mk
 include guests/guests.mk
 include tools/bench.mk
 
-# A system description (configs/<board>/<name>.dts) becomes C tables and the
-# guest images linked into the hypervisor (tools/tcfg, docs/configuration.md).
+# A system description (configs/<board>/<name>.dts) becomes C tables linked into the
+# hypervisor and images.txt, the layout of the image store that holds the guest images
+# outside it (tools/tcfg, docs/configuration.md).
 GEN := $(OUT)/gen
 SYSTEM_DTS := configs/$(PLATFORM)/$(CONFIG).dts
 ifeq ($(wildcard $(SYSTEM_DTS)),)
@@ -95,7 +96,7 @@ $(GEN)/system.dtb: $(SYSTEM_DTS) $(OUT)/.flags/tcfg
 CONFIG_IMAGES := $(addprefix $(GUEST_OUT)/,$(sort $(shell sed -n \
 	's/^[^/]*image = "\([^"]*\)".*/\1/p' $(SYSTEM_DTS))))
 
-$(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.S &: $(TCFG) $(GEN)/platform.dtb \
+$(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.txt &: $(TCFG) $(GEN)/platform.dtb \
 		$(GEN)/system.dtb $(CONFIG_IMAGES) $(OUT)/.flags/tcfg
 	@$(if $(Q),echo "  TCFG    $(SYSTEM_DTS)")
 	$(Q)$(TCFG) --platform $(GEN)/platform.dtb --system $(GEN)/system.dtb --name $(CONFIG) \
@@ -117,13 +118,13 @@ HYP_ARCH_SRCS := hyp/arch/vectors.S hyp/arch/vfp.S hyp/arch/hsr.c hyp/arch/regs.
 HYP_CORE_SRCS := hyp/core/cpu.c hyp/core/timer.c hyp/core/trap.c hyp/core/fault.c \
 	hyp/core/vcpu.c hyp/core/partition.c hyp/core/guest_mem.c hyp/core/smccc.c \
 	hyp/core/psci.c hyp/core/log.c hyp/core/fmt.c hyp/core/panic.c \
-	hyp/core/stats.c
+	hyp/core/stats.c hyp/core/sha256.c
 HYP_DEV_SRCS := hyp/dev/mmio.c hyp/dev/vuart.c hyp/dev/console.c
 HYP_SRCS := $(HYP_ARCH_SRCS) $(HYP_CORE_SRCS) $(HYP_DEV_SRCS)
 MM_SRCS := mm/cache.S mm/pt.c mm/stage2.c mm/vmid.c
 VGIC_SRCS := vgic/gic.c vgic/vgic.c vgic/vgicd.c
 SRCS := $(BOOT_SRCS) $(HYP_SRCS) $(MM_SRCS) $(VGIC_SRCS) $(PLAT_SRCS)
-OBJS := $(addprefix $(OUT)/obj/,$(addsuffix .o,$(SRCS))) $(GEN)/config.o $(GEN)/images.o
+OBJS := $(addprefix $(OUT)/obj/,$(addsuffix .o,$(SRCS))) $(GEN)/config.o
 
 # Headers are named from the tree's root ("hyp/core/cpu.h", "mm/mm.h") or from include/
 # ("arch/sysreg.h"); platform.h is the board's, config_gen.h the configuration's.
@@ -177,7 +178,7 @@ $(OUT)/obj/boot/boot.c.o: $(GEN)/version.h
 
 .PHONY: all hyp guests
 all: hyp
-hyp: $(OUT)/tessera.elf $(OUT)/tessera.bin
+hyp: $(OUT)/tessera.elf $(OUT)/tessera.bin $(GEN)/images.txt
 guests: $(GUEST_BINS)
 
 $(OUT)/obj/%.c.o: %.c | $(GEN)/config_gen.h
@@ -192,9 +193,6 @@ $(OUT)/obj/%.S.o: %.S | $(GEN)/config_gen.h
 
 $(GEN)/config.o: $(GEN)/config.c $(GEN)/config_gen.h
 	$(Q)$(CC) $(CFLAGS) $(ISA) $(OPT) -c $< -o $@
-
-$(GEN)/images.o: $(GEN)/images.S $(CONFIG_IMAGES)
-	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
 $(OUT)/linker.ld: linker.ld platform/$(PLATFORM)/platform.h $(OUT)/.flags/lds
 	@mkdir -p $(dir $@)
@@ -218,11 +216,13 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@tools/run-qemu.sh $(if $(TIMEOUT),--timeout $(TIMEOUT)) -- $(QEMU_MACHINE) $(QEMU_BOOT)
+	@tools/run-qemu.sh $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(QEMU_IMAGES) -- $(QEMU_MACHINE) \
+		$(QEMU_BOOT)
 
 debug: deps
 	@$(MAKE) --no-print-directory all
-	@tools/debug.sh $(OUT)/tessera.elf $(QEMU_MACHINE) $(QEMU_BOOT)
+	@tools/debug.sh $(OUT)/tessera.elf $(QEMU_MACHINE) $(QEMU_BOOT) \
+		$(if $(QEMU_IMAGES),$$(tools/run-qemu.sh --loader-args $(GEN)/images.txt))
 
 # ---- Tests and checks -------------------------------------------------------
 
@@ -252,7 +252,8 @@ clean:
 
 help:
 	@echo "Tessera targets (PLATFORM=$(PLATFORM) CONFIG=$(CONFIG)):"
-	@echo "  make              build the hypervisor: $(OUT)/tessera.elf and .bin"
+	@echo "  make              build the hypervisor ($(OUT)/tessera.elf and .bin), the image"
+	@echo "                    store listing (gen/images.txt), tessera.itb (FIT), boot.scr, disk image"
 	@echo "  make run          boot it under QEMU (interactive; TIMEOUT=10 to stop after 10 s)"
 	@echo "  make run-uboot    boot it under QEMU through U-Boot from $(BOOT_DISK)"
 	@echo "  make debug        QEMU halted with its gdb stub, and gdb-multiarch on the ELF"
@@ -272,7 +273,8 @@ help:
 	@echo "  GIC_REPOKE_MS=<ms> (QEMU GIC workaround tick; default: on only where QEMU's GIC is"
 	@echo "  found at boot; 0: never, <ms>: always), UART_BAUD=<baud> (the console UART paced"
 	@echo "  as a board's at that rate, 16-byte FIFO, for tests), V=1 (show commands),"
-	@echo "  T=<regex> (make test: only the matching cases)"
+	@echo "  T=<regex> (make test: only the matching cases), FIT_KEYDIR=<dir> FIT_KEY=<name> (sign"
+	@echo "  the FIT with <dir>/<name>.key and .crt; default: a development key made in $(BUILD)/keys)"
 
 # Fuzzing, coverage, stack depth and clang-tidy (docs/assurance.md).
 include tests/fuzz/fuzz.mk

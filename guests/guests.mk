@@ -165,3 +165,12 @@ $(GUEST_OUT)/xip.bin: $(GUEST_OUT)/obj/xip.o $(GUEST_OUT)/.flags/ld
 	$(GUEST_OBJCOPY) -O binary -j .text $< $@
 
 GUEST_BINS += $(GUEST_OUT)/xip.bin
+
+# ---- big.bin: 17 MiB of data, an image larger than the hypervisor's whole 16 MiB region
+# (configs/qemu-virt/test-store.dts): guest images live in the image store, not in it.
+
+$(GUEST_OUT)/big.bin:
+	@mkdir -p $(@D)
+	yes 'Tessera image store: a guest image larger than the hypervisor region.' | \
+		head -c 17825792 >$@.tmp
+	mv $@.tmp $@

@@ -13,7 +13,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # What `make` prints (V=0) for each output it rebuilds.
-REBUILT = re.compile(r"^\s+(CC|AS|LD|TCFG|UIMAGE|DISK)\s+(\S+)", re.M)
+REBUILT = re.compile(r"^\s+(CC|AS|LD|TCFG|ITS|FIT|DISK)\s+(\S+)", re.M)
 
 
 class Build:

@@ -11,8 +11,9 @@ UNIT_hsr := hyp/arch/hsr.c hyp/core/fmt.c
 UNIT_sysreg :=
 UNIT_pt := mm/pt.c
 UNIT_mmio :=
+UNIT_sha256 := hyp/core/sha256.c include/tessera/sha256.h
 
-UNIT_TESTS := fmt hsr sysreg pt mmio
+UNIT_TESTS := fmt hsr sysreg pt mmio sha256
 include tests/unit/units.mk
 HOST_TESTS += $(addprefix $(HOST_OUT)/tests/,$(addsuffix _test,$(UNIT_TESTS)))
 

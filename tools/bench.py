@@ -67,6 +67,19 @@ def tessera_out(config):
     return os.path.join(BUILD, "qemu-virt", config)
 
 
+def tessera_boot(variant):
+    """-kernel tessera.elf of a build, and QEMU's generic loader placing its guest images in
+    the image store where tcfg put them (gen/images.txt: address, size, SHA-256, file)."""
+    out = tessera_out(variant)
+    args = ["-kernel", os.path.join(out, "tessera.elf")]
+    with open(os.path.join(out, "gen", "images.txt")) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                addr, _size, _sha, path = line.rstrip("\n").split(" ", 3)
+                args += ["-device", "loader,file=%s,addr=%s,force-raw=on" % (path, addr)]
+    return args
+
+
 NOISY_CONFIG = "bench-noisy"
 NOISY_PERIODS, NOISY_PERIOD = 200, 50000  # guests/bench/noisy.c: PERIODS, PERIOD
 NOISY_VARIANT = "bench-noisy-vmid2"  # tools/bench.mk builds it with VMID_BITS=2
@@ -430,14 +443,13 @@ def guest_word(elf, name, partition_pa):
 
 
 def system_runs():
-    tessera_bench = os.path.join(tessera_out("bench"), "tessera.elf")
     tessera_default = os.path.join(tessera_out("default"), "tessera.elf")
     done = [r"BENCH-DONE \d+ figures\n"]  # the whole line
     runs = {
         "native": Spec("bench guest on bare QEMU, entered in Hyp mode", 2,
                        ["-kernel", GUEST_ELF], done, 120),
         "tessera": Spec("bench guest in Tessera (configs/qemu-virt/bench.dts)", 4,
-                        ["-kernel", tessera_bench], done, 600),
+                        tessera_boot("bench"), done, 600),
         "xen": Spec("bench guest as a Xen 4.17 dom0less domU", 1, None, done, 900),
         "xen-slop0": Spec("bench guest as a Xen 4.17 dom0less domU, timer_slop=0", 1, None,
                           done, 900),
@@ -445,7 +457,7 @@ def system_runs():
     # Tessera's first instruction: a breakpoint is exact while one CPU runs (the others are
     # still off at reset).
     runs["boot-tessera"] = Spec("Tessera, to its first instruction", 4,
-                                ["-kernel", tessera_default], [], 120,
+                                tessera_boot("default"), [], 120,
                                 breakpoints=[("tessera", elf_entry(tessera_default), 1)])
     # The default system: the library's and the RTOS port's own CNTVCT records, read from the
     # partitions' memory once both run their tasks.
@@ -456,7 +468,7 @@ def system_runs():
     # Done once a task of each partition printed (lines not from the RTOS's main()).
     runs["boot-default"] = Spec(
         "Tessera's default system, to each partition's first instruction and first RTOS task",
-        4, ["-kernel", tessera_default],
+        4, tessera_boot("default"),
         [r"^\[%s\] (?!rtos:)\w+: " % label for label, _, _ in partitions("default")], 300,
         memory=memory)
     # Xen boots one CPU: exact.  Xen's zImage is started by QEMU's Linux loader, whose stub sits
@@ -466,7 +478,7 @@ def system_runs():
                             breakpoints=[("entry", GUEST_ENTRY, 2)])
     runs["noisy"] = Spec("victim beside a noisy neighbour (configs/qemu-virt/%s.dts)"
                          % NOISY_CONFIG, 4,
-                         ["-kernel", os.path.join(tessera_out(NOISY_VARIANT), "tessera.elf")],
+                         tessera_boot(NOISY_VARIANT),
                          [r"NOISE-DONE \d+ loads\n", r"stats machine: .*\n"], 300)
     return runs
 
@@ -564,7 +576,10 @@ def footprint(config):
     text_start = symbol(elf, "__text_start")
     code_end = max(a + s for _, a, s, t in syms if t in "tT" and
                    text_start <= a < text_start + sec[".text"])
-    images = sum(s for n, _, s, _ in syms if n.startswith("tcfg_image_"))
+    # The guest images are outside the hypervisor, in the image store tcfg laid out.
+    with open(os.path.join(tessera_out(config), "gen", "images.txt")) as f:
+        store = re.search(r"^# store 0x[0-9a-f]+ 0x([0-9a-f]+)$", f.read(), re.M)
+    images = int(store.group(1), 16) if store else 0
     berkeley = subprocess.run([CROSS + "size", elf], capture_output=True, text=True,
                               check=True).stdout.splitlines()[1].split()
     bss_big = sorted(((n, s) for n, _, s, t in syms if t in "bB" and s >= 4096),
@@ -578,7 +593,7 @@ def footprint(config):
         "text_section": sec[".text"],
         "text_code": code_end - text_start,
         "rodata": sec.get(".rodata", 0),
-        "rodata_guest_images": images,
+        "image_store": images,
         "data": sec.get(".data", 0),
         "bss": sec.get(".bss", 0),
         "bss_largest": dict(bss_big),
@@ -705,8 +720,8 @@ def footprint_rows(fp, sl):
                 "missed by %d" % (fp["text_code"] - FOOTPRINT_TARGETS["text_kib"] * 1024),
                 "missed by %s" % kib(fp["text_code"] - FOOTPRINT_TARGETS["text_kib"] * 1024)))],
         [".text (section, padded to 4 KiB)", kib(fp["text_section"]), ""],
-        [".rodata (of which guest images)", "%s (%s)" % (kib(fp["rodata"]),
-                                                         kib(fp["rodata_guest_images"])), ""],
+        [".rodata", kib(fp["rodata"]), ""],
+        ["image store (guest images, outside the image)", kib(fp["image_store"]), ""],
         [".data", "%d bytes" % fp["data"], ""],
         [".bss", kib(fp["bss"]), ", ".join("%s %s" % (n, kib(s))
                                             for n, s in fp["bss_largest"].items())],

@@ -12,7 +12,7 @@ set -eu
 
 pkgs_base="make gcc libc6-dev python3 git gcc-arm-none-eabi libnewlib-arm-none-eabi
 	qemu-system-arm u-boot-qemu u-boot-tools device-tree-compiler libfdt-dev
-	mtools dosfstools fdisk clang-format clang-tidy cppcheck"
+	mtools dosfstools fdisk clang-format clang-tidy cppcheck openssl"
 pkgs_debug="gdb-multiarch"
 pkgs_fuzz="clang libclang-rt-14-dev"
 

@@ -1,47 +1,111 @@
 # Images for booting Tessera through U-Boot, included by the top-level Makefile after
 # platform/$(PLATFORM)/platform.mk.  `make` builds them next to tessera.elf/.bin:
 #
-#   $(OUT)/tessera.uimg  legacy uImage of tessera.bin (the guest images are linked inside):
-#                        mkimage -A arm -O linux -T kernel -C none, load address = the
-#                        board's PLAT_HYP_BASE (checked against tessera.elf), entry = _start
-#                        (tessera.elf's entry point)
-#   $(OUT)/boot.scr      tools/boot.cmd through mkimage -T script: loads tessera.uimg from
+#   $(OUT)/tessera.its   the FIT source (tools/mkbootimage.sh its): tessera.bin as the
+#                        kernel subimage (load address = the board's PLAT_HYP_BASE, checked
+#                        against tessera.elf, entry = _start) and every guest image of the
+#                        image store as a loadable at the address tcfg chose (gen/images.txt),
+#                        each with a SHA-256 hash; with FIT_SIGN, a configuration signature
+#   $(OUT)/tessera.itb   mkimage -f tessera.its; with FIT_SIGN signed (-k $(FIT_KEYDIR),
+#                        key $(FIT_KEY), -r: required), and the public key added (-K) to
+#                        $(UBOOT_KEY_DTB), the control device tree U-Boot is to be given
+#   $(OUT)/boot.scr      tools/boot.cmd through mkimage -T script: loads tessera.itb from
 #                        where U-Boot's distro boot found the script, then
-#                        bootm ${kernel_addr_r} - ${fdtcontroladdr}
-#   $(OUT)/disk.img      32 MiB raw disk: MBR, one bootable FAT16 partition from 1 MiB with
-#     or $(OUT)/sd.img   boot.scr and tessera.uimg; sd.img (boards whose U-Boot lives on the
-#                        card) also carries $(UBOOT_SD_FIRMWARE) at 8 KiB
+#                        bootm ${kernel_addr_r}#tessera - ${fdtcontroladdr}
+#   $(OUT)/disk.img      raw disk (32 MiB or the next power of two that holds the files): MBR,
+#     or $(OUT)/sd.img   one bootable FAT16 partition from 1 MiB with boot.scr and tessera.itb;
+#                        sd.img (boards whose U-Boot lives on the card) also carries
+#                        $(UBOOT_SD_FIRMWARE) at 8 KiB
 #
 # Uses, from platform.mk (all optional):
 #   UBOOT_SD_FIRMWARE       U-Boot image to write at 8 KiB: the disk becomes sd.img
 #   UBOOT_SD_FIRMWARE_DEPS  tools/deps.sh group that provides it
+#   FIT_SIGN                non-empty: sign the FIT (the board's U-Boot checks signatures);
+#                           the control device tree is QEMU's own (-machine dumpdtb=)
 #   QEMU_BOOT               how `make run` boots (default: -kernel tessera.elf)
+#   QEMU_IMAGES             run-qemu.sh options that place the guest images (default:
+#                           --images $(GEN)/images.txt, QEMU's generic loader)
 #   QEMU_UBOOT_BOOT         how `make run-uboot` boots (default: QEMU virt with Debian's
-#                           U-Boot as -bios and disk.img on virtio-blk)
-# Defines: UIMAGE, BOOT_SCR, BOOT_DISK, QEMU_BOOT, QEMU_UBOOT_BOOT, target run-uboot.
+#                           U-Boot as -bios, disk.img on virtio-blk and, with FIT_SIGN, the
+#                           control device tree holding the public key as -dtb)
+# Variables: FIT_KEYDIR (default $(BUILD)/keys, where the build makes a development key the
+# first time), FIT_KEY (default tessera-dev: $(FIT_KEYDIR)/$(FIT_KEY).key and .crt).
+# Defines: FIT, BOOT_SCR, BOOT_DISK, UBOOT_KEY_DTB, QEMU_BOOT, QEMU_UBOOT_BOOT, run-uboot.
 
 MKIMAGE ?= mkimage
 UBOOT_QEMU_BIOS ?= /usr/lib/u-boot/qemu_arm/u-boot.bin
 
-UIMAGE := $(OUT)/tessera.uimg
+FIT := $(OUT)/tessera.itb
+FIT_ITS := $(OUT)/tessera.its
 BOOT_SCR := $(OUT)/boot.scr
 BOOT_DISK := $(OUT)/$(if $(UBOOT_SD_FIRMWARE),sd,disk).img
-UBOOT_IMAGES := $(UIMAGE) $(BOOT_SCR) $(BOOT_DISK)
+UBOOT_IMAGES := $(FIT) $(BOOT_SCR) $(BOOT_DISK)
+FIT_KEYDIR ?= $(BUILD)/keys
+FIT_KEY ?= tessera-dev
+UBOOT_KEY_DTB := $(if $(FIT_SIGN),$(OUT)/u-boot-control.dtb)
 
 # The hypervisor's load address, from the board's platform.h.
 UBOOT_LOAD_ADDR := $(shell sed -n \
 	's/^\#define PLAT_HYP_BASE[[:space:]]*\(0x[0-9A-Fa-f]*\).*/\1/p' platform/$(PLATFORM)/platform.h)
 
 QEMU_BOOT ?= -kernel $(OUT)/tessera.elf
-QEMU_UBOOT_BOOT ?= -bios $(UBOOT_QEMU_BIOS) \
+# With -kernel, QEMU's generic loader places the guest images in the image store
+# (tools/run-qemu.sh --images); a board that boots through U-Boot sets it empty.
+QEMU_IMAGES ?= --images $(OUT)/gen/images.txt
+QEMU_UBOOT_BOOT ?= -bios $(UBOOT_QEMU_BIOS) $(if $(UBOOT_KEY_DTB),-dtb $(UBOOT_KEY_DTB)) \
 	-drive if=none,file=$(BOOT_DISK),format=raw,id=d0 -device virtio-blk-device,drive=d0
 
 all: $(UBOOT_IMAGES)
 
-$(UIMAGE): $(OUT)/tessera.bin $(OUT)/tessera.elf tools/mkbootimage.sh
-	@$(if $(Q),echo "  UIMAGE  $@")
-	$(Q)READELF=$(CROSS)readelf tools/mkbootimage.sh uimage $(OUT)/tessera.elf $< \
-		$(UBOOT_LOAD_ADDR) "Tessera $(PLATFORM)/$(CONFIG)" $@
+# (The Makefile defines GEN after including this file: $(OUT)/gen here, in prerequisites.
+# tcfg rewrites images.txt whenever an image changes, so the FIT follows every image.)
+$(FIT_ITS): $(OUT)/tessera.bin $(OUT)/tessera.elf $(OUT)/gen/images.txt tools/mkbootimage.sh \
+		$(OUT)/.flags/fit
+	@$(if $(Q),echo "  ITS     $@")
+	$(Q)READELF=$(CROSS)readelf tools/mkbootimage.sh its $(OUT)/tessera.elf $(OUT)/tessera.bin \
+		$(UBOOT_LOAD_ADDR) $(OUT)/gen/images.txt "Tessera $(PLATFORM)/$(CONFIG)" \
+		$(if $(FIT_SIGN),$(FIT_KEY)) >$@.tmp
+	$(Q)mv $@.tmp $@
+
+# A development key, made the first time (never committed: build/ is not).  FIT_KEYDIR= and
+# FIT_KEY= name your own instead; nothing is generated there.
+$(BUILD)/keys/%.key:
+	@mkdir -p $(dir $@)
+	@echo "  KEY     $@ (a development RSA-2048 key for signing the FIT)"
+	$(Q)openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out $@.tmp 2>/dev/null
+	$(Q)mv $@.tmp $@
+
+$(BUILD)/keys/%.crt: $(BUILD)/keys/%.key
+	$(Q)openssl req -batch -new -x509 -key $< -out $@ -subj /CN=$* -days 3650
+
+# The device tree QEMU virt hands its firmware, as QEMU makes it for this machine.
+$(OUT)/qemu-machine.dtb: platform/$(PLATFORM)/platform.mk
+	@mkdir -p $(dir $@)
+	$(Q)qemu-system-arm $(QEMU_MACHINE) -machine dumpdtb=$@ -nographic -nic none \
+		2>/dev/null >/dev/null
+
+# mkimage writes the timestamps of SOURCE_DATE_EPOCH: the commit's, so that a rebuild of the
+# same tree gives the same image.
+FIT_EPOCH = $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# Which key signs it, tracked (TRACK in the Makefile): another FIT_KEYDIR/FIT_KEY re-signs.
+FIT_OPTS = $(FIT_SIGN) | $(FIT_KEYDIR) | $(FIT_KEY)
+$(eval $(call TRACK,$(OUT)/.flags/fit,FIT_OPTS))
+FIT_DATA = $(FIT_ITS) $(OUT)/tessera.bin $(OUT)/.flags/fit
+ifneq ($(FIT_SIGN),)
+$(FIT) $(UBOOT_KEY_DTB) &: $(FIT_DATA) $(FIT_KEYDIR)/$(FIT_KEY).key $(FIT_KEYDIR)/$(FIT_KEY).crt \
+		$(OUT)/qemu-machine.dtb
+	@$(if $(Q),echo "  FIT     $@ (signed with $(FIT_KEYDIR)/$(FIT_KEY))")
+	$(Q)cp $(OUT)/qemu-machine.dtb $(UBOOT_KEY_DTB).tmp
+	$(Q)SOURCE_DATE_EPOCH=$(FIT_EPOCH) $(MKIMAGE) -f $(FIT_ITS) -k $(FIT_KEYDIR) \
+		-K $(UBOOT_KEY_DTB).tmp -r $(FIT).tmp >/dev/null
+	$(Q)mv $(UBOOT_KEY_DTB).tmp $(UBOOT_KEY_DTB)
+	$(Q)mv $(FIT).tmp $(FIT)
+else
+$(FIT): $(FIT_DATA)
+	@$(if $(Q),echo "  FIT     $@")
+	$(Q)SOURCE_DATE_EPOCH=$(FIT_EPOCH) $(MKIMAGE) -f $(FIT_ITS) $@.tmp >/dev/null
+	$(Q)mv $@.tmp $@
+endif
 
 $(BOOT_SCR): tools/boot.cmd
 	@mkdir -p $(dir $@)
@@ -59,11 +123,11 @@ $(OUT)/disk-firmware.txt: image-mk-always
 .PHONY: image-mk-always
 image-mk-always:
 
-$(BOOT_DISK): $(UIMAGE) $(BOOT_SCR) $(UBOOT_SD_FIRMWARE) $(OUT)/disk-firmware.txt \
+$(BOOT_DISK): $(FIT) $(BOOT_SCR) $(UBOOT_SD_FIRMWARE) $(OUT)/disk-firmware.txt \
 		tools/mkbootimage.sh
 	@$(if $(Q),echo "  DISK    $@")
 	$(Q)tools/mkbootimage.sh disk $(if $(UBOOT_SD_FIRMWARE),--firmware $(UBOOT_SD_FIRMWARE)) \
-		$@ $(BOOT_SCR) $(UIMAGE)
+		$@ $(BOOT_SCR) $(FIT)
 
 # The board's U-Boot comes from a Debian package that tools/deps.sh fetches.
 ifneq ($(UBOOT_SD_FIRMWARE),)

@@ -15,13 +15,13 @@
 #   $(GEN)/system.dtb: configs/$(PLATFORM)/$(CONFIG).dts
 #           @mkdir -p $(dir $@)
 #           dtc $(TCFG_DTCFLAGS) -o $@ $<
-#   $(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.S &: $(TCFG) $(GEN)/platform.dtb \
+#   $(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.txt &: $(TCFG) $(GEN)/platform.dtb \
 #                   $(GEN)/system.dtb <the guest images>
 #           $(TCFG) --platform $(GEN)/platform.dtb --system $(GEN)/system.dtb \
 #                   --name $(CONFIG) --vmid-bits $(VMID_BITS) --images $(GUEST_OUT) --out $(GEN)
 #   -include $(GEN)/config.d
 #
-# then compile $(GEN)/config.c and $(GEN)/images.S with the hypervisor's objects (anything
+# then compile $(GEN)/config.c with the hypervisor's objects (anything
 # that includes config_gen.h must depend on it).  config.d names the image files and both
 # DTBs, so a rebuilt guest image regenerates the tables.  `tcfg --memory-map` prints the
 # physical memory map of a configuration.
@@ -29,9 +29,11 @@
 TCFG := $(HOST_OUT)/tcfg
 # A host program: it takes the configuration schema from include/abi/config.h and nothing
 # from the hypervisor's own folders (tests/gates/layers.py checks it).
-TCFG_SRCS := $(wildcard tools/tcfg/*.c)
+# It records each guest image's SHA-256 with the hypervisor's own implementation (tested on
+# its own against FIPS 180-4 and sha256sum: tests/unit/sha256_test.c).
+TCFG_SRCS := $(wildcard tools/tcfg/*.c) hyp/core/sha256.c
 TCFG_HDRS := $(wildcard tools/tcfg/*.h) include/abi/config.h include/tessera/types.h \
-	include/tessera/bits.h
+	include/tessera/bits.h include/tessera/sha256.h
 TCFG_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion \
 	-Wmissing-prototypes -Wstrict-prototypes -Wvla -Iinclude
 

@@ -199,11 +199,14 @@ void tg_smp(void)
 
 /*
  * Reset loop: the RAM must come back cleared (nothing of the previous run
- * survives), and the CPU state the hypervisor does not trap, ThumbEE's
+ * survives), the image reloaded (a word of .data this run overwrites is back
+ * from the hypervisor's pristine copy), and the CPU state the hypervisor does not trap, ThumbEE's
  * TEECR and TEEHBR (ARM ARM A2.12) among it, reset; then this run marks
  * them and resets the partition through PSCI.
  */
 static uint32_t marker[1024];
+#define IMAGE_WORD 0x1a6e5eedU
+static volatile uint32_t image_word = IMAGE_WORD; /* in .data: part of the image */
 
 #define TEECR p14, 6, c0, c0, 0
 #define TEEHBR p14, 6, c1, c0, 0
@@ -216,6 +219,11 @@ void tg_reset(void)
 	extern char __heap_start[];
 	volatile uint32_t *probe = (volatile uint32_t *)(uintptr_t)__heap_start;
 
+	if (image_word != IMAGE_WORD) {
+		printf("TG reset: the image was not reloaded: 0x%08x\n", (unsigned)image_word);
+		dirty++;
+	}
+	image_word = ~IMAGE_WORD;
 	for (i = 0; i < ARRAY_SIZE(marker); i++)
 		dirty += marker[i] != 0;
 	for (i = 0; i < 1024; i++)

@@ -6,8 +6,16 @@
  * asks each of its CPUs to park its vCPU (cpu_request); the CPU that parks
  * the last one finishes the job: the partition's passthrough interrupts are
  * silenced and, for a restart, its RAM is cleared, its images reloaded from
- * the pristine copies in the hypervisor image, a fresh VMID taken and its
- * boot vCPU started at the entry point.  Nothing waits on another CPU.
+ * the pristine copies in the image store, a fresh VMID taken and its boot
+ * vCPU started at the entry point.  Nothing waits on another CPU.
+ *
+ * The image store (cfg_system.store_pa) is memory only the hypervisor maps:
+ * tcfg refuses a configuration in which any partition, channel or device
+ * overlaps it.  So its copies are checked against their SHA-256 once, at
+ * boot just before the partition's first start (partitions_init), not at
+ * every start: a restart copies from memory no guest can have written since
+ * (only a bus master a partition owns could: docs/threat-model.md), and a
+ * large image is not hashed again on the restart path.
  *
  * Locking: p->lock protects state, vcpus_on, restart bookkeeping and each
  * vCPU's power/start fields.
@@ -24,6 +32,7 @@
 #include "hyp/core/timer.h"
 #include "hyp/dev/console.h"
 #include "mm/mm.h"
+#include "tessera/sha256.h"
 #include "vgic/vgic.h"
 
 #define CLEAR_CHUNK (1U << 20) /* bytes cleared between checks for a TLB-flush request */
@@ -77,7 +86,8 @@ static void load_memory(struct partition *p)
 			clear_range(r->pa, r->size);
 	}
 	for (i = 0; i < cfg->image_count; i++)
-		memcpy(pa_ptr(cfg->images[i].pa), cfg->images[i].data, cfg->images[i].size);
+		memcpy(pa_ptr(cfg->images[i].pa), pa_ptr(cfg->images[i].store_pa),
+		       cfg->images[i].size);
 	memcpy(pa_ptr(cfg->dtb_pa), cfg->dtb, cfg->dtb_size);
 	for (i = 0; i < cfg->region_count; i++) {
 		const struct cfg_region *r = &cfg->regions[i];
@@ -89,6 +99,28 @@ static void load_memory(struct partition *p)
 	write_bpiallis(0);
 	dsb_ish();
 	isb();
+}
+
+/* Do the partition's images in the store match their SHA-256?  Says which does not. */
+static bool images_intact(const struct cfg_partition *cfg)
+{
+	u8 digest[SHA256_SIZE], diff;
+	u32 i, k;
+
+	for (i = 0; i < cfg->image_count; i++) {
+		const struct cfg_image *im = &cfg->images[i];
+
+		sha256(pa_ptr(im->store_pa), im->size, digest);
+		for (diff = 0, k = 0; k < SHA256_SIZE; k++)
+			diff |= digest[k] ^ im->sha256[k]; /* (memcmp would cost 100 bytes more) */
+		if (diff) {
+			log_error("partition %u (%s): image %s (%u bytes at 0x%08llx in the image "
+				  "store) does not match its SHA-256: not starting it",
+				  cfg->id, cfg->name, im->name, im->size, im->store_pa);
+			return false;
+		}
+	}
+	return true;
 }
 
 void partition_start(struct partition *p)
@@ -408,6 +440,11 @@ void partitions_init(void)
 		if (j < cfg->cpu_count) {
 			log_error("partition %u (%s): cpu%u is not online, not started", i,
 				  cfg->name, cfg->cpus[j]);
+			continue;
+		}
+		/* Halted for good, so that nothing can start it later unchecked. */
+		if (!images_intact(cfg)) {
+			__atomic_store_n(&partitions[i].state, PART_HALTED, __ATOMIC_RELEASE);
 			continue;
 		}
 		partition_start(&partitions[i]);

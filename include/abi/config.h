@@ -43,15 +43,21 @@ struct cfg_region {
 };
 
 /*
- * A guest image: a pristine copy linked into the hypervisor image, copied to
- * 'pa' (inside one of the partition's RAM regions, which tcfg checks) at
- * every start of the partition.
+ * A guest image: its pristine copy lies in the image store (physical memory
+ * only the hypervisor maps, outside its own region: cfg_system.store_pa),
+ * placed there by the boot loader (QEMU's generic loader, U-Boot's FIT
+ * loadables).  Before the partition's first start the hypervisor checks the
+ * copy against 'sha256' (tcfg computed it from the image file); at every
+ * start it copies 'size' bytes from 'store_pa' to 'pa' (inside one of the
+ * partition's RAM regions, which tcfg checks).
  */
 struct cfg_image {
-	const u8 *data;
-	u32 size;
+	const char *name; /* the image's file name, for messages */
+	u64 store_pa;
 	u64 pa;
 	u64 ipa;
+	u32 size;
+	u8 sha256[32];
 };
 
 /* A physical interrupt passed through to a partition: virtual INTID == physical INTID. */
@@ -146,6 +152,9 @@ struct cfg_system {
 	u32 channel_count;
 	u32 console_partition; /* partition that owns console input at boot */
 	u32 s2_table_count; /* sum over partitions: size of the stage-2 pool */
+	/* The image store: every distinct image once, each at a 4 KiB boundary. */
+	u64 store_pa;
+	u64 store_size;
 };
 
 extern const struct cfg_system cfg_system;

@@ -14,6 +14,9 @@ UBOOT_SUNXI_BOARD ?= $(firstword $(notdir $(wildcard $(UBOOT_SUNXI_DIR)/orangepi
 UBOOT_SD_FIRMWARE := $(UBOOT_SUNXI_DIR)/$(UBOOT_SUNXI_BOARD)/u-boot-sunxi-with-spl.bin
 UBOOT_SD_FIRMWARE_DEPS := h3
 
-# Boot from the SD card image: its U-Boot autoboots Tessera (boot.scr, tessera.uimg).
+# Boot from the SD card image: its U-Boot autoboots Tessera (boot.scr, tessera.itb).  Debian's
+# u-boot-sunxi checks the FIT's SHA-256 hashes but has no signature verification: the FIT
+# is hashed, not signed (no FIT_SIGN).
 QEMU_BOOT = -drive file=$(BOOT_DISK),format=raw,if=sd
+QEMU_IMAGES :=
 QEMU_UBOOT_BOOT = $(QEMU_BOOT)

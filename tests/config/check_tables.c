@@ -1,18 +1,19 @@
 /*
  * An independent check of the tables tcfg generated, linked with them on the
  * host: tests/config/run_config_tests.py builds this file together with a
- * good configuration's config.c and images.S and runs it.
+ * good configuration's config.c (and hyp/core/sha256.c) and runs it.
  *
  * It re-derives what the hypervisor relies on from the tables alone (not
- * from tcfg's code): regions aligned and disjoint, images inside RAM and
- * byte-exact, endpoints pairing up, interrupt counts covering every INTID,
+ * from tcfg's code): regions aligned and disjoint, images inside RAM, their
+ * copies in the image store, which no partition maps, and their size and
+ * SHA-256 those of the files, endpoints pairing up, interrupt counts covering every INTID,
  * the device tree matching the tables, and the stage-2 table count computed
  * by a separate oracle (counting the 1 GiB and 2 MiB slots that need a next-
  * level table), and checked once more against the hypervisor's own builder
  * (mm/pt.c): the pool tcfg sized must be exactly what s2_build() takes.
  *
- * Usage: check_tables NAME.  Images must hold the runner's pattern:
- * byte i of an image of n bytes is (u8)(i * 7 + n).
+ * Usage: check_tables NAME IMAGES_DIR.  Images must hold the runner's
+ * pattern: byte i of an image of n bytes is (u8)(i * 7 + n).
  */
 #include <libfdt.h>
 
@@ -21,7 +22,11 @@
 #include "abi/config.h"
 #include "config_gen.h"
 #include "mm/pt.h"
+#include "platform.h"
+#include "tessera/sha256.h"
 #include "../unit/test.h"
+
+static const char *images_dir = ".";
 
 #define PAGE 0x1000ULL
 #define L1_SPAN (1ULL << 30)
@@ -104,9 +109,35 @@ TEST(regions)
 	}
 }
 
+/* The image file 'name' in images_dir, or NULL; its size in *size. */
+static u8 *read_image(const char *name, u32 *size)
+{
+	char path[4096];
+	FILE *f;
+	u8 *data;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", images_dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	data = malloc((size_t)n + 1);
+	if (data && fread(data, 1, (size_t)n, f) != (size_t)n) {
+		free(data);
+		data = NULL;
+	}
+	fclose(f);
+	*size = (u32)n;
+	return data;
+}
+
 TEST(images)
 {
-	u32 i, j, b;
+	u32 i, j, b, size;
+	u8 digest[SHA256_SIZE];
 
 	for (i = 0; i < cfg_system.partition_count; i++) {
 		const struct cfg_partition *p = &cfg_system.partitions[i];
@@ -118,16 +149,47 @@ TEST(images)
 			EXPECT(r != NULL);
 			if (r)
 				EXPECT_EQ(im->pa - r->pa, im->ipa - r->ipa);
-			EXPECT(!((uintptr_t)im->data % 16));
-			for (b = 0; b < im->size; b++) {
-				if (im->data[b] != (u8)(b * 7 + im->size)) {
+			u8 *data = read_image(im->name, &size);
+
+			/* The copy in the store: page-aligned, inside it, from no partition's RAM. */
+			EXPECT(!(im->store_pa % PAGE));
+			EXPECT(im->store_pa >= cfg_system.store_pa &&
+			       im->store_pa + im->size <=
+				       cfg_system.store_pa + cfg_system.store_size);
+			EXPECT(data != NULL);
+			if (!data)
+				continue;
+			EXPECT_EQ(size, im->size);
+			for (b = 0; b < size; b++) {
+				if (data[b] != (u8)(b * 7 + size)) {
 					TEST_FAIL_AT("image %u of %s differs at byte %u", j,
 						     p->name, b);
 					break;
 				}
 			}
+			sha256(data, size, digest);
+			EXPECT(!memcmp(digest, im->sha256, SHA256_SIZE));
+			free(data);
 			EXPECT(!overlap(im->ipa, im->size, p->dtb_ipa, p->dtb_size));
 		}
+	}
+}
+
+/* Only the hypervisor maps the store: no region of any partition, nor its own region. */
+TEST(store)
+{
+	u32 i, k;
+
+	EXPECT(!(cfg_system.store_pa % PAGE) && !(cfg_system.store_size % PAGE));
+	EXPECT(!overlap(cfg_system.store_pa, cfg_system.store_size, PLAT_HYP_BASE, PLAT_HYP_SIZE));
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *p = &cfg_system.partitions[i];
+
+		for (k = 0; k < p->region_count; k++)
+			if (overlap(p->regions[k].pa, p->regions[k].size, cfg_system.store_pa,
+				    cfg_system.store_size))
+				TEST_FAIL_AT("region %u of %s overlaps the image store", k,
+					     p->name);
 	}
 }
 
@@ -401,9 +463,12 @@ int main(int argc, char **argv)
 
 	snprintf(name, sizeof(name), "config.%s", argc > 1 ? argv[1] : "tables");
 	test_suite_name = name;
+	if (argc > 2)
+		images_dir = argv[2];
 	RUN(counts);
 	RUN(regions);
 	RUN(images);
+	RUN(store);
 	RUN(endpoints);
 	RUN(virq_count);
 	RUN(s2_tables);

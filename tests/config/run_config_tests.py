@@ -17,13 +17,14 @@ Each tests/config/*.dts is one case, described by comment directives:
 
 A case without "expect" is good: tcfg must succeed silently; its config.c must compile with
 the host compiler (and with arm-none-eabi-gcc, if installed, using the hypervisor's flags);
-and tests/config/check_tables.c, linked with the generated config.c and images.S, must pass.
+and tests/config/check_tables.c, linked with the generated config.c, must pass.
 
 Prints "PASS config.<case>" or "FAIL config.<case>: <why>" per case and exits 1 on any
 failure.  Usage: run_config_tests.py [--tcfg PATH] [--work DIR] [--keep] [CASE...]
 """
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -40,7 +41,7 @@ HOST_CFLAGS = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wconvers
 CROSS_CFLAGS = ["-march=armv7ve", "-marm", "-ffreestanding", "-std=c11", "-Wall", "-Wextra",
                 "-Werror", "-Wshadow", "-Wconversion", "-Wmissing-prototypes",
                 "-Wstrict-prototypes", "-Wvla"]
-RULES = range(1, 11)
+RULES = range(1, 12)
 
 results = []
 
@@ -140,7 +141,7 @@ class Case:
         r = self.tcfg(out, ["--memory-map"])
         if r.returncode or r.stderr:
             return f"exit status {r.returncode}: {r.stderr}"
-        for f in ("config.c", "config_gen.h", "images.S", "config.d"):
+        for f in ("config.c", "config_gen.h", "images.txt", "config.d"):
             if not os.path.exists(os.path.join(out, f)):
                 return f"{f} not written"
         # The memory map: expected lines, sorted by address.
@@ -155,19 +156,49 @@ class Case:
         again = os.path.join(self.work, "again")
         os.makedirs(again, exist_ok=True)
         self.tcfg(again)
-        for f in ("config.c", "config_gen.h", "images.S"):
+        for f in ("config.c", "config_gen.h", "images.txt"):
             with open(os.path.join(out, f)) as a, open(os.path.join(again, f)) as b:
                 if a.read() != b.read():
                     return f"{f} differs between two runs"
         # Dependencies: every image file and both DTBs.
         with open(os.path.join(out, "config.d")) as f:
             deps = f.read()
-        with open(os.path.join(out, "images.S")) as f:
-            incbins = re.findall(r'\.incbin "([^"]+)"', f.read())
-        for dep in [self.board, self.system] + incbins:
+        why, stored = self.check_store(out)
+        if why:
+            return why
+        for dep in [self.board, self.system] + stored:
             if os.path.realpath(dep) not in deps:
                 return f"config.d does not list {dep}"
         return self.compile(out)
+
+    def check_store(self, out):
+        """images.txt: each image file once, 4 KiB aligned, packed from the store's base in
+        order, inside the store, with its size and SHA-256 (hashlib: an oracle independent
+        of the hypervisor's implementation that tcfg uses)."""
+        with open(os.path.join(out, "images.txt")) as f:
+            text = f.read()
+        m = re.search(r"^# store 0x([0-9a-f]+) 0x([0-9a-f]+)$", text, re.M)
+        if not m:
+            return "images.txt has no '# store' line", []
+        base, size = int(m.group(1), 16), int(m.group(2), 16)
+        at, files = base, []
+        for line in text.splitlines():
+            if line.startswith("#"):
+                continue
+            addr, length, digest, path = line.split(" ", 3)
+            with open(path, "rb") as img:
+                data = img.read()
+            if int(addr, 16) != at or int(length) != len(data):
+                return f"images.txt: {line}: expected address 0x{at:x}, {len(data)} bytes", []
+            if hashlib.sha256(data).hexdigest() != digest:
+                return f"images.txt: {line}: SHA-256 is {hashlib.sha256(data).hexdigest()}", []
+            if path in files:
+                return f"images.txt lists {path} twice", []
+            files.append(path)
+            at += (len(data) + 0xFFF) & ~0xFFF
+        if at != base + size:
+            return f"images.txt: the store is 0x{size:x} bytes, the images take 0x{at - base:x}", []
+        return None, files
 
     def compile(self, out):
         inc = ["-I" + os.path.join(ROOT, "include"), "-I" + ROOT, "-I" + BOARD, "-I" + out]
@@ -183,7 +214,7 @@ class Case:
         if r.returncode:
             return f"config.c does not compile: {r.stderr}"
         if shutil.which("arm-none-eabi-gcc"):
-            for src in ("config.c", "images.S"):
+            for src in ("config.c",):
                 r = run(["arm-none-eabi-gcc"] + CROSS_CFLAGS + inc +
                         ["-c", "-o", os.path.join(out, src + ".arm.o"), os.path.join(out, src)])
                 if r.returncode:
@@ -191,10 +222,10 @@ class Case:
         check = os.path.join(self.work, "check_tables")
         r = run(["gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wconversion"] + inc +
                 ["-o", check, os.path.join(TESTS, "check_tables.c"), os.path.join(ROOT, "mm", "pt.c"), config_c,
-                 os.path.join(out, "images.S"), "-lfdt"])
+                 os.path.join(ROOT, "hyp", "core", "sha256.c"), "-lfdt"])
         if r.returncode:
             return f"check_tables does not build: {r.stderr}"
-        r = run([check, self.name])
+        r = run([check, self.name, self.images])
         failed = [line for line in r.stdout.splitlines() if line.startswith("FAIL")]
         if r.returncode or failed:
             return f"check_tables: {' '.join(failed) or r.stdout}"

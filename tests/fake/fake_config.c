@@ -76,12 +76,48 @@ static const struct cfg_region p2_regions[] = {
 	GICV_REGION,
 };
 
-static const struct cfg_image p0_images[] = { { image, sizeof(image), P0_RAM,
-						FAKE_GUEST_RAM_IPA } };
-static const struct cfg_image p1_images[] = { { image, sizeof(image), P1_RAM,
-						FAKE_GUEST_RAM_IPA } };
-static const struct cfg_image p2_images[] = { { image, sizeof(image), P2_RAM,
-						FAKE_GUEST_RAM_IPA } };
+/* The image's copy in the store (fake_config_reset puts it there) and its SHA-256. */
+#define IMAGE(ram)                                                                                 \
+	{                                                                                          \
+		.name = "loop.bin", .store_pa = FAKE_STORE_PA, .pa = (ram),                        \
+		.ipa = FAKE_GUEST_RAM_IPA, .size = sizeof(image), .sha256 = {                      \
+			0xef,                                                                      \
+			0xf9,                                                                      \
+			0x5d,                                                                      \
+			0x8f,                                                                      \
+			0x19,                                                                      \
+			0x03,                                                                      \
+			0x17,                                                                      \
+			0xc0,                                                                      \
+			0xa0,                                                                      \
+			0x39,                                                                      \
+			0xf1,                                                                      \
+			0x2f,                                                                      \
+			0x4e,                                                                      \
+			0xc6,                                                                      \
+			0x60,                                                                      \
+			0x7c,                                                                      \
+			0x19,                                                                      \
+			0x72,                                                                      \
+			0x14,                                                                      \
+			0x5a,                                                                      \
+			0xe7,                                                                      \
+			0x31,                                                                      \
+			0x80,                                                                      \
+			0xb8,                                                                      \
+			0x4d,                                                                      \
+			0x2b,                                                                      \
+			0x17,                                                                      \
+			0x49,                                                                      \
+			0xb8,                                                                      \
+			0x43,                                                                      \
+			0x5d,                                                                      \
+			0x19                                                                       \
+		}                                                                                  \
+	}
+static const struct cfg_image p0_images[] = { IMAGE(P0_RAM) };
+static const struct cfg_image p1_images[] = { IMAGE(P1_RAM) };
+static const struct cfg_image p2_images[] = { IMAGE(P2_RAM) };
 
 static const struct cfg_irq p0_irqs[] = { { 40 }, { 41 } };
 static const struct cfg_irq p1_irqs[] = { { 42 } };
@@ -138,6 +174,8 @@ const struct cfg_system cfg_system = {
 	.channel_count = ARRAY_SIZE(channels),
 	.console_partition = 0,
 	.s2_table_count = 12,
+	.store_pa = FAKE_STORE_PA,
+	.store_size = 0x1000,
 };
 
 static u8 *ram;
@@ -157,6 +195,7 @@ void fake_config_reset(void)
 		ram = p;
 	}
 	memset(ram, 0, FAKE_RAM_SIZE);
+	memcpy(ram + (FAKE_STORE_PA - FAKE_RAM_PA), image, sizeof(image));
 	memcpy(parts, defaults, sizeof(parts));
 	parts[0].irqs = p0_irqs;
 	parts[0].irq_count = ARRAY_SIZE(p0_irqs);

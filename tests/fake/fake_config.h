@@ -39,7 +39,8 @@
 #define FAKE_P2_RAM_PA (FAKE_RAM_PA + 0xa000) /* gamma: 12 KiB */
 #define FAKE_SHARED_PA (FAKE_RAM_PA + 0xd000) /* channel 0: 4 KiB */
 #define FAKE_UNOWNED_PA (FAKE_RAM_PA + 0xe000) /* no partition's: 8 KiB */
-#define FAKE_RAM_SIZE 0x10000U
+#define FAKE_STORE_PA (FAKE_RAM_PA + 0x10000) /* the image store: 4 KiB */
+#define FAKE_RAM_SIZE 0x11000U
 #define FAKE_PART_RAM_SIZE 0x4000U /* alpha's and beta's */
 
 #define FAKE_GUEST_RAM_IPA 0x40000000U

@@ -15,7 +15,7 @@ void hyp_init_early(void);
 void hyp_cpu_online(u32 cpu);
 
 #define GUARD_PA FAKE_UNOWNED_PA /* RAM no partition owns: must never change */
-#define GUARD_SIZE (FAKE_RAM_PA + FAKE_RAM_SIZE - FAKE_UNOWNED_PA)
+#define GUARD_SIZE (FAKE_STORE_PA - FAKE_UNOWNED_PA) /* the image store follows */
 #define GUARD_BYTE 0xa5
 
 #define MAX_ACKED 8

@@ -29,6 +29,21 @@ VIRT = ["-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a15", "-sm
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 
 
+def image_loader_args(out, root=".", replace=None):
+    """QEMU's generic loader options placing every guest image of the build in the image
+    store, as tcfg laid it out ({out}/gen/images.txt: address, size, SHA-256, file);
+    replace maps an image's file name to another file to hand QEMU in its place."""
+    args = []
+    with open(os.path.join(root, out, "gen", "images.txt")) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            addr, _size, _sha, path = line.rstrip("\n").split(" ", 3)
+            path = (replace or {}).get(os.path.basename(path), path)
+            args += ["-device", "loader,file=%s,addr=%s,force-raw=on" % (path, addr)]
+    return args
+
+
 def out_dir(build):
     """Where `make` puts the image for these build variables (mirrors the Makefile)."""
     platform = build.get("PLATFORM", "qemu-virt")
@@ -46,7 +61,7 @@ class QemuTest:
     def __init__(self, name, doc, build=None, machine=None, args=None, kernel=True,
                  timeout=30, expect=(), forbid=(), done=None, check=None, inputs=(),
                  build_targets=("all",), grace=0.2, expect_exit=None, prepare=None,
-                 icount=True):
+                 icount=True, images=None):
         self.name = name
         self.doc = doc
         self.build = dict(build or {})
@@ -65,6 +80,10 @@ class QemuTest:
         self.grace = grace
         self.expect_exit = expect_exit
         self.icount = icount
+        # With kernel (-kernel tessera.elf), the guest images go into the image store through
+        # QEMU's generic loader; images maps an image's file name to a file to load in its
+        # place (a path with {out} and {root}, e.g. a corrupted copy made by prepare).
+        self.images = dict(images or {})
         # prepare(root, out): run after the build, before QEMU (e.g. to make a disk image
         # from the build's outputs); returns a list of problems, empty if all went well.
         self.prepare = prepare
@@ -76,6 +95,8 @@ class QemuTest:
             cmd += ICOUNT
         if self.kernel:
             cmd += ["-kernel", os.path.join(out, "tessera.elf")]
+            cmd += image_loader_args(out, root, {k: v.format(out=out, root=root)
+                                                 for k, v in self.images.items()})
         cmd += [a.format(out=out, root=root) for a in self.args]
         return cmd
 

@@ -1,12 +1,17 @@
-"""Issue 7: Tessera boots through Debian's U-Boot, as on a real board.
+"""Issues 7 and 15: Tessera boots through Debian's U-Boot, as on a real board.
 
 QEMU virt runs U-Boot for QEMU as firmware (-bios) with disk.img on virtio-blk
 (`make run-uboot`); QEMU's orangepi-pc (Allwinner H3) boots sd.img, which holds
 u-boot-sunxi at 8 KiB (`make run PLATFORM=allwinner-h3`).  Both images carry a
-FAT partition with boot.scr and tessera.uimg (tools/image.mk).  With no key
-pressed, U-Boot's distro boot finds boot.scr, which loads tessera.uimg and
-starts it with bootm: every CPU must come up in HYP mode and both partitions
-must run.  The TFTP cases stop autoboot and type the README's commands.
+FAT partition with boot.scr and tessera.itb, the FIT image of the whole system
+(tools/image.mk).  With no key pressed, U-Boot's distro boot finds boot.scr,
+which loads tessera.itb and starts it with bootm: U-Boot checks the SHA-256 of
+the hypervisor and of every guest image, copies the guest images to the image
+store (FIT loadables), and every CPU must come up in HYP mode and both
+partitions must run.  On QEMU virt the FIT is signed and U-Boot's control
+device tree (-dtb) holds the public key as required: a FIT whose guest image
+was tampered with is refused.  The TFTP cases stop autoboot and type the
+README's commands.
 """
 import os
 import re
@@ -21,8 +26,18 @@ UBOOT_QEMU = "/usr/lib/u-boot/qemu_arm/u-boot.bin"
 CPU_UP = r"cpu%d: up, MPIDR 0x8000000%d, HYP mode, MMU on, D-cache on, I-cache on"
 # The commands README.md gives for TFTP (QEMU's user network: server 10.0.2.2).
 TFTP_COMMANDS = ("setenv ipaddr 10.0.2.15; setenv serverip 10.0.2.2; "
-                 "tftp ${kernel_addr_r} tessera.uimg; "
-                 "bootm ${kernel_addr_r} - ${fdtcontroladdr}\r")
+                 "tftp ${kernel_addr_r} tessera.itb; "
+                 "bootm ${kernel_addr_r}#tessera - ${fdtcontroladdr}\r")
+# What bootm says for the FIT: the configuration (signed on virt), the hypervisor at its
+# region, the guest image in the image store (configs/*/test-uboot.dts: testguest.bin).
+FIT_VIRT = [r"Verifying Hash Integrity \.\.\. sha256,rsa2048:tessera-dev\+ OK",
+            r"Trying 'hypervisor' kernel subimage", r"Load Address: 0x48000000",
+            r"Trying 'testguest\.bin' loadables subimage",
+            r"Loading loadables from 0x\w+ to 0x49000000"]
+FIT_H3 = [r"Trying 'hypervisor' kernel subimage", r"Load Address: 0x48000000",
+          r"Verifying Hash Integrity \.\.\. sha256\+ OK",
+          r"Trying 'testguest\.bin' loadables subimage",
+          r"Loading loadables from 0x\w+ to 0x50000000"]
 
 
 def hypervisor_up(platform):
@@ -76,7 +91,7 @@ def card_dd(root, out):
 def card_copy(root, out):
     """README: an existing card with its own layout (FAT32 from 4 MiB, a file already
     there) gets U-Boot at 8 KiB (here the Orange Pi Plus build) and boot.scr and
-    tessera.uimg in /boot/ of its FAT partition (mcopy stands for mount and cp)."""
+    tessera.itb in /boot/ of its FAT partition (mcopy stands for mount and cp)."""
     card = os.path.join(WORK, "uboot-card-copy.img")
     part = card + "@@4M"
     os.makedirs(os.path.join(root, WORK), exist_ok=True)
@@ -89,14 +104,15 @@ def card_copy(root, out):
               "dd if=%s of=%s bs=1024 seek=8 conv=notrunc,fsync status=none"
               % (UBOOT_SUNXI % "orangepi_plus", card),
               "mmd -i %s ::/boot" % part,
-              "mcopy -i %s %s/boot.scr %s/tessera.uimg ::/boot/" % (part, out, out))
+              "mcopy -i %s %s/boot.scr %s/tessera.itb ::/boot/" % (part, out, out))
 
 
 TEST_GUESTS = [r"^\[first\] TG PASS memory\.sweep$", r"^\[second\] TG PASS memory\.sweep$"]
 FORBID = [r"ERROR", r"TG FAIL", r"CORRUPT", r"SCRIPT FAILED", r"Tessera: bootm failed",
           r"not in HYP mode"]
 
-VIRT_UBOOT = ["-bios", UBOOT_QEMU]
+# U-Boot's control device tree: QEMU's own with the FIT's public key (tools/image.mk).
+VIRT_UBOOT = ["-bios", UBOOT_QEMU, "-dtb", "{out}/u-boot-control.dtb"]
 VIRT_DISK = ["-drive", "if=none,file={out}/disk.img,format=raw,id=d0",
              "-device", "virtio-blk-device,drive=d0"]
 H3 = ["-M", "orangepi-pc"]
@@ -115,9 +131,8 @@ TESTS = [
                 r"Hit any key to stop autoboot",
                 r"Scanning virtio 0:1\.\.\.",
                 r"Found U-Boot script /boot\.scr",
-                r"Tessera: loading /tessera\.uimg from virtio 0:1",
-                r"Load Address: 48000000"]
-        + hypervisor_up("qemu-virt") + TEST_GUESTS,
+                r"Tessera: loading /tessera\.itb from virtio 0:1"]
+        + FIT_VIRT + hypervisor_up("qemu-virt") + TEST_GUESTS,
         forbid=FORBID,
         done=r"^\[second\] TG heartbeat 10 ok$",
         check=both_beating(5),
@@ -140,9 +155,8 @@ TESTS = [
                 r"Hit any key to stop autoboot",
                 r"Scanning mmc 0:1\.\.\.",
                 r"Found U-Boot script /boot\.scr",
-                r"Tessera: loading /tessera\.uimg from mmc 0:1",
-                r"Load Address: 48000000"]
-        + hypervisor_up("allwinner-h3") + TEST_GUESTS,
+                r"Tessera: loading /tessera\.itb from mmc 0:1"]
+        + FIT_H3 + hypervisor_up("allwinner-h3") + TEST_GUESTS,
         forbid=FORBID,
         done=r"^\[second\] TG heartbeat 10 ok$",
         check=both_beating(5),
@@ -202,7 +216,7 @@ TESTS = [
     QemuTest(
         "uboot.orangepi_pc_card_copy",
         "Allwinner H3: an existing card (FAT32 at 4 MiB, Orange Pi Plus U-Boot at 8 KiB) "
-        "with boot.scr and tessera.uimg copied to /boot/ autoboots Tessera",
+        "with boot.scr and tessera.itb copied to /boot/ autoboots Tessera",
         build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
         machine=H3,
         kernel=False,
@@ -211,7 +225,7 @@ TESTS = [
         args=["-drive", "file={root}/build/test-work/uboot-card-copy.img,format=raw,if=sd"],
         expect=[r"Model: Xunlong Orange Pi Plus",
                 r"Found U-Boot script /boot/boot\.scr",
-                r"Tessera: loading /boot/tessera\.uimg from mmc 0:1"]
+                r"Tessera: loading /boot/tessera\.itb from mmc 0:1"]
         + hypervisor_up("allwinner-h3") + TEST_GUESTS,
         forbid=FORBID,
         done=r"^\[second\] TG heartbeat 5 ok$",
@@ -219,7 +233,7 @@ TESTS = [
     ),
     QemuTest(
         "uboot.virt_tftp",
-        "QEMU virt: autoboot stopped, tessera.uimg fetched by TFTP and started with bootm "
+        "QEMU virt: autoboot stopped, tessera.itb fetched by TFTP and started with bootm "
         "(README's commands)",
         build={"CONFIG": "test-uboot"},
         kernel=False,
@@ -227,7 +241,7 @@ TESTS = [
         args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={out}",
                            "-device", "virtio-net-device,netdev=n0"],
         inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
-        expect=[r"Filename 'tessera\.uimg'", r"Bytes transferred = \d+"]
+        expect=[r"Filename 'tessera\.itb'", r"Bytes transferred = \d+"]
         + hypervisor_up("qemu-virt") + TEST_GUESTS,
         forbid=FORBID,
         done=r"^\[second\] TG heartbeat 5 ok$",
@@ -235,7 +249,7 @@ TESTS = [
     ),
     QemuTest(
         "uboot.orangepi_pc_tftp",
-        "Allwinner H3 (QEMU orangepi-pc, its EMAC): autoboot stopped, tessera.uimg "
+        "Allwinner H3 (QEMU orangepi-pc, its EMAC): autoboot stopped, tessera.itb "
         "fetched by TFTP and started with bootm (README's commands)",
         build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
         machine=H3,
@@ -243,10 +257,81 @@ TESTS = [
         icount=False,
         args=H3_SD + ["-nic", "user,tftp={out}"],
         inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
-        expect=[r"Filename 'tessera\.uimg'", r"Bytes transferred = \d+"]
+        expect=[r"Filename 'tessera\.itb'", r"Bytes transferred = \d+"]
         + hypervisor_up("allwinner-h3") + TEST_GUESTS,
         forbid=FORBID,
         done=r"^\[second\] TG heartbeat 5 ok$",
         timeout=90,
+    ),
+]
+
+
+# ---- Verified boot (QEMU virt): U-Boot refuses a FIT whose guest image was tampered with.
+
+def tampered_fit(kind):
+    """prepare: build/test-work/fit-<kind>/tessera.itb from the build's FIT, with the guest
+    image's data changed: 'byte' flips one byte of testguest.bin inside the signed FIT (its
+    hash no longer matches); 'resigned' repacks the FIT from the same source with a changed
+    testguest.bin but without the key, as someone without it would (hashes consistent, no
+    valid signature)."""
+    def prepare(root, out):
+        work = os.path.join(root, WORK, "fit-" + kind)
+        os.makedirs(work, exist_ok=True)
+        guest = open(os.path.join(root, "build", "guests", "testguest.bin"), "rb").read()
+        if kind == "byte":
+            fit = bytearray(open(os.path.join(root, out, "tessera.itb"), "rb").read())
+            at = fit.find(guest)
+            if at < 0:
+                return ["prepare: testguest.bin not found inside tessera.itb"]
+            fit[at + len(guest) // 2] ^= 0x01
+            open(os.path.join(work, "tessera.itb"), "wb").write(bytes(fit))
+            return []
+        bad = bytearray(guest)
+        bad[len(bad) // 2] ^= 0x01
+        open(os.path.join(work, "testguest.bin"), "wb").write(bytes(bad))
+        its = open(os.path.join(root, out, "tessera.its")).read()
+        its = its.replace(os.path.join(os.path.realpath(root), "build", "guests",
+                                       "testguest.bin"),
+                          os.path.join(os.path.realpath(work), "testguest.bin"))
+        open(os.path.join(work, "tessera.its"), "w").write(its)
+        return sh(root, "mkimage -f %s/tessera.its %s/tessera.itb >/dev/null" % (work, work))
+    return prepare
+
+
+TESTS += [
+    QemuTest(
+        "uboot.virt_fit_tampered_image",
+        "QEMU virt, verified boot: one byte of the guest image inside the signed FIT "
+        "flipped; U-Boot finds its SHA-256 wrong and does not start Tessera",
+        build={"CONFIG": "test-uboot"},
+        kernel=False,
+        icount=False,
+        prepare=tampered_fit("byte"),
+        args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={root}/build/test-work/fit-byte",
+                           "-device", "virtio-net-device,netdev=n0"],
+        inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
+        expect=[r"Bytes transferred = \d+",
+                r"Verifying Hash Integrity \.\.\. sha256,rsa2048:tessera-dev\+ OK",
+                r"Trying 'testguest\.bin' loadables subimage",
+                r"Bad hash value for 'hash-1' hash node in 'testguest\.bin' image node"],
+        forbid=[r"Starting kernel", r"\[tessera\]"],
+        done=r"Bad hash value[\s\S]*^=> $",
+        timeout=60,
+    ),
+    QemuTest(
+        "uboot.virt_fit_unsigned_refused",
+        "QEMU virt, verified boot: the FIT repacked with a changed guest image and "
+        "consistent hashes but no signature by the required key; U-Boot refuses it",
+        build={"CONFIG": "test-uboot"},
+        kernel=False,
+        icount=False,
+        prepare=tampered_fit("resigned"),
+        args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={root}/build/test-work/fit-resigned",
+                           "-device", "virtio-net-device,netdev=n0"],
+        inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
+        expect=[r"Bytes transferred = \d+", r"Failed to verify required signature"],
+        forbid=[r"Starting kernel", r"\[tessera\]"],
+        done=r"required signature[\s\S]*^=> $",
+        timeout=60,
     ),
 ]

@@ -59,8 +59,8 @@ static bool one_range(const struct node *n, const char *name, struct range *r, b
 static void read_root(struct board *b, const void *fdt, bool *ok)
 {
 	static const char *const known[] = { "compatible", "model", "reserved-interrupts", NULL };
-	static const char *const nodes[] = { "cpus", "memory",	     "hypervisor", "gic",
-					     "uart", "guest-layout", NULL };
+	static const char *const nodes[] = { "cpus", "memory", "hypervisor",   "image-store",
+					     "gic",  "uart",   "guest-layout", NULL };
 	char path[TCFG_PATH_MAX + 64];
 	struct node n = { fdt, 0, path };
 	const char *compatible;
@@ -160,6 +160,11 @@ static void read_memory(struct board *b, const void *fdt, bool *ok)
 				*ok = false;
 			}
 		}
+	}
+	/* Where guest images go by default: a window the store is packed into from its base. */
+	if (find(&bn, b, fdt, "image-store", ok)) {
+		prop_check_known(&bn.n, known, ok);
+		one_range(&bn.n, "region", &b->store, ok);
 	}
 }
 

@@ -605,6 +605,100 @@ static void check_image(struct memory *m, const struct options *o)
 			   (unsigned long long)m->image_offset, (unsigned long long)m->size);
 }
 
+/* ---- rule: the image store ---- */
+
+/* Report 'path' [r) if it overlaps the store. */
+static void store_overlap(const struct system *s, const char *path, struct range r)
+{
+	if (ranges_overlap(r, s->store))
+		tcfg_error(path, "%s overlaps the image store %s (%s)", fmt_range(r).s,
+			   fmt_range(s->store).s, s->store_path);
+}
+
+/*
+ * Each distinct image file once, packed from the window's base at 4 KiB
+ * boundaries, with its SHA-256, which the hypervisor checks the copy against.
+ * Only the hypervisor maps the store: it lies in the board's RAM, inside its
+ * window, and no partition memory, channel, device or the hypervisor's own
+ * region overlaps it, so a restart copies from memory no partition can write.
+ */
+static void check_store(struct system *s, const struct board *b)
+{
+	struct range w = s->store_window;
+	u32 i, k, j, n = 0;
+	u64 at;
+
+	for (i = 0; i < s->part_count; i++)
+		n += s->parts[i].mem_count;
+	s->image_files = tcfg_alloc(n * sizeof(*s->image_files));
+	s->image_sizes = tcfg_alloc(n * sizeof(*s->image_sizes));
+	s->image_store_pa = tcfg_alloc(n * sizeof(*s->image_store_pa));
+	s->image_sha256 = tcfg_alloc(n * sizeof(*s->image_sha256));
+	at = w.base;
+	for (i = 0; i < s->part_count; i++) {
+		for (k = 0; k < s->parts[i].mem_count; k++) {
+			struct memory *m = &s->parts[i].mems[k];
+
+			if (!m->image_file)
+				continue;
+			for (j = 0; j < s->image_file_count; j++)
+				if (!strcmp(s->image_files[j], m->image_file))
+					break;
+			m->image_sym = j;
+			if (j < s->image_file_count)
+				continue;
+			if (!tcfg_image_digest(m->image_file, m->image_size, s->image_sha256[j])) {
+				tcfg_error(m->path, "image \"%s\" cannot be read whole", m->image);
+				continue;
+			}
+			s->image_files[j] = m->image_file;
+			s->image_sizes[j] = m->image_size;
+			s->image_store_pa[j] = at;
+			at += ALIGN_UP(m->image_size, TCFG_PAGE_SIZE);
+			s->image_file_count++;
+		}
+	}
+	s->store = mk(w.base, at - w.base);
+	if (!s->image_file_count)
+		return;
+	if (!IS_ALIGNED(w.base | w.size, TCFG_PAGE_SIZE)) {
+		tcfg_error(s->store_path, "[0x%08llx, +0x%llx) is not 4 KiB aligned",
+			   (unsigned long long)w.base, (unsigned long long)w.size);
+		return;
+	}
+	if (s->store.size > w.size || !within(s->store, TCFG_PA_LIMIT)) {
+		tcfg_error(s->store_path,
+			   "the guest images (0x%llx bytes, each from a 4 KiB boundary) do not "
+			   "fit the image store %s",
+			   (unsigned long long)s->store.size, fmt_range(w).s);
+		return;
+	}
+	for (i = 0; i < b->ram_count && !range_inside(s->store, b->ram[i]); i++)
+		;
+	if (i == b->ram_count)
+		tcfg_error(s->store_path, "the image store %s is outside the board's RAM",
+			   fmt_range(s->store).s);
+	if (ranges_overlap(s->store, b->hyp))
+		tcfg_error(s->store_path,
+			   "the image store %s overlaps the hypervisor's reserved region %s",
+			   fmt_range(s->store).s, fmt_range(b->hyp).s);
+	for (i = 0; i < s->part_count; i++) {
+		const struct partition *p = &s->parts[i];
+
+		for (k = 0; k < p->mem_count; k++)
+			if (mem_sane(&p->mems[k]))
+				store_overlap(s, p->mems[k].path,
+					      mk(p->mems[k].pa, p->mems[k].size));
+		for (k = 0; k < p->dev_count; k++)
+			if (dev_sane(&p->devs[k]))
+				store_overlap(s, p->devs[k].path,
+					      mk(p->devs[k].pa, p->devs[k].size));
+	}
+	for (i = 0; i < s->chan_count; i++)
+		if (chan_sane(&s->chans[i]))
+			store_overlap(s, s->chans[i].path, mk(s->chans[i].pa, s->chans[i].size));
+}
+
 void check_system(struct system *s, const struct board *b, const struct options *o)
 {
 	u32 i, j;
@@ -621,4 +715,5 @@ void check_system(struct system *s, const struct board *b, const struct options 
 		for (j = 0; j < s->parts[i].mem_count; j++)
 			check_image(&s->parts[i].mems[j], o);
 	}
+	check_store(s, b);
 }

@@ -350,7 +350,7 @@ static void place(struct partition *p)
 void guest_dt_build(struct system *s, const struct board *b)
 {
 	u64 payload = 0;
-	u32 i, k;
+	u32 i;
 
 	for (i = 0; i < s->part_count; i++) {
 		struct partition *p = &s->parts[i];
@@ -359,12 +359,10 @@ void guest_dt_build(struct system *s, const struct board *b)
 		place(p);
 		payload += ALIGN_UP((u64)p->dtb_size, 16);
 	}
-	for (k = 0; k < s->image_file_count; k++)
-		payload += ALIGN_UP(s->image_sizes[k], 16);
-	/* The pristine copies are part of the hypervisor image, inside its region. */
+	/* The device trees are part of the hypervisor image (the guest images are in the store). */
 	if (payload >= b->hyp.size)
 		tcfg_error("/",
-			   "the guest images and device trees (0x%llx bytes) do not fit the "
+			   "the device trees (0x%llx bytes) do not fit the "
 			   "hypervisor's region (board \"hypervisor\", 0x%llx bytes)",
 			   (unsigned long long)payload, (unsigned long long)b->hyp.size);
 }

@@ -127,39 +127,10 @@ static void layout_partition(struct partition *p, const struct system *s, const 
 	p->s2_table_count = count_s2_tables(p);
 }
 
-/* Number the distinct image files: each is linked into the hypervisor once. */
-static void layout_images(struct system *s)
-{
-	u32 i, k, j, n = 0;
-
-	for (i = 0; i < s->part_count; i++)
-		n += s->parts[i].mem_count;
-	s->image_files = tcfg_alloc(n * sizeof(*s->image_files));
-	s->image_sizes = tcfg_alloc(n * sizeof(*s->image_sizes));
-	for (i = 0; i < s->part_count; i++) {
-		for (k = 0; k < s->parts[i].mem_count; k++) {
-			struct memory *m = &s->parts[i].mems[k];
-
-			if (!m->image)
-				continue;
-			for (j = 0; j < s->image_file_count; j++)
-				if (!strcmp(s->image_files[j], m->image_file))
-					break;
-			if (j == s->image_file_count) {
-				s->image_files[j] = m->image_file;
-				s->image_sizes[j] = m->image_size;
-				s->image_file_count++;
-			}
-			m->image_sym = j;
-		}
-	}
-}
-
 void layout_system(struct system *s, const struct board *b)
 {
 	u32 i;
 
-	layout_images(s);
 	for (i = 0; i < s->part_count; i++)
 		layout_partition(&s->parts[i], s, b);
 }

@@ -92,6 +92,18 @@ u8 *tcfg_read_file(const char *name, size_t *size)
 }
 
 /* Read a DTB and check its header; reports and returns NULL on failure. */
+bool tcfg_image_digest(const char *name, u64 size, u8 digest[SHA256_SIZE])
+{
+	size_t got;
+	u8 *data = tcfg_read_file(name, &got);
+	bool ok = data && got == size;
+
+	if (ok)
+		sha256(data, got, digest);
+	free(data);
+	return ok;
+}
+
 static const void *load_dtb(const char *file)
 {
 	size_t size;
@@ -137,7 +149,7 @@ static void usage(FILE *f)
 		"  --platform P.dtb  board description (platform/<board>/platform.dts, compiled)\n"
 		"  --system S.dtb    system description (configs/<board>/<name>.dts, compiled)\n"
 		"  --images DIR      directory holding the guest images the system names\n"
-		"  --out DIR         write config.c, config_gen.h, images.S and config.d here\n"
+		"  --out DIR         write config.c, config_gen.h, images.txt and config.d here\n"
 		"  --vmid-bits N     VMID width, 1..8 (default 8): at most 2^N - 1 partitions\n"
 		"  --name NAME       the system's name (default: S.dtb's file name, no extension)\n"
 		"  --memory-map      print the physical memory map to stdout\n"

@@ -78,7 +78,7 @@ static int by_base(const void *a, const void *b)
 static void add_board(struct map *m, const struct board *b)
 {
 	snprintf(add(m, b->hyp, "hypervisor", "---")->what, sizeof(m->e->what),
-		 "hypervisor image, stacks, tables, pristine guest images");
+		 "hypervisor image, stacks, tables, device trees");
 	snprintf(add(m, b->gicd, "hypervisor", "---")->what, sizeof(m->e->what),
 		 "GIC distributor (emulated for partitions at gicd-ipa)");
 	snprintf(add(m, b->gicc, "hypervisor", "---")->what, sizeof(m->e->what),
@@ -89,6 +89,26 @@ static void add_board(struct map *m, const struct board *b)
 		 "GIC virtual CPU interface (each partition's GICC, at gicc-ipa)");
 	snprintf(add(m, b->uart, "hypervisor", "---")->what, sizeof(m->e->what),
 		 "console UART, IRQ %u (emulated for partitions at uart-ipa)", b->uart_irq);
+}
+
+/* The image store: "image store: a.bin at +0x0, b.bin at +0x5000" (cut short if long). */
+static void add_store(struct map *m, const struct system *s)
+{
+	struct entry *e;
+	u32 i;
+	int n;
+
+	if (!s->store.size)
+		return;
+	e = add(m, s->store, "hypervisor", "---");
+	n = snprintf(e->what, sizeof(e->what), "image store:");
+	for (i = 0; i < s->image_file_count && n > 0 && (size_t)n < sizeof(e->what); i++) {
+		const char *name = strrchr(s->image_files[i], '/');
+
+		n += snprintf(e->what + n, sizeof(e->what) - (size_t)n, "%s %s at +0x%llx",
+			      i ? "," : "", name ? name + 1 : s->image_files[i],
+			      (unsigned long long)(s->image_store_pa[i] - s->store.base));
+	}
 }
 
 static void add_partition(struct map *m, const struct partition *p)
@@ -176,6 +196,7 @@ void memmap_print(FILE *f, const struct system *s, const struct board *b)
 	u32 i;
 
 	add_board(&m, b);
+	add_store(&m, s);
 	for (i = 0; i < s->part_count; i++)
 		add_partition(&m, &s->parts[i]);
 	for (i = 0; i < s->chan_count; i++)

@@ -38,6 +38,8 @@ static void count_children(const struct node *n, const char *const *bases, u32 *
 		u32 unit;
 
 		node_child_path(path, sizeof(path), n->path, name);
+		if (n->off == 0 && !strcmp(name, "image-store"))
+			continue; /* the root's one unnumbered child, read by system_parse */
 		for (i = 0; bases[i]; i++) {
 			if (node_unit(n, name, bases[i], &unit, ok))
 				break;
@@ -340,6 +342,19 @@ static void read_root(struct system *s, const struct node *n, bool *ok)
 	prop_string(n, "console-input", false, &s->console_input, ok);
 }
 
+/* The system's own image store window, in place of the board's (/image-store). */
+static void read_store(struct system *s, const struct node *n)
+{
+	static const char *const known[] = { "pa", "size", NULL };
+	bool ok = true;
+
+	prop_check_known(n, known, &ok);
+	no_children(n, &ok);
+	prop_addr(n, "pa", true, &s->store_window.base, &ok);
+	prop_addr(n, "size", true, &s->store_window.size, &ok);
+	s->has_store_window = ok;
+}
+
 void system_parse(struct system *s, const char *file, const void *fdt, const struct board *b)
 {
 	static const char *const bases[] = { "partition", "channel", NULL };
@@ -353,6 +368,8 @@ void system_parse(struct system *s, const char *file, const void *fdt, const str
 	count_children(&root, bases, counts, &ok);
 	s->part_count = counts[0];
 	s->chan_count = counts[1];
+	s->store_window = b->store;
+	snprintf(s->store_path, sizeof(s->store_path), "%s:/image-store", b->file);
 	s->parts = tcfg_alloc(s->part_count * sizeof(*s->parts));
 	s->chans = tcfg_alloc(s->chan_count * sizeof(*s->chans));
 	fdt_for_each_subnode(child, fdt, 0)
@@ -367,6 +384,9 @@ void system_parse(struct system *s, const char *file, const void *fdt, const str
 		} else if (name_is(name, "channel")) {
 			child_node(&c, s->chans[ci].path, &root, child);
 			read_channel(&s->chans[ci++], &c);
+		} else if (!strcmp(name, "image-store")) {
+			child_node(&c, s->store_path, &root, child);
+			read_store(s, &c);
 		}
 	}
 }

@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "abi/config.h"
+#include "tessera/sha256.h"
 
 #define TCFG_PAGE_SIZE 0x1000ULL
 #define TCFG_DTB_WINDOW 0x10000ULL /* default device tree window: last 64 KiB of RAM */
@@ -45,6 +46,7 @@ struct board {
 	struct range *ram;
 	u32 ram_count;
 	struct range hyp; /* the hypervisor's reserved RAM */
+	struct range store; /* the default window of the image store (board /image-store) */
 	struct range gicd, gicc, gich, gicv;
 	struct range gic; /* every register frame of the GIC, aliases included */
 	u32 irq_count; /* INTIDs the physical distributor implements */
@@ -72,7 +74,7 @@ struct memory {
 	u64 image_offset;
 	char *image_file; /* absolute path, once found */
 	u64 image_size;
-	u32 image_sym; /* index in system.image_files: its symbol tcfg_image_<n> */
+	u32 image_sym; /* index in system.image_files: its place in the image store */
 };
 
 struct device {
@@ -162,9 +164,18 @@ struct system {
 	struct channel *chans;
 	u32 chan_count;
 
-	/* Derived: each image file once (a file several partitions load is linked once). */
+	/*
+	 * The image store: each image file once (a file several partitions load is
+	 * stored once), packed from the window's base at 4 KiB boundaries (check.c).
+	 */
+	bool has_store_window; /* the system's /image-store replaces the board's window */
+	char store_path[TCFG_PATH_MAX]; /* the node that gives the window, for messages */
+	struct range store_window;
+	struct range store; /* the part the images take: [window base, + their size) */
 	const char **image_files;
 	u64 *image_sizes;
+	u64 *image_store_pa;
+	u8 (*image_sha256)[SHA256_SIZE];
 	u32 image_file_count;
 };
 
@@ -191,6 +202,9 @@ char *tcfg_strdup(const char *s);
 
 /* Read a whole file; NULL (and errno) if it cannot be read. */
 u8 *tcfg_read_file(const char *name, size_t *size);
+
+/* The SHA-256 of an image file of 'size' bytes; false if it cannot be read whole. */
+bool tcfg_image_digest(const char *name, u64 size, u8 digest[SHA256_SIZE]);
 
 /* ---- property readers (props.c) ---- */
 
@@ -252,7 +266,7 @@ void layout_system(struct system *s, const struct board *b);
 /* guest_dt.c: each partition's device tree, placed and checked. */
 void guest_dt_build(struct system *s, const struct board *b);
 
-/* output.c: config.c, config_gen.h, images.S and config.d in o->out_dir. */
+/* output.c: config.c, config_gen.h, images.txt and config.d in o->out_dir. */
 bool output_write(const struct system *s, const struct board *b, const struct options *o);
 
 /* output.c: each partition's device tree as <label>.dtb in 'dir' (--dtbs). */

@@ -1,0 +1,134 @@
+/*
+ * Host tests of SHA-256 (hyp/core/sha256.c): the examples of FIPS 180-4 (as
+ * published by NIST's "Examples with Intermediate Values" and the long
+ * messages of the SHA validation suite), every length around the padding
+ * boundaries against sha256sum, and every guest image the tree builds
+ * (every .bin in build/guests) against sha256sum.
+ */
+#define _XOPEN_SOURCE 700 /* popen, mkstemp, ftruncate */
+
+#include <glob.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "tessera/sha256.h"
+
+static void hex(const u8 *d, char *out)
+{
+	for (u32 i = 0; i < SHA256_SIZE; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+static void digest_hex(const void *data, size_t size, char out[2 * SHA256_SIZE + 1])
+{
+	u8 d[SHA256_SIZE];
+
+	sha256(data, size, d);
+	hex(d, out);
+}
+
+/* sha256sum's answer for a file, or "" if it could not run. */
+static void sha256sum(const char *file, char out[2 * SHA256_SIZE + 1])
+{
+	char cmd[4200];
+	FILE *p;
+
+	out[0] = '\0';
+	snprintf(cmd, sizeof(cmd), "sha256sum '%s'", file);
+	p = popen(cmd, "r");
+	if (!p)
+		return;
+	if (fscanf(p, "%64s", out) != 1)
+		out[0] = '\0';
+	pclose(p);
+}
+
+TEST(fips_examples)
+{
+	char got[65];
+	static char million[1000000];
+
+	digest_hex("abc", 3, got);
+	EXPECT_STREQ(got, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	digest_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, got);
+	EXPECT_STREQ(got, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	digest_hex("", 0, got);
+	EXPECT_STREQ(got, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	memset(million, 'a', sizeof(million));
+	digest_hex(million, sizeof(million), got);
+	EXPECT_STREQ(got, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+/* Lengths 0..200 (one, two and three blocks of padding) against sha256sum. */
+TEST(padding_lengths_against_sha256sum)
+{
+	char path[] = "/tmp/tessera-sha256-XXXXXX", got[65], want[65];
+	u8 buf[200];
+	int fd = mkstemp(path);
+	FILE *f;
+
+	EXPECT(fd >= 0);
+	if (fd < 0)
+		return;
+	f = fdopen(fd, "w+");
+	for (u32 i = 0; i < sizeof(buf); i++)
+		buf[i] = (u8)(i * 37 + 11);
+	for (u32 n = 0; n <= sizeof(buf); n += n < 50 || (n > 110 && n < 132) ? 1 : 7) {
+		rewind(f);
+		if (ftruncate(fd, 0) != 0 || fwrite(buf, 1, n, f) != n || fflush(f) != 0) {
+			TEST_FAIL_AT("cannot write %s", path);
+			break;
+		}
+		sha256sum(path, want);
+		digest_hex(buf, n, got);
+		if (strcmp(got, want))
+			TEST_FAIL_AT("length %u: %s, sha256sum says %s", n, got, want);
+	}
+	fclose(f);
+	remove(path);
+}
+
+/* Every guest image the build made (what the store holds) against sha256sum. */
+TEST(guest_images_against_sha256sum)
+{
+	glob_t g;
+	char got[65], want[65];
+	u32 checked = 0;
+
+	if (glob("build/guests/*.bin", 0, NULL, &g) != 0) {
+		printf("note: no build/guests/*.bin yet: only the examples were checked\n");
+		return;
+	}
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		FILE *f = fopen(g.gl_pathv[i], "rb");
+		u8 *data;
+		long size;
+
+		if (!f)
+			continue;
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		rewind(f);
+		data = malloc((size_t)size + 1);
+		if (data && fread(data, 1, (size_t)size, f) == (size_t)size) {
+			digest_hex(data, (size_t)size, got);
+			sha256sum(g.gl_pathv[i], want);
+			if (strcmp(got, want))
+				TEST_FAIL_AT("%s: %s, sha256sum says %s", g.gl_pathv[i], got, want);
+			checked++;
+		}
+		free(data);
+		fclose(f);
+	}
+	printf("note: %u guest images checked against sha256sum\n", checked);
+	globfree(&g);
+}
+
+int main(void)
+{
+	test_suite_name = "sha256";
+	RUN(fips_examples);
+	RUN(padding_lengths_against_sha256sum);
+	RUN(guest_images_against_sha256sum);
+	return test_summary();
+}
