@@ -93,7 +93,7 @@ $(GEN)/system.dtb: $(SYSTEM_DTS) $(OUT)/.flags/tcfg
 
 # The guest images the description names (tcfg's config.d has them too, after a first run).
 CONFIG_IMAGES := $(addprefix $(GUEST_OUT)/,$(sort $(shell sed -n \
-	's/^[^/]*image = "\([^"]*\)".*/\1/p' $(SYSTEM_DTS))))
+	's/^[^/]*\(image\|kernel\|initrd\) = "\([^"]*\)".*/\2/p' $(SYSTEM_DTS))))
 
 $(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.S &: $(TCFG) $(GEN)/platform.dtb \
 		$(GEN)/system.dtb $(CONFIG_IMAGES) $(OUT)/.flags/tcfg

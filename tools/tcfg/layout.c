@@ -127,30 +127,45 @@ static void layout_partition(struct partition *p, const struct system *s, const 
 	p->s2_table_count = count_s2_tables(p);
 }
 
+/* The symbol of image file 'file' (of 'size' bytes): a new one if it is not numbered yet. */
+static u32 image_sym(struct system *s, char *file, u64 size)
+{
+	u32 j;
+
+	for (j = 0; j < s->image_file_count; j++)
+		if (!strcmp(s->image_files[j], file))
+			return j;
+	s->image_files[j] = file;
+	s->image_sizes[j] = size;
+	s->image_file_count++;
+	return j;
+}
+
 /* Number the distinct image files: each is linked into the hypervisor once. */
 static void layout_images(struct system *s)
 {
-	u32 i, k, j, n = 0;
+	u32 i, k, n = 0;
 
 	for (i = 0; i < s->part_count; i++)
-		n += s->parts[i].mem_count;
+		n += s->parts[i].mem_count + 2; /* + kernel and initrd */
 	s->image_files = tcfg_alloc(n * sizeof(*s->image_files));
 	s->image_sizes = tcfg_alloc(n * sizeof(*s->image_sizes));
 	for (i = 0; i < s->part_count; i++) {
 		for (k = 0; k < s->parts[i].mem_count; k++) {
 			struct memory *m = &s->parts[i].mems[k];
 
-			if (!m->image)
-				continue;
-			for (j = 0; j < s->image_file_count; j++)
-				if (!strcmp(s->image_files[j], m->image_file))
-					break;
-			if (j == s->image_file_count) {
-				s->image_files[j] = m->image_file;
-				s->image_sizes[j] = m->image_size;
-				s->image_file_count++;
-			}
-			m->image_sym = j;
+			if (m->image)
+				m->image_sym = image_sym(s, m->image_file, m->image_size);
+		}
+		if (s->parts[i].kernel.name) {
+			struct boot_image *im = &s->parts[i].kernel;
+
+			im->sym = image_sym(s, im->file, im->size);
+		}
+		if (s->parts[i].initrd.name) {
+			struct boot_image *im = &s->parts[i].initrd;
+
+			im->sym = image_sym(s, im->file, im->size);
 		}
 	}
 }

@@ -153,10 +153,26 @@ static void regions(FILE *f, const struct partition *p)
 	fprintf(f, "};\n\n");
 }
 
+/* The kernel or initrd of a partition, as one more entry of its images. */
+static void boot_image(FILE *f, const struct partition *p, const struct boot_image *im, u32 *n)
+{
+	if (!im->name)
+		return;
+	if (!(*n)++)
+		fprintf(f, "static const struct cfg_image p%u_images[] = {\n", p->id);
+	fprintf(f, "\t{ /* %s of %s */\n", im->name, p->path);
+	fprintf(f, "\t\t.data = tcfg_image_%u,\n", im->sym);
+	fprintf(f, "\t\t.size = %lluU,\n", (unsigned long long)im->size);
+	fprintf(f, "\t\t.pa = 0x%08llxULL,\n", (unsigned long long)im->pa);
+	fprintf(f, "\t\t.ipa = 0x%08llxULL,\n\t},\n", (unsigned long long)im->ipa);
+}
+
 static u32 images(FILE *f, const struct partition *p)
 {
 	u32 i, n = 0;
 
+	boot_image(f, p, &p->kernel, &n);
+	boot_image(f, p, &p->initrd, &n);
 	for (i = 0; i < p->mem_count; i++) {
 		const struct memory *m = &p->mems[i];
 
