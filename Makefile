@@ -69,6 +69,7 @@ include tests/tests.mk
 include tools/tools.mk
 include tools/image.mk
 include guests/guests.mk
+include guests/linux/linux.mk
 include tools/bench.mk
 
 # A system description (configs/<board>/<name>.dts) becomes C tables and the
@@ -176,7 +177,8 @@ $(eval $(call TRACK,$(GEN)/version.h,VERSION_H))
 $(OUT)/obj/boot/boot.c.o: $(GEN)/version.h
 
 .PHONY: all hyp guests
-all: hyp
+# QEMU_DEPS_<config>: files `make run` of that system needs besides the image (a disk).
+all: hyp $(QEMU_DEPS_$(CONFIG))
 hyp: $(OUT)/tessera.elf $(OUT)/tessera.bin
 guests: $(GUEST_BINS)
 
@@ -218,7 +220,8 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@tools/run-qemu.sh $(if $(TIMEOUT),--timeout $(TIMEOUT)) -- $(QEMU_MACHINE) $(QEMU_BOOT)
+	@tools/run-qemu.sh $(if $(TIMEOUT),--timeout $(TIMEOUT)) -- $(QEMU_MACHINE) $(QEMU_BOOT) \
+		$(QEMU_ARGS_$(CONFIG))
 
 debug: deps
 	@$(MAKE) --no-print-directory all

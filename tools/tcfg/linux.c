@@ -9,9 +9,13 @@
  * The layout, in the memory@N with the lowest IPA (where the kernel's RAM starts):
  *
  *   +0               the decompressed kernel (the decompressor writes it at +0x8000)
- *   +32 MiB          the zImage (higher if 4x its size would reach it)
- *   after it         the initrd, 4 KiB aligned
+ *   +32 MiB          the zImage (higher if the decompressed kernel would reach it)
+ *   4 MiB after it   the initrd, 1 MiB aligned (the decompressor's bss, stack and heap
+ *                    lie just past the zImage)
  *   +128 MiB         the device tree, if the region is larger; else its last 64 KiB
+ *
+ * The decompressed size comes from the zImage's "KLSZ" header extension (the inflated size
+ * and the kernel's bss), which kernels since 4.x carry; without it, 5 times the zImage.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,23 +31,45 @@
 #define TEXT_OFFSET 0x8000ULL
 /* booting.rst: load the zImage above 32 MiB to spare the decompressor a relocation. */
 #define ZIMAGE_MIN_OFFSET (32 * MIB)
-/* A decompressed kernel, with its bss, is taken to be at most 4 times its zImage. */
-#define ZIMAGE_RATIO 4ULL
-#define ZIMAGE_MAGIC 0x016f2818U /* at offset 0x24 (arch/arm/boot/compressed/head.S) */
+/* Without a KLSZ extension, a decompressed kernel with its bss is taken as 5x its zImage. */
+#define ZIMAGE_RATIO 5ULL
+/* What the decompressor uses past the end of the zImage: bss, stack, 64 KiB heap. */
+#define ZIMAGE_SCRATCH (4 * MIB)
+/* arch/arm/boot/compressed/head.S and vmlinux.lds.S: the header, little-endian words. */
+#define ZIMAGE_MAGIC 0x016f2818U /* at 0x24 */
 #define ZIMAGE_MAGIC_OFFSET 0x24
+#define ZIMAGE_EXT_MAGIC 0x45454545U /* at 0x34: then 0x38 holds the extension table */
+#define ZIMAGE_KLSZ 0x5a534c4bU /* "KLSZ": piggy size word offset, kernel bss size */
 
-/* Is 'file' an ARM zImage?  Its header carries the magic number at 0x24, little-endian. */
-static bool is_zimage(const char *file)
+static u32 le32(const u8 *b, size_t size, u64 off)
 {
-	u8 h[ZIMAGE_MAGIC_OFFSET + 4];
-	FILE *f = fopen(file, "rb");
+	if (off > size || size - off < 4)
+		return 0;
+	b += off;
+	return b[0] | b[1] << 8 | b[2] << 16 | (u32)b[3] << 24;
+}
+
+/*
+ * Is 'file' an ARM zImage?  Its header carries the magic number at 0x24.  Sets *footprint
+ * to what its decompressed kernel takes from the start of RAM (TEXT_OFFSET, the inflated
+ * image and its bss).
+ */
+static bool zimage_probe(const char *file, u64 file_size, u64 *footprint)
+{
+	size_t size;
+	u8 *z = tcfg_read_file(file, &size);
+	u32 table;
 	bool ok;
 
-	if (!f)
+	*footprint = TEXT_OFFSET + ZIMAGE_RATIO * file_size;
+	if (!z)
 		return false;
-	ok = fread(h, 1, sizeof(h), f) == sizeof(h) &&
-	     (h[0x24] | h[0x25] << 8 | h[0x26] << 16 | (u32)h[0x27] << 24) == ZIMAGE_MAGIC;
-	fclose(f);
+	ok = le32(z, size, ZIMAGE_MAGIC_OFFSET) == ZIMAGE_MAGIC;
+	table = le32(z, size, 0x38);
+	if (ok && le32(z, size, 0x34) == ZIMAGE_EXT_MAGIC && le32(z, size, table + 4) == ZIMAGE_KLSZ)
+		*footprint = TEXT_OFFSET + (u64)le32(z, size, le32(z, size, table + 8)) +
+			     le32(z, size, table + 12);
+	free(z);
 	return ok;
 }
 
@@ -81,7 +107,7 @@ static void check_overlaps(const struct partition *p, const char *what, u64 ipa,
 void linux_place(struct partition *p, const struct options *o)
 {
 	const struct memory *r;
-	u64 off, end, limit;
+	u64 off, end, limit, footprint;
 	bool found;
 	u32 i;
 
@@ -96,7 +122,7 @@ void linux_place(struct partition *p, const struct options *o)
 		found &= image_find(p->path, p->initrd.name, o, &p->initrd.file, &p->initrd.size);
 	if (!found)
 		return;
-	if (!is_zimage(p->kernel.file)) {
+	if (!zimage_probe(p->kernel.file, p->kernel.size, &footprint)) {
 		tcfg_error(p->path,
 			   "kernel \"%s\" is not an ARM zImage (no magic 0x%08x at offset 0x%x): "
 			   "give arch/arm/boot/zImage (Debian: /boot/vmlinuz-*)",
@@ -118,8 +144,7 @@ void linux_place(struct partition *p, const struct options *o)
 			   r->path, (unsigned long long)r->ipa);
 		return;
 	}
-	off = MAX(ZIMAGE_MIN_OFFSET,
-		  ALIGN_UP(TEXT_OFFSET + ZIMAGE_RATIO * p->kernel.size, 2 * MIB));
+	off = MAX(ZIMAGE_MIN_OFFSET, ALIGN_UP(footprint, 2 * MIB));
 	end = off + ALIGN_UP(p->kernel.size, TCFG_PAGE_SIZE);
 	limit = MIN(r->size, ZRELADDR_ALIGN);
 	if (end > limit) {
@@ -135,6 +160,7 @@ void linux_place(struct partition *p, const struct options *o)
 	p->kernel.pa = r->pa + off;
 	/* From the start of RAM: what the decompressor writes, then the zImage itself. */
 	check_overlaps(p, "kernel (decompressed, then its zImage)", r->ipa, end);
+	end = ALIGN_UP(end + ZIMAGE_SCRATCH, MIB);
 	if (p->initrd.name) {
 		if (p->initrd.size > r->size - end) {
 			tcfg_error(p->path,
