@@ -231,7 +231,8 @@ def docs_example(work):
         m = re.search(r"```dts\n(.*?)```", f.read(), re.S)
     path = os.path.join(work, "good-docs-example.dts")
     with open(path, "w") as f:
-        f.write("/* image: data.bin 0x3000 */\n" + (m.group(1) if m else ""))
+        f.write("/* image: data.bin 0x3000 */\n/* zimage: zImage 0x200000 */\n"
+                "/* image: initrd.cpio.gz 0x10000 */\n" + (m.group(1) if m else ""))
     return path
 
 
