@@ -66,7 +66,8 @@ static bool zimage_probe(const char *file, u64 file_size, u64 *footprint)
 		return false;
 	ok = le32(z, size, ZIMAGE_MAGIC_OFFSET) == ZIMAGE_MAGIC;
 	table = le32(z, size, 0x38);
-	if (ok && le32(z, size, 0x34) == ZIMAGE_EXT_MAGIC && le32(z, size, table + 4) == ZIMAGE_KLSZ)
+	if (ok && le32(z, size, 0x34) == ZIMAGE_EXT_MAGIC &&
+	    le32(z, size, table + 4) == ZIMAGE_KLSZ)
 		*footprint = TEXT_OFFSET + (u64)le32(z, size, le32(z, size, table + 8)) +
 			     le32(z, size, table + 12);
 	free(z);
