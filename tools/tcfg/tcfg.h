@@ -3,8 +3,9 @@
  *
  * tcfg reads a board description (platform/<board>/platform.dts) and a
  * system description (configs/<board>/<name>.dts), both compiled to DTBs,
- * checks them (check.c), derives what the hypervisor needs (layout.c,
- * guest_dt.c) and writes the tables of hyp/config.h (output.c).  The format
+ * checks them (check.c; linux.c places a partition's kernel and initrd), derives
+ * what the hypervisor needs (layout.c, guest_dt.c) and writes the tables of
+ * hyp/config.h (output.c).  The format
  * is documented in docs/configuration.md.
  *
  * The run is a pipeline over one in-memory model, defined here: read the
