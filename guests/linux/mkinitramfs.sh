@@ -42,7 +42,11 @@ for m in crc32c_generic virtio_mmio virtio_blk ext4; do
 done
 echo $order > "$root/lib/modules/order"
 
-(cd "$root" && find . | sort | cpio -o -H newc --quiet -R 0:0) | gzip -9 -n > "$out/initramfs.cpio.gz.tmp"
+# Same inputs, same bytes: fixed times and owners, sorted names (the image is linked into the
+# hypervisor, which is rebuilt when it changes).
+find "$root" -exec touch -h -d @0 {} +
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 --reproducible) |
+	gzip -9 -n > "$out/initramfs.cpio.gz.tmp"
 mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
 
 disk=$out/disk.root
@@ -50,5 +54,6 @@ rm -rf "$disk"
 mkdir -p "$disk"
 echo "hello from the virtio disk" > "$disk/hello.txt"
 rm -f "$out/disk.ext4.tmp"
-mke2fs -q -F -t ext4 -d "$disk" -L tessera "$out/disk.ext4.tmp" 8M
+truncate -s 8M "$out/disk.ext4.tmp"
+mke2fs -q -F -t ext4 -d "$disk" -L tessera "$out/disk.ext4.tmp"
 mv "$out/disk.ext4.tmp" "$out/disk.ext4"
