@@ -69,6 +69,7 @@ include tests/tests.mk
 include tools/tools.mk
 include tools/image.mk
 include guests/guests.mk
+include guests/linux/linux.mk
 include tools/bench.mk
 
 # A system description (configs/<board>/<name>.dts) becomes C tables linked into the
@@ -94,7 +95,7 @@ $(GEN)/system.dtb: $(SYSTEM_DTS) $(OUT)/.flags/tcfg
 
 # The guest images the description names (tcfg's config.d has them too, after a first run).
 CONFIG_IMAGES := $(addprefix $(GUEST_OUT)/,$(sort $(shell sed -n \
-	's/^[^/]*image = "\([^"]*\)".*/\1/p' $(SYSTEM_DTS))))
+	's/^[^/]*\(image\|kernel\|initrd\) = "\([^"]*\)".*/\2/p' $(SYSTEM_DTS))))
 
 $(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.txt &: $(TCFG) $(GEN)/platform.dtb \
 		$(GEN)/system.dtb $(CONFIG_IMAGES) $(OUT)/.flags/tcfg
@@ -177,7 +178,8 @@ $(eval $(call TRACK,$(GEN)/version.h,VERSION_H))
 $(OUT)/obj/boot/boot.c.o: $(GEN)/version.h
 
 .PHONY: all hyp guests
-all: hyp
+# QEMU_DEPS_<config>: files `make run` of that system needs besides the image (a disk).
+all: hyp $(QEMU_DEPS_$(CONFIG))
 hyp: $(OUT)/tessera.elf $(OUT)/tessera.bin $(GEN)/images.txt
 guests: $(GUEST_BINS)
 
@@ -217,7 +219,7 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory all
 	@tools/run-qemu.sh $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(QEMU_IMAGES) -- $(QEMU_MACHINE) \
-		$(QEMU_BOOT)
+		$(QEMU_BOOT) $(QEMU_ARGS_$(CONFIG))
 
 debug: deps
 	@$(MAKE) --no-print-directory all

@@ -32,6 +32,7 @@ def main():
     ok &= run("clang-tidy", make + ["clang-tidy"], True)
     ok &= run("stack", make + ["stack-report"], True)
     ok &= run("no-heap", make + ["no-heap"], True)
+    ok &= run("hyp-own", make + ["hyp-own"], True)
     ok &= run("coverage", make + ["-j2", "coverage", "COVERAGE_MIN=90"], True)
     return 0 if ok else 1
 

@@ -1,13 +1,14 @@
 #!/bin/sh
 # Install the Debian 12 packages Tessera needs, or say exactly how to.
 #
-#   tools/deps.sh [base] [debug] [h3] [bench] [fuzz] ...
+#   tools/deps.sh [base] [debug] [h3] [bench] [fuzz] [linux] ...
 #
 # As root it runs apt-get itself; as anyone else it prints the command to run
 # and exits non-zero.  Groups: base (build, run, test: the default), debug
 # (gdb-multiarch), h3 (Debian's U-Boot for the Allwinner H3 boards, an armhf
 # package fetched through multiarch), bench (Xen 4.17 for the comparison), fuzz
-# (clang's libFuzzer).
+# (clang's libFuzzer), linux (Debian's armhf LPAE kernel and busybox-static, for
+# CONFIG=linux-rtos, and cpio and e2fsprogs to build its initramfs and disk).
 set -eu
 
 pkgs_base="make gcc libc6-dev python3 git gcc-arm-none-eabi libnewlib-arm-none-eabi
@@ -15,6 +16,7 @@ pkgs_base="make gcc libc6-dev python3 git gcc-arm-none-eabi libnewlib-arm-none-e
 	mtools dosfstools fdisk clang-format clang-tidy cppcheck openssl"
 pkgs_debug="gdb-multiarch"
 pkgs_fuzz="clang libclang-rt-14-dev"
+pkgs_linux="cpio e2fsprogs gzip"
 
 groups=${*:-base}
 want=""
@@ -26,6 +28,10 @@ for g in $groups; do
 	fuzz) want="$want $pkgs_fuzz" ;;
 	h3) armhf="$armhf u-boot-sunxi" ;;
 	bench) armhf="$armhf xen-hypervisor-4.17-armhf" ;;
+	linux)
+		want="$want $pkgs_linux"
+		armhf="$armhf linux-image busybox-static"
+		;;
 	*) echo "deps.sh: unknown group '$g'" >&2; exit 2 ;;
 	esac
 done
@@ -58,13 +64,32 @@ fi
 
 # armhf packages are not installed: their .deb is fetched and unpacked under
 # build/debs/<package>/ (only data files are used: U-Boot and Xen binaries).
-for p in $armhf; do
-	dest="build/debs/$p"
+# Debian's LPAE kernel package is named after its ABI version, which security updates
+# change (linux-image-6.1.0-NN-armmp-lpae): take the newest apt knows, never a fixed one.
+latest_kernel() {
+	apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-armmp-lpae$' 2>/dev/null |
+		cut -d' ' -f1 | sort -V | tail -n 1
+}
+
+for d in $armhf; do
+	dest="build/debs/$d"
+	p=$d
 	[ -d "$dest" ] && continue
 	if ! dpkg --print-foreign-architectures | grep -qx armhf; then
 		if ! as_root sh -c "dpkg --add-architecture armhf && { apt-get update -qq || true; }"; then
 			echo "deps: $p is an armhf package; run:" >&2
 			echo "deps:   sudo dpkg --add-architecture armhf && sudo apt-get update" >&2
+			exit 1
+		fi
+	fi
+	if [ "$d" = linux-image ]; then
+		p=$(latest_kernel)
+		if [ -z "$p" ]; then
+			as_root apt-get update -qq || true
+			p=$(latest_kernel)
+		fi
+		if [ -z "$p" ]; then
+			echo "deps: apt knows no linux-image-*-armmp-lpae package (armhf lists?)" >&2
 			exit 1
 		fi
 	fi
@@ -78,6 +103,9 @@ for p in $armhf; do
 		echo "deps: could not download $p:armhf (apt-get download)" >&2
 		exit 1
 	}
-	dpkg-deb -x build/debs/"$p"_*_armhf.deb "$dest"
+	# Unpacked beside, then renamed: an interrupted run leaves no half-unpacked package.
+	rm -rf "$dest.tmp"
+	dpkg-deb -x build/debs/"$p"_*_armhf.deb "$dest.tmp"
+	mv "$dest.tmp" "$dest"
 done
 exit 0

@@ -122,6 +122,8 @@ void tg_smp(void)
 	tg_check(id.vcpu_count == 2, "smp.vcpus", "%u vCPUs", (unsigned)id.vcpu_count);
 	tg_check(psci_version() == 0x10000, "psci.version", "0x%x", (unsigned)psci_version());
 	tg_check(psci_features(PSCI_CPU_ON) == PSCI_SUCCESS, "psci.features.cpu_on", "refused");
+	tg_check(psci_features(0x80000000U) == PSCI_SUCCESS, "psci.features.smccc_version",
+		 "SMCCC_VERSION not reported: callers would take SMCCC 1.0");
 	tg_check(psci_features(PSCI_CPU_SUSPEND) == PSCI_E_NOT_SUPPORTED, "psci.features.suspend",
 		 "not refused");
 	tg_check(smccc_call(0x840000ffU, 0, 0, 0).a0 == (uint32_t)PSCI_E_NOT_SUPPORTED,

@@ -33,11 +33,16 @@ static bool valid_entry(const struct partition *p, u32 pc)
 	return false;
 }
 
+/*
+ * PSCI_FEATURES answers for these.  SMCCC_VERSION is how a caller learns that SMCCC 1.1 is
+ * there (DEN 0022D 5.1.14, DEN 0028 7.2): Linux asks before it calls it.
+ */
 static bool supported(u32 fid)
 {
 	static const u32 functions[] = {
-		PSCI_VERSION,		PSCI_CPU_OFF,	 PSCI_CPU_ON,	    PSCI_AFFINITY_INFO,
-		PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET, PSCI_FEATURES
+		PSCI_VERSION,	    PSCI_CPU_OFF,	    PSCI_CPU_ON,
+		PSCI_AFFINITY_INFO, PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF,
+		PSCI_SYSTEM_RESET,  PSCI_FEATURES,	    SMCCC_VERSION
 	};
 	u32 i;
 

@@ -134,6 +134,13 @@ static u8 *read_image(const char *name, u32 *size)
 	return data;
 }
 
+/* The test's zImages are pattern images with the magic number at 0x24. */
+static bool is_zimage(const u8 *data, u32 size)
+{
+	return size >= 0x28 && data[0x24] == 0x18 && data[0x25] == 0x28 && data[0x26] == 0x6f &&
+	       data[0x27] == 0x01;
+}
+
 TEST(images)
 {
 	u32 i, j, b, size;
@@ -161,6 +168,8 @@ TEST(images)
 				continue;
 			EXPECT_EQ(size, im->size);
 			for (b = 0; b < size; b++) {
+				if (b >= 0x24 && b < 0x28 && is_zimage(data, size))
+					continue;
 				if (data[b] != (u8)(b * 7 + size)) {
 					TEST_FAIL_AT("image %u of %s differs at byte %u", j,
 						     p->name, b);
@@ -365,6 +374,62 @@ static u64 cells64(const fdt32_t *c)
 	return (u64)fdt32_to_cpu(c[0]) << 32 | fdt32_to_cpu(c[1]);
 }
 
+/*
+ * A partition entered at a zImage boots Linux: Documentation/arch/arm/booting.rst. The
+ * kernel's RAM starts at the entry rounded down to 128 MiB (AUTO_ZRELADDR) and is RAM; the
+ * zImage lies above its first 32 MiB and inside its first 128 MiB; the device tree is 8-byte
+ * aligned and clear of [RAM start, zImage end) where the kernel decompresses itself; an initrd
+ * named in /chosen is one of the images, whole, and clear of the kernel and the device tree.
+ */
+TEST(linux_boot)
+{
+	u32 i, j;
+	int len;
+
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *p = &cfg_system.partitions[i];
+		const struct cfg_image *k = NULL, *rd = NULL;
+		const fdt64_t *start, *end;
+		u64 base = p->entry & ~((128ULL << 20) - 1);
+		int chosen = fdt_path_offset(p->dtb, "/chosen");
+
+		for (j = 0; j < p->image_count; j++) {
+			u32 size;
+			u8 *data = read_image(p->images[j].name, &size);
+
+			if (p->images[j].ipa == p->entry && data && is_zimage(data, size))
+				k = &p->images[j];
+			free(data);
+		}
+		start = fdt_getprop(p->dtb, chosen, "linux,initrd-start", &len);
+		end = fdt_getprop(p->dtb, chosen, "linux,initrd-end", NULL);
+		if (!k) {
+			EXPECT(!start);
+			continue;
+		}
+		EXPECT(ram_at(p, base, k->ipa + k->size - base) != NULL);
+		EXPECT(ram_at(p, base, 1) && ram_at(p, base, 1)->ipa == base);
+		EXPECT(k->ipa - base >= (32ULL << 20));
+		EXPECT(k->ipa + k->size <= base + (128ULL << 20));
+		EXPECT(!(p->dtb_ipa % 8));
+		EXPECT(!overlap(base, k->ipa + k->size - base, p->dtb_ipa, p->dtb_size));
+		if (!start)
+			continue;
+		EXPECT(len == 8 && end);
+		if (len != 8 || !end)
+			continue;
+		for (j = 0; j < p->image_count; j++)
+			if (p->images[j].ipa == fdt64_to_cpu(*start))
+				rd = &p->images[j];
+		EXPECT(rd != NULL);
+		if (!rd)
+			continue;
+		EXPECT_EQ(fdt64_to_cpu(*end), rd->ipa + rd->size);
+		EXPECT(!overlap(base, k->ipa + k->size - base, rd->ipa, rd->size));
+		EXPECT(!overlap(p->dtb_ipa, p->dtb_size, rd->ipa, rd->size));
+	}
+}
+
 TEST(device_tree)
 {
 	u32 i, j;
@@ -473,6 +538,7 @@ int main(int argc, char **argv)
 	RUN(virq_count);
 	RUN(s2_tables);
 	RUN(s2_tables_builder);
+	RUN(linux_boot);
 	RUN(device_tree);
 	return test_summary();
 }

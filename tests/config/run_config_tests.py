@@ -6,16 +6,19 @@ Each tests/config/*.dts is one case, described by comment directives:
   /* expect: TEXT */          a bad case: tcfg must exit 1 and print TEXT in one of its
                               "tcfg: error:" lines (the directive may repeat)
   /* rule: N */               the rule of docs/configuration.md a bad case exercises;
-                              every rule 1..10 must have at least one case
+                              every rule 1..13 must have at least one case
   /* args: ARGS */            extra tcfg arguments
   /* image: NAME SIZE */      create an image file of SIZE bytes (default: rtos.bin, 64 KiB)
+  /* zimage: NAME SIZE */     the same, with an ARM zImage's magic number at offset 0x24
+  /* warn: TEXT */            a good case that must print TEXT in a "tcfg: warning:" line
+                              (and nothing else on stderr)
   /* platform: NAME */        run against platform/NAME's board description (default qemu-virt)
   /* board: OLD => NEW */     run against a copy of the board description with OLD replaced
   /* memory-map: LINE */      a good case: --memory-map must print a line starting with LINE
                               (blanks collapsed)
   /* compile-error: TEXT */   a good case whose config.c must fail to compile, saying TEXT
 
-A case without "expect" is good: tcfg must succeed silently; its config.c must compile with
+A case without "expect" is good: tcfg must succeed silently (but for its "warn" lines); its config.c must compile with
 the host compiler (and with arm-none-eabi-gcc, if installed, using the hypervisor's flags);
 and tests/config/check_tables.c, linked with the generated config.c, must pass.
 
@@ -41,7 +44,7 @@ HOST_CFLAGS = ["-std=c11", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-Wconvers
 CROSS_CFLAGS = ["-march=armv7ve", "-marm", "-ffreestanding", "-std=c11", "-Wall", "-Wextra",
                 "-Werror", "-Wshadow", "-Wconversion", "-Wmissing-prototypes",
                 "-Wstrict-prototypes", "-Wvla"]
-RULES = range(1, 12)
+RULES = range(1, 14)
 
 results = []
 
@@ -66,11 +69,15 @@ def directives(text):
     return found
 
 
-def pattern_image(path, size):
-    """Byte i of an image of n bytes is (i * 7 + n) & 0xff: check_tables.c verifies it."""
+def pattern_image(path, size, zimage=False):
+    """Byte i of an image of n bytes is (i * 7 + n) & 0xff: check_tables.c verifies it
+    (but for a zImage's magic number 0x016f2818 at 0x24, which it accepts there)."""
     with open(path, "wb") as f:
         f.write(bytes((i * 7 + size) & 0xFF for i in range(256)) * (size // 256))
         f.write(bytes((i * 7 + size) & 0xFF for i in range(size - size % 256, size)))
+        if zimage:
+            f.seek(0x24)
+            f.write((0x016F2818).to_bytes(4, "little"))
 
 
 class Case:
@@ -92,6 +99,9 @@ class Case:
         for spec in self.d.get("image", []):
             name, size = spec.split()
             pattern_image(os.path.join(images, name), int(size, 0))
+        for spec in self.d.get("zimage", []):
+            name, size = spec.split()
+            pattern_image(os.path.join(images, name), int(size, 0), zimage=True)
         board_dir = BOARD
         for name in self.d.get("platform", []):
             board_dir = os.path.join(ROOT, "platform", name)
@@ -139,8 +149,15 @@ class Case:
     def check_good(self):
         out = os.path.join(self.work, "out")
         r = self.tcfg(out, ["--memory-map"])
-        if r.returncode or r.stderr:
+        warnings = [line for line in r.stderr.splitlines()
+                    if line.startswith("tcfg: warning: ")]
+        if r.returncode or len(warnings) != len(r.stderr.splitlines()):
             return f"exit status {r.returncode}: {r.stderr}"
+        for want in self.d.get("warn", []):
+            if not any(want in " ".join(line.split()) for line in warnings):
+                return f"no warning line contains '{want}'; got: {r.stderr}"
+        if warnings and not self.d.get("warn"):
+            return f"unexpected warning: {r.stderr}"
         for f in ("config.c", "config_gen.h", "images.txt", "config.d"):
             if not os.path.exists(os.path.join(out, f)):
                 return f"{f} not written"
@@ -245,7 +262,8 @@ def docs_example(work):
         m = re.search(r"```dts\n(.*?)```", f.read(), re.S)
     path = os.path.join(work, "good-docs-example.dts")
     with open(path, "w") as f:
-        f.write("/* image: data.bin 0x3000 */\n" + (m.group(1) if m else ""))
+        f.write("/* image: data.bin 0x3000 */\n/* zimage: zImage 0x200000 */\n"
+                "/* image: initrd.cpio.gz 0x10000 */\n" + (m.group(1) if m else ""))
     return path
 
 

@@ -6,6 +6,7 @@
 #   make coverage      line coverage of the hypervisor by the unit tests and the corpora
 #   make stack-report  worst-case Hyp stack depth of $(OUT)/tessera.elf against HYP_STACK_SIZE
 #   make no-heap       no allocator, heap or undefined symbol in $(OUT)/tessera.elf
+#   make hyp-own       the hypervisor's own size within what tcfg counts for it (--hyp-own)
 #   make clang-tidy    clang-tidy with .clang-tidy on boot/ hyp/ mm/ vgic/ platform/
 #
 # `make test` runs a short, fixed-seed fuzz run of every target (tests/fuzz/run_fuzz.py,
@@ -60,7 +61,7 @@ FUZZ_LIBS_smccc := $(FUZZ_SYS_LIBS)
 
 FUZZ_BINS := $(addprefix $(FUZZ_OUT)/bin/,$(FUZZ_TARGETS))
 
-.PHONY: fuzz fuzz-build fuzz-merge coverage stack-report no-heap clang-tidy
+.PHONY: fuzz fuzz-build fuzz-merge coverage stack-report no-heap hyp-own clang-tidy
 fuzz-build: $(FUZZ_BINS)
 
 # run_fuzz.py builds the targets itself, or says SKIP when clang or libFuzzer is missing.
@@ -193,6 +194,9 @@ stack-report: $(OUT)/tessera.elf
 no-heap: $(OUT)/tessera.elf
 	@$(PYTHON) tests/gates/no_heap.py --elf $(OUT)/tessera.elf --nm $(CROSS)nm \
 		--objdump $(CROSS)objdump
+
+hyp-own: $(OUT)/tessera.elf
+	@$(PYTHON) tests/gates/hyp_own.py --elf $(OUT)/tessera.elf --nm $(CROSS)nm
 
 # ---- clang-tidy on the hypervisor, as the target sees it ---------------------------------
 

@@ -65,6 +65,12 @@ unsigned tcfg_error_count(void)
 	return errors;
 }
 
+void tcfg_warn(const char *path, const char *fmt, ...)
+{
+	UNUSED(path);
+	UNUSED(fmt);
+}
+
 /* Every allocation of a run is linked here and freed at its end. */
 struct block {
 	struct block *prev, *next;
@@ -154,11 +160,23 @@ char *tcfg_strdup(const char *s)
 	return strcpy(tcfg_alloc(strlen(s) + 1), s);
 }
 
+/* main.c's reads DTBs; linux.c reads a kernel's zImage header through it. */
 u8 *tcfg_read_file(const char *name, size_t *size)
 {
-	UNUSED(name);
-	UNUSED(size);
-	abort(); /* only main.c reads files */
+	FILE *f = fopen(name, "rb");
+	u8 *buf;
+	long len;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	buf = fuzz_tcfg_malloc((size_t)len + 1);
+	*size = fread(buf, 1, (size_t)len, f);
+	fclose(f);
+	return buf;
 }
 
 bool tcfg_image_digest(const char *name, u64 size, u8 digest[SHA256_SIZE])
@@ -189,6 +207,19 @@ static void make_image(const char *name, off_t size)
 		perror(path);
 		abort();
 	}
+	/* An ARM zImage's magic number (and a KLSZ header extension) for "kernel". */
+	if (!strcmp(name, "zImage")) {
+		static const u8 head[] = { 0x18, 0x28, 0x6f, 0x01, 0,	 0,    0,    0,
+					   0,	 0,    0,    0,	   0x01, 0x02, 0x03, 0x04,
+					   0x45, 0x45, 0x45, 0x45, 0x3c, 0,    0,    0,
+					   6,	 0,    0,    0,	   0x4b, 0x4c, 0x53, 0x5a,
+					   0x60, 0,    0,    0,	   0,	 0x10, 0,    0 };
+
+		if (fseek(f, 0x24, SEEK_SET) != 0 || fwrite(head, sizeof(head), 1, f) != 1) {
+			perror(path);
+			abort();
+		}
+	}
 	fclose(f);
 }
 
@@ -213,7 +244,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	} images[] = { { "rtos.bin", 0x12000 },	  { "testguest.bin", 0x10000 },
 		       { "bench.bin", 0x10000 },  { "data.bin", 0x3000 },
 		       { "big.bin", 0x300000 },	  { "full.bin", 0x1f8000 },
-		       { "huge.bin", 0x1000000 }, { "a.bin", 1 } };
+		       { "huge.bin", 0x1000000 }, { "a.bin", 1 },
+		       { "zImage", 0x200000 },	  { "initrd.gz", 0x20000 } };
 	const char *tmp = getenv("TMPDIR");
 	u32 i;
 
@@ -277,7 +309,8 @@ static void run(const u8 *data, size_t size)
 			     .out_dir = out_dir,
 			     .dtb_dir = dtb_dir,
 			     .name = "fuzz",
-			     .vmid_bits = TCFG_VMID_BITS_DEFAULT };
+			     .vmid_bits = TCFG_VMID_BITS_DEFAULT,
+			     .hyp_own = TCFG_HYP_OWN_DEFAULT };
 	size_t used = 0, board_used;
 	void *sys_fdt = take_dtb(data, size, &used), *board_fdt = NULL;
 	struct board board;
@@ -300,7 +333,7 @@ static void run(const u8 *data, size_t size)
 	if (errors)
 		return;
 	layout_system(&sys, &board);
-	guest_dt_build(&sys, &board);
+	guest_dt_build(&sys, &board, &o);
 	if (errors)
 		return;
 	for (i = 0; i < sys.part_count; i++)

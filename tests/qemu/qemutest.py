@@ -88,6 +88,10 @@ class QemuTest:
         # from the build's outputs); returns a list of problems, empty if all went well.
         self.prepare = prepare
 
+    def skip_reason(self, root):
+        """Why the test cannot run here (asked before it is built), or None."""
+        return None
+
     def command(self, root):
         out = out_dir(self.build)
         cmd = ["qemu-system-arm", "-nographic", "-nic", "none"] + self.machine

@@ -557,6 +557,11 @@ static void check_entry_dtb(const struct partition *p)
 		;
 	if (i < p->mem_count)
 		return; /* a memory region is already reported */
+	if (p->has_dtb_ipa && !mem_at(p, p->dtb_ipa))
+		tcfg_error(p->path, "dtb-ipa 0x%llx is not inside a memory region of the partition",
+			   (unsigned long long)p->dtb_ipa);
+	if (!p->has_entry)
+		return; /* a kernel partition whose kernel could not be placed: reported */
 	m = mem_at(p, p->entry);
 	if (!m)
 		tcfg_error(p->path, "entry 0x%llx is not inside a memory region of the partition",
@@ -564,39 +569,42 @@ static void check_entry_dtb(const struct partition *p)
 	else if (!(m->access & CFG_ACCESS_X))
 		tcfg_error(p->path, "entry 0x%llx is in %s, which is not executable (access %s)",
 			   (unsigned long long)p->entry, m->path, access_str(m->access));
-	if (p->has_dtb_ipa && !mem_at(p, p->dtb_ipa))
-		tcfg_error(p->path, "dtb-ipa 0x%llx is not inside a memory region of the partition",
-			   (unsigned long long)p->dtb_ipa);
+}
+
+bool image_find(const char *path, const char *name, const struct options *o, char **file, u64 *size)
+{
+	char full[PATH_MAX + 1];
+	struct stat st;
+
+	if (!o->images_dir) {
+		tcfg_error(path, "image \"%s\" given but no --images directory", name);
+		return false;
+	}
+	snprintf(full, sizeof(full), "%s/%s", o->images_dir, name);
+	if (stat(full, &st) != 0) {
+		tcfg_error(path, "image \"%s\" not found in %s (%s)", name, o->images_dir,
+			   strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size == 0 || (u64)st.st_size > UINT32_MAX) {
+		tcfg_error(path, "image \"%s\" is not a regular file of 1 byte to 4 GiB", name);
+		return false;
+	}
+	*size = (u64)st.st_size;
+	*file = realpath(full, NULL);
+	if (!*file) {
+		tcfg_error(path, "image \"%s\": %s", name, strerror(errno));
+		return false;
+	}
+	return true;
 }
 
 static void check_image(struct memory *m, const struct options *o)
 {
-	char path[PATH_MAX + 1];
-	struct stat st;
-
 	if (!m->ok || !m->image)
 		return;
-	if (!o->images_dir) {
-		tcfg_error(m->path, "image \"%s\" given but no --images directory", m->image);
+	if (!image_find(m->path, m->image, o, &m->image_file, &m->image_size))
 		return;
-	}
-	snprintf(path, sizeof(path), "%s/%s", o->images_dir, m->image);
-	if (stat(path, &st) != 0) {
-		tcfg_error(m->path, "image \"%s\" not found in %s (%s)", m->image, o->images_dir,
-			   strerror(errno));
-		return;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size == 0 || (u64)st.st_size > UINT32_MAX) {
-		tcfg_error(m->path, "image \"%s\" is not a regular file of 1 byte to 4 GiB",
-			   m->image);
-		return;
-	}
-	m->image_size = (u64)st.st_size;
-	m->image_file = realpath(path, NULL);
-	if (!m->image_file) {
-		tcfg_error(m->path, "image \"%s\": %s", m->image, strerror(errno));
-		return;
-	}
 	if (m->image_offset >= m->size || m->image_size > m->size - m->image_offset)
 		tcfg_error(m->path,
 			   "image \"%s\" (0x%llx bytes) at offset 0x%llx does not fit "
@@ -616,6 +624,30 @@ static void store_overlap(const struct system *s, const char *path, struct range
 }
 
 /*
+ * The store index of image 'file' (named 'name' in node 'path'), of 'size' bytes: a file
+ * already stored is stored once; a new one goes at *at, with its SHA-256.
+ */
+static u32 store_add(struct system *s, const char *path, const char *name, const char *file,
+		     u64 size, u64 *at)
+{
+	u32 j;
+
+	for (j = 0; j < s->image_file_count; j++)
+		if (!strcmp(s->image_files[j], file))
+			return j;
+	if (!tcfg_image_digest(file, size, s->image_sha256[j])) {
+		tcfg_error(path, "image \"%s\" cannot be read whole", name);
+		return j;
+	}
+	s->image_files[j] = file;
+	s->image_sizes[j] = size;
+	s->image_store_pa[j] = *at;
+	*at += ALIGN_UP(size, TCFG_PAGE_SIZE);
+	s->image_file_count++;
+	return j;
+}
+
+/*
  * Each distinct image file once, packed from the window's base at 4 KiB
  * boundaries, with its SHA-256, which the hypervisor checks the copy against.
  * Only the hypervisor maps the store: it lies in the board's RAM, inside its
@@ -625,38 +657,32 @@ static void store_overlap(const struct system *s, const char *path, struct range
 static void check_store(struct system *s, const struct board *b)
 {
 	struct range w = s->store_window;
-	u32 i, k, j, n = 0;
+	u32 i, k, n = 0;
 	u64 at;
 
 	for (i = 0; i < s->part_count; i++)
-		n += s->parts[i].mem_count;
+		n += s->parts[i].mem_count + 2; /* + kernel and initrd */
 	s->image_files = tcfg_alloc(n * sizeof(*s->image_files));
 	s->image_sizes = tcfg_alloc(n * sizeof(*s->image_sizes));
 	s->image_store_pa = tcfg_alloc(n * sizeof(*s->image_store_pa));
 	s->image_sha256 = tcfg_alloc(n * sizeof(*s->image_sha256));
 	at = w.base;
 	for (i = 0; i < s->part_count; i++) {
-		for (k = 0; k < s->parts[i].mem_count; k++) {
-			struct memory *m = &s->parts[i].mems[k];
+		struct partition *p = &s->parts[i];
 
-			if (!m->image_file)
-				continue;
-			for (j = 0; j < s->image_file_count; j++)
-				if (!strcmp(s->image_files[j], m->image_file))
-					break;
-			m->image_sym = j;
-			if (j < s->image_file_count)
-				continue;
-			if (!tcfg_image_digest(m->image_file, m->image_size, s->image_sha256[j])) {
-				tcfg_error(m->path, "image \"%s\" cannot be read whole", m->image);
-				continue;
-			}
-			s->image_files[j] = m->image_file;
-			s->image_sizes[j] = m->image_size;
-			s->image_store_pa[j] = at;
-			at += ALIGN_UP(m->image_size, TCFG_PAGE_SIZE);
-			s->image_file_count++;
+		for (k = 0; k < p->mem_count; k++) {
+			struct memory *m = &p->mems[k];
+
+			if (m->image_file)
+				m->image_sym = store_add(s, m->path, m->image, m->image_file,
+							 m->image_size, &at);
 		}
+		if (p->kernel.file)
+			p->kernel.sym = store_add(s, p->path, p->kernel.name, p->kernel.file,
+						  p->kernel.size, &at);
+		if (p->initrd.file)
+			p->initrd.sym = store_add(s, p->path, p->initrd.name, p->initrd.file,
+						  p->initrd.size, &at);
 	}
 	s->store = mk(w.base, at - w.base);
 	if (!s->image_file_count)
@@ -699,6 +725,40 @@ static void check_store(struct system *s, const struct board *b)
 			store_overlap(s, s->chans[i].path, mk(s->chans[i].pa, s->chans[i].size));
 }
 
+/* ---- rule: DMA masters need IPA == PA ---- */
+
+/*
+ * A bus master passed through is programmed by the guest with guest physical addresses
+ * (IPAs) and, with no IOMMU (SMMU) in front of it, uses them as physical addresses: it
+ * reads and writes the right memory only if each RAM region of its partition is mapped at
+ * IPA == PA, and it could reach any other memory anyway: passing one through trusts the
+ * partition with the whole bus.
+ */
+static void check_dma(const struct partition *p)
+{
+	u32 i, j;
+
+	for (i = 0; i < p->dev_count; i++) {
+		const struct device *d = &p->devs[i];
+
+		if (!d->ok || !d->dma_master)
+			continue;
+		for (j = 0; j < p->mem_count; j++) {
+			const struct memory *m = &p->mems[j];
+
+			if (!m->ok || m->ipa == m->pa)
+				continue;
+			tcfg_error(d->path,
+				   "a DMA master (%s) needs its partition's RAM at IPA == PA "
+				   "(the device uses guest addresses as physical ones, there is "
+				   "no IOMMU), but %s is at IPA 0x%08llx, PA 0x%08llx: set "
+				   "identity-map in %s",
+				   d->compatible ? d->compatible : "dma-master", m->path,
+				   (unsigned long long)m->ipa, (unsigned long long)m->pa, p->path);
+		}
+	}
+}
+
 void check_system(struct system *s, const struct board *b, const struct options *o)
 {
 	u32 i, j;
@@ -711,9 +771,11 @@ void check_system(struct system *s, const struct board *b, const struct options 
 	check_cpus(s, b);
 	check_irqs(s, b);
 	for (i = 0; i < s->part_count; i++) {
-		check_entry_dtb(&s->parts[i]);
 		for (j = 0; j < s->parts[i].mem_count; j++)
 			check_image(&s->parts[i].mems[j], o);
+		check_dma(&s->parts[i]);
+		linux_place(&s->parts[i], o); /* sets entry from the kernel */
+		check_entry_dtb(&s->parts[i]);
 	}
 	check_store(s, b);
 }

@@ -97,17 +97,23 @@ static void regp(void *fdt, u64 base, u64 size, u64 base2, u64 size2)
 	cellsp(fdt, "reg", v, size2 ? 8 : 4);
 }
 
-static void spi_interrupts(void *fdt, const u32 *intids, u32 count, u32 flags)
+/* interrupts = <GIC_SPI n flags> per INTID: each its own flags, or all 'flags'. */
+static void spi_interrupts_each(void *fdt, const u32 *intids, u32 count, const u32 *each, u32 flags)
 {
 	u32 *v = tcfg_alloc(3 * count * sizeof(*v) + 1), i;
 
 	for (i = 0; i < count; i++) {
 		v[3 * i] = GIC_SPI;
 		v[3 * i + 1] = intids[i] - TCFG_SPI_BASE;
-		v[3 * i + 2] = flags;
+		v[3 * i + 2] = each ? each[i] : flags;
 	}
 	cellsp(fdt, "interrupts", v, 3 * count);
 	free(v);
+}
+
+static void spi_interrupts(void *fdt, const u32 *intids, u32 count, u32 flags)
+{
+	spi_interrupts_each(fdt, intids, count, NULL, flags);
 }
 
 /* A node name from a compatible string: "arm,pl031" -> "pl031". */
@@ -208,7 +214,13 @@ static void device_nodes(void *fdt, const struct partition *p)
 			strsp(fdt, "compatible", d->compatible, d->compatible_len);
 		regp(fdt, d->ipa, d->size, 0, 0);
 		if (d->irq_count)
-			spi_interrupts(fdt, d->irqs, d->irq_count, IRQ_LEVEL_HIGH);
+			spi_interrupts_each(fdt, d->irqs, d->irq_count, d->irq_flags,
+					    IRQ_LEVEL_HIGH);
+		if (d->primecell) {
+			/* Linux's AMBA bus reads the peripheral ID only with its APB clock on. */
+			u32p(fdt, "clocks", PHANDLE_CLK);
+			strp(fdt, "clock-names", "apb_pclk");
+		}
 		end(fdt);
 	}
 }
@@ -234,6 +246,70 @@ static void channel_nodes(void *fdt, const struct partition *p, const struct sys
 	}
 }
 
+/* ---- what the description adds: dt-properties of devices, dtb-overlay ---- */
+
+/* Copy the properties of src's node soff onto dst's node doff, replacing same-named ones. */
+static void copy_props(void *dst, int doff, const void *src, int soff)
+{
+	int poff;
+
+	fdt_for_each_property_offset(poff, src, soff)
+	{
+		const char *name;
+		int len;
+		const void *v = fdt_getprop_by_offset(src, poff, &name, &len);
+
+		/* Phandles are the generated tree's own (GIC, clock): references do not carry. */
+		if (!v || !strcmp(name, "phandle") || !strcmp(name, "linux,phandle"))
+			continue;
+		dt_ok(fdt_setprop(dst, doff, name, v, len), name);
+	}
+}
+
+/* Merge src's node soff into dst's node doff: properties, then subnodes, recursively. */
+static void merge(void *dst, int doff, const void *src, int soff)
+{
+	int child;
+
+	copy_props(dst, doff, src, soff);
+	fdt_for_each_subnode(child, src, soff)
+	{
+		const char *name = fdt_get_name(src, child, NULL);
+		int d = fdt_subnode_offset(dst, doff, name);
+
+		if (d == -FDT_ERR_NOTFOUND)
+			d = fdt_add_subnode(dst, doff, name);
+		dt_ok(d, name);
+		merge(dst, d, src, child);
+	}
+}
+
+/* Apply dt-properties and dtb-overlay to the finished tree 'fdt' (DT_BUF_SIZE bytes). */
+static void extras(void *fdt, const struct partition *p)
+{
+	char name[32], path[64];
+	bool any = p->overlay_off >= 0;
+	u32 i;
+
+	for (i = 0; i < p->dev_count; i++)
+		any |= p->devs[i].extra_off >= 0;
+	if (!any)
+		return;
+	dt_ok(fdt_open_into(fdt, fdt, DT_BUF_SIZE), "open");
+	for (i = 0; i < p->dev_count; i++) {
+		const struct device *d = &p->devs[i];
+
+		if (d->extra_off < 0)
+			continue;
+		device_node_name(name, sizeof(name), d);
+		snprintf(path, sizeof(path), "/%s@%llx", name, (unsigned long long)d->ipa);
+		copy_props(fdt, fdt_path_offset(fdt, path), d->fdt, d->extra_off);
+	}
+	if (p->overlay_off >= 0)
+		merge(fdt, 0, p->fdt, p->overlay_off);
+	dt_ok(fdt_pack(fdt), "pack");
+}
+
 static u8 *build(const struct partition *p, const struct system *s, const struct board *b,
 		 u32 *size)
 {
@@ -255,6 +331,12 @@ static u8 *build(const struct partition *p, const struct system *s, const struct
 	begin(fdt, "chosen");
 	if (p->bootargs)
 		strp(fdt, "bootargs", p->bootargs);
+	if (p->initrd.name) {
+		/* Linux reads these as #address-cells numbers: the root's 2 (of_read_number). */
+		dt_ok(fdt_property_u64(fdt, "linux,initrd-start", p->initrd.ipa), "initrd");
+		dt_ok(fdt_property_u64(fdt, "linux,initrd-end", p->initrd.ipa + p->initrd.size),
+		      "initrd");
+	}
 	snprintf(buf, sizeof(buf), "/pl011@%llx", (unsigned long long)p->uart_ipa);
 	strp(fdt, "stdout-path", buf);
 	end(fdt);
@@ -285,6 +367,7 @@ static u8 *build(const struct partition *p, const struct system *s, const struct
 	channel_nodes(fdt, p, s);
 	end(fdt);
 	dt_ok(fdt_finish(fdt), "finish");
+	extras(fdt, p);
 	*size = fdt_totalsize(fdt);
 	return fdt;
 }
@@ -345,11 +428,34 @@ static void place(struct partition *p)
 				   (unsigned long long)img.base, (unsigned long long)range_end(img),
 				   p->has_dtb_ipa ? "" : ": set dtb-ipa");
 	}
+	if (p->kernel.name) {
+		/* The kernel decompresses itself from the start of its region (linux.c). */
+		const struct memory *km = mem_at(p, p->kernel.ipa);
+		struct range k = { km->ipa, p->kernel.ipa + p->kernel.size - km->ipa };
+		struct range rd = { p->initrd.ipa, p->initrd.size };
+
+		if (ranges_overlap(window, k))
+			tcfg_error(
+				p->path,
+				"the device tree at IPA [0x%08llx, 0x%08llx) overlaps the kernel "
+				"and what it decompresses [0x%08llx, 0x%08llx): set dtb-ipa",
+				(unsigned long long)window.base,
+				(unsigned long long)range_end(window), (unsigned long long)k.base,
+				(unsigned long long)range_end(k));
+		if (p->initrd.name && ranges_overlap(window, rd))
+			tcfg_error(
+				p->path,
+				"the device tree at IPA [0x%08llx, 0x%08llx) overlaps the initrd "
+				"[0x%08llx, 0x%08llx): set dtb-ipa",
+				(unsigned long long)window.base,
+				(unsigned long long)range_end(window), (unsigned long long)rd.base,
+				(unsigned long long)range_end(rd));
+	}
 }
 
-void guest_dt_build(struct system *s, const struct board *b)
+void guest_dt_build(struct system *s, const struct board *b, const struct options *o)
 {
-	u64 payload = 0;
+	u64 payload = 0, tables = 0;
 	u32 i;
 
 	for (i = 0; i < s->part_count; i++) {
@@ -358,11 +464,18 @@ void guest_dt_build(struct system *s, const struct board *b)
 		p->dtb = build(p, s, b, &p->dtb_size);
 		place(p);
 		payload += ALIGN_UP((u64)p->dtb_size, 16);
+		tables += (u64)p->s2_table_count * TCFG_PAGE_SIZE;
 	}
-	/* The device trees are part of the hypervisor image (the guest images are in the store). */
-	if (payload >= b->hyp.size)
+	/*
+	 * The device trees are part of the hypervisor image (the guest images are in the
+	 * store), inside its region with the hypervisor's own code, data, stacks and Hyp tables
+	 * (--hyp-own) and the stage-2 pool.
+	 */
+	if (payload + tables + o->hyp_own > b->hyp.size)
 		tcfg_error("/",
-			   "the device trees (0x%llx bytes) do not fit the "
-			   "hypervisor's region (board \"hypervisor\", 0x%llx bytes)",
-			   (unsigned long long)payload, (unsigned long long)b->hyp.size);
+			   "the device trees (0x%llx bytes) do not fit the hypervisor's region "
+			   "(board \"hypervisor\", 0x%llx bytes) beside the stage-2 tables (0x%llx "
+			   "bytes) and the hypervisor itself (--hyp-own 0x%llx bytes)",
+			   (unsigned long long)payload, (unsigned long long)b->hyp.size,
+			   (unsigned long long)tables, (unsigned long long)o->hyp_own);
 }

@@ -37,6 +37,32 @@ unsigned tcfg_error_count(void)
 	return error_count;
 }
 
+/* Warnings wait for the end: a refused configuration prints only its errors. */
+static char *warnings[64];
+static unsigned warning_count;
+
+void tcfg_warn(const char *path, const char *fmt, ...)
+{
+	char msg[512];
+	int n;
+	va_list ap;
+
+	n = snprintf(msg, sizeof(msg), "tcfg: warning: %s: ", path);
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (warning_count < ARRAY_SIZE(warnings))
+		warnings[warning_count++] = tcfg_strdup(msg);
+}
+
+static void print_warnings(void)
+{
+	unsigned i;
+
+	for (i = 0; i < warning_count; i++)
+		fprintf(stderr, "%s\n", warnings[i]);
+}
+
 void *tcfg_alloc(size_t size)
 {
 	void *p = calloc(1, size ? size : 1);
@@ -142,6 +168,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: tcfg --platform P.dtb --system S.dtb [--images DIR] [--out DIR]\n"
 		"            [--vmid-bits N] [--name NAME] [--memory-map] [--dtbs DIR]\n"
+		"            [--hyp-own BYTES]\n"
 		"\n"
 		"Checks a system description against a board description and writes the\n"
 		"hypervisor's configuration tables (docs/configuration.md).\n"
@@ -154,6 +181,8 @@ static void usage(FILE *f)
 		"  --name NAME       the system's name (default: S.dtb's file name, no extension)\n"
 		"  --memory-map      print the physical memory map to stdout\n"
 		"  --dtbs DIR        also write each partition's device tree as DIR/<label>.dtb\n"
+		"  --hyp-own BYTES   the hypervisor's own code, data and stacks, counted with the\n"
+		"                    guest images in its region (default 512 KiB)\n"
 		"\n"
 		"Exit status: 0 ok, 1 configuration refused or output failed, 2 usage.\n");
 }
@@ -169,6 +198,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "name", required_argument, NULL, 'n' },
 		{ "memory-map", no_argument, NULL, 'm' },
 		{ "dtbs", required_argument, NULL, 'd' },
+		{ "hyp-own", required_argument, NULL, 'y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -178,6 +208,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->vmid_bits = TCFG_VMID_BITS_DEFAULT;
+	o->hyp_own = TCFG_HYP_OWN_DEFAULT;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -209,6 +240,13 @@ static void parse_args(int argc, char **argv, struct options *o)
 				exit(2);
 			}
 			o->vmid_bits = (u32)v;
+			break;
+		case 'y':
+			o->hyp_own = strtoull(optarg, &end, 0);
+			if (*end || !*optarg) {
+				fprintf(stderr, "tcfg: --hyp-own takes a number of bytes\n");
+				exit(2);
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -255,9 +293,10 @@ int main(int argc, char **argv)
 		return 1;
 
 	layout_system(&sys, &board);
-	guest_dt_build(&sys, &board);
+	guest_dt_build(&sys, &board, &o);
 	if (tcfg_error_count())
 		return 1;
+	print_warnings();
 
 	if (o.out_dir && !output_write(&sys, &board, &o))
 		return 1;

@@ -14,7 +14,7 @@ struct entry {
 	struct range r;
 	char owner[40];
 	char access[16];
-	char what[TCFG_PATH_MAX + 96];
+	char what[TCFG_PATH_MAX + 224];
 };
 
 struct map {
@@ -127,6 +127,16 @@ static void add_partition(struct map *m, const struct partition *p)
 			n += snprintf(e->what + n, sizeof(e->what) - (size_t)n,
 				      ", image %s at +0x%llx", mem->image,
 				      (unsigned long long)mem->image_offset);
+		if (p->kernel.name && p->kernel.pa >= mem->pa &&
+		    p->kernel.pa - mem->pa < mem->size && n > 0 && (size_t)n < sizeof(e->what))
+			n += snprintf(e->what + n, sizeof(e->what) - (size_t)n,
+				      ", kernel %s at +0x%llx", p->kernel.name,
+				      (unsigned long long)(p->kernel.pa - mem->pa));
+		if (p->initrd.name && p->initrd.pa >= mem->pa &&
+		    p->initrd.pa - mem->pa < mem->size && n > 0 && (size_t)n < sizeof(e->what))
+			n += snprintf(e->what + n, sizeof(e->what) - (size_t)n,
+				      ", initrd %s at +0x%llx", p->initrd.name,
+				      (unsigned long long)(p->initrd.pa - mem->pa));
 		if (p->dtb_pa >= mem->pa && p->dtb_pa - mem->pa < mem->size && n > 0 &&
 		    (size_t)n < sizeof(e->what))
 			snprintf(e->what + n, sizeof(e->what) - (size_t)n,

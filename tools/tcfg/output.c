@@ -155,31 +155,42 @@ static void regions(FILE *f, const struct partition *p)
 	fprintf(f, "};\n\n");
 }
 
+/* One entry of a partition's images: what the hypervisor copies from the store at each start. */
+static void image_entry(FILE *f, const struct partition *p, const struct system *s,
+			const char *name, const char *where, u32 sym, u64 pa, u64 ipa, u32 *n)
+{
+	u32 k;
+
+	if (!(*n)++)
+		fprintf(f, "static const struct cfg_image p%u_images[] = {\n", p->id);
+	fprintf(f, "\t{ /* %s %s */\n\t\t.name = ", name, where);
+	c_string(f, name);
+	fprintf(f, ",\n\t\t.store_pa = 0x%08llxULL,\n", (unsigned long long)s->image_store_pa[sym]);
+	fprintf(f, "\t\t.pa = 0x%08llxULL,\n", (unsigned long long)pa);
+	fprintf(f, "\t\t.ipa = 0x%08llxULL,\n", (unsigned long long)ipa);
+	fprintf(f, "\t\t.size = %lluU,\n\t\t.sha256 = {", (unsigned long long)s->image_sizes[sym]);
+	for (k = 0; k < SHA256_SIZE; k++)
+		fprintf(f, "%s0x%02x,", k % 8 ? " " : "\n\t\t\t", s->image_sha256[sym][k]);
+	fprintf(f, "\n\t\t},\n\t},\n");
+}
+
 static u32 images(FILE *f, const struct partition *p, const struct system *s)
 {
-	u32 i, k, n = 0;
+	u32 i, n = 0;
 
+	/* The kernel and initrd first: placed by linux.c in the partition's memory. */
+	if (p->kernel.name)
+		image_entry(f, p, s, p->kernel.name, "(kernel)", p->kernel.sym, p->kernel.pa,
+			    p->kernel.ipa, &n);
+	if (p->initrd.name)
+		image_entry(f, p, s, p->initrd.name, "(initrd)", p->initrd.sym, p->initrd.pa,
+			    p->initrd.ipa, &n);
 	for (i = 0; i < p->mem_count; i++) {
 		const struct memory *m = &p->mems[i];
 
-		if (!m->image)
-			continue;
-		if (!n++)
-			fprintf(f, "static const struct cfg_image p%u_images[] = {\n", p->id);
-		fprintf(f, "\t{ /* %s in %s */\n\t\t.name = ", m->image, m->path);
-		c_string(f, m->image);
-		fprintf(f, ",\n\t\t.store_pa = 0x%08llxULL,\n",
-			(unsigned long long)s->image_store_pa[m->image_sym]);
-		fprintf(f, "\t\t.pa = 0x%08llxULL,\n",
-			(unsigned long long)(m->pa + m->image_offset));
-		fprintf(f, "\t\t.ipa = 0x%08llxULL,\n",
-			(unsigned long long)(m->ipa + m->image_offset));
-		fprintf(f, "\t\t.size = %lluU,\n\t\t.sha256 = {",
-			(unsigned long long)m->image_size);
-		for (k = 0; k < SHA256_SIZE; k++)
-			fprintf(f, "%s0x%02x,", k % 8 ? " " : "\n\t\t\t",
-				s->image_sha256[m->image_sym][k]);
-		fprintf(f, "\n\t\t},\n\t},\n");
+		if (m->image)
+			image_entry(f, p, s, m->image, m->path, m->image_sym,
+				    m->pa + m->image_offset, m->ipa + m->image_offset, &n);
 	}
 	if (n)
 		fprintf(f, "};\n\n");

@@ -143,6 +143,19 @@ bool prop_strings(const struct node *n, const char *name, bool required, const c
 	return true;
 }
 
+bool prop_flag(const struct node *n, const char *name, bool *ok)
+{
+	u32 len;
+
+	if (!get(n, name, false, &len, ok))
+		return false;
+	if (len) {
+		tcfg_error(n->path, "\"%s\" is a flag: it takes no value", name);
+		*ok = false;
+	}
+	return true;
+}
+
 bool prop_access(const struct node *n, const char *name, const char *allowed, u32 *v, bool *ok)
 {
 	const char *s;

@@ -24,7 +24,8 @@ static bool name_is(const char *name, const char *base)
  * Count the children of n named base@N for each base in 'bases', checking
  * that each kind is numbered 0, 1, ... in order; report any other child.
  */
-static void count_children(const struct node *n, const char *const *bases, u32 *counts, bool *ok)
+static void count_children(const struct node *n, const char *const *bases, const char *plain,
+			   u32 *counts, bool *ok)
 {
 	int child;
 	u32 i;
@@ -38,8 +39,8 @@ static void count_children(const struct node *n, const char *const *bases, u32 *
 		u32 unit;
 
 		node_child_path(path, sizeof(path), n->path, name);
-		if (n->off == 0 && !strcmp(name, "image-store"))
-			continue; /* the root's one unnumbered child, read by system_parse */
+		if (plain && !strcmp(name, plain))
+			continue; /* the one unnumbered child this node may have */
 		for (i = 0; bases[i]; i++) {
 			if (node_unit(n, name, bases[i], &unit, ok))
 				break;
@@ -66,7 +67,7 @@ static void no_children(const struct node *n, bool *ok)
 	static const char *const none[] = { NULL };
 	u32 counts[1];
 
-	count_children(n, none, counts, ok);
+	count_children(n, none, NULL, counts, ok);
 }
 
 static void child_node(struct node *c, char *path, const struct node *parent, int off)
@@ -108,7 +109,26 @@ static bool image_name_valid(const char *s)
 	return true;
 }
 
-static void read_memory(struct memory *m, const struct node *n)
+/*
+ * ipa: required, unless the partition is identity-mapped; then it defaults to pa and may
+ * only equal it.
+ */
+static void read_ipa(const struct node *n, bool identity, u64 pa, u64 *ipa, bool *ok)
+{
+	if (!prop_addr(n, "ipa", !identity, ipa, ok)) {
+		*ipa = pa;
+		return;
+	}
+	if (identity && *ipa != pa) {
+		tcfg_error(n->path,
+			   "ipa 0x%08llx differs from pa 0x%08llx in an identity-mapped "
+			   "partition (identity-map)",
+			   (unsigned long long)*ipa, (unsigned long long)pa);
+		*ok = false;
+	}
+}
+
+static void read_memory(struct memory *m, const struct node *n, bool identity)
 {
 	static const char *const known[] = { "pa",    "ipa",	      "size", "access",
 					     "image", "image-offset", NULL };
@@ -117,7 +137,7 @@ static void read_memory(struct memory *m, const struct node *n)
 	prop_check_known(n, known, &ok);
 	no_children(n, &ok);
 	prop_addr(n, "pa", true, &m->pa, &ok);
-	prop_addr(n, "ipa", true, &m->ipa, &ok);
+	read_ipa(n, identity, m->pa, &m->ipa, &ok);
 	prop_addr(n, "size", true, &m->size, &ok);
 	m->access = CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X;
 	prop_access(n, "access", "rwx", &m->access, &ok);
@@ -135,18 +155,109 @@ static void read_memory(struct memory *m, const struct node *n)
 	m->ok = ok;
 }
 
-static void read_device(struct device *d, const struct node *n)
+/* Does the string list (len bytes, NUL-separated) hold 'want'? */
+static bool strings_have(const char *list, u32 len, const char *want)
 {
-	static const char *const known[] = { "pa", "ipa", "size", "irqs", "compatible", NULL };
+	u32 at;
+
+	for (at = 0; list && at < len; at += (u32)strlen(list + at) + 1)
+		if (!strcmp(list + at, want))
+			return true;
+	return false;
+}
+
+/*
+ * Devices that read and write memory by themselves (bus masters).  With no IOMMU they are
+ * programmed with guest physical addresses that must be real ones: tcfg demands that their
+ * partition be identity-mapped (check.c).
+ */
+static bool known_dma_master(const struct device *d)
+{
+	static const char *const masters[] = { "virtio,mmio", NULL };
+	u32 i;
+
+	for (i = 0; masters[i]; i++)
+		if (strings_have(d->compatible, d->compatible_len, masters[i]))
+			return true;
+	return false;
+}
+
+/*
+ * irq-types: one trigger per irqs entry, as the device tree's interrupt flags
+ * (bindings/interrupt-controller/irq.h).  A GICv2 SPI is level-sensitive active-high or
+ * rising-edge (GICv2 1.4.2, 4.3.13): an inverted signal must be inverted before the GIC,
+ * so "level-low" and "edge-falling" are refused rather than passed to a guest whose GIC
+ * driver would refuse them.
+ */
+static void read_irq_types(struct device *d, const struct node *n, bool *ok)
+{
+	const char *list;
+	u32 len, at, i = 0;
+
+	d->irq_flags = tcfg_alloc((d->irq_count + 1) * sizeof(*d->irq_flags));
+	for (i = 0; i < d->irq_count; i++)
+		d->irq_flags[i] = 4; /* IRQ_TYPE_LEVEL_HIGH */
+	if (!prop_strings(n, "irq-types", false, &list, &len, ok))
+		return;
+	for (at = 0, i = 0; at < len; at += (u32)strlen(list + at) + 1, i++) {
+		const char *t = list + at;
+
+		if (i >= d->irq_count)
+			continue;
+		if (!strcmp(t, "level-high")) {
+			d->irq_flags[i] = 4;
+		} else if (!strcmp(t, "edge-rising")) {
+			d->irq_flags[i] = 1;
+		} else if (!strcmp(t, "level-low") || !strcmp(t, "edge-falling")) {
+			tcfg_error(n->path,
+				   "irq-types \"%s\" for INTID %u: a GICv2 SPI is level-high or "
+				   "edge-rising (GICv2 4.3.13); invert the signal before the GIC",
+				   t, d->irqs[i]);
+			*ok = false;
+		} else {
+			tcfg_error(n->path, "unknown irq-types \"%s\" (level-high, edge-rising)",
+				   t);
+			*ok = false;
+		}
+	}
+	if (i != d->irq_count) {
+		tcfg_error(n->path, "irq-types has %u entries but irqs has %u: give one per irq", i,
+			   d->irq_count);
+		*ok = false;
+	}
+}
+
+static void read_device(struct device *d, const struct node *n, bool identity)
+{
+	static const char *const known[] = { "pa",	   "ipa",	"size",	      "irqs",
+					     "compatible", "irq-types", "dma-master", NULL };
 	bool ok = true;
+	int child;
 
 	prop_check_known(n, known, &ok);
-	no_children(n, &ok);
+	d->fdt = n->fdt;
+	d->extra_off = -1;
+	fdt_for_each_subnode(child, n->fdt, n->off)
+	{
+		char path[TCFG_PATH_MAX];
+		const char *name = fdt_get_name(n->fdt, child, NULL);
+
+		if (!strcmp(name, "dt-properties") && d->extra_off < 0) {
+			d->extra_off = child;
+			continue;
+		}
+		node_child_path(path, sizeof(path), n->path, name);
+		tcfg_error(path, "unknown node (a device may have one dt-properties node)");
+		ok = false;
+	}
 	prop_addr(n, "pa", true, &d->pa, &ok);
-	prop_addr(n, "ipa", true, &d->ipa, &ok);
+	read_ipa(n, identity, d->pa, &d->ipa, &ok);
 	prop_addr(n, "size", true, &d->size, &ok);
 	prop_cells(n, "irqs", false, &d->irqs, &d->irq_count, &ok);
 	prop_strings(n, "compatible", false, &d->compatible, &d->compatible_len, &ok);
+	read_irq_types(d, n, &ok);
+	d->dma_master = prop_flag(n, "dma-master", &ok) || known_dma_master(d);
+	d->primecell = strings_have(d->compatible, d->compatible_len, "arm,primecell");
 	d->ok = ok;
 }
 
@@ -221,9 +332,10 @@ static void read_reset_limit(struct partition *p, const struct node *n, bool *ok
 static void read_partition(struct partition *p, const struct node *n, const struct board *b)
 {
 	static const char *const known[] = {
-		"label",       "cpus",	   "entry",   "fault-policy", "restart-limit",
-		"reset-limit", "bootargs", "dtb-ipa", "gicd-ipa",     "gicc-ipa",
-		"uart-ipa",    "uart-irq", NULL
+		"label",	 "cpus",	"entry",	"fault-policy",
+		"restart-limit", "reset-limit", "bootargs",	"dtb-ipa",
+		"gicd-ipa",	 "gicc-ipa",	"uart-ipa",	"uart-irq",
+		"kernel",	 "initrd",	"identity-map", NULL
 	};
 	static const char *const bases[] = { "memory", "device", NULL };
 	u32 counts[2], *cpus, count, mi = 0, di = 0;
@@ -242,7 +354,34 @@ static void read_partition(struct partition *p, const struct node *n, const stru
 			p->cpu_count = count;
 		}
 	}
-	prop_addr(n, "entry", true, &p->entry, &ok);
+	if (prop_string(n, "kernel", false, &p->kernel.name, &ok) &&
+	    !image_name_valid(p->kernel.name)) {
+		tcfg_error(n->path,
+			   "kernel \"%s\" must be a relative path of [A-Za-z0-9._+-/] without "
+			   "\"..\"",
+			   p->kernel.name);
+		ok = false;
+	}
+	if (prop_string(n, "initrd", false, &p->initrd.name, &ok)) {
+		if (!image_name_valid(p->initrd.name)) {
+			tcfg_error(n->path,
+				   "initrd \"%s\" must be a relative path of [A-Za-z0-9._+-/] "
+				   "without \"..\"",
+				   p->initrd.name);
+			ok = false;
+		} else if (!p->kernel.name) {
+			tcfg_error(n->path, "initrd without kernel: the initrd is the kernel's");
+			ok = false;
+		}
+	}
+	/* A kernel partition starts at its kernel (linux.c): entry is derived. */
+	p->has_entry = prop_addr(n, "entry", !p->kernel.name, &p->entry, &ok);
+	if (p->has_entry && p->kernel.name) {
+		tcfg_error(n->path, "entry and kernel both given: a partition with a kernel "
+				    "starts at the kernel, where tcfg places it");
+		ok = false;
+	}
+	p->identity_map = prop_flag(n, "identity-map", &ok);
 	read_fault_policy(p, n, &ok);
 	read_reset_limit(p, n, &ok);
 	prop_string(n, "bootargs", false, &p->bootargs, &ok);
@@ -256,7 +395,7 @@ static void read_partition(struct partition *p, const struct node *n, const stru
 	prop_addr(n, "uart-ipa", false, &p->uart_ipa, &ok);
 	prop_u32(n, "uart-irq", false, &p->uart_irq, &ok);
 
-	count_children(n, bases, counts, &ok);
+	count_children(n, bases, "dtb-overlay", counts, &ok);
 	p->mems = tcfg_alloc(counts[0] * sizeof(*p->mems));
 	p->devs = tcfg_alloc(counts[1] * sizeof(*p->devs));
 	p->mem_count = counts[0];
@@ -265,6 +404,8 @@ static void read_partition(struct partition *p, const struct node *n, const stru
 		tcfg_error(n->path, "no memory@0 node: a partition needs RAM");
 		ok = false;
 	}
+	p->fdt = n->fdt;
+	p->overlay_off = fdt_subnode_offset(n->fdt, n->off, "dtb-overlay");
 	fdt_for_each_subnode(child, n->fdt, n->off)
 	{
 		const char *name = fdt_get_name(n->fdt, child, NULL);
@@ -272,10 +413,10 @@ static void read_partition(struct partition *p, const struct node *n, const stru
 
 		if (name_is(name, "memory")) {
 			child_node(&c, p->mems[mi].path, n, child);
-			read_memory(&p->mems[mi++], &c);
+			read_memory(&p->mems[mi++], &c, p->identity_map);
 		} else if (name_is(name, "device")) {
 			child_node(&c, p->devs[di].path, n, child);
-			read_device(&p->devs[di++], &c);
+			read_device(&p->devs[di++], &c, p->identity_map);
 		}
 	}
 	p->ok = ok;
@@ -308,7 +449,7 @@ static void read_channel(struct channel *ch, const struct node *n)
 	read_label(n, &ch->label, &ok);
 	prop_addr(n, "pa", true, &ch->pa, &ok);
 	prop_addr(n, "size", true, &ch->size, &ok);
-	count_children(n, bases, counts, &ok);
+	count_children(n, bases, NULL, counts, &ok);
 	if (counts[0] != 2) {
 		tcfg_error(n->path, "a channel needs exactly two ends (end@0, end@1), not %u",
 			   counts[0]);
@@ -365,7 +506,7 @@ void system_parse(struct system *s, const char *file, const void *fdt, const str
 
 	s->file = file;
 	read_root(s, &root, &ok);
-	count_children(&root, bases, counts, &ok);
+	count_children(&root, bases, "image-store", counts, &ok);
 	s->part_count = counts[0];
 	s->chan_count = counts[1];
 	s->store_window = b->store;

@@ -3,8 +3,9 @@
  *
  * tcfg reads a board description (platform/<board>/platform.dts) and a
  * system description (configs/<board>/<name>.dts), both compiled to DTBs,
- * checks them (check.c), derives what the hypervisor needs (layout.c,
- * guest_dt.c) and writes the tables of hyp/config.h (output.c).  The format
+ * checks them (check.c; linux.c places a partition's kernel and initrd), derives
+ * what the hypervisor needs (layout.c, guest_dt.c) and writes the tables of
+ * hyp/config.h (output.c).  The format
  * is documented in docs/configuration.md.
  *
  * The run is a pipeline over one in-memory model, defined here: read the
@@ -30,6 +31,8 @@
 #define TCFG_EMUL_PAGE 0x1000ULL /* size of the emulated GICD and UART pages */
 #define TCFG_PATH_MAX 96 /* node paths in messages */
 #define TCFG_VMID_BITS_DEFAULT 8U
+/* What tcfg counts for the hypervisor's own code, data, stacks and Hyp tables (--hyp-own). */
+#define TCFG_HYP_OWN_DEFAULT 0x80000ULL
 
 /* A physical or intermediate-physical address range [base, base + size). */
 struct range {
@@ -77,6 +80,19 @@ struct memory {
 	u32 image_sym; /* index in system.image_files: its place in the image store */
 };
 
+/*
+ * An image a partition loads that no memory@N names: its kernel or initrd,
+ * placed by linux.c (Documentation/arm/booting.rst) in its memory.
+ */
+struct boot_image {
+	const char *name; /* file name inside --images, or NULL: none */
+	char *file; /* absolute path, once found */
+	u64 size;
+	u64 ipa; /* placed (linux.c) */
+	u64 pa;
+	u32 sym; /* index in system.image_files */
+};
+
 struct device {
 	char path[TCFG_PATH_MAX];
 	bool ok;
@@ -87,6 +103,11 @@ struct device {
 	u32 irq_count;
 	const char *compatible; /* raw string list, or NULL */
 	u32 compatible_len;
+	u32 *irq_flags; /* device tree trigger flags of each of irqs (IRQ_TYPE_*) */
+	bool dma_master; /* dma-master, or a compatible tcfg knows to be one */
+	bool primecell; /* compatible lists "arm,primecell" */
+	const void *fdt; /* the system DTB and the offset of dt-properties, or -1 */
+	int extra_off;
 };
 
 struct end {
@@ -130,6 +151,12 @@ struct partition {
 	u32 reset_max;
 	u32 reset_window_ms;
 	const char *bootargs; /* or NULL */
+	bool has_entry;
+	bool identity_map; /* identity-map: every memory@N and device@N at IPA == PA */
+	struct boot_image kernel; /* a zImage, entered at its IPA */
+	struct boot_image initrd; /* with kernel only: /chosen/linux,initrd-start/-end */
+	const void *fdt; /* the system DTB and the offset of dtb-overlay, or -1 */
+	int overlay_off;
 	bool has_dtb_ipa;
 	u64 dtb_ipa;
 	u64 gicd_ipa;
@@ -187,6 +214,7 @@ struct options {
 	const char *dtb_dir;
 	const char *name;
 	u32 vmid_bits;
+	u64 hyp_own; /* --hyp-own: the hypervisor's own size, counted in its region */
 	bool memory_map;
 };
 
@@ -195,6 +223,9 @@ struct options {
 /* Report a problem with the node at 'path': "tcfg: error: <path>: <message>". */
 void tcfg_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 unsigned tcfg_error_count(void);
+
+/* Something legal but probably wrong: "tcfg: warning: <path>: <message>". */
+void tcfg_warn(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Allocation that cannot fail (exits on exhaustion). */
 void *tcfg_alloc(size_t size);
@@ -233,6 +264,8 @@ bool prop_cells(const struct node *n, const char *name, bool required, u32 **v, 
 bool prop_string(const struct node *n, const char *name, bool required, const char **v, bool *ok);
 bool prop_strings(const struct node *n, const char *name, bool required, const char **v, u32 *len,
 		  bool *ok);
+/* An empty property used as a flag: true if present; a value is reported. */
+bool prop_flag(const struct node *n, const char *name, bool *ok);
 bool prop_access(const struct node *n, const char *name, const char *allowed, u32 *v, bool *ok);
 /* Exactly 'count' (base, size) pairs of two cells each, as the board uses. */
 bool prop_ranges(const struct node *n, const char *name, struct range **v, u32 *count, bool *ok);
@@ -260,11 +293,18 @@ void system_parse(struct system *s, const char *file, const void *fdt, const str
 /* check.c: the rules between nodes, against the board and the image files. */
 void check_system(struct system *s, const struct board *b, const struct options *o);
 
+/* linux.c: kernel and initrd found, placed (booting.rst) and checked; the default dtb-ipa. */
+void linux_place(struct partition *p, const struct options *o);
+
+/* check.c: find image 'name' in --images for node 'path'; sets *file and *size. */
+bool image_find(const char *path, const char *name, const struct options *o, char **file,
+		u64 *size);
+
 /* layout.c: regions, endpoints, interrupt counts and stage-2 table counts. */
 void layout_system(struct system *s, const struct board *b);
 
 /* guest_dt.c: each partition's device tree, placed and checked. */
-void guest_dt_build(struct system *s, const struct board *b);
+void guest_dt_build(struct system *s, const struct board *b, const struct options *o);
 
 /* output.c: config.c, config_gen.h, images.txt and config.d in o->out_dir. */
 bool output_write(const struct system *s, const struct board *b, const struct options *o);

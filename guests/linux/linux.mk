@@ -1,0 +1,34 @@
+# The Linux guest (guests/linux): Debian's armhf LPAE kernel and a busybox initramfs, for
+# systems whose partitions name them (configs/qemu-virt/linux-rtos.dts: kernel =
+# "linux/zImage", initrd = "linux/initramfs.cpio.gz").  Nothing is compiled: tools/deps.sh
+# linux fetches the packages into build/debs (the kernel's version is resolved there, never
+# fixed here) and guests/linux/mkinitramfs.sh packs the initramfs and the virtio disk image.
+#
+# Included by the top-level Makefile.  Provides LINUX_OUT and its three files, and
+# QEMU_ARGS_linux-rtos (the virtio disk `make run CONFIG=linux-rtos` passes to QEMU).
+
+LINUX_OUT := $(GUEST_OUT)/linux
+LINUX_DEBS := build/debs
+LINUX_STAMP := $(LINUX_DEBS)/linux-image/boot
+
+$(LINUX_STAMP):
+	@tools/deps.sh linux
+
+$(LINUX_OUT)/zImage: | $(LINUX_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  KERNEL  $@ ($$(basename $(LINUX_STAMP)/vmlinuz-*))")
+	$(Q)cp $(LINUX_STAMP)/vmlinuz-* $@
+
+$(LINUX_OUT)/initramfs.cpio.gz $(LINUX_OUT)/disk.ext4 &: guests/linux/mkinitramfs.sh \
+		guests/linux/init guests/linux/rcS guests/linux/inittab | $(LINUX_STAMP)
+	@$(if $(Q),echo "  INITRD  $(LINUX_OUT)/initramfs.cpio.gz and disk.ext4")
+	$(Q)guests/linux/mkinitramfs.sh $(LINUX_DEBS) $(LINUX_OUT)
+
+.PHONY: linux-guest
+linux-guest: $(LINUX_OUT)/zImage $(LINUX_OUT)/initramfs.cpio.gz $(LINUX_OUT)/disk.ext4
+
+# QEMU virt's first virtio-mmio transport (0x0a000000, INTID 48), which linux-rtos.dts
+# passes through; read-only, so that runs and tests can share the image.
+QEMU_ARGS_linux-rtos = -drive if=none,id=disk0,file=$(LINUX_OUT)/disk.ext4,format=raw,readonly=on \
+	-device virtio-blk-device,drive=disk0,bus=virtio-mmio-bus.0
+QEMU_DEPS_linux-rtos = $(LINUX_OUT)/disk.ext4
