@@ -541,6 +541,8 @@ static void priv_init(struct vgic_cpu *vc)
 	}
 	init_irq(&vc->priv[GIC_PPI_VIRT_TIMER], VIRQ_OWNED | VIRQ_HW);
 	init_irq(&vc->priv[GIC_PPI_PHYS_TIMER], VIRQ_OWNED | VIRQ_HW);
+	vc->enabled_map = (1U << GIC_SGI_COUNT) - 1;
+	vc->edge_map = (1U << GIC_SGI_COUNT) - 1;
 	vc->pending[0] = 0;
 }
 
@@ -594,6 +596,13 @@ void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
 		if (intid >= GIC_PRIV_COUNT && intid < d->irq_count)
 			init_irq(&d->spi[intid - GIC_PRIV_COUNT], VIRQ_OWNED | VIRQ_EDGE);
 	}
+	for (i = 0; i < ARRAY_SIZE(d->spi_edge_map); i++) {
+		d->spi_enabled_map[i] = 0;
+		d->spi_edge_map[i] = 0;
+	}
+	for (i = GIC_PRIV_COUNT; i < d->irq_count; i++)
+		if (d->spi[i - GIC_PRIV_COUNT].flags & VIRQ_EDGE)
+			d->spi_edge_map[i / 32 - 1] |= 1U << (i % 32);
 	spin_unlock(&d->lock);
 }
 

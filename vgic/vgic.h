@@ -74,6 +74,8 @@ struct vgic_cpu {
 	u32 pending[VGIC_MAX_IRQS / 32]; /* INTIDs pending for this vCPU, not in a LR */
 	u32 index; /* vCPU index in the partition */
 	u32 pcpu; /* the physical CPU running it */
+	u32 enabled_map; /* VIRQ_ENABLED of priv[], one bit each (vgic_internal.h: mirrored) */
+	u32 edge_map; /* VIRQ_EDGE of priv[], likewise */
 	bool dirty; /* interrupts may be waiting for a list register */
 	bool underflow_irq; /* GICH_HCR.UIE as last written */
 	u32 injected; /* interrupts put in a list register since boot (counters, make bench) */
@@ -88,6 +90,8 @@ struct vgic_dist {
 	const char *name;
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
+	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* VIRQ_ENABLED of spi[], one bit each */
+	u32 spi_edge_map[VGIC_MAX_IRQS / 32 - 1]; /* VIRQ_EDGE of spi[], likewise */
 	bool warned_foreign; /* a write to a foreign interrupt was logged */
 	bool noted_foreign; /* a configuration write to a foreign interrupt was logged */
 	bool warned_sgi; /* an SGI to a foreign CPU was logged */
