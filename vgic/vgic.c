@@ -369,6 +369,7 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	u32 all = (1U << gich_lr_count()) - 1;
 	u32 intid, prio;
+	bool left = false; /* a deliverable interrupt waits for a list register */
 
 	vgic_lr_sync(d, vc);
 	while (best_pending(d, vc, &intid, &prio)) {
@@ -380,6 +381,7 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 			lr_place(d, vc, (u32)__builtin_ctz(free), intid);
 			continue;
 		}
+		left = true;
 		/* All full: evict the lowest-priority entry that is only pending. */
 		for (used = vc->lr_used; used; used &= used - 1) {
 			u32 n = (u32)__builtin_ctz(used), lr;
@@ -395,6 +397,7 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 			break;
 		lr_evict(d, vc, victim - 1);
 		lr_place(d, vc, victim - 1, intid);
+		left = false; /* placed: the loop's next look decides */
 	}
 	/*
 	 * Anything left waits for a list register: ask for the underflow
@@ -402,7 +405,7 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 	 * fires once the guest has completed what it holds, never while it is
 	 * still busy with them.
 	 */
-	vc->dirty = best_pending(d, vc, &intid, &prio);
+	vc->dirty = left; /* the loop ended on best_pending's "none" or on no free LR */
 	/* With a single LR the underflow condition holds as soon as anything is listed. */
 	if ((vc->dirty && gich_lr_count() > 1) != vc->underflow_irq) {
 		vc->underflow_irq = !vc->underflow_irq;
@@ -469,6 +472,22 @@ void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
 	spin_unlock(&d->lock);
 }
 
+/*
+ * The common case of an injection, the next tick of a timer: its last one still owns list
+ * register irq->lr - 1, which the guest's EOI emptied (and which deactivated the physical
+ * interrupt, GIC architecture v2 5.4.2).  The interrupt goes straight back into it; the
+ * entry's bookkeeping is already right.
+ */
+static inline void lr_refill(struct vgic_cpu *vc, struct virq *irq, u32 intid)
+{
+	irq->flags &= (u8)~VIRQ_ACTIVE;
+	vc->injected++;
+	gich_write_lr(irq->lr - 1U, GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
+					    ((u32)(irq->priority >> 3) << GICH_LR_PRIORITY_SHIFT) |
+					    ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
+					    GICH_LR_PENDING);
+}
+
 bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
@@ -477,23 +496,21 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	/* OWNED and HW are set when the partition starts and never change while it runs. */
 	if (!irq || (irq->flags & (VIRQ_OWNED | VIRQ_HW)) != (VIRQ_OWNED | VIRQ_HW))
 		return false;
+	/*
+	 * A timer's next tick (the fast path below) needs no lock: a private interrupt's state
+	 * is touched only on its own vCPU's CPU, which is this one (IRQs masked), and CTLR is
+	 * read as one word.  Another CPU can only set vc->dirty, and its kick follows.
+	 */
+	if (intid < GIC_PRIV_COUNT && irq->lr && !vc->dirty &&
+	    (gich_empty_lrs() & (1U << (irq->lr - 1U))) && deliverable(d, irq)) {
+		lr_refill(vc, irq, intid);
+		return true;
+	}
 	spin_lock(&d->lock);
 	n = irq->lr - 1U;
 	if (irq->lr && irq->lr_vcpu == vc->index && !vc->dirty && (gich_empty_lrs() & (1U << n)) &&
 	    deliverable(d, irq)) {
-		/*
-		 * The common case, the next tick of a timer: its last one still
-		 * owns list register n, which the guest's EOI emptied (and which
-		 * deactivated the physical interrupt, GIC architecture v2 5.4.2).
-		 * The interrupt goes straight back into it; the entry's
-		 * bookkeeping is already right.
-		 */
-		irq->flags &= (u8)~VIRQ_ACTIVE;
-		vc->injected++;
-		gich_write_lr(n, GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
-					 ((u32)(irq->priority >> 3) << GICH_LR_PRIORITY_SHIFT) |
-					 ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
-					 GICH_LR_PENDING);
+		lr_refill(vc, irq, intid); /* the same for an SPI, whose state is shared */
 	} else {
 		/*
 		 * An SPI still booked to another vCPU's list register (retargeted

@@ -117,8 +117,8 @@ static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 		vgic_mark_dirty(d->vcpu[t]);
 }
 
-static void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struct virq *irq,
-		      enum bit_op op, bool bit)
+static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
+						struct virq *irq, enum bit_op op, bool bit)
 {
 	bool hw = irq->flags & VIRQ_HW;
 
@@ -480,8 +480,6 @@ static void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 
 			write_target(d, vc, offset - GICD_ITARGETSR + i, (value >> (8 * i)) & 0xff);
 	} else if (in_range(offset, GICD_ICFGR, 0x100)) {
 		write_config(d, vc, (offset - GICD_ICFGR) / 4, value);
-	} else if (offset == GICD_SGIR) {
-		write_sgir(d, vc, value);
 	} else if (in_range(offset, GICD_CPENDSGIR, 0x10)) {
 		write_sgi_pending(d, vc, offset, value, size, false);
 	} else if (in_range(offset, GICD_SPENDSGIR, 0x10)) {
@@ -495,7 +493,10 @@ bool vgicd_write(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 value)
 	if (!access_ok(offset, size) || vcpu >= d->vcpu_count)
 		return false;
 	spin_lock(&d->lock);
-	write_reg(d, d->vcpu[vcpu], offset, size, value);
+	if (offset == GICD_SGIR) /* first: the SGI path (make bench) */
+		write_sgir(d, d->vcpu[vcpu], value);
+	else
+		write_reg(d, d->vcpu[vcpu], offset, size, value);
 	spin_unlock(&d->lock);
 	return true;
 }

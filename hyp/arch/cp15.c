@@ -116,7 +116,7 @@ static void cp15_access(struct regs *r, u32 hsr)
  * CPU start; make bench times it) into r0-r7, in ARM or Thumb (MRC is always 32 bits wide).
  */
 #define CP_FAST_MASK                                                                               \
-	(GENMASK(31, HSR_EC_SHIFT) | HSR_CV | HSR_COND_MASK | CP_REG_MASK | HSR_CP_READ |         \
+	(GENMASK(31, HSR_EC_SHIFT) | HSR_CV | HSR_COND_MASK | CP_REG_MASK | HSR_CP_READ |          \
 	 BIT(HSR_CP_RT_SHIFT + 3))
 #define CP_FAST_ACTLR                                                                              \
 	(((u32)HSR_EC_CP15_32 << HSR_EC_SHIFT) | HSR_CV | (0xeU << HSR_COND_SHIFT) | REG_ACTLR |   \

@@ -101,8 +101,16 @@ static void irq_dispatch(struct vcpu *v)
 		if (intid >= GIC_INTID_SPURIOUS - 3)
 			return; /* 1020-1023: nothing (more) pending */
 		if (intid < GIC_SGI_COUNT) {
-			/* A kick: the requests word says what to do. */
+			/*
+			 * A kick: the requests word says what to do, on the way out.  Back at
+			 * once: anything else pending brings us back (as for an injection).
+			 */
 			this_cpu()->stats.kicks++;
+			gic_priority_drop(iar);
+			gic_deactivate(iar);
+			if (v)
+				return;
+			continue; /* the idle loop: look again */
 		} else if (intid == GIC_PPI_MAINTENANCE) {
 			/* LRs freed up (underflow) or an emulated level line was EOId: resync now, */
 			/* which also clears the condition before the next acknowledge. */

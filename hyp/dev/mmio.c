@@ -51,7 +51,7 @@ static u64 device_ipa(const struct vcpu *v, enum mmio_device device, u32 offset)
 
 /* Off the hot path: a fault on an emulated page, described from HDFAR again. */
 static __attribute__((noinline, cold)) void mmio_refuse(struct vcpu *v, struct regs *r, u32 hsr,
-							 enum mmio_device device, const char *what)
+							enum mmio_device device, const char *what)
 {
 	u32 hdfar = read_hdfar();
 
@@ -81,9 +81,10 @@ void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device devi
 	size = 1U << sas;
 	/* No condition check: an instruction that fails its condition never accesses memory. */
 	if (hsr & HSR_DABT_WNR)
-		ok = device == MMIO_GICD ? vgicd_write(&v->part->vgic, v->index, offset, size,
-						       guest_reg_get(r, reg)) :
-					   vuart_write(v->part, offset, size, guest_reg_get(r, reg));
+		ok = device == MMIO_GICD ?
+			     vgicd_write(&v->part->vgic, v->index, offset, size,
+					 guest_reg_get(r, reg)) :
+			     vuart_write(v->part, offset, size, guest_reg_get(r, reg));
 	else if ((ok = device == MMIO_GICD ?
 			       vgicd_read(&v->part->vgic, v->index, offset, size, &value) :
 			       vuart_read(v->part, offset, size, &value)))
@@ -91,8 +92,9 @@ void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device devi
 			      mmio_load_value(value, 1U << sas, hsr & HSR_DABT_SSE));
 	if (!ok) {
 		/* A refused load leaves the register as it was. */
-		mmio_refuse(v, r, hsr, device,
-			    "access to an emulated device of a size or alignment it does not allow");
+		mmio_refuse(
+			v, r, hsr, device,
+			"access to an emulated device of a size or alignment it does not allow");
 		return;
 	}
 	guest_skip_instruction(hsr);
