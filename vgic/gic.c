@@ -135,6 +135,7 @@ void gic_cpu_init(void)
 	gich_reset(false);
 }
 
+#ifndef VGIC_GIC_INLINE /* host builds (tests/unit/gic_test.c); inline in vgic.h otherwise */
 u32 gic_ack(void)
 {
 	return mmio_read32(gicc(GICC_IAR));
@@ -149,6 +150,22 @@ void gic_deactivate(u32 iar)
 {
 	mmio_write32(gicc(GICC_DIR), iar);
 }
+
+u32 gich_read_lr(u32 lr)
+{
+	return mmio_read32(gich(GICH_LR0 + 4 * lr));
+}
+
+void gich_write_lr(u32 lr, u32 value)
+{
+	mmio_write32(gich(GICH_LR0 + 4 * lr), value);
+}
+
+bool gich_lr_empty(u32 lr)
+{
+	return mmio_read32(gich(GICH_ELRSR0)) & (1U << lr);
+}
+#endif
 
 void gic_send_sgi(u32 cpu, u32 sgi)
 {
@@ -201,16 +218,6 @@ void gic_irq_config(u32 intid, bool edge)
 u32 gich_lr_count(void)
 {
 	return gich_lrs;
-}
-
-u32 gich_read_lr(u32 lr)
-{
-	return mmio_read32(gich(GICH_LR0 + 4 * lr));
-}
-
-void gich_write_lr(u32 lr, u32 value)
-{
-	mmio_write32(gich(GICH_LR0 + 4 * lr), value);
 }
 
 u32 gich_empty_lrs(void)

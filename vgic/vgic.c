@@ -501,8 +501,8 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	 * is touched only on its own vCPU's CPU, which is this one (IRQs masked), and CTLR is
 	 * read as one word.  Another CPU can only set vc->dirty, and its kick follows.
 	 */
-	if (intid < GIC_PRIV_COUNT && irq->lr && !vc->dirty &&
-	    (gich_empty_lrs() & (1U << (irq->lr - 1U))) && deliverable(d, irq)) {
+	if (intid < GIC_PRIV_COUNT && irq->lr && !vc->dirty && gich_lr_empty(irq->lr - 1U) &&
+	    deliverable(d, irq)) {
 		lr_refill(vc, irq, intid);
 		return true;
 	}

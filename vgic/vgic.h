@@ -27,9 +27,6 @@
 void gic_init(void); /* boot CPU: the distributor */
 void gic_cpu_init(void); /* every CPU: its CPU interface and GICH */
 bool gic_is_emulated(void); /* the GIC is QEMU's model (identified at gic_init) */
-u32 gic_ack(void); /* GICC_IAR: INTID (and SGI source) of the highest pending */
-void gic_priority_drop(u32 iar); /* GICC_EOIR (EOImode = 1: no deactivation) */
-void gic_deactivate(u32 iar); /* GICC_DIR */
 void gic_send_sgi(u32 cpu, u32 sgi);
 void gic_irq_enable(u32 intid, bool enable); /* private INTIDs: this CPU's banked copy */
 void gic_irq_route(u32 intid, u32 cpu);
@@ -37,10 +34,60 @@ void gic_irq_config(u32 intid, bool edge);
 void gic_irq_set_pending(u32 intid, bool pending);
 void gic_irq_set_active(u32 intid, bool active);
 
-/* GICH: this CPU's list registers and virtual interface control. */
-u32 gich_lr_count(void);
+/*
+ * The accessors on every interrupt's path, inline in the hypervisor (a call each cost the
+ * timer tick a tenth of its path, docs/bench.md); host builds replace them with fakes:
+ *   gic_ack            GICC_IAR: INTID (and SGI source) of the highest pending
+ *   gic_priority_drop  GICC_EOIR (EOImode = 1: no deactivation)
+ *   gic_deactivate     GICC_DIR
+ *   gich_read_lr, gich_write_lr: this CPU's list register n
+ *   gich_lr_empty      ELRSR0 says list register n holds nothing (n below the LR count)
+ */
+#if defined(__arm__) && !defined(TESSERA_HOST_FAKE)
+#define VGIC_GIC_INLINE 1
+#include "platform.h"
+#include "tessera/io.h"
+
+static inline u32 gic_ack(void)
+{
+	return mmio_read32((uintptr_t)PLAT_GICC_BASE + GICC_IAR);
+}
+
+static inline void gic_priority_drop(u32 iar)
+{
+	mmio_write32((uintptr_t)PLAT_GICC_BASE + GICC_EOIR, iar);
+}
+
+static inline void gic_deactivate(u32 iar)
+{
+	mmio_write32((uintptr_t)PLAT_GICC_BASE + GICC_DIR, iar);
+}
+
+static inline u32 gich_read_lr(u32 lr)
+{
+	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_LR0 + 4 * lr);
+}
+
+static inline void gich_write_lr(u32 lr, u32 value)
+{
+	mmio_write32((uintptr_t)PLAT_GICH_BASE + GICH_LR0 + 4 * lr, value);
+}
+
+static inline bool gich_lr_empty(u32 lr)
+{
+	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & (1U << lr);
+}
+#else
+u32 gic_ack(void);
+void gic_priority_drop(u32 iar);
+void gic_deactivate(u32 iar);
 u32 gich_read_lr(u32 lr);
 void gich_write_lr(u32 lr, u32 value);
+bool gich_lr_empty(u32 lr);
+#endif
+
+/* GICH: this CPU's list registers and virtual interface control. */
+u32 gich_lr_count(void);
 u32 gich_empty_lrs(void); /* ELRSR0: LRs that hold nothing */
 void gich_set_underflow_irq(bool on); /* maintenance interrupt when at most one LR is in use */
 void gich_reset(bool enable); /* all LRs empty, VMCR and APR cleared; GICH_HCR.En */
