@@ -165,6 +165,12 @@ void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc);
 /* The partition stopped: its passthrough SPIs are disabled and left inactive. */
 void vgic_dist_stop(struct vgic_dist *d);
 
+/* GICD_TYPER as the partition reads it: its interrupt lines and vCPUs (GIC spec 4.3.2). */
+static inline u32 vgicd_typer(const struct vgic_dist *d)
+{
+	return ((d->irq_count / 32) - 1) | ((d->vcpu_count - 1) << GICD_TYPER_CPUS_SHIFT);
+}
+
 /* Emulated distributor access by 'vcpu'; false if the access size is not allowed. */
 bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value);
 bool vgicd_write(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 value);

@@ -384,7 +384,7 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 	if (offset == GICD_CTLR)
 		return d->ctlr;
 	if (offset == GICD_TYPER)
-		return ((d->irq_count / 32) - 1) | ((d->vcpu_count - 1) << GICD_TYPER_CPUS_SHIFT);
+		return vgicd_typer(d);
 	if (offset == GICD_IIDR)
 		return VGICD_IIDR;
 	/* IGROUPR at 0x080, then set/clear pairs reading alike: enable, pending, active. */

@@ -12,6 +12,7 @@
 #include "hyp/arch/hsr.h"
 #include "hyp/arch/regs.h"
 #include "hyp/core/fault.h"
+#include "dev/pl011.h"
 #include "hyp/core/partition.h"
 #include "hyp/dev/mmio.h"
 #include "hyp/dev/vuart.h"
@@ -65,7 +66,17 @@ static __attribute__((noinline, cold)) void mmio_refuse(struct vcpu *v, struct r
  * frame stay live across the device's call: this is the path of every distributor and UART
  * access (make bench, docs/bench.md).
  */
-void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device)
+#define MMIO_FAST_MASK (HSR_DABT_ISV | BIT(HSR_DABT_SRT_SHIFT + 3))
+#define MMIO_LOAD_MASK (MMIO_FAST_MASK | HSR_DABT_SAS_MASK | HSR_DABT_WNR)
+#define MMIO_LOAD_WORD (HSR_DABT_ISV | (2U << HSR_DABT_SAS_SHIFT))
+
+/*
+ * Loads and stores of any width but a doubleword, with r0-r7, as GIC and PL011 drivers make
+ * them, need no decoding beyond this; everything else, and any access a device refuses (which
+ * is refused again below, with its fault), takes the general path.
+ */
+static __attribute__((noinline)) void emulate(struct vcpu *v, struct regs *r, u32 hsr,
+					      enum mmio_device device)
 {
 	/* The page offset of the IPA is the VA's (4 KiB pages at both stages). */
 	u32 offset = read_hdfar() & (EMULATED_PAGE - 1), value = 0, size;
@@ -73,6 +84,23 @@ void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device devi
 	u32 reg = (hsr & HSR_DABT_SRT_MASK) >> HSR_DABT_SRT_SHIFT;
 	bool ok;
 
+	if ((hsr & MMIO_FAST_MASK) == HSR_DABT_ISV && sas != 3 &&
+	    (sas == 2 || (hsr & HSR_DABT_WNR))) {
+		struct partition *p = v->part;
+
+		if (hsr & HSR_DABT_WNR)
+			ok = device == MMIO_GICD ?
+				     vgicd_write(&p->vgic, v->index, offset, 1U << sas, r->r[reg]) :
+				     vuart_write(p, offset, 1U << sas, r->r[reg]);
+		else if ((ok = device == MMIO_GICD ?
+				       vgicd_read(&p->vgic, v->index, offset, 4, &value) :
+				       vuart_read(p, offset, 4, &value)))
+			r->r[reg] = value;
+		if (ok) {
+			guest_skip_instruction(hsr);
+			return;
+		}
+	}
 	if (!(hsr & HSR_DABT_ISV) || sas == 3 || reg == 15) {
 		mmio_refuse(v, r, hsr, device,
 			    "access to an emulated device that the syndrome does not describe");
@@ -88,8 +116,7 @@ void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device devi
 	else if ((ok = device == MMIO_GICD ?
 			       vgicd_read(&v->part->vgic, v->index, offset, size, &value) :
 			       vuart_read(v->part, offset, size, &value)))
-		guest_reg_set(r, (hsr & HSR_DABT_SRT_MASK) >> HSR_DABT_SRT_SHIFT,
-			      mmio_load_value(value, 1U << sas, hsr & HSR_DABT_SSE));
+		guest_reg_set(r, reg, mmio_load_value(value, size, hsr & HSR_DABT_SSE));
 	if (!ok) {
 		/* A refused load leaves the register as it was. */
 		mmio_refuse(
@@ -98,6 +125,31 @@ void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device devi
 		return;
 	}
 	guest_skip_instruction(hsr);
+}
+
+/*
+ * The registers guests poll, a word load into r0-r7, are answered here without a stack frame
+ * or a call: the PL011's FR (once per character) and the distributor's TYPER (make bench,
+ * docs/bench.md).
+ */
+void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device)
+{
+	if ((hsr & MMIO_LOAD_MASK) == MMIO_LOAD_WORD) {
+		u32 offset = read_hdfar() & (EMULATED_PAGE - 1);
+		u32 *reg = &r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7];
+
+		if (device == MMIO_UART && offset == PL011_FR) {
+			*reg = vuart_fr(&v->part->vuart);
+			guest_skip_instruction(hsr);
+			return;
+		}
+		if (device == MMIO_GICD && offset == GICD_TYPER) {
+			*reg = vgicd_typer(&v->part->vgic);
+			guest_skip_instruction(hsr);
+			return;
+		}
+	}
+	emulate(v, r, hsr, device);
 }
 
 bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa)

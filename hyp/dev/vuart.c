@@ -20,6 +20,9 @@
 #include "hyp/dev/vuart.h"
 #include "vgic/vgic.h"
 
+_Static_assert(PL011_FR_TXFE == BIT(7) && PL011_FR_RXFE == BIT(4) && PL011_FR_RXFF == BIT(6),
+	       "vuart_fr (hyp/dev/vuart.h) spells out the FR bits");
+
 /* PeriphID0-3 and PCellID0-3 of an ARM PL011 r1p5. */
 static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
@@ -159,12 +162,7 @@ bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value)
 	if (offset & (size - 1))
 		return false;
 	if ((offset & ~3U) == PL011_FR) {
-		/* Polled by every console driver: a snapshot, no lock, nothing changes. */
-		u32 count = __atomic_load_n(&u->rx_count, __ATOMIC_RELAXED);
-
-		v = PL011_FR_TXFE | (count ? 0 : PL011_FR_RXFE) |
-		    (count == VUART_FIFO ? PL011_FR_RXFF : 0);
-		*value = v >> (8 * (offset & 3));
+		*value = vuart_fr(u) >> (8 * (offset & 3));
 		return true;
 	}
 	spin_lock(&u->lock);
