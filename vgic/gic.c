@@ -34,7 +34,7 @@ static spinlock_t gic_lock;
 static u32 gic_irqs;
 static bool gic_secure_view; /* GICD_TYPER.SecurityExtn: we see the Non-secure copy */
 static u8 gic_cpu_mask[PLAT_CPU_COUNT];
-static u32 gich_lrs;
+u32 gich_lrs; /* vgic.h: read inline on the interrupt path */
 static bool gic_emulated;
 
 static uintptr_t gicd(u32 off)
@@ -165,6 +165,16 @@ bool gich_lr_empty(u32 lr)
 {
 	return mmio_read32(gich(GICH_ELRSR0)) & (1U << lr);
 }
+
+u32 gich_lr_count(void)
+{
+	return gich_lrs;
+}
+
+u32 gich_empty_lrs(void)
+{
+	return mmio_read32(gich(GICH_ELRSR0)) & ((1U << gich_lrs) - 1);
+}
 #endif
 
 void gic_send_sgi(u32 cpu, u32 sgi)
@@ -213,16 +223,6 @@ void gic_irq_config(u32 intid, bool edge)
 	v = mmio_read32(gicd(reg));
 	mmio_write32(gicd(reg), edge ? v | bit : v & ~bit);
 	spin_unlock(&gic_lock);
-}
-
-u32 gich_lr_count(void)
-{
-	return gich_lrs;
-}
-
-u32 gich_empty_lrs(void)
-{
-	return mmio_read32(gich(GICH_ELRSR0)) & ((1U << gich_lrs) - 1);
 }
 
 void gich_set_underflow_irq(bool on)

@@ -42,6 +42,7 @@ void gic_irq_set_active(u32 intid, bool active);
  *   gic_deactivate     GICC_DIR
  *   gich_read_lr, gich_write_lr: this CPU's list register n
  *   gich_lr_empty      ELRSR0 says list register n holds nothing (n below the LR count)
+ *   gich_lr_count, gich_empty_lrs: the list registers there are, and those holding nothing
  */
 #if defined(__arm__) && !defined(TESSERA_HOST_FAKE)
 #define VGIC_GIC_INLINE 1
@@ -77,6 +78,19 @@ static inline bool gich_lr_empty(u32 lr)
 {
 	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & (1U << lr);
 }
+
+extern u32 gich_lrs; /* list registers this CPU interface has (gic.c, at gic_cpu_init) */
+
+static inline u32 gich_lr_count(void)
+{
+	return gich_lrs;
+}
+
+/* ELRSR0: LRs that hold nothing. */
+static inline u32 gich_empty_lrs(void)
+{
+	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & ((1U << gich_lrs) - 1);
+}
 #else
 u32 gic_ack(void);
 void gic_priority_drop(u32 iar);
@@ -84,11 +98,11 @@ void gic_deactivate(u32 iar);
 u32 gich_read_lr(u32 lr);
 void gich_write_lr(u32 lr, u32 value);
 bool gich_lr_empty(u32 lr);
+u32 gich_lr_count(void);
+u32 gich_empty_lrs(void); /* ELRSR0: LRs that hold nothing */
 #endif
 
 /* GICH: this CPU's list registers and virtual interface control. */
-u32 gich_lr_count(void);
-u32 gich_empty_lrs(void); /* ELRSR0: LRs that hold nothing */
 void gich_set_underflow_irq(bool on); /* maintenance interrupt when at most one LR is in use */
 void gich_reset(bool enable); /* all LRs empty, VMCR and APR cleared; GICH_HCR.En */
 
