@@ -907,7 +907,8 @@ METHOD = """\
 - **QEMU charges a trapped MRC one instruction that never ran.** A trapped non-I/O MRC in the
   middle of a translation block ends the block with the exception, but -icount has already
   counted the whole block: the CP15 figure is one high on both sides (with `-singlestep` it
-  drops by one). The row "less the instruction QEMU charges" gives both figures without it.
+  drops by one: 43 -> 42 on this tree, the hypercall and GICD_TYPER unchanged). The row "less
+  the instruction QEMU charges" gives both figures without it.
   MMIO loads do not have this: QEMU ends the block at an I/O access.
 - Cross-CPU paths (SGI, doorbell): QEMU runs the CPUs one at a time under -icount, and an
   interrupt raised for another CPU is only taken once the running CPU halts, so the sender halts
@@ -926,41 +927,61 @@ METHOD = """\
 
 Every trap pays the same frame: the vector's branch, one `push` of r0-r12 and LR, HSR, the
 table dispatch by HSR.EC (`hyp/arch/vectors.S`, 8 instructions) and the exit (HTPIDR, the
-request word, `pop`, `eret`: 6). The bench's own measurement is 2 more (`overhead`), the
-trapping instruction and its return 1-2.
+request word, `pop`, `eret`: 7). An interrupt's entry is 4 (no HSR, no table). The bench's
+own measurement is 2 more (`overhead`), the trapping instruction and its return 1-2. Figures
+below are approximate shares of the medians above.
 
 - **Null hypercall (25):** entry 8, `smccc_trap_hvc` 8 (PMU count, the TESSERA_VERSION test,
-  the answer: no stack frame), exit 6, HVC + measurement 3. The floor of this design is about
-  22: what is left is the entry and exit every trap pays.
-- **CP15 ACTLR (43, 42 without QEMU's extra count):** entry 8, `cp_trap`'s ACTLR test and the
-  answer 9, `guest_skip_instruction` 10 (ELR, Thumb IT state), exit 6, the rest the guest's
-  MRC and measurement. Skipping the IT-state check for ARM-state guests would save 3.
-- **Distributor and UART reads (GICD_TYPER 118, PL011 FR 110):** entry 8, `trap_dabt` 19
-  (HPFAR against the two emulated pages), `mmio_emulate` about 50 (syndrome decode, the
-  device's call with five arguments, the register write-back, skip), the device 25-40
-  (`vgicd_read` checks the access, then a chain of range tests to the register), exit 6. A
-  per-page handler table reached from the vector and an offset-indexed register table in
-  `vgicd` would remove most of the 50 + 40: that is the next step to the 90 target.
-- **Distributor writes (175-240):** the read path plus the distributor lock (about 15: LDREX/
-  STREX, DMB, unlock with DSB and SEV), `write_reg`'s range tests, and the change itself (for
-  PPI 30, a passthrough interrupt, the physical distributor's register too).
-- **Timers, passthrough SPI (140-150):** the physical IRQ's entry, `hyp_irq_handle`, the GIC
-  acknowledge (an MMIO read), `vgic_inject_hw` (the lock, the list register write), the
-  priority drop, a second acknowledge that finds nothing (1023), the exit, and the guest's own
-  IRQ entry.
-- **SGI (661) and doorbell (624):** sender: the trap and the distributor write (about 250,
-  the lock, `write_sgir`, the pending map, the kick: an SGI through the physical GIC);
-  receiver: the kick's IRQ (acknowledge, EOI, deactivate, a second acknowledge), the exit's
-  request handling, `vgic_flush` under the lock (`vgic_lr_sync`, `best_pending` twice over the
-  pending map, about 130, `lr_place`, the underflow check), the VMID check and the exit. An
-  SGI that takes no partition-wide lock (a per-vCPU inbox drained by its own CPU) and a
-  `best_pending` that stops at the first deliverable interrupt are the next steps to 250.
+  the answer: no stack frame), exit 7, HVC + measurement 2. What is left is the frame every
+  trap pays: the floor of this design is about 22.
+- **CP15 ACTLR (43; 42 without QEMU's extra count, checked with `-singlestep`):** entry 8,
+  `cp_trap`'s ACTLR test and the answer 9, `guest_skip_instruction` 10 (ELR, the Thumb IT
+  state), exit 7, the guest's MRC and the measurement. Skipping the IT-state check for
+  ARM-state guests would save 3.
+- **PL011 FR (69) and GICD_TYPER (72):** entry 8, `trap_dabt` 20 (HPFAR against the two
+  emulated pages), `mmio_emulate` 30 (the word-load test, FR or TYPER computed in place, the
+  register write, the skip: no frame, no call), exit 7, the guest's load and measurement.
+- **Other distributor reads (ISENABLER0 165, IPRIORITYR 215, ITARGETSR 230, ICFGR 185):** the
+  same 35 of entry, `trap_dabt` and exit, then `emulate` (about 25: the load test and a call
+  with five arguments) and `vgicd_read` (60-130: the access check, a chain of range tests to
+  the register, and the register: one word for ISENABLER and ICFGR, four bytes for IPRIORITYR
+  and ITARGETSR). An offset-indexed register table in `vgicd` and the vCPU's own `vgic_cpu`
+  passed instead of (distributor, index) would remove most of the 60-130: the next step to 90.
+- **Distributor writes (184-251):** the read path's frame, then the distributor lock (about 17:
+  LDREX/STREX, two DMBs, unlock with DSB and SEV), `write_reg`'s range tests, `apply_bit` (out
+  of line to keep `.text` down) and the change itself; PPI 30 is a passthrough interrupt, so
+  enable, disable and pending also write the physical distributor.
+- **Timers (virtual 99 / in WFI 100, physical 99):** interrupt entry 4, `hyp_irq_handle` 6,
+  `irq_dispatch` 15 (acknowledge, the partition's interrupts first), `vgic_inject_hw` about
+  35 (no lock: a private interrupt's last list register, emptied by the guest's EOI, is
+  refilled), priority drop 2, exit 7, the guest's IRQ entry; the rest is QEMU taking the
+  interrupt at the next instruction boundary.
+- **Passthrough SPI (138):** as the timers, but an SPI's state is shared between the
+  partition's vCPUs, so `vgic_inject_hw` takes the distributor lock (about 17 more) and the
+  guest halts in WFI between the store and the interrupt (sender side, about 10).
+- **SGI (569) and doorbell (536):** sender about 225 (SGI: the trap, `emulate`,
+  `vgicd_write` under the lock, `write_sgir`, the pending map, the kick through the physical
+  GIC; doorbell: the HVC, `vgic_raise` under the peer's lock, the kick); receiver about 340:
+  the kick's interrupt (acknowledge, EOI, deactivate: 40), the exit's request handling
+  (`vcpu_handle_requests`, the VMID check: 50), `vgic_flush` under the lock (`vgic_lr_sync`
+  completing the previous instance, `best_pending` over the pending map, `lr_place`: about
+  230), the exit. The next steps to 250: an SGI inbox per vCPU, filled without the
+  partition's lock and drained by its own CPU, and a flush that places a single pending
+  interrupt without the general search.
+- **Boot (default system, about 5.1M / 5.5M):** clearing 2 x 32 MiB of partition RAM
+  (`mem_zero`, 0.025 instructions a byte: 1.7M) and cleaning it to the point of coherency
+  (`dcache_clean_range`, 2.5 instructions a 64-byte line: 2.6M), and the boot CPU's
+  invalidation of the hypervisor's reserved range (0.65M). Under -icount every CPU's
+  instructions advance the one clock, so clearing each partition on its own CPU would not
+  shorten these figures (it would on a board). The 2M target needs less memory written at a
+  start (not clearing what the image overwrites, or clearing lazily) or cache cleaning by
+  set/way; neither is done here.
 
 ## Notes kept out of the code
 
 - Boot length is mostly clearing partition RAM at every start: `mem_zero` (`mm/cache.S`) stores
-  eight registers, 64 bytes, per loop, about 0.06 instructions a byte, where newlib's `memset`
-  takes 0.375 (its loop stores 16 bytes in six instructions).
+  twelve registers a store, sixteen stores a loop, about 0.025 instructions a byte, where
+  newlib's `memset` takes 0.375 (its loop stores 16 bytes in six instructions).
 - `take_pending` (`vgic/vgic.c`) is inline because it is on the SGI and doorbell paths, where a
   call and its return cost some 14 instructions.
 - `timer_ms_to_ticks` (`hyp/core/timer.c`) divides CNTFRQ by 1000 as a 32-bit constant
