@@ -245,7 +245,7 @@ static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
 }
 
 /* Take back a pending-only list register so a higher-priority interrupt can use it. */
-static void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n)
+static __attribute__((cold)) void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n)
 {
 	u32 intid = vc->lr_intid[n];
 	struct virq *irq = vgic_irq(d, vc, intid);
@@ -316,7 +316,8 @@ static bool lr_merge(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
  * interrupt already handed to the guest); an entry left with no state is
  * freed.  Lock held, on vc's CPU.
  */
-void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 state, bool on)
+__attribute__((cold)) void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
+					     u32 state, bool on)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
 	u32 n, lr;
@@ -341,7 +342,7 @@ void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 
  * guest, not yet acknowledged); with 'clear', take those sources back.  Lock
  * held, on vc's CPU.
  */
-u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear)
+__attribute__((cold)) u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear)
 {
 	u32 used;
 	u8 sources = 0;
@@ -449,7 +450,7 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 	spin_unlock(&d->lock);
 }
 
-void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
+__attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
 {
 	struct virq *irq;
 
@@ -546,7 +547,7 @@ static void init_irq(struct virq *irq, u8 flags)
  * SGIs always enabled, edge (GIC-400 behaviour); timers level, physical, off;
  * nothing pending (private INTIDs are map word 0).
  */
-static void priv_init(struct vgic_cpu *vc)
+static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 {
 	u32 j;
 
@@ -563,8 +564,8 @@ static void priv_init(struct vgic_cpu *vc)
 	vc->pending[0] = 0;
 }
 
-void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
-		    struct vgic_cpu *const *vcpus)
+__attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
+					  struct vgic_cpu *const *vcpus)
 {
 	u32 i, j;
 
@@ -623,7 +624,7 @@ void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
 	spin_unlock(&d->lock);
 }
 
-void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *vc)
+__attribute__((cold)) void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	spin_lock(&d->lock);
 	gich_reset(true);
@@ -643,7 +644,7 @@ void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *vc)
 	spin_unlock(&d->lock);
 }
 
-void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc)
+__attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	u32 used, w;
 
@@ -692,7 +693,7 @@ void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc)
 	spin_unlock(&d->lock);
 }
 
-void vgic_dist_stop(struct vgic_dist *d)
+__attribute__((cold)) void vgic_dist_stop(struct vgic_dist *d)
 {
 	u32 i;
 

@@ -20,8 +20,8 @@
 
 #define EMULATED_PAGE 0x1000U
 
-__attribute__((noinline)) void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va,
-					  const char *what)
+__attribute__((noinline, cold)) void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa,
+						u32 va, const char *what)
 {
 	struct guest_fault f = { .what = what,
 				 .ipa = ipa,
@@ -152,7 +152,7 @@ void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device devi
 	emulate(v, r, hsr, device);
 }
 
-bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa)
+__attribute__((cold)) bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa)
 {
 	enum mmio_device device = emulated_device(v->part->cfg, ipa);
 

@@ -20,9 +20,6 @@
 #include "hyp/dev/vuart.h"
 #include "vgic/vgic.h"
 
-_Static_assert(PL011_FR_TXFE == BIT(7) && PL011_FR_RXFE == BIT(4) && PL011_FR_RXFF == BIT(6),
-	       "vuart_fr (hyp/dev/vuart.h) spells out the FR bits");
-
 /* PeriphID0-3 and PCellID0-3 of an ARM PL011 r1p5. */
 static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 

@@ -8,7 +8,7 @@
 
 #include "abi/config.h"
 #include "arch/spinlock.h"
-#include "tessera/bits.h"
+#include "dev/pl011.h"
 #include "tessera/types.h"
 
 struct partition;
@@ -39,8 +39,8 @@ static inline u32 vuart_fr(const struct vuart *u)
 	/* Polled by every console driver: a snapshot, no lock, nothing changes. */
 	u32 count = __atomic_load_n(&u->rx_count, __ATOMIC_RELAXED);
 
-	return BIT(7) /* TXFE */ | (count ? 0 : BIT(4)) /* RXFE */ |
-	       (count == VUART_FIFO ? BIT(6) : 0) /* RXFF */;
+	return PL011_FR_TXFE | (count ? 0 : PL011_FR_RXFE) |
+	       (count == VUART_FIFO ? PL011_FR_RXFF : 0);
 }
 
 void vuart_init(struct partition *p);
