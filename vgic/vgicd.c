@@ -277,7 +277,8 @@ static u32 read_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg)
 	return v << 1;
 }
 
-static void write_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg, u32 value)
+static __attribute__((cold)) void write_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg,
+					       u32 value)
 {
 	u32 i;
 
@@ -335,7 +336,7 @@ static void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc, u32 value)
 	}
 }
 
-static u32 read_sgi_pending(struct vgic_cpu *vc, u32 offset, u32 size)
+static __attribute__((cold)) u32 read_sgi_pending(struct vgic_cpu *vc, u32 offset, u32 size)
 {
 	u32 first = offset & 0xf, v = 0, i;
 
@@ -345,8 +346,8 @@ static u32 read_sgi_pending(struct vgic_cpu *vc, u32 offset, u32 size)
 	return v;
 }
 
-static void write_sgi_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 value,
-			      u32 size, bool set)
+static __attribute__((cold)) void write_sgi_pending(struct vgic_dist *d, struct vgic_cpu *vc,
+						    u32 offset, u32 value, u32 size, bool set)
 {
 	u32 first = offset & 0xf, i;
 	u32 all = (1U << d->vcpu_count) - 1;
