@@ -148,7 +148,7 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 ISA := -mthumb
 OPT := -Os
 ARM_SRCS := hyp/arch/cp15.c
-O2_SRCS := vgic/vgic.c vgic/vgicd.c
+O2_SRCS := vgic/vgic.c vgic/vgicd.c hyp/dev/mmio.c
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(ARM_SRCS))): ISA := -marm
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(O2_SRCS))): OPT := -O2
 ASFLAGS := $(ARCH_FLAGS) -marm -g $(HYP_INCLUDES) -D__ASSEMBLER__

@@ -34,7 +34,7 @@ static spinlock_t gic_lock;
 static u32 gic_irqs;
 static bool gic_secure_view; /* GICD_TYPER.SecurityExtn: we see the Non-secure copy */
 static u8 gic_cpu_mask[PLAT_CPU_COUNT];
-static u32 gich_lrs;
+u32 gich_lrs; /* vgic.h: read inline on the interrupt path */
 static bool gic_emulated;
 
 static uintptr_t gicd(u32 off)
@@ -135,6 +135,7 @@ void gic_cpu_init(void)
 	gich_reset(false);
 }
 
+#ifndef VGIC_GIC_INLINE /* host builds (tests/unit/gic_test.c); inline in vgic.h otherwise */
 u32 gic_ack(void)
 {
 	return mmio_read32(gicc(GICC_IAR));
@@ -149,6 +150,32 @@ void gic_deactivate(u32 iar)
 {
 	mmio_write32(gicc(GICC_DIR), iar);
 }
+
+u32 gich_read_lr(u32 lr)
+{
+	return mmio_read32(gich(GICH_LR0 + 4 * lr));
+}
+
+void gich_write_lr(u32 lr, u32 value)
+{
+	mmio_write32(gich(GICH_LR0 + 4 * lr), value);
+}
+
+bool gich_lr_empty(u32 lr)
+{
+	return mmio_read32(gich(GICH_ELRSR0)) & (1U << lr);
+}
+
+u32 gich_lr_count(void)
+{
+	return gich_lrs;
+}
+
+u32 gich_empty_lrs(void)
+{
+	return mmio_read32(gich(GICH_ELRSR0)) & ((1U << gich_lrs) - 1);
+}
+#endif
 
 void gic_send_sgi(u32 cpu, u32 sgi)
 {
@@ -196,26 +223,6 @@ void gic_irq_config(u32 intid, bool edge)
 	v = mmio_read32(gicd(reg));
 	mmio_write32(gicd(reg), edge ? v | bit : v & ~bit);
 	spin_unlock(&gic_lock);
-}
-
-u32 gich_lr_count(void)
-{
-	return gich_lrs;
-}
-
-u32 gich_read_lr(u32 lr)
-{
-	return mmio_read32(gich(GICH_LR0 + 4 * lr));
-}
-
-void gich_write_lr(u32 lr, u32 value)
-{
-	mmio_write32(gich(GICH_LR0 + 4 * lr), value);
-}
-
-u32 gich_empty_lrs(void)
-{
-	return mmio_read32(gich(GICH_ELRSR0)) & ((1U << gich_lrs) - 1);
 }
 
 void gich_set_underflow_irq(bool on)

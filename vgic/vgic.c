@@ -245,7 +245,7 @@ static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
 }
 
 /* Take back a pending-only list register so a higher-priority interrupt can use it. */
-static void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n)
+static __attribute__((cold)) void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n)
 {
 	u32 intid = vc->lr_intid[n];
 	struct virq *irq = vgic_irq(d, vc, intid);
@@ -316,7 +316,8 @@ static bool lr_merge(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
  * interrupt already handed to the guest); an entry left with no state is
  * freed.  Lock held, on vc's CPU.
  */
-void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 state, bool on)
+__attribute__((cold)) void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
+					     u32 state, bool on)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
 	u32 n, lr;
@@ -341,7 +342,7 @@ void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 
  * guest, not yet acknowledged); with 'clear', take those sources back.  Lock
  * held, on vc's CPU.
  */
-u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear)
+__attribute__((cold)) u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear)
 {
 	u32 used;
 	u8 sources = 0;
@@ -369,6 +370,7 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	u32 all = (1U << gich_lr_count()) - 1;
 	u32 intid, prio;
+	bool left = false; /* a deliverable interrupt waits for a list register */
 
 	vgic_lr_sync(d, vc);
 	while (best_pending(d, vc, &intid, &prio)) {
@@ -380,6 +382,7 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 			lr_place(d, vc, (u32)__builtin_ctz(free), intid);
 			continue;
 		}
+		left = true;
 		/* All full: evict the lowest-priority entry that is only pending. */
 		for (used = vc->lr_used; used; used &= used - 1) {
 			u32 n = (u32)__builtin_ctz(used), lr;
@@ -395,6 +398,7 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 			break;
 		lr_evict(d, vc, victim - 1);
 		lr_place(d, vc, victim - 1, intid);
+		left = false; /* placed: the loop's next look decides */
 	}
 	/*
 	 * Anything left waits for a list register: ask for the underflow
@@ -402,7 +406,7 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 	 * fires once the guest has completed what it holds, never while it is
 	 * still busy with them.
 	 */
-	vc->dirty = best_pending(d, vc, &intid, &prio);
+	vc->dirty = left; /* the loop ended on best_pending's "none" or on no free LR */
 	/* With a single LR the underflow condition holds as soon as anything is listed. */
 	if ((vc->dirty && gich_lr_count() > 1) != vc->underflow_irq) {
 		vc->underflow_irq = !vc->underflow_irq;
@@ -446,7 +450,7 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 	spin_unlock(&d->lock);
 }
 
-void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
+__attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
 {
 	struct virq *irq;
 
@@ -469,6 +473,22 @@ void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
 	spin_unlock(&d->lock);
 }
 
+/*
+ * The common case of an injection, the next tick of a timer: its last one still owns list
+ * register irq->lr - 1, which the guest's EOI emptied (and which deactivated the physical
+ * interrupt, GIC architecture v2 5.4.2).  The interrupt goes straight back into it; the
+ * entry's bookkeeping is already right.
+ */
+static inline void lr_refill(struct vgic_cpu *vc, struct virq *irq, u32 intid)
+{
+	irq->flags &= (u8)~VIRQ_ACTIVE;
+	vc->injected++;
+	gich_write_lr(irq->lr - 1U, GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
+					    ((u32)(irq->priority >> 3) << GICH_LR_PRIORITY_SHIFT) |
+					    ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
+					    GICH_LR_PENDING);
+}
+
 bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
@@ -477,23 +497,21 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	/* OWNED and HW are set when the partition starts and never change while it runs. */
 	if (!irq || (irq->flags & (VIRQ_OWNED | VIRQ_HW)) != (VIRQ_OWNED | VIRQ_HW))
 		return false;
+	/*
+	 * A timer's next tick (the fast path below) needs no lock: a private interrupt's state
+	 * is touched only on its own vCPU's CPU, which is this one (IRQs masked), and CTLR is
+	 * read as one word.  Another CPU can only set vc->dirty, and its kick follows.
+	 */
+	if (intid < GIC_PRIV_COUNT && irq->lr && !vc->dirty && gich_lr_empty(irq->lr - 1U) &&
+	    deliverable(d, irq)) {
+		lr_refill(vc, irq, intid);
+		return true;
+	}
 	spin_lock(&d->lock);
 	n = irq->lr - 1U;
 	if (irq->lr && irq->lr_vcpu == vc->index && !vc->dirty && (gich_empty_lrs() & (1U << n)) &&
 	    deliverable(d, irq)) {
-		/*
-		 * The common case, the next tick of a timer: its last one still
-		 * owns list register n, which the guest's EOI emptied (and which
-		 * deactivated the physical interrupt, GIC architecture v2 5.4.2).
-		 * The interrupt goes straight back into it; the entry's
-		 * bookkeeping is already right.
-		 */
-		irq->flags &= (u8)~VIRQ_ACTIVE;
-		vc->injected++;
-		gich_write_lr(n, GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
-					 ((u32)(irq->priority >> 3) << GICH_LR_PRIORITY_SHIFT) |
-					 ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
-					 GICH_LR_PENDING);
+		lr_refill(vc, irq, intid); /* the same for an SPI, whose state is shared */
 	} else {
 		/*
 		 * An SPI still booked to another vCPU's list register (retargeted
@@ -529,7 +547,7 @@ static void init_irq(struct virq *irq, u8 flags)
  * SGIs always enabled, edge (GIC-400 behaviour); timers level, physical, off;
  * nothing pending (private INTIDs are map word 0).
  */
-static void priv_init(struct vgic_cpu *vc)
+static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 {
 	u32 j;
 
@@ -541,11 +559,13 @@ static void priv_init(struct vgic_cpu *vc)
 	}
 	init_irq(&vc->priv[GIC_PPI_VIRT_TIMER], VIRQ_OWNED | VIRQ_HW);
 	init_irq(&vc->priv[GIC_PPI_PHYS_TIMER], VIRQ_OWNED | VIRQ_HW);
+	vc->enabled_map = (1U << GIC_SGI_COUNT) - 1;
+	vc->edge_map = (1U << GIC_SGI_COUNT) - 1;
 	vc->pending[0] = 0;
 }
 
-void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
-		    struct vgic_cpu *const *vcpus)
+__attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
+					  struct vgic_cpu *const *vcpus)
 {
 	u32 i, j;
 
@@ -594,10 +614,17 @@ void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
 		if (intid >= GIC_PRIV_COUNT && intid < d->irq_count)
 			init_irq(&d->spi[intid - GIC_PRIV_COUNT], VIRQ_OWNED | VIRQ_EDGE);
 	}
+	for (i = 0; i < ARRAY_SIZE(d->spi_edge_map); i++) {
+		d->spi_enabled_map[i] = 0;
+		d->spi_edge_map[i] = 0;
+	}
+	for (i = GIC_PRIV_COUNT; i < d->irq_count; i++)
+		if (d->spi[i - GIC_PRIV_COUNT].flags & VIRQ_EDGE)
+			d->spi_edge_map[i / 32 - 1] |= 1U << (i % 32);
 	spin_unlock(&d->lock);
 }
 
-void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *vc)
+__attribute__((cold)) void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	spin_lock(&d->lock);
 	gich_reset(true);
@@ -617,7 +644,7 @@ void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *vc)
 	spin_unlock(&d->lock);
 }
 
-void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc)
+__attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	u32 used, w;
 
@@ -666,7 +693,7 @@ void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc)
 	spin_unlock(&d->lock);
 }
 
-void vgic_dist_stop(struct vgic_dist *d)
+__attribute__((cold)) void vgic_dist_stop(struct vgic_dist *d)
 {
 	u32 i;
 

@@ -4,7 +4,9 @@
  * (vgic.c).
  *
  * Every partition has one struct vgic_dist and one struct vgic_cpu per vCPU.
- * All of a partition's interrupt state is under its dist->lock.  List
+ * All of a partition's interrupt state is under its dist->lock, with two
+ * exceptions (docs/design.md, Locking): a private interrupt's list register
+ * refilled on its own vCPU's CPU, and distributor registers read as one word.  List
  * registers are per physical CPU, so only the CPU that runs a vCPU touches
  * that vCPU's list registers; other CPUs mark work and kick it (vgic_kick).
  */
@@ -27,9 +29,6 @@
 void gic_init(void); /* boot CPU: the distributor */
 void gic_cpu_init(void); /* every CPU: its CPU interface and GICH */
 bool gic_is_emulated(void); /* the GIC is QEMU's model (identified at gic_init) */
-u32 gic_ack(void); /* GICC_IAR: INTID (and SGI source) of the highest pending */
-void gic_priority_drop(u32 iar); /* GICC_EOIR (EOImode = 1: no deactivation) */
-void gic_deactivate(u32 iar); /* GICC_DIR */
 void gic_send_sgi(u32 cpu, u32 sgi);
 void gic_irq_enable(u32 intid, bool enable); /* private INTIDs: this CPU's banked copy */
 void gic_irq_route(u32 intid, u32 cpu);
@@ -37,11 +36,75 @@ void gic_irq_config(u32 intid, bool edge);
 void gic_irq_set_pending(u32 intid, bool pending);
 void gic_irq_set_active(u32 intid, bool active);
 
-/* GICH: this CPU's list registers and virtual interface control. */
-u32 gich_lr_count(void);
+/*
+ * The accessors on every interrupt's path, inline in the hypervisor (a call each cost the
+ * timer tick a tenth of its path, docs/bench.md); host builds replace them with fakes:
+ *   gic_ack            GICC_IAR: INTID (and SGI source) of the highest pending
+ *   gic_priority_drop  GICC_EOIR (EOImode = 1: no deactivation)
+ *   gic_deactivate     GICC_DIR
+ *   gich_read_lr, gich_write_lr: this CPU's list register n
+ *   gich_lr_empty      ELRSR0 says list register n holds nothing (n below the LR count)
+ *   gich_lr_count, gich_empty_lrs: the list registers there are, and those holding nothing
+ */
+#if defined(__arm__) && !defined(TESSERA_HOST_FAKE)
+#define VGIC_GIC_INLINE 1
+#include "platform.h"
+#include "tessera/io.h"
+
+static inline u32 gic_ack(void)
+{
+	return mmio_read32((uintptr_t)PLAT_GICC_BASE + GICC_IAR);
+}
+
+static inline void gic_priority_drop(u32 iar)
+{
+	mmio_write32((uintptr_t)PLAT_GICC_BASE + GICC_EOIR, iar);
+}
+
+static inline void gic_deactivate(u32 iar)
+{
+	mmio_write32((uintptr_t)PLAT_GICC_BASE + GICC_DIR, iar);
+}
+
+static inline u32 gich_read_lr(u32 lr)
+{
+	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_LR0 + 4 * lr);
+}
+
+static inline void gich_write_lr(u32 lr, u32 value)
+{
+	mmio_write32((uintptr_t)PLAT_GICH_BASE + GICH_LR0 + 4 * lr, value);
+}
+
+static inline bool gich_lr_empty(u32 lr)
+{
+	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & (1U << lr);
+}
+
+extern u32 gich_lrs; /* list registers this CPU interface has (gic.c, at gic_cpu_init) */
+
+static inline u32 gich_lr_count(void)
+{
+	return gich_lrs;
+}
+
+/* ELRSR0: LRs that hold nothing. */
+static inline u32 gich_empty_lrs(void)
+{
+	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & ((1U << gich_lrs) - 1);
+}
+#else
+u32 gic_ack(void);
+void gic_priority_drop(u32 iar);
+void gic_deactivate(u32 iar);
 u32 gich_read_lr(u32 lr);
 void gich_write_lr(u32 lr, u32 value);
+bool gich_lr_empty(u32 lr);
+u32 gich_lr_count(void);
 u32 gich_empty_lrs(void); /* ELRSR0: LRs that hold nothing */
+#endif
+
+/* GICH: this CPU's list registers and virtual interface control. */
 void gich_set_underflow_irq(bool on); /* maintenance interrupt when at most one LR is in use */
 void gich_reset(bool enable); /* all LRs empty, VMCR and APR cleared; GICH_HCR.En */
 
@@ -74,6 +137,8 @@ struct vgic_cpu {
 	u32 pending[VGIC_MAX_IRQS / 32]; /* INTIDs pending for this vCPU, not in a LR */
 	u32 index; /* vCPU index in the partition */
 	u32 pcpu; /* the physical CPU running it */
+	u32 enabled_map; /* VIRQ_ENABLED of priv[], one bit each (vgic_internal.h: mirrored) */
+	u32 edge_map; /* VIRQ_EDGE of priv[], likewise */
 	bool dirty; /* interrupts may be waiting for a list register */
 	bool underflow_irq; /* GICH_HCR.UIE as last written */
 	u32 injected; /* interrupts put in a list register since boot (counters, make bench) */
@@ -88,6 +153,8 @@ struct vgic_dist {
 	const char *name;
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
+	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* VIRQ_ENABLED of spi[], one bit each */
+	u32 spi_edge_map[VGIC_MAX_IRQS / 32 - 1]; /* VIRQ_EDGE of spi[], likewise */
 	bool warned_foreign; /* a write to a foreign interrupt was logged */
 	bool noted_foreign; /* a configuration write to a foreign interrupt was logged */
 	bool warned_sgi; /* an SGI to a foreign CPU was logged */
@@ -113,6 +180,12 @@ void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc);
 
 /* The partition stopped: its passthrough SPIs are disabled and left inactive. */
 void vgic_dist_stop(struct vgic_dist *d);
+
+/* GICD_TYPER as the partition reads it: its interrupt lines and vCPUs (GIC spec 4.3.2). */
+static inline u32 vgicd_typer(const struct vgic_dist *d)
+{
+	return ((d->irq_count / 32) - 1) | ((d->vcpu_count - 1) << GICD_TYPER_CPUS_SHIFT);
+}
 
 /* Emulated distributor access by 'vcpu'; false if the access size is not allowed. */
 bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value);

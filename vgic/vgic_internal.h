@@ -34,6 +34,29 @@ static inline void virq_set_flag(struct virq *irq, u8 flag, bool on)
 	irq->flags = on ? (u8)(irq->flags | flag) : (u8)(irq->flags & ~flag);
 }
 
+/*
+ * VIRQ_ENABLED and VIRQ_EDGE are mirrored one bit per interrupt, 32 to a word, as
+ * GICD_ISENABLER and GICD_ICFGR read them: those reads take one word instead of a loop over
+ * 32 or 16 interrupts (make bench).  Every change of either flag goes through
+ * virq_set_mirrored; vgic_dist_init and vgic_cpu_reset rebuild the words from the flags.
+ * 'intid' is below irq_count.
+ */
+static inline u32 *vgic_enabled_word(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	return intid < GIC_PRIV_COUNT ? &vc->enabled_map : &d->spi_enabled_map[intid / 32 - 1];
+}
+
+static inline u32 *vgic_edge_word(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	return intid < GIC_PRIV_COUNT ? &vc->edge_map : &d->spi_edge_map[intid / 32 - 1];
+}
+
+static inline void virq_set_mirrored(struct virq *irq, u8 flag, u32 *word, u32 intid, bool on)
+{
+	virq_set_flag(irq, flag, on);
+	*word = on ? *word | (1U << (intid % 32)) : *word & ~(1U << (intid % 32));
+}
+
 /* Interrupts may wait for vc's list registers: have its CPU look before it enters the guest. */
 static inline void vgic_mark_dirty(struct vgic_cpu *vc)
 {

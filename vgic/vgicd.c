@@ -71,6 +71,8 @@ static u32 read_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u8 fla
 	struct virq *irqs;
 	u32 v = 0, i, n;
 
+	if (flag == VIRQ_ENABLED) /* mirrored, for owned interrupts only */
+		return first < d->irq_count ? *vgic_enabled_word(d, vc, first) : 0;
 	/* The 32 interrupts of one register are contiguous: private ones or SPIs. */
 	if (first < GIC_PRIV_COUNT) {
 		irqs = vc->priv;
@@ -115,8 +117,8 @@ static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 		vgic_mark_dirty(d->vcpu[t]);
 }
 
-static void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struct virq *irq,
-		      enum bit_op op, bool bit)
+static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
+						struct virq *irq, enum bit_op op, bool bit)
 {
 	bool hw = irq->flags & VIRQ_HW;
 
@@ -129,7 +131,8 @@ static void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struc
 	case CLEAR_ENABLE:
 		if (intid < GIC_SGI_COUNT)
 			break; /* SGIs are always enabled */
-		virq_set_flag(irq, VIRQ_ENABLED, op == SET_ENABLE);
+		virq_set_mirrored(irq, VIRQ_ENABLED, vgic_enabled_word(d, vc, intid), intid,
+				  op == SET_ENABLE);
 		if (hw)
 			gic_irq_enable(intid, op == SET_ENABLE);
 		if (op == SET_ENABLE)
@@ -175,14 +178,15 @@ static void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struc
 static void write_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u32 value,
 		       enum bit_op op)
 {
-	u32 i;
+	/* Only IGROUPR's zeros mean something: the other registers' are skipped. */
+	u32 todo = op == SET_GROUP ? ~0U : value;
 
-	for (i = 0; i < 32; i++) {
+	while (todo) {
+		u32 i = (u32)__builtin_ctz(todo);
 		bool bit = value & (1U << i);
 		struct virq *irq;
 
-		if (!bit && op != SET_GROUP)
-			continue;
+		todo &= todo - 1;
 		irq = owned(d, vc, first + i);
 		if (!irq) {
 			/* Clearing what already reads as clear changes nothing: not worth a line. */
@@ -257,20 +261,24 @@ static void write_priority(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, 
 	kick_if_pending(d, vc, intid, irq);
 }
 
+/* GICD_ICFGR 'reg': bit 1 of each interrupt's field says edge (mirrored for owned ones). */
 static u32 read_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg)
 {
-	u32 v = 0, i;
+	u32 v;
 
-	for (i = 0; i < 16; i++) {
-		struct virq *irq = owned(d, vc, reg * 16 + i);
-
-		if (irq && (irq->flags & VIRQ_EDGE))
-			v |= 2U << (2 * i);
-	}
-	return v;
+	if (reg * 16 >= d->irq_count)
+		return 0;
+	v = (*vgic_edge_word(d, vc, reg * 16) >> (16 * (reg & 1))) & 0xffff;
+	/* Spread bit i to bit 2i (16 bits into 32), then move it to bit 2i + 1. */
+	v = (v | (v << 8)) & 0x00ff00ffU;
+	v = (v | (v << 4)) & 0x0f0f0f0fU;
+	v = (v | (v << 2)) & 0x33333333U;
+	v = (v | (v << 1)) & 0x55555555U;
+	return v << 1;
 }
 
-static void write_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg, u32 value)
+static __attribute__((cold)) void write_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg,
+					       u32 value)
 {
 	u32 i;
 
@@ -290,7 +298,7 @@ static void write_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg, u32 
 		if (!(irq->flags & VIRQ_HW))
 			continue; /* emulated lines keep their nature: UART level, doorbells edge */
 		gic_irq_config(intid, edge);
-		virq_set_flag(irq, VIRQ_EDGE, edge);
+		virq_set_mirrored(irq, VIRQ_EDGE, vgic_edge_word(d, vc, intid), intid, edge);
 	}
 }
 
@@ -328,7 +336,7 @@ static void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc, u32 value)
 	}
 }
 
-static u32 read_sgi_pending(struct vgic_cpu *vc, u32 offset, u32 size)
+static __attribute__((cold)) u32 read_sgi_pending(struct vgic_cpu *vc, u32 offset, u32 size)
 {
 	u32 first = offset & 0xf, v = 0, i;
 
@@ -338,8 +346,8 @@ static u32 read_sgi_pending(struct vgic_cpu *vc, u32 offset, u32 size)
 	return v;
 }
 
-static void write_sgi_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 value,
-			      u32 size, bool set)
+static __attribute__((cold)) void write_sgi_pending(struct vgic_dist *d, struct vgic_cpu *vc,
+						    u32 offset, u32 value, u32 size, bool set)
 {
 	u32 first = offset & 0xf, i;
 	u32 all = (1U << d->vcpu_count) - 1;
@@ -377,15 +385,34 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 	if (offset == GICD_CTLR)
 		return d->ctlr;
 	if (offset == GICD_TYPER)
-		return ((d->irq_count / 32) - 1) | ((d->vcpu_count - 1) << GICD_TYPER_CPUS_SHIFT);
+		return vgicd_typer(d);
 	if (offset == GICD_IIDR)
 		return VGICD_IIDR;
 	/* IGROUPR at 0x080, then set/clear pairs reading alike: enable, pending, active. */
 	if (in_range(offset, GICD_IGROUPR, GICD_IPRIORITYR - GICD_IGROUPR))
 		return read_bits(d, vc, (offset & 0x7f) * 8, bit_flags[offset >> 8]);
 	if (in_range(offset, GICD_IPRIORITYR, GICD_ICFGR - GICD_IPRIORITYR)) {
-		u32 v = 0, i;
+		u32 v = 0, i, intid = offset & 0x3ff;
 
+		if (size == 4 && intid + 3 < d->irq_count) {
+			/* Four interrupts of one bank (intid is a multiple of 4): no lookups. */
+			const struct virq *irq = intid < GIC_PRIV_COUNT ?
+							 &vc->priv[intid] :
+							 &d->spi[intid - GIC_PRIV_COUNT];
+			bool targets = offset >= GICD_ITARGETSR;
+
+			for (i = 0; i < 4; i++) {
+				u32 b = targets ? (intid < GIC_PRIV_COUNT ? 1U << vc->index :
+									    irq[i].targets) :
+						  irq[i].priority;
+
+				if (!(irq[i].flags & VIRQ_OWNED) &&
+				    !(targets && intid < GIC_PRIV_COUNT))
+					b = 0;
+				v |= b << (8 * i);
+			}
+			return v;
+		}
 		for (i = 0; i < size; i++)
 			v |= read_byte(d, vc, offset + i) << (8 * i);
 		return v;
@@ -401,12 +428,24 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 
 bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 {
+	/* CTLR, TYPER, IIDR (and reserved words up to IGROUPR) first: drivers poll them. */
+	if (offset < GICD_IGROUPR && size == 4 && !(offset & 3) && vcpu < d->vcpu_count) {
+		*value = read_reg(d, NULL, offset, size);
+		return true;
+	}
 	if (!access_ok(offset, size) || vcpu >= d->vcpu_count) {
 		*value = 0;
 		return false;
 	}
-	/* Registers that never change after boot need no lock. */
-	if (offset == GICD_TYPER || offset == GICD_IIDR || offset >= GICD_PIDR4) {
+	/*
+	 * Registers read as one word need no lock: those that never change after boot, and
+	 * CTLR, the enable and trigger maps, priorities and targets, whose words and bytes
+	 * are single-copy atomic (ARM ARM A3.5.3): a write on another vCPU is seen or not.
+	 * Group, pending and active states are gathered from several places: locked.
+	 */
+	if (offset < GICD_IGROUPR || in_range(offset, GICD_ISENABLER, 0x100) ||
+	    in_range(offset, GICD_IPRIORITYR, GICD_CPENDSGIR - GICD_IPRIORITYR) ||
+	    offset >= GICD_PIDR4) {
 		*value = read_reg(d, d->vcpu[vcpu], offset, size);
 		return true;
 	}
@@ -442,8 +481,6 @@ static void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 
 			write_target(d, vc, offset - GICD_ITARGETSR + i, (value >> (8 * i)) & 0xff);
 	} else if (in_range(offset, GICD_ICFGR, 0x100)) {
 		write_config(d, vc, (offset - GICD_ICFGR) / 4, value);
-	} else if (offset == GICD_SGIR) {
-		write_sgir(d, vc, value);
 	} else if (in_range(offset, GICD_CPENDSGIR, 0x10)) {
 		write_sgi_pending(d, vc, offset, value, size, false);
 	} else if (in_range(offset, GICD_SPENDSGIR, 0x10)) {
@@ -457,7 +494,10 @@ bool vgicd_write(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 value)
 	if (!access_ok(offset, size) || vcpu >= d->vcpu_count)
 		return false;
 	spin_lock(&d->lock);
-	write_reg(d, d->vcpu[vcpu], offset, size, value);
+	if (offset == GICD_SGIR) /* first: the SGI path (make bench) */
+		write_sgir(d, d->vcpu[vcpu], value);
+	else
+		write_reg(d, d->vcpu[vcpu], offset, size, value);
 	spin_unlock(&d->lock);
 	return true;
 }

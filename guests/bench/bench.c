@@ -123,6 +123,17 @@ static uint32_t probe_read32(uintptr_t addr)
 	return bench_read32(addr);
 }
 
+/* The distributor writes: arg = (offset << 8) | value, to keep one probe signature. */
+static uint32_t probe_gicd_write32(uintptr_t arg)
+{
+	return bench_write32(gic_dist_base() + (arg >> 8), 1U << (arg & 0xff));
+}
+
+static uint32_t probe_gicd_write8(uintptr_t arg)
+{
+	return bench_write8(gic_dist_base() + (arg >> 8), arg & 0xff);
+}
+
 static uint32_t probe_actlr(uintptr_t arg)
 {
 	UNUSED(arg);
@@ -137,6 +148,23 @@ static void measure(const char *name, probe_t probe, uintptr_t arg)
 		(void)probe(arg);
 	for (i = 0; i < ITER_SYNC; i++)
 		samples[i] = probe(arg);
+	report(name, ITER_SYNC);
+}
+
+/* GICD_ISPENDR0 for 'intid' (kept disabled, so never delivered), cleared again untimed. */
+static void measure_ispendr(const char *name, uint32_t intid)
+{
+	uintptr_t set = gic_dist_base() + GICD_ISPENDR, clear = gic_dist_base() + GICD_ICPENDR;
+	uint32_t i;
+
+	gic_irq_disable(intid);
+	for (i = 0; i < WARMUP + ITER_SYNC; i++) {
+		uint32_t v = bench_write32(set, BIT(intid));
+
+		mmio_write32(clear, BIT(intid));
+		if (i >= WARMUP)
+			samples[i - WARMUP] = v;
+	}
 	report(name, ITER_SYNC);
 }
 
@@ -251,6 +279,106 @@ static uint32_t timer_once(bool wfi)
 		cpu_irq_disable();
 	}
 	return timer_stamp ? (uint32_t)(timer_stamp - cval) : NO_SAMPLE;
+}
+
+static bool measure_async(const char *name, uint32_t (*once)(bool), bool arg);
+
+/* The physical timer (CNTP, PPI 30), spinning; its deadline in the virtual count. */
+static uint64_t counter_offset;
+
+static void ptimer_isr(uint32_t intid, void *arg)
+{
+	UNUSED(intid);
+	UNUSED(arg);
+	gtimer_phys_set_ctl(0); /* the line drops before the EOI */
+	isb();
+	timer_stamp = take_stamp();
+	timer_fired = 1;
+}
+
+static uint32_t ptimer_once(bool unused)
+{
+	uint64_t cval;
+
+	UNUSED(unused);
+	timer_fired = 0;
+	cpu_irq_disable();
+	cval = gtimer_phys_count() + TIMER_LEAD;
+	gtimer_phys_arm_at(cval);
+	cpu_irq_enable();
+	while (!timer_fired)
+		;
+	cpu_irq_disable();
+	return timer_stamp ? (uint32_t)(timer_stamp + counter_offset - cval) : NO_SAMPLE;
+}
+
+/*
+ * A passthrough SPI: the PL031 RTC's alarm, raised at once by QEMU when the match register is
+ * written with the current count (its alarm has a resolution of one second otherwise).  The
+ * sender's stamp is taken just before that store, then the CPU halts in WFI with IRQs masked
+ * and takes the interrupt on wake-up (as the SGI figure does).
+ */
+#define RTC_DR 0x00
+#define RTC_MR 0x04
+#define RTC_CR 0x0c
+#define RTC_IMSC 0x10
+#define RTC_ICR 0x1c
+#define RTC_INTID 34U /* QEMU virt's PL031: SPI 2 */
+
+static uintptr_t rtc_base;
+static volatile uint64_t rtc_stamp;
+static volatile uint32_t rtc_alarms;
+
+static void rtc_isr(uint32_t intid, void *arg)
+{
+	UNUSED(intid);
+	UNUSED(arg);
+	rtc_stamp = take_stamp();
+	mmio_write32(rtc_base + RTC_ICR, 1); /* lower the line before the EOI */
+	rtc_alarms = rtc_alarms + 1U;
+}
+
+static uint32_t rtc_once(bool unused)
+{
+	uint32_t before = rtc_alarms, now = mmio_read32(rtc_base + RTC_DR);
+	uint64_t t0;
+
+	UNUSED(unused);
+	rtc_stamp = 0;
+	t0 = bench_write32_wfi(rtc_base + RTC_MR, now);
+	cpu_irq_enable();
+	cpu_irq_disable();
+	if (rtc_alarms == before)
+		return FAILED;
+	return rtc_stamp ? (uint32_t)(rtc_stamp - t0) : NO_SAMPLE;
+}
+
+static void measure_rtc(void)
+{
+	const struct fdt *fdt = guest_fdt();
+	int node = fdt ? fdt_next_compatible(fdt, -1, "arm,pl031") : -1;
+	uint64_t base = 0, size;
+
+	if (env == ENV_XEN) {
+		not_available("spi_passthrough", "no-PL031-passed-through-to-the-Xen-domU");
+		return;
+	}
+	if (env == ENV_NATIVE && node < 0)
+		base = 0x09010000U; /* bare QEMU virt, entered without a device tree */
+	else if (node < 0 || !fdt_reg(fdt, node, 0, &base, &size)) {
+		not_available("spi_passthrough", "no-PL031-in-the-device-tree");
+		return;
+	}
+	rtc_base = (uintptr_t)base;
+	gic_register(RTC_INTID, rtc_isr, NULL);
+	gic_irq_set_edge(RTC_INTID, false);
+	gic_irq_enable(RTC_INTID);
+	mmio_write32(rtc_base + RTC_CR, 1);
+	mmio_write32(rtc_base + RTC_IMSC, 1);
+	if (!measure_async("spi_passthrough", rtc_once, false))
+		not_available("spi_passthrough", "alarm-lost");
+	mmio_write32(rtc_base + RTC_IMSC, 0);
+	gic_irq_disable(RTC_INTID);
 }
 
 /* Promises: ITER_ASYNC samples of once() after WARMUP unrecorded runs, leaving out runs that
@@ -524,10 +652,31 @@ int main(void)
 	measure("smccc_version", probe_hvc, SMCCC_VERSION);
 	measure("gicd_typer", probe_read32, gic_dist_base() + GICD_TYPER);
 	measure("gicd_isenabler0", probe_read32, gic_dist_base() + GICD_ISENABLER);
+	measure("gicd_ipriorityr", probe_read32, gic_dist_base() + GICD_IPRIORITYR + 24);
+	measure("gicd_itargetsr", probe_read32, gic_dist_base() + GICD_ITARGETSR + 32);
+	measure("gicd_icfgr", probe_read32, gic_dist_base() + GICD_ICFGR + 8);
 	measure("uart_fr", probe_read32, pl011_base() + PL011_FR);
 	measure("cp15_actlr", probe_actlr, 0);
+	/*
+	 * Distributor writes, on the physical timer's PPI 30 (its timer stopped) and on the
+	 * UART's SPI (Xen's vpl011 has SPI 0, INTID 32; QEMU virt's PL011 INTID 33).
+	 */
+	measure("gicd_isenabler_w", probe_gicd_write32, GICD_ISENABLER << 8 | GTIMER_PHYS_INTID);
+	measure("gicd_icenabler_w", probe_gicd_write32, GICD_ICENABLER << 8 | GTIMER_PHYS_INTID);
+	measure("gicd_ipriorityr_b", probe_gicd_write8,
+		(GICD_IPRIORITYR + GTIMER_PHYS_INTID) << 8 | 0xa0);
+	measure("gicd_itargetsr_b", probe_gicd_write8,
+		(GICD_ITARGETSR + (env == ENV_XEN ? 32U : 33U)) << 8 | 0x01);
+	measure_ispendr("gicd_ispendr_w", GTIMER_PHYS_INTID);
 	measure_timer("vtimer_spin", false);
 	measure_timer("vtimer_wfi", true);
+	counter_offset = bench_counter_offset();
+	gic_register(GTIMER_PHYS_INTID, ptimer_isr, NULL);
+	gic_irq_enable(GTIMER_PHYS_INTID);
+	(void)measure_async("ptimer_spin", ptimer_once, false);
+	gtimer_phys_stop();
+	gic_irq_disable(GTIMER_PHYS_INTID);
+	measure_rtc();
 	measure_sgi();
 	measure_doorbell();
 	printf("BENCH-DONE %lu figures\n", (unsigned long)figures);

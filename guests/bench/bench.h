@@ -19,6 +19,11 @@ uint32_t bench_hvc(uint32_t fid);
 uint32_t bench_xen_version(void);
 /* One 32-bit load from a device register. */
 uint32_t bench_read32(uintptr_t addr);
+/* One 32-bit or 8-bit store to a device register. */
+uint32_t bench_write32(uintptr_t addr, uint32_t value);
+uint32_t bench_write8(uintptr_t addr, uint32_t value);
+/* CNTPCT - CNTVCT, the offset between the physical and the virtual count. */
+uint64_t bench_counter_offset(void);
 /* MRC of ACTLR (trapped by HCR.TAC under a hypervisor). */
 uint32_t bench_actlr(void);
 

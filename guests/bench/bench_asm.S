@@ -79,6 +79,39 @@ func bench_read32
 	pop	{r4, r5, r6, pc}
 endfunc bench_read32
 
+/* r0 = address, r1 = value: one timed STR (or STRB). */
+func bench_write32
+	push	{r4, r5, r6, lr}
+	stamp_begin
+	str	r1, [r0]
+	stamp_end
+	pop	{r4, r5, r6, pc}
+endfunc bench_write32
+
+func bench_write8
+	push	{r4, r5, r6, lr}
+	stamp_begin
+	strb	r1, [r0]
+	stamp_end
+	pop	{r4, r5, r6, pc}
+endfunc bench_write8
+
+/*
+ * CNTPCT - CNTVCT (CNTVOFF as the guest sees it): the two reads are one instruction apart,
+ * which -icount counts as one tick.
+ */
+func bench_counter_offset
+	push	{r4, r5, r6, lr}
+	isb
+	mrrc	p15, 1, r4, r5, c14	/* CNTVCT */
+	mrrc	p15, 0, r2, r3, c14	/* CNTPCT */
+	subs	r0, r2, r4
+	sbc	r1, r3, r5
+	subs	r0, r0, #1
+	sbc	r1, r1, #0
+	pop	{r4, r5, r6, pc}
+endfunc bench_counter_offset
+
 func bench_actlr
 	push	{r4, r5, r6, lr}
 	stamp_begin

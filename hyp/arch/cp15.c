@@ -111,9 +111,27 @@ static void cp15_access(struct regs *r, u32 hsr)
 	guest_skip_instruction(hsr);
 }
 
+/*
+ * The common case first: an unconditional MRC of ACTLR (Linux and the RTOS read it at every
+ * CPU start; make bench times it) into r0-r7, in ARM or Thumb (MRC is always 32 bits wide).
+ */
+#define CP_FAST_MASK                                                                               \
+	(GENMASK(31, HSR_EC_SHIFT) | HSR_CV | HSR_COND_MASK | CP_REG_MASK | HSR_CP_READ |          \
+	 BIT(HSR_CP_RT_SHIFT + 3))
+#define CP_FAST_ACTLR                                                                              \
+	(((u32)HSR_EC_CP15_32 << HSR_EC_SHIFT) | HSR_CV | (0xeU << HSR_COND_SHIFT) | REG_ACTLR |   \
+	 HSR_CP_READ)
+
 void cp_trap(struct regs *r, u32 hsr)
 {
 	u32 ec = hsr_ec(hsr);
+
+	if ((hsr & CP_FAST_MASK) == CP_FAST_ACTLR) {
+		stats_pmu_count(HSR_EC_CP15_32);
+		r->r[(hsr >> HSR_CP_RT_SHIFT) & 7] = read_actlr();
+		guest_skip_instruction(hsr);
+		return;
+	}
 
 	if (ec == HSR_EC_CP15_32)
 		stats_pmu_count(ec); /* counters 0 and 1 (hyp/core/stats.h) */

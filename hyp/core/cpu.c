@@ -101,8 +101,24 @@ static void irq_dispatch(struct vcpu *v)
 		if (intid >= GIC_INTID_SPURIOUS - 3)
 			return; /* 1020-1023: nothing (more) pending */
 		if (intid < GIC_SGI_COUNT) {
-			/* A kick: the requests word says what to do. */
+			/*
+			 * A kick: the requests word says what to do, on the way out.  Back at
+			 * once: anything else pending brings us back (as for an injection).
+			 */
 			this_cpu()->stats.kicks++;
+			gic_priority_drop(iar);
+			gic_deactivate(iar);
+			if (v)
+				return;
+			continue; /* the idle loop: look again */
+		} else if (v && vgic_inject_hw(&v->part->vgic, &v->vgic, intid)) {
+			/*
+			 * A partition's interrupt (never one of the hypervisor's own, which no
+			 * partition owns): it stays active until the guest's EOI deactivates
+			 * it.  Back to the guest at once; anything else pending brings us back.
+			 */
+			gic_priority_drop(iar);
+			return;
 		} else if (intid == GIC_PPI_MAINTENANCE) {
 			/* LRs freed up (underflow) or an emulated level line was EOId: resync now, */
 			/* which also clears the condition before the next acknowledge. */
@@ -114,14 +130,6 @@ static void irq_dispatch(struct vcpu *v)
 			console_irq();
 		} else if (intid == GIC_PPI_HYP_TIMER) {
 			hyp_timer_expired(v);
-		} else if (v && vgic_inject_hw(&v->part->vgic, &v->vgic, intid)) {
-			/*
-			 * A partition's interrupt: it stays active until the guest's EOI
-			 * deactivates it.  Back to the guest at once; anything else
-			 * pending brings us back.
-			 */
-			gic_priority_drop(iar);
-			return;
 		} else {
 			irq_unexpected(intid);
 		}

@@ -76,6 +76,13 @@ static __attribute__((noinline)) s32 doorbell_ring(struct vcpu *v, u32 index)
 	return 0;
 }
 
+static __attribute__((noinline)) s32 partition_id(struct vcpu *v, struct regs *r)
+{
+	r->r[1] = v->index;
+	r->r[2] = v->part->cfg->cpu_count;
+	return (s32)v->part->cfg->id;
+}
+
 static __attribute__((noinline)) s32 cpu_stats(struct regs *r)
 {
 	struct stats_view s;
@@ -93,29 +100,6 @@ static bool implemented(u32 fid)
 	    fid == TESSERA_FID_REVISION || fid == TESSERA_FID_CPU_STATS)
 		return true;
 	return fid >= TESSERA_FID(0) && fid < TESSERA_FID(TESSERA_CALL_COUNT);
-}
-
-/* Tessera's own calls, by function number (fid - 0x86000000). */
-static s32 tessera_call(struct vcpu *v, struct regs *r, u32 n)
-{
-	switch (n) {
-	case TESSERA_FID_VERSION - TESSERA_FID(0):
-		return TESSERA_ABI_MAJOR * 0x10000 + TESSERA_ABI_MINOR;
-	case TESSERA_FID_PARTITION_ID - TESSERA_FID(0):
-		r->r[1] = v->index;
-		r->r[2] = v->part->cfg->cpu_count;
-		return (s32)v->part->cfg->id;
-	case TESSERA_FID_PARTITION_NAME - TESSERA_FID(0):
-		return partition_name(v, r->r[1], r->r[2]);
-	case TESSERA_FID_CONSOLE_WRITE - TESSERA_FID(0):
-		return console_write(v, r->r[1], r->r[2]);
-	case TESSERA_FID_CHANNEL_INFO - TESSERA_FID(0):
-		return channel_info(v, r, r->r[1]);
-	case TESSERA_FID_DOORBELL_RING - TESSERA_FID(0):
-		return doorbell_ring(v, r->r[1]);
-	default: /* TESSERA_YIELD: a hint, a vCPU owns its CPU */
-		return 0;
-	}
 }
 
 /* Everything else: SMCCC discovery, the vendor service queries, PSCI. */
@@ -142,9 +126,59 @@ static __attribute__((noinline)) s32 other_call(struct vcpu *v, struct regs *r, 
 	}
 }
 
-void smccc_dispatch(struct vcpu *v, struct regs *r)
-{
-	u32 fid = r->r[0], n = fid - TESSERA_FID(0);
+#define TESSERA_VERSION_VALUE (TESSERA_ABI_MAJOR * 0x10000 + TESSERA_ABI_MINOR)
 
-	r->r[0] = (u32)(n < TESSERA_CALL_COUNT ? tessera_call(v, r, n) : other_call(v, r, fid));
+/*
+ * Tessera's own calls by function number (fid - 0x86000000), everything else in other_call.
+ * The calling vCPU is looked up only by the calls that need it.
+ */
+void smccc_dispatch(struct regs *r)
+{
+	u32 fid = r->r[0];
+	s32 ret;
+
+	switch (fid - TESSERA_FID(0)) {
+	case TESSERA_FID_VERSION - TESSERA_FID(0):
+		ret = TESSERA_VERSION_VALUE;
+		break;
+	case TESSERA_FID_PARTITION_ID - TESSERA_FID(0):
+		ret = partition_id(this_cpu()->vcpu, r);
+		break;
+	case TESSERA_FID_PARTITION_NAME - TESSERA_FID(0):
+		ret = partition_name(this_cpu()->vcpu, r->r[1], r->r[2]);
+		break;
+	case TESSERA_FID_CONSOLE_WRITE - TESSERA_FID(0):
+		ret = console_write(this_cpu()->vcpu, r->r[1], r->r[2]);
+		break;
+	case TESSERA_FID_CHANNEL_INFO - TESSERA_FID(0):
+		ret = channel_info(this_cpu()->vcpu, r, r->r[1]);
+		break;
+	case TESSERA_FID_DOORBELL_RING - TESSERA_FID(0):
+		ret = doorbell_ring(this_cpu()->vcpu, r->r[1]);
+		break;
+	case TESSERA_FID_YIELD - TESSERA_FID(0):
+		ret = 0; /* a hint: a vCPU owns its CPU */
+		break;
+	default:
+		ret = other_call(this_cpu()->vcpu, r, fid);
+		break;
+	}
+	r->r[0] = (u32)ret;
+}
+_Static_assert(TESSERA_FID_YIELD == TESSERA_FID(TESSERA_CALL_COUNT - 1),
+	       "every Tessera call has its case in smccc_dispatch()");
+
+/*
+ * TESSERA_VERSION, which every guest library asks first (and make bench's null hypercall),
+ * is answered here: a constant needs no stack frame, which the calls in smccc_dispatch do.
+ */
+void smccc_trap_hvc(struct regs *r, u32 hsr)
+{
+	UNUSED(hsr);
+	stats_pmu_count(BIT(STATS_PMC_HVC));
+	if (r->r[0] == TESSERA_FID_VERSION) {
+		r->r[0] = TESSERA_VERSION_VALUE;
+		return;
+	}
+	smccc_dispatch(r);
 }

@@ -17,19 +17,12 @@
 
 /* ---- The dispatch table, by exception class (B3.13.6, Table B3-24) ---------------- */
 
-static void trap_hvc(struct regs *r, u32 hsr)
-{
-	UNUSED(hsr);
-	stats_pmu_count(BIT(STATS_PMC_HVC));
-	smccc_dispatch(this_cpu()->vcpu, r);
-}
-
 static void trap_smc(struct regs *r, u32 hsr)
 {
 	/* Trapped by HCR.TSC; answered like HVC, then skipped (ELR points at it). */
 	stats_pmu_count(BIT(STATS_PMC_HVC));
 	if (guest_cond_passed(hsr))
-		smccc_dispatch(this_cpu()->vcpu, r);
+		smccc_dispatch(r);
 	guest_skip_instruction(hsr | HSR_IL);
 }
 
@@ -83,7 +76,7 @@ static void trap_undefined(struct regs *r, u32 hsr)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 const trap_handler_t hyp_trap_table[64] = {
-	[0 ... 63] = trap_undefined,	 [HSR_EC_HVC] = trap_hvc,
+	[0 ... 63] = trap_undefined,	 [HSR_EC_HVC] = smccc_trap_hvc,
 	[HSR_EC_SMC] = trap_smc,	 [HSR_EC_DABT_GUEST] = trap_dabt,
 	[HSR_EC_IABT_GUEST] = trap_iabt, [HSR_EC_CP15_32] = cp_trap,
 	[HSR_EC_CP15_64] = cp_trap,	 [HSR_EC_CP14_32] = cp_trap,

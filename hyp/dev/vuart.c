@@ -159,12 +159,7 @@ bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value)
 	if (offset & (size - 1))
 		return false;
 	if ((offset & ~3U) == PL011_FR) {
-		/* Polled by every console driver: a snapshot, no lock, nothing changes. */
-		u32 count = __atomic_load_n(&u->rx_count, __ATOMIC_RELAXED);
-
-		v = PL011_FR_TXFE | (count ? 0 : PL011_FR_RXFE) |
-		    (count == VUART_FIFO ? PL011_FR_RXFF : 0);
-		*value = v >> (8 * (offset & 3));
+		*value = vuart_fr(u) >> (8 * (offset & 3));
 		return true;
 	}
 	spin_lock(&u->lock);

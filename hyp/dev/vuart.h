@@ -8,6 +8,7 @@
 
 #include "abi/config.h"
 #include "arch/spinlock.h"
+#include "dev/pl011.h"
 #include "tessera/types.h"
 
 struct partition;
@@ -31,6 +32,16 @@ struct vuart {
 	struct vuart_line line[CFG_CPU_MAX]; /* one per vCPU: their lines never mix */
 	bool line_high; /* the interrupt line as last told to the vGIC */
 };
+
+/* The PL011's FR as the partition reads it (TXFE always: the console takes every byte). */
+static inline u32 vuart_fr(const struct vuart *u)
+{
+	/* Polled by every console driver: a snapshot, no lock, nothing changes. */
+	u32 count = __atomic_load_n(&u->rx_count, __ATOMIC_RELAXED);
+
+	return PL011_FR_TXFE | (count ? 0 : PL011_FR_RXFE) |
+	       (count == VUART_FIFO ? PL011_FR_RXFF : 0);
+}
 
 void vuart_init(struct partition *p);
 bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value);

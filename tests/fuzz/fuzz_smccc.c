@@ -184,7 +184,7 @@ static void do_call(struct regs *r)
 	if (call.psci)
 		r->r[0] = (u32)psci_call(v, r, r->r[0]);
 	else
-		smccc_dispatch(v, r);
+		smccc_dispatch(r);
 	check_result(v, r);
 	for (i = 0; i < CFG_PARTITION_COUNT; i++)
 		restarted |= partitions[i].starts != starts[i];

@@ -8,8 +8,11 @@ import re
 
 from qemutest import VIRT, QemuTest
 
-FIGURES = ["overhead", "hypercall", "smccc_version", "gicd_typer", "gicd_isenabler0", "uart_fr",
-           "cp15_actlr", "vtimer_spin", "vtimer_wfi", "sgi", "doorbell"]
+FIGURES = ["overhead", "hypercall", "smccc_version", "gicd_typer", "gicd_isenabler0",
+           "gicd_ipriorityr", "gicd_itargetsr", "gicd_icfgr", "uart_fr", "cp15_actlr",
+           "gicd_isenabler_w", "gicd_icenabler_w", "gicd_ipriorityr_b", "gicd_itargetsr_b",
+           "gicd_ispendr_w", "vtimer_spin", "vtimer_wfi", "ptimer_spin", "spi_passthrough", "sgi",
+           "doorbell"]
 
 MACHINE = [("cortex-a15,cntfrq=1000000000" if a == "cortex-a15" else a) for a in VIRT]
 
@@ -28,7 +31,8 @@ TESTS = [
     QemuTest(
         "bench.tessera_figures",
         "the bench guest in a two-vCPU partition with a peer partition reports every figure "
-        "(hypercall, distributor, UART, CP15, timer spinning and in WFI, SGI, doorbell)",
+        "(hypercall, distributor reads and writes, UART, CP15, virtual timer spinning and in WFI, "
+        "physical timer, passthrough SPI, SGI, doorbell)",
         build={"CONFIG": "bench"},
         machine=MACHINE,
         expect=[r"^\[bench\] BENCH-INFO env=tessera cpus=2 ",

@@ -227,6 +227,11 @@ void gich_write_lr(u32 lr, u32 value)
 	check_duplicates(fcur, lr);
 }
 
+bool gich_lr_empty(u32 lr)
+{
+	return gich_empty_lrs() & (1U << lr);
+}
+
 u32 gich_empty_lrs(void)
 {
 	return fake_elrsr(fcur);
