@@ -20,7 +20,6 @@
 #include "hyp/arch/trap.h"
 #include "hyp/core/cpu.h"
 #include "hyp/core/partition.h"
-#include "hyp/core/stats.h"
 
 /* The register an MCR/MRC syndrome names: Opc2, Opc1, CRn and CRm (B3.13.6, Table B3-26). */
 #define CP_REG(opc1, crn, crm, opc2)                                                               \
@@ -115,10 +114,7 @@ void cp_trap(struct regs *r, u32 hsr)
 {
 	u32 ec = hsr_ec(hsr);
 
-	if (ec == HSR_EC_CP15_32)
-		stats_pmu_count(ec); /* counters 0 and 1 (hyp/core/stats.h) */
-	else
-		this_cpu()->stats.trap_cp_other++;
+	this_cpu()->stats.count[STATS_CP]++;
 	if (!guest_cond_passed(hsr)) {
 		guest_skip_instruction(hsr);
 		return;

@@ -102,7 +102,7 @@ static void irq_dispatch(struct vcpu *v)
 			return; /* 1020-1023: nothing (more) pending */
 		if (intid < GIC_SGI_COUNT) {
 			/* A kick: the requests word says what to do. */
-			this_cpu()->stats.kicks++;
+			this_cpu()->stats.count[STATS_KICKS]++;
 		} else if (intid == GIC_PPI_MAINTENANCE) {
 			/* LRs freed up (underflow) or an emulated level line was EOId: resync now, */
 			/* which also clears the condition before the next acknowledge. */
@@ -135,7 +135,7 @@ void hyp_irq_handle(struct regs *r)
 	struct cpu *c = this_cpu();
 
 	UNUSED(r);
-	c->stats.irq++;
+	c->stats.count[STATS_IRQ]++;
 	irq_dispatch(c->vcpu);
 }
 
