@@ -301,7 +301,9 @@ void partition_info(struct partition *p, struct partition_info *out)
 	u32 recent;
 
 	spin_lock(&p->lock);
-	out->state = p->restart_pending || p->loading ? TESSERA_STATE_RESTARTING : p->state;
+	out->state = p->restart_pending || p->loading	     ? TESSERA_STATE_RESTARTING :
+		     p->state != PART_RUNNING && p->vcpus_on ? TESSERA_STATE_STOPPING :
+							       p->state;
 	out->starts = p->starts;
 	out->faults = p->faults;
 	out->uptime_ms = p->state == PART_RUNNING ? timer_ticks_to_ms(now - p->started_at) : 0;
@@ -323,12 +325,11 @@ void partition_command(struct partition *p, u32 op, const char *who)
 		p->restart_log_count = 0;
 		p->reset_log_count = 0;
 	}
-	if (op == TESSERA_PARTITION_RESTART) {
+	/* A start of a partition still stopping waits for its last vCPU, like a restart. */
+	if (op == TESSERA_PARTITION_RESTART || p->state != PART_RUNNING)
 		restart_unlock(p, who);
-		return;
-	}
-	spin_unlock(&p->lock);
-	partition_start(p);
+	else
+		spin_unlock(&p->lock);
 }
 
 /*

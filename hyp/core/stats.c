@@ -11,7 +11,7 @@
  *   stats machine: vmid_lock_wait_max=<ticks> console_dropped=<bytes>
  *
  * Each CPU writes only its own counters; the Hyp cycle counter is readable on its CPU only,
- * so another CPU reports it as that CPU's idle loop last saved it.  hyp_cycles leaves out
+ * so another CPU reports it as that CPU last saved it (its idle loop, its Hyp timer).  hyp_cycles leaves out
  * the idle loop's WFI; under QEMU -icount the counter follows the shared virtual clock, so
  * it also takes in the other CPUs' instructions when QEMU switches CPUs while this one is in
  * Hyp mode (docs/bench.md).  Lock waits are in physical counter ticks (spinlock_t.wait_max).
@@ -61,12 +61,14 @@ void stats_cpu_snapshot(void)
 
 void stats_idle_wfi(struct cpu *c)
 {
-	u32 start = hyp_cycles_now();
+	u32 start = hyp_cycles_now(), end;
 	u64 ticks = timer_now();
 
 	wfi();
-	c->stats.idle_cycles += hyp_cycles_now() - start;
+	end = hyp_cycles_now();
+	c->stats.idle_cycles += end - start;
 	c->stats.idle_ticks += timer_now() - ticks;
+	c->stats.hyp_cycles = end;
 }
 
 void stats_read(const struct cpu *c, struct stats_view *out)

@@ -61,7 +61,8 @@ int monitor_find(const char *arg, u32 len)
 
 static void list(void)
 {
-	static const char *const states[] = { "stopped", "running", "halted", "restarting" };
+	static const char *const states[] = { "stopped", "running", "halted", "restarting",
+					      "stopping" };
 	u32 i, j;
 
 	for (i = 0; i < cfg_system.partition_count; i++) {
@@ -73,8 +74,8 @@ static void list(void)
 
 		partition_info(p, &in);
 		for (j = 0; j < cfg->cpu_count; j++)
-			n += fmt_snprintf(cpu_list + n, sizeof(cpu_list) - MIN(n, sizeof(cpu_list)), "%s%u",
-					  j ? "," : "", cfg->cpus[j]);
+			n += fmt_snprintf(cpu_list + n, sizeof(cpu_list) - MIN(n, sizeof(cpu_list)),
+					  "%s%u", j ? "," : "", cfg->cpus[j]);
 		log_always("partition %u %s: %s cpus=%s up=%ums starts=%u restarts_left=%u "
 			   "faults=%u last_fault=%s watchdog=%ums",
 			   i, cfg->name, states[in.state], cpu_list, in.uptime_ms, in.starts,

@@ -61,7 +61,8 @@
 #define TESSERA_STATE_RUNNING 1
 #define TESSERA_STATE_HALTED                                                                       \
 	2 /* past its restart bound: only a manager or the operator starts it */
-#define TESSERA_STATE_RESTARTING 3
+#define TESSERA_STATE_RESTARTING 3 /* or starting */
+#define TESSERA_STATE_STOPPING 4 /* its vCPUs are parking */
 #define TESSERA_STATE(r0) ((r0)&0xffU)
 #define TESSERA_RESTARTS_LEFT(r0) ((r0) >> 8)
 
