@@ -75,16 +75,16 @@ void tg_manager(void)
 		 "manager.bad_op", "operation 7 not refused");
 
 	r = tessera_partition_control(target, TESSERA_PARTITION_RESTART);
-	tg_check(r == TESSERA_OK && await_state(target, TESSERA_STATE_RUNNING, before.starts + 1,
-						&st),
+	tg_check(r == TESSERA_OK &&
+			 await_state(target, TESSERA_STATE_RUNNING, before.starts + 1, &st),
 		 "manager.restart", "r=%d state=%u starts=%u", (int)r, (unsigned)st.state,
 		 (unsigned)st.starts);
 	r = tessera_partition_control(target, TESSERA_PARTITION_STOP);
 	tg_check(r == TESSERA_OK && await_state(target, TESSERA_STATE_STOPPED, 0, &st),
 		 "manager.stop", "r=%d state=%u", (int)r, (unsigned)st.state);
 	r = tessera_partition_control(target, TESSERA_PARTITION_START);
-	tg_check(r == TESSERA_OK && await_state(target, TESSERA_STATE_RUNNING, before.starts + 2,
-						&st),
+	tg_check(r == TESSERA_OK &&
+			 await_state(target, TESSERA_STATE_RUNNING, before.starts + 2, &st),
 		 "manager.start", "r=%d state=%u starts=%u", (int)r, (unsigned)st.state,
 		 (unsigned)st.starts);
 	printf("TG manager: target %u restarted, stopped and started: starts=%u\n",

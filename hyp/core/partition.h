@@ -53,13 +53,12 @@ struct partition {
 	bool restart_pending;
 	bool loading;
 	bool switched_off; /* stopped by its own PSCI SYSTEM_OFF (since its last start) */
+	bool denied_told; /* a refused manager call was logged (once) */
 	u32 starts; /* times it was started since boot */
-	u64 started_at; /* counter value at its last start */
 	u32 faults; /* guest faults since boot, logged or not */
 	const char *last_fault; /* what the last one was, or NULL */
-	u64 watchdog_kicked_at; /* counter value at the last TESSERA_WATCHDOG_KICK */
+	u64 started_at; /* counter value at its last start */
 	u64 watchdog_deadline; /* when its watchdog fires; ~0 until the first kick of a run */
-	bool denied_told; /* a refused manager call was logged (once) */
 	struct vmid vmid;
 	struct pt s2;
 	struct vgic_dist vgic;

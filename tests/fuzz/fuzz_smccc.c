@@ -91,6 +91,24 @@ static void check_result(const struct vcpu *v, const struct regs *r)
 	case 0x86000006:
 		FUZZ_CHECK(ret == 0, "YIELD: %d", ret);
 		break;
+	case 0x86000007:
+		FUZZ_CHECK(ret == (cfg->watchdog_ms ? (s32)cfg->watchdog_ms : -1),
+			   "WATCHDOG_KICK: %d", ret);
+		break;
+	case 0x86000008:
+	case 0x86000009: {
+		bool managed = call.args[1] < 32 && (cfg->manages & BIT(call.args[1]));
+
+		if (!managed)
+			FUZZ_CHECK(ret == -3, "manager call 0x%x on %u, not managed: %d", fid,
+				   call.args[1], ret);
+		else if (fid == 0x86000008)
+			FUZZ_CHECK(ret >= 0 && (ret & 0xff) <= 4, "PARTITION_STATE: %d", ret);
+		else
+			FUZZ_CHECK(ret == (call.args[2] <= 2 ? 0 : -2), "PARTITION_CONTROL %u: %d",
+				   call.args[2], ret);
+		break;
+	}
 	case 0x84000000:
 		FUZZ_CHECK(ret == 0x10000, "PSCI_VERSION: 0x%x", ret);
 		break;
