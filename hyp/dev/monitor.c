@@ -69,13 +69,14 @@ static void list(void)
 		struct partition *p = &partitions[i];
 		const struct cfg_partition *cfg = p->cfg;
 		struct partition_info in;
-		char cpu_list[CFG_CPU_MAX * 4] = "";
-		size_t n = 0;
+		char cpu_list[CFG_CPU_MAX * 2];
 
 		partition_info(p, &in);
-		for (j = 0; j < cfg->cpu_count; j++)
-			n += fmt_snprintf(cpu_list + n, sizeof(cpu_list) - MIN(n, sizeof(cpu_list)),
-					  "%s%u", j ? "," : "", cfg->cpus[j]);
+		for (j = 0; j < cfg->cpu_count; j++) { /* "1,2": CPU numbers are single digits */
+			cpu_list[2 * j] = (char)('0' + cfg->cpus[j]);
+			cpu_list[2 * j + 1] = ',';
+		}
+		cpu_list[2 * j - 1] = '\0';
 		log_always("partition %u %s: %s cpus=%s up=%ums starts=%u restarts_left=%u "
 			   "faults=%u last_fault=%s watchdog=%ums",
 			   i, cfg->name, states[in.state], cpu_list, in.uptime_ms, in.starts,

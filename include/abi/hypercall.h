@@ -37,7 +37,7 @@
 
 /* VERSION returns major << 16 | minor. */
 #define TESSERA_ABI_MAJOR 0
-#define TESSERA_ABI_MINOR 1
+#define TESSERA_ABI_MINOR 2 /* 0.2: WATCHDOG_KICK, PARTITION_STATE, PARTITION_CONTROL */
 
 /* Tessera's UID, as returned by the Call UID query in r0-r3. */
 #define TESSERA_UID0 0x7e55e7a0U
