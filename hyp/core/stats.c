@@ -11,7 +11,9 @@
  *   stats machine: vmid_lock_wait_max=<ticks> console_dropped=<bytes>
  *
  * Each CPU writes only its own counters; the Hyp cycle counter is readable on its CPU only,
- * so another CPU reports it as that CPU last saved it (its idle loop, its Hyp timer).  hyp_cycles leaves out
+ * so another CPU reports it as that CPU's idle loop last saved it (on its way out of WFI):
+ * not from the Hyp timer's tick, whose PMU accesses made QEMU -icount's round-robin give
+ * busy CPUs 70 ms slices (qemu.console.noisy_neighbours).  hyp_cycles leaves out
  * the idle loop's WFI; under QEMU -icount the counter follows the shared virtual clock, so
  * it also takes in the other CPUs' instructions when QEMU switches CPUs while this one is in
  * Hyp mode (docs/bench.md).  Lock waits are in physical counter ticks (spinlock_t.wait_max).

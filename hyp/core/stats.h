@@ -25,7 +25,7 @@ struct stats_view {
 /* Reserve and start this CPU's Hyp cycle counter. */
 void stats_cpu_init(void);
 
-/* Save this CPU's Hyp cycle count where stats_read() on another CPU finds it (idle, Hyp timer). */
+/* Save this CPU's Hyp cycle count where stats_read() on another CPU finds it (idle loop). */
 void stats_cpu_snapshot(void);
 
 /* WFI in the idle loop, the time it spends halted kept apart from the hypervisor's work. */

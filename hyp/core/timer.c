@@ -6,7 +6,6 @@
 #include "hyp/core/cpu.h"
 #include "hyp/core/log.h"
 #include "hyp/core/partition.h"
-#include "hyp/core/stats.h"
 #include "hyp/core/timer.h"
 #include "hyp/dev/console.h"
 #include "hyp/dev/vuart.h"
@@ -151,6 +150,5 @@ void hyp_timer_expired(struct vcpu *v)
 		next = MIN(next, fault_log_window_closed(v->part));
 	if (v)
 		next = MIN(next, partition_watchdog_check(v->part, now));
-	stats_cpu_snapshot(); /* for the console monitor's stats on another CPU */
 	hyp_timer_program(next);
 }
