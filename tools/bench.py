@@ -867,8 +867,9 @@ NOISY_METHOD = """\
   cycle counter, which follows the same clock) counts the neighbour's instructions too. So the
   latency column is the **shared clock** (a QEMU artefact where it moves with a load and the
   victim's entries do not), and the victim's own CPU is measured by what the hypervisor counted
-  there: entries and kicks, exact counts kept by the hypervisor on CPU 0 alone (PMU
-  software-increment counters and per-CPU words; `hyp/core/stats.h`). Hyp cycles per period
+  there: entries and kicks, exact counts kept by the hypervisor on CPU 0 alone (per-CPU
+  words in memory; Hyp cycles from the PMU event counter it reserves for Hyp mode;
+  `hyp/core/stats.h`). Hyp cycles per period
   are shown as the median, which a rare slice switch in the middle of a Hyp path does not move.
 - The goal (issue 14): with every load the victim's CPU does the same hypervisor work as beside
   an idle neighbour: the same entries (per period at worst, and in all), kicks and Hyp cycles

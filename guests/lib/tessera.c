@@ -72,6 +72,37 @@ int32_t tessera_yield(void)
 	return (int32_t)call(TESSERA_FID_YIELD, 0, 0, 0).a0;
 }
 
+int32_t tessera_watchdog_kick(void)
+{
+	static bool absent;
+	int32_t r;
+
+	if (absent)
+		return TESSERA_NOT_SUPPORTED;
+	r = (int32_t)call(TESSERA_FID_WATCHDOG_KICK, 0, 0, 0).a0;
+	absent = r == TESSERA_NOT_SUPPORTED;
+	return r;
+}
+
+int32_t tessera_partition_state(uint32_t id, struct tessera_partition_state *out)
+{
+	struct smccc_res r = call(TESSERA_FID_PARTITION_STATE, id, 0, 0);
+
+	if ((int32_t)r.a0 >= 0 && out) {
+		out->state = TESSERA_STATE(r.a0);
+		out->restarts_left = TESSERA_RESTARTS_LEFT(r.a0);
+		out->starts = r.a1;
+		out->faults = r.a2;
+		out->uptime_ms = r.a3;
+	}
+	return (int32_t)r.a0 < 0 ? (int32_t)r.a0 : TESSERA_OK;
+}
+
+int32_t tessera_partition_control(uint32_t id, uint32_t op)
+{
+	return (int32_t)call(TESSERA_FID_PARTITION_CONTROL, id, op, 0).a0;
+}
+
 int32_t tessera_smccc_version(void)
 {
 	return (int32_t)call(SMCCC_VERSION, 0, 0, 0).a0;

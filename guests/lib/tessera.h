@@ -30,6 +30,15 @@ struct tessera_channel {
 	uint32_t intid; /* this partition's doorbell INTID */
 };
 
+/* A managed partition as TESSERA_FID_PARTITION_STATE reports it. */
+struct tessera_partition_state {
+	uint32_t state; /* TESSERA_STATE_* */
+	uint32_t restarts_left; /* fault restarts its restart-limit allows now */
+	uint32_t starts;
+	uint32_t faults;
+	uint32_t uptime_ms;
+};
+
 /* True iff the device tree has /hypervisor compatible "tessera,hypervisor". */
 bool tessera_present(void);
 int32_t tessera_version(void);
@@ -39,6 +48,14 @@ int32_t tessera_console_write(const void *buf, size_t len);
 int32_t tessera_channel_info(uint32_t index, struct tessera_channel *out);
 int32_t tessera_doorbell_ring(uint32_t index);
 int32_t tessera_yield(void);
+/*
+ * Kick the partition's health watchdog (arms it the first time): the timeout in ms, or
+ * NOT_SUPPORTED when the partition has none, after which further calls issue nothing.
+ */
+int32_t tessera_watchdog_kick(void);
+/* A manager's calls on a partition it manages (docs/hypercalls.md); others get DENIED. */
+int32_t tessera_partition_state(uint32_t id, struct tessera_partition_state *out);
+int32_t tessera_partition_control(uint32_t id, uint32_t op); /* TESSERA_PARTITION_* */
 int32_t tessera_smccc_version(void);
 int32_t tessera_smccc_arch_features(uint32_t fid);
 int32_t tessera_call_uid(uint32_t uid[4]);

@@ -133,6 +133,9 @@ static const struct tg_case cases[] = {
 	{ "bystander", tg_bystander },
 	{ "flood", tg_flood },
 	{ "cpuloop", tg_cpuloop },
+	{ "hang", tg_hang },
+	{ "manager", tg_manager },
+	{ "outsider", tg_outsider },
 };
 /* clang-format on */
 

@@ -77,6 +77,9 @@ void tg_ringer(void);
 void tg_bystander(void);
 void tg_flood(void);
 void tg_cpuloop(void);
+void tg_hang(void);
+void tg_manager(void);
+void tg_outsider(void);
 
 /* vCPU 1 of the cpuloop case, started with this CPU_ON context (cases_console.c). */
 #define TG_CPULOOP_CONTEXT 0xc0501e

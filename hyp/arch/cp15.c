@@ -20,7 +20,6 @@
 #include "hyp/arch/trap.h"
 #include "hyp/core/cpu.h"
 #include "hyp/core/partition.h"
-#include "hyp/core/stats.h"
 
 /* The register an MCR/MRC syndrome names: Opc2, Opc1, CRn and CRm (B3.13.6, Table B3-26). */
 #define CP_REG(opc1, crn, crm, opc2)                                                               \
@@ -126,17 +125,13 @@ void cp_trap(struct regs *r, u32 hsr)
 {
 	u32 ec = hsr_ec(hsr);
 
+	this_cpu()->stats.count[STATS_CP]++;
 	if ((hsr & CP_FAST_MASK) == CP_FAST_ACTLR) {
-		stats_pmu_count(HSR_EC_CP15_32);
 		r->r[(hsr >> HSR_CP_RT_SHIFT) & 7] = read_actlr();
 		guest_skip_instruction(hsr);
 		return;
 	}
 
-	if (ec == HSR_EC_CP15_32)
-		stats_pmu_count(ec); /* counters 0 and 1 (hyp/core/stats.h) */
-	else
-		this_cpu()->stats.trap_cp_other++;
 	if (!guest_cond_passed(hsr)) {
 		guest_skip_instruction(hsr);
 		return;

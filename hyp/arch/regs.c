@@ -85,11 +85,12 @@ static void (*const reset_to_zero[])(u32) = {
 
 void guest_arch_reset(u32 vcpu_index)
 {
-	u32 pmcr_n = (read_pmcr() >> 11) & 0x1f, i;
+	u32 i;
 
 	/* Hyp controls. */
 	write_hcr(HCR_GUEST);
-	write_hdcr(HDCR_GUEST | (pmcr_n & HDCR_HPMN_MASK));
+	/* HPMN and HPME as stats_cpu_init() set them: the last counter stays Hyp's. */
+	write_hdcr(HDCR_GUEST | (read_hdcr() & (HDCR_HPME | HDCR_HPMN_MASK)));
 	write_hcptr(HCPTR_GUEST);
 	write_hstr(HSTR_GUEST);
 	write_vpidr(read_midr());

@@ -105,7 +105,7 @@ static void irq_dispatch(struct vcpu *v)
 			 * A kick: the requests word says what to do, on the way out.  Back at
 			 * once: anything else pending brings us back (as for an injection).
 			 */
-			this_cpu()->stats.kicks++;
+			this_cpu()->stats.count[STATS_KICKS]++;
 			gic_priority_drop(iar);
 			gic_deactivate(iar);
 			if (v)
@@ -143,7 +143,7 @@ void hyp_irq_handle(struct regs *r)
 	struct cpu *c = this_cpu();
 
 	UNUSED(r);
-	c->stats.irq++;
+	c->stats.count[STATS_IRQ]++;
 	irq_dispatch(c->vcpu);
 }
 

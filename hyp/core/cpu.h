@@ -27,19 +27,23 @@ struct vcpu;
 #define CPU_REQ_VCPU_STOP BIT(2) /* stop this CPU's vCPU */
 #define CPU_REQ_VGIC BIT(3) /* virtual interrupts wait for this vCPU */
 
-/*
- * What this CPU's hypervisor did (hyp/core/stats.h): the frequent entries are counted by the
- * PMU's software-increment counters (no memory access), the rest here, in C where each
- * handler already is; only this CPU writes them.
- */
+/* What this CPU's hypervisor did, by cause (hyp/core/stats.h); only this CPU writes them. */
+enum stats_counter {
+	STATS_HVC, /* HVC and trapped SMC */
+	STATS_DABT, /* stage-2 data aborts, emulated device accesses included */
+	STATS_CP, /* trapped CP14/CP15 and coprocessor accesses */
+	STATS_OTHER, /* prefetch aborts, classes answered UNDEFINED */
+	STATS_IRQ, /* physical interrupts taken while its guest ran */
+	STATS_ASYNC, /* a guest's asynchronous external aborts */
+	STATS_KICKS, /* SGI kicks (cross-CPU requests) received, in a guest or idle */
+	STATS_COUNTERS
+};
+
 struct cpu_stats {
-	u32 trap_cp_other; /* trapped accesses other than MCR/MRC to CP15 (CP14, CP10, ...) */
-	u32 trap_other; /* prefetch aborts, classes answered UNDEFINED */
-	u32 irq; /* physical interrupts taken while its guest ran */
-	u32 async_abort; /* a guest's asynchronous external aborts */
-	u32 kicks; /* SGI kicks (cross-CPU requests) received, in a guest or idle */
-	u32 pmu[5]; /* the PMU's counts as the idle loop last read them (stats_report) */
+	u32 count[STATS_COUNTERS]; /* plain words: one increment on each path, no lock */
+	u32 hyp_cycles; /* the Hyp cycle counter as the idle loop last read it (stats_report) */
 	u32 idle_cycles; /* Hyp-mode cycles spent halted in the idle loop's WFI */
+	u64 idle_ticks; /* counter ticks spent there */
 };
 
 struct cpu {

@@ -91,6 +91,8 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 	bool allowed, first_suppressed;
 
 	spin_lock(&p->lock);
+	p->faults++;
+	p->last_fault = f->what;
 	allowed = ratelimit_allow(&p->fault_rl, &suppressed);
 	first_suppressed = !allowed && p->fault_rl.suppressed == 1;
 	window_end = p->fault_rl.window_start + timer_ms_to_ticks(FAULT_LOG_WINDOW_MS) + 1;

@@ -6,12 +6,16 @@
 #include "hyp/core/log.h"
 #include "hyp/dev/console.h"
 
+u32 log_level = LOG_INFO;
+
 void log_vprintf(enum log_level level, const char *fmt, va_list ap)
 {
-	static const char *const prefix[] = { "ERROR: ", "WARN: ", "", "DEBUG: " };
+	static const char *const prefix[] = { "", "ERROR: ", "WARN: ", "", "DEBUG: " };
 	char buf[256];
 	size_t n = 0;
 
+	if ((u32)level > __atomic_load_n(&log_level, __ATOMIC_RELAXED))
+		return;
 	n = fmt_snprintf(buf, sizeof(buf), "%s", prefix[level]);
 	n += fmt_vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	console_hyp_line(buf, MIN(n, sizeof(buf) - 1));

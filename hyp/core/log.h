@@ -11,11 +11,11 @@
 
 #include "tessera/types.h"
 
-enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+/* LOG_ALWAYS: what the console monitor prints on request, whatever the level. */
+enum log_level { LOG_ALWAYS, LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
-#ifndef LOG_LEVEL
-#define LOG_LEVEL LOG_INFO
-#endif
+/* Lines above this level are not printed; the console monitor moves it (Ctrl-T + and -). */
+extern u32 log_level;
 
 void log_printf(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_vprintf(enum log_level level, const char *fmt, va_list ap);
@@ -23,11 +23,8 @@ void log_vprintf(enum log_level level, const char *fmt, va_list ap);
 #define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) log_printf(LOG_WARN, __VA_ARGS__)
 #define log_info(...) log_printf(LOG_INFO, __VA_ARGS__)
-#define log_debug(...)                                                                             \
-	do {                                                                                       \
-		if (LOG_LEVEL >= LOG_DEBUG)                                                        \
-			log_printf(LOG_DEBUG, __VA_ARGS__);                                        \
-	} while (0)
+#define log_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
+#define log_always(...) log_printf(LOG_ALWAYS, __VA_ARGS__)
 
 /* The hypervisor's own invariant is broken: report and stop this CPU (panic.c). */
 void panic(const char *fmt, ...) __attribute__((__noreturn__, format(printf, 1, 2)));

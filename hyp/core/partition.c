@@ -22,6 +22,7 @@
  */
 #include <string.h>
 
+#include "abi/hypercall.h"
 #include "abi/smccc.h"
 #include "arch/sysreg.h"
 #include "config_gen.h"
@@ -163,6 +164,8 @@ void partition_start(struct partition *p)
 	p->loading = false;
 	p->state = PART_RUNNING;
 	run = ++p->starts;
+	p->started_at = timer_now();
+	p->watchdog_deadline = ~0ULL; /* armed by the run's first kick */
 	v0->power = VCPU_ON;
 	v0->start_pending = true;
 	v0->start_pc = (u32)cfg->entry;
@@ -238,19 +241,26 @@ void partition_restart(struct partition *p, const char *why)
  * a running partition counts one: faults on several vCPUs at once, or a fault
  * after a SYSTEM_RESET, are one event, one credit (*event false: nothing to do).
  */
+static u32 recent_locked(const u64 *log, u32 count, u32 window_ms, u64 now)
+{
+	u64 window = timer_ms_to_ticks(window_ms);
+	u32 i, recent = 0;
+
+	for (i = 0; i < MIN(count, (u32)RESTART_HISTORY); i++)
+		if (now - log[i] <= window)
+			recent++;
+	return recent;
+}
+
 static bool restart_allowed_locked(struct partition *p, u64 *log, u32 *count, u32 max,
 				   u32 window_ms, bool *event)
 {
-	u64 now = timer_now(), window = timer_ms_to_ticks(window_ms);
-	u32 i, recent = 0;
+	u64 now = timer_now();
 
 	*event = p->state == PART_RUNNING;
 	if (!*event)
 		return false;
-	for (i = 0; i < MIN(*count, (u32)RESTART_HISTORY); i++)
-		if (now - log[i] <= window)
-			recent++;
-	if (recent >= max)
+	if (recent_locked(log, *count, window_ms, now) >= max)
 		return false;
 	log[(*count)++ % RESTART_HISTORY] = now;
 	return true;
@@ -310,6 +320,91 @@ void partition_reset(struct partition *p)
 	} else {
 		spin_unlock(&p->lock);
 	}
+}
+
+_Static_assert(PART_STOPPED == TESSERA_STATE_STOPPED && PART_RUNNING == TESSERA_STATE_RUNNING &&
+		       PART_HALTED == TESSERA_STATE_HALTED,
+	       "partition states are reported as they are kept");
+
+void partition_info(struct partition *p, struct partition_info *out)
+{
+	const struct cfg_partition *cfg = p->cfg;
+	u64 now = timer_now();
+	u32 recent;
+
+	spin_lock(&p->lock);
+	out->state = p->restart_pending || p->loading	     ? TESSERA_STATE_RESTARTING :
+		     p->state != PART_RUNNING && p->vcpus_on ? TESSERA_STATE_STOPPING :
+							       p->state;
+	out->starts = p->starts;
+	out->faults = p->faults;
+	out->uptime_ms = p->state == PART_RUNNING ? timer_ticks_to_ms(now - p->started_at) : 0;
+	recent = recent_locked(p->restart_log, p->restart_log_count, cfg->restart_window_ms, now);
+	out->restarts_left = cfg->restart_max > recent ? cfg->restart_max - recent : 0;
+	spin_unlock(&p->lock);
+}
+
+void partition_command(struct partition *p, u32 op, const char *who)
+{
+	if (op == TESSERA_PARTITION_STOP) {
+		partition_stop(p, who);
+		return;
+	}
+	spin_lock(&p->lock);
+	if (p->state == PART_HALTED) {
+		/* Someone with the right looked at it: its bounds start afresh. */
+		p->state = PART_STOPPED;
+		p->restart_log_count = 0;
+		p->reset_log_count = 0;
+	}
+	/* A start of a partition still stopping waits for its last vCPU, like a restart. */
+	if (op == TESSERA_PARTITION_RESTART || p->state != PART_RUNNING)
+		restart_unlock(p, who);
+	else
+		spin_unlock(&p->lock);
+}
+
+/*
+ * The watchdog: each kick moves the deadline timeout_ms on and makes sure this CPU's Hyp
+ * timer fires by then.  The Hyp timer is a physical interrupt routed to Hyp mode (HCR.IMO),
+ * taken whatever the guest's CPSR.I says (ARM ARM B1.8.2), so a vCPU that masks interrupts
+ * and spins is caught on its own CPU: hyp_timer_expired() asks partition_watchdog_check().
+ */
+s32 partition_watchdog_kick(struct partition *p)
+{
+	u32 ms = p->cfg->watchdog_ms;
+	u64 deadline;
+
+	if (!ms)
+		return TESSERA_NOT_SUPPORTED;
+	deadline = timer_now() + timer_ms_to_ticks(ms);
+	__atomic_store_n(&p->watchdog_deadline, deadline, __ATOMIC_RELAXED);
+	hyp_timer_wake_at(deadline);
+	return (s32)ms;
+}
+
+u64 partition_watchdog_check(struct partition *p, u64 now)
+{
+	const struct cfg_partition *cfg = p->cfg;
+	u64 deadline = __atomic_load_n(&p->watchdog_deadline, __ATOMIC_RELAXED);
+
+	if (now < deadline)
+		return deadline; /* ~0 while not armed */
+	/* One CPU of the partition takes it; a kick meanwhile wins. */
+	if (!__atomic_compare_exchange_n(&p->watchdog_deadline, &deadline, ~0ULL, false,
+					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return __atomic_load_n(&p->watchdog_deadline, __ATOMIC_RELAXED);
+	spin_lock(&p->lock);
+	p->faults++;
+	p->last_fault = "watchdog";
+	spin_unlock(&p->lock);
+	log_warn("partition %u (%s): watchdog: no kick for %u ms (timeout %u ms)", cfg->id,
+		 cfg->name, timer_ticks_to_ms(now - deadline) + cfg->watchdog_ms, cfg->watchdog_ms);
+	if (cfg->fault_policy == CFG_FAULT_RESTART)
+		partition_fault_restart(p);
+	else
+		partition_stop(p, "watchdog"); /* "inject" too: there is no access to abort */
+	return ~0ULL;
 }
 
 /*

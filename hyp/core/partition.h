@@ -53,7 +53,12 @@ struct partition {
 	bool restart_pending;
 	bool loading;
 	bool switched_off; /* stopped by its own PSCI SYSTEM_OFF (since its last start) */
+	bool denied_told; /* a refused manager call was logged (once) */
 	u32 starts; /* times it was started since boot */
+	u32 faults; /* guest faults since boot, logged or not */
+	const char *last_fault; /* what the last one was, or NULL */
+	u64 started_at; /* counter value at its last start */
+	u64 watchdog_deadline; /* when its watchdog fires; ~0 until the first kick of a run */
 	struct vmid vmid;
 	struct pt s2;
 	struct vgic_dist vgic;
@@ -75,6 +80,28 @@ void partitions_init(void);
 void partition_start(struct partition *p);
 void partition_stop(struct partition *p, const char *why);
 void partition_restart(struct partition *p, const char *why);
+
+/* What the monitor lists and a manager reads (TESSERA_STATE_*, abi/hypercall.h). */
+struct partition_info {
+	u32 state;
+	u32 starts;
+	u32 faults;
+	u32 uptime_ms; /* 0 unless running */
+	u32 restarts_left; /* fault restarts its restart-limit allows now */
+};
+void partition_info(struct partition *p, struct partition_info *out);
+
+/*
+ * The operator's (console monitor) or a manager's TESSERA_PARTITION_STOP, _START or _RESTART;
+ * a halted partition may be started again, its restart history forgotten.
+ */
+void partition_command(struct partition *p, u32 op, const char *who);
+
+/* The partition's watchdog (TESSERA_FID_WATCHDOG_KICK): arm or push back its deadline. */
+s32 partition_watchdog_kick(struct partition *p);
+
+/* The Hyp timer on a CPU of p: has its watchdog fired?  Returns when to look again (~0: never). */
+u64 partition_watchdog_check(struct partition *p, u64 now);
 
 /* A fault under the restart policy: restart within the configured bound, else halt. */
 void partition_fault_restart(struct partition *p);

@@ -8,6 +8,7 @@
 #include "abi/smccc.h"
 #include "config_gen.h"
 #include "hyp/core/guest_mem.h"
+#include "hyp/core/log.h"
 #include "hyp/core/hypercall.h"
 #include "hyp/core/partition.h"
 #include "hyp/core/stats.h"
@@ -94,6 +95,38 @@ static __attribute__((noinline)) s32 cpu_stats(struct regs *r)
 	return (s32)s.entries;
 }
 
+/*
+ * A manager's call on partition 'target': only a partition the configuration says it manages
+ * (cfg.manages, fixed at build time; never itself); anyone else is refused, logged once.
+ */
+static __attribute__((noinline)) s32 manage(struct vcpu *v, struct regs *r, u32 target,
+					    bool control)
+{
+	struct partition *self = v->part;
+	struct partition *p = &partitions[target < CFG_PARTITION_COUNT ? target : 0];
+	struct partition_info in;
+
+	if (target >= cfg_system.partition_count || target >= 32 ||
+	    !(self->cfg->manages & BIT(target))) {
+		if (!__atomic_exchange_n(&self->denied_told, true, __ATOMIC_RELAXED))
+			log_warn("partition %u (%s): manager call on partition %u denied "
+				 "(reported once)",
+				 self->cfg->id, self->cfg->name, target);
+		return TESSERA_DENIED;
+	}
+	if (control) {
+		if (r->r[2] > TESSERA_PARTITION_RESTART)
+			return TESSERA_INVALID_PARAMETER;
+		partition_command(p, r->r[2], self->cfg->name);
+		return 0;
+	}
+	partition_info(p, &in);
+	r->r[1] = in.starts;
+	r->r[2] = in.faults;
+	r->r[3] = in.uptime_ms;
+	return (s32)(in.state | in.restarts_left << 8);
+}
+
 static bool implemented(u32 fid)
 {
 	if (fid == SMCCC_VERSION || fid == SMCCC_ARCH_FEATURES || fid == TESSERA_FID_CALL_UID ||
@@ -159,13 +192,20 @@ void smccc_dispatch(struct regs *r)
 	case TESSERA_FID_YIELD - TESSERA_FID(0):
 		ret = 0; /* a hint: a vCPU owns its CPU */
 		break;
+	case TESSERA_FID_WATCHDOG_KICK - TESSERA_FID(0):
+		ret = partition_watchdog_kick(this_cpu()->vcpu->part);
+		break;
+	case TESSERA_FID_PARTITION_STATE - TESSERA_FID(0):
+	case TESSERA_FID_PARTITION_CONTROL - TESSERA_FID(0):
+		ret = manage(this_cpu()->vcpu, r, r->r[1], fid == TESSERA_FID_PARTITION_CONTROL);
+		break;
 	default:
 		ret = other_call(this_cpu()->vcpu, r, fid);
 		break;
 	}
 	r->r[0] = (u32)ret;
 }
-_Static_assert(TESSERA_FID_YIELD == TESSERA_FID(TESSERA_CALL_COUNT - 1),
+_Static_assert(TESSERA_FID_PARTITION_CONTROL == TESSERA_FID(TESSERA_CALL_COUNT - 1),
 	       "every Tessera call has its case in smccc_dispatch()");
 
 /*
@@ -175,7 +215,7 @@ _Static_assert(TESSERA_FID_YIELD == TESSERA_FID(TESSERA_CALL_COUNT - 1),
 void smccc_trap_hvc(struct regs *r, u32 hsr)
 {
 	UNUSED(hsr);
-	stats_pmu_count(BIT(STATS_PMC_HVC));
+	this_cpu()->stats.count[STATS_HVC]++;
 	if (r->r[0] == TESSERA_FID_VERSION) {
 		r->r[0] = TESSERA_VERSION_VALUE;
 		return;

@@ -1,88 +1,92 @@
 /*
  * The hypervisor's counters: what each CPU's hypervisor did, how long CPUs waited for the
- * locks partitions share, and what the console dropped, for make bench's noisy-neighbour
- * table (docs/bench.md) and for tests, which read the log lines stats_report() prints when
- * the machine powers off:
+ * locks partitions share, what the console dropped and how each partition fared, for make
+ * bench's noisy-neighbour table (docs/bench.md), the console monitor and tests, which read
+ * the log lines stats_report() prints when the machine powers off:
  *
  *   stats cpu<n>: entries=<n> hvc=<n> dabt=<n> cp=<n> other=<n> irq=<n> async=<n>
- *                 kicks=<n> injected=<n> hyp_cycles=<n>
- *   stats partition <id> (<name>): starts=<n> lock_wait_max=<ticks> vgic_lock_wait_max=<ticks>
+ *                 kicks=<n> injected=<n> hyp_cycles=<n> idle_ms=<n>
+ *   stats partition <id> (<name>): starts=<n> faults=<n> lock_wait_max=<ticks>
+ *                 vgic_lock_wait_max=<ticks>
  *   stats machine: vmid_lock_wait_max=<ticks> console_dropped=<bytes>
  *
- * Each CPU writes only its own counters; the PMU's are readable on their CPU only, so another
- * CPU reports them as that CPU's idle loop last saved them.  hyp_cycles leaves out the idle
- * loop's WFI; under QEMU -icount the cycle counter follows the shared virtual clock, so it also
- * takes in the other CPUs' instructions when QEMU switches CPUs while this one is in Hyp mode
- * (docs/bench.md).  Lock waits are in physical
- * counter ticks (spinlock_t.wait_max).  Every count wraps modulo 2^32.
+ * Each CPU writes only its own counters; the Hyp cycle counter is readable on its CPU only,
+ * so another CPU reports it as that CPU's idle loop last saved it (on its way out of WFI):
+ * not from the Hyp timer's tick, whose PMU accesses made QEMU -icount's round-robin give
+ * busy CPUs 70 ms slices (qemu.console.noisy_neighbours).  hyp_cycles leaves out
+ * the idle loop's WFI; under QEMU -icount the counter follows the shared virtual clock, so
+ * it also takes in the other CPUs' instructions when QEMU switches CPUs while this one is in
+ * Hyp mode (docs/bench.md).  Lock waits are in physical counter ticks (spinlock_t.wait_max).
+ * Every count wraps modulo 2^32.
  */
+#include "arch/sysreg.h"
 #include "config_gen.h"
 #include "hyp/core/log.h"
 #include "hyp/core/partition.h"
 #include "hyp/core/stats.h"
+#include "hyp/core/timer.h"
 #include "hyp/dev/console.h"
 
-#define PMU_CYCLES STATS_PMC_COUNT /* the cycle counter's slot in cpu_stats.pmu */
+/* The event counter kept for Hyp mode: the last one (HDCR.HPMN leaves it out of the guest's). */
+static u32 hyp_counter(void)
+{
+	return ((read_pmcr() >> PMCR_N_SHIFT) & PMCR_N_MASK) - 1;
+}
+
+/* Its count; PMSELR is the guest's register (once the PMU is passed through): put back. */
+static u32 hyp_cycles_now(void)
+{
+	u32 sel = read_pmselr(), n;
+
+	write_pmselr(hyp_counter());
+	n = read_pmxevcntr();
+	write_pmselr(sel);
+	return n;
+}
 
 void stats_cpu_init(void)
 {
-	u32 i;
+	u32 n = hyp_counter();
 
-	/* Counting in Hyp mode only (C12.8.2): the guests' own work is not counted. */
-	for (i = 0; i < STATS_PMC_COUNT; i++) {
-		write_pmselr(i);
-		write_pmxevtyper(PMFILTER_P | PMFILTER_U | PMFILTER_NSH | PMEVENT_SW_INCR);
-		write_pmxevcntr(0);
-	}
-	write_pmccfiltr(PMFILTER_P | PMFILTER_U | PMFILTER_NSH);
-	write_pmccntr(0);
-	write_pmcntenset(PMCNTEN_C | (u32)GENMASK(STATS_PMC_COUNT - 1, 0));
-	write_pmcr(read_pmcr() | PMCR_E);
-}
-
-static void pmu_read(u32 out[STATS_PMC_COUNT + 1])
-{
-	u32 i;
-
-	for (i = 0; i < STATS_PMC_COUNT; i++) {
-		write_pmselr(i);
-		out[i] = read_pmxevcntr();
-	}
-	out[PMU_CYCLES] = read_pmccntr();
+	/* Counting CPU cycles in Hyp mode only (C12.8.2): the guests' own work is not counted. */
+	write_hdcr(HDCR_HPME | n);
+	write_pmselr(n);
+	write_pmxevtyper(PMFILTER_P | PMFILTER_U | PMFILTER_NSH | PMEVENT_CPU_CYCLES);
+	write_pmxevcntr(0);
+	write_pmcntenset(BIT(n));
 }
 
 void stats_cpu_snapshot(void)
 {
-	pmu_read(this_cpu()->stats.pmu);
+	this_cpu()->stats.hyp_cycles = hyp_cycles_now();
 }
 
 void stats_idle_wfi(struct cpu *c)
 {
-	u32 start = read_pmccntr();
+	u32 start = hyp_cycles_now(), end;
+	u64 ticks = timer_now();
 
 	wfi();
-	c->stats.idle_cycles += read_pmccntr() - start;
+	end = hyp_cycles_now();
+	c->stats.idle_cycles += end - start;
+	c->stats.idle_ticks += timer_now() - ticks;
+	c->stats.hyp_cycles = end;
 }
 
 void stats_read(const struct cpu *c, struct stats_view *out)
 {
 	const struct cpu_stats *s = &c->stats;
-	u32 live[STATS_PMC_COUNT + 1];
-	const u32 *pmu = s->pmu;
+	const u32 *n = s->count;
 
-	if (c == this_cpu()) {
-		pmu_read(live);
-		pmu = live;
-	}
-	out->hvc = pmu[STATS_PMC_HVC];
-	out->dabt = pmu[STATS_PMC_DABT];
-	out->cp = pmu[STATS_PMC_CP15] + s->trap_cp_other;
-	out->other = s->trap_other;
-	out->irq = s->irq;
-	out->async_abort = s->async_abort;
-	out->kicks = s->kicks;
+	out->hvc = n[STATS_HVC];
+	out->dabt = n[STATS_DABT];
+	out->cp = n[STATS_CP];
+	out->other = n[STATS_OTHER];
+	out->irq = n[STATS_IRQ];
+	out->async_abort = n[STATS_ASYNC];
+	out->kicks = n[STATS_KICKS];
 	out->injected = c->vcpu ? __atomic_load_n(&c->vcpu->vgic.injected, __ATOMIC_RELAXED) : 0;
-	out->hyp_cycles = pmu[PMU_CYCLES] - s->idle_cycles;
+	out->hyp_cycles = (c == this_cpu() ? hyp_cycles_now() : s->hyp_cycles) - s->idle_cycles;
 	out->entries = out->hvc + out->dabt + out->cp + out->other + out->irq + out->async_abort;
 }
 
@@ -96,16 +100,17 @@ void stats_report(void)
 			continue;
 		stats_read(&cpus[i], &v);
 		log_info("stats cpu%u: entries=%u hvc=%u dabt=%u cp=%u other=%u irq=%u async=%u "
-			 "kicks=%u injected=%u hyp_cycles=%u",
+			 "kicks=%u injected=%u hyp_cycles=%u idle_ms=%u",
 			 i, v.entries, v.hvc, v.dabt, v.cp, v.other, v.irq, v.async_abort, v.kicks,
-			 v.injected, v.hyp_cycles);
+			 v.injected, v.hyp_cycles, timer_ticks_to_ms(cpus[i].stats.idle_ticks));
 	}
 	for (i = 0; i < cfg_system.partition_count; i++) {
 		const struct partition *p = &partitions[i];
 
-		log_info("stats partition %u (%s): starts=%u lock_wait_max=%u "
+		log_info("stats partition %u (%s): starts=%u faults=%u lock_wait_max=%u "
 			 "vgic_lock_wait_max=%u",
-			 i, p->cfg->name, p->starts, p->lock.wait_max, p->vgic.lock.wait_max);
+			 i, p->cfg->name, p->starts, p->faults, p->lock.wait_max,
+			 p->vgic.lock.wait_max);
 	}
 	log_info("stats machine: vmid_lock_wait_max=%u console_dropped=%u",
 		 vmid_allocator.lock.wait_max, console_dropped());

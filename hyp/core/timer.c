@@ -28,6 +28,24 @@ u64 timer_ms_to_ticks(u32 ms)
 	return (u64)ms * (read_cntfrq() / 1000U);
 }
 
+u32 timer_ticks_to_ms(u64 ticks)
+{
+	u64 per_ms = timer_ms_to_ticks(1), rest = 0;
+	u32 ms = 0;
+	int bit;
+
+	/* Bit by bit: a display figure, not worth libgcc's 64-bit division in the image. */
+	for (bit = 63; bit >= 0; bit--) {
+		rest = rest << 1 | ((ticks >> bit) & 1);
+		ms <<= 1;
+		if (rest >= per_ms) {
+			rest -= per_ms;
+			ms |= 1;
+		}
+	}
+	return ms;
+}
+
 /* ---- The Hyp timer ---------------------------------------------------------- */
 
 /*
@@ -130,5 +148,7 @@ void hyp_timer_expired(struct vcpu *v)
 	/* A fault-message window with suppressed messages: its count when it closes. */
 	if (v && __atomic_load_n(&v->part->fault_rl.suppressed, __ATOMIC_RELAXED) != 0)
 		next = MIN(next, fault_log_window_closed(v->part));
+	if (v)
+		next = MIN(next, partition_watchdog_check(v->part, now));
 	hyp_timer_program(next);
 }

@@ -14,6 +14,9 @@ u64 timer_now(void);
 /* Milliseconds as counter ticks. */
 u64 timer_ms_to_ticks(u32 ms);
 
+/* Counter ticks as milliseconds (modulo 2^32: 49 days). */
+u32 timer_ticks_to_ms(u64 ticks);
+
 /* Boot CPU, after gic_init: decide whether the QEMU GIC workaround tick runs, and say so. */
 void hyp_timer_init(void);
 

@@ -19,8 +19,10 @@
 
 static void trap_smc(struct regs *r, u32 hsr)
 {
+	struct cpu *c = this_cpu();
+
 	/* Trapped by HCR.TSC; answered like HVC, then skipped (ELR points at it). */
-	stats_pmu_count(BIT(STATS_PMC_HVC));
+	c->stats.count[STATS_HVC]++;
 	if (guest_cond_passed(hsr))
 		smccc_dispatch(r);
 	guest_skip_instruction(hsr | HSR_IL);
@@ -32,13 +34,13 @@ static void trap_smc(struct regs *r, u32 hsr)
  */
 static void trap_dabt(struct regs *r, u32 hsr)
 {
-	struct vcpu *v = this_cpu()->vcpu;
+	struct cpu *c = this_cpu();
+	struct vcpu *v = c->vcpu;
 	u32 type = hsr & (FSC_TYPE_MASK | HSR_DABT_S1PTW);
 
+	c->stats.count[STATS_DABT]++;
 	if (type == FSC_TRANSLATION) {
 		u32 hpfar = read_hpfar() & HPFAR_FIPA_MASK;
-
-		stats_pmu_count(type); /* FSC_TRANSLATION is BIT(STATS_PMC_DABT) */
 
 		if (hpfar == v->part->gicd_hpfar) {
 			mmio_emulate(v, r, hsr, MMIO_GICD);
@@ -48,8 +50,6 @@ static void trap_dabt(struct regs *r, u32 hsr)
 			mmio_emulate(v, r, hsr, MMIO_UART);
 			return;
 		}
-	} else {
-		stats_pmu_count(BIT(STATS_PMC_DABT));
 	}
 	data_abort(v, r, hsr);
 }
@@ -58,14 +58,14 @@ static void trap_iabt(struct regs *r, u32 hsr)
 {
 	struct cpu *c = this_cpu();
 
-	c->stats.trap_other++;
+	c->stats.count[STATS_OTHER]++;
 	prefetch_abort(c->vcpu, r, hsr);
 }
 
 /* Nothing else is configured to trap: answer as the hardware would. */
 static void trap_undefined(struct regs *r, u32 hsr)
 {
-	this_cpu()->stats.trap_other++;
+	this_cpu()->stats.count[STATS_OTHER]++;
 	inject_undef(r, hsr);
 }
 
@@ -105,7 +105,7 @@ void hyp_guest_async_abort(struct regs *r)
 				 .pc = read_elr_hyp(),
 				 .hsr = read_hsr() };
 
-	c->stats.async_abort++;
+	c->stats.count[STATS_ASYNC]++;
 	if (v->part->cfg->fault_policy == CFG_FAULT_INJECT) {
 		/* Hand it on as a virtual abort, taken when the guest unmasks A. */
 		f.what = "asynchronous external abort, passed on as a virtual abort";

@@ -95,6 +95,7 @@ noreturn void vcpu_start(struct vcpu *v)
 	guest_arch_reset(v->index);
 	vgic_cpu_reset(&p->vgic, &v->vgic);
 	hyp_timer_start();
+	hyp_timer_wake_at(__atomic_load_n(&p->watchdog_deadline, __ATOMIC_RELAXED)); /* CPU_ON */
 	/* SVC mode, interrupts and aborts masked; Thumb if the entry address says so. */
 	spsr = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F | ((pc & 1) ? PSR_T : 0);
 	write_elr_hyp(pc & ~1U);

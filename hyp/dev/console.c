@@ -25,7 +25,8 @@
  * for room.  A panic writes straight to the UART (console_panic_line).
  *
  * Input goes to one partition at a time: Ctrl-T then a digit gives it to that
- * partition, Ctrl-T n to the next one, Ctrl-T Ctrl-T sends a Ctrl-T.
+ * partition, Ctrl-T n to the next one, Ctrl-T Ctrl-T sends a Ctrl-T; the other commands
+ * after Ctrl-T are the console monitor's (hyp/dev/monitor.c).
  *
  * Lock order: the console lock is the innermost lock; it is never held for
  * longer than copying a line and filling the UART's FIFO.
@@ -36,6 +37,7 @@
 #include "hyp/core/partition.h"
 #include "hyp/core/timer.h"
 #include "hyp/dev/console.h"
+#include "hyp/dev/monitor.h"
 #include "hyp/dev/vuart.h"
 #include "platform/uart.h"
 
@@ -46,7 +48,6 @@
 #define CONSOLE_HYP CFG_PARTITION_COUNT /* the hypervisor's source index */
 #define CONSOLE_SOURCES (CFG_PARTITION_COUNT + 1)
 #define CONSOLE_PANIC_SPINS 1000000
-#define CONSOLE_ESCAPE 0x14 /* Ctrl-T */
 #define CONSOLE_RX_BATCH 32
 
 struct ring {
@@ -78,7 +79,6 @@ static struct {
 	bool rx_irq;
 	bool tx_irq;
 	u32 input; /* partition that receives console input */
-	bool escape; /* Ctrl-T seen, waiting for its command */
 	bool input_ready;
 } con;
 
@@ -327,8 +327,8 @@ static void announce_input(void)
 {
 	const struct cfg_partition *cfg = partitions[con.input].cfg;
 
-	log_info("console input -> partition %u (%s); Ctrl-T then 0-%u or n switches", cfg->id,
-		 cfg->name, cfg_system.partition_count - 1);
+	log_info("console input -> partition %u (%s); Ctrl-T then 0-%u or n switches, ? for more",
+		 cfg->id, cfg->name, cfg_system.partition_count - 1);
 }
 
 void console_set_input(u32 partition)
@@ -343,34 +343,15 @@ void console_set_input(u32 partition)
 	announce_input();
 }
 
-/* One received byte: an escape command, or data for the partition with the input. */
-static void route_input(u8 c)
+void console_focus(u32 partition)
 {
-	u32 count = cfg_system.partition_count;
+	con.input = partition;
+	announce_input();
+}
 
-	if (con.escape) {
-		con.escape = false;
-		if (c >= '0' && c <= '9' && (u32)(c - '0') < count) {
-			con.input = (u32)(c - '0');
-			announce_input();
-			return;
-		}
-		if (c == 'n') {
-			con.input = (con.input + 1) % count;
-			announce_input();
-			return;
-		}
-		if (c != CONSOLE_ESCAPE) {
-			log_info(
-				"console: Ctrl-T then 0-%u (a partition), n (next) or Ctrl-T (itself)",
-				count - 1);
-			return;
-		}
-	} else if (c == CONSOLE_ESCAPE) {
-		con.escape = true;
-		return;
-	}
-	vuart_rx(&partitions[con.input], c);
+u32 console_focused(void)
+{
+	return con.input;
 }
 
 void console_irq(void)
@@ -388,7 +369,8 @@ void console_irq(void)
 	if (!con.input_ready)
 		return;
 	for (i = 0; i < n; i++)
-		route_input(rx[i]);
+		if (!monitor_input(rx[i]))
+			vuart_rx(&partitions[con.input], rx[i]);
 }
 
 u32 console_dropped(void)

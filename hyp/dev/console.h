@@ -50,4 +50,8 @@ void console_flush(void);
  */
 void console_set_input(u32 partition);
 
+/* Move the input focus (the console monitor: Ctrl-T then a digit or n), and say so. */
+void console_focus(u32 partition);
+u32 console_focused(void);
+
 #endif /* TESSERA_HYP_CONSOLE_H */

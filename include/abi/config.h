@@ -85,6 +85,9 @@ struct cfg_endpoint {
 #define CFG_RESET_MAX_DEFAULT 10
 #define CFG_RESET_WINDOW_MS_DEFAULT 1000
 
+/* watchdog = <ms>: at most an hour. */
+#define CFG_WATCHDOG_MAX_MS 3600000U
+
 enum cfg_fault_policy {
 	CFG_FAULT_STOP, /* stop every CPU of the partition */
 	CFG_FAULT_RESTART, /* restart it, at most restart_max times in restart_window_ms */
@@ -131,6 +134,9 @@ struct cfg_partition {
 	/* Restarts the guest asks for (PSCI SYSTEM_RESET): at most reset_max in the window. */
 	u32 reset_max; /* 1..CFG_RESTART_MAX */
 	u32 reset_window_ms;
+
+	u32 watchdog_ms; /* health watchdog timeout, 0: none (TESSERA_FID_WATCHDOG_KICK) */
+	u32 manages; /* bit n: may query, stop, start and restart partition n (never itself) */
 
 	/* Stage-2 tables this partition needs, as counted by tcfg with mm/pt.c. */
 	u32 s2_table_count;

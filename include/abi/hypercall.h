@@ -18,7 +18,10 @@
 #define TESSERA_FID_CHANNEL_INFO TESSERA_FID(4) /* r1 = index */
 #define TESSERA_FID_DOORBELL_RING TESSERA_FID(5) /* r1 = index */
 #define TESSERA_FID_YIELD TESSERA_FID(6)
-#define TESSERA_CALL_COUNT 7U
+#define TESSERA_FID_WATCHDOG_KICK TESSERA_FID(7) /* r0 = the timeout in ms */
+#define TESSERA_FID_PARTITION_STATE TESSERA_FID(8) /* r1 = partition id (a managed one) */
+#define TESSERA_FID_PARTITION_CONTROL TESSERA_FID(9) /* r1 = partition id, r2 = operation */
+#define TESSERA_CALL_COUNT 10U
 
 /*
  * The calling vCPU's physical CPU's counters (hyp/core/stats.c), for benchmarks and tests:
@@ -34,7 +37,7 @@
 
 /* VERSION returns major << 16 | minor. */
 #define TESSERA_ABI_MAJOR 0
-#define TESSERA_ABI_MINOR 1
+#define TESSERA_ABI_MINOR 2 /* 0.2: WATCHDOG_KICK, PARTITION_STATE, PARTITION_CONTROL */
 
 /* Tessera's UID, as returned by the Call UID query in r0-r3. */
 #define TESSERA_UID0 0x7e55e7a0U
@@ -52,6 +55,21 @@
 #define TESSERA_CHANNEL_ACCESS(r3) (((r3) >> 8) & 0xffU)
 #define TESSERA_CHANNEL_INTID(r3) ((r3) >> 16)
 #define TESSERA_CHANNEL_R3(peer, access, intid) ((peer) | ((access) << 8) | ((intid) << 16))
+
+/* PARTITION_STATE: r0 = state | restarts left << 8, r1 = starts, r2 = faults, r3 = uptime ms. */
+#define TESSERA_STATE_STOPPED 0
+#define TESSERA_STATE_RUNNING 1
+#define TESSERA_STATE_HALTED                                                                       \
+	2 /* past its restart bound: only a manager or the operator starts it */
+#define TESSERA_STATE_RESTARTING 3 /* or starting */
+#define TESSERA_STATE_STOPPING 4 /* its vCPUs are parking */
+#define TESSERA_STATE(r0) ((r0)&0xffU)
+#define TESSERA_RESTARTS_LEFT(r0) ((r0) >> 8)
+
+/* PARTITION_CONTROL operations (r2). */
+#define TESSERA_PARTITION_STOP 0
+#define TESSERA_PARTITION_START 1
+#define TESSERA_PARTITION_RESTART 2
 
 /* r0 of every call: >= 0 is success (a value or 0), negative is one of these. */
 #define TESSERA_OK 0

@@ -62,6 +62,7 @@
 #define HDCR_HPMN_MASK GENMASK(4, 0)
 #define HDCR_TPMCR BIT(5)
 #define HDCR_TPM BIT(6)
+#define HDCR_HPME BIT(7) /* counters HPMN..N-1 enabled (they are Hyp's alone) */
 #define HDCR_TDA BIT(9)
 #define HDCR_TDOSA BIT(10)
 #define HDCR_TDRA BIT(11)
@@ -78,7 +79,7 @@
 #define PMFILTER_P BIT(31) /* not at PL1 (Non-secure PL1 too while NSK == 0) */
 #define PMFILTER_U BIT(30) /* not at PL0 (Non-secure PL0 too while NSU == 0) */
 #define PMFILTER_NSH BIT(27) /* in Hyp mode */
-#define PMEVENT_SW_INCR 0x00 /* counts writes of its bit to PMSWINC */
+#define PMEVENT_CPU_CYCLES 0x11 /* ARM ARM C12.8, Table C12-6 */
 
 /* HCPTR (B4.1.63): RES1 bits set, TCPn/TASE/TTA are traps. */
 #define HCPTR_TTA BIT(20)

@@ -169,6 +169,7 @@ void fake_arch_reset(void)
 	/* A Cortex-A15: L1 I+D (32 KiB, 2-way), L2 unified (512 KiB, 16-way), 64-byte lines. */
 	static const u32 a15_ccsidr[7] = { (255U << 13) | (1U << 3) | 2, 0,
 					   (511U << 13) | (15U << 3) | 2 };
+	u32 cpu;
 
 	memset(regs, 0, sizeof(regs));
 	cur = 0;
@@ -177,6 +178,8 @@ void fake_arch_reset(void)
 	fake_exit_point = NULL;
 	memset(&fake_arch_stats, 0, sizeof(fake_arch_stats));
 	fake_arch_set_caches(0x02000023, a15_ccsidr);
+	for (cpu = 0; cpu < FAKE_CPU_COUNT; cpu++)
+		*fake_reg_on(cpu, "pmcr") = 4U << 11; /* PMCR.N: four event counters, as QEMU's */
 }
 
 void fake_arch_set_cpu(u32 cpu)

@@ -205,6 +205,8 @@ void fake_config_reset(void)
 	parts[1].irq_count = ARRAY_SIZE(p1_irqs);
 	parts[1].endpoints = p1_endpoints;
 	parts[1].endpoint_count = ARRAY_SIZE(p1_endpoints);
+	parts[0].manages = BIT(2); /* alpha manages gamma */
+	parts[2].watchdog_ms = 100;
 }
 
 void fake_config_set_policy(u32 partition, u32 policy, u32 restart_max, u32 window_ms)

@@ -174,8 +174,14 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call COV_UNIT_RULE,$(t))))
 
 -include $(shell find $(COV_OUT)/obj -name '*.d' 2>/dev/null)
 
+# tests/fuzz/sys_test.c, the lifecycle tests on the host-built system, counts like a unit test.
+$(COV_OUT)/obj/tests/fuzz/sys_test.c.o: COV_CFLAGS += -Itests/unit
+$(COV_OUT)/bin/unit_sys: $(addprefix $(COV_OUT)/obj/,$(FUZZ_SYS_OBJS) tests/fuzz/sys_test.c.o)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) --coverage $^ $(FUZZ_SYS_LIBS) -o $@
+
 COV_BINS := $(addprefix $(COV_OUT)/bin/fuzz_,$(FUZZ_TARGETS)) \
-	$(addprefix $(COV_OUT)/bin/unit_,$(UNIT_TESTS))
+	$(addprefix $(COV_OUT)/bin/unit_,$(UNIT_TESTS) sys)
 
 .PHONY: coverage-build
 coverage-build: $(COV_BINS)
@@ -183,7 +189,7 @@ coverage-build: $(COV_BINS)
 COVERAGE_MIN ?=
 coverage: coverage-build
 	@$(PYTHON) tests/gates/coverage.py --out $(COV_OUT) --targets "$(FUZZ_TARGETS)" \
-		--units "$(UNIT_TESTS)" $(if $(COVERAGE_MIN),--min $(COVERAGE_MIN))
+		--units "$(UNIT_TESTS) sys" $(if $(COVERAGE_MIN),--min $(COVERAGE_MIN))
 
 # ---- Stack depth and heap: the hypervisor ELF of the default build -----------------------
 

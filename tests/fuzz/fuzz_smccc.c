@@ -91,6 +91,24 @@ static void check_result(const struct vcpu *v, const struct regs *r)
 	case 0x86000006:
 		FUZZ_CHECK(ret == 0, "YIELD: %d", ret);
 		break;
+	case 0x86000007:
+		FUZZ_CHECK(ret == (cfg->watchdog_ms ? (s32)cfg->watchdog_ms : -1),
+			   "WATCHDOG_KICK: %d", ret);
+		break;
+	case 0x86000008:
+	case 0x86000009: {
+		bool managed = call.args[1] < 32 && (cfg->manages & BIT(call.args[1]));
+
+		if (!managed)
+			FUZZ_CHECK(ret == -3, "manager call 0x%x on %u, not managed: %d", fid,
+				   call.args[1], ret);
+		else if (fid == 0x86000008)
+			FUZZ_CHECK(ret >= 0 && (ret & 0xff) <= 4, "PARTITION_STATE: %d", ret);
+		else
+			FUZZ_CHECK(ret == (call.args[2] <= 2 ? 0 : -2), "PARTITION_CONTROL %u: %d",
+				   call.args[2], ret);
+		break;
+	}
 	case 0x84000000:
 		FUZZ_CHECK(ret == 0x10000, "PSCI_VERSION: 0x%x", ret);
 		break;
@@ -225,7 +243,8 @@ static void step_call(struct fin *f, u32 cpu, bool psci)
 				    0x86000001, 0x86000002, 0x86000003, 0x86000004, 0x86000005,
 				    0x86000006, 0x86000007, 0x84000000, 0x84000001, 0x84000002,
 				    0x84000003, 0x84000004, 0x84000006, 0x84000008, 0x84000009,
-				    0x8400000a, 0xc4000003, 0x84000005, 0x8600ff02 };
+				    0x8400000a, 0xc4000003, 0x84000005, 0x8600ff02, 0x86000008,
+				    0x86000009 };
 	struct regs *r = cpu_frame(cpu);
 	u32 i;
 

@@ -28,6 +28,14 @@
  *                             terminal as \xNN, so nobody forges a line
  *   console_vcpu_lines_whole  two vCPUs of one partition print byte by byte
  *                             at once: each line comes out whole
+ *   monitor_find              the monitor's partition argument: number or label
+ *   monitor_commands          Ctrl-T ?, l, s, +/-, k/b/r <partition>, focus; bytes
+ *                             of a command never reach the partition
+ *   watchdog_restarts         a partition that stops kicking is restarted when its
+ *                             Hyp timer sees the deadline pass, then halted past
+ *                             its restart-limit; the operator may start it again
+ *   manager_rights            a manager reads, restarts, stops and starts what it
+ *                             manages; every other call is DENIED, logged once
  *
  * Every console line is also checked not to be written with the VMID
  * allocator's lock held (fuzz_sys.c, __wrap_console_hyp_line and __wrap_console_guest_line).
@@ -36,6 +44,9 @@
  */
 #include "test.h"
 #include "fuzz_sys.h"
+#include "abi/hypercall.h"
+#include "hyp/dev/console.h"
+#include "hyp/dev/monitor.h"
 
 #define PSCI_CPU_ON 0x84000003U
 #define PSCI_SYSTEM_OFF 0x84000008U
@@ -401,6 +412,175 @@ TEST(suppressed_count_told)
 	sys_finish();
 }
 
+/* ---- Operating a running system (issue 17) ----------------------------------------- */
+
+#define FID_WATCHDOG_KICK 0x86000007U
+#define FID_PARTITION_STATE 0x86000008U
+#define FID_PARTITION_CONTROL 0x86000009U
+#define GAMMA 2
+#define GAMMA_CPU 3
+
+/* Bytes typed on the console: the UART interrupt on the boot CPU, then whatever it asked. */
+static void type(const char *s)
+{
+	fake_uart_rx((const u8 *)s, (u32)strlen(s));
+	fake_irq_raise(0, PLAT_UART_IRQ);
+	sys_irq(0);
+	sys_settle();
+}
+
+TEST(monitor_find)
+{
+	start_system();
+	EXPECT_EQ(monitor_find("2", 1), 2);
+	EXPECT_EQ(monitor_find("02", 2), 2);
+	EXPECT_EQ(monitor_find("3", 1), -1);
+	EXPECT_EQ(monitor_find("gamma", 5), 2);
+	EXPECT_EQ(monitor_find("gammas", 5), 2); /* the length given counts */
+	EXPECT_EQ(monitor_find("gam", 3), -1);
+	EXPECT_EQ(monitor_find("alphax", 6), -1);
+	EXPECT_EQ(monitor_find("", 0), -1);
+	EXPECT_EQ(monitor_find("99999999999", 11), -1);
+	sys_finish();
+}
+
+TEST(monitor_commands)
+{
+	console_start();
+	type("\x14?");
+	EXPECT(seen_at(0, "[tessera] monitor: Ctrl-T then 0-2 or n (input)") >= 0);
+	type("\x14l");
+	EXPECT(seen_at(0, "[tessera] partition 1 beta: running cpus=1,2 up=0ms starts=1 "
+			  "restarts_left=0 faults=0 last_fault=none watchdog=0ms") >= 0);
+	type("\x14s");
+	EXPECT(seen_at(0, "[tessera] stats cpu3: entries=") >= 0);
+	type("\x14-\x14-\x14-");
+	EXPECT_EQ(log_level, LOG_ERROR);
+	EXPECT_STREQ(fake_uart_last_line(), "[tessera] monitor: log level error");
+	type("\x14+\x14+\x14+\x14+");
+	EXPECT_EQ(log_level, LOG_DEBUG);
+	type("\x14-");
+	EXPECT_EQ(log_level, LOG_INFO);
+	type("\x14rbeta\r");
+	EXPECT(seen_at(0, "[tessera] monitor: restart partition 1 (beta)") >= 0);
+	EXPECT_EQ(partitions[BETA].starts, 2);
+	type("\x14k2\n");
+	EXPECT_EQ(partitions[GAMMA].state, PART_STOPPED);
+	type("\x14"
+	     "b2\r");
+	EXPECT_EQ(partitions[GAMMA].state, PART_RUNNING);
+	EXPECT_EQ(partitions[GAMMA].starts, 2);
+	type("\x14"
+	     "bzzz\r");
+	EXPECT_STREQ(fake_uart_last_line(), "[tessera] monitor: no partition \"zzz\"");
+	type("\x14r\x03");
+	EXPECT_STREQ(fake_uart_last_line(), "[tessera] monitor: command dropped");
+	type("\x14r0123456789abcdefg");
+	EXPECT_STREQ(fake_uart_last_line(), "[tessera] monitor: command dropped");
+	EXPECT_EQ(partitions[0].vuart.rx_count, 0); /* none of it reached alpha */
+	type("\x14\x14");
+	EXPECT_EQ(partitions[0].vuart.rx_count, 1); /* Ctrl-T Ctrl-T: one Ctrl-T for alpha */
+	type("\x14n");
+	EXPECT_EQ(console_focused(), 1);
+	type("\x14"
+	     "0");
+	EXPECT_EQ(console_focused(), 0);
+	console_end();
+}
+
+TEST(watchdog_restarts)
+{
+	static const u32 policy[CFG_PARTITION_COUNT] = { 0, 0, POLICY(CFG_FAULT_RESTART, 1, 4) };
+
+	sys_reset(4, policy);
+	seen_count = 0;
+	fake_uart_line_hook = record_line;
+	EXPECT_EQ(hvc(0, FID_WATCHDOG_KICK, 0, 0, 0), (u32)TESSERA_NOT_SUPPORTED); /* none */
+	EXPECT_EQ(hvc(GAMMA_CPU, FID_WATCHDOG_KICK, 0, 0, 0), 100);
+	EXPECT(cpus[GAMMA_CPU].hyp_timer_deadline <= fake_time() + 100 * FAKE_TICKS_PER_MS);
+	fake_time_advance(60 * FAKE_TICKS_PER_MS);
+	EXPECT_EQ(hvc(GAMMA_CPU, FID_WATCHDOG_KICK, 0, 0, 0), 100);
+	fake_time_advance(99 * FAKE_TICKS_PER_MS);
+	sys_enter(GAMMA_CPU, hyp_timer_tick); /* not yet */
+	EXPECT_EQ(partitions[GAMMA].starts, 1);
+	EXPECT(cpus[GAMMA_CPU].hyp_timer_deadline <= fake_time() + 1 * FAKE_TICKS_PER_MS);
+	fake_time_advance(2 * FAKE_TICKS_PER_MS);
+	sys_enter(GAMMA_CPU, hyp_timer_tick);
+	sys_settle();
+	EXPECT(seen_at(0, "[tessera] WARN: partition 2 (gamma): watchdog: no kick for 101 ms "
+			  "(timeout 100 ms)") >= 0);
+	EXPECT_EQ(partitions[GAMMA].starts, 2);
+	EXPECT_EQ(partitions[GAMMA].faults, 1);
+	/* A new run: not armed until its first kick. */
+	fake_time_advance(500 * FAKE_TICKS_PER_MS);
+	sys_enter(GAMMA_CPU, hyp_timer_tick);
+	EXPECT_EQ(partitions[GAMMA].starts, 2);
+	EXPECT_EQ(hvc(GAMMA_CPU, FID_WATCHDOG_KICK, 0, 0, 0), 100);
+	fake_time_advance(101 * FAKE_TICKS_PER_MS);
+	sys_enter(GAMMA_CPU, hyp_timer_tick);
+	sys_settle();
+	EXPECT_EQ(partitions[GAMMA].state, PART_HALTED); /* restart-limit <1 1000> */
+	type("\x14l");
+	EXPECT(seen_at(0, "[tessera] partition 2 gamma: halted cpus=3 up=0ms starts=2 "
+			  "restarts_left=0 faults=2 last_fault=watchdog watchdog=100ms") >= 0);
+	type("\x14"
+	     "bgamma\r"); /* the operator starts it again */
+	EXPECT_EQ(partitions[GAMMA].state, PART_RUNNING);
+	EXPECT_EQ(partitions[GAMMA].starts, 3);
+	/* Policy stop: the watchdog stops it. */
+	fake_config_set_policy(GAMMA, CFG_FAULT_STOP, 0, 0);
+	EXPECT_EQ(hvc(GAMMA_CPU, FID_WATCHDOG_KICK, 0, 0, 0), 100);
+	fake_time_advance(100 * FAKE_TICKS_PER_MS);
+	sys_enter(GAMMA_CPU, hyp_timer_tick);
+	sys_settle();
+	EXPECT_EQ(partitions[GAMMA].state, PART_STOPPED);
+	fake_uart_line_hook = NULL;
+	sys_finish();
+}
+
+TEST(manager_rights)
+{
+	struct regs *r = cpu_frame(0);
+	u32 denials;
+
+	start_system();
+	seen_count = 0;
+	fake_uart_line_hook = record_line;
+	fake_time_advance(7 * FAKE_TICKS_PER_MS);
+	EXPECT_EQ(hvc(0, FID_PARTITION_STATE, GAMMA, 0, 0), TESSERA_STATE_RUNNING);
+	EXPECT_EQ(r->r[1], 1); /* starts */
+	EXPECT_EQ(r->r[2], 0); /* faults */
+	EXPECT_EQ(r->r[3], 7); /* uptime, ms */
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_RESTART, 0), 0);
+	sys_settle();
+	EXPECT_EQ(partitions[GAMMA].starts, 2);
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_STOP, 0), 0);
+	EXPECT_EQ(hvc(0, FID_PARTITION_STATE, GAMMA, 0, 0), TESSERA_STATE_STOPPING);
+	/* A start while its vCPU parks: it starts once the vCPU has parked. */
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_START, 0), 0);
+	sys_settle();
+	EXPECT_EQ(partitions[GAMMA].state, PART_RUNNING);
+	EXPECT_EQ(partitions[GAMMA].starts, 3);
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_START, 0), 0); /* no-op */
+	EXPECT_EQ(partitions[GAMMA].starts, 3);
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, 3, 0), (u32)TESSERA_INVALID_PARAMETER);
+	/* Not managed, not a partition, or not a manager: DENIED, said once per caller. */
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, BETA, TESSERA_PARTITION_STOP, 0),
+		  (u32)TESSERA_DENIED);
+	EXPECT_EQ(partitions[BETA].state, PART_RUNNING);
+	EXPECT_EQ(hvc(0, FID_PARTITION_STATE, 0, 0, 0), (u32)TESSERA_DENIED);
+	EXPECT_EQ(hvc(0, FID_PARTITION_STATE, 40, 0, 0), (u32)TESSERA_DENIED);
+	EXPECT_EQ(hvc(BETA_CPU0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_STOP, 0),
+		  (u32)TESSERA_DENIED);
+	EXPECT_EQ(partitions[GAMMA].state, PART_RUNNING);
+	denials = 0;
+	for (u32 i = 0; i < seen_count; i++)
+		denials += strstr(seen[i], "denied (reported once)") != NULL;
+	EXPECT_EQ(denials, 2); /* alpha's and beta's first */
+	fake_uart_line_hook = NULL;
+	sys_finish();
+}
+
 int main(void)
 {
 	test_suite_name = "sys";
@@ -416,5 +596,9 @@ int main(void)
 	RUN(console_fair_share);
 	RUN(console_escapes_controls);
 	RUN(console_vcpu_lines_whole);
+	RUN(monitor_find);
+	RUN(monitor_commands);
+	RUN(watchdog_restarts);
+	RUN(manager_rights);
 	return test_summary();
 }

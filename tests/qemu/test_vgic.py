@@ -67,13 +67,16 @@ TESTS = [
     QemuTest(
         "vgic.console_input",
         "typing into the console reaches the partition with the input focus only; Ctrl-T 1 "
-        "moves the focus, and the hypervisor says so; a prompt without a newline shows",
+        "moves the focus, and the hypervisor says so; a prompt without a newline shows; a "
+        "monitor command typed in the middle of a line (Ctrl-T l) is the monitor's alone",
         build={"CONFIG": "test-console"},
-        inputs=[(r"\[right\] TG console: ready for input", "hello left\r"),
+        # "hel", the monitor's list (Ctrl-T l), "lo left": the partition sees "hello left".
+        inputs=[(r"\[right\] TG console: ready for input", "hel\x14llo left\r"),
                 (r"TG console: got \"hello left\"", "\x141"),
                 (r"^\[right\] TG prompt> $", ""),  # shown without its newline, 50 ms on
                 (r"console input -> partition 1 \(right\)", "hello right\r")],
         expect=[r'^\[left\] (TG prompt> )?TG console: got "hello left"$',
+                r"^\[tessera\] partition 1 right: running cpus=2 ",
                 r"^\[right\] TG prompt> $",
                 r"console input -> partition 1 \(right\)",
                 r'^\[right\] TG console: got "hello right"$'],

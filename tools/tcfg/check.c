@@ -759,6 +759,62 @@ static void check_dma(const struct partition *p)
 	}
 }
 
+/* One partition a manages entry names: by phandle (cells) or by label (strings). */
+static int managed_index(const struct system *s, const u8 *v, u32 len, bool strings)
+{
+	u32 i, ph = strings ? 0 : (u32)v[0] << 24 | (u32)v[1] << 16 | (u32)v[2] << 8 | v[3];
+
+	for (i = 0; i < s->part_count; i++) {
+		const struct partition *q = &s->parts[i];
+
+		if (strings ? q->label && strlen(q->label) == len && !memcmp(q->label, v, len) :
+			      q->phandle && q->phandle == ph)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * manages = <&a &b> or "a", "b": resolved to a mask of partition indices.  A value that is
+ * NUL-terminated printable text is labels; anything else must be whole phandle cells (a
+ * phandle's first byte is 0 below 2^24, so it never reads as text).
+ */
+static void check_manages(struct system *s)
+{
+	u32 i, at, e;
+
+	for (i = 0; i < s->part_count; i++) {
+		struct partition *p = &s->parts[i];
+		const u8 *v = p->manages;
+		bool strings = p->manages_len && v[0] && !v[p->manages_len - 1];
+
+		for (at = 0; strings && at < p->manages_len; at++)
+			strings = v[at] == 0 || (v[at] >= 0x20 && v[at] < 0x7f);
+		if (v && !strings && (p->manages_len == 0 || p->manages_len % 4)) {
+			tcfg_error(p->path, "manages must be phandles (<&label ...>) or labels");
+			continue;
+		}
+		for (at = 0, e = 0; v && at < p->manages_len; e++) {
+			u32 len = strings ? (u32)strlen((const char *)v + at) : 4;
+			int m = managed_index(s, v + at, len, strings);
+
+			if (m < 0)
+				tcfg_error(p->path, "manages names no partition (entry %u)", e);
+			else if ((u32)m == i)
+				tcfg_error(p->path,
+					   "a partition cannot manage itself (PSCI "
+					   "SYSTEM_RESET restarts it, within reset-limit)");
+			else if (m >= 32)
+				tcfg_error(p->path,
+					   "manages %s: only partitions 0-31 can be managed",
+					   s->parts[m].path);
+			else
+				p->manages_mask |= 1U << m;
+			at += strings ? len + 1 : 4;
+		}
+	}
+}
+
 void check_system(struct system *s, const struct board *b, const struct options *o)
 {
 	u32 i, j;
@@ -770,6 +826,7 @@ void check_system(struct system *s, const struct board *b, const struct options 
 	check_ipa(s, b);
 	check_cpus(s, b);
 	check_irqs(s, b);
+	check_manages(s);
 	for (i = 0; i < s->part_count; i++) {
 		for (j = 0; j < s->parts[i].mem_count; j++)
 			check_image(&s->parts[i].mems[j], o);

@@ -292,6 +292,8 @@ static void partition(FILE *f, const struct partition *p, u32 n_images, u32 n_ir
 	fprintf(f, "\t\t.restart_window_ms = %u,\n", p->restart_window_ms);
 	fprintf(f, "\t\t.reset_max = %u,\n", p->reset_max);
 	fprintf(f, "\t\t.reset_window_ms = %u,\n", p->reset_window_ms);
+	fprintf(f, "\t\t.watchdog_ms = %u,\n", p->watchdog_ms);
+	fprintf(f, "\t\t.manages = 0x%x,\n", p->manages_mask);
 	fprintf(f, "\t\t.s2_table_count = %u,\n\t},\n", p->s2_table_count);
 }
 

@@ -335,12 +335,13 @@ static void read_partition(struct partition *p, const struct node *n, const stru
 		"label",	 "cpus",	"entry",	"fault-policy",
 		"restart-limit", "reset-limit", "bootargs",	"dtb-ipa",
 		"gicd-ipa",	 "gicc-ipa",	"uart-ipa",	"uart-irq",
-		"kernel",	 "initrd",	"identity-map", NULL
+		"kernel",	 "initrd",	"identity-map", "watchdog",
+		"manages",	 NULL
 	};
 	static const char *const bases[] = { "memory", "device", NULL };
 	u32 counts[2], *cpus, count, mi = 0, di = 0;
 	bool ok = true;
-	int child;
+	int child, len;
 
 	prop_check_known(n, known, &ok);
 	read_label(n, &p->label, &ok);
@@ -394,6 +395,15 @@ static void read_partition(struct partition *p, const struct node *n, const stru
 	prop_addr(n, "gicc-ipa", false, &p->gicc_ipa, &ok);
 	prop_addr(n, "uart-ipa", false, &p->uart_ipa, &ok);
 	prop_u32(n, "uart-irq", false, &p->uart_irq, &ok);
+	if (prop_u32(n, "watchdog", false, &p->watchdog_ms, &ok) &&
+	    (p->watchdog_ms == 0 || p->watchdog_ms > CFG_WATCHDOG_MAX_MS)) {
+		tcfg_error(n->path, "watchdog = <%u>: the timeout is 1 to %u ms", p->watchdog_ms,
+			   CFG_WATCHDOG_MAX_MS);
+		ok = false;
+	}
+	p->phandle = fdt_get_phandle(n->fdt, n->off);
+	p->manages = fdt_getprop(n->fdt, n->off, "manages", &len);
+	p->manages_len = p->manages ? (u32)len : 0;
 
 	count_children(n, bases, "dtb-overlay", counts, &ok);
 	p->mems = tcfg_alloc(counts[0] * sizeof(*p->mems));

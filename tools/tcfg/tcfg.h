@@ -150,6 +150,11 @@ struct partition {
 	u32 restart_window_ms;
 	u32 reset_max;
 	u32 reset_window_ms;
+	u32 watchdog_ms; /* 0: none */
+	u32 phandle; /* dtc's, when something refers to the node (manages = <&label>) */
+	const void *manages; /* the property: phandle cells or label strings; NULL if absent */
+	u32 manages_len;
+	u32 manages_mask; /* resolved by check_system: bit n = partition n */
 	const char *bootargs; /* or NULL */
 	bool has_entry;
 	bool identity_map; /* identity-map: every memory@N and device@N at IPA == PA */

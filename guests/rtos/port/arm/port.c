@@ -135,6 +135,8 @@ void port_tick_start(uint32_t hz)
 
 void port_idle(void)
 {
+	/* Idle means every task got its turn: the partition's health watchdog, if it has one. */
+	tessera_watchdog_kick();
 	cpu_wfi();
 }
 

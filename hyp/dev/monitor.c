@@ -1,0 +1,161 @@
+/*
+ * The console monitor: what comes after the escape (Ctrl-T) on the console.
+ *
+ *   Ctrl-T ?            the commands, and the log level
+ *   Ctrl-T 0-9 / n      console input to that partition / to the next one
+ *   Ctrl-T l            list the partitions
+ *   Ctrl-T s            the hypervisor's counters (hyp/core/stats.c's report)
+ *   Ctrl-T k / b / r    stop / start / restart a partition: its number or label, then Enter
+ *   Ctrl-T + / -        raise / lower the log level
+ *   Ctrl-T Ctrl-T       a Ctrl-T for the partition with the input
+ *
+ * Every byte from the escape to the end of its command is the monitor's: a partition never
+ * sees one.  A partition argument is a line of at most MONITOR_ARG_MAX bytes; Enter ends it,
+ * anything that is not printable (Escape, Ctrl-C) or one byte too many drops it, so input
+ * goes back to the partition after one line at most.  What the monitor says goes out as
+ * hypervisor log lines (LOG_ALWAYS): into the hypervisor's own console ring, never waiting
+ * for the UART, so guests' output is not held up either.
+ *
+ * Runs on the CPU that takes the UART interrupt (console_irq), outside the console lock.
+ */
+#include "abi/hypercall.h"
+#include "hyp/core/fmt.h"
+#include "hyp/core/log.h"
+#include "hyp/core/partition.h"
+#include "hyp/core/stats.h"
+#include "hyp/dev/console.h"
+#include "hyp/dev/monitor.h"
+
+#define ESCAPE 0x14 /* Ctrl-T */
+
+enum { IDLE, ESCAPED, ARGUMENT };
+
+static struct {
+	u32 state;
+	char command; /* k, b or r while an argument is read */
+	u32 len;
+	char arg[MONITOR_ARG_MAX];
+} mon;
+
+static const char *const level_names[] = { "always", "error", "warn", "info", "debug" };
+
+int monitor_find(const char *arg, u32 len)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < len && arg[i] >= '0' && arg[i] <= '9' && n < 1000; i++)
+		n = n * 10 + (u32)(arg[i] - '0');
+	if (len && i == len)
+		return n < cfg_system.partition_count ? (int)n : -1;
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const char *name = cfg_system.partitions[i].name;
+		u32 j = 0;
+
+		while (j < len && name[j] == arg[j])
+			j++;
+		if (j == len && !name[j])
+			return (int)i;
+	}
+	return -1;
+}
+
+static void list(void)
+{
+	static const char *const states[] = { "stopped", "running", "halted", "restarting",
+					      "stopping" };
+	u32 i, j;
+
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		struct partition *p = &partitions[i];
+		const struct cfg_partition *cfg = p->cfg;
+		struct partition_info in;
+		char cpu_list[CFG_CPU_MAX * 2];
+
+		partition_info(p, &in);
+		for (j = 0; j < cfg->cpu_count; j++) { /* "1,2": CPU numbers are single digits */
+			cpu_list[2 * j] = (char)('0' + cfg->cpus[j]);
+			cpu_list[2 * j + 1] = ',';
+		}
+		cpu_list[2 * j - 1] = '\0';
+		log_always("partition %u %s: %s cpus=%s up=%ums starts=%u restarts_left=%u "
+			   "faults=%u last_fault=%s watchdog=%ums",
+			   i, cfg->name, states[in.state], cpu_list, in.uptime_ms, in.starts,
+			   in.restarts_left, in.faults, p->last_fault ? p->last_fault : "none",
+			   cfg->watchdog_ms);
+	}
+}
+
+static void help(void)
+{
+	log_always("monitor: Ctrl-T then 0-%u or n (input), l (list), s (stats), k/b/r <partition> "
+		   "Enter (stop/start/restart), +/- (log level, now %s), Ctrl-T (itself)",
+		   cfg_system.partition_count - 1, level_names[log_level]);
+}
+
+static void run_argument(void)
+{
+	static const char *const verbs[] = { "stop", "start", "restart" };
+	int part = monitor_find(mon.arg, mon.len);
+	u32 op = mon.command == 'k' ? TESSERA_PARTITION_STOP :
+		 mon.command == 'b' ? TESSERA_PARTITION_START :
+				      TESSERA_PARTITION_RESTART;
+
+	if (part < 0) {
+		log_always("monitor: no partition \"%.*s\"", (int)mon.len, mon.arg);
+		return;
+	}
+	log_always("monitor: %s partition %d (%s)", verbs[op], part,
+		   cfg_system.partitions[part].name);
+	partition_command(&partitions[part], op, "console monitor");
+}
+
+/* The byte after the escape. */
+static bool command(u8 c)
+{
+	u32 count = cfg_system.partition_count;
+
+	mon.state = IDLE;
+	if (c >= '0' && c <= '9' && (u32)(c - '0') < count) {
+		console_focus((u32)(c - '0'));
+	} else if (c == 'n') {
+		console_focus(console_focused() + 1 < count ? console_focused() + 1 : 0);
+	} else if (c == 'l') {
+		list();
+	} else if (c == 's') {
+		stats_report();
+	} else if (c == 'k' || c == 'b' || c == 'r') {
+		mon.state = ARGUMENT;
+		mon.command = (char)c;
+		mon.len = 0;
+	} else if (c == '+' || c == '-') {
+		if (c == '+' ? log_level < LOG_DEBUG : log_level > LOG_ERROR)
+			log_level += c == '+' ? 1U : ~0U;
+		log_always("monitor: log level %s", level_names[log_level]);
+	} else if (c == ESCAPE) {
+		return false; /* Ctrl-T Ctrl-T: the partition gets one */
+	} else {
+		help();
+	}
+	return true;
+}
+
+bool monitor_input(u8 c)
+{
+	if (mon.state == ESCAPED)
+		return command(c);
+	if (mon.state == IDLE) {
+		mon.state = c == ESCAPE ? ESCAPED : IDLE;
+		return c == ESCAPE;
+	}
+	/* ARGUMENT: a partition's number or label, up to Enter. */
+	if (c == '\r' || c == '\n') {
+		mon.state = IDLE;
+		run_argument();
+	} else if (c < 0x20 || c >= 0x7f || mon.len == MONITOR_ARG_MAX) {
+		mon.state = IDLE;
+		log_always("monitor: command dropped");
+	} else {
+		mon.arg[mon.len++] = (char)c;
+	}
+	return true;
+}
