@@ -331,13 +331,12 @@ static void read_reset_limit(struct partition *p, const struct node *n, bool *ok
 
 static void read_partition(struct partition *p, const struct node *n, const struct board *b)
 {
-	static const char *const known[] = {
-		"label",	 "cpus",	"entry",	"fault-policy",
-		"restart-limit", "reset-limit", "bootargs",	"dtb-ipa",
-		"gicd-ipa",	 "gicc-ipa",	"uart-ipa",	"uart-irq",
-		"kernel",	 "initrd",	"identity-map", "watchdog",
-		"manages",	 NULL
-	};
+	static const char *const known[] = { "label",	     "cpus",	      "entry",
+					     "fault-policy", "restart-limit", "reset-limit",
+					     "bootargs",     "dtb-ipa",	      "gicd-ipa",
+					     "gicc-ipa",     "uart-ipa",      "uart-irq",
+					     "kernel",	     "initrd",	      "identity-map",
+					     "watchdog",     "manages",	      NULL };
 	static const char *const bases[] = { "memory", "device", NULL };
 	u32 counts[2], *cpus, count, mi = 0, di = 0;
 	bool ok = true;
