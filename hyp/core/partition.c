@@ -378,7 +378,18 @@ s32 partition_watchdog_kick(struct partition *p)
 	if (!ms)
 		return TESSERA_NOT_SUPPORTED;
 	deadline = timer_now() + timer_ms_to_ticks(ms);
-	__atomic_store_n(&p->watchdog_deadline, deadline, __ATOMIC_RELAXED);
+	if (__atomic_exchange_n(&p->watchdog_deadline, deadline, __ATOMIC_RELAXED) == ~0ULL) {
+		/*
+		 * Armed now: the partition's other vCPUs may have entered their guest before,
+		 * with no deadline in their Hyp timers, and one of them may be the one that
+		 * hangs.  Each watches from its next return to the guest (at once: a kick).
+		 */
+		u32 i, self = this_cpu()->index;
+
+		for (i = 0; i < p->cfg->cpu_count; i++)
+			if (p->vcpus[i]->cpu != self)
+				cpu_request(p->vcpus[i]->cpu, CPU_REQ_WATCHDOG);
+	}
 	hyp_timer_wake_at(deadline);
 	return (s32)ms;
 }

@@ -54,6 +54,8 @@ void vcpu_handle_requests(struct cpu *c, struct vcpu *v)
 		vcpu_park(v);
 	if (req & CPU_REQ_VGIC)
 		v->vgic.dirty = true;
+	if (req & CPU_REQ_WATCHDOG)
+		hyp_timer_wake_at(__atomic_load_n(&v->part->watchdog_deadline, __ATOMIC_RELAXED));
 	if (v->vgic.dirty)
 		vgic_flush(&v->part->vgic, &v->vgic);
 	load_vmid(c, v->part);
