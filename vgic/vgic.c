@@ -180,8 +180,9 @@ static bool best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_ou
 			/* An SPI another vCPU holds waits until that one completes it. */
 			if (irq && intid >= GIC_PRIV_COUNT && irq->lr && irq->lr_vcpu != vc->index)
 				continue;
-			if (irq && deliverable(d, irq) && irq->priority < best_prio) {
-				best_prio = irq->priority;
+			if (irq && deliverable(d, irq) &&
+			    *vgic_priority(d, vc, intid) < best_prio) {
+				best_prio = *vgic_priority(d, vc, intid);
 				best = intid;
 			}
 		}
@@ -191,9 +192,11 @@ static bool best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_ou
 	return best_prio < 0x100;
 }
 
-static u32 lr_encode(struct vgic_dist *d, struct virq *irq, u32 intid, u32 source, u32 state)
+static u32 lr_encode(struct vgic_dist *d, struct vgic_cpu *vc, struct virq *irq, u32 intid,
+		     u32 source)
 {
-	u32 lr = intid | ((u32)(irq->priority >> 3) << GICH_LR_PRIORITY_SHIFT) | state;
+	u32 lr = intid | ((u32)(*vgic_priority(d, vc, intid) >> 3) << GICH_LR_PRIORITY_SHIFT) |
+		 GICH_LR_PENDING;
 
 	if (irq->flags & VIRQ_GROUP1)
 		lr |= GICH_LR_GRP1;
@@ -241,7 +244,7 @@ static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
 	vc->lr_source[n] = (u8)source;
 	vc->lr_used |= 1U << n;
 	vc->injected++;
-	gich_write_lr(n, lr_encode(d, irq, intid, source, GICH_LR_PENDING));
+	gich_write_lr(n, lr_encode(d, vc, irq, intid, source));
 }
 
 /* Take back a pending-only list register so a higher-priority interrupt can use it. */
@@ -479,14 +482,14 @@ __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool hi
  * interrupt, GIC architecture v2 5.4.2).  The interrupt goes straight back into it; the
  * entry's bookkeeping is already right.
  */
-static inline void lr_refill(struct vgic_cpu *vc, struct virq *irq, u32 intid)
+static inline void lr_refill(struct vgic_dist *d, struct vgic_cpu *vc, struct virq *irq, u32 intid)
 {
 	irq->flags &= (u8)~VIRQ_ACTIVE;
 	vc->injected++;
-	gich_write_lr(irq->lr - 1U, GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
-					    ((u32)(irq->priority >> 3) << GICH_LR_PRIORITY_SHIFT) |
-					    ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
-					    GICH_LR_PENDING);
+	gich_write_lr(irq->lr - 1U,
+		      GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
+			      ((u32)(*vgic_priority(d, vc, intid) >> 3) << GICH_LR_PRIORITY_SHIFT) |
+			      ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) | GICH_LR_PENDING);
 }
 
 bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
@@ -504,14 +507,14 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	 */
 	if (intid < GIC_PRIV_COUNT && irq->lr && !vc->dirty && gich_lr_empty(irq->lr - 1U) &&
 	    deliverable(d, irq)) {
-		lr_refill(vc, irq, intid);
+		lr_refill(d, vc, irq, intid);
 		return true;
 	}
 	spin_lock(&d->lock);
 	n = irq->lr - 1U;
 	if (irq->lr && irq->lr_vcpu == vc->index && !vc->dirty && (gich_empty_lrs() & (1U << n)) &&
 	    deliverable(d, irq)) {
-		lr_refill(vc, irq, intid); /* the same for an SPI, whose state is shared */
+		lr_refill(d, vc, irq, intid); /* the same for an SPI, whose state is shared */
 	} else {
 		/*
 		 * An SPI still booked to another vCPU's list register (retargeted
@@ -536,8 +539,7 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 static void init_irq(struct virq *irq, u8 flags)
 {
 	irq->flags = flags;
-	irq->priority = 0;
-	irq->targets = 1;
+	irq->targets = (flags & VIRQ_OWNED) ? 1 : 0;
 	irq->lr = 0;
 	irq->lr_vcpu = 0;
 }
@@ -551,8 +553,10 @@ static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 {
 	u32 j;
 
-	for (j = 0; j < GIC_PRIV_COUNT; j++)
+	for (j = 0; j < GIC_PRIV_COUNT; j++) {
 		init_irq(&vc->priv[j], 0);
+		vc->priority[j] = 0;
+	}
 	for (j = 0; j < GIC_SGI_COUNT; j++) {
 		init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE | VIRQ_ENABLED);
 		vc->sgi_sources[j] = 0;
@@ -560,7 +564,6 @@ static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 	init_irq(&vc->priv[GIC_PPI_VIRT_TIMER], VIRQ_OWNED | VIRQ_HW);
 	init_irq(&vc->priv[GIC_PPI_PHYS_TIMER], VIRQ_OWNED | VIRQ_HW);
 	vc->enabled_map = (1U << GIC_SGI_COUNT) - 1;
-	vc->edge_map = (1U << GIC_SGI_COUNT) - 1;
 	vc->pending[0] = 0;
 }
 
@@ -578,8 +581,11 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 	d->warned_sgi = false;
 	d->warned_foreign = false;
 	d->noted_foreign = false;
-	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++)
+	/* A foreign interrupt's priority and targets stay 0: vgicd_read_word reads them as is. */
+	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++) {
 		init_irq(&d->spi[i], 0);
+		d->spi_priority[i] = 0;
+	}
 	for (i = 0; i < d->vcpu_count; i++) {
 		struct vgic_cpu *vc = vcpus[i];
 
@@ -614,13 +620,15 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 		if (intid >= GIC_PRIV_COUNT && intid < d->irq_count)
 			init_irq(&d->spi[intid - GIC_PRIV_COUNT], VIRQ_OWNED | VIRQ_EDGE);
 	}
-	for (i = 0; i < ARRAY_SIZE(d->spi_edge_map); i++) {
+	for (i = 0; i < ARRAY_SIZE(d->spi_enabled_map); i++)
 		d->spi_enabled_map[i] = 0;
-		d->spi_edge_map[i] = 0;
+	for (i = 0; i < ARRAY_SIZE(d->spi_icfgr); i++)
+		d->spi_icfgr[i] = 0;
+	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++) {
+		d->spi_targets[i] = d->spi[i].targets;
+		if (d->spi[i].flags & VIRQ_EDGE)
+			d->spi_icfgr[i / 16] |= 2U << (2 * (i % 16));
 	}
-	for (i = GIC_PRIV_COUNT; i < d->irq_count; i++)
-		if (d->spi[i - GIC_PRIV_COUNT].flags & VIRQ_EDGE)
-			d->spi_edge_map[i / 32 - 1] |= 1U << (i % 32);
 	spin_unlock(&d->lock);
 }
 

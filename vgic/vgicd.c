@@ -71,8 +71,6 @@ static u32 read_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u8 fla
 	struct virq *irqs;
 	u32 v = 0, i, n;
 
-	if (flag == VIRQ_ENABLED) /* mirrored, for owned interrupts only */
-		return first < d->irq_count ? *vgic_enabled_word(d, vc, first) : 0;
 	/* The 32 interrupts of one register are contiguous: private ones or SPIs. */
 	if (first < GIC_PRIV_COUNT) {
 		irqs = vc->priv;
@@ -207,7 +205,7 @@ static u32 read_byte(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset)
 	struct virq *irq = owned(d, vc, intid);
 
 	if (offset < GICD_ITARGETSR)
-		return irq ? irq->priority : 0;
+		return irq ? *vgic_priority(d, vc, intid) : 0;
 	if (intid < GIC_PRIV_COUNT)
 		return 1U << vc->index; /* banked: the reading CPU itself */
 	return irq ? irq->targets : 0;
@@ -230,6 +228,7 @@ static void write_target(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u3
 		return; /* uniprocessor: every interrupt targets vCPU 0 */
 	old = vgic_spi_target(d, irq);
 	irq->targets = (u8)(targets & ((1U << d->vcpu_count) - 1));
+	d->spi_targets[intid - GIC_PRIV_COUNT] = irq->targets;
 	now = vgic_spi_target(d, irq);
 	if (old == now)
 		return;
@@ -257,24 +256,9 @@ static void write_priority(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, 
 				 "priority change on an interrupt it does not own", false);
 		return;
 	}
-	irq->priority = (u8)(prio & 0xf8); /* 5 priority bits, as GICH list registers hold */
+	*vgic_priority(d, vc, intid) =
+		(u8)(prio & 0xf8); /* 5 priority bits, as GICH list registers hold */
 	kick_if_pending(d, vc, intid, irq);
-}
-
-/* GICD_ICFGR 'reg': bit 1 of each interrupt's field says edge (mirrored for owned ones). */
-static u32 read_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg)
-{
-	u32 v;
-
-	if (reg * 16 >= d->irq_count)
-		return 0;
-	v = (*vgic_edge_word(d, vc, reg * 16) >> (16 * (reg & 1))) & 0xffff;
-	/* Spread bit i to bit 2i (16 bits into 32), then move it to bit 2i + 1. */
-	v = (v | (v << 8)) & 0x00ff00ffU;
-	v = (v | (v << 4)) & 0x0f0f0f0fU;
-	v = (v | (v << 2)) & 0x33333333U;
-	v = (v | (v << 1)) & 0x55555555U;
-	return v << 1;
 }
 
 static __attribute__((cold)) void write_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg,
@@ -298,7 +282,9 @@ static __attribute__((cold)) void write_config(struct vgic_dist *d, struct vgic_
 		if (!(irq->flags & VIRQ_HW))
 			continue; /* emulated lines keep their nature: UART level, doorbells edge */
 		gic_irq_config(intid, edge);
-		virq_set_mirrored(irq, VIRQ_EDGE, vgic_edge_word(d, vc, intid), intid, edge);
+		virq_set_flag(irq, VIRQ_EDGE, edge);
+		d->spi_icfgr[reg - 2] = (d->spi_icfgr[reg - 2] & ~(2U << (2 * i))) |
+					(edge ? 2U << (2 * i) : 0);
 	}
 }
 
@@ -380,6 +366,7 @@ static bool access_ok(u32 offset, u32 size)
 /* The flag the registers of each 0x100 bytes from 0 to GICD_IPRIORITYR read (by offset >> 8). */
 static const u8 bit_flags[] = { VIRQ_GROUP1, VIRQ_ENABLED, VIRQ_PENDING, VIRQ_ACTIVE };
 
+/* Everything vgicd_read_word does not answer. */
 static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 size)
 {
 	if (offset == GICD_CTLR)
@@ -388,37 +375,16 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 		return vgicd_typer(d);
 	if (offset == GICD_IIDR)
 		return VGICD_IIDR;
-	/* IGROUPR at 0x080, then set/clear pairs reading alike: enable, pending, active. */
+	/* IGROUPR at 0x080, then set/clear pairs reading alike: pending, active. */
 	if (in_range(offset, GICD_IGROUPR, GICD_IPRIORITYR - GICD_IGROUPR))
 		return read_bits(d, vc, (offset & 0x7f) * 8, bit_flags[offset >> 8]);
 	if (in_range(offset, GICD_IPRIORITYR, GICD_ICFGR - GICD_IPRIORITYR)) {
-		u32 v = 0, i, intid = offset & 0x3ff;
+		u32 v = 0, i;
 
-		if (size == 4 && intid + 3 < d->irq_count) {
-			/* Four interrupts of one bank (intid is a multiple of 4): no lookups. */
-			const struct virq *irq = intid < GIC_PRIV_COUNT ?
-							 &vc->priv[intid] :
-							 &d->spi[intid - GIC_PRIV_COUNT];
-			bool targets = offset >= GICD_ITARGETSR;
-
-			for (i = 0; i < 4; i++) {
-				u32 b = targets ? (intid < GIC_PRIV_COUNT ? 1U << vc->index :
-									    irq[i].targets) :
-						  irq[i].priority;
-
-				if (!(irq[i].flags & VIRQ_OWNED) &&
-				    !(targets && intid < GIC_PRIV_COUNT))
-					b = 0;
-				v |= b << (8 * i);
-			}
-			return v;
-		}
 		for (i = 0; i < size; i++)
 			v |= read_byte(d, vc, offset + i) << (8 * i);
 		return v;
 	}
-	if (in_range(offset, GICD_ICFGR, 0x100))
-		return read_config(d, vc, (offset - GICD_ICFGR) / 4);
 	if (in_range(offset, GICD_CPENDSGIR, 0x20))
 		return read_sgi_pending(vc, offset, size);
 	if (offset >= GICD_PIDR4 && offset <= GICD_CIDR3)
@@ -428,23 +394,19 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 
 bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 {
-	/* CTLR, TYPER, IIDR (and reserved words up to IGROUPR) first: drivers poll them. */
-	if (offset < GICD_IGROUPR && size == 4 && !(offset & 3) && vcpu < d->vcpu_count) {
-		*value = read_reg(d, NULL, offset, size);
-		return true;
-	}
 	if (!access_ok(offset, size) || vcpu >= d->vcpu_count) {
 		*value = 0;
 		return false;
 	}
+	if (size == 4 && vgicd_read_word(d, d->vcpu[vcpu], offset, value)) /* aligned: access_ok */
+		return true;
 	/*
-	 * Registers read as one word need no lock: those that never change after boot, and
-	 * CTLR, the enable and trigger maps, priorities and targets, whose words and bytes
-	 * are single-copy atomic (ARM ARM A3.5.3): a write on another vCPU is seen or not.
-	 * Group, pending and active states are gathered from several places: locked.
+	 * No lock either for the registers that never change after boot, CTLR (one word), and
+	 * byte reads of priorities and targets.  Group, pending and active states are gathered
+	 * from several places: locked.
 	 */
-	if (offset < GICD_IGROUPR || in_range(offset, GICD_ISENABLER, 0x100) ||
-	    in_range(offset, GICD_IPRIORITYR, GICD_CPENDSGIR - GICD_IPRIORITYR) ||
+	if (offset < GICD_IGROUPR ||
+	    in_range(offset, GICD_IPRIORITYR, GICD_ICFGR - GICD_IPRIORITYR) ||
 	    offset >= GICD_PIDR4) {
 		*value = read_reg(d, d->vcpu[vcpu], offset, size);
 		return true;

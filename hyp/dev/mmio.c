@@ -130,7 +130,7 @@ static __attribute__((noinline)) void emulate(struct vcpu *v, struct regs *r, u3
 /*
  * The registers guests poll, a word load into r0-r7, are answered here without a stack frame
  * or a call: the PL011's FR (once per character) and the distributor's TYPER (make bench,
- * docs/bench.md).
+ * docs/bench.md), and the distributor's lock-free registers (vgicd_read_word).
  */
 void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device)
 {
@@ -145,6 +145,11 @@ void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device devi
 		}
 		if (device == MMIO_GICD && offset == GICD_TYPER) {
 			*reg = vgicd_typer(&v->part->vgic);
+			guest_skip_instruction(hsr);
+			return;
+		}
+		if (device == MMIO_GICD && !(offset & 3) &&
+		    vgicd_read_word(&v->part->vgic, &v->vgic, offset, reg)) {
 			guest_skip_instruction(hsr);
 			return;
 		}
