@@ -590,6 +590,7 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 		struct vgic_cpu *vc = vcpus[i];
 
 		d->vcpu[i] = vc;
+		vc->dist = d;
 		vc->index = i;
 		vc->pcpu = cfg->cpus[i];
 		priv_init(vc);

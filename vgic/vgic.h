@@ -93,7 +93,14 @@ static inline u32 gich_empty_lrs(void)
 {
 	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & ((1U << gich_lrs) - 1);
 }
+
+/* Word 0 of a set/clear bit register (ISENABLER, ICENABLER, ISPENDR): this CPU's banked copy. */
+static inline void gic_priv_write(u32 reg, u32 mask)
+{
+	mmio_write32((uintptr_t)PLAT_GICD_BASE + reg, mask);
+}
 #else
+void gic_priv_write(u32 reg, u32 mask);
 u32 gic_ack(void);
 void gic_priority_drop(u32 iar);
 void gic_deactivate(u32 iar);
@@ -132,7 +139,18 @@ struct virq {
 	u8 lr_vcpu; /* the vCPU whose list register that is */
 };
 
+struct vgic_dist;
+
+/*
+ * The private interrupts a partition owns on every vCPU: SGIs and the two timer PPIs
+ * (priv_init).  A vCPU's PPI state (priv[16..31], enabled_map, priority[]) changes only on
+ * its own CPU, so those changes take no lock (docs/design.md, Locking); its SGIs' pending
+ * state (sgi_sources, VIRQ_PENDING, pending[0] bits 0-15) is set by other vCPUs, locked.
+ */
+#define VGIC_PRIV_OWNED (GENMASK(15, 0) | BIT(GIC_PPI_VIRT_TIMER) | BIT(GIC_PPI_PHYS_TIMER))
+
 struct vgic_cpu {
+	struct vgic_dist *dist; /* its partition's distributor */
 	struct virq priv[GIC_PRIV_COUNT];
 	u8 sgi_sources[GIC_SGI_COUNT]; /* pending SGI senders (vCPU mask), not in a LR */
 	u16 lr_intid[VGIC_MAX_LRS];
@@ -237,6 +255,13 @@ static inline bool vgicd_read_word(const struct vgic_dist *d, const struct vgic_
 	*value = v;
 	return true;
 }
+
+/*
+ * The distributor writes guests make most, by vCPU vc (any offset and size, checked here):
+ * GICD_SGIR, and enable, pending and priority writes to vc's own timers, without the lock;
+ * priority and target bytes of SPIs.  True if done, false for the general path (vgicd_write).
+ */
+bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value);
 
 /* Emulated distributor access by 'vcpu'; false if the access size is not allowed. */
 bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value);

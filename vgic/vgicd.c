@@ -211,7 +211,8 @@ static u32 read_byte(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset)
 	return irq ? irq->targets : 0;
 }
 
-static void write_target(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 targets)
+static __attribute__((noinline)) void write_target(struct vgic_dist *d, struct vgic_cpu *vc,
+						   u32 intid, u32 targets)
 {
 	struct virq *irq = owned(d, vc, intid);
 	u32 old, now;
@@ -246,7 +247,8 @@ static void write_target(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u3
 	}
 }
 
-static void write_priority(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 prio)
+static __attribute__((noinline)) void write_priority(struct vgic_dist *d, struct vgic_cpu *vc,
+						     u32 intid, u32 prio)
 {
 	struct virq *irq = owned(d, vc, intid);
 
@@ -289,7 +291,8 @@ static __attribute__((cold)) void write_config(struct vgic_dist *d, struct vgic_
 }
 
 /* GICD_SGIR (GIC spec 4.3.15): send SGI to vCPUs of the partition only. */
-static void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc, u32 value)
+static __attribute__((noinline)) void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc,
+						 u32 value)
 {
 	u32 sgi = value & GICD_SGIR_INTID_MASK;
 	u32 filter = (value >> GICD_SGIR_FILTER_SHIFT) & 3;
@@ -366,7 +369,10 @@ static bool access_ok(u32 offset, u32 size)
 /* The flag the registers of each 0x100 bytes from 0 to GICD_IPRIORITYR read (by offset >> 8). */
 static const u8 bit_flags[] = { VIRQ_GROUP1, VIRQ_ENABLED, VIRQ_PENDING, VIRQ_ACTIVE };
 
-/* Everything vgicd_read_word does not answer. */
+/*
+ * Any register as vc reads it, from the interrupts' flags: the general path, and the reference
+ * vgicd_read_word's mirrors answer for (the vgic fuzzer and unit tests compare the two).
+ */
 static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 size)
 {
 	if (offset == GICD_CTLR)
@@ -375,7 +381,7 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 		return vgicd_typer(d);
 	if (offset == GICD_IIDR)
 		return VGICD_IIDR;
-	/* IGROUPR at 0x080, then set/clear pairs reading alike: pending, active. */
+	/* IGROUPR at 0x080, then set/clear pairs reading alike: enable, pending, active. */
 	if (in_range(offset, GICD_IGROUPR, GICD_IPRIORITYR - GICD_IGROUPR))
 		return read_bits(d, vc, (offset & 0x7f) * 8, bit_flags[offset >> 8]);
 	if (in_range(offset, GICD_IPRIORITYR, GICD_ICFGR - GICD_IPRIORITYR)) {
@@ -383,6 +389,17 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 
 		for (i = 0; i < size; i++)
 			v |= read_byte(d, vc, offset + i) << (8 * i);
+		return v;
+	}
+	if (in_range(offset, GICD_ICFGR, 0x100)) {
+		u32 v = 0, i, first = (offset - GICD_ICFGR) * 4;
+
+		for (i = 0; i < 16; i++) {
+			const struct virq *irq = owned(d, vc, first + i);
+
+			if (irq && (irq->flags & VIRQ_EDGE))
+				v |= 2U << (2 * i);
+		}
 		return v;
 	}
 	if (in_range(offset, GICD_CPENDSGIR, 0x20))
@@ -398,8 +415,6 @@ bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 		*value = 0;
 		return false;
 	}
-	if (size == 4 && vgicd_read_word(d, d->vcpu[vcpu], offset, value)) /* aligned: access_ok */
-		return true;
 	/*
 	 * No lock either for the registers that never change after boot, CTLR (one word), and
 	 * byte reads of priorities and targets.  Group, pending and active states are gathered
@@ -420,7 +435,9 @@ bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 	return true;
 }
 
-static void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 size, u32 value)
+/* The rarer writes (vgicd_write_fast takes the common ones): optimised for size. */
+static __attribute__((cold)) void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset,
+					    u32 size, u32 value)
 {
 	u32 i;
 
@@ -451,15 +468,80 @@ static void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 
 	/* Everything else is read-only or reserved: writes ignored. */
 }
 
-bool vgicd_write(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 value)
+bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value)
+{
+	struct vgic_dist *d = vc->dist;
+	u32 intid = offset & 0x3ff, ppis;
+	struct virq *irq;
+
+	if (offset - GICD_IPRIORITYR < 0x800 && size == 1) {
+		if (intid < GIC_PRIV_COUNT) {
+			if (offset >= GICD_ITARGETSR)
+				return true; /* banked targets: read-only */
+			if (!(VGIC_PRIV_OWNED & BIT(intid)))
+				return false; /* foreign: the general path logs it */
+			/* Own CPU only: no lock.  Pending, it may now go before another. */
+			vc->priority[intid] = (u8)(value & 0xf8);
+			if ((vc->priv[intid].flags & VIRQ_PENDING) ||
+			    (intid < GIC_SGI_COUNT && vc->sgi_sources[intid]))
+				vgic_mark_dirty(vc);
+			return true;
+		}
+		irq = intid < d->irq_count ? &d->spi[intid - GIC_PRIV_COUNT] : NULL;
+		/*
+		 * A target byte that changes nothing: no lock, nothing moves.  Another vCPU's
+		 * change under the lock is ordered after this one.
+		 */
+		if (offset >= GICD_ITARGETSR && irq && (irq->flags & VIRQ_OWNED) &&
+		    (d->vcpu_count == 1 || irq->targets == (value & ((1U << d->vcpu_count) - 1))))
+			return true;
+	} else if (size != 4 || (offset & 3)) {
+		return false;
+	} else if (offset != GICD_SGIR) {
+		/* Word 0 of ISENABLER, ICENABLER, ISPENDR naming owned interrupts only. */
+		if ((value & ~VGIC_PRIV_OWNED) ||
+		    (offset != GICD_ISENABLER && offset != GICD_ICENABLER &&
+		     offset != GICD_ISPENDR))
+			return false;
+		/*
+		 * SGI bits do nothing there (always enabled; pending through SPENDSGIR); the
+		 * timers are physical (VIRQ_HW), so the change goes to the GIC as apply_bit's.
+		 */
+		ppis = value & ~GENMASK(15, 0);
+		gic_priv_write(offset, ppis);
+		if (offset == GICD_ISPENDR)
+			return true; /* it arrives like any other */
+		vc->enabled_map = offset == GICD_ISENABLER ? vc->enabled_map | ppis :
+							     vc->enabled_map & ~ppis;
+		for (; ppis; ppis &= ppis - 1) {
+			irq = &vc->priv[__builtin_ctz(ppis)];
+			virq_set_flag(irq, VIRQ_ENABLED, offset == GICD_ISENABLER);
+			if (offset == GICD_ISENABLER && (irq->flags & VIRQ_PENDING))
+				vgic_mark_dirty(vc);
+		}
+		return true;
+	}
+	/* GICD_SGIR, or an SPI's priority or target byte: shared state, locked. */
+	spin_lock(&d->lock);
+	if (offset == GICD_SGIR)
+		write_sgir(d, vc, value);
+	else if (offset < GICD_ITARGETSR)
+		write_priority(d, vc, intid, value & 0xff);
+	else
+		write_target(d, vc, intid, value & 0xff);
+	spin_unlock(&d->lock);
+	return true;
+}
+
+__attribute__((cold)) bool vgicd_write(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size,
+				       u32 value)
 {
 	if (!access_ok(offset, size) || vcpu >= d->vcpu_count)
 		return false;
+	if (vgicd_write_fast(d->vcpu[vcpu], offset, size, value))
+		return true;
 	spin_lock(&d->lock);
-	if (offset == GICD_SGIR) /* first: the SGI path (make bench) */
-		write_sgir(d, d->vcpu[vcpu], value);
-	else
-		write_reg(d, d->vcpu[vcpu], offset, size, value);
+	write_reg(d, d->vcpu[vcpu], offset, size, value);
 	spin_unlock(&d->lock);
 	return true;
 }
