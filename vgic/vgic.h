@@ -4,9 +4,9 @@
  * (vgic.c).
  *
  * Every partition has one struct vgic_dist and one struct vgic_cpu per vCPU.
- * All of a partition's interrupt state is under its dist->lock, with two
- * exceptions (docs/design.md, Locking): a private interrupt's list register
- * refilled on its own vCPU's CPU, and distributor registers read as one word.  List
+ * All of a partition's interrupt state is under its dist->lock, with these
+ * exceptions (docs/design.md, Locking): a vCPU's PPI state (VGIC_PRIV_OWNED below)
+ * changed on its own CPU, and distributor registers read as one word.  List
  * registers are per physical CPU, so only the CPU that runs a vCPU touches
  * that vCPU's list registers; other CPUs mark work and kick it (vgic_kick).
  */
