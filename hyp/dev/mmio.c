@@ -112,22 +112,6 @@ static __attribute__((noinline)) void emulate(struct vcpu *v, struct regs *r, u3
 }
 
 /*
- * A store into r0-r7's distributor (the syndrome describes it): the writes guests make most
- * in vgicd_write_fast, out of mmio_emulate's way; the rest in emulate().
- */
-static __attribute__((noinline)) void gicd_store(struct vcpu *v, struct regs *r, u32 hsr)
-{
-	/* vgicd_write_fast refuses a doubleword's size 8. */
-	if (vgicd_write_fast(&v->vgic, read_hdfar() & (EMULATED_PAGE - 1),
-			     1U << ((hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT),
-			     r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7])) {
-		guest_skip_instruction(hsr);
-		return;
-	}
-	emulate(v, r, hsr, MMIO_GICD);
-}
-
-/*
  * The registers guests poll, a word load into r0-r7, are answered here without a stack frame
  * or a call: the PL011's FR (once per character) and the distributor's TYPER (make bench,
  * docs/bench.md), and the distributor's lock-free registers (vgicd_read_word).
@@ -151,8 +135,11 @@ void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device devi
 		guest_skip_instruction(hsr);
 		return;
 	}
-	if ((hsr & MMIO_STORE_MASK) == MMIO_STORE && device == MMIO_GICD) {
-		gicd_store(v, r, hsr);
+	if ((hsr & MMIO_STORE_MASK) == MMIO_STORE && device == MMIO_GICD &&
+	    vgicd_write_fast(&v->vgic, read_hdfar() & (EMULATED_PAGE - 1),
+			     1U << ((hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT),
+			     r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7])) {
+		guest_skip_instruction(hsr); /* vgicd_write_fast refuses a doubleword's size 8 */
 		return;
 	}
 general:
