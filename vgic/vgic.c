@@ -192,11 +192,9 @@ static bool best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_ou
 	return best_prio < 0x100;
 }
 
-static u32 lr_encode(struct vgic_dist *d, struct vgic_cpu *vc, struct virq *irq, u32 intid,
-		     u32 source)
+static u32 lr_encode(struct vgic_dist *d, struct virq *irq, u32 intid, u32 source, u32 prio)
 {
-	u32 lr = intid | ((u32)(*vgic_priority(d, vc, intid) >> 3) << GICH_LR_PRIORITY_SHIFT) |
-		 GICH_LR_PENDING;
+	u32 lr = intid | ((prio >> 3) << GICH_LR_PRIORITY_SHIFT) | GICH_LR_PENDING;
 
 	if (irq->flags & VIRQ_GROUP1)
 		lr |= GICH_LR_GRP1;
@@ -234,7 +232,7 @@ static inline u32 take_pending(struct vgic_cpu *vc, struct virq *irq, u32 intid)
 static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
-	u32 source = take_pending(vc, irq, intid);
+	u32 prio = *vgic_priority(d, vc, intid), source = take_pending(vc, irq, intid);
 
 	if (intid >= GIC_SGI_COUNT) {
 		irq->lr = (u8)(n + 1);
@@ -244,7 +242,7 @@ static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
 	vc->lr_source[n] = (u8)source;
 	vc->lr_used |= 1U << n;
 	vc->injected++;
-	gich_write_lr(n, lr_encode(d, vc, irq, intid, source));
+	gich_write_lr(n, lr_encode(d, irq, intid, source, prio));
 }
 
 /* Take back a pending-only list register so a higher-priority interrupt can use it. */
