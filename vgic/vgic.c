@@ -164,10 +164,13 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 	}
 }
 
-/* The highest-priority deliverable pending interrupt of vc (lowest value, then lowest INTID). */
-static bool best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_out, u32 *prio_out)
+/*
+ * The highest-priority deliverable pending interrupt of vc (lowest value, then lowest INTID),
+ * and how many deliverable ones there are (0: none).
+ */
+static u32 best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_out, u32 *prio_out)
 {
-	u32 w, best_prio = 0x100, best = 0;
+	u32 w, best_prio = 0x100, best = 0, count = 0;
 
 	for (w = 0; w < (d->irq_count + 31) / 32; w++) {
 		u32 bits = vc->pending[w];
@@ -180,8 +183,10 @@ static bool best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_ou
 			/* An SPI another vCPU holds waits until that one completes it. */
 			if (irq && intid >= GIC_PRIV_COUNT && irq->lr && irq->lr_vcpu != vc->index)
 				continue;
-			if (irq && deliverable(d, irq) &&
-			    *vgic_priority(d, vc, intid) < best_prio) {
+			if (!irq || !deliverable(d, irq))
+				continue;
+			count++;
+			if (*vgic_priority(d, vc, intid) < best_prio) {
 				best_prio = *vgic_priority(d, vc, intid);
 				best = intid;
 			}
@@ -189,7 +194,7 @@ static bool best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_ou
 	}
 	*intid_out = best;
 	*prio_out = best_prio;
-	return best_prio < 0x100;
+	return best_prio < 0x100 ? count : 0;
 }
 
 static u32 lr_encode(struct vgic_dist *d, struct virq *irq, u32 intid, u32 source, u32 prio)
@@ -370,17 +375,20 @@ __attribute__((cold)) u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 cl
 static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	u32 all = (1U << gich_lr_count()) - 1;
-	u32 intid, prio;
+	u32 intid, prio, count;
 	bool left = false; /* a deliverable interrupt waits for a list register */
 
 	vgic_lr_sync(d, vc);
-	while (best_pending(d, vc, &intid, &prio)) {
+	while ((count = best_pending(d, vc, &intid, &prio))) {
 		u32 free = all & ~vc->lr_used, victim = 0, victim_prio = 0, used;
 
 		if (lr_merge(d, vc, intid))
 			continue;
 		if (free) {
 			lr_place(d, vc, (u32)__builtin_ctz(free), intid);
+			/* It was the only one (an SGI: its only source): nothing left to look for. */
+			if (count == 1 && !(intid < GIC_SGI_COUNT && vc->sgi_sources[intid]))
+				break;
 			continue;
 		}
 		left = true;

@@ -415,17 +415,7 @@ bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 		*value = 0;
 		return false;
 	}
-	/*
-	 * No lock either for the registers that never change after boot, CTLR (one word), and
-	 * byte reads of priorities and targets.  Group, pending and active states are gathered
-	 * from several places: locked.
-	 */
-	if (offset < GICD_IGROUPR ||
-	    in_range(offset, GICD_IPRIORITYR, GICD_ICFGR - GICD_IPRIORITYR) ||
-	    offset >= GICD_PIDR4) {
-		*value = read_reg(d, d->vcpu[vcpu], offset, size);
-		return true;
-	}
+	/* The general path, rare since vgicd_read_word and mmio_emulate answer the common reads. */
 	spin_lock(&d->lock);
 	/* Pending and active states of interrupts in this vCPU's list registers are live there. */
 	if (in_range(offset, GICD_ISPENDR, 0x200) || in_range(offset, GICD_CPENDSGIR, 0x20))

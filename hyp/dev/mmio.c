@@ -76,8 +76,8 @@ static __attribute__((noinline, cold)) void mmio_refuse(struct vcpu *v, struct r
  * Every access the syndrome describes that the fast paths below did not take (other
  * registers, other sizes, banked registers), and every refusal, with its fault.
  */
-static __attribute__((noinline)) void emulate(struct vcpu *v, struct regs *r, u32 hsr,
-					      enum mmio_device device)
+static __attribute__((noinline, cold)) void emulate(struct vcpu *v, struct regs *r, u32 hsr,
+						    enum mmio_device device)
 {
 	/* The page offset of the IPA is the VA's (4 KiB pages at both stages). */
 	u32 offset = read_hdfar() & (EMULATED_PAGE - 1), value = 0, size;
@@ -132,18 +132,19 @@ void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device devi
 			goto general;
 		}
 		r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7] = value;
-		guest_skip_instruction(hsr);
-		return;
+		goto done;
 	}
+	/* vgicd_write_fast refuses a doubleword's size 8. */
 	if ((hsr & MMIO_STORE_MASK) == MMIO_STORE && device == MMIO_GICD &&
 	    vgicd_write_fast(&v->vgic, read_hdfar() & (EMULATED_PAGE - 1),
 			     1U << ((hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT),
-			     r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7])) {
-		guest_skip_instruction(hsr); /* vgicd_write_fast refuses a doubleword's size 8 */
-		return;
-	}
+			     r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7]))
+		goto done;
 general:
 	emulate(v, r, hsr, device);
+	return;
+done:
+	guest_skip_instruction(hsr);
 }
 
 __attribute__((cold)) bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa)
