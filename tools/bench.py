@@ -964,7 +964,7 @@ below are approximate shares of the medians above.
   private ones), SPI targets and triggers mirrored in ITARGETSR's and ICFGR's, and foreign
   interrupts' bytes kept 0, so nothing is masked; no lock (docs/design.md, Locking).
 - **Distributor writes (ISENABLER0 124, ICENABLER0 123, IPRIORITYR byte 107, ITARGETSR byte
-  111, ISPENDR0 108):** entry, `trap_dabt` and exit as above (35), `mmio_emulate`'s store
+  109, ISPENDR0 108):** entry, `trap_dabt` and exit as above (35), `mmio_emulate`'s store
   test and the call (about 15: offset, size and value from the syndrome), the skip (10), the
   guest's store and measurement, then `vgicd_write_fast` (20-45): no lock for the vCPU's own
   timers and private priorities (changed only on its own CPU) nor for a target byte that

@@ -480,10 +480,11 @@ bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value)
 		irq = intid < d->irq_count ? &d->spi[intid - GIC_PRIV_COUNT] : NULL;
 		/*
 		 * A target byte that changes nothing: no lock, nothing moves.  Another vCPU's
-		 * change under the lock is ordered after this one.
+		 * change under the lock is ordered after this one.  (Uniprocessor: targets stay
+		 * 1, and write_target ignores the writes that do not match.)
 		 */
 		if (offset >= GICD_ITARGETSR && irq && (irq->flags & VIRQ_OWNED) &&
-		    (d->vcpu_count == 1 || irq->targets == (value & ((1U << d->vcpu_count) - 1))))
+		    irq->targets == (value & ((1U << d->vcpu_count) - 1)))
 			return true;
 	} else if (size != 4 || (offset & 3)) {
 		return false;
