@@ -954,36 +954,47 @@ below are approximate shares of the medians above.
   `cp_trap`'s ACTLR test and the answer 9, `guest_skip_instruction` 10 (ELR, the Thumb IT
   state), exit 7, the guest's MRC and the measurement. Skipping the IT-state check for
   ARM-state guests would save 3.
-- **PL011 FR (69) and GICD_TYPER (72):** entry 8, `trap_dabt` 20 (HPFAR against the two
-  emulated pages), `mmio_emulate` 30 (the word-load test, FR or TYPER computed in place, the
-  register write, the skip: no frame, no call), exit 7, the guest's load and measurement.
-- **Other distributor reads (ISENABLER0 165, IPRIORITYR 215, ITARGETSR 230, ICFGR 185):** the
-  same 35 of entry, `trap_dabt` and exit, then `emulate` (about 25: the load test and a call
-  with five arguments) and `vgicd_read` (60-130: the access check, a chain of range tests to
-  the register, and the register: one word for ISENABLER and ICFGR, four bytes for IPRIORITYR
-  and ITARGETSR). An offset-indexed register table in `vgicd` and the vCPU's own `vgic_cpu`
-  passed instead of (distributor, index) would remove most of the 60-130: the next step to 90.
-- **Distributor writes (184-251):** the read path's frame, then the distributor lock (about 17:
-  LDREX/STREX, two DMBs, unlock with DSB and SEV), `write_reg`'s range tests, `apply_bit` (out
-  of line to keep `.text` down) and the change itself; PPI 30 is a passthrough interrupt, so
-  enable, disable and pending also write the physical distributor.
-- **Timers (virtual 99 / in WFI 100, physical 99):** interrupt entry 4, `hyp_irq_handle` 6,
+- **PL011 FR (74) and GICD_TYPER (73):** entry 8, `trap_dabt` 20 (HPFAR against the two
+  emulated pages), `mmio_emulate` about 30 (the word-load test, FR or TYPER computed in place,
+  the register write, the skip; its stack frame is one `push` since the Thumb IT-state advance
+  went out of line, `guest_it_advance`), exit 7, the guest's load and measurement.
+- **Other distributor reads (ISENABLER0 82, IPRIORITYR 86, ITARGETSR 87, ICFGR 87):** the
+  same path as TYPER, then `vgicd_read_word` inline in `mmio_emulate` (about 12: two range
+  tests and one load). Each of these registers is kept as the guest reads it, a word: the
+  enable maps, priorities in IPRIORITYR's layout (a byte per INTID, banked per vCPU for
+  private ones), SPI targets and triggers mirrored in ITARGETSR's and ICFGR's, and foreign
+  interrupts' bytes kept 0, so nothing is masked; no lock (docs/design.md, Locking).
+- **Distributor writes (ISENABLER0 124, ICENABLER0 123, IPRIORITYR byte 107, ITARGETSR byte
+  109, ISPENDR0 108):** entry, `trap_dabt` and exit as above (35), `mmio_emulate`'s store
+  test and the call (about 15: offset, size and value from the syndrome), the skip (10), the
+  guest's store and measurement, then `vgicd_write_fast` (20-45): no lock for the vCPU's own
+  timers and private priorities (changed only on its own CPU) nor for a target byte that
+  changes nothing; the enable words also write the physical distributor (PPI 30 is a
+  passthrough interrupt) and walk the changed PPIs' flags (about 15 of the 45). What is left
+  to 110 for the enable words: `VIRQ_ENABLED` kept only in the enable map (no per-PPI flag
+  walk) and the syndrome decoded once for loads and stores.
+- **Timers (virtual 100 / in WFI 101, physical 100):** interrupt entry 4, `hyp_irq_handle` 6,
   `irq_dispatch` 15 (acknowledge, the partition's interrupts first), `vgic_inject_hw` about
   35 (no lock: a private interrupt's last list register, emptied by the guest's EOI, is
   refilled), priority drop 2, exit 7, the guest's IRQ entry; the rest is QEMU taking the
   interrupt at the next instruction boundary.
-- **Passthrough SPI (138):** as the timers, but an SPI's state is shared between the
+- **Passthrough SPI (142):** as the timers, but an SPI's state is shared between the
   partition's vCPUs, so `vgic_inject_hw` takes the distributor lock (about 17 more) and the
-  guest halts in WFI between the store and the interrupt (sender side, about 10).
-- **SGI (569) and doorbell (536):** sender about 225 (SGI: the trap, `emulate`,
-  `vgicd_write` under the lock, `write_sgir`, the pending map, the kick through the physical
-  GIC; doorbell: the HVC, `vgic_raise` under the peer's lock, the kick); receiver about 340:
+  guest halts in WFI between the store and the interrupt (sender side, about 10); choosing
+  the priority's bank (private or SPI) costs 4 more since priorities left `struct virq`.
+- **SGI (564) and doorbell (527):** sender about 225 (SGI: the trap, `vgicd_write_fast`
+  from `mmio_emulate`, `write_sgir` under the lock, the pending map, the kick through the
+  physical GIC; doorbell: the HVC, `vgic_raise` under the peer's lock, the kick); receiver about 325:
   the kick's interrupt (acknowledge, EOI, deactivate: 40), the exit's request handling
   (`vcpu_handle_requests`, the VMID check: 50), `vgic_flush` under the lock (`vgic_lr_sync`
   completing the previous instance, `best_pending` over the pending map, `lr_place`: about
-  230), the exit. The next steps to 250: an SGI inbox per vCPU, filled without the
-  partition's lock and drained by its own CPU, and a flush that places a single pending
-  interrupt without the general search.
+  215; a flush that placed the only deliverable interrupt no longer searches the map again),
+  the exit. The next steps to 250, not taken yet: an SGI/doorbell inbox per vCPU, filled
+  by the sender without the partition's lock (an atomic bit set) and drained by its own CPU
+  with a placement of a single pending interrupt into a free list register (no general
+  search); the list register written directly when the target vCPU runs on the sender's
+  CPU; a kick only when the target runs elsewhere and the interrupt is not already pending
+  there (coalescing kept).
 - **Boot (default system, about 5.1M / 5.5M):** clearing 2 x 32 MiB of partition RAM
   (`mem_zero`, 0.025 instructions a byte: 1.7M) and cleaning it to the point of coherency
   (`dcache_clean_range`, 2.5 instructions a 64-byte line: 2.6M), and the boot CPU's

@@ -136,6 +136,11 @@ void gic_cpu_init(void)
 }
 
 #ifndef VGIC_GIC_INLINE /* host builds (tests/unit/gic_test.c); inline in vgic.h otherwise */
+void gic_priv_write(u32 reg, u32 mask)
+{
+	mmio_write32(gicd(reg), mask);
+}
+
 u32 gic_ack(void)
 {
 	return mmio_read32(gicc(GICC_IAR));

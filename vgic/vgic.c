@@ -164,10 +164,13 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 	}
 }
 
-/* The highest-priority deliverable pending interrupt of vc (lowest value, then lowest INTID). */
-static bool best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_out, u32 *prio_out)
+/*
+ * The highest-priority deliverable pending interrupt of vc (lowest value, then lowest INTID),
+ * and how many deliverable ones there are (0: none).
+ */
+static u32 best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_out, u32 *prio_out)
 {
-	u32 w, best_prio = 0x100, best = 0;
+	u32 w, best_prio = 0x100, best = 0, count = 0;
 
 	for (w = 0; w < (d->irq_count + 31) / 32; w++) {
 		u32 bits = vc->pending[w];
@@ -180,20 +183,23 @@ static bool best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_ou
 			/* An SPI another vCPU holds waits until that one completes it. */
 			if (irq && intid >= GIC_PRIV_COUNT && irq->lr && irq->lr_vcpu != vc->index)
 				continue;
-			if (irq && deliverable(d, irq) && irq->priority < best_prio) {
-				best_prio = irq->priority;
+			if (!irq || !deliverable(d, irq))
+				continue;
+			count++;
+			if (*vgic_priority(d, vc, intid) < best_prio) {
+				best_prio = *vgic_priority(d, vc, intid);
 				best = intid;
 			}
 		}
 	}
 	*intid_out = best;
 	*prio_out = best_prio;
-	return best_prio < 0x100;
+	return best_prio < 0x100 ? count : 0;
 }
 
-static u32 lr_encode(struct vgic_dist *d, struct virq *irq, u32 intid, u32 source, u32 state)
+static u32 lr_encode(struct vgic_dist *d, struct virq *irq, u32 intid, u32 source, u32 prio)
 {
-	u32 lr = intid | ((u32)(irq->priority >> 3) << GICH_LR_PRIORITY_SHIFT) | state;
+	u32 lr = intid | ((prio >> 3) << GICH_LR_PRIORITY_SHIFT) | GICH_LR_PENDING;
 
 	if (irq->flags & VIRQ_GROUP1)
 		lr |= GICH_LR_GRP1;
@@ -231,7 +237,7 @@ static inline u32 take_pending(struct vgic_cpu *vc, struct virq *irq, u32 intid)
 static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
-	u32 source = take_pending(vc, irq, intid);
+	u32 prio = *vgic_priority(d, vc, intid), source = take_pending(vc, irq, intid);
 
 	if (intid >= GIC_SGI_COUNT) {
 		irq->lr = (u8)(n + 1);
@@ -241,7 +247,7 @@ static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
 	vc->lr_source[n] = (u8)source;
 	vc->lr_used |= 1U << n;
 	vc->injected++;
-	gich_write_lr(n, lr_encode(d, irq, intid, source, GICH_LR_PENDING));
+	gich_write_lr(n, lr_encode(d, irq, intid, source, prio));
 }
 
 /* Take back a pending-only list register so a higher-priority interrupt can use it. */
@@ -369,17 +375,20 @@ __attribute__((cold)) u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 cl
 static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	u32 all = (1U << gich_lr_count()) - 1;
-	u32 intid, prio;
+	u32 intid, prio, count;
 	bool left = false; /* a deliverable interrupt waits for a list register */
 
 	vgic_lr_sync(d, vc);
-	while (best_pending(d, vc, &intid, &prio)) {
+	while ((count = best_pending(d, vc, &intid, &prio))) {
 		u32 free = all & ~vc->lr_used, victim = 0, victim_prio = 0, used;
 
 		if (lr_merge(d, vc, intid))
 			continue;
 		if (free) {
 			lr_place(d, vc, (u32)__builtin_ctz(free), intid);
+			/* It was the only one (an SGI: its only source): nothing left to look for. */
+			if (count == 1 && !(intid < GIC_SGI_COUNT && vc->sgi_sources[intid]))
+				break;
 			continue;
 		}
 		left = true;
@@ -479,14 +488,14 @@ __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool hi
  * interrupt, GIC architecture v2 5.4.2).  The interrupt goes straight back into it; the
  * entry's bookkeeping is already right.
  */
-static inline void lr_refill(struct vgic_cpu *vc, struct virq *irq, u32 intid)
+static inline void lr_refill(struct vgic_dist *d, struct vgic_cpu *vc, struct virq *irq, u32 intid)
 {
 	irq->flags &= (u8)~VIRQ_ACTIVE;
 	vc->injected++;
-	gich_write_lr(irq->lr - 1U, GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
-					    ((u32)(irq->priority >> 3) << GICH_LR_PRIORITY_SHIFT) |
-					    ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
-					    GICH_LR_PENDING);
+	gich_write_lr(irq->lr - 1U,
+		      GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
+			      ((u32)(*vgic_priority(d, vc, intid) >> 3) << GICH_LR_PRIORITY_SHIFT) |
+			      ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) | GICH_LR_PENDING);
 }
 
 bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
@@ -504,14 +513,14 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	 */
 	if (intid < GIC_PRIV_COUNT && irq->lr && !vc->dirty && gich_lr_empty(irq->lr - 1U) &&
 	    deliverable(d, irq)) {
-		lr_refill(vc, irq, intid);
+		lr_refill(d, vc, irq, intid);
 		return true;
 	}
 	spin_lock(&d->lock);
 	n = irq->lr - 1U;
 	if (irq->lr && irq->lr_vcpu == vc->index && !vc->dirty && (gich_empty_lrs() & (1U << n)) &&
 	    deliverable(d, irq)) {
-		lr_refill(vc, irq, intid); /* the same for an SPI, whose state is shared */
+		lr_refill(d, vc, irq, intid); /* the same for an SPI, whose state is shared */
 	} else {
 		/*
 		 * An SPI still booked to another vCPU's list register (retargeted
@@ -536,8 +545,7 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 static void init_irq(struct virq *irq, u8 flags)
 {
 	irq->flags = flags;
-	irq->priority = 0;
-	irq->targets = 1;
+	irq->targets = (flags & VIRQ_OWNED) ? 1 : 0;
 	irq->lr = 0;
 	irq->lr_vcpu = 0;
 }
@@ -551,8 +559,10 @@ static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 {
 	u32 j;
 
-	for (j = 0; j < GIC_PRIV_COUNT; j++)
+	for (j = 0; j < GIC_PRIV_COUNT; j++) {
 		init_irq(&vc->priv[j], 0);
+		vc->priority[j] = 0;
+	}
 	for (j = 0; j < GIC_SGI_COUNT; j++) {
 		init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE | VIRQ_ENABLED);
 		vc->sgi_sources[j] = 0;
@@ -560,7 +570,6 @@ static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 	init_irq(&vc->priv[GIC_PPI_VIRT_TIMER], VIRQ_OWNED | VIRQ_HW);
 	init_irq(&vc->priv[GIC_PPI_PHYS_TIMER], VIRQ_OWNED | VIRQ_HW);
 	vc->enabled_map = (1U << GIC_SGI_COUNT) - 1;
-	vc->edge_map = (1U << GIC_SGI_COUNT) - 1;
 	vc->pending[0] = 0;
 }
 
@@ -578,12 +587,16 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 	d->warned_sgi = false;
 	d->warned_foreign = false;
 	d->noted_foreign = false;
-	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++)
+	/* A foreign interrupt's priority and targets stay 0: vgicd_read_word reads them as is. */
+	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++) {
 		init_irq(&d->spi[i], 0);
+		d->spi_priority[i] = 0;
+	}
 	for (i = 0; i < d->vcpu_count; i++) {
 		struct vgic_cpu *vc = vcpus[i];
 
 		d->vcpu[i] = vc;
+		vc->dist = d;
 		vc->index = i;
 		vc->pcpu = cfg->cpus[i];
 		priv_init(vc);
@@ -614,13 +627,15 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 		if (intid >= GIC_PRIV_COUNT && intid < d->irq_count)
 			init_irq(&d->spi[intid - GIC_PRIV_COUNT], VIRQ_OWNED | VIRQ_EDGE);
 	}
-	for (i = 0; i < ARRAY_SIZE(d->spi_edge_map); i++) {
+	for (i = 0; i < ARRAY_SIZE(d->spi_enabled_map); i++)
 		d->spi_enabled_map[i] = 0;
-		d->spi_edge_map[i] = 0;
+	for (i = 0; i < ARRAY_SIZE(d->spi_icfgr); i++)
+		d->spi_icfgr[i] = 0;
+	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++) {
+		d->spi_targets[i] = d->spi[i].targets;
+		if (d->spi[i].flags & VIRQ_EDGE)
+			d->spi_icfgr[i / 16] |= 2U << (2 * (i % 16));
 	}
-	for (i = GIC_PRIV_COUNT; i < d->irq_count; i++)
-		if (d->spi[i - GIC_PRIV_COUNT].flags & VIRQ_EDGE)
-			d->spi_edge_map[i / 32 - 1] |= 1U << (i % 32);
 	spin_unlock(&d->lock);
 }
 

@@ -4,9 +4,9 @@
  * (vgic.c).
  *
  * Every partition has one struct vgic_dist and one struct vgic_cpu per vCPU.
- * All of a partition's interrupt state is under its dist->lock, with two
- * exceptions (docs/design.md, Locking): a private interrupt's list register
- * refilled on its own vCPU's CPU, and distributor registers read as one word.  List
+ * All of a partition's interrupt state is under its dist->lock, with these
+ * exceptions (docs/design.md, Locking): a vCPU's PPI state (VGIC_PRIV_OWNED below)
+ * changed on its own CPU, and distributor registers read as one word.  List
  * registers are per physical CPU, so only the CPU that runs a vCPU touches
  * that vCPU's list registers; other CPUs mark work and kick it (vgic_kick).
  */
@@ -93,7 +93,14 @@ static inline u32 gich_empty_lrs(void)
 {
 	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & ((1U << gich_lrs) - 1);
 }
+
+/* Word 0 of a set/clear bit register (ISENABLER, ICENABLER, ISPENDR): this CPU's banked copy. */
+static inline void gic_priv_write(u32 reg, u32 mask)
+{
+	mmio_write32((uintptr_t)PLAT_GICD_BASE + reg, mask);
+}
 #else
+void gic_priv_write(u32 reg, u32 mask);
 u32 gic_ack(void);
 void gic_priority_drop(u32 iar);
 void gic_deactivate(u32 iar);
@@ -120,15 +127,30 @@ void gich_reset(bool enable); /* all LRs empty, VMCR and APR cleared; GICH_HCR.E
 #define VIRQ_GROUP1 BIT(6)
 #define VIRQ_LINE BIT(7) /* an emulated level-sensitive line is asserted */
 
+/*
+ * An interrupt's state.  Its priority lives apart, in GICD_IPRIORITYR's layout (a byte per
+ * INTID: vgic_cpu.priority, vgic_dist.spi_priority), and SPI targets are mirrored in
+ * ITARGETSR's (vgic_dist.spi_targets), so the distributor reads four of them as one word.
+ */
 struct virq {
 	u8 flags;
-	u8 priority;
 	u8 targets; /* SPIs: ITARGETSR, a vCPU mask */
 	u8 lr; /* 1 + the list register holding it, 0 if none */
 	u8 lr_vcpu; /* the vCPU whose list register that is */
 };
 
+struct vgic_dist;
+
+/*
+ * The private interrupts a partition owns on every vCPU: SGIs and the two timer PPIs
+ * (priv_init).  A vCPU's PPI state (priv[16..31], enabled_map, priority[]) changes only on
+ * its own CPU, so those changes take no lock (docs/design.md, Locking); its SGIs' pending
+ * state (sgi_sources, VIRQ_PENDING, pending[0] bits 0-15) is set by other vCPUs, locked.
+ */
+#define VGIC_PRIV_OWNED (GENMASK(15, 0) | BIT(GIC_PPI_VIRT_TIMER) | BIT(GIC_PPI_PHYS_TIMER))
+
 struct vgic_cpu {
+	struct vgic_dist *dist; /* its partition's distributor */
 	struct virq priv[GIC_PRIV_COUNT];
 	u8 sgi_sources[GIC_SGI_COUNT]; /* pending SGI senders (vCPU mask), not in a LR */
 	u16 lr_intid[VGIC_MAX_LRS];
@@ -138,7 +160,7 @@ struct vgic_cpu {
 	u32 index; /* vCPU index in the partition */
 	u32 pcpu; /* the physical CPU running it */
 	u32 enabled_map; /* VIRQ_ENABLED of priv[], one bit each (vgic_internal.h: mirrored) */
-	u32 edge_map; /* VIRQ_EDGE of priv[], likewise */
+	u8 priority[GIC_PRIV_COUNT] __attribute__((aligned(4))); /* IPRIORITYR, 5 bits kept */
 	bool dirty; /* interrupts may be waiting for a list register */
 	bool underflow_irq; /* GICH_HCR.UIE as last written */
 	u32 injected; /* interrupts put in a list register since boot (counters, make bench) */
@@ -154,7 +176,9 @@ struct vgic_dist {
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
 	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* VIRQ_ENABLED of spi[], one bit each */
-	u32 spi_edge_map[VGIC_MAX_IRQS / 32 - 1]; /* VIRQ_EDGE of spi[], likewise */
+	u32 spi_icfgr[VGIC_MAX_IRQS / 16 - 2]; /* VIRQ_EDGE of spi[] as ICFGR reads it */
+	u8 spi_priority[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4)));
+	u8 spi_targets[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4))); /* mirror */
 	bool warned_foreign; /* a write to a foreign interrupt was logged */
 	bool noted_foreign; /* a configuration write to a foreign interrupt was logged */
 	bool warned_sgi; /* an SGI to a foreign CPU was logged */
@@ -186,6 +210,58 @@ static inline u32 vgicd_typer(const struct vgic_dist *d)
 {
 	return ((d->irq_count / 32) - 1) | ((d->vcpu_count - 1) << GICD_TYPER_CPUS_SHIFT);
 }
+
+/*
+ * A word load of a register read without the lock (ISENABLER, ICENABLER, IPRIORITYR,
+ * ITARGETSR, ICFGR) by vCPU vc at a word-aligned offset: true with *value set, false for any
+ * other register.  Inline: it is the distributor read guests make most (make bench), answered
+ * in the trap's fast path.  Each register is one word, or bytes that are single-copy atomic
+ * (ARM ARM A3.5.3): a write on another vCPU is seen or not (docs/design.md, Locking).  A
+ * foreign interrupt's priority and targets bytes are 0 (vgic_dist_init, never written), so
+ * four of them are read as one word without looking at the flags.
+ */
+static inline bool vgicd_read_word(const struct vgic_dist *d, const struct vgic_cpu *vc, u32 offset,
+				   u32 *value)
+{
+	u32 intid, v = 0;
+
+	if (offset - GICD_ISENABLER < 0x100) { /* ISENABLER and ICENABLER read alike */
+		intid = (offset & 0x7f) * 8;
+		if (intid < d->irq_count)
+			v = intid < GIC_PRIV_COUNT ? vc->enabled_map :
+						     d->spi_enabled_map[intid / 32 - 1];
+	} else if (offset - GICD_IPRIORITYR < 0x800) { /* IPRIORITYR, ITARGETSR: four bytes */
+		intid = offset & 0x3ff;
+		if (intid >= GIC_PRIV_COUNT) {
+			const u8 *b = offset < GICD_ITARGETSR ? d->spi_priority : d->spi_targets;
+
+			if (intid < d->irq_count)
+				v = *(const u32 *)(const void *)&b[intid - GIC_PRIV_COUNT];
+		} else if (offset < GICD_ITARGETSR) {
+			v = *(const u32 *)(const void *)&vc->priority[intid];
+		} else {
+			v = 0x01010101U << vc->index; /* banked: the reading CPU itself */
+		}
+	} else if (offset - GICD_ICFGR < 0x100) {
+		/* SGIs edge, PPIs level, both read-only (GIC-400); SPIs mirrored. */
+		intid = (offset - GICD_ICFGR) * 4;
+		if (intid < GIC_PRIV_COUNT)
+			v = intid ? 0 : 0xaaaaaaaaU;
+		else if (intid < d->irq_count)
+			v = d->spi_icfgr[intid / 16 - 2];
+	} else {
+		return false;
+	}
+	*value = v;
+	return true;
+}
+
+/*
+ * The distributor writes guests make most, by vCPU vc (any offset and size, checked here):
+ * GICD_SGIR, and enable, pending and priority writes to vc's own timers, without the lock;
+ * priority and target bytes of SPIs.  True if done, false for the general path (vgicd_write).
+ */
+bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value);
 
 /* Emulated distributor access by 'vcpu'; false if the access size is not allowed. */
 bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value);

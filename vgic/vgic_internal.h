@@ -35,10 +35,11 @@ static inline void virq_set_flag(struct virq *irq, u8 flag, bool on)
 }
 
 /*
- * VIRQ_ENABLED and VIRQ_EDGE are mirrored one bit per interrupt, 32 to a word, as
- * GICD_ISENABLER and GICD_ICFGR read them: those reads take one word instead of a loop over
- * 32 or 16 interrupts (make bench).  Every change of either flag goes through
- * virq_set_mirrored; vgic_dist_init and vgic_cpu_reset rebuild the words from the flags.
+ * VIRQ_ENABLED is mirrored one bit per interrupt, 32 to a word, as GICD_ISENABLER reads
+ * it, and an SPI's VIRQ_EDGE as GICD_ICFGR reads it (bit 2i + 1): those reads take one word
+ * instead of a loop over 32 or 16 interrupts (make bench).  Every change of ENABLED goes
+ * through virq_set_mirrored, of EDGE through write_config (vgicd.c); vgic_dist_init and
+ * vgic_cpu_reset rebuild the words from the flags.
  * 'intid' is below irq_count.
  */
 static inline u32 *vgic_enabled_word(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
@@ -46,9 +47,11 @@ static inline u32 *vgic_enabled_word(struct vgic_dist *d, struct vgic_cpu *vc, u
 	return intid < GIC_PRIV_COUNT ? &vc->enabled_map : &d->spi_enabled_map[intid / 32 - 1];
 }
 
-static inline u32 *vgic_edge_word(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+/* The priority byte of 'intid' (below irq_count) as vc sees it (private ones are banked). */
+static inline u8 *vgic_priority(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
-	return intid < GIC_PRIV_COUNT ? &vc->edge_map : &d->spi_edge_map[intid / 32 - 1];
+	return intid < GIC_PRIV_COUNT ? &vc->priority[intid] :
+					&d->spi_priority[intid - GIC_PRIV_COUNT];
 }
 
 static inline void virq_set_mirrored(struct virq *irq, u8 flag, u32 *word, u32 intid, bool on)

@@ -71,8 +71,6 @@ static u32 read_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u8 fla
 	struct virq *irqs;
 	u32 v = 0, i, n;
 
-	if (flag == VIRQ_ENABLED) /* mirrored, for owned interrupts only */
-		return first < d->irq_count ? *vgic_enabled_word(d, vc, first) : 0;
 	/* The 32 interrupts of one register are contiguous: private ones or SPIs. */
 	if (first < GIC_PRIV_COUNT) {
 		irqs = vc->priv;
@@ -207,13 +205,14 @@ static u32 read_byte(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset)
 	struct virq *irq = owned(d, vc, intid);
 
 	if (offset < GICD_ITARGETSR)
-		return irq ? irq->priority : 0;
+		return irq ? *vgic_priority(d, vc, intid) : 0;
 	if (intid < GIC_PRIV_COUNT)
 		return 1U << vc->index; /* banked: the reading CPU itself */
 	return irq ? irq->targets : 0;
 }
 
-static void write_target(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 targets)
+static __attribute__((noinline)) void write_target(struct vgic_dist *d, struct vgic_cpu *vc,
+						   u32 intid, u32 targets)
 {
 	struct virq *irq = owned(d, vc, intid);
 	u32 old, now;
@@ -230,6 +229,7 @@ static void write_target(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u3
 		return; /* uniprocessor: every interrupt targets vCPU 0 */
 	old = vgic_spi_target(d, irq);
 	irq->targets = (u8)(targets & ((1U << d->vcpu_count) - 1));
+	d->spi_targets[intid - GIC_PRIV_COUNT] = irq->targets;
 	now = vgic_spi_target(d, irq);
 	if (old == now)
 		return;
@@ -247,7 +247,8 @@ static void write_target(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u3
 	}
 }
 
-static void write_priority(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 prio)
+static __attribute__((noinline)) void write_priority(struct vgic_dist *d, struct vgic_cpu *vc,
+						     u32 intid, u32 prio)
 {
 	struct virq *irq = owned(d, vc, intid);
 
@@ -257,24 +258,9 @@ static void write_priority(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, 
 				 "priority change on an interrupt it does not own", false);
 		return;
 	}
-	irq->priority = (u8)(prio & 0xf8); /* 5 priority bits, as GICH list registers hold */
+	*vgic_priority(d, vc, intid) =
+		(u8)(prio & 0xf8); /* 5 priority bits, as GICH list registers hold */
 	kick_if_pending(d, vc, intid, irq);
-}
-
-/* GICD_ICFGR 'reg': bit 1 of each interrupt's field says edge (mirrored for owned ones). */
-static u32 read_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg)
-{
-	u32 v;
-
-	if (reg * 16 >= d->irq_count)
-		return 0;
-	v = (*vgic_edge_word(d, vc, reg * 16) >> (16 * (reg & 1))) & 0xffff;
-	/* Spread bit i to bit 2i (16 bits into 32), then move it to bit 2i + 1. */
-	v = (v | (v << 8)) & 0x00ff00ffU;
-	v = (v | (v << 4)) & 0x0f0f0f0fU;
-	v = (v | (v << 2)) & 0x33333333U;
-	v = (v | (v << 1)) & 0x55555555U;
-	return v << 1;
 }
 
 static __attribute__((cold)) void write_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg,
@@ -298,12 +284,15 @@ static __attribute__((cold)) void write_config(struct vgic_dist *d, struct vgic_
 		if (!(irq->flags & VIRQ_HW))
 			continue; /* emulated lines keep their nature: UART level, doorbells edge */
 		gic_irq_config(intid, edge);
-		virq_set_mirrored(irq, VIRQ_EDGE, vgic_edge_word(d, vc, intid), intid, edge);
+		virq_set_flag(irq, VIRQ_EDGE, edge);
+		d->spi_icfgr[reg - 2] = (d->spi_icfgr[reg - 2] & ~(2U << (2 * i))) |
+					(edge ? 2U << (2 * i) : 0);
 	}
 }
 
 /* GICD_SGIR (GIC spec 4.3.15): send SGI to vCPUs of the partition only. */
-static void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc, u32 value)
+static __attribute__((noinline)) void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc,
+						 u32 value)
 {
 	u32 sgi = value & GICD_SGIR_INTID_MASK;
 	u32 filter = (value >> GICD_SGIR_FILTER_SHIFT) & 3;
@@ -380,6 +369,10 @@ static bool access_ok(u32 offset, u32 size)
 /* The flag the registers of each 0x100 bytes from 0 to GICD_IPRIORITYR read (by offset >> 8). */
 static const u8 bit_flags[] = { VIRQ_GROUP1, VIRQ_ENABLED, VIRQ_PENDING, VIRQ_ACTIVE };
 
+/*
+ * Any register as vc reads it, from the interrupts' flags: the general path, and the reference
+ * vgicd_read_word's mirrors answer for (the vgic fuzzer and unit tests compare the two).
+ */
 static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 size)
 {
 	if (offset == GICD_CTLR)
@@ -392,33 +385,23 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 	if (in_range(offset, GICD_IGROUPR, GICD_IPRIORITYR - GICD_IGROUPR))
 		return read_bits(d, vc, (offset & 0x7f) * 8, bit_flags[offset >> 8]);
 	if (in_range(offset, GICD_IPRIORITYR, GICD_ICFGR - GICD_IPRIORITYR)) {
-		u32 v = 0, i, intid = offset & 0x3ff;
+		u32 v = 0, i;
 
-		if (size == 4 && intid + 3 < d->irq_count) {
-			/* Four interrupts of one bank (intid is a multiple of 4): no lookups. */
-			const struct virq *irq = intid < GIC_PRIV_COUNT ?
-							 &vc->priv[intid] :
-							 &d->spi[intid - GIC_PRIV_COUNT];
-			bool targets = offset >= GICD_ITARGETSR;
-
-			for (i = 0; i < 4; i++) {
-				u32 b = targets ? (intid < GIC_PRIV_COUNT ? 1U << vc->index :
-									    irq[i].targets) :
-						  irq[i].priority;
-
-				if (!(irq[i].flags & VIRQ_OWNED) &&
-				    !(targets && intid < GIC_PRIV_COUNT))
-					b = 0;
-				v |= b << (8 * i);
-			}
-			return v;
-		}
 		for (i = 0; i < size; i++)
 			v |= read_byte(d, vc, offset + i) << (8 * i);
 		return v;
 	}
-	if (in_range(offset, GICD_ICFGR, 0x100))
-		return read_config(d, vc, (offset - GICD_ICFGR) / 4);
+	if (in_range(offset, GICD_ICFGR, 0x100)) {
+		u32 v = 0, i, first = (offset - GICD_ICFGR) * 4;
+
+		for (i = 0; i < 16; i++) {
+			const struct virq *irq = owned(d, vc, first + i);
+
+			if (irq && (irq->flags & VIRQ_EDGE))
+				v |= 2U << (2 * i);
+		}
+		return v;
+	}
 	if (in_range(offset, GICD_CPENDSGIR, 0x20))
 		return read_sgi_pending(vc, offset, size);
 	if (offset >= GICD_PIDR4 && offset <= GICD_CIDR3)
@@ -428,27 +411,11 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 
 bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 {
-	/* CTLR, TYPER, IIDR (and reserved words up to IGROUPR) first: drivers poll them. */
-	if (offset < GICD_IGROUPR && size == 4 && !(offset & 3) && vcpu < d->vcpu_count) {
-		*value = read_reg(d, NULL, offset, size);
-		return true;
-	}
 	if (!access_ok(offset, size) || vcpu >= d->vcpu_count) {
 		*value = 0;
 		return false;
 	}
-	/*
-	 * Registers read as one word need no lock: those that never change after boot, and
-	 * CTLR, the enable and trigger maps, priorities and targets, whose words and bytes
-	 * are single-copy atomic (ARM ARM A3.5.3): a write on another vCPU is seen or not.
-	 * Group, pending and active states are gathered from several places: locked.
-	 */
-	if (offset < GICD_IGROUPR || in_range(offset, GICD_ISENABLER, 0x100) ||
-	    in_range(offset, GICD_IPRIORITYR, GICD_CPENDSGIR - GICD_IPRIORITYR) ||
-	    offset >= GICD_PIDR4) {
-		*value = read_reg(d, d->vcpu[vcpu], offset, size);
-		return true;
-	}
+	/* The general path, rare since vgicd_read_word and mmio_emulate answer the common reads. */
 	spin_lock(&d->lock);
 	/* Pending and active states of interrupts in this vCPU's list registers are live there. */
 	if (in_range(offset, GICD_ISPENDR, 0x200) || in_range(offset, GICD_CPENDSGIR, 0x20))
@@ -458,7 +425,9 @@ bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 	return true;
 }
 
-static void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 size, u32 value)
+/* The rarer writes (vgicd_write_fast takes the common ones): optimised for size. */
+static __attribute__((cold)) void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset,
+					    u32 size, u32 value)
 {
 	u32 i;
 
@@ -489,15 +458,81 @@ static void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 
 	/* Everything else is read-only or reserved: writes ignored. */
 }
 
-bool vgicd_write(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 value)
+bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value)
+{
+	struct vgic_dist *d = vc->dist;
+	u32 intid = offset & 0x3ff, ppis;
+	struct virq *irq;
+
+	if (offset - GICD_IPRIORITYR < 0x800 && size == 1) {
+		if (intid < GIC_PRIV_COUNT) {
+			if (offset >= GICD_ITARGETSR)
+				return true; /* banked targets: read-only */
+			if (!(VGIC_PRIV_OWNED & BIT(intid)))
+				return false; /* foreign: the general path logs it */
+			/* Own CPU only: no lock.  Pending, it may now go before another. */
+			vc->priority[intid] = (u8)(value & 0xf8);
+			if ((vc->priv[intid].flags & VIRQ_PENDING) ||
+			    (intid < GIC_SGI_COUNT && vc->sgi_sources[intid]))
+				vgic_mark_dirty(vc);
+			return true;
+		}
+		irq = intid < d->irq_count ? &d->spi[intid - GIC_PRIV_COUNT] : NULL;
+		/*
+		 * A target byte that changes nothing: no lock, nothing moves.  Another vCPU's
+		 * change under the lock is ordered after this one.  (Uniprocessor: targets stay
+		 * 1, and write_target ignores the writes that do not match.)
+		 */
+		if (offset >= GICD_ITARGETSR && irq && (irq->flags & VIRQ_OWNED) &&
+		    irq->targets == (value & ((1U << d->vcpu_count) - 1)))
+			return true;
+	} else if (size != 4 || (offset & 3)) {
+		return false;
+	} else if (offset != GICD_SGIR) {
+		/* Word 0 of ISENABLER, ICENABLER, ISPENDR naming owned interrupts only. */
+		if ((value & ~VGIC_PRIV_OWNED) ||
+		    (offset != GICD_ISENABLER && offset != GICD_ICENABLER &&
+		     offset != GICD_ISPENDR))
+			return false;
+		/*
+		 * SGI bits do nothing there (always enabled; pending through SPENDSGIR); the
+		 * timers are physical (VIRQ_HW), so the change goes to the GIC as apply_bit's.
+		 */
+		ppis = value & ~GENMASK(15, 0);
+		gic_priv_write(offset, ppis);
+		if (offset == GICD_ISPENDR)
+			return true; /* it arrives like any other */
+		vc->enabled_map = offset == GICD_ISENABLER ? vc->enabled_map | ppis :
+							     vc->enabled_map & ~ppis;
+		for (; ppis; ppis &= ppis - 1) {
+			irq = &vc->priv[__builtin_ctz(ppis)];
+			virq_set_flag(irq, VIRQ_ENABLED, offset == GICD_ISENABLER);
+			if (offset == GICD_ISENABLER && (irq->flags & VIRQ_PENDING))
+				vgic_mark_dirty(vc);
+		}
+		return true;
+	}
+	/* GICD_SGIR, or an SPI's priority or target byte: shared state, locked. */
+	spin_lock(&d->lock);
+	if (offset == GICD_SGIR)
+		write_sgir(d, vc, value);
+	else if (offset < GICD_ITARGETSR)
+		write_priority(d, vc, intid, value & 0xff);
+	else
+		write_target(d, vc, intid, value & 0xff);
+	spin_unlock(&d->lock);
+	return true;
+}
+
+__attribute__((cold)) bool vgicd_write(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size,
+				       u32 value)
 {
 	if (!access_ok(offset, size) || vcpu >= d->vcpu_count)
 		return false;
+	if (vgicd_write_fast(d->vcpu[vcpu], offset, size, value))
+		return true;
 	spin_lock(&d->lock);
-	if (offset == GICD_SGIR) /* first: the SGI path (make bench) */
-		write_sgir(d, d->vcpu[vcpu], value);
-	else
-		write_reg(d, d->vcpu[vcpu], offset, size, value);
+	write_reg(d, d->vcpu[vcpu], offset, size, value);
 	spin_unlock(&d->lock);
 	return true;
 }

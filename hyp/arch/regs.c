@@ -147,6 +147,11 @@ static int banked_index(u32 n)
 	return mode_banked[mode] + (int)n - 13;
 }
 
+void guest_it_advance(u32 spsr)
+{
+	write_spsr(psr_it_advance(spsr));
+}
+
 u32 guest_reg_read(const struct regs *r, u32 n)
 {
 	int b;

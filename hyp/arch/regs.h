@@ -78,6 +78,12 @@ static inline bool guest_cond_passed(u32 hsr)
 	return hsr_cond_check(hsr, spsr);
 }
 
+/*
+ * A Thumb guest's SPSR past one more instruction of its IT block.  Out of line and last in
+ * guest_skip_instruction, so the callers' fast paths need no stack frame for it.
+ */
+void guest_it_advance(u32 spsr);
+
 /* Skip the trapped instruction (ARM or Thumb, IT state advanced, A2.5.2). */
 static inline void guest_skip_instruction(u32 hsr)
 {
@@ -86,7 +92,7 @@ static inline void guest_skip_instruction(u32 hsr)
 	write_elr_hyp(read_elr_hyp() + ((hsr & HSR_IL) ? 4 : 2));
 	spsr = read_spsr();
 	if (spsr & PSR_T)
-		write_spsr(psr_it_advance(spsr));
+		guest_it_advance(spsr);
 }
 
 #endif /* TESSERA_HYP_REGS_H */

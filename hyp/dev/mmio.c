@@ -69,14 +69,15 @@ static __attribute__((noinline, cold)) void mmio_refuse(struct vcpu *v, struct r
 #define MMIO_FAST_MASK (HSR_DABT_ISV | BIT(HSR_DABT_SRT_SHIFT + 3))
 #define MMIO_LOAD_MASK (MMIO_FAST_MASK | HSR_DABT_SAS_MASK | HSR_DABT_WNR)
 #define MMIO_LOAD_WORD (HSR_DABT_ISV | (2U << HSR_DABT_SAS_SHIFT))
+#define MMIO_STORE_MASK (MMIO_FAST_MASK | HSR_DABT_WNR)
+#define MMIO_STORE (HSR_DABT_ISV | HSR_DABT_WNR)
 
 /*
- * Loads and stores of any width but a doubleword, with r0-r7, as GIC and PL011 drivers make
- * them, need no decoding beyond this; everything else, and any access a device refuses (which
- * is refused again below, with its fault), takes the general path.
+ * Every access the syndrome describes that the fast paths below did not take (other
+ * registers, other sizes, banked registers), and every refusal, with its fault.
  */
-static __attribute__((noinline)) void emulate(struct vcpu *v, struct regs *r, u32 hsr,
-					      enum mmio_device device)
+static __attribute__((noinline, cold)) void emulate(struct vcpu *v, struct regs *r, u32 hsr,
+						    enum mmio_device device)
 {
 	/* The page offset of the IPA is the VA's (4 KiB pages at both stages). */
 	u32 offset = read_hdfar() & (EMULATED_PAGE - 1), value = 0, size;
@@ -84,23 +85,6 @@ static __attribute__((noinline)) void emulate(struct vcpu *v, struct regs *r, u3
 	u32 reg = (hsr & HSR_DABT_SRT_MASK) >> HSR_DABT_SRT_SHIFT;
 	bool ok;
 
-	if ((hsr & MMIO_FAST_MASK) == HSR_DABT_ISV && sas != 3 &&
-	    (sas == 2 || (hsr & HSR_DABT_WNR))) {
-		struct partition *p = v->part;
-
-		if (hsr & HSR_DABT_WNR)
-			ok = device == MMIO_GICD ?
-				     vgicd_write(&p->vgic, v->index, offset, 1U << sas, r->r[reg]) :
-				     vuart_write(p, offset, 1U << sas, r->r[reg]);
-		else if ((ok = device == MMIO_GICD ?
-				       vgicd_read(&p->vgic, v->index, offset, 4, &value) :
-				       vuart_read(p, offset, 4, &value)))
-			r->r[reg] = value;
-		if (ok) {
-			guest_skip_instruction(hsr);
-			return;
-		}
-	}
 	if (!(hsr & HSR_DABT_ISV) || sas == 3 || reg == 15) {
 		mmio_refuse(v, r, hsr, device,
 			    "access to an emulated device that the syndrome does not describe");
@@ -130,26 +114,37 @@ static __attribute__((noinline)) void emulate(struct vcpu *v, struct regs *r, u3
 /*
  * The registers guests poll, a word load into r0-r7, are answered here without a stack frame
  * or a call: the PL011's FR (once per character) and the distributor's TYPER (make bench,
- * docs/bench.md).
+ * docs/bench.md), and the distributor's lock-free registers (vgicd_read_word).
  */
 void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device)
 {
 	if ((hsr & MMIO_LOAD_MASK) == MMIO_LOAD_WORD) {
-		u32 offset = read_hdfar() & (EMULATED_PAGE - 1);
-		u32 *reg = &r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7];
+		u32 offset = read_hdfar() & (EMULATED_PAGE - 1), value;
 
-		if (device == MMIO_UART && offset == PL011_FR) {
-			*reg = vuart_fr(&v->part->vuart);
-			guest_skip_instruction(hsr);
-			return;
+		if (device == MMIO_UART) {
+			if (offset != PL011_FR)
+				goto general;
+			value = vuart_fr(&v->part->vuart);
+		} else if (offset == GICD_TYPER) {
+			value = vgicd_typer(&v->part->vgic);
+		} else if ((offset & 3) ||
+			   !vgicd_read_word(&v->part->vgic, &v->vgic, offset, &value)) {
+			goto general;
 		}
-		if (device == MMIO_GICD && offset == GICD_TYPER) {
-			*reg = vgicd_typer(&v->part->vgic);
-			guest_skip_instruction(hsr);
-			return;
-		}
+		r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7] = value;
+		goto done;
 	}
+	/* vgicd_write_fast refuses a doubleword's size 8. */
+	if ((hsr & MMIO_STORE_MASK) == MMIO_STORE && device == MMIO_GICD &&
+	    vgicd_write_fast(&v->vgic, read_hdfar() & (EMULATED_PAGE - 1),
+			     1U << ((hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT),
+			     r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7]))
+		goto done;
+general:
 	emulate(v, r, hsr, device);
+	return;
+done:
+	guest_skip_instruction(hsr);
 }
 
 __attribute__((cold)) bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa)

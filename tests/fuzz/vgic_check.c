@@ -58,9 +58,36 @@ void vgic_check_lrs(u32 pcpu, const struct vgic_dist *d, const struct vgic_cpu *
 	}
 }
 
+/*
+ * The words the trap's fast path reads from mirrors (vgicd_read_word) against the general
+ * path's answer from the interrupts' flags (vgicd_read), for every vCPU.
+ */
+static void check_mirrors(const struct vgic_dist *d)
+{
+	static const u32 base[] = { GICD_ISENABLER, GICD_ICENABLER, GICD_IPRIORITYR, GICD_ITARGETSR,
+				    GICD_ICFGR };
+	static const u32 per_word[] = { 32, 32, 4, 4, 16 };
+
+	for (u32 v = 0; v < d->vcpu_count; v++)
+		for (u32 k = 0; k < 5; k++)
+			for (u32 first = 0; first < d->irq_count + 32; first += per_word[k]) {
+				u32 off = base[k] + first / per_word[k] * 4, fast = 1, slow = 2;
+				bool taken = vgicd_read_word(d, d->vcpu[v], off, &fast);
+
+				FUZZ_CHECK(taken, "vgicd_read_word refused offset 0x%x", off);
+				vgicd_read((struct vgic_dist *)d, v, off, 4, &slow);
+				FUZZ_CHECK(
+					fast == slow,
+					"%s vCPU %u: GICD 0x%x reads 0x%08x fast, 0x%08x from the flags",
+					d->name, v, off, fast, slow);
+			}
+}
+
 void vgic_check_spis(const struct vgic_dist *d)
 {
 	u32 intid;
+
+	check_mirrors(d);
 
 	for (intid = GIC_PRIV_COUNT; intid < d->irq_count; intid++) {
 		const struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];

@@ -13,7 +13,10 @@
 /* The LRs of 'pcpu' against 'vc' (NULL: the CPU runs no vCPU, so no LR may be live). */
 void vgic_check_lrs(u32 pcpu, const struct vgic_dist *d, const struct vgic_cpu *vc);
 
-/* Every SPI of 'd' that claims a list register is in that vCPU's books. */
+/*
+ * Every SPI of 'd' that claims a list register is in that vCPU's books; the distributor's
+ * mirrored words (vgicd_read_word) read as the flags say.
+ */
 void vgic_check_spis(const struct vgic_dist *d);
 
 /*
