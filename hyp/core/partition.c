@@ -102,7 +102,23 @@ static void load_memory(struct partition *p)
 	isb();
 }
 
-/* Do the partition's images in the store match their SHA-256?  Says which does not. */
+/* Was the store's copy at store_pa already found intact, for an earlier partition? */
+static bool checked_before(u32 id, u64 store_pa)
+{
+	u32 i, k;
+
+	for (i = 0; i < id; i++)
+		for (k = 0; partitions[i].images_ok && k < partitions[i].cfg->image_count; k++)
+			if (partitions[i].cfg->images[k].store_pa == store_pa)
+				return true;
+	return false;
+}
+
+/*
+ * Do the partition's images in the store match their SHA-256?  Says which does not.  The
+ * store holds each file once: a copy an earlier partition's check covered is not hashed again
+ * (no partition can write the store in between).
+ */
 static bool images_intact(const struct cfg_partition *cfg)
 {
 	u8 digest[SHA256_SIZE], diff;
@@ -111,6 +127,8 @@ static bool images_intact(const struct cfg_partition *cfg)
 	for (i = 0; i < cfg->image_count; i++) {
 		const struct cfg_image *im = &cfg->images[i];
 
+		if (checked_before(cfg->id, im->store_pa))
+			continue;
 		sha256(pa_ptr(im->store_pa), im->size, digest);
 		for (diff = 0, k = 0; k < SHA256_SIZE; k++)
 			diff |= digest[k] ^ im->sha256[k]; /* (memcmp would cost 100 bytes more) */
@@ -553,6 +571,7 @@ void partitions_init(void)
 			__atomic_store_n(&partitions[i].state, PART_HALTED, __ATOMIC_RELEASE);
 			continue;
 		}
+		partitions[i].images_ok = true;
 		partition_start(&partitions[i]);
 	}
 	__atomic_store_n(&all_started, true, __ATOMIC_RELEASE);

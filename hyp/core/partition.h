@@ -54,6 +54,7 @@ struct partition {
 	bool loading;
 	bool switched_off; /* stopped by its own PSCI SYSTEM_OFF (since its last start) */
 	bool denied_told; /* a refused manager call was logged (once) */
+	bool images_ok; /* its images in the store matched their SHA-256 at boot */
 	u32 starts; /* times it was started since boot */
 	u32 faults; /* guest faults since boot, logged or not */
 	const char *last_fault; /* what the last one was, or NULL */
