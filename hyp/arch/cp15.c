@@ -9,7 +9,8 @@
  *   CP15 c15 (HSTR.T15)        reads as zero, writes ignored
  *   PMU (HDCR.TPM/TPMCR)       the partition's counters (those below HDCR.HPMN and the
  *                              cycle counter), each access checked: pmu_access()
- *   CP14 debug/trace (HDCR.TDA/TDRA/TDOSA, HCPTR.TTA): read as zero, writes ignored
+ *   CP14 debug/trace (HDCR.TDA/TDRA/TDOSA, HCPTR.TTA): read as zero, writes ignored (not
+ *                              passed through: docs/threat-model.md, G10)
  *
  * Every emulated instruction is skipped afterwards; one whose condition fails
  * is just skipped.
