@@ -147,7 +147,7 @@ HOST_TESTS += $(RTOS_HOST_TESTS) $(GUEST_LIB_HOST_TESTS)
 TESTGUEST_SRCS := guests/test/testguest.c guests/test/tg_asm.S guests/test/cases_memory.c \
 	guests/test/cases_psci.c guests/test/cases_irq.c guests/test/cases_hypercall.c \
 	guests/test/cases_hostile.c guests/test/tg_asm_hostile.S guests/test/cases_console.c \
-	guests/test/cases_ops.c
+	guests/test/cases_ops.c guests/test/cases_pmu.c
 $(eval $(call GUEST_PROGRAM,testguest,$(TESTGUEST_SRCS),-Iguests/test))
 GUEST_BINS += $(GUEST_OUT)/testguest.bin
 

@@ -203,8 +203,8 @@ void tg_smp(void)
  * Reset loop: the RAM must come back cleared (nothing of the previous run
  * survives), the image reloaded (a word of .data this run overwrites is back
  * from the hypervisor's pristine copy), and the CPU state the hypervisor does not trap, ThumbEE's
- * TEECR and TEEHBR (ARM ARM A2.12) among it, reset; then this run marks
- * them and resets the partition through PSCI.
+ * TEECR and TEEHBR (ARM ARM A2.12) among it, and the PMU's counters reset; then this run marks
+ * them (and leaves its counters running) and resets the partition through PSCI.
  */
 static uint32_t marker[1024];
 #define IMAGE_WORD 0x1a6e5eedU
@@ -235,7 +235,9 @@ void tg_reset(void)
 		       (unsigned)read_teecr(), (unsigned)read_teehbr());
 		dirty++;
 	}
+	dirty += tg_pmu_dirty();
 	printf("TG reset: run clean=%s\n", dirty ? "NO" : "yes");
+	tg_pmu_exercise();
 	write_teehbr(0x5eed0000);
 	write_teecr(1); /* XED: unprivileged TEEHBR access UNDEFINED */
 	for (i = 0; i < ARRAY_SIZE(marker); i++)

@@ -85,4 +85,9 @@ void tg_outsider(void);
 #define TG_CPULOOP_CONTEXT 0xc0501e
 __attribute__((noreturn)) void tg_cpuloop_secondary(void);
 
+/* The PMU (cases_pmu.c): what a previous run left, count and leave it running, attack. */
+uint32_t tg_pmu_dirty(void);
+void tg_pmu_exercise(void);
+void tg_pmu_attack(void);
+
 #endif /* TESTGUEST_H */

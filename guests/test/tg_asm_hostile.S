@@ -74,11 +74,6 @@ fn tg_hyp_register_write
 	mcr	p15, 4, r0, c1, c1, 0
 	bx	lr
 
-fn tg_pmcr_read
-	mov	r0, #0
-	mrc	p15, 0, r0, c9, c12, 0
-	bx	lr
-
 fn tg_dbgdidr_read
 	mov	r0, #0xff
 	mrc	p14, 0, r0, c0, c0, 0

@@ -7,8 +7,10 @@
  *   set/way maintenance (HCR.TSW): performed as clean+invalidate, after checking
  *                              the level, set and way against the cache geometry
  *   CP15 c15 (HSTR.T15)        reads as zero, writes ignored
- *   PMU (HDCR.TPM/TPMCR)       UNDEFINED: the counters see the hypervisor
- *   CP14 debug/trace (HDCR.TDA/TDRA/TDOSA, HCPTR.TTA): read as zero, writes ignored
+ *   PMU (HDCR.TPM/TPMCR)       the partition's counters (those below HDCR.HPMN and the
+ *                              cycle counter), each access checked: pmu_access()
+ *   CP14 debug/trace (HDCR.TDA/TDRA/TDOSA, HCPTR.TTA): read as zero, writes ignored (not
+ *                              passed through: docs/threat-model.md, G10)
  *
  * Every emulated instruction is skipped afterwards; one whose condition fails
  * is just skipped.
@@ -66,6 +68,129 @@ static bool setway_valid(u32 value)
 	return (value & (((1U << line_shift) - 1) & ~0xeU)) == 0; /* reserved bits */
 }
 
+/*
+ * The PMU (ARM ARM C12, HDCR B4.1.64).  A partition's counters are the physical event counters
+ * below HDCR.HPMN and the cycle counter; the last event counter is the hypervisor's (stats.c).
+ * Its accesses are trapped rather than passed through because ARMv7 leaves three holes that
+ * only software closes: PL1 may set the NSH filter bit (PMXEVTYPER, PMCCFILTR) and count events
+ * in Hyp mode (ARMv7 has no HDCR.HPMD); PMXEVTYPER/PMXEVCNTR with PMSELR >= HPMN are
+ * UNPREDICTABLE from PL1; and QEMU 7.2 ignores HPMN for PL1's PMCNTEN*, PMINTEN*, PMOVS* and
+ * PMXEV* accesses, so a guest could stop or rewrite the hypervisor's counter there.  Here PMCR.N
+ * reads as HPMN, every counter mask is cut to the partition's counters, NSH is cleared, PMCR.P
+ * is done counter by counter (from Hyp mode it would reset the hypervisor's too) and the
+ * hypervisor's counter reads as zero and ignores writes.
+ */
+#define PMU_REG(crm, opc2) CP_REG(0, 9, crm, opc2)
+
+static void pmu_zero_counters(u32 hpmn, u32 sel)
+{
+	u32 i;
+
+	for (i = 0; i < hpmn; i++) {
+		write_pmselr(i);
+		write_pmxevcntr(0);
+	}
+	write_pmselr(sel);
+}
+
+/* What the partition reads from PMU register reg (PMCEID0/1: no common event described). */
+static u32 pmu_read(u32 reg, u32 hpmn, u32 mask, u32 sel)
+{
+	bool mine = sel < hpmn || sel == PMSELR_CCFILTR; /* what PMXEVTYPER/PMXEVCNTR select */
+
+	switch (reg) {
+	case PMU_REG(12, 0): /* PMCR: N is the partition's count */
+		return (read_pmcr() & ~(PMCR_N_MASK << PMCR_N_SHIFT)) | hpmn << PMCR_N_SHIFT;
+	case PMU_REG(12, 1): /* PMCNTENSET */
+	case PMU_REG(12, 2): /* PMCNTENCLR */
+		return read_pmcntenset() & mask;
+	case PMU_REG(12, 3): /* PMOVSR */
+	case PMU_REG(14, 3): /* PMOVSSET (Virtualization Extensions) */
+		return read_pmovsr() & mask;
+	case PMU_REG(12, 5): /* PMSELR */
+		return sel;
+	case PMU_REG(13, 0): /* PMCCNTR */
+		return read_pmccntr();
+	case PMU_REG(13, 1): /* PMXEVTYPER, or PMCCFILTR when PMSELR is 31 */
+		return mine ? read_pmxevtyper() : 0;
+	case PMU_REG(13, 2): /* PMXEVCNTR */
+		return mine && sel != PMSELR_CCFILTR ? read_pmxevcntr() : 0;
+	case PMU_REG(14, 0): /* PMUSERENR */
+		return read_pmuserenr();
+	case PMU_REG(14, 1): /* PMINTENSET */
+	case PMU_REG(14, 2): /* PMINTENCLR */
+		return read_pmintenset() & mask;
+	default:
+		return 0;
+	}
+}
+
+/* A partition's write of v to PMU register reg, cut to its own counters and filters. */
+static void pmu_write(u32 reg, u32 v, u32 hpmn, u32 mask, u32 sel)
+{
+	bool mine = sel < hpmn || sel == PMSELR_CCFILTR;
+
+	switch (reg) {
+	case PMU_REG(12, 0): /* PMCR */
+		if (v & PMCR_P)
+			pmu_zero_counters(hpmn, sel);
+		write_pmcr(v & PMCR_GUEST_WRITABLE);
+		break;
+	case PMU_REG(12, 1):
+		write_pmcntenset(v & mask);
+		break;
+	case PMU_REG(12, 2):
+		write_pmcntenclr(v & mask);
+		break;
+	case PMU_REG(12, 3):
+		write_pmovsr(v & mask);
+		break;
+	case PMU_REG(12, 4): /* PMSWINC: bit 31 reserved */
+		write_pmswinc(v & mask & ~PMCNTEN_C);
+		break;
+	case PMU_REG(12, 5):
+		write_pmselr(v & PMCR_N_MASK);
+		break;
+	case PMU_REG(13, 0):
+		write_pmccntr(v);
+		break;
+	case PMU_REG(13, 1): /* never counting in Hyp mode */
+		if (mine)
+			write_pmxevtyper(v & ~PMFILTER_NSH);
+		break;
+	case PMU_REG(13, 2):
+		if (mine && sel != PMSELR_CCFILTR)
+			write_pmxevcntr(v);
+		break;
+	case PMU_REG(14, 0): /* EN is its only bit in ARMv7 */
+		write_pmuserenr(v & 1);
+		break;
+	case PMU_REG(14, 1):
+		write_pmintenset(v & mask);
+		break;
+	case PMU_REG(14, 2):
+		write_pmintenclr(v & mask);
+		break;
+	case PMU_REG(14, 3):
+		write_pmovsset(v & mask);
+		break;
+	default:
+		break;
+	}
+}
+
+static void pmu_access(struct regs *r, u32 hsr, u32 rt, bool read)
+{
+	u32 hpmn = read_hdcr() & HDCR_HPMN_MASK, mask = PMCNTEN_C | (BIT(hpmn) - 1);
+	u32 sel = read_pmselr() & PMCR_N_MASK, reg = hsr & CP_REG_MASK;
+
+	if (read)
+		guest_reg_set(r, rt, pmu_read(reg, hpmn, mask, sel));
+	else
+		pmu_write(reg, guest_reg_read(r, rt), hpmn, mask, sel);
+	guest_skip_instruction(hsr);
+}
+
 static void cp15_access(struct regs *r, u32 hsr)
 {
 	u32 rt = (hsr >> HSR_CP_RT_SHIFT) & 0xf, value;
@@ -101,7 +226,12 @@ static void cp15_access(struct regs *r, u32 hsr)
 			value = 0; /* HSTR.T15: implementation-defined c15 reads as zero */
 			break;
 		}
-		/* PMU, and implementation-defined registers this core does not offer. */
+		if ((hsr & CP_REG(7, 15, 0, 0)) == CP_REG(0, 9, 0, 0) &&
+		    ((hsr >> HSR_CP_CRM_SHIFT) & 0xf) - 12 < 3) {
+			pmu_access(r, hsr, rt, read); /* c9, opc1 0, c12-c14 */
+			return;
+		}
+		/* Implementation-defined registers this core does not offer. */
 		inject_undef(r, hsr);
 		return;
 	}

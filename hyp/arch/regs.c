@@ -25,7 +25,10 @@
 	 HCR_TAC | /* ACTLR (SMP bit, errata workarounds) is the hypervisor's */                   \
 	 HCR_TSW) /* set/way maintenance reaches the shared L2: checked first */
 
-/* HDCR (B4.1.64): the PMU and the debug registers are not the guest's. */
+/*
+ * HDCR (B4.1.64): PMU accesses trap, to be checked (cp15.c, pmu_access()); the debug
+ * registers are not the guest's.
+ */
 #define HDCR_GUEST (HDCR_TPM | HDCR_TPMCR | HDCR_TDRA | HDCR_TDOSA | HDCR_TDA)
 
 /* HCPTR (B4.1.63): trace registers trap; VFP and Advanced SIMD stay the guest's own. */
@@ -83,6 +86,30 @@ static void (*const reset_to_zero[])(u32) = {
 	write_cntp_ctl,
 };
 
+/*
+ * The partition's PMU counters as after a reset, nothing of a previous run or partition kept:
+ * disabled, no overflow or interrupt enabled, counts, event types and filters zero, PL0 access
+ * off.  Counter by counter, not PMCR.P: from Hyp mode P would reset the hypervisor's counter.
+ */
+static void pmu_reset(void)
+{
+	u32 hpmn = read_hdcr() & HDCR_HPMN_MASK, mask = PMCNTEN_C | (BIT(hpmn) - 1), i;
+
+	write_pmcntenclr(mask);
+	write_pmintenclr(mask);
+	write_pmovsr(mask);
+	write_pmcr(PMCR_C); /* E clear; the cycle counter zeroed */
+	write_pmuserenr(0);
+	for (i = 0; i < hpmn; i++) {
+		write_pmselr(i);
+		write_pmxevtyper(0);
+		write_pmxevcntr(0);
+	}
+	write_pmselr(PMSELR_CCFILTR);
+	write_pmxevtyper(0);
+	write_pmselr(0);
+}
+
 void guest_arch_reset(u32 vcpu_index)
 {
 	u32 i;
@@ -123,6 +150,7 @@ void guest_arch_reset(u32 vcpu_index)
 		write_teehbr(0);
 	}
 
+	pmu_reset();
 	vfp_reset();
 	isb();
 }

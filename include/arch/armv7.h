@@ -73,9 +73,13 @@
  * PMXEVTYPER (C12.8.2).
  */
 #define PMCR_E BIT(0) /* counters enabled */
+#define PMCR_P BIT(1) /* reset the event counters (from Hyp mode: all of them) */
+#define PMCR_C BIT(2) /* reset the cycle counter */
+#define PMCR_GUEST_WRITABLE (PMCR_E | PMCR_C | BIT(3) | BIT(4) | BIT(5)) /* E, C, D, X, DP */
 #define PMCR_N_SHIFT 11
 #define PMCR_N_MASK GENMASK(4, 0)
 #define PMCNTEN_C BIT(31) /* the cycle counter */
+#define PMSELR_CCFILTR 31 /* PMSELR value selecting PMCCFILTR through PMXEVTYPER */
 #define PMFILTER_P BIT(31) /* not at PL1 (Non-secure PL1 too while NSK == 0) */
 #define PMFILTER_U BIT(30) /* not at PL0 (Non-secure PL0 too while NSU == 0) */
 #define PMFILTER_NSH BIT(27) /* in Hyp mode */

@@ -91,11 +91,17 @@
 /* Performance monitors (C12): PMCR.N sizes HDCR.HPMN for a guest. */
 #define PMCR p15, 0, c9, c12, 0
 #define PMCNTENSET p15, 0, c9, c12, 1
+#define PMCNTENCLR p15, 0, c9, c12, 2
+#define PMOVSR p15, 0, c9, c12, 3
 #define PMSWINC p15, 0, c9, c12, 4
 #define PMSELR p15, 0, c9, c12, 5
 #define PMCCNTR p15, 0, c9, c13, 0
 #define PMXEVTYPER p15, 0, c9, c13, 1
 #define PMXEVCNTR p15, 0, c9, c13, 2
+#define PMUSERENR p15, 0, c9, c14, 0
+#define PMINTENSET p15, 0, c9, c14, 1
+#define PMINTENCLR p15, 0, c9, c14, 2
+#define PMOVSSET p15, 0, c9, c14, 3
 #define PMCCFILTR p15, 0, c14, c15, 7 /* PMUv2 (B4.1.115) */
 
 /* Cache and branch predictor maintenance (B4.2.1). */
@@ -284,6 +290,12 @@ DEFINE_SYSREG64_RW(cntv_cval, CNTV_CVAL_64)
 
 DEFINE_SYSREG_RW(pmcr, PMCR)
 DEFINE_SYSREG_RW(pmcntenset, PMCNTENSET)
+DEFINE_SYSREG_RW(pmcntenclr, PMCNTENCLR)
+DEFINE_SYSREG_RW(pmovsr, PMOVSR)
+DEFINE_SYSREG_RW(pmuserenr, PMUSERENR)
+DEFINE_SYSREG_RW(pmintenset, PMINTENSET)
+DEFINE_SYSREG_RW(pmintenclr, PMINTENCLR)
+DEFINE_SYSREG_RW(pmovsset, PMOVSSET)
 DEFINE_SYSREG_RW(pmccntr, PMCCNTR)
 DEFINE_SYSREG_RW(pmccfiltr, PMCCFILTR)
 DEFINE_SYSREG_RW(pmselr, PMSELR)

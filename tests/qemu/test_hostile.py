@@ -48,7 +48,7 @@ TESTS = [
         "heartbeat partition's memory and period (within 1 ms) undisturbed, faults logged "
         "with name, address and PC, rate-limited",
         build={"CONFIG": "test-hostile"},
-        expect=[r"^\[hostile\] TG DONE 36 passed, 0 failed$"]
+        expect=[r"^\[hostile\] TG DONE 38 passed, 0 failed$"]
         + [r"^\[hostile\] TG hostile: case %s: must " % c for c in CASES]
         + [r"WARN: partition 0 \(hostile\) vCPU 0: stage-2 data abort: read IPA 0x52000000 "
            r"VA 0x52000000 PC 0x4\w{7}",

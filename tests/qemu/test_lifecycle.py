@@ -14,7 +14,7 @@ def reset_loop_check(text):
     problems = []
     runs = re.findall(r"^\[resetter\] TG reset: run clean=(\w+)$", text, re.M)
     if any(r != "yes" for r in runs):
-        problems.append("a run found memory or ThumbEE state of the previous one")
+        problems.append("a run found memory, ThumbEE or PMU state of the previous one")
     if len(runs) != RESETS + 1:
         problems.append("%d runs, expected %d" % (len(runs), RESETS + 1))
     # Each start takes a fresh VMID (1..3 with 2 bits); the space wraps every few resets.
@@ -38,7 +38,8 @@ TESTS = [
     QemuTest(
         "lifecycle.reset_loop_vmid_wrap",
         "a partition resets itself through PSCI as fast as it can with 2-bit VMIDs: each "
-        "run starts from cleared memory and ThumbEE registers, each start takes a fresh "
+        "run starts from cleared memory, ThumbEE registers and PMU counters (which then "
+        "count, never in Hyp mode), each start takes a fresh "
         "VMID and the space wraps every few, no VMID line is logged, the reset-limit "
         "<%d 600000> halts it with one line, and the witness partition beside it keeps "
         "beating with its memory intact" % RESETS,

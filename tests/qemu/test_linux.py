@@ -43,7 +43,10 @@ def check(text):
     for want in (r"^\[linux\] linux-rtos: user space up, 2 CPUs",
                  r"^\[linux\] linux-rtos: disk: hello from the virtio disk",
                  r"^\[linux\] linux-rtos: rtc0: rtc-pl031",
-                 r"^\[linux\] linux-rtos: SMC Calling Convention v1\.1"):
+                 r"^\[linux\] linux-rtos: SMC Calling Convention v1\.1",
+                 # its PMU: the core's 6 event counters less the hypervisor's, and the cycle counter
+                 r"^\[linux\] \[ *[\d.]+\] hw perfevents: enabled with armv7_cortex_a15 PMU "
+                 r"driver, 6 counters available"):
         n = len(re.findall(want, text, re.M))
         if n != 2:  # once per Linux boot: before and after the reboot
             problems.append("/%s/ seen %d times, expected 2 (one per boot)" % (want, n))
@@ -83,7 +86,7 @@ TESTS = [
         "linux.beside_rtos",
         "Debian's LPAE kernel in a 2-vCPU partition beside the RTOS: user space, the "
         "passed-through virtio disk mounted and a file read (identity-mapped partition), the "
-        "PL031 as rtc0, SMCCC 1.1 through PSCI_FEATURES; `reboot` restarts only Linux, which "
+        "PL031 as rtc0, SMCCC 1.1 through PSCI_FEATURES, its PMU probed; `reboot` restarts only Linux, which "
         "comes back; `poweroff` stops it and the RTOS keeps printing, no reading lost",
         build={"CONFIG": "linux-rtos"},
         args=["-drive", "if=none,id=disk0,file=" + LINUX_OUT + "/disk.ext4,format=raw,"

@@ -177,6 +177,20 @@ static void gic_timer_nodes(void *fdt, const struct partition *p, const struct b
 	end(fdt);
 }
 
+/*
+ * The PMU (ARM ARM C12): the partition's counters are its CPUs' own (the hypervisor checks each
+ * access and keeps the last event counter).  No `interrupts`: the overflow interrupt is not
+ * routed to the partition, so Linux counts (perf stat) but does not sample.
+ */
+static void pmu_node(void *fdt, const struct board *b)
+{
+	if (!b->pmu_compatible)
+		return;
+	begin(fdt, "pmu");
+	strp(fdt, "compatible", b->pmu_compatible);
+	end(fdt);
+}
+
 static void uart_nodes(void *fdt, const struct partition *p)
 {
 	static const char pl011[] = "arm,pl011\0arm,primecell";
@@ -362,6 +376,7 @@ static u8 *build(const struct partition *p, const struct system *s, const struct
 	}
 	cpus_node(fdt, p);
 	gic_timer_nodes(fdt, p, b);
+	pmu_node(fdt, b);
 	uart_nodes(fdt, p);
 	device_nodes(fdt, p);
 	channel_nodes(fdt, p, s);

@@ -46,6 +46,7 @@ struct board {
 	const char *file; /* DTB path, for messages */
 	const char *model;
 	u32 cpu_count;
+	const char *pmu_compatible; /* the cores' PMU binding (/cpus/pmu-compatible), or NULL */
 	struct range *ram;
 	u32 ram_count;
 	struct range hyp; /* the hypervisor's reserved RAM */
