@@ -38,7 +38,7 @@ void sha256(const void *data, size_t size, u8 digest[SHA256_SIZE])
 	const u8 *p = data;
 	size_t rest = size % 64, full = size - rest, end = full + (rest >= 56 ? 128 : 64), at;
 	u64 bits = (u64)size * 8;
-	u32 h[8], w[16], v[8], i, j;
+	u32 h[8], w[16], i;
 	u8 tail[128];
 
 	/* Padding (5.1.1): a 1 bit, zeros, the length in bits as 64 bits, to whole blocks. */
@@ -49,17 +49,20 @@ void sha256(const void *data, size_t size, u8 digest[SHA256_SIZE])
 	for (i = 0; i < 8; i++)
 		tail[end - full - 1 - i] = (u8)(bits >> (8 * i));
 	memcpy(h, h0, sizeof(h));
-	/* Each 64-byte block into the hash value h (6.2.2): W_t is kept in w[t mod 16]. */
+	/*
+	 * Each 64-byte block into the hash value h (6.2.2): W_t is kept in w[t mod 16]; the
+	 * working variables a..h are scalars, so that they can live in registers (an array
+	 * shifted down each round cost three times the instructions).
+	 */
 	for (at = 0; at < end; at += 64) {
 		const u8 *block = at < full ? p + at : tail + (at - full);
+		u32 a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
 
-		for (j = 0; j < 8; j++)
-			v[j] = h[j];
 		for (i = 0; i < 64; i++) {
 			if (i < 16) {
-				const u8 *b = block + 4 * i;
+				const u8 *q = block + 4 * i;
 
-				w[i] = (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
+				w[i] = (u32)q[0] << 24 | (u32)q[1] << 16 | (u32)q[2] << 8 | q[3];
 			} else {
 				u32 w15 = w[(i - 15) & 15], w2 = w[(i - 2) & 15];
 
@@ -67,17 +70,28 @@ void sha256(const void *data, size_t size, u8 digest[SHA256_SIZE])
 					     w[(i - 7) & 15] +
 					     (ror(w2, 17) ^ ror(w2, 19) ^ w2 >> 10);
 			}
-			u32 t1 = v[7] + (ror(v[4], 6) ^ ror(v[4], 11) ^ ror(v[4], 25)) +
-				 ((v[4] & v[5]) ^ (~v[4] & v[6])) + k[i] + w[i & 15];
-			u32 t2 = (ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22)) +
-				 ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-			for (j = 7; j > 0; j--)
-				v[j] = v[j - 1];
-			v[4] += t1;
-			v[0] = t1 + t2;
+			u32 t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) +
+				 k[i] + w[i & 15];
+			u32 t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
+				 ((a & b) ^ (a & c) ^ (b & c));
+
+			hh = g;
+			g = f;
+			f = e;
+			e = d + t1;
+			d = c;
+			c = b;
+			b = a;
+			a = t1 + t2;
 		}
-		for (j = 0; j < 8; j++)
-			h[j] += v[j];
+		h[0] += a;
+		h[1] += b;
+		h[2] += c;
+		h[3] += d;
+		h[4] += e;
+		h[5] += f;
+		h[6] += g;
+		h[7] += hh;
 	}
 	for (i = 0; i < SHA256_SIZE; i++)
 		digest[i] = (u8)(h[i / 4] >> (24 - 8 * (i % 4)));
