@@ -398,6 +398,18 @@ static const struct memory *mem_at(const struct partition *p, u64 ipa)
 	return NULL;
 }
 
+/* Report the device tree's window overlapping 'what' at IPA range r. */
+static void dtb_overlap(const struct partition *p, struct range window, struct range r,
+			const char *what)
+{
+	if (ranges_overlap(window, r))
+		tcfg_error(p->path,
+			   "the device tree at IPA [0x%08llx, 0x%08llx) overlaps %s [0x%08llx, "
+			   "0x%08llx): set dtb-ipa",
+			   (unsigned long long)window.base, (unsigned long long)range_end(window),
+			   what, (unsigned long long)r.base, (unsigned long long)range_end(r));
+}
+
 static void place(struct partition *p)
 {
 	const struct memory *m = NULL;
@@ -449,22 +461,9 @@ static void place(struct partition *p)
 		struct range k = { km->ipa, p->kernel.ipa + p->kernel.size - km->ipa };
 		struct range rd = { p->initrd.ipa, p->initrd.size };
 
-		if (ranges_overlap(window, k))
-			tcfg_error(
-				p->path,
-				"the device tree at IPA [0x%08llx, 0x%08llx) overlaps the kernel "
-				"and what it decompresses [0x%08llx, 0x%08llx): set dtb-ipa",
-				(unsigned long long)window.base,
-				(unsigned long long)range_end(window), (unsigned long long)k.base,
-				(unsigned long long)range_end(k));
-		if (p->initrd.name && ranges_overlap(window, rd))
-			tcfg_error(
-				p->path,
-				"the device tree at IPA [0x%08llx, 0x%08llx) overlaps the initrd "
-				"[0x%08llx, 0x%08llx): set dtb-ipa",
-				(unsigned long long)window.base,
-				(unsigned long long)range_end(window), (unsigned long long)rd.base,
-				(unsigned long long)range_end(rd));
+		dtb_overlap(p, window, k, "the kernel and what it decompresses");
+		if (p->initrd.name)
+			dtb_overlap(p, window, rd, "the initrd");
 	}
 }
 
