@@ -362,24 +362,52 @@ void partition_info(struct partition *p, struct partition_info *out)
 	spin_unlock(&p->lock);
 }
 
-void partition_command(struct partition *p, u32 op, const char *who)
+s32 partition_command(struct partition *p, u32 op, const char *who, const struct partition *manager)
 {
+	const struct cfg_partition *cfg = p->cfg;
+	u64 now = timer_now();
+
 	if (op == TESSERA_PARTITION_STOP) {
 		partition_stop(p, who);
-		return;
+		return TESSERA_OK;
 	}
 	spin_lock(&p->lock);
+	if ((op == TESSERA_PARTITION_START && p->state == PART_RUNNING) || p->restart_pending) {
+		spin_unlock(&p->lock); /* nothing to do: nothing counted */
+		return TESSERA_OK;
+	}
+	/*
+	 * Each start clears and reloads p's RAM and takes a fresh VMID (a rollover on every CPU
+	 * every 2^VMID_BITS - 2 of them), so a manager's are bounded like p's own SYSTEM_RESETs,
+	 * in a history a start never clears: a halt-start loop is bounded too.  The operator is not.
+	 */
+	if (manager) {
+		if (recent_locked(p->command_log, p->command_log_count, cfg->reset_window_ms,
+				  now) >= cfg->reset_max) {
+			bool told = p->busy_told;
+
+			p->busy_told = true;
+			spin_unlock(&p->lock);
+			if (!told)
+				log_warn("partition %u (%s): %s of partition %u (%s) refused: %u "
+					 "within %u ms (its reset-limit; said once)",
+					 manager->cfg->id, who,
+					 op == TESSERA_PARTITION_START ? "start" : "restart",
+					 cfg->id, cfg->name, cfg->reset_max, cfg->reset_window_ms);
+			return TESSERA_BUSY;
+		}
+		p->command_log[p->command_log_count++ % RESTART_HISTORY] = now;
+		p->busy_told = false;
+	}
 	if (p->state == PART_HALTED) {
-		/* Someone with the right looked at it: its bounds start afresh. */
+		/* Someone with the right looked at it: its own bounds start afresh. */
 		p->state = PART_STOPPED;
 		p->restart_log_count = 0;
 		p->reset_log_count = 0;
 	}
 	/* A start of a partition still stopping waits for its last vCPU, like a restart. */
-	if (op == TESSERA_PARTITION_RESTART || p->state != PART_RUNNING)
-		restart_unlock(p, who);
-	else
-		spin_unlock(&p->lock);
+	restart_unlock(p, who);
+	return TESSERA_OK;
 }
 
 /*
