@@ -11,8 +11,7 @@
 typedef u32 __attribute__((may_alias)) word_t;
 
 /* Not recognised as a memset and made a call to itself. */
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) void *memset(void *s, int c,
-									   size_t n)
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void *memset(void *s, int c, size_t n)
 {
 	u8 *p = s, *end = p + n;
 
