@@ -68,7 +68,7 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	va_copy(args, ap);
 	for (p = fmt; *p; p++) {
 		bool left = false, negative = false;
-		char pad = ' ', tmp[24], *s = tmp;
+		char pad = ' ', tmp[24], *s;
 		size_t width, prec = (size_t)-1, n;
 		int lng = 0;
 		u64 v;
