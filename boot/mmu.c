@@ -85,7 +85,8 @@ void mmu_build_tables(void)
 	for (i = 0; i < ARRAY_SIZE(hyp_ranges); i++) {
 		const struct hyp_range *r = &hyp_ranges[i];
 		u64 attrs = pt_hyp_attrs(r->normal, r->writable, r->executable);
-		uintptr_t s = r->start, e = r->start;
+		uintptr_t s = r->start;
+		uintptr_t e = s; /* [s, e): the store's part of r, if r is writable RAM */
 
 		if (r->normal && r->writable) {
 			s = MAX(r->start, MIN(store, r->end));
