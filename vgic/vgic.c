@@ -430,6 +430,16 @@ void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc)
 	spin_unlock(&d->lock);
 }
 
+/* A ring of a doorbell targeted at no vCPU: it stays pending in the distributor. */
+static __attribute__((cold, noinline)) void raise_untargeted(struct vgic_dist *d, u32 intid,
+							     struct virq *irq)
+{
+	spin_lock(&d->lock);
+	if (!(irq->flags & VIRQ_PENDING))
+		vgic_make_pending(d, intid, irq, NULL);
+	spin_unlock(&d->lock);
+}
+
 /*
  * A doorbell ring.  One that finds its interrupt already pending changes
  * nothing (edges coalesce while pending, GIC spec 3.2.4) and costs the peer
@@ -437,16 +447,20 @@ void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc)
  * VIRQ_PENDING is set while the edge is not yet in a list register (it joins
  * one the guest has not acknowledged yet), while the peer has it disabled or
  * targeted at no vCPU (enabling or retargeting it delivers it), or while an
- * edge lr_merge deferred waits for the guest's EOI (lr_complete delivers it).
+ * edge lr_merge deferred waits for the guest's EOI (lr_complete delivers it);
+ * and a ring still in its target's inbox absorbs the next (vgic_post).
  * The ringer's DSB before DOORBELL_RING (docs/hypercalls.md) orders its
  * channel writes before this load, against the peer's clearing of the flag
  * before its guest reads the channel (unlock: DMB, DSB; ARM ARM A3.8.3).
- * OWNED never changes while the partition runs.
+ * OWNED never changes while the partition runs.  The target is read without
+ * the lock: if a retarget races with the ring, the inbox's owner takes the
+ * ring under the lock and hands it to the new target (inbox_take_word).
  */
 void vgic_raise(struct vgic_dist *d, u32 intid)
 {
-	u32 n = intid - GIC_PRIV_COUNT; /* SPIs beyond irq_count are never OWNED */
+	u32 n = intid - GIC_PRIV_COUNT, t; /* SPIs beyond irq_count are never OWNED */
 	struct virq *irq;
+	struct vgic_cpu *dst;
 
 	if (n >= ARRAY_SIZE(d->spi))
 		return;
@@ -454,9 +468,13 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 	if ((__atomic_load_n(&irq->flags, __ATOMIC_RELAXED) & (VIRQ_OWNED | VIRQ_PENDING)) !=
 	    VIRQ_OWNED)
 		return;
-	spin_lock(&d->lock);
-	vgic_make_pending(d, intid, irq, NULL);
-	spin_unlock(&d->lock);
+	t = vgic_spi_target(d, irq);
+	if (t >= d->vcpu_count) {
+		raise_untargeted(d, intid, irq);
+		return;
+	}
+	dst = d->vcpu[t];
+	vgic_post(dst, dst->inbox_spi + n / 32, BIT(n % 32), dst->pcpu == vgic_this_pcpu());
 }
 
 __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
@@ -542,6 +560,165 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	return true;
 }
 
+/* ---- The inbox (vgic.h: VGIC_INBOX_SGI_WORDS) ------------------------------------- */
+
+/* Inbox word w's bits become pending (vc's CPU, lock held). */
+static void inbox_take_word(struct vgic_dist *d, struct vgic_cpu *vc, u32 w, u32 in)
+{
+	while (in) {
+		u32 b = (u32)__builtin_ctz(in), intid, t;
+		struct virq *irq;
+
+		in &= in - 1;
+		if (w < vc->inbox_spi) {
+			intid = b % 16; /* SGI 'intid' from vCPU 2w + b / 16 */
+			vc->sgi_sources[intid] |= (u8)BIT(2 * w + b / 16);
+			irq = &vc->priv[intid];
+			t = vc->index;
+		} else {
+			intid = GIC_PRIV_COUNT + 32 * (w - vc->inbox_spi) + b;
+			irq = &d->spi[intid - GIC_PRIV_COUNT];
+			if ((irq->flags & (VIRQ_OWNED | VIRQ_PENDING)) != VIRQ_OWNED)
+				continue; /* coalesced with the edge already pending */
+			t = vgic_spi_target(d, irq);
+		}
+		irq->flags |= VIRQ_PENDING;
+		if (t >= d->vcpu_count)
+			continue; /* no target: pending in the distributor only */
+		map_set(d->vcpu[t], intid);
+		if (d->vcpu[t] == vc)
+			vc->dirty = true; /* the caller flushes or kicks */
+		else
+			vgic_mark_dirty(d->vcpu[t]); /* retargeted since the ring */
+	}
+}
+
+bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu *vc)
+{
+	bool any = false;
+
+	for (u32 w = 0; w < vc->inbox_words; w++) {
+		if (!__atomic_load_n(&vc->inbox[w], __ATOMIC_RELAXED))
+			continue;
+		inbox_take_word(d, vc, w, __atomic_exchange_n(&vc->inbox[w], 0, __ATOMIC_ACQUIRE));
+		any = true;
+	}
+	return any;
+}
+
+/*
+ * SGI 'sgi' from 'source' straight into a free list register, without the lock: a vCPU's
+ * SGIs are its own CPU's state (vgic.h, VGIC_PRIV_OWNED).  Entries of SGIs the guest has
+ * completed are freed on the way (lr_complete's bookkeeping for an SGI); false if the same
+ * SGI from the same source is live in one (lr_merge's case), is pending in software, or no
+ * list register is free: the general path decides.
+ */
+static bool sgi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 sgi, u32 source)
+{
+	struct virq *irq = &vc->priv[sgi];
+	u32 empty = gich_empty_lrs(), used, n;
+
+	if ((irq->flags & VIRQ_PENDING) || !group_enabled(d, irq))
+		return false;
+	for (used = vc->lr_used; used; used &= used - 1) {
+		n = (u32)__builtin_ctz(used);
+		if (!(empty & BIT(n))) {
+			if (vc->lr_intid[n] == sgi && vc->lr_source[n] == source)
+				return false;
+		} else if (vc->lr_intid[n] < GIC_SGI_COUNT) {
+			vc->lr_used &= ~BIT(n);
+			vc->priv[vc->lr_intid[n]].flags &= (u8)~VIRQ_ACTIVE;
+		}
+	}
+	empty &= ~vc->lr_used;
+	if (!empty)
+		return false;
+	n = (u32)__builtin_ctz(empty);
+	vc->lr_intid[n] = (u16)sgi;
+	vc->lr_source[n] = (u8)source;
+	vc->lr_used |= BIT(n);
+	vc->injected++;
+	gich_write_lr(n, lr_encode(d, irq, sgi, source, vc->priority[sgi]));
+	return true;
+}
+
+/*
+ * A doorbell (an emulated edge SPI) targeted at vc straight into a list register: the one
+ * its last instance used, which the guest completed (lr_complete's bookkeeping is then
+ * only the active flag), or a free one.  Lock held; false: the general path decides.
+ */
+static bool spi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
+	u32 empty = gich_empty_lrs(), n;
+
+	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW)) || !deliverable(d, irq) ||
+	    vgic_spi_target(d, irq) != vc->index)
+		return false;
+	if (irq->lr) {
+		n = irq->lr - 1U;
+		if (irq->lr_vcpu != vc->index || !(empty & BIT(n)))
+			return false;
+		irq->flags &= (u8)~VIRQ_ACTIVE;
+	} else {
+		empty &= ~vc->lr_used;
+		if (!empty)
+			return false;
+		n = (u32)__builtin_ctz(empty);
+		irq->lr = (u8)(n + 1);
+		irq->lr_vcpu = (u8)vc->index;
+		vc->lr_intid[n] = (u16)intid;
+		vc->lr_source[n] = 0;
+		vc->lr_used |= BIT(n);
+	}
+	vc->injected++;
+	gich_write_lr(n, lr_encode(d, irq, intid, 0, d->spi_priority[intid - GIC_PRIV_COUNT]));
+	return true;
+}
+
+/*
+ * The common case, one SGI or doorbell and nothing else waiting, goes straight into a
+ * list register; anything else becomes pending and the general flush places it.
+ */
+void vgic_inbox_drain(struct vgic_cpu *vc)
+{
+	struct vgic_dist *d = vc->dist;
+	u32 w, found = VGIC_INBOX_WORDS, in = 0;
+
+	for (w = 0; w < vc->inbox_words; w++) {
+		if (!__atomic_load_n(&vc->inbox[w], __ATOMIC_RELAXED))
+			continue;
+		if (found != VGIC_INBOX_WORDS)
+			goto general; /* two words: the general path */
+		found = w;
+	}
+	if (found == VGIC_INBOX_WORDS)
+		return;
+	in = __atomic_exchange_n(&vc->inbox[found], 0, __ATOMIC_ACQUIRE);
+	if (!(in & (in - 1)) && !vc->dirty) {
+		u32 b = (u32)__builtin_ctz(in);
+
+		if (found < vc->inbox_spi) {
+			if (sgi_place(d, vc, b % 16, 2 * found + b / 16))
+				return;
+		} else {
+			spin_lock(&d->lock);
+			if (spi_place(d, vc, GIC_PRIV_COUNT + 32 * (found - vc->inbox_spi) + b)) {
+				spin_unlock(&d->lock);
+				return;
+			}
+			spin_unlock(&d->lock);
+		}
+	}
+general:
+	spin_lock(&d->lock);
+	if (in)
+		inbox_take_word(d, vc, found, in);
+	(void)vgic_inbox_take(d, vc);
+	flush_locked(d, vc);
+	spin_unlock(&d->lock);
+}
+
 static void init_irq(struct virq *irq, u8 flags)
 {
 	irq->flags = flags;
@@ -602,6 +779,10 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 		priv_init(vc);
 		for (j = 0; j < ARRAY_SIZE(vc->pending); j++)
 			vc->pending[j] = 0;
+		vc->inbox_spi = (d->vcpu_count + 1) / 2;
+		vc->inbox_words = vc->inbox_spi + (d->irq_count + 31) / 32 - 1;
+		for (j = 0; j < ARRAY_SIZE(vc->inbox); j++)
+			__atomic_store_n(&vc->inbox[j], 0, __ATOMIC_RELAXED);
 		vc->lr_used = 0;
 		vc->dirty = false;
 	}
@@ -648,8 +829,10 @@ __attribute__((cold)) void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *
 	/*
 	 * Its banked interrupts start as a fresh vCPU's (after CPU_OFF, CPU_ON):
 	 * the timers disabled both virtually and physically, so ISENABLER tells
-	 * the guest the truth.  SPIs still pending for it are delivered.
+	 * the guest the truth.  SPIs still pending for it are delivered, doorbells rung
+	 * while it was off too; SGIs sent to it then are dropped, as by a CPU that was off.
 	 */
+	(void)vgic_inbox_take(d, vc);
 	priv_init(vc);
 	vgic_mark_dirty(vc);
 	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);

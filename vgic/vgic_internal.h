@@ -67,4 +67,24 @@ static inline void vgic_mark_dirty(struct vgic_cpu *vc)
 	vgic_kick(vc->pcpu);
 }
 
+/*
+ * Post 'bit' of inbox word w to dst, without any lock; 'here': dst runs on this CPU.  Only
+ * the post that finds the word empty interrupts dst's CPU: later ones, until dst takes the
+ * word, ride on that one (a doorbell or SGI rung again meanwhile costs dst nothing).  The
+ * release orders what the sender wrote before against the guest it interrupts; the IPI's
+ * DSB (gic_send_sgi) makes the bit visible before the SGI.
+ */
+static inline void vgic_post(struct vgic_cpu *dst, u32 w, u32 bit, bool here)
+{
+	if (__atomic_fetch_or(&dst->inbox[w], bit, __ATOMIC_RELEASE))
+		return;
+	if (here)
+		vgic_inbox_drain(dst); /* the list register written at once */
+	else
+		vgic_ipi(dst->pcpu);
+}
+
+/* Everything vc's inbox holds becomes pending (vc's CPU, lock held); true if anything did. */
+bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu *vc);
+
 #endif /* TESSERA_VGIC_INTERNAL_H */
