@@ -607,38 +607,49 @@ bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu *vc)
 }
 
 /*
- * SGI 'sgi' from 'source' straight into a free list register, without the lock: a vCPU's
- * SGIs are its own CPU's state (vgic.h, VGIC_PRIV_OWNED).  Entries of SGIs the guest has
- * completed are freed on the way (lr_complete's bookkeeping for an SGI); false if the same
- * SGI from the same source is live in one (lr_merge's case), is pending in software, or no
- * list register is free: the general path decides.
+ * SGI 'sgi' from 'source' straight into a list register, without the lock: a vCPU's SGIs
+ * are its own CPU's state (vgic.h, VGIC_PRIV_OWNED).  The lowest empty list register is
+ * taken; one an SGI the guest completed still holds is reused (lr_complete's bookkeeping
+ * for an SGI is only its active flag).  False if the same SGI from the same source is live
+ * in one (lr_merge's case), is pending in software, its group is off, or no list register
+ * is free but those completed interrupts other than SGIs hold: the general path decides.
  */
-static bool sgi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 sgi, u32 source)
+static inline bool sgi_place(struct vgic_cpu *vc, u32 sgi, u32 source)
 {
-	struct virq *irq = &vc->priv[sgi];
-	u32 empty = gich_empty_lrs(), used, n;
+	u32 flags = vc->priv[sgi].flags, empty, live, n;
 
-	if ((irq->flags & VIRQ_PENDING) || !group_enabled(d, irq))
+	if ((flags & VIRQ_PENDING) ||
+	    !(vc->dist->ctlr &
+	      ((flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0)))
 		return false;
-	for (used = vc->lr_used; used; used &= used - 1) {
-		n = (u32)__builtin_ctz(used);
-		if (!(empty & BIT(n))) {
-			if (vc->lr_intid[n] == sgi && vc->lr_source[n] == source)
-				return false;
-		} else if (vc->lr_intid[n] < GIC_SGI_COUNT) {
-			vc->lr_used &= ~BIT(n);
-			vc->priv[vc->lr_intid[n]].flags &= (u8)~VIRQ_ACTIVE;
-		}
+	empty = gich_empty_lrs();
+	for (live = vc->lr_used & ~empty; live; live &= live - 1) {
+		n = (u32)__builtin_ctz(live);
+		if (vc->lr_intid[n] == sgi && vc->lr_source[n] == source)
+			return false;
 	}
-	empty &= ~vc->lr_used;
 	if (!empty)
 		return false;
 	n = (u32)__builtin_ctz(empty);
+	if (vc->lr_used & BIT(n)) {
+		u32 old = vc->lr_intid[n];
+
+		if (old >= GIC_SGI_COUNT) {
+			empty &= ~vc->lr_used;
+			if (!empty)
+				return false;
+			n = (u32)__builtin_ctz(empty);
+		} else {
+			vc->priv[old].flags &= (u8)~VIRQ_ACTIVE;
+		}
+	}
 	vc->lr_intid[n] = (u16)sgi;
 	vc->lr_source[n] = (u8)source;
 	vc->lr_used |= BIT(n);
 	vc->injected++;
-	gich_write_lr(n, lr_encode(d, irq, sgi, source, vc->priority[sgi]));
+	gich_write_lr(n, sgi | (source << GICH_LR_CPUID_SHIFT) | GICH_LR_PENDING |
+				 ((u32)(vc->priority[sgi] >> 3) << GICH_LR_PRIORITY_SHIFT) |
+				 ((flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0));
 	return true;
 }
 
@@ -647,13 +658,13 @@ static bool sgi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 sgi, u32 sou
  * its last instance used, which the guest completed (lr_complete's bookkeeping is then
  * only the active flag), or a free one.  Lock held; false: the general path decides.
  */
-static bool spi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+static bool spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
 	u32 empty = gich_empty_lrs(), n;
 
-	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW)) || !deliverable(d, irq) ||
-	    vgic_spi_target(d, irq) != vc->index)
+	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW | VIRQ_EDGE)) != VIRQ_EDGE ||
+	    !deliverable(d, irq) || vgic_spi_target(d, irq) != vc->index)
 		return false;
 	if (irq->lr) {
 		n = irq->lr - 1U;
@@ -672,51 +683,62 @@ static bool spi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 		vc->lr_used |= BIT(n);
 	}
 	vc->injected++;
-	gich_write_lr(n, lr_encode(d, irq, intid, 0, d->spi_priority[intid - GIC_PRIV_COUNT]));
+	/* lr_encode's for an emulated edge SPI. */
+	gich_write_lr(n, intid | GICH_LR_PENDING | ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
+				 ((u32)(d->spi_priority[intid - GIC_PRIV_COUNT] >> 3)
+				  << GICH_LR_PRIORITY_SHIFT) |
+				 (d->vcpu_count > 1 ? GICH_LR_EOI : 0));
 	return true;
 }
 
-/*
- * The common case, one SGI or doorbell and nothing else waiting, goes straight into a
- * list register; anything else becomes pending and the general flush places it.
- */
-void vgic_inbox_drain(struct vgic_cpu *vc)
+static __attribute__((noinline)) bool spi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
-	struct vgic_dist *d = vc->dist;
-	u32 w, found = VGIC_INBOX_WORDS, in = 0;
+	bool done;
 
-	for (w = 0; w < vc->inbox_words; w++) {
-		if (!__atomic_load_n(&vc->inbox[w], __ATOMIC_RELAXED))
-			continue;
-		if (found != VGIC_INBOX_WORDS)
-			goto general; /* two words: the general path */
-		found = w;
-	}
-	if (found == VGIC_INBOX_WORDS)
-		return;
-	in = __atomic_exchange_n(&vc->inbox[found], 0, __ATOMIC_ACQUIRE);
-	if (!(in & (in - 1)) && !vc->dirty) {
-		u32 b = (u32)__builtin_ctz(in);
-
-		if (found < vc->inbox_spi) {
-			if (sgi_place(d, vc, b % 16, 2 * found + b / 16))
-				return;
-		} else {
-			spin_lock(&d->lock);
-			if (spi_place(d, vc, GIC_PRIV_COUNT + 32 * (found - vc->inbox_spi) + b)) {
-				spin_unlock(&d->lock);
-				return;
-			}
-			spin_unlock(&d->lock);
-		}
-	}
-general:
 	spin_lock(&d->lock);
-	if (in)
-		inbox_take_word(d, vc, found, in);
+	done = spi_place_locked(d, vc, intid);
+	spin_unlock(&d->lock);
+	return done;
+}
+
+/* Inbox word w's bits 'in' and the rest of the inbox become pending, and are placed. */
+static __attribute__((noinline)) void inbox_general(struct vgic_dist *d, struct vgic_cpu *vc, u32 w,
+						    u32 in)
+{
+	spin_lock(&d->lock);
+	inbox_take_word(d, vc, w, in);
 	(void)vgic_inbox_take(d, vc);
 	flush_locked(d, vc);
 	spin_unlock(&d->lock);
+}
+
+/*
+ * The common case, one SGI or doorbell in a word and nothing else waiting for a list
+ * register, goes straight into one; anything else becomes pending and the general flush
+ * places it.
+ */
+void vgic_inbox_drain(struct vgic_cpu *vc)
+{
+	u32 w = 0;
+
+	do {
+		u32 in, b;
+		bool done = false;
+
+		if (!__atomic_load_n(&vc->inbox[w], __ATOMIC_RELAXED))
+			continue;
+		in = __atomic_exchange_n(&vc->inbox[w], 0, __ATOMIC_ACQUIRE);
+		b = (u32)__builtin_ctz(in);
+		if (!(in & (in - 1)) && !vc->dirty)
+			done = w < vc->inbox_spi ?
+				       sgi_place(vc, b % 16, 2 * w + b / 16) :
+				       spi_place(vc->dist, vc,
+						 GIC_PRIV_COUNT + 32 * (w - vc->inbox_spi) + b);
+		if (!done) {
+			inbox_general(vc->dist, vc, w, in);
+			return;
+		}
+	} while (++w < vc->inbox_words);
 }
 
 static void init_irq(struct virq *irq, u8 flags)
