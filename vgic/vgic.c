@@ -85,10 +85,16 @@ static bool group_enabled(const struct vgic_dist *d, const struct virq *irq)
 	       ((irq->flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0);
 }
 
-static bool deliverable(const struct vgic_dist *d, const struct virq *irq)
+/*
+ * Owned, enabled and its group on: 'intid' as vc sees it.  A private interrupt's enable is
+ * kept only in vc->enabled_map (its fast path writes one word); an SPI's in its flags too.
+ */
+static inline __attribute__((always_inline)) bool
+deliverable(const struct vgic_dist *d, const struct vgic_cpu *vc, const struct virq *irq, u32 intid)
 {
-	return (irq->flags & (VIRQ_OWNED | VIRQ_ENABLED)) == (VIRQ_OWNED | VIRQ_ENABLED) &&
-	       group_enabled(d, irq);
+	bool en = intid < GIC_PRIV_COUNT ? vc->enabled_map & BIT(intid) : irq->flags & VIRQ_ENABLED;
+
+	return en && (irq->flags & VIRQ_OWNED) && group_enabled(d, irq);
 }
 
 static u32 lr_state(u32 lr)
@@ -183,7 +189,7 @@ static u32 best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_out
 			/* An SPI another vCPU holds waits until that one completes it. */
 			if (irq && intid >= GIC_PRIV_COUNT && irq->lr && irq->lr_vcpu != vc->index)
 				continue;
-			if (!irq || !deliverable(d, irq))
+			if (!irq || !deliverable(d, vc, irq, intid))
 				continue;
 			count++;
 			if (*vgic_priority(d, vc, intid) < best_prio) {
@@ -516,28 +522,16 @@ static inline void lr_refill(struct vgic_dist *d, struct vgic_cpu *vc, struct vi
 			      ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) | GICH_LR_PENDING);
 }
 
-bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+/* vgic_inject_hw's general case: shared state, locked (out of line: the timer's path stays a leaf). */
+static __attribute__((noinline)) void inject_hw_locked(struct vgic_dist *d, struct vgic_cpu *vc,
+						       struct virq *irq, u32 intid)
 {
-	struct virq *irq = vgic_irq(d, vc, intid);
 	u32 n;
 
-	/* OWNED and HW are set when the partition starts and never change while it runs. */
-	if (!irq || (irq->flags & (VIRQ_OWNED | VIRQ_HW)) != (VIRQ_OWNED | VIRQ_HW))
-		return false;
-	/*
-	 * A timer's next tick (the fast path below) needs no lock: a private interrupt's state
-	 * is touched only on its own vCPU's CPU, which is this one (IRQs masked), and CTLR is
-	 * read as one word.  Another CPU can only set vc->dirty, and its kick follows.
-	 */
-	if (intid < GIC_PRIV_COUNT && irq->lr && !vc->dirty && gich_lr_empty(irq->lr - 1U) &&
-	    deliverable(d, irq)) {
-		lr_refill(d, vc, irq, intid);
-		return true;
-	}
 	spin_lock(&d->lock);
 	n = irq->lr - 1U;
 	if (irq->lr && irq->lr_vcpu == vc->index && !vc->dirty && (gich_empty_lrs() & (1U << n)) &&
-	    deliverable(d, irq)) {
+	    deliverable(d, vc, irq, intid)) {
 		lr_refill(d, vc, irq, intid); /* the same for an SPI, whose state is shared */
 	} else {
 		/*
@@ -557,6 +551,25 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 		flush_locked(d, vc);
 	}
 	spin_unlock(&d->lock);
+}
+
+bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	struct virq *irq = vgic_irq(d, vc, intid);
+
+	/* OWNED and HW are set when the partition starts and never change while it runs. */
+	if (!irq || (irq->flags & (VIRQ_OWNED | VIRQ_HW)) != (VIRQ_OWNED | VIRQ_HW))
+		return false;
+	/*
+	 * A timer's next tick (the fast path below) needs no lock: a private interrupt's state
+	 * is touched only on its own vCPU's CPU, which is this one (IRQs masked), and CTLR is
+	 * read as one word.  Another CPU can only set vc->dirty, and its kick follows.
+	 */
+	if (intid < GIC_PRIV_COUNT && irq->lr && !vc->dirty && (vc->enabled_map & BIT(intid)) &&
+	    gich_lr_empty(irq->lr - 1U) && group_enabled(d, irq))
+		lr_refill(d, vc, irq, intid);
+	else
+		inject_hw_locked(d, vc, irq, intid);
 	return true;
 }
 
@@ -663,8 +676,9 @@ static bool spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid
 	struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
 	u32 empty = gich_empty_lrs(), n;
 
-	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW | VIRQ_EDGE)) != VIRQ_EDGE ||
-	    !deliverable(d, irq) || vgic_spi_target(d, irq) != vc->index)
+	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW | VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED)) !=
+		    (VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED) ||
+	    !group_enabled(d, irq) || vgic_spi_target(d, irq) != vc->index)
 		return false;
 	if (irq->lr) {
 		n = irq->lr - 1U;
@@ -763,7 +777,7 @@ static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 		vc->priority[j] = 0;
 	}
 	for (j = 0; j < GIC_SGI_COUNT; j++) {
-		init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE | VIRQ_ENABLED);
+		init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE); /* enabled: enabled_map */
 		vc->sgi_sources[j] = 0;
 	}
 	init_irq(&vc->priv[GIC_PPI_VIRT_TIMER], VIRQ_OWNED | VIRQ_HW);

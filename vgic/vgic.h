@@ -123,7 +123,7 @@ void gich_reset(bool enable); /* all LRs empty, VMCR and APR cleared; GICH_HCR.E
 #define VIRQ_OWNED BIT(0) /* the partition has this interrupt */
 #define VIRQ_HW BIT(1) /* a physical interrupt (passthrough, timers): LR HW bit */
 #define VIRQ_EDGE BIT(2) /* edge-triggered (ICFGR) */
-#define VIRQ_ENABLED BIT(3)
+#define VIRQ_ENABLED BIT(3) /* SPIs only; a private one's is vgic_cpu.enabled_map's bit */
 #define VIRQ_PENDING BIT(4) /* pending and not in a list register */
 #define VIRQ_ACTIVE BIT(5) /* active (as last seen in its list register) */
 #define VIRQ_GROUP1 BIT(6)
@@ -170,7 +170,7 @@ struct vgic_cpu {
 	u32 pending[VGIC_MAX_IRQS / 32]; /* INTIDs pending for this vCPU, not in a LR */
 	u32 index; /* vCPU index in the partition */
 	u32 pcpu; /* the physical CPU running it */
-	u32 enabled_map; /* VIRQ_ENABLED of priv[], one bit each (vgic_internal.h: mirrored) */
+	u32 enabled_map; /* priv[] enabled, one bit each, as GICD_ISENABLER0 reads */
 	u8 priority[GIC_PRIV_COUNT] __attribute__((aligned(4))); /* IPRIORITYR, 5 bits kept */
 	bool dirty; /* interrupts may be waiting for a list register */
 	bool underflow_irq; /* GICH_HCR.UIE as last written */
@@ -189,7 +189,7 @@ struct vgic_dist {
 	const char *name;
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
-	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* VIRQ_ENABLED of spi[], one bit each */
+	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* spi[] enabled, as GICD_ISENABLER reads */
 	u32 spi_icfgr[VGIC_MAX_IRQS / 16 - 2]; /* VIRQ_EDGE of spi[] as ICFGR reads it */
 	u8 spi_priority[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4)));
 	u8 spi_targets[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4))); /* mirror */

@@ -35,11 +35,11 @@ static inline void virq_set_flag(struct virq *irq, u8 flag, bool on)
 }
 
 /*
- * VIRQ_ENABLED is mirrored one bit per interrupt, 32 to a word, as GICD_ISENABLER reads
- * it, and an SPI's VIRQ_EDGE as GICD_ICFGR reads it (bit 2i + 1): those reads take one word
- * instead of a loop over 32 or 16 interrupts (make bench).  Every change of ENABLED goes
- * through virq_set_mirrored, of EDGE through write_config (vgicd.c); vgic_dist_init and
- * vgic_cpu_reset rebuild the words from the flags.
+ * Enabled is kept as GICD_ISENABLER reads it, one bit per interrupt, 32 to a word (a private
+ * interrupt's there only; an SPI's VIRQ_ENABLED mirrors it, apply_bit), and
+ * an SPI's VIRQ_EDGE is mirrored as GICD_ICFGR reads it (bit 2i + 1): those reads take one
+ * word instead of a loop over 32 or 16 interrupts (make bench).  Every change of EDGE goes
+ * through write_config (vgicd.c); vgic_dist_init rebuilds the words from the flags.
  * 'intid' is below irq_count.
  */
 static inline u32 *vgic_enabled_word(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
@@ -52,12 +52,6 @@ static inline u8 *vgic_priority(struct vgic_dist *d, struct vgic_cpu *vc, u32 in
 {
 	return intid < GIC_PRIV_COUNT ? &vc->priority[intid] :
 					&d->spi_priority[intid - GIC_PRIV_COUNT];
-}
-
-static inline void virq_set_mirrored(struct virq *irq, u8 flag, u32 *word, u32 intid, bool on)
-{
-	virq_set_flag(irq, flag, on);
-	*word = on ? *word | (1U << (intid % 32)) : *word & ~(1U << (intid % 32));
 }
 
 /* Interrupts may wait for vc's list registers: have its CPU look before it enters the guest. */

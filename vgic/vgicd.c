@@ -119,6 +119,7 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 						struct virq *irq, enum bit_op op, bool bit)
 {
 	bool hw = irq->flags & VIRQ_HW;
+	u32 *word;
 
 	switch (op) {
 	case SET_GROUP:
@@ -129,8 +130,10 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 	case CLEAR_ENABLE:
 		if (intid < GIC_SGI_COUNT)
 			break; /* SGIs are always enabled */
-		virq_set_mirrored(irq, VIRQ_ENABLED, vgic_enabled_word(d, vc, intid), intid,
-				  op == SET_ENABLE);
+		word = vgic_enabled_word(d, vc, intid);
+		*word = op == SET_ENABLE ? *word | BIT(intid % 32) : *word & ~BIT(intid % 32);
+		if (intid >= GIC_PRIV_COUNT)
+			virq_set_flag(irq, VIRQ_ENABLED, op == SET_ENABLE);
 		if (hw)
 			gic_irq_enable(intid, op == SET_ENABLE);
 		if (op == SET_ENABLE)
@@ -374,8 +377,11 @@ static bool access_ok(u32 offset, u32 size)
 	return size == 4 || (size == 1 && byte_accessible(offset));
 }
 
-/* The flag the registers of each 0x100 bytes from 0 to GICD_IPRIORITYR read (by offset >> 8). */
-static const u8 bit_flags[] = { VIRQ_GROUP1, VIRQ_ENABLED, VIRQ_PENDING, VIRQ_ACTIVE };
+/*
+ * The flag the registers of each 0x100 bytes from 0 to GICD_IPRIORITYR read (by offset >> 8);
+ * enabled is in the enable maps only (vgicd_read_word).
+ */
+static const u8 bit_flags[] = { VIRQ_GROUP1, 0, VIRQ_PENDING, VIRQ_ACTIVE };
 
 /*
  * Any register as vc reads it, from the interrupts' flags: the general path, and the reference
@@ -390,6 +396,12 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 	if (offset == GICD_IIDR)
 		return VGICD_IIDR;
 	/* IGROUPR at 0x080, then set/clear pairs reading alike: enable, pending, active. */
+	if (in_range(offset, GICD_ISENABLER, 0x100)) {
+		u32 v = 0;
+
+		(void)vgicd_read_word(d, vc, offset, &v);
+		return v;
+	}
 	if (in_range(offset, GICD_IGROUPR, GICD_IPRIORITYR - GICD_IGROUPR))
 		return read_bits(d, vc, (offset & 0x7f) * 8, bit_flags[offset >> 8]);
 	if (in_range(offset, GICD_IPRIORITYR, GICD_ICFGR - GICD_IPRIORITYR)) {
@@ -516,14 +528,14 @@ bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value)
 		gic_priv_write(offset, ppis);
 		if (offset == GICD_ISPENDR)
 			return true; /* it arrives like any other */
-		vc->enabled_map = offset == GICD_ISENABLER ? vc->enabled_map | ppis :
-							     vc->enabled_map & ~ppis;
-		for (; ppis; ppis &= ppis - 1) {
-			irq = &vc->priv[__builtin_ctz(ppis)];
-			virq_set_flag(irq, VIRQ_ENABLED, offset == GICD_ISENABLER);
-			if (offset == GICD_ISENABLER && (irq->flags & VIRQ_PENDING))
-				vgic_mark_dirty(vc);
+		if (offset == GICD_ICENABLER) {
+			vc->enabled_map &= ~ppis;
+			return true;
 		}
+		vc->enabled_map |= ppis;
+		/* One that was pending (in software: pending[0], as VIRQ_PENDING) may go now. */
+		if (vc->pending[0] & ppis)
+			vgic_mark_dirty(vc);
 		return true;
 	}
 	if (offset == GICD_SGIR) {
