@@ -488,9 +488,10 @@ bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value)
 {
 	struct vgic_dist *d = vc->dist;
 	u32 intid = offset & 0x3ff, ppis;
-	struct virq *irq;
 
 	if (offset - GICD_IPRIORITYR < 0x800 && size == 1) {
+		struct virq *irq;
+
 		if (intid < GIC_PRIV_COUNT) {
 			if (offset >= GICD_ITARGETSR)
 				return true; /* banked targets: read-only */
