@@ -576,7 +576,8 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 /* ---- The inbox (vgic.h: VGIC_INBOX_SGI_WORDS) ------------------------------------- */
 
 /* Inbox word w's bits become pending (vc's CPU, lock held). */
-static void inbox_take_word(struct vgic_dist *d, struct vgic_cpu *vc, u32 w, u32 in)
+static __attribute__((cold)) void inbox_take_word(struct vgic_dist *d, struct vgic_cpu *vc, u32 w,
+						  u32 in)
 {
 	while (in) {
 		u32 b = (u32)__builtin_ctz(in), intid, t;
@@ -606,7 +607,7 @@ static void inbox_take_word(struct vgic_dist *d, struct vgic_cpu *vc, u32 w, u32
 	}
 }
 
-bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu *vc)
+__attribute__((cold)) bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	bool any = false;
 
@@ -716,8 +717,8 @@ static __attribute__((noinline)) bool spi_place(struct vgic_dist *d, struct vgic
 }
 
 /* Inbox word w's bits 'in' and the rest of the inbox become pending, and are placed. */
-static __attribute__((noinline)) void inbox_general(struct vgic_dist *d, struct vgic_cpu *vc, u32 w,
-						    u32 in)
+static __attribute__((noinline, cold)) void inbox_general(struct vgic_dist *d, struct vgic_cpu *vc,
+							  u32 w, u32 in)
 {
 	spin_lock(&d->lock);
 	inbox_take_word(d, vc, w, in);
