@@ -1003,7 +1003,7 @@ below are approximate shares of the medians above.
   drain's bookkeeping; next steps: GICD_SGIR tested first in `mmio_emulate`'s store path
   (costs every other store 2, which the distributor writes cannot spare today), the
   drain's rarely taken parts (duplicate and non-SGI entries) out of line.
-- **Doorbell (290):** sender about 110: entry 9, `smccc_trap_hvc` and `smccc_dispatch` 20,
+- **Doorbell (287):** sender about 110: entry 9, `smccc_trap_hvc` and `smccc_dispatch` 20,
   `doorbell_ring` 16, `vgic_raise` 44 (the lock-free pending test that makes a ring of a
   pending doorbell free, the target read without the lock, `vgic_this_pcpu`, the atomic OR
   into the target vCPU's inbox), the IPI 10, exit 7. Receiver about 180: the IPI's entry and
@@ -1025,7 +1025,7 @@ below are approximate shares of the medians above.
   vCPU took ~11,800 kicks before the inbox: every SGI marked the target dirty and kicked it
   (`vgic_mark_dirty` kicks unconditionally, and `write_sgir` called it for each SGI, pending
   already or not). With the inbox a post that finds the word non-empty rides on the IPI
-  already sent: the sink now takes about 240, and the storm runs 8 times more iterations.
+  already sent: the sink now takes about 260, and the storm runs some 9 times more iterations.
 - **Boot (default system, about 5.1M / 5.5M):** clearing 2 x 32 MiB of partition RAM
   (`mem_zero`, 0.025 instructions a byte: 1.7M) and cleaning it to the point of coherency
   (`dcache_clean_range`, 2.5 instructions a 64-byte line: 2.6M), and the boot CPU's
