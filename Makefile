@@ -119,7 +119,7 @@ HYP_ARCH_SRCS := hyp/arch/vectors.S hyp/arch/vfp.S hyp/arch/hsr.c hyp/arch/regs.
 HYP_CORE_SRCS := hyp/core/cpu.c hyp/core/timer.c hyp/core/trap.c hyp/core/fault.c \
 	hyp/core/vcpu.c hyp/core/partition.c hyp/core/guest_mem.c hyp/core/smccc.c \
 	hyp/core/psci.c hyp/core/log.c hyp/core/fmt.c hyp/core/panic.c \
-	hyp/core/stats.c hyp/core/sha256.c
+	hyp/core/stats.c hyp/core/sha256.c hyp/core/memset.c
 HYP_DEV_SRCS := hyp/dev/mmio.c hyp/dev/vuart.c hyp/dev/console.c hyp/dev/monitor.c
 HYP_SRCS := $(HYP_ARCH_SRCS) $(HYP_CORE_SRCS) $(HYP_DEV_SRCS)
 MM_SRCS := mm/cache.S mm/pt.c mm/stage2.c mm/vmid.c
@@ -144,20 +144,25 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 # worth its bytes on a hot path (make bench, docs/bench.md): the list-register engine and the
 # trap's MMIO fast paths, which every injection and distributor trap runs through, at -O2
 # (-Os costs 15% there; vgicd.c's common accesses are inline in those or in
-# vgicd_write_fast, where -O2 gains a few instructions for 300 bytes); and the
-# CP15 trap handler in ARM state, whose Thumb-2 switch costs 10%.  Assembly is ARM state:
+# vgicd_write_fast, where -O2 gains a few instructions for 300 bytes); and the CP15 trap's
+# fast path (ACTLR), one function in ARM state (hyp/arch/cp15.c).  Assembly is ARM state:
 # exceptions are taken in ARM (HSCTLR.TE = 0), and the linker makes the calls interwork.
+# Code built for size shares one spin_lock/spin_unlock (include/arch/spinlock.h); the
+# distributor's emulation keeps copies of its own, as the -O2 files do: its locks are on the
+# SGI path, where a call to the shared copy costs a register move each (the caller cannot
+# know which registers a weak function leaves alone).
 ISA := -mthumb
 OPT := -Os
-ARM_SRCS := hyp/arch/cp15.c
 O2_SRCS := vgic/vgic.c hyp/dev/mmio.c
-$(addprefix $(OUT)/obj/,$(addsuffix .o,$(ARM_SRCS))): ISA := -marm
+OWN_LOCK_SRCS := vgic/vgicd.c
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(O2_SRCS))): OPT := -O2
+$(addprefix $(OUT)/obj/,$(addsuffix .o,$(OWN_LOCK_SRCS))): OPT := -Os -DSPINLOCK_INLINE
 ASFLAGS := $(ARCH_FLAGS) -marm -g $(HYP_INCLUDES) -D__ASSEMBLER__
 LDFLAGS := $(ARCH_FLAGS) -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments \
 	-Wl,-Map,$(OUT)/tessera.map
-# From the C library the hypervisor takes only memcpy and memset; libgcc has whatever helper
-# another compiler version might call (this one calls none).
+# From the C library the hypervisor takes nothing now (memcpy is mm/cache.S's, memset
+#'s); libgcc has whatever helper another compiler version might call (this
+# one calls none).
 LDLIBS := -lc -lgcc
 LDS_CPPFLAGS := -E -P -x c -Iplatform/$(PLATFORM)
 

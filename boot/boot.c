@@ -58,29 +58,21 @@ void boot_puts(const char *s)
 /* Entered in a mode other than Hyp: nothing else can be done, but say so clearly. */
 void boot_refuse_not_hyp(u32 cpsr)
 {
-	char line[160];
+	char line[200];
 	u32 pfr1 = read_id_pfr1();
-	const char *lines[] = {
-		"",
-		"Tessera cannot start: the CPU is not in HYP mode.",
-		line,
-		"Tessera is a hypervisor and must be entered in HYP mode (PL2):",
-		"  - on QEMU, enable the Virtualization Extensions: -M virt,virtualization=on",
-		"  - from U-Boot, start it with 'bootm' (U-Boot enters images in HYP mode",
-		"    on cores with the Virtualization Extensions), not with 'go'.",
-		"Halted.",
-	};
-	size_t i;
 
 	uart_init();
 	fmt_snprintf(line, sizeof(line),
+		     "\r\nTessera cannot start: the CPU is not in HYP mode.\r\n"
 		     "It was entered in %s mode (CPSR 0x%08x); this CPU %s the Virtualization "
-		     "Extensions.",
+		     "Extensions.\r\n",
 		     mode_name(cpsr), cpsr, (pfr1 & GENMASK(15, 12)) ? "has" : "does NOT have");
-	for (i = 0; i < ARRAY_SIZE(lines); i++) {
-		boot_puts(lines[i]);
-		boot_puts("\r\n");
-	}
+	boot_puts(line);
+	boot_puts("Tessera is a hypervisor and must be entered in HYP mode (PL2):\r\n"
+		  "  - on QEMU, enable the Virtualization Extensions: -M virt,virtualization=on\r\n"
+		  "  - from U-Boot, start it with 'bootm' (U-Boot enters images in HYP mode\r\n"
+		  "    on cores with the Virtualization Extensions), not with 'go'.\r\n"
+		  "Halted.\r\n");
 	uart_flush();
 }
 

@@ -4,12 +4,14 @@
  *
  * An identity map: MMIO below RAM as Device memory, RAM as Normal
  * write-back memory, never executable except the hypervisor's .text, and
- * .text and .rodata read-only.  Tables come from a small static pool.
+ * .text, .rodata and the image store read-only.  Tables come from a small
+ * static pool.
  */
 #include "boot/boot.h"
 #include "hyp/core/log.h"
 #include "mm/mm.h"
 #include "mm/pt.h"
+#include "abi/config.h"
 #include "platform.h"
 
 #define HYP_PT_POOL_PAGES 16
@@ -40,7 +42,26 @@ static noreturn void early_fail(const char *msg)
 		__asm__ volatile("wfi");
 }
 
-static void map(struct pt *pt, u64 start, u64 end, u64 attrs)
+/* The map, lowest first: [start, end) and its kind; an empty range is skipped. */
+struct hyp_range {
+	uintptr_t start, end;
+	bool normal, writable, executable; /* pt_hyp_attrs() */
+};
+
+_Static_assert(PLAT_RAM_BASE + PLAT_RAM_SIZE < (1ULL << 32) &&
+		       PLAT_MMIO_BASE + PLAT_MMIO_SIZE <= PLAT_RAM_BASE,
+	       "hyp_ranges holds 32-bit addresses: RAM must end below 4 GiB, MMIO below RAM");
+
+static const struct hyp_range hyp_ranges[] = {
+	{ PLAT_MMIO_BASE, PLAT_MMIO_BASE + PLAT_MMIO_SIZE, false, true, false },
+	{ PLAT_RAM_BASE, (uintptr_t)__hyp_start, true, true, false },
+	{ (uintptr_t)__text_start, (uintptr_t)__text_end, true, false, true },
+	{ (uintptr_t)__rodata_start, (uintptr_t)__rodata_end, true, false, false },
+	{ (uintptr_t)__rodata_end, (uintptr_t)__hyp_reserved_end, true, true, false },
+	{ (uintptr_t)__hyp_reserved_end, PLAT_RAM_BASE + PLAT_RAM_SIZE, true, true, false },
+};
+
+static void map(struct pt *pt, uintptr_t start, uintptr_t end, u64 attrs)
 {
 	if (end > start && pt_map(pt, start, start, end - start, attrs) != PT_OK)
 		early_fail("tessera: cannot build the Hyp stage-1 tables\n");
@@ -48,19 +69,31 @@ static void map(struct pt *pt, u64 start, u64 end, u64 attrs)
 
 void mmu_build_tables(void)
 {
+	/*
+	 * Writable RAM but the image store, which is read-only: the hypervisor only ever reads
+	 * it (hashes it at boot, copies from it at each start), and what it holds is what every
+	 * restart reloads, so no stray write of the hypervisor's may change it (HAP[2:1], ARM
+	 * ARM B3.6.1).  tcfg keeps the store out of the hypervisor's own region.
+	 */
+	uintptr_t store = (uintptr_t)cfg_system.store_pa;
+	uintptr_t store_end = store + (uintptr_t)cfg_system.store_size;
 	struct pt pt;
-	u64 ram = pt_hyp_attrs(true, true, false);
-	u64 hyp_base = (uintptr_t)__hyp_start, hyp_top = (uintptr_t)__hyp_reserved_end;
+	u32 i;
 
 	if (pt_init(&pt, &hyp_alloc) != PT_OK)
 		early_fail("tessera: no memory for the Hyp stage-1 tables\n");
+	for (i = 0; i < ARRAY_SIZE(hyp_ranges); i++) {
+		const struct hyp_range *r = &hyp_ranges[i];
+		u64 attrs = pt_hyp_attrs(r->normal, r->writable, r->executable);
+		uintptr_t s = r->start, e = r->start;
 
-	map(&pt, PLAT_MMIO_BASE, PLAT_MMIO_BASE + PLAT_MMIO_SIZE, pt_hyp_attrs(false, true, false));
-	map(&pt, PLAT_RAM_BASE, hyp_base, ram);
-	map(&pt, (uintptr_t)__text_start, (uintptr_t)__text_end, pt_hyp_attrs(true, false, true));
-	map(&pt, (uintptr_t)__rodata_start, (uintptr_t)__rodata_end,
-	    pt_hyp_attrs(true, false, false));
-	map(&pt, (uintptr_t)__rodata_end, hyp_top, ram);
-	map(&pt, hyp_top, PLAT_RAM_BASE + PLAT_RAM_SIZE, ram);
+		if (r->normal && r->writable) {
+			s = MAX(r->start, MIN(store, r->end));
+			e = MAX(s, MIN(store_end, r->end));
+		}
+		map(&pt, r->start, s, attrs);
+		map(&pt, s, e, pt_hyp_attrs(true, false, false));
+		map(&pt, e, r->end, attrs);
+	}
 	hyp_pt_root_pa = pt.root_pa;
 }

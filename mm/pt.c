@@ -17,11 +17,12 @@ static u32 level_shift(u32 level)
 	return level == 1 ? LPAE_L1_SHIFT : level == 2 ? LPAE_L2_SHIFT : LPAE_L3_SHIFT;
 }
 
-static u32 level_index(u32 level, u64 va)
+/* Input addresses are 32-bit (IA_LIMIT): pt_map and pt_lookup refuse anything above. */
+static u32 level_index(u32 level, u32 va)
 {
-	u64 idx = va >> level_shift(level);
+	u32 idx = va >> level_shift(level);
 
-	return (u32)(level == 1 ? idx & (LPAE_ROOT_ENTRIES - 1) : idx & (LPAE_ENTRIES - 1));
+	return level == 1 ? idx & (LPAE_ROOT_ENTRIES - 1) : idx & (LPAE_ENTRIES - 1);
 }
 
 static pte_t *new_table(struct pt *pt, u64 *pa)
@@ -47,13 +48,14 @@ enum pt_err pt_init(struct pt *pt, struct pt_alloc *alloc)
 	return pt->root ? PT_OK : PT_ERR_NOMEM;
 }
 
-static enum pt_err map_level(struct pt *pt, pte_t *table, u32 level, u64 va, u64 pa, u64 size,
+static enum pt_err map_level(struct pt *pt, pte_t *table, u32 level, u32 va, u64 pa, u64 size,
 			     u64 attrs)
 {
-	u64 span = 1ULL << level_shift(level);
+	u32 span = 1U << level_shift(level);
 
 	while (size) {
-		u64 chunk = MIN(size, ALIGN_DOWN(va, span) + span - va);
+		/* To the end of va's span (at most 1 GiB), or of the range (up to 4 GiB). */
+		u32 chunk = (u32)MIN(size, (u64)(span - (va & (span - 1))));
 		pte_t *entry = &table[level_index(level, va)];
 
 		if (level == 3 || (chunk == span && IS_ALIGNED(pa, span))) {
@@ -94,7 +96,7 @@ enum pt_err pt_map(struct pt *pt, u64 va, u64 pa, u64 size, u64 attrs)
 	if (size == 0 || va >= IA_LIMIT || size > IA_LIMIT - va || pa >= OA_LIMIT ||
 	    size > OA_LIMIT - pa)
 		return PT_ERR_RANGE;
-	return map_level(pt, pt->root, 1, va, pa, size, attrs & LPAE_ATTR_MASK);
+	return map_level(pt, pt->root, 1, (u32)va, pa, size, attrs & LPAE_ATTR_MASK);
 }
 
 struct pt_walk pt_lookup(const struct pt *pt, u64 va)
@@ -106,7 +108,7 @@ struct pt_walk pt_lookup(const struct pt *pt, u64 va)
 	if (va >= IA_LIMIT)
 		return w;
 	for (level = 1; level <= 3; level++) {
-		pte_t e = table[level_index(level, va)];
+		pte_t e = table[level_index(level, (u32)va)];
 		u64 span = 1ULL << level_shift(level);
 
 		if (!(e & LPAE_VALID))

@@ -950,10 +950,12 @@ below are approximate shares of the medians above.
 - **Null hypercall (25):** entry 8, `smccc_trap_hvc` 8 (PMU count, the TESSERA_VERSION test,
   the answer: no stack frame), exit 7, HVC + measurement 2. What is left is the frame every
   trap pays: the floor of this design is about 22.
-- **CP15 ACTLR (43; 42 without QEMU's extra count, checked with `-singlestep`):** entry 8,
-  `cp_trap`'s ACTLR test and the answer 9, `guest_skip_instruction` 10 (ELR, the Thumb IT
-  state), exit 7, the guest's MRC and the measurement. Skipping the IT-state check for
-  ARM-state guests would save 3.
+- **CP15 ACTLR (38; 37 without QEMU's extra count, checked with `-singlestep`):** entry 8,
+  `cp_trap` 20 (the one ARM-state function of `hyp/arch/cp15.c`, the rest is Thumb: the trap
+  count, the ACTLR test, the answer, and the skip in place: ELR + 4, an MRC being 32 bits in
+  either state, then the Thumb IT-state test), exit 7, the guest's MRC and the measurement.
+  Left: a `push`/`pop` of LR that GCC takes as a scratch register (2), and the IT-state test
+  for ARM-state guests (2).
 - **PL011 FR (74) and GICD_TYPER (73):** entry 8, `trap_dabt` 20 (HPFAR against the two
   emulated pages), `mmio_emulate` about 30 (the word-load test, FR or TYPER computed in place,
   the register write, the skip; its stack frame is one `push` since the Thumb IT-state advance
@@ -1039,7 +1041,8 @@ below are approximate shares of the medians above.
 
 - Boot length is mostly clearing partition RAM at every start: `mem_zero` (`mm/cache.S`) stores
   twelve registers a store, sixteen stores a loop, about 0.025 instructions a byte, where
-  newlib's `memset` takes 0.375 (its loop stores 16 bytes in six instructions).
+  the hypervisor's `memset` (`hyp/core/memset.c`, a word a store, for small buffers; newlib's
+  is not linked) takes 0.5.
 - `take_pending` (`vgic/vgic.c`) is inline because it was on the SGI and doorbell paths, where a
   call and its return cost some 14 instructions; `sgi_place` is inline in `vgic_inbox_drain`
   for the same reason, `spi_place` is not (its lock would make the drain save every register

@@ -28,7 +28,10 @@ $(LINUX_OUT)/initramfs.cpio.gz $(LINUX_OUT)/disk.ext4 &: guests/linux/mkinitramf
 linux-guest: $(LINUX_OUT)/zImage $(LINUX_OUT)/initramfs.cpio.gz $(LINUX_OUT)/disk.ext4
 
 # QEMU virt's first virtio-mmio transport (0x0a000000, INTID 48), which linux-rtos.dts
-# passes through; read-only, so that runs and tests can share the image.
+# passes through; read-only, so that runs and tests can share the image.  (The H3 has no
+# virtio: its linux-rtos boots from the SD card alone.)
+ifeq ($(PLATFORM),qemu-virt)
 QEMU_ARGS_linux-rtos = -drive if=none,id=disk0,file=$(LINUX_OUT)/disk.ext4,format=raw,readonly=on \
 	-device virtio-blk-device,drive=disk0,bus=virtio-mmio-bus.0
 QEMU_DEPS_linux-rtos = $(LINUX_OUT)/disk.ext4
+endif

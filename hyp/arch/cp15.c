@@ -80,7 +80,8 @@ static bool setway_valid(u32 value)
  * is done counter by counter (from Hyp mode it would reset the hypervisor's too) and the
  * hypervisor's counter reads as zero and ignores writes.
  */
-#define PMU_REG(crm, opc2) CP_REG(0, 9, crm, opc2)
+/* PMU registers by a dense index, c9 (opc1 0) c12-c14 and opc2: a small switch, not a ladder. */
+#define PMU_REG(crm, opc2) (((crm)-12) * 8 + (opc2))
 
 static void pmu_zero_counters(u32 hpmn, u32 sel)
 {
@@ -94,9 +95,9 @@ static void pmu_zero_counters(u32 hpmn, u32 sel)
 }
 
 /* What the partition reads from PMU register reg (PMCEID0/1: no common event described). */
-static u32 pmu_read(u32 reg, u32 hpmn, u32 mask, u32 sel)
+static __attribute__((noinline)) u32 pmu_read(u32 reg, u32 hpmn, u32 mask, u32 sel)
 {
-	bool mine = sel < hpmn || sel == PMSELR_CCFILTR; /* what PMXEVTYPER/PMXEVCNTR select */
+	bool mine = (sel < hpmn) | (sel == PMSELR_CCFILTR); /* what PMXEVTYPER/PMXEVCNTR select */
 
 	switch (reg) {
 	case PMU_REG(12, 0): /* PMCR: N is the partition's count */
@@ -126,9 +127,9 @@ static u32 pmu_read(u32 reg, u32 hpmn, u32 mask, u32 sel)
 }
 
 /* A partition's write of v to PMU register reg, cut to its own counters and filters. */
-static void pmu_write(u32 reg, u32 v, u32 hpmn, u32 mask, u32 sel)
+static __attribute__((noinline)) void pmu_write(u32 reg, u32 v, u32 hpmn, u32 mask, u32 sel)
 {
-	bool mine = sel < hpmn || sel == PMSELR_CCFILTR;
+	bool mine = (sel < hpmn) | (sel == PMSELR_CCFILTR);
 
 	switch (reg) {
 	case PMU_REG(12, 0): /* PMCR */
@@ -182,19 +183,19 @@ static void pmu_write(u32 reg, u32 v, u32 hpmn, u32 mask, u32 sel)
 static void pmu_access(struct regs *r, u32 hsr, u32 rt, bool read)
 {
 	u32 hpmn = read_hdcr() & HDCR_HPMN_MASK, mask = PMCNTEN_C | (BIT(hpmn) - 1);
-	u32 sel = read_pmselr() & PMCR_N_MASK, reg = hsr & CP_REG_MASK;
+	u32 sel = read_pmselr() & PMCR_N_MASK;
+	u32 reg = PMU_REG((hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7);
 
 	if (read)
 		guest_reg_set(r, rt, pmu_read(reg, hpmn, mask, sel));
 	else
 		pmu_write(reg, guest_reg_read(r, rt), hpmn, mask, sel);
-	guest_skip_instruction(hsr);
 }
 
-static void cp15_access(struct regs *r, u32 hsr)
+/* An MCR/MRC to CP15 the hypervisor answers; false if it is not offered (UNDEFINED). */
+static bool cp15_access(struct regs *r, u32 hsr, u32 rt, bool read)
 {
-	u32 rt = (hsr >> HSR_CP_RT_SHIFT) & 0xf, value;
-	bool read = hsr & HSR_CP_READ;
+	u32 value;
 
 	switch (hsr & CP_REG_MASK) {
 	case REG_ACTLR:
@@ -203,9 +204,6 @@ static void cp15_access(struct regs *r, u32 hsr)
 	case REG_L2CTLR: /* Cortex-A15/A7: the number of CPUs in [25:24] */
 		value = (read_l2ctlr() & ~(3U << 24)) |
 			((this_cpu()->vcpu->part->cfg->cpu_count - 1) << 24);
-		break;
-	case REG_L2ECTLR:
-		value = 0;
 		break;
 	case REG_DCISW:
 	case REG_DCCSW:
@@ -219,25 +217,22 @@ static void cp15_access(struct regs *r, u32 hsr)
 				dsb();
 			}
 		}
-		guest_skip_instruction(hsr);
-		return;
+		return true;
 	default:
-		if (((hsr >> HSR_CP_CRN_SHIFT) & 0xf) == 15) {
-			value = 0; /* HSTR.T15: implementation-defined c15 reads as zero */
-			break;
-		}
 		if ((hsr & CP_REG(7, 15, 0, 0)) == CP_REG(0, 9, 0, 0) &&
 		    ((hsr >> HSR_CP_CRM_SHIFT) & 0xf) - 12 < 3) {
 			pmu_access(r, hsr, rt, read); /* c9, opc1 0, c12-c14 */
-			return;
+			return true;
 		}
-		/* Implementation-defined registers this core does not offer. */
-		inject_undef(r, hsr);
-		return;
+		/* L2ECTLR, and HSTR.T15: implementation-defined c15, read as zero. */
+		if ((hsr & CP_REG_MASK) != REG_L2ECTLR && ((hsr >> HSR_CP_CRN_SHIFT) & 0xf) != 15)
+			return false; /* implementation-defined registers this core does not offer */
+		value = 0;
+		break;
 	}
 	if (read)
 		guest_reg_set(r, rt, value);
-	guest_skip_instruction(hsr);
+	return true;
 }
 
 /*
@@ -251,41 +246,58 @@ static void cp15_access(struct regs *r, u32 hsr)
 	(((u32)HSR_EC_CP15_32 << HSR_EC_SHIFT) | HSR_CV | (0xeU << HSR_COND_SHIFT) | REG_ACTLR |   \
 	 HSR_CP_READ)
 
-void cp_trap(struct regs *r, u32 hsr)
+/* Everything but the fast path below: Thumb, like the rest of the hypervisor's C. */
+static __attribute__((noinline)) void cp_trap_slow(struct regs *r, u32 hsr)
 {
-	u32 ec = hsr_ec(hsr);
+	u32 ec = hsr_ec(hsr), rt = (hsr >> HSR_CP_RT_SHIFT) & 0xf;
+	bool read = hsr & HSR_CP_READ;
+
+	if (guest_cond_passed(hsr)) {
+		if (ec == HSR_EC_CP15_32) {
+			if (!cp15_access(r, hsr, rt, read)) {
+				inject_undef(r, hsr);
+				return;
+			}
+		} else if (ec == HSR_EC_CP14_32 || ec == HSR_EC_CP14_64) {
+			/* Debug and trace registers: read as zero (MRRC: Rt2 too, ISS[13:10]),
+			 * writes ignored. */
+			if (read) {
+				guest_reg_write(r, rt, 0);
+				if (ec == HSR_EC_CP14_64)
+					guest_reg_write(r, (hsr >> 10) & 0xf, 0);
+			}
+		} else if (ec != HSR_EC_CP14_LS) { /* LDC/STC to the debug registers: ignored */
+			/* MCRR/MRRC to CP15, HCPTR-trapped coprocessors, CP10 ID: not offered. */
+			inject_undef(r, hsr);
+			return;
+		}
+	}
+	guest_skip_instruction(hsr);
+}
+
+/*
+ * ARM state (its Thumb-2 form costs a few instructions more on the fast path); everything
+ * else in this file is Thumb.  The fast path skips the MRC itself: it is 32 bits wide in
+ * either state, and a Thumb guest's IT state is advanced out of line.
+ */
+#ifdef __arm__
+#define ARM_STATE __attribute__((target("arm")))
+#else
+#define ARM_STATE /* host builds (tests/fuzz) */
+#endif
+
+ARM_STATE void cp_trap(struct regs *r, u32 hsr)
+{
+	u32 spsr;
 
 	this_cpu()->stats.count[STATS_CP]++;
-	if ((hsr & CP_FAST_MASK) == CP_FAST_ACTLR) {
-		r->r[(hsr >> HSR_CP_RT_SHIFT) & 7] = read_actlr();
-		guest_skip_instruction(hsr);
+	if ((hsr & CP_FAST_MASK) != CP_FAST_ACTLR) {
+		cp_trap_slow(r, hsr);
 		return;
 	}
-
-	if (!guest_cond_passed(hsr)) {
-		guest_skip_instruction(hsr);
-		return;
-	}
-	switch (ec) {
-	case HSR_EC_CP15_32:
-		cp15_access(r, hsr);
-		return;
-	case HSR_EC_CP14_32:
-	case HSR_EC_CP14_64:
-		/* Debug and trace registers: read as zero (MRRC: Rt2 too, ISS[13:10]), writes ignored. */
-		if (hsr & HSR_CP_READ) {
-			guest_reg_write(r, (hsr >> HSR_CP_RT_SHIFT) & 0xf, 0);
-			if (hsr_ec(hsr) == HSR_EC_CP14_64)
-				guest_reg_write(r, (hsr >> 10) & 0xf, 0);
-		}
-		guest_skip_instruction(hsr);
-		return;
-	case HSR_EC_CP14_LS:
-		guest_skip_instruction(hsr); /* LDC/STC to the debug registers: ignored */
-		return;
-	default:
-		/* MCRR/MRRC to CP15, HCPTR-trapped coprocessors, CP10 ID: not offered. */
-		inject_undef(r, hsr);
-		return;
-	}
+	r->r[(hsr >> HSR_CP_RT_SHIFT) & 7] = read_actlr();
+	write_elr_hyp(read_elr_hyp() + 4);
+	spsr = read_spsr();
+	if (spsr & PSR_T)
+		guest_it_advance(spsr);
 }

@@ -64,52 +64,64 @@ const char *hsr_fsc_name(u32 fsc)
 	return fsc < 64 && other_names[fsc] ? other_names[fsc] : "reserved fault status";
 }
 
-/* The unused tail of buf after n characters, as a (pointer, size) pair. */
-#define TAIL(buf, size, n) (buf) + MIN((n), (size)), (n) < (size) ? (size) - (n) : 0
+/* What hsr_describe writes into: like fmt_snprintf, appending. */
+struct desc {
+	char *buf;
+	size_t size, n;
+};
+
+static void add(struct desc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add(struct desc *d, const char *fmt, ...)
+{
+	size_t at = MIN(d->n, d->size);
+	va_list ap;
+
+	va_start(ap, fmt);
+	d->n += fmt_vsnprintf(d->buf + at, d->size - at, fmt, ap);
+	va_end(ap);
+}
 
 size_t hsr_describe(u32 hsr, char *buf, size_t size)
 {
+	static const char *const sizes[] = { "byte", "halfword", "word", "?" };
+	struct desc d = { buf, size, 0 };
 	u32 ec = hsr_ec(hsr);
-	size_t n = fmt_snprintf(buf, size, "EC 0x%02x (%s), IL %u, ISS 0x%07x", ec, hsr_ec_name(ec),
-				(hsr & HSR_IL) ? 32 : 16, hsr & HSR_ISS_MASK);
 
+	add(&d, "EC 0x%02x (%s), IL %u, ISS 0x%07x", ec, hsr_ec_name(ec), (hsr & HSR_IL) ? 32 : 16,
+	    hsr & HSR_ISS_MASK);
 	switch (ec) {
 	case HSR_EC_DABT_GUEST:
 	case HSR_EC_DABT_HYP:
-		n += fmt_snprintf(TAIL(buf, size, n), ": %s, %s%s%s",
-				  hsr_fsc_name(hsr & HSR_FSC_MASK),
-				  (hsr & HSR_DABT_WNR) ? "write" : "read",
-				  (hsr & HSR_DABT_S1PTW) ? ", on a stage-1 table walk" : "",
-				  (hsr & HSR_DABT_EA) ? ", external abort type set" : "");
-		if (hsr & HSR_DABT_ISV) {
-			static const char *const sizes[] = { "byte", "halfword", "word", "?" };
-
-			n += fmt_snprintf(TAIL(buf, size, n), ", %s%s r%u",
-					  sizes[(hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT],
-					  (hsr & HSR_DABT_SSE) ? " sign-extended" : "",
-					  (hsr & HSR_DABT_SRT_MASK) >> HSR_DABT_SRT_SHIFT);
-		}
+		add(&d, ": %s, %s%s%s", hsr_fsc_name(hsr & HSR_FSC_MASK),
+		    (hsr & HSR_DABT_WNR) ? "write" : "read",
+		    (hsr & HSR_DABT_S1PTW) ? ", on a stage-1 table walk" : "",
+		    (hsr & HSR_DABT_EA) ? ", external abort type set" : "");
+		if (hsr & HSR_DABT_ISV)
+			add(&d, ", %s%s r%u",
+			    sizes[(hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT],
+			    (hsr & HSR_DABT_SSE) ? " sign-extended" : "",
+			    (hsr & HSR_DABT_SRT_MASK) >> HSR_DABT_SRT_SHIFT);
 		break;
 	case HSR_EC_IABT_GUEST:
 	case HSR_EC_IABT_HYP:
-		n += fmt_snprintf(TAIL(buf, size, n), ": %s", hsr_fsc_name(hsr & HSR_FSC_MASK));
+		add(&d, ": %s", hsr_fsc_name(hsr & HSR_FSC_MASK));
 		break;
 	case HSR_EC_CP15_32:
 	case HSR_EC_CP14_32:
-		n += fmt_snprintf(TAIL(buf, size, n), ": %s p%u, %u, r%u, c%u, c%u, %u",
-				  (hsr & HSR_CP_READ) ? "mrc" : "mcr",
-				  ec == HSR_EC_CP15_32 ? 15 : 14, (hsr >> HSR_CP_OPC1_SHIFT) & 7,
-				  (hsr >> HSR_CP_RT_SHIFT) & 0xf, (hsr >> HSR_CP_CRN_SHIFT) & 0xf,
-				  (hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7);
+		add(&d, ": %s p%u, %u, r%u, c%u, c%u, %u", (hsr & HSR_CP_READ) ? "mrc" : "mcr",
+		    ec == HSR_EC_CP15_32 ? 15 : 14, (hsr >> HSR_CP_OPC1_SHIFT) & 7,
+		    (hsr >> HSR_CP_RT_SHIFT) & 0xf, (hsr >> HSR_CP_CRN_SHIFT) & 0xf,
+		    (hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7);
 		break;
 	case HSR_EC_HVC:
 	case HSR_EC_SMC:
-		n += fmt_snprintf(TAIL(buf, size, n), ": immediate 0x%x", hsr & 0xffff);
+		add(&d, ": immediate 0x%x", hsr & 0xffff);
 		break;
 	default:
 		break;
 	}
-	return n;
+	return d.n;
 }
 
 /*

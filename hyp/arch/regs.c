@@ -77,15 +77,6 @@ static const u8 mode_banked[32] = {
 	[PSR_MODE_IRQ] = BANKED_IRQ, [PSR_MODE_FIQ] = BANKED_FIQ,
 };
 
-/* PL1 registers and timers that reset to zero (the timers stopped, nothing pending). */
-static void (*const reset_to_zero[])(u32) = {
-	write_cpacr,	write_ttbcr,	write_dacr,    write_dfsr,	 write_ifsr,
-	write_adfsr,	write_aifsr,	write_dfar,    write_ifar,	 write_amair0,
-	write_amair1,	write_vbar,	write_fcseidr, write_contextidr, write_tpidrurw,
-	write_tpidruro, write_tpidrprw, write_csselr,  write_cntkctl,	 write_cntv_ctl,
-	write_cntp_ctl,
-};
-
 /*
  * The partition's PMU counters as after a reset, nothing of a previous run or partition kept:
  * disabled, no overflow or interrupt enabled, counts, event types and filters zero, PL0 access
@@ -129,8 +120,28 @@ void guest_arch_reset(u32 vcpu_index)
 	write_sctlr(SCTLR_RESET);
 	write_prrr(PRRR_RESET);
 	write_nmrr(NMRR_RESET);
-	for (i = 0; i < ARRAY_SIZE(reset_to_zero); i++)
-		reset_to_zero[i](0);
+	/* PL1 registers and timers that reset to zero (the timers stopped, nothing pending). */
+	write_cpacr(0);
+	write_ttbcr(0);
+	write_dacr(0);
+	write_dfsr(0);
+	write_ifsr(0);
+	write_adfsr(0);
+	write_aifsr(0);
+	write_dfar(0);
+	write_ifar(0);
+	write_amair0(0);
+	write_amair1(0);
+	write_vbar(0);
+	write_fcseidr(0);
+	write_contextidr(0);
+	write_tpidrurw(0);
+	write_tpidruro(0);
+	write_tpidrprw(0);
+	write_csselr(0);
+	write_cntkctl(0);
+	write_cntv_ctl(0);
+	write_cntp_ctl(0);
 	write64_cntvoff(0);
 	write64_ttbr0(0);
 	write64_ttbr1(0);

@@ -48,16 +48,27 @@ void vfp_reset(void);
 /* Ask the firmware to switch the machine off (PSCI SYSTEM_OFF over SMC); returns if it will not. */
 void firmware_system_off(void);
 
+/* The address translation operations the hypervisor runs for a guest (ARM ARM B4.2.6). */
+enum guest_at {
+	GUEST_AT_S1_PL1_READ, /* ATS1CPR: the guest's own stage 1 */
+	GUEST_AT_S12_PL1_READ, /* ATS12NSOPR: both stages, as the guest's PL1 reads */
+	GUEST_AT_S12_PL1_WRITE, /* ATS12NSOPW: ... and writes */
+};
+
 /*
- * Translate a guest VA with an address translation operation ('at': write_ats1cpr,
- * write_ats12nsopr, ...; ARM ARM B4.2.6) into *pa, page offset included; false if the
- * walk faults.  PAR belongs to the guest: it is put back as it was.
+ * Translate a guest VA with an address translation operation into *pa, page offset
+ * included; false if the walk faults.  PAR belongs to the guest: it is put back as it was.
  */
-static inline __attribute__((always_inline)) bool guest_translate(void (*at)(u32), u32 va, u64 *pa)
+static inline __attribute__((always_inline)) bool guest_translate(enum guest_at at, u32 va, u64 *pa)
 {
 	u64 saved = read64_par(), par;
 
-	at(va);
+	if (at == GUEST_AT_S1_PL1_READ)
+		write_ats1cpr(va);
+	else if (at == GUEST_AT_S12_PL1_READ)
+		write_ats12nsopr(va);
+	else
+		write_ats12nsopw(va);
 	isb();
 	par = read64_par();
 	write64_par(saved);

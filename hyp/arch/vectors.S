@@ -47,8 +47,9 @@ hyp_exit:
 	mrc	p15, 4, r0, c13, c0, 2		/* HTPIDR: this CPU's struct cpu */
 	ldr	r1, [r0, #CPU_REQUESTS_OFFSET]
 	cmp	r1, #0
-	blne	hyp_exit_slow
-	pop	{r0-r12, lr}
+	beq	1f
+	bl	hyp_exit_slow			/* BL, not BLNE: the linker makes it a BLX (Thumb) */
+1:	pop	{r0-r12, lr}
 	eret
 
 hyp_vec_irq:
@@ -86,7 +87,7 @@ hyp_vec_dabt:
 /* r1 = vector offset; the frame is on the stack. */
 unexpected:
 	mov	r0, sp
-	b	hyp_unexpected
+	bl	hyp_unexpected			/* does not return; BL becomes a BLX (Thumb) */
 
 /* void hyp_enter_guest(struct regs *frame): frame must be this CPU's stack-top frame. */
 func hyp_enter_guest

@@ -224,6 +224,11 @@ noreturn void hyp_main(void)
 	log_info("selftest: reading unmapped address 0xfffff000 in Hyp mode");
 	(void)*(volatile u32 *)0xfffff000U;
 #endif
+#ifdef SELFTEST_STORE_WRITE
+	/* A test build: the image store is read-only to the hypervisor too (boot/mmu.c). */
+	log_info("selftest: writing the image store at 0x%08llx in Hyp mode", cfg_system.store_pa);
+	*(volatile u32 *)(uintptr_t)cfg_system.store_pa = 0;
+#endif
 	partitions_init();
 	cpu_idle();
 }

@@ -151,7 +151,7 @@ static bool fault_ipa(u32 hsr, u32 va, u64 *ipa)
 	 * guest's own stage-1 translation of the VA is redone with ATS1CPR.
 	 */
 	if ((fsc & FSC_TYPE_MASK) == FSC_PERMISSION && !(hsr & HSR_DABT_S1PTW))
-		return guest_translate(write_ats1cpr, va, ipa);
+		return guest_translate(GUEST_AT_S1_PL1_READ, va, ipa);
 	*ipa = ((u64)(read_hpfar() & HPFAR_FIPA_MASK) << 8) | (va & 0xfff);
 	return true;
 }

@@ -1,7 +1,9 @@
 /*
- * A small printf-style formatter: %c %s %d %i %u %x %X %p %%, with the '-'
- * and '0' flags, a field width, a precision for strings (%.*s too), and the
- * length modifiers l, ll and z.  No floating point.  Host-testable.
+ * A small printf-style formatter: what the hypervisor's messages use, %s %d %u %x %%, with
+ * the '-' and '0' flags, a field width (* too), a precision for strings (%.*s too) and the
+ * length modifier ll.  No %c, %i, %X, %p, l or z (a 'long' is an 'int' on this target): the
+ * format attribute lets the compiler check each message's arguments, not which of these it
+ * uses, so tests/unit/fmt_test.c holds every form the sources use.  Host-testable.
  */
 #ifndef TESSERA_FMT_H
 #define TESSERA_FMT_H

@@ -16,9 +16,8 @@ static bool translate(struct vcpu *v, u32 va, bool write, u64 *pa)
 	const struct cfg_partition *cfg = v->part->cfg;
 	u32 i;
 
-	/* Both stages, at the guest's PL1 (ATS12NSO, B4.2.6): a direct call each, inlined. */
-	if (!(write ? guest_translate(write_ats12nsopw, va, pa) :
-		      guest_translate(write_ats12nsopr, va, pa)))
+	/* Both stages, at the guest's PL1 (ATS12NSO, B4.2.6). */
+	if (!guest_translate(write ? GUEST_AT_S12_PL1_WRITE : GUEST_AT_S12_PL1_READ, va, pa))
 		return false;
 	for (i = 0; i < cfg->region_count; i++) {
 		const struct cfg_region *r = &cfg->regions[i];

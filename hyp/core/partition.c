@@ -253,12 +253,7 @@ void partition_restart(struct partition *p, const char *why)
 	restart_unlock(p, why);
 }
 
-/*
- * One more restart of p within its bound?  At most 'max' restarts of one kind
- * (history 'log' of 'count' entries) within 'window_ms'; p->lock held.  Only
- * a running partition counts one: faults on several vCPUs at once, or a fault
- * after a SYSTEM_RESET, are one event, one credit (*event false: nothing to do).
- */
+/* How many of the history 'log' ('count' entries) lie within 'window_ms' of 'now'. */
 static u32 recent_locked(const u64 *log, u32 count, u32 window_ms, u64 now)
 {
 	u64 window = timer_ms_to_ticks(window_ms);
@@ -270,31 +265,41 @@ static u32 recent_locked(const u64 *log, u32 count, u32 window_ms, u64 now)
 	return recent;
 }
 
-static bool restart_allowed_locked(struct partition *p, u64 *log, u32 *count, u32 max,
-				   u32 window_ms, bool *event)
-{
-	u64 now = timer_now();
+/*
+ * A restart of one kind (fault restarts, or the guest's SYSTEM_RESETs) within its bound: at
+ * most 'max' (history 'log' of '*count' entries) within 'window_ms'.  Only a running
+ * partition counts one: faults on several vCPUs at once, or a fault after a SYSTEM_RESET, are
+ * one event, one credit.  Past the bound p stays stopped for good and says so, once.
+ */
+struct restart_kind {
+	const char *why; /* the restart's reason, logged */
+	const char *what; /* "restarts", "resets" */
+	const char *limit; /* the configuration's name of the bound, less "-limit" */
+};
 
-	*event = p->state == PART_RUNNING;
-	if (!*event)
-		return false;
-	if (recent_locked(log, *count, window_ms, now) >= max)
-		return false;
-	log[(*count)++ % RESTART_HISTORY] = now;
-	return true;
-}
-
-/* Past a restart bound: p stays stopped for good; p->lock held, released.  Said once. */
-static void halt(struct partition *p, const char *what, const char *limit, u32 max, u32 window_ms)
+static void restart_bounded(struct partition *p, u64 *log, u32 *count, u32 max, u32 window_ms,
+			    const struct restart_kind *kind)
 {
 	const struct cfg_partition *cfg = p->cfg;
+	u64 now;
 
+	spin_lock(&p->lock);
+	if (p->state != PART_RUNNING) {
+		spin_unlock(&p->lock);
+		return;
+	}
+	now = timer_now();
+	if (recent_locked(log, *count, window_ms, now) < max) {
+		log[(*count)++ % RESTART_HISTORY] = now;
+		restart_unlock(p, kind->why); /* no longer running: later faults count nothing */
+		return;
+	}
 	p->state = PART_HALTED;
 	p->restart_pending = false;
 	request_stop_locked(p);
 	spin_unlock(&p->lock);
 	log_warn("partition %u (%s): %u %s within %u ms: %s limit reached, staying stopped",
-		 cfg->id, cfg->name, max, what, window_ms, limit);
+		 cfg->id, cfg->name, max, kind->what, window_ms, kind->limit);
 }
 
 /*
@@ -303,19 +308,10 @@ static void halt(struct partition *p, const char *what, const char *limit, u32 m
  */
 void partition_fault_restart(struct partition *p)
 {
-	const struct cfg_partition *cfg = p->cfg;
-	bool event;
+	static const struct restart_kind kind = { "fault policy", "restarts", "restart" };
 
-	spin_lock(&p->lock);
-	if (restart_allowed_locked(p, p->restart_log, &p->restart_log_count, cfg->restart_max,
-				   cfg->restart_window_ms, &event)) {
-		restart_unlock(p,
-			       "fault policy"); /* no longer running: later faults count nothing */
-	} else if (event) {
-		halt(p, "restarts", "restart", cfg->restart_max, cfg->restart_window_ms);
-	} else {
-		spin_unlock(&p->lock);
-	}
+	restart_bounded(p, p->restart_log, &p->restart_log_count, p->cfg->restart_max,
+			p->cfg->restart_window_ms, &kind);
 }
 
 /*
@@ -326,18 +322,10 @@ void partition_fault_restart(struct partition *p)
  */
 void partition_reset(struct partition *p)
 {
-	const struct cfg_partition *cfg = p->cfg;
-	bool event;
+	static const struct restart_kind kind = { "PSCI SYSTEM_RESET", "resets", "reset" };
 
-	spin_lock(&p->lock);
-	if (restart_allowed_locked(p, p->reset_log, &p->reset_log_count, cfg->reset_max,
-				   cfg->reset_window_ms, &event)) {
-		restart_unlock(p, "PSCI SYSTEM_RESET");
-	} else if (event) {
-		halt(p, "resets", "reset", cfg->reset_max, cfg->reset_window_ms);
-	} else {
-		spin_unlock(&p->lock);
-	}
+	restart_bounded(p, p->reset_log, &p->reset_log_count, p->cfg->reset_max,
+			p->cfg->reset_window_ms, &kind);
 }
 
 _Static_assert(PART_STOPPED == TESSERA_STATE_STOPPED && PART_RUNNING == TESSERA_STATE_RUNNING &&
@@ -362,24 +350,52 @@ void partition_info(struct partition *p, struct partition_info *out)
 	spin_unlock(&p->lock);
 }
 
-void partition_command(struct partition *p, u32 op, const char *who)
+s32 partition_command(struct partition *p, u32 op, const char *who, const struct partition *manager)
 {
+	const struct cfg_partition *cfg = p->cfg;
+	u64 now = timer_now();
+
 	if (op == TESSERA_PARTITION_STOP) {
 		partition_stop(p, who);
-		return;
+		return TESSERA_OK;
 	}
 	spin_lock(&p->lock);
+	if ((op == TESSERA_PARTITION_START && p->state == PART_RUNNING) || p->restart_pending) {
+		spin_unlock(&p->lock); /* nothing to do: nothing counted */
+		return TESSERA_OK;
+	}
+	/*
+	 * Each start clears and reloads p's RAM and takes a fresh VMID (a rollover on every CPU
+	 * every 2^VMID_BITS - 2 of them), so a manager's are bounded like p's own SYSTEM_RESETs,
+	 * in a history a start never clears: a halt-start loop is bounded too.  The operator is not.
+	 */
+	if (manager) {
+		if (recent_locked(p->command_log, p->command_log_count, cfg->reset_window_ms,
+				  now) >= cfg->reset_max) {
+			bool told = p->busy_told;
+
+			p->busy_told = true;
+			spin_unlock(&p->lock);
+			if (!told)
+				log_warn("partition %u (%s): %s of partition %u (%s) refused: %u "
+					 "within %u ms (its reset-limit; said once)",
+					 manager->cfg->id, who,
+					 op == TESSERA_PARTITION_START ? "start" : "restart",
+					 cfg->id, cfg->name, cfg->reset_max, cfg->reset_window_ms);
+			return TESSERA_BUSY;
+		}
+		p->command_log[p->command_log_count++ % RESTART_HISTORY] = now;
+		p->busy_told = false;
+	}
 	if (p->state == PART_HALTED) {
-		/* Someone with the right looked at it: its bounds start afresh. */
+		/* Someone with the right looked at it: its own bounds start afresh. */
 		p->state = PART_STOPPED;
 		p->restart_log_count = 0;
 		p->reset_log_count = 0;
 	}
 	/* A start of a partition still stopping waits for its last vCPU, like a restart. */
-	if (op == TESSERA_PARTITION_RESTART || p->state != PART_RUNNING)
-		restart_unlock(p, who);
-	else
-		spin_unlock(&p->lock);
+	restart_unlock(p, who);
+	return TESSERA_OK;
 }
 
 /*

@@ -54,6 +54,7 @@ struct partition {
 	bool loading;
 	bool switched_off; /* stopped by its own PSCI SYSTEM_OFF (since its last start) */
 	bool denied_told; /* a refused manager call was logged (once) */
+	bool busy_told; /* a refused manager start or restart was logged (until one goes through) */
 	bool images_ok; /* its images in the store matched their SHA-256 at boot */
 	u32 starts; /* times it was started since boot */
 	u32 faults; /* guest faults since boot, logged or not */
@@ -65,9 +66,11 @@ struct partition {
 	struct vgic_dist vgic;
 	struct vuart vuart;
 	u64 restart_log[RESTART_HISTORY]; /* fault restarts */
-	u32 restart_log_count;
 	u64 reset_log[RESTART_HISTORY]; /* guest-requested restarts (SYSTEM_RESET) */
+	u64 command_log[RESTART_HISTORY]; /* a manager's starts and restarts, never forgotten */
+	u32 restart_log_count;
 	u32 reset_log_count;
+	u32 command_log_count;
 	struct ratelimit fault_rl;
 	struct vcpu *vcpus[CFG_CPU_MAX];
 };
@@ -93,10 +96,13 @@ struct partition_info {
 void partition_info(struct partition *p, struct partition_info *out);
 
 /*
- * The operator's (console monitor) or a manager's TESSERA_PARTITION_STOP, _START or _RESTART;
- * a halted partition may be started again, its restart history forgotten.
+ * The operator's (console monitor, manager NULL) or a manager partition's
+ * TESSERA_PARTITION_STOP, _START or _RESTART; a halted partition may be started again, its
+ * restart and reset histories forgotten.  A manager's starts and restarts are bounded by p's
+ * reset-limit in a history of their own that nothing clears: TESSERA_BUSY past it.
  */
-void partition_command(struct partition *p, u32 op, const char *who);
+s32 partition_command(struct partition *p, u32 op, const char *who,
+		      const struct partition *manager);
 
 /* The partition's watchdog (TESSERA_FID_WATCHDOG_KICK): arm or push back its deadline. */
 s32 partition_watchdog_kick(struct partition *p);

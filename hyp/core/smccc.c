@@ -117,8 +117,7 @@ static __attribute__((noinline)) s32 manage(struct vcpu *v, struct regs *r, u32 
 	if (control) {
 		if (r->r[2] > TESSERA_PARTITION_RESTART)
 			return TESSERA_INVALID_PARAMETER;
-		partition_command(p, r->r[2], self->cfg->name);
-		return 0;
+		return partition_command(p, r->r[2], self->cfg->name, self);
 	}
 	partition_info(p, &in);
 	r->r[1] = in.starts;

@@ -106,7 +106,7 @@ static void run_argument(void)
 	}
 	log_always("monitor: %s partition %d (%s)", verbs[op], part,
 		   cfg_system.partitions[part].name);
-	partition_command(&partitions[part], op, "console monitor");
+	(void)partition_command(&partitions[part], op, "console monitor", NULL);
 }
 
 /* The byte after the escape. */

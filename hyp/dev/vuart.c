@@ -23,10 +23,22 @@
 /* PeriphID0-3 and PCellID0-3 of an ARM PL011 r1p5. */
 static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
+#define REG(name) reg[PL011_##name / 4]
+
+/*
+ * The bits a write keeps, by offset / 4; 0: read-only or reserved, or written by its own
+ * rule in vuart_write (DR, RSR, ICR).
+ */
+static const u16 write_mask[VUART_REGS] = {
+	[PL011_IBRD / 4] = 0xffff, [PL011_FBRD / 4] = 0x3f, [PL011_LCR_H / 4] = 0xff,
+	[PL011_CR / 4] = 0xff87,   [PL011_IFLS / 4] = 0x3f, [PL011_IMSC / 4] = PL011_INT_ALL,
+	[PL011_DMACR / 4] = 7,
+};
+
 static void update_line(struct partition *p)
 {
 	struct vuart *u = &p->vuart;
-	bool high = (u->ris & u->imsc) != 0;
+	bool high = (u->REG(RIS) & u->REG(IMSC)) != 0;
 
 	if (high != u->line_high) {
 		u->line_high = high;
@@ -40,9 +52,10 @@ void vuart_init(struct partition *p)
 	u32 i;
 
 	spin_lock(&u->lock);
-	u->cr = 0x300; /* TXE | RXE, as after reset */
-	u->lcr_h = u->ibrd = u->fbrd = u->imsc = u->ris = u->dmacr = u->rsr = 0;
-	u->ifls = 0x12;
+	for (i = 0; i < VUART_REGS; i++)
+		u->reg[i] = 0;
+	u->REG(CR) = PL011_CR_TXE | PL011_CR_RXE; /* as after reset */
+	u->REG(IFLS) = 0x12;
 	u->rx_head = u->rx_count = 0;
 	for (i = 0; i < CFG_CPU_MAX; i++)
 		u->line[i].len = u->line[i].escaped = 0;
@@ -144,11 +157,11 @@ static u32 rx_level(u32 ifls)
 
 static void rx_interrupts(struct vuart *u)
 {
-	u->ris &= ~(PL011_INT_RX | PL011_INT_RT);
-	if (u->rx_count >= rx_level(u->ifls))
-		u->ris |= PL011_INT_RX;
+	u->REG(RIS) &= ~(PL011_INT_RX | PL011_INT_RT);
+	if (u->rx_count >= rx_level(u->REG(IFLS)))
+		u->REG(RIS) |= PL011_INT_RX;
 	if (u->rx_count)
-		u->ris |= PL011_INT_RT; /* data waiting: the receive timeout fires */
+		u->REG(RIS) |= PL011_INT_RT; /* data waiting: the receive timeout fires */
 }
 
 bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value)
@@ -163,49 +176,19 @@ bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value)
 		return true;
 	}
 	spin_lock(&u->lock);
-	switch (offset & ~3U) {
-	case PL011_DR:
+	if ((offset & ~3U) == PL011_DR) {
 		if (u->rx_count) {
 			v = u->rx[u->rx_head];
 			u->rx_head = (u->rx_head + 1) % VUART_FIFO;
 			u->rx_count--;
 			rx_interrupts(u);
 		}
-		break;
-	case PL011_RSR:
-		v = u->rsr;
-		break;
-	case PL011_IBRD:
-		v = u->ibrd;
-		break;
-	case PL011_FBRD:
-		v = u->fbrd;
-		break;
-	case PL011_LCR_H:
-		v = u->lcr_h;
-		break;
-	case PL011_CR:
-		v = u->cr;
-		break;
-	case PL011_IFLS:
-		v = u->ifls;
-		break;
-	case PL011_IMSC:
-		v = u->imsc;
-		break;
-	case PL011_RIS:
-		v = u->ris;
-		break;
-	case PL011_MIS:
-		v = u->ris & u->imsc;
-		break;
-	case PL011_DMACR:
-		v = u->dmacr;
-		break;
-	default:
-		if (offset >= PL011_PERIPHID0 && offset < PL011_PERIPHID0 + 0x20)
-			v = pl011_id[(offset - PL011_PERIPHID0) / 4];
-		break;
+	} else if ((offset & ~3U) == PL011_MIS) {
+		v = u->REG(RIS) & u->REG(IMSC);
+	} else if (offset < PL011_DMACR + 4) {
+		v = u->reg[offset / 4]; /* what was kept; 0 where nothing is */
+	} else if (offset >= PL011_PERIPHID0 && offset < PL011_PERIPHID0 + 0x20) {
+		v = pl011_id[(offset - PL011_PERIPHID0) / 4];
 	}
 	update_line(p);
 	spin_unlock(&u->lock);
@@ -220,42 +203,17 @@ bool vuart_write(struct partition *p, u32 offset, u32 size, u32 value)
 	if (offset & (size - 1))
 		return false;
 	spin_lock(&u->lock);
-	switch (offset) {
-	case PL011_DR:
+	if (offset == PL011_DR) {
 		put_char(p, (char)(value & 0xff));
-		u->ris |= PL011_INT_TX; /* the byte left at once: the FIFO is empty again */
-		break;
-	case PL011_RSR:
-		u->rsr = 0; /* any write clears the error flags */
-		break;
-	case PL011_IBRD:
-		u->ibrd = value & 0xffff;
-		break;
-	case PL011_FBRD:
-		u->fbrd = value & 0x3f;
-		break;
-	case PL011_LCR_H:
-		u->lcr_h = value & 0xff;
-		break;
-	case PL011_CR:
-		u->cr = value & 0xff87;
-		break;
-	case PL011_IFLS:
-		u->ifls = value & 0x3f;
-		rx_interrupts(u);
-		break;
-	case PL011_IMSC:
-		u->imsc = value & PL011_INT_ALL;
-		break;
-	case PL011_ICR:
-		u->ris &= ~value;
+		u->REG(RIS) |= PL011_INT_TX; /* the byte left at once: the FIFO is empty again */
+	} else if (offset == PL011_RSR) {
+		u->REG(RSR) = 0; /* any write clears the error flags */
+	} else if (offset == PL011_ICR) {
+		u->REG(RIS) &= ~value;
 		rx_interrupts(u); /* receive interrupts persist while data waits */
-		break;
-	case PL011_DMACR:
-		u->dmacr = value & 7;
-		break;
-	default:
-		break; /* read-only or reserved */
+	} else if (!(offset & 3) && offset < PL011_DMACR + 4 && write_mask[offset / 4]) {
+		u->reg[offset / 4] = value & write_mask[offset / 4];
+		rx_interrupts(u); /* IFLS moves the receive level */
 	}
 	update_line(p);
 	spin_unlock(&u->lock);
@@ -271,7 +229,7 @@ void vuart_rx(struct partition *p, u8 c)
 		u->rx[(u->rx_head + u->rx_count) % VUART_FIFO] = c;
 		u->rx_count++;
 	} else {
-		u->rsr |= BIT(3); /* overrun */
+		u->REG(RSR) |= BIT(3); /* overrun */
 	}
 	rx_interrupts(u);
 	update_line(p);

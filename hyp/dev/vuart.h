@@ -24,9 +24,12 @@ struct vuart_line {
 	u64 since; /* counter value when the pending partial line began */
 };
 
+/* The registers kept as written, by offset / 4 (DR to DMACR: vuart.c's write masks). */
+#define VUART_REGS (PL011_DMACR / 4 + 1)
+
 struct vuart {
 	spinlock_t lock;
-	u32 cr, lcr_h, ibrd, fbrd, ifls, imsc, ris, dmacr, rsr;
+	u32 reg[VUART_REGS]; /* FR, MIS and ICR are not kept: computed, or write-only */
 	u8 rx[VUART_FIFO];
 	u32 rx_head, rx_count;
 	struct vuart_line line[CFG_CPU_MAX]; /* one per vCPU: their lines never mix */

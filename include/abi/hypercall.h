@@ -77,5 +77,6 @@
 #define TESSERA_INVALID_PARAMETER (-2)
 #define TESSERA_DENIED (-3)
 #define TESSERA_BAD_ADDRESS (-4)
+#define TESSERA_BUSY (-5)
 
 #endif /* TESSERA_ABI_HYPERCALL_H */

@@ -43,11 +43,26 @@ static inline u32 spin_counter(void)
 }
 
 /*
- * An uncontended lock costs what it did; a contended one reads the counter before and after
- * its wait and keeps the longest in wait_max (the lock is held by then).  All inline: a call
- * here would make every caller save its arguments around it, on the uncontended path too.
+ * Code built for size (-Os) calls one shared copy of spin_lock and spin_unlock: at -Os GCC
+ * inlines neither, and a static copy in each file that takes a lock cost some 80 bytes a
+ * file.  They are defined here, weak, in every file that includes this header, like C++'s
+ * inline functions: the linker keeps one and --gc-sections drops the others.  Code built
+ * for speed (vgic/vgic.c, hyp/dev/mmio.c at -O2), and a file built with SPINLOCK_INLINE
+ * (the Makefile says which), keeps static inline copies of its own.
  */
-static inline void spin_lock(spinlock_t *l)
+#if defined(__OPTIMIZE_SIZE__) && defined(__arm__) && !defined(SPINLOCK_INLINE)
+#define SPINLOCK_FN __attribute__((weak, noinline))
+void spin_lock(spinlock_t *l);
+void spin_unlock(spinlock_t *l);
+#else
+#define SPINLOCK_FN static inline
+#endif
+
+/*
+ * An uncontended lock costs what it did; a contended one reads the counter before and after
+ * its wait and keeps the longest in wait_max (the lock is held by then).
+ */
+SPINLOCK_FN void spin_lock(spinlock_t *l)
 {
 	u32 ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_ACQUIRE);
 
@@ -72,7 +87,7 @@ static inline bool spin_trylock(spinlock_t *l)
 					   __ATOMIC_RELAXED);
 }
 
-static inline void spin_unlock(spinlock_t *l)
+SPINLOCK_FN void spin_unlock(spinlock_t *l)
 {
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
 	cpu_sev();

@@ -2,8 +2,10 @@
 PLAT_SRCS := platform/uart/ns16550.c
 
 # QEMU's model of the Orange Pi PC (4x Cortex-A7, 1 GiB).  Its firmware is the board's
-# own U-Boot on the SD card image, so `make run` boots that image (tools/image.mk).
-QEMU_MACHINE := -M orangepi-pc
+# own U-Boot on the SD card image, so `make run` boots that image (tools/image.mk).  QEMU's
+# generic timer counts at 62.5 MHz unless told otherwise, while U-Boot sets CNTFRQ to the
+# board's 24 MHz: guest time would run 2.6 times too fast (docs/h3-notes.md).
+QEMU_MACHINE := -M orangepi-pc -global cortex-a7-arm-cpu.cntfrq=24000000
 
 # Debian's u-boot-sunxi (armhf; `tools/deps.sh h3` unpacks it into build/debs/, a path
 # deps.sh fixes): it has no orangepi_pc build, so the NanoPi NEO's, which boots QEMU's

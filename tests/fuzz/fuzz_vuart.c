@@ -262,15 +262,16 @@ static void check(void)
 {
 	const struct vuart *u = &part.vuart;
 	static const u32 levels[] = { 4, 8, 16, 24, 28, 28, 28, 28 };
-	u32 level = levels[(u->ifls >> 3) & 7];
+	u32 level = levels[(u->reg[PL011_IFLS / 4] >> 3) & 7];
+	u32 ris = u->reg[PL011_RIS / 4], imsc = u->reg[PL011_IMSC / 4];
 
 	FUZZ_CHECK(u->rx_count == m.count && u->rx_head == m.head, "FIFO %u@%u, model %u@%u",
 		   u->rx_count, u->rx_head, m.count, m.head);
-	FUZZ_CHECK(!!(u->ris & BIT(6)) == (m.count > 0), "RT 0x%x with %u bytes", u->ris, m.count);
-	FUZZ_CHECK(!!(u->ris & BIT(4)) == (m.count >= level), "RX 0x%x with %u bytes, level %u",
-		   u->ris, m.count, level);
-	FUZZ_CHECK(m.level == ((u->ris & u->imsc) != 0) && u->line_high == m.level,
-		   "line %d, RIS 0x%x IMSC 0x%x", m.level, u->ris, u->imsc);
+	FUZZ_CHECK(!!(ris & BIT(6)) == (m.count > 0), "RT 0x%x with %u bytes", ris, m.count);
+	FUZZ_CHECK(!!(ris & BIT(4)) == (m.count >= level), "RX 0x%x with %u bytes, level %u", ris,
+		   m.count, level);
+	FUZZ_CHECK(m.level == ((ris & imsc) != 0) && u->line_high == m.level,
+		   "line %d, RIS 0x%x IMSC 0x%x", m.level, ris, imsc);
 	FUZZ_CHECK(u->line[0].len < VUART_LINE_MAX, "line buffer holds %u", u->line[0].len);
 	FUZZ_CHECK(!m.out_due, "a line due did not go out");
 	FUZZ_CHECK(m.timer_arms == m.arms_expected, "flush timer armed %u times, expected %u",

@@ -36,6 +36,9 @@
  *                             its restart-limit; the operator may start it again
  *   manager_rights            a manager reads, restarts, stops and starts what it
  *                             manages; every other call is DENIED, logged once
+ *   manager_restart_bound     a manager's starts and restarts are bounded by the
+ *                             managed partition's reset-limit (BUSY past it, said
+ *                             once), in a history a start of a halted one keeps
  *
  * Every console line is also checked not to be written with the VMID
  * allocator's lock held (fuzz_sys.c, __wrap_console_hyp_line and __wrap_console_guest_line).
@@ -581,6 +584,55 @@ TEST(manager_rights)
 	sys_finish();
 }
 
+TEST(manager_restart_bound)
+{
+	struct partition *p = &partitions[GAMMA];
+	u32 i, refusals = 0;
+
+	start_system();
+	seen_count = 0;
+	fake_uart_line_hook = record_line;
+	EXPECT_EQ(p->cfg->reset_max, 10);
+	EXPECT_EQ(p->cfg->reset_window_ms, 1000);
+	/* Ten restarts as fast as the manager can: all go through. */
+	for (i = 0; i < 10; i++) {
+		EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_RESTART, 0), 0);
+		sys_settle();
+	}
+	EXPECT_EQ(p->starts, 11);
+	/* The eleventh and twelfth: BUSY, nothing done, said once. */
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_RESTART, 0),
+		  (u32)TESSERA_BUSY);
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_RESTART, 0),
+		  (u32)TESSERA_BUSY);
+	sys_settle();
+	EXPECT_EQ(p->starts, 11);
+	EXPECT_EQ(p->state, PART_RUNNING);
+	/* A stop is never refused; a start of the stopped partition is, within the window. */
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_STOP, 0), 0);
+	sys_settle();
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_START, 0),
+		  (u32)TESSERA_BUSY);
+	for (i = 0; i < seen_count; i++)
+		refusals += strstr(seen[i], "restart of partition 2 (gamma) refused: 10 within "
+					    "1000 ms") != NULL;
+	EXPECT_EQ(refusals, 1);
+	/* Past the window it goes through; the operator is never refused. */
+	fake_time_advance(1001 * FAKE_TICKS_PER_MS);
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_START, 0), 0);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_RUNNING);
+	EXPECT_EQ(p->starts, 12);
+	for (i = 0; i < 12; i++) {
+		EXPECT_EQ(partition_command(p, TESSERA_PARTITION_RESTART, "console monitor", NULL),
+			  0);
+		sys_settle();
+	}
+	EXPECT_EQ(p->starts, 24);
+	fake_uart_line_hook = NULL;
+	sys_finish();
+}
+
 int main(void)
 {
 	test_suite_name = "sys";
@@ -600,5 +652,6 @@ int main(void)
 	RUN(monitor_commands);
 	RUN(watchdog_restarts);
 	RUN(manager_rights);
+	RUN(manager_restart_bound);
 	return test_summary();
 }

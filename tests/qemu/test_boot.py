@@ -1,5 +1,6 @@
 """Issue 2: the hypervisor boots on every CPU in Hyp mode, refuses to run
 outside Hyp mode, and dumps registers on an exception in Hyp mode."""
+import re
 from qemutest import QemuTest, VIRT
 
 CPU_UP = r"cpu%d: up, MPIDR 0x8000000%d, HYP mode, MMU on, D-cache on, I-cache on"
@@ -40,6 +41,22 @@ TESTS = [
                 r"r0  0x\w{8}  r1  0x\w{8}  r2  0x\w{8}  r3  0x\w{8}",
                 r"r12 0x\w{8}  sp  0x\w{8}  lr  0x\w{8}",
                 r"cpu0 stopped"],
+        timeout=20,
+    ),
+    QemuTest(
+        "boot.store_read_only",
+        "the image store is read-only in the hypervisor's own tables: a write to it from "
+        "Hyp mode is a permission fault, so no stray write of the hypervisor's can change "
+        "what a restart reloads",
+        build={"SELFTEST": "store-write"},
+        expect=[r"selftest: writing the image store at 0x(\w{8}) in Hyp mode",
+                r"PANIC: cpu0: unexpected exception in Hyp mode: data abort",
+                r"HSR     0x9\w{7}  EC 0x25 \(data abort taken in Hyp mode\).*"
+                r"permission fault, level \d, write",
+                r"cpu0 stopped"],
+        check=lambda text: [] if re.search(
+            r"HDFAR   0x%s" % re.search(r"image store at 0x(\w{8})", text).group(1), text)
+        else ["HDFAR is not the store's address"],
         timeout=20,
     ),
 ]

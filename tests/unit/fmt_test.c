@@ -1,6 +1,6 @@
 /*
  * Host tests of the formatter (hyp/core/fmt.c), against the C library's snprintf
- * as the oracle for every conversion the hypervisor uses.
+ * as the oracle for every conversion the hypervisor uses (hyp/core/fmt.h), and no more.
  */
 #include "test.h"
 #include "hyp/core/fmt.h"
@@ -20,29 +20,21 @@ static char got[256], want[256];
 
 TEST(integers)
 {
-	SAME("%d %i %u", 0, -1, 4294967295U);
+	SAME("%d %d %u", 0, -1, 4294967295U);
 	SAME("%d", -2147483647 - 1);
 	SAME("[%5d] [%-5d] [%05d] [%05d]", 42, 42, 42, -42);
-	SAME("%x %X %08x %x", 0xdeadbeefU, 0xabcU, 0x1fU, 0U);
+	SAME("%x %02x %08x %07x %x", 0xdeadbeefU, 0xabcU, 0x1fU, 0x1234U, 0U);
+	SAME("r%-2u r%-2u|%08llx %llx", 3U, 12U, 0x80000000ULL, 0x100000000ULL);
 	SAME("%lld %llu %llx", -9223372036854775807LL - 1, 18446744073709551615ULL,
 	     0x123456789abcdefULL);
-	SAME("%lu %lx", 4000000000UL, 0xffffUL);
-	SAME("%zu", (size_t)12345);
 	SAME("%*d|%-*d", 6, 7, 6, 7);
 }
 
-TEST(strings_and_chars)
+TEST(strings)
 {
 	SAME("%s|%10s|%-10s|", "abc", "abc", "abc");
 	SAME("%.2s|%.*s|%.0s|", "abcdef", 3, "abcdef", "x");
-	SAME("%c%c%c", 'a', 'b', 'c');
 	SAME("100%% done");
-}
-
-TEST(pointer)
-{
-	fmt_snprintf(got, sizeof(got), "%p", (void *)0x1234);
-	EXPECT_STREQ(got, "0x1234");
 }
 
 TEST(truncation)
@@ -90,8 +82,7 @@ int main(void)
 {
 	test_suite_name = "fmt";
 	RUN(integers);
-	RUN(strings_and_chars);
-	RUN(pointer);
+	RUN(strings);
 	RUN(truncation);
 	RUN(null_string_and_unknown_conversion);
 	RUN(random_against_libc);
