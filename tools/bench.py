@@ -966,37 +966,68 @@ below are approximate shares of the medians above.
   enable maps, priorities in IPRIORITYR's layout (a byte per INTID, banked per vCPU for
   private ones), SPI targets and triggers mirrored in ITARGETSR's and ICFGR's, and foreign
   interrupts' bytes kept 0, so nothing is masked; no lock (docs/design.md, Locking).
-- **Distributor writes (ISENABLER0 124, ICENABLER0 123, IPRIORITYR byte 107, ITARGETSR byte
-  109, ISPENDR0 108):** entry, `trap_dabt` and exit as above (35), `mmio_emulate`'s store
-  test and the call (about 15: offset, size and value from the syndrome), the skip (10), the
-  guest's store and measurement, then `vgicd_write_fast` (20-45): no lock for the vCPU's own
-  timers and private priorities (changed only on its own CPU) nor for a target byte that
-  changes nothing; the enable words also write the physical distributor (PPI 30 is a
-  passthrough interrupt) and walk the changed PPIs' flags (about 15 of the 45). What is left
-  to 110 for the enable words: `VIRQ_ENABLED` kept only in the enable map (no per-PPI flag
-  walk) and the syndrome decoded once for loads and stores.
-- **Timers (virtual 100 / in WFI 101, physical 100):** interrupt entry 4, `hyp_irq_handle` 6,
+- **Distributor writes (ISENABLER0 110, ICENABLER0 110, IPRIORITYR byte 108, ITARGETSR byte
+  109, ISPENDR0 109):** entry 9, `trap_dabt` 21 and the exit 8, `mmio_emulate`'s load and
+  store tests and the call (28: offset, size and value from the syndrome), the return and the
+  skip (13), then `vgicd_write_fast` (about 33 for the enable words): no lock for the vCPU's
+  own timers and private priorities (changed only on its own CPU) nor for a target byte that
+  changes nothing; the enable words write the physical distributor (PPI 30 is a passthrough
+  interrupt) and one word, the vCPU's enable map, which is the only record of a private
+  interrupt's enable (no per-PPI flag walk any more; an SPI's VIRQ_ENABLED still mirrors its
+  map bit, written on the general path). Not done: the syndrome decoded once for loads and
+  stores (`mmio_emulate` builds the load and the store masks apart, about 4).
+- **Timers (virtual 98 / in WFI 99, physical 98):** interrupt entry 4, `hyp_irq_handle` 6,
   `irq_dispatch` 15 (acknowledge, the partition's interrupts first), `vgic_inject_hw` about
-  35 (no lock: a private interrupt's last list register, emptied by the guest's EOI, is
-  refilled), priority drop 2, exit 7, the guest's IRQ entry; the rest is QEMU taking the
-  interrupt at the next instruction boundary.
-- **Passthrough SPI (142):** as the timers, but an SPI's state is shared between the
-  partition's vCPUs, so `vgic_inject_hw` takes the distributor lock (about 17 more) and the
-  guest halts in WFI between the store and the interrupt (sender side, about 10); choosing
-  the priority's bank (private or SPI) costs 4 more since priorities left `struct virq`.
-- **SGI (564) and doorbell (527):** sender about 225 (SGI: the trap, `vgicd_write_fast`
-  from `mmio_emulate`, `write_sgir` under the lock, the pending map, the kick through the
-  physical GIC; doorbell: the HVC, `vgic_raise` under the peer's lock, the kick); receiver about 325:
-  the kick's interrupt (acknowledge, EOI, deactivate: 40), the exit's request handling
-  (`vcpu_handle_requests`, the VMID check: 50), `vgic_flush` under the lock (`vgic_lr_sync`
-  completing the previous instance, `best_pending` over the pending map, `lr_place`: about
-  215; a flush that placed the only deliverable interrupt no longer searches the map again),
-  the exit. The next steps to 250, not taken yet: an SGI/doorbell inbox per vCPU, filled
-  by the sender without the partition's lock (an atomic bit set) and drained by its own CPU
-  with a placement of a single pending interrupt into a free list register (no general
-  search); the list register written directly when the target vCPU runs on the sender's
-  CPU; a kick only when the target runs elsewhere and the interrupt is not already pending
-  there (coalescing kept).
+  30, a leaf (no lock: a private interrupt's last list register, emptied by the guest's EOI,
+  is refilled; the locked general case is out of line, `inject_hw_locked`, so the fast path
+  saves no registers), priority drop 2, exit 7, the guest's IRQ entry; the rest is QEMU
+  taking the interrupt at the next instruction boundary.
+- **Passthrough SPI (149):** interrupt entry 7, `hyp_irq_handle` 6, `irq_dispatch` 22,
+  `vgic_inject_hw`'s tests 16, then `inject_hw_locked` 90: an SPI's state is shared between
+  the partition's vCPUs, so the distributor lock (about 21 with the unlock), the refill tests
+  (the entry its last instance used, on this vCPU, empty, deliverable: about 30) and the
+  refill (about 20); exit 15 with the guest's WFI and vector. 7 more than before the timers'
+  path became a leaf (the call to the out-of-line part and its own frame). What is left to
+  130: a lock-free refill of a passthrough SPI, which needs its flags byte written only under
+  the lock or only atomically (the refill clears VIRQ_ACTIVE); not done.
+- **SGI (304):** sender about 150: entry 9, `trap_dabt` 21, `mmio_emulate` to the call 28,
+  `vgicd_write_fast` 55 (the dispatch to GICD_SGIR 9, `write_sgir` inline: the filter, the
+  target list, one atomic OR of the sender's bit into the target's inbox word, LDREX/STREX
+  with its DMB), the IPI 10 (`vgic_ipi`, `gic_send_sgi`: only the post that found the word
+  empty sends one), the return and skip 22, exit 7. No lock and no shared state: the
+  partition's distributor is not touched. Receiver about 155: interrupt entry 4,
+  `hyp_irq_handle` 6, `irq_dispatch` 23 (acknowledge, EOI, deactivate, the kick counter),
+  `vgic_inbox_drain` about 105 (the inbox words' scan 12, the exchange 9, `sgi_place` inline:
+  pending and group tests, ELRSR, the lowest empty list register, here the one the previous
+  SGI held (its active flag cleared, as `lr_complete` would), bookkeeping and the list
+  register value built in place, about 80), exit 11 (no request bit: the fast exit). Not
+  met (250): what is left is mostly the two trap frames (about 80 sender, 45 receiver) and the
+  drain's bookkeeping; next steps: GICD_SGIR tested first in `mmio_emulate`'s store path
+  (costs every other store 2, which the distributor writes cannot spare today), the
+  drain's rarely taken parts (duplicate and non-SGI entries) out of line.
+- **Doorbell (287):** sender about 110: entry 9, `smccc_trap_hvc` and `smccc_dispatch` 20,
+  `doorbell_ring` 16, `vgic_raise` 44 (the lock-free pending test that makes a ring of a
+  pending doorbell free, the target read without the lock, `vgic_this_pcpu`, the atomic OR
+  into the target vCPU's inbox), the IPI 10, exit 7. Receiver about 180: the IPI's entry and
+  dispatch 33, `vgic_inbox_drain` 52, `spi_place` 92 (the distributor lock, about 21 with the
+  unlock: an SPI's state is shared; the pending, edge, enabled, group and target tests 30; the
+  list register its last instance used, which the guest completed, refilled in place 25),
+  exit 11. Not met (250): next steps as for the SGI, and a doorbell placed without the lock
+  when the partition has one vCPU (its SPIs' state is then its own CPU's; not done).
+- **The inbox (both paths):** each vCPU has a few words (`vgic_cpu.inbox`): SGIs by source,
+  then doorbells by INTID. A sender sets its bit with one atomic OR and sends the IPI only if
+  the word was empty; the target's CPU takes the words (atomic exchange) in its IPI's handler
+  and places a single SGI or doorbell straight into a list register; anything else (two at
+  once, a duplicate of one still listed, a disabled or untargeted doorbell, no free list
+  register, a vCPU with interrupts already waiting) goes through the general path under the
+  lock (`inbox_general`: pending maps, `flush_locked`). An SGI to the sender itself is placed
+  at once, in its own trap. Reads of the pending registers and general-path writes take the
+  inbox first, so the guest sees what was sent as pending.
+- **Kicks of the SGI storm's sink (noise table, counters):** the storm partition's second
+  vCPU took ~11,800 kicks before the inbox: every SGI marked the target dirty and kicked it
+  (`vgic_mark_dirty` kicks unconditionally, and `write_sgir` called it for each SGI, pending
+  already or not). With the inbox a post that finds the word non-empty rides on the IPI
+  already sent: the sink now takes about 260, and the storm runs some 9 times more iterations.
 - **Boot (default system, about 5.1M / 5.5M):** clearing 2 x 32 MiB of partition RAM
   (`mem_zero`, 0.025 instructions a byte: 1.7M) and cleaning it to the point of coherency
   (`dcache_clean_range`, 2.5 instructions a 64-byte line: 2.6M), and the boot CPU's
@@ -1012,8 +1043,10 @@ below are approximate shares of the medians above.
   twelve registers a store, sixteen stores a loop, about 0.025 instructions a byte, where
   the hypervisor's `memset` (`hyp/core/memset.c`, a word a store, for small buffers; newlib's
   is not linked) takes 0.5.
-- `take_pending` (`vgic/vgic.c`) is inline because it is on the SGI and doorbell paths, where a
-  call and its return cost some 14 instructions.
+- `take_pending` (`vgic/vgic.c`) is inline because it was on the SGI and doorbell paths, where a
+  call and its return cost some 14 instructions; `sgi_place` is inline in `vgic_inbox_drain`
+  for the same reason, `spi_place` is not (its lock would make the drain save every register
+  on the SGI path too).
 - `timer_ms_to_ticks` (`hyp/core/timer.c`) divides CNTFRQ by 1000 as a 32-bit constant
   division (a multiply): libgcc's 64-bit division would be some 250 instructions on the Hyp
   timer's interrupt path.

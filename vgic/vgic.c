@@ -85,10 +85,16 @@ static bool group_enabled(const struct vgic_dist *d, const struct virq *irq)
 	       ((irq->flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0);
 }
 
-static bool deliverable(const struct vgic_dist *d, const struct virq *irq)
+/*
+ * Owned, enabled and its group on: 'intid' as vc sees it.  A private interrupt's enable is
+ * kept only in vc->enabled_map (its fast path writes one word); an SPI's in its flags too.
+ */
+static inline __attribute__((always_inline)) bool
+deliverable(const struct vgic_dist *d, const struct vgic_cpu *vc, const struct virq *irq, u32 intid)
 {
-	return (irq->flags & (VIRQ_OWNED | VIRQ_ENABLED)) == (VIRQ_OWNED | VIRQ_ENABLED) &&
-	       group_enabled(d, irq);
+	bool en = intid < GIC_PRIV_COUNT ? vc->enabled_map & BIT(intid) : irq->flags & VIRQ_ENABLED;
+
+	return en && (irq->flags & VIRQ_OWNED) && group_enabled(d, irq);
 }
 
 static u32 lr_state(u32 lr)
@@ -183,7 +189,7 @@ static u32 best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_out
 			/* An SPI another vCPU holds waits until that one completes it. */
 			if (irq && intid >= GIC_PRIV_COUNT && irq->lr && irq->lr_vcpu != vc->index)
 				continue;
-			if (!irq || !deliverable(d, irq))
+			if (!irq || !deliverable(d, vc, irq, intid))
 				continue;
 			count++;
 			if (*vgic_priority(d, vc, intid) < best_prio) {
@@ -430,6 +436,16 @@ void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc)
 	spin_unlock(&d->lock);
 }
 
+/* A ring of a doorbell targeted at no vCPU: it stays pending in the distributor. */
+static __attribute__((cold, noinline)) void raise_untargeted(struct vgic_dist *d, u32 intid,
+							     struct virq *irq)
+{
+	spin_lock(&d->lock);
+	if (!(irq->flags & VIRQ_PENDING))
+		vgic_make_pending(d, intid, irq, NULL);
+	spin_unlock(&d->lock);
+}
+
 /*
  * A doorbell ring.  One that finds its interrupt already pending changes
  * nothing (edges coalesce while pending, GIC spec 3.2.4) and costs the peer
@@ -437,16 +453,20 @@ void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc)
  * VIRQ_PENDING is set while the edge is not yet in a list register (it joins
  * one the guest has not acknowledged yet), while the peer has it disabled or
  * targeted at no vCPU (enabling or retargeting it delivers it), or while an
- * edge lr_merge deferred waits for the guest's EOI (lr_complete delivers it).
+ * edge lr_merge deferred waits for the guest's EOI (lr_complete delivers it);
+ * and a ring still in its target's inbox absorbs the next (vgic_post).
  * The ringer's DSB before DOORBELL_RING (docs/hypercalls.md) orders its
  * channel writes before this load, against the peer's clearing of the flag
  * before its guest reads the channel (unlock: DMB, DSB; ARM ARM A3.8.3).
- * OWNED never changes while the partition runs.
+ * OWNED never changes while the partition runs.  The target is read without
+ * the lock: if a retarget races with the ring, the inbox's owner takes the
+ * ring under the lock and hands it to the new target (inbox_take_word).
  */
 void vgic_raise(struct vgic_dist *d, u32 intid)
 {
-	u32 n = intid - GIC_PRIV_COUNT; /* SPIs beyond irq_count are never OWNED */
+	u32 n = intid - GIC_PRIV_COUNT, t; /* SPIs beyond irq_count are never OWNED */
 	struct virq *irq;
+	struct vgic_cpu *dst;
 
 	if (n >= ARRAY_SIZE(d->spi))
 		return;
@@ -454,9 +474,13 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 	if ((__atomic_load_n(&irq->flags, __ATOMIC_RELAXED) & (VIRQ_OWNED | VIRQ_PENDING)) !=
 	    VIRQ_OWNED)
 		return;
-	spin_lock(&d->lock);
-	vgic_make_pending(d, intid, irq, NULL);
-	spin_unlock(&d->lock);
+	t = vgic_spi_target(d, irq);
+	if (t >= d->vcpu_count) {
+		raise_untargeted(d, intid, irq);
+		return;
+	}
+	dst = d->vcpu[t];
+	vgic_post(dst, dst->inbox_spi + n / 32, BIT(n % 32), dst->pcpu == vgic_this_pcpu());
 }
 
 __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
@@ -498,28 +522,16 @@ static inline void lr_refill(struct vgic_dist *d, struct vgic_cpu *vc, struct vi
 			      ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) | GICH_LR_PENDING);
 }
 
-bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+/* vgic_inject_hw's general case: shared state, locked (out of line: the timer's path stays a leaf). */
+static __attribute__((noinline)) void inject_hw_locked(struct vgic_dist *d, struct vgic_cpu *vc,
+						       struct virq *irq, u32 intid)
 {
-	struct virq *irq = vgic_irq(d, vc, intid);
 	u32 n;
 
-	/* OWNED and HW are set when the partition starts and never change while it runs. */
-	if (!irq || (irq->flags & (VIRQ_OWNED | VIRQ_HW)) != (VIRQ_OWNED | VIRQ_HW))
-		return false;
-	/*
-	 * A timer's next tick (the fast path below) needs no lock: a private interrupt's state
-	 * is touched only on its own vCPU's CPU, which is this one (IRQs masked), and CTLR is
-	 * read as one word.  Another CPU can only set vc->dirty, and its kick follows.
-	 */
-	if (intid < GIC_PRIV_COUNT && irq->lr && !vc->dirty && gich_lr_empty(irq->lr - 1U) &&
-	    deliverable(d, irq)) {
-		lr_refill(d, vc, irq, intid);
-		return true;
-	}
 	spin_lock(&d->lock);
 	n = irq->lr - 1U;
 	if (irq->lr && irq->lr_vcpu == vc->index && !vc->dirty && (gich_empty_lrs() & (1U << n)) &&
-	    deliverable(d, irq)) {
+	    deliverable(d, vc, irq, intid)) {
 		lr_refill(d, vc, irq, intid); /* the same for an SPI, whose state is shared */
 	} else {
 		/*
@@ -539,7 +551,209 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 		flush_locked(d, vc);
 	}
 	spin_unlock(&d->lock);
+}
+
+bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	struct virq *irq = vgic_irq(d, vc, intid);
+
+	/* OWNED and HW are set when the partition starts and never change while it runs. */
+	if (!irq || (irq->flags & (VIRQ_OWNED | VIRQ_HW)) != (VIRQ_OWNED | VIRQ_HW))
+		return false;
+	/*
+	 * A timer's next tick (the fast path below) needs no lock: a private interrupt's state
+	 * is touched only on its own vCPU's CPU, which is this one (IRQs masked), and CTLR is
+	 * read as one word.  Another CPU can only set vc->dirty, and its kick follows.
+	 */
+	if (intid < GIC_PRIV_COUNT && irq->lr && !vc->dirty && (vc->enabled_map & BIT(intid)) &&
+	    gich_lr_empty(irq->lr - 1U) && group_enabled(d, irq))
+		lr_refill(d, vc, irq, intid);
+	else
+		inject_hw_locked(d, vc, irq, intid);
 	return true;
+}
+
+/* ---- The inbox (vgic.h: VGIC_INBOX_SGI_WORDS) ------------------------------------- */
+
+/* Inbox word w's bits become pending (vc's CPU, lock held). */
+static __attribute__((cold)) void inbox_take_word(struct vgic_dist *d, struct vgic_cpu *vc, u32 w,
+						  u32 in)
+{
+	while (in) {
+		u32 b = (u32)__builtin_ctz(in), intid, t;
+		struct virq *irq;
+
+		in &= in - 1;
+		if (w < vc->inbox_spi) {
+			intid = b % 16; /* SGI 'intid' from vCPU 2w + b / 16 */
+			vc->sgi_sources[intid] |= (u8)BIT(2 * w + b / 16);
+			irq = &vc->priv[intid];
+			t = vc->index;
+		} else {
+			intid = GIC_PRIV_COUNT + 32 * (w - vc->inbox_spi) + b;
+			irq = &d->spi[intid - GIC_PRIV_COUNT];
+			if ((irq->flags & (VIRQ_OWNED | VIRQ_PENDING)) != VIRQ_OWNED)
+				continue; /* coalesced with the edge already pending */
+			t = vgic_spi_target(d, irq);
+		}
+		irq->flags |= VIRQ_PENDING;
+		if (t >= d->vcpu_count)
+			continue; /* no target: pending in the distributor only */
+		map_set(d->vcpu[t], intid);
+		if (d->vcpu[t] == vc)
+			vc->dirty = true; /* the caller flushes or kicks */
+		else
+			vgic_mark_dirty(d->vcpu[t]); /* retargeted since the ring */
+	}
+}
+
+__attribute__((cold)) bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu *vc)
+{
+	bool any = false;
+
+	for (u32 w = 0; w < vc->inbox_words; w++) {
+		if (!__atomic_load_n(&vc->inbox[w], __ATOMIC_RELAXED))
+			continue;
+		inbox_take_word(d, vc, w, __atomic_exchange_n(&vc->inbox[w], 0, __ATOMIC_ACQUIRE));
+		any = true;
+	}
+	return any;
+}
+
+/*
+ * SGI 'sgi' from 'source' straight into a list register, without the lock: a vCPU's SGIs
+ * are its own CPU's state (vgic.h, VGIC_PRIV_OWNED).  The lowest empty list register is
+ * taken; one an SGI the guest completed still holds is reused (lr_complete's bookkeeping
+ * for an SGI is only its active flag).  False if the same SGI from the same source is live
+ * in one (lr_merge's case), is pending in software, its group is off, or no list register
+ * is free but those completed interrupts other than SGIs hold: the general path decides.
+ */
+static inline bool sgi_place(struct vgic_cpu *vc, u32 sgi, u32 source)
+{
+	u32 flags = vc->priv[sgi].flags, empty, live, n;
+
+	if ((flags & VIRQ_PENDING) ||
+	    !(vc->dist->ctlr &
+	      ((flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0)))
+		return false;
+	empty = gich_empty_lrs();
+	for (live = vc->lr_used & ~empty; live; live &= live - 1) {
+		n = (u32)__builtin_ctz(live);
+		if (vc->lr_intid[n] == sgi && vc->lr_source[n] == source)
+			return false;
+	}
+	if (!empty)
+		return false;
+	n = (u32)__builtin_ctz(empty);
+	if (vc->lr_used & BIT(n)) {
+		u32 old = vc->lr_intid[n];
+
+		if (old >= GIC_SGI_COUNT) {
+			empty &= ~vc->lr_used;
+			if (!empty)
+				return false;
+			n = (u32)__builtin_ctz(empty);
+		} else {
+			vc->priv[old].flags &= (u8)~VIRQ_ACTIVE;
+		}
+	}
+	vc->lr_intid[n] = (u16)sgi;
+	vc->lr_source[n] = (u8)source;
+	vc->lr_used |= BIT(n);
+	vc->injected++;
+	gich_write_lr(n, sgi | (source << GICH_LR_CPUID_SHIFT) | GICH_LR_PENDING |
+				 ((u32)(vc->priority[sgi] >> 3) << GICH_LR_PRIORITY_SHIFT) |
+				 ((flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0));
+	return true;
+}
+
+/*
+ * A doorbell (an emulated edge SPI) targeted at vc straight into a list register: the one
+ * its last instance used, which the guest completed (lr_complete's bookkeeping is then
+ * only the active flag), or a free one.  Lock held; false: the general path decides.
+ */
+static bool spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
+	u32 empty = gich_empty_lrs(), n;
+
+	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW | VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED)) !=
+		    (VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED) ||
+	    !group_enabled(d, irq) || vgic_spi_target(d, irq) != vc->index)
+		return false;
+	if (irq->lr) {
+		n = irq->lr - 1U;
+		if (irq->lr_vcpu != vc->index || !(empty & BIT(n)))
+			return false;
+		irq->flags &= (u8)~VIRQ_ACTIVE;
+	} else {
+		empty &= ~vc->lr_used;
+		if (!empty)
+			return false;
+		n = (u32)__builtin_ctz(empty);
+		irq->lr = (u8)(n + 1);
+		irq->lr_vcpu = (u8)vc->index;
+		vc->lr_intid[n] = (u16)intid;
+		vc->lr_source[n] = 0;
+		vc->lr_used |= BIT(n);
+	}
+	vc->injected++;
+	/* lr_encode's for an emulated edge SPI. */
+	gich_write_lr(n, intid | GICH_LR_PENDING | ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
+				 ((u32)(d->spi_priority[intid - GIC_PRIV_COUNT] >> 3)
+				  << GICH_LR_PRIORITY_SHIFT) |
+				 (d->vcpu_count > 1 ? GICH_LR_EOI : 0));
+	return true;
+}
+
+static __attribute__((noinline)) bool spi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	bool done;
+
+	spin_lock(&d->lock);
+	done = spi_place_locked(d, vc, intid);
+	spin_unlock(&d->lock);
+	return done;
+}
+
+/* Inbox word w's bits 'in' and the rest of the inbox become pending, and are placed. */
+static __attribute__((noinline, cold)) void inbox_general(struct vgic_dist *d, struct vgic_cpu *vc,
+							  u32 w, u32 in)
+{
+	spin_lock(&d->lock);
+	inbox_take_word(d, vc, w, in);
+	(void)vgic_inbox_take(d, vc);
+	flush_locked(d, vc);
+	spin_unlock(&d->lock);
+}
+
+/*
+ * The common case, one SGI or doorbell in a word and nothing else waiting for a list
+ * register, goes straight into one; anything else becomes pending and the general flush
+ * places it.
+ */
+void vgic_inbox_drain(struct vgic_cpu *vc)
+{
+	u32 w = 0;
+
+	do {
+		u32 in, b;
+		bool done = false;
+
+		if (!__atomic_load_n(&vc->inbox[w], __ATOMIC_RELAXED))
+			continue;
+		in = __atomic_exchange_n(&vc->inbox[w], 0, __ATOMIC_ACQUIRE);
+		b = (u32)__builtin_ctz(in);
+		if (!(in & (in - 1)) && !vc->dirty)
+			done = w < vc->inbox_spi ?
+				       sgi_place(vc, b % 16, 2 * w + b / 16) :
+				       spi_place(vc->dist, vc,
+						 GIC_PRIV_COUNT + 32 * (w - vc->inbox_spi) + b);
+		if (!done) {
+			inbox_general(vc->dist, vc, w, in);
+			return;
+		}
+	} while (++w < vc->inbox_words);
 }
 
 static void init_irq(struct virq *irq, u8 flags)
@@ -564,7 +778,7 @@ static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 		vc->priority[j] = 0;
 	}
 	for (j = 0; j < GIC_SGI_COUNT; j++) {
-		init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE | VIRQ_ENABLED);
+		init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE); /* enabled: enabled_map */
 		vc->sgi_sources[j] = 0;
 	}
 	init_irq(&vc->priv[GIC_PPI_VIRT_TIMER], VIRQ_OWNED | VIRQ_HW);
@@ -602,6 +816,10 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 		priv_init(vc);
 		for (j = 0; j < ARRAY_SIZE(vc->pending); j++)
 			vc->pending[j] = 0;
+		vc->inbox_spi = (d->vcpu_count + 1) / 2;
+		vc->inbox_words = vc->inbox_spi + (d->irq_count + 31) / 32 - 1;
+		for (j = 0; j < ARRAY_SIZE(vc->inbox); j++)
+			__atomic_store_n(&vc->inbox[j], 0, __ATOMIC_RELAXED);
 		vc->lr_used = 0;
 		vc->dirty = false;
 	}
@@ -648,8 +866,10 @@ __attribute__((cold)) void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *
 	/*
 	 * Its banked interrupts start as a fresh vCPU's (after CPU_OFF, CPU_ON):
 	 * the timers disabled both virtually and physically, so ISENABLER tells
-	 * the guest the truth.  SPIs still pending for it are delivered.
+	 * the guest the truth.  SPIs still pending for it are delivered, doorbells rung
+	 * while it was off too; SGIs sent to it then are dropped, as by a CPU that was off.
 	 */
+	(void)vgic_inbox_take(d, vc);
 	priv_init(vc);
 	vgic_mark_dirty(vc);
 	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);

@@ -5,10 +5,12 @@
  *
  * Every partition has one struct vgic_dist and one struct vgic_cpu per vCPU.
  * All of a partition's interrupt state is under its dist->lock, with these
- * exceptions (docs/design.md, Locking): a vCPU's PPI state (VGIC_PRIV_OWNED below)
- * changed on its own CPU, and distributor registers read as one word.  List
- * registers are per physical CPU, so only the CPU that runs a vCPU touches
- * that vCPU's list registers; other CPUs mark work and kick it (vgic_kick).
+ * exceptions (docs/design.md, Locking): a vCPU's private interrupts' state
+ * (VGIC_PRIV_OWNED below) changed on its own CPU only, distributor registers read as
+ * one word, and the inbox (vgic_cpu.inbox), which other CPUs fill with atomic bit sets.
+ * List registers are per physical CPU, so only the CPU that runs a vCPU touches
+ * that vCPU's list registers; other CPUs post to its inbox and interrupt it (vgic_ipi),
+ * or mark work under the lock and kick it (vgic_kick).
  */
 #ifndef TESSERA_VGIC_H
 #define TESSERA_VGIC_H
@@ -121,7 +123,7 @@ void gich_reset(bool enable); /* all LRs empty, VMCR and APR cleared; GICH_HCR.E
 #define VIRQ_OWNED BIT(0) /* the partition has this interrupt */
 #define VIRQ_HW BIT(1) /* a physical interrupt (passthrough, timers): LR HW bit */
 #define VIRQ_EDGE BIT(2) /* edge-triggered (ICFGR) */
-#define VIRQ_ENABLED BIT(3)
+#define VIRQ_ENABLED BIT(3) /* SPIs only; a private one's is vgic_cpu.enabled_map's bit */
 #define VIRQ_PENDING BIT(4) /* pending and not in a list register */
 #define VIRQ_ACTIVE BIT(5) /* active (as last seen in its list register) */
 #define VIRQ_GROUP1 BIT(6)
@@ -143,11 +145,20 @@ struct vgic_dist;
 
 /*
  * The private interrupts a partition owns on every vCPU: SGIs and the two timer PPIs
- * (priv_init).  A vCPU's PPI state (priv[16..31], enabled_map, priority[]) changes only on
- * its own CPU, so those changes take no lock (docs/design.md, Locking); its SGIs' pending
- * state (sgi_sources, VIRQ_PENDING, pending[0] bits 0-15) is set by other vCPUs, locked.
+ * (priv_init).  A vCPU's private state (priv[], sgi_sources, enabled_map, priority[],
+ * pending[0]) changes only on its own CPU (docs/design.md, Locking): other vCPUs' SGIs
+ * arrive through its inbox.
  */
 #define VGIC_PRIV_OWNED (GENMASK(15, 0) | BIT(GIC_PPI_VIRT_TIMER) | BIT(GIC_PPI_PHYS_TIMER))
+
+/*
+ * The inbox: SGIs and doorbells posted to a vCPU without the partition's lock, one bit
+ * each, set atomically by the sender and taken (atomic exchange) on the vCPU's own CPU.
+ * Words [0, inbox_spi): SGIs, two sources a word (bit 16 * (source % 2) + SGI of word
+ * source / 2); then one word per 32 SPIs (doorbells), from INTID 32.
+ */
+#define VGIC_INBOX_SGI_WORDS (CFG_CPU_MAX / 2)
+#define VGIC_INBOX_WORDS (VGIC_INBOX_SGI_WORDS + VGIC_MAX_IRQS / 32 - 1)
 
 struct vgic_cpu {
 	struct vgic_dist *dist; /* its partition's distributor */
@@ -159,11 +170,14 @@ struct vgic_cpu {
 	u32 pending[VGIC_MAX_IRQS / 32]; /* INTIDs pending for this vCPU, not in a LR */
 	u32 index; /* vCPU index in the partition */
 	u32 pcpu; /* the physical CPU running it */
-	u32 enabled_map; /* VIRQ_ENABLED of priv[], one bit each (vgic_internal.h: mirrored) */
+	u32 enabled_map; /* priv[] enabled, one bit each, as GICD_ISENABLER0 reads */
 	u8 priority[GIC_PRIV_COUNT] __attribute__((aligned(4))); /* IPRIORITYR, 5 bits kept */
 	bool dirty; /* interrupts may be waiting for a list register */
 	bool underflow_irq; /* GICH_HCR.UIE as last written */
 	u32 injected; /* interrupts put in a list register since boot (counters, make bench) */
+	u32 inbox_spi; /* the inbox's first SPI word: (vcpu_count + 1) / 2 */
+	u32 inbox_words; /* inbox words in use */
+	u32 inbox[VGIC_INBOX_WORDS]; /* atomic; see VGIC_INBOX_SGI_WORDS */
 };
 
 struct vgic_dist {
@@ -175,7 +189,7 @@ struct vgic_dist {
 	const char *name;
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
-	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* VIRQ_ENABLED of spi[], one bit each */
+	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* spi[] enabled, as GICD_ISENABLER reads */
 	u32 spi_icfgr[VGIC_MAX_IRQS / 16 - 2]; /* VIRQ_EDGE of spi[] as ICFGR reads it */
 	u8 spi_priority[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4)));
 	u8 spi_targets[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4))); /* mirror */
@@ -184,8 +198,13 @@ struct vgic_dist {
 	bool warned_sgi; /* an SGI to a foreign CPU was logged */
 };
 
-/* Hooks the hypervisor provides (hyp/): kick a CPU, name the current CPU, log. */
+/*
+ * Hooks the hypervisor provides (hyp/): kick a CPU (a request to flush, and the IPI),
+ * interrupt a CPU (the IPI alone: its handler calls vgic_inbox_drain), name the current
+ * CPU, log.
+ */
 void vgic_kick(u32 pcpu);
+void vgic_ipi(u32 pcpu);
 u32 vgic_this_pcpu(void);
 void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid, bool warning);
 
@@ -269,6 +288,12 @@ bool vgicd_write(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 value)
 
 /* An emulated edge-triggered interrupt (doorbell): pending once more. */
 void vgic_raise(struct vgic_dist *d, u32 intid);
+
+/*
+ * On vc's CPU, its guest stopped (the IPI, or vc's own post): what its inbox holds becomes
+ * pending, a single interrupt straight into a free list register.
+ */
+void vgic_inbox_drain(struct vgic_cpu *vc);
 
 /* An emulated level-sensitive line (virtual UART) changes level. */
 void vgic_set_line(struct vgic_dist *d, u32 intid, bool high);

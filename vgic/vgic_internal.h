@@ -35,11 +35,11 @@ static inline void virq_set_flag(struct virq *irq, u8 flag, bool on)
 }
 
 /*
- * VIRQ_ENABLED is mirrored one bit per interrupt, 32 to a word, as GICD_ISENABLER reads
- * it, and an SPI's VIRQ_EDGE as GICD_ICFGR reads it (bit 2i + 1): those reads take one word
- * instead of a loop over 32 or 16 interrupts (make bench).  Every change of ENABLED goes
- * through virq_set_mirrored, of EDGE through write_config (vgicd.c); vgic_dist_init and
- * vgic_cpu_reset rebuild the words from the flags.
+ * Enabled is kept as GICD_ISENABLER reads it, one bit per interrupt, 32 to a word (a private
+ * interrupt's there only; an SPI's VIRQ_ENABLED mirrors it, apply_bit), and
+ * an SPI's VIRQ_EDGE is mirrored as GICD_ICFGR reads it (bit 2i + 1): those reads take one
+ * word instead of a loop over 32 or 16 interrupts (make bench).  Every change of EDGE goes
+ * through write_config (vgicd.c); vgic_dist_init rebuilds the words from the flags.
  * 'intid' is below irq_count.
  */
 static inline u32 *vgic_enabled_word(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
@@ -54,17 +54,31 @@ static inline u8 *vgic_priority(struct vgic_dist *d, struct vgic_cpu *vc, u32 in
 					&d->spi_priority[intid - GIC_PRIV_COUNT];
 }
 
-static inline void virq_set_mirrored(struct virq *irq, u8 flag, u32 *word, u32 intid, bool on)
-{
-	virq_set_flag(irq, flag, on);
-	*word = on ? *word | (1U << (intid % 32)) : *word & ~(1U << (intid % 32));
-}
-
 /* Interrupts may wait for vc's list registers: have its CPU look before it enters the guest. */
 static inline void vgic_mark_dirty(struct vgic_cpu *vc)
 {
 	vc->dirty = true;
 	vgic_kick(vc->pcpu);
 }
+
+/*
+ * Post 'bit' of inbox word w to dst, without any lock; 'here': dst runs on this CPU.  Only
+ * the post that finds the word empty interrupts dst's CPU: later ones, until dst takes the
+ * word, ride on that one (a doorbell or SGI rung again meanwhile costs dst nothing).  The
+ * release orders what the sender wrote before against the guest it interrupts; the IPI's
+ * DSB (gic_send_sgi) makes the bit visible before the SGI.
+ */
+static inline void vgic_post(struct vgic_cpu *dst, u32 w, u32 bit, bool here)
+{
+	if (__atomic_fetch_or(&dst->inbox[w], bit, __ATOMIC_RELEASE))
+		return;
+	if (here)
+		vgic_inbox_drain(dst); /* the list register written at once */
+	else
+		vgic_ipi(dst->pcpu);
+}
+
+/* Everything vc's inbox holds becomes pending (vc's CPU, lock held); true if anything did. */
+bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu *vc);
 
 #endif /* TESSERA_VGIC_INTERNAL_H */

@@ -119,6 +119,7 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 						struct virq *irq, enum bit_op op, bool bit)
 {
 	bool hw = irq->flags & VIRQ_HW;
+	u32 *word;
 
 	switch (op) {
 	case SET_GROUP:
@@ -129,8 +130,10 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 	case CLEAR_ENABLE:
 		if (intid < GIC_SGI_COUNT)
 			break; /* SGIs are always enabled */
-		virq_set_mirrored(irq, VIRQ_ENABLED, vgic_enabled_word(d, vc, intid), intid,
-				  op == SET_ENABLE);
+		word = vgic_enabled_word(d, vc, intid);
+		*word = op == SET_ENABLE ? *word | BIT(intid % 32) : *word & ~BIT(intid % 32);
+		if (intid >= GIC_PRIV_COUNT)
+			virq_set_flag(irq, VIRQ_ENABLED, op == SET_ENABLE);
 		if (hw)
 			gic_irq_enable(intid, op == SET_ENABLE);
 		if (op == SET_ENABLE)
@@ -290,20 +293,31 @@ static __attribute__((cold)) void write_config(struct vgic_dist *d, struct vgic_
 	}
 }
 
-/* GICD_SGIR (GIC spec 4.3.15): send SGI to vCPUs of the partition only. */
-static __attribute__((noinline)) void write_sgir(struct vgic_dist *d, struct vgic_cpu *vc,
-						 u32 value)
+/* The first SGI aimed outside the partition is logged (under the lock: once). */
+static __attribute__((cold, noinline)) void sgi_outside(struct vgic_dist *d, struct vgic_cpu *vc,
+							u32 sgi)
 {
-	u32 sgi = value & GICD_SGIR_INTID_MASK;
-	u32 filter = (value >> GICD_SGIR_FILTER_SHIFT) & 3;
-	u32 all = (1U << d->vcpu_count) - 1, targets, t;
+	spin_lock(&d->lock);
+	log_once(d, &d->warned_sgi, vc->index, sgi, "SGI aimed at a CPU outside the partition",
+		 true);
+	spin_unlock(&d->lock);
+}
 
-	switch (filter) {
+/*
+ * GICD_SGIR (GIC spec 4.3.15): send SGI to vCPUs of the partition only, through their
+ * inboxes, without the lock; one to this vCPU itself goes into its list registers at once.
+ */
+static void write_sgir(struct vgic_cpu *vc, u32 value)
+{
+	struct vgic_dist *d = vc->dist;
+	u32 all = (1U << d->vcpu_count) - 1, targets;
+	u32 bit = BIT((value & GICD_SGIR_INTID_MASK) + 16 * (vc->index % 2)), w = vc->index / 2;
+
+	switch ((value >> GICD_SGIR_FILTER_SHIFT) & 3) {
 	case GICD_SGIR_FILTER_LIST:
 		targets = (value >> GICD_SGIR_TARGETS_SHIFT) & 0xff;
 		if (targets & ~all)
-			log_once(d, &d->warned_sgi, vc->index, sgi,
-				 "SGI aimed at a CPU outside the partition", true);
+			sgi_outside(d, vc, value & GICD_SGIR_INTID_MASK);
 		targets &= all;
 		break;
 	case GICD_SGIR_FILTER_OTHERS:
@@ -315,13 +329,10 @@ static __attribute__((noinline)) void write_sgir(struct vgic_dist *d, struct vgi
 	default:
 		return; /* reserved */
 	}
-	for (t = 0; t < d->vcpu_count; t++) {
-		struct vgic_cpu *dst = d->vcpu[t];
+	for (; targets; targets &= targets - 1) {
+		struct vgic_cpu *dst = d->vcpu[__builtin_ctz(targets)];
 
-		if (!(targets & (1U << t)))
-			continue;
-		dst->sgi_sources[sgi] |= (u8)(1U << vc->index);
-		vgic_make_pending(d, sgi, &dst->priv[sgi], dst);
+		vgic_post(dst, w, bit, dst == vc);
 	}
 }
 
@@ -366,8 +377,11 @@ static bool access_ok(u32 offset, u32 size)
 	return size == 4 || (size == 1 && byte_accessible(offset));
 }
 
-/* The flag the registers of each 0x100 bytes from 0 to GICD_IPRIORITYR read (by offset >> 8). */
-static const u8 bit_flags[] = { VIRQ_GROUP1, VIRQ_ENABLED, VIRQ_PENDING, VIRQ_ACTIVE };
+/*
+ * The flag the registers of each 0x100 bytes from 0 to GICD_IPRIORITYR read (by offset >> 8);
+ * enabled is in the enable maps only (vgicd_read_word).
+ */
+static const u8 bit_flags[] = { VIRQ_GROUP1, 0, VIRQ_PENDING, VIRQ_ACTIVE };
 
 /*
  * Any register as vc reads it, from the interrupts' flags: the general path, and the reference
@@ -382,6 +396,12 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 	if (offset == GICD_IIDR)
 		return VGICD_IIDR;
 	/* IGROUPR at 0x080, then set/clear pairs reading alike: enable, pending, active. */
+	if (in_range(offset, GICD_ISENABLER, 0x100)) {
+		u32 v = 0;
+
+		(void)vgicd_read_word(d, vc, offset, &v);
+		return v;
+	}
 	if (in_range(offset, GICD_IGROUPR, GICD_IPRIORITYR - GICD_IGROUPR))
 		return read_bits(d, vc, (offset & 0x7f) * 8, bit_flags[offset >> 8]);
 	if (in_range(offset, GICD_IPRIORITYR, GICD_ICFGR - GICD_IPRIORITYR)) {
@@ -417,9 +437,15 @@ bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 	}
 	/* The general path, rare since vgicd_read_word and mmio_emulate answer the common reads. */
 	spin_lock(&d->lock);
-	/* Pending and active states of interrupts in this vCPU's list registers are live there. */
-	if (in_range(offset, GICD_ISPENDR, 0x200) || in_range(offset, GICD_CPENDSGIR, 0x20))
+	/*
+	 * Pending and active states of interrupts in this vCPU's list registers are live there,
+	 * and what its inbox holds is pending already (a distributor has it at once).
+	 */
+	if (in_range(offset, GICD_ISPENDR, 0x200) || in_range(offset, GICD_CPENDSGIR, 0x20)) {
+		if (vgic_inbox_take(d, d->vcpu[vcpu]))
+			vgic_mark_dirty(d->vcpu[vcpu]);
 		vgic_lr_sync(d, d->vcpu[vcpu]);
+	}
 	*value = read_reg(d, d->vcpu[vcpu], offset, size);
 	spin_unlock(&d->lock);
 	return true;
@@ -462,9 +488,10 @@ bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value)
 {
 	struct vgic_dist *d = vc->dist;
 	u32 intid = offset & 0x3ff, ppis;
-	struct virq *irq;
 
 	if (offset - GICD_IPRIORITYR < 0x800 && size == 1) {
+		struct virq *irq;
+
 		if (intid < GIC_PRIV_COUNT) {
 			if (offset >= GICD_ITARGETSR)
 				return true; /* banked targets: read-only */
@@ -502,21 +529,23 @@ bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value)
 		gic_priv_write(offset, ppis);
 		if (offset == GICD_ISPENDR)
 			return true; /* it arrives like any other */
-		vc->enabled_map = offset == GICD_ISENABLER ? vc->enabled_map | ppis :
-							     vc->enabled_map & ~ppis;
-		for (; ppis; ppis &= ppis - 1) {
-			irq = &vc->priv[__builtin_ctz(ppis)];
-			virq_set_flag(irq, VIRQ_ENABLED, offset == GICD_ISENABLER);
-			if (offset == GICD_ISENABLER && (irq->flags & VIRQ_PENDING))
-				vgic_mark_dirty(vc);
+		if (offset == GICD_ICENABLER) {
+			vc->enabled_map &= ~ppis;
+			return true;
 		}
+		vc->enabled_map |= ppis;
+		/* One that was pending (in software: pending[0], as VIRQ_PENDING) may go now. */
+		if (vc->pending[0] & ppis)
+			vgic_mark_dirty(vc);
 		return true;
 	}
-	/* GICD_SGIR, or an SPI's priority or target byte: shared state, locked. */
+	if (offset == GICD_SGIR) {
+		write_sgir(vc, value);
+		return true;
+	}
+	/* An SPI's priority or target byte: shared state, locked. */
 	spin_lock(&d->lock);
-	if (offset == GICD_SGIR)
-		write_sgir(d, vc, value);
-	else if (offset < GICD_ITARGETSR)
+	if (offset < GICD_ITARGETSR)
 		write_priority(d, vc, intid, value & 0xff);
 	else
 		write_target(d, vc, intid, value & 0xff);
@@ -532,6 +561,9 @@ __attribute__((cold)) bool vgicd_write(struct vgic_dist *d, u32 vcpu, u32 offset
 	if (vgicd_write_fast(d->vcpu[vcpu], offset, size, value))
 		return true;
 	spin_lock(&d->lock);
+	/* What the inbox holds is pending already: a clear of pending state must see it. */
+	if (vgic_inbox_take(d, d->vcpu[vcpu]))
+		vgic_mark_dirty(d->vcpu[vcpu]);
 	write_reg(d, d->vcpu[vcpu], offset, size, value);
 	spin_unlock(&d->lock);
 	return true;

@@ -71,6 +71,11 @@ void vgic_kick(u32 pcpu)
 	cpu_request(pcpu, CPU_REQ_VGIC);
 }
 
+void vgic_ipi(u32 pcpu)
+{
+	gic_send_sgi(pcpu, SGI_KICK);
+}
+
 u32 vgic_this_pcpu(void)
 {
 	return this_cpu()->index;
@@ -102,14 +107,17 @@ static void irq_dispatch(struct vcpu *v)
 			return; /* 1020-1023: nothing (more) pending */
 		if (intid < GIC_SGI_COUNT) {
 			/*
-			 * A kick: the requests word says what to do, on the way out.  Back at
-			 * once: anything else pending brings us back (as for an injection).
+			 * A kick: the requests word says what to do, on the way out, and the
+			 * vCPU's inbox what it was sent.  Back at once: anything else pending
+			 * brings us back (as for an injection).
 			 */
 			this_cpu()->stats.count[STATS_KICKS]++;
 			gic_priority_drop(iar);
 			gic_deactivate(iar);
-			if (v)
+			if (v) {
+				vgic_inbox_drain(&v->vgic);
 				return;
+			}
 			continue; /* the idle loop: look again */
 		} else if (v && vgic_inject_hw(&v->part->vgic, &v->vgic, intid)) {
 			/*

@@ -39,7 +39,7 @@ FUZZ_HYP_SRCS := $(filter-out $(FUZZ_NOT_HOST),$(filter %.c,$(HYP_SRCS) $(MM_SRC
 FUZZ_FAKE_SRCS := tests/fake/fake_arch.c tests/fake/fake_platform.c tests/fake/fake_config.c \
 	tests/fuzz/fuzz_sys.c tests/fuzz/vgic_check.c
 # tests/unit/fake_gic.c in a system build: hyp/core/cpu.c provides the hooks it also defines.
-FUZZ_GIC_RENAME := -Dvgic_kick=fake_gic_kick_unused -Dvgic_this_pcpu=fake_gic_this_pcpu_unused \
+FUZZ_GIC_RENAME := -Dvgic_kick=fake_gic_kick_unused -Dvgic_ipi=fake_gic_ipi_unused -Dvgic_this_pcpu=fake_gic_this_pcpu_unused \
 	-Dvgic_warn=fake_gic_warn_unused
 FUZZ_TCFG_SRCS := $(filter-out tools/tcfg/main.c,$(wildcard tools/tcfg/*.c))
 

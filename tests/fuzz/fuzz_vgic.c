@@ -157,6 +157,8 @@ static void step_gicd(struct fin *f, bool write)
 static void enter(u32 v)
 {
 	TRACE("vCPU %u enters (dirty %d)\n", v, p.vc[v].dirty);
+	if (fake_take_ipi(p.cfg.cpus[v]))
+		vgic_inbox_drain(&p.vc[v]); /* irq_dispatch, on the kick */
 	if (fake_take_kick(p.cfg.cpus[v]))
 		p.vc[v].dirty = true;
 	if (p.vc[v].dirty)

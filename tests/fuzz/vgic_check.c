@@ -105,12 +105,16 @@ void vgic_check_spis(const struct vgic_dist *d)
 	}
 }
 
-static bool deliverable(const struct vgic_dist *d, const struct virq *irq)
+static bool deliverable(const struct vgic_dist *d, const struct vgic_cpu *vc,
+			const struct virq *irq, u32 intid)
 {
 	u32 group = (irq->flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
+	u32 map = intid < GIC_PRIV_COUNT ? vc->enabled_map : d->spi_enabled_map[intid / 32 - 1];
 
-	return (irq->flags & (VIRQ_OWNED | VIRQ_ENABLED)) == (VIRQ_OWNED | VIRQ_ENABLED) &&
-	       (d->ctlr & group);
+	if (intid >= GIC_PRIV_COUNT)
+		FUZZ_CHECK(!(map & BIT(intid % 32)) == !(irq->flags & VIRQ_ENABLED),
+			   "%s: SPI %u's enable bit and VIRQ_ENABLED differ", d->name, intid);
+	return (irq->flags & VIRQ_OWNED) && (map & BIT(intid % 32)) && (d->ctlr & group);
 }
 
 void vgic_check_waiting(u32 pcpu, const struct vgic_dist *d, const struct vgic_cpu *vc)
@@ -126,7 +130,7 @@ void vgic_check_waiting(u32 pcpu, const struct vgic_dist *d, const struct vgic_c
 			const struct virq *irq = irq_of(d, vc, intid);
 
 			bits &= bits - 1;
-			if (!irq || !deliverable(d, irq))
+			if (!irq || !deliverable(d, vc, irq, intid))
 				continue;
 			/*
 			 * An SPI another vCPU still holds in a list register waits until that

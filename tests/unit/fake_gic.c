@@ -18,6 +18,7 @@ struct fake_cpu {
 	struct fake_phys_irq priv[GIC_PRIV_COUNT];
 	u32 kicks;
 	bool kick_pending;
+	bool ipi_pending; /* vgic_ipi: the inbox to drain */
 };
 
 static struct fake_cpu fcpu[FAKE_PCPU_COUNT];
@@ -463,6 +464,13 @@ void vgic_kick(u32 pcpu)
 	fcpu[pcpu].kick_pending = true;
 }
 
+/* The IPI alone (vgic_ipi): counted as a kick; the CPU drains its vCPU's inbox. */
+void vgic_ipi(u32 pcpu)
+{
+	fcpu[pcpu].kicks++;
+	fcpu[pcpu].ipi_pending = true;
+}
+
 u32 vgic_this_pcpu(void)
 {
 	return fcur;
@@ -495,6 +503,14 @@ bool fake_take_kick(u32 pcpu)
 	return k;
 }
 
+bool fake_take_ipi(u32 pcpu)
+{
+	bool k = fcpu[pcpu].ipi_pending;
+
+	fcpu[pcpu].ipi_pending = false;
+	return k;
+}
+
 void fake_clear_kicks(void)
 {
 	u32 i;
@@ -502,6 +518,7 @@ void fake_clear_kicks(void)
 	for (i = 0; i < FAKE_PCPU_COUNT; i++) {
 		fcpu[i].kicks = 0;
 		fcpu[i].kick_pending = false;
+		fcpu[i].ipi_pending = false;
 	}
 }
 

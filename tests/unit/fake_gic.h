@@ -115,9 +115,10 @@ const struct fake_op *fake_last_op_for(enum fake_op_kind kind, u32 intid);
 u32 fake_ops_on(u32 intid); /* operations of any kind on intid */
 void fake_clear_ops(void);
 
-/* Kicks (vgic_kick) and warnings (vgic_warn). */
+/* Kicks (vgic_kick, and vgic_ipi counted with them) and warnings (vgic_warn). */
 u32 fake_kicks(u32 pcpu);
 bool fake_take_kick(u32 pcpu); /* the CPU's pending kick request, consumed */
+bool fake_take_ipi(u32 pcpu); /* the CPU's pending IPI (vgic_ipi), consumed */
 void fake_clear_kicks(void);
 u32 fake_warning_count(void);
 const struct fake_warning *fake_warning_at(u32 i);
