@@ -149,8 +149,8 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 # exceptions are taken in ARM (HSCTLR.TE = 0), and the linker makes the calls interwork.
 ISA := -mthumb
 OPT := -Os
-ARM_SRCS := hyp/arch/cp15.c
-O2_SRCS := vgic/vgic.c hyp/dev/mmio.c
+ARM_SRCS := hyp/arch/cp15.c hyp/core/sha256.c
+O2_SRCS := vgic/vgic.c hyp/dev/mmio.c hyp/core/sha256.c
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(ARM_SRCS))): ISA := -marm
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(O2_SRCS))): OPT := -O2
 ASFLAGS := $(ARCH_FLAGS) -marm -g $(HYP_INCLUDES) -D__ASSEMBLER__
