@@ -1065,18 +1065,14 @@ below are approximate shares of the medians above.
   search); the list register written directly when the target vCPU runs on the sender's
   CPU; a kick only when the target runs elsewhere and the interrupt is not already pending
   there (coalescing kept).
-- **Boot (default system, about 5.1M / 5.5M):** clearing 2 x 32 MiB of partition RAM
-  (`mem_zero`, 0.025 instructions a byte: 1.7M) and cleaning it to the point of coherency
-  (`dcache_clean_range`, 2.5 instructions a 64-byte line: 2.6M), and the boot CPU's
-  invalidation of the hypervisor's reserved range (0.65M). Under -icount every CPU's
-  instructions advance the one clock, so clearing each partition on its own CPU would not
-  shorten these figures (it would on a board). The 2M target needs less memory written at a
-  start (not clearing what the image overwrites, or clearing lazily) or cache cleaning by
-  set/way; neither is done here.
+- **Boot (default system, 7.6M / 7.2M under -icount, about 5.1M a CPU):** see "Boot" above:
+  the SHA-256 of the shared RTOS image once (2.7M), then on each partition's CPU clearing its
+  32 MiB (`mem_zero`, 0.85M), cleaning it to the point of coherency (`dcache_clean_range`,
+  2.4 instructions a 64-byte line: 1.25M) and the copies; the boot CPU's own start-up 0.24M.
 
 ## Notes kept out of the code
 
-- Boot length is mostly clearing partition RAM at every start: `mem_zero` (`mm/cache.S`) stores
+- Boot length is mostly the image check and clearing partition RAM at every start: `mem_zero` (`mm/cache.S`) stores
   twelve registers a store, sixteen stores a loop, about 0.025 instructions a byte, where
   newlib's `memset` takes 0.375 (its loop stores 16 bytes in six instructions).
 - `take_pending` (`vgic/vgic.c`) is inline because it is on the SGI and doorbell paths, where a
