@@ -1134,7 +1134,18 @@ BOOT_NOTES = """\
   instructions a byte: -3.0M); the boot CPU invalidates the hypervisor's image only, not its
   whole 16 MiB reserved region (-0.65M); each partition is checked and loaded on its own boot
   CPU (no change under -icount, the board estimate shortens); bytes an image overwrites are not
-  cleared first (-0.1% here, a few percent for a Linux partition)."""
+  cleared first (-0.1% here, a few percent for a Linux partition).
+- **Linux's boot to user space (issue 15): not in this bench yet.** The marker exists:
+  `/bin/bootmark` (`guests/linux/bootmark.S`), the first program the initramfs's `/init` runs,
+  linked at 0x20000000 so that the per-CPU plugin can watch its first instruction. Tried under
+  -icount with two CPUs, as the partition has: under Tessera (`linux-rtos`, the RTOS on CPU 2)
+  Linux's two CPUs executed 17.1G instructions from its entry to the marker (CPU 0 12.6G, CPU 1
+  4.2G; CPU 2's RTOS 20M, which the per-CPU counts leave out), 5 minutes of wall time; bare
+  (`-smp 2 -m 256`, QEMU's own device tree) stalled after 8 s of virtual time. Under -icount
+  QEMU runs one CPU at a time until its time slice ends, so a CPU spinning for another (IPIs,
+  stop_machine) burns its whole slice: the counts are QEMU's schedule, not Linux's or
+  Tessera's work. A fair figure needs a one-vCPU Linux partition beside bare `-smp 1`, or
+  Linux's spin-waits excluded; left for a later round."""
 
 
 def render_markdown(results, fp, sl, meta):
