@@ -1139,7 +1139,7 @@ BOOT_NOTES = """\
   `/bin/bootmark` (`guests/linux/bootmark.S`), the first program the initramfs's `/init` runs,
   linked at 0x20000000 so that the per-CPU plugin can watch its first instruction. Tried under
   -icount with two CPUs, as the partition has: under Tessera (`linux-rtos`, the RTOS on CPU 2)
-  Linux's two CPUs executed 17.1G instructions from its entry to the marker (CPU 0 12.6G, CPU 1
+  Linux's two CPUs executed 16.9G instructions from its entry to the marker (CPU 0 12.6G, CPU 1
   4.2G; CPU 2's RTOS 20M, which the per-CPU counts leave out), 5 minutes of wall time; bare
   (`-smp 2 -m 256`, QEMU's own device tree) stalled after 8 s of virtual time. Under -icount
   QEMU runs one CPU at a time until its time slice ends, so a CPU spinning for another (IPIs,
