@@ -20,4 +20,5 @@ bench: $(INSN_PLUGIN)
 	@$(BENCH_MAKE) CONFIG=bench all
 	@$(BENCH_MAKE) CONFIG=default all
 	@$(BENCH_MAKE) CONFIG=bench-noisy VMID_BITS=2 all
+	@$(BENCH_MAKE) CONFIG=bench-linux all
 	@$(PYTHON) tools/bench.py --runs $(BENCH_RUNS)
