@@ -144,8 +144,9 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 # worth its bytes on a hot path (make bench, docs/bench.md): the list-register engine and the
 # trap's MMIO fast paths, which every injection and distributor trap runs through, at -O2
 # (-Os costs 15% there; vgicd.c's common accesses are inline in those or in
-# vgicd_write_fast, where -O2 gains a few instructions for 300 bytes); and the CP15 trap's
-# fast path (ACTLR), one function in ARM state (hyp/arch/cp15.c).  Assembly is ARM state:
+# vgicd_write_fast, where -O2 gains a few instructions for 300 bytes), and SHA-256, which
+# checks every guest image at boot (35 instructions a byte); and the CP15 trap's fast path
+# (ACTLR), one function in ARM state (hyp/arch/cp15.c).  Assembly is ARM state:
 # exceptions are taken in ARM (HSCTLR.TE = 0), and the linker makes the calls interwork.
 # Code built for size shares one spin_lock/spin_unlock (include/arch/spinlock.h); the
 # distributor's emulation keeps copies of its own, as the -O2 files do: its locks are on the
@@ -153,7 +154,7 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 # know which registers a weak function leaves alone).
 ISA := -mthumb
 OPT := -Os
-O2_SRCS := vgic/vgic.c hyp/dev/mmio.c
+O2_SRCS := vgic/vgic.c hyp/dev/mmio.c hyp/core/sha256.c
 OWN_LOCK_SRCS := vgic/vgicd.c
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(O2_SRCS))): OPT := -O2
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(OWN_LOCK_SRCS))): OPT := -Os -DSPINLOCK_INLINE

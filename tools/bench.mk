@@ -8,10 +8,17 @@
 BENCH_RUNS ?= 2
 BENCH_MAKE = $(MAKE) --no-print-directory PLATFORM=qemu-virt VMID_BITS=8 SELFTEST=
 
+# Per-CPU instruction counts at boot (tools/insn_per_cpu.c, a QEMU TCG plugin).
+INSN_PLUGIN := $(HOST_OUT)/insn_per_cpu.so
+$(INSN_PLUGIN): tools/insn_per_cpu.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden -o $@ $<
+
 .PHONY: bench
-bench:
+bench: $(INSN_PLUGIN)
 	@tools/deps.sh base bench
 	@$(BENCH_MAKE) CONFIG=bench all
 	@$(BENCH_MAKE) CONFIG=default all
 	@$(BENCH_MAKE) CONFIG=bench-noisy VMID_BITS=2 all
+	@$(BENCH_MAKE) CONFIG=bench-linux all
 	@$(PYTHON) tools/bench.py --runs $(BENCH_RUNS)

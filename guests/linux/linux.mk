@@ -19,8 +19,15 @@ $(LINUX_OUT)/zImage: | $(LINUX_STAMP)
 	@$(if $(Q),echo "  KERNEL  $@ ($$(basename $(LINUX_STAMP)/vmlinuz-*))")
 	$(Q)cp $(LINUX_STAMP)/vmlinuz-* $@
 
+# /bin/bootmark: user space's first program, a marker for make bench (guests/linux/bootmark.S).
+$(LINUX_OUT)/bootmark: guests/linux/bootmark.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CROSS)gcc -march=armv7-a -marm -nostdlib -static -Wl,-Ttext=0x20000000 \
+		-Wl,--build-id=none -o $@ $<
+
 $(LINUX_OUT)/initramfs.cpio.gz $(LINUX_OUT)/disk.ext4 &: guests/linux/mkinitramfs.sh \
-		guests/linux/init guests/linux/rcS guests/linux/inittab | $(LINUX_STAMP)
+		guests/linux/init guests/linux/rcS guests/linux/inittab $(LINUX_OUT)/bootmark \
+		| $(LINUX_STAMP)
 	@$(if $(Q),echo "  INITRD  $(LINUX_OUT)/initramfs.cpio.gz and disk.ext4")
 	$(Q)guests/linux/mkinitramfs.sh $(LINUX_DEBS) $(LINUX_OUT)
 

@@ -12,10 +12,11 @@
  * The image store (cfg_system.store_pa) is memory only the hypervisor maps:
  * tcfg refuses a configuration in which any partition, channel or device
  * overlaps it.  So its copies are checked against their SHA-256 once, at
- * boot just before the partition's first start (partitions_init), not at
- * every start: a restart copies from memory no guest can have written since
- * (only a bus master a partition owns could: docs/threat-model.md), and a
- * large image is not hashed again on the restart path.
+ * boot just before the partition's first start (partition_boot, on the
+ * partition's own boot CPU, all partitions in parallel), not at every start:
+ * a restart copies from memory no guest can have written since (only a bus
+ * master a partition owns could: docs/threat-model.md), and a large image is
+ * not hashed again on the restart path.
  *
  * Locking: p->lock protects state, vcpus_on, restart bookkeeping and each
  * vCPU's power/start fields.
@@ -61,11 +62,37 @@ static void serve_flush_requests(void)
 
 static void clear_range(u64 pa, u64 size)
 {
+	if (!size)
+		return;
 	u64 done;
 
 	for (done = 0; done < size; done += CLEAR_CHUNK) {
 		mem_zero(pa_ptr(pa + done), (size_t)MIN((u64)CLEAR_CHUNK, size - done));
 		serve_flush_requests();
+	}
+}
+
+/*
+ * Clear [pa, end) but the images' bytes, which the copy overwrites: up to each image's
+ * first whole 64-byte line (mem_zero's granule) and on from its last one.
+ */
+static void clear_region(const struct cfg_partition *cfg, u64 pa, u64 end)
+{
+	while (pa < end) {
+		u64 stop = end, next = end;
+		u32 i;
+
+		for (i = 0; i < cfg->image_count; i++) {
+			u64 s = ALIGN_UP(cfg->images[i].pa, 64ULL);
+			u64 e = ALIGN_DOWN(cfg->images[i].pa + cfg->images[i].size, 64ULL);
+
+			if (s >= pa && s < stop && e > s) {
+				stop = s;
+				next = MIN(e, end);
+			}
+		}
+		clear_range(pa, stop - pa);
+		pa = next;
 	}
 }
 
@@ -84,7 +111,7 @@ static void load_memory(struct partition *p)
 		const struct cfg_region *r = &cfg->regions[i];
 
 		if (r->flags & CFG_REGION_CLEAR)
-			clear_range(r->pa, r->size);
+			clear_region(cfg, r->pa, r->pa + r->size);
 	}
 	for (i = 0; i < cfg->image_count; i++)
 		memcpy(pa_ptr(cfg->images[i].pa), pa_ptr(cfg->images[i].store_pa),
@@ -102,15 +129,30 @@ static void load_memory(struct partition *p)
 	isb();
 }
 
-/* Was the store's copy at store_pa already found intact, for an earlier partition? */
+/*
+ * Did an earlier partition's boot CPU find the store's copy at store_pa intact?  Waits for
+ * its verdict: only partitions with lower numbers are asked, so no two CPUs wait for each
+ * other.  A partition found bad (perhaps for another image) settles nothing: hash it here.
+ */
 static bool checked_before(u32 id, u64 store_pa)
 {
-	u32 i, k;
+	u32 i, k, verdict;
 
-	for (i = 0; i < id; i++)
-		for (k = 0; partitions[i].images_ok && k < partitions[i].cfg->image_count; k++)
-			if (partitions[i].cfg->images[k].store_pa == store_pa)
+	for (i = 0; i < id; i++) {
+		const struct partition *q = &partitions[i];
+
+		for (k = 0; q->boot_start && k < q->cfg->image_count; k++) {
+			if (q->cfg->images[k].store_pa != store_pa)
+				continue;
+			while ((verdict = __atomic_load_n(&q->images_verdict, __ATOMIC_ACQUIRE)) ==
+			       IMAGES_PENDING) {
+				serve_flush_requests();
+				cpu_relax_wfe();
+			}
+			if (verdict == IMAGES_OK)
 				return true;
+		}
+	}
 	return false;
 }
 
@@ -142,6 +184,22 @@ static bool images_intact(const struct cfg_partition *cfg)
 	return true;
 }
 
+void partition_boot(struct partition *p)
+{
+	bool ok;
+
+	if (__atomic_load_n(&p->images_verdict, __ATOMIC_ACQUIRE) != IMAGES_PENDING)
+		return; /* checked already: restarts come through partition_start() */
+	ok = images_intact(p->cfg);
+	/* Halted for good when bad, so that nothing can start it later unchecked. */
+	if (!ok)
+		__atomic_store_n(&p->state, PART_HALTED, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->images_verdict, ok ? IMAGES_OK : IMAGES_BAD, __ATOMIC_RELEASE);
+	cpu_sev(); /* a later partition's CPU may wait for this verdict */
+	if (ok)
+		partition_start(p);
+}
+
 void partition_start(struct partition *p)
 {
 	const struct cfg_partition *cfg = p->cfg;
@@ -151,7 +209,9 @@ void partition_start(struct partition *p)
 	u64 generation;
 
 	spin_lock(&p->lock);
-	if (p->state == PART_HALTED || p->vcpus_on || p->loading) {
+	/* Never a partition whose images were not found intact (a manager's start included). */
+	if (p->state == PART_HALTED || p->vcpus_on || p->loading ||
+	    p->images_verdict != IMAGES_OK) {
 		spin_unlock(&p->lock);
 		return;
 	}
@@ -531,7 +591,7 @@ s32 partition_vcpu_on(struct partition *p, u32 index, u32 pc, u32 context)
 
 void partitions_init(void)
 {
-	u32 i, j;
+	u32 i, j, self;
 
 	/* A description for another board is refused at build time (tcfg, check.c). */
 	for (i = 0; i < cfg_system.partition_count; i++) {
@@ -577,19 +637,23 @@ void partitions_init(void)
 		for (j = 0; j < cfg->cpu_count; j++)
 			if (!cpus[cfg->cpus[j]].online)
 				break;
-		if (j < cfg->cpu_count) {
+		if (j < cfg->cpu_count)
 			log_error("partition %u (%s): cpu%u is not online, not started", i,
 				  cfg->name, cfg->cpus[j]);
-			continue;
-		}
-		/* Halted for good, so that nothing can start it later unchecked. */
-		if (!images_intact(cfg)) {
-			__atomic_store_n(&partitions[i].state, PART_HALTED, __ATOMIC_RELEASE);
-			continue;
-		}
-		partitions[i].images_ok = true;
-		partition_start(&partitions[i]);
+		else
+			partitions[i].boot_start = true;
 	}
+	/*
+	 * Each partition's boot CPU checks its images and loads it (partition_boot), the others
+	 * first: a board does that work in parallel, each CPU on its own memory.
+	 */
+	self = this_cpu()->index;
+	for (i = 0; i < cfg_system.partition_count; i++)
+		if (partitions[i].boot_start && partitions[i].cfg->cpus[0] != self)
+			cpu_request(partitions[i].cfg->cpus[0], CPU_REQ_PART_BOOT);
+	for (i = 0; i < cfg_system.partition_count; i++)
+		if (partitions[i].boot_start && partitions[i].cfg->cpus[0] == self)
+			partition_boot(&partitions[i]);
 	__atomic_store_n(&all_started, true, __ATOMIC_RELEASE);
 	power_off_if_all_down(); /* every partition may have stopped already */
 }

@@ -43,6 +43,8 @@ enum partition_state {
 
 #define RESTART_HISTORY CFG_RESTART_MAX
 
+enum images_verdict { IMAGES_PENDING, IMAGES_OK, IMAGES_BAD };
+
 struct partition {
 	const struct cfg_partition *cfg;
 	u32 gicd_hpfar; /* the emulated pages' IPAs as HPFAR reports them (IPA[39:12] << 4) */
@@ -55,7 +57,8 @@ struct partition {
 	bool switched_off; /* stopped by its own PSCI SYSTEM_OFF (since its last start) */
 	bool denied_told; /* a refused manager call was logged (once) */
 	bool busy_told; /* a refused manager start or restart was logged (until one goes through) */
-	bool images_ok; /* its images in the store matched their SHA-256 at boot */
+	bool boot_start; /* partitions_init() asked its boot CPU for its first start */
+	u32 images_verdict; /* IMAGES_*: its images in the store against their SHA-256 */
 	u32 starts; /* times it was started since boot */
 	u32 faults; /* guest faults since boot, logged or not */
 	const char *last_fault; /* what the last one was, or NULL */
@@ -77,8 +80,14 @@ struct partition {
 
 extern struct partition partitions[];
 
-/* Build every partition's tables and state, then start them in order (boot CPU). */
+/*
+ * Build every partition's tables and state (boot CPU), then have each partition's own boot
+ * CPU check its images and start it, all in parallel (partition_boot).
+ */
 void partitions_init(void);
+
+/* The first start of p, on its boot CPU: its images checked, then partition_start(). */
+void partition_boot(struct partition *p);
 
 /* Lifecycle; callable from any CPU.  Stopping takes effect as each vCPU parks. */
 void partition_start(struct partition *p);
