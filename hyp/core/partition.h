@@ -74,6 +74,9 @@ struct partition {
 
 extern struct partition partitions[];
 
+/* Ring the peer of channel end e (DOORBELL_RING, or a doorbell GPIO's output line). */
+void partition_ring(const struct cfg_endpoint *e);
+
 /* Build every partition's tables and state, then start them in order (boot CPU). */
 void partitions_init(void);
 
