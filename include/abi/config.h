@@ -32,7 +32,7 @@ enum cfg_region_kind {
 	 * Normal non-cacheable memory of a channel one of whose ends is a doorbell GPIO (a
 	 * Linux end reaching it through /dev/mem, which maps it Strongly-ordered): stage 2
 	 * makes the other end non-cacheable too, whatever its stage 1 says, so neither side's
-	 * data waits in a cache the other does not look in (ARM ARM B3.8.?).
+	 * data waits in a cache the other does not look in (mm/pt.c, pt_s2_attrs).
 	 */
 	CFG_REGION_SHARED_NC,
 };
