@@ -174,8 +174,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* The RTOS formats its half when it starts, long before Linux gets here. */
-	for (tries = 0; channel_consumer_attach(&rx, base + size / 2, size / 2, true, 0) !=
-			CHANNEL_OK;
+	for (tries = 0;
+	     channel_consumer_attach(&rx, base + size / 2, size / 2, true, 0) != CHANNEL_OK;
 	     tries++) {
 		if (tries == 50) {
 			fprintf(stderr, "tchan: the peer's ring is not formatted\n");
@@ -211,7 +211,8 @@ int main(int argc, char **argv)
 			if (n > 0)
 				doorbells += (unsigned long)n / sizeof(ev[0]);
 			while (channel_receive(&rx, &ans, sizeof(ans), &len, NULL) == CHANNEL_OK) {
-				if (len != sizeof(ans) || ans.check != link_check(ans.number, ans.value) ||
+				if (len != sizeof(ans) ||
+				    ans.check != link_check(ans.number, ans.value) ||
 				    ans.number != req.number || ans.value != req.value + 1U) {
 					corrupt++;
 					continue;

@@ -159,23 +159,22 @@ static __attribute__((noinline, cold)) bool gpio_abort(struct vcpu *v, struct re
 	const struct cfg_endpoint *e = cfg->endpoints;
 	const struct cfg_endpoint *last = e + cfg->endpoint_count;
 	struct mmio_access a;
-	u32 value = 0, act;
+	u32 value = 0, act = VGPIO_REFUSE;
 
 	while (e < last && (!e->gpio || e->gpio_ipa != (ipa & ~(u64)(EMULATED_PAGE - 1))))
 		e++;
 	if (e == last)
 		return false;
-	if (!mmio_decode(hsr, (u32)ipa & (EMULATED_PAGE - 1), &a)) {
-		mmio_fault(v, r, hsr, ipa, read_hdfar(),
-			   "access to an emulated device that the syndrome does not describe");
-		return true;
+	if (mmio_decode(hsr, (u32)ipa & (EMULATED_PAGE - 1), &a)) {
+		if (a.write)
+			value = guest_reg_get(r, a.reg);
+		act = vgpio_access(&vgpios[e->gpio - 1], a.offset, a.size, a.write, &value);
 	}
-	if (a.write)
-		value = guest_reg_get(r, a.reg);
-	act = vgpio_access(&vgpios[e->gpio - 1], a.offset, a.size, a.write, &value);
 	if (act & VGPIO_REFUSE) {
+		/* A refused load leaves the register as it was. */
 		mmio_fault(v, r, hsr, ipa, read_hdfar(),
-			   "access to an emulated device of a size or alignment it does not allow");
+			   "access to a doorbell PL061 that the syndrome does not describe, or of "
+			   "a size or alignment it does not allow");
 		return true;
 	}
 	if (!a.write)

@@ -10,7 +10,7 @@
 /* PrimeCell identification at 0xfe0-0xffc, one byte per word: part 0x061, designer ARM. */
 static const u8 pl061_id[8] = { 0x61, 0x10, 0x04, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
-#define REG(offset) (((offset) - PL061_DIR) / 4)
+#define REG(offset) (((offset)-PL061_DIR) / 4)
 
 u32 vgpio_access(struct vgpio *g, u32 offset, u32 size, bool write, u32 *value)
 {
@@ -27,11 +27,11 @@ u32 vgpio_access(struct vgpio *g, u32 offset, u32 size, bool write, u32 *value)
 			return 0;
 		}
 		g->data = (u8)((g->data & ~lines) | (v & lines));
-		return v & lines & VGPIO_LINE_OUT ? VGPIO_RING : 0;
+		return (v & lines & VGPIO_LINE_OUT) ? VGPIO_RING : 0;
 	}
 	if (offset >= PL061_PERIPHID0) {
 		if (!write)
-			*value = offset & 3 ? 0 : pl061_id[(offset - PL061_PERIPHID0) / 4];
+			*value = (offset & 3) ? 0 : pl061_id[(offset - PL061_PERIPHID0) / 4];
 		return 0;
 	}
 	if (offset > PL061_AFSEL || (offset & 3)) {
@@ -53,7 +53,7 @@ u32 vgpio_access(struct vgpio *g, u32 offset, u32 size, bool write, u32 *value)
 	if (offset == PL061_IE) {
 		/* A ring already pending interrupts as soon as it is enabled (its line is a level). */
 		__atomic_store_n(&g->ie, v, __ATOMIC_SEQ_CST);
-		return v & __atomic_load_n(&g->ris, __ATOMIC_SEQ_CST) ? VGPIO_RAISE : 0;
+		return (v & __atomic_load_n(&g->ris, __ATOMIC_SEQ_CST)) ? VGPIO_RAISE : 0;
 	}
 	if (offset == PL061_IC)
 		(void)__atomic_fetch_and(&g->ris, ~v, __ATOMIC_SEQ_CST);

@@ -541,8 +541,9 @@ TEST(device_tree)
 				EXPECT(c && len == 12 && fdt32_to_cpu(c[1]) + 32 == e->irq &&
 				       fdt32_to_cpu(c[2]) == 1); /* edge, rising */
 				s = node_prop(fdt, g, "gpio-line-names", &len);
-				EXPECT(s && len == (int)(2 * strlen(cfg_system.channels[e->channel].name) +
-							 sizeof("-doorbell-in-doorbell-out") + 1 + 6) &&
+				EXPECT(s &&
+				       len == (int)(2 * strlen(cfg_system.channels[e->channel].name) +
+						    sizeof("-doorbell-in-doorbell-out") + 1 + 6) &&
 				       !strncmp(s, cfg_system.channels[e->channel].name,
 						strlen(cfg_system.channels[e->channel].name)));
 			} else {

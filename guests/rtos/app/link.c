@@ -120,8 +120,8 @@ bool link_start(void)
 	}
 	/* The upper half is ours to format; numbering goes on across a restart of Linux. */
 	if (channel_producer_init(&tx, (uint8_t *)(uintptr_t)info.ipa + info.size / 2,
-				  (size_t)(info.size / 2), LINK_SLOT_SIZE, 0, info.index) !=
-	    CHANNEL_OK) {
+				  (size_t)(info.size / 2), LINK_SLOT_SIZE, 0,
+				  info.index) != CHANNEL_OK) {
 		printf("rtos: link: channel 0 too small; no link\n");
 		return false;
 	}
