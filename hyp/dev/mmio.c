@@ -156,14 +156,16 @@ static __attribute__((noinline, cold)) bool gpio_abort(struct vcpu *v, struct re
 						       u64 ipa)
 {
 	const struct cfg_partition *cfg = v->part->cfg;
-	const struct cfg_endpoint *e = cfg->endpoints;
-	const struct cfg_endpoint *last = e + cfg->endpoint_count;
+	const struct cfg_endpoint *e = NULL;
 	struct mmio_access a;
-	u32 value = 0, act = VGPIO_REFUSE;
+	u32 value = 0, act = VGPIO_REFUSE, i;
 
-	while (e < last && (!e->gpio || e->gpio_ipa != (ipa & ~(u64)(EMULATED_PAGE - 1))))
-		e++;
-	if (e == last)
+	/* By index: a partition without channels has no endpoint table at all. */
+	for (i = 0; i < cfg->endpoint_count && !e; i++)
+		if (cfg->endpoints[i].gpio &&
+		    cfg->endpoints[i].gpio_ipa == (ipa & ~(u64)(EMULATED_PAGE - 1)))
+			e = &cfg->endpoints[i];
+	if (!e)
 		return false;
 	if (mmio_decode(hsr, (u32)ipa & (EMULATED_PAGE - 1), &a)) {
 		if (a.write)
