@@ -120,7 +120,7 @@ HYP_CORE_SRCS := hyp/core/cpu.c hyp/core/timer.c hyp/core/trap.c hyp/core/fault.
 	hyp/core/vcpu.c hyp/core/partition.c hyp/core/guest_mem.c hyp/core/smccc.c \
 	hyp/core/psci.c hyp/core/log.c hyp/core/fmt.c hyp/core/panic.c \
 	hyp/core/stats.c hyp/core/sha256.c hyp/core/memset.c
-HYP_DEV_SRCS := hyp/dev/mmio.c hyp/dev/vuart.c hyp/dev/console.c hyp/dev/monitor.c
+HYP_DEV_SRCS := hyp/dev/mmio.c hyp/dev/vgpio.c hyp/dev/vuart.c hyp/dev/console.c hyp/dev/monitor.c
 HYP_SRCS := $(HYP_ARCH_SRCS) $(HYP_CORE_SRCS) $(HYP_DEV_SRCS)
 MM_SRCS := mm/cache.S mm/pt.c mm/stage2.c mm/vmid.c
 VGIC_SRCS := vgic/gic.c vgic/vgic.c vgic/vgicd.c

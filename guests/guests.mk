@@ -96,7 +96,7 @@ RTOS_KERNEL_SRCS := guests/rtos/kernel/sched.c guests/rtos/kernel/timerlist.c \
 	guests/rtos/kernel/sem.c guests/rtos/kernel/mutex.c guests/rtos/kernel/queue.c
 RTOS_ARM_SRCS := $(RTOS_KERNEL_SRCS) guests/rtos/port/arm/port.c guests/rtos/port/arm/switch.S \
 	guests/rtos/app/main.c guests/rtos/app/demo.c guests/rtos/app/producer.c \
-	guests/rtos/app/consumer.c guests/rtos/app/selftest.c guests/rtos/app/app.c
+	guests/rtos/app/consumer.c guests/rtos/app/link.c guests/rtos/app/selftest.c guests/rtos/app/app.c
 RTOS_ARM_FLAGS := -Iguests/rtos -Iguests/rtos/kernel -Iguests/rtos/port/arm
 
 # rtos.elf: role from /chosen/bootargs, the local demo without a device tree.

@@ -8,7 +8,8 @@
 # (gdb-multiarch), h3 (Debian's U-Boot for the Allwinner H3 boards, an armhf
 # package fetched through multiarch), bench (Xen 4.17 for the comparison), fuzz
 # (clang's libFuzzer), linux (Debian's armhf LPAE kernel and busybox-static, for
-# CONFIG=linux-rtos, and cpio and e2fsprogs to build its initramfs and disk).
+# CONFIG=linux-rtos, cpio and e2fsprogs to build its initramfs and disk, and the armhf
+# cross compiler for its channel program guests/linux/tchan.c).
 set -eu
 
 pkgs_base="make gcc libc6-dev python3 git gcc-arm-none-eabi libnewlib-arm-none-eabi
@@ -16,7 +17,7 @@ pkgs_base="make gcc libc6-dev python3 git gcc-arm-none-eabi libnewlib-arm-none-e
 	mtools dosfstools fdisk clang-format clang-tidy cppcheck openssl"
 pkgs_debug="gdb-multiarch"
 pkgs_fuzz="clang libclang-rt-14-dev"
-pkgs_linux="cpio e2fsprogs gzip"
+pkgs_linux="cpio e2fsprogs gzip gcc-arm-linux-gnueabihf libc6-dev-armhf-cross"
 
 groups=${*:-base}
 want=""

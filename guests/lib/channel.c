@@ -1,8 +1,10 @@
 /*
  * Shared-memory channel: SPSC ring of fixed-size messages (protocol in channel.h).
  *
- * Shared words are accessed only through volatile 32-bit pointers; payloads with memcpy
- * between the barriers that publish or check them.  The producer owns head and the slots,
+ * Shared memory is accessed only through volatile, aligned 32-bit pointers, payloads too,
+ * between the barriers that publish or check them: a Linux end maps the region through
+ * /dev/mem, Strongly-ordered, where the unaligned and multi-word accesses a memcpy may make
+ * fault or are UNPREDICTABLE (ARM ARM A3.2.1).  The producer owns head and the slots,
  * the consumer owns tail: no word has two writers, so no atomic read-modify-write is needed.
  */
 #include "channel.h"
@@ -33,6 +35,28 @@ static volatile uint32_t *word(const struct channel *ch, uintptr_t off)
 static uintptr_t slot_off(const struct channel *ch, uint32_t seq)
 {
 	return CHANNEL_SLOTS_OFFSET + (uintptr_t)(seq & (ch->slot_count - 1U)) * ch->slot_size;
+}
+
+/* Payload bytes to and from a slot, a shared word at a time (slots are word aligned). */
+static void copy_in(const struct channel *ch, uintptr_t off, const uint8_t *msg, uint32_t len)
+{
+	uint32_t i, w;
+
+	for (i = 0; i < len; i += 4U) {
+		w = 0;
+		memcpy(&w, msg + i, MIN(4U, len - i));
+		*word(ch, off + i) = w;
+	}
+}
+
+static void copy_out(const struct channel *ch, uintptr_t off, uint8_t *msg, uint32_t len)
+{
+	uint32_t i, w;
+
+	for (i = 0; i < len; i += 4U) {
+		w = *word(ch, off + i);
+		memcpy(msg + i, &w, MIN(4U, len - i));
+	}
 }
 
 uint32_t channel_slots_for(size_t region_size, uint32_t slot_size)
@@ -127,7 +151,7 @@ enum channel_status channel_send(struct channel *ch, const void *msg, uint32_t l
 	*word(ch, slot + SLOT_SEQ_BEGIN) = head;
 	dmb_ish();
 	if (len)
-		memcpy(ch->base + slot + SLOT_DATA, msg, len);
+		copy_in(ch, slot + SLOT_DATA, msg, len);
 	*word(ch, slot + SLOT_LEN) = len;
 	dmb_ish();
 	*word(ch, slot + SLOT_SEQ) = head;
@@ -204,7 +228,7 @@ enum channel_status channel_receive(struct channel *ch, void *msg, uint32_t size
 		s = *word(ch, slot + SLOT_SEQ);
 		dmb_ish();
 		l = MIN(*word(ch, slot + SLOT_LEN), channel_payload_max(ch));
-		memcpy(msg, ch->base + slot + SLOT_DATA, MIN(l, size));
+		copy_out(ch, slot + SLOT_DATA, msg, MIN(l, size));
 		dmb_ish();
 		b = *word(ch, slot + SLOT_SEQ_BEGIN);
 		ch->next++;

@@ -1,8 +1,9 @@
 # The Linux guest (guests/linux): Debian's armhf LPAE kernel and a busybox initramfs, for
 # systems whose partitions name them (configs/qemu-virt/linux-rtos.dts: kernel =
-# "linux/zImage", initrd = "linux/initramfs.cpio.gz").  Nothing is compiled: tools/deps.sh
-# linux fetches the packages into build/debs (the kernel's version is resolved there, never
-# fixed here) and guests/linux/mkinitramfs.sh packs the initramfs and the virtio disk image.
+# "linux/zImage", initrd = "linux/initramfs.cpio.gz").  tools/deps.sh linux fetches the
+# packages into build/debs (the kernel's version is resolved there, never fixed here) and
+# guests/linux/mkinitramfs.sh packs the initramfs and the virtio disk image; the one program
+# compiled is tchan (guests/linux/tchan.c), the channel's user-space end.
 #
 # Included by the top-level Makefile.  Provides LINUX_OUT and its three files, and
 # QEMU_ARGS_linux-rtos (the virtio disk `make run CONFIG=linux-rtos` passes to QEMU).
@@ -25,8 +26,20 @@ $(LINUX_OUT)/bootmark: guests/linux/bootmark.S
 	$(Q)$(CROSS)gcc -march=armv7-a -marm -nostdlib -static -Wl,-Ttext=0x20000000 \
 		-Wl,--build-id=none -o $@ $<
 
+# tchan, the channel's user-space end: Debian's armhf cross compiler (gcc-arm-linux-gnueabihf,
+# tools/deps.sh linux), static, with the guest library's ring code (host-safe C).
+LINUX_CC := arm-linux-gnueabihf-gcc
+LINUX_CFLAGS := -std=gnu11 -O2 -static -Wall -Wextra -Werror -Iguests/lib -Iinclude
+
+$(LINUX_OUT)/tchan: guests/linux/tchan.c guests/lib/channel.c guests/lib/channel.h \
+		guests/lib/linkrec.h | $(LINUX_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINUXCC $@")
+	$(Q)$(LINUX_CC) $(LINUX_CFLAGS) -o $@ guests/linux/tchan.c guests/lib/channel.c
+
 $(LINUX_OUT)/initramfs.cpio.gz $(LINUX_OUT)/disk.ext4 &: guests/linux/mkinitramfs.sh \
 		guests/linux/init guests/linux/rcS guests/linux/inittab $(LINUX_OUT)/bootmark \
+		$(LINUX_OUT)/tchan \
 		| $(LINUX_STAMP)
 	@$(if $(Q),echo "  INITRD  $(LINUX_OUT)/initramfs.cpio.gz and disk.ext4")
 	$(Q)guests/linux/mkinitramfs.sh $(LINUX_DEBS) $(LINUX_OUT)

@@ -5,8 +5,9 @@
 #
 # DEBS is where tools/deps.sh linux unpacked Debian's packages (build/debs): busybox-static's
 # /bin/busybox and linux-image-*-armmp-lpae's modules.  Writes OUT_DIR/initramfs.cpio.gz
-# (cpio newc: /init, busybox, bootmark (OUT_DIR/bootmark), etc/inittab, etc/rcS and the modules rcS loads, in
-# dependency order) and OUT_DIR/disk.ext4 (an 8 MiB ext4 image made by mke2fs -d holding
+# (cpio newc: /init, busybox, bootmark and tchan (OUT_DIR/bootmark, OUT_DIR/tchan, built
+# before), etc/inittab, etc/rcS and the modules rcS loads, in dependency order) and
+# OUT_DIR/disk.ext4 (an 8 MiB ext4 image made by mke2fs -d holding
 # hello.txt, for the virtio block device).
 set -eu
 debs=$1
@@ -20,7 +21,8 @@ cp "$here/init" "$root/init"
 cp "$here/rcS" "$root/etc/rcS"
 cp "$here/inittab" "$root/etc/inittab"
 cp "$out/bootmark" "$root/bin/bootmark" # built by guests/linux/linux.mk
-chmod 755 "$root/init" "$root/etc/rcS" "$root/bin/busybox" "$root/bin/bootmark"
+cp "$out/tchan" "$root/bin/tchan"
+chmod 755 "$root/init" "$root/etc/rcS" "$root/bin/busybox" "$root/bin/bootmark" "$root/bin/tchan"
 
 # Modules: the drivers rcS needs and, before each, what its .modinfo says it depends on.
 # Debian ships no modules.dep (depmod runs at install): read "depends=" from each module.

@@ -33,6 +33,7 @@
 #include "hyp/core/stats.h"
 #include "hyp/core/timer.h"
 #include "hyp/dev/console.h"
+#include "hyp/dev/vgpio.h"
 #include "mm/mm.h"
 #include "tessera/sha256.h"
 #include "vgic/vgic.h"
@@ -40,6 +41,14 @@
 #define CLEAR_CHUNK (1U << 20) /* bytes cleared between checks for a TLB-flush request */
 
 struct partition partitions[CFG_PARTITION_COUNT];
+struct vgpio vgpios[CFG_GPIO_COUNT ? CFG_GPIO_COUNT : 1];
+
+void partition_ring(const struct cfg_endpoint *e)
+{
+	/* A peer end with a doorbell GPIO interrupts only if its line's interrupt is enabled. */
+	if (!e->peer_gpio || vgpio_ring(&vgpios[e->peer_gpio - 1]))
+		vgic_raise(&partitions[e->peer].vgic, e->peer_irq);
+}
 static struct vcpu vcpu_storage[PLAT_CPU_COUNT];
 static bool all_started; /* partitions_init() has started every partition it could */
 
@@ -231,6 +240,9 @@ void partition_start(struct partition *p)
 	vmid_cpu_offline(&vmid_allocator, cpu);
 	load_memory(p);
 	vuart_init(p);
+	for (i = 0; i < cfg->endpoint_count; i++)
+		if (cfg->endpoints[i].gpio)
+			vgpio_reset(&vgpios[cfg->endpoints[i].gpio - 1]);
 	for (i = 0; i < cfg->cpu_count; i++)
 		vcs[i] = &p->vcpus[i]->vgic;
 	vgic_dist_init(&p->vgic, cfg, vcs);

@@ -80,6 +80,9 @@ struct partition {
 
 extern struct partition partitions[];
 
+/* Ring the peer of channel end e (DOORBELL_RING, or a doorbell GPIO's output line). */
+void partition_ring(const struct cfg_endpoint *e);
+
 /*
  * Build every partition's tables and state (boot CPU), then have each partition's own boot
  * CPU check its images and start it, all in parallel (partition_boot).

@@ -68,12 +68,10 @@ static __attribute__((noinline)) s32 channel_info(struct vcpu *v, struct regs *r
 static __attribute__((noinline)) s32 doorbell_ring(struct vcpu *v, u32 index)
 {
 	const struct cfg_partition *cfg = v->part->cfg;
-	const struct cfg_endpoint *e;
 
 	if (index >= cfg->endpoint_count)
 		return TESSERA_INVALID_PARAMETER;
-	e = &cfg->endpoints[index];
-	vgic_raise(&partitions[e->peer].vgic, e->peer_irq);
+	partition_ring(&cfg->endpoints[index]);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "dev/pl011.h"
 #include "hyp/core/partition.h"
 #include "hyp/dev/mmio.h"
+#include "hyp/dev/vgpio.h"
 #include "hyp/dev/vuart.h"
 #include "vgic/vgic.h"
 
@@ -147,12 +148,53 @@ done:
 	guest_skip_instruction(hsr);
 }
 
+/*
+ * An access to a channel end's doorbell GPIO page (vgpio.c), if 'ipa' is in one: rare (a
+ * few per doorbell), so found by a search of the partition's ends.
+ */
+static __attribute__((noinline, cold)) bool gpio_abort(struct vcpu *v, struct regs *r, u32 hsr,
+						       u64 ipa)
+{
+	const struct cfg_partition *cfg = v->part->cfg;
+	const struct cfg_endpoint *e = NULL;
+	struct mmio_access a;
+	u32 value = 0, act = VGPIO_REFUSE, i;
+
+	/* By index: a partition without channels has no endpoint table at all. */
+	for (i = 0; i < cfg->endpoint_count && !e; i++)
+		if (cfg->endpoints[i].gpio &&
+		    cfg->endpoints[i].gpio_ipa == (ipa & ~(u64)(EMULATED_PAGE - 1)))
+			e = &cfg->endpoints[i];
+	if (!e)
+		return false;
+	if (mmio_decode(hsr, (u32)ipa & (EMULATED_PAGE - 1), &a)) {
+		if (a.write)
+			value = guest_reg_get(r, a.reg);
+		act = vgpio_access(&vgpios[e->gpio - 1], a.offset, a.size, a.write, &value);
+	}
+	if (act & VGPIO_REFUSE) {
+		/* A refused load leaves the register as it was. */
+		mmio_fault(v, r, hsr, ipa, read_hdfar(),
+			   "access to a doorbell PL061 that the syndrome does not describe, or of "
+			   "a size or alignment it does not allow");
+		return true;
+	}
+	if (!a.write)
+		guest_reg_set(r, a.reg, mmio_load_value(value, a.size, a.sign_extend));
+	if (act & VGPIO_RAISE)
+		vgic_raise(&v->part->vgic, e->irq);
+	if (act & VGPIO_RING)
+		partition_ring(e);
+	guest_skip_instruction(hsr);
+	return true;
+}
+
 __attribute__((cold)) bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa)
 {
 	enum mmio_device device = emulated_device(v->part->cfg, ipa);
 
 	if (device == MMIO_NONE)
-		return false;
+		return gpio_abort(v, r, hsr, ipa);
 	mmio_emulate(v, r, hsr, device);
 	return true;
 }

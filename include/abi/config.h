@@ -28,6 +28,13 @@ enum cfg_region_kind {
 	CFG_REGION_SHARED, /* Normal write-back memory of a channel */
 	CFG_REGION_DEVICE, /* Device-nGnRE: a passthrough device */
 	CFG_REGION_GICV, /* Device: the GIC virtual CPU interface, at the guest's GICC */
+	/*
+	 * Normal non-cacheable memory of a channel one of whose ends is a doorbell GPIO (a
+	 * Linux end reaching it through /dev/mem, which maps it Strongly-ordered): stage 2
+	 * makes the other end non-cacheable too, whatever its stage 1 says, so neither side's
+	 * data waits in a cache the other does not look in (mm/pt.c, pt_s2_attrs).
+	 */
+	CFG_REGION_SHARED_NC,
 };
 
 /* Region flags. */
@@ -68,6 +75,13 @@ struct cfg_irq {
 /*
  * One end of a channel, seen from the partition that owns it: ringing the
  * doorbell of channel 'id' raises 'peer_irq' in partition 'peer'.
+ *
+ * An end with a doorbell GPIO (gpio != 0: an emulated PL061 at gpio_ipa,
+ * state vgpios[gpio - 1]) takes the peer's rings as edges on its input
+ * line, 'irq' being the PL061's interrupt, and rings the peer when its output
+ * line is written 1.  A ring towards a peer with one (peer_gpio) goes
+ * through the peer's PL061, which raises peer_irq only if the line's
+ * interrupt is enabled.
  */
 struct cfg_endpoint {
 	u32 channel; /* index in cfg_system.channels */
@@ -77,6 +91,9 @@ struct cfg_endpoint {
 	u64 ipa; /* where the shared memory is mapped in this partition */
 	u64 size;
 	u32 access; /* CFG_ACCESS_* for this partition */
+	u16 gpio; /* 0: none; else 1 + its index in vgpios (hyp/dev/vgpio.h) */
+	u16 peer_gpio; /* the same for the peer's end */
+	u64 gpio_ipa; /* the emulated PL061's page, if gpio != 0 */
 };
 
 /* restart-limit and reset-limit: at most this many restarts per window (a history kept). */

@@ -32,6 +32,7 @@
 #define LPAE_AP_SBO BIT64(6) /* stage 1 AP[1]: SBO in the Hyp regime (B3.6.3) */
 #define LPAE_S2_HAP_R BIT64(6) /* stage 2 HAP[1]: read */
 #define LPAE_S2_HAP_W BIT64(7) /* stage 2 HAP[2]: write */
+#define LPAE_SH_OUTER (2ULL << 8)
 #define LPAE_SH_INNER (3ULL << 8)
 #define LPAE_AF BIT64(10)
 
@@ -45,6 +46,7 @@
  * selects Strongly-ordered (00) or Device (01) memory.
  */
 #define S2_MEMATTR_DEVICE 0x1U
+#define S2_MEMATTR_NORMAL_NC 0x5U /* outer and inner non-cacheable */
 #define S2_MEMATTR_NORMAL_WB 0xfU
 
 /* HMAIR0 attribute indices used by the hypervisor's own stage 1 (B4.1.104). */

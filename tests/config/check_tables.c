@@ -232,12 +232,23 @@ TEST(endpoints)
 			for (k = 0; k < p->region_count; k++) {
 				const struct cfg_region *r = &p->regions[k];
 
-				if (r->kind == CFG_REGION_SHARED && r->ipa == e->ipa &&
-				    r->pa == c->pa && r->size == c->size &&
+				/* Non-cacheable exactly when either end has a doorbell PL061. */
+				if (r->kind == (e->gpio || e->peer_gpio ? CFG_REGION_SHARED_NC :
+									  CFG_REGION_SHARED) &&
+				    r->ipa == e->ipa && r->pa == c->pa && r->size == c->size &&
 				    r->access == e->access && !r->flags)
 					mapped = true;
+				/* The PL061's page is trapped: nothing is mapped there. */
+				if (e->gpio)
+					EXPECT(!overlap(r->ipa, r->size, e->gpio_ipa, PAGE));
 			}
 			EXPECT(mapped);
+			if (back)
+				EXPECT(back->gpio == e->peer_gpio && back->peer_gpio == e->gpio);
+			EXPECT(e->gpio <= CFG_GPIO_COUNT);
+			if (e->gpio)
+				EXPECT(e->gpio_ipa % PAGE == 0 && e->gpio_ipa != p->gicd_ipa &&
+				       e->gpio_ipa != p->uart_ipa);
 			if (j)
 				EXPECT(p->endpoints[j - 1].channel < e->channel);
 		}
@@ -510,8 +521,35 @@ TEST(device_tree)
 			EXPECT_EQ(fdt32_to_cpu(*c), count);
 			c = node_prop(fdt, node, "reg", &len);
 			EXPECT(c && len == 16 && cells64(c) == e->ipa && cells64(c + 2) == e->size);
-			c = node_prop(fdt, node, "interrupts", &len);
-			EXPECT(c && len == 12 && fdt32_to_cpu(c[1]) + 32 == e->irq);
+			if (e->gpio) {
+				/* The doorbell is the PL061's interrupt, probed by Linux's AMBA bus. */
+				char gpio[48];
+				int g;
+
+				EXPECT(!fdt_getprop(fdt, node, "interrupts", NULL));
+				snprintf(gpio, sizeof(gpio), "/pl061@%llx",
+					 (unsigned long long)e->gpio_ipa);
+				g = fdt_path_offset(fdt, gpio);
+				EXPECT(g >= 0 && !fdt_node_check_compatible(fdt, g, "arm,pl061") &&
+				       !fdt_node_check_compatible(fdt, g, "arm,primecell") &&
+				       fdt_getprop(fdt, g, "gpio-controller", NULL) &&
+				       fdt_getprop(fdt, g, "clocks", NULL));
+				c = node_prop(fdt, g, "reg", &len);
+				EXPECT(c && len == 16 && cells64(c) == e->gpio_ipa &&
+				       cells64(c + 2) == PAGE);
+				c = node_prop(fdt, g, "interrupts", &len);
+				EXPECT(c && len == 12 && fdt32_to_cpu(c[1]) + 32 == e->irq &&
+				       fdt32_to_cpu(c[2]) == 1); /* edge, rising */
+				s = node_prop(fdt, g, "gpio-line-names", &len);
+				EXPECT(s &&
+				       len == (int)(2 * strlen(cfg_system.channels[e->channel].name) +
+						    sizeof("-doorbell-in-doorbell-out") + 1 + 6) &&
+				       !strncmp(s, cfg_system.channels[e->channel].name,
+						strlen(cfg_system.channels[e->channel].name)));
+			} else {
+				c = node_prop(fdt, node, "interrupts", &len);
+				EXPECT(c && len == 12 && fdt32_to_cpu(c[1]) + 32 == e->irq);
+			}
 			EXPECT_EQ(!!fdt_getprop(fdt, node, "read-only", NULL),
 				  !(e->access & CFG_ACCESS_W));
 			s = node_prop(fdt, node, "tessera,peer", &len);

@@ -58,7 +58,11 @@ def check(text, wants=None):
                  r"^\[linux\] linux-rtos: SMC Calling Convention v1\.1",
                  # its PMU: the core's 6 event counters less the hypervisor's, and the cycle counter
                  r"^\[linux\] \[ *[\d.]+\] hw perfevents: enabled with armv7_cortex_a15 PMU "
-                 r"driver, 6 counters available"):
+                 r"driver, 6 counters available",
+                 # the channel both ways: 100 requests to the RTOS, 100 answers, each
+                 # doorbell an edge on the emulated PL061's input line
+                 r"^\[linux\] linux-rtos: channel: tchan: link sent=100 recv=100 lost=0 "
+                 r"corrupt=0 doorbells=[1-9]\d*$"):
         n = len(re.findall(want, text, re.M))
         if n != 2:  # once per Linux boot: before and after the reboot
             problems.append("/%s/ seen %d times, expected 2 (one per boot)" % (want, n))
@@ -85,6 +89,14 @@ def check(text, wants=None):
         problems.append("only %d RTOS readings after Linux switched off" % len(after))
     if re.search(r"^\[rtos\] stats: .*(dropped|lost)=[1-9]", text, re.M):
         problems.append("the RTOS reports dropped or lost readings")
+    # The RTOS's end of the channel: both runs of Linux's program, every request taken in
+    # order and answered, none lost or corrupt.
+    link = re.findall(r"^\[rtos\] link: (recv=\d+ lost=\d+ corrupt=\d+ sent=\d+ full=\d+) "
+                      r"doorbells=(\d+)", text, re.M)
+    if not link or link[-1][0] != "recv=200 lost=0 corrupt=0 sent=200 full=0" or \
+            int(link[-1][1]) < 1:
+        problems.append("the RTOS's channel counts are %s, expected recv=200 lost=0 "
+                        "corrupt=0 sent=200 full=0" % (" ".join(link[-1]) if link else "absent"))
     return problems
 
 
@@ -98,7 +110,9 @@ TESTS = [
         "linux.beside_rtos",
         "Debian's LPAE kernel in a 2-vCPU partition beside the RTOS: user space, the "
         "passed-through virtio disk mounted and a file read (identity-mapped partition), the "
-        "PL031 as rtc0, SMCCC 1.1 through PSCI_FEATURES, its PMU probed; `reboot` restarts only Linux, which "
+        "PL031 as rtc0, SMCCC 1.1 through PSCI_FEATURES, its PMU probed, 100 records each way "
+        "over a channel with the RTOS (/dev/mem and the emulated PL061's GPIO lines); `reboot` "
+        "restarts only Linux, which "
         "comes back; `poweroff` stops it and the RTOS keeps printing, no reading lost",
         build={"CONFIG": "linux-rtos"},
         args=["-drive", "if=none,id=disk0,file=" + LINUX_OUT + "/disk.ext4,format=raw,"

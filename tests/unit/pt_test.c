@@ -380,6 +380,10 @@ TEST(stage2_attributes)
 	/* Device: MemAttr 0b0001, never executable. */
 	EXPECT_EQ(dev, 0x04 | 0xc0 | 0x400 | LPAE_XN);
 	EXPECT(pt_s2_attrs(CFG_REGION_SHARED, CFG_ACCESS_R) & LPAE_XN);
+	/* A channel with a Linux end: MemAttr 0b0101 Normal inner and outer non-cacheable, outer
+	 * shareable (SH 0b10: B3-1377), never executable whatever the access says. */
+	EXPECT_EQ(pt_s2_attrs(CFG_REGION_SHARED_NC, CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X),
+		  0x14 | 0xc0 | 0x200 | 0x400 | LPAE_XN);
 	/* Hyp stage 1: AttrIndx, AP[2] read-only, XN. */
 	EXPECT_EQ(pt_hyp_attrs(true, false, true), (1 << 2) | 0x300 | 0x400 | 0x40 | 0x80);
 	EXPECT_EQ(pt_hyp_attrs(false, true, true), 0x400 | 0x40 | LPAE_XN);

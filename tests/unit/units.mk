@@ -18,3 +18,7 @@ UNIT_gic := vgic/gic.c vgic/vgic.h include/dev/gicv2.h tests/unit/gic_io/tessera
 UNIT_CFLAGS_gic := -Itests/unit/gic_io
 
 UNIT_TESTS += vgic vmid gic
+
+# The doorbell GPIO: the emulated PL061 of a channel end, and a model of its interrupt.
+UNIT_vgpio := hyp/dev/vgpio.c hyp/dev/vgpio.h
+UNIT_TESTS += vgpio

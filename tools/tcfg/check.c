@@ -191,6 +191,14 @@ static void check_alignment(const struct system *s, const struct board *b)
 			if (!e->ok)
 				continue;
 			check_page(e->path, "ipa", e->ipa);
+			if (e->has_gpio) {
+				check_page(e->path, "doorbell-pl061", e->gpio_ipa);
+				if (!within(mk(e->gpio_ipa, TCFG_EMUL_PAGE), TCFG_IPA_LIMIT))
+					tcfg_error(e->path,
+						   "doorbell-pl061 0x%llx is beyond the 32-bit "
+						   "IPA space",
+						   (unsigned long long)e->gpio_ipa);
+			}
 			if (c->ok && c->size && !within(mk(e->ipa, c->size), TCFG_IPA_LIMIT))
 				tcfg_error(e->path, "IPA range %s is beyond the 32-bit IPA space",
 					   fmt_range(mk(e->ipa, c->size)).s);
@@ -307,7 +315,7 @@ static void check_ipa(const struct system *s, const struct board *b)
 
 	for (i = 0; i < s->part_count; i++)
 		max = MAX(max, s->parts[i].mem_count + s->parts[i].dev_count);
-	items = tcfg_alloc((max + 2 * s->chan_count + 3) * sizeof(*items));
+	items = tcfg_alloc((max + 4 * s->chan_count + 3) * sizeof(*items));
 	for (i = 0; i < s->part_count; i++) {
 		const struct partition *p = &s->parts[i];
 
@@ -352,6 +360,15 @@ static void check_ipa(const struct system *s, const struct board *b)
 				items[n] =
 					(struct ipa_item){ mk(e->ipa, c->size), e->path, "", "" };
 				snprintf(items[n++].what, sizeof(items->what), "%s", e->path);
+				if (!e->has_gpio ||
+				    !within(mk(e->gpio_ipa, TCFG_EMUL_PAGE), TCFG_IPA_LIMIT))
+					continue;
+				items[n] = (struct ipa_item){
+					mk(e->gpio_ipa, TCFG_EMUL_PAGE), e->path,
+					"the doorbell GPIO page (doorbell-pl061) at ", ""
+				};
+				snprintf(items[n++].what, sizeof(items->what),
+					 "the doorbell GPIO page (doorbell-pl061) of %s", e->path);
 			}
 		}
 		for (j = 0; j < n; j++)
@@ -521,6 +538,17 @@ static void check_channels(struct system *s)
 			}
 			e->part = j;
 			e->resolved = true;
+			/*
+			 * The emulated PL061 exists so that Linux user space, which cannot
+			 * make hypercalls, can ring and wait: a guest that can call
+			 * DOORBELL_RING has no use for it.
+			 */
+			if (e->has_gpio && !s->parts[j].kernel.name)
+				tcfg_error(e->path,
+					   "doorbell-pl061 is for a Linux partition (one with "
+					   "\"kernel\"), and \"%s\" has none: its guest rings "
+					   "with DOORBELL_RING",
+					   e->partition);
 		}
 		if (c->end_count == 2 && c->ends[0].resolved && c->ends[1].resolved &&
 		    c->ends[0].part == c->ends[1].part)

@@ -250,12 +250,51 @@ static void channel_nodes(void *fdt, const struct partition *p, const struct sys
 		begin(fdt, "tessera-channel@%llx", (unsigned long long)e->ipa);
 		strp(fdt, "compatible", "tessera,channel");
 		regp(fdt, e->ipa, e->size, 0, 0);
-		spi_interrupts(fdt, &irq, 1, IRQ_EDGE_RISING); /* doorbells are edges */
+		/* With a doorbell GPIO the interrupt is the PL061's, named there only. */
+		if (!e->gpio)
+			spi_interrupts(fdt, &irq, 1, IRQ_EDGE_RISING); /* doorbells are edges */
 		u32p(fdt, "tessera,channel-id", i);
 		strp(fdt, "tessera,channel-name", s->chans[e->channel].label);
 		strp(fdt, "tessera,peer", s->parts[e->peer].label);
 		if (!(e->access & CFG_ACCESS_W))
 			emptyp(fdt, "read-only");
+		end(fdt);
+	}
+}
+
+/*
+ * A channel end's doorbell GPIO: the emulated PL061 (hyp/dev/vgpio.c) that Linux's own
+ * gpio-pl061 driver probes on the AMBA bus, line 0 "<channel>-doorbell-in" (the peer's
+ * rings, as rising edges) and line 1 "<channel>-doorbell-out" (a write of 1 rings the peer).
+ */
+static void gpio_nodes(void *fdt, const struct partition *p, const struct system *s)
+{
+	static const char pl061[] = "arm,pl061\0arm,primecell";
+	u32 i, k;
+
+	for (i = 0; i < p->endpoint_count; i++) {
+		const struct cfg_endpoint *e = &p->endpoints[i];
+		char names[2 * TCFG_PATH_MAX + 8];
+		u32 irq = e->irq;
+		int len;
+
+		if (!e->gpio)
+			continue;
+		len = snprintf(names, sizeof(names), "%s-doorbell-in%c%s-doorbell-out%c",
+			       s->chans[e->channel].label, 0, s->chans[e->channel].label, 0);
+		for (k = 2; k < 8; k++) /* the PL061's other six lines: unnamed, unused */
+			names[len++] = 0;
+		begin(fdt, "pl061@%llx", (unsigned long long)e->gpio_ipa);
+		strsp(fdt, "compatible", pl061, sizeof(pl061));
+		regp(fdt, e->gpio_ipa, TCFG_EMUL_PAGE, 0, 0);
+		spi_interrupts(fdt, &irq, 1, IRQ_EDGE_RISING);
+		emptyp(fdt, "gpio-controller");
+		u32p(fdt, "#gpio-cells", 2);
+		emptyp(fdt, "interrupt-controller");
+		u32p(fdt, "#interrupt-cells", 2);
+		strsp(fdt, "gpio-line-names", names, (size_t)len);
+		u32p(fdt, "clocks", PHANDLE_CLK);
+		strp(fdt, "clock-names", "apb_pclk");
 		end(fdt);
 	}
 }
@@ -380,6 +419,7 @@ static u8 *build(const struct partition *p, const struct system *s, const struct
 	uart_nodes(fdt, p);
 	device_nodes(fdt, p);
 	channel_nodes(fdt, p, s);
+	gpio_nodes(fdt, p, s);
 	end(fdt);
 	dt_ok(fdt_finish(fdt), "finish");
 	extras(fdt, p);

@@ -76,6 +76,19 @@ static void add_map(struct partition *p, u64 pa, u64 ipa, u64 size, u32 access, 
 	snprintf(m->what, sizeof(m->what), "%s", what);
 }
 
+/* 1 + the index of end k of channel ci among all ends with a doorbell GPIO; 0 if it has none. */
+static u16 gpio_number(const struct system *s, u32 ci, u32 k)
+{
+	u32 i, j, n = 0;
+
+	if (!s->chans[ci].ends[k].has_gpio)
+		return 0;
+	for (i = 0; i <= ci; i++)
+		for (j = 0; j < 2 && (i < ci || j < k); j++)
+			n += s->chans[i].ends[j].has_gpio;
+	return (u16)(n + 1);
+}
+
 static void layout_partition(struct partition *p, const struct system *s, const struct board *b)
 {
 	u32 i, k, max_intid = 2 * TCFG_SPI_BASE - 1;
@@ -105,8 +118,11 @@ static void layout_partition(struct partition *p, const struct system *s, const 
 
 			if (e->part != p->id)
 				continue;
-			add_map(p, c->pa, e->ipa, c->size, e->access, CFG_REGION_SHARED, 0,
-				e->path);
+			/* A Linux end sees the memory Strongly-ordered: no cache on either side. */
+			add_map(p, c->pa, e->ipa, c->size, e->access,
+				e->has_gpio || peer->has_gpio ? CFG_REGION_SHARED_NC :
+								CFG_REGION_SHARED,
+				0, e->path);
 			p->endpoints[p->endpoint_count++] = (struct cfg_endpoint){
 				.channel = i,
 				.peer = peer->part,
@@ -115,6 +131,9 @@ static void layout_partition(struct partition *p, const struct system *s, const 
 				.ipa = e->ipa,
 				.size = c->size,
 				.access = e->access,
+				.gpio = gpio_number(s, i, k),
+				.peer_gpio = gpio_number(s, i, 1 - k),
+				.gpio_ipa = e->has_gpio ? e->gpio_ipa : 0,
 			};
 			max_intid = MAX(max_intid, e->doorbell_irq);
 		}

@@ -135,7 +135,8 @@ static void platform_asserts(FILE *f, const struct board *b)
 static void regions(FILE *f, const struct partition *p)
 {
 	static const char *const kinds[] = { "CFG_REGION_RAM", "CFG_REGION_SHARED",
-					     "CFG_REGION_DEVICE", "CFG_REGION_GICV" };
+					     "CFG_REGION_DEVICE", "CFG_REGION_GICV",
+					     "CFG_REGION_SHARED_NC" };
 	u32 i;
 
 	fprintf(f, "static const struct cfg_region p%u_regions[] = {\n", p->id);
@@ -232,7 +233,12 @@ static void endpoints(FILE *f, const struct partition *p, const struct system *s
 		fprintf(f, "\t\t.size = 0x%08llxULL,\n", (unsigned long long)e->size);
 		fprintf(f, "\t\t.access = ");
 		access_expr(f, e->access);
-		fprintf(f, ",\n\t},\n");
+		fprintf(f, ",\n");
+		if (e->gpio || e->peer_gpio)
+			fprintf(f,
+				"\t\t.gpio = %u,\n\t\t.peer_gpio = %u,\n\t\t.gpio_ipa = 0x%08llxULL,\n",
+				e->gpio, e->peer_gpio, (unsigned long long)e->gpio_ipa);
+		fprintf(f, "\t},\n");
 	}
 	fprintf(f, "};\n\n");
 }
@@ -363,8 +369,10 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 static void write_config_gen_h(FILE *f, const struct system *s, const struct board *b,
 			       const struct options *o)
 {
-	u32 i, tables = 0, max_virq = 0;
+	u32 i, tables = 0, max_virq = 0, gpios = 0;
 
+	for (i = 0; i < s->chan_count; i++)
+		gpios += (u32)s->chans[i].ends[0].has_gpio + (u32)s->chans[i].ends[1].has_gpio;
 	for (i = 0; i < s->part_count; i++) {
 		tables += s->parts[i].s2_table_count;
 		max_virq = MAX(max_virq, s->parts[i].virq_count);
@@ -375,6 +383,9 @@ static void write_config_gen_h(FILE *f, const struct system *s, const struct boa
 	fprintf(f, "#ifndef TESSERA_CONFIG_GEN_H\n#define TESSERA_CONFIG_GEN_H\n\n");
 	fprintf(f, "#define CFG_PARTITION_COUNT %u\n", s->part_count);
 	fprintf(f, "#define CFG_CHANNEL_COUNT %u\n", s->chan_count);
+	fprintf(f,
+		"/* Channel ends with a doorbell GPIO (an emulated PL061, hyp/dev/vgpio.c). */\n");
+	fprintf(f, "#define CFG_GPIO_COUNT %u\n", gpios);
 	fprintf(f, "/* Stage-2 tables of all partitions, root tables included (mm/pt.c). */\n");
 	fprintf(f, "#define CFG_S2_TABLE_COUNT %u\n", tables);
 	fprintf(f, "/* The largest virq_count of any partition: a multiple of 32. */\n");

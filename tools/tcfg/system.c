@@ -433,7 +433,8 @@ static void read_partition(struct partition *p, const struct node *n, const stru
 
 static void read_end(struct end *e, const struct node *n)
 {
-	static const char *const known[] = { "partition", "ipa", "access", "doorbell-irq", NULL };
+	static const char *const known[] = { "partition",      "ipa", "access", "doorbell-irq",
+					     "doorbell-pl061", NULL };
 	bool ok = true;
 
 	prop_check_known(n, known, &ok);
@@ -443,6 +444,7 @@ static void read_end(struct end *e, const struct node *n)
 	e->access = CFG_ACCESS_R | CFG_ACCESS_W;
 	prop_access(n, "access", "rw", &e->access, &ok);
 	prop_u32(n, "doorbell-irq", true, &e->doorbell_irq, &ok);
+	e->has_gpio = prop_addr(n, "doorbell-pl061", false, &e->gpio_ipa, &ok);
 	e->ok = ok;
 }
 

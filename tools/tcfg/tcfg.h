@@ -120,6 +120,8 @@ struct end {
 	u64 ipa;
 	u32 access;
 	u32 doorbell_irq;
+	bool has_gpio; /* doorbell-pl061: an emulated PL061 at gpio_ipa carries the doorbells */
+	u64 gpio_ipa;
 };
 
 struct channel {

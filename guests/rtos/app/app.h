@@ -2,6 +2,8 @@
  * The RTOS application: roles chosen by /chosen/bootargs ("role=producer", "role=consumer",
  * "test" or "role=test", otherwise the local demo), and what they share.
  *
+ * "link" (beside any of them) also answers Linux's records on channel 0 (link.c).
+ *
  * Every line printed is "<task>: <event> key=value ...", one line per event, so that runners
  * can parse it.  Optional bootargs: "count=N" powers off after N readings (all roles),
  * "period=MS" sets the sensor period (default 100 ms).
@@ -61,5 +63,6 @@ void demo_start(void);
 bool producer_start(void);
 bool consumer_start(void);
 void selftest_start(void);
+bool link_start(void);
 
 #endif /* RTOS_APP_H */

@@ -46,6 +46,8 @@ int main(void)
 			printf("rtos: unknown role \"%s\", running the local demo\n", role);
 		demo_start();
 	}
+	if (bootargs_has(args, "link"))
+		(void)link_start();
 	rtos_start();
 	return 0;
 }

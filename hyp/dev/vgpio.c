@@ -1,0 +1,74 @@
+/*
+ * The doorbell GPIO: an emulated PL061 (ARM DDI 0190B) carrying one channel end's doorbells
+ * (vgpio.h says what each line does).  Pure state and decisions: the caller (mmio.c) raises
+ * the interrupt and rings the peer as the returned flags say.
+ */
+#include "hyp/dev/vgpio.h"
+
+#include <string.h>
+
+/* PrimeCell identification at 0xfe0-0xffc, one byte per word: part 0x061, designer ARM. */
+static const u8 pl061_id[8] = { 0x61, 0x10, 0x04, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+
+#define REG(offset) (((offset)-PL061_DIR) / 4)
+
+u32 vgpio_access(struct vgpio *g, u32 offset, u32 size, bool write, u32 *value)
+{
+	u32 v = *value & 0xffU, lines;
+
+	/* Byte (readb/writeb, as Linux's driver) or word accesses, naturally aligned. */
+	if ((size != 1 && size != 4) || (offset & (size - 1)))
+		return VGPIO_REFUSE;
+	if (offset < PL061_DATA_END) {
+		/* Address bits [9:2] select the lines an access reads or writes (DDI 0190B 3.3.1). */
+		lines = (offset >> 2) & g->reg[REG(PL061_DIR)];
+		if (!write) {
+			*value = g->data & lines;
+			return 0;
+		}
+		g->data = (u8)((g->data & ~lines) | (v & lines));
+		return (v & lines & VGPIO_LINE_OUT) ? VGPIO_RING : 0;
+	}
+	if (offset >= PL061_PERIPHID0) {
+		if (!write)
+			*value = (offset & 3) ? 0 : pl061_id[(offset - PL061_PERIPHID0) / 4];
+		return 0;
+	}
+	if (offset > PL061_AFSEL || (offset & 3)) {
+		if (!write)
+			*value = 0;
+		return 0;
+	}
+	if (!write) {
+		u32 ris = __atomic_load_n(&g->ris, __ATOMIC_SEQ_CST);
+		u32 ie = __atomic_load_n(&g->ie, __ATOMIC_SEQ_CST);
+
+		*value = offset == PL061_RIS ? ris :
+			 offset == PL061_MIS ? ris & ie :
+			 offset == PL061_IE  ? ie :
+			 offset == PL061_IC  ? 0 :
+					       g->reg[REG(offset)];
+		return 0;
+	}
+	if (offset == PL061_IE) {
+		/* A ring already pending interrupts as soon as it is enabled (its line is a level). */
+		__atomic_store_n(&g->ie, v, __ATOMIC_SEQ_CST);
+		return (v & __atomic_load_n(&g->ris, __ATOMIC_SEQ_CST)) ? VGPIO_RAISE : 0;
+	}
+	if (offset == PL061_IC)
+		(void)__atomic_fetch_and(&g->ris, ~v, __ATOMIC_SEQ_CST);
+	else if (offset != PL061_RIS && offset != PL061_MIS)
+		g->reg[REG(offset)] = (u8)v;
+	return 0;
+}
+
+bool vgpio_ring(struct vgpio *g)
+{
+	(void)__atomic_fetch_or(&g->ris, VGPIO_LINE_IN, __ATOMIC_SEQ_CST);
+	return __atomic_load_n(&g->ie, __ATOMIC_SEQ_CST) & VGPIO_LINE_IN;
+}
+
+void vgpio_reset(struct vgpio *g)
+{
+	memset(g, 0, sizeof(*g));
+}
