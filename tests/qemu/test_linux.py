@@ -142,7 +142,9 @@ H3_WANTS = (r"^\[linux\] linux-rtos: user space up, 2 CPUs",
             r"^\[linux\] \[ *[\d.]+\] OF: fdt: Machine model: tessera,linux",
             # the Cortex-A7's 4 event counters less the hypervisor's, and the cycle counter
             r"^\[linux\] \[ *[\d.]+\] hw perfevents: enabled with armv7_cortex_a7 PMU "
-            r"driver, 4 counters available")
+            r"driver, 4 counters available",
+            r"^\[linux\] linux-rtos: channel: tchan: link sent=100 recv=100 lost=0 "
+            r"corrupt=0 doorbells=[1-9]\d*$")
 
 # What only one board has in its Linux partition's device tree: QEMU virt's virtio transport
 # and PL031, the H3's RTC.  The PMU node differs by its compatible (the boards' cores).
