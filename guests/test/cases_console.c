@@ -28,18 +28,27 @@ void tg_bystander(void)
 {
 	uint32_t period = tg_arg_u32("period", 10), count = tg_arg_u32("count", 200), n;
 	uint64_t last, now, worst = 0, expect = gtimer_ns_to_count((uint64_t)period * 1000000);
+	uint64_t worst_print = 0;
+	uint32_t worst_print_n = 0, worst_n = 0;
 
 	tg_sleep_ms(1); /* sets up the GIC: not part of any period */
 	last = gtimer_virt_count();
 	for (n = 0; n < count; n++) {
+		uint64_t t0 = gtimer_virt_count(), t1;
+
 		printf("TG by %u\n", (unsigned)n);
+		t1 = gtimer_virt_count();
+		if (t1 - t0 > worst_print)
+			worst_print = t1 - t0, worst_print_n = n;
 		tg_sleep_ms(period);
 		now = gtimer_virt_count();
 		if (now - last > expect && now - last - expect > worst)
-			worst = now - last - expect;
+			worst = now - last - expect, worst_n = n;
 		last = now;
 	}
 	printf("TG by worst lateness %u us\n", (unsigned)(gtimer_count_to_ns(worst) / 1000));
+	printf("TG by diag worst_n %u print %u us at %u\n", (unsigned)worst_n,
+	       (unsigned)(gtimer_count_to_ns(worst_print) / 1000), (unsigned)worst_print_n);
 	tg_check(true, "bystander.lines", "-");
 	tg_done();
 	for (;;)

@@ -31,7 +31,10 @@ def bystander_on_time(text):
     m = re.search(r"^\[bystander\] TG by worst lateness (\d+) us$", text, re.M)
     if not m:
         return ["the bystander did not report its lateness"]
-    return [] if int(m.group(1)) < 10000 else ["bystander late by %s us" % m.group(1)]
+    if int(m.group(1)) < 10000:
+        return []
+    diag = re.search(r"^\[bystander\] TG by diag (.*)$", text, re.M)
+    return ["bystander late by %s us (%s)" % (m.group(1), diag.group(1) if diag else "")]
 
 
 def nothing_forged(text):
