@@ -480,7 +480,9 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 		return;
 	}
 	dst = d->vcpu[t];
-	vgic_post(dst, dst->inbox_spi + n / 32, BIT(n % 32), dst->pcpu == vgic_this_pcpu());
+	/* Placed at once only into the list registers of a vCPU this CPU runs (not one that is off). */
+	vgic_post(dst, dst->inbox_spi + n / 32, BIT(n % 32),
+		  dst->on && dst->pcpu == vgic_this_pcpu());
 }
 
 __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
@@ -876,6 +878,7 @@ __attribute__((cold)) void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *
 	gic_irq_enable(GIC_PPI_PHYS_TIMER, false);
 	gic_irq_set_active(GIC_PPI_VIRT_TIMER, false);
 	gic_irq_set_active(GIC_PPI_PHYS_TIMER, false);
+	vc->on = true;
 	spin_unlock(&d->lock);
 }
 
@@ -884,6 +887,7 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 	u32 used, w;
 
 	spin_lock(&d->lock);
+	vc->on = false;
 	/* Physical interrupts the guest still holds (in a LR or acked by us) must not stay active. */
 	for (used = vc->lr_used; used; used &= used - 1) {
 		u32 n = (u32)__builtin_ctz(used);

@@ -174,6 +174,7 @@ struct vgic_cpu {
 	u8 priority[GIC_PRIV_COUNT] __attribute__((aligned(4))); /* IPRIORITYR, 5 bits kept */
 	bool dirty; /* interrupts may be waiting for a list register */
 	bool underflow_irq; /* GICH_HCR.UIE as last written */
+	bool on; /* between vgic_cpu_reset and vgic_cpu_stop: its list registers are its CPU's */
 	u32 injected; /* interrupts put in a list register since boot (counters, make bench) */
 	u32 inbox_spi; /* the inbox's first SPI word: (vcpu_count + 1) / 2 */
 	u32 inbox_words; /* inbox words in use */
