@@ -480,9 +480,12 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 		return;
 	}
 	dst = d->vcpu[t];
-	/* Placed at once only into the list registers of a vCPU this CPU runs (not one that is off). */
+	/*
+	 * Placed at once only into the list registers of a vCPU this CPU runs, not one that is
+	 * off ('on' is written only on its own CPU, so it is read only there).
+	 */
 	vgic_post(dst, dst->inbox_spi + n / 32, BIT(n % 32),
-		  dst->on && dst->pcpu == vgic_this_pcpu());
+		  dst->pcpu == vgic_this_pcpu() && dst->on);
 }
 
 __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)

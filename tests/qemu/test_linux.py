@@ -20,7 +20,7 @@ import re
 import subprocess
 
 from qemutest import VIRT, QemuTest
-from test_uboot import H3, H3_SD, hypervisor_up
+from test_uboot import hypervisor_up, on_h3
 
 LINUX_OUT = "build/guests/linux"
 PROMPT = r"^\[linux\] / # "
@@ -237,10 +237,7 @@ TESTS += [
         "`reboot` restarts only Linux, `poweroff` stops it, and the RTOS keeps printing, no "
         "reading lost",
         build={"PLATFORM": "allwinner-h3", "CONFIG": "linux-rtos"},
-        machine=H3,
-        kernel=False,
-        icount=False,  # the H3's SPL does not get past DRAM set-up under -icount
-        args=H3_SD,
+        **on_h3(),
         prepare=same_machine,
         inputs=[(PROMPT, "reboot\n"),
                 (r"(?s)partition 0 \(linux\): start 2.*" + PROMPT[1:], "poweroff\n")],

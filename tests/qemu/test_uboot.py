@@ -119,6 +119,14 @@ VIRT_DISK = ["-drive", "if=none,file={out}/disk.img,format=raw,id=d0",
 H3 = ["-M", "orangepi-pc", "-global", "cortex-a7-arm-cpu.cntfrq=24000000"]
 H3_SD = ["-drive", "file={out}/sd.img,format=raw,if=sd"]
 
+
+def on_h3(args=None, machine=None):
+    """The keyword arguments of a boot of Debian's U-Boot in QEMU's orangepi-pc from an SD
+    image (sd.img unless 'args' says otherwise): no -kernel, and never -icount, under which the
+    H3's SPL does not get past DRAM set-up."""
+    return dict(machine=machine or H3, kernel=False, icount=False,
+                args=H3_SD if args is None else args)
+
 TESTS = [
     QemuTest(
         "uboot.virt",
@@ -145,10 +153,7 @@ TESTS = [
         "boot.scr with no key pressed; Tessera starts in HYP mode on 4 CPUs and both "
         "partitions run",
         build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
-        machine=H3,
-        kernel=False,
-        icount=False,
-        args=H3_SD,
+        **on_h3(),
         expect=[r"U-Boot SPL 2023\.01",
                 r"DRAM: 1024 MiB",
                 r"Trying to boot from MMC1",
@@ -171,10 +176,7 @@ TESTS = [
         "must still run (QEMU's GIC has no Security Extensions, so this needs vgic/gic.c "
         "to own the groups)",
         build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
-        machine=H3 + ["-global", "cortex-a7-arm-cpu.reset-cbar=0x01c80000"],
-        kernel=False,
-        icount=False,
-        args=H3_SD,
+        **on_h3(machine=H3 + ["-global", "cortex-a7-arm-cpu.reset-cbar=0x01c80000"]),
         expect=[r"Found U-Boot script /boot\.scr"] + hypervisor_up("allwinner-h3")
         + TEST_GUESTS,
         forbid=FORBID,
@@ -187,10 +189,7 @@ TESTS = [
         "Allwinner H3 (QEMU orangepi-pc), the default system from sd.img: both RTOS "
         "partitions run and the telemetry channel carries records",
         build={"PLATFORM": "allwinner-h3"},
-        machine=H3,
-        kernel=False,
-        icount=False,
-        args=H3_SD,
+        **on_h3(),
         expect=[r"Found U-Boot script /boot\.scr"] + hypervisor_up("allwinner-h3")
         + [r"^\[sensor\] rtos: .*role=producer",
            r"^\[logger\] rtos: .*role=consumer",
@@ -203,11 +202,8 @@ TESTS = [
         "uboot.orangepi_pc_card_dd",
         "Allwinner H3: sd.img written with dd onto a larger card boots as it is",
         build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
-        machine=H3,
-        kernel=False,
-        icount=False,
         prepare=card_dd,
-        args=["-drive", "file={root}/build/test-work/uboot-card-dd.img,format=raw,if=sd"],
+        **on_h3(["-drive", "file={root}/build/test-work/uboot-card-dd.img,format=raw,if=sd"]),
         expect=[r"Found U-Boot script /boot\.scr"] + hypervisor_up("allwinner-h3")
         + TEST_GUESTS,
         forbid=FORBID,
@@ -219,11 +215,8 @@ TESTS = [
         "Allwinner H3: an existing card (FAT32 at 4 MiB, Orange Pi Plus U-Boot at 8 KiB) "
         "with boot.scr and tessera.itb copied to /boot/ autoboots Tessera",
         build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
-        machine=H3,
-        kernel=False,
-        icount=False,
         prepare=card_copy,
-        args=["-drive", "file={root}/build/test-work/uboot-card-copy.img,format=raw,if=sd"],
+        **on_h3(["-drive", "file={root}/build/test-work/uboot-card-copy.img,format=raw,if=sd"]),
         expect=[r"Model: Xunlong Orange Pi Plus",
                 r"Found U-Boot script /boot/boot\.scr",
                 r"Tessera: loading /boot/tessera\.itb from mmc 0:1"]
@@ -253,10 +246,7 @@ TESTS = [
         "Allwinner H3 (QEMU orangepi-pc, its EMAC): autoboot stopped, tessera.itb "
         "fetched by TFTP and started with bootm (README's commands)",
         build={"PLATFORM": "allwinner-h3", "CONFIG": "test-uboot"},
-        machine=H3,
-        kernel=False,
-        icount=False,
-        args=H3_SD + ["-nic", "user,tftp={out}"],
+        **on_h3(H3_SD + ["-nic", "user,tftp={out}"]),
         inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
         expect=[r"Filename 'tessera\.itb'", r"Bytes transferred = \d+"]
         + hypervisor_up("allwinner-h3") + TEST_GUESTS,
