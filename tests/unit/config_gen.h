@@ -7,7 +7,7 @@
 
 #define CFG_PARTITION_COUNT 4
 #define CFG_CHANNEL_COUNT 2
-#define CFG_GPIO_COUNT 0
+#define CFG_GPIO_COUNT 2
 #define CFG_S2_TABLE_COUNT 16
 #define CFG_MAX_VIRQ 128
 #define CFG_VMID_BITS 8
