@@ -476,6 +476,7 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
  * taken whatever the guest's CPSR.I says (ARM ARM B1.8.2), so a vCPU that masks interrupts
  * and spins is caught on its own CPU: hyp_timer_expired() asks partition_watchdog_check().
  */
+#if CFG_WATCHDOG_COUNT /* else partition.h's stand-ins */
 s32 partition_watchdog_kick(struct partition *p)
 {
 	u32 ms = p->cfg->watchdog_ms;
@@ -523,6 +524,7 @@ u64 partition_watchdog_check(struct partition *p, u64 now)
 		partition_stop(p, "watchdog"); /* "inject" too: there is no access to abort */
 	return ~0ULL;
 }
+#endif
 
 /*
  * Every partition has switched itself off (PSCI SYSTEM_OFF) and none is restarting:

@@ -369,13 +369,14 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 static void write_config_gen_h(FILE *f, const struct system *s, const struct board *b,
 			       const struct options *o)
 {
-	u32 i, tables = 0, max_virq = 0, gpios = 0;
+	u32 i, tables = 0, max_virq = 0, gpios = 0, watchdogs = 0;
 
 	for (i = 0; i < s->chan_count; i++)
 		gpios += (u32)s->chans[i].ends[0].has_gpio + (u32)s->chans[i].ends[1].has_gpio;
 	for (i = 0; i < s->part_count; i++) {
 		tables += s->parts[i].s2_table_count;
 		max_virq = MAX(max_virq, s->parts[i].virq_count);
+		watchdogs += s->parts[i].watchdog_ms != 0;
 	}
 	header(f, s, b,
 	       "Sizes of the static system description, for the hypervisor's C and "
@@ -387,6 +388,9 @@ static void write_config_gen_h(FILE *f, const struct system *s, const struct boa
 		"/* Channel ends with a doorbell GPIO (an emulated PL061, hyp/dev/vgpio.c). */\n");
 	fprintf(f, "#define CFG_GPIO_COUNT %u\n", gpios);
 	fprintf(f, "/* Stage-2 tables of all partitions, root tables included (mm/pt.c). */\n");
+	fprintf(f,
+		"/* Partitions with a watchdog (with none, the hypervisor leaves its code out). */\n");
+	fprintf(f, "#define CFG_WATCHDOG_COUNT %u\n", watchdogs);
 	fprintf(f, "#define CFG_S2_TABLE_COUNT %u\n", tables);
 	fprintf(f, "/* The largest virq_count of any partition: a multiple of 32. */\n");
 	fprintf(f, "#define CFG_MAX_VIRQ %u\n", max_virq);
