@@ -518,7 +518,7 @@ u64 partition_watchdog_check(struct partition *p, u64 now)
 	spin_unlock(&p->lock);
 	log_warn("partition %u (%s): watchdog: no kick for %u ms (timeout %u ms)", cfg->id,
 		 cfg->name, timer_ticks_to_ms(now - deadline) + cfg->watchdog_ms, cfg->watchdog_ms);
-	if (cfg->fault_policy == CFG_FAULT_RESTART)
+	if (FAULT_POLICY_IS(cfg, CFG_FAULT_RESTART))
 		partition_fault_restart(p);
 	else
 		partition_stop(p, "watchdog"); /* "inject" too: there is no access to abort */
