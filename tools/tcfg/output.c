@@ -388,7 +388,6 @@ static void write_config_gen_h(FILE *f, const struct system *s, const struct boa
 	fprintf(f,
 		"/* Channel ends with a doorbell GPIO (an emulated PL061, hyp/dev/vgpio.c). */\n");
 	fprintf(f, "#define CFG_GPIO_COUNT %u\n", gpios);
-	fprintf(f, "/* Stage-2 tables of all partitions, root tables included (mm/pt.c). */\n");
 	fprintf(f,
 		"/* Partitions with a watchdog (with none, the hypervisor leaves its code out). */\n");
 	fprintf(f, "#define CFG_WATCHDOG_COUNT %u\n", watchdogs);
@@ -396,6 +395,7 @@ static void write_config_gen_h(FILE *f, const struct system *s, const struct boa
 		"/* The fault policies partitions have, bit CFG_FAULT_*: the others' code is left "
 		"out. */\n");
 	fprintf(f, "#define CFG_FAULT_POLICIES 0x%x\n", policies);
+	fprintf(f, "/* Stage-2 tables of all partitions, root tables included (mm/pt.c). */\n");
 	fprintf(f, "#define CFG_S2_TABLE_COUNT %u\n", tables);
 	fprintf(f, "/* The largest virq_count of any partition: a multiple of 32. */\n");
 	fprintf(f, "#define CFG_MAX_VIRQ %u\n", max_virq);
