@@ -441,7 +441,7 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
 	 * every 2^VMID_BITS - 2 of them), so a manager's are bounded like p's own SYSTEM_RESETs,
 	 * in a history a start never clears: a halt-start loop is bounded too.  The operator is not.
 	 */
-	if (manager) {
+	if (CFG_MANAGER_COUNT && manager) { /* a constant 0 where no partition manages */
 		if (recent_locked(p->command_log, p->command_log_count, cfg->reset_window_ms,
 				  now) >= cfg->reset_max) {
 			bool told = p->busy_told;

@@ -9,6 +9,7 @@
 #define CFG_CHANNEL_COUNT 2
 #define CFG_GPIO_COUNT 2
 #define CFG_WATCHDOG_COUNT 1
+#define CFG_MANAGER_COUNT 1
 #define CFG_FAULT_POLICIES 0x7 /* stop, restart, inject */
 #define CFG_S2_TABLE_COUNT 16
 #define CFG_MAX_VIRQ 128
