@@ -15,12 +15,13 @@
 struct vcpu;
 
 /*
- * Is 'policy' (CFG_FAULT_*) the partition's fault policy (cfg: its struct cfg_partition)?
- * Constant false for a policy no partition of the system has (tcfg's CFG_FAULT_POLICIES),
- * so that its code is left out.
+ * Is 'policy' (CFG_FAULT_*) the partition's fault policy?  Constant false for a policy no
+ * partition of the system has (tcfg's CFG_FAULT_POLICIES), so that its code is left out.
  */
-#define FAULT_POLICY_IS(cfg, policy)                                                               \
-	((CFG_FAULT_POLICIES & BIT(policy)) && (cfg)->fault_policy == (policy))
+static inline bool fault_policy_is(const struct cfg_partition *cfg, u32 policy)
+{
+	return (CFG_FAULT_POLICIES & BIT(policy)) && cfg->fault_policy == policy;
+}
 
 /* A rate limit: a burst of messages per window, the rest counted. */
 struct ratelimit {

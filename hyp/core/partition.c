@@ -424,9 +424,6 @@ void partition_info(struct partition *p, struct partition_info *out)
 
 s32 partition_command(struct partition *p, u32 op, const char *who, const struct partition *manager)
 {
-	const struct cfg_partition *cfg = p->cfg;
-	u64 now = timer_now();
-
 	if (op == TESSERA_PARTITION_STOP) {
 		partition_stop(p, who);
 		return TESSERA_OK;
@@ -442,6 +439,9 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
 	 * in a history a start never clears: a halt-start loop is bounded too.  The operator is not.
 	 */
 	if (CFG_MANAGER_COUNT && manager) { /* a constant 0 where no partition manages */
+		const struct cfg_partition *cfg = p->cfg;
+		u64 now = timer_now();
+
 		if (recent_locked(p->command_log, p->command_log_count, cfg->reset_window_ms,
 				  now) >= cfg->reset_max) {
 			bool told = p->busy_told;
@@ -518,7 +518,7 @@ u64 partition_watchdog_check(struct partition *p, u64 now)
 	spin_unlock(&p->lock);
 	log_warn("partition %u (%s): watchdog: no kick for %u ms (timeout %u ms)", cfg->id,
 		 cfg->name, timer_ticks_to_ms(now - deadline) + cfg->watchdog_ms, cfg->watchdog_ms);
-	if (FAULT_POLICY_IS(cfg, CFG_FAULT_RESTART))
+	if (fault_policy_is(cfg, CFG_FAULT_RESTART))
 		partition_fault_restart(p);
 	else
 		partition_stop(p, "watchdog"); /* "inject" too: there is no access to abort */

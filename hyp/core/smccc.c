@@ -101,7 +101,7 @@ static __attribute__((noinline)) s32 manage(struct vcpu *v, struct regs *r, u32 
 					    bool control)
 {
 	struct partition *self = v->part;
-	struct partition *p = &partitions[target < CFG_PARTITION_COUNT ? target : 0];
+	struct partition *p;
 	struct partition_info in;
 
 	/* With no manager in the system (tcfg's CFG_MANAGER_COUNT), only the refusal is built. */
@@ -113,6 +113,7 @@ static __attribute__((noinline)) s32 manage(struct vcpu *v, struct regs *r, u32 
 				 self->cfg->id, self->cfg->name, target);
 		return TESSERA_DENIED;
 	}
+	p = &partitions[target < CFG_PARTITION_COUNT ? target : 0];
 	if (control) {
 		if (r->r[2] > TESSERA_PARTITION_RESTART)
 			return TESSERA_INVALID_PARAMETER;
