@@ -1035,6 +1035,11 @@ NOISY_METHOD = """\
   layout (47 ms, then 3 ms, then 20 ms on trees that differ by a few instructions), so that
   test judges the bystander on its laps (`laps=on`: per period, the clock less the time the
   others ran while its CPU could have run, and its CPU's own instructions), not on the clock.
+  The same turns can starve a vCPU for good: the vCPU after one that spins until the deadline
+  gets a turn of zero instructions every time (fixed in QEMU 8.1). A test partition whose
+  vCPU 0 polled AFFINITY_INFO for vCPU 1, the next in the order, hung the whole machine that
+  way once vCPU 1 held the console's ticket lock; the test guests' waits for another vCPU
+  now execute YIELD (`cpu_yield`, `guests/lib/arch.h`), which ends a turn.
 - The goal (issue 14): with every load the victim's CPU does the same hypervisor work as beside
   an idle neighbour: the same entries (per period at worst, and in all), kicks and Hyp cycles
   per period. The last column says where it differs today. The latency column is shown for what

@@ -202,6 +202,19 @@ static inline void cpu_wfi(void)
 	__asm__ volatile("dsb sy\n\twfi" ::: "memory");
 }
 
+/*
+ * A hint in a loop that waits for another CPU (ARM ARM A8.8.424: YIELD, a NOP on a core
+ * without hardware threads).  QEMU 7.2 needs it under -icount: it runs the vCPUs in turns,
+ * each until the next timer deadline, and the vCPU after one that spins to that deadline
+ * gets a turn of zero instructions, every time; YIELD ends the spinner's turn early.
+ * Without it, a vCPU waiting for its neighbour in the turn order could wait forever
+ * (fixed in QEMU 8.1, which shares each turn among the vCPUs).
+ */
+static inline void cpu_yield(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
+
 /* The CPU's index: MPIDR Aff0 (under Tessera, the vCPU index). */
 static inline uint32_t cpu_index(void)
 {

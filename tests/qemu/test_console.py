@@ -37,35 +37,41 @@ OWN_MAX = 200 * 1000  # instructions of the bystander's CPU in one period: 2% of
 
 def bystander_laps(log):
     """Its timing holds as it would on a board, judged on its laps (tools/insn_per_cpu.c,
-    laps=on: the bystander marks each period).  QEMU 7.2 runs the vCPUs in turns under
-    -icount, each until the machine's next timer deadline, and a vCPU that reprograms a
-    timer (as the hypervisor does for the console's pacing, every 1.4 ms while output is
-    waiting) hands its turn to the next at once: a bystander could lose 46 ms of the clock
-    while its CPU executed 12,447 instructions (docs/bench.md, "Noisy neighbour: method").
+    laps=on: the bystander marks the start and end of printing each line, then sleeps
+    until the period's end).  QEMU 7.2 runs the vCPUs in turns under -icount, each until
+    the machine's next timer deadline, and a vCPU that reprograms a timer (as the
+    hypervisor does for the console's pacing, every 1.4 ms while output is waiting) hands
+    its turn to the next at once: a bystander lost 46 ms of the clock in one line while
+    its CPU executed 12,447 instructions (docs/bench.md, "Noisy neighbour: method").
     So, per period:
-      - elapsed - preempted (the clock, less the time the others ran while the bystander's
-        CPU could have run: what a board running the CPUs at once would take) stays within
-        the period plus LATE_NS.  What is left of QEMU in it is the turns after its timer's
-        deadline (up to 1.4 ms each, the console keeps a deadline that close);
+      - the line's time less what QEMU gave the others while the bystander's CPU could
+        have run (what a board running the CPUs at once would take), plus the sleep's
+        overrun (its timer's delivery, where QEMU's turns after the deadline still count,
+        up to 1.4 ms each while the console keeps a deadline that close), stays under
+        LATE_NS;
       - the bystander's CPU's own instructions (its guest and the hypervisor working on
         that CPU, for it or for anyone) stay under OWN_MAX: a CPU kept waiting for the UART,
         or draining a neighbour's flood, would execute millions."""
     laps = [tuple(int(v) for v in m) for m in re.findall(
         r"^INSN-LAP cpu=0 elapsed=(\d+) own=(\d+) preempted=(\d+)$", log, re.M)]
-    if len(laps) != COUNT:
-        return ["%d laps of the bystander in QEMU's log, expected %d" % (len(laps), COUNT)]
+    if len(laps) != 2 * COUNT:
+        return ["%d laps of the bystander in QEMU's log, expected %d" % (len(laps), 2 * COUNT)]
+    periods = []
+    for n in range(COUNT):
+        (line, line_own, line_lost), (sleep, sleep_own, _) = laps[2 * n], laps[2 * n + 1]
+        periods.append((line - line_lost + sleep - PERIOD_NS, line + sleep - PERIOD_NS,
+                        line_lost, line_own + sleep_own))
     problems = []
-    late = max(range(COUNT), key=lambda i: laps[i][0] - laps[i][2])
-    elapsed, own, preempted = laps[late]
-    if elapsed - preempted - PERIOD_NS >= LATE_NS:
+    late = max(range(COUNT), key=lambda n: periods[n][0])
+    board, clock, lost, own = periods[late]
+    if board >= LATE_NS:
         problems.append("bystander period %d late by %d us on a board (%d us by QEMU's clock, "
-                        "%d us of it preempted, %d own instructions)" % (
-                            late, (elapsed - preempted - PERIOD_NS) // 1000,
-                            (elapsed - PERIOD_NS) // 1000, preempted // 1000, own))
-    busiest = max(range(COUNT), key=lambda i: laps[i][1])
-    if laps[busiest][1] >= OWN_MAX:
+                        "%d us of it the others' turns, %d own instructions)" % (
+                            late, board // 1000, clock // 1000, lost // 1000, own))
+    busiest = max(range(COUNT), key=lambda n: periods[n][3])
+    if periods[busiest][3] >= OWN_MAX:
         problems.append("the bystander's CPU executed %d instructions in period %d (bound %d)" % (
-            laps[busiest][1], busiest, OWN_MAX))
+            periods[busiest][3], busiest, OWN_MAX))
     return problems
 
 
