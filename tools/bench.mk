@@ -21,4 +21,5 @@ bench: $(INSN_PLUGIN)
 	@$(BENCH_MAKE) CONFIG=default all
 	@$(BENCH_MAKE) CONFIG=bench-noisy VMID_BITS=2 all
 	@$(BENCH_MAKE) CONFIG=bench-linux all
+	@$(BENCH_MAKE) CONFIG=every-feature all
 	@$(PYTHON) tools/bench.py --runs $(BENCH_RUNS)

@@ -901,14 +901,23 @@ def detail_rows(results):
     return rows
 
 
-def footprint_rows(fp, sl):
+def text_status(code):
+    kib = lambda b: "%.1f KiB" % (b / 1024)
+    target = FOOTPRINT_TARGETS["text_kib"] * 1024
+    return "<= %d KiB: %s" % (FOOTPRINT_TARGETS["text_kib"], status(code, target).replace(
+        "missed by %d" % (code - target), "missed by %s" % kib(code - target)))
+
+
+def footprint_rows(fp, sl, every=None):
+    """every: the footprint of configs/qemu-virt/every-feature.dts, on which the .text
+    target (issue 16: "with every round-two feature in") is judged."""
     kib = lambda b: "%.1f KiB" % (b / 1024)
     rows = [
-        [".text (code)", kib(fp["text_code"]), "<= %d KiB: %s" % (
-            FOOTPRINT_TARGETS["text_kib"],
-            status(fp["text_code"], FOOTPRINT_TARGETS["text_kib"] * 1024).replace(
-                "missed by %d" % (fp["text_code"] - FOOTPRINT_TARGETS["text_kib"] * 1024),
-                "missed by %s" % kib(fp["text_code"] - FOOTPRINT_TARGETS["text_kib"] * 1024)))],
+        [".text (code)", kib(fp["text_code"]),
+         "what this system's hypervisor holds: tcfg leaves out the parts no partition uses"],
+        [".text (code), every optional part in (`every-feature` system)",
+         kib(every["text_code"]), text_status(every["text_code"])] if every else
+        [".text (code)", kib(fp["text_code"]), text_status(fp["text_code"])],
         [".text (section, padded to 4 KiB)", kib(fp["text_section"]), ""],
         [".rodata", kib(fp["rodata"]), ""],
         ["image store (guest images, outside the image)", kib(fp["image_store"]), ""],
@@ -1345,7 +1354,7 @@ def render_markdown(results, fp, sl, meta):
              ] + noisy_markdown(results) + [
              "## Footprint (`%s` system)" % fp["config"],
              "",
-             markdown_table(["what", "size", "notes"], footprint_rows(fp, sl)),
+             markdown_table(["what", "size", "notes"], footprint_rows(fp, sl, every)),
              "",
              METHOD.format(qemu=meta["qemu"], xen=meta["xen"], warmup=16, sync=1001,
                            asyncn=201,
@@ -1417,6 +1426,7 @@ def main():
         return 1
 
     fp = footprint("default")
+    every = footprint("every-feature")
     sl = source_lines()
     meta = {
         "git": subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
@@ -1441,7 +1451,7 @@ def main():
     print(text_table(LINUX_HEADER, linux_rows(results)))
     print()
     print(text_table(["footprint (%s system)" % fp["config"], "size", "notes"],
-                     footprint_rows(fp, sl)))
+                     footprint_rows(fp, sl, every)))
     if "noisy" in results:
         print()
         print(text_table(NOISY_HEADER, noisy_rows(results)))
@@ -1464,7 +1474,7 @@ def main():
                "boot_per_cpu": [dict(zip(["partition", "cpu", "at_partition_boot",
                                           "at_partition_start", "at_entry", "board_estimate"],
                                          row)) for row in boot_per_cpu(results)],
-               "footprint": fp, "source_lines": sl}
+               "footprint": fp, "footprint_every_feature": every, "source_lines": sl}
         with open(os.path.join(ROOT, "docs", "bench.json"), "w") as f:
             json.dump(doc, f, indent=1, sort_keys=True)
             f.write("\n")
