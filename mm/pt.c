@@ -129,6 +129,35 @@ struct pt_walk pt_lookup(const struct pt *pt, u64 va)
 	return w;
 }
 
+u32 pt_update(struct pt *pt, u64 va, u64 size, u64 clear, u64 set)
+{
+	u32 n = 0;
+
+	while (size && va < IA_LIMIT) {
+		pte_t *table = pt->root, *e;
+		u32 level = 1;
+		u64 span;
+
+		/* Down the valid tables only: a leaf whose valid bit went is still a leaf. */
+		for (;;) {
+			e = &table[level_index(level, (u32)va)];
+			if (level == 3 || (*e & (LPAE_VALID | LPAE_TYPE_TABLE)) !=
+						  (LPAE_VALID | LPAE_TYPE_TABLE))
+				break;
+			table = pt->alloc->table(pt->alloc, *e & LPAE_ADDR_MASK);
+			level++;
+		}
+		span = 1ULL << level_shift(level);
+		if (!*e || (va & (span - 1)) || size < span)
+			break; /* unmapped, or a leaf reaching outside the range */
+		*e = (*e & ~clear) | set;
+		n++;
+		va += span;
+		size -= span;
+	}
+	return n;
+}
+
 u64 pt_s2_attrs(u32 kind, u32 access)
 {
 	u64 a = LPAE_AF;

@@ -121,6 +121,7 @@
 
 /* TLB maintenance (B4.2.3). */
 #define TLBIALLH p15, 4, c8, c7, 0
+#define TLBIALLHIS p15, 4, c8, c3, 0
 #define TLBIALLNSNH p15, 4, c8, c7, 4
 
 /* Cortex-A15/A7 implementation defined: L2 control (TRM 4.3.57). */
@@ -312,6 +313,7 @@ DEFINE_SYSOP(ats1cpr, ATS1CPR)
 DEFINE_SYSOP(ats12nsopr, ATS12NSOPR)
 DEFINE_SYSOP(ats12nsopw, ATS12NSOPW)
 DEFINE_SYSOP(tlbiallnsnh, TLBIALLNSNH)
+DEFINE_SYSOP(tlbiallhis, TLBIALLHIS)
 
 DEFINE_ASM_OP(dsb, "dsb sy")
 DEFINE_ASM_OP(dsb_ish, "dsb ish")
