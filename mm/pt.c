@@ -53,16 +53,28 @@ static enum pt_err map_level(struct pt *pt, pte_t *table, u32 level, u32 va, u64
 {
 	u32 span = 1U << level_shift(level);
 
+	if (level == 3) {
+		/* Pages: the whole run in one loop (the Hyp map has a thousand of them at boot). */
+		pte_t *entry = &table[level_index(3, va)], bits = pa | attrs | LPAE_VALID | LPAE_TYPE_PAGE;
+		u32 n = (u32)(size >> LPAE_L3_SHIFT), i;
+
+		for (i = 0; i < n; i++, bits += LPAE_PAGE_SIZE) {
+			if (entry[i] & LPAE_VALID)
+				return PT_ERR_OVERLAP;
+			entry[i] = bits;
+		}
+		return PT_OK;
+	}
 	while (size) {
 		/* To the end of va's span (at most 1 GiB), or of the range (up to 4 GiB). */
 		u32 chunk = (u32)MIN(size, (u64)(span - (va & (span - 1))));
 		pte_t *entry = &table[level_index(level, va)];
 
-		if (level == 3 || (chunk == span && IS_ALIGNED(pa, span))) {
-			/* A page, or a block: chunk == span implies va is aligned too. */
+		if (chunk == span && IS_ALIGNED(pa, span)) {
+			/* A block: chunk == span implies va is aligned too. */
 			if (*entry & LPAE_VALID)
 				return PT_ERR_OVERLAP;
-			*entry = pa | attrs | LPAE_VALID | (level == 3 ? LPAE_TYPE_PAGE : 0);
+			*entry = pa | attrs | LPAE_VALID;
 		} else {
 			pte_t *next;
 			u64 next_pa;
