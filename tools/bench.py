@@ -500,9 +500,11 @@ def system_runs():
                    ("%s:first-task" % label, guest_word(RTOS_ELF, "port_first_task_count", pa))]
     # Done once a task of each partition printed (lines not from the RTOS's main()).
     # With the per-CPU counting plugin (tools/insn_per_cpu.c): what each CPU executed by the
-    # time it took its partition's first start (partition_boot), found its images intact and
-    # began loading (partition_start), and entered the guest.
+    # time it took its partition's first start (partition_boot), had hashed its share of the
+    # images' chunks (images_checked's first call), began loading (partition_start), and
+    # entered the guest.
     watch = [GUEST_ENTRY, symbol(tessera_default, "partition_boot"),
+             symbol(tessera_default, "images_checked"),
              symbol(tessera_default, "partition_start")]
     plugin = ["-d", "plugin", "-plugin",
               INSN_PLUGIN + "".join(",watch=0x%x" % a for a in watch)]
@@ -792,48 +794,50 @@ def partition_images(config):
 
 def boot_per_cpu(results):
     """The default system per CPU (tools/insn_per_cpu.c): [(partition, cpu, own instructions
-    at partition_boot, at partition_start, at its first instruction, board estimate)].
+    at partition_boot, when its share of the images' chunks was hashed, at partition_start, at
+    its first instruction, board estimate)].
 
     The board estimate runs each CPU's own counts on one time line, as CPUs that run at once
     would: CPU 0 hands every other partition its first start just before its own
-    (partition_boot); a partition waits for an earlier one's verdict on an image file both load
-    (its partition_start no earlier than that one's); each CPU's own work follows."""
+    (partition_boot); each CPU hashes its share of the chunks of the image files its partition
+    loads; a partition starts loading once every partition that shares a file with it has
+    hashed its share (its partition_start no earlier than the latest of them, plus its own
+    instructions from its share to partition_start); each CPU's own work follows."""
     r = results.get("boot-default")
     if not r or not r.get("watch"):
         return []
     elf = os.path.join(tessera_out("default"), "tessera.elf")
-    at = {"boot": symbol(elf, "partition_boot"), "start": symbol(elf, "partition_start"),
-          "entry": GUEST_ENTRY}
+    at = {"boot": symbol(elf, "partition_boot"), "hashed": symbol(elf, "images_checked"),
+          "start": symbol(elf, "partition_start"), "entry": GUEST_ENTRY}
     own = {(a, cpu): n for a, cpu, n, _ in r["watch"]}
     images = partition_images("default")
     handoff = own.get((at["boot"], 0))
-    rows, started = [], {}
+    counts, hashed = {}, {}
     for label, cpu, _ in partitions("default"):
         n = {k: own.get((a, cpu)) for k, a in at.items()}
         if None in n.values() or handoff is None:
             continue
-        if cpu == 0:
-            start = n["start"]
-        else:
-            start = handoff + n["start"] - n["boot"]
-            for other, other_start in started.items():
-                if images[other] & images[label]:
-                    start = max(start, other_start)
-        started[label] = start
-        rows.append((label, cpu, n["boot"], n["start"], n["entry"],
+        counts[label] = (cpu, n)
+        hashed[label] = (n["hashed"] if cpu == 0 else handoff + n["hashed"] - n["boot"])
+    rows = []
+    for label, (cpu, n) in counts.items():
+        start = max(t for other, t in hashed.items()
+                    if other == label or images[other] & images[label])
+        start += n["start"] - n["hashed"]
+        rows.append((label, cpu, n["boot"], n["hashed"], n["start"], n["entry"],
                      start + n["entry"] - n["start"]))
     return rows
 
 
 PER_CPU_HEADER = ["default system, partition (boot CPU)", "its CPU's own instructions: "
-                  "to partition_boot / partition_start / first instruction",
+                  "to partition_boot / its share hashed / partition_start / first instruction",
                   "board estimate to its first instruction (CPUs at once)", "target"]
 
 
 def per_cpu_rows(results):
-    return [["%s (cpu%d)" % (label, cpu), "%d / %d / %d" % (b, st, e), str(board),
+    return [["%s (cpu%d)" % (label, cpu), "%d / %d / %d / %d" % (b, h, st, e), str(board),
              "<= %d: %s" % (BOOT_TARGET, status(board, BOOT_TARGET))]
-            for label, cpu, b, st, e, board in boot_per_cpu(results)]
+            for label, cpu, b, h, st, e, board in boot_per_cpu(results)]
 
 
 def status(value, target):
@@ -1444,7 +1448,8 @@ def main():
                "boot": [{"what": w, "instructions": c} for w, c in boot_lengths(results)],
                "linux_boot": linux_rows(results),
                "boot_per_cpu": [dict(zip(["partition", "cpu", "at_partition_boot",
-                                          "at_partition_start", "at_entry", "board_estimate"],
+                                          "at_share_hashed", "at_partition_start", "at_entry",
+                                          "board_estimate"],
                                          row)) for row in boot_per_cpu(results)],
                "footprint": fp, "source_lines": sl}
         with open(os.path.join(ROOT, "docs", "bench.json"), "w") as f:
