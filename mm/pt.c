@@ -55,7 +55,8 @@ static enum pt_err map_level(struct pt *pt, pte_t *table, u32 level, u32 va, u64
 
 	if (level == 3) {
 		/* Pages: the whole run in one loop (the Hyp map has a thousand of them at boot). */
-		pte_t *entry = &table[level_index(3, va)], bits = pa | attrs | LPAE_VALID | LPAE_TYPE_PAGE;
+		pte_t *entry = &table[level_index(3, va)],
+		      bits = pa | attrs | LPAE_VALID | LPAE_TYPE_PAGE;
 		u32 n = (u32)(size >> LPAE_L3_SHIFT), i;
 
 		for (i = 0; i < n; i++, bits += LPAE_PAGE_SIZE) {
@@ -153,8 +154,8 @@ u32 pt_update(struct pt *pt, u64 va, u64 size, u64 clear, u64 set)
 		/* Down the valid tables only: a leaf whose valid bit went is still a leaf. */
 		for (;;) {
 			e = &table[level_index(level, (u32)va)];
-			if (level == 3 || (*e & (LPAE_VALID | LPAE_TYPE_TABLE)) !=
-						  (LPAE_VALID | LPAE_TYPE_TABLE))
+			if (level == 3 ||
+			    (*e & (LPAE_VALID | LPAE_TYPE_TABLE)) != (LPAE_VALID | LPAE_TYPE_TABLE))
 				break;
 			table = pt->alloc->table(pt->alloc, *e & LPAE_ADDR_MASK);
 			level++;

@@ -68,7 +68,8 @@ u64 hyp_pt_root_pa;
 void hyp_map_cacheable(u64 pa, u64 size)
 {
 	struct pt_alloc identity = { .table = pt_identity_table };
-	struct pt hyp = { .root = pt_identity_table(&identity, hyp_pt_root_pa), .alloc = &identity };
+	struct pt hyp = { .root = pt_identity_table(&identity, hyp_pt_root_pa),
+			  .alloc = &identity };
 	u64 wb = pt_hyp_attrs(true, true, false);
 
 	/*

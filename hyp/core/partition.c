@@ -193,6 +193,7 @@ static void chunk_share(u32 id, u32 file, u32 chunks, u32 *first, u32 *end)
 				break;
 			}
 	}
+	n = MAX(n, 1U); /* (partition 'id' is one of them) */
 	*first = chunks * rank / n;
 	*end = chunks * (rank + 1) / n;
 }
@@ -233,13 +234,15 @@ static void check_share(const struct cfg_partition *cfg)
 		for (; c < end; c++) {
 			u32 at = c * im->chunk_size;
 
-			sha256(pa_ptr(im->store_pa + at), MIN(im->size - at, im->chunk_size), digest);
+			sha256(pa_ptr(im->store_pa + at), MIN(im->size - at, im->chunk_size),
+			       digest);
 			for (diff = 0, k = 0; k < SHA256_SIZE; k++)
-				diff |= digest[k] ^ im->chunk_sha256[c][k]; /* (memcmp: 100 bytes more) */
+				diff |= digest[k] ^
+					im->chunk_sha256[c][k]; /* (memcmp: 100 bytes more) */
 			if (diff)
 				__atomic_store_n(&store_files[im->file].bad, 1, __ATOMIC_RELAXED);
-			if (__atomic_add_fetch(&store_files[im->file].checked, 1, __ATOMIC_ACQ_REL) ==
-			    im->chunk_count)
+			if (__atomic_add_fetch(&store_files[im->file].checked, 1,
+					       __ATOMIC_ACQ_REL) == im->chunk_count)
 				file_checked(im->file);
 		}
 	}

@@ -663,8 +663,7 @@ static u32 store_add(struct system *s, const char *path, const char *name, const
 	for (j = 0; j < s->image_file_count; j++)
 		if (!strcmp(s->image_files[j], file))
 			return j;
-	s->image_chunks[j] = tcfg_alloc(
-		(size_t)tcfg_chunk_count(size) * SHA256_SIZE);
+	s->image_chunks[j] = tcfg_alloc((size_t)tcfg_chunk_count(size) * SHA256_SIZE);
 	if (!tcfg_image_digest(file, size, s->image_sha256[j], s->image_chunks[j])) {
 		tcfg_error(path, "image \"%s\" cannot be read whole", name);
 		return j;
