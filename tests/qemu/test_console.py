@@ -22,19 +22,51 @@ def bystander_complete(text):
     return []
 
 
-def bystander_on_time(text):
-    """Its own timing holds: the worst lateness of a 10 ms period, measured by the bystander
-    in virtual time (-icount), stays under one period.  Its timer is delivered late by the
-    other CPUs' turns in QEMU's round-robin (3 to 5 ms seen beside these neighbours, which
-    keep their CPUs busy): the bound is loose on purpose; what it catches is a CPU kept
-    waiting for the UART, a whole line (7 ms for 80 bytes at 115200 baud) per line."""
-    m = re.search(r"^\[bystander\] TG by worst lateness (\d+) us$", text, re.M)
-    if not m:
+def bystander_reported(text):
+    """The bystander's own view (the clock's lateness and its slowest line) is in the log
+    for whoever reads it; the timing is judged on its laps (bystander_laps)."""
+    if not re.search(r"^\[bystander\] TG by worst lateness (\d+) us$", text, re.M):
         return ["the bystander did not report its lateness"]
-    if int(m.group(1)) < 10000:
-        return []
-    diag = re.search(r"^\[bystander\] TG by diag (.*)$", text, re.M)
-    return ["bystander late by %s us (%s)" % (m.group(1), diag.group(1) if diag else "")]
+    return []
+
+
+PERIOD_NS = 10 * 1000 * 1000
+LATE_NS = 10 * 1000 * 1000  # a whole period; what it catches is below
+OWN_MAX = 200 * 1000  # instructions of the bystander's CPU in one period: 2% of a 1 GHz core
+
+
+def bystander_laps(log):
+    """Its timing holds as it would on a board, judged on its laps (tools/insn_per_cpu.c,
+    laps=on: the bystander marks each period).  QEMU 7.2 runs the vCPUs in turns under
+    -icount, each until the machine's next timer deadline, and a vCPU that reprograms a
+    timer (as the hypervisor does for the console's pacing, every 1.4 ms while output is
+    waiting) hands its turn to the next at once: a bystander could lose 46 ms of the clock
+    while its CPU executed 12,447 instructions (docs/bench.md, "Noisy neighbour: method").
+    So, per period:
+      - elapsed - preempted (the clock, less the time the others ran while the bystander's
+        CPU could have run: what a board running the CPUs at once would take) stays within
+        the period plus LATE_NS.  What is left of QEMU in it is the turns after its timer's
+        deadline (up to 1.4 ms each, the console keeps a deadline that close);
+      - the bystander's CPU's own instructions (its guest and the hypervisor working on
+        that CPU, for it or for anyone) stay under OWN_MAX: a CPU kept waiting for the UART,
+        or draining a neighbour's flood, would execute millions."""
+    laps = [tuple(int(v) for v in m) for m in re.findall(
+        r"^INSN-LAP cpu=0 elapsed=(\d+) own=(\d+) preempted=(\d+)$", log, re.M)]
+    if len(laps) != COUNT:
+        return ["%d laps of the bystander in QEMU's log, expected %d" % (len(laps), COUNT)]
+    problems = []
+    late = max(range(COUNT), key=lambda i: laps[i][0] - laps[i][2])
+    elapsed, own, preempted = laps[late]
+    if elapsed - preempted - PERIOD_NS >= LATE_NS:
+        problems.append("bystander period %d late by %d us on a board (%d us by QEMU's clock, "
+                        "%d us of it preempted, %d own instructions)" % (
+                            late, (elapsed - preempted - PERIOD_NS) // 1000,
+                            (elapsed - PERIOD_NS) // 1000, preempted // 1000, own))
+    busiest = max(range(COUNT), key=lambda i: laps[i][1])
+    if laps[busiest][1] >= OWN_MAX:
+        problems.append("the bystander's CPU executed %d instructions in period %d (bound %d)" % (
+            laps[busiest][1], busiest, OWN_MAX))
+    return problems
 
 
 def nothing_forged(text):
@@ -94,14 +126,18 @@ TESTS = [
         "at 115200 baud (UART_BAUD), a bystander's line every 10 ms beside a flooder "
         "(4 KiB lines by CONSOLE_WRITE and the PL011) and a CPU_ON/CPU_OFF loop the "
         "hypervisor logs that forges lines with control bytes: every bystander number, in "
-        "order, on time "
-        "(< 10 ms late); no raw control byte, no forged line; the flooder's drops reported as "
+        "order, on time on a board (< 10 ms late less QEMU's turns, < 200,000 instructions of "
+        "its CPU a period); no raw control byte, no forged line; the flooder's drops reported as "
         "its own; hypervisor lines never lost silently",
         build={"CONFIG": "test-noisy-console", "UART_BAUD": "115200"},
+        build_targets=("all", "build/host/insn_per_cpu.so"),
+        args=["-d", "plugin", "-plugin", "build/host/insn_per_cpu.so,laps=on"],
+        qemu_log="bystander-laps.log",
+        log_check=bystander_laps,
         expect=[r"^\[bystander\] TG DONE 1 passed, 0 failed$"],
         forbid=[r"TG FAIL", r"ERROR"],
         done=r"^\[bystander\] TG DONE",
-        check=all_of(bystander_complete, bystander_on_time, nothing_forged,
+        check=all_of(bystander_complete, bystander_reported, nothing_forged,
                      drops_are_the_flooders, cpuloop_progressed,
                      lines_tagged(["bystander", "flood", "cpuloop"])),
         timeout=300,
