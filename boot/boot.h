@@ -14,9 +14,6 @@ extern uintptr_t boot_dtb;
 extern char __hyp_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_start[], __bss_end[], __hyp_end[], __hyp_reserved_end[];
 
-/* Physical address of the Hyp stage-1 root table (HTTBR), set by mmu_build_tables. */
-extern u64 hyp_pt_root_pa;
-
 /* entry.S calls these: the boot CPU, each secondary, and a CPU that is not in Hyp mode. */
 void boot_main(u32 cpu);
 void boot_secondary_main(u32 cpu);

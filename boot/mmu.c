@@ -18,7 +18,6 @@
 
 static pte_t hyp_pt_pool[HYP_PT_POOL_PAGES][LPAE_ENTRIES] __attribute__((aligned(LPAE_PAGE_SIZE)));
 static u32 hyp_pt_pool_used;
-u64 hyp_pt_root_pa;
 
 static pte_t *hyp_pt_alloc(struct pt_alloc *self, u64 *pa)
 {
@@ -67,16 +66,54 @@ static void map(struct pt *pt, uintptr_t start, uintptr_t end, u64 attrs)
 		early_fail("tessera: cannot build the Hyp stage-1 tables\n");
 }
 
+/* Make [rs, re) & [s, e) the hole *h, with 'a', if it starts lower than *h. */
+static void consider(uintptr_t s, uintptr_t e, u64 rs, u64 re, u64 a, struct hyp_range *h,
+		     u64 *attrs)
+{
+	rs = MAX(rs, (u64)s);
+	re = MIN(re, (u64)e);
+	if (rs < re && rs < h->start) {
+		h->start = (uintptr_t)rs;
+		h->end = (uintptr_t)re;
+		*attrs = a;
+	}
+}
+
+/*
+ * The lowest of the holes in [s, e) into *h: the image store (read-only) and each partition's
+ * cleared RAM (Normal non-cacheable until its first load).  None if h->start stays e.
+ */
+static void lowest_hole(uintptr_t s, uintptr_t e, struct hyp_range *h, u64 *attrs)
+{
+	u64 nc = (pt_hyp_attrs(true, true, false) & ~(LPAE_ATTRINDX_MASK | LPAE_SH_MASK)) |
+		 LPAE_ATTRINDX(HMAIR_IDX_NORMAL_NC) | LPAE_SH_OUTER;
+	u32 i, k;
+
+	h->start = h->end = e;
+	consider(s, e, cfg_system.store_pa, cfg_system.store_pa + cfg_system.store_size,
+		 pt_hyp_attrs(true, false, false), h, attrs);
+	for (i = 0; i < cfg_system.partition_count; i++)
+		for (k = 0; k < cfg_system.partitions[i].region_count; k++) {
+			const struct cfg_region *r = &cfg_system.partitions[i].regions[k];
+
+			if (r->kind == CFG_REGION_RAM && (r->flags & CFG_REGION_CLEAR))
+				consider(s, e, r->pa, r->pa + r->size, nc, h, attrs);
+		}
+}
+
 void mmu_build_tables(void)
 {
 	/*
-	 * Writable RAM but the image store, which is read-only: the hypervisor only ever reads
-	 * it (hashes it at boot, copies from it at each start), and what it holds is what every
-	 * restart reloads, so no stray write of the hypervisor's may change it (HAP[2:1], ARM
-	 * ARM B3.6.1).  tcfg keeps the store out of the hypervisor's own region.
+	 * Writable RAM but the holes lowest_hole() finds.  The image store is read-only: the
+	 * hypervisor only ever reads it (hashes it at boot, copies from it at each start), and
+	 * what it holds is what every restart reloads, so no stray write of the hypervisor's may
+	 * change it (HAP[2:1], ARM ARM B3.6.1); tcfg keeps it out of the hypervisor's own region.
+	 * Each partition's cleared RAM is Normal non-cacheable (HMAIR index 2, outer shareable
+	 * as B3-1377 asks of Normal non-cacheable) until its first load: no CPU may hold a line
+	 * of it, even one a speculative access brought in (B2.2.2), so that bytes cleared through
+	 * this map are what the guest sees with its caches off and on alike with no clean
+	 * (hyp/core/partition.c, first_load()).
 	 */
-	uintptr_t store = (uintptr_t)cfg_system.store_pa;
-	uintptr_t store_end = store + (uintptr_t)cfg_system.store_size;
 	struct pt pt;
 	u32 i;
 
@@ -86,15 +123,17 @@ void mmu_build_tables(void)
 		const struct hyp_range *r = &hyp_ranges[i];
 		u64 attrs = pt_hyp_attrs(r->normal, r->writable, r->executable);
 		uintptr_t s = r->start;
-		uintptr_t e = s; /* [s, e): the store's part of r, if r is writable RAM */
 
-		if (r->normal && r->writable) {
-			s = MAX(r->start, MIN(store, r->end));
-			e = MAX(s, MIN(store_end, r->end));
+		while (r->normal && r->writable && s < r->end) {
+			struct hyp_range h;
+			u64 hole_attrs = attrs;
+
+			lowest_hole(s, r->end, &h, &hole_attrs);
+			map(&pt, s, h.start, attrs);
+			map(&pt, h.start, h.end, hole_attrs);
+			s = h.end;
 		}
-		map(&pt, r->start, s, attrs);
-		map(&pt, s, e, pt_hyp_attrs(true, false, false));
-		map(&pt, e, r->end, attrs);
+		map(&pt, s, r->end, attrs);
 	}
 	hyp_pt_root_pa = pt.root_pa;
 }

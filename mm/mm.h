@@ -30,11 +30,23 @@ static inline u64 s2_vttbr(u64 root_pa, u32 vmid)
 	return root_pa | ((u64)vmid << 48);
 }
 
+/* Physical address of the Hyp stage-1 root table (HTTBR), set by boot/mmu.c. */
+extern u64 hyp_pt_root_pa;
+
+/*
+ * [pa, pa + size), mapped on its own as Normal non-cacheable in the Hyp tables, becomes
+ * Normal write-back (pt_hyp_attrs: writable, never executable) on every CPU: a partition's
+ * cleared RAM after its first load (hyp/core/partition.c).
+ */
+void hyp_map_cacheable(u64 pa, u64 size);
+
 /* Cache maintenance by VA to the Point of Coherency over [start, end) (cache.S, B2.2.6). */
 void dcache_clean_range(uintptr_t start, uintptr_t end);
 void dcache_inval_range(uintptr_t start, uintptr_t end);
 /* Zero [start, start + bytes) with the widest stores the core has; bytes: a multiple of 64. */
 void mem_zero(void *start, size_t bytes);
+/* The same with the VFP registers, 128 bytes a store: only where they are nobody's (cache.S). */
+void mem_zero_vfp(void *start, size_t bytes);
 
 /* Invalidate this CPU's stage-1&2 guest TLB entries, I-cache and branch predictor. */
 void tlb_flush_guest_local(void);

@@ -54,16 +54,29 @@ static enum pt_err map_level(struct pt *pt, pte_t *table, u32 level, u32 va, u64
 {
 	u32 span = 1U << level_shift(level);
 
+	if (level == 3) {
+		/* Pages: the whole run in one loop (the Hyp map has a thousand of them at boot). */
+		pte_t *entry = &table[level_index(3, va)],
+		      bits = pa | attrs | LPAE_VALID | LPAE_TYPE_PAGE;
+		u32 n = (u32)(size >> LPAE_L3_SHIFT), i;
+
+		for (i = 0; i < n; i++, bits += LPAE_PAGE_SIZE) {
+			if (entry[i] & LPAE_VALID)
+				return PT_ERR_OVERLAP;
+			entry[i] = bits;
+		}
+		return PT_OK;
+	}
 	while (size) {
 		/* To the end of va's span (at most 1 GiB), or of the range (up to 4 GiB). */
 		u32 chunk = (u32)MIN(size, (u64)(span - (va & (span - 1))));
 		pte_t *entry = &table[level_index(level, va)];
 
-		if (level == 3 || (chunk == span && IS_ALIGNED(pa, span))) {
-			/* A page, or a block: chunk == span implies va is aligned too. */
+		if (chunk == span && IS_ALIGNED(pa, span)) {
+			/* A block: chunk == span implies va is aligned too. */
 			if (*entry & LPAE_VALID)
 				return PT_ERR_OVERLAP;
-			*entry = pa | attrs | LPAE_VALID | (level == 3 ? LPAE_TYPE_PAGE : 0);
+			*entry = pa | attrs | LPAE_VALID;
 		} else {
 			pte_t *next;
 			u64 next_pa;
@@ -128,6 +141,35 @@ struct pt_walk pt_lookup(const struct pt *pt, u64 va)
 		return w;
 	}
 	return w;
+}
+
+u32 pt_update(struct pt *pt, u64 va, u64 size, u64 clear, u64 set)
+{
+	u32 n = 0;
+
+	while (size && va < IA_LIMIT) {
+		pte_t *table = pt->root, *e;
+		u32 level = 1;
+		u64 span;
+
+		/* Down the valid tables only: a leaf whose valid bit went is still a leaf. */
+		for (;;) {
+			e = &table[level_index(level, (u32)va)];
+			if (level == 3 ||
+			    (*e & (LPAE_VALID | LPAE_TYPE_TABLE)) != (LPAE_VALID | LPAE_TYPE_TABLE))
+				break;
+			table = pt->alloc->table(pt->alloc, *e & LPAE_ADDR_MASK);
+			level++;
+		}
+		span = 1ULL << level_shift(level);
+		if (!*e || (va & (span - 1)) || size < span)
+			break; /* unmapped, or a leaf reaching outside the range */
+		*e = (*e & ~clear) | set;
+		n++;
+		va += span;
+		size -= span;
+	}
+	return n;
 }
 
 u64 pt_s2_attrs(u32 kind, u32 access)

@@ -62,6 +62,15 @@ struct pt_walk {
 /* Look up va (an independent reading path used by tests and by IPA->PA). */
 struct pt_walk pt_lookup(const struct pt *pt, u64 va);
 
+/*
+ * Rewrite every block or page descriptor that maps [va, va + size) as (e & ~clear) | set,
+ * for a break-before-make change of attributes (ARM ARM B3.10.1): with clear = LPAE_VALID
+ * first, then the new attributes with LPAE_VALID set; a descriptor made invalid is still
+ * found.  Each must lie wholly inside the range (map such a range with a pt_map() of its
+ * own); stops at the first that does not, or at a hole.  Returns the descriptors changed.
+ */
+u32 pt_update(struct pt *pt, u64 va, u64 size, u64 clear, u64 set);
+
 /* Stage-2 attribute bits for a region (kind and access as in include/abi/config.h). */
 u64 pt_s2_attrs(u32 kind, u32 access);
 

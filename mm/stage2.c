@@ -63,6 +63,32 @@ u32 s2_pool_size(void)
 	return CFG_S2_TABLE_COUNT;
 }
 
+u64 hyp_pt_root_pa;
+
+void hyp_map_cacheable(u64 pa, u64 size)
+{
+	struct pt_alloc identity = { .table = pt_identity_table };
+	struct pt hyp = { .root = pt_identity_table(&identity, hyp_pt_root_pa),
+			  .alloc = &identity };
+	u64 wb = pt_hyp_attrs(true, true, false);
+
+	/*
+	 * Break before make (B3.10.1): a change of memory type or shareability goes through an
+	 * invalid descriptor and a TLB invalidation that reaches every CPU (the tables are
+	 * shared), or two CPUs' TLBs could hold both kinds of entry at once.  Nothing reads or
+	 * writes the range meanwhile: its partition does not run yet.  The tables are Normal
+	 * write-back, walked inner shareable write-back (HTCR): a DSB makes a store visible to the
+	 * walks (B3.10.1, "Ordering of translation table changes").
+	 */
+	pt_update(&hyp, pa, size, LPAE_VALID, 0);
+	dsb_ish();
+	write_tlbiallhis(0);
+	dsb_ish();
+	pt_update(&hyp, pa, size, LPAE_ATTR_MASK, wb | LPAE_VALID);
+	dsb_ish();
+	isb();
+}
+
 void tlb_flush_guest_local(void)
 {
 	dsb_ish();

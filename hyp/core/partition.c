@@ -69,14 +69,20 @@ static void serve_flush_requests(void)
 	}
 }
 
-static void clear_range(u64 pa, u64 size)
+/* Zero [pa, pa + size) (with the VFP registers if 'vfp': mem_zero_vfp's rule). */
+static void clear_range(u64 pa, u64 size, bool vfp)
 {
 	if (!size)
 		return;
 	u64 done;
 
 	for (done = 0; done < size; done += CLEAR_CHUNK) {
-		mem_zero(pa_ptr(pa + done), (size_t)MIN((u64)CLEAR_CHUNK, size - done));
+		size_t n = (size_t)MIN((u64)CLEAR_CHUNK, size - done);
+
+		if (vfp)
+			mem_zero_vfp(pa_ptr(pa + done), n);
+		else
+			mem_zero(pa_ptr(pa + done), n);
 		serve_flush_requests();
 	}
 }
@@ -85,7 +91,7 @@ static void clear_range(u64 pa, u64 size)
  * Clear [pa, end) but the images' bytes, which the copy overwrites: up to each image's
  * first whole 64-byte line (mem_zero's granule) and on from its last one.
  */
-static void clear_region(const struct cfg_partition *cfg, u64 pa, u64 end)
+static void clear_region(const struct cfg_partition *cfg, u64 pa, u64 end, bool vfp)
 {
 	while (pa < end) {
 		u64 stop = end, next = end;
@@ -100,38 +106,61 @@ static void clear_region(const struct cfg_partition *cfg, u64 pa, u64 end)
 				next = MIN(e, end);
 			}
 		}
-		clear_range(pa, stop - pa);
+		clear_range(pa, stop - pa, vfp);
 		pa = next;
 	}
 }
 
+/* RAM the partition's starts clear: Normal non-cacheable in the Hyp map until its first load. */
+static bool cleared_ram(const struct cfg_region *r)
+{
+	return r->kind == CFG_REGION_RAM && (r->flags & CFG_REGION_CLEAR);
+}
+
 /*
- * Fresh memory for a (re)start: RAM cleared, images and the device tree
- * copied in, all of it cleaned to the point of coherency because the guest
- * starts with its MMU and caches off (ARM ARM B2.2.7), and stale
- * instructions dropped from every I-cache.
+ * Fresh memory for a (re)start: RAM cleared, images and the device tree copied in, what the
+ * guest may see with its MMU and caches off (B2.2.7) in memory, and stale instructions
+ * dropped from every I-cache.
+ *
+ * A restart goes through the Hyp map's write-back view and cleans the RAM to the point of
+ * coherency by VA after (B2.2.6: by VA reaches every CPU's caches, where the guest's last
+ * run may have left lines).  The first load (boot) finds its cleared RAM still Normal
+ * non-cacheable in the Hyp map (boot/mmu.c), so its stores go to memory and nothing needs
+ * cleaning: no cache holds a line of that RAM, for no translation regime mapped it
+ * cacheable since the boot loader handed over (U-Boot cleans and invalidates its data
+ * caches to the point of coherency, every level, and turns them off before it enters an
+ * image: docs/bench.md, Boot), and speculative accesses bring lines in only through a
+ * cacheable mapping (B2.2.2).  Then that RAM turns write-back (hyp_map_cacheable, break
+ * before make) with no line of it in any cache, as A3.5.7 asks of a change of attributes,
+ * so the guest sees memory as written with its caches off or on.  'vfp': clear with the
+ * VFP registers (mem_zero_vfp), on a CPU of the partition's.
  */
-static void load_memory(struct partition *p)
+static void load_memory(struct partition *p, bool vfp)
 {
 	const struct cfg_partition *cfg = p->cfg;
+	bool first = !p->ram_wb;
 	u32 i;
 
 	for (i = 0; i < cfg->region_count; i++) {
 		const struct cfg_region *r = &cfg->regions[i];
 
 		if (r->flags & CFG_REGION_CLEAR)
-			clear_region(cfg, r->pa, r->pa + r->size);
+			clear_region(cfg, r->pa, r->pa + r->size, vfp);
 	}
 	for (i = 0; i < cfg->image_count; i++)
 		memcpy(pa_ptr(cfg->images[i].pa), pa_ptr(cfg->images[i].store_pa),
 		       cfg->images[i].size);
 	memcpy(pa_ptr(cfg->dtb_pa), cfg->dtb, cfg->dtb_size);
+	dsb(); /* non-cacheable stores complete (outer shareable: the full system's DSB) */
 	for (i = 0; i < cfg->region_count; i++) {
 		const struct cfg_region *r = &cfg->regions[i];
 
-		if (r->kind == CFG_REGION_RAM)
+		if (first && cleared_ram(r))
+			hyp_map_cacheable(r->pa, r->size);
+		else if (r->kind == CFG_REGION_RAM)
 			dcache_clean_range((uintptr_t)r->pa, (uintptr_t)(r->pa + r->size));
 	}
+	p->ram_wb = true;
 	write_icialluis(0);
 	write_bpiallis(0);
 	dsb_ish();
@@ -139,51 +168,111 @@ static void load_memory(struct partition *p)
 }
 
 /*
- * Did an earlier partition's boot CPU find the store's copy at store_pa intact?  Waits for
- * its verdict: only partitions with lower numbers are asked, so no two CPUs wait for each
- * other.  A partition found bad (perhaps for another image) settles nothing: hash it here.
+ * The store's files, checked in chunks at boot (struct cfg_image): chunks checked so far, and
+ * whether one did not match.  Each partition started at boot checks its share of the chunks
+ * of every file it loads, then waits for the rest: the CPUs of all partitions that load a
+ * file hash it at once, a partition starts once every chunk of its files is checked.
  */
-static bool checked_before(u32 id, u64 store_pa)
+static struct {
+	u32 checked;
+	u32 bad;
+} store_files[CFG_STORE_FILE_COUNT ? CFG_STORE_FILE_COUNT : 1];
+
+/* The chunks [*first, *end) of file 'file' partition 'id' checks: its rank's equal share. */
+static void chunk_share(u32 id, u32 file, u32 chunks, u32 *first, u32 *end)
 {
-	u32 i, k, verdict;
+	u32 i, k, n = 0, rank = 0;
 
-	for (i = 0; i < id; i++) {
-		const struct partition *q = &partitions[i];
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *q = partitions[i].cfg;
 
-		for (k = 0; q->boot_start && k < q->cfg->image_count; k++) {
-			if (q->cfg->images[k].store_pa != store_pa)
-				continue;
-			while ((verdict = __atomic_load_n(&q->images_verdict, __ATOMIC_ACQUIRE)) ==
-			       IMAGES_PENDING) {
-				serve_flush_requests();
-				cpu_relax_wfe();
+		for (k = 0; partitions[i].boot_start && k < q->image_count; k++)
+			if (q->images[k].file == file) {
+				rank += i < id;
+				n++;
+				break;
 			}
-			if (verdict == IMAGES_OK)
-				return true;
-		}
 	}
-	return false;
+	n = MAX(n, 1U); /* (partition 'id' is one of them) */
+	*first = chunks * rank / n;
+	*end = chunks * (rank + 1) / n;
+}
+
+/* Ask the boot CPU of every partition started at boot that loads 'file' to look again. */
+static void file_checked(u32 file)
+{
+	u32 i, k;
+
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *q = partitions[i].cfg;
+
+		for (k = 0; partitions[i].boot_start && k < q->image_count; k++)
+			if (q->images[k].file == file) {
+				cpu_request(q->cpus[0], CPU_REQ_PART_BOOT);
+				break;
+			}
+	}
 }
 
 /*
- * Do the partition's images in the store match their SHA-256?  Says which does not.  The
- * store holds each file once: a copy an earlier partition's check covered is not hashed again
- * (no partition can write the store in between).
+ * Hash this partition's share of each file it loads (each file once).  The CPU that checks
+ * a file's last chunk sends every partition that loads it back to partition_boot().
  */
-static bool images_intact(const struct cfg_partition *cfg)
+static void check_share(const struct cfg_partition *cfg)
 {
 	u8 digest[SHA256_SIZE], diff;
-	u32 i, k;
+	u32 i, j, k, c, end;
 
 	for (i = 0; i < cfg->image_count; i++) {
 		const struct cfg_image *im = &cfg->images[i];
 
-		if (checked_before(cfg->id, im->store_pa))
-			continue;
-		sha256(pa_ptr(im->store_pa), im->size, digest);
-		for (diff = 0, k = 0; k < SHA256_SIZE; k++)
-			diff |= digest[k] ^ im->sha256[k]; /* (memcmp would cost 100 bytes more) */
-		if (diff) {
+		for (j = 0; j < i && cfg->images[j].file != im->file; j++)
+			;
+		if (j < i)
+			continue; /* a file loaded twice: its share is done */
+		chunk_share(cfg->id, im->file, im->chunk_count, &c, &end);
+		for (; c < end; c++) {
+			u32 at = c * im->chunk_size;
+
+			sha256(pa_ptr(im->store_pa + at), MIN(im->size - at, im->chunk_size),
+			       digest);
+			for (diff = 0, k = 0; k < SHA256_SIZE; k++)
+				diff |= digest[k] ^
+					im->chunk_sha256[c][k]; /* (memcmp: 100 bytes more) */
+			if (diff)
+				__atomic_store_n(&store_files[im->file].bad, 1, __ATOMIC_RELAXED);
+			if (__atomic_add_fetch(&store_files[im->file].checked, 1,
+					       __ATOMIC_ACQ_REL) == im->chunk_count)
+				file_checked(im->file);
+		}
+	}
+}
+
+/*
+ * Is every chunk of the partition's files checked (by it or by the others that load them)?
+ * Not inline: `make bench` watches its first call, when the partition's share is done
+ * (tools/bench.py, the board estimate).
+ */
+static __attribute__((noinline)) bool images_checked(const struct cfg_partition *cfg)
+{
+	u32 i;
+
+	for (i = 0; i < cfg->image_count; i++)
+		if (__atomic_load_n(&store_files[cfg->images[i].file].checked, __ATOMIC_ACQUIRE) <
+		    cfg->images[i].chunk_count)
+			return false;
+	return true;
+}
+
+/* Once they are all checked: do they match?  Says which image does not. */
+static bool images_intact(const struct cfg_partition *cfg)
+{
+	u32 i;
+
+	for (i = 0; i < cfg->image_count; i++) {
+		const struct cfg_image *im = &cfg->images[i];
+
+		if (__atomic_load_n(&store_files[im->file].bad, __ATOMIC_RELAXED)) {
 			log_error("partition %u (%s): image %s (%u bytes at 0x%08llx in the image "
 				  "store) does not match its SHA-256: not starting it",
 				  cfg->id, cfg->name, im->name, im->size, im->store_pa);
@@ -199,12 +288,17 @@ void partition_boot(struct partition *p)
 
 	if (__atomic_load_n(&p->images_verdict, __ATOMIC_ACQUIRE) != IMAGES_PENDING)
 		return; /* checked already: restarts come through partition_start() */
+	if (!p->share_checked) {
+		p->share_checked = true;
+		check_share(p->cfg);
+	}
+	if (!images_checked(p->cfg))
+		return; /* file_checked() sends this CPU back here */
 	ok = images_intact(p->cfg);
 	/* Halted for good when bad, so that nothing can start it later unchecked. */
 	if (!ok)
 		__atomic_store_n(&p->state, PART_HALTED, __ATOMIC_RELEASE);
 	__atomic_store_n(&p->images_verdict, ok ? IMAGES_OK : IMAGES_BAD, __ATOMIC_RELEASE);
-	cpu_sev(); /* a later partition's CPU may wait for this verdict */
 	if (ok)
 		partition_start(p);
 }
@@ -238,7 +332,11 @@ void partition_start(struct partition *p)
 	 * again.  Nothing here enters a guest.
 	 */
 	vmid_cpu_offline(&vmid_allocator, cpu);
-	load_memory(p);
+	/*
+	 * On a CPU of its own the VFP registers are the partition's, and its next run starts
+	 * from their reset state (vcpu_start: vfp_reset): its RAM is cleared with them.
+	 */
+	load_memory(p, this_cpu()->vcpu && this_cpu()->vcpu->part == p);
 	vuart_init(p);
 	for (i = 0; i < cfg->endpoint_count; i++)
 		if (cfg->endpoints[i].gpio)
@@ -643,7 +741,7 @@ void partitions_init(void)
 			 p->s2.table_count);
 	}
 	for (i = 0; i < cfg_system.channel_count; i++)
-		clear_range(cfg_system.channels[i].pa, cfg_system.channels[i].size);
+		clear_range(cfg_system.channels[i].pa, cfg_system.channels[i].size, false);
 	console_set_input(cfg_system.console_partition);
 	for (i = 0; i < cfg_system.partition_count; i++) {
 		const struct cfg_partition *cfg = partitions[i].cfg;

@@ -60,6 +60,8 @@ struct partition {
 	bool denied_told; /* a refused manager call was logged (once) */
 	bool busy_told; /* a refused manager start or restart was logged (until one goes through) */
 	bool boot_start; /* partitions_init() asked its boot CPU for its first start */
+	bool share_checked; /* its boot CPU hashed its share of its images' chunks */
+	bool ram_wb; /* its cleared RAM is write-back in the Hyp map: loaded once (load_memory) */
 	u32 images_verdict; /* IMAGES_*: its images in the store against their SHA-256 */
 	u32 starts; /* times it was started since boot */
 	u32 faults; /* guest faults since boot, logged or not */
@@ -91,7 +93,10 @@ void partition_ring(const struct cfg_endpoint *e);
  */
 void partitions_init(void);
 
-/* The first start of p, on its boot CPU: its images checked, then partition_start(). */
+/*
+ * The first start of p, on its boot CPU: its share of its images' chunks hashed, then, once
+ * every chunk is checked (its CPU is asked back: CPU_REQ_PART_BOOT), partition_start().
+ */
 void partition_boot(struct partition *p);
 
 /* Lifecycle; callable from any CPU.  Stopping takes effect as each vCPU parks. */

@@ -54,17 +54,31 @@ struct cfg_region {
  * only the hypervisor maps, outside its own region: cfg_system.store_pa),
  * placed there by the boot loader (QEMU's generic loader, U-Boot's FIT
  * loadables).  Before the partition's first start the hypervisor checks the
- * copy against 'sha256' (tcfg computed it from the image file); at every
- * start it copies 'size' bytes from 'store_pa' to 'pa' (inside one of the
- * partition's RAM regions, which tcfg checks).
+ * copy against 'chunk_sha256' (tcfg computed it from the image file; the
+ * whole file's SHA-256 is in images.txt); at every start it copies 'size'
+ * bytes from 'store_pa' to 'pa' (inside one of the partition's RAM regions,
+ * which tcfg checks).
+ *
+ * The file is checked in 'chunk_count' chunks of 'chunk_size' bytes (the
+ * last one shorter), each against its own SHA-256, so that the boot CPUs of
+ * every partition that loads it share the work (hyp/core/partition.c).  tcfg
+ * cuts a file into CFG_CHUNK_COUNT chunks of a multiple of 64 bytes (SHA-256
+ * blocks: the padding comes once a chunk), none below CFG_CHUNK_MIN bytes:
+ * 16 chunks share evenly among 1, 2, 4, 8 or 16 CPUs.
  */
+#define CFG_CHUNK_COUNT 16U
+#define CFG_CHUNK_MIN 4096U /* a chunk's padding block and call: about 1.5% more */
+
 struct cfg_image {
 	const char *name; /* the image's file name, for messages */
 	u64 store_pa;
 	u64 pa;
 	u64 ipa;
 	u32 size;
-	u8 sha256[32];
+	u32 file; /* the store's file number: the images of one file share it */
+	u32 chunk_size;
+	u32 chunk_count;
+	const u8 (*chunk_sha256)[32]; /* one SHA-256 for each chunk */
 };
 
 /* A physical interrupt passed through to a partition: virtual INTID == physical INTID. */

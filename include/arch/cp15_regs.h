@@ -124,6 +124,7 @@
 /* TLB maintenance (B4.2.3). */
 #define TLBIALL p15, 0, c8, c7, 0
 #define TLBIALLH p15, 4, c8, c7, 0
+#define TLBIALLHIS p15, 4, c8, c3, 0
 #define TLBIALLNSNH p15, 4, c8, c7, 4
 
 /* Cortex-A15/A7 implementation defined: L2 control (TRM 4.3.57). */

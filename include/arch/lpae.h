@@ -34,6 +34,8 @@
 #define LPAE_S2_HAP_W BIT64(7) /* stage 2 HAP[2]: write */
 #define LPAE_SH_OUTER (2ULL << 8)
 #define LPAE_SH_INNER (3ULL << 8)
+#define LPAE_SH_MASK (3ULL << 8)
+#define LPAE_ATTRINDX_MASK (7ULL << 2)
 #define LPAE_AF BIT64(10)
 
 /* Upper attributes. */
@@ -52,6 +54,7 @@
 /* HMAIR0 attribute indices used by the hypervisor's own stage 1 (B4.1.104). */
 #define HMAIR_IDX_DEVICE 0 /* 0x04: Device memory */
 #define HMAIR_IDX_NORMAL 1 /* 0xff: Normal, inner/outer write-back write-allocate */
+#define HMAIR_IDX_NORMAL_NC 2 /* 0x44: Normal, inner/outer non-cacheable */
 #define HMAIR0_VALUE 0x0044ff04
 
 #endif /* TESSERA_LPAE_H */

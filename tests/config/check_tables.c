@@ -182,8 +182,17 @@ TEST(images)
 					break;
 				}
 			}
-			sha256(data, size, digest);
-			EXPECT(!memcmp(digest, im->sha256, SHA256_SIZE));
+			/* Each chunk's SHA-256, every chunk but the last whole. */
+			EXPECT(im->chunk_size >= CFG_CHUNK_MIN && !(im->chunk_size % 64));
+			EXPECT(im->chunk_count <= CFG_CHUNK_COUNT);
+			EXPECT((u64)im->chunk_size * im->chunk_count >= size);
+			EXPECT((u64)im->chunk_size * (im->chunk_count - 1) < size);
+			for (b = 0; b < im->chunk_count; b++) {
+				u32 at = b * im->chunk_size;
+
+				sha256(data + at, MIN(size - at, im->chunk_size), digest);
+				EXPECT(!memcmp(digest, im->chunk_sha256[b], SHA256_SIZE));
+			}
 			free(data);
 			EXPECT(!overlap(im->ipa, im->size, p->dtb_ipa, p->dtb_size));
 		}

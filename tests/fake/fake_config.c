@@ -76,44 +76,19 @@ static const struct cfg_region p2_regions[] = {
 	GICV_REGION,
 };
 
-/* The image's copy in the store (fake_config_reset puts it there) and its SHA-256. */
+/* The image's SHA-256: one chunk (CFG_CHUNK_MIN) holds it whole. */
+static const u8 image_chunks[1][32] = { {
+	0xef, 0xf9, 0x5d, 0x8f, 0x19, 0x03, 0x17, 0xc0, 0xa0, 0x39, 0xf1,
+	0x2f, 0x4e, 0xc6, 0x60, 0x7c, 0x19, 0x72, 0x14, 0x5a, 0xe7, 0x31,
+	0x80, 0xb8, 0x4d, 0x2b, 0x17, 0x49, 0xb8, 0x43, 0x5d, 0x19,
+} };
+
+/* The image's copy in the store (fake_config_reset puts it there). */
 #define IMAGE(ram)                                                                                 \
 	{                                                                                          \
 		.name = "loop.bin", .store_pa = FAKE_STORE_PA, .pa = (ram),                        \
-		.ipa = FAKE_GUEST_RAM_IPA, .size = sizeof(image), .sha256 = {                      \
-			0xef,                                                                      \
-			0xf9,                                                                      \
-			0x5d,                                                                      \
-			0x8f,                                                                      \
-			0x19,                                                                      \
-			0x03,                                                                      \
-			0x17,                                                                      \
-			0xc0,                                                                      \
-			0xa0,                                                                      \
-			0x39,                                                                      \
-			0xf1,                                                                      \
-			0x2f,                                                                      \
-			0x4e,                                                                      \
-			0xc6,                                                                      \
-			0x60,                                                                      \
-			0x7c,                                                                      \
-			0x19,                                                                      \
-			0x72,                                                                      \
-			0x14,                                                                      \
-			0x5a,                                                                      \
-			0xe7,                                                                      \
-			0x31,                                                                      \
-			0x80,                                                                      \
-			0xb8,                                                                      \
-			0x4d,                                                                      \
-			0x2b,                                                                      \
-			0x17,                                                                      \
-			0x49,                                                                      \
-			0xb8,                                                                      \
-			0x43,                                                                      \
-			0x5d,                                                                      \
-			0x19                                                                       \
-		}                                                                                  \
+		.ipa = FAKE_GUEST_RAM_IPA, .size = sizeof(image), .file = 0,                       \
+		.chunk_size = CFG_CHUNK_MIN, .chunk_count = 1, .chunk_sha256 = image_chunks        \
 	}
 static const struct cfg_image p0_images[] = { IMAGE(P0_RAM) };
 static const struct cfg_image p1_images[] = { IMAGE(P1_RAM) };

@@ -25,6 +25,18 @@ void mem_zero(void *start, size_t bytes)
 	memset(start, 0, bytes);
 }
 
+void mem_zero_vfp(void *start, size_t bytes)
+{
+	memset(start, 0, bytes);
+}
+
+/* The host has no Hyp tables: the attribute change is the target's (mm/stage2.c). */
+void hyp_map_cacheable(u64 pa, u64 size)
+{
+	UNUSED(pa);
+	UNUSED(size);
+}
+
 void dcache_clean_range(uintptr_t start, uintptr_t end)
 {
 	UNUSED(start);

@@ -389,6 +389,36 @@ TEST(stage2_attributes)
 	EXPECT_EQ(pt_hyp_attrs(false, true, true), 0x400 | 0x40 | LPAE_XN);
 }
 
+TEST(update_break_before_make)
+{
+	struct test_alloc a;
+	struct pt pt;
+	u64 nc = LPAE_ATTRINDX(HMAIR_IDX_NORMAL_NC) | LPAE_SH_OUTER | LPAE_AF;
+	u64 wb = LPAE_ATTRINDX(HMAIR_IDX_NORMAL) | LPAE_SH_INNER;
+	u64 mask = LPAE_ATTRINDX_MASK | LPAE_SH_MASK;
+
+	/* Two 2 MiB blocks and a page beside them; the page stays as it is. */
+	alloc_init(&a, 8);
+	EXPECT_EQ(pt_init(&pt, &a.ops), PT_OK);
+	EXPECT_EQ(pt_map(&pt, 0x40000000, 0x40000000, 2 * MIB2, nc), PT_OK);
+	EXPECT_EQ(pt_map(&pt, 0x40400000, 0x40400000, KIB4, nc), PT_OK);
+	/* Break: both blocks invalid, found again by the make. */
+	EXPECT_EQ(pt_update(&pt, 0x40000000, 2 * MIB2, LPAE_VALID, 0), 2);
+	EXPECT(!pt_lookup(&pt, 0x40000000).mapped);
+	EXPECT(!pt_lookup(&pt, 0x40200000).mapped);
+	EXPECT(pt_lookup(&pt, 0x40400000).mapped);
+	EXPECT_EQ(pt_update(&pt, 0x40000000, 2 * MIB2, mask, LPAE_VALID | wb), 2);
+	EXPECT_EQ(pt_lookup(&pt, 0x40201000).attrs, wb | LPAE_AF);
+	EXPECT_EQ(pt_lookup(&pt, 0x40201000).pa, 0x40201000);
+	EXPECT_EQ(pt_lookup(&pt, 0x40400000).attrs, nc);
+	/* A leaf reaching outside the range, or nothing mapped: nothing changed. */
+	EXPECT_EQ(pt_update(&pt, 0x40000000, KIB4, LPAE_VALID, 0), 0);
+	EXPECT_EQ(pt_update(&pt, 0x40600000, KIB4, LPAE_VALID, 0), 0);
+	EXPECT_EQ(pt_update(&pt, 0x40400000, KIB4, 0, LPAE_XN), 1);
+	EXPECT(pt_lookup(&pt, 0x40400000).attrs & LPAE_XN);
+	alloc_free(&a);
+}
+
 int main(void)
 {
 	test_suite_name = "pt";
@@ -397,5 +427,6 @@ int main(void)
 	RUN(misaligned_pa_forces_pages);
 	RUN(errors);
 	RUN(stage2_attributes);
+	RUN(update_break_before_make);
 	return test_summary();
 }

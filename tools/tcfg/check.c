@@ -663,7 +663,8 @@ static u32 store_add(struct system *s, const char *path, const char *name, const
 	for (j = 0; j < s->image_file_count; j++)
 		if (!strcmp(s->image_files[j], file))
 			return j;
-	if (!tcfg_image_digest(file, size, s->image_sha256[j])) {
+	s->image_chunks[j] = tcfg_alloc((size_t)tcfg_chunk_count(size) * SHA256_SIZE);
+	if (!tcfg_image_digest(file, size, s->image_sha256[j], s->image_chunks[j])) {
 		tcfg_error(path, "image \"%s\" cannot be read whole", name);
 		return j;
 	}
@@ -694,6 +695,7 @@ static void check_store(struct system *s, const struct board *b)
 	s->image_sizes = tcfg_alloc(n * sizeof(*s->image_sizes));
 	s->image_store_pa = tcfg_alloc(n * sizeof(*s->image_store_pa));
 	s->image_sha256 = tcfg_alloc(n * sizeof(*s->image_sha256));
+	s->image_chunks = tcfg_alloc(n * sizeof(*s->image_chunks));
 	at = w.base;
 	for (i = 0; i < s->part_count; i++) {
 		struct partition *p = &s->parts[i];

@@ -117,15 +117,24 @@ u8 *tcfg_read_file(const char *name, size_t *size)
 	return buf;
 }
 
-/* Read a DTB and check its header; reports and returns NULL on failure. */
-bool tcfg_image_digest(const char *name, u64 size, u8 digest[SHA256_SIZE])
+/*
+ * The SHA-256 of image file 'name' of 'size' bytes, and of each of its chunks into 'chunks'
+ * (tcfg_chunk_count() digests); false if it cannot be read whole.
+ */
+bool tcfg_image_digest(const char *name, u64 size, u8 digest[SHA256_SIZE], u8 *chunks)
 {
 	size_t got;
 	u8 *data = tcfg_read_file(name, &got);
 	bool ok = data && got == size;
+	u64 chunk = tcfg_chunk_size(size);
+	u32 i;
 
-	if (ok)
+	if (ok) {
 		sha256(data, got, digest);
+		for (i = 0; i < tcfg_chunk_count(size); i++)
+			sha256(data + i * chunk, (size_t)MIN(size - i * chunk, chunk),
+			       chunks + (size_t)i * SHA256_SIZE);
+	}
 	free(data);
 	return ok;
 }

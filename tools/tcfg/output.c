@@ -160,8 +160,6 @@ static void regions(FILE *f, const struct partition *p)
 static void image_entry(FILE *f, const struct partition *p, const struct system *s,
 			const char *name, const char *where, u32 sym, u64 pa, u64 ipa, u32 *n)
 {
-	u32 k;
-
 	if (!(*n)++)
 		fprintf(f, "static const struct cfg_image p%u_images[] = {\n", p->id);
 	fprintf(f, "\t{ /* %s %s */\n\t\t.name = ", name, where);
@@ -169,10 +167,32 @@ static void image_entry(FILE *f, const struct partition *p, const struct system 
 	fprintf(f, ",\n\t\t.store_pa = 0x%08llxULL,\n", (unsigned long long)s->image_store_pa[sym]);
 	fprintf(f, "\t\t.pa = 0x%08llxULL,\n", (unsigned long long)pa);
 	fprintf(f, "\t\t.ipa = 0x%08llxULL,\n", (unsigned long long)ipa);
-	fprintf(f, "\t\t.size = %lluU,\n\t\t.sha256 = {", (unsigned long long)s->image_sizes[sym]);
-	for (k = 0; k < SHA256_SIZE; k++)
-		fprintf(f, "%s0x%02x,", k % 8 ? " " : "\n\t\t\t", s->image_sha256[sym][k]);
-	fprintf(f, "\n\t\t},\n\t},\n");
+	fprintf(f, "\t\t.size = %lluU,\n", (unsigned long long)s->image_sizes[sym]);
+	fprintf(f, "\t\t.file = %u,\n\t\t.chunk_size = %lluU,\n\t\t.chunk_count = %u,\n", sym,
+		(unsigned long long)tcfg_chunk_size(s->image_sizes[sym]),
+		tcfg_chunk_count(s->image_sizes[sym]));
+	fprintf(f, "\t\t.chunk_sha256 = store_file%u_chunks,\n\t},\n", sym);
+}
+
+/* Each store file's chunk digests (struct cfg_image), once for every image of that file. */
+static void chunk_digests(FILE *f, const struct system *s)
+{
+	u32 i, c, k, n;
+
+	for (i = 0; i < s->image_file_count; i++) {
+		n = tcfg_chunk_count(s->image_sizes[i]);
+		fprintf(f, "/* %s: %u chunk(s) of %llu bytes */\n", s->image_files[i], n,
+			(unsigned long long)tcfg_chunk_size(s->image_sizes[i]));
+		fprintf(f, "static const u8 store_file%u_chunks[%u][32] = {\n", i, n);
+		for (c = 0; c < n; c++) {
+			fprintf(f, "\t{");
+			for (k = 0; k < SHA256_SIZE; k++)
+				fprintf(f, "%s0x%02x,", k % 8 ? " " : "\n\t\t",
+					s->image_chunks[i][c * SHA256_SIZE + k]);
+			fprintf(f, "\n\t},\n");
+		}
+		fprintf(f, "};\n\n");
+	}
 }
 
 static u32 images(FILE *f, const struct partition *p, const struct system *s)
@@ -314,6 +334,7 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 		"#include \"abi/config.h\"\n#include \"platform.h\"\n#include \"config_gen.h\"\n\n");
 	fprintf(f, "#include <stddef.h>\n\n");
 	platform_asserts(f, b);
+	chunk_digests(f, s);
 
 	for (i = 0; i < s->part_count; i++) {
 		const struct partition *p = &s->parts[i];
@@ -386,6 +407,8 @@ static void write_config_gen_h(FILE *f, const struct system *s, const struct boa
 	fprintf(f, "#ifndef TESSERA_CONFIG_GEN_H\n#define TESSERA_CONFIG_GEN_H\n\n");
 	fprintf(f, "#define CFG_PARTITION_COUNT %u\n", s->part_count);
 	fprintf(f, "#define CFG_CHANNEL_COUNT %u\n", s->chan_count);
+	fprintf(f, "/* Files in the image store (cfg_image.file). */\n");
+	fprintf(f, "#define CFG_STORE_FILE_COUNT %u\n", s->image_file_count);
 	fprintf(f,
 		"/* Channel ends with a doorbell GPIO (an emulated PL061, hyp/dev/vgpio.c). */\n");
 	fprintf(f, "#define CFG_GPIO_COUNT %u\n", gpios);

@@ -211,6 +211,7 @@ struct system {
 	u64 *image_sizes;
 	u64 *image_store_pa;
 	u8 (*image_sha256)[SHA256_SIZE];
+	u8 **image_chunks; /* each chunk's SHA-256 (struct cfg_image) */
 	u32 image_file_count;
 };
 
@@ -243,7 +244,22 @@ char *tcfg_strdup(const char *s);
 u8 *tcfg_read_file(const char *name, size_t *size);
 
 /* The SHA-256 of an image file of 'size' bytes; false if it cannot be read whole. */
-bool tcfg_image_digest(const char *name, u64 size, u8 digest[SHA256_SIZE]);
+bool tcfg_image_digest(const char *name, u64 size, u8 digest[SHA256_SIZE], u8 *chunks);
+
+/* A file of 'size' bytes is checked in chunks of tcfg_chunk_size(size) bytes (cfg_image). */
+static inline u64 tcfg_chunk_size(u64 size)
+{
+	u64 chunk = (size + CFG_CHUNK_COUNT - 1) / CFG_CHUNK_COUNT;
+
+	chunk = (chunk + 63) & ~63ULL;
+	return chunk < CFG_CHUNK_MIN ? CFG_CHUNK_MIN : chunk;
+}
+
+/* How many such chunks hold 'size' bytes. */
+static inline u32 tcfg_chunk_count(u64 size)
+{
+	return (u32)((size + tcfg_chunk_size(size) - 1) / tcfg_chunk_size(size));
+}
 
 /* ---- property readers (props.c) ---- */
 
