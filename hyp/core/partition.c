@@ -740,8 +740,19 @@ void partitions_init(void)
 			 cfg->cpu_count > 1 ? "..." : "", cfg->region_count, p->s2.root_pa,
 			 p->s2.table_count);
 	}
-	for (i = 0; i < cfg_system.channel_count; i++)
+	for (i = 0; i < cfg_system.channel_count; i++) {
+		uintptr_t start = (uintptr_t)pa_ptr(cfg_system.channels[i].pa);
+
 		clear_range(cfg_system.channels[i].pa, cfg_system.channels[i].size, false);
+		/*
+		 * Cleared through the Hyp map, which is write-back: the zeros go to memory and
+		 * the lines leave the caches, for the ends stage 2 maps non-cacheable (a PL061
+		 * end): there a dirty line would hide the zeros, and its eviction later would
+		 * overwrite what the partitions wrote (ARM ARM A3.5.7, mismatched attributes).
+		 */
+		dcache_clean_range(start, start + (uintptr_t)cfg_system.channels[i].size);
+		dcache_inval_range(start, start + (uintptr_t)cfg_system.channels[i].size);
+	}
 	console_set_input(cfg_system.console_partition);
 	for (i = 0; i < cfg_system.partition_count; i++) {
 		const struct cfg_partition *cfg = partitions[i].cfg;
