@@ -517,14 +517,20 @@ __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool hi
  * interrupt, GIC architecture v2 5.4.2).  The interrupt goes straight back into it; the
  * entry's bookkeeping is already right.
  */
+static inline void lr_refill_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 flags,
+				u32 intid)
+{
+	vc->injected++;
+	gich_write_lr(n,
+		      GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
+			      ((u32)(*vgic_priority(d, vc, intid) >> 3) << GICH_LR_PRIORITY_SHIFT) |
+			      ((flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) | GICH_LR_PENDING);
+}
+
 static inline void lr_refill(struct vgic_dist *d, struct vgic_cpu *vc, struct virq *irq, u32 intid)
 {
 	irq->flags &= (u8)~VIRQ_ACTIVE;
-	vc->injected++;
-	gich_write_lr(irq->lr - 1U,
-		      GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
-			      ((u32)(*vgic_priority(d, vc, intid) >> 3) << GICH_LR_PRIORITY_SHIFT) |
-			      ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) | GICH_LR_PENDING);
+	lr_refill_hw(d, vc, irq->lr - 1U, irq->flags, intid);
 }
 
 /* vgic_inject_hw's general case: shared state, locked (out of line: the timer's path stays a leaf). */
@@ -570,11 +576,40 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	 * is touched only on its own vCPU's CPU, which is this one (IRQs masked), and CTLR is
 	 * read as one word.  Another CPU can only set vc->dirty, and its kick follows.
 	 */
-	if (intid < GIC_PRIV_COUNT && irq->lr && !vc->dirty && (vc->enabled_map & BIT(intid)) &&
-	    gich_lr_empty(irq->lr - 1U) && group_enabled(d, irq))
-		lr_refill(d, vc, irq, intid);
-	else
-		inject_hw_locked(d, vc, irq, intid);
+	if (intid < GIC_PRIV_COUNT) {
+		if (irq->lr && !vc->dirty && (vc->enabled_map & BIT(intid)) &&
+		    gich_lr_empty(irq->lr - 1U) && group_enabled(d, irq)) {
+			lr_refill(d, vc, irq, intid);
+			return true;
+		}
+	} else {
+		/*
+		 * A passthrough SPI's next instance into the list register its last one used,
+		 * without the lock, when nothing but this CPU's own state has to change.  Its
+		 * flags byte is shared (other vCPUs write it under the lock), so it is read once
+		 * and not written: only an instance neither active nor pending in software is
+		 * refilled here (the locked path clears VIRQ_ACTIVE).  The entry is this vCPU's
+		 * own bookkeeping: lr_used and lr_intid change only on this CPU, and while they
+		 * say list register n holds this INTID no other vCPU can book it (irq->lr stays
+		 * n + 1, best_pending and lr_merge skip it), so irq->lr read without the lock is
+		 * n + 1 whatever another CPU does, and a retargeted SPI still booked to another
+		 * vCPU (issue 14's defect 9) fails the test and takes the locked path.  A
+		 * disable, priority or group change racing with this is ordered after it, as if
+		 * it had taken the lock a moment later.
+		 */
+		u32 flags = __atomic_load_n(&irq->flags, __ATOMIC_RELAXED);
+		u32 n = __atomic_load_n(&irq->lr, __ATOMIC_RELAXED) - 1U;
+
+		if ((flags & (VIRQ_ENABLED | VIRQ_ACTIVE | VIRQ_PENDING)) == VIRQ_ENABLED &&
+		    n < VGIC_MAX_LRS && (vc->lr_used & BIT(n)) && vc->lr_intid[n] == intid &&
+		    !vc->dirty && gich_lr_empty(n) &&
+		    (d->ctlr &
+		     ((flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0))) {
+			lr_refill_hw(d, vc, n, flags, intid);
+			return true;
+		}
+	}
+	inject_hw_locked(d, vc, irq, intid);
 	return true;
 }
 
