@@ -746,10 +746,20 @@ static bool spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid
 	return true;
 }
 
+/*
+ * spi_place_locked under the lock, or without it in a partition of one vCPU: every SPI's
+ * state there (flags, booking, priority, the distributor's CTLR) is written only on that
+ * vCPU's CPU (its own distributor writes, its flushes, and its partition's start and stop,
+ * which run there while it is parked).  Other CPUs only read the flags (vgic_raise), post
+ * to the inbox (atomic), or, under the lock, change another SPI's flags byte and the
+ * pending map and dirty flag (vgic_set_line: the UART's line), none of which this writes.
+ */
 static __attribute__((noinline)) bool spi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	bool done;
 
+	if (d->vcpu_count == 1)
+		return spi_place_locked(d, vc, intid);
 	spin_lock(&d->lock);
 	done = spi_place_locked(d, vc, intid);
 	spin_unlock(&d->lock);

@@ -277,11 +277,16 @@ static inline bool vgicd_read_word(const struct vgic_dist *d, const struct vgic_
 }
 
 /*
- * The distributor writes guests make most, by vCPU vc (any offset and size, checked here):
- * GICD_SGIR, and enable, pending and priority writes to vc's own timers, without the lock;
- * priority and target bytes of SPIs.  True if done, false for the general path (vgicd_write).
+ * The distributor writes guests make most, by vCPU vc, an aligned word or a byte at 'offset'
+ * below GICD_SIZE: enable and pending words of vc's own timers and priority bytes of its
+ * private interrupts, without the lock; priority and target bytes of SPIs.  True if done,
+ * false for the general path (vgicd_write).  GICD_SGIR (a word) is vgicd_sgir's.
  */
-bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value);
+bool vgicd_write_word_fast(struct vgic_cpu *vc, u32 offset, u32 value);
+bool vgicd_write_byte_fast(struct vgic_cpu *vc, u32 offset, u32 value);
+
+/* A word written to GICD_SGIR by vCPU vc (GIC spec 4.3.15): the SGI sent, without the lock. */
+void vgicd_sgir(struct vgic_cpu *vc, u32 value);
 
 /* Emulated distributor access by 'vcpu'; false if the access size is not allowed. */
 bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value);

@@ -68,10 +68,10 @@ static __attribute__((noinline, cold)) void mmio_refuse(struct vcpu *v, struct r
  * access (make bench, docs/bench.md).
  */
 #define MMIO_FAST_MASK (HSR_DABT_ISV | BIT(HSR_DABT_SRT_SHIFT + 3))
-#define MMIO_LOAD_MASK (MMIO_FAST_MASK | HSR_DABT_SAS_MASK | HSR_DABT_WNR)
+#define MMIO_MASK (MMIO_FAST_MASK | HSR_DABT_SAS_MASK | HSR_DABT_WNR)
 #define MMIO_LOAD_WORD (HSR_DABT_ISV | (2U << HSR_DABT_SAS_SHIFT))
-#define MMIO_STORE_MASK (MMIO_FAST_MASK | HSR_DABT_WNR)
-#define MMIO_STORE (HSR_DABT_ISV | HSR_DABT_WNR)
+#define MMIO_STORE_WORD (MMIO_LOAD_WORD | HSR_DABT_WNR)
+#define MMIO_STORE_BYTE (HSR_DABT_ISV | HSR_DABT_WNR)
 
 /*
  * Every access the syndrome describes that the fast paths below did not take (other
@@ -119,7 +119,10 @@ static __attribute__((noinline, cold)) void emulate(struct vcpu *v, struct regs 
  */
 void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device)
 {
-	if ((hsr & MMIO_LOAD_MASK) == MMIO_LOAD_WORD) {
+	/* The syndrome's fields the fast paths need, decoded once for loads and stores. */
+	u32 access = hsr & MMIO_MASK;
+
+	if (access == MMIO_LOAD_WORD) {
 		u32 offset = read_hdfar() & (EMULATED_PAGE - 1), value;
 
 		if (device == MMIO_UART) {
@@ -135,12 +138,23 @@ void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device devi
 		r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7] = value;
 		goto done;
 	}
-	/* vgicd_write_fast refuses a doubleword's size 8. */
-	if ((hsr & MMIO_STORE_MASK) == MMIO_STORE && device == MMIO_GICD &&
-	    vgicd_write_fast(&v->vgic, read_hdfar() & (EMULATED_PAGE - 1),
-			     1U << ((hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT),
-			     r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7]))
-		goto done;
+	if (device == MMIO_GICD) {
+		u32 offset = read_hdfar() & (EMULATED_PAGE - 1),
+		    value = r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7];
+
+		/* GICD_SGIR first: the SGI path (make bench) pays no dispatch. */
+		if (access == MMIO_STORE_WORD) {
+			if (offset == GICD_SGIR) {
+				vgicd_sgir(&v->vgic, value);
+				goto done;
+			}
+			if (vgicd_write_word_fast(&v->vgic, offset, value))
+				goto done;
+		} else if (access == MMIO_STORE_BYTE &&
+			   vgicd_write_byte_fast(&v->vgic, offset, value)) {
+			goto done;
+		}
+	}
 general:
 	emulate(v, r, hsr, device);
 	return;
