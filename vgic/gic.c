@@ -33,7 +33,7 @@
 static spinlock_t gic_lock;
 static u32 gic_irqs;
 static bool gic_secure_view; /* GICD_TYPER.SecurityExtn: we see the Non-secure copy */
-static u8 gic_cpu_mask[PLAT_CPU_COUNT];
+u8 gic_cpu_mask[PLAT_CPU_COUNT];
 u32 gich_lrs; /* vgic.h: read inline on the interrupt path */
 static bool gic_emulated;
 

@@ -25,6 +25,8 @@
 #define VGIC_MAX_IRQS (CFG_MAX_VIRQ > 64 ? CFG_MAX_VIRQ : 64)
 #endif
 #define VGIC_MAX_LRS 16
+/* The SGI by which the hypervisor interrupts another CPU (vgic_ipi, vgic_kick). */
+#define VGIC_IPI_SGI 0U
 
 /* ---- The physical GIC (gic.c) ------------------------------------------- */
 
@@ -101,7 +103,19 @@ static inline void gic_priv_write(u32 reg, u32 mask)
 {
 	mmio_write32((uintptr_t)PLAT_GICD_BASE + reg, mask);
 }
+
+extern u8 gic_cpu_mask[PLAT_CPU_COUNT]; /* gic.c: each CPU's bit in GICD_ITARGETSR */
+
+/* vgic_ipi's SGI, inline on the SGI and doorbell paths (gic_send_sgi's, without the call). */
+static inline void vgic_ipi_inline(u32 pcpu)
+{
+	/* The SGI must not overtake the inbox bit it announces (GIC spec 4.3.15 note). */
+	__asm__ volatile("dsb ish" ::: "memory");
+	mmio_write32((uintptr_t)PLAT_GICD_BASE + GICD_SGIR,
+		     ((u32)gic_cpu_mask[pcpu] << GICD_SGIR_TARGETS_SHIFT) | VGIC_IPI_SGI);
+}
 #else
+#define vgic_ipi_inline vgic_ipi
 void gic_priv_write(u32 reg, u32 mask);
 u32 gic_ack(void);
 void gic_priority_drop(u32 iar);
@@ -205,7 +219,7 @@ struct vgic_dist {
  * CPU, log.
  */
 void vgic_kick(u32 pcpu);
-void vgic_ipi(u32 pcpu);
+void vgic_ipi(u32 pcpu); /* SGI VGIC_IPI_SGI to pcpu */
 u32 vgic_this_pcpu(void);
 void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid, bool warning);
 

@@ -75,7 +75,7 @@ static inline void vgic_post(struct vgic_cpu *dst, u32 w, u32 bit, bool here)
 	if (here)
 		vgic_inbox_drain(dst); /* the list register written at once */
 	else
-		vgic_ipi(dst->pcpu);
+		vgic_ipi_inline(dst->pcpu);
 }
 
 /* Everything vc's inbox holds becomes pending (vc's CPU, lock held); true if anything did. */

@@ -313,20 +313,19 @@ void vgicd_sgir(struct vgic_cpu *vc, u32 value)
 	u32 all = (1U << d->vcpu_count) - 1, targets;
 	u32 bit = BIT((value & GICD_SGIR_INTID_MASK) + 16 * (vc->index % 2)), w = vc->index / 2;
 
-	switch ((value >> GICD_SGIR_FILTER_SHIFT) & 3) {
-	case GICD_SGIR_FILTER_LIST:
+	u32 filter = (value >> GICD_SGIR_FILTER_SHIFT) & 3;
+
+	/* The target list first: what a GIC driver sends (make bench). */
+	if (filter == GICD_SGIR_FILTER_LIST) {
 		targets = (value >> GICD_SGIR_TARGETS_SHIFT) & 0xff;
 		if (targets & ~all)
 			sgi_outside(d, vc, value & GICD_SGIR_INTID_MASK);
 		targets &= all;
-		break;
-	case GICD_SGIR_FILTER_OTHERS:
+	} else if (filter == GICD_SGIR_FILTER_OTHERS) {
 		targets = all & ~(1U << vc->index);
-		break;
-	case GICD_SGIR_FILTER_SELF:
+	} else if (filter == GICD_SGIR_FILTER_SELF) {
 		targets = 1U << vc->index;
-		break;
-	default:
+	} else {
 		return; /* reserved */
 	}
 	for (; targets; targets &= targets - 1) {

@@ -20,7 +20,7 @@
 #include "platform.h"
 #include "vgic/vgic.h"
 
-#define SGI_KICK 0
+#define SGI_KICK VGIC_IPI_SGI
 #define ALL_CPUS_TIMEOUT_MS 2000
 
 struct cpu cpus[PLAT_CPU_COUNT];
