@@ -485,7 +485,7 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 	 * off ('on' is written only on its own CPU, so it is read only there).
 	 */
 	vgic_post(dst, dst->inbox_spi + n / 32, BIT(n % 32),
-		  dst->pcpu == vgic_this_pcpu() && dst->on);
+		  dst->pcpu == vgic_this_pcpu_inline() && dst->on);
 }
 
 __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)

@@ -86,6 +86,7 @@ static inline bool gich_lr_empty(u32 lr)
 }
 
 extern u32 gich_lrs; /* list registers this CPU interface has (gic.c, at gic_cpu_init) */
+extern u32 gich_lr_mask; /* (1 << gich_lrs) - 1 */
 
 static inline u32 gich_lr_count(void)
 {
@@ -95,7 +96,7 @@ static inline u32 gich_lr_count(void)
 /* ELRSR0: LRs that hold nothing. */
 static inline u32 gich_empty_lrs(void)
 {
-	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & ((1U << gich_lrs) - 1);
+	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & gich_lr_mask;
 }
 
 /* Word 0 of a set/clear bit register (ISENABLER, ICENABLER, ISPENDR): this CPU's banked copy. */
@@ -114,8 +115,21 @@ static inline void vgic_ipi_inline(u32 pcpu)
 	mmio_write32((uintptr_t)PLAT_GICD_BASE + GICD_SGIR,
 		     ((u32)gic_cpu_mask[pcpu] << GICD_SGIR_TARGETS_SHIFT) | VGIC_IPI_SGI);
 }
+
+/*
+ * vgic_this_pcpu, inline on the doorbell path: HTPIDR holds the hypervisor's record of this
+ * CPU, whose first word is the CPU's number (hyp/core/cpu.c asserts it).
+ */
+static inline u32 vgic_this_pcpu_inline(void)
+{
+	u32 cpu;
+
+	__asm__ volatile("mrc p15, 4, %0, c13, c0, 2" : "=r"(cpu));
+	return *(const u32 *)(uintptr_t)cpu;
+}
 #else
 #define vgic_ipi_inline vgic_ipi
+#define vgic_this_pcpu_inline vgic_this_pcpu
 void gic_priv_write(u32 reg, u32 mask);
 u32 gic_ack(void);
 void gic_priority_drop(u32 iar);
