@@ -846,6 +846,7 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 	d->ctlr = 0;
 	d->irq_count = MIN((u32)cfg->virq_count, (u32)VGIC_MAX_IRQS);
 	d->vcpu_count = cfg->cpu_count;
+	d->vcpu_mask = (1U << d->vcpu_count) - 1;
 	d->partition = cfg->id;
 	d->name = cfg->name;
 	d->warned_sgi = false;
@@ -867,6 +868,8 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 		for (j = 0; j < ARRAY_SIZE(vc->pending); j++)
 			vc->pending[j] = 0;
 		vc->inbox_spi = (d->vcpu_count + 1) / 2;
+		vc->sgi_word = i / 2;
+		vc->sgi_shift = 16 * (i % 2);
 		vc->inbox_words = vc->inbox_spi + (d->irq_count + 31) / 32 - 1;
 		for (j = 0; j < ARRAY_SIZE(vc->inbox); j++)
 			__atomic_store_n(&vc->inbox[j], 0, __ATOMIC_RELAXED);

@@ -205,6 +205,8 @@ struct vgic_cpu {
 	bool on; /* between vgic_cpu_reset and vgic_cpu_stop: its list registers are its CPU's */
 	u32 injected; /* interrupts put in a list register since boot (counters, make bench) */
 	u32 inbox_spi; /* the inbox's first SPI word: (vcpu_count + 1) / 2 */
+	u32 sgi_word; /* the inbox word its SGIs go to in every vCPU's inbox: index / 2 */
+	u32 sgi_shift; /* their first bit there: 16 * (index % 2) */
 	u32 inbox_words; /* inbox words in use */
 	u32 inbox[VGIC_INBOX_WORDS]; /* atomic; see VGIC_INBOX_SGI_WORDS */
 };
@@ -214,6 +216,7 @@ struct vgic_dist {
 	u32 ctlr;
 	u32 irq_count; /* INTIDs the distributor reports (TYPER) */
 	u32 vcpu_count;
+	u32 vcpu_mask; /* (1 << vcpu_count) - 1 */
 	u32 partition; /* ID, for the log */
 	const char *name;
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];

@@ -310,8 +310,8 @@ static __attribute__((cold, noinline)) void sgi_outside(struct vgic_dist *d, str
 void vgicd_sgir(struct vgic_cpu *vc, u32 value)
 {
 	struct vgic_dist *d = vc->dist;
-	u32 all = (1U << d->vcpu_count) - 1, targets;
-	u32 bit = BIT((value & GICD_SGIR_INTID_MASK) + 16 * (vc->index % 2)), w = vc->index / 2;
+	u32 all = d->vcpu_mask, targets;
+	u32 bit = BIT((value & GICD_SGIR_INTID_MASK) + vc->sgi_shift), w = vc->sgi_word;
 
 	u32 filter = (value >> GICD_SGIR_FILTER_SHIFT) & 3;
 
