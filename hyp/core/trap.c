@@ -43,7 +43,7 @@ static void trap_dabt(struct regs *r, u32 hsr)
 		u32 hpfar = read_hpfar() & HPFAR_FIPA_MASK;
 
 		if (hpfar == v->part->gicd_hpfar) {
-			mmio_emulate(v, r, hsr, MMIO_GICD);
+			mmio_emulate_gicd(v, r, hsr);
 			return;
 		}
 		if (hpfar == v->part->uart_hpfar) {

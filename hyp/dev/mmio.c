@@ -113,53 +113,56 @@ static __attribute__((noinline, cold)) void emulate(struct vcpu *v, struct regs 
 }
 
 /*
- * The registers guests poll, a word load into r0-r7, are answered here without a stack frame
- * or a call: the PL011's FR (once per character) and the distributor's TYPER (make bench,
- * docs/bench.md), and the distributor's lock-free registers (vgicd_read_word).
+ * The distributor's accesses guests make most, answered without the general path's decoding:
+ * word loads into r0-r7 of TYPER and the lock-free registers (vgicd_read_word) without a call,
+ * GICD_SGIR first among the stores, then the common word and byte stores (make bench,
+ * docs/bench.md).
  */
-void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device)
+void mmio_emulate_gicd(struct vcpu *v, struct regs *r, u32 hsr)
 {
 	/* The syndrome's fields the fast paths need, decoded once for loads and stores. */
-	u32 access = hsr & MMIO_MASK;
+	u32 access = hsr & MMIO_MASK, offset = read_hdfar() & (EMULATED_PAGE - 1), value;
 
 	if (access == MMIO_LOAD_WORD) {
-		u32 offset = read_hdfar() & (EMULATED_PAGE - 1), value;
-
-		if (device == MMIO_UART) {
-			if (offset != PL011_FR)
-				goto general;
-			value = vuart_fr(&v->part->vuart);
-		} else if (offset == GICD_TYPER) {
+		if (offset == GICD_TYPER)
 			value = vgicd_typer(&v->part->vgic);
-		} else if ((offset & 3) ||
-			   !vgicd_read_word(&v->part->vgic, &v->vgic, offset, &value)) {
+		else if ((offset & 3) || !vgicd_read_word(&v->part->vgic, &v->vgic, offset, &value))
 			goto general;
-		}
 		r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7] = value;
 		goto done;
 	}
-	if (device == MMIO_GICD) {
-		u32 offset = read_hdfar() & (EMULATED_PAGE - 1),
-		    value = r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7];
-
-		/* GICD_SGIR first: the SGI path (make bench) pays no dispatch. */
-		if (access == MMIO_STORE_WORD) {
-			if (offset == GICD_SGIR) {
-				vgicd_sgir(&v->vgic, value);
-				goto done;
-			}
-			if (vgicd_write_word_fast(&v->vgic, offset, value))
-				goto done;
-		} else if (access == MMIO_STORE_BYTE &&
-			   vgicd_write_byte_fast(&v->vgic, offset, value)) {
-			goto done;
+	value = r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7];
+	if (access == MMIO_STORE_WORD) {
+		if (offset == GICD_SGIR) {
+			/* Skipped first: the SGI's post is the last call. */
+			guest_skip_instruction(hsr);
+			vgicd_sgir(&v->vgic, value);
+			return;
 		}
+		if (vgicd_write_word_fast(&v->vgic, offset, value))
+			goto done;
+	} else if (access == MMIO_STORE_BYTE && vgicd_write_byte_fast(&v->vgic, offset, value)) {
+		goto done;
 	}
 general:
-	emulate(v, r, hsr, device);
+	emulate(v, r, hsr, MMIO_GICD);
 	return;
 done:
 	guest_skip_instruction(hsr);
+}
+
+/* The UART's FR, polled once per character, answered without a stack frame or a call. */
+void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device)
+{
+	if (device == MMIO_GICD) {
+		mmio_emulate_gicd(v, r, hsr);
+	} else if ((hsr & MMIO_MASK) == MMIO_LOAD_WORD &&
+		   (read_hdfar() & (EMULATED_PAGE - 1)) == PL011_FR) {
+		r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7] = vuart_fr(&v->part->vuart);
+		guest_skip_instruction(hsr);
+	} else {
+		emulate(v, r, hsr, device);
+	}
 }
 
 /*

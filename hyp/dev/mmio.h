@@ -19,6 +19,7 @@ bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa);
 
 /* The fast path of the same, when HPFAR already named the device's page. */
 void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device);
+void mmio_emulate_gicd(struct vcpu *v, struct regs *r, u32 hsr); /* device MMIO_GICD */
 
 /* A data abort the hypervisor does not emulate: the partition's fault policy. */
 void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va, const char *what);
