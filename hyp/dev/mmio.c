@@ -11,9 +11,11 @@
 #include "arch/sysreg.h"
 #include "hyp/arch/hsr.h"
 #include "hyp/arch/regs.h"
+#include "hyp/core/cpu.h"
 #include "hyp/core/fault.h"
 #include "dev/pl011.h"
 #include "hyp/core/partition.h"
+#include "hyp/core/stats.h"
 #include "hyp/dev/mmio.h"
 #include "hyp/dev/vgpio.h"
 #include "hyp/dev/vuart.h"
@@ -118,7 +120,8 @@ static __attribute__((noinline, cold)) void emulate(struct vcpu *v, struct regs 
  * GICD_SGIR first among the stores, then the common word and byte stores (make bench,
  * docs/bench.md).
  */
-void mmio_emulate_gicd(struct vcpu *v, struct regs *r, u32 hsr)
+static inline __attribute__((always_inline)) void emulate_gicd(struct vcpu *v, struct regs *r,
+							       u32 hsr)
 {
 	/* The syndrome's fields the fast paths need, decoded once for loads and stores. */
 	u32 access = hsr & MMIO_MASK, offset = read_hdfar() & (EMULATED_PAGE - 1), value;
@@ -152,16 +155,15 @@ done:
 }
 
 /* The UART's FR, polled once per character, answered without a stack frame or a call. */
-void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device)
+static inline __attribute__((always_inline)) void emulate_uart(struct vcpu *v, struct regs *r,
+							       u32 hsr)
 {
-	if (device == MMIO_GICD) {
-		mmio_emulate_gicd(v, r, hsr);
-	} else if ((hsr & MMIO_MASK) == MMIO_LOAD_WORD &&
-		   (read_hdfar() & (EMULATED_PAGE - 1)) == PL011_FR) {
+	if ((hsr & MMIO_MASK) == MMIO_LOAD_WORD &&
+	    (read_hdfar() & (EMULATED_PAGE - 1)) == PL011_FR) {
 		r->r[(hsr >> HSR_DABT_SRT_SHIFT) & 7] = vuart_fr(&v->part->vuart);
 		guest_skip_instruction(hsr);
 	} else {
-		emulate(v, r, hsr, device);
+		emulate(v, r, hsr, MMIO_UART);
 	}
 }
 
@@ -212,6 +214,34 @@ __attribute__((cold)) bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u
 
 	if (device == MMIO_NONE)
 		return gpio_abort(v, r, hsr, ipa);
-	mmio_emulate(v, r, hsr, device);
+	/* Only if HPFAR disagreed with HDFAR's walk (mmio_trap_dabt takes these pages). */
+	emulate(v, r, hsr, device);
 	return true;
+}
+
+/*
+ * Data aborts: the hot case, a translation fault on an emulated device page whose IPA HPFAR
+ * gives, is recognised without any 64-bit arithmetic and emulated in the same frame (make
+ * bench: every distributor and UART access); anything else is data_abort's.
+ */
+void mmio_trap_dabt(struct regs *r, u32 hsr)
+{
+	struct cpu *c = this_cpu();
+	struct vcpu *v = c->vcpu;
+	u32 type = hsr & (FSC_TYPE_MASK | HSR_DABT_S1PTW);
+
+	c->stats.count[STATS_DABT]++;
+	if (type == FSC_TRANSLATION) {
+		u32 hpfar = read_hpfar() & HPFAR_FIPA_MASK;
+
+		if (hpfar == v->part->gicd_hpfar) {
+			emulate_gicd(v, r, hsr);
+			return;
+		}
+		if (hpfar == v->part->uart_hpfar) {
+			emulate_uart(v, r, hsr);
+			return;
+		}
+	}
+	data_abort(v, r, hsr);
 }
