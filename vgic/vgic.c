@@ -878,7 +878,7 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 		for (j = 0; j < ARRAY_SIZE(vc->pending); j++)
 			vc->pending[j] = 0;
 		vc->inbox_spi = (d->vcpu_count + 1) / 2;
-		vc->sgi_word = i / 2;
+		vc->sgi_word = (u32)offsetof(struct vgic_cpu, inbox) + 4 * (i / 2);
 		vc->sgi_shift = 16 * (i % 2);
 		vc->inbox_words = vc->inbox_spi + (d->irq_count + 31) / 32 - 1;
 		for (j = 0; j < ARRAY_SIZE(vc->inbox); j++)

@@ -205,7 +205,7 @@ struct vgic_cpu {
 	bool on; /* between vgic_cpu_reset and vgic_cpu_stop: its list registers are its CPU's */
 	u32 injected; /* interrupts put in a list register since boot (counters, make bench) */
 	u32 inbox_spi; /* the inbox's first SPI word: (vcpu_count + 1) / 2 */
-	u32 sgi_word; /* the inbox word its SGIs go to in every vCPU's inbox: index / 2 */
+	u32 sgi_word; /* where its SGIs go in every vCPU: the byte offset of inbox[index / 2] */
 	u32 sgi_shift; /* their first bit there: 16 * (index % 2) */
 	u32 inbox_words; /* inbox words in use */
 	u32 inbox[VGIC_INBOX_WORDS]; /* atomic; see VGIC_INBOX_SGI_WORDS */

@@ -331,7 +331,7 @@ void vgicd_sgir(struct vgic_cpu *vc, u32 value)
 	for (; targets; targets &= targets - 1) {
 		struct vgic_cpu *dst = d->vcpu[__builtin_ctz(targets)];
 
-		vgic_post(dst, w, bit, dst == vc);
+		vgic_post_word(dst, (u32 *)((uintptr_t)dst + w), bit, dst == vc);
 	}
 }
 
