@@ -77,7 +77,8 @@ static inline u32 gich_read_lr(u32 lr)
 
 static inline void gich_write_lr(u32 lr, u32 value)
 {
-	mmio_write32((uintptr_t)PLAT_GICH_BASE + GICH_LR0 + 4 * lr, value);
+	/* Indexed, so that the compiler keeps the base and stores with the index scaled. */
+	((volatile u32 *)((uintptr_t)PLAT_GICH_BASE + GICH_LR0))[lr] = value;
 }
 
 static inline bool gich_lr_empty(u32 lr)
