@@ -685,10 +685,9 @@ static inline bool sgi_place(struct vgic_cpu *vc, u32 sgi, u32 source)
 {
 	u32 flags = vc->priv[sgi].flags, empty, live, n;
 
-	_Static_assert(VIRQ_GROUP1 == BIT(6) && GICD_CTLR_ENABLE_GRP1 == GICD_CTLR_ENABLE_GRP0 << 1,
-		       "the group's enable bit by a shift");
+	/* Its group's enable: GICD_CTLR bit 0 or 1 (GIC spec 4.3.1), by a shift. */
 	if ((flags & VIRQ_PENDING) ||
-	    !(vc->dist->ctlr & (GICD_CTLR_ENABLE_GRP0 << ((flags >> 6) & 1))))
+	    !(vc->dist->ctlr & (GICD_CTLR_ENABLE_GRP0 << ((flags / VIRQ_GROUP1) & 1))))
 		return false;
 	empty = gich_empty_lrs();
 	live = vc->lr_used & ~empty;
