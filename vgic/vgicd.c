@@ -450,7 +450,7 @@ bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 	return true;
 }
 
-/* The rarer writes (vgicd_write_fast takes the common ones): optimised for size. */
+/* The rarer writes (vgicd_write_word_fast and _byte_fast take the common ones): for size. */
 static __attribute__((cold)) void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset,
 					    u32 size, u32 value)
 {
