@@ -660,19 +660,6 @@ __attribute__((cold)) bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu 
 	return any;
 }
 
-/* Whether one of the list registers 'live' holds SGI 'sgi' from 'source' (out of line: rare). */
-static __attribute__((noinline, cold)) bool sgi_listed(const struct vgic_cpu *vc, u32 live, u32 sgi,
-						       u32 source)
-{
-	for (; live; live &= live - 1) {
-		u32 n = (u32)__builtin_ctz(live);
-
-		if (vc->lr_intid[n] == sgi && vc->lr_source[n] == source)
-			return true;
-	}
-	return false;
-}
-
 /*
  * SGI 'sgi' from 'source' straight into a list register, without the lock: a vCPU's SGIs
  * are its own CPU's state (vgic.h, VGIC_PRIV_OWNED).  The lowest empty list register is
@@ -690,8 +677,12 @@ static inline bool sgi_place(struct vgic_cpu *vc, u32 sgi, u32 source)
 	    !(vc->dist->ctlr & (GICD_CTLR_ENABLE_GRP0 << ((flags / VIRQ_GROUP1) & 1))))
 		return false;
 	empty = gich_empty_lrs();
-	live = vc->lr_used & ~empty;
-	if ((live && sgi_listed(vc, live, sgi, source)) || !empty)
+	for (live = vc->lr_used & ~empty; live; live &= live - 1) {
+		n = (u32)__builtin_ctz(live);
+		if (vc->lr_intid[n] == sgi && vc->lr_source[n] == source)
+			return false;
+	}
+	if (!empty)
 		return false;
 	n = (u32)__builtin_ctz(empty);
 	if (vc->lr_used & BIT(n)) {
