@@ -1157,9 +1157,8 @@ below are approximate shares of the medians above.
   straight to the drain, without `irq_dispatch`'s frame), `vgic_inbox_drain` 107 (the scan of
   the two inbox words with the exchange about 30, `sgi_place` inline about 70: pending and
   group tests, ELRSR, the lowest empty list register, here the one the previous SGI held, its
-  active flag cleared as `lr_complete` would, bookkeeping and the list register value; the
-  duplicate search is out of line, taken only when a list register is live), exit 6 and the
-  guest's vector 2. Met with no instruction to spare; what is left is the two trap frames
+  active flag cleared as `lr_complete` would, bookkeeping and the list register value), exit
+  6 and the guest's vector 2. Met with no instruction to spare; what is left is the two trap frames
   (about 30 sender, 14 receiver), the inbox's atomics and barriers (about 15), the stats
   counters the noisy-neighbour table needs (6) and the drain's bookkeeping. Next steps: a
   summary of the completed SGI's list register that needs no flag write (VIRQ_ACTIVE of SGIs
@@ -1208,7 +1207,8 @@ below are approximate shares of the medians above.
 - Tried and left out (measured): `irq_dispatch` taking the first interrupt's IAR from
   `hyp_irq_handle` (+5 on the timers), the partition's interrupts in a function of their own
   below `hyp_irq_handle` (kick -1, timers +7), the data abort trap moved to -O2 alone
-  without its fast paths inline (no gain: the frame is the same).
+  without its fast paths inline (no gain: the frame is the same), an SGI's duplicate search
+  out of line (no gain, 56 bytes more).
 - `timer_ms_to_ticks` (`hyp/core/timer.c`) divides CNTFRQ by 1000 as a 32-bit constant
   division (a multiply): libgcc's 64-bit division would be some 250 instructions on the Hyp
   timer's interrupt path.
