@@ -1027,6 +1027,14 @@ NOISY_METHOD = """\
   per period. The last column says where it differs today. The latency column is shown for what
   it is: where it moves and the victim's counts do not, the neighbour ran in the victim's place
   in QEMU's round-robin, which a board with a CPU each does not do.
+- **Periods of about a million ticks.** Now and then one period lasts about a million ticks
+  more, the size of one of QEMU's round-robin time slices of another CPU (not traced to its
+  cause here): those ticks count as the victim's Hyp cycles (max column of the raw lines) and
+  may count in its latency, and the Hyp timer's 1 ms tick (the QEMU GIC workaround) that falls
+  in them adds entries: the "entries +1" to "+3" of a load. Which load such a period hits
+  moves with any change of path length (at e3131fe the doorbell ring loop, 967234 Hyp cycles
+  in one period, latency unchanged; after issue 16's second round the fault storm and the SGI
+  storm); the median Hyp cycles per period do not move.
 - Passthrough-interrupt flood: not measured. QEMU virt has no device a partition can make
   interrupt at will at a high rate (the PL031 alarm has a one-second resolution, the PL061's
   inputs are driven only from outside, virtio-mmio transports without a backend never
