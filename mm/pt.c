@@ -25,7 +25,8 @@ static u32 level_index(u32 level, u32 va)
 	return level == 1 ? idx & (LPAE_ROOT_ENTRIES - 1) : idx & (LPAE_ENTRIES - 1);
 }
 
-static pte_t *new_table(struct pt *pt, u64 *pa)
+/* The one call of the allocator (noinline: tests/gates/stack.txt names it). */
+static __attribute__((noinline)) pte_t *new_table(struct pt *pt, u64 *pa)
 {
 	pte_t *t = pt->alloc->alloc(pt->alloc, pa);
 

@@ -1022,6 +1022,24 @@ NOISY_METHOD = """\
   words in memory; Hyp cycles from the PMU event counter it reserves for Hyp mode;
   `hyp/core/stats.h`). Hyp cycles per period
   are shown as the median, which a rare slice switch in the middle of a Hyp path does not move.
+- **How long QEMU's turns are** (QEMU 7.2, `accel/tcg/tcg-accel-ops-rr.c` and
+  `-icount.c`): a vCPU runs until the machine's next timer deadline, and a vCPU that moves a
+  deadline earlier (writes a compare register: CNTHP_CVAL for the hypervisor's own timer)
+  is kicked and hands its turn to the next vCPU at once. A neighbour that computes flat out
+  then runs until that deadline. Seen in `qemu.console.noisy_neighbours` (115200-baud console
+  model, a flooding neighbour): the hypervisor on the bystander's CPU paces the console with
+  its timer every 1.4 ms while output waits, and each reprogramming gave CPU 1 a whole 1.4 ms;
+  one bystander line took 46 ms of the clock while its CPU executed 12,447 instructions
+  (`tools/insn_per_cpu.c` with `gaps=0`: after each CNTHP_CVAL write a 1 ms pause of CPU 0,
+  not in WFI or WFE, while CPU 1 ran). Which period this hits moves with any change of code
+  layout (47 ms, then 3 ms, then 20 ms on trees that differ by a few instructions), so that
+  test judges the bystander on its laps (`laps=on`: per period, the clock less the time the
+  others ran while its CPU could have run, and its CPU's own instructions), not on the clock.
+  The same turns can starve a vCPU for good: the vCPU after one that spins until the deadline
+  gets a turn of zero instructions every time (fixed in QEMU 8.1). A test partition whose
+  vCPU 0 polled AFFINITY_INFO for vCPU 1, the next in the order, hung the whole machine that
+  way once vCPU 1 held the console's ticket lock; the test guests' waits for another vCPU
+  now execute YIELD (`cpu_yield`, `guests/lib/arch.h`), which ends a turn.
 - The goal (issue 14): with every load the victim's CPU does the same hypervisor work as beside
   an idle neighbour: the same entries (per period at worst, and in all), kicks and Hyp cycles
   per period. The last column says where it differs today. The latency column is shown for what

@@ -241,7 +241,7 @@ static void cpu_on_off(void)
 	if (psci_cpu_on(1, (uintptr_t)guest_secondary_entry, NOISY_CPU_OFF) != PSCI_SUCCESS)
 		return;
 	while (psci_affinity_info(1, 0) != PSCI_AFFINITY_OFF && page->phase == PHASE_CPU_ON_OFF)
-		;
+		cpu_yield(); /* its vCPU 1 is next in QEMU's turns (guests/lib/arch.h) */
 }
 
 int noisy_main(void)

@@ -26,47 +26,13 @@
 #define SCTLR_AFE BIT(29)
 #define SCTLR_TE BIT(30) /* exceptions taken in Thumb state */
 
-/* 32-bit CP15 registers: coproc, opc1, CRn, CRm, opc2. */
-#define MIDR p15, 0, c0, c0, 0
-#define MPIDR p15, 0, c0, c0, 5
-#define SCTLR p15, 0, c1, c0, 0
-#define ACTLR p15, 0, c1, c0, 1
-#define TTBR0 p15, 0, c2, c0, 0
-#define TTBCR p15, 0, c2, c0, 2
-#define DACR p15, 0, c3, c0, 0
-#define DFSR p15, 0, c5, c0, 0
-#define IFSR p15, 0, c5, c0, 1
-#define DFAR p15, 0, c6, c0, 0
-#define IFAR p15, 0, c6, c0, 2
-#define ICIALLU p15, 0, c7, c5, 0
-#define BPIALL p15, 0, c7, c5, 6
-#define TLBIALL p15, 0, c8, c7, 0
-#define VBAR p15, 0, c12, c0, 0
-#define CNTFRQ p15, 0, c14, c0, 0
-#define CNTP_TVAL p15, 0, c14, c2, 0
-#define CNTP_CTL p15, 0, c14, c2, 1
-#define CNTV_TVAL p15, 0, c14, c3, 0
-#define CNTV_CTL p15, 0, c14, c3, 1
-
-/* 64-bit CP15 registers: coproc, opc1, CRm. */
-#define CNTPCT_64 p15, 0, c14
-#define CNTVCT_64 p15, 1, c14
-#define CNTP_CVAL_64 p15, 2, c14
-#define CNTV_CVAL_64 p15, 3, c14
+/* CP15 registers by their encodings, and ldcopr/stcopr: the hypervisor's, one copy. */
+#include "arch/cp15_regs.h"
 
 #define MPIDR_AFF0 GENMASK(7, 0)
 
 #ifdef __ASSEMBLER__
 /* clang-format off */
-
-/* ldcopr rX, REG / stcopr rX, REG: read / write a 32-bit CP15 register by its encoding. */
-	.macro ldcopr reg, coproc, opc1, CRn, CRm, opc2
-	mrc	\coproc, \opc1, \reg, \CRn, \CRm, \opc2
-	.endm
-
-	.macro stcopr reg, coproc, opc1, CRn, CRm, opc2
-	mcr	\coproc, \opc1, \reg, \CRn, \CRm, \opc2
-	.endm
 
 /* func / endfunc: bracket an assembly routine with its ELF type and size. */
 	.macro func name
@@ -234,6 +200,19 @@ static inline uint32_t cpu_mode(void)
 static inline void cpu_wfi(void)
 {
 	__asm__ volatile("dsb sy\n\twfi" ::: "memory");
+}
+
+/*
+ * A hint in a loop that waits for another CPU (ARM ARM A8.8.424: YIELD, a NOP on a core
+ * without hardware threads).  QEMU 7.2 needs it under -icount: it runs the vCPUs in turns,
+ * each until the next timer deadline, and the vCPU after one that spins to that deadline
+ * gets a turn of zero instructions, every time; YIELD ends the spinner's turn early.
+ * Without it, a vCPU waiting for its neighbour in the turn order could wait forever
+ * (fixed in QEMU 8.1, which shares each turn among the vCPUs).
+ */
+static inline void cpu_yield(void)
+{
+	__asm__ volatile("yield" ::: "memory");
 }
 
 /* The CPU's index: MPIDR Aff0 (under Tessera, the vCPU index). */

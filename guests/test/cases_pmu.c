@@ -8,16 +8,6 @@
 #include "abi/hypercall.h"
 #include "testguest.h"
 
-#define PMCR p15, 0, c9, c12, 0
-#define PMCNTENSET p15, 0, c9, c12, 1
-#define PMCNTENCLR p15, 0, c9, c12, 2
-#define PMOVSR p15, 0, c9, c12, 3
-#define PMSELR p15, 0, c9, c12, 5
-#define PMCCNTR p15, 0, c9, c13, 0
-#define PMXEVTYPER p15, 0, c9, c13, 1
-#define PMXEVCNTR p15, 0, c9, c13, 2
-#define PMUSERENR p15, 0, c9, c14, 0
-#define PMINTENSET p15, 0, c9, c14, 1
 DEFINE_COPROCR_RW_FUNCS(pmcr, PMCR)
 DEFINE_COPROCR_RW_FUNCS(pmcntenset, PMCNTENSET)
 DEFINE_COPROCR_RW_FUNCS(pmcntenclr, PMCNTENCLR)

@@ -18,7 +18,7 @@ static bool wait_flag(volatile uint32_t *flag, uint32_t ms)
 	uint64_t end = gtimer_virt_count() + gtimer_ns_to_count((uint64_t)ms * 1000000);
 
 	while (!*flag && gtimer_virt_count() < end)
-		;
+		cpu_yield();
 	return *flag != 0;
 }
 
@@ -103,7 +103,7 @@ void guest_secondary_main(uint32_t context)
 	if (poll_sgi(300, &source) != GIC_INTID_SPURIOUS)
 		secondary_stray = 1;
 	while (!secondary_go_off)
-		;
+		cpu_yield();
 	gic_irq_enable(VTIMER_INTID); /* enabled when it goes off: CPU_ON must not lie about it */
 	psci_cpu_off();
 	printf("TG smp: CPU_OFF returned\n");
@@ -170,7 +170,7 @@ void tg_smp(void)
 	secondary_go_off = 1;
 	end = gtimer_virt_count() + gtimer_ns_to_count(2000000000ULL);
 	while (psci_affinity_info(1, 0) != PSCI_AFFINITY_OFF && gtimer_virt_count() < end)
-		;
+		cpu_yield();
 	tg_check(psci_affinity_info(1, 0) == PSCI_AFFINITY_OFF, "psci.cpu_off", "vCPU 1 still on");
 	secondary_up = 0;
 	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0x2) == PSCI_SUCCESS &&
@@ -194,7 +194,7 @@ void tg_smp(void)
 	secondary_done = 1;
 	end = gtimer_virt_count() + gtimer_ns_to_count(2000000000ULL);
 	while (psci_affinity_info(1, 0) != PSCI_AFFINITY_OFF && gtimer_virt_count() < end)
-		;
+		cpu_yield();
 	tg_done();
 	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
 }

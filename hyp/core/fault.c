@@ -123,20 +123,18 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 
 void guest_fault(struct vcpu *v, struct regs *r, const struct guest_fault *f)
 {
+	const struct cfg_partition *cfg = v->part->cfg;
+
 	guest_fault_log(v, f);
-	switch (v->part->cfg->fault_policy) {
-	case CFG_FAULT_INJECT:
+	if (fault_policy_is(cfg, CFG_FAULT_INJECT)) {
 		if (f->instruction)
 			inject_prefetch_abort(r, f->va);
 		else
 			inject_data_abort(r, f->va, f->write);
-		break;
-	case CFG_FAULT_RESTART:
+	} else if (fault_policy_is(cfg, CFG_FAULT_RESTART)) {
 		partition_fault_restart(v->part);
-		break;
-	default:
+	} else {
 		partition_stop(v->part, "fault");
-		break;
 	}
 }
 

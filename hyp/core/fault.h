@@ -7,9 +7,21 @@
 #define TESSERA_HYP_FAULT_H
 
 #include "hyp/arch/regs.h"
+#include "abi/config.h"
+#include "config_gen.h"
+#include "tessera/bits.h"
 #include "tessera/types.h"
 
 struct vcpu;
+
+/*
+ * Is 'policy' (CFG_FAULT_*) the partition's fault policy?  Constant false for a policy no
+ * partition of the system has (tcfg's CFG_FAULT_POLICIES), so that its code is left out.
+ */
+static inline bool fault_policy_is(const struct cfg_partition *cfg, u32 policy)
+{
+	return (CFG_FAULT_POLICIES & BIT(policy)) && cfg->fault_policy == policy;
+}
 
 /* A rate limit: a burst of messages per window, the rest counted. */
 struct ratelimit {

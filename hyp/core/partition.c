@@ -424,9 +424,6 @@ void partition_info(struct partition *p, struct partition_info *out)
 
 s32 partition_command(struct partition *p, u32 op, const char *who, const struct partition *manager)
 {
-	const struct cfg_partition *cfg = p->cfg;
-	u64 now = timer_now();
-
 	if (op == TESSERA_PARTITION_STOP) {
 		partition_stop(p, who);
 		return TESSERA_OK;
@@ -441,7 +438,10 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
 	 * every 2^VMID_BITS - 2 of them), so a manager's are bounded like p's own SYSTEM_RESETs,
 	 * in a history a start never clears: a halt-start loop is bounded too.  The operator is not.
 	 */
-	if (manager) {
+	if (CFG_MANAGER_COUNT && manager) { /* a constant 0 where no partition manages */
+		const struct cfg_partition *cfg = p->cfg;
+		u64 now = timer_now();
+
 		if (recent_locked(p->command_log, p->command_log_count, cfg->reset_window_ms,
 				  now) >= cfg->reset_max) {
 			bool told = p->busy_told;
@@ -476,6 +476,7 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
  * taken whatever the guest's CPSR.I says (ARM ARM B1.8.2), so a vCPU that masks interrupts
  * and spins is caught on its own CPU: hyp_timer_expired() asks partition_watchdog_check().
  */
+#if CFG_WATCHDOG_COUNT /* else partition.h's stand-ins */
 s32 partition_watchdog_kick(struct partition *p)
 {
 	u32 ms = p->cfg->watchdog_ms;
@@ -517,12 +518,13 @@ u64 partition_watchdog_check(struct partition *p, u64 now)
 	spin_unlock(&p->lock);
 	log_warn("partition %u (%s): watchdog: no kick for %u ms (timeout %u ms)", cfg->id,
 		 cfg->name, timer_ticks_to_ms(now - deadline) + cfg->watchdog_ms, cfg->watchdog_ms);
-	if (cfg->fault_policy == CFG_FAULT_RESTART)
+	if (fault_policy_is(cfg, CFG_FAULT_RESTART))
 		partition_fault_restart(p);
 	else
 		partition_stop(p, "watchdog"); /* "inject" too: there is no access to abort */
 	return ~0ULL;
 }
+#endif
 
 /*
  * Every partition has switched itself off (PSCI SYSTEM_OFF) and none is restarting:

@@ -12,7 +12,9 @@
 #include <stdnoreturn.h>
 
 #include "abi/config.h"
+#include "abi/hypercall.h"
 #include "arch/spinlock.h"
+#include "config_gen.h"
 #include "hyp/core/cpu.h"
 #include "hyp/core/fault.h"
 #include "hyp/dev/vuart.h"
@@ -116,11 +118,26 @@ void partition_info(struct partition *p, struct partition_info *out);
 s32 partition_command(struct partition *p, u32 op, const char *who,
 		      const struct partition *manager);
 
+#if CFG_WATCHDOG_COUNT
 /* The partition's watchdog (TESSERA_FID_WATCHDOG_KICK): arm or push back its deadline. */
 s32 partition_watchdog_kick(struct partition *p);
 
 /* The Hyp timer on a CPU of p: has its watchdog fired?  Returns when to look again (~0: never). */
 u64 partition_watchdog_check(struct partition *p, u64 now);
+#else
+/* No partition of this system has a watchdog (tcfg counts them): its code is left out. */
+static inline s32 partition_watchdog_kick(struct partition *p)
+{
+	(void)p;
+	return TESSERA_NOT_SUPPORTED; /* as for a partition without one */
+}
+
+static inline u64 partition_watchdog_check(struct partition *p, u64 now)
+{
+	(void)p, (void)now;
+	return ~0ULL;
+}
+#endif
 
 /* A fault under the restart policy: restart within the configured bound, else halt. */
 void partition_fault_restart(struct partition *p);

@@ -102,10 +102,11 @@ static __attribute__((noinline)) s32 manage(struct vcpu *v, struct regs *r, u32 
 					    bool control)
 {
 	struct partition *self = v->part;
-	struct partition *p = &partitions[target < CFG_PARTITION_COUNT ? target : 0];
+	struct partition *p;
 	struct partition_info in;
 
-	if (target >= cfg_system.partition_count || target >= 32 ||
+	/* With no manager in the system (tcfg's CFG_MANAGER_COUNT), only the refusal is built. */
+	if (!CFG_MANAGER_COUNT || target >= cfg_system.partition_count || target >= 32 ||
 	    !(self->cfg->manages & BIT(target))) {
 		if (!__atomic_exchange_n(&self->denied_told, true, __ATOMIC_RELAXED))
 			log_warn("partition %u (%s): manager call on partition %u denied "
@@ -113,6 +114,7 @@ static __attribute__((noinline)) s32 manage(struct vcpu *v, struct regs *r, u32 
 				 self->cfg->id, self->cfg->name, target);
 		return TESSERA_DENIED;
 	}
+	p = &partitions[target < CFG_PARTITION_COUNT ? target : 0];
 	if (control) {
 		if (r->r[2] > TESSERA_PARTITION_RESTART)
 			return TESSERA_INVALID_PARAMETER;

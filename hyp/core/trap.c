@@ -80,7 +80,7 @@ void hyp_guest_async_abort(struct regs *r)
 				 .hsr = read_hsr() };
 
 	c->stats.count[STATS_ASYNC]++;
-	if (v->part->cfg->fault_policy == CFG_FAULT_INJECT) {
+	if (fault_policy_is(v->part->cfg, CFG_FAULT_INJECT)) {
 		/* Hand it on as a virtual abort, taken when the guest unmasks A. */
 		f.what = "asynchronous external abort, passed on as a virtual abort";
 		guest_fault_log(v, &f);

@@ -54,7 +54,7 @@ void vcpu_handle_requests(struct cpu *c, struct vcpu *v)
 		vcpu_park(v);
 	if (req & CPU_REQ_VGIC)
 		v->vgic.dirty = true;
-	if (req & CPU_REQ_WATCHDOG)
+	if (CFG_WATCHDOG_COUNT && (req & CPU_REQ_WATCHDOG))
 		hyp_timer_wake_at(__atomic_load_n(&v->part->watchdog_deadline, __ATOMIC_RELAXED));
 	if (v->vgic.dirty)
 		vgic_flush(&v->part->vgic, &v->vgic);
@@ -97,7 +97,8 @@ noreturn void vcpu_start(struct vcpu *v)
 	guest_arch_reset(v->index);
 	vgic_cpu_reset(&p->vgic, &v->vgic);
 	hyp_timer_start();
-	hyp_timer_wake_at(__atomic_load_n(&p->watchdog_deadline, __ATOMIC_RELAXED)); /* CPU_ON */
+	if (CFG_WATCHDOG_COUNT) /* CPU_ON: a watchdog armed already */
+		hyp_timer_wake_at(__atomic_load_n(&p->watchdog_deadline, __ATOMIC_RELAXED));
 	/* SVC mode, interrupts and aborts masked; Thumb if the entry address says so. */
 	spsr = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F | ((pc & 1) ? PSR_T : 0);
 	write_elr_hyp(pc & ~1U);

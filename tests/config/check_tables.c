@@ -52,7 +52,7 @@ static const struct cfg_region *ram_at(const struct cfg_partition *p, u64 ipa, u
 
 TEST(counts)
 {
-	u32 i, tables = 0, max_virq = 0;
+	u32 i, tables = 0, max_virq = 0, watchdogs = 0, policies = 0, managers = 0;
 
 	EXPECT_EQ(cfg_system.partition_count, CFG_PARTITION_COUNT);
 	EXPECT_EQ(cfg_system.channel_count, CFG_CHANNEL_COUNT);
@@ -61,11 +61,17 @@ TEST(counts)
 	for (i = 0; i < cfg_system.partition_count; i++) {
 		tables += cfg_system.partitions[i].s2_table_count;
 		max_virq = MAX(max_virq, cfg_system.partitions[i].virq_count);
+		watchdogs += cfg_system.partitions[i].watchdog_ms != 0;
+		policies |= 1U << cfg_system.partitions[i].fault_policy;
+		managers += cfg_system.partitions[i].manages != 0;
 		EXPECT_EQ(cfg_system.partitions[i].id, i);
 	}
 	EXPECT_EQ(cfg_system.s2_table_count, tables);
 	EXPECT_EQ(CFG_S2_TABLE_COUNT, tables);
 	EXPECT_EQ(CFG_MAX_VIRQ, max_virq);
+	EXPECT_EQ(CFG_WATCHDOG_COUNT, watchdogs);
+	EXPECT_EQ(CFG_FAULT_POLICIES, policies);
+	EXPECT_EQ(CFG_MANAGER_COUNT, managers);
 }
 
 TEST(regions)

@@ -189,7 +189,9 @@ def add_frames(fns, dirs):
     for f in fns.values():
         base = f.name.split(".")[0]  # translate.isra.0 -> translate
         hit = None
-        for name in (f.name, re.sub(r"\.\d+$", "", f.name), base):  # .su: translate.isra
+        # .su: translate.isra for translate.isra.0, manage.constprop.isra for
+        # manage.constprop.0.isra.0
+        for name in (f.name, re.sub(r"\.\d+(?=\.|$)", "", f.name), base):
             hit = hit or (su.get((f.src[0], f.src[1], name)) if f.src else None)
         if not hit and ("*", base) in su and len(su[("*", base)]) == 1:
             hit = su[("*", base)][0]

@@ -13,6 +13,7 @@ Test files are tests/qemu/test_*.py; each defines TESTS, a list of QemuTest.
 """
 import glob
 import importlib.util
+import io
 import os
 import re
 import select
@@ -61,7 +62,7 @@ class QemuTest:
     def __init__(self, name, doc, build=None, machine=None, args=None, kernel=True,
                  timeout=30, expect=(), forbid=(), done=None, check=None, inputs=(),
                  build_targets=("all",), grace=0.2, expect_exit=None, prepare=None,
-                 icount=True, images=None):
+                 icount=True, images=None, qemu_log=None, log_check=None):
         self.name = name
         self.doc = doc
         self.build = dict(build or {})
@@ -87,6 +88,11 @@ class QemuTest:
         # prepare(root, out): run after the build, before QEMU (e.g. to make a disk image
         # from the build's outputs); returns a list of problems, empty if all went well.
         self.prepare = prepare
+        # qemu_log: a file name in the build's output directory that QEMU's own log (-D,
+        # e.g. a plugin's lines with -d plugin) goes to, apart from the guests' console;
+        # log_check(log text) returns a list of problems, as check does for the console.
+        self.qemu_log = qemu_log
+        self.log_check = log_check
 
     def skip_reason(self, root):
         """Why the test cannot run here (asked before it is built), or None."""
@@ -102,6 +108,8 @@ class QemuTest:
             cmd += image_loader_args(out, root, {k: v.format(out=out, root=root)
                                                  for k, v in self.images.items()})
         cmd += [a.format(out=out, root=root) for a in self.args]
+        if self.qemu_log:
+            cmd += ["-D", os.path.join(out, self.qemu_log)]
         return cmd
 
     def finished(self, text):
@@ -134,6 +142,8 @@ class QemuTest:
             if problems:
                 return "FAIL qemu.%s: %s" % (self.name, "; ".join(problems[:4]))
         cmd = self.command(root)
+        if self.qemu_log and os.path.exists(os.path.join(root, cmd[cmd.index("-D") + 1])):
+            os.remove(os.path.join(root, cmd[cmd.index("-D") + 1]))
         start = time.time()
         proc = subprocess.Popen(cmd, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT)
@@ -196,6 +206,14 @@ class QemuTest:
             problems.append("QEMU exit status %s, expected %s" % (exited, self.expect_exit))
         if self.check and not problems:
             problems += list(self.check(text) or [])
+        if self.qemu_log:
+            path = os.path.join(root, cmd[cmd.index("-D") + 1])
+            with open(path, errors="replace") if os.path.exists(path) else io.StringIO() as f:
+                qemu_log = f.read()
+            with open(os.path.join(log_dir, "qemu.%s.qemu-log" % self.name), "w") as f:
+                f.write(qemu_log)
+            if self.log_check and not problems:
+                problems += list(self.log_check(qemu_log) or [])
         if problems:
             return "FAIL qemu.%s: %s (%.1f s, log: %s)" % (self.name, "; ".join(problems[:4]),
                                                        elapsed, os.path.relpath(log, root))

@@ -22,19 +22,57 @@ def bystander_complete(text):
     return []
 
 
-def bystander_on_time(text):
-    """Its own timing holds: the worst lateness of a 10 ms period, measured by the bystander
-    in virtual time (-icount), stays under one period.  Its timer is delivered late by the
-    other CPUs' turns in QEMU's round-robin (3 to 5 ms seen beside these neighbours, which
-    keep their CPUs busy): the bound is loose on purpose; what it catches is a CPU kept
-    waiting for the UART, a whole line (7 ms for 80 bytes at 115200 baud) per line."""
-    m = re.search(r"^\[bystander\] TG by worst lateness (\d+) us$", text, re.M)
-    if not m:
+def bystander_reported(text):
+    """The bystander's own view (the clock's lateness and its slowest line) is in the log
+    for whoever reads it; the timing is judged on its laps (bystander_laps)."""
+    if not re.search(r"^\[bystander\] TG by worst lateness (\d+) us$", text, re.M):
         return ["the bystander did not report its lateness"]
-    if int(m.group(1)) < 10000:
-        return []
-    diag = re.search(r"^\[bystander\] TG by diag (.*)$", text, re.M)
-    return ["bystander late by %s us (%s)" % (m.group(1), diag.group(1) if diag else "")]
+    return []
+
+
+PERIOD_NS = 10 * 1000 * 1000
+LATE_NS = 10 * 1000 * 1000  # a whole period; what it catches is below
+OWN_MAX = 200 * 1000  # instructions of the bystander's CPU in one period: 2% of a 1 GHz core
+
+
+def bystander_laps(log):
+    """Its timing holds as it would on a board, judged on its laps (tools/insn_per_cpu.c,
+    laps=on: the bystander marks the start and end of printing each line, then sleeps
+    until the period's end).  QEMU 7.2 runs the vCPUs in turns under -icount, each until
+    the machine's next timer deadline, and a vCPU that reprograms a timer (as the
+    hypervisor does for the console's pacing, every 1.4 ms while output is waiting) hands
+    its turn to the next at once: a bystander lost 46 ms of the clock in one line while
+    its CPU executed 12,447 instructions (docs/bench.md, "Noisy neighbour: method").
+    So, per period:
+      - the line's time less what QEMU gave the others while the bystander's CPU could
+        have run (what a board running the CPUs at once would take), plus the sleep's
+        overrun (its timer's delivery, where QEMU's turns after the deadline still count,
+        up to 1.4 ms each while the console keeps a deadline that close), stays under
+        LATE_NS;
+      - the bystander's CPU's own instructions (its guest and the hypervisor working on
+        that CPU, for it or for anyone) stay under OWN_MAX: a CPU kept waiting for the UART,
+        or draining a neighbour's flood, would execute millions."""
+    laps = [tuple(int(v) for v in m) for m in re.findall(
+        r"^INSN-LAP cpu=0 elapsed=(\d+) own=(\d+) preempted=(\d+)$", log, re.M)]
+    if len(laps) != 2 * COUNT:
+        return ["%d laps of the bystander in QEMU's log, expected %d" % (len(laps), 2 * COUNT)]
+    periods = []
+    for n in range(COUNT):
+        (line, line_own, line_lost), (sleep, sleep_own, _) = laps[2 * n], laps[2 * n + 1]
+        periods.append((line - line_lost + sleep - PERIOD_NS, line + sleep - PERIOD_NS,
+                        line_lost, line_own + sleep_own))
+    problems = []
+    late = max(range(COUNT), key=lambda n: periods[n][0])
+    board, clock, lost, own = periods[late]
+    if board >= LATE_NS:
+        problems.append("bystander period %d late by %d us on a board (%d us by QEMU's clock, "
+                        "%d us of it the others' turns, %d own instructions)" % (
+                            late, board // 1000, clock // 1000, lost // 1000, own))
+    busiest = max(range(COUNT), key=lambda n: periods[n][3])
+    if periods[busiest][3] >= OWN_MAX:
+        problems.append("the bystander's CPU executed %d instructions in period %d (bound %d)" % (
+            periods[busiest][3], busiest, OWN_MAX))
+    return problems
 
 
 def nothing_forged(text):
@@ -94,14 +132,18 @@ TESTS = [
         "at 115200 baud (UART_BAUD), a bystander's line every 10 ms beside a flooder "
         "(4 KiB lines by CONSOLE_WRITE and the PL011) and a CPU_ON/CPU_OFF loop the "
         "hypervisor logs that forges lines with control bytes: every bystander number, in "
-        "order, on time "
-        "(< 10 ms late); no raw control byte, no forged line; the flooder's drops reported as "
+        "order, on time on a board (< 10 ms late less QEMU's turns, < 200,000 instructions of "
+        "its CPU a period); no raw control byte, no forged line; the flooder's drops reported as "
         "its own; hypervisor lines never lost silently",
         build={"CONFIG": "test-noisy-console", "UART_BAUD": "115200"},
+        build_targets=("all", "build/host/insn_per_cpu.so"),
+        args=["-d", "plugin", "-plugin", "build/host/insn_per_cpu.so,laps=on"],
+        qemu_log="bystander-laps.log",
+        log_check=bystander_laps,
         expect=[r"^\[bystander\] TG DONE 1 passed, 0 failed$"],
         forbid=[r"TG FAIL", r"ERROR"],
         done=r"^\[bystander\] TG DONE",
-        check=all_of(bystander_complete, bystander_on_time, nothing_forged,
+        check=all_of(bystander_complete, bystander_reported, nothing_forged,
                      drops_are_the_flooders, cpuloop_progressed,
                      lines_tagged(["bystander", "flood", "cpuloop"])),
         timeout=300,

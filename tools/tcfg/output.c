@@ -369,13 +369,16 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 static void write_config_gen_h(FILE *f, const struct system *s, const struct board *b,
 			       const struct options *o)
 {
-	u32 i, tables = 0, max_virq = 0, gpios = 0;
+	u32 i, tables = 0, max_virq = 0, gpios = 0, watchdogs = 0, policies = 0, managers = 0;
 
 	for (i = 0; i < s->chan_count; i++)
 		gpios += (u32)s->chans[i].ends[0].has_gpio + (u32)s->chans[i].ends[1].has_gpio;
 	for (i = 0; i < s->part_count; i++) {
 		tables += s->parts[i].s2_table_count;
 		max_virq = MAX(max_virq, s->parts[i].virq_count);
+		watchdogs += s->parts[i].watchdog_ms != 0;
+		policies |= 1U << s->parts[i].fault_policy;
+		managers += s->parts[i].manages_mask != 0;
 	}
 	header(f, s, b,
 	       "Sizes of the static system description, for the hypervisor's C and "
@@ -386,6 +389,15 @@ static void write_config_gen_h(FILE *f, const struct system *s, const struct boa
 	fprintf(f,
 		"/* Channel ends with a doorbell GPIO (an emulated PL061, hyp/dev/vgpio.c). */\n");
 	fprintf(f, "#define CFG_GPIO_COUNT %u\n", gpios);
+	fprintf(f,
+		"/* Partitions with a watchdog (with none, the hypervisor leaves its code out). */\n");
+	fprintf(f, "#define CFG_WATCHDOG_COUNT %u\n", watchdogs);
+	fprintf(f,
+		"/* The fault policies partitions have, bit CFG_FAULT_*: the others' code is left "
+		"out. */\n");
+	fprintf(f, "#define CFG_FAULT_POLICIES 0x%x\n", policies);
+	fprintf(f, "/* Partitions that manage others (with none, only the refusal is built). */\n");
+	fprintf(f, "#define CFG_MANAGER_COUNT %u\n", managers);
 	fprintf(f, "/* Stage-2 tables of all partitions, root tables included (mm/pt.c). */\n");
 	fprintf(f, "#define CFG_S2_TABLE_COUNT %u\n", tables);
 	fprintf(f, "/* The largest virq_count of any partition: a multiple of 32. */\n");
