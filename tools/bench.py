@@ -1051,8 +1051,9 @@ NOISY_METHOD = """\
   may count in its latency, and the Hyp timer's 1 ms tick (the QEMU GIC workaround) that falls
   in them adds entries: the "entries +1" to "+3" of a load. Which load such a period hits
   moves with any change of path length (at e3131fe the doorbell ring loop, 967234 Hyp cycles
-  in one period, latency unchanged; after issue 16's second round the fault storm and the SGI
-  storm); the median Hyp cycles per period do not move.
+  in one period, latency unchanged; with issue 16's second round on the hot paths the fault
+  storm, whose one long period shows in its latency's max); the median Hyp cycles per period
+  do not move.
 - Passthrough-interrupt flood: not measured. QEMU virt has no device a partition can make
   interrupt at will at a high rate (the PL031 alarm has a one-second resolution, the PL061's
   inputs are driven only from outside, virtio-mmio transports without a backend never
