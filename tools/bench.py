@@ -1190,7 +1190,7 @@ below are approximate shares of the medians above.
   counters the noisy-neighbour table needs (6) and the drain's bookkeeping. Next steps: a
   summary of the completed SGI's list register that needs no flag write (VIRQ_ACTIVE of SGIs
   read from the list registers), and a drain loop that keeps fewer registers live.
-- **Doorbell (248):** sender about 100: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
+- **Doorbell (245; 248 before the merge of main's `smccc_dispatch`):** sender about 100: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
   (DOORBELL_RING's bounds test inline), `partition_ring` 11, `vgic_raise` 42 (the lock-free
   pending test that makes a ring of a pending doorbell free; in a partition of one vCPU the
   target is vCPU 0 without a look at the targets; this CPU's number read inline from
