@@ -143,8 +143,10 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 # Built for size: C is Thumb-2 (a third smaller than ARM code) at -Os.  Two exceptions, each
 # worth its bytes on a hot path (make bench, docs/bench.md): the list-register engine and the
 # trap's MMIO fast paths, which every injection and distributor trap runs through, at -O2
-# (-Os costs 15% there; vgicd.c's common accesses are inline in those or in
-# vgicd_write_fast, where -O2 gains a few instructions for 300 bytes), and SHA-256, which
+# (-Os costs 15% there; the data abort trap, mmio_trap_dabt, is in mmio.c for that reason;
+# vgicd.c's common accesses are inline in those or in vgicd_write_word_fast,
+# vgicd_write_byte_fast and vgicd_sgir, where -O2 gains a few instructions for some 300
+# bytes), and SHA-256, which
 # checks every guest image at boot (35 instructions a byte); and the CP15 trap's fast path
 # (ACTLR), one function in ARM state (hyp/arch/cp15.c).  Assembly is ARM state:
 # exceptions are taken in ARM (HSCTLR.TE = 0), and the linker makes the calls interwork.

@@ -1058,6 +1058,15 @@ NOISY_METHOD = """\
   per period. The last column says where it differs today. The latency column is shown for what
   it is: where it moves and the victim's counts do not, the neighbour ran in the victim's place
   in QEMU's round-robin, which a board with a CPU each does not do.
+- **Periods of about a million ticks.** Now and then one period lasts about a million ticks
+  more, the size of one of QEMU's round-robin time slices of another CPU (not traced to its
+  cause here): those ticks count as the victim's Hyp cycles (max column of the raw lines) and
+  may count in its latency, and the Hyp timer's 1 ms tick (the QEMU GIC workaround) that falls
+  in them adds entries: the "entries +1" to "+3" of a load. Which load such a period hits
+  moves with any change of path length (at e3131fe the doorbell ring loop, 967234 Hyp cycles
+  in one period, latency unchanged; with issue 16's second round on the hot paths the fault
+  storm, whose one long period shows in its latency's max); the median Hyp cycles per period
+  do not move.
 - Passthrough-interrupt flood: not measured. QEMU virt has no device a partition can make
   interrupt at will at a high rate (the PL031 alarm has a one-second resolution, the PL061's
   inputs are driven only from outside, virtio-mmio transports without a backend never
@@ -1138,64 +1147,73 @@ below are approximate shares of the medians above.
   either state, then the Thumb IT-state test), exit 7, the guest's MRC and the measurement.
   Left: a `push`/`pop` of LR that GCC takes as a scratch register (2), and the IT-state test
   for ARM-state guests (2).
-- **PL011 FR (74) and GICD_TYPER (73):** entry 8, `trap_dabt` 20 (HPFAR against the two
-  emulated pages), `mmio_emulate` about 30 (the word-load test, FR or TYPER computed in place,
-  the register write, the skip; its stack frame is one `push` since the Thumb IT-state advance
-  went out of line, `guest_it_advance`), exit 7, the guest's load and measurement.
-- **Other distributor reads (ISENABLER0 82, IPRIORITYR 86, ITARGETSR 87, ICFGR 87):** the
-  same path as TYPER, then `vgicd_read_word` inline in `mmio_emulate` (about 12: two range
-  tests and one load). Each of these registers is kept as the guest reads it, a word: the
-  enable maps, priorities in IPRIORITYR's layout (a byte per INTID, banked per vCPU for
-  private ones), SPI targets and triggers mirrored in ITARGETSR's and ICFGR's, and foreign
-  interrupts' bytes kept 0, so nothing is masked; no lock (docs/design.md, Locking).
-- **Distributor writes (ISENABLER0 110, ICENABLER0 110, IPRIORITYR byte 108, ITARGETSR byte
-  109, ISPENDR0 109):** entry 9, `trap_dabt` 21 and the exit 8, `mmio_emulate`'s load and
-  store tests and the call (28: offset, size and value from the syndrome), the return and the
-  skip (13), then `vgicd_write_fast` (about 33 for the enable words): no lock for the vCPU's
-  own timers and private priorities (changed only on its own CPU) nor for a target byte that
-  changes nothing; the enable words write the physical distributor (PPI 30 is a passthrough
-  interrupt) and one word, the vCPU's enable map, which is the only record of a private
-  interrupt's enable (no per-PPI flag walk any more; an SPI's VIRQ_ENABLED still mirrors its
-  map bit, written on the general path). Not done: the syndrome decoded once for loads and
-  stores (`mmio_emulate` builds the load and the store masks apart, about 4).
-- **Timers (virtual 98 / in WFI 99, physical 98):** interrupt entry 4, `hyp_irq_handle` 6,
-  `irq_dispatch` 15 (acknowledge, the partition's interrupts first), `vgic_inject_hw` about
-  30, a leaf (no lock: a private interrupt's last list register, emptied by the guest's EOI,
-  is refilled; the locked general case is out of line, `inject_hw_locked`, so the fast path
-  saves no registers), priority drop 2, exit 7, the guest's IRQ entry; the rest is QEMU
-  taking the interrupt at the next instruction boundary.
-- **Passthrough SPI (149):** interrupt entry 7, `hyp_irq_handle` 6, `irq_dispatch` 22,
-  `vgic_inject_hw`'s tests 16, then `inject_hw_locked` 90: an SPI's state is shared between
-  the partition's vCPUs, so the distributor lock (about 21 with the unlock), the refill tests
-  (the entry its last instance used, on this vCPU, empty, deliverable: about 30) and the
-  refill (about 20); exit 15 with the guest's WFI and vector. 7 more than before the timers'
-  path became a leaf (the call to the out-of-line part and its own frame). What is left to
-  130: a lock-free refill of a passthrough SPI, which needs its flags byte written only under
-  the lock or only atomically (the refill clears VIRQ_ACTIVE); not done.
-- **SGI (304):** sender about 150: entry 9, `trap_dabt` 21, `mmio_emulate` to the call 28,
-  `vgicd_write_fast` 55 (the dispatch to GICD_SGIR 9, `write_sgir` inline: the filter, the
-  target list, one atomic OR of the sender's bit into the target's inbox word, LDREX/STREX
-  with its DMB), the IPI 10 (`vgic_ipi`, `gic_send_sgi`: only the post that found the word
-  empty sends one), the return and skip 22, exit 7. No lock and no shared state: the
-  partition's distributor is not touched. Receiver about 155: interrupt entry 4,
-  `hyp_irq_handle` 6, `irq_dispatch` 23 (acknowledge, EOI, deactivate, the kick counter),
-  `vgic_inbox_drain` about 105 (the inbox words' scan 12, the exchange 9, `sgi_place` inline:
-  pending and group tests, ELRSR, the lowest empty list register, here the one the previous
-  SGI held (its active flag cleared, as `lr_complete` would), bookkeeping and the list
-  register value built in place, about 80), exit 11 (no request bit: the fast exit). Not
-  met (250): what is left is mostly the two trap frames (about 80 sender, 45 receiver) and the
-  drain's bookkeeping; next steps: GICD_SGIR tested first in `mmio_emulate`'s store path
-  (costs every other store 2, which the distributor writes cannot spare today), the
-  drain's rarely taken parts (duplicate and non-SGI entries) out of line.
-- **Doorbell (287):** sender about 110: entry 9, `smccc_trap_hvc` and `smccc_dispatch` 20,
-  `doorbell_ring` 16, `vgic_raise` 44 (the lock-free pending test that makes a ring of a
-  pending doorbell free, the target read without the lock, `vgic_this_pcpu`, the atomic OR
-  into the target vCPU's inbox), the IPI 10, exit 7. Receiver about 180: the IPI's entry and
-  dispatch 33, `vgic_inbox_drain` 52, `spi_place` 92 (the distributor lock, about 21 with the
-  unlock: an SPI's state is shared; the pending, edge, enabled, group and target tests 30; the
-  list register its last instance used, which the guest completed, refilled in place 25),
-  exit 11. Not met (250): next steps as for the SGI, and a doorbell placed without the lock
-  when the partition has one vCPU (its SPIs' state is then its own CPU's; not done).
+- **PL011 FR (62) and GICD_TYPER (64):** entry 8, `mmio_trap_dabt` 46-48 (in `hyp/dev/mmio.c`,
+  built at -O2 with the fast paths in its own frame: the abort counter and the HPFAR test
+  against the two emulated pages 15, the syndrome decoded once for loads and stores and HDFAR's
+  offset 6, FR or TYPER computed in place and the register write, the skip 8 and the frame's
+  `pop`), exit 6, the guest's load and the measurement. The UART's FR test is its own
+  function's (`emulate_uart`), the distributor's page goes to `emulate_gicd`, both inline in
+  the trap: no second call and frame (before: `trap_dabt` in -Os `hyp/core/trap.c`, 20, then
+  `mmio_emulate` about 30 with its own frame).
+- **Other distributor reads (ISENABLER0 73, IPRIORITYR 77, ITARGETSR 78, ICFGR 78):** the
+  same path as TYPER, then `vgicd_read_word` inline (about 12: two range tests and one load).
+  Each of these registers is kept as the guest reads it, a word: the enable maps, priorities
+  in IPRIORITYR's layout (a byte per INTID, banked per vCPU for private ones), SPI targets and
+  triggers mirrored in ITARGETSR's and ICFGR's, and foreign interrupts' bytes kept 0, so
+  nothing is masked; no lock (docs/design.md, Locking).
+- **Distributor writes (ISENABLER0 82, ICENABLER0 82, ISPENDR0 81, IPRIORITYR byte 93,
+  ITARGETSR byte 95):** entry 8 and exit 6, `mmio_trap_dabt` 47-50 (the same frame as the
+  reads; the store tests come after the load test, on the same decoded syndrome: a word
+  store to GICD_SGIR first, then the word and byte stores), then `vgicd_write_word_fast` 18-19
+  (the enable and pending words of the vCPU's own timers: one test of the offset, the physical
+  distributor written, the enable map) or `vgicd_write_byte_fast` 27-29 (the range test, a
+  private priority byte or a target byte that changes nothing, both without the lock). The
+  split by size (before: one `vgicd_write_fast` testing size and alignment for every store)
+  and GICD_SGIR's own test in the trap took 15-17 off the word stores and 7-8 off the bytes.
+- **Timers (virtual 89 / in WFI 90, physical 89):** interrupt entry 4, `hyp_irq_handle` 19
+  (acknowledge, the IRQ counter, then the partition's own interrupt: `vgic_inject_hw` called
+  from there, no `irq_dispatch` frame, which now serves only the rest: the hypervisor's own
+  interrupts, a second one pending, the idle loop), `vgic_inject_hw` about 30, a leaf (no
+  lock: a private interrupt's last list register, emptied by the guest's EOI, is refilled;
+  list registers are written by index from one base), priority drop 2, exit 6, the guest's
+  IRQ entry; the rest is QEMU taking the interrupt at the next instruction boundary.
+- **Passthrough SPI (105):** interrupt entry and `hyp_irq_handle` 23, `vgic_inject_hw` about
+  66 with the priority drop, exit and the guest's WFI and vector 16. The refill is now
+  lock-free for an SPI too (docs/design.md, Locking): the list register its last instance
+  used, which this vCPU's own bookkeeping (`lr_used`, `lr_intid`) still holds and the guest's
+  EOI emptied, takes it back; the SPI's shared flags byte is read once and not written, so
+  only an instance neither active nor pending in software goes this way (the locked path,
+  `inject_hw_locked`, clears VIRQ_ACTIVE and takes everything else, the retargeted SPI of
+  issue 14's defect 9 included). Before: 149, of which the lock and the out-of-line locked
+  part about 90.
+- **SGI (250):** sender about 108: entry 8, `mmio_trap_dabt` 47 (counter and HPFAR 15, the
+  syndrome and the GICD_SGIR test 12, the skip 10, done before the post so that
+  `vgicd_sgir` is a tail call), `vgicd_sgir` 45 (the target-list filter tested first, the
+  partition's vCPU mask and the sender's inbox word and bit precomputed at the partition's
+  start, one atomic OR into the target's inbox word, LDREX/STREX with its DMB, then the IPI
+  inline: DSB and the GICD_SGIR store, only when the word was empty), exit 6 and the guest's
+  store and WFI. No lock and no shared state. Receiver about 142: interrupt entry 4,
+  `hyp_irq_handle` 21 (acknowledge, the IRQ and kick counters, EOI, deactivate: a kick goes
+  straight to the drain, without `irq_dispatch`'s frame), `vgic_inbox_drain` 107 (the scan of
+  the two inbox words with the exchange about 30, `sgi_place` inline about 70: pending and
+  group tests, ELRSR, the lowest empty list register, here the one the previous SGI held, its
+  active flag cleared as `lr_complete` would, bookkeeping and the list register value), exit
+  6 and the guest's vector 2. Met with no instruction to spare; what is left is the two trap frames
+  (about 30 sender, 14 receiver), the inbox's atomics and barriers (about 15), the stats
+  counters the noisy-neighbour table needs (6) and the drain's bookkeeping. Next steps: a
+  summary of the completed SGI's list register that needs no flag write (VIRQ_ACTIVE of SGIs
+  read from the list registers), and a drain loop that keeps fewer registers live.
+- **Doorbell (245; 248 before the merge of main's `smccc_dispatch`):** sender about 100: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
+  (DOORBELL_RING's bounds test inline), `partition_ring` 11, `vgic_raise` 42 (the lock-free
+  pending test that makes a ring of a pending doorbell free; in a partition of one vCPU the
+  target is vCPU 0 without a look at the targets; this CPU's number read inline from
+  HTPIDR; the atomic OR into the target vCPU's inbox; the IPI inline), exit 6. Receiver
+  about 147: the IPI's entry and `hyp_irq_handle` 25, `vgic_inbox_drain` 49, `spi_place` 63:
+  in a partition of one vCPU without the lock (docs/design.md, Locking; a partition of more
+  takes it, about 16 more) and without the target test: the pending, edge, enabled and group
+  tests, the list register its last instance used, which the guest completed, refilled in
+  place; exit 6 and the guest's vector. Two instructions to spare; next steps as for the SGI,
+  and `doorbell_ring`'s and `partition_ring`'s calls folded into one.
 - **The inbox (both paths):** each vCPU has a few words (`vgic_cpu.inbox`): SGIs by source,
   then doorbells by INTID. A sender sets its bit with one atomic OR and sends the IPI only if
   the word was empty; the target's CPU takes the words (atomic exchange) in its IPI's handler
@@ -1207,8 +1225,8 @@ below are approximate shares of the medians above.
   inbox first, so the guest sees what was sent as pending.
 - **Kicks of the SGI storm's sink (noise table, counters):** the storm partition's second
   vCPU took ~11,800 kicks before the inbox: every SGI marked the target dirty and kicked it
-  (`vgic_mark_dirty` kicks unconditionally, and `write_sgir` called it for each SGI, pending
-  already or not). With the inbox a post that finds the word non-empty rides on the IPI
+  (`vgic_mark_dirty` kicks unconditionally, and `write_sgir`, now `vgicd_sgir`, called it for
+  each SGI, pending already or not). With the inbox a post that finds the word non-empty rides on the IPI
   already sent: the sink now takes about 260, and the storm runs some 9 times more iterations.
 - **Boot (default system, about 1.9M a CPU on the board estimate):** see "Boot" above: each
   partition's CPU hashes its half of the shared RTOS image's chunks (1.4M), then clears its
@@ -1224,8 +1242,14 @@ below are approximate shares of the medians above.
   a store, for small buffers; newlib's is not linked) takes 0.5.
 - `take_pending` (`vgic/vgic.c`) is inline because it was on the SGI and doorbell paths, where a
   call and its return cost some 14 instructions; `sgi_place` is inline in `vgic_inbox_drain`
-  for the same reason, `spi_place` is not (its lock would make the drain save every register
-  on the SGI path too).
+  for the same reason (out of line, or the drain's loop over a word pointer, cost the SGI 5-10
+  more: GCC then keeps more registers live across the loop), `spi_place` is not (its lock
+  would make the drain save every register on the SGI path too).
+- Tried and left out (measured): `irq_dispatch` taking the first interrupt's IAR from
+  `hyp_irq_handle` (+5 on the timers), the partition's interrupts in a function of their own
+  below `hyp_irq_handle` (kick -1, timers +7), the data abort trap moved to -O2 alone
+  without its fast paths inline (no gain: the frame is the same), an SGI's duplicate search
+  out of line (no gain, 56 bytes more).
 - `timer_ms_to_ticks` (`hyp/core/timer.c`) divides CNTFRQ by 1000 as a 32-bit constant
   division (a multiply): libgcc's 64-bit division would be some 250 instructions on the Hyp
   timer's interrupt path.

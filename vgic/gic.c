@@ -33,8 +33,9 @@
 static spinlock_t gic_lock;
 static u32 gic_irqs;
 static bool gic_secure_view; /* GICD_TYPER.SecurityExtn: we see the Non-secure copy */
-static u8 gic_cpu_mask[PLAT_CPU_COUNT];
+u8 gic_cpu_mask[PLAT_CPU_COUNT];
 u32 gich_lrs; /* vgic.h: read inline on the interrupt path */
+u32 gich_lr_mask; /* (1 << gich_lrs) - 1, the same */
 static bool gic_emulated;
 
 static uintptr_t gicd(u32 off)
@@ -132,6 +133,7 @@ void gic_cpu_init(void)
 	gich_lrs = (mmio_read32(gich(GICH_VTR)) & GICH_VTR_LISTREGS) + 1;
 	if (gich_lrs > VGIC_MAX_LRS)
 		gich_lrs = VGIC_MAX_LRS;
+	gich_lr_mask = (1U << gich_lrs) - 1;
 	gich_reset(false);
 }
 

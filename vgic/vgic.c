@@ -474,7 +474,7 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 	if ((__atomic_load_n(&irq->flags, __ATOMIC_RELAXED) & (VIRQ_OWNED | VIRQ_PENDING)) !=
 	    VIRQ_OWNED)
 		return;
-	t = vgic_spi_target(d, irq);
+	t = d->vcpu_count == 1 ? 0 : vgic_spi_target(d, irq); /* one vCPU: its (write_target) */
 	if (t >= d->vcpu_count) {
 		raise_untargeted(d, intid, irq);
 		return;
@@ -485,7 +485,7 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 	 * off ('on' is written only on its own CPU, so it is read only there).
 	 */
 	vgic_post(dst, dst->inbox_spi + n / 32, BIT(n % 32),
-		  dst->pcpu == vgic_this_pcpu() && dst->on);
+		  dst->pcpu == vgic_this_pcpu_inline() && dst->on);
 }
 
 __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
@@ -517,14 +517,20 @@ __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool hi
  * interrupt, GIC architecture v2 5.4.2).  The interrupt goes straight back into it; the
  * entry's bookkeeping is already right.
  */
+static inline void lr_refill_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 flags,
+				u32 intid)
+{
+	vc->injected++;
+	gich_write_lr(n,
+		      GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
+			      ((u32)(*vgic_priority(d, vc, intid) >> 3) << GICH_LR_PRIORITY_SHIFT) |
+			      ((flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) | GICH_LR_PENDING);
+}
+
 static inline void lr_refill(struct vgic_dist *d, struct vgic_cpu *vc, struct virq *irq, u32 intid)
 {
 	irq->flags &= (u8)~VIRQ_ACTIVE;
-	vc->injected++;
-	gich_write_lr(irq->lr - 1U,
-		      GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
-			      ((u32)(*vgic_priority(d, vc, intid) >> 3) << GICH_LR_PRIORITY_SHIFT) |
-			      ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) | GICH_LR_PENDING);
+	lr_refill_hw(d, vc, irq->lr - 1U, irq->flags, intid);
 }
 
 /* vgic_inject_hw's general case: shared state, locked (out of line: the timer's path stays a leaf). */
@@ -570,11 +576,40 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	 * is touched only on its own vCPU's CPU, which is this one (IRQs masked), and CTLR is
 	 * read as one word.  Another CPU can only set vc->dirty, and its kick follows.
 	 */
-	if (intid < GIC_PRIV_COUNT && irq->lr && !vc->dirty && (vc->enabled_map & BIT(intid)) &&
-	    gich_lr_empty(irq->lr - 1U) && group_enabled(d, irq))
-		lr_refill(d, vc, irq, intid);
-	else
-		inject_hw_locked(d, vc, irq, intid);
+	if (intid < GIC_PRIV_COUNT) {
+		if (irq->lr && !vc->dirty && (vc->enabled_map & BIT(intid)) &&
+		    gich_lr_empty(irq->lr - 1U) && group_enabled(d, irq)) {
+			lr_refill(d, vc, irq, intid);
+			return true;
+		}
+	} else {
+		/*
+		 * A passthrough SPI's next instance into the list register its last one used,
+		 * without the lock, when nothing but this CPU's own state has to change.  Its
+		 * flags byte is shared (other vCPUs write it under the lock), so it is read once
+		 * and not written: only an instance neither active nor pending in software is
+		 * refilled here (the locked path clears VIRQ_ACTIVE).  The entry is this vCPU's
+		 * own bookkeeping: lr_used and lr_intid change only on this CPU, and while they
+		 * say list register n holds this INTID no other vCPU can book it (irq->lr stays
+		 * n + 1, best_pending and lr_merge skip it), so irq->lr read without the lock is
+		 * n + 1 whatever another CPU does, and a retargeted SPI still booked to another
+		 * vCPU (issue 14's defect 9) fails the test and takes the locked path.  A
+		 * disable, priority or group change racing with this is ordered after it, as if
+		 * it had taken the lock a moment later.
+		 */
+		u32 flags = __atomic_load_n(&irq->flags, __ATOMIC_RELAXED);
+		u32 n = __atomic_load_n(&irq->lr, __ATOMIC_RELAXED) - 1U;
+
+		if ((flags & (VIRQ_ENABLED | VIRQ_ACTIVE | VIRQ_PENDING)) == VIRQ_ENABLED &&
+		    n < VGIC_MAX_LRS && (vc->lr_used & BIT(n)) && vc->lr_intid[n] == intid &&
+		    !vc->dirty && gich_lr_empty(n) &&
+		    (d->ctlr &
+		     ((flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0))) {
+			lr_refill_hw(d, vc, n, flags, intid);
+			return true;
+		}
+	}
+	inject_hw_locked(d, vc, irq, intid);
 	return true;
 }
 
@@ -637,9 +672,9 @@ static inline bool sgi_place(struct vgic_cpu *vc, u32 sgi, u32 source)
 {
 	u32 flags = vc->priv[sgi].flags, empty, live, n;
 
+	/* Its group's enable: GICD_CTLR bit 0 or 1 (GIC spec 4.3.1), by a shift. */
 	if ((flags & VIRQ_PENDING) ||
-	    !(vc->dist->ctlr &
-	      ((flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0)))
+	    !(vc->dist->ctlr & (GICD_CTLR_ENABLE_GRP0 << ((flags / VIRQ_GROUP1) & 1))))
 		return false;
 	empty = gich_empty_lrs();
 	for (live = vc->lr_used & ~empty; live; live &= live - 1) {
@@ -684,8 +719,8 @@ static bool spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid
 
 	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW | VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED)) !=
 		    (VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED) ||
-	    !group_enabled(d, irq) || vgic_spi_target(d, irq) != vc->index)
-		return false;
+	    !group_enabled(d, irq) || (d->vcpu_count > 1 && vgic_spi_target(d, irq) != vc->index))
+		return false; /* (one vCPU: every SPI targets it, write_target) */
 	if (irq->lr) {
 		n = irq->lr - 1U;
 		if (irq->lr_vcpu != vc->index || !(empty & BIT(n)))
@@ -711,10 +746,20 @@ static bool spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid
 	return true;
 }
 
+/*
+ * spi_place_locked under the lock, or without it in a partition of one vCPU: every SPI's
+ * state there (flags, booking, priority, the distributor's CTLR) is written only on that
+ * vCPU's CPU (its own distributor writes, its flushes, and its partition's start and stop,
+ * which run there while it is parked).  Other CPUs only read the flags (vgic_raise), post
+ * to the inbox (atomic), or, under the lock, change another SPI's flags byte and the
+ * pending map and dirty flag (vgic_set_line: the UART's line), none of which this writes.
+ */
 static __attribute__((noinline)) bool spi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	bool done;
 
+	if (d->vcpu_count == 1)
+		return spi_place_locked(d, vc, intid);
 	spin_lock(&d->lock);
 	done = spi_place_locked(d, vc, intid);
 	spin_unlock(&d->lock);
@@ -801,6 +846,7 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 	d->ctlr = 0;
 	d->irq_count = MIN((u32)cfg->virq_count, (u32)VGIC_MAX_IRQS);
 	d->vcpu_count = cfg->cpu_count;
+	d->vcpu_mask = (1U << d->vcpu_count) - 1;
 	d->partition = cfg->id;
 	d->name = cfg->name;
 	d->warned_sgi = false;
@@ -822,6 +868,8 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 		for (j = 0; j < ARRAY_SIZE(vc->pending); j++)
 			vc->pending[j] = 0;
 		vc->inbox_spi = (d->vcpu_count + 1) / 2;
+		vc->sgi_word = (u32)offsetof(struct vgic_cpu, inbox) + 4 * (i / 2);
+		vc->sgi_shift = 16 * (i % 2);
 		vc->inbox_words = vc->inbox_spi + (d->irq_count + 31) / 32 - 1;
 		for (j = 0; j < ARRAY_SIZE(vc->inbox); j++)
 			__atomic_store_n(&vc->inbox[j], 0, __ATOMIC_RELAXED);

@@ -25,6 +25,8 @@
 #define VGIC_MAX_IRQS (CFG_MAX_VIRQ > 64 ? CFG_MAX_VIRQ : 64)
 #endif
 #define VGIC_MAX_LRS 16
+/* The SGI by which the hypervisor interrupts another CPU (vgic_ipi, vgic_kick). */
+#define VGIC_IPI_SGI 0U
 
 /* ---- The physical GIC (gic.c) ------------------------------------------- */
 
@@ -75,7 +77,8 @@ static inline u32 gich_read_lr(u32 lr)
 
 static inline void gich_write_lr(u32 lr, u32 value)
 {
-	mmio_write32((uintptr_t)PLAT_GICH_BASE + GICH_LR0 + 4 * lr, value);
+	/* Indexed, so that the compiler keeps the base and stores with the index scaled. */
+	((volatile u32 *)((uintptr_t)PLAT_GICH_BASE + GICH_LR0))[lr] = value;
 }
 
 static inline bool gich_lr_empty(u32 lr)
@@ -84,6 +87,7 @@ static inline bool gich_lr_empty(u32 lr)
 }
 
 extern u32 gich_lrs; /* list registers this CPU interface has (gic.c, at gic_cpu_init) */
+extern u32 gich_lr_mask; /* (1 << gich_lrs) - 1 */
 
 static inline u32 gich_lr_count(void)
 {
@@ -93,7 +97,7 @@ static inline u32 gich_lr_count(void)
 /* ELRSR0: LRs that hold nothing. */
 static inline u32 gich_empty_lrs(void)
 {
-	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & ((1U << gich_lrs) - 1);
+	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & gich_lr_mask;
 }
 
 /* Word 0 of a set/clear bit register (ISENABLER, ICENABLER, ISPENDR): this CPU's banked copy. */
@@ -101,7 +105,32 @@ static inline void gic_priv_write(u32 reg, u32 mask)
 {
 	mmio_write32((uintptr_t)PLAT_GICD_BASE + reg, mask);
 }
+
+extern u8 gic_cpu_mask[PLAT_CPU_COUNT]; /* gic.c: each CPU's bit in GICD_ITARGETSR */
+
+/* vgic_ipi's SGI, inline on the SGI and doorbell paths (gic_send_sgi's, without the call). */
+static inline void vgic_ipi_inline(u32 pcpu)
+{
+	/* The SGI must not overtake the inbox bit it announces (GIC spec 4.3.15 note). */
+	__asm__ volatile("dsb ish" ::: "memory");
+	mmio_write32((uintptr_t)PLAT_GICD_BASE + GICD_SGIR,
+		     ((u32)gic_cpu_mask[pcpu] << GICD_SGIR_TARGETS_SHIFT) | VGIC_IPI_SGI);
+}
+
+/*
+ * vgic_this_pcpu, inline on the doorbell path: HTPIDR holds the hypervisor's record of this
+ * CPU, whose first word is the CPU's number (hyp/core/cpu.c asserts it).
+ */
+static inline u32 vgic_this_pcpu_inline(void)
+{
+	u32 cpu;
+
+	__asm__ volatile("mrc p15, 4, %0, c13, c0, 2" : "=r"(cpu));
+	return *(const u32 *)(uintptr_t)cpu;
+}
 #else
+#define vgic_ipi_inline vgic_ipi
+#define vgic_this_pcpu_inline vgic_this_pcpu
 void gic_priv_write(u32 reg, u32 mask);
 u32 gic_ack(void);
 void gic_priority_drop(u32 iar);
@@ -177,6 +206,8 @@ struct vgic_cpu {
 	bool on; /* between vgic_cpu_reset and vgic_cpu_stop: its list registers are its CPU's */
 	u32 injected; /* interrupts put in a list register since boot (counters, make bench) */
 	u32 inbox_spi; /* the inbox's first SPI word: (vcpu_count + 1) / 2 */
+	u32 sgi_word; /* where its SGIs go in every vCPU: the byte offset of inbox[index / 2] */
+	u32 sgi_shift; /* their first bit there: 16 * (index % 2) */
 	u32 inbox_words; /* inbox words in use */
 	u32 inbox[VGIC_INBOX_WORDS]; /* atomic; see VGIC_INBOX_SGI_WORDS */
 };
@@ -186,6 +217,7 @@ struct vgic_dist {
 	u32 ctlr;
 	u32 irq_count; /* INTIDs the distributor reports (TYPER) */
 	u32 vcpu_count;
+	u32 vcpu_mask; /* (1 << vcpu_count) - 1 */
 	u32 partition; /* ID, for the log */
 	const char *name;
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
@@ -205,7 +237,7 @@ struct vgic_dist {
  * CPU, log.
  */
 void vgic_kick(u32 pcpu);
-void vgic_ipi(u32 pcpu);
+void vgic_ipi(u32 pcpu); /* SGI VGIC_IPI_SGI to pcpu */
 u32 vgic_this_pcpu(void);
 void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid, bool warning);
 
@@ -277,11 +309,16 @@ static inline bool vgicd_read_word(const struct vgic_dist *d, const struct vgic_
 }
 
 /*
- * The distributor writes guests make most, by vCPU vc (any offset and size, checked here):
- * GICD_SGIR, and enable, pending and priority writes to vc's own timers, without the lock;
- * priority and target bytes of SPIs.  True if done, false for the general path (vgicd_write).
+ * The distributor writes guests make most, by vCPU vc, an aligned word or a byte at 'offset'
+ * below GICD_SIZE: enable and pending words of vc's own timers and priority bytes of its
+ * private interrupts, without the lock; priority and target bytes of SPIs.  True if done,
+ * false for the general path (vgicd_write).  GICD_SGIR (a word) is vgicd_sgir's.
  */
-bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value);
+bool vgicd_write_word_fast(struct vgic_cpu *vc, u32 offset, u32 value);
+bool vgicd_write_byte_fast(struct vgic_cpu *vc, u32 offset, u32 value);
+
+/* A word written to GICD_SGIR by vCPU vc (GIC spec 4.3.15): the SGI sent, without the lock. */
+void vgicd_sgir(struct vgic_cpu *vc, u32 value);
 
 /* Emulated distributor access by 'vcpu'; false if the access size is not allowed. */
 bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value);

@@ -62,20 +62,26 @@ static inline void vgic_mark_dirty(struct vgic_cpu *vc)
 }
 
 /*
- * Post 'bit' of inbox word w to dst, without any lock; 'here': dst runs on this CPU.  Only
+ * Post 'bit' of inbox word 'word' (one of dst's) to dst, without any lock; 'here': dst runs on this CPU.  Only
  * the post that finds the word empty interrupts dst's CPU: later ones, until dst takes the
  * word, ride on that one (a doorbell or SGI rung again meanwhile costs dst nothing).  The
  * release orders what the sender wrote before against the guest it interrupts; the IPI's
  * DSB (gic_send_sgi) makes the bit visible before the SGI.
  */
-static inline void vgic_post(struct vgic_cpu *dst, u32 w, u32 bit, bool here)
+static inline void vgic_post_word(struct vgic_cpu *dst, u32 *word, u32 bit, bool here)
 {
-	if (__atomic_fetch_or(&dst->inbox[w], bit, __ATOMIC_RELEASE))
+	if (__atomic_fetch_or(word, bit, __ATOMIC_RELEASE))
 		return;
 	if (here)
 		vgic_inbox_drain(dst); /* the list register written at once */
 	else
-		vgic_ipi(dst->pcpu);
+		vgic_ipi_inline(dst->pcpu);
+}
+
+/* The same, word w of dst's inbox. */
+static inline void vgic_post(struct vgic_cpu *dst, u32 w, u32 bit, bool here)
+{
+	vgic_post_word(dst, &dst->inbox[w], bit, here);
 }
 
 /* Everything vc's inbox holds becomes pending (vc's CPU, lock held); true if anything did. */

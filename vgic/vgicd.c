@@ -307,32 +307,31 @@ static __attribute__((cold, noinline)) void sgi_outside(struct vgic_dist *d, str
  * GICD_SGIR (GIC spec 4.3.15): send SGI to vCPUs of the partition only, through their
  * inboxes, without the lock; one to this vCPU itself goes into its list registers at once.
  */
-static void write_sgir(struct vgic_cpu *vc, u32 value)
+void vgicd_sgir(struct vgic_cpu *vc, u32 value)
 {
 	struct vgic_dist *d = vc->dist;
-	u32 all = (1U << d->vcpu_count) - 1, targets;
-	u32 bit = BIT((value & GICD_SGIR_INTID_MASK) + 16 * (vc->index % 2)), w = vc->index / 2;
+	u32 all = d->vcpu_mask, targets;
+	u32 bit = BIT((value & GICD_SGIR_INTID_MASK) + vc->sgi_shift), w = vc->sgi_word;
 
-	switch ((value >> GICD_SGIR_FILTER_SHIFT) & 3) {
-	case GICD_SGIR_FILTER_LIST:
+	u32 filter = (value >> GICD_SGIR_FILTER_SHIFT) & 3;
+
+	/* The target list first: what a GIC driver sends (make bench). */
+	if (filter == GICD_SGIR_FILTER_LIST) {
 		targets = (value >> GICD_SGIR_TARGETS_SHIFT) & 0xff;
 		if (targets & ~all)
 			sgi_outside(d, vc, value & GICD_SGIR_INTID_MASK);
 		targets &= all;
-		break;
-	case GICD_SGIR_FILTER_OTHERS:
+	} else if (filter == GICD_SGIR_FILTER_OTHERS) {
 		targets = all & ~(1U << vc->index);
-		break;
-	case GICD_SGIR_FILTER_SELF:
+	} else if (filter == GICD_SGIR_FILTER_SELF) {
 		targets = 1U << vc->index;
-		break;
-	default:
+	} else {
 		return; /* reserved */
 	}
 	for (; targets; targets &= targets - 1) {
 		struct vgic_cpu *dst = d->vcpu[__builtin_ctz(targets)];
 
-		vgic_post(dst, w, bit, dst == vc);
+		vgic_post_word(dst, (u32 *)((uintptr_t)dst + w), bit, dst == vc);
 	}
 }
 
@@ -451,7 +450,7 @@ bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 	return true;
 }
 
-/* The rarer writes (vgicd_write_fast takes the common ones): optimised for size. */
+/* The rarer writes (vgicd_write_word_fast and _byte_fast take the common ones): for size. */
 static __attribute__((cold)) void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset,
 					    u32 size, u32 value)
 {
@@ -484,65 +483,35 @@ static __attribute__((cold)) void write_reg(struct vgic_dist *d, struct vgic_cpu
 	/* Everything else is read-only or reserved: writes ignored. */
 }
 
-bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value)
+bool vgicd_write_byte_fast(struct vgic_cpu *vc, u32 offset, u32 value)
 {
 	struct vgic_dist *d = vc->dist;
-	u32 intid = offset & 0x3ff, ppis;
+	u32 intid = offset & 0x3ff;
+	struct virq *irq;
 
-	if (offset - GICD_IPRIORITYR < 0x800 && size == 1) {
-		struct virq *irq;
-
-		if (intid < GIC_PRIV_COUNT) {
-			if (offset >= GICD_ITARGETSR)
-				return true; /* banked targets: read-only */
-			if (!(VGIC_PRIV_OWNED & BIT(intid)))
-				return false; /* foreign: the general path logs it */
-			/* Own CPU only: no lock.  Pending, it may now go before another. */
-			vc->priority[intid] = (u8)(value & 0xf8);
-			if ((vc->priv[intid].flags & VIRQ_PENDING) ||
-			    (intid < GIC_SGI_COUNT && vc->sgi_sources[intid]))
-				vgic_mark_dirty(vc);
-			return true;
-		}
-		irq = intid < d->irq_count ? &d->spi[intid - GIC_PRIV_COUNT] : NULL;
-		/*
-		 * A target byte that changes nothing: no lock, nothing moves.  Another vCPU's
-		 * change under the lock is ordered after this one.  (Uniprocessor: targets stay
-		 * 1, and write_target ignores the writes that do not match.)
-		 */
-		if (offset >= GICD_ITARGETSR && irq && (irq->flags & VIRQ_OWNED) &&
-		    irq->targets == (value & ((1U << d->vcpu_count) - 1)))
-			return true;
-	} else if (size != 4 || (offset & 3)) {
-		return false;
-	} else if (offset != GICD_SGIR) {
-		/* Word 0 of ISENABLER, ICENABLER, ISPENDR naming owned interrupts only. */
-		if ((value & ~VGIC_PRIV_OWNED) ||
-		    (offset != GICD_ISENABLER && offset != GICD_ICENABLER &&
-		     offset != GICD_ISPENDR))
-			return false;
-		/*
-		 * SGI bits do nothing there (always enabled; pending through SPENDSGIR); the
-		 * timers are physical (VIRQ_HW), so the change goes to the GIC as apply_bit's.
-		 */
-		ppis = value & ~GENMASK(15, 0);
-		gic_priv_write(offset, ppis);
-		if (offset == GICD_ISPENDR)
-			return true; /* it arrives like any other */
-		if (offset == GICD_ICENABLER) {
-			vc->enabled_map &= ~ppis;
-			return true;
-		}
-		vc->enabled_map |= ppis;
-		/* One that was pending (in software: pending[0], as VIRQ_PENDING) may go now. */
-		if (vc->pending[0] & ppis)
+	if (offset - GICD_IPRIORITYR >= 0x800)
+		return false; /* the general path: refused, or SGI pending bytes */
+	if (intid < GIC_PRIV_COUNT) {
+		if (offset >= GICD_ITARGETSR)
+			return true; /* banked targets: read-only */
+		if (!(VGIC_PRIV_OWNED & BIT(intid)))
+			return false; /* foreign: the general path logs it */
+		/* Own CPU only: no lock.  Pending, it may now go before another. */
+		vc->priority[intid] = (u8)(value & 0xf8);
+		if ((vc->priv[intid].flags & VIRQ_PENDING) ||
+		    (intid < GIC_SGI_COUNT && vc->sgi_sources[intid]))
 			vgic_mark_dirty(vc);
 		return true;
 	}
-	if (offset == GICD_SGIR) {
-		write_sgir(vc, value);
+	irq = intid < d->irq_count ? &d->spi[intid - GIC_PRIV_COUNT] : NULL;
+	/*
+	 * A target byte that changes nothing: no lock, nothing moves.  Another vCPU's change
+	 * under the lock is ordered after this one.  (Uniprocessor: targets stay 1, and
+	 * write_target ignores the writes that do not match.)
+	 */
+	if (offset >= GICD_ITARGETSR && irq && (irq->flags & VIRQ_OWNED) &&
+	    irq->targets == (value & ((1U << d->vcpu_count) - 1)))
 		return true;
-	}
 	/* An SPI's priority or target byte: shared state, locked. */
 	spin_lock(&d->lock);
 	if (offset < GICD_ITARGETSR)
@@ -553,12 +522,44 @@ bool vgicd_write_fast(struct vgic_cpu *vc, u32 offset, u32 size, u32 value)
 	return true;
 }
 
+bool vgicd_write_word_fast(struct vgic_cpu *vc, u32 offset, u32 value)
+{
+	u32 ppis;
+
+	/* Word 0 of ISENABLER, ICENABLER, ISPENDR naming owned interrupts only. */
+	if ((value & ~VGIC_PRIV_OWNED) ||
+	    (offset != GICD_ISENABLER && offset != GICD_ICENABLER && offset != GICD_ISPENDR))
+		return false;
+	/*
+	 * SGI bits do nothing there (always enabled; pending through SPENDSGIR); the timers are
+	 * physical (VIRQ_HW), so the change goes to the GIC as apply_bit's.
+	 */
+	ppis = value & ~GENMASK(15, 0);
+	gic_priv_write(offset, ppis);
+	if (offset == GICD_ISPENDR)
+		return true; /* it arrives like any other */
+	if (offset == GICD_ICENABLER) {
+		vc->enabled_map &= ~ppis;
+		return true;
+	}
+	vc->enabled_map |= ppis;
+	/* One that was pending (in software: pending[0], as VIRQ_PENDING) may go now. */
+	if (vc->pending[0] & ppis)
+		vgic_mark_dirty(vc);
+	return true;
+}
+
 __attribute__((cold)) bool vgicd_write(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size,
 				       u32 value)
 {
 	if (!access_ok(offset, size) || vcpu >= d->vcpu_count)
 		return false;
-	if (vgicd_write_fast(d->vcpu[vcpu], offset, size, value))
+	if (size == 4 && offset == GICD_SGIR) {
+		vgicd_sgir(d->vcpu[vcpu], value);
+		return true;
+	}
+	if (size == 4 ? vgicd_write_word_fast(d->vcpu[vcpu], offset, value) :
+			vgicd_write_byte_fast(d->vcpu[vcpu], offset, value))
 		return true;
 	spin_lock(&d->lock);
 	/* What the inbox holds is pending already: a clear of pending state must see it. */

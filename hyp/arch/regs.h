@@ -100,7 +100,8 @@ static inline void guest_skip_instruction(u32 hsr)
 {
 	u32 spsr;
 
-	write_elr_hyp(read_elr_hyp() + ((hsr & HSR_IL) ? 4 : 2));
+	/* 2 or 4 bytes, by HSR.IL (bit 25), without a branch. */
+	write_elr_hyp(read_elr_hyp() + 2 + ((hsr & HSR_IL) >> 24));
 	spsr = read_spsr();
 	if (spsr & PSR_T)
 		guest_it_advance(spsr);

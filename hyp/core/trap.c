@@ -28,32 +28,6 @@ static void trap_smc(struct regs *r, u32 hsr)
 	guest_skip_instruction(hsr | HSR_IL);
 }
 
-/*
- * Data aborts: the hot case, a translation fault on an emulated device page
- * whose IPA HPFAR gives, is recognised without any 64-bit arithmetic.
- */
-static void trap_dabt(struct regs *r, u32 hsr)
-{
-	struct cpu *c = this_cpu();
-	struct vcpu *v = c->vcpu;
-	u32 type = hsr & (FSC_TYPE_MASK | HSR_DABT_S1PTW);
-
-	c->stats.count[STATS_DABT]++;
-	if (type == FSC_TRANSLATION) {
-		u32 hpfar = read_hpfar() & HPFAR_FIPA_MASK;
-
-		if (hpfar == v->part->gicd_hpfar) {
-			mmio_emulate(v, r, hsr, MMIO_GICD);
-			return;
-		}
-		if (hpfar == v->part->uart_hpfar) {
-			mmio_emulate(v, r, hsr, MMIO_UART);
-			return;
-		}
-	}
-	data_abort(v, r, hsr);
-}
-
 static void trap_iabt(struct regs *r, u32 hsr)
 {
 	struct cpu *c = this_cpu();
@@ -77,7 +51,7 @@ static void trap_undefined(struct regs *r, u32 hsr)
 #pragma GCC diagnostic ignored "-Woverride-init"
 const trap_handler_t hyp_trap_table[64] = {
 	[0 ... 63] = trap_undefined,	 [HSR_EC_HVC] = smccc_trap_hvc,
-	[HSR_EC_SMC] = trap_smc,	 [HSR_EC_DABT_GUEST] = trap_dabt,
+	[HSR_EC_SMC] = trap_smc,	 [HSR_EC_DABT_GUEST] = mmio_trap_dabt,
 	[HSR_EC_IABT_GUEST] = trap_iabt, [HSR_EC_CP15_32] = cp_trap,
 	[HSR_EC_CP15_64] = cp_trap,	 [HSR_EC_CP14_32] = cp_trap,
 	[HSR_EC_CP14_LS] = cp_trap,	 [HSR_EC_CP14_64] = cp_trap,

@@ -17,8 +17,8 @@ enum mmio_device { MMIO_NONE, MMIO_GICD, MMIO_UART };
 /* Emulate an access to an emulated device page; false if ipa is not one. */
 bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa);
 
-/* The fast path of the same, when HPFAR already named the device's page. */
-void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device);
+/* The data abort trap (hyp/core/trap.c's table, by HSR.EC): emulated pages first. */
+void mmio_trap_dabt(struct regs *r, u32 hsr);
 
 /* A data abort the hypervisor does not emulate: the partition's fault policy. */
 void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va, const char *what);

@@ -1504,6 +1504,96 @@ TEST(passthrough_retarget_after_eoi)
 }
 
 /*
+ * A passthrough SPI's next instance goes back into the list register its last one used, which
+ * the guest's EOI emptied, without the partition's lock and without writing the SPI's shared
+ * flags; one the vCPU saw active (VIRQ_ACTIVE) takes the locked path, which clears it.
+ */
+TEST(passthrough_refill_lock_free)
+{
+	u32 next, flags;
+	int n;
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 40);
+	hw_arrives(&pa, 0, 40);
+	n = lr_of(&pa, 0, 40);
+	EXPECT(n >= 0);
+	EXPECT_EQ(ack(&pa, 0), 40);
+	EOI(&pa, 0, 40);
+	EXPECT(!listed(&pa, 0, 40));
+	next = pa.d.lock.next;
+	flags = pa.d.spi[40 - GIC_PRIV_COUNT].flags;
+	hw_arrives(&pa, 0, 40);
+	EXPECT_EQ(pa.d.lock.next, next); /* no lock */
+	EXPECT_EQ(pa.d.spi[40 - GIC_PRIV_COUNT].flags, flags);
+	EXPECT_EQ(lr_of(&pa, 0, 40), n);
+	EXPECT(FAKE_LR_HW(lr_value(&pa, 0, 40)));
+	EXPECT_EQ(FAKE_LR_STATE(lr_value(&pa, 0, 40)), FAKE_ST_PENDING);
+	/* Active when the vCPU synced: the locked path refills it and clears VIRQ_ACTIVE. */
+	EXPECT_EQ(ack(&pa, 0), 40);
+	pa.vc[0].dirty = true;
+	enter(&pa, 0);
+	EXPECT(pa.d.spi[40 - GIC_PRIV_COUNT].flags & VIRQ_ACTIVE);
+	EOI(&pa, 0, 40);
+	next = pa.d.lock.next;
+	hw_arrives(&pa, 0, 40);
+	EXPECT(pa.d.lock.next != next);
+	EXPECT(!(pa.d.spi[40 - GIC_PRIV_COUNT].flags & VIRQ_ACTIVE));
+	EXPECT_EQ(lr_of(&pa, 0, 40), n);
+	EXPECT_EQ(ack(&pa, 0), 40);
+	EOI(&pa, 0, 40);
+	/* Disabled meanwhile by the other vCPU: not refilled, pending instead. */
+	WR(1, reg_of(GICD_ICENABLER, 40), 1U << (40 % 32));
+	hw_arrives(&pa, 0, 40);
+	EXPECT(!listed(&pa, 0, 40));
+	DONE();
+}
+
+/*
+ * In a partition of one vCPU a doorbell is placed by its IPI's drain without the lock; in one
+ * of two the lock is taken.  Either way it reaches the guest once.
+ */
+TEST(doorbell_one_vcpu_lock_free)
+{
+	u32 next;
+
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	enter(&pa, 0); /* the flush vgic_cpu_reset asked for */
+	next = pa.d.lock.next;
+	fake_set_cpu(0); /* rung from another partition's CPU */
+	vgic_raise(&pa.d, 50);
+	EXPECT(enter(&pa, 0));
+	EXPECT_EQ(pa.d.lock.next, next);
+	EXPECT(listed(&pa, 0, 50));
+	EXPECT_EQ(ack(&pa, 0), 50);
+	EOI(&pa, 0, 50);
+	/* Again, into the list register its last ring used. */
+	fake_set_cpu(0); /* rung from another partition's CPU */
+	vgic_raise(&pa.d, 50);
+	EXPECT(enter(&pa, 0));
+	EXPECT_EQ(pa.d.lock.next, next);
+	EXPECT_EQ(ack(&pa, 0), 50);
+	EOI(&pa, 0, 50);
+	EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	enter(&pa, 0);
+	next = pa.d.lock.next;
+	fake_set_cpu(0); /* rung from another partition's CPU */
+	vgic_raise(&pa.d, 50);
+	EXPECT(enter(&pa, 0));
+	EXPECT(pa.d.lock.next != next);
+	EXPECT_EQ(ack(&pa, 0), 50);
+	EOI(&pa, 0, 50);
+	DONE();
+}
+
+/*
  * Issue 14 defect 10: CPU_OFF then CPU_ON.  The vCPU's banked interrupts start
  * as a fresh vCPU's: its timers read disabled (they are off physically), and
  * enabling one again delivers it.
@@ -2064,6 +2154,8 @@ int main(void)
 	RUN(dist_stop);
 	RUN(doorbell_rings_coalesce);
 	RUN(passthrough_retarget_after_eoi);
+	RUN(passthrough_refill_lock_free);
+	RUN(doorbell_one_vcpu_lock_free);
 	RUN(cpu_off_on_fresh_private_state);
 	RUN(random_against_model);
 	RUN(random_against_model_with_sgis);
