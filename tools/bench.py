@@ -1059,14 +1059,14 @@ NOISY_METHOD = """\
   it is: where it moves and the victim's counts do not, the neighbour ran in the victim's place
   in QEMU's round-robin, which a board with a CPU each does not do.
 - **Periods of about a million ticks.** Now and then one period lasts about a million ticks
-  more, the size of one of QEMU's round-robin time slices of another CPU (not traced to its
-  cause here): those ticks count as the victim's Hyp cycles (max column of the raw lines) and
-  may count in its latency, and the Hyp timer's 1 ms tick (the QEMU GIC workaround) that falls
-  in them adds entries: the "entries +1" to "+3" of a load. Which load such a period hits
-  moves with any change of path length (at e3131fe the doorbell ring loop, 967234 Hyp cycles
-  in one period, latency unchanged; with issue 16's second round on the hot paths the fault
-  storm, whose one long period shows in its latency's max); the median Hyp cycles per period
-  do not move.
+  more: one of QEMU's turns of another CPU (up to the next deadline; a busy neighbour's is about
+  1 ms, the Hyp timer's tick), taken while the victim's CPU could have run. Those ticks count
+  as the victim's Hyp cycles (max column of the raw lines) and may count in its latency, and
+  a Hyp timer tick (the QEMU GIC workaround, 1 ms) that falls in them adds an entry, the
+  likely source (not traced) of a load's "entries +1". Which load such a period hits moves with any change of path length
+  (at e3131fe the doorbell ring loop, on an intermediate tree the fault storm; on this tree the
+  CPU_ON/CPU_OFF loop and the doorbell ring loop, one entry each in 200 periods); the median
+  Hyp cycles per period do not move.
 - Passthrough-interrupt flood: not measured. QEMU virt has no device a partition can make
   interrupt at will at a high rate (the PL031 alarm has a one-second resolution, the PL061's
   inputs are driven only from outside, virtio-mmio transports without a backend never
@@ -1335,18 +1335,13 @@ BOOT_NOTES = """\
 - **The noisy-neighbour counters for the whole run** (below) include the boot, and Hyp cycles
   follow the shared clock, which also advances while the neighbour's CPU loads its partition at
   the same time.
-- **Open: a noisy-neighbour maximum that moves with the boot's timing.** Since the partitions
-  start 3M instructions earlier, the doorbell ring loop's row shows one period with a victim
-  latency of 27.95M ticks and 44 more Hyp entries (deterministic; not on main before this
-  change). The boot code does not run during that load (it runs at partition starts only), and
-  the maxima move with its timing alone: with the first load through the write-back map again
-  the spike goes and the restart loop's maximum becomes 246k (main: 966); with a 16-store clear
-  loop the spike stays and the restart loop's maximum is 192k. The medians do not move. Not
-  explained yet: a timing-dependent late timer interrupt on the victim's CPU (QEMU's
-  round-robin, or a wake-up the inbox misses) is to be looked at on the vGIC side."""
-
-
-LINUX_NOTES = """\
+- **Open: one long period seen on an intermediate tree.** With the boot work merged and before
+  the test guests' YIELD (6b91c28), the doorbell ring loop's row showed one period with a victim
+  latency of 27.95M ticks and 44 more Hyp entries (the Hyp timer's 1 ms ticks within it),
+  deterministic on that tree and moving with the boot's timing alone. It is gone on this tree,
+  where the neighbour's CPU_ON/CPU_OFF loop yields (QEMU's turns, "Noisy neighbour: method"),
+  which changes every later timing too; that does not explain it, so a late timer interrupt on
+  the victim's CPU is not ruled out.
 - **What is measured.** Debian's armhf LPAE kernel and the busybox initramfs of
   `guests/linux`, from Linux's first instruction to the first instruction of `/bin/bootmark`,
   the first program the initramfs's `/init` runs (`guests/linux/bootmark.S`, linked at
