@@ -1340,8 +1340,13 @@ BOOT_NOTES = """\
   latency of 27.95M ticks and 44 more Hyp entries (the Hyp timer's 1 ms ticks within it),
   deterministic on that tree and moving with the boot's timing alone. It is gone on this tree,
   where the neighbour's CPU_ON/CPU_OFF loop yields (QEMU's turns, "Noisy neighbour: method"),
-  which changes every later timing too; that does not explain it, so a late timer interrupt on
-  the victim's CPU is not ruled out.
+  which changes every later timing too; that does not explain it. What was measured on that
+  tree (`tools/insn_per_cpu.c`-style plugin watching the victim's IRQ vector): between any two
+  of the victim's timer interrupts in the measured loads, the whole machine executed fewer than
+  100,000 instructions, and the period's 24M Hyp cycles on CPU 0 were not its instructions
+  either. So QEMU's clock jumped 28 ms with next to nothing executed: its -icount warp when
+  every vCPU is halted (sleep=off), or a jump of the victim's counter, not a hypervisor path
+  that ran long; why the victim's armed timer was not the next deadline is not known.
 - **What is measured.** Debian's armhf LPAE kernel and the busybox initramfs of
   `guests/linux`, from Linux's first instruction to the first instruction of `/bin/bootmark`,
   the first program the initramfs's `/init` runs (`guests/linux/bootmark.S`, linked at
