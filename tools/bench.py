@@ -1335,18 +1335,17 @@ BOOT_NOTES = """\
 - **The noisy-neighbour counters for the whole run** (below) include the boot, and Hyp cycles
   follow the shared clock, which also advances while the neighbour's CPU loads its partition at
   the same time.
-- **Open: one long period seen on an intermediate tree.** With the boot work merged and before
-  the test guests' YIELD (6b91c28), the doorbell ring loop's row showed one period with a victim
-  latency of 27.95M ticks and 44 more Hyp entries (the Hyp timer's 1 ms ticks within it),
-  deterministic on that tree and moving with the boot's timing alone. It is gone on this tree,
-  where the neighbour's CPU_ON/CPU_OFF loop yields (QEMU's turns, "Noisy neighbour: method"),
-  which changes every later timing too; that does not explain it. What was measured on that
-  tree (`tools/insn_per_cpu.c`-style plugin watching the victim's IRQ vector): between any two
-  of the victim's timer interrupts in the measured loads, the whole machine executed fewer than
-  100,000 instructions, and the period's 24M Hyp cycles on CPU 0 were not its instructions
-  either. So QEMU's clock jumped 28 ms with next to nothing executed: its -icount warp when
-  every vCPU is halted (sleep=off), or a jump of the victim's counter, not a hypervisor path
-  that ran long; why the victim's armed timer was not the next deadline is not known.
+- **One long period seen on an intermediate tree, explained.** With the boot work merged and
+  before the test guests' YIELD (6b91c28), the doorbell ring loop's row showed one period with a
+  victim latency of 27.95M ticks and 44 more Hyp entries, deterministic on that tree. Traced with
+  `tools/insn_per_cpu.c` (`gaps=0`): in that period CPU 0 executed 13,335 instructions while CPU 1
+  (the neighbour ringing) executed 57M, in 57 pauses of CPU 0 of about a million each, every one
+  after=run (CPU 0 could have run). Each pause began when CPU 0's Hyp timer tick (the QEMU GIC
+  workaround, 1 ms) reprogrammed CNTHP_CVAL: QEMU handed the turn to CPU 1, which ran until that
+  next tick; CPU 0 then took the tick at once on its way back to the guest and handed its turn
+  away again, so the guest never ran until the pattern broke. QEMU's scheduling, not the
+  hypervisor's path (on a board the tick costs CPU 0 about 200 instructions a millisecond); which
+  load it hits moves with any change of timing (on this tree none).
 - **What is measured.** Debian's armhf LPAE kernel and the busybox initramfs of
   `guests/linux`, from Linux's first instruction to the first instruction of `/bin/bootmark`,
   the first program the initramfs's `/init` runs (`guests/linux/bootmark.S`, linked at
