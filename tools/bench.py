@@ -1063,8 +1063,8 @@ NOISY_METHOD = """\
   1 ms, the Hyp timer's tick), taken while the victim's CPU could have run. Those ticks count
   as the victim's Hyp cycles (max column of the raw lines) and may count in its latency, and
   a Hyp timer tick (the QEMU GIC workaround, 1 ms) that falls in them adds an entry, the
-  likely source (not traced) of a load's "entries +1". Which load such a period hits moves with any change of path length
-  (at e3131fe the doorbell ring loop, on an intermediate tree the fault storm; on this tree the
+  likely source (not traced) of a load's "entries +1". Which load such a period hits moves
+  with any change of path length (at e3131fe the doorbell ring loop, on an intermediate tree the fault storm; on this tree the
   CPU_ON/CPU_OFF loop and the doorbell ring loop, one entry each in 200 periods); the median
   Hyp cycles per period do not move.
 - Passthrough-interrupt flood: not measured. QEMU virt has no device a partition can make
@@ -1345,7 +1345,10 @@ BOOT_NOTES = """\
   next tick; CPU 0 then took the tick at once on its way back to the guest and handed its turn
   away again, so the guest never ran until the pattern broke. QEMU's scheduling, not the
   hypervisor's path (on a board the tick costs CPU 0 about 200 instructions a millisecond); which
-  load it hits moves with any change of timing (on this tree none).
+  load it hits moves with any change of timing (on this tree none)."""
+
+
+LINUX_NOTES = """\
 - **What is measured.** Debian's armhf LPAE kernel and the busybox initramfs of
   `guests/linux`, from Linux's first instruction to the first instruction of `/bin/bootmark`,
   the first program the initramfs's `/init` runs (`guests/linux/bootmark.S`, linked at
