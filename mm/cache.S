@@ -116,6 +116,11 @@ func dcache_clean_range
 	dcache_range DCCMVAC
 endfunc dcache_clean_range
 
+/* void dcache_clean_inval_range(uintptr_t start, uintptr_t end): write back, then drop. */
+func dcache_clean_inval_range
+	dcache_range DCCIMVAC
+endfunc dcache_clean_inval_range
+
 /* void dcache_inval_range(uintptr_t start, uintptr_t end): discards data; boot only. */
 func dcache_inval_range
 	dcache_range DCIMVAC

@@ -750,8 +750,7 @@ void partitions_init(void)
 		 * end): there a dirty line would hide the zeros, and its eviction later would
 		 * overwrite what the partitions wrote (ARM ARM A3.5.7, mismatched attributes).
 		 */
-		dcache_clean_range(start, start + (uintptr_t)cfg_system.channels[i].size);
-		dcache_inval_range(start, start + (uintptr_t)cfg_system.channels[i].size);
+		dcache_clean_inval_range(start, start + (uintptr_t)cfg_system.channels[i].size);
 	}
 	console_set_input(cfg_system.console_partition);
 	for (i = 0; i < cfg_system.partition_count; i++) {

@@ -114,6 +114,7 @@
 #define DCIMVAC p15, 0, c7, c6, 1
 #define DCISW p15, 0, c7, c6, 2
 #define DCCMVAC p15, 0, c7, c10, 1
+#define DCCIMVAC p15, 0, c7, c14, 1
 #define DCCISW p15, 0, c7, c14, 2
 
 /* Address translation operations (B4.2.2). */

@@ -43,6 +43,12 @@ void dcache_clean_range(uintptr_t start, uintptr_t end)
 	UNUSED(end);
 }
 
+void dcache_clean_inval_range(uintptr_t start, uintptr_t end)
+{
+	UNUSED(start);
+	UNUSED(end);
+}
+
 void dcache_inval_range(uintptr_t start, uintptr_t end)
 {
 	UNUSED(start);
