@@ -100,6 +100,20 @@ static __attribute__((noinline, cold)) void irq_unexpected(u32 intid)
 	log_warn("cpu%u: unexpected interrupt %u disabled", this_cpu()->index, intid);
 }
 
+/*
+ * A kick (an SGI from another CPU), acknowledged as 'iar': counted, completed, and, on a CPU
+ * running vCPU 'v', what was sent to it taken from its inbox.  The requests word says the
+ * rest, on the way out.
+ */
+static inline void kick_taken(struct cpu *c, struct vcpu *v, u32 iar)
+{
+	c->stats.count[STATS_KICKS]++;
+	gic_priority_drop(iar);
+	gic_deactivate(iar);
+	if (v)
+		vgic_inbox_drain(&v->vgic);
+}
+
 /* Interrupt 'iar' (acknowledged) and every other pending one. */
 static void irq_dispatch(struct vcpu *v, u32 iar)
 {
@@ -109,18 +123,10 @@ static void irq_dispatch(struct vcpu *v, u32 iar)
 		if (intid >= GIC_INTID_SPURIOUS - 3)
 			return; /* 1020-1023: nothing (more) pending */
 		if (intid < GIC_SGI_COUNT) {
-			/*
-			 * A kick: the requests word says what to do, on the way out, and the
-			 * vCPU's inbox what it was sent.  Back at once: anything else pending
-			 * brings us back (as for an injection).
-			 */
-			this_cpu()->stats.count[STATS_KICKS]++;
-			gic_priority_drop(iar);
-			gic_deactivate(iar);
-			if (v) {
-				vgic_inbox_drain(&v->vgic);
+			/* Back at once: anything else pending brings us back (as for an injection). */
+			kick_taken(this_cpu(), v, iar);
+			if (v)
 				return;
-			}
 			continue; /* the idle loop: look again */
 		} else if (v && vgic_inject_hw(&v->part->vgic, &v->vgic, intid)) {
 			/*
@@ -165,10 +171,7 @@ void hyp_irq_handle(struct regs *r)
 	if (v) {
 		/* INTIDs 0-15 are the ones with bits 4-9 clear (1020-1023 are not). */
 		if (!(iar & GICC_IAR_INTID & ~(GIC_SGI_COUNT - 1U))) {
-			c->stats.count[STATS_KICKS]++;
-			gic_priority_drop(iar);
-			gic_deactivate(iar);
-			vgic_inbox_drain(&v->vgic);
+			kick_taken(c, v, iar);
 			return;
 		}
 		if (vgic_inject_hw(&v->part->vgic, &v->vgic, iar & GICC_IAR_INTID)) {
