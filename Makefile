@@ -120,7 +120,7 @@ HYP_CORE_SRCS := hyp/core/cpu.c hyp/core/timer.c hyp/core/trap.c hyp/core/fault.
 	hyp/core/vcpu.c hyp/core/partition.c hyp/core/guest_mem.c hyp/core/smccc.c \
 	hyp/core/psci.c hyp/core/log.c hyp/core/fmt.c hyp/core/panic.c \
 	hyp/core/stats.c hyp/core/sha256.c hyp/core/memset.c
-HYP_DEV_SRCS := hyp/dev/mmio.c hyp/dev/vgpio.c hyp/dev/vuart.c hyp/dev/console.c hyp/dev/monitor.c
+HYP_DEV_SRCS := hyp/dev/mmio.c hyp/dev/mmio_emulate.c hyp/dev/vgpio.c hyp/dev/vuart.c hyp/dev/console.c hyp/dev/monitor.c
 HYP_SRCS := $(HYP_ARCH_SRCS) $(HYP_CORE_SRCS) $(HYP_DEV_SRCS)
 MM_SRCS := mm/cache.S mm/pt.c mm/stage2.c mm/vmid.c
 VGIC_SRCS := vgic/gic.c vgic/vgic.c vgic/vgicd.c
@@ -171,7 +171,7 @@ $(addprefix $(OUT)/obj/,$(addsuffix .o,$(OWN_LOCK_SRCS))): OPT := -Os -DSPINLOCK
 LTO_SRCS := boot/boot.c boot/mmu.c hyp/arch/hsr.c hyp/arch/inject.c hyp/arch/regs.c \
 	hyp/arch/cp15.c hyp/core/partition.c hyp/core/fault.c hyp/core/psci.c hyp/core/log.c \
 	hyp/core/fmt.c hyp/core/panic.c hyp/core/stats.c hyp/core/guest_mem.c hyp/dev/console.c \
-	hyp/dev/monitor.c hyp/dev/vgpio.c mm/pt.c mm/stage2.c mm/vmid.c
+	hyp/dev/mmio_emulate.c hyp/dev/monitor.c hyp/dev/vgpio.c mm/pt.c mm/stage2.c mm/vmid.c
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(LTO_SRCS))): OPT := -Os -flto
 ASFLAGS := $(ARCH_FLAGS) -marm -g $(HYP_INCLUDES) -D__ASSEMBLER__
 LDFLAGS := $(ARCH_FLAGS) -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments \

@@ -1,7 +1,7 @@
 /*
- * Emulated device pages (mmio.c): a stage-2 translation fault on the
- * partition's distributor or PL011 page, decoded from the syndrome (ARM ARM
- * B3.13.6, ISV = 1) and handed to the device's emulation.
+ * Emulated device pages (mmio.c, the hot path at -O2; mmio_emulate.c, the rest): a stage-2
+ * translation fault on the partition's distributor, PL011 or doorbell PL061 page, decoded
+ * from the syndrome (ARM ARM B3.13.6, ISV = 1) and handed to the device's emulation.
  */
 #ifndef TESSERA_HYP_MMIO_H
 #define TESSERA_HYP_MMIO_H
@@ -12,6 +12,8 @@
 
 struct vcpu;
 
+#define EMULATED_PAGE 0x1000U
+
 enum mmio_device { MMIO_NONE, MMIO_GICD, MMIO_UART };
 
 /* Emulate an access to an emulated device page; false if ipa is not one. */
@@ -19,6 +21,12 @@ bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa);
 
 /* The data abort trap (hyp/core/trap.c's table, by HSR.EC): emulated pages first. */
 void mmio_trap_dabt(struct regs *r, u32 hsr);
+
+/*
+ * An access to the distributor's or the PL011's page that mmio_trap_dabt's fast paths did
+ * not take: emulated, or refused with a guest fault.
+ */
+void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device);
 
 /* A data abort the hypervisor does not emulate: the partition's fault policy. */
 void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va, const char *what);

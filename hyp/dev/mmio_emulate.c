@@ -1,0 +1,125 @@
+/*
+ * The general path of the emulated device pages (mmio.h), built for size: every access
+ * mmio.c's fast paths do not take, the doorbell GPIO pages, and the refusals.  Only what
+ * the syndrome describes is emulated (ARM ARM B3.13.6, ISV = 1: size, sign extension,
+ * register, direction); load/store multiple, LDRD/STRD, writeback forms and the like come
+ * with ISV = 0 and are contained like any other fault, never decoded from the instruction.
+ */
+#include "arch/sysreg.h"
+#include "hyp/arch/hsr.h"
+#include "hyp/arch/regs.h"
+#include "hyp/core/cpu.h"
+#include "hyp/core/fault.h"
+#include "hyp/core/partition.h"
+#include "hyp/dev/mmio.h"
+#include "hyp/dev/vgpio.h"
+#include "hyp/dev/vuart.h"
+#include "vgic/vgic.h"
+
+void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va, const char *what)
+{
+	struct guest_fault f = { .what = what,
+				 .ipa = ipa,
+				 .has_ipa = true,
+				 .va = va,
+				 .pc = read_elr_hyp(),
+				 .hsr = hsr,
+				 .write = hsr & HSR_DABT_WNR };
+
+	guest_fault(v, r, &f);
+}
+
+/* The emulated device whose page holds 'ipa', if any. */
+static enum mmio_device emulated_device(const struct cfg_partition *cfg, u64 ipa)
+{
+	u64 page = ipa & ~(u64)(EMULATED_PAGE - 1);
+
+	return page == cfg->gicd_ipa ? MMIO_GICD : page == cfg->uart_ipa ? MMIO_UART : MMIO_NONE;
+}
+
+/*
+ * Every access the fast paths below did not take (other registers, other sizes, banked
+ * registers) and every access to a doorbell GPIO page, decoded by mmio_decode() and handed
+ * to the device: the distributor, the PL011, or the doorbell PL061 of end 'e' (vgpio.c).  A
+ * refusal, with its fault: 'ipa' is the access's, its page offset the device's offset.
+ */
+static void emulate(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, enum mmio_device device,
+		    const struct cfg_endpoint *e)
+{
+	static const char *const refusals[] = {
+		"access to an emulated device that the syndrome does not describe",
+		"access to an emulated device of a size or alignment it does not allow",
+		"access to a doorbell PL061 that the syndrome does not describe, or of a size or "
+		"alignment it does not allow",
+	};
+	struct mmio_access a;
+	u32 value = 0, act = VGPIO_REFUSE;
+	bool described = mmio_decode(hsr, (u32)ipa & (EMULATED_PAGE - 1), &a);
+
+	/* No condition check: an instruction that fails its condition never accesses memory. */
+	if (described) {
+		if (a.write)
+			value = guest_reg_get(r, a.reg);
+		if (device == MMIO_NONE)
+			act = vgpio_access(&vgpios[e->gpio - 1], a.offset, a.size, a.write, &value);
+		else if (device == MMIO_GICD ?
+				 (a.write ? vgicd_write(&v->part->vgic, v->index, a.offset, a.size,
+							value) :
+					    vgicd_read(&v->part->vgic, v->index, a.offset, a.size,
+						       &value)) :
+				 (a.write ? vuart_write(v->part, a.offset, a.size, value) :
+					    vuart_read(v->part, a.offset, a.size, &value)))
+			act = 0;
+	}
+	if (act & VGPIO_REFUSE) {
+		/* A refused load leaves the register as it was. */
+		mmio_fault(v, r, hsr, ipa, read_hdfar(),
+			   refusals[device == MMIO_NONE ? 2 : described]);
+		return;
+	}
+	if (!a.write)
+		guest_reg_set(r, a.reg, mmio_load_value(value, a.size, a.sign_extend));
+	if (act & VGPIO_RAISE)
+		vgic_raise(&v->part->vgic, e->irq);
+	if (act & VGPIO_RING)
+		partition_ring(e);
+	guest_skip_instruction(hsr);
+}
+
+/*
+ * The fast paths' way out, to emulate(): the IPA from HPFAR (the device's page, as
+ * mmio_trap_dabt found it) and HDFAR's page offset (4 KiB pages at both stages).
+ */
+void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device)
+{
+	u32 hpfar = device == MMIO_GICD ? v->part->gicd_hpfar : v->part->uart_hpfar;
+
+	emulate(v, r, hsr, ((u64)hpfar << 8) | (read_hdfar() & (EMULATED_PAGE - 1)), device, NULL);
+}
+
+bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa)
+{
+	const struct cfg_partition *cfg = v->part->cfg;
+	enum mmio_device device = emulated_device(cfg, ipa);
+	u32 i;
+
+	/* Only if HPFAR disagreed with HDFAR's walk (mmio_trap_dabt takes these pages). */
+	if (device != MMIO_NONE) {
+		mmio_emulate(v, r, hsr, device);
+		return true;
+	}
+	/*
+	 * A channel end's doorbell GPIO page: rare (a few per doorbell), so found by a search
+	 * of the partition's ends; by index: a partition without channels has no endpoint
+	 * table at all.
+	 */
+	for (i = 0; i < cfg->endpoint_count; i++) {
+		const struct cfg_endpoint *e = &cfg->endpoints[i];
+
+		if (e->gpio && e->gpio_ipa == (ipa & ~(u64)(EMULATED_PAGE - 1))) {
+			emulate(v, r, hsr, ipa, MMIO_NONE, e);
+			return true;
+		}
+	}
+	return false;
+}
