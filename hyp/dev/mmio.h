@@ -24,9 +24,11 @@ void mmio_trap_dabt(struct regs *r, u32 hsr);
 
 /*
  * An access to the distributor's or the PL011's page that mmio_trap_dabt's fast paths did
- * not take: emulated, or refused with a guest fault.
+ * not take: emulated, or refused with a guest fault.  Cold: the fast paths' callers lay
+ * their code out for the common case (make bench).
  */
-void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device);
+__attribute__((cold)) void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr,
+					enum mmio_device device);
 
 /* A data abort the hypervisor does not emulate: the partition's fault policy. */
 void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va, const char *what);
