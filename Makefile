@@ -167,8 +167,9 @@ $(addprefix $(OUT)/obj/,$(addsuffix .o,$(OWN_LOCK_SRCS))): OPT := -Os -DSPINLOCK
 # UART driver too: the UART's measured path, the FR read, is answered in mmio.c from vuart.h.
 # Not for the other files of the measured paths (trap and interrupt dispatch, the vGIC, timers,
 # hypercalls): under LTO their instruction counts moved (make bench).  The configuration's
-# tables (gen/config.c) too: the LTO code reads them as the constants they are.  The link compiles these objects, in one unit
-# whose stack usage goes to $(OUT)/obj/ltrans0.ltrans.su, where the stack gate reads it.
+# tables (gen/config.c) too: the LTO code reads them as the constants they are.  The link
+# compiles these objects, in one unit whose stack usage goes to $(OUT)/obj/ltrans0.ltrans.su,
+# where the stack gate reads it.
 LTO_SRCS := boot/boot.c boot/mmu.c hyp/arch/hsr.c hyp/arch/inject.c hyp/arch/regs.c \
 	hyp/arch/cp15.c hyp/core/partition.c hyp/core/fault.c hyp/core/psci.c hyp/core/log.c \
 	hyp/core/fmt.c hyp/core/panic.c hyp/core/stats.c hyp/core/guest_mem.c hyp/dev/console.c \
