@@ -32,7 +32,7 @@ enum { IDLE, ESCAPED, ARGUMENT };
 
 static struct {
 	u32 state;
-	char command; /* k, b or r while an argument is read */
+	u32 op; /* TESSERA_PARTITION_STOP, _START or _RESTART while an argument is read */
 	u32 len;
 	char arg[MONITOR_ARG_MAX];
 } mon;
@@ -96,43 +96,45 @@ static void run_argument(void)
 {
 	static const char *const verbs[] = { "stop", "start", "restart" };
 	int part = monitor_find(mon.arg, mon.len);
-	u32 op = mon.command == 'k' ? TESSERA_PARTITION_STOP :
-		 mon.command == 'b' ? TESSERA_PARTITION_START :
-				      TESSERA_PARTITION_RESTART;
 
 	if (part < 0) {
 		log_always("monitor: no partition \"%.*s\"", (int)mon.len, mon.arg);
 		return;
 	}
-	log_always("monitor: %s partition %d (%s)", verbs[op], part,
+	log_always("monitor: %s partition %d (%s)", verbs[mon.op], part,
 		   cfg_system.partitions[part].name);
-	(void)partition_command(&partitions[part], op, "console monitor", NULL);
+	(void)partition_command(&partitions[part], mon.op, "console monitor", NULL);
 }
 
 /* The byte after the escape. */
 static bool command(u8 c)
 {
-	u32 count = cfg_system.partition_count;
+	static const char ops[] = "kbr"; /* by TESSERA_PARTITION_STOP, _START, _RESTART */
+	u32 count = cfg_system.partition_count, op, level;
 
 	mon.state = IDLE;
+	if (c == ESCAPE)
+		return false; /* Ctrl-T Ctrl-T: the partition gets one */
+	if (c == 'n')
+		c = (u8)('0' + (console_focused() + 1) % count);
+	for (op = 0; op < 3 && ops[op] != c; op++)
+		;
 	if (c >= '0' && c <= '9' && (u32)(c - '0') < count) {
 		console_focus((u32)(c - '0'));
-	} else if (c == 'n') {
-		console_focus(console_focused() + 1 < count ? console_focused() + 1 : 0);
 	} else if (c == 'l') {
 		list();
 	} else if (c == 's') {
 		stats_report();
-	} else if (c == 'k' || c == 'b' || c == 'r') {
+	} else if (op < 3) {
 		mon.state = ARGUMENT;
-		mon.command = (char)c;
+		mon.op = op;
 		mon.len = 0;
 	} else if (c == '+' || c == '-') {
-		if (c == '+' ? log_level < LOG_DEBUG : log_level > LOG_ERROR)
-			log_level += c == '+' ? 1U : ~0U;
+		/* One step up or down, from LOG_ERROR to LOG_DEBUG ('+' and '-' are ',' -+ 1). */
+		level = log_level + (u32)(',' - c);
+		if (level >= LOG_ERROR && level <= LOG_DEBUG)
+			log_level = level;
 		log_always("monitor: log level %s", level_names[log_level]);
-	} else if (c == ESCAPE) {
-		return false; /* Ctrl-T Ctrl-T: the partition gets one */
 	} else {
 		help();
 	}
