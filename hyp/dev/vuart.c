@@ -70,51 +70,47 @@ static void flush_line(struct partition *p, struct vuart_line *l)
 	l->escaped = 0;
 }
 
-/* The line of the calling vCPU (each vCPU of p has its own), or vCPU 0's from elsewhere. */
-static struct vuart_line *this_line(struct partition *p)
-{
-	const struct vcpu *v = this_cpu()->vcpu;
-
-	return &p->vuart.line[v && v->part == p && v->index < CFG_CPU_MAX ? v->index : 0];
-}
-
 /*
- * One byte into the calling vCPU's line.  Only printable ASCII and TAB reach
- * the terminal as they are; every other byte (NUL, ESC and the sequences it
- * starts, BEL, backspace, DEL, bytes >= 0x80) is shown as \xNN and counted,
- * so a partition cannot move the cursor, clear or split a line, or forge a
- * line of the hypervisor or of another partition.  CR is dropped (the console
- * ends lines itself); LF ends the line.
+ * One byte into the calling vCPU's line (each vCPU of p has its own; vCPU 0's from
+ * elsewhere).  Only printable ASCII and TAB reach the terminal as they are; every other
+ * byte (NUL, ESC and the sequences it starts, BEL, backspace, DEL, bytes >= 0x80) is shown
+ * as \xNN and counted, so a partition cannot move the cursor, clear or split a line, or
+ * forge a line of the hypervisor or of another partition.  CR is dropped (the console ends
+ * lines itself); LF ends the line.
  */
 static void put_char(struct partition *p, char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	struct vuart_line *l = this_line(p);
+	const struct vcpu *v = this_cpu()->vcpu;
+	bool own = v && v->part == p;
+	struct vuart_line *l = p->vuart.line;
 	u8 b = (u8)c;
-	bool plain = (b >= 0x20 && b < 0x7f) || b == '\t';
+	char escape[4] = { '\\', 'x', hex[b >> 4], hex[b & 15] };
+	const char *s = &c;
+	u32 n = 1;
 
+	if (own && v->index < CFG_CPU_MAX)
+		l += v->index;
 	if (b == '\r')
 		return;
 	if (b == '\n') {
 		flush_line(p, l);
 		return;
 	}
-	if (!plain && l->len + 4 > VUART_LINE_MAX)
+	if ((b < 0x20 || b >= 0x7f) && b != '\t') {
+		s = escape;
+		n = 4;
+	}
+	if (l->len + n > VUART_LINE_MAX)
 		flush_line(p, l); /* an escape is never cut */
 	if (l->len == 0) {
 		l->since = timer_now();
-		if (this_cpu()->vcpu && this_cpu()->vcpu->part == p)
+		if (own)
 			hyp_timer_flush_line_later();
 	}
-	if (plain) {
-		l->text[l->len++] = c;
-	} else {
-		l->text[l->len++] = '\\';
-		l->text[l->len++] = 'x';
-		l->text[l->len++] = hex[b >> 4];
-		l->text[l->len++] = hex[b & 15];
-		l->escaped++;
-	}
+	l->escaped += n / 4;
+	while (n--)
+		l->text[l->len++] = *s++;
 	if (l->len == VUART_LINE_MAX)
 		flush_line(p, l); /* a very long line goes out in pieces */
 }
@@ -171,12 +167,10 @@ bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value)
 
 	if (offset & (size - 1))
 		return false;
-	if ((offset & ~3U) == PL011_FR) {
-		*value = vuart_fr(u) >> (8 * (offset & 3));
-		return true;
-	}
 	spin_lock(&u->lock);
-	if ((offset & ~3U) == PL011_DR) {
+	if ((offset & ~3U) == PL011_FR) {
+		v = vuart_fr(u);
+	} else if ((offset & ~3U) == PL011_DR) {
 		if (u->rx_count) {
 			v = u->rx[u->rx_head];
 			u->rx_head = (u->rx_head + 1) % VUART_FIFO;
