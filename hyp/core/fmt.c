@@ -17,12 +17,6 @@ static void put(struct out *o, char c)
 	o->len++;
 }
 
-static void put_fill(struct out *o, char c, size_t n, size_t width)
-{
-	for (; n < width; n++)
-		put(o, c);
-}
-
 /*
  * The digits of hi:lo in 'base' (at most 16), written backwards from end; returns the first.
  * Long division of the 64-bit value in 16-bit steps of 32-bit division (UDIV): a remainder
@@ -68,8 +62,8 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	va_copy(args, ap);
 	for (p = fmt; *p; p++) {
 		bool left = false, negative = false;
-		char pad = ' ', tmp[24], *s;
-		size_t width, prec = (size_t)-1, n;
+		char pad = ' ', tmp[24], *s, c;
+		size_t width, prec = (size_t)-1, n, fill;
 		int lng = 0;
 		u64 v;
 
@@ -77,13 +71,11 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			put(&o, *p);
 			continue;
 		}
-		for (p++;; p++) {
+		while (*++p == '-' || *p == '0') {
 			if (*p == '-')
 				left = true;
-			else if (*p == '0')
-				pad = '0';
 			else
-				break;
+				pad = '0';
 		}
 		width = number(&p, &args);
 		if (*p == '.') {
@@ -94,58 +86,54 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			lng++;
 			p++;
 		}
-		switch (*p) {
-		case 's':
+		c = *p;
+		if (c == 's') {
 			s = va_arg(args, char *);
 			if (!s)
 				s = "(null)";
 			for (n = 0; n < prec && s[n]; n++)
 				;
 			pad = ' ';
-			break;
-		case 'd':
-		case 'u':
-		case 'x':
+		} else if (c == 'd' || c == 'u' || c == 'x') {
 			if (lng >= 2)
 				v = va_arg(args, u64);
-			else if (*p == 'd')
+			else if (c == 'd')
 				v = (u64)(s64)va_arg(args, int);
 			else
 				v = va_arg(args, unsigned int);
-			if (*p == 'd' && (s64)v < 0) {
+			if (c == 'd' && (s64)v < 0) {
 				negative = true;
 				v = 0 - v;
 			}
-			s = digits(tmp + sizeof(tmp), (u32)(v >> 32), (u32)v, *p == 'x' ? 16 : 10);
+			s = digits(tmp + sizeof(tmp), (u32)(v >> 32), (u32)v, c == 'x' ? 16 : 10);
 			n = (size_t)(tmp + sizeof(tmp) - s);
-			if (negative) {
-				if (pad == '0' && !left) {
-					put(&o,
-					    '-'); /* the sign goes before the zero padding: -0042 */
-					width = width ? width - 1 : 0;
-				} else {
-					*--s = '-';
-					n++;
-				}
-			}
-			break;
-		case '\0':
-			p--; /* a lone '%' at the end: stop at the NUL */
-			continue;
-		default: /* %%, or an unknown conversion printed as written */
-			if (*p != '%')
-				put(&o, '%');
-			put(&o, *p);
+		} else {
+			if (!c)
+				break; /* a lone '%' at the end */
+			if (c != '%')
+				put(&o, '%'); /* an unknown conversion printed as written */
+			put(&o, c);
 			continue;
 		}
 		if (left)
 			pad = ' ';
-		if (!left)
-			put_fill(&o, pad, n, width);
-		for (size_t i = 0; i < n; i++)
-			put(&o, s[i]);
-		if (left)
-			put_fill(&o, ' ', n, width);
+		if (negative) {
+			/* The sign goes before zero padding (-0042), else with the digits. */
+			if (pad == '0') {
+				put(&o, '-');
+				width -= width != 0;
+			} else {
+				*--s = '-';
+				n++;
+			}
+		}
+		fill = width > n ? width - n : 0;
+		for (; !left && fill; fill--)
+			put(&o, pad);
+		while (n--)
+			put(&o, *s++);
+		for (; fill; fill--)
+			put(&o, ' ');
 	}
 	va_end(args);
 	if (size)
