@@ -21,6 +21,7 @@
  */
 #include "arch/sysreg.h"
 #include "config_gen.h"
+#include "hyp/core/fmt.h"
 #include "hyp/core/log.h"
 #include "hyp/core/partition.h"
 #include "hyp/core/stats.h"
@@ -76,33 +77,35 @@ void stats_idle_wfi(struct cpu *c)
 void stats_read(const struct cpu *c, struct stats_view *out)
 {
 	const struct cpu_stats *s = &c->stats;
-	const u32 *n = s->count;
+	u32 i;
 
-	out->hvc = n[STATS_HVC];
-	out->dabt = n[STATS_DABT];
-	out->cp = n[STATS_CP];
-	out->other = n[STATS_OTHER];
-	out->irq = n[STATS_IRQ];
-	out->async_abort = n[STATS_ASYNC];
-	out->kicks = n[STATS_KICKS];
+	out->entries = 0;
+	for (i = 0; i < STATS_COUNTERS; i++) {
+		out->value[1 + i] = s->count[i];
+		out->entries += i < STATS_KICKS ? s->count[i] : 0;
+	}
 	out->injected = c->vcpu ? __atomic_load_n(&c->vcpu->vgic.injected, __ATOMIC_RELAXED) : 0;
 	out->hyp_cycles = (c == this_cpu() ? hyp_cycles_now() : s->hyp_cycles) - s->idle_cycles;
-	out->entries = out->hvc + out->dabt + out->cp + out->other + out->irq + out->async_abort;
 }
 
 void stats_report(void)
 {
+	static const char *const names[] = { "entries", "hvc",	 "dabt",  "cp",	      "other",
+					     "irq",	"async", "kicks", "injected", "hyp_cycles" };
 	struct stats_view v;
-	u32 i;
+	char line[224]; /* ten " name=4294967295" at most */
+	size_t n;
+	u32 i, j;
 
+	_Static_assert(ARRAY_SIZE(names) == ARRAY_SIZE(v.value), "a name for every counter");
 	for (i = 0; i < PLAT_CPU_COUNT; i++) {
 		if (!cpus[i].online)
 			continue;
 		stats_read(&cpus[i], &v);
-		log_info("stats cpu%u: entries=%u hvc=%u dabt=%u cp=%u other=%u irq=%u async=%u "
-			 "kicks=%u injected=%u hyp_cycles=%u idle_ms=%u",
-			 i, v.entries, v.hvc, v.dabt, v.cp, v.other, v.irq, v.async_abort, v.kicks,
-			 v.injected, v.hyp_cycles, timer_ticks_to_ms(cpus[i].stats.idle_ticks));
+		for (j = 0, n = 0; j < ARRAY_SIZE(names); j++)
+			n += fmt_snprintf(line + n, sizeof(line) - n, " %s=%u", names[j], v.value[j]);
+		log_info("stats cpu%u:%s idle_ms=%u", i, line,
+			 timer_ticks_to_ms(cpus[i].stats.idle_ticks));
 	}
 	for (i = 0; i < cfg_system.partition_count; i++) {
 		const struct partition *p = &partitions[i];

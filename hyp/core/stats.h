@@ -16,10 +16,16 @@
 #include "hyp/core/cpu.h"
 #include "tessera/types.h"
 
-/* A view of one CPU's counters. */
+/* A view of one CPU's counters, in the order of stats_report()'s line. */
 struct stats_view {
-	u32 hvc, dabt, cp, other, irq, async_abort, kicks, injected, hyp_cycles;
-	u32 entries; /* the sum of every cause */
+	union {
+		struct {
+			u32 entries; /* the sum of every cause but kicks */
+			u32 hvc, dabt, cp, other, irq, async_abort, kicks; /* as cpu_stats.count */
+			u32 injected, hyp_cycles;
+		};
+		u32 value[10]; /* the same, by index */
+	};
 };
 
 /* Reserve and start this CPU's Hyp cycle counter. */
