@@ -103,7 +103,8 @@ void stats_report(void)
 			continue;
 		stats_read(&cpus[i], &v);
 		for (j = 0, n = 0; j < ARRAY_SIZE(names); j++)
-			n += fmt_snprintf(line + n, sizeof(line) - n, " %s=%u", names[j], v.value[j]);
+			n += fmt_snprintf(line + n, sizeof(line) - n, " %s=%u", names[j],
+					  v.value[j]);
 		log_info("stats cpu%u:%s idle_ms=%u", i, line,
 			 timer_ticks_to_ms(cpus[i].stats.idle_ticks));
 	}

@@ -60,14 +60,10 @@ static inline bool mmio_decode(u32 hsr, u32 offset, struct mmio_access *a)
 /* The value a load of 'size' bytes leaves in its register (zero- or sign-extended). */
 static inline u32 mmio_load_value(u32 value, u32 size, bool sign_extend)
 {
-	u32 bits = size * 8;
+	u32 shift = 32 - size * 8; /* the bits above the access's */
 
-	if (bits >= 32)
-		return value;
-	value &= (1U << bits) - 1;
-	if (sign_extend && (value & (1U << (bits - 1))))
-		value |= ~((1U << bits) - 1);
-	return value;
+	/* GCC's >> of a negative int is arithmetic (GCC manual 4.5): the sign bit spreads. */
+	return sign_extend ? (u32)((s32)(value << shift) >> shift) : value << shift >> shift;
 }
 
 #endif /* TESSERA_HYP_MMIO_H */

@@ -59,7 +59,8 @@ static void emulate(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, enum mmio_
 	/* No condition check: an instruction that fails its condition never accesses memory. */
 	if (described) {
 		if (a.write)
-			value = guest_reg_get(r, a.reg);
+			value = guest_reg_read(
+				r, a.reg); /* any register: one call, off the hot path */
 		if (device == MMIO_NONE)
 			act = vgpio_access(&vgpios[e->gpio - 1], a.offset, a.size, a.write, &value);
 		else if (device == MMIO_GICD ?
@@ -78,7 +79,7 @@ static void emulate(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, enum mmio_
 		return;
 	}
 	if (!a.write)
-		guest_reg_set(r, a.reg, mmio_load_value(value, a.size, a.sign_extend));
+		guest_reg_write(r, a.reg, mmio_load_value(value, a.size, a.sign_extend));
 	if (act & VGPIO_RAISE)
 		vgic_raise(&v->part->vgic, e->irq);
 	if (act & VGPIO_RING)
