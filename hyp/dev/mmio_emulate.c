@@ -56,11 +56,13 @@ static void emulate(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, enum mmio_
 	u32 value = 0, act = VGPIO_REFUSE;
 	bool described = mmio_decode(hsr, (u32)ipa & (EMULATED_PAGE - 1), &a);
 
-	/* No condition check: an instruction that fails its condition never accesses memory. */
+	/*
+	 * No condition check: an instruction that fails its condition never accesses memory.
+	 * Registers through regs.c's calls, whatever their number: one call each, off the hot path.
+	 */
 	if (described) {
 		if (a.write)
-			value = guest_reg_read(
-				r, a.reg); /* any register: one call, off the hot path */
+			value = guest_reg_read(r, a.reg);
 		if (device == MMIO_NONE)
 			act = vgpio_access(&vgpios[e->gpio - 1], a.offset, a.size, a.write, &value);
 		else if (device == MMIO_GICD ?
