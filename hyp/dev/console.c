@@ -67,19 +67,20 @@ struct guest_stats {
 static char hyp_buf[CONSOLE_HYP_RING];
 static char part_buf[CFG_PARTITION_COUNT][CONSOLE_PART_RING];
 
+/* The scalars first: Thumb-2's short loads and stores reach small offsets only. */
 static struct {
-	spinlock_t lock;
-	struct ring ring[CONSOLE_SOURCES];
-	u32 cur; /* the source whose line is going out */
 	bool mid_line; /* part of cur's first line has gone out */
-	u32 pending; /* bytes in all rings */
-	u32 hyp_lost; /* hypervisor lines lost, since the last report */
-	struct guest_stats guest[CFG_PARTITION_COUNT];
 	bool booting; /* no partition runs yet: hypervisor lines may wait for room */
 	bool rx_irq;
 	bool tx_irq;
-	u32 input; /* partition that receives console input */
 	bool input_ready;
+	u32 cur; /* the source whose line is going out */
+	u32 pending; /* bytes in all rings */
+	u32 hyp_lost; /* hypervisor lines lost, since the last report */
+	u32 input; /* partition that receives console input */
+	spinlock_t lock;
+	struct guest_stats guest[CFG_PARTITION_COUNT];
+	struct ring ring[CONSOLE_SOURCES];
 } con;
 
 static u32 ring_free(const struct ring *r)
