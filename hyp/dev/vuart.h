@@ -27,13 +27,14 @@ struct vuart_line {
 /* The registers kept as written, by offset / 4 (DR to DMACR: vuart.c's write masks). */
 #define VUART_REGS (PL011_DMACR / 4 + 1)
 
+/* The scalars first: Thumb-2's short loads and stores reach small offsets only. */
 struct vuart {
 	spinlock_t lock;
+	bool line_high; /* the interrupt line as last told to the vGIC */
+	u32 rx_head, rx_count;
 	u32 reg[VUART_REGS]; /* FR, MIS and ICR are not kept: computed, or write-only */
 	u8 rx[VUART_FIFO];
-	u32 rx_head, rx_count;
 	struct vuart_line line[CFG_CPU_MAX]; /* one per vCPU: their lines never mix */
-	bool line_high; /* the interrupt line as last told to the vGIC */
 };
 
 /* The PL011's FR as the partition reads it (TXFE always: the console takes every byte). */
