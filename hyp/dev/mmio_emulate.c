@@ -46,11 +46,12 @@ static enum mmio_device emulated_device(const struct cfg_partition *cfg, u64 ipa
 static void emulate(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, enum mmio_device device,
 		    const struct cfg_endpoint *e)
 {
+	static const char gpio_refusal[] = "access to a doorbell PL061 that the syndrome does not "
+					   "describe, or of a size or alignment it does not allow";
 	static const char *const refusals[] = {
 		"access to an emulated device that the syndrome does not describe",
 		"access to an emulated device of a size or alignment it does not allow",
-		"access to a doorbell PL061 that the syndrome does not describe, or of a size or "
-		"alignment it does not allow",
+		gpio_refusal,
 	};
 	struct mmio_access a;
 	u32 value = 0, act = VGPIO_REFUSE;
@@ -65,13 +66,10 @@ static void emulate(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, enum mmio_
 			value = guest_reg_read(r, a.reg);
 		if (device == MMIO_NONE)
 			act = vgpio_access(&vgpios[e->gpio - 1], a.offset, a.size, a.write, &value);
-		else if (device == MMIO_GICD ?
-				 (a.write ? vgicd_write(&v->part->vgic, v->index, a.offset, a.size,
-							value) :
-					    vgicd_read(&v->part->vgic, v->index, a.offset, a.size,
-						       &value)) :
-				 (a.write ? vuart_write(v->part, a.offset, a.size, value) :
-					    vuart_read(v->part, a.offset, a.size, &value)))
+		else if (device == MMIO_UART ?
+				 vuart_access(v->part, a.offset, a.size, a.write, &value) :
+			 a.write ? vgicd_write(&v->part->vgic, v->index, a.offset, a.size, value) :
+				   vgicd_read(&v->part->vgic, v->index, a.offset, a.size, &value))
 			act = 0;
 	}
 	if (act & VGPIO_REFUSE) {

@@ -27,7 +27,7 @@ static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 }
 
 /*
  * The bits a write keeps, by offset / 4; 0: read-only or reserved, or written by its own
- * rule in vuart_write (DR, RSR, ICR).
+ * rule in vuart_access (DR, RSR, ICR).
  */
 static const u16 write_mask[VUART_REGS] = {
 	[PL011_IBRD / 4] = 0xffff, [PL011_FBRD / 4] = 0x3f, [PL011_LCR_H / 4] = 0xff,
@@ -160,53 +160,43 @@ static void rx_interrupts(struct vuart *u)
 		u->REG(RIS) |= PL011_INT_RT; /* data waiting: the receive timeout fires */
 }
 
-bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value)
+bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *value)
 {
 	struct vuart *u = &p->vuart;
-	u32 v = 0;
+	u32 word = offset & ~3U, v = *value;
 
 	if (offset & (size - 1))
 		return false;
 	spin_lock(&u->lock);
-	if ((offset & ~3U) == PL011_FR) {
-		v = vuart_fr(u);
-	} else if ((offset & ~3U) == PL011_DR) {
-		if (u->rx_count) {
-			v = u->rx[u->rx_head];
-			u->rx_head = (u->rx_head + 1) % VUART_FIFO;
-			u->rx_count--;
-			rx_interrupts(u);
+	if (!write) {
+		v = 0; /* where nothing is kept */
+		if (word == PL011_FR) {
+			v = vuart_fr(u);
+		} else if (word == PL011_DR) {
+			if (u->rx_count) {
+				v = u->rx[u->rx_head];
+				u->rx_head = (u->rx_head + 1) % VUART_FIFO;
+				u->rx_count--;
+				rx_interrupts(u);
+			}
+		} else if (word == PL011_MIS) {
+			v = u->REG(RIS) & u->REG(IMSC);
+		} else if (offset < PL011_DMACR + 4) {
+			v = u->reg[offset / 4]; /* what was kept */
+		} else if (offset >= PL011_PERIPHID0 && offset < PL011_PERIPHID0 + 0x20) {
+			v = pl011_id[(offset - PL011_PERIPHID0) / 4];
 		}
-	} else if ((offset & ~3U) == PL011_MIS) {
-		v = u->REG(RIS) & u->REG(IMSC);
-	} else if (offset < PL011_DMACR + 4) {
-		v = u->reg[offset / 4]; /* what was kept; 0 where nothing is */
-	} else if (offset >= PL011_PERIPHID0 && offset < PL011_PERIPHID0 + 0x20) {
-		v = pl011_id[(offset - PL011_PERIPHID0) / 4];
-	}
-	update_line(p);
-	spin_unlock(&u->lock);
-	*value = v >> (8 * (offset & 3));
-	return true;
-}
-
-bool vuart_write(struct partition *p, u32 offset, u32 size, u32 value)
-{
-	struct vuart *u = &p->vuart;
-
-	if (offset & (size - 1))
-		return false;
-	spin_lock(&u->lock);
-	if (offset == PL011_DR) {
-		put_char(p, (char)(value & 0xff));
+		*value = v >> (8 * (offset & 3));
+	} else if (offset == PL011_DR) {
+		put_char(p, (char)(v & 0xff));
 		u->REG(RIS) |= PL011_INT_TX; /* the byte left at once: the FIFO is empty again */
 	} else if (offset == PL011_RSR) {
 		u->REG(RSR) = 0; /* any write clears the error flags */
 	} else if (offset == PL011_ICR) {
-		u->REG(RIS) &= ~value;
+		u->REG(RIS) &= ~v;
 		rx_interrupts(u); /* receive interrupts persist while data waits */
 	} else if (!(offset & 3) && offset < PL011_DMACR + 4 && write_mask[offset / 4]) {
-		u->reg[offset / 4] = value & write_mask[offset / 4];
+		u->reg[offset / 4] = v & write_mask[offset / 4];
 		rx_interrupts(u); /* IFLS moves the receive level */
 	}
 	update_line(p);

@@ -48,8 +48,11 @@ static inline u32 vuart_fr(const struct vuart *u)
 }
 
 void vuart_init(struct partition *p);
-bool vuart_read(struct partition *p, u32 offset, u32 size, u32 *value);
-bool vuart_write(struct partition *p, u32 offset, u32 size, u32 value);
+/*
+ * A load (*value out) or a store (*value in) of 'size' bytes at 'offset' in the PL011's
+ * page; false if the access is not naturally aligned (a guest fault: mmio_emulate.c).
+ */
+bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *value);
 void vuart_rx(struct partition *p, u8 c);
 void vuart_output(struct partition *p, const char *s, u32 len);
 /* Flush a partial line older than 'age' counter ticks; true if one is still pending. */

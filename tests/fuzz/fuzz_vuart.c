@@ -153,13 +153,13 @@ static bool model_tx(char c)
 
 static void tx_byte(char c, bool hypercall, u32 size)
 {
-	u32 lines = m.lines;
+	u32 lines = m.lines, v = (u8)c | 0x100;
 	bool flush = model_tx(c);
 
 	if (hypercall)
 		vuart_output(&part, &c, 1);
 	else
-		FUZZ_CHECK(vuart_write(&part, 0x000, size, (u8)c | 0x100), "DR write refused");
+		FUZZ_CHECK(vuart_access(&part, 0x000, size, true, &v), "DR write refused");
 	FUZZ_CHECK(m.lines == lines + flush, "byte 0x%02x: %u lines out, expected %u", (u8)c,
 		   m.lines - lines, flush);
 }
@@ -181,7 +181,7 @@ static void step_read(struct fin *f)
 	bool pop = (offset & ~3U) == 0 && m.count && !(offset & (size - 1));
 	u8 want = m.fifo[m.head];
 
-	if (!vuart_read(&part, offset, size, &v)) {
+	if (!vuart_access(&part, offset, size, false, &v)) {
 		FUZZ_CHECK(offset & (size - 1), "aligned read of 0x%x (size %u) refused", offset,
 			   size);
 		return;
@@ -210,7 +210,7 @@ static void step_write(struct fin *f)
 	}
 	if (offset == 0x004)
 		m.overrun = false;
-	if (!vuart_write(&part, offset, size, v))
+	if (!vuart_access(&part, offset, size, true, &v))
 		FUZZ_CHECK(offset & (size - 1), "aligned write of 0x%x refused", offset);
 	else
 		FUZZ_CHECK(!(offset & (size - 1)), "misaligned write of 0x%x accepted", offset);

@@ -194,10 +194,13 @@ static int seen_at(u32 from, const char *prefix)
 static void guest_puts(u32 cpu, u32 p, const char *s, size_t len)
 {
 	size_t i;
+	u32 v;
 
 	fake_arch_set_cpu(cpu);
-	for (i = 0; i < len; i++)
-		vuart_write(&partitions[p], 0x000, 4, (u8)s[i]);
+	for (i = 0; i < len; i++) {
+		v = (u8)s[i];
+		vuart_access(&partitions[p], 0x000, 4, true, &v);
+	}
 }
 
 TEST(console_hyp_never_waits)
