@@ -110,7 +110,7 @@ static void run_argument(void)
 static bool command(u8 c)
 {
 	static const char ops[] = "kbr"; /* by TESSERA_PARTITION_STOP, _START, _RESTART */
-	u32 count = cfg_system.partition_count, op, level;
+	u32 count = cfg_system.partition_count, op;
 
 	mon.state = IDLE;
 	if (c == ESCAPE)
@@ -130,10 +130,8 @@ static bool command(u8 c)
 		mon.op = op;
 		mon.len = 0;
 	} else if (c == '+' || c == '-') {
-		/* One step up or down, from LOG_ERROR to LOG_DEBUG ('+' and '-' are ',' -+ 1). */
-		level = log_level + (u32)(',' - c);
-		if (level >= LOG_ERROR && level <= LOG_DEBUG)
-			log_level = level;
+		if (c == '+' ? log_level < LOG_DEBUG : log_level > LOG_ERROR)
+			log_level += c == '+' ? 1U : ~0U;
 		log_always("monitor: log level %s", level_names[log_level]);
 	} else {
 		help();
