@@ -15,15 +15,12 @@ static void panic_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 
 static void panic_line(const char *fmt, ...)
 {
-	char buf[200];
-	size_t n;
+	char buf[190];
 	va_list ap;
 
-	n = fmt_snprintf(buf, sizeof(buf), "[tessera] ");
 	va_start(ap, fmt);
-	n += fmt_vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fmt_snprintf(buf + MIN(n, sizeof(buf) - 3), 3, "\r\n");
 	console_panic_line(buf);
 }
 

@@ -298,6 +298,14 @@ bool console_poll(void)
 	return pending;
 }
 
+/* Bytes straight to the UART, waiting for room (panics only). */
+static void uart_write(const char *s)
+{
+	for (; *s; s++)
+		while (!uart_try_putc(*s))
+			;
+}
+
 /*
  * For panics: take the lock if it can be had in bounded time, else write
  * anyway (a CPU that died holding the lock must not silence the dump).
@@ -316,9 +324,9 @@ void console_panic_line(const char *text)
 			;
 		byte_sent(c);
 	}
-	for (; *text; text++)
-		while (!uart_try_putc(*text))
-			;
+	uart_write("[tessera] ");
+	uart_write(text);
+	uart_write("\r\n");
 	uart_flush();
 	if (locked)
 		spin_unlock(&con.lock);

@@ -32,7 +32,10 @@ void console_guest_line(u32 part, const char *text, size_t len, u32 escaped);
  */
 bool console_poll(void);
 
-/* A panic's line: written straight to the UART, past a console lock that may be held. */
+/*
+ * A panic's line, "[tessera] text" (a newline is added): written straight to the UART, past a
+ * console lock that may be held.
+ */
 void console_panic_line(const char *text);
 
 /* The UART interrupt: drain the transmit ring, route received bytes. */
