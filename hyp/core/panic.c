@@ -24,8 +24,10 @@ static void panic_line(const char *fmt, ...)
 	console_panic_line(buf);
 }
 
+/* The last line of a panic, then this CPU stops for good. */
 static noreturn void stop_this_cpu(void)
 {
+	panic_line("cpu%u stopped", this_cpu()->index);
 	for (;;)
 		__asm__ volatile("cpsid aif\n\twfi");
 }
@@ -68,7 +70,6 @@ void panic_dump(const struct regs *r, u32 vector, u32 sp)
 noreturn void hyp_unexpected(struct regs *r, u32 vector)
 {
 	panic_dump(r, vector, (u32)(uintptr_t)r + (u32)sizeof(*r));
-	panic_line("cpu%u stopped", this_cpu()->index);
 	stop_this_cpu();
 }
 
@@ -82,6 +83,5 @@ noreturn void panic(const char *fmt, ...)
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	panic_line("PANIC: cpu%u: %s", this_cpu()->index, buf);
-	panic_line("cpu%u stopped", this_cpu()->index);
 	stop_this_cpu();
 }
