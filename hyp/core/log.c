@@ -8,24 +8,18 @@
 
 u32 log_level = LOG_INFO;
 
-void log_vprintf(enum log_level level, const char *fmt, va_list ap)
+void log_printf(enum log_level level, const char *fmt, ...)
 {
 	static const char *const prefix[] = { "", "ERROR: ", "WARN: ", "", "DEBUG: " };
 	char buf[256];
 	size_t n = 0;
+	va_list ap;
 
 	if ((u32)level > __atomic_load_n(&log_level, __ATOMIC_RELAXED))
 		return;
 	n = fmt_snprintf(buf, sizeof(buf), "%s", prefix[level]);
-	n += fmt_vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
-	console_hyp_line(buf, MIN(n, sizeof(buf) - 1));
-}
-
-void log_printf(enum log_level level, const char *fmt, ...)
-{
-	va_list ap;
-
 	va_start(ap, fmt);
-	log_vprintf(level, fmt, ap);
+	n += fmt_vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);
+	console_hyp_line(buf, MIN(n, sizeof(buf) - 1));
 }
