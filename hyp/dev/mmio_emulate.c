@@ -16,7 +16,8 @@
 #include "hyp/dev/vuart.h"
 #include "vgic/vgic.h"
 
-void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va, const char *what)
+__attribute__((noinline)) void mmio_fault(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, u32 va,
+					  const char *what)
 {
 	struct guest_fault f = { .what = what,
 				 .ipa = ipa,
