@@ -39,10 +39,11 @@ static enum mmio_device emulated_device(const struct cfg_partition *cfg, u64 ipa
 }
 
 /*
- * Every access the fast paths below did not take (other registers, other sizes, banked
+ * Every access mmio.c's fast paths did not take (other registers, other sizes, banked
  * registers) and every access to a doorbell GPIO page, decoded by mmio_decode() and handed
- * to the device: the distributor, the PL011, or the doorbell PL061 of end 'e' (vgpio.c).  A
- * refusal, with its fault: 'ipa' is the access's, its page offset the device's offset.
+ * to the device: the distributor, the PL011, or (device MMIO_NONE) the doorbell PL061 of end
+ * 'e' (vgpio.c, whose VGPIO_* flags say what follows for all three).  A refusal, with its
+ * fault: 'ipa' is the access's, its page offset the device's offset.
  */
 static void emulate(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, enum mmio_device device,
 		    const struct cfg_endpoint *e)
