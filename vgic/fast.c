@@ -35,7 +35,8 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 	if ((__atomic_load_n(&irq->flags, __ATOMIC_RELAXED) & (VIRQ_OWNED | VIRQ_PENDING)) !=
 	    VIRQ_OWNED)
 		return;
-	t = d->vcpu_count == 1 ? 0 : vgic_spi_target_inline(d, irq); /* one vCPU: its (write_target) */
+	t = d->vcpu_count == 1 ? 0 :
+				 vgic_spi_target_inline(d, irq); /* one vCPU: its (write_target) */
 	if (t >= d->vcpu_count) {
 		vgic_raise_untargeted(d, intid, irq);
 		return;
@@ -157,7 +158,8 @@ static bool spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid
 
 	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW | VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED)) !=
 		    (VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED) ||
-	    !vgic_group_enabled(d, irq) || (d->vcpu_count > 1 && vgic_spi_target_inline(d, irq) != vc->index))
+	    !vgic_group_enabled(d, irq) ||
+	    (d->vcpu_count > 1 && vgic_spi_target_inline(d, irq) != vc->index))
 		return false; /* (one vCPU: every SPI targets it, write_target) */
 	if (irq->lr) {
 		n = irq->lr - 1U;

@@ -15,6 +15,8 @@
  * (-Os); the cases make bench measures (SGIs, doorbells, timers, passthrough
  * SPIs) are fast.c's, at -O2, which leave here what they do not settle.
  */
+#include <string.h>
+
 #include "vgic_internal.h"
 
 struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
@@ -526,35 +528,39 @@ void vgic_inbox_general(struct vgic_dist *d, struct vgic_cpu *vc, u32 w, u32 in)
 	spin_unlock(&d->lock);
 }
 
+/* An interrupt as a partition starts with it: an owned one targets vCPU 0. */
 static void init_irq(struct virq *irq, u8 flags)
 {
-	irq->flags = flags;
-	irq->targets = (flags & VIRQ_OWNED) ? 1 : 0;
-	irq->lr = 0;
-	irq->lr_vcpu = 0;
+	*irq = (struct virq){ .flags = flags, .targets = (flags & VIRQ_OWNED) ? 1 : 0 };
 }
 
 /*
  * A vCPU's private interrupts as a CPU that was just switched on has them:
  * SGIs always enabled, edge (GIC-400 behaviour); timers level, physical, off;
- * nothing pending (private INTIDs are map word 0).
+ * nothing pending (private INTIDs are map word 0), priorities 0.
  */
 static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 {
 	u32 j;
 
-	for (j = 0; j < GIC_PRIV_COUNT; j++) {
-		init_irq(&vc->priv[j], 0);
-		vc->priority[j] = 0;
-	}
-	for (j = 0; j < GIC_SGI_COUNT; j++) {
-		init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE); /* enabled: enabled_map */
-		vc->sgi_sources[j] = 0;
-	}
+	memset(vc->priv, 0, sizeof(vc->priv));
+	memset(vc->priority, 0, sizeof(vc->priority));
+	memset(vc->sgi_sources, 0, sizeof(vc->sgi_sources));
+	for (j = 0; j < GIC_SGI_COUNT; j++)
+		init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE);
 	init_irq(&vc->priv[GIC_PPI_VIRT_TIMER], VIRQ_OWNED | VIRQ_HW);
 	init_irq(&vc->priv[GIC_PPI_PHYS_TIMER], VIRQ_OWNED | VIRQ_HW);
-	vc->enabled_map = (1U << GIC_SGI_COUNT) - 1;
+	vc->enabled_map = (1U << GIC_SGI_COUNT) - 1; /* SGIs; the timers off */
 	vc->pending[0] = 0;
+}
+
+/* A configured SPI the distributor has (below irq_count): the partition's, with 'flags'. */
+static bool own_spi(struct vgic_dist *d, u32 intid, u8 flags)
+{
+	if (intid < GIC_PRIV_COUNT || intid >= d->irq_count)
+		return false;
+	init_irq(&d->spi[intid - GIC_PRIV_COUNT], (u8)(VIRQ_OWNED | flags));
+	return true;
 }
 
 __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
@@ -569,14 +575,12 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 	d->vcpu_mask = (1U << d->vcpu_count) - 1;
 	d->partition = cfg->id;
 	d->name = cfg->name;
-	d->warned_sgi = false;
-	d->warned_foreign = false;
-	d->noted_foreign = false;
-	/* A foreign interrupt's priority and targets stay 0: vgicd_read_word reads them as is. */
-	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++) {
-		init_irq(&d->spi[i], 0);
-		d->spi_priority[i] = 0;
-	}
+	/*
+	 * Every field from spi[] on (vgic.h) starts clear: no SPI owned, none enabled or
+	 * pending, the log's once-flags down.  A foreign interrupt's priority and targets stay
+	 * 0: vgicd_read_word reads them as is.
+	 */
+	memset(d->spi, 0, sizeof(*d) - offsetof(struct vgic_dist, spi));
 	for (i = 0; i < d->vcpu_count; i++) {
 		struct vgic_cpu *vc = vcpus[i];
 
@@ -585,8 +589,7 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 		vc->index = i;
 		vc->pcpu = cfg->cpus[i];
 		priv_init(vc);
-		for (j = 0; j < ARRAY_SIZE(vc->pending); j++)
-			vc->pending[j] = 0;
+		memset(vc->pending, 0, sizeof(vc->pending));
 		vc->inbox_spi = (d->vcpu_count + 1) / 2;
 		vc->sgi_word = (u32)offsetof(struct vgic_cpu, inbox) + 4 * (i / 2);
 		vc->sgi_shift = 16 * (i % 2);
@@ -599,8 +602,7 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 	for (i = 0; i < cfg->irq_count; i++) {
 		u32 intid = cfg->irqs[i].intid;
 
-		if (intid >= GIC_PRIV_COUNT && intid < d->irq_count) {
-			init_irq(&d->spi[intid - GIC_PRIV_COUNT], VIRQ_OWNED | VIRQ_HW);
+		if (own_spi(d, intid, VIRQ_HW)) {
 			gic_irq_enable(intid, false);
 			/*
 			 * Level, as the virtual view says, whatever the last run set
@@ -610,18 +612,9 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 			gic_irq_route(intid, d->vcpu[0]->pcpu);
 		}
 	}
-	if (cfg->uart_irq >= GIC_PRIV_COUNT && cfg->uart_irq < d->irq_count)
-		init_irq(&d->spi[cfg->uart_irq - GIC_PRIV_COUNT], VIRQ_OWNED);
-	for (i = 0; i < cfg->endpoint_count; i++) {
-		u32 intid = cfg->endpoints[i].irq;
-
-		if (intid >= GIC_PRIV_COUNT && intid < d->irq_count)
-			init_irq(&d->spi[intid - GIC_PRIV_COUNT], VIRQ_OWNED | VIRQ_EDGE);
-	}
-	for (i = 0; i < ARRAY_SIZE(d->spi_enabled_map); i++)
-		d->spi_enabled_map[i] = 0;
-	for (i = 0; i < ARRAY_SIZE(d->spi_icfgr); i++)
-		d->spi_icfgr[i] = 0;
+	(void)own_spi(d, cfg->uart_irq, 0);
+	for (i = 0; i < cfg->endpoint_count; i++)
+		(void)own_spi(d, cfg->endpoints[i].irq, VIRQ_EDGE);
 	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++) {
 		d->spi_targets[i] = d->spi[i].targets;
 		if (d->spi[i].flags & VIRQ_EDGE)

@@ -168,7 +168,7 @@ struct virq {
 	u8 targets; /* SPIs: ITARGETSR, a vCPU mask */
 	u8 lr; /* 1 + the list register holding it, 0 if none */
 	u8 lr_vcpu; /* the vCPU whose list register that is */
-};
+} __attribute__((aligned(4))); /* set as one word (init_irq) */
 
 struct vgic_dist;
 
@@ -226,6 +226,7 @@ struct vgic_dist {
 	u32 spi_icfgr[VGIC_MAX_IRQS / 16 - 2]; /* VIRQ_EDGE of spi[] as ICFGR reads it */
 	u8 spi_priority[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4)));
 	u8 spi_targets[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4))); /* mirror */
+	/* Every field from spi[] on starts clear (vgic_dist_init). */
 	bool warned_foreign; /* a write to a foreign interrupt was logged */
 	bool noted_foreign; /* a configuration write to a foreign interrupt was logged */
 	bool warned_sgi; /* an SGI to a foreign CPU was logged */
