@@ -221,16 +221,18 @@ struct vgic_dist {
 	u32 partition; /* ID, for the log */
 	const char *name;
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
+	/* Every field from here on starts clear (vgic_dist_init). */
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
 	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* spi[] enabled, as GICD_ISENABLER reads */
 	u32 spi_icfgr[VGIC_MAX_IRQS / 16 - 2]; /* VIRQ_EDGE of spi[] as ICFGR reads it */
 	u8 spi_priority[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4)));
 	u8 spi_targets[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4))); /* mirror */
-	/* Every field from spi[] on starts clear (vgic_dist_init). */
-	bool warned_foreign; /* a write to a foreign interrupt was logged */
-	bool noted_foreign; /* a configuration write to a foreign interrupt was logged */
-	bool warned_sgi; /* an SGI to a foreign CPU was logged */
+	u8 logged; /* VGIC_LOGGED_*: what vgicd.c logs once was logged */
 };
+
+#define VGIC_LOGGED_FOREIGN BIT(0) /* a write to a foreign interrupt */
+#define VGIC_LOGGED_CONFIG BIT(1) /* a configuration write to a foreign interrupt */
+#define VGIC_LOGGED_SGI BIT(2) /* an SGI to a foreign CPU */
 
 /*
  * Hooks the hypervisor provides (hyp/): kick a CPU (a request to flush, and the IPI),

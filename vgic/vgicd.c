@@ -39,13 +39,36 @@ static bool byte_accessible(u32 offset)
  * Later ones are not logged.  Clearing what reads as clear is never logged.
  * The first SGI aimed outside the partition is a warning of its own.
  */
-static void log_once(struct vgic_dist *d, bool *logged, u32 vcpu, u32 intid, const char *what,
-		     bool warning)
+enum note {
+	NOTE_WRITE, /* a write that would raise, enable or activate (a warning) */
+	NOTE_PRIORITY, /* configuration writes (information) */
+	NOTE_TARGET,
+	NOTE_TRIGGER,
+	NOTE_SGI /* an SGI aimed outside (a warning) */
+};
+
+static const struct {
+	const char *what;
+	u8 once; /* the vgic_dist.logged bit that says it was logged */
+	bool warning;
+} notes[] = {
+	[NOTE_WRITE] = { "write to an interrupt it does not own", VGIC_LOGGED_FOREIGN, true },
+	[NOTE_PRIORITY] = { "priority change on an interrupt it does not own", VGIC_LOGGED_CONFIG,
+			    false },
+	[NOTE_TARGET] = { "target change on an interrupt it does not own", VGIC_LOGGED_CONFIG,
+			  false },
+	[NOTE_TRIGGER] = { "trigger change on an interrupt it does not own", VGIC_LOGGED_CONFIG,
+			   false },
+	[NOTE_SGI] = { "SGI aimed at a CPU outside the partition", VGIC_LOGGED_SGI, true },
+};
+
+static __attribute__((noinline)) void log_once(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
+					       enum note n)
 {
-	if (*logged)
+	if (d->logged & notes[n].once)
 		return;
-	*logged = true;
-	vgic_warn(d, vcpu, what, intid, warning);
+	d->logged |= notes[n].once;
+	vgic_warn(d, vc->index, notes[n].what, intid, notes[n].warning);
 }
 
 /* The interrupt 'intid' as 'vc' sees it, if the partition owns it. */
@@ -193,8 +216,7 @@ static void write_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u32 
 			/* Clearing what already reads as clear changes nothing: not worth a line. */
 			if (bit && (op == SET_ENABLE || op == SET_PENDING || op == SET_ACTIVE ||
 				    op == SET_GROUP))
-				log_once(d, &d->warned_foreign, vc->index, first + i,
-					 "write to an interrupt it does not own", true);
+				log_once(d, vc, first + i, NOTE_WRITE);
 			continue;
 		}
 		apply_bit(d, vc, first + i, irq, op, bit);
@@ -224,8 +246,7 @@ static __attribute__((noinline)) void write_target(struct vgic_dist *d, struct v
 		return; /* read-only */
 	if (!irq) {
 		if (targets)
-			log_once(d, &d->noted_foreign, vc->index, intid,
-				 "target change on an interrupt it does not own", false);
+			log_once(d, vc, intid, NOTE_TARGET);
 		return;
 	}
 	if (d->vcpu_count == 1)
@@ -257,8 +278,7 @@ static __attribute__((noinline)) void write_priority(struct vgic_dist *d, struct
 
 	if (!irq) {
 		if (prio)
-			log_once(d, &d->noted_foreign, vc->index, intid,
-				 "priority change on an interrupt it does not own", false);
+			log_once(d, vc, intid, NOTE_PRIORITY);
 		return;
 	}
 	*vgic_priority(d, vc, intid) =
@@ -280,8 +300,7 @@ static __attribute__((cold)) void write_config(struct vgic_dist *d, struct vgic_
 
 		if (!irq) {
 			if (edge)
-				log_once(d, &d->noted_foreign, vc->index, intid,
-					 "trigger change on an interrupt it does not own", false);
+				log_once(d, vc, intid, NOTE_TRIGGER);
 			continue;
 		}
 		if (!(irq->flags & VIRQ_HW))
@@ -298,8 +317,7 @@ static __attribute__((cold, noinline)) void sgi_outside(struct vgic_dist *d, str
 							u32 sgi)
 {
 	spin_lock(&d->lock);
-	log_once(d, &d->warned_sgi, vc->index, sgi, "SGI aimed at a CPU outside the partition",
-		 true);
+	log_once(d, vc, sgi, NOTE_SGI);
 	spin_unlock(&d->lock);
 }
 
@@ -475,10 +493,8 @@ static __attribute__((cold)) void write_reg(struct vgic_dist *d, struct vgic_cpu
 			write_target(d, vc, offset - GICD_ITARGETSR + i, (value >> (8 * i)) & 0xff);
 	} else if (in_range(offset, GICD_ICFGR, 0x100)) {
 		write_config(d, vc, (offset - GICD_ICFGR) / 4, value);
-	} else if (in_range(offset, GICD_CPENDSGIR, 0x10)) {
-		write_sgi_pending(d, vc, offset, value, size, false);
-	} else if (in_range(offset, GICD_SPENDSGIR, 0x10)) {
-		write_sgi_pending(d, vc, offset, value, size, true);
+	} else if (in_range(offset, GICD_CPENDSGIR, 0x20)) { /* CPENDSGIR, then SPENDSGIR */
+		write_sgi_pending(d, vc, offset, value, size, offset >= GICD_SPENDSGIR);
 	}
 	/* Everything else is read-only or reserved: writes ignored. */
 }
