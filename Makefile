@@ -151,14 +151,15 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 # checks every guest image at boot (35 instructions a byte); and the CP15 trap's fast path
 # (ACTLR), one function in ARM state (hyp/arch/cp15.c).  Assembly is ARM state:
 # exceptions are taken in ARM (HSCTLR.TE = 0), and the linker makes the calls interwork.
-# Code built for size shares one spin_lock/spin_unlock (include/arch/spinlock.h); the
-# distributor's emulation keeps copies of its own, as the -O2 files do: its locks are on the
-# SGI path, where a call to the shared copy costs a register move each (the caller cannot
-# know which registers a weak function leaves alone).
+# Code built for size shares one spin_lock/spin_unlock (include/arch/spinlock.h); a file in
+# OWN_LOCK_SRCS would keep copies of its own, as the -O2 files do, for a lock on a measured
+# path, where a call to the shared copy costs a register move each (the caller cannot know
+# which registers a weak function leaves alone).  None needs it now: the distributor's SGI
+# path (vgicd_sgir) takes no lock.
 ISA := -mthumb
 OPT := -Os
 O2_SRCS := vgic/fast.c hyp/dev/mmio.c hyp/core/sha256.c
-OWN_LOCK_SRCS := vgic/vgicd.c
+OWN_LOCK_SRCS :=
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(O2_SRCS))): OPT := -O2
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(OWN_LOCK_SRCS))): OPT := -Os -DSPINLOCK_INLINE
 # Link-time optimisation (-flto) for the code that runs at boot, on a partition's start or stop,

@@ -90,14 +90,14 @@ void gic_init(void)
 	gic_secure_view = typer & GICD_TYPER_SECURITY_EXTN;
 	gic_identify();
 	mmio_write32(gicd(GICD_CTLR), 0);
-	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 32)
-		quiesce_irqs(i);
 	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 4) {
+		if (i % 32 == 0)
+			quiesce_irqs(i);
+		if (i % 16 == 0) /* level-sensitive until a guest says */
+			mmio_write32(gicd(GICD_ICFGR + i / 4), 0);
 		mmio_write32(gicd(GICD_IPRIORITYR + i), GUEST_IRQ_PRIORITY * 0x01010101U);
 		mmio_write32(gicd(GICD_ITARGETSR + i), 0x01010101U);
 	}
-	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 16)
-		mmio_write32(gicd(GICD_ICFGR + i / 4), 0); /* level-sensitive until a guest says */
 	/* Without the Security Extensions both groups exist and both are ours. */
 	mmio_write32(gicd(GICD_CTLR), gic_secure_view ?
 					      GICD_CTLR_ENABLE_GRP0 :

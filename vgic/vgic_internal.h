@@ -12,7 +12,8 @@
 struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
 
 /* The same, inline on the fast paths (fast.c). */
-static inline struct virq *vgic_irq_inline(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+static inline __attribute__((always_inline)) struct virq *
+vgic_irq_inline(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	if (intid < GIC_PRIV_COUNT)
 		return &vc->priv[intid];
@@ -34,7 +35,8 @@ u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear);
 u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq);
 
 /* The same, inline on the fast paths (fast.c). */
-static inline u32 vgic_spi_target_inline(const struct vgic_dist *d, const struct virq *irq)
+static inline __attribute__((always_inline)) u32 vgic_spi_target_inline(const struct vgic_dist *d,
+									const struct virq *irq)
 {
 	u32 t = irq->targets & ((1U << d->vcpu_count) - 1);
 
@@ -75,7 +77,7 @@ void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_c
 
 static inline void virq_set_flag(struct virq *irq, u8 flag, bool on)
 {
-	irq->flags = on ? (u8)(irq->flags | flag) : (u8)(irq->flags & ~flag);
+	irq->flags = (u8)((irq->flags & ~flag) | (on ? flag : 0));
 }
 
 /*
