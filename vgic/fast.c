@@ -151,7 +151,7 @@ static inline bool sgi_place(struct vgic_cpu *vc, u32 sgi, u32 source)
  * its last instance used, which the guest completed (lr_complete's bookkeeping is then
  * only the active flag), or a free one.  Lock held; false: the general path decides.
  */
-static bool spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+bool vgic_spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
 	u32 empty = gich_empty_lrs(), n;
@@ -187,7 +187,7 @@ static bool spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid
 }
 
 /*
- * spi_place_locked under the lock, or without it in a partition of one vCPU: every SPI's
+ * vgic_spi_place_locked under the lock (vgic_spi_place_shared), or without it in a partition of one vCPU: every SPI's
  * state there (flags, booking, priority, the distributor's CTLR) is written only on that
  * vCPU's CPU (its own distributor writes, its flushes, and its partition's start and stop,
  * which run there while it is parked).  Other CPUs only read the flags (vgic_raise), post
@@ -196,14 +196,9 @@ static bool spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid
  */
 static __attribute__((noinline)) bool spi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
-	bool done;
-
 	if (d->vcpu_count == 1)
-		return spi_place_locked(d, vc, intid);
-	spin_lock(&d->lock);
-	done = spi_place_locked(d, vc, intid);
-	spin_unlock(&d->lock);
-	return done;
+		return vgic_spi_place_locked(d, vc, intid);
+	return vgic_spi_place_shared(d, vc, intid);
 }
 
 /*

@@ -518,6 +518,17 @@ __attribute__((cold)) bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu 
 	return any;
 }
 
+/* vgic_spi_place_locked (fast.c) under the lock: a doorbell of a partition of several vCPUs. */
+bool vgic_spi_place_shared(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	bool done;
+
+	spin_lock(&d->lock);
+	done = vgic_spi_place_locked(d, vc, intid);
+	spin_unlock(&d->lock);
+	return done;
+}
+
 /* Inbox word w's bits 'in' and the rest of the inbox become pending, and are placed. */
 void vgic_inbox_general(struct vgic_dist *d, struct vgic_cpu *vc, u32 w, u32 in)
 {

@@ -159,6 +159,14 @@ static inline void vgic_lr_refill(struct vgic_dist *d, struct vgic_cpu *vc, stru
  */
 void vgic_flush_locked(struct vgic_dist *d, struct vgic_cpu *vc);
 
+/*
+ * A doorbell targeted at vc straight into a list register (fast.c; vc's CPU, the lock held
+ * or vc the partition's only vCPU), and the same taking the lock (vgic.c); false: the
+ * general path decides.
+ */
+bool vgic_spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
+bool vgic_spi_place_shared(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
+
 /* vgic_inject_hw's general case: shared state, locked (the timer's path stays a leaf). */
 void vgic_inject_hw_locked(struct vgic_dist *d, struct vgic_cpu *vc, struct virq *irq, u32 intid);
 
