@@ -193,25 +193,25 @@ void gic_send_sgi(u32 cpu, u32 sgi)
 	mmio_write32(gicd(GICD_SGIR), ((u32)gic_cpu_mask[cpu] << GICD_SGIR_TARGETS_SHIFT) | sgi);
 }
 
-static void write_bit(u32 base, u32 intid)
+void gic_irq_write(u32 reg, u32 intid)
 {
 	if (intid < gic_irqs)
-		mmio_write32(gicd(base + (intid / 32) * 4), 1U << (intid % 32));
+		mmio_write32(gicd(reg + (intid / 32) * 4), 1U << (intid % 32));
 }
 
 void gic_irq_enable(u32 intid, bool enable)
 {
-	write_bit(enable ? GICD_ISENABLER : GICD_ICENABLER, intid);
+	gic_irq_write(enable ? GICD_ISENABLER : GICD_ICENABLER, intid);
 }
 
 void gic_irq_set_pending(u32 intid, bool pending)
 {
-	write_bit(pending ? GICD_ISPENDR : GICD_ICPENDR, intid);
+	gic_irq_write(pending ? GICD_ISPENDR : GICD_ICPENDR, intid);
 }
 
 void gic_irq_set_active(u32 intid, bool active)
 {
-	write_bit(active ? GICD_ISACTIVER : GICD_ICACTIVER, intid);
+	gic_irq_write(active ? GICD_ISACTIVER : GICD_ICACTIVER, intid);
 }
 
 void gic_irq_route(u32 intid, u32 cpu)

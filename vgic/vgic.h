@@ -39,6 +39,8 @@ void gic_irq_route(u32 intid, u32 cpu);
 void gic_irq_config(u32 intid, bool edge);
 void gic_irq_set_pending(u32 intid, bool pending);
 void gic_irq_set_active(u32 intid, bool active);
+/* A 1 to intid's bit of a set/clear register (GICD_ISENABLER to GICD_ICACTIVER, GIC spec 4.3). */
+void gic_irq_write(u32 reg, u32 intid);
 
 /*
  * The accessors on every interrupt's path, inline in the hypervisor (a call each cost the

@@ -144,9 +144,18 @@ static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 						struct virq *irq, enum field_reg op, bool bit)
 {
-	bool hw = irq->flags & VIRQ_HW;
 	u32 *word;
 
+	/* SGIs are always enabled, and pending through GICD_SPENDSGIR only. */
+	if (intid < GIC_SGI_COUNT && op >= SET_ENABLE && op <= CLEAR_PENDING)
+		return;
+	/*
+	 * A passthrough interrupt's enable, pending and active state change in the GIC as well,
+	 * in the same register there (its group is the hypervisor's).  Only IGROUPR comes here
+	 * with a zero bit.
+	 */
+	if ((irq->flags & VIRQ_HW) && op != SET_GROUP)
+		gic_irq_write(GICD_IGROUPR + (u32)op * 0x80, intid);
 	switch (op) {
 	case SET_GROUP:
 		virq_set_flag(irq, VIRQ_GROUP1, bit);
@@ -154,30 +163,19 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 		break;
 	case SET_ENABLE:
 	case CLEAR_ENABLE:
-		if (intid < GIC_SGI_COUNT)
-			break; /* SGIs are always enabled */
 		word = vgic_enabled_word(d, vc, intid);
 		*word = op == SET_ENABLE ? *word | BIT(intid % 32) : *word & ~BIT(intid % 32);
 		if (intid >= GIC_PRIV_COUNT)
 			virq_set_flag(irq, VIRQ_ENABLED, op == SET_ENABLE);
-		if (hw)
-			gic_irq_enable(intid, op == SET_ENABLE);
 		if (op == SET_ENABLE)
 			kick_if_pending(d, vc, intid, irq);
 		break;
 	case SET_PENDING:
-		if (intid < GIC_SGI_COUNT)
-			break; /* SGIs: GICD_SPENDSGIR */
-		if (hw)
-			gic_irq_set_pending(intid, true); /* it arrives like any other */
-		else
+		if (!(irq->flags & VIRQ_HW)) /* a passthrough one arrives like any other */
 			vgic_make_pending(d, intid, irq, vc);
 		break;
 	case CLEAR_PENDING:
-		if (intid < GIC_SGI_COUNT)
-			break;
-		if (hw) {
-			gic_irq_set_pending(intid, false);
+		if (irq->flags & VIRQ_HW) {
 			/*
 			 * Pending for the guest means we acknowledged it (active in
 			 * the GIC, priority dropped): release it, or the device's
@@ -194,8 +192,6 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 		break;
 	default: /* SET_ACTIVE, CLEAR_ACTIVE: only the one-bit registers come here */
 		virq_set_flag(irq, VIRQ_ACTIVE, op == SET_ACTIVE);
-		if (hw)
-			gic_irq_set_active(intid, op == SET_ACTIVE);
 		vgic_lr_set_state(d, vc, intid, GICH_LR_ACTIVE, op == SET_ACTIVE);
 		break;
 	}

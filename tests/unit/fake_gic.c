@@ -448,6 +448,18 @@ void gic_irq_set_active(u32 intid, bool active)
 	phys(fcur, intid)->active = active;
 }
 
+void gic_irq_write(u32 reg, u32 intid)
+{
+	bool set = !(reg / 0x80 % 2); /* ISENABLER, ISPENDR, ISACTIVER are the even blocks */
+
+	if (reg < GICD_ISPENDR)
+		gic_irq_enable(intid, set);
+	else if (reg < GICD_ISACTIVER)
+		gic_irq_set_pending(intid, set);
+	else
+		gic_irq_set_active(intid, set);
+}
+
 void gic_deactivate(u32 iar)
 {
 	u32 intid = iar & GICC_IAR_INTID;
