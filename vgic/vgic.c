@@ -649,10 +649,8 @@ __attribute__((cold)) void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *
 	(void)vgic_inbox_take(d, vc);
 	priv_init(vc);
 	vgic_mark_dirty(vc);
-	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);
-	gic_irq_enable(GIC_PPI_PHYS_TIMER, false);
-	gic_irq_set_active(GIC_PPI_VIRT_TIMER, false);
-	gic_irq_set_active(GIC_PPI_PHYS_TIMER, false);
+	gic_priv_write(GICD_ICENABLER, VGIC_TIMERS);
+	gic_priv_write(GICD_ICACTIVER, VGIC_TIMERS);
 	vc->on = true;
 	spin_unlock(&d->lock);
 }
@@ -702,8 +700,7 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 	vc->underflow_irq = false;
 	vc->lr_used = 0;
 	vc->dirty = false;
-	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);
-	gic_irq_enable(GIC_PPI_PHYS_TIMER, false);
+	gic_priv_write(GICD_ICENABLER, VGIC_TIMERS);
 	spin_unlock(&d->lock);
 }
 

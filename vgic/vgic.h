@@ -102,7 +102,7 @@ static inline u32 gich_empty_lrs(void)
 	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & gich_lr_mask;
 }
 
-/* Word 0 of a set/clear bit register (ISENABLER, ICENABLER, ISPENDR): this CPU's banked copy. */
+/* Word 0 of a set/clear bit register (GICD_ISENABLER to ICACTIVER): this CPU's banked copy. */
 static inline void gic_priv_write(u32 reg, u32 mask)
 {
 	mmio_write32((uintptr_t)PLAT_GICD_BASE + reg, mask);
@@ -180,7 +180,8 @@ struct vgic_dist;
  * pending[0]) changes only on its own CPU (docs/design.md, Locking): other vCPUs' SGIs
  * arrive through its inbox.
  */
-#define VGIC_PRIV_OWNED (GENMASK(15, 0) | BIT(GIC_PPI_VIRT_TIMER) | BIT(GIC_PPI_PHYS_TIMER))
+#define VGIC_TIMERS (BIT(GIC_PPI_VIRT_TIMER) | BIT(GIC_PPI_PHYS_TIMER)) /* physical (VIRQ_HW) */
+#define VGIC_PRIV_OWNED (GENMASK(15, 0) | VGIC_TIMERS)
 
 /*
  * The inbox: SGIs and doorbells posted to a vCPU without the partition's lock, one bit

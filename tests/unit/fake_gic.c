@@ -416,12 +416,8 @@ void gic_irq_enable(u32 intid, bool enable)
 void gic_priv_write(u32 reg, u32 mask)
 {
 	for (u32 i = 0; i < 32; i++)
-		if (mask & (1U << i)) {
-			if (reg == GICD_ISPENDR)
-				gic_irq_set_pending(i, true);
-			else
-				gic_irq_enable(i, reg == GICD_ISENABLER);
-		}
+		if (mask & (1U << i))
+			gic_irq_write(reg, i);
 }
 
 void gic_irq_route(u32 intid, u32 cpu)
