@@ -426,11 +426,13 @@ static bool access_ok(u32 offset, u32 size)
 /* Any register as vc reads it: the general path. */
 static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 size)
 {
-	u32 first = 0, bits = 1, v = 0, i;
+	u32 first = 0, bits = 1;
 	enum field_reg reg = field_reg(offset, &first, &bits);
 
 	if (reg != NOT_FIELDS) {
-		for (i = 0; i < size * 8 / bits; i++)
+		u32 v = 0;
+
+		for (u32 i = 0; i < size * 8 / bits; i++)
 			v |= read_field(d, vc, reg, first + i) << (i * bits);
 		return v;
 	}
