@@ -123,7 +123,7 @@ HYP_CORE_SRCS := hyp/core/cpu.c hyp/core/timer.c hyp/core/trap.c hyp/core/fault.
 HYP_DEV_SRCS := hyp/dev/mmio.c hyp/dev/mmio_emulate.c hyp/dev/vgpio.c hyp/dev/vuart.c hyp/dev/console.c hyp/dev/monitor.c
 HYP_SRCS := $(HYP_ARCH_SRCS) $(HYP_CORE_SRCS) $(HYP_DEV_SRCS)
 MM_SRCS := mm/cache.S mm/pt.c mm/stage2.c mm/vmid.c
-VGIC_SRCS := vgic/gic.c vgic/vgic.c vgic/vgicd.c
+VGIC_SRCS := vgic/gic.c vgic/vgic.c vgic/fast.c vgic/vgicd.c
 SRCS := $(BOOT_SRCS) $(HYP_SRCS) $(MM_SRCS) $(VGIC_SRCS) $(PLAT_SRCS)
 OBJS := $(addprefix $(OUT)/obj/,$(addsuffix .o,$(SRCS))) $(GEN)/config.o
 
@@ -141,23 +141,25 @@ CFLAGS := $(ARCH_FLAGS) $(WARN_FLAGS) -std=c11 -ffreestanding -g -fno-common \
 	$(if $(GIC_REPOKE_MS),-DPLAT_GIC_REPOKE_MS=$(GIC_REPOKE_MS) -DPLAT_GIC_REPOKE_FORCED) \
 	$(if $(SELFTEST),-DSELFTEST_$(shell echo $(SELFTEST) | tr a-z- A-Z_)=1)
 # Built for size: C is Thumb-2 (a third smaller than ARM code) at -Os.  Two exceptions, each
-# worth its bytes on a hot path (make bench, docs/bench.md): the list-register engine and the
-# trap's MMIO fast paths, which every injection and distributor trap runs through, at -O2
-# (-Os costs 15% there; the data abort trap, mmio_trap_dabt, is in mmio.c for that reason;
+# worth its bytes on a hot path (make bench, docs/bench.md): the list-register engine's fast
+# paths (vgic/fast.c: SGIs, doorbells, timers, passthrough SPIs; its general path, vgic.c,
+# is -Os) and the trap's MMIO fast paths, which every injection and distributor trap runs
+# through, at -O2 (-Os costs 15% there; the data abort trap, mmio_trap_dabt, is in mmio.c for that reason;
 # vgicd.c's common accesses are inline in those or in vgicd_write_word_fast,
 # vgicd_write_byte_fast and vgicd_sgir, where -O2 gains a few instructions for some 300
 # bytes), and SHA-256, which
 # checks every guest image at boot (35 instructions a byte); and the CP15 trap's fast path
 # (ACTLR), one function in ARM state (hyp/arch/cp15.c).  Assembly is ARM state:
 # exceptions are taken in ARM (HSCTLR.TE = 0), and the linker makes the calls interwork.
-# Code built for size shares one spin_lock/spin_unlock (include/arch/spinlock.h); the
-# distributor's emulation keeps copies of its own, as the -O2 files do: its locks are on the
-# SGI path, where a call to the shared copy costs a register move each (the caller cannot
-# know which registers a weak function leaves alone).
+# Code built for size shares one spin_lock/spin_unlock (include/arch/spinlock.h); a file in
+# OWN_LOCK_SRCS would keep copies of its own, as the -O2 files do, for a lock on a measured
+# path, where a call to the shared copy costs a register move each (the caller cannot know
+# which registers a weak function leaves alone).  None needs it now: the distributor's SGI
+# path (vgicd_sgir) takes no lock.
 ISA := -mthumb
 OPT := -Os
-O2_SRCS := vgic/vgic.c hyp/dev/mmio.c hyp/core/sha256.c
-OWN_LOCK_SRCS := vgic/vgicd.c
+O2_SRCS := vgic/fast.c hyp/dev/mmio.c hyp/core/sha256.c
+OWN_LOCK_SRCS :=
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(O2_SRCS))): OPT := -O2
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(OWN_LOCK_SRCS))): OPT := -Os -DSPINLOCK_INLINE
 # Link-time optimisation (-flto) for the code that runs at boot, on a partition's start or stop,

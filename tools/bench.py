@@ -1183,7 +1183,7 @@ below are approximate shares of the medians above.
   used, which this vCPU's own bookkeeping (`lr_used`, `lr_intid`) still holds and the guest's
   EOI emptied, takes it back; the SPI's shared flags byte is read once and not written, so
   only an instance neither active nor pending in software goes this way (the locked path,
-  `inject_hw_locked`, clears VIRQ_ACTIVE and takes everything else, the retargeted SPI of
+  `vgic_inject_hw_locked`, clears VIRQ_ACTIVE and takes everything else, the retargeted SPI of
   issue 14's defect 9 included). Before: 149, of which the lock and the out-of-line locked
   part about 90.
 - **SGI (250):** sender about 108: entry 8, `mmio_trap_dabt` 47 (counter and HPFAR 15, the
@@ -1210,7 +1210,7 @@ below are approximate shares of the medians above.
   HTPIDR; the atomic OR into the target vCPU's inbox; the IPI inline), exit 6. Receiver
   about 147: the IPI's entry and `hyp_irq_handle` 25, `vgic_inbox_drain` 49, `spi_place` 63:
   in a partition of one vCPU without the lock (docs/design.md, Locking; a partition of more
-  takes it, about 16 more) and without the target test: the pending, edge, enabled and group
+  takes it in `vgic_spi_place_shared`, vgic.c) and without the target test: the pending, edge, enabled and group
   tests, the list register its last instance used, which the guest completed, refilled in
   place; exit 6 and the guest's vector. Two instructions to spare; next steps as for the SGI,
   and `doorbell_ring`'s and `partition_ring`'s calls folded into one.
@@ -1220,7 +1220,7 @@ below are approximate shares of the medians above.
   and places a single SGI or doorbell straight into a list register; anything else (two at
   once, a duplicate of one still listed, a disabled or untargeted doorbell, no free list
   register, a vCPU with interrupts already waiting) goes through the general path under the
-  lock (`inbox_general`: pending maps, `flush_locked`). An SGI to the sender itself is placed
+  lock (`vgic_inbox_general`: pending maps, `vgic_flush_locked`). An SGI to the sender itself is placed
   at once, in its own trap. Reads of the pending registers and general-path writes take the
   inbox first, so the guest sees what was sent as pending.
 - **Kicks of the SGI storm's sink (noise table, counters):** the storm partition's second
@@ -1240,7 +1240,7 @@ below are approximate shares of the medians above.
   loop, about 0.0085 instructions a byte; `mem_zero` (any CPU) twelve registers a store,
   sixteen stores a loop, about 0.025; the hypervisor's `memset` (`hyp/core/memset.c`, a word
   a store, for small buffers; newlib's is not linked) takes 0.5.
-- `take_pending` (`vgic/vgic.c`) is inline because it was on the SGI and doorbell paths, where a
+- `take_pending` (`vgic/vgic.c`, now the general path) was inline while on the SGI and doorbell paths, where a
   call and its return cost some 14 instructions; `sgi_place` is inline in `vgic_inbox_drain`
   for the same reason (out of line, or the drain's loop over a word pointer, cost the SGI 5-10
   more: GCC then keeps more registers live across the loop), `spi_place` is not (its lock

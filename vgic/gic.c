@@ -90,14 +90,14 @@ void gic_init(void)
 	gic_secure_view = typer & GICD_TYPER_SECURITY_EXTN;
 	gic_identify();
 	mmio_write32(gicd(GICD_CTLR), 0);
-	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 32)
-		quiesce_irqs(i);
 	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 4) {
+		if (i % 32 == 0)
+			quiesce_irqs(i);
+		if (i % 16 == 0) /* level-sensitive until a guest says */
+			mmio_write32(gicd(GICD_ICFGR + i / 4), 0);
 		mmio_write32(gicd(GICD_IPRIORITYR + i), GUEST_IRQ_PRIORITY * 0x01010101U);
 		mmio_write32(gicd(GICD_ITARGETSR + i), 0x01010101U);
 	}
-	for (i = GIC_PRIV_COUNT; i < gic_irqs; i += 16)
-		mmio_write32(gicd(GICD_ICFGR + i / 4), 0); /* level-sensitive until a guest says */
 	/* Without the Security Extensions both groups exist and both are ours. */
 	mmio_write32(gicd(GICD_CTLR), gic_secure_view ?
 					      GICD_CTLR_ENABLE_GRP0 :
@@ -193,25 +193,25 @@ void gic_send_sgi(u32 cpu, u32 sgi)
 	mmio_write32(gicd(GICD_SGIR), ((u32)gic_cpu_mask[cpu] << GICD_SGIR_TARGETS_SHIFT) | sgi);
 }
 
-static void write_bit(u32 base, u32 intid)
+void gic_irq_write(u32 reg, u32 intid)
 {
 	if (intid < gic_irqs)
-		mmio_write32(gicd(base + (intid / 32) * 4), 1U << (intid % 32));
+		mmio_write32(gicd(reg + (intid / 32) * 4), 1U << (intid % 32));
 }
 
 void gic_irq_enable(u32 intid, bool enable)
 {
-	write_bit(enable ? GICD_ISENABLER : GICD_ICENABLER, intid);
+	gic_irq_write(enable ? GICD_ISENABLER : GICD_ICENABLER, intid);
 }
 
 void gic_irq_set_pending(u32 intid, bool pending)
 {
-	write_bit(pending ? GICD_ISPENDR : GICD_ICPENDR, intid);
+	gic_irq_write(pending ? GICD_ISPENDR : GICD_ICPENDR, intid);
 }
 
 void gic_irq_set_active(u32 intid, bool active)
 {
-	write_bit(active ? GICD_ISACTIVER : GICD_ICACTIVER, intid);
+	gic_irq_write(active ? GICD_ISACTIVER : GICD_ICACTIVER, intid);
 }
 
 void gic_irq_route(u32 intid, u32 cpu)

@@ -11,17 +11,22 @@
  * level-sensitive lines ask for an EOI maintenance interrupt to re-sample.
  *
  * All state is under the partition's dist->lock; a vCPU's list registers
- * are only touched on its own CPU.
+ * are only touched on its own CPU.  This is the general path, built for size
+ * (-Os); the cases make bench measures (SGIs, doorbells, timers, passthrough
+ * SPIs) are fast.c's, at -O2, which leave here what they do not settle.
  */
+#include <string.h>
+
 #include "vgic_internal.h"
 
 struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
-	if (intid < GIC_PRIV_COUNT)
-		return &vc->priv[intid];
-	if (intid < d->irq_count)
-		return &d->spi[intid - GIC_PRIV_COUNT];
-	return NULL;
+	return vgic_irq_inline(d, vc, intid);
+}
+
+u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq)
+{
+	return vgic_spi_target_inline(d, irq);
 }
 
 bool vgic_owns(const struct vgic_dist *d, u32 intid)
@@ -29,19 +34,6 @@ bool vgic_owns(const struct vgic_dist *d, u32 intid)
 	if (intid < GIC_PRIV_COUNT)
 		return d->vcpu_count && (d->vcpu[0]->priv[intid].flags & VIRQ_OWNED);
 	return intid < d->irq_count && (d->spi[intid - GIC_PRIV_COUNT].flags & VIRQ_OWNED);
-}
-
-/* The vCPU an SPI goes to: the lowest one in its target mask, or vcpu_count if none. */
-u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq)
-{
-	u32 t = irq->targets & ((1U << d->vcpu_count) - 1);
-
-	return t ? (u32)__builtin_ctz(t) : d->vcpu_count;
-}
-
-static void map_set(struct vgic_cpu *vc, u32 intid)
-{
-	vc->pending[intid / 32] |= 1U << (intid % 32);
 }
 
 static void map_clear(struct vgic_cpu *vc, u32 intid)
@@ -60,7 +52,7 @@ void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct 
 	}
 	if (!vc)
 		return; /* no target (it stays pending in the distributor) or no vCPU */
-	map_set(vc, intid);
+	vgic_map_set(vc, intid);
 	vgic_mark_dirty(vc);
 }
 
@@ -77,24 +69,6 @@ void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_c
 	}
 	for (i = 0; i < d->vcpu_count; i++)
 		map_clear(d->vcpu[i], intid);
-}
-
-static bool group_enabled(const struct vgic_dist *d, const struct virq *irq)
-{
-	return d->ctlr &
-	       ((irq->flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0);
-}
-
-/*
- * Owned, enabled and its group on: 'intid' as vc sees it.  A private interrupt's enable is
- * kept only in vc->enabled_map (its fast path writes one word); an SPI's in its flags too.
- */
-static inline __attribute__((always_inline)) bool
-deliverable(const struct vgic_dist *d, const struct vgic_cpu *vc, const struct virq *irq, u32 intid)
-{
-	bool en = intid < GIC_PRIV_COUNT ? vc->enabled_map & BIT(intid) : irq->flags & VIRQ_ENABLED;
-
-	return en && (irq->flags & VIRQ_OWNED) && group_enabled(d, irq);
 }
 
 static u32 lr_state(u32 lr)
@@ -131,7 +105,7 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 		u32 t = vgic_spi_target(d, irq);
 
 		if (t < d->vcpu_count && (d->vcpu[t] != vc || (lr & GICH_LR_EOI))) {
-			map_set(d->vcpu[t], intid);
+			vgic_map_set(d->vcpu[t], intid);
 			vgic_mark_dirty(d->vcpu[t]);
 		}
 		/*
@@ -189,7 +163,7 @@ static u32 best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_out
 			/* An SPI another vCPU holds waits until that one completes it. */
 			if (irq && intid >= GIC_PRIV_COUNT && irq->lr && irq->lr_vcpu != vc->index)
 				continue;
-			if (!irq || !deliverable(d, vc, irq, intid))
+			if (!irq || !vgic_deliverable(d, vc, irq, intid))
 				continue;
 			count++;
 			if (*vgic_priority(d, vc, intid) < best_prio) {
@@ -269,7 +243,7 @@ static __attribute__((cold)) void lr_evict(struct vgic_dist *d, struct vgic_cpu 
 	else
 		irq->lr = 0;
 	irq->flags |= VIRQ_PENDING;
-	map_set(vc, intid);
+	vgic_map_set(vc, intid);
 }
 
 /*
@@ -378,7 +352,7 @@ __attribute__((cold)) u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 cl
 	return sources;
 }
 
-static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
+void vgic_flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	u32 all = (1U << gich_lr_count()) - 1;
 	u32 intid, prio, count;
@@ -432,13 +406,12 @@ static void flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	spin_lock(&d->lock);
-	flush_locked(d, vc);
+	vgic_flush_locked(d, vc);
 	spin_unlock(&d->lock);
 }
 
 /* A ring of a doorbell targeted at no vCPU: it stays pending in the distributor. */
-static __attribute__((cold, noinline)) void raise_untargeted(struct vgic_dist *d, u32 intid,
-							     struct virq *irq)
+void vgic_raise_untargeted(struct vgic_dist *d, u32 intid, struct virq *irq)
 {
 	spin_lock(&d->lock);
 	if (!(irq->flags & VIRQ_PENDING))
@@ -446,46 +419,33 @@ static __attribute__((cold, noinline)) void raise_untargeted(struct vgic_dist *d
 	spin_unlock(&d->lock);
 }
 
-/*
- * A doorbell ring.  One that finds its interrupt already pending changes
- * nothing (edges coalesce while pending, GIC spec 3.2.4) and costs the peer
- * nothing: no lock, no IPI.  That holds however the peer races with it:
- * VIRQ_PENDING is set while the edge is not yet in a list register (it joins
- * one the guest has not acknowledged yet), while the peer has it disabled or
- * targeted at no vCPU (enabling or retargeting it delivers it), or while an
- * edge lr_merge deferred waits for the guest's EOI (lr_complete delivers it);
- * and a ring still in its target's inbox absorbs the next (vgic_post).
- * The ringer's DSB before DOORBELL_RING (docs/hypercalls.md) orders its
- * channel writes before this load, against the peer's clearing of the flag
- * before its guest reads the channel (unlock: DMB, DSB; ARM ARM A3.8.3).
- * OWNED never changes while the partition runs.  The target is read without
- * the lock: if a retarget races with the ring, the inbox's owner takes the
- * ring under the lock and hands it to the new target (inbox_take_word).
- */
-void vgic_raise(struct vgic_dist *d, u32 intid)
+void vgic_inject_hw_locked(struct vgic_dist *d, struct vgic_cpu *vc, struct virq *irq, u32 intid)
 {
-	u32 n = intid - GIC_PRIV_COUNT, t; /* SPIs beyond irq_count are never OWNED */
-	struct virq *irq;
-	struct vgic_cpu *dst;
+	u32 n;
 
-	if (n >= ARRAY_SIZE(d->spi))
-		return;
-	irq = &d->spi[n];
-	if ((__atomic_load_n(&irq->flags, __ATOMIC_RELAXED) & (VIRQ_OWNED | VIRQ_PENDING)) !=
-	    VIRQ_OWNED)
-		return;
-	t = d->vcpu_count == 1 ? 0 : vgic_spi_target(d, irq); /* one vCPU: its (write_target) */
-	if (t >= d->vcpu_count) {
-		raise_untargeted(d, intid, irq);
-		return;
+	spin_lock(&d->lock);
+	n = irq->lr - 1U;
+	if (irq->lr && irq->lr_vcpu == vc->index && !vc->dirty && (gich_empty_lrs() & (1U << n)) &&
+	    vgic_deliverable(d, vc, irq, intid)) {
+		vgic_lr_refill(d, vc, irq, intid); /* the same for an SPI, whose state is shared */
+	} else {
+		/*
+		 * An SPI still booked to another vCPU's list register (retargeted
+		 * after its last instance): the physical GIC signals it again only
+		 * once that instance was deactivated (GIC spec 3.2.4), which the
+		 * guest's EOI of its HW list register did (5.4.2), so that LR is
+		 * empty; but only its own CPU can see that, and it may not sync for
+		 * long (no maintenance interrupt for an HW entry; its timer fast path
+		 * does not sync).  Kick it: its sync completes the entry and
+		 * lr_complete hands this instance here.
+		 */
+		if (intid >= GIC_PRIV_COUNT && irq->lr && irq->lr_vcpu != vc->index)
+			vgic_mark_dirty(d->vcpu[irq->lr_vcpu]);
+		irq->flags |= VIRQ_PENDING;
+		vgic_map_set(vc, intid);
+		vgic_flush_locked(d, vc);
 	}
-	dst = d->vcpu[t];
-	/*
-	 * Placed at once only into the list registers of a vCPU this CPU runs, not one that is
-	 * off ('on' is written only on its own CPU, so it is read only there).
-	 */
-	vgic_post(dst, dst->inbox_spi + n / 32, BIT(n % 32),
-		  dst->pcpu == vgic_this_pcpu_inline() && dst->on);
+	spin_unlock(&d->lock);
 }
 
 __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
@@ -509,108 +469,6 @@ __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool hi
 		}
 	}
 	spin_unlock(&d->lock);
-}
-
-/*
- * The common case of an injection, the next tick of a timer: its last one still owns list
- * register irq->lr - 1, which the guest's EOI emptied (and which deactivated the physical
- * interrupt, GIC architecture v2 5.4.2).  The interrupt goes straight back into it; the
- * entry's bookkeeping is already right.
- */
-static inline void lr_refill_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 flags,
-				u32 intid)
-{
-	vc->injected++;
-	gich_write_lr(n,
-		      GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
-			      ((u32)(*vgic_priority(d, vc, intid) >> 3) << GICH_LR_PRIORITY_SHIFT) |
-			      ((flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) | GICH_LR_PENDING);
-}
-
-static inline void lr_refill(struct vgic_dist *d, struct vgic_cpu *vc, struct virq *irq, u32 intid)
-{
-	irq->flags &= (u8)~VIRQ_ACTIVE;
-	lr_refill_hw(d, vc, irq->lr - 1U, irq->flags, intid);
-}
-
-/* vgic_inject_hw's general case: shared state, locked (out of line: the timer's path stays a leaf). */
-static __attribute__((noinline)) void inject_hw_locked(struct vgic_dist *d, struct vgic_cpu *vc,
-						       struct virq *irq, u32 intid)
-{
-	u32 n;
-
-	spin_lock(&d->lock);
-	n = irq->lr - 1U;
-	if (irq->lr && irq->lr_vcpu == vc->index && !vc->dirty && (gich_empty_lrs() & (1U << n)) &&
-	    deliverable(d, vc, irq, intid)) {
-		lr_refill(d, vc, irq, intid); /* the same for an SPI, whose state is shared */
-	} else {
-		/*
-		 * An SPI still booked to another vCPU's list register (retargeted
-		 * after its last instance): the physical GIC signals it again only
-		 * once that instance was deactivated (GIC spec 3.2.4), which the
-		 * guest's EOI of its HW list register did (5.4.2), so that LR is
-		 * empty; but only its own CPU can see that, and it may not sync for
-		 * long (no maintenance interrupt for an HW entry; its timer fast path
-		 * does not sync).  Kick it: its sync completes the entry and
-		 * lr_complete hands this instance here.
-		 */
-		if (intid >= GIC_PRIV_COUNT && irq->lr && irq->lr_vcpu != vc->index)
-			vgic_mark_dirty(d->vcpu[irq->lr_vcpu]);
-		irq->flags |= VIRQ_PENDING;
-		map_set(vc, intid);
-		flush_locked(d, vc);
-	}
-	spin_unlock(&d->lock);
-}
-
-bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
-{
-	struct virq *irq = vgic_irq(d, vc, intid);
-
-	/* OWNED and HW are set when the partition starts and never change while it runs. */
-	if (!irq || (irq->flags & (VIRQ_OWNED | VIRQ_HW)) != (VIRQ_OWNED | VIRQ_HW))
-		return false;
-	/*
-	 * A timer's next tick (the fast path below) needs no lock: a private interrupt's state
-	 * is touched only on its own vCPU's CPU, which is this one (IRQs masked), and CTLR is
-	 * read as one word.  Another CPU can only set vc->dirty, and its kick follows.
-	 */
-	if (intid < GIC_PRIV_COUNT) {
-		if (irq->lr && !vc->dirty && (vc->enabled_map & BIT(intid)) &&
-		    gich_lr_empty(irq->lr - 1U) && group_enabled(d, irq)) {
-			lr_refill(d, vc, irq, intid);
-			return true;
-		}
-	} else {
-		/*
-		 * A passthrough SPI's next instance into the list register its last one used,
-		 * without the lock, when nothing but this CPU's own state has to change.  Its
-		 * flags byte is shared (other vCPUs write it under the lock), so it is read once
-		 * and not written: only an instance neither active nor pending in software is
-		 * refilled here (the locked path clears VIRQ_ACTIVE).  The entry is this vCPU's
-		 * own bookkeeping: lr_used and lr_intid change only on this CPU, and while they
-		 * say list register n holds this INTID no other vCPU can book it (irq->lr stays
-		 * n + 1, best_pending and lr_merge skip it), so irq->lr read without the lock is
-		 * n + 1 whatever another CPU does, and a retargeted SPI still booked to another
-		 * vCPU (issue 14's defect 9) fails the test and takes the locked path.  A
-		 * disable, priority or group change racing with this is ordered after it, as if
-		 * it had taken the lock a moment later.
-		 */
-		u32 flags = __atomic_load_n(&irq->flags, __ATOMIC_RELAXED);
-		u32 n = __atomic_load_n(&irq->lr, __ATOMIC_RELAXED) - 1U;
-
-		if ((flags & (VIRQ_ENABLED | VIRQ_ACTIVE | VIRQ_PENDING)) == VIRQ_ENABLED &&
-		    n < VGIC_MAX_LRS && (vc->lr_used & BIT(n)) && vc->lr_intid[n] == intid &&
-		    !vc->dirty && gich_lr_empty(n) &&
-		    (d->ctlr &
-		     ((flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0))) {
-			lr_refill_hw(d, vc, n, flags, intid);
-			return true;
-		}
-	}
-	inject_hw_locked(d, vc, irq, intid);
-	return true;
 }
 
 /* ---- The inbox (vgic.h: VGIC_INBOX_SGI_WORDS) ------------------------------------- */
@@ -639,7 +497,7 @@ static __attribute__((cold)) void inbox_take_word(struct vgic_dist *d, struct vg
 		irq->flags |= VIRQ_PENDING;
 		if (t >= d->vcpu_count)
 			continue; /* no target: pending in the distributor only */
-		map_set(d->vcpu[t], intid);
+		vgic_map_set(d->vcpu[t], intid);
 		if (d->vcpu[t] == vc)
 			vc->dirty = true; /* the caller flushes or kicks */
 		else
@@ -660,181 +518,60 @@ __attribute__((cold)) bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu 
 	return any;
 }
 
-/*
- * SGI 'sgi' from 'source' straight into a list register, without the lock: a vCPU's SGIs
- * are its own CPU's state (vgic.h, VGIC_PRIV_OWNED).  The lowest empty list register is
- * taken; one an SGI the guest completed still holds is reused (lr_complete's bookkeeping
- * for an SGI is only its active flag).  False if the same SGI from the same source is live
- * in one (lr_merge's case), is pending in software, its group is off, or no list register
- * is free but those completed interrupts other than SGIs hold: the general path decides.
- */
-static inline bool sgi_place(struct vgic_cpu *vc, u32 sgi, u32 source)
-{
-	u32 flags = vc->priv[sgi].flags, empty, live, n;
-
-	/* Its group's enable: GICD_CTLR bit 0 or 1 (GIC spec 4.3.1), by a shift. */
-	if ((flags & VIRQ_PENDING) ||
-	    !(vc->dist->ctlr & (GICD_CTLR_ENABLE_GRP0 << ((flags / VIRQ_GROUP1) & 1))))
-		return false;
-	empty = gich_empty_lrs();
-	for (live = vc->lr_used & ~empty; live; live &= live - 1) {
-		n = (u32)__builtin_ctz(live);
-		if (vc->lr_intid[n] == sgi && vc->lr_source[n] == source)
-			return false;
-	}
-	if (!empty)
-		return false;
-	n = (u32)__builtin_ctz(empty);
-	if (vc->lr_used & BIT(n)) {
-		u32 old = vc->lr_intid[n];
-
-		if (old >= GIC_SGI_COUNT) {
-			empty &= ~vc->lr_used;
-			if (!empty)
-				return false;
-			n = (u32)__builtin_ctz(empty);
-		} else {
-			vc->priv[old].flags &= (u8)~VIRQ_ACTIVE;
-		}
-	}
-	vc->lr_intid[n] = (u16)sgi;
-	vc->lr_source[n] = (u8)source;
-	vc->lr_used |= BIT(n);
-	vc->injected++;
-	gich_write_lr(n, sgi | (source << GICH_LR_CPUID_SHIFT) | GICH_LR_PENDING |
-				 ((u32)(vc->priority[sgi] >> 3) << GICH_LR_PRIORITY_SHIFT) |
-				 ((flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0));
-	return true;
-}
-
-/*
- * A doorbell (an emulated edge SPI) targeted at vc straight into a list register: the one
- * its last instance used, which the guest completed (lr_complete's bookkeeping is then
- * only the active flag), or a free one.  Lock held; false: the general path decides.
- */
-static bool spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
-{
-	struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
-	u32 empty = gich_empty_lrs(), n;
-
-	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW | VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED)) !=
-		    (VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED) ||
-	    !group_enabled(d, irq) || (d->vcpu_count > 1 && vgic_spi_target(d, irq) != vc->index))
-		return false; /* (one vCPU: every SPI targets it, write_target) */
-	if (irq->lr) {
-		n = irq->lr - 1U;
-		if (irq->lr_vcpu != vc->index || !(empty & BIT(n)))
-			return false;
-		irq->flags &= (u8)~VIRQ_ACTIVE;
-	} else {
-		empty &= ~vc->lr_used;
-		if (!empty)
-			return false;
-		n = (u32)__builtin_ctz(empty);
-		irq->lr = (u8)(n + 1);
-		irq->lr_vcpu = (u8)vc->index;
-		vc->lr_intid[n] = (u16)intid;
-		vc->lr_source[n] = 0;
-		vc->lr_used |= BIT(n);
-	}
-	vc->injected++;
-	/* lr_encode's for an emulated edge SPI. */
-	gich_write_lr(n, intid | GICH_LR_PENDING | ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
-				 ((u32)(d->spi_priority[intid - GIC_PRIV_COUNT] >> 3)
-				  << GICH_LR_PRIORITY_SHIFT) |
-				 (d->vcpu_count > 1 ? GICH_LR_EOI : 0));
-	return true;
-}
-
-/*
- * spi_place_locked under the lock, or without it in a partition of one vCPU: every SPI's
- * state there (flags, booking, priority, the distributor's CTLR) is written only on that
- * vCPU's CPU (its own distributor writes, its flushes, and its partition's start and stop,
- * which run there while it is parked).  Other CPUs only read the flags (vgic_raise), post
- * to the inbox (atomic), or, under the lock, change another SPI's flags byte and the
- * pending map and dirty flag (vgic_set_line: the UART's line), none of which this writes.
- */
-static __attribute__((noinline)) bool spi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+/* vgic_spi_place_locked (fast.c) under the lock: a doorbell of a partition of several vCPUs. */
+bool vgic_spi_place_shared(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	bool done;
 
-	if (d->vcpu_count == 1)
-		return spi_place_locked(d, vc, intid);
 	spin_lock(&d->lock);
-	done = spi_place_locked(d, vc, intid);
+	done = vgic_spi_place_locked(d, vc, intid);
 	spin_unlock(&d->lock);
 	return done;
 }
 
 /* Inbox word w's bits 'in' and the rest of the inbox become pending, and are placed. */
-static __attribute__((noinline, cold)) void inbox_general(struct vgic_dist *d, struct vgic_cpu *vc,
-							  u32 w, u32 in)
+void vgic_inbox_general(struct vgic_dist *d, struct vgic_cpu *vc, u32 w, u32 in)
 {
 	spin_lock(&d->lock);
 	inbox_take_word(d, vc, w, in);
 	(void)vgic_inbox_take(d, vc);
-	flush_locked(d, vc);
+	vgic_flush_locked(d, vc);
 	spin_unlock(&d->lock);
 }
 
-/*
- * The common case, one SGI or doorbell in a word and nothing else waiting for a list
- * register, goes straight into one; anything else becomes pending and the general flush
- * places it.
- */
-void vgic_inbox_drain(struct vgic_cpu *vc)
-{
-	u32 w = 0;
-
-	do {
-		u32 in, b;
-		bool done = false;
-
-		if (!__atomic_load_n(&vc->inbox[w], __ATOMIC_RELAXED))
-			continue;
-		in = __atomic_exchange_n(&vc->inbox[w], 0, __ATOMIC_ACQUIRE);
-		b = (u32)__builtin_ctz(in);
-		if (!(in & (in - 1)) && !vc->dirty)
-			done = w < vc->inbox_spi ?
-				       sgi_place(vc, b % 16, 2 * w + b / 16) :
-				       spi_place(vc->dist, vc,
-						 GIC_PRIV_COUNT + 32 * (w - vc->inbox_spi) + b);
-		if (!done) {
-			inbox_general(vc->dist, vc, w, in);
-			return;
-		}
-	} while (++w < vc->inbox_words);
-}
-
+/* An interrupt as a partition starts with it: an owned one targets vCPU 0. */
 static void init_irq(struct virq *irq, u8 flags)
 {
-	irq->flags = flags;
-	irq->targets = (flags & VIRQ_OWNED) ? 1 : 0;
-	irq->lr = 0;
-	irq->lr_vcpu = 0;
+	*irq = (struct virq){ .flags = flags, .targets = (flags & VIRQ_OWNED) ? 1 : 0 };
 }
 
 /*
  * A vCPU's private interrupts as a CPU that was just switched on has them:
  * SGIs always enabled, edge (GIC-400 behaviour); timers level, physical, off;
- * nothing pending (private INTIDs are map word 0).
+ * nothing pending (private INTIDs are map word 0), priorities 0.
  */
 static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 {
 	u32 j;
 
-	for (j = 0; j < GIC_PRIV_COUNT; j++) {
-		init_irq(&vc->priv[j], 0);
-		vc->priority[j] = 0;
-	}
-	for (j = 0; j < GIC_SGI_COUNT; j++) {
-		init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE); /* enabled: enabled_map */
-		vc->sgi_sources[j] = 0;
-	}
+	memset(vc->priv, 0, sizeof(vc->priv));
+	memset(vc->priority, 0, sizeof(vc->priority));
+	memset(vc->sgi_sources, 0, sizeof(vc->sgi_sources));
+	for (j = 0; j < GIC_SGI_COUNT; j++)
+		init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE);
 	init_irq(&vc->priv[GIC_PPI_VIRT_TIMER], VIRQ_OWNED | VIRQ_HW);
 	init_irq(&vc->priv[GIC_PPI_PHYS_TIMER], VIRQ_OWNED | VIRQ_HW);
-	vc->enabled_map = (1U << GIC_SGI_COUNT) - 1;
+	vc->enabled_map = (1U << GIC_SGI_COUNT) - 1; /* SGIs; the timers off */
 	vc->pending[0] = 0;
+}
+
+/* A configured SPI the distributor has (below irq_count): the partition's, with 'flags'. */
+static bool own_spi(struct vgic_dist *d, u32 intid, u8 flags)
+{
+	if (intid < GIC_PRIV_COUNT || intid >= d->irq_count)
+		return false;
+	init_irq(&d->spi[intid - GIC_PRIV_COUNT], (u8)(VIRQ_OWNED | flags));
+	return true;
 }
 
 __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
@@ -849,14 +586,12 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 	d->vcpu_mask = (1U << d->vcpu_count) - 1;
 	d->partition = cfg->id;
 	d->name = cfg->name;
-	d->warned_sgi = false;
-	d->warned_foreign = false;
-	d->noted_foreign = false;
-	/* A foreign interrupt's priority and targets stay 0: vgicd_read_word reads them as is. */
-	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++) {
-		init_irq(&d->spi[i], 0);
-		d->spi_priority[i] = 0;
-	}
+	/*
+	 * Every field from spi[] on (vgic.h) starts clear: no SPI owned, none enabled or
+	 * pending, the log's once-flags down.  A foreign interrupt's priority and targets stay
+	 * 0: vgicd_read_word reads them as is.
+	 */
+	memset(d->spi, 0, sizeof(*d) - offsetof(struct vgic_dist, spi));
 	for (i = 0; i < d->vcpu_count; i++) {
 		struct vgic_cpu *vc = vcpus[i];
 
@@ -865,8 +600,7 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 		vc->index = i;
 		vc->pcpu = cfg->cpus[i];
 		priv_init(vc);
-		for (j = 0; j < ARRAY_SIZE(vc->pending); j++)
-			vc->pending[j] = 0;
+		memset(vc->pending, 0, sizeof(vc->pending));
 		vc->inbox_spi = (d->vcpu_count + 1) / 2;
 		vc->sgi_word = (u32)offsetof(struct vgic_cpu, inbox) + 4 * (i / 2);
 		vc->sgi_shift = 16 * (i % 2);
@@ -879,8 +613,7 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 	for (i = 0; i < cfg->irq_count; i++) {
 		u32 intid = cfg->irqs[i].intid;
 
-		if (intid >= GIC_PRIV_COUNT && intid < d->irq_count) {
-			init_irq(&d->spi[intid - GIC_PRIV_COUNT], VIRQ_OWNED | VIRQ_HW);
+		if (own_spi(d, intid, VIRQ_HW)) {
 			gic_irq_enable(intid, false);
 			/*
 			 * Level, as the virtual view says, whatever the last run set
@@ -890,18 +623,9 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 			gic_irq_route(intid, d->vcpu[0]->pcpu);
 		}
 	}
-	if (cfg->uart_irq >= GIC_PRIV_COUNT && cfg->uart_irq < d->irq_count)
-		init_irq(&d->spi[cfg->uart_irq - GIC_PRIV_COUNT], VIRQ_OWNED);
-	for (i = 0; i < cfg->endpoint_count; i++) {
-		u32 intid = cfg->endpoints[i].irq;
-
-		if (intid >= GIC_PRIV_COUNT && intid < d->irq_count)
-			init_irq(&d->spi[intid - GIC_PRIV_COUNT], VIRQ_OWNED | VIRQ_EDGE);
-	}
-	for (i = 0; i < ARRAY_SIZE(d->spi_enabled_map); i++)
-		d->spi_enabled_map[i] = 0;
-	for (i = 0; i < ARRAY_SIZE(d->spi_icfgr); i++)
-		d->spi_icfgr[i] = 0;
+	(void)own_spi(d, cfg->uart_irq, 0);
+	for (i = 0; i < cfg->endpoint_count; i++)
+		(void)own_spi(d, cfg->endpoints[i].irq, VIRQ_EDGE);
 	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++) {
 		d->spi_targets[i] = d->spi[i].targets;
 		if (d->spi[i].flags & VIRQ_EDGE)
@@ -925,10 +649,8 @@ __attribute__((cold)) void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *
 	(void)vgic_inbox_take(d, vc);
 	priv_init(vc);
 	vgic_mark_dirty(vc);
-	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);
-	gic_irq_enable(GIC_PPI_PHYS_TIMER, false);
-	gic_irq_set_active(GIC_PPI_VIRT_TIMER, false);
-	gic_irq_set_active(GIC_PPI_PHYS_TIMER, false);
+	gic_priv_write(GICD_ICENABLER, VGIC_TIMERS);
+	gic_priv_write(GICD_ICACTIVER, VGIC_TIMERS);
 	vc->on = true;
 	spin_unlock(&d->lock);
 }
@@ -951,7 +673,7 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 		irq->lr = 0;
 		/* An edge lr_merge deferred to the EOI (pending, not in the map): kept. */
 		if (vc->lr_intid[n] >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING))
-			map_set(vc, vc->lr_intid[n]);
+			vgic_map_set(vc, vc->lr_intid[n]);
 	}
 	for (w = 0; w < ARRAY_SIZE(vc->pending); w++) {
 		u32 bits = vc->pending[w];
@@ -978,8 +700,7 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 	vc->underflow_irq = false;
 	vc->lr_used = 0;
 	vc->dirty = false;
-	gic_irq_enable(GIC_PPI_VIRT_TIMER, false);
-	gic_irq_enable(GIC_PPI_PHYS_TIMER, false);
+	gic_priv_write(GICD_ICENABLER, VGIC_TIMERS);
 	spin_unlock(&d->lock);
 }
 

@@ -39,6 +39,8 @@ void gic_irq_route(u32 intid, u32 cpu);
 void gic_irq_config(u32 intid, bool edge);
 void gic_irq_set_pending(u32 intid, bool pending);
 void gic_irq_set_active(u32 intid, bool active);
+/* A 1 to intid's bit of a set/clear register (GICD_ISENABLER to GICD_ICACTIVER, GIC spec 4.3). */
+void gic_irq_write(u32 reg, u32 intid);
 
 /*
  * The accessors on every interrupt's path, inline in the hypervisor (a call each cost the
@@ -100,7 +102,7 @@ static inline u32 gich_empty_lrs(void)
 	return mmio_read32((uintptr_t)PLAT_GICH_BASE + GICH_ELRSR0) & gich_lr_mask;
 }
 
-/* Word 0 of a set/clear bit register (ISENABLER, ICENABLER, ISPENDR): this CPU's banked copy. */
+/* Word 0 of a set/clear bit register (GICD_ISENABLER to ICACTIVER): this CPU's banked copy. */
 static inline void gic_priv_write(u32 reg, u32 mask)
 {
 	mmio_write32((uintptr_t)PLAT_GICD_BASE + reg, mask);
@@ -168,7 +170,7 @@ struct virq {
 	u8 targets; /* SPIs: ITARGETSR, a vCPU mask */
 	u8 lr; /* 1 + the list register holding it, 0 if none */
 	u8 lr_vcpu; /* the vCPU whose list register that is */
-};
+} __attribute__((aligned(4))); /* set as one word (init_irq) */
 
 struct vgic_dist;
 
@@ -178,7 +180,8 @@ struct vgic_dist;
  * pending[0]) changes only on its own CPU (docs/design.md, Locking): other vCPUs' SGIs
  * arrive through its inbox.
  */
-#define VGIC_PRIV_OWNED (GENMASK(15, 0) | BIT(GIC_PPI_VIRT_TIMER) | BIT(GIC_PPI_PHYS_TIMER))
+#define VGIC_TIMERS (BIT(GIC_PPI_VIRT_TIMER) | BIT(GIC_PPI_PHYS_TIMER)) /* physical (VIRQ_HW) */
+#define VGIC_PRIV_OWNED (GENMASK(15, 0) | VGIC_TIMERS)
 
 /*
  * The inbox: SGIs and doorbells posted to a vCPU without the partition's lock, one bit
@@ -221,15 +224,18 @@ struct vgic_dist {
 	u32 partition; /* ID, for the log */
 	const char *name;
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
+	/* Every field from here on starts clear (vgic_dist_init). */
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
 	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* spi[] enabled, as GICD_ISENABLER reads */
 	u32 spi_icfgr[VGIC_MAX_IRQS / 16 - 2]; /* VIRQ_EDGE of spi[] as ICFGR reads it */
 	u8 spi_priority[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4)));
 	u8 spi_targets[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4))); /* mirror */
-	bool warned_foreign; /* a write to a foreign interrupt was logged */
-	bool noted_foreign; /* a configuration write to a foreign interrupt was logged */
-	bool warned_sgi; /* an SGI to a foreign CPU was logged */
+	u8 logged; /* VGIC_LOGGED_*: what vgicd.c logs once was logged */
 };
+
+#define VGIC_LOGGED_FOREIGN BIT(0) /* a write to a foreign interrupt */
+#define VGIC_LOGGED_CONFIG BIT(1) /* a configuration write to a foreign interrupt */
+#define VGIC_LOGGED_SGI BIT(2) /* an SGI to a foreign CPU */
 
 /*
  * Hooks the hypervisor provides (hyp/): kick a CPU (a request to flush, and the IPI),

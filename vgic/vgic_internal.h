@@ -11,6 +11,17 @@
 /* The interrupt 'intid' as vCPU 'vc' sees it (private ones are banked), or NULL. */
 struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
 
+/* The same, inline on the fast paths (fast.c). */
+static inline __attribute__((always_inline)) struct virq *
+vgic_irq_inline(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	if (intid < GIC_PRIV_COUNT)
+		return &vc->priv[intid];
+	if (intid < d->irq_count)
+		return &d->spi[intid - GIC_PRIV_COUNT];
+	return NULL;
+}
+
 /* Bring the software view up to date with vc's list registers (on vc's CPU). */
 void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc);
 
@@ -20,8 +31,43 @@ void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 
 /* Sources of SGI 'sgi' pending in vc's list registers; those in 'clear' are withdrawn. */
 u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear);
 
-/* The vCPU an SPI goes to, or vcpu_count if its target mask names none. */
+/* The vCPU an SPI goes to: the lowest one in its target mask, or vcpu_count if none. */
 u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq);
+
+/* The same, inline on the fast paths (fast.c). */
+static inline __attribute__((always_inline)) u32 vgic_spi_target_inline(const struct vgic_dist *d,
+									const struct virq *irq)
+{
+	u32 t = irq->targets & ((1U << d->vcpu_count) - 1);
+
+	return t ? (u32)__builtin_ctz(t) : d->vcpu_count;
+}
+
+/* 'intid' pending for vc in software (its map; not in a list register). */
+static inline void vgic_map_set(struct vgic_cpu *vc, u32 intid)
+{
+	vc->pending[intid / 32] |= 1U << (intid % 32);
+}
+
+static inline bool vgic_group_enabled(const struct vgic_dist *d, const struct virq *irq)
+{
+	return d->ctlr &
+	       ((irq->flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0);
+}
+
+/*
+ * Owned, enabled and its group on: 'intid' as vc sees it.  A private interrupt's enable is
+ * kept only in vc->enabled_map (its fast path writes one word); an SPI's in its flags too.
+ */
+static inline __attribute__((always_inline)) bool vgic_deliverable(const struct vgic_dist *d,
+								   const struct vgic_cpu *vc,
+								   const struct virq *irq,
+								   u32 intid)
+{
+	bool en = intid < GIC_PRIV_COUNT ? vc->enabled_map & BIT(intid) : irq->flags & VIRQ_ENABLED;
+
+	return en && (irq->flags & VIRQ_OWNED) && vgic_group_enabled(d, irq);
+}
 
 /* Make 'intid' pending (for vc if private, for its target if an SPI) and kick its CPU. */
 void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc);
@@ -31,7 +77,7 @@ void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_c
 
 static inline void virq_set_flag(struct virq *irq, u8 flag, bool on)
 {
-	irq->flags = on ? (u8)(irq->flags | flag) : (u8)(irq->flags & ~flag);
+	irq->flags = (u8)((irq->flags & ~flag) | (on ? flag : 0));
 }
 
 /*
@@ -83,6 +129,53 @@ static inline void vgic_post(struct vgic_cpu *dst, u32 w, u32 bit, bool here)
 {
 	vgic_post_word(dst, &dst->inbox[w], bit, here);
 }
+
+/*
+ * The common case of an injection, the next tick of a timer: its last one still owns list
+ * register irq->lr - 1, which the guest's EOI emptied (and which deactivated the physical
+ * interrupt, GIC architecture v2 5.4.2).  The interrupt goes straight back into it; the
+ * entry's bookkeeping is already right.
+ */
+static inline void vgic_lr_refill_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 flags,
+				     u32 intid)
+{
+	vc->injected++;
+	gich_write_lr(n,
+		      GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT) | intid |
+			      ((u32)(*vgic_priority(d, vc, intid) >> 3) << GICH_LR_PRIORITY_SHIFT) |
+			      ((flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) | GICH_LR_PENDING);
+}
+
+static inline void vgic_lr_refill(struct vgic_dist *d, struct vgic_cpu *vc, struct virq *irq,
+				  u32 intid)
+{
+	irq->flags &= (u8)~VIRQ_ACTIVE;
+	vgic_lr_refill_hw(d, vc, irq->lr - 1U, irq->flags, intid);
+}
+
+/*
+ * The general path (vgic.c, built for size), where the fast paths (fast.c) leave what they
+ * do not settle.  Fill vc's list registers from its pending map (vc's CPU, lock held).
+ */
+void vgic_flush_locked(struct vgic_dist *d, struct vgic_cpu *vc);
+
+/*
+ * A doorbell targeted at vc straight into a list register (fast.c; vc's CPU, the lock held
+ * or vc the partition's only vCPU), and the same taking the lock (vgic.c); false: the
+ * general path decides.
+ */
+bool vgic_spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
+bool vgic_spi_place_shared(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
+
+/* vgic_inject_hw's general case: shared state, locked (the timer's path stays a leaf). */
+void vgic_inject_hw_locked(struct vgic_dist *d, struct vgic_cpu *vc, struct virq *irq, u32 intid);
+
+/* A ring of a doorbell targeted at no vCPU: it stays pending in the distributor. */
+__attribute__((cold)) void vgic_raise_untargeted(struct vgic_dist *d, u32 intid, struct virq *irq);
+
+/* Inbox word w's bits 'in' and the rest of vc's inbox become pending, and are placed. */
+__attribute__((cold)) void vgic_inbox_general(struct vgic_dist *d, struct vgic_cpu *vc, u32 w,
+					      u32 in);
 
 /* Everything vc's inbox holds becomes pending (vc's CPU, lock held); true if anything did. */
 bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu *vc);

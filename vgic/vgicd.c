@@ -39,13 +39,38 @@ static bool byte_accessible(u32 offset)
  * Later ones are not logged.  Clearing what reads as clear is never logged.
  * The first SGI aimed outside the partition is a warning of its own.
  */
-static void log_once(struct vgic_dist *d, bool *logged, u32 vcpu, u32 intid, const char *what,
-		     bool warning)
+enum note {
+	NOTE_NONE, /* (nothing to log) */
+	NOTE_WRITE, /* a write that would raise, enable or activate (a warning) */
+	NOTE_PRIORITY, /* configuration writes (information) */
+	NOTE_TARGET,
+	NOTE_TRIGGER,
+	NOTE_SGI /* an SGI aimed outside (a warning) */
+};
+
+static const struct {
+	const char *what;
+	u8 once; /* the vgic_dist.logged bit that says it was logged */
+	bool warning;
+} notes[] = {
+	[NOTE_NONE] = { "", 0, false },
+	[NOTE_WRITE] = { "write to an interrupt it does not own", VGIC_LOGGED_FOREIGN, true },
+	[NOTE_PRIORITY] = { "priority change on an interrupt it does not own", VGIC_LOGGED_CONFIG,
+			    false },
+	[NOTE_TARGET] = { "target change on an interrupt it does not own", VGIC_LOGGED_CONFIG,
+			  false },
+	[NOTE_TRIGGER] = { "trigger change on an interrupt it does not own", VGIC_LOGGED_CONFIG,
+			   false },
+	[NOTE_SGI] = { "SGI aimed at a CPU outside the partition", VGIC_LOGGED_SGI, true },
+};
+
+static __attribute__((noinline)) void log_once(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
+					       enum note n)
 {
-	if (*logged)
+	if (d->logged & notes[n].once)
 		return;
-	*logged = true;
-	vgic_warn(d, vcpu, what, intid, warning);
+	d->logged |= notes[n].once;
+	vgic_warn(d, vc->index, notes[n].what, intid, notes[n].warning);
 }
 
 /* The interrupt 'intid' as 'vc' sees it, if the partition owns it. */
@@ -65,44 +90,45 @@ static bool is_pending(struct vgic_cpu *vc, u32 intid, const struct virq *irq)
 					       (gich_read_lr(irq->lr - 1U) & GICH_LR_PENDING));
 }
 
-/* One bit per interrupt: read the bit 'flag' (or the pending state) of 32 interrupts. */
-static u32 read_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u8 flag)
-{
-	struct virq *irqs;
-	u32 v = 0, i, n;
-
-	/* The 32 interrupts of one register are contiguous: private ones or SPIs. */
-	if (first < GIC_PRIV_COUNT) {
-		irqs = vc->priv;
-		n = 32;
-	} else if (first < d->irq_count) {
-		irqs = &d->spi[first - GIC_PRIV_COUNT];
-		n = MIN(32U, d->irq_count - first);
-	} else {
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		const struct virq *irq = &irqs[i];
-
-		if (!(irq->flags & VIRQ_OWNED))
-			continue;
-		if (flag == VIRQ_PENDING ? is_pending(vc, first + i, irq) : (irq->flags & flag))
-			v |= 1U << i;
-	}
-	return v;
-}
-
-/* The one-bit-per-interrupt registers, in map order: 0x80 bytes each from GICD_IGROUPR. */
-enum bit_op {
+/*
+ * The registers with a field per interrupt, in map order: the one-bit ones, 0x80 bytes each
+ * from GICD_IGROUPR (GIC spec 4.3.4-4.3.10), then a byte each in IPRIORITYR and ITARGETSR
+ * (4.3.11, 4.3.12) and two bits each in ICFGR (4.3.13).
+ */
+enum field_reg {
 	SET_GROUP, /* GICD_IGROUPR */
 	SET_ENABLE, /* GICD_ISENABLER */
 	CLEAR_ENABLE, /* GICD_ICENABLER */
 	SET_PENDING, /* GICD_ISPENDR */
 	CLEAR_PENDING, /* GICD_ICPENDR */
 	SET_ACTIVE, /* GICD_ISACTIVER */
-	CLEAR_ACTIVE /* GICD_ICACTIVER */
+	CLEAR_ACTIVE, /* GICD_ICACTIVER */
+	PRIORITY, /* GICD_IPRIORITYR */
+	TARGET, /* GICD_ITARGETSR */
+	CONFIG, /* GICD_ICFGR */
+	NOT_FIELDS /* any other register */
 };
-_Static_assert(GICD_IGROUPR + CLEAR_ACTIVE * 0x80 == GICD_ICACTIVER, "bit_op in map order");
+_Static_assert(GICD_IGROUPR + CLEAR_ACTIVE * 0x80 == GICD_ICACTIVER, "field_reg in map order");
+
+/* The field register at 'offset': its first INTID there and its bits per interrupt. */
+static enum field_reg field_reg(u32 offset, u32 *first, u32 *bits)
+{
+	if (offset < GICD_IGROUPR || offset >= GICD_ICFGR + 0x100)
+		return NOT_FIELDS;
+	if (offset < GICD_IPRIORITYR) {
+		*first = (offset & 0x7f) * 8;
+		*bits = 1;
+		return (enum field_reg)((offset - GICD_IGROUPR) / 0x80);
+	}
+	if (offset < GICD_ICFGR) {
+		*first = offset & 0x3ff;
+		*bits = 8;
+		return offset < GICD_ITARGETSR ? PRIORITY : TARGET;
+	}
+	*first = (offset - GICD_ICFGR) * 4;
+	*bits = 2;
+	return CONFIG;
+}
 
 static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struct virq *irq)
 {
@@ -116,11 +142,20 @@ static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 }
 
 static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
-						struct virq *irq, enum bit_op op, bool bit)
+						struct virq *irq, enum field_reg op, bool bit)
 {
-	bool hw = irq->flags & VIRQ_HW;
 	u32 *word;
 
+	/* SGIs are always enabled, and pending through GICD_SPENDSGIR only. */
+	if (intid < GIC_SGI_COUNT && op >= SET_ENABLE && op <= CLEAR_PENDING)
+		return;
+	/*
+	 * A passthrough interrupt's enable, pending and active state change in the GIC as well,
+	 * in the same register there (its group is the hypervisor's).  Only IGROUPR comes here
+	 * with a zero bit.
+	 */
+	if ((irq->flags & VIRQ_HW) && op != SET_GROUP)
+		gic_irq_write(GICD_IGROUPR + (u32)op * 0x80, intid);
 	switch (op) {
 	case SET_GROUP:
 		virq_set_flag(irq, VIRQ_GROUP1, bit);
@@ -128,30 +163,19 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 		break;
 	case SET_ENABLE:
 	case CLEAR_ENABLE:
-		if (intid < GIC_SGI_COUNT)
-			break; /* SGIs are always enabled */
 		word = vgic_enabled_word(d, vc, intid);
 		*word = op == SET_ENABLE ? *word | BIT(intid % 32) : *word & ~BIT(intid % 32);
 		if (intid >= GIC_PRIV_COUNT)
 			virq_set_flag(irq, VIRQ_ENABLED, op == SET_ENABLE);
-		if (hw)
-			gic_irq_enable(intid, op == SET_ENABLE);
 		if (op == SET_ENABLE)
 			kick_if_pending(d, vc, intid, irq);
 		break;
 	case SET_PENDING:
-		if (intid < GIC_SGI_COUNT)
-			break; /* SGIs: GICD_SPENDSGIR */
-		if (hw)
-			gic_irq_set_pending(intid, true); /* it arrives like any other */
-		else
+		if (!(irq->flags & VIRQ_HW)) /* a passthrough one arrives like any other */
 			vgic_make_pending(d, intid, irq, vc);
 		break;
 	case CLEAR_PENDING:
-		if (intid < GIC_SGI_COUNT)
-			break;
-		if (hw) {
-			gic_irq_set_pending(intid, false);
+		if (irq->flags & VIRQ_HW) {
 			/*
 			 * Pending for the guest means we acknowledged it (active in
 			 * the GIC, priority dropped): release it, or the device's
@@ -166,52 +190,45 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 			vgic_unpend(d, intid, irq, vc);
 		vgic_lr_set_state(d, vc, intid, GICH_LR_PENDING, false);
 		break;
-	case SET_ACTIVE:
-	case CLEAR_ACTIVE:
+	default: /* SET_ACTIVE, CLEAR_ACTIVE: only the one-bit registers come here */
 		virq_set_flag(irq, VIRQ_ACTIVE, op == SET_ACTIVE);
-		if (hw)
-			gic_irq_set_active(intid, op == SET_ACTIVE);
 		vgic_lr_set_state(d, vc, intid, GICH_LR_ACTIVE, op == SET_ACTIVE);
 		break;
 	}
 }
 
-static void write_bits(struct vgic_dist *d, struct vgic_cpu *vc, u32 first, u32 value,
-		       enum bit_op op)
+/*
+ * The field of 'intid' in register 'reg' as vc reads it, from the interrupt's flags (the
+ * reference for the mirrors vgicd_read_word answers from: the vgic fuzzer and unit tests
+ * compare the two); enabled is in the enable maps only.
+ */
+static u32 read_field(struct vgic_dist *d, struct vgic_cpu *vc, enum field_reg reg, u32 intid)
 {
-	/* Only IGROUPR's zeros mean something: the other registers' are skipped. */
-	u32 todo = op == SET_GROUP ? ~0U : value;
-
-	while (todo) {
-		u32 i = (u32)__builtin_ctz(todo);
-		bool bit = value & (1U << i);
-		struct virq *irq;
-
-		todo &= todo - 1;
-		irq = owned(d, vc, first + i);
-		if (!irq) {
-			/* Clearing what already reads as clear changes nothing: not worth a line. */
-			if (bit && (op == SET_ENABLE || op == SET_PENDING || op == SET_ACTIVE ||
-				    op == SET_GROUP))
-				log_once(d, &d->warned_foreign, vc->index, first + i,
-					 "write to an interrupt it does not own", true);
-			continue;
-		}
-		apply_bit(d, vc, first + i, irq, op, bit);
-	}
-}
-
-/* The IPRIORITYR or ITARGETSR byte at 'offset' (of INTID offset & 0x3ff) as seen by 'vc'. */
-static u32 read_byte(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset)
-{
-	u32 intid = offset & 0x3ff;
 	struct virq *irq = owned(d, vc, intid);
 
-	if (offset < GICD_ITARGETSR)
-		return irq ? *vgic_priority(d, vc, intid) : 0;
-	if (intid < GIC_PRIV_COUNT)
+	if (reg == TARGET && intid < GIC_PRIV_COUNT)
 		return 1U << vc->index; /* banked: the reading CPU itself */
-	return irq ? irq->targets : 0;
+	if (!irq)
+		return 0;
+	switch (reg) {
+	case SET_GROUP:
+		return (irq->flags & VIRQ_GROUP1) != 0;
+	case SET_ENABLE: /* set/clear pairs read alike */
+	case CLEAR_ENABLE:
+		return (*vgic_enabled_word(d, vc, intid) >> (intid % 32)) & 1;
+	case SET_PENDING:
+	case CLEAR_PENDING:
+		return is_pending(vc, intid, irq);
+	case SET_ACTIVE:
+	case CLEAR_ACTIVE:
+		return (irq->flags & VIRQ_ACTIVE) != 0;
+	case PRIORITY:
+		return *vgic_priority(d, vc, intid);
+	case TARGET:
+		return irq->targets;
+	default: /* CONFIG: SGIs edge, PPIs level (GIC-400) */
+		return (irq->flags & VIRQ_EDGE) ? 2 : 0;
+	}
 }
 
 static __attribute__((noinline)) void write_target(struct vgic_dist *d, struct vgic_cpu *vc,
@@ -224,8 +241,7 @@ static __attribute__((noinline)) void write_target(struct vgic_dist *d, struct v
 		return; /* read-only */
 	if (!irq) {
 		if (targets)
-			log_once(d, &d->noted_foreign, vc->index, intid,
-				 "target change on an interrupt it does not own", false);
+			log_once(d, vc, intid, NOTE_TARGET);
 		return;
 	}
 	if (d->vcpu_count == 1)
@@ -257,8 +273,7 @@ static __attribute__((noinline)) void write_priority(struct vgic_dist *d, struct
 
 	if (!irq) {
 		if (prio)
-			log_once(d, &d->noted_foreign, vc->index, intid,
-				 "priority change on an interrupt it does not own", false);
+			log_once(d, vc, intid, NOTE_PRIORITY);
 		return;
 	}
 	*vgic_priority(d, vc, intid) =
@@ -266,30 +281,63 @@ static __attribute__((noinline)) void write_priority(struct vgic_dist *d, struct
 	kick_if_pending(d, vc, intid, irq);
 }
 
-static __attribute__((cold)) void write_config(struct vgic_dist *d, struct vgic_cpu *vc, u32 reg,
-					       u32 value)
+/* An owned SPI's ICFGR field: a passthrough one's trigger goes to the GIC as well. */
+static void write_trigger(struct vgic_dist *d, u32 intid, struct virq *irq, bool edge)
+{
+	u32 bit = 2U << (2 * (intid % 16)), *word = &d->spi_icfgr[intid / 16 - 2];
+
+	if (!(irq->flags & VIRQ_HW))
+		return; /* emulated lines keep their nature: UART level, doorbells edge */
+	gic_irq_config(intid, edge);
+	virq_set_flag(irq, VIRQ_EDGE, edge);
+	*word = edge ? *word | bit : *word & ~bit;
+}
+
+/*
+ * What a non-zero field written to a foreign interrupt logs (once); clears log nothing, and
+ * write_priority and write_target log their own.
+ */
+static const u8 foreign_note[] = {
+	[SET_GROUP] = NOTE_WRITE,  [SET_ENABLE] = NOTE_WRITE, [SET_PENDING] = NOTE_WRITE,
+	[SET_ACTIVE] = NOTE_WRITE, [CONFIG] = NOTE_TRIGGER,
+};
+
+/* A write of 'size' bytes to field register 'reg' from INTID 'first', 'bits' each. */
+static void write_fields(struct vgic_dist *d, struct vgic_cpu *vc, enum field_reg reg, u32 first,
+			 u32 bits, u32 size, u32 value)
 {
 	u32 i;
 
-	if (reg < 2)
-		return; /* SGIs and PPIs: read-only */
-	for (i = 0; i < 16; i++) {
-		u32 intid = reg * 16 + i;
-		bool edge = value & (2U << (2 * i));
-		struct virq *irq = owned(d, vc, intid);
+	for (i = 0; i < size * 8 / bits; i++) {
+		u32 intid = first + i, field = (value >> (i * bits)) & ((1U << bits) - 1);
+		struct virq *irq;
 
-		if (!irq) {
-			if (edge)
-				log_once(d, &d->noted_foreign, vc->index, intid,
-					 "trigger change on an interrupt it does not own", false);
+		if (reg == PRIORITY) {
+			write_priority(d, vc, intid, field);
 			continue;
 		}
-		if (!(irq->flags & VIRQ_HW))
-			continue; /* emulated lines keep their nature: UART level, doorbells edge */
-		gic_irq_config(intid, edge);
-		virq_set_flag(irq, VIRQ_EDGE, edge);
-		d->spi_icfgr[reg - 2] = (d->spi_icfgr[reg - 2] & ~(2U << (2 * i))) |
-					(edge ? 2U << (2 * i) : 0);
+		if (reg == TARGET) {
+			write_target(d, vc, intid, field);
+			continue;
+		}
+		if (reg == CONFIG) {
+			if (intid < GIC_PRIV_COUNT)
+				continue; /* SGIs and PPIs: read-only */
+			field &= 2; /* edge */
+		} else if (!field && reg != SET_GROUP) {
+			continue; /* only IGROUPR's zeros mean something */
+		}
+		irq = owned(d, vc, intid);
+		if (!irq) {
+			/* Clearing what already reads as clear changes nothing: not worth a line. */
+			if (field && foreign_note[reg])
+				log_once(d, vc, intid, (enum note)foreign_note[reg]);
+			continue;
+		}
+		if (reg == CONFIG)
+			write_trigger(d, intid, irq, field);
+		else
+			apply_bit(d, vc, intid, irq, reg, field);
 	}
 }
 
@@ -298,8 +346,7 @@ static __attribute__((cold, noinline)) void sgi_outside(struct vgic_dist *d, str
 							u32 sgi)
 {
 	spin_lock(&d->lock);
-	log_once(d, &d->warned_sgi, vc->index, sgi, "SGI aimed at a CPU outside the partition",
-		 true);
+	log_once(d, vc, sgi, NOTE_SGI);
 	spin_unlock(&d->lock);
 }
 
@@ -376,51 +423,25 @@ static bool access_ok(u32 offset, u32 size)
 	return size == 4 || (size == 1 && byte_accessible(offset));
 }
 
-/*
- * The flag the registers of each 0x100 bytes from 0 to GICD_IPRIORITYR read (by offset >> 8);
- * enabled is in the enable maps only (vgicd_read_word).
- */
-static const u8 bit_flags[] = { VIRQ_GROUP1, 0, VIRQ_PENDING, VIRQ_ACTIVE };
-
-/*
- * Any register as vc reads it, from the interrupts' flags: the general path, and the reference
- * vgicd_read_word's mirrors answer for (the vgic fuzzer and unit tests compare the two).
- */
+/* Any register as vc reads it: the general path. */
 static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 size)
 {
+	u32 first = 0, bits = 1;
+	enum field_reg reg = field_reg(offset, &first, &bits);
+
+	if (reg != NOT_FIELDS) {
+		u32 v = 0;
+
+		for (u32 i = 0; i < size * 8 / bits; i++)
+			v |= read_field(d, vc, reg, first + i) << (i * bits);
+		return v;
+	}
 	if (offset == GICD_CTLR)
 		return d->ctlr;
 	if (offset == GICD_TYPER)
 		return vgicd_typer(d);
 	if (offset == GICD_IIDR)
 		return VGICD_IIDR;
-	/* IGROUPR at 0x080, then set/clear pairs reading alike: enable, pending, active. */
-	if (in_range(offset, GICD_ISENABLER, 0x100)) {
-		u32 v = 0;
-
-		(void)vgicd_read_word(d, vc, offset, &v);
-		return v;
-	}
-	if (in_range(offset, GICD_IGROUPR, GICD_IPRIORITYR - GICD_IGROUPR))
-		return read_bits(d, vc, (offset & 0x7f) * 8, bit_flags[offset >> 8]);
-	if (in_range(offset, GICD_IPRIORITYR, GICD_ICFGR - GICD_IPRIORITYR)) {
-		u32 v = 0, i;
-
-		for (i = 0; i < size; i++)
-			v |= read_byte(d, vc, offset + i) << (8 * i);
-		return v;
-	}
-	if (in_range(offset, GICD_ICFGR, 0x100)) {
-		u32 v = 0, i, first = (offset - GICD_ICFGR) * 4;
-
-		for (i = 0; i < 16; i++) {
-			const struct virq *irq = owned(d, vc, first + i);
-
-			if (irq && (irq->flags & VIRQ_EDGE))
-				v |= 2U << (2 * i);
-		}
-		return v;
-	}
 	if (in_range(offset, GICD_CPENDSGIR, 0x20))
 		return read_sgi_pending(vc, offset, size);
 	if (offset >= GICD_PIDR4 && offset <= GICD_CIDR3)
@@ -454,31 +475,20 @@ bool vgicd_read(struct vgic_dist *d, u32 vcpu, u32 offset, u32 size, u32 *value)
 static __attribute__((cold)) void write_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset,
 					    u32 size, u32 value)
 {
-	u32 i;
+	u32 first = 0, bits = 1, i;
+	enum field_reg reg = field_reg(offset, &first, &bits);
 
-	if (offset == GICD_CTLR) {
+	if (reg != NOT_FIELDS) {
+		write_fields(d, vc, reg, first, bits, size, value);
+	} else if (offset == GICD_CTLR) {
 		u32 old = d->ctlr;
 
 		d->ctlr = value & (GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
 		if (d->ctlr & ~old)
 			for (i = 0; i < d->vcpu_count; i++)
 				vgic_mark_dirty(d->vcpu[i]);
-	} else if (in_range(offset, GICD_IGROUPR, GICD_IPRIORITYR - GICD_IGROUPR)) {
-		write_bits(d, vc, (offset & 0x7f) * 8, value,
-			   (enum bit_op)((offset - GICD_IGROUPR) / 0x80));
-	} else if (in_range(offset, GICD_IPRIORITYR, 0x400)) {
-		for (i = 0; i < size; i++)
-			write_priority(d, vc, offset - GICD_IPRIORITYR + i,
-				       (value >> (8 * i)) & 0xff);
-	} else if (in_range(offset, GICD_ITARGETSR, 0x400)) {
-		for (i = 0; i < size; i++)
-			write_target(d, vc, offset - GICD_ITARGETSR + i, (value >> (8 * i)) & 0xff);
-	} else if (in_range(offset, GICD_ICFGR, 0x100)) {
-		write_config(d, vc, (offset - GICD_ICFGR) / 4, value);
-	} else if (in_range(offset, GICD_CPENDSGIR, 0x10)) {
-		write_sgi_pending(d, vc, offset, value, size, false);
-	} else if (in_range(offset, GICD_SPENDSGIR, 0x10)) {
-		write_sgi_pending(d, vc, offset, value, size, true);
+	} else if (in_range(offset, GICD_CPENDSGIR, 0x20)) { /* CPENDSGIR, then SPENDSGIR */
+		write_sgi_pending(d, vc, offset, value, size, offset >= GICD_SPENDSGIR);
 	}
 	/* Everything else is read-only or reserved: writes ignored. */
 }

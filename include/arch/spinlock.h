@@ -47,7 +47,7 @@ static inline u32 spin_counter(void)
  * inlines neither, and a static copy in each file that takes a lock cost some 80 bytes a
  * file.  They are defined here, weak, in every file that includes this header, like C++'s
  * inline functions: the linker keeps one and --gc-sections drops the others.  Code built
- * for speed (vgic/vgic.c, hyp/dev/mmio.c at -O2), and a file built with SPINLOCK_INLINE
+ * for speed (vgic/fast.c, hyp/dev/mmio.c at -O2), and a file built with SPINLOCK_INLINE
  * (the Makefile says which), keeps static inline copies of its own.
  */
 #if defined(__OPTIMIZE_SIZE__) && defined(__arm__) && !defined(SPINLOCK_INLINE)

@@ -48,7 +48,7 @@ FUZZ_SYS_OBJS = $(addsuffix .o,$(FUZZ_HYP_SRCS) $(FUZZ_FAKE_SRCS)) \
 FUZZ_OBJS_trap = $(FUZZ_SYS_OBJS) tests/fuzz/fuzz_trap.c.o
 FUZZ_OBJS_mmio = $(FUZZ_SYS_OBJS) tests/fuzz/fuzz_mmio.c.o
 FUZZ_OBJS_smccc = $(FUZZ_SYS_OBJS) tests/fuzz/fuzz_smccc.c.o
-FUZZ_OBJS_vgic = vgic/vgic.c.o vgic/vgicd.c.o tests/unit/fake_gic.c.o tests/fuzz/vgic_check.c.o \
+FUZZ_OBJS_vgic = vgic/vgic.c.o vgic/fast.c.o vgic/vgicd.c.o tests/unit/fake_gic.c.o tests/fuzz/vgic_check.c.o \
 	tests/fuzz/fuzz_vgic.c.o
 FUZZ_OBJS_vuart = hyp/dev/vuart.c.o tests/fuzz/fuzz_vuart.c.o
 FUZZ_OBJS_tcfg = $(addsuffix .tcfg.o,$(FUZZ_TCFG_SRCS)) tests/fuzz/fuzz_tcfg.c.o \

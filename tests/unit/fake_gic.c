@@ -416,12 +416,8 @@ void gic_irq_enable(u32 intid, bool enable)
 void gic_priv_write(u32 reg, u32 mask)
 {
 	for (u32 i = 0; i < 32; i++)
-		if (mask & (1U << i)) {
-			if (reg == GICD_ISPENDR)
-				gic_irq_set_pending(i, true);
-			else
-				gic_irq_enable(i, reg == GICD_ISENABLER);
-		}
+		if (mask & (1U << i))
+			gic_irq_write(reg, i);
 }
 
 void gic_irq_route(u32 intid, u32 cpu)
@@ -446,6 +442,18 @@ void gic_irq_set_active(u32 intid, bool active)
 {
 	record(active ? FAKE_OP_SET_ACTIVE : FAKE_OP_CLEAR_ACTIVE, intid, 0);
 	phys(fcur, intid)->active = active;
+}
+
+void gic_irq_write(u32 reg, u32 intid)
+{
+	bool set = !(reg / 0x80 % 2); /* ISENABLER, ISPENDR, ISACTIVER are the even blocks */
+
+	if (reg < GICD_ISPENDR)
+		gic_irq_enable(intid, set);
+	else if (reg < GICD_ISACTIVER)
+		gic_irq_set_pending(intid, set);
+	else
+		gic_irq_set_active(intid, set);
 }
 
 void gic_deactivate(u32 iar)

@@ -6,7 +6,7 @@
 
 # The virtual GIC on a fake GICv2 (tests/unit/fake_gic.c): distributor
 # emulation, list registers, and a randomised reference-model check.
-UNIT_vgic := vgic/vgic.c vgic/vgicd.c tests/unit/fake_gic.c tests/unit/fake_gic.h \
+UNIT_vgic := vgic/vgic.c vgic/fast.c vgic/vgicd.c tests/unit/fake_gic.c tests/unit/fake_gic.h \
 	vgic/vgic.h include/dev/gicv2.h
 
 # The VMID allocator: scripted cases and an exhaustive model check.

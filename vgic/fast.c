@@ -1,0 +1,231 @@
+/*
+ * The measured fast paths of injection (make bench, docs/bench.md), built for speed (-O2):
+ * a doorbell's ring (vgic_raise), an SGI or doorbell from the inbox straight into a list
+ * register (vgic_inbox_drain), and a timer's or passthrough SPI's next instance into the list
+ * register its last one used (vgic_inject_hw).  Whatever they do not settle goes to the
+ * general path in vgic.c, built for size.  Locking as vgic.c says.
+ */
+#include "vgic_internal.h"
+
+/*
+ * A doorbell ring.  One that finds its interrupt already pending changes
+ * nothing (edges coalesce while pending, GIC spec 3.2.4) and costs the peer
+ * nothing: no lock, no IPI.  That holds however the peer races with it:
+ * VIRQ_PENDING is set while the edge is not yet in a list register (it joins
+ * one the guest has not acknowledged yet), while the peer has it disabled or
+ * targeted at no vCPU (enabling or retargeting it delivers it), or while an
+ * edge lr_merge deferred waits for the guest's EOI (lr_complete delivers it);
+ * and a ring still in its target's inbox absorbs the next (vgic_post).
+ * The ringer's DSB before DOORBELL_RING (docs/hypercalls.md) orders its
+ * channel writes before this load, against the peer's clearing of the flag
+ * before its guest reads the channel (unlock: DMB, DSB; ARM ARM A3.8.3).
+ * OWNED never changes while the partition runs.  The target is read without
+ * the lock: if a retarget races with the ring, the inbox's owner takes the
+ * ring under the lock and hands it to the new target (inbox_take_word).
+ */
+void vgic_raise(struct vgic_dist *d, u32 intid)
+{
+	u32 n = intid - GIC_PRIV_COUNT, t; /* SPIs beyond irq_count are never OWNED */
+	struct virq *irq;
+	struct vgic_cpu *dst;
+
+	if (n >= ARRAY_SIZE(d->spi))
+		return;
+	irq = &d->spi[n];
+	if ((__atomic_load_n(&irq->flags, __ATOMIC_RELAXED) & (VIRQ_OWNED | VIRQ_PENDING)) !=
+	    VIRQ_OWNED)
+		return;
+	t = d->vcpu_count == 1 ? 0 :
+				 vgic_spi_target_inline(d, irq); /* one vCPU: its (write_target) */
+	if (t >= d->vcpu_count) {
+		vgic_raise_untargeted(d, intid, irq);
+		return;
+	}
+	dst = d->vcpu[t];
+	/*
+	 * Placed at once only into the list registers of a vCPU this CPU runs, not one that is
+	 * off ('on' is written only on its own CPU, so it is read only there).
+	 */
+	vgic_post(dst, dst->inbox_spi + n / 32, BIT(n % 32),
+		  dst->pcpu == vgic_this_pcpu_inline() && dst->on);
+}
+
+bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	struct virq *irq = vgic_irq_inline(d, vc, intid);
+
+	/* OWNED and HW are set when the partition starts and never change while it runs. */
+	if (!irq || (irq->flags & (VIRQ_OWNED | VIRQ_HW)) != (VIRQ_OWNED | VIRQ_HW))
+		return false;
+	/*
+	 * A timer's next tick (the fast path below) needs no lock: a private interrupt's state
+	 * is touched only on its own vCPU's CPU, which is this one (IRQs masked), and CTLR is
+	 * read as one word.  Another CPU can only set vc->dirty, and its kick follows.
+	 */
+	if (intid < GIC_PRIV_COUNT) {
+		if (irq->lr && !vc->dirty && (vc->enabled_map & BIT(intid)) &&
+		    gich_lr_empty(irq->lr - 1U) && vgic_group_enabled(d, irq)) {
+			vgic_lr_refill(d, vc, irq, intid);
+			return true;
+		}
+	} else {
+		/*
+		 * A passthrough SPI's next instance into the list register its last one used,
+		 * without the lock, when nothing but this CPU's own state has to change.  Its
+		 * flags byte is shared (other vCPUs write it under the lock), so it is read once
+		 * and not written: only an instance neither active nor pending in software is
+		 * refilled here (the locked path clears VIRQ_ACTIVE).  The entry is this vCPU's
+		 * own bookkeeping: lr_used and lr_intid change only on this CPU, and while they
+		 * say list register n holds this INTID no other vCPU can book it (irq->lr stays
+		 * n + 1, best_pending and lr_merge skip it), so irq->lr read without the lock is
+		 * n + 1 whatever another CPU does, and a retargeted SPI still booked to another
+		 * vCPU (issue 14's defect 9) fails the test and takes the locked path.  A
+		 * disable, priority or group change racing with this is ordered after it, as if
+		 * it had taken the lock a moment later.
+		 */
+		u32 flags = __atomic_load_n(&irq->flags, __ATOMIC_RELAXED);
+		u32 n = __atomic_load_n(&irq->lr, __ATOMIC_RELAXED) - 1U;
+
+		if ((flags & (VIRQ_ENABLED | VIRQ_ACTIVE | VIRQ_PENDING)) == VIRQ_ENABLED &&
+		    n < VGIC_MAX_LRS && (vc->lr_used & BIT(n)) && vc->lr_intid[n] == intid &&
+		    !vc->dirty && gich_lr_empty(n) &&
+		    (d->ctlr &
+		     ((flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0))) {
+			vgic_lr_refill_hw(d, vc, n, flags, intid);
+			return true;
+		}
+	}
+	vgic_inject_hw_locked(d, vc, irq, intid);
+	return true;
+}
+
+/*
+ * SGI 'sgi' from 'source' straight into a list register, without the lock: a vCPU's SGIs
+ * are its own CPU's state (vgic.h, VGIC_PRIV_OWNED).  The lowest empty list register is
+ * taken; one an SGI the guest completed still holds is reused (lr_complete's bookkeeping
+ * for an SGI is only its active flag).  False if the same SGI from the same source is live
+ * in one (lr_merge's case), is pending in software, its group is off, or no list register
+ * is free but those completed interrupts other than SGIs hold: the general path decides.
+ */
+static inline bool sgi_place(struct vgic_cpu *vc, u32 sgi, u32 source)
+{
+	u32 flags = vc->priv[sgi].flags, empty, live, n;
+
+	/* Its group's enable: GICD_CTLR bit 0 or 1 (GIC spec 4.3.1), by a shift. */
+	if ((flags & VIRQ_PENDING) ||
+	    !(vc->dist->ctlr & (GICD_CTLR_ENABLE_GRP0 << ((flags / VIRQ_GROUP1) & 1))))
+		return false;
+	empty = gich_empty_lrs();
+	for (live = vc->lr_used & ~empty; live; live &= live - 1) {
+		n = (u32)__builtin_ctz(live);
+		if (vc->lr_intid[n] == sgi && vc->lr_source[n] == source)
+			return false;
+	}
+	if (!empty)
+		return false;
+	n = (u32)__builtin_ctz(empty);
+	if (vc->lr_used & BIT(n)) {
+		u32 old = vc->lr_intid[n];
+
+		if (old >= GIC_SGI_COUNT) {
+			empty &= ~vc->lr_used;
+			if (!empty)
+				return false;
+			n = (u32)__builtin_ctz(empty);
+		} else {
+			vc->priv[old].flags &= (u8)~VIRQ_ACTIVE;
+		}
+	}
+	vc->lr_intid[n] = (u16)sgi;
+	vc->lr_source[n] = (u8)source;
+	vc->lr_used |= BIT(n);
+	vc->injected++;
+	gich_write_lr(n, sgi | (source << GICH_LR_CPUID_SHIFT) | GICH_LR_PENDING |
+				 ((u32)(vc->priority[sgi] >> 3) << GICH_LR_PRIORITY_SHIFT) |
+				 ((flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0));
+	return true;
+}
+
+/*
+ * A doorbell (an emulated edge SPI) targeted at vc straight into a list register: the one
+ * its last instance used, which the guest completed (lr_complete's bookkeeping is then
+ * only the active flag), or a free one.  Lock held; false: the general path decides.
+ */
+bool vgic_spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
+	u32 empty = gich_empty_lrs(), n;
+
+	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW | VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED)) !=
+		    (VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED) ||
+	    !vgic_group_enabled(d, irq) ||
+	    (d->vcpu_count > 1 && vgic_spi_target_inline(d, irq) != vc->index))
+		return false; /* (one vCPU: every SPI targets it, write_target) */
+	if (irq->lr) {
+		n = irq->lr - 1U;
+		if (irq->lr_vcpu != vc->index || !(empty & BIT(n)))
+			return false;
+		irq->flags &= (u8)~VIRQ_ACTIVE;
+	} else {
+		empty &= ~vc->lr_used;
+		if (!empty)
+			return false;
+		n = (u32)__builtin_ctz(empty);
+		irq->lr = (u8)(n + 1);
+		irq->lr_vcpu = (u8)vc->index;
+		vc->lr_intid[n] = (u16)intid;
+		vc->lr_source[n] = 0;
+		vc->lr_used |= BIT(n);
+	}
+	vc->injected++;
+	/* lr_encode's for an emulated edge SPI. */
+	gich_write_lr(n, intid | GICH_LR_PENDING | ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
+				 ((u32)(d->spi_priority[intid - GIC_PRIV_COUNT] >> 3)
+				  << GICH_LR_PRIORITY_SHIFT) |
+				 (d->vcpu_count > 1 ? GICH_LR_EOI : 0));
+	return true;
+}
+
+/*
+ * vgic_spi_place_locked under the lock (vgic_spi_place_shared), or without it in a partition of one vCPU: every SPI's
+ * state there (flags, booking, priority, the distributor's CTLR) is written only on that
+ * vCPU's CPU (its own distributor writes, its flushes, and its partition's start and stop,
+ * which run there while it is parked).  Other CPUs only read the flags (vgic_raise), post
+ * to the inbox (atomic), or, under the lock, change another SPI's flags byte and the
+ * pending map and dirty flag (vgic_set_line: the UART's line), none of which this writes.
+ */
+static __attribute__((noinline)) bool spi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	if (d->vcpu_count == 1)
+		return vgic_spi_place_locked(d, vc, intid);
+	return vgic_spi_place_shared(d, vc, intid);
+}
+
+/*
+ * The common case, one SGI or doorbell in a word and nothing else waiting for a list
+ * register, goes straight into one; anything else becomes pending and the general flush
+ * places it.
+ */
+void vgic_inbox_drain(struct vgic_cpu *vc)
+{
+	u32 w = 0;
+
+	do {
+		u32 in, b;
+		bool done = false;
+
+		if (!__atomic_load_n(&vc->inbox[w], __ATOMIC_RELAXED))
+			continue;
+		in = __atomic_exchange_n(&vc->inbox[w], 0, __ATOMIC_ACQUIRE);
+		b = (u32)__builtin_ctz(in);
+		if (!(in & (in - 1)) && !vc->dirty)
+			done = w < vc->inbox_spi ?
+				       sgi_place(vc, b % 16, 2 * w + b / 16) :
+				       spi_place(vc->dist, vc,
+						 GIC_PRIV_COUNT + 32 * (w - vc->inbox_spi) + b);
+		if (!done) {
+			vgic_inbox_general(vc->dist, vc, w, in);
+			return;
+		}
+	} while (++w < vc->inbox_words);
+}
