@@ -50,7 +50,8 @@ void partition_ring(const struct cfg_endpoint *e)
 		vgic_raise(&partitions[e->peer].vgic, e->peer_irq);
 }
 static struct vcpu vcpu_storage[PLAT_CPU_COUNT];
-static bool all_started; /* partitions_init() has started every partition it could */
+static bool all_started; /* partitions_init() has asked for every first start it could */
+_Static_assert(PART_STOPPED == 0 && VCPU_OFF == 0, "partitions and vCPUs start so: zeroed");
 
 static void *pa_ptr(u64 pa)
 {
@@ -87,30 +88,6 @@ static void clear_range(u64 pa, u64 size, bool vfp)
 	}
 }
 
-/*
- * Clear [pa, end) but the images' bytes, which the copy overwrites: up to each image's
- * first whole 64-byte line (mem_zero's granule) and on from its last one.
- */
-static void clear_region(const struct cfg_partition *cfg, u64 pa, u64 end, bool vfp)
-{
-	while (pa < end) {
-		u64 stop = end, next = end;
-		u32 i;
-
-		for (i = 0; i < cfg->image_count; i++) {
-			u64 s = ALIGN_UP(cfg->images[i].pa, 64ULL);
-			u64 e = ALIGN_DOWN(cfg->images[i].pa + cfg->images[i].size, 64ULL);
-
-			if (s >= pa && s < stop && e > s) {
-				stop = s;
-				next = MIN(e, end);
-			}
-		}
-		clear_range(pa, stop - pa, vfp);
-		pa = next;
-	}
-}
-
 /* RAM the partition's starts clear: Normal non-cacheable in the Hyp map until its first load. */
 static bool cleared_ram(const struct cfg_region *r)
 {
@@ -141,12 +118,9 @@ static void load_memory(struct partition *p, bool vfp)
 	bool first = !p->ram_wb;
 	u32 i;
 
-	for (i = 0; i < cfg->region_count; i++) {
-		const struct cfg_region *r = &cfg->regions[i];
-
-		if (r->flags & CFG_REGION_CLEAR)
-			clear_region(cfg, r->pa, r->pa + r->size, vfp);
-	}
+	/* The cleared regions but the images' whole lines, which the copy overwrites (tcfg). */
+	for (i = 0; i < cfg->clear_count; i++)
+		clear_range(cfg->clears[i].pa, cfg->clears[i].size, vfp);
 	for (i = 0; i < cfg->image_count; i++)
 		memcpy(pa_ptr(cfg->images[i].pa), pa_ptr(cfg->images[i].store_pa),
 		       cfg->images[i].size);
@@ -178,60 +152,34 @@ static struct {
 	u32 bad;
 } store_files[CFG_STORE_FILE_COUNT ? CFG_STORE_FILE_COUNT : 1];
 
-/* The chunks [*first, *end) of file 'file' partition 'id' checks: its rank's equal share. */
-static void chunk_share(u32 id, u32 file, u32 chunks, u32 *first, u32 *end)
-{
-	u32 i, k, n = 0, rank = 0;
-
-	for (i = 0; i < cfg_system.partition_count; i++) {
-		const struct cfg_partition *q = partitions[i].cfg;
-
-		for (k = 0; partitions[i].boot_start && k < q->image_count; k++)
-			if (q->images[k].file == file) {
-				rank += i < id;
-				n++;
-				break;
-			}
-	}
-	n = MAX(n, 1U); /* (partition 'id' is one of them) */
-	*first = chunks * rank / n;
-	*end = chunks * (rank + 1) / n;
-}
-
-/* Ask the boot CPU of every partition started at boot that loads 'file' to look again. */
-static void file_checked(u32 file)
-{
-	u32 i, k;
-
-	for (i = 0; i < cfg_system.partition_count; i++) {
-		const struct cfg_partition *q = partitions[i].cfg;
-
-		for (k = 0; partitions[i].boot_start && k < q->image_count; k++)
-			if (q->images[k].file == file) {
-				cpu_request(q->cpus[0], CPU_REQ_PART_BOOT);
-				break;
-			}
-	}
-}
+/* Bit n: partitions_init() asked partition n's boot CPU for its first start. */
+static u32 boot_mask;
+_Static_assert(CFG_PARTITION_COUNT <= 32, "boot_mask and cfg_image.loaders hold a bit each");
 
 /*
- * Hash this partition's share of each file it loads (each file once).  The CPU that checks
- * a file's last chunk sends every partition that loads it back to partition_boot().
+ * Hash this partition's share of each file it loads (each file once): its rank's equal
+ * share among the partitions started at boot that load it (tcfg's cfg_image.loaders).  The
+ * CPU that checks a file's last chunk sends each of them back to partition_boot().
  */
 static void check_share(const struct cfg_partition *cfg)
 {
 	u8 digest[SHA256_SIZE], diff;
-	u32 i, j, k, c, end;
+	u32 i, k, c, end, n, rank, sharers;
 
 	for (i = 0; i < cfg->image_count; i++) {
 		const struct cfg_image *im = &cfg->images[i];
 
-		for (j = 0; j < i && cfg->images[j].file != im->file; j++)
-			;
-		if (j < i)
+		if (im->repeat)
 			continue; /* a file loaded twice: its share is done */
-		chunk_share(cfg->id, im->file, im->chunk_count, &c, &end);
-		for (; c < end; c++) {
+		sharers = im->loaders & boot_mask;
+		for (n = 0, rank = 0, k = 0; k < CFG_PARTITION_COUNT; k++)
+			if (sharers & BIT(k)) {
+				n++;
+				rank += k < cfg->id;
+			}
+		n = MAX(n, 1U); /* (partition cfg->id is one of them) */
+		end = im->chunk_count * (rank + 1) / n;
+		for (c = im->chunk_count * rank / n; c < end; c++) {
 			u32 at = c * im->chunk_size;
 
 			sha256(pa_ptr(im->store_pa + at), MIN(im->size - at, im->chunk_size),
@@ -242,8 +190,12 @@ static void check_share(const struct cfg_partition *cfg)
 			if (diff)
 				__atomic_store_n(&store_files[im->file].bad, 1, __ATOMIC_RELAXED);
 			if (__atomic_add_fetch(&store_files[im->file].checked, 1,
-					       __ATOMIC_ACQ_REL) == im->chunk_count)
-				file_checked(im->file);
+					       __ATOMIC_ACQ_REL) != im->chunk_count)
+				continue;
+			for (k = 0; k < CFG_PARTITION_COUNT; k++)
+				if (sharers & BIT(k))
+					cpu_request(cfg_system.partitions[k].cpus[0],
+						    CPU_REQ_PART_BOOT);
 		}
 	}
 }
@@ -703,7 +655,7 @@ s32 partition_vcpu_on(struct partition *p, u32 index, u32 pc, u32 context)
 
 void partitions_init(void)
 {
-	u32 i, j, self;
+	u32 i, j;
 
 	/* A description for another board is refused at build time (tcfg, check.c). */
 	for (i = 0; i < cfg_system.partition_count; i++) {
@@ -714,31 +666,37 @@ void partitions_init(void)
 		p->cfg = cfg;
 		p->gicd_hpfar = (u32)(cfg->gicd_ipa >> 8) & HPFAR_FIPA_MASK;
 		p->uart_hpfar = (u32)(cfg->uart_ipa >> 8) & HPFAR_FIPA_MASK;
-		p->state = PART_STOPPED;
 		p->vmid.owner = i;
 		err = s2_build(&p->s2, s2_pool(), cfg);
 		if (err != PT_OK)
 			panic("partition %u (%s): stage-2 tables: error %d", i, cfg->name, err);
+		/*
+		 * Each CPU is the board's and one partition's at most: tcfg refuses any other
+		 * description (check.c, check_cpus; platform.h's PLAT_CPU_COUNT is the board's,
+		 * config.c asserts).  A vCPU starts OFF (0: static storage).
+		 */
 		for (j = 0; j < cfg->cpu_count; j++) {
-			u32 cpu = cfg->cpus[j];
-			struct vcpu *v;
+			struct vcpu *v = &vcpu_storage[cfg->cpus[j]];
 
-			if (cpu >= PLAT_CPU_COUNT || cpus[cpu].vcpu)
-				panic("partition %u (%s): cpu%u is absent or taken", i, cfg->name,
-				      cpu);
-			v = &vcpu_storage[cpu];
 			v->part = p;
 			v->index = j;
-			v->cpu = cpu;
-			v->power = VCPU_OFF;
+			v->cpu = cfg->cpus[j];
 			p->vcpus[j] = v;
-			cpus[cpu].vcpu = v;
+			cpus[v->cpu].vcpu = v;
 		}
 		log_info("partition %u (%s): %u vCPU(s) on cpu%u%s, %u regions, stage-2 root "
 			 "0x%08llx, %u tables",
 			 i, cfg->name, cfg->cpu_count, cfg->cpus[0],
 			 cfg->cpu_count > 1 ? "..." : "", cfg->region_count, p->s2.root_pa,
 			 p->s2.table_count);
+		for (j = 0; j < cfg->cpu_count; j++)
+			if (!cpus[cfg->cpus[j]].online)
+				break;
+		if (j < cfg->cpu_count)
+			log_error("partition %u (%s): cpu%u is not online, not started", i,
+				  cfg->name, cfg->cpus[j]);
+		else
+			boot_mask |= BIT(i);
 	}
 	for (i = 0; i < cfg_system.channel_count; i++) {
 		uintptr_t start = (uintptr_t)pa_ptr(cfg_system.channels[i].pa);
@@ -753,29 +711,14 @@ void partitions_init(void)
 		dcache_clean_inval_range(start, start + (uintptr_t)cfg_system.channels[i].size);
 	}
 	console_set_input(cfg_system.console_partition);
-	for (i = 0; i < cfg_system.partition_count; i++) {
-		const struct cfg_partition *cfg = partitions[i].cfg;
-
-		for (j = 0; j < cfg->cpu_count; j++)
-			if (!cpus[cfg->cpus[j]].online)
-				break;
-		if (j < cfg->cpu_count)
-			log_error("partition %u (%s): cpu%u is not online, not started", i,
-				  cfg->name, cfg->cpus[j]);
-		else
-			partitions[i].boot_start = true;
-	}
 	/*
-	 * Each partition's boot CPU checks its images and loads it (partition_boot), the others
-	 * first: a board does that work in parallel, each CPU on its own memory.
+	 * Each partition's boot CPU checks its images and loads it (partition_boot), all at
+	 * once: a board does that work in parallel, each CPU on its own memory.  This CPU's
+	 * own partition, if it boots one, is its idle loop's first request.
 	 */
-	self = this_cpu()->index;
 	for (i = 0; i < cfg_system.partition_count; i++)
-		if (partitions[i].boot_start && partitions[i].cfg->cpus[0] != self)
+		if (boot_mask & BIT(i))
 			cpu_request(partitions[i].cfg->cpus[0], CPU_REQ_PART_BOOT);
-	for (i = 0; i < cfg_system.partition_count; i++)
-		if (partitions[i].boot_start && partitions[i].cfg->cpus[0] == self)
-			partition_boot(&partitions[i]);
 	__atomic_store_n(&all_started, true, __ATOMIC_RELEASE);
 	power_off_if_all_down(); /* every partition may have stopped already */
 }
