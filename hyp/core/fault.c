@@ -36,13 +36,10 @@ bool ratelimit_allow(struct ratelimit *rl, u32 *suppressed)
 	return false;
 }
 
-static const char *policy_name(u32 policy)
+/* Say a closed window's count of suppressed messages ('n' > 0). */
+static __attribute__((noinline)) void say_suppressed(const struct partition *p, u32 n)
 {
-	static const char *const names[] = {
-		[CFG_FAULT_STOP] = "stop", [CFG_FAULT_RESTART] = "restart", [CFG_FAULT_INJECT] = "inject"
-	};
-
-	return policy < ARRAY_SIZE(names) ? names[policy] : "stop";
+	log_warn("partition %u (%s): %u fault messages suppressed", p->cfg->id, p->cfg->name, n);
 }
 
 /* Say how many messages a closed window (or, with 'now_anyway', the current one) suppressed. */
@@ -63,8 +60,7 @@ static void report_suppressed(struct partition *p, bool now_anyway, u64 *next)
 	}
 	spin_unlock(&p->lock);
 	if (n)
-		log_warn("partition %u (%s): %u fault messages suppressed", p->cfg->id,
-			 p->cfg->name, n);
+		say_suppressed(p, n);
 }
 
 u64 fault_log_window_closed(struct partition *p)
@@ -85,7 +81,10 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 {
 	struct partition *p = v->part;
 	const struct cfg_partition *cfg = p->cfg;
-	char ipa[40] = "";
+	static const char *const policy[] = {
+		[CFG_FAULT_STOP] = "stop", [CFG_FAULT_RESTART] = "restart", [CFG_FAULT_INJECT] = "inject"
+	};
+	char ipa[40];
 	u32 suppressed;
 	u64 window_end;
 	bool allowed, first_suppressed;
@@ -108,8 +107,8 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 		return;
 	}
 	if (suppressed)
-		log_warn("partition %u (%s): %u fault messages suppressed", cfg->id, cfg->name,
-			 suppressed);
+		say_suppressed(p, suppressed);
+	ipa[0] = '\0';
 	if (f->has_ipa)
 		fmt_snprintf(ipa, sizeof(ipa), " IPA 0x%llx", f->ipa);
 	log_warn("partition %u (%s) vCPU %u: %s: %s%s VA 0x%08x PC 0x%08x (HSR 0x%08x); "
@@ -118,7 +117,7 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 		 f->instruction ? "fetch" :
 		 f->write	? "write" :
 				  "read",
-		 ipa, f->va, f->pc, f->hsr, policy_name(cfg->fault_policy));
+		 ipa, f->va, f->pc, f->hsr, policy[cfg->fault_policy]); /* tcfg's, one of them */
 }
 
 void guest_fault(struct vcpu *v, struct regs *r, const struct guest_fault *f)

@@ -323,30 +323,39 @@ void partition_start(struct partition *p)
 	cpu_request(v0->cpu, CPU_REQ_VCPU_START);
 }
 
-/* Ask every vCPU that is ON to park; p->lock held.  Returns how many were asked. */
-static u32 request_stop_locked(struct partition *p)
+/* Take p->lock if p is running: true, held; false, not held. */
+static bool lock_running(struct partition *p)
 {
-	u32 i, n = 0;
+	spin_lock(&p->lock);
+	if (p->state == PART_RUNNING)
+		return true;
+	spin_unlock(&p->lock);
+	return false;
+}
 
+/*
+ * p->lock held, released: p becomes 'state' (not running), a restart pending or not, and
+ * each of its vCPUs that is ON is asked to park.  Returns whether none was ON.
+ */
+static bool stop_unlock(struct partition *p, u32 state, bool restart)
+{
+	bool idle = p->vcpus_on == 0;
+	u32 i;
+
+	p->state = state;
+	p->restart_pending = restart;
 	for (i = 0; i < p->cfg->cpu_count; i++)
-		if (p->vcpus[i]->power == VCPU_ON) {
+		if (p->vcpus[i]->power == VCPU_ON)
 			cpu_request(p->vcpus[i]->cpu, CPU_REQ_VCPU_STOP);
-			n++;
-		}
-	return n;
+	spin_unlock(&p->lock);
+	return idle;
 }
 
 void partition_stop(struct partition *p, const char *why)
 {
-	spin_lock(&p->lock);
-	if (p->state != PART_RUNNING) {
-		spin_unlock(&p->lock);
+	if (!lock_running(p))
 		return;
-	}
-	p->state = PART_STOPPED;
-	p->restart_pending = false;
-	request_stop_locked(p);
-	spin_unlock(&p->lock);
+	stop_unlock(p, PART_STOPPED, false);
 	log_info("partition %u (%s): stopping (%s)", p->cfg->id, p->cfg->name, why);
 }
 
@@ -359,11 +368,7 @@ static void restart_unlock(struct partition *p, const char *why)
 		spin_unlock(&p->lock);
 		return;
 	}
-	p->state = PART_STOPPED;
-	p->restart_pending = true;
-	request_stop_locked(p);
-	idle = p->vcpus_on == 0;
-	spin_unlock(&p->lock);
+	idle = stop_unlock(p, PART_STOPPED, true);
 	log_info("partition %u (%s): restarting (%s)", p->cfg->id, p->cfg->name, why);
 	if (idle)
 		partition_start(p);
@@ -405,21 +410,15 @@ static void restart_bounded(struct partition *p, u64 *log, u32 *count, u32 max, 
 	const struct cfg_partition *cfg = p->cfg;
 	u64 now;
 
-	spin_lock(&p->lock);
-	if (p->state != PART_RUNNING) {
-		spin_unlock(&p->lock);
+	if (!lock_running(p))
 		return;
-	}
 	now = timer_now();
 	if (recent_locked(log, *count, window_ms, now) < max) {
 		log[(*count)++ % RESTART_HISTORY] = now;
 		restart_unlock(p, kind->why); /* no longer running: later faults count nothing */
 		return;
 	}
-	p->state = PART_HALTED;
-	p->restart_pending = false;
-	request_stop_locked(p);
-	spin_unlock(&p->lock);
+	stop_unlock(p, PART_HALTED, false);
 	log_warn("partition %u (%s): %u %s within %u ms: %s limit reached, staying stopped",
 		 cfg->id, cfg->name, max, kind->what, window_ms, kind->limit);
 }
@@ -631,11 +630,8 @@ s32 partition_vcpu_on(struct partition *p, u32 index, u32 pc, u32 context)
 {
 	struct vcpu *v;
 
-	spin_lock(&p->lock);
-	if (p->state != PART_RUNNING) {
-		spin_unlock(&p->lock);
+	if (!lock_running(p))
 		return PSCI_E_DENIED;
-	}
 	v = p->vcpus[index];
 	if (v->power == VCPU_ON) {
 		spin_unlock(&p->lock);

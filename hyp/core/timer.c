@@ -73,9 +73,10 @@ static bool repoke_on; /* set once by hyp_timer_init */
 
 void hyp_timer_init(void)
 {
-	const char *gic = gic_is_emulated() ? "QEMU's model detected" : "not QEMU's model";
+	bool qemu = gic_is_emulated();
+	const char *gic = qemu ? "QEMU's model detected" : "not QEMU's model";
 
-	repoke_on = REPOKE_FORCED ? PLAT_GIC_REPOKE_MS > 0 : gic_is_emulated();
+	repoke_on = REPOKE_FORCED ? PLAT_GIC_REPOKE_MS > 0 : qemu;
 	if (repoke_on)
 		log_info("GIC: %s, %u ms re-evaluation tick on%s", gic, (u32)PLAT_GIC_REPOKE_MS,
 			 REPOKE_FORCED ? " (GIC_REPOKE_MS)" : "");
@@ -138,17 +139,22 @@ void hyp_timer_console_later(void)
 
 void hyp_timer_expired(struct vcpu *v)
 {
-	u64 now = timer_now(), next = repoke_deadline(now);
+	u64 now = timer_now(), next = repoke_deadline(now), at;
 
 	if (!UART_HAS_TX_IRQ && console_poll()) /* a constant: only UART_BAUD builds poll */
 		next = MIN(next, now + timer_ms_to_ticks(CONSOLE_POLL_MS));
-
-	if (v && vuart_flush_stale(v->part, timer_ms_to_ticks(PARTIAL_LINE_MS)))
-		next = MIN(next, now + timer_ms_to_ticks(PARTIAL_LINE_MS));
-	/* A fault-message window with suppressed messages: its count when it closes. */
-	if (v && __atomic_load_n(&v->part->fault_rl.suppressed, __ATOMIC_RELAXED) != 0)
-		next = MIN(next, fault_log_window_closed(v->part));
-	if (v)
-		next = MIN(next, partition_watchdog_check(v->part, now));
+	if (v) {
+		/* (Each asked once: MIN() would call its arguments twice.) */
+		at = timer_ms_to_ticks(PARTIAL_LINE_MS);
+		if (vuart_flush_stale(v->part, at))
+			next = MIN(next, now + at);
+		/* A fault-message window with suppressed messages: its count when it closes. */
+		if (__atomic_load_n(&v->part->fault_rl.suppressed, __ATOMIC_RELAXED) != 0) {
+			at = fault_log_window_closed(v->part);
+			next = MIN(next, at);
+		}
+		at = partition_watchdog_check(v->part, now);
+		next = MIN(next, at);
+	}
 	hyp_timer_program(next);
 }
