@@ -73,17 +73,16 @@ static void serve_flush_requests(void)
 /* Zero [pa, pa + size) (with the VFP registers if 'vfp': mem_zero_vfp's rule). */
 static void clear_range(u64 pa, u64 size, bool vfp)
 {
-	if (!size)
-		return;
-	u64 done;
+	uintptr_t at = (uintptr_t)pa;
+	size_t left = (size_t)size, n;
 
-	for (done = 0; done < size; done += CLEAR_CHUNK) {
-		size_t n = (size_t)MIN((u64)CLEAR_CHUNK, size - done);
-
+	CHECK(pa + size <= (1ULL << 32)); /* the hypervisor maps RAM 1:1, below 4 GiB */
+	for (; left; at += n, left -= n) {
+		n = MIN((size_t)CLEAR_CHUNK, left);
 		if (vfp)
-			mem_zero_vfp(pa_ptr(pa + done), n);
+			mem_zero_vfp((void *)at, n);
 		else
-			mem_zero(pa_ptr(pa + done), n);
+			mem_zero((void *)at, n);
 		serve_flush_requests();
 	}
 }
