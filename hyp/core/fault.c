@@ -117,7 +117,8 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 		 f->instruction ? "fetch" :
 		 f->write	? "write" :
 				  "read",
-		 ipa, f->va, f->pc, f->hsr, policy[cfg->fault_policy]); /* tcfg's, one of them */
+		 ipa, f->va, f->pc, f->hsr,
+		 policy[cfg->fault_policy < ARRAY_SIZE(policy) ? cfg->fault_policy : 0]);
 }
 
 void guest_fault(struct vcpu *v, struct regs *r, const struct guest_fault *f)

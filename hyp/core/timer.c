@@ -139,13 +139,14 @@ void hyp_timer_console_later(void)
 
 void hyp_timer_expired(struct vcpu *v)
 {
-	u64 now = timer_now(), next = repoke_deadline(now), at;
+	u64 now = timer_now(), next = repoke_deadline(now);
 
 	if (!UART_HAS_TX_IRQ && console_poll()) /* a constant: only UART_BAUD builds poll */
 		next = MIN(next, now + timer_ms_to_ticks(CONSOLE_POLL_MS));
 	if (v) {
 		/* (Each asked once: MIN() would call its arguments twice.) */
-		at = timer_ms_to_ticks(PARTIAL_LINE_MS);
+		u64 at = timer_ms_to_ticks(PARTIAL_LINE_MS);
+
 		if (vuart_flush_stale(v->part, at))
 			next = MIN(next, now + at);
 		/* A fault-message window with suppressed messages: its count when it closes. */
