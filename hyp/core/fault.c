@@ -17,25 +17,6 @@
 #define FAULT_LOG_BURST 5 /* messages per window before suppressing */
 #define FAULT_LOG_WINDOW_MS 1000
 
-bool ratelimit_allow(struct ratelimit *rl, u32 *suppressed)
-{
-	u64 now = timer_now();
-
-	*suppressed = 0;
-	if (now - rl->window_start > timer_ms_to_ticks(FAULT_LOG_WINDOW_MS)) {
-		*suppressed = rl->suppressed;
-		rl->window_start = now;
-		rl->count = 0;
-		rl->suppressed = 0;
-	}
-	if (rl->count < FAULT_LOG_BURST) {
-		rl->count++;
-		return true;
-	}
-	rl->suppressed++;
-	return false;
-}
-
 /* Say a closed window's count of suppressed messages ('n' > 0). */
 static __attribute__((noinline)) void say_suppressed(const struct partition *p, u32 n)
 {
@@ -84,17 +65,30 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 	static const char *const policy[] = {
 		[CFG_FAULT_STOP] = "stop", [CFG_FAULT_RESTART] = "restart", [CFG_FAULT_INJECT] = "inject"
 	};
+	struct ratelimit *rl = &p->fault_rl;
 	char ipa[40];
-	u32 suppressed;
-	u64 window_end;
+	u32 suppressed = 0;
+	u64 window = timer_ms_to_ticks(FAULT_LOG_WINDOW_MS), now, window_end;
 	bool allowed, first_suppressed;
 
 	spin_lock(&p->lock);
 	p->faults++;
 	p->last_fault = f->what;
-	allowed = ratelimit_allow(&p->fault_rl, &suppressed);
-	first_suppressed = !allowed && p->fault_rl.suppressed == 1;
-	window_end = p->fault_rl.window_start + timer_ms_to_ticks(FAULT_LOG_WINDOW_MS) + 1;
+	/* The rate limit: FAULT_LOG_BURST messages a window, the rest counted (said later). */
+	now = timer_now();
+	if (now - rl->window_start > window) {
+		suppressed = rl->suppressed; /* the count of the window just closed */
+		rl->window_start = now;
+		rl->count = 0;
+		rl->suppressed = 0;
+	}
+	allowed = rl->count < FAULT_LOG_BURST;
+	if (allowed)
+		rl->count++;
+	else
+		rl->suppressed++;
+	first_suppressed = !allowed && rl->suppressed == 1;
+	window_end = rl->window_start + window + 1;
 	spin_unlock(&p->lock);
 	if (!allowed) {
 		/*

@@ -258,7 +258,6 @@ void partition_start(struct partition *p)
 {
 	const struct cfg_partition *cfg = p->cfg;
 	struct vcpu *v0 = p->vcpus[0];
-	struct vgic_cpu *vcs[CFG_CPU_MAX];
 	u32 run, i, cpu = this_cpu()->index, vmid;
 	u64 generation;
 
@@ -292,9 +291,7 @@ void partition_start(struct partition *p)
 	for (i = 0; i < cfg->endpoint_count; i++)
 		if (cfg->endpoints[i].gpio)
 			vgpio_reset(&vgpios[cfg->endpoints[i].gpio - 1]);
-	for (i = 0; i < cfg->cpu_count; i++)
-		vcs[i] = &p->vcpus[i]->vgic;
-	vgic_dist_init(&p->vgic, cfg, vcs);
+	vgic_dist_init(&p->vgic, cfg, p->vgics);
 	vmid_cpu_online(&vmid_allocator, cpu);
 	vmid_assign(&vmid_allocator, &p->vmid, cpu);
 	cpu_request(cpu, CPU_REQ_TLB_FLUSH);
@@ -379,21 +376,32 @@ void partition_restart(struct partition *p, const char *why)
 	restart_unlock(p, why);
 }
 
-/* How many of the history 'log' ('count' entries) lie within 'window_ms' of 'now'. */
-static u32 recent_locked(const u64 *log, u32 count, u32 window_ms, u64 now)
+/* How many of the history's restarts lie within 'window_ms' of 'now'. */
+static u32 recent_locked(const struct restart_history *h, u32 window_ms, u64 now)
 {
 	u64 window = timer_ms_to_ticks(window_ms);
 	u32 i, recent = 0;
 
-	for (i = 0; i < MIN(count, (u32)RESTART_HISTORY); i++)
-		if (now - log[i] <= window)
+	for (i = 0; i < MIN(h->count, (u32)RESTART_HISTORY); i++)
+		if (now - h->at[i] <= window)
 			recent++;
 	return recent;
 }
 
+/* One more within the bound ('max' within 'window_ms')?  Then it is counted, now. */
+static bool credit_locked(struct restart_history *h, u32 max, u32 window_ms)
+{
+	u64 now = timer_now();
+
+	if (recent_locked(h, window_ms, now) >= max)
+		return false;
+	h->at[h->count++ % RESTART_HISTORY] = now;
+	return true;
+}
+
 /*
  * A restart of one kind (fault restarts, or the guest's SYSTEM_RESETs) within its bound: at
- * most 'max' (history 'log' of '*count' entries) within 'window_ms'.  Only a running
+ * most 'max' (history 'h') within 'window_ms'.  Only a running
  * partition counts one: faults on several vCPUs at once, or a fault after a SYSTEM_RESET, are
  * one event, one credit.  Past the bound p stays stopped for good and says so, once.
  */
@@ -403,17 +411,14 @@ struct restart_kind {
 	const char *limit; /* the configuration's name of the bound, less "-limit" */
 };
 
-static void restart_bounded(struct partition *p, u64 *log, u32 *count, u32 max, u32 window_ms,
+static void restart_bounded(struct partition *p, struct restart_history *h, u32 max, u32 window_ms,
 			    const struct restart_kind *kind)
 {
 	const struct cfg_partition *cfg = p->cfg;
-	u64 now;
 
 	if (!lock_running(p))
 		return;
-	now = timer_now();
-	if (recent_locked(log, *count, window_ms, now) < max) {
-		log[(*count)++ % RESTART_HISTORY] = now;
+	if (credit_locked(h, max, window_ms)) {
 		restart_unlock(p, kind->why); /* no longer running: later faults count nothing */
 		return;
 	}
@@ -430,8 +435,7 @@ void partition_fault_restart(struct partition *p)
 {
 	static const struct restart_kind kind = { "fault policy", "restarts", "restart" };
 
-	restart_bounded(p, p->restart_log, &p->restart_log_count, p->cfg->restart_max,
-			p->cfg->restart_window_ms, &kind);
+	restart_bounded(p, &p->restarts, p->cfg->restart_max, p->cfg->restart_window_ms, &kind);
 }
 
 /*
@@ -444,8 +448,7 @@ void partition_reset(struct partition *p)
 {
 	static const struct restart_kind kind = { "PSCI SYSTEM_RESET", "resets", "reset" };
 
-	restart_bounded(p, p->reset_log, &p->reset_log_count, p->cfg->reset_max,
-			p->cfg->reset_window_ms, &kind);
+	restart_bounded(p, &p->resets, p->cfg->reset_max, p->cfg->reset_window_ms, &kind);
 }
 
 _Static_assert(PART_STOPPED == TESSERA_STATE_STOPPED && PART_RUNNING == TESSERA_STATE_RUNNING &&
@@ -465,7 +468,7 @@ void partition_info(struct partition *p, struct partition_info *out)
 	out->starts = p->starts;
 	out->faults = p->faults;
 	out->uptime_ms = p->state == PART_RUNNING ? timer_ticks_to_ms(now - p->started_at) : 0;
-	recent = recent_locked(p->restart_log, p->restart_log_count, cfg->restart_window_ms, now);
+	recent = recent_locked(&p->restarts, cfg->restart_window_ms, now);
 	out->restarts_left = cfg->restart_max > recent ? cfg->restart_max - recent : 0;
 	spin_unlock(&p->lock);
 }
@@ -488,10 +491,8 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
 	 */
 	if (CFG_MANAGER_COUNT && manager) { /* a constant 0 where no partition manages */
 		const struct cfg_partition *cfg = p->cfg;
-		u64 now = timer_now();
 
-		if (recent_locked(p->command_log, p->command_log_count, cfg->reset_window_ms,
-				  now) >= cfg->reset_max) {
+		if (!credit_locked(&p->commands, cfg->reset_max, cfg->reset_window_ms)) {
 			bool told = p->busy_told;
 
 			p->busy_told = true;
@@ -504,14 +505,13 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
 					 cfg->id, cfg->name, cfg->reset_max, cfg->reset_window_ms);
 			return TESSERA_BUSY;
 		}
-		p->command_log[p->command_log_count++ % RESTART_HISTORY] = now;
 		p->busy_told = false;
 	}
 	if (p->state == PART_HALTED) {
 		/* Someone with the right looked at it: its own bounds start afresh. */
 		p->state = PART_STOPPED;
-		p->restart_log_count = 0;
-		p->reset_log_count = 0;
+		p->restarts.count = 0;
+		p->resets.count = 0;
 	}
 	/* A start of a partition still stopping waits for its last vCPU, like a restart. */
 	restart_unlock(p, who);
@@ -677,6 +677,7 @@ void partitions_init(void)
 			v->index = j;
 			v->cpu = cfg->cpus[j];
 			p->vcpus[j] = v;
+			p->vgics[j] = &v->vgic;
 			cpus[v->cpu].vcpu = v;
 		}
 		log_info("partition %u (%s): %u vCPU(s) on cpu%u%s, %u regions, stage-2 root "

@@ -65,9 +65,13 @@ u32 timer_ticks_to_ms(u64 ticks)
 
 #ifdef PLAT_GIC_REPOKE_FORCED
 #define REPOKE_FORCED true /* make GIC_REPOKE_MS=<n>: on every GIC, never if 0 */
+#define FORCED_BY " (GIC_REPOKE_MS=" STRINGIFY(PLAT_GIC_REPOKE_MS) ")"
 #else
 #define REPOKE_FORCED false
+#define FORCED_BY ""
 #endif
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x) /* a number from platform.h or the make command line */
 
 static bool repoke_on; /* set once by hyp_timer_init */
 
@@ -77,12 +81,9 @@ void hyp_timer_init(void)
 	const char *gic = qemu ? "QEMU's model detected" : "not QEMU's model";
 
 	repoke_on = REPOKE_FORCED ? PLAT_GIC_REPOKE_MS > 0 : qemu;
-	if (repoke_on)
-		log_info("GIC: %s, %u ms re-evaluation tick on%s", gic, (u32)PLAT_GIC_REPOKE_MS,
-			 REPOKE_FORCED ? " (GIC_REPOKE_MS)" : "");
-	else
-		log_info("GIC: %s, re-evaluation tick off%s", gic,
-			 REPOKE_FORCED ? " (GIC_REPOKE_MS=0)" : "");
+	log_info("GIC: %s, %s", gic,
+		 repoke_on ? STRINGIFY(PLAT_GIC_REPOKE_MS) " ms re-evaluation tick on" FORCED_BY :
+			     "re-evaluation tick off" FORCED_BY);
 }
 
 static u64 repoke_deadline(u64 now)
