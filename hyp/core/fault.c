@@ -20,7 +20,7 @@
 /* Say a closed window's count of suppressed messages ('n' > 0). */
 static __attribute__((noinline)) void say_suppressed(const struct partition *p, u32 n)
 {
-	log_warn("partition %u (%s): %u fault messages suppressed", p->cfg->id, p->cfg->name, n);
+	log_warn("%s: %u fault messages suppressed", p->cfg->tag, n);
 }
 
 /* Say how many messages a closed window (or, with 'now_anyway', the current one) suppressed. */
@@ -105,9 +105,9 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 	ipa[0] = '\0';
 	if (f->has_ipa)
 		fmt_snprintf(ipa, sizeof(ipa), " IPA 0x%llx", f->ipa);
-	log_warn("partition %u (%s) vCPU %u: %s: %s%s VA 0x%08x PC 0x%08x (HSR 0x%08x); "
+	log_warn("%s vCPU %u: %s: %s%s VA 0x%08x PC 0x%08x (HSR 0x%08x); "
 		 "policy %s",
-		 cfg->id, cfg->name, v->index, f->what,
+		 cfg->tag, v->index, f->what,
 		 f->instruction ? "fetch" :
 		 f->write	? "write" :
 				  "read",

@@ -224,9 +224,9 @@ static bool images_intact(const struct cfg_partition *cfg)
 		const struct cfg_image *im = &cfg->images[i];
 
 		if (__atomic_load_n(&store_files[im->file].bad, __ATOMIC_RELAXED)) {
-			log_error("partition %u (%s): image %s (%u bytes at 0x%08llx in the image "
+			log_error("%s: image %s (%u bytes at 0x%08llx in the image "
 				  "store) does not match its SHA-256: not starting it",
-				  cfg->id, cfg->name, im->name, im->size, im->store_pa);
+				  cfg->tag, im->name, im->size, im->store_pa);
 			return false;
 		}
 	}
@@ -312,10 +312,10 @@ void partition_start(struct partition *p)
 	vmid = p->vmid.id;
 	generation = p->vmid.generation;
 	spin_unlock(&p->lock);
-	log_info("partition %u (%s): start %u, VMID %u generation %llu, entry 0x%08llx, "
+	log_info("%s: start %u, VMID %u generation %llu, entry 0x%08llx, "
 		 "device tree at 0x%08llx; stage-2 pool: %u of %u tables used",
-		 cfg->id, cfg->name, run, vmid, generation, cfg->entry, cfg->dtb_ipa,
-		 s2_pool_used(), s2_pool_size());
+		 cfg->tag, run, vmid, generation, cfg->entry, cfg->dtb_ipa, s2_pool_used(),
+		 s2_pool_size());
 	cpu_request(v0->cpu, CPU_REQ_VCPU_START);
 }
 
@@ -352,7 +352,7 @@ void partition_stop(struct partition *p, const char *why)
 	if (!lock_running(p))
 		return;
 	stop_unlock(p, PART_STOPPED, false);
-	log_info("partition %u (%s): stopping (%s)", p->cfg->id, p->cfg->name, why);
+	log_info("%s: stopping (%s)", p->cfg->tag, why);
 }
 
 /* Begin a restart; p->lock held, released. */
@@ -365,7 +365,7 @@ static void restart_unlock(struct partition *p, const char *why)
 		return;
 	}
 	idle = stop_unlock(p, PART_STOPPED, true);
-	log_info("partition %u (%s): restarting (%s)", p->cfg->id, p->cfg->name, why);
+	log_info("%s: restarting (%s)", p->cfg->tag, why);
 	if (idle)
 		partition_start(p);
 }
@@ -423,8 +423,8 @@ static void restart_bounded(struct partition *p, struct restart_history *h, u32 
 		return;
 	}
 	stop_unlock(p, PART_HALTED, false);
-	log_warn("partition %u (%s): %u %s within %u ms: %s limit reached, staying stopped",
-		 cfg->id, cfg->name, max, kind->what, window_ms, kind->limit);
+	log_warn("%s: %u %s within %u ms: %s limit reached, staying stopped", cfg->tag, max,
+		 kind->what, window_ms, kind->limit);
 }
 
 /*
@@ -498,11 +498,11 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
 			p->busy_told = true;
 			spin_unlock(&p->lock);
 			if (!told)
-				log_warn("partition %u (%s): %s of partition %u (%s) refused: %u "
-					 "within %u ms (its reset-limit; said once)",
-					 manager->cfg->id, who,
+				log_warn("%s: %s of %s refused: %u within %u ms (its "
+					 "reset-limit; said once)",
+					 manager->cfg->tag,
 					 op == TESSERA_PARTITION_START ? "start" : "restart",
-					 cfg->id, cfg->name, cfg->reset_max, cfg->reset_window_ms);
+					 cfg->tag, cfg->reset_max, cfg->reset_window_ms);
 			return TESSERA_BUSY;
 		}
 		p->busy_told = false;
@@ -564,8 +564,8 @@ u64 partition_watchdog_check(struct partition *p, u64 now)
 	p->faults++;
 	p->last_fault = "watchdog";
 	spin_unlock(&p->lock);
-	log_warn("partition %u (%s): watchdog: no kick for %u ms (timeout %u ms)", cfg->id,
-		 cfg->name, timer_ticks_to_ms(now - deadline) + cfg->watchdog_ms, cfg->watchdog_ms);
+	log_warn("%s: watchdog: no kick for %u ms (timeout %u ms)", cfg->tag,
+		 timer_ticks_to_ms(now - deadline) + cfg->watchdog_ms, cfg->watchdog_ms);
 	if (fault_policy_is(cfg, CFG_FAULT_RESTART))
 		partition_fault_restart(p);
 	else
@@ -620,7 +620,7 @@ void partition_vcpu_parked(struct partition *p)
 	if (restart) {
 		partition_start(p);
 	} else {
-		log_info("partition %u (%s): stopped", p->cfg->id, p->cfg->name);
+		log_info("%s: stopped", p->cfg->tag);
 		power_off_if_all_down();
 	}
 }
@@ -664,7 +664,7 @@ void partitions_init(void)
 		p->vmid.owner = i;
 		err = s2_build(&p->s2, s2_pool(), cfg);
 		if (err != PT_OK)
-			panic("partition %u (%s): stage-2 tables: error %d", i, cfg->name, err);
+			panic("%s: stage-2 tables: error %d", cfg->tag, err);
 		/*
 		 * Each CPU is the board's and one partition's at most: tcfg refuses any other
 		 * description (check.c, check_cpus; platform.h's PLAT_CPU_COUNT is the board's,
@@ -680,17 +680,15 @@ void partitions_init(void)
 			p->vgics[j] = &v->vgic;
 			cpus[v->cpu].vcpu = v;
 		}
-		log_info("partition %u (%s): %u vCPU(s) on cpu%u%s, %u regions, stage-2 root "
+		log_info("%s: %u vCPU(s) on cpu%u%s, %u regions, stage-2 root "
 			 "0x%08llx, %u tables",
-			 i, cfg->name, cfg->cpu_count, cfg->cpus[0],
-			 cfg->cpu_count > 1 ? "..." : "", cfg->region_count, p->s2.root_pa,
-			 p->s2.table_count);
+			 cfg->tag, cfg->cpu_count, cfg->cpus[0], cfg->cpu_count > 1 ? "..." : "",
+			 cfg->region_count, p->s2.root_pa, p->s2.table_count);
 		for (j = 0; j < cfg->cpu_count; j++)
 			if (!cpus[cfg->cpus[j]].online)
 				break;
 		if (j < cfg->cpu_count)
-			log_error("partition %u (%s): cpu%u is not online, not started", i,
-				  cfg->name, cfg->cpus[j]);
+			log_error("%s: cpu%u is not online, not started", cfg->tag, cfg->cpus[j]);
 		else
 			boot_mask |= BIT(i);
 	}

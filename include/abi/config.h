@@ -139,6 +139,7 @@ enum cfg_fault_policy {
 struct cfg_partition {
 	char name[CFG_NAME_MAX];
 	u32 id;
+	const char *tag; /* "partition <id> (<name>)": how the hypervisor's log names it */
 
 	/* Physical CPU indices; cpus[0] runs the boot vCPU (vCPU 0). */
 	u32 cpu_count;

@@ -408,11 +408,12 @@ static u64 cells64(const fdt32_t *c)
  * named in /chosen is one of the images, whole, and clear of the kernel and the device tree.
  */
 /*
- * What a (re)start clears (cfg_partition.clears): every byte of each region with
+ * What tcfg derives for the hypervisor.  What a (re)start clears (cfg_partition.clears): every byte of each region with
  * CFG_REGION_CLEAR, but those inside an image's whole 64-byte lines (the copy writes them),
  * and nothing else; ranges in address order.  Re-derived byte by byte at 64-byte steps
  * (every boundary here is a multiple of 64).  And each image's sharing: the partitions that
- * load its file, and whether an earlier image of the same partition is that file.
+ * load its file, and whether an earlier image of the same partition is that file.  And the
+ * name the log gives the partition (cfg_partition.tag).
  */
 static bool in_image_lines(const struct cfg_partition *p, u64 pa)
 {
@@ -438,13 +439,18 @@ static bool in_clears(const struct cfg_partition *p, u64 pa)
 	return false;
 }
 
-TEST(clear_plan)
+TEST(derived)
 {
 	u32 i, j, k, q;
 
 	for (i = 0; i < cfg_system.partition_count; i++) {
 		const struct cfg_partition *p = &cfg_system.partitions[i];
 		u64 cleared = 0, expected = 0;
+		char tag[64];
+
+		/* How the log names it (cfg_partition.tag). */
+		snprintf(tag, sizeof(tag), "partition %u (%s)", p->id, p->name);
+		EXPECT(p->tag && !strcmp(p->tag, tag));
 
 		for (j = 0; j < p->clear_count; j++) {
 			EXPECT(p->clears[j].size > 0 && !(p->clears[j].pa % 64) &&
@@ -669,7 +675,7 @@ int main(int argc, char **argv)
 	RUN(virq_count);
 	RUN(s2_tables);
 	RUN(s2_tables_builder);
-	RUN(clear_plan);
+	RUN(derived);
 	RUN(linux_boot);
 	RUN(device_tree);
 	return test_summary();

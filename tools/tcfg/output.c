@@ -380,6 +380,14 @@ static void dtb(FILE *f, const struct partition *p)
 	fprintf(f, "\n};\n\n");
 }
 
+/* How the hypervisor's log names the partition (cfg_partition.tag). */
+static void partition_tag(FILE *f, const struct partition *p)
+{
+	fprintf(f, "\t\t.tag = \"partition %u (\" ", p->id);
+	c_string(f, p->label);
+	fprintf(f, " \")\",\n");
+}
+
 static void partition(FILE *f, const struct partition *p, u32 n_images, u32 n_irqs, u32 n_clears)
 {
 	static const char *const policies[] = { "CFG_FAULT_STOP", "CFG_FAULT_RESTART",
@@ -389,6 +397,7 @@ static void partition(FILE *f, const struct partition *p, u32 n_images, u32 n_ir
 	fprintf(f, "\t{ /* %s */\n\t\t.name = ", p->path);
 	c_string(f, p->label);
 	fprintf(f, ",\n\t\t.id = %u,\n", p->id);
+	partition_tag(f, p);
 	fprintf(f, "\t\t.cpu_count = %u,\n\t\t.cpus = {", p->cpu_count);
 	for (i = 0; i < p->cpu_count; i++)
 		fprintf(f, "%s%u", i ? ", " : " ", p->cpus[i]);
