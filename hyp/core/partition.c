@@ -657,6 +657,7 @@ void partitions_init(void)
 		struct partition *p = &partitions[i];
 		const struct cfg_partition *cfg = &cfg_system.partitions[i];
 		enum pt_err err;
+		u32 offline = PLAT_CPU_COUNT; /* the first of its CPUs not online, if any */
 
 		p->cfg = cfg;
 		p->gicd_hpfar = (u32)(cfg->gicd_ipa >> 8) & HPFAR_FIPA_MASK;
@@ -679,21 +680,20 @@ void partitions_init(void)
 			p->vcpus[j] = v;
 			p->vgics[j] = &v->vgic;
 			cpus[v->cpu].vcpu = v;
+			if (offline == PLAT_CPU_COUNT && !cpus[v->cpu].online)
+				offline = v->cpu;
 		}
 		log_info("%s: %u vCPU(s) on cpu%u%s, %u regions, stage-2 root "
 			 "0x%08llx, %u tables",
 			 cfg->tag, cfg->cpu_count, cfg->cpus[0], cfg->cpu_count > 1 ? "..." : "",
 			 cfg->region_count, p->s2.root_pa, p->s2.table_count);
-		for (j = 0; j < cfg->cpu_count; j++)
-			if (!cpus[cfg->cpus[j]].online)
-				break;
-		if (j < cfg->cpu_count)
-			log_error("%s: cpu%u is not online, not started", cfg->tag, cfg->cpus[j]);
+		if (offline < PLAT_CPU_COUNT)
+			log_error("%s: cpu%u is not online, not started", cfg->tag, offline);
 		else
 			boot_mask |= BIT(i);
 	}
 	for (i = 0; i < cfg_system.channel_count; i++) {
-		uintptr_t start = (uintptr_t)pa_ptr(cfg_system.channels[i].pa);
+		uintptr_t start = (uintptr_t)cfg_system.channels[i].pa; /* clear_range checks */
 
 		clear_range(cfg_system.channels[i].pa, cfg_system.channels[i].size, false);
 		/*
