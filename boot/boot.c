@@ -17,6 +17,8 @@
 #define TESSERA_VERSION_STRING "0.1.0"
 
 #define SECONDARY_TIMEOUT_MS 1000
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
 
 uintptr_t boot_dtb;
 
@@ -104,11 +106,13 @@ void boot_main(u32 cpu)
 	cpu_init_local(cpu);
 	uart_init();
 	console_init();
-	log_info("Tessera %s (%s), a static-partitioning hypervisor", TESSERA_VERSION_STRING,
+	/* (Constants in the format: no arguments to pass; the git name is text, not format.) */
+	log_info("Tessera " TESSERA_VERSION_STRING " (%s), a static-partitioning hypervisor",
 		 TESSERA_GIT);
-	log_info("platform %s, %u CPUs, boot CPU %u (MIDR 0x%08x), device tree at 0x%08x%s",
-		 PLAT_NAME, PLAT_CPU_COUNT, cpu, midr, (u32)boot_dtb,
-		 boot_dtb ? "" : " (none passed)");
+	log_info(
+		"platform " PLAT_NAME ", " STRINGIFY(
+			PLAT_CPU_COUNT) " CPUs, boot CPU %u (MIDR 0x%08x), device tree at 0x%08x%s",
+		cpu, midr, (u32)boot_dtb, boot_dtb ? "" : " (none passed)");
 	log_info("image 0x%08x-0x%08x, reserved up to 0x%08x", (u32)(uintptr_t)__hyp_start,
 		 (u32)(uintptr_t)__hyp_end, (u32)(uintptr_t)__hyp_reserved_end);
 	report_cpu(cpu);

@@ -1298,7 +1298,7 @@ BOOT_NOTES = """\
 - **Chunked image checks.** tcfg records, beside each image file's SHA-256 (images.txt, docs),
   the SHA-256 of each of 16 chunks (a multiple of 64 bytes, at least 4 KiB: `struct
   cfg_image`); each partition started at boot hashes its equal share of the chunks of every
-  file it loads (`check_share`), and starts once every chunk of its files is checked, by it or
+  file it loads (`check_share`; tcfg lists who loads each file: `cfg_image.loaders`), and starts once every chunk of its files is checked, by it or
   by the others (the CPU that checks a file's last chunk sends the others back to
   `partition_boot`). A mismatch in any chunk halts every partition that loads the file, each
   with its ERROR line, as before. 16 chunks share evenly among 1, 2, 4, 8 or 16 CPUs; a

@@ -17,32 +17,10 @@
 #define FAULT_LOG_BURST 5 /* messages per window before suppressing */
 #define FAULT_LOG_WINDOW_MS 1000
 
-bool ratelimit_allow(struct ratelimit *rl, u32 *suppressed)
+/* Say a closed window's count of suppressed messages ('n' > 0). */
+static __attribute__((noinline)) void say_suppressed(const struct partition *p, u32 n)
 {
-	u64 now = timer_now();
-
-	*suppressed = 0;
-	if (now - rl->window_start > timer_ms_to_ticks(FAULT_LOG_WINDOW_MS)) {
-		*suppressed = rl->suppressed;
-		rl->window_start = now;
-		rl->count = 0;
-		rl->suppressed = 0;
-	}
-	if (rl->count < FAULT_LOG_BURST) {
-		rl->count++;
-		return true;
-	}
-	rl->suppressed++;
-	return false;
-}
-
-static const char *policy_name(u32 policy)
-{
-	static const char *const names[] = {
-		[CFG_FAULT_STOP] = "stop", [CFG_FAULT_RESTART] = "restart", [CFG_FAULT_INJECT] = "inject"
-	};
-
-	return policy < ARRAY_SIZE(names) ? names[policy] : "stop";
+	log_warn("%s: %u fault messages suppressed", p->cfg->tag, n);
 }
 
 /* Say how many messages a closed window (or, with 'now_anyway', the current one) suppressed. */
@@ -63,8 +41,7 @@ static void report_suppressed(struct partition *p, bool now_anyway, u64 *next)
 	}
 	spin_unlock(&p->lock);
 	if (n)
-		log_warn("partition %u (%s): %u fault messages suppressed", p->cfg->id,
-			 p->cfg->name, n);
+		say_suppressed(p, n);
 }
 
 u64 fault_log_window_closed(struct partition *p)
@@ -85,17 +62,33 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 {
 	struct partition *p = v->part;
 	const struct cfg_partition *cfg = p->cfg;
-	char ipa[40] = "";
-	u32 suppressed;
-	u64 window_end;
+	static const char *const policy[] = {
+		[CFG_FAULT_STOP] = "stop", [CFG_FAULT_RESTART] = "restart", [CFG_FAULT_INJECT] = "inject"
+	};
+	struct ratelimit *rl = &p->fault_rl;
+	char ipa[40];
+	u32 suppressed = 0;
+	u64 window = timer_ms_to_ticks(FAULT_LOG_WINDOW_MS), now, window_end;
 	bool allowed, first_suppressed;
 
 	spin_lock(&p->lock);
 	p->faults++;
 	p->last_fault = f->what;
-	allowed = ratelimit_allow(&p->fault_rl, &suppressed);
-	first_suppressed = !allowed && p->fault_rl.suppressed == 1;
-	window_end = p->fault_rl.window_start + timer_ms_to_ticks(FAULT_LOG_WINDOW_MS) + 1;
+	/* The rate limit: FAULT_LOG_BURST messages a window, the rest counted (said later). */
+	now = timer_now();
+	if (now - rl->window_start > window) {
+		suppressed = rl->suppressed; /* the count of the window just closed */
+		rl->window_start = now;
+		rl->count = 0;
+		rl->suppressed = 0;
+	}
+	allowed = rl->count < FAULT_LOG_BURST;
+	if (allowed)
+		rl->count++;
+	else
+		rl->suppressed++;
+	first_suppressed = !allowed && rl->suppressed == 1;
+	window_end = rl->window_start + window + 1;
 	spin_unlock(&p->lock);
 	if (!allowed) {
 		/*
@@ -108,17 +101,18 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 		return;
 	}
 	if (suppressed)
-		log_warn("partition %u (%s): %u fault messages suppressed", cfg->id, cfg->name,
-			 suppressed);
+		say_suppressed(p, suppressed);
+	ipa[0] = '\0';
 	if (f->has_ipa)
 		fmt_snprintf(ipa, sizeof(ipa), " IPA 0x%llx", f->ipa);
-	log_warn("partition %u (%s) vCPU %u: %s: %s%s VA 0x%08x PC 0x%08x (HSR 0x%08x); "
+	log_warn("%s vCPU %u: %s: %s%s VA 0x%08x PC 0x%08x (HSR 0x%08x); "
 		 "policy %s",
-		 cfg->id, cfg->name, v->index, f->what,
+		 cfg->tag, v->index, f->what,
 		 f->instruction ? "fetch" :
 		 f->write	? "write" :
 				  "read",
-		 ipa, f->va, f->pc, f->hsr, policy_name(cfg->fault_policy));
+		 ipa, f->va, f->pc, f->hsr,
+		 policy[cfg->fault_policy < ARRAY_SIZE(policy) ? cfg->fault_policy : 0]);
 }
 
 void guest_fault(struct vcpu *v, struct regs *r, const struct guest_fault *f)

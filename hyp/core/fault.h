@@ -30,9 +30,6 @@ struct ratelimit {
 	u32 suppressed;
 };
 
-/* True if this message may be printed; *suppressed: the count of a window just closed. */
-bool ratelimit_allow(struct ratelimit *rl, u32 *suppressed);
-
 struct guest_fault {
 	const char *what; /* "stage-2 data abort", ... */
 	u64 ipa;

@@ -50,7 +50,8 @@ void partition_ring(const struct cfg_endpoint *e)
 		vgic_raise(&partitions[e->peer].vgic, e->peer_irq);
 }
 static struct vcpu vcpu_storage[PLAT_CPU_COUNT];
-static bool all_started; /* partitions_init() has started every partition it could */
+static bool all_started; /* partitions_init() has asked for every first start it could */
+_Static_assert(PART_STOPPED == 0 && VCPU_OFF == 0, "partitions and vCPUs start so: zeroed");
 
 static void *pa_ptr(u64 pa)
 {
@@ -72,42 +73,17 @@ static void serve_flush_requests(void)
 /* Zero [pa, pa + size) (with the VFP registers if 'vfp': mem_zero_vfp's rule). */
 static void clear_range(u64 pa, u64 size, bool vfp)
 {
-	if (!size)
-		return;
-	u64 done;
+	uintptr_t at = (uintptr_t)pa;
+	size_t left = (size_t)size, n;
 
-	for (done = 0; done < size; done += CLEAR_CHUNK) {
-		size_t n = (size_t)MIN((u64)CLEAR_CHUNK, size - done);
-
+	CHECK(pa + size <= (1ULL << 32)); /* the hypervisor maps RAM 1:1, below 4 GiB */
+	for (; left; at += n, left -= n) {
+		n = MIN((size_t)CLEAR_CHUNK, left);
 		if (vfp)
-			mem_zero_vfp(pa_ptr(pa + done), n);
+			mem_zero_vfp((void *)at, n);
 		else
-			mem_zero(pa_ptr(pa + done), n);
+			mem_zero((void *)at, n);
 		serve_flush_requests();
-	}
-}
-
-/*
- * Clear [pa, end) but the images' bytes, which the copy overwrites: up to each image's
- * first whole 64-byte line (mem_zero's granule) and on from its last one.
- */
-static void clear_region(const struct cfg_partition *cfg, u64 pa, u64 end, bool vfp)
-{
-	while (pa < end) {
-		u64 stop = end, next = end;
-		u32 i;
-
-		for (i = 0; i < cfg->image_count; i++) {
-			u64 s = ALIGN_UP(cfg->images[i].pa, 64ULL);
-			u64 e = ALIGN_DOWN(cfg->images[i].pa + cfg->images[i].size, 64ULL);
-
-			if (s >= pa && s < stop && e > s) {
-				stop = s;
-				next = MIN(e, end);
-			}
-		}
-		clear_range(pa, stop - pa, vfp);
-		pa = next;
 	}
 }
 
@@ -141,12 +117,9 @@ static void load_memory(struct partition *p, bool vfp)
 	bool first = !p->ram_wb;
 	u32 i;
 
-	for (i = 0; i < cfg->region_count; i++) {
-		const struct cfg_region *r = &cfg->regions[i];
-
-		if (r->flags & CFG_REGION_CLEAR)
-			clear_region(cfg, r->pa, r->pa + r->size, vfp);
-	}
+	/* The cleared regions but the images' whole lines, which the copy overwrites (tcfg). */
+	for (i = 0; i < cfg->clear_count; i++)
+		clear_range(cfg->clears[i].pa, cfg->clears[i].size, vfp);
 	for (i = 0; i < cfg->image_count; i++)
 		memcpy(pa_ptr(cfg->images[i].pa), pa_ptr(cfg->images[i].store_pa),
 		       cfg->images[i].size);
@@ -178,60 +151,34 @@ static struct {
 	u32 bad;
 } store_files[CFG_STORE_FILE_COUNT ? CFG_STORE_FILE_COUNT : 1];
 
-/* The chunks [*first, *end) of file 'file' partition 'id' checks: its rank's equal share. */
-static void chunk_share(u32 id, u32 file, u32 chunks, u32 *first, u32 *end)
-{
-	u32 i, k, n = 0, rank = 0;
-
-	for (i = 0; i < cfg_system.partition_count; i++) {
-		const struct cfg_partition *q = partitions[i].cfg;
-
-		for (k = 0; partitions[i].boot_start && k < q->image_count; k++)
-			if (q->images[k].file == file) {
-				rank += i < id;
-				n++;
-				break;
-			}
-	}
-	n = MAX(n, 1U); /* (partition 'id' is one of them) */
-	*first = chunks * rank / n;
-	*end = chunks * (rank + 1) / n;
-}
-
-/* Ask the boot CPU of every partition started at boot that loads 'file' to look again. */
-static void file_checked(u32 file)
-{
-	u32 i, k;
-
-	for (i = 0; i < cfg_system.partition_count; i++) {
-		const struct cfg_partition *q = partitions[i].cfg;
-
-		for (k = 0; partitions[i].boot_start && k < q->image_count; k++)
-			if (q->images[k].file == file) {
-				cpu_request(q->cpus[0], CPU_REQ_PART_BOOT);
-				break;
-			}
-	}
-}
+/* Bit n: partitions_init() asked partition n's boot CPU for its first start. */
+static u32 boot_mask;
+_Static_assert(CFG_PARTITION_COUNT <= 32, "boot_mask and cfg_image.loaders hold a bit each");
 
 /*
- * Hash this partition's share of each file it loads (each file once).  The CPU that checks
- * a file's last chunk sends every partition that loads it back to partition_boot().
+ * Hash this partition's share of each file it loads (each file once): its rank's equal
+ * share among the partitions started at boot that load it (tcfg's cfg_image.loaders).  The
+ * CPU that checks a file's last chunk sends each of them back to partition_boot().
  */
 static void check_share(const struct cfg_partition *cfg)
 {
 	u8 digest[SHA256_SIZE], diff;
-	u32 i, j, k, c, end;
+	u32 i, k, c, end, n, rank, sharers;
 
 	for (i = 0; i < cfg->image_count; i++) {
 		const struct cfg_image *im = &cfg->images[i];
 
-		for (j = 0; j < i && cfg->images[j].file != im->file; j++)
-			;
-		if (j < i)
+		if (im->repeat)
 			continue; /* a file loaded twice: its share is done */
-		chunk_share(cfg->id, im->file, im->chunk_count, &c, &end);
-		for (; c < end; c++) {
+		sharers = im->loaders & boot_mask;
+		for (n = 0, rank = 0, k = 0; k < CFG_PARTITION_COUNT; k++)
+			if (sharers & BIT(k)) {
+				n++;
+				rank += k < cfg->id;
+			}
+		n = MAX(n, 1U); /* (partition cfg->id is one of them) */
+		end = im->chunk_count * (rank + 1) / n;
+		for (c = im->chunk_count * rank / n; c < end; c++) {
 			u32 at = c * im->chunk_size;
 
 			sha256(pa_ptr(im->store_pa + at), MIN(im->size - at, im->chunk_size),
@@ -242,8 +189,12 @@ static void check_share(const struct cfg_partition *cfg)
 			if (diff)
 				__atomic_store_n(&store_files[im->file].bad, 1, __ATOMIC_RELAXED);
 			if (__atomic_add_fetch(&store_files[im->file].checked, 1,
-					       __ATOMIC_ACQ_REL) == im->chunk_count)
-				file_checked(im->file);
+					       __ATOMIC_ACQ_REL) != im->chunk_count)
+				continue;
+			for (k = 0; k < CFG_PARTITION_COUNT; k++)
+				if (sharers & BIT(k))
+					cpu_request(cfg_system.partitions[k].cpus[0],
+						    CPU_REQ_PART_BOOT);
 		}
 	}
 }
@@ -273,9 +224,9 @@ static bool images_intact(const struct cfg_partition *cfg)
 		const struct cfg_image *im = &cfg->images[i];
 
 		if (__atomic_load_n(&store_files[im->file].bad, __ATOMIC_RELAXED)) {
-			log_error("partition %u (%s): image %s (%u bytes at 0x%08llx in the image "
+			log_error("%s: image %s (%u bytes at 0x%08llx in the image "
 				  "store) does not match its SHA-256: not starting it",
-				  cfg->id, cfg->name, im->name, im->size, im->store_pa);
+				  cfg->tag, im->name, im->size, im->store_pa);
 			return false;
 		}
 	}
@@ -307,7 +258,6 @@ void partition_start(struct partition *p)
 {
 	const struct cfg_partition *cfg = p->cfg;
 	struct vcpu *v0 = p->vcpus[0];
-	struct vgic_cpu *vcs[CFG_CPU_MAX];
 	u32 run, i, cpu = this_cpu()->index, vmid;
 	u64 generation;
 
@@ -341,9 +291,7 @@ void partition_start(struct partition *p)
 	for (i = 0; i < cfg->endpoint_count; i++)
 		if (cfg->endpoints[i].gpio)
 			vgpio_reset(&vgpios[cfg->endpoints[i].gpio - 1]);
-	for (i = 0; i < cfg->cpu_count; i++)
-		vcs[i] = &p->vcpus[i]->vgic;
-	vgic_dist_init(&p->vgic, cfg, vcs);
+	vgic_dist_init(&p->vgic, cfg, p->vgics);
 	vmid_cpu_online(&vmid_allocator, cpu);
 	vmid_assign(&vmid_allocator, &p->vmid, cpu);
 	cpu_request(cpu, CPU_REQ_TLB_FLUSH);
@@ -364,38 +312,47 @@ void partition_start(struct partition *p)
 	vmid = p->vmid.id;
 	generation = p->vmid.generation;
 	spin_unlock(&p->lock);
-	log_info("partition %u (%s): start %u, VMID %u generation %llu, entry 0x%08llx, "
+	log_info("%s: start %u, VMID %u generation %llu, entry 0x%08llx, "
 		 "device tree at 0x%08llx; stage-2 pool: %u of %u tables used",
-		 cfg->id, cfg->name, run, vmid, generation, cfg->entry, cfg->dtb_ipa,
-		 s2_pool_used(), s2_pool_size());
+		 cfg->tag, run, vmid, generation, cfg->entry, cfg->dtb_ipa, s2_pool_used(),
+		 s2_pool_size());
 	cpu_request(v0->cpu, CPU_REQ_VCPU_START);
 }
 
-/* Ask every vCPU that is ON to park; p->lock held.  Returns how many were asked. */
-static u32 request_stop_locked(struct partition *p)
+/* Take p->lock if p is running: true, held; false, not held. */
+static bool lock_running(struct partition *p)
 {
-	u32 i, n = 0;
+	spin_lock(&p->lock);
+	if (p->state == PART_RUNNING)
+		return true;
+	spin_unlock(&p->lock);
+	return false;
+}
 
+/*
+ * p->lock held, released: p becomes 'state' (not running), a restart pending or not, and
+ * each of its vCPUs that is ON is asked to park.  Returns whether none was ON.
+ */
+static bool stop_unlock(struct partition *p, u32 state, bool restart)
+{
+	bool idle = p->vcpus_on == 0;
+	u32 i;
+
+	p->state = state;
+	p->restart_pending = restart;
 	for (i = 0; i < p->cfg->cpu_count; i++)
-		if (p->vcpus[i]->power == VCPU_ON) {
+		if (p->vcpus[i]->power == VCPU_ON)
 			cpu_request(p->vcpus[i]->cpu, CPU_REQ_VCPU_STOP);
-			n++;
-		}
-	return n;
+	spin_unlock(&p->lock);
+	return idle;
 }
 
 void partition_stop(struct partition *p, const char *why)
 {
-	spin_lock(&p->lock);
-	if (p->state != PART_RUNNING) {
-		spin_unlock(&p->lock);
+	if (!lock_running(p))
 		return;
-	}
-	p->state = PART_STOPPED;
-	p->restart_pending = false;
-	request_stop_locked(p);
-	spin_unlock(&p->lock);
-	log_info("partition %u (%s): stopping (%s)", p->cfg->id, p->cfg->name, why);
+	stop_unlock(p, PART_STOPPED, false);
+	log_info("%s: stopping (%s)", p->cfg->tag, why);
 }
 
 /* Begin a restart; p->lock held, released. */
@@ -407,12 +364,8 @@ static void restart_unlock(struct partition *p, const char *why)
 		spin_unlock(&p->lock);
 		return;
 	}
-	p->state = PART_STOPPED;
-	p->restart_pending = true;
-	request_stop_locked(p);
-	idle = p->vcpus_on == 0;
-	spin_unlock(&p->lock);
-	log_info("partition %u (%s): restarting (%s)", p->cfg->id, p->cfg->name, why);
+	idle = stop_unlock(p, PART_STOPPED, true);
+	log_info("%s: restarting (%s)", p->cfg->tag, why);
 	if (idle)
 		partition_start(p);
 }
@@ -423,21 +376,32 @@ void partition_restart(struct partition *p, const char *why)
 	restart_unlock(p, why);
 }
 
-/* How many of the history 'log' ('count' entries) lie within 'window_ms' of 'now'. */
-static u32 recent_locked(const u64 *log, u32 count, u32 window_ms, u64 now)
+/* How many of the history's restarts lie within 'window_ms' of 'now'. */
+static u32 recent_locked(const struct restart_history *h, u32 window_ms, u64 now)
 {
 	u64 window = timer_ms_to_ticks(window_ms);
 	u32 i, recent = 0;
 
-	for (i = 0; i < MIN(count, (u32)RESTART_HISTORY); i++)
-		if (now - log[i] <= window)
+	for (i = 0; i < MIN(h->count, (u32)RESTART_HISTORY); i++)
+		if (now - h->at[i] <= window)
 			recent++;
 	return recent;
 }
 
+/* One more within the bound ('max' within 'window_ms')?  Then it is counted, now. */
+static bool credit_locked(struct restart_history *h, u32 max, u32 window_ms)
+{
+	u64 now = timer_now();
+
+	if (recent_locked(h, window_ms, now) >= max)
+		return false;
+	h->at[h->count++ % RESTART_HISTORY] = now;
+	return true;
+}
+
 /*
  * A restart of one kind (fault restarts, or the guest's SYSTEM_RESETs) within its bound: at
- * most 'max' (history 'log' of '*count' entries) within 'window_ms'.  Only a running
+ * most 'max' (history 'h') within 'window_ms'.  Only a running
  * partition counts one: faults on several vCPUs at once, or a fault after a SYSTEM_RESET, are
  * one event, one credit.  Past the bound p stays stopped for good and says so, once.
  */
@@ -447,29 +411,20 @@ struct restart_kind {
 	const char *limit; /* the configuration's name of the bound, less "-limit" */
 };
 
-static void restart_bounded(struct partition *p, u64 *log, u32 *count, u32 max, u32 window_ms,
+static void restart_bounded(struct partition *p, struct restart_history *h, u32 max, u32 window_ms,
 			    const struct restart_kind *kind)
 {
 	const struct cfg_partition *cfg = p->cfg;
-	u64 now;
 
-	spin_lock(&p->lock);
-	if (p->state != PART_RUNNING) {
-		spin_unlock(&p->lock);
+	if (!lock_running(p))
 		return;
-	}
-	now = timer_now();
-	if (recent_locked(log, *count, window_ms, now) < max) {
-		log[(*count)++ % RESTART_HISTORY] = now;
+	if (credit_locked(h, max, window_ms)) {
 		restart_unlock(p, kind->why); /* no longer running: later faults count nothing */
 		return;
 	}
-	p->state = PART_HALTED;
-	p->restart_pending = false;
-	request_stop_locked(p);
-	spin_unlock(&p->lock);
-	log_warn("partition %u (%s): %u %s within %u ms: %s limit reached, staying stopped",
-		 cfg->id, cfg->name, max, kind->what, window_ms, kind->limit);
+	stop_unlock(p, PART_HALTED, false);
+	log_warn("%s: %u %s within %u ms: %s limit reached, staying stopped", cfg->tag, max,
+		 kind->what, window_ms, kind->limit);
 }
 
 /*
@@ -480,8 +435,7 @@ void partition_fault_restart(struct partition *p)
 {
 	static const struct restart_kind kind = { "fault policy", "restarts", "restart" };
 
-	restart_bounded(p, p->restart_log, &p->restart_log_count, p->cfg->restart_max,
-			p->cfg->restart_window_ms, &kind);
+	restart_bounded(p, &p->restarts, p->cfg->restart_max, p->cfg->restart_window_ms, &kind);
 }
 
 /*
@@ -494,8 +448,7 @@ void partition_reset(struct partition *p)
 {
 	static const struct restart_kind kind = { "PSCI SYSTEM_RESET", "resets", "reset" };
 
-	restart_bounded(p, p->reset_log, &p->reset_log_count, p->cfg->reset_max,
-			p->cfg->reset_window_ms, &kind);
+	restart_bounded(p, &p->resets, p->cfg->reset_max, p->cfg->reset_window_ms, &kind);
 }
 
 _Static_assert(PART_STOPPED == TESSERA_STATE_STOPPED && PART_RUNNING == TESSERA_STATE_RUNNING &&
@@ -515,7 +468,7 @@ void partition_info(struct partition *p, struct partition_info *out)
 	out->starts = p->starts;
 	out->faults = p->faults;
 	out->uptime_ms = p->state == PART_RUNNING ? timer_ticks_to_ms(now - p->started_at) : 0;
-	recent = recent_locked(p->restart_log, p->restart_log_count, cfg->restart_window_ms, now);
+	recent = recent_locked(&p->restarts, cfg->restart_window_ms, now);
 	out->restarts_left = cfg->restart_max > recent ? cfg->restart_max - recent : 0;
 	spin_unlock(&p->lock);
 }
@@ -538,30 +491,27 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
 	 */
 	if (CFG_MANAGER_COUNT && manager) { /* a constant 0 where no partition manages */
 		const struct cfg_partition *cfg = p->cfg;
-		u64 now = timer_now();
 
-		if (recent_locked(p->command_log, p->command_log_count, cfg->reset_window_ms,
-				  now) >= cfg->reset_max) {
+		if (!credit_locked(&p->commands, cfg->reset_max, cfg->reset_window_ms)) {
 			bool told = p->busy_told;
 
 			p->busy_told = true;
 			spin_unlock(&p->lock);
 			if (!told)
-				log_warn("partition %u (%s): %s of partition %u (%s) refused: %u "
-					 "within %u ms (its reset-limit; said once)",
-					 manager->cfg->id, who,
+				log_warn("%s: %s of %s refused: %u within %u ms (its "
+					 "reset-limit; said once)",
+					 manager->cfg->tag,
 					 op == TESSERA_PARTITION_START ? "start" : "restart",
-					 cfg->id, cfg->name, cfg->reset_max, cfg->reset_window_ms);
+					 cfg->tag, cfg->reset_max, cfg->reset_window_ms);
 			return TESSERA_BUSY;
 		}
-		p->command_log[p->command_log_count++ % RESTART_HISTORY] = now;
 		p->busy_told = false;
 	}
 	if (p->state == PART_HALTED) {
 		/* Someone with the right looked at it: its own bounds start afresh. */
 		p->state = PART_STOPPED;
-		p->restart_log_count = 0;
-		p->reset_log_count = 0;
+		p->restarts.count = 0;
+		p->resets.count = 0;
 	}
 	/* A start of a partition still stopping waits for its last vCPU, like a restart. */
 	restart_unlock(p, who);
@@ -614,8 +564,8 @@ u64 partition_watchdog_check(struct partition *p, u64 now)
 	p->faults++;
 	p->last_fault = "watchdog";
 	spin_unlock(&p->lock);
-	log_warn("partition %u (%s): watchdog: no kick for %u ms (timeout %u ms)", cfg->id,
-		 cfg->name, timer_ticks_to_ms(now - deadline) + cfg->watchdog_ms, cfg->watchdog_ms);
+	log_warn("%s: watchdog: no kick for %u ms (timeout %u ms)", cfg->tag,
+		 timer_ticks_to_ms(now - deadline) + cfg->watchdog_ms, cfg->watchdog_ms);
 	if (fault_policy_is(cfg, CFG_FAULT_RESTART))
 		partition_fault_restart(p);
 	else
@@ -670,7 +620,7 @@ void partition_vcpu_parked(struct partition *p)
 	if (restart) {
 		partition_start(p);
 	} else {
-		log_info("partition %u (%s): stopped", p->cfg->id, p->cfg->name);
+		log_info("%s: stopped", p->cfg->tag);
 		power_off_if_all_down();
 	}
 }
@@ -679,11 +629,8 @@ s32 partition_vcpu_on(struct partition *p, u32 index, u32 pc, u32 context)
 {
 	struct vcpu *v;
 
-	spin_lock(&p->lock);
-	if (p->state != PART_RUNNING) {
-		spin_unlock(&p->lock);
+	if (!lock_running(p))
 		return PSCI_E_DENIED;
-	}
 	v = p->vcpus[index];
 	if (v->power == VCPU_ON) {
 		spin_unlock(&p->lock);
@@ -703,45 +650,50 @@ s32 partition_vcpu_on(struct partition *p, u32 index, u32 pc, u32 context)
 
 void partitions_init(void)
 {
-	u32 i, j, self;
+	u32 i, j;
 
 	/* A description for another board is refused at build time (tcfg, check.c). */
 	for (i = 0; i < cfg_system.partition_count; i++) {
 		struct partition *p = &partitions[i];
 		const struct cfg_partition *cfg = &cfg_system.partitions[i];
 		enum pt_err err;
+		u32 offline = PLAT_CPU_COUNT; /* the first of its CPUs not online, if any */
 
 		p->cfg = cfg;
 		p->gicd_hpfar = (u32)(cfg->gicd_ipa >> 8) & HPFAR_FIPA_MASK;
 		p->uart_hpfar = (u32)(cfg->uart_ipa >> 8) & HPFAR_FIPA_MASK;
-		p->state = PART_STOPPED;
 		p->vmid.owner = i;
 		err = s2_build(&p->s2, s2_pool(), cfg);
 		if (err != PT_OK)
-			panic("partition %u (%s): stage-2 tables: error %d", i, cfg->name, err);
+			panic("%s: stage-2 tables: error %d", cfg->tag, err);
+		/*
+		 * Each CPU is the board's and one partition's at most: tcfg refuses any other
+		 * description (check.c, check_cpus; platform.h's PLAT_CPU_COUNT is the board's,
+		 * config.c asserts).  A vCPU starts OFF (0: static storage).
+		 */
 		for (j = 0; j < cfg->cpu_count; j++) {
-			u32 cpu = cfg->cpus[j];
-			struct vcpu *v;
+			struct vcpu *v = &vcpu_storage[cfg->cpus[j]];
 
-			if (cpu >= PLAT_CPU_COUNT || cpus[cpu].vcpu)
-				panic("partition %u (%s): cpu%u is absent or taken", i, cfg->name,
-				      cpu);
-			v = &vcpu_storage[cpu];
 			v->part = p;
 			v->index = j;
-			v->cpu = cpu;
-			v->power = VCPU_OFF;
+			v->cpu = cfg->cpus[j];
 			p->vcpus[j] = v;
-			cpus[cpu].vcpu = v;
+			p->vgics[j] = &v->vgic;
+			cpus[v->cpu].vcpu = v;
+			if (offline == PLAT_CPU_COUNT && !cpus[v->cpu].online)
+				offline = v->cpu;
 		}
-		log_info("partition %u (%s): %u vCPU(s) on cpu%u%s, %u regions, stage-2 root "
+		log_info("%s: %u vCPU(s) on cpu%u%s, %u regions, stage-2 root "
 			 "0x%08llx, %u tables",
-			 i, cfg->name, cfg->cpu_count, cfg->cpus[0],
-			 cfg->cpu_count > 1 ? "..." : "", cfg->region_count, p->s2.root_pa,
-			 p->s2.table_count);
+			 cfg->tag, cfg->cpu_count, cfg->cpus[0], cfg->cpu_count > 1 ? "..." : "",
+			 cfg->region_count, p->s2.root_pa, p->s2.table_count);
+		if (offline < PLAT_CPU_COUNT)
+			log_error("%s: cpu%u is not online, not started", cfg->tag, offline);
+		else
+			boot_mask |= BIT(i);
 	}
 	for (i = 0; i < cfg_system.channel_count; i++) {
-		uintptr_t start = (uintptr_t)pa_ptr(cfg_system.channels[i].pa);
+		uintptr_t start = (uintptr_t)cfg_system.channels[i].pa; /* clear_range checks */
 
 		clear_range(cfg_system.channels[i].pa, cfg_system.channels[i].size, false);
 		/*
@@ -753,29 +705,14 @@ void partitions_init(void)
 		dcache_clean_inval_range(start, start + (uintptr_t)cfg_system.channels[i].size);
 	}
 	console_set_input(cfg_system.console_partition);
-	for (i = 0; i < cfg_system.partition_count; i++) {
-		const struct cfg_partition *cfg = partitions[i].cfg;
-
-		for (j = 0; j < cfg->cpu_count; j++)
-			if (!cpus[cfg->cpus[j]].online)
-				break;
-		if (j < cfg->cpu_count)
-			log_error("partition %u (%s): cpu%u is not online, not started", i,
-				  cfg->name, cfg->cpus[j]);
-		else
-			partitions[i].boot_start = true;
-	}
 	/*
-	 * Each partition's boot CPU checks its images and loads it (partition_boot), the others
-	 * first: a board does that work in parallel, each CPU on its own memory.
+	 * Each partition's boot CPU checks its images and loads it (partition_boot), all at
+	 * once: a board does that work in parallel, each CPU on its own memory.  This CPU's
+	 * own partition, if it boots one, is its idle loop's first request.
 	 */
-	self = this_cpu()->index;
 	for (i = 0; i < cfg_system.partition_count; i++)
-		if (partitions[i].boot_start && partitions[i].cfg->cpus[0] != self)
+		if (boot_mask & BIT(i))
 			cpu_request(partitions[i].cfg->cpus[0], CPU_REQ_PART_BOOT);
-	for (i = 0; i < cfg_system.partition_count; i++)
-		if (partitions[i].boot_start && partitions[i].cfg->cpus[0] == self)
-			partition_boot(&partitions[i]);
 	__atomic_store_n(&all_started, true, __ATOMIC_RELEASE);
 	power_off_if_all_down(); /* every partition may have stopped already */
 }

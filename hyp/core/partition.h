@@ -47,6 +47,12 @@ enum partition_state {
 
 enum images_verdict { IMAGES_PENDING, IMAGES_OK, IMAGES_BAD };
 
+/* When the last RESTART_HISTORY restarts of one kind happened ('count' of them ever). */
+struct restart_history {
+	u64 at[RESTART_HISTORY];
+	u32 count;
+};
+
 struct partition {
 	const struct cfg_partition *cfg;
 	u32 gicd_hpfar; /* the emulated pages' IPAs as HPFAR reports them (IPA[39:12] << 4) */
@@ -59,7 +65,6 @@ struct partition {
 	bool switched_off; /* stopped by its own PSCI SYSTEM_OFF (since its last start) */
 	bool denied_told; /* a refused manager call was logged (once) */
 	bool busy_told; /* a refused manager start or restart was logged (until one goes through) */
-	bool boot_start; /* partitions_init() asked its boot CPU for its first start */
 	bool share_checked; /* its boot CPU hashed its share of its images' chunks */
 	bool ram_wb; /* its cleared RAM is write-back in the Hyp map: loaded once (load_memory) */
 	u32 images_verdict; /* IMAGES_*: its images in the store against their SHA-256 */
@@ -72,14 +77,12 @@ struct partition {
 	struct pt s2;
 	struct vgic_dist vgic;
 	struct vuart vuart;
-	u64 restart_log[RESTART_HISTORY]; /* fault restarts */
-	u64 reset_log[RESTART_HISTORY]; /* guest-requested restarts (SYSTEM_RESET) */
-	u64 command_log[RESTART_HISTORY]; /* a manager's starts and restarts, never forgotten */
-	u32 restart_log_count;
-	u32 reset_log_count;
-	u32 command_log_count;
+	struct restart_history restarts; /* fault restarts */
+	struct restart_history resets; /* guest-requested restarts (SYSTEM_RESET) */
+	struct restart_history commands; /* a manager's starts and restarts, never forgotten */
 	struct ratelimit fault_rl;
 	struct vcpu *vcpus[CFG_CPU_MAX];
+	struct vgic_cpu *vgics[CFG_CPU_MAX]; /* &vcpus[i]->vgic, as vgic_dist_init() takes them */
 };
 
 extern struct partition partitions[];

@@ -55,16 +55,16 @@ static bool supported(u32 fid)
 static s32 affinity_info(struct partition *p, u32 mpidr, u32 level)
 {
 	s32 index = vcpu_of_mpidr(p, level ? mpidr & ~0xffU : mpidr);
-	u32 i, state = PSCI_AFFINITY_OFF;
+	u32 i, end, state = PSCI_AFFINITY_OFF;
 
 	if (index < 0 || level > 1)
 		return PSCI_E_INVALID_PARAMETERS;
+	/* Level 0: that vCPU; level 1: the cluster, every vCPU (index 0, Aff0 cleared, first). */
+	end = level ? p->cfg->cpu_count : (u32)index + 1;
 	spin_lock(&p->lock);
-	for (i = 0; i < p->cfg->cpu_count; i++) {
+	for (i = (u32)index; i < end; i++) {
 		struct vcpu *v = p->vcpus[i];
 
-		if (level == 0 && i != (u32)index)
-			continue;
 		if (v->power == VCPU_ON)
 			state = v->start_pending && state != PSCI_AFFINITY_ON ?
 					PSCI_AFFINITY_ON_PENDING :

@@ -109,9 +109,9 @@ static __attribute__((noinline)) s32 manage(struct vcpu *v, struct regs *r, u32 
 	if (!CFG_MANAGER_COUNT || target >= cfg_system.partition_count || target >= 32 ||
 	    !(self->cfg->manages & BIT(target))) {
 		if (!__atomic_exchange_n(&self->denied_told, true, __ATOMIC_RELAXED))
-			log_warn("partition %u (%s): manager call on partition %u denied "
+			log_warn("%s: manager call on partition %u denied "
 				 "(reported once)",
-				 self->cfg->id, self->cfg->name, target);
+				 self->cfg->tag, target);
 		return TESSERA_DENIED;
 	}
 	p = &partitions[target < CFG_PARTITION_COUNT ? target : 0];

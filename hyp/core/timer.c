@@ -65,23 +65,25 @@ u32 timer_ticks_to_ms(u64 ticks)
 
 #ifdef PLAT_GIC_REPOKE_FORCED
 #define REPOKE_FORCED true /* make GIC_REPOKE_MS=<n>: on every GIC, never if 0 */
+#define FORCED_BY " (GIC_REPOKE_MS=" STRINGIFY(PLAT_GIC_REPOKE_MS) ")"
 #else
 #define REPOKE_FORCED false
+#define FORCED_BY ""
 #endif
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x) /* a number from platform.h or the make command line */
 
 static bool repoke_on; /* set once by hyp_timer_init */
 
 void hyp_timer_init(void)
 {
-	const char *gic = gic_is_emulated() ? "QEMU's model detected" : "not QEMU's model";
+	bool qemu = gic_is_emulated();
+	const char *gic = qemu ? "QEMU's model detected" : "not QEMU's model";
 
-	repoke_on = REPOKE_FORCED ? PLAT_GIC_REPOKE_MS > 0 : gic_is_emulated();
-	if (repoke_on)
-		log_info("GIC: %s, %u ms re-evaluation tick on%s", gic, (u32)PLAT_GIC_REPOKE_MS,
-			 REPOKE_FORCED ? " (GIC_REPOKE_MS)" : "");
-	else
-		log_info("GIC: %s, re-evaluation tick off%s", gic,
-			 REPOKE_FORCED ? " (GIC_REPOKE_MS=0)" : "");
+	repoke_on = REPOKE_FORCED ? PLAT_GIC_REPOKE_MS > 0 : qemu;
+	log_info("GIC: %s, %s", gic,
+		 repoke_on ? STRINGIFY(PLAT_GIC_REPOKE_MS) " ms re-evaluation tick on" FORCED_BY :
+			     "re-evaluation tick off" FORCED_BY);
 }
 
 static u64 repoke_deadline(u64 now)
@@ -142,13 +144,19 @@ void hyp_timer_expired(struct vcpu *v)
 
 	if (!UART_HAS_TX_IRQ && console_poll()) /* a constant: only UART_BAUD builds poll */
 		next = MIN(next, now + timer_ms_to_ticks(CONSOLE_POLL_MS));
+	if (v) {
+		/* (Each asked once: MIN() would call its arguments twice.) */
+		u64 at = timer_ms_to_ticks(PARTIAL_LINE_MS);
 
-	if (v && vuart_flush_stale(v->part, timer_ms_to_ticks(PARTIAL_LINE_MS)))
-		next = MIN(next, now + timer_ms_to_ticks(PARTIAL_LINE_MS));
-	/* A fault-message window with suppressed messages: its count when it closes. */
-	if (v && __atomic_load_n(&v->part->fault_rl.suppressed, __ATOMIC_RELAXED) != 0)
-		next = MIN(next, fault_log_window_closed(v->part));
-	if (v)
-		next = MIN(next, partition_watchdog_check(v->part, now));
+		if (vuart_flush_stale(v->part, at))
+			next = MIN(next, now + at);
+		/* A fault-message window with suppressed messages: its count when it closes. */
+		if (__atomic_load_n(&v->part->fault_rl.suppressed, __ATOMIC_RELAXED) != 0) {
+			at = fault_log_window_closed(v->part);
+			next = MIN(next, at);
+		}
+		at = partition_watchdog_check(v->part, now);
+		next = MIN(next, at);
+	}
 	hyp_timer_program(next);
 }

@@ -103,8 +103,7 @@ noreturn void vcpu_start(struct vcpu *v)
 	spsr = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F | ((pc & 1) ? PSR_T : 0);
 	write_elr_hyp(pc & ~1U);
 	write_spsr(spsr);
-	log_info("partition %u (%s): vCPU %u enters 0x%08x on cpu%u", p->cfg->id, p->cfg->name,
-		 v->index, pc & ~1U, v->cpu);
+	log_info("%s: vCPU %u enters 0x%08x on cpu%u", p->cfg->tag, v->index, pc & ~1U, v->cpu);
 	vcpu_handle_requests(this_cpu(), v); /* also loads this partition's VMID */
 	hyp_enter_guest(frame);
 }

@@ -79,6 +79,17 @@ struct cfg_image {
 	u32 chunk_size;
 	u32 chunk_count;
 	const u8 (*chunk_sha256)[32]; /* one SHA-256 for each chunk */
+	u32 loaders; /* bit n: partition n loads this file (who shares its chunks) */
+	bool repeat; /* an earlier image of the same partition is this file: checked there */
+};
+
+/*
+ * A range of a partition's RAM its (re)starts clear: the cleared regions less each image's
+ * whole 64-byte lines (mem_zero's granule), which the image's copy overwrites (tcfg).
+ */
+struct cfg_range {
+	u64 pa;
+	u64 size;
 };
 
 /* A physical interrupt passed through to a partition: virtual INTID == physical INTID. */
@@ -128,6 +139,7 @@ enum cfg_fault_policy {
 struct cfg_partition {
 	char name[CFG_NAME_MAX];
 	u32 id;
+	const char *tag; /* "partition <id> (<name>)": how the hypervisor's log names it */
 
 	/* Physical CPU indices; cpus[0] runs the boot vCPU (vCPU 0). */
 	u32 cpu_count;
@@ -145,6 +157,9 @@ struct cfg_partition {
 
 	const struct cfg_image *images;
 	u32 image_count;
+
+	const struct cfg_range *clears; /* what a (re)start clears, in address order */
+	u32 clear_count;
 
 	const struct cfg_irq *irqs; /* passthrough */
 	u32 irq_count;

@@ -407,6 +407,90 @@ static u64 cells64(const fdt32_t *c)
  * aligned and clear of [RAM start, zImage end) where the kernel decompresses itself; an initrd
  * named in /chosen is one of the images, whole, and clear of the kernel and the device tree.
  */
+/*
+ * What tcfg derives for the hypervisor.  What a (re)start clears (cfg_partition.clears): every byte of each region with
+ * CFG_REGION_CLEAR, but those inside an image's whole 64-byte lines (the copy writes them),
+ * and nothing else; ranges in address order.  Re-derived byte by byte at 64-byte steps
+ * (every boundary here is a multiple of 64).  And each image's sharing: the partitions that
+ * load its file, and whether an earlier image of the same partition is that file.  And the
+ * name the log gives the partition (cfg_partition.tag).
+ */
+static bool in_image_lines(const struct cfg_partition *p, u64 pa)
+{
+	u32 j;
+
+	for (j = 0; j < p->image_count; j++) {
+		u64 s = (p->images[j].pa + 63) & ~63ULL;
+		u64 e = (p->images[j].pa + p->images[j].size) & ~63ULL;
+
+		if (pa >= s && pa < e)
+			return true;
+	}
+	return false;
+}
+
+static bool in_clears(const struct cfg_partition *p, u64 pa)
+{
+	u32 j;
+
+	for (j = 0; j < p->clear_count; j++)
+		if (pa >= p->clears[j].pa && pa - p->clears[j].pa < p->clears[j].size)
+			return true;
+	return false;
+}
+
+TEST(derived)
+{
+	u32 i, j, k, q;
+
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *p = &cfg_system.partitions[i];
+		u64 cleared = 0, expected = 0;
+		char tag[64];
+
+		/* How the log names it (cfg_partition.tag). */
+		snprintf(tag, sizeof(tag), "partition %u (%s)", p->id, p->name);
+		EXPECT(p->tag && !strcmp(p->tag, tag));
+
+		for (j = 0; j < p->clear_count; j++) {
+			EXPECT(p->clears[j].size > 0 && !(p->clears[j].pa % 64) &&
+			       !(p->clears[j].size % 64));
+			if (j)
+				EXPECT(p->clears[j].pa >=
+				       p->clears[j - 1].pa + p->clears[j - 1].size);
+			cleared += p->clears[j].size;
+		}
+		for (j = 0; j < p->region_count; j++) {
+			const struct cfg_region *r = &p->regions[j];
+			u64 pa;
+
+			if (!(r->flags & CFG_REGION_CLEAR))
+				continue;
+			for (pa = r->pa; pa < r->pa + r->size; pa += 64) {
+				bool image = in_image_lines(p, pa);
+
+				EXPECT(in_clears(p, pa) == !image);
+				expected += image ? 0 : 64;
+			}
+		}
+		EXPECT_EQ(cleared, expected); /* so nothing outside the cleared regions */
+		for (j = 0; j < p->image_count; j++) {
+			const struct cfg_image *im = &p->images[j];
+			u32 loaders = 0;
+			bool repeat = false;
+
+			for (q = 0; q < cfg_system.partition_count; q++)
+				for (k = 0; k < cfg_system.partitions[q].image_count; k++)
+					if (cfg_system.partitions[q].images[k].file == im->file)
+						loaders |= 1U << q;
+			for (k = 0; k < j; k++)
+				repeat |= p->images[k].file == im->file;
+			EXPECT_EQ(im->loaders, loaders);
+			EXPECT_EQ(im->repeat, repeat);
+		}
+	}
+}
+
 TEST(linux_boot)
 {
 	u32 i, j;
@@ -591,6 +675,7 @@ int main(int argc, char **argv)
 	RUN(virq_count);
 	RUN(s2_tables);
 	RUN(s2_tables_builder);
+	RUN(derived);
 	RUN(linux_boot);
 	RUN(device_tree);
 	return test_summary();

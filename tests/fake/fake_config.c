@@ -88,11 +88,20 @@ static const u8 image_chunks[1][32] = { {
 	{                                                                                          \
 		.name = "loop.bin", .store_pa = FAKE_STORE_PA, .pa = (ram),                        \
 		.ipa = FAKE_GUEST_RAM_IPA, .size = sizeof(image), .file = 0,                       \
-		.chunk_size = CFG_CHUNK_MIN, .chunk_count = 1, .chunk_sha256 = image_chunks        \
+		.chunk_size = CFG_CHUNK_MIN, .chunk_count = 1, .chunk_sha256 = image_chunks,       \
+		.loaders = 0x7 /* every partition loads it */                                      \
 	}
 static const struct cfg_image p0_images[] = { IMAGE(P0_RAM) };
 static const struct cfg_image p1_images[] = { IMAGE(P1_RAM) };
 static const struct cfg_image p2_images[] = { IMAGE(P2_RAM) };
+
+/*
+ * What the starts clear (tcfg's clear plan): the CLEAR regions whole, the image having no
+ * whole 64-byte line.
+ */
+static const struct cfg_range p0_clears[] = { { P0_RAM, FAKE_PART_RAM_SIZE } };
+static const struct cfg_range p1_clears[] = { { P1_RAM, FAKE_PART_RAM_SIZE }, { P1_RO, 0x2000 } };
+static const struct cfg_range p2_clears[] = { { P2_RAM, P2_RAM_SIZE } };
 
 static const struct cfg_irq p0_irqs[] = { { 40 }, { 41 } };
 static const struct cfg_irq p1_irqs[] = { { 42 } };
@@ -118,11 +127,13 @@ static const struct cfg_endpoint p1_endpoints[] = {
 
 #define PARTITION(n, label, ram, ram_size, virqs, count, ...)                                      \
 	{                                                                                          \
-		.name = label, .id = n, .cpu_count = count, .cpus = { __VA_ARGS__ },               \
-		.entry = FAKE_GUEST_RAM_IPA, .dtb_ipa = FAKE_GUEST_RAM_IPA + (ram_size)-0x1000,    \
+		.name = label, .id = n, .tag = "partition " #n " (" label ")", .cpu_count = count, \
+		.cpus = { __VA_ARGS__ }, .entry = FAKE_GUEST_RAM_IPA,                              \
+		.dtb_ipa = FAKE_GUEST_RAM_IPA + (ram_size)-0x1000,                                 \
 		.dtb_pa = (ram) + (ram_size)-0x1000, .dtb = dtb, .dtb_size = sizeof(dtb),          \
 		.regions = p##n##_regions, .region_count = ARRAY_SIZE(p##n##_regions),             \
-		.images = p##n##_images, .image_count = 1, .gicd_ipa = 0x08000000,                 \
+		.images = p##n##_images, .image_count = 1, .clears = p##n##_clears,                \
+		.clear_count = ARRAY_SIZE(p##n##_clears), .gicd_ipa = 0x08000000,                  \
 		.gicc_ipa = 0x08010000, .uart_ipa = 0x09000000, .uart_irq = 33,                    \
 		.virq_count = virqs, .s2_table_count = 4, .reset_max = CFG_RESET_MAX_DEFAULT,      \
 		.reset_window_ms = CFG_RESET_WINDOW_MS_DEFAULT                                     \

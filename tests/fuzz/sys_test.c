@@ -351,7 +351,7 @@ TEST(one_fault_one_credit)
 	sys_settle();
 	EXPECT_EQ(p->state, PART_RUNNING);
 	EXPECT_EQ(p->starts, 2);
-	EXPECT_EQ(p->restart_log_count, 1);
+	EXPECT_EQ(p->restarts.count, 1);
 	EXPECT(sys_guest_vcpu(BETA_CPU0));
 	sys_finish();
 }

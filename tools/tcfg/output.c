@@ -156,6 +156,109 @@ static void regions(FILE *f, const struct partition *p)
 	fprintf(f, "};\n\n");
 }
 
+/* ---- the images' boot check and the clear plan (struct cfg_image, struct cfg_range) ---- */
+
+/* One image a partition loads: where, how long, which store file. */
+struct loaded {
+	u64 pa;
+	u64 size;
+	u32 sym;
+};
+
+/* The images of p in the order images() lists them; returns their count. */
+static u32 loaded_images(const struct partition *p, const struct system *s, struct loaded *out)
+{
+	u32 i, n = 0;
+
+	if (p->kernel.name)
+		out[n++] = (struct loaded){ p->kernel.pa, s->image_sizes[p->kernel.sym],
+					    p->kernel.sym };
+	if (p->initrd.name)
+		out[n++] = (struct loaded){ p->initrd.pa, s->image_sizes[p->initrd.sym],
+					    p->initrd.sym };
+	for (i = 0; i < p->mem_count; i++)
+		if (p->mems[i].image)
+			out[n++] = (struct loaded){ p->mems[i].pa + p->mems[i].image_offset,
+						    s->image_sizes[p->mems[i].image_sym],
+						    p->mems[i].image_sym };
+	return n;
+}
+
+/* Does p load store file 'sym' in one of its images, before its image number 'before'? */
+static bool loads_file(const struct partition *p, const struct system *s, u32 sym, u32 before)
+{
+	struct loaded *im = tcfg_alloc((2 + p->mem_count) * sizeof(*im));
+	u32 i, n = loaded_images(p, s, im);
+	bool found = false;
+
+	for (i = 0; i < n && i < before; i++)
+		found |= im[i].sym == sym;
+	free(im);
+	return found;
+}
+
+/*
+ * What partition_boot() needs to share the check of file 'sym' among the partitions that
+ * load it (bit n: partition n) and to check it once in p (p's image number 'index').
+ */
+static void image_sharing(FILE *f, const struct partition *p, const struct system *s, u32 sym,
+			  u32 index)
+{
+	u32 i, loaders = 0;
+
+	for (i = 0; i < s->part_count; i++)
+		if (loads_file(&s->parts[i], s, sym, ~0U))
+			loaders |= 1U << i;
+	fprintf(f, "\t\t.loaders = 0x%x,\n", loaders);
+	if (loads_file(p, s, sym, index))
+		fprintf(f, "\t\t.repeat = true, /* checked with an earlier image */\n");
+}
+
+/*
+ * The ranges p's (re)starts clear: each region with CFG_REGION_CLEAR less its images' whole
+ * 64-byte lines (the copy writes those), in address order, as hyp/core/partition.c clears
+ * them; returns their count.
+ */
+static u32 clear_plan(FILE *f, const struct partition *p, const struct system *s)
+{
+	struct loaded *im = tcfg_alloc((2 + p->mem_count) * sizeof(*im));
+	u32 i, k, count = 0, n = loaded_images(p, s, im);
+
+	for (i = 0; i < p->map_count; i++) {
+		const struct cfg_region *r = &p->maps[i].cfg;
+		u64 pa = r->pa, end = r->pa + r->size;
+
+		if (!(r->flags & CFG_REGION_CLEAR))
+			continue;
+		while (pa < end) {
+			u64 stop = end, next = end;
+
+			for (k = 0; k < n; k++) {
+				u64 a = (im[k].pa + 63) & ~63ULL;
+				u64 e = (im[k].pa + im[k].size) & ~63ULL;
+
+				if (a >= pa && a < stop && e > a) {
+					stop = a;
+					next = MIN(e, end);
+				}
+			}
+			if (stop > pa) {
+				if (!count++)
+					fprintf(f,
+						"static const struct cfg_range p%u_clears[] = {\n",
+						p->id);
+				fprintf(f, "\t{ .pa = 0x%08llxULL, .size = 0x%08llxULL },\n",
+					(unsigned long long)pa, (unsigned long long)(stop - pa));
+			}
+			pa = next;
+		}
+	}
+	if (count)
+		fprintf(f, "};\n\n");
+	free(im);
+	return count;
+}
+
 /* One entry of a partition's images: what the hypervisor copies from the store at each start. */
 static void image_entry(FILE *f, const struct partition *p, const struct system *s,
 			const char *name, const char *where, u32 sym, u64 pa, u64 ipa, u32 *n)
@@ -171,7 +274,9 @@ static void image_entry(FILE *f, const struct partition *p, const struct system 
 	fprintf(f, "\t\t.file = %u,\n\t\t.chunk_size = %lluU,\n\t\t.chunk_count = %u,\n", sym,
 		(unsigned long long)tcfg_chunk_size(s->image_sizes[sym]),
 		tcfg_chunk_count(s->image_sizes[sym]));
-	fprintf(f, "\t\t.chunk_sha256 = store_file%u_chunks,\n\t},\n", sym);
+	fprintf(f, "\t\t.chunk_sha256 = store_file%u_chunks,\n", sym);
+	image_sharing(f, p, s, sym, *n - 1);
+	fprintf(f, "\t},\n");
 }
 
 /* Each store file's chunk digests (struct cfg_image), once for every image of that file. */
@@ -275,7 +380,15 @@ static void dtb(FILE *f, const struct partition *p)
 	fprintf(f, "\n};\n\n");
 }
 
-static void partition(FILE *f, const struct partition *p, u32 n_images, u32 n_irqs)
+/* How the hypervisor's log names the partition (cfg_partition.tag). */
+static void partition_tag(FILE *f, const struct partition *p)
+{
+	fprintf(f, "\t\t.tag = \"partition %u (\" ", p->id);
+	c_string(f, p->label);
+	fprintf(f, " \")\",\n");
+}
+
+static void partition(FILE *f, const struct partition *p, u32 n_images, u32 n_irqs, u32 n_clears)
 {
 	static const char *const policies[] = { "CFG_FAULT_STOP", "CFG_FAULT_RESTART",
 						"CFG_FAULT_INJECT" };
@@ -284,6 +397,7 @@ static void partition(FILE *f, const struct partition *p, u32 n_images, u32 n_ir
 	fprintf(f, "\t{ /* %s */\n\t\t.name = ", p->path);
 	c_string(f, p->label);
 	fprintf(f, ",\n\t\t.id = %u,\n", p->id);
+	partition_tag(f, p);
 	fprintf(f, "\t\t.cpu_count = %u,\n\t\t.cpus = {", p->cpu_count);
 	for (i = 0; i < p->cpu_count; i++)
 		fprintf(f, "%s%u", i ? ", " : " ", p->cpus[i]);
@@ -298,6 +412,8 @@ static void partition(FILE *f, const struct partition *p, u32 n_images, u32 n_ir
 	else
 		fprintf(f, "\t\t.images = NULL,\n");
 	fprintf(f, "\t\t.image_count = %u,\n", n_images);
+	if (n_clears)
+		fprintf(f, "\t\t.clears = p%u_clears,\n\t\t.clear_count = %u,\n", p->id, n_clears);
 	if (n_irqs)
 		fprintf(f, "\t\t.irqs = p%u_irqs,\n", p->id);
 	else
@@ -327,6 +443,7 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 {
 	u32 *n_images = tcfg_alloc(s->part_count * sizeof(u32));
 	u32 *n_irqs = tcfg_alloc(s->part_count * sizeof(u32));
+	u32 *n_clears = tcfg_alloc(s->part_count * sizeof(u32));
 	u32 i;
 
 	header(f, s, b, "The static system description: the tables of hyp/config.h.");
@@ -343,6 +460,7 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 			p->path);
 		regions(f, p);
 		n_images[i] = images(f, p, s);
+		n_clears[i] = clear_plan(f, p, s);
 		n_irqs[i] = irqs(f, p);
 		endpoints(f, p, s);
 		dtb(f, p);
@@ -350,7 +468,7 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 
 	fprintf(f, "static const struct cfg_partition partitions[CFG_PARTITION_COUNT] = {\n");
 	for (i = 0; i < s->part_count; i++)
-		partition(f, &s->parts[i], n_images[i], n_irqs[i]);
+		partition(f, &s->parts[i], n_images[i], n_irqs[i], n_clears[i]);
 	fprintf(f, "};\n\n");
 
 	if (s->chan_count) {
@@ -383,6 +501,7 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 	fprintf(f, "\t.store_size = 0x%08llxULL,\n};\n", (unsigned long long)s->store.size);
 	free(n_images);
 	free(n_irqs);
+	free(n_clears);
 }
 
 /* ---- config_gen.h ---- */
