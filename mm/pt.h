@@ -68,8 +68,9 @@ struct pt_walk pt_lookup(const struct pt *pt, u64 va);
  * first, then the new attributes with LPAE_VALID set; a descriptor made invalid is still
  * found.  Each must lie wholly inside the range (map such a range with a pt_map() of its
  * own); stops at the first that does not, or at a hole.  Returns the descriptors changed.
+ * 32-bit addresses and size: the hypervisor's own map, of RAM below 4 GiB.
  */
-u32 pt_update(struct pt *pt, u64 va, u64 size, u64 clear, u64 set);
+u32 pt_update(struct pt *pt, u32 va, u32 size, u64 clear, u64 set);
 
 /* Stage-2 attribute bits for a region (kind and access as in include/abi/config.h). */
 u64 pt_s2_attrs(u32 kind, u32 access);

@@ -125,17 +125,19 @@ size_t hsr_describe(u32 hsr, char *buf, size_t size)
 }
 
 /*
- * ConditionHolds() (ARM ARM A8.3): cond[3:1] picks a test of the flags, cond[0] inverts it;
- * 0b111x (AL, and 0b1111) always holds.
+ * ConditionHolds() (ARM ARM A8.3) as a table: bit NZCV (PSR[31:28] read as a number) of
+ * cond_holds[cond] says whether cond holds with those flags.  Row by row, cond[3:1] picks
+ * the test and cond[0] inverts it: EQ/NE Z, CS/CC C, MI/PL N, VS/VC V, HI/LS C && !Z,
+ * GE/LT N == V, GT/LE !Z && N == V; 0b111x (AL, and 0b1111) always holds.
  */
+static const u16 cond_holds[16] = {
+	0xf0f0, 0x0f0f, 0xcccc, 0x3333, 0xff00, 0x00ff, 0xaaaa, 0x5555,
+	0x0c0c, 0xf3f3, 0xaa55, 0x55aa, 0x0a05, 0xf5fa, 0xffff, 0xffff,
+};
+
 bool psr_cond_holds(u32 cond, u32 psr)
 {
-	bool n = psr & PSR_N, z = psr & PSR_Z, c = psr & PSR_C, v = psr & PSR_V;
-	const bool holds[7] = { z, c, n, v, c && !z, n == v, !z && n == v };
-
-	if ((cond >> 1) == 7)
-		return true;
-	return holds[cond >> 1] != (bool)(cond & 1);
+	return (cond_holds[cond & 0xf] >> (psr >> 28)) & 1;
 }
 
 static u32 psr_itstate(u32 psr)
