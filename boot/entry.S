@@ -23,23 +23,6 @@
 .endm
 
 /*
- * r9 <- this CPU's index (MPIDR.Aff0) and sp <- its stack; halt a CPU we have
- * no stack for, or one with Aff1/Aff2 set (one cluster only).
- */
-.macro take_cpu_stack
-	ldcopr	r0, MPIDR
-	lsls	r1, r0, #8
-	lsrs	r1, r1, #16			/* Aff2 and Aff1 */
-	ite	ne
-	movne	r0, #-1
-	andeq	r0, r0, #0xff
-	cmp	r0, #PLAT_CPU_COUNT
-	bhs	boot_halt			/* unsigned: also catches -1 */
-	mov	r9, r0
-	set_cpu_stack
-.endm
-
-/*
  * Both entries are ARM state (the boot loader's and PSCI's CPU_ON enter in it) for one
  * instruction: the rest is Thumb-2, like the C it calls.
  */
@@ -52,8 +35,7 @@ func _start, .text.entry
 	and	r1, r4, #PSR_MODE_MASK
 	cmp	r1, #PSR_MODE_HYP
 	bne	1f
-
-	take_cpu_stack
+	bl	cpu_start
 
 	/*
 	 * Clear .bss (stacks included: nothing is on them yet), 32 bytes a store (eight
@@ -85,9 +67,6 @@ func _start, .text.entry
 	ldr	r0, =boot_dtb
 	str	r8, [r0]
 
-	ldr	r0, =hyp_vectors
-	stcopr	r0, HVBAR
-
 	bl	mmu_build_tables		/* C, with the MMU off */
 	bl	cache_boot_invalidate_all	/* nothing stale may survive into the MMU-on world */
 	bl	mmu_enable
@@ -111,14 +90,33 @@ func secondary_entry, .text.entry
 	and	r1, r1, #PSR_MODE_MASK
 	cmp	r1, #PSR_MODE_HYP
 	bne	boot_halt
-	take_cpu_stack
-	ldr	r0, =hyp_vectors
-	stcopr	r0, HVBAR
+	bl	cpu_start
 	bl	cache_invalidate_l1_local	/* never L2: the boot CPU's dirty lines live there */
 	bl	mmu_enable
 	mov	r0, r9
 	b	boot_secondary_main
 endfunc secondary_entry
+
+/*
+ * Both entries, in Hyp mode: r9 <- this CPU's index (MPIDR.Aff0), sp <- its stack, HVBAR <-
+ * the vectors; a CPU we have no stack for, or one with Aff1/Aff2 set (one cluster only),
+ * halts.  Clobbers r0 and r1.
+ */
+thumb_func cpu_start
+	ldcopr	r0, MPIDR
+	lsls	r1, r0, #8
+	lsrs	r1, r1, #16			/* Aff2 and Aff1 */
+	ite	ne
+	movne	r0, #-1
+	andeq	r0, r0, #0xff
+	cmp	r0, #PLAT_CPU_COUNT
+	bhs	boot_halt			/* unsigned: also catches -1 */
+	mov	r9, r0
+	set_cpu_stack
+	ldr	r0, =hyp_vectors
+	stcopr	r0, HVBAR
+	bx	lr
+endfunc cpu_start
 
 /* Turn on the Hyp stage-1 MMU and caches with the tables mmu_build_tables made. */
 thumb_func mmu_enable

@@ -111,7 +111,8 @@ void mmu_build_tables(void)
 				cut(s, &e, &a, cfg_system.store_pa, cfg_system.store_size,
 				    pt_hyp_attrs(true, false, false));
 				for (p = 0; p < cfg_system.partition_count; p++)
-					for (k = 0; k < cfg_system.partitions[p].region_count; k++) {
+					for (k = 0; k < cfg_system.partitions[p].region_count;
+					     k++) {
 						const struct cfg_region *g =
 							&cfg_system.partitions[p].regions[k];
 

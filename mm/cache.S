@@ -23,7 +23,7 @@ endfunc dcache_range_setup
 /*
  * Apply the by-VA operation 'op' to [r0, r1): eight lines a step while eight remain (one MCR
  * and one ADD a line: the loop's own compare and branch come once per eight), then line by
- * line.  Partition RAM is cleaned with it at every restart (docs/bench.md, boot lengths).
+ * line.  Partition RAM is cleaned with it at every restart (hyp/core/partition.c).
  */
 .macro dcache_range op:vararg
 	mov	r3, lr
@@ -137,14 +137,30 @@ thumb_func dcache_clean_range
 	dcache_range DCCMVAC
 endfunc dcache_clean_range
 
+/*
+ * The same, line by line (two instructions a line more): for the boot's short ranges, the
+ * channels and the hypervisor's own image.
+ */
+.macro dcache_range_short op:vararg
+	mov	r3, lr
+	bl	dcache_range_setup
+1:	cmp	r0, r1
+	bhs	2f
+	stcopr	r0, \op
+	add	r0, r2
+	b	1b
+2:	dsb	sy
+	bx	r3
+.endm
+
 /* void dcache_clean_inval_range(uintptr_t start, uintptr_t end): write back, then drop. */
 thumb_func dcache_clean_inval_range
-	dcache_range DCCIMVAC
+	dcache_range_short DCCIMVAC
 endfunc dcache_clean_inval_range
 
 /* void dcache_inval_range(uintptr_t start, uintptr_t end): discards data; boot only. */
 thumb_func dcache_inval_range
-	dcache_range DCIMVAC
+	dcache_range_short DCIMVAC
 endfunc dcache_inval_range
 
 /* Invalidate this CPU's L1 data cache by set/way; safe only while it holds no dirty line. */

@@ -15,7 +15,8 @@
 /* 30, 21, 12: the bits one descriptor of level 1, 2 or 3 maps. */
 static u32 level_shift(u32 level)
 {
-	return LPAE_L1_SHIFT + LPAE_L2_SHIFT - LPAE_L3_SHIFT - (LPAE_L2_SHIFT - LPAE_L3_SHIFT) * level;
+	return LPAE_L1_SHIFT + LPAE_L2_SHIFT - LPAE_L3_SHIFT -
+	       (LPAE_L2_SHIFT - LPAE_L3_SHIFT) * level;
 }
 
 /*

@@ -180,22 +180,10 @@ static __attribute__((noinline)) void pmu_write(u32 reg, u32 v, u32 hpmn, u32 ma
 	}
 }
 
-static void pmu_access(struct regs *r, u32 hsr, u32 rt, bool read)
-{
-	u32 hpmn = read_hdcr() & HDCR_HPMN_MASK, mask = PMCNTEN_C | (BIT(hpmn) - 1);
-	u32 sel = read_pmselr() & PMCR_N_MASK;
-	u32 reg = PMU_REG((hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7);
-
-	if (read)
-		guest_reg_set(r, rt, pmu_read(reg, hpmn, mask, sel));
-	else
-		pmu_write(reg, guest_reg_read(r, rt), hpmn, mask, sel);
-}
-
 /* An MCR/MRC to CP15 the hypervisor answers; false if it is not offered (UNDEFINED). */
 static bool cp15_access(struct regs *r, u32 hsr, u32 rt, bool read)
 {
-	u32 value;
+	u32 value = 0, operand = read ? 0 : guest_reg_read(r, rt);
 
 	switch (hsr & CP_REG_MASK) {
 	case REG_ACTLR:
@@ -209,25 +197,30 @@ static bool cp15_access(struct regs *r, u32 hsr, u32 rt, bool read)
 	case REG_DCCSW:
 	case REG_DCCISW:
 		/* Never discard, only clean+invalidate (the spirit of HCR.SWIO). */
-		if (!read) {
-			u32 operand = guest_reg_read(r, rt);
-
-			if (setway_valid(operand)) {
-				write_dccisw(operand);
-				dsb();
-			}
+		if (!read && setway_valid(operand)) {
+			write_dccisw(operand);
+			dsb();
 		}
 		return true;
 	default:
 		if ((hsr & CP_REG(7, 15, 0, 0)) == CP_REG(0, 9, 0, 0) &&
 		    ((hsr >> HSR_CP_CRM_SHIFT) & 0xf) - 12 < 3) {
-			pmu_access(r, hsr, rt, read); /* c9, opc1 0, c12-c14 */
-			return true;
+			/* c9, opc1 0, c12-c14 */
+			u32 hpmn = read_hdcr() & HDCR_HPMN_MASK, mask = PMCNTEN_C | (BIT(hpmn) - 1);
+			u32 sel = read_pmselr() & PMCR_N_MASK;
+			u32 reg = PMU_REG((hsr >> HSR_CP_CRM_SHIFT) & 0xf,
+					  (hsr >> HSR_CP_OPC2_SHIFT) & 7);
+
+			if (!read) {
+				pmu_write(reg, operand, hpmn, mask, sel);
+				return true;
+			}
+			value = pmu_read(reg, hpmn, mask, sel);
+			break;
 		}
 		/* L2ECTLR, and HSTR.T15: implementation-defined c15, read as zero. */
 		if ((hsr & CP_REG_MASK) != REG_L2ECTLR && ((hsr >> HSR_CP_CRN_SHIFT) & 0xf) != 15)
 			return false; /* implementation-defined registers this core does not offer */
-		value = 0;
 		break;
 	}
 	if (read)

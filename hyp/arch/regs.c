@@ -62,16 +62,16 @@ enum {
 };
 
 static u32 (*const banked_read[BANKED_READABLE])(void) = {
-	read_SP_usr, read_SP_svc, read_LR_svc, read_SP_abt,  read_LR_abt,  read_SP_und,
-	read_LR_und, read_SP_irq, read_LR_irq, read_SP_fiq,  read_LR_fiq,  read_r8_fiq,
+	read_SP_usr, read_SP_svc,  read_LR_svc,	 read_SP_abt,  read_LR_abt, read_SP_und,
+	read_LR_und, read_SP_irq,  read_LR_irq,	 read_SP_fiq,  read_LR_fiq, read_r8_fiq,
 	read_r9_fiq, read_r10_fiq, read_r11_fiq, read_r12_fiq,
 };
 
 static void (*const banked_write[BANKED_COUNT])(u32) = {
-	write_SP_usr,	write_SP_svc,	 write_LR_svc,	  write_SP_abt,	  write_LR_abt,
-	write_SP_und,	write_LR_und,	 write_SP_irq,	  write_LR_irq,	  write_SP_fiq,
-	write_LR_fiq,	write_r8_fiq,	 write_r9_fiq,	  write_r10_fiq,  write_r11_fiq,
-	write_r12_fiq,	write_SPSR_svc,	 write_SPSR_abt,  write_SPSR_und, write_SPSR_irq,
+	write_SP_usr,	write_SP_svc,	write_LR_svc,	write_SP_abt,	write_LR_abt,
+	write_SP_und,	write_LR_und,	write_SP_irq,	write_LR_irq,	write_SP_fiq,
+	write_LR_fiq,	write_r8_fiq,	write_r9_fiq,	write_r10_fiq,	write_r11_fiq,
+	write_r12_fiq,	write_SPSR_svc, write_SPSR_abt, write_SPSR_und, write_SPSR_irq,
 	write_SPSR_fiq,
 };
 
