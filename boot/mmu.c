@@ -79,23 +79,38 @@ static void cut(uintptr_t s, uintptr_t *e, u64 *a, u64 hs, u64 size, u64 ha)
 	}
 }
 
+/* Cut [s, *e) at the holes: the image store (read-only) and each partition's cleared RAM. */
+static void cut_at_holes(uintptr_t s, uintptr_t *e, u64 *a)
+{
+	u64 nc = (pt_hyp_attrs(true, true, false) & ~(LPAE_ATTRINDX_MASK | LPAE_SH_MASK)) |
+		 LPAE_ATTRINDX(HMAIR_IDX_NORMAL_NC) | LPAE_SH_OUTER;
+	u32 i, k;
+
+	cut(s, e, a, cfg_system.store_pa, cfg_system.store_size, pt_hyp_attrs(true, false, false));
+	for (i = 0; i < cfg_system.partition_count; i++)
+		for (k = 0; k < cfg_system.partitions[i].region_count; k++) {
+			const struct cfg_region *r = &cfg_system.partitions[i].regions[k];
+
+			if (r->kind == CFG_REGION_RAM && (r->flags & CFG_REGION_CLEAR))
+				cut(s, e, a, r->pa, r->size, nc);
+		}
+}
+
 void mmu_build_tables(void)
 {
 	/*
-	 * Writable RAM but its holes: the image store and each partition's cleared RAM.  The
-	 * image store is read-only: the hypervisor only ever reads it (hashes it at boot, copies
-	 * from it at each start), and what it holds is what every restart reloads, so no stray
-	 * write of the hypervisor's may change it (HAP[2:1], ARM ARM B3.6.1); tcfg keeps it out
-	 * of the hypervisor's own region.  Each partition's cleared RAM is Normal non-cacheable
-	 * (HMAIR index 2, outer shareable as B3-1377 asks of Normal non-cacheable) until its
-	 * first load: no CPU may hold a line of it, even one a speculative access brought in
-	 * (B2.2.2), so that bytes cleared through this map are what the guest sees with its
-	 * caches off and on alike with no clean (hyp/core/partition.c, first_load()).
+	 * Writable RAM but its holes.  The image store is read-only: the hypervisor only ever
+	 * reads it (hashes it at boot, copies from it at each start), and what it holds is what
+	 * every restart reloads, so no stray write of the hypervisor's may change it (HAP[2:1],
+	 * ARM ARM B3.6.1); tcfg keeps it out of the hypervisor's own region.  Each partition's
+	 * cleared RAM is Normal non-cacheable (HMAIR index 2, outer shareable as B3-1377 asks of
+	 * Normal non-cacheable) until its first load: no CPU may hold a line of it, even one a
+	 * speculative access brought in (B2.2.2), so that bytes cleared through this map are
+	 * what the guest sees with its caches off and on alike with no clean
+	 * (hyp/core/partition.c, first_load()).
 	 */
-	u64 nc = (pt_hyp_attrs(true, true, false) & ~(LPAE_ATTRINDX_MASK | LPAE_SH_MASK)) |
-		 LPAE_ATTRINDX(HMAIR_IDX_NORMAL_NC) | LPAE_SH_OUTER;
 	struct pt pt;
-	u32 i, p, k;
+	u32 i;
 
 	if (pt_init(&pt, &hyp_alloc) != PT_OK)
 		early_fail("tessera: no memory for the Hyp stage-1 tables\n");
@@ -107,20 +122,8 @@ void mmu_build_tables(void)
 			u64 a = pt_hyp_attrs(r->normal, r->writable, r->executable);
 
 			e = r->end;
-			if (r->normal && r->writable) {
-				cut(s, &e, &a, cfg_system.store_pa, cfg_system.store_size,
-				    pt_hyp_attrs(true, false, false));
-				for (p = 0; p < cfg_system.partition_count; p++)
-					for (k = 0; k < cfg_system.partitions[p].region_count;
-					     k++) {
-						const struct cfg_region *g =
-							&cfg_system.partitions[p].regions[k];
-
-						if (g->kind == CFG_REGION_RAM &&
-						    (g->flags & CFG_REGION_CLEAR))
-							cut(s, &e, &a, g->pa, g->size, nc);
-					}
-			}
+			if (r->normal && r->writable)
+				cut_at_holes(s, &e, &a);
 			if (pt_map(&pt, s, s, e - s, a) != PT_OK)
 				early_fail("tessera: cannot build the Hyp stage-1 tables\n");
 		}

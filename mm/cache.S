@@ -26,7 +26,7 @@ endfunc dcache_range_setup
  * line.  Partition RAM is cleaned with it at every restart (hyp/core/partition.c).
  */
 .macro dcache_range op:vararg
-	mov	r3, lr
+	push	{r4, lr}
 	bl	dcache_range_setup
 1:	cmp	r0, r12
 	bhi	2f
@@ -41,7 +41,7 @@ endfunc dcache_range_setup
 	add	r0, r2
 	b	2b
 3:	dsb	sy
-	bx	r3
+	pop	{r4, pc}
 .endm
 
 /*
@@ -142,7 +142,7 @@ endfunc dcache_clean_range
  * channels and the hypervisor's own image.
  */
 .macro dcache_range_short op:vararg
-	mov	r3, lr
+	push	{r4, lr}
 	bl	dcache_range_setup
 1:	cmp	r0, r1
 	bhs	2f
@@ -150,7 +150,7 @@ endfunc dcache_clean_range
 	add	r0, r2
 	b	1b
 2:	dsb	sy
-	bx	r3
+	pop	{r4, pc}
 .endm
 
 /* void dcache_clean_inval_range(uintptr_t start, uintptr_t end): write back, then drop. */

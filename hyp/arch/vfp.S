@@ -10,8 +10,8 @@
 	.fpu	neon-vfpv4
 
 thumb_func vfp_reset
-	mov	r12, lr
+	push	{r4, lr}
 	bl	vfp_zero			/* leaves r2 = 0 */
 	vmsr	fpexc, r2
-	bx	r12
+	pop	{r4, pc}
 endfunc vfp_reset
