@@ -87,14 +87,14 @@ size_t hsr_describe(u32 hsr, char *buf, size_t size)
 	static const char *const sizes[] = { "byte", "halfword", "word", "?" };
 	struct desc d = { buf, size, 0 };
 	u32 ec = hsr_ec(hsr);
+	bool dabt = ec == HSR_EC_DABT_GUEST || ec == HSR_EC_DABT_HYP;
 
 	add(&d, "EC 0x%02x (%s), IL %u, ISS 0x%07x", ec, hsr_ec_name(ec), (hsr & HSR_IL) ? 32 : 16,
 	    hsr & HSR_ISS_MASK);
-	switch (ec) {
-	case HSR_EC_DABT_GUEST:
-	case HSR_EC_DABT_HYP:
-		add(&d, ": %s, %s%s%s", hsr_fsc_name(hsr & HSR_FSC_MASK),
-		    (hsr & HSR_DABT_WNR) ? "write" : "read",
+	if (dabt || ec == HSR_EC_IABT_GUEST || ec == HSR_EC_IABT_HYP)
+		add(&d, ": %s", hsr_fsc_name(hsr & HSR_FSC_MASK));
+	if (dabt) {
+		add(&d, ", %s%s%s", (hsr & HSR_DABT_WNR) ? "write" : "read",
 		    (hsr & HSR_DABT_S1PTW) ? ", on a stage-1 table walk" : "",
 		    (hsr & HSR_DABT_EA) ? ", external abort type set" : "");
 		if (hsr & HSR_DABT_ISV)
@@ -102,24 +102,13 @@ size_t hsr_describe(u32 hsr, char *buf, size_t size)
 			    sizes[(hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT],
 			    (hsr & HSR_DABT_SSE) ? " sign-extended" : "",
 			    (hsr & HSR_DABT_SRT_MASK) >> HSR_DABT_SRT_SHIFT);
-		break;
-	case HSR_EC_IABT_GUEST:
-	case HSR_EC_IABT_HYP:
-		add(&d, ": %s", hsr_fsc_name(hsr & HSR_FSC_MASK));
-		break;
-	case HSR_EC_CP15_32:
-	case HSR_EC_CP14_32:
+	} else if (ec == HSR_EC_CP15_32 || ec == HSR_EC_CP14_32) {
 		add(&d, ": %s p%u, %u, r%u, c%u, c%u, %u", (hsr & HSR_CP_READ) ? "mrc" : "mcr",
 		    ec == HSR_EC_CP15_32 ? 15 : 14, (hsr >> HSR_CP_OPC1_SHIFT) & 7,
 		    (hsr >> HSR_CP_RT_SHIFT) & 0xf, (hsr >> HSR_CP_CRN_SHIFT) & 0xf,
 		    (hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7);
-		break;
-	case HSR_EC_HVC:
-	case HSR_EC_SMC:
+	} else if (ec == HSR_EC_HVC || ec == HSR_EC_SMC) {
 		add(&d, ": immediate 0x%x", hsr & 0xffff);
-		break;
-	default:
-		break;
 	}
 	return d.n;
 }

@@ -95,8 +95,19 @@ static inline bool guest_cond_passed(u32 hsr)
  */
 void guest_it_advance(u32 spsr);
 
-/* Skip the trapped instruction (ARM or Thumb, IT state advanced, A2.5.2). */
-static inline void guest_skip_instruction(u32 hsr)
+/*
+ * Skip the trapped instruction (ARM or Thumb, IT state advanced, A2.5.2).  Code built for
+ * size calls one shared copy, weak in each file like spin_lock (arch/spinlock.h says why);
+ * code built for speed (hyp/dev/mmio.c at -O2) keeps it inline.
+ */
+#if defined(__OPTIMIZE_SIZE__) && defined(__arm__) && !defined(TESSERA_HOST_FAKE)
+#define GUEST_SKIP_FN __attribute__((weak, noinline))
+void guest_skip_instruction(u32 hsr);
+#else
+#define GUEST_SKIP_FN static inline
+#endif
+
+GUEST_SKIP_FN void guest_skip_instruction(u32 hsr)
 {
 	u32 spsr;
 
