@@ -17,21 +17,7 @@
 #define HYP_PT_POOL_PAGES 16
 
 static pte_t hyp_pt_pool[HYP_PT_POOL_PAGES][LPAE_ENTRIES] __attribute__((aligned(LPAE_PAGE_SIZE)));
-static u32 hyp_pt_pool_used;
-
-static pte_t *hyp_pt_alloc(struct pt_alloc *self, u64 *pa)
-{
-	pte_t *t;
-
-	UNUSED(self);
-	if (hyp_pt_pool_used == HYP_PT_POOL_PAGES)
-		return NULL;
-	t = hyp_pt_pool[hyp_pt_pool_used++];
-	*pa = (uintptr_t)t; /* identity: the MMU is off, and will map 1:1 */
-	return t;
-}
-
-static struct pt_alloc hyp_alloc = { .alloc = hyp_pt_alloc, .table = pt_identity_table };
+static struct pt_pool hyp_pool = PT_POOL(hyp_pt_pool); /* the MMU is off, and will map 1:1 */
 
 /* Nothing works yet (no MMU, no locks, no console): print straight to the UART and stop. */
 static noreturn void early_fail(const char *msg)
@@ -112,7 +98,7 @@ void mmu_build_tables(void)
 	struct pt pt;
 	u32 i;
 
-	if (pt_init(&pt, &hyp_alloc) != PT_OK)
+	if (pt_init(&pt, &hyp_pool.ops) != PT_OK)
 		early_fail("tessera: no memory for the Hyp stage-1 tables\n");
 	for (i = 0; i < ARRAY_SIZE(hyp_ranges); i++) {
 		const struct hyp_range *r = &hyp_ranges[i];

@@ -44,6 +44,16 @@ pte_t *pt_identity_table(struct pt_alloc *self, u64 pa)
 	return (pte_t *)(uintptr_t)pa;
 }
 
+pte_t *pt_pool_alloc(struct pt_alloc *self, u64 *pa)
+{
+	struct pt_pool *p = (struct pt_pool *)self;
+
+	if (p->used == p->count)
+		return NULL;
+	*pa = (uintptr_t)p->tables[p->used]; /* identity: RAM is mapped 1:1 (or the MMU is off) */
+	return p->tables[p->used++];
+}
+
 enum pt_err pt_init(struct pt *pt, struct pt_alloc *alloc)
 {
 	pt->alloc = alloc;

@@ -39,6 +39,24 @@ enum pt_err {
 /* pt_alloc.table for tables at their own physical addresses (RAM mapped 1:1, or no MMU). */
 pte_t *pt_identity_table(struct pt_alloc *self, u64 pa);
 
+/*
+ * A static pool of 'count' zeroed tables at their own physical addresses, handed out in
+ * order: the hypervisor's two allocators (its stage 1, boot/mmu.c; the stage-2 tables,
+ * mm/stage2.c).  PT_POOL(tables) initialises one.
+ */
+struct pt_pool {
+	struct pt_alloc ops; /* first: pt_pool_alloc finds the pool from it */
+	pte_t (*tables)[LPAE_ENTRIES];
+	u32 count, used;
+};
+
+pte_t *pt_pool_alloc(struct pt_alloc *self, u64 *pa);
+
+#define PT_POOL(t)                                                                                 \
+	{                                                                                          \
+		{ pt_pool_alloc, pt_identity_table }, (t), ARRAY_SIZE(t), 0                        \
+	}
+
 /* Start an empty table tree: allocates the root. */
 enum pt_err pt_init(struct pt *pt, struct pt_alloc *alloc);
 

@@ -35,27 +35,16 @@ u32 s2_vtcr(void)
 #include "arch/sysreg.h"
 
 static pte_t s2_tables[CFG_S2_TABLE_COUNT][LPAE_ENTRIES] __attribute__((aligned(LPAE_PAGE_SIZE)));
-static u32 s2_tables_used;
-
-static pte_t *s2_alloc(struct pt_alloc *self, u64 *pa)
-{
-	UNUSED(self);
-	if (s2_tables_used == CFG_S2_TABLE_COUNT)
-		return NULL;
-	*pa = (uintptr_t)s2_tables[s2_tables_used]; /* the hypervisor maps RAM 1:1 */
-	return s2_tables[s2_tables_used++];
-}
-
-static struct pt_alloc s2_pool_alloc = { .alloc = s2_alloc, .table = pt_identity_table };
+static struct pt_pool s2_tables_pool = PT_POOL(s2_tables); /* the hypervisor maps RAM 1:1 */
 
 struct pt_alloc *s2_pool(void)
 {
-	return &s2_pool_alloc;
+	return &s2_tables_pool.ops;
 }
 
 u32 s2_pool_used(void)
 {
-	return s2_tables_used;
+	return s2_tables_pool.used;
 }
 
 u32 s2_pool_size(void)

@@ -36,7 +36,8 @@ static void enter_exception(u32 mode, u32 vector_offset, u32 lr_offset_arm, u32 
 		cpsr |= PSR_T;
 	if (sctlr & SCTLR_EE)
 		cpsr |= PSR_E;
-	guest_set_exception_regs(mode, pc + (thumb ? lr_offset_thumb : lr_offset_arm), spsr);
+	guest_set_exception_regs(mode == PSR_MODE_ABT,
+				 pc + (thumb ? lr_offset_thumb : lr_offset_arm), spsr);
 	write_elr_hyp(base + vector_offset);
 	write_spsr(cpsr);
 }

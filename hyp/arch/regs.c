@@ -7,7 +7,6 @@
  * The Hyp-mode traps and controls, one reason per bit:
  */
 #include "hyp/arch/regs.h"
-#include "hyp/core/log.h"
 #include "mm/mm.h"
 
 /* HCR for every guest (ARM ARM B4.1.65), one reason per bit: */
@@ -223,11 +222,10 @@ void guest_reg_write(struct regs *r, u32 n, u32 value)
 		r->lr = value;
 }
 
-void guest_set_exception_regs(u32 mode, u32 lr, u32 spsr)
+void guest_set_exception_regs(bool abort, u32 lr, u32 spsr)
 {
-	CHECK(mode == PSR_MODE_ABT || mode == PSR_MODE_UND);
-	banked_write[mode_banked[mode] + 1](lr);
-	banked_write[mode == PSR_MODE_ABT ? BANKED_SPSR_ABT : BANKED_SPSR_UND](spsr);
+	banked_write[abort ? BANKED_ABT + 1 : BANKED_UND + 1](lr);
+	banked_write[abort ? BANKED_SPSR_ABT : BANKED_SPSR_UND](spsr);
 }
 
 void firmware_system_off(void)

@@ -36,8 +36,11 @@ static inline void guest_reg_set(struct regs *r, u32 n, u32 value)
 		guest_reg_write(r, n, value);
 }
 
-/* Banked LR and SPSR of an exception mode (ABT or UND), for exception injection. */
-void guest_set_exception_regs(u32 mode, u32 lr, u32 spsr);
+/*
+ * Banked LR and SPSR of the mode an injected exception enters: Abort, or else Undefined (the
+ * only two the hypervisor injects), for exception injection.
+ */
+void guest_set_exception_regs(bool abort, u32 lr, u32 spsr);
 
 /* Reset every piece of guest-visible CPU state on this CPU (CP15, banked, VFP, timers). */
 void guest_arch_reset(u32 vcpu_index);
