@@ -27,23 +27,29 @@ static noreturn void early_fail(const char *msg)
 		__asm__ volatile("wfi");
 }
 
-/* The map, lowest first: [start, end) and its kind; an empty range maps nothing. */
+/*
+ * The map, lowest first: [start, end) and its attributes; an empty range maps nothing.  Holes
+ * are cut in the writable Normal ranges (RAM outside the hypervisor's image).
+ */
 struct hyp_range {
 	uintptr_t start, end;
-	bool normal, writable, executable; /* pt_hyp_attrs() */
+	u64 attrs;
 };
+
+#define HYP_DEVICE PT_HYP_ATTRS(false, true, false)
+#define HYP_RAM PT_HYP_ATTRS(true, true, false)
 
 _Static_assert(PLAT_RAM_BASE + PLAT_RAM_SIZE < (1ULL << 32) &&
 		       PLAT_MMIO_BASE + PLAT_MMIO_SIZE <= PLAT_RAM_BASE,
 	       "hyp_ranges holds 32-bit addresses: RAM must end below 4 GiB, MMIO below RAM");
 
 static const struct hyp_range hyp_ranges[] = {
-	{ PLAT_MMIO_BASE, PLAT_MMIO_BASE + PLAT_MMIO_SIZE, false, true, false },
-	{ PLAT_RAM_BASE, (uintptr_t)__hyp_start, true, true, false },
-	{ (uintptr_t)__text_start, (uintptr_t)__text_end, true, false, true },
-	{ (uintptr_t)__rodata_start, (uintptr_t)__rodata_end, true, false, false },
-	{ (uintptr_t)__rodata_end, (uintptr_t)__hyp_reserved_end, true, true, false },
-	{ (uintptr_t)__hyp_reserved_end, PLAT_RAM_BASE + PLAT_RAM_SIZE, true, true, false },
+	{ PLAT_MMIO_BASE, PLAT_MMIO_BASE + PLAT_MMIO_SIZE, HYP_DEVICE },
+	{ PLAT_RAM_BASE, (uintptr_t)__hyp_start, HYP_RAM },
+	{ (uintptr_t)__text_start, (uintptr_t)__text_end, PT_HYP_ATTRS(true, false, true) },
+	{ (uintptr_t)__rodata_start, (uintptr_t)__rodata_end, PT_HYP_ATTRS(true, false, false) },
+	{ (uintptr_t)__rodata_end, (uintptr_t)__hyp_reserved_end, HYP_RAM },
+	{ (uintptr_t)__hyp_reserved_end, PLAT_RAM_BASE + PLAT_RAM_SIZE, HYP_RAM },
 };
 
 /*
@@ -68,11 +74,11 @@ static void cut(uintptr_t s, uintptr_t *e, u64 *a, u64 hs, u64 size, u64 ha)
 /* Cut [s, *e) at the holes: the image store (read-only) and each partition's cleared RAM. */
 static void cut_at_holes(uintptr_t s, uintptr_t *e, u64 *a)
 {
-	u64 nc = (pt_hyp_attrs(true, true, false) & ~(LPAE_ATTRINDX_MASK | LPAE_SH_MASK)) |
+	u64 nc = (HYP_RAM & ~(LPAE_ATTRINDX_MASK | LPAE_SH_MASK)) |
 		 LPAE_ATTRINDX(HMAIR_IDX_NORMAL_NC) | LPAE_SH_OUTER;
 	u32 i, k;
 
-	cut(s, e, a, cfg_system.store_pa, cfg_system.store_size, pt_hyp_attrs(true, false, false));
+	cut(s, e, a, cfg_system.store_pa, cfg_system.store_size, PT_HYP_ATTRS(true, false, false));
 	for (i = 0; i < cfg_system.partition_count; i++)
 		for (k = 0; k < cfg_system.partitions[i].region_count; k++) {
 			const struct cfg_region *r = &cfg_system.partitions[i].regions[k];
@@ -105,10 +111,10 @@ void mmu_build_tables(void)
 		uintptr_t s = r->start, e;
 
 		for (; s < r->end; s = e) {
-			u64 a = pt_hyp_attrs(r->normal, r->writable, r->executable);
+			u64 a = r->attrs;
 
 			e = r->end;
-			if (r->normal && r->writable)
+			if (a == HYP_RAM)
 				cut_at_holes(s, &e, &a);
 			if (pt_map(&pt, s, s, e - s, a) != PT_OK)
 				early_fail("tessera: cannot build the Hyp stage-1 tables\n");

@@ -208,13 +208,5 @@ u64 pt_s2_attrs(u32 kind, u32 access)
 
 u64 pt_hyp_attrs(bool normal, bool writable, bool executable)
 {
-	u64 a = LPAE_AF | LPAE_AP_SBO;
-
-	a |= normal ? LPAE_ATTRINDX(HMAIR_IDX_NORMAL) | LPAE_SH_INNER :
-		      LPAE_ATTRINDX(HMAIR_IDX_DEVICE);
-	if (!writable)
-		a |= LPAE_AP_RO;
-	if (!executable || !normal)
-		a |= LPAE_XN;
-	return a;
+	return PT_HYP_ATTRS(normal, writable, executable);
 }

@@ -93,7 +93,15 @@ u32 pt_update(struct pt *pt, u32 va, u32 size, u64 clear, u64 set);
 /* Stage-2 attribute bits for a region (kind and access as in include/abi/config.h). */
 u64 pt_s2_attrs(u32 kind, u32 access);
 
-/* Stage-1 Hyp-regime attribute bits: normal or device, writable, executable. */
+/*
+ * Stage-1 Hyp-regime attribute bits: normal or device, writable, executable (never for a
+ * device).  The macro is a constant expression, for tables.
+ */
+#define PT_HYP_ATTRS(normal, writable, executable)                                                 \
+	(LPAE_AF | LPAE_AP_SBO |                                                                   \
+	 ((normal) ? LPAE_ATTRINDX(HMAIR_IDX_NORMAL) | LPAE_SH_INNER :                             \
+		     LPAE_ATTRINDX(HMAIR_IDX_DEVICE)) |                                            \
+	 ((writable) ? 0 : LPAE_AP_RO) | ((executable) && (normal) ? 0 : LPAE_XN))
 u64 pt_hyp_attrs(bool normal, bool writable, bool executable);
 
 #endif /* TESSERA_PT_H */
