@@ -141,16 +141,16 @@ bool hsr_cond_check(u32 hsr, u32 spsr)
 	/* Only EC 0x01-0x0c carry CV/COND; everything else is unconditional. */
 	if (hsr_ec(hsr) == 0 || hsr_ec(hsr) > HSR_EC_CP14_64)
 		return true;
-	if (hsr & HSR_CV) {
+	/*
+	 * CV = 0 only in Thumb state: the condition is in ITSTATE, if any, read in place:
+	 * IT[3:0] is PSR[11:10] and PSR[26:25], IT[7:4] (the condition) PSR[15:12].
+	 */
+	if (hsr & HSR_CV)
 		cond = (hsr & HSR_COND_MASK) >> HSR_COND_SHIFT;
-	} else {
-		u32 it = psr_itstate(spsr);
-
-		/* CV = 0 only in Thumb state: the condition is in ITSTATE, if any. */
-		if (!(spsr & PSR_T) || (it & 0xf) == 0)
-			return true;
-		cond = it >> 4;
-	}
+	else if ((spsr & PSR_T) && (spsr & (PSR_IT_HIGH_MASK | GENMASK(11, 10))))
+		cond = (spsr >> 12) & 0xf;
+	else
+		return true;
 	return psr_cond_holds(cond, spsr);
 }
 
