@@ -18,34 +18,24 @@
 .macro set_cpu_stack
 	ldr	r1, =hyp_stacks
 	add	r1, r1, r0, lsl #HYP_STACK_SHIFT
-	add	sp, r1, #HYP_STACK_SIZE
+	add	r1, r1, #HYP_STACK_SIZE
+	mov	sp, r1
 .endm
 
 /*
- * r9 <- this CPU's index (MPIDR.Aff0) and sp <- its stack; halt a CPU we have
- * no stack for, or one with Aff1/Aff2 set (one cluster only).
+ * Both entries are ARM state (the boot loader's and PSCI's CPU_ON enter in it) for one
+ * instruction: the rest is Thumb-2, like the C it calls.
  */
-.macro take_cpu_stack
-	ldcopr	r0, MPIDR
-	ldr	r1, =0x00ffff00
-	tst	r0, r1
-	movne	r0, #-1
-	andeq	r0, r0, #0xff
-	cmp	r0, #PLAT_CPU_COUNT
-	bhs	boot_halt			/* unsigned: also catches -1 */
-	mov	r9, r0
-	set_cpu_stack
-.endm
-
 func _start, .text.entry
-	mov	r8, r2				/* device tree: kept for boot_main */
+	blx	1f
+	.thumb
+1:	mov	r8, r2				/* device tree: kept for boot_main */
 	mrs	r4, cpsr
 	cpsid	aif
 	and	r1, r4, #PSR_MODE_MASK
 	cmp	r1, #PSR_MODE_HYP
 	bne	1f
-
-	take_cpu_stack
+	bl	cpu_start
 
 	/*
 	 * Clear .bss (stacks included: nothing is on them yet), 32 bytes a store (eight
@@ -54,14 +44,14 @@ func _start, .text.entry
 	 */
 	ldr	r0, =__bss_start
 	ldr	r1, =__bss_end
-	mov	r2, #0
-	mov	r3, #0
-	mov	r4, #0
-	mov	r5, #0
-	mov	r6, #0
-	mov	r7, #0
-	mov	r10, #0
-	mov	r11, #0
+	movs	r2, #0
+	movs	r3, #0
+	movs	r4, #0
+	movs	r5, #0
+	movs	r6, #0
+	movs	r7, #0
+	mov	r10, r2
+	mov	r11, r2
 	sub	r12, r1, #128			/* the last start of a whole step */
 2:	cmp	r0, r12
 	bhi	3f
@@ -70,14 +60,12 @@ func _start, .text.entry
 	.endr
 	b	2b
 3:	cmp	r0, r1
+	itt	lo
 	strdlo	r2, r3, [r0], #8
 	blo	3b
 
 	ldr	r0, =boot_dtb
 	str	r8, [r0]
-
-	ldr	r0, =hyp_vectors
-	stcopr	r0, HVBAR
 
 	bl	mmu_build_tables		/* C, with the MMU off */
 	bl	cache_boot_invalidate_all	/* nothing stale may survive into the MMU-on world */
@@ -86,7 +74,7 @@ func _start, .text.entry
 	b	boot_main
 
 	/* Not in Hyp mode: say why on the UART, from a stack, and stop. */
-1:	mov	r0, #0
+1:	movs	r0, #0
 	set_cpu_stack
 	mov	r0, r4
 	bl	boot_refuse_not_hyp
@@ -95,25 +83,46 @@ endfunc _start
 
 /* PSCI CPU_ON entry for secondary CPUs; r0 = context (unused: MPIDR is the truth). */
 func secondary_entry, .text.entry
-	cpsid	aif
+	blx	1f
+	.thumb
+1:	cpsid	aif
 	mrs	r1, cpsr
 	and	r1, r1, #PSR_MODE_MASK
 	cmp	r1, #PSR_MODE_HYP
 	bne	boot_halt
-	take_cpu_stack
-	ldr	r0, =hyp_vectors
-	stcopr	r0, HVBAR
+	bl	cpu_start
 	bl	cache_invalidate_l1_local	/* never L2: the boot CPU's dirty lines live there */
 	bl	mmu_enable
 	mov	r0, r9
 	b	boot_secondary_main
 endfunc secondary_entry
 
+/*
+ * Both entries, in Hyp mode: r9 <- this CPU's index (MPIDR.Aff0), sp <- its stack, HVBAR <-
+ * the vectors; a CPU we have no stack for, or one with Aff1/Aff2 set (one cluster only),
+ * halts.  Clobbers r0 and r1.
+ */
+thumb_func cpu_start
+	ldcopr	r0, MPIDR
+	lsls	r1, r0, #8
+	lsrs	r1, r1, #16			/* Aff2 and Aff1 */
+	ite	ne
+	movne	r0, #-1
+	andeq	r0, r0, #0xff
+	cmp	r0, #PLAT_CPU_COUNT
+	bhs	boot_halt			/* unsigned: also catches -1 */
+	mov	r9, r0
+	set_cpu_stack
+	ldr	r0, =hyp_vectors
+	stcopr	r0, HVBAR
+	bx	lr
+endfunc cpu_start
+
 /* Turn on the Hyp stage-1 MMU and caches with the tables mmu_build_tables made. */
-func mmu_enable
+thumb_func mmu_enable
 	ldr	r0, =HMAIR0_VALUE
 	stcopr	r0, HMAIR0
-	mov	r0, #0
+	movs	r0, #0
 	stcopr	r0, HMAIR1
 	/* 32-bit input range (T0SZ = 0), walks inner-shareable write-back (B4.1.76). */
 	ldr	r0, =(HTCR_RES1 | TCR_SH0_INNER | TCR_ORGN0_WBWA | TCR_IRGN0_WBWA)
@@ -123,7 +132,7 @@ func mmu_enable
 	mcrr	p15, 4, r0, r1, c2		/* HTTBR */
 	dsb	sy
 	isb
-	mov	r0, #0
+	movs	r0, #0
 	stcopr	r0, TLBIALLH
 	stcopr	r0, ICIALLU
 	stcopr	r0, BPIALL
@@ -131,16 +140,16 @@ func mmu_enable
 	isb
 	ldcopr	r0, HSCTLR
 	ldr	r1, =(HSCTLR_M | HSCTLR_C | HSCTLR_I)
-	orr	r0, r0, r1
+	orrs	r0, r1
 	/* No alignment faults, no WXN, little-endian, ARM-state exceptions. */
 	ldr	r1, =(HSCTLR_A | HSCTLR_WXN | HSCTLR_EE | HSCTLR_TE)
-	bic	r0, r0, r1
+	bics	r0, r1
 	stcopr	r0, HSCTLR
 	isb
 	bx	lr
 endfunc mmu_enable
 
-func boot_halt
+thumb_func boot_halt
 	cpsid	aif
 1:	wfi
 	b	1b

@@ -6,34 +6,42 @@
 #include "arch/sysreg.h"
 
 /*
+ * r0 <- start rounded down to a line, r2 <- the smallest D-cache line in bytes (CTR.DminLine,
+ * B4.1.42), r12 <- the last start of eight whole lines before the end r1; clobbers lr.
+ */
+thumb_func dcache_range_setup
+	ldcopr	r12, CTR
+	ubfx	r12, r12, #16, #4
+	movs	r2, #4
+	lsl	r2, r2, r12
+	subs	r12, r2, #1
+	bic	r0, r0, r12
+	sub	r12, r1, r2, lsl #3
+	bx	lr
+endfunc dcache_range_setup
+
+/*
  * Apply the by-VA operation 'op' to [r0, r1): eight lines a step while eight remain (one MCR
  * and one ADD a line: the loop's own compare and branch come once per eight), then line by
- * line.  Partition RAM is cleaned with it at every start (docs/bench.md, boot lengths).
+ * line.  Partition RAM is cleaned with it at every restart (hyp/core/partition.c).
  */
 .macro dcache_range op:vararg
-	/* r2 <- smallest D-cache line in bytes (CTR.DminLine, B4.1.42). */
-	ldcopr	r3, CTR
-	lsr	r3, r3, #16
-	and	r3, r3, #0xf
-	mov	r2, #4
-	lsl	r2, r2, r3
-	sub	r3, r2, #1
-	bic	r0, r0, r3
-	sub	r12, r1, r2, lsl #3	/* the last start of eight whole lines */
+	push	{r4, lr}
+	bl	dcache_range_setup
 1:	cmp	r0, r12
 	bhi	2f
 	.rept	8
 	stcopr	r0, \op
-	add	r0, r0, r2
+	add	r0, r2
 	.endr
 	b	1b
 2:	cmp	r0, r1
 	bhs	3f
 	stcopr	r0, \op
-	add	r0, r0, r2
+	add	r0, r2
 	b	2b
 3:	dsb	sy
-	bx	lr
+	pop	{r4, pc}
 .endm
 
 /*
@@ -42,21 +50,21 @@
  * bytes a step: about 0.025 instructions a byte.  Partition RAM is cleared with it at every
  * start, so boot length is mostly this loop and the cache clean after it (docs/bench.md).
  */
-func mem_zero
+thumb_func mem_zero
 	push	{r4-r11, lr}
-	add	r1, r0, r1
-	mov	r2, #0
-	mov	r3, #0
-	mov	r4, #0
-	mov	r5, #0
-	mov	r6, #0
-	mov	r7, #0
-	mov	r8, #0
-	mov	r9, #0
-	mov	r10, #0
-	mov	r11, #0
-	mov	r12, #0
-	mov	lr, #0
+	add	r1, r0
+	movs	r2, #0
+	movs	r3, #0
+	movs	r4, #0
+	movs	r5, #0
+	movs	r6, #0
+	movs	r7, #0
+	mov	r8, r2
+	mov	r9, r2
+	mov	r10, r2
+	mov	r11, r2
+	mov	r12, r2
+	mov	lr, r2
 	sub	r1, r1, #768		/* r1: the last start of a whole step */
 1:	cmp	r0, r1
 	bhi	2f
@@ -66,11 +74,30 @@ func mem_zero
 	b	1b
 2:	add	r1, r1, #768		/* the end again */
 3:	cmp	r0, r1
+	ittt	lo
 	stmialo	r0!, {r2-r9}
 	stmialo	r0!, {r2-r9}
 	blo	3b
 	pop	{r4-r11, pc}
 endfunc mem_zero
+
+/*
+ * void vfp_zero(void): FPEXC.EN set, d0-d31 and FPSCR zeroed; clobbers r2 (left 0) and
+ * nothing else.  VFPv4-D32, which on the Cortex-A15 and A7 comes only with Advanced SIMD
+ * (their TRMs): VMOV.I32 of a Q register zeroes two D registers at once.  Shared by
+ * mem_zero_vfp and vfp_reset (hyp/arch/vfp.S).
+ */
+	.fpu	neon-vfpv4
+thumb_func vfp_zero
+	mov	r2, #0x40000000			/* FPEXC.EN: VFP instructions UNDEFINED without it (B1.11) */
+	vmsr	fpexc, r2
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	vmov.i32 q\n, #0
+	.endr
+	movs	r2, #0
+	vmsr	fpscr, r2
+	bx	lr
+endfunc vfp_zero
 
 /*
  * void mem_zero_vfp(void *start, size_t bytes): mem_zero with the VFP registers, 128 bytes a
@@ -80,23 +107,16 @@ endfunc mem_zero
  * loaded (its vCPUs start from vfp_reset()'s state), never a running guest's.  HCPTR.TCP10/TCP11 are
  * cleared so that Hyp mode may use them (B4.1.63: set, they make these instructions
  * UNDEFINED in Hyp mode); the guest's value is written at its start (guest_arch_reset).
- * FPEXC.EN is set for the stores (ARM ARM B1.11: VFP instructions are UNDEFINED while it is clear)
- * and cleared again.  d0-d15 are left zero.
+ * FPEXC.EN is set for the stores (vfp_zero) and cleared again.  d0-d31 and FPSCR are left zero.
  */
-	.fpu	neon-vfpv4
-func mem_zero_vfp
+thumb_func mem_zero_vfp
+	push	{r4, lr}
 	ldcopr	r2, HCPTR
 	bic	r2, r2, #(3 << 10)		/* TCP10, TCP11 */
 	stcopr	r2, HCPTR
 	isb
-	mov	r2, #0x40000000			/* FPEXC.EN */
-	vmsr	fpexc, r2
-	mov	r2, #0
-	mov	r3, #0
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-	vmov	d\n, r2, r3
-	.endr
-	add	r1, r0, r1
+	bl	vfp_zero
+	add	r1, r0
 	sub	r3, r1, #4096			/* the last start of a whole step */
 1:	cmp	r0, r3
 	bhi	2f
@@ -105,48 +125,64 @@ func mem_zero_vfp
 	.endr
 	b	1b
 2:	cmp	r0, r1
+	itt	lo
 	vstmialo r0!, {d0-d7}
 	blo	2b
 	vmsr	fpexc, r2			/* EN clear again (r2 = 0) */
-	bx	lr
+	pop	{r4, pc}
 endfunc mem_zero_vfp
 
 /* void dcache_clean_range(uintptr_t start, uintptr_t end): write back to PoC. */
-func dcache_clean_range
+thumb_func dcache_clean_range
 	dcache_range DCCMVAC
 endfunc dcache_clean_range
 
+/*
+ * The same, line by line (two instructions a line more): for the boot's short ranges, the
+ * channels and the hypervisor's own image.
+ */
+.macro dcache_range_short op:vararg
+	push	{r4, lr}
+	bl	dcache_range_setup
+1:	cmp	r0, r1
+	bhs	2f
+	stcopr	r0, \op
+	add	r0, r2
+	b	1b
+2:	dsb	sy
+	pop	{r4, pc}
+.endm
+
 /* void dcache_clean_inval_range(uintptr_t start, uintptr_t end): write back, then drop. */
-func dcache_clean_inval_range
-	dcache_range DCCIMVAC
+thumb_func dcache_clean_inval_range
+	dcache_range_short DCCIMVAC
 endfunc dcache_clean_inval_range
 
 /* void dcache_inval_range(uintptr_t start, uintptr_t end): discards data; boot only. */
-func dcache_inval_range
-	dcache_range DCIMVAC
+thumb_func dcache_inval_range
+	dcache_range_short DCIMVAC
 endfunc dcache_inval_range
 
 /* Invalidate this CPU's L1 data cache by set/way; safe only while it holds no dirty line. */
-func cache_invalidate_l1_local
+thumb_func cache_invalidate_l1_local
 	push	{r4, r5}
-	mov	r0, #0
+	movs	r0, #0
 	stcopr	r0, CSSELR			/* level 1, data */
 	isb
 	ldcopr	r0, CCSIDR			/* B4.1.19 */
 	and	r1, r0, #7
-	add	r1, r1, #4			/* r1 = log2(line bytes) */
-	ldr	r2, =0x3ff
-	and	r2, r2, r0, lsr #3		/* r2 = ways - 1 */
-	ldr	r3, =0x7fff
-	and	r3, r3, r0, lsr #13		/* r3 = sets - 1 */
+	adds	r1, #4				/* r1 = log2(line bytes) */
+	ubfx	r2, r0, #3, #10			/* r2 = ways - 1 */
+	ubfx	r3, r0, #13, #15		/* r3 = sets - 1 */
 	clz	r12, r2				/* way field starts at bit 32 - log2(ways) */
 1:	mov	r4, r3				/* each way r2, each set r4; level field 0 = L1 */
 2:	lsl	r5, r2, r12
-	orr	r5, r5, r4, lsl r1
+	lsl	r0, r4, r1
+	orrs	r5, r0
 	stcopr	r5, DCISW
-	subs	r4, r4, #1
+	subs	r4, #1
 	bge	2b
-	subs	r2, r2, #1
+	subs	r2, #1
 	bge	1b
 	dsb	sy
 	isb
@@ -164,13 +200,13 @@ endfunc cache_invalidate_l1_local
  * point of coherency before it enters an image, Linux's booting.rst 5); the
  * whole 16 MiB by VA was 0.65M instructions of each boot.
  */
-func cache_boot_invalidate_all
+thumb_func cache_boot_invalidate_all
 	push	{r4, lr}
 	ldr	r0, =__hyp_start
 	ldr	r1, =__hyp_end
 	bl	dcache_inval_range
 	bl	cache_invalidate_l1_local
-	mov	r0, #0
+	movs	r0, #0
 	stcopr	r0, ICIALLU
 	stcopr	r0, BPIALL
 	dsb	sy
@@ -184,25 +220,29 @@ endfunc cache_boot_invalidate_all
  * only guest images at a start and hypercall buffers (hyp/core/guest_mem.c): 16 bytes a
  * step (LDM/STM) while both pointers are word-aligned, then words, then bytes.
  */
-func memcpy
+thumb_func memcpy
 	push	{r0, r4-r6}			/* r0: returned */
 	orr	r3, r0, r1
-	tst	r3, #3
+	lsls	r3, r3, #30			/* word-aligned both? */
 	bne	3f
-1:	subs	r2, r2, #16
-	ldmhs	r1!, {r3-r6}
-	stmhs	r0!, {r3-r6}
+	subs	r2, #16
+	blo	2f
+1:	ldmia	r1!, {r3-r6}
+	stmia	r0!, {r3-r6}
+	subs	r2, #16
 	bhs	1b
-	add	r2, r2, #16
-2:	subs	r2, r2, #4
-	ldrhs	r3, [r1], #4
-	strhs	r3, [r0], #4
-	bhs	2b
-	add	r2, r2, #4
-3:	subs	r2, r2, #1
-	ldrbhs	r3, [r1], #1
-	strbhs	r3, [r0], #1
-	bhs	3b
-	pop	{r0, r4-r6}
+2:	adds	r2, #12				/* 16 back, 4 taken for the next test */
+	blo	4f
+5:	ldr	r3, [r1], #4
+	str	r3, [r0], #4
+	subs	r2, #4
+	bhs	5b
+4:	adds	r2, #4
+3:	cbz	r2, 6f
+7:	ldrb	r3, [r1], #1
+	strb	r3, [r0], #1
+	subs	r2, #1
+	bne	7b
+6:	pop	{r0, r4-r6}
 	bx	lr
 endfunc memcpy

@@ -48,6 +48,8 @@ void dcache_inval_range(uintptr_t start, uintptr_t end);
 void mem_zero(void *start, size_t bytes);
 /* The same with the VFP registers, 128 bytes a store: only where they are nobody's (cache.S). */
 void mem_zero_vfp(void *start, size_t bytes);
+/* FPEXC.EN set, d0-d31 and FPSCR zero (cache.S; vfp_reset builds on it). */
+void vfp_zero(void);
 
 /* Invalidate this CPU's stage-1&2 guest TLB entries, I-cache and branch predictor. */
 void tlb_flush_guest_local(void);

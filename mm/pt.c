@@ -12,17 +12,20 @@
 #define IA_LIMIT (1ULL << 32) /* T0SZ = 0: 32-bit input addresses */
 #define OA_LIMIT (1ULL << 40) /* LPAE: 40-bit output addresses */
 
+/* 30, 21, 12: the bits one descriptor of level 1, 2 or 3 maps. */
 static u32 level_shift(u32 level)
 {
-	return level == 1 ? LPAE_L1_SHIFT : level == 2 ? LPAE_L2_SHIFT : LPAE_L3_SHIFT;
+	return LPAE_L1_SHIFT + LPAE_L2_SHIFT - LPAE_L3_SHIFT -
+	       (LPAE_L2_SHIFT - LPAE_L3_SHIFT) * level;
 }
 
-/* Input addresses are 32-bit (IA_LIMIT): pt_map and pt_lookup refuse anything above. */
+/*
+ * Input addresses are 32-bit (IA_LIMIT): pt_map and pt_lookup refuse anything above, so at
+ * level 1 the index is below LPAE_ROOT_ENTRIES by itself.
+ */
 static u32 level_index(u32 level, u32 va)
 {
-	u32 idx = va >> level_shift(level);
-
-	return level == 1 ? idx & (LPAE_ROOT_ENTRIES - 1) : idx & (LPAE_ENTRIES - 1);
+	return (va >> level_shift(level)) & (LPAE_ENTRIES - 1);
 }
 
 /* The one call of the allocator (noinline: tests/gates/stack.txt names it). */
@@ -41,6 +44,16 @@ pte_t *pt_identity_table(struct pt_alloc *self, u64 pa)
 	return (pte_t *)(uintptr_t)pa;
 }
 
+pte_t *pt_pool_alloc(struct pt_alloc *self, u64 *pa)
+{
+	struct pt_pool *p = (struct pt_pool *)self;
+
+	if (p->used == p->count)
+		return NULL;
+	*pa = (uintptr_t)p->tables[p->used]; /* identity: RAM is mapped 1:1 (or the MMU is off) */
+	return p->tables[p->used++];
+}
+
 enum pt_err pt_init(struct pt *pt, struct pt_alloc *alloc)
 {
 	pt->alloc = alloc;
@@ -49,68 +62,61 @@ enum pt_err pt_init(struct pt *pt, struct pt_alloc *alloc)
 	return pt->root ? PT_OK : PT_ERR_NOMEM;
 }
 
-static enum pt_err map_level(struct pt *pt, pte_t *table, u32 level, u32 va, u64 pa, u64 size,
-			     u64 attrs)
+enum pt_err pt_map(struct pt *pt, u64 va64, u64 pa, u64 size, u64 attrs)
 {
-	u32 span = 1U << level_shift(level);
+	u32 va = (u32)va64, pages = (u32)(size >> LPAE_PAGE_SHIFT); /* at most 4 GiB: 2^20 */
 
-	if (level == 3) {
-		/* Pages: the whole run in one loop (the Hyp map has a thousand of them at boot). */
-		pte_t *entry = &table[level_index(3, va)],
-		      bits = pa | attrs | LPAE_VALID | LPAE_TYPE_PAGE;
-		u32 n = (u32)(size >> LPAE_L3_SHIFT), i;
+	if (!IS_ALIGNED(va64 | pa | size, LPAE_PAGE_SIZE))
+		return PT_ERR_ALIGN;
+	if (size == 0 || va64 >= IA_LIMIT || size > IA_LIMIT - va64 || pa >= OA_LIMIT ||
+	    size > OA_LIMIT - pa)
+		return PT_ERR_RANGE;
+	attrs &= LPAE_ATTR_MASK;
+	while (pages) {
+		pte_t *table = pt->root, *entry, bits;
+		u32 level = 1, shift, span, n, i;
 
-		for (i = 0; i < n; i++, bits += LPAE_PAGE_SIZE) {
-			if (entry[i] & LPAE_VALID)
-				return PT_ERR_OVERLAP;
-			entry[i] = bits;
-		}
-		return PT_OK;
-	}
-	while (size) {
-		/* To the end of va's span (at most 1 GiB), or of the range (up to 4 GiB). */
-		u32 chunk = (u32)MIN(size, (u64)(span - (va & (span - 1))));
-		pte_t *entry = &table[level_index(level, va)];
-
-		if (chunk == span && IS_ALIGNED(pa, span)) {
-			/* A block: chunk == span implies va is aligned too. */
-			if (*entry & LPAE_VALID)
-				return PT_ERR_OVERLAP;
-			*entry = pa | attrs | LPAE_VALID;
-		} else {
-			pte_t *next;
-			u64 next_pa;
-			enum pt_err err;
-
+		/*
+		 * Down from the root to the level of the largest descriptor that fits: a block where
+		 * va and pa are aligned to its span and the range covers it, else a table (made if
+		 * missing) and one level further; level 3 maps pages.
+		 */
+		for (;;) {
+			shift = level_shift(level) - LPAE_PAGE_SHIFT; /* in pages */
+			span = LPAE_PAGE_SIZE << shift;
+			entry = &table[level_index(level, va)];
+			if (level == 3 || ((pages >> shift) && IS_ALIGNED(va | (u32)pa, span)))
+				break;
 			if (!(*entry & LPAE_VALID)) {
-				next = new_table(pt, &next_pa);
-				if (!next)
+				u64 next_pa;
+
+				table = new_table(pt, &next_pa);
+				if (!table)
 					return PT_ERR_NOMEM;
 				*entry = next_pa | LPAE_VALID | LPAE_TYPE_TABLE;
 			} else if (!(*entry & LPAE_TYPE_TABLE)) {
 				return PT_ERR_OVERLAP; /* a block is already there */
 			} else {
-				next = pt->alloc->table(pt->alloc, *entry & LPAE_ADDR_MASK);
+				table = pt->alloc->table(pt->alloc, *entry & LPAE_ADDR_MASK);
 			}
-			err = map_level(pt, next, level + 1, va, pa, chunk, attrs);
-			if (err != PT_OK)
-				return err;
+			level++;
 		}
-		va += chunk;
-		pa += chunk;
-		size -= chunk;
+		/*
+		 * The whole run of this span in this table in one loop (the Hyp map has a thousand
+		 * pages at boot).  At level 1 the range ends by 4 GiB, so within the root table.
+		 */
+		n = MIN(pages >> shift, LPAE_ENTRIES - level_index(level, va));
+		bits = pa | attrs | LPAE_VALID | (level == 3 ? LPAE_TYPE_PAGE : 0);
+		for (i = 0; i < n; i++, bits += span) {
+			if (entry[i] & LPAE_VALID)
+				return PT_ERR_OVERLAP;
+			entry[i] = bits;
+		}
+		va += n * span; /* 0 again after the last GiB: then no page is left */
+		pa += (u64)n * span;
+		pages -= n << shift;
 	}
 	return PT_OK;
-}
-
-enum pt_err pt_map(struct pt *pt, u64 va, u64 pa, u64 size, u64 attrs)
-{
-	if (!IS_ALIGNED(va | pa | size, LPAE_PAGE_SIZE))
-		return PT_ERR_ALIGN;
-	if (size == 0 || va >= IA_LIMIT || size > IA_LIMIT - va || pa >= OA_LIMIT ||
-	    size > OA_LIMIT - pa)
-		return PT_ERR_RANGE;
-	return map_level(pt, pt->root, 1, (u32)va, pa, size, attrs & LPAE_ATTR_MASK);
 }
 
 struct pt_walk pt_lookup(const struct pt *pt, u64 va)
@@ -143,25 +149,24 @@ struct pt_walk pt_lookup(const struct pt *pt, u64 va)
 	return w;
 }
 
-u32 pt_update(struct pt *pt, u64 va, u64 size, u64 clear, u64 set)
+u32 pt_update(struct pt *pt, u32 va, u32 size, u64 clear, u64 set)
 {
 	u32 n = 0;
 
-	while (size && va < IA_LIMIT) {
+	while (size) {
 		pte_t *table = pt->root, *e;
-		u32 level = 1;
-		u64 span;
+		u32 level = 1, span;
 
 		/* Down the valid tables only: a leaf whose valid bit went is still a leaf. */
 		for (;;) {
-			e = &table[level_index(level, (u32)va)];
+			e = &table[level_index(level, va)];
 			if (level == 3 ||
 			    (*e & (LPAE_VALID | LPAE_TYPE_TABLE)) != (LPAE_VALID | LPAE_TYPE_TABLE))
 				break;
 			table = pt->alloc->table(pt->alloc, *e & LPAE_ADDR_MASK);
 			level++;
 		}
-		span = 1ULL << level_shift(level);
+		span = 1U << level_shift(level);
 		if (!*e || (va & (span - 1)) || size < span)
 			break; /* unmapped, or a leaf reaching outside the range */
 		*e = (*e & ~clear) | set;
@@ -203,13 +208,5 @@ u64 pt_s2_attrs(u32 kind, u32 access)
 
 u64 pt_hyp_attrs(bool normal, bool writable, bool executable)
 {
-	u64 a = LPAE_AF | LPAE_AP_SBO;
-
-	a |= normal ? LPAE_ATTRINDX(HMAIR_IDX_NORMAL) | LPAE_SH_INNER :
-		      LPAE_ATTRINDX(HMAIR_IDX_DEVICE);
-	if (!writable)
-		a |= LPAE_AP_RO;
-	if (!executable || !normal)
-		a |= LPAE_XN;
-	return a;
+	return PT_HYP_ATTRS(normal, writable, executable);
 }

@@ -39,6 +39,24 @@ enum pt_err {
 /* pt_alloc.table for tables at their own physical addresses (RAM mapped 1:1, or no MMU). */
 pte_t *pt_identity_table(struct pt_alloc *self, u64 pa);
 
+/*
+ * A static pool of 'count' zeroed tables at their own physical addresses, handed out in
+ * order: the hypervisor's two allocators (its stage 1, boot/mmu.c; the stage-2 tables,
+ * mm/stage2.c).  PT_POOL(tables) initialises one.
+ */
+struct pt_pool {
+	struct pt_alloc ops; /* first: pt_pool_alloc finds the pool from it */
+	pte_t (*tables)[LPAE_ENTRIES];
+	u32 count, used;
+};
+
+pte_t *pt_pool_alloc(struct pt_alloc *self, u64 *pa);
+
+#define PT_POOL(t)                                                                                 \
+	{                                                                                          \
+		{ pt_pool_alloc, pt_identity_table }, (t), ARRAY_SIZE(t), 0                        \
+	}
+
 /* Start an empty table tree: allocates the root. */
 enum pt_err pt_init(struct pt *pt, struct pt_alloc *alloc);
 
@@ -68,13 +86,22 @@ struct pt_walk pt_lookup(const struct pt *pt, u64 va);
  * first, then the new attributes with LPAE_VALID set; a descriptor made invalid is still
  * found.  Each must lie wholly inside the range (map such a range with a pt_map() of its
  * own); stops at the first that does not, or at a hole.  Returns the descriptors changed.
+ * 32-bit addresses and size: the hypervisor's own map, of RAM below 4 GiB.
  */
-u32 pt_update(struct pt *pt, u64 va, u64 size, u64 clear, u64 set);
+u32 pt_update(struct pt *pt, u32 va, u32 size, u64 clear, u64 set);
 
 /* Stage-2 attribute bits for a region (kind and access as in include/abi/config.h). */
 u64 pt_s2_attrs(u32 kind, u32 access);
 
-/* Stage-1 Hyp-regime attribute bits: normal or device, writable, executable. */
+/*
+ * Stage-1 Hyp-regime attribute bits: normal or device, writable, executable (never for a
+ * device).  The macro is a constant expression, for tables.
+ */
+#define PT_HYP_ATTRS(normal, writable, executable)                                                 \
+	(LPAE_AF | LPAE_AP_SBO |                                                                   \
+	 ((normal) ? LPAE_ATTRINDX(HMAIR_IDX_NORMAL) | LPAE_SH_INNER :                             \
+		     LPAE_ATTRINDX(HMAIR_IDX_DEVICE)) |                                            \
+	 ((writable) ? 0 : LPAE_AP_RO) | ((executable) && (normal) ? 0 : LPAE_XN))
 u64 pt_hyp_attrs(bool normal, bool writable, bool executable);
 
 #endif /* TESSERA_PT_H */

@@ -35,27 +35,16 @@ u32 s2_vtcr(void)
 #include "arch/sysreg.h"
 
 static pte_t s2_tables[CFG_S2_TABLE_COUNT][LPAE_ENTRIES] __attribute__((aligned(LPAE_PAGE_SIZE)));
-static u32 s2_tables_used;
-
-static pte_t *s2_alloc(struct pt_alloc *self, u64 *pa)
-{
-	UNUSED(self);
-	if (s2_tables_used == CFG_S2_TABLE_COUNT)
-		return NULL;
-	*pa = (uintptr_t)s2_tables[s2_tables_used]; /* the hypervisor maps RAM 1:1 */
-	return s2_tables[s2_tables_used++];
-}
-
-static struct pt_alloc s2_pool_alloc = { .alloc = s2_alloc, .table = pt_identity_table };
+static struct pt_pool s2_tables_pool = PT_POOL(s2_tables); /* the hypervisor maps RAM 1:1 */
 
 struct pt_alloc *s2_pool(void)
 {
-	return &s2_pool_alloc;
+	return &s2_tables_pool.ops;
 }
 
 u32 s2_pool_used(void)
 {
-	return s2_tables_used;
+	return s2_tables_pool.used;
 }
 
 u32 s2_pool_size(void)
@@ -71,6 +60,7 @@ void hyp_map_cacheable(u64 pa, u64 size)
 	struct pt hyp = { .root = pt_identity_table(&identity, hyp_pt_root_pa),
 			  .alloc = &identity };
 	u64 wb = pt_hyp_attrs(true, true, false);
+	u32 va = (u32)pa, bytes = (u32)size; /* partition RAM: inside the board's, below 4 GiB */
 
 	/*
 	 * Break before make (B3.10.1): a change of memory type or shareability goes through an
@@ -80,11 +70,11 @@ void hyp_map_cacheable(u64 pa, u64 size)
 	 * write-back, walked inner shareable write-back (HTCR): a DSB makes a store visible to the
 	 * walks (B3.10.1, "Ordering of translation table changes").
 	 */
-	pt_update(&hyp, pa, size, LPAE_VALID, 0);
+	pt_update(&hyp, va, bytes, LPAE_VALID, 0);
 	dsb_ish();
 	write_tlbiallhis(0);
 	dsb_ish();
-	pt_update(&hyp, pa, size, LPAE_ATTR_MASK, wb | LPAE_VALID);
+	pt_update(&hyp, va, bytes, LPAE_ATTR_MASK, wb | LPAE_VALID);
 	dsb_ish();
 	isb();
 }

@@ -94,108 +94,98 @@ static void pmu_zero_counters(u32 hpmn, u32 sel)
 	write_pmselr(sel);
 }
 
-/* What the partition reads from PMU register reg (PMCEID0/1: no common event described). */
-static __attribute__((noinline)) u32 pmu_read(u32 reg, u32 hpmn, u32 mask, u32 sel)
+/*
+ * The partition's read (returned) or write of v to the PMU register an MCR/MRC names, cut to
+ * its own counters and filters (PMCEID0/1 and PMSWINC read as zero: no common event
+ * described).  One switch for both directions: each register's read and write side by side.
+ */
+static __attribute__((noinline)) u32 pmu_access(u32 hsr, u32 v, bool read)
 {
+	u32 hpmn = read_hdcr() & HDCR_HPMN_MASK, mask = PMCNTEN_C | (BIT(hpmn) - 1);
+	u32 sel = read_pmselr() & PMCR_N_MASK;
 	bool mine = (sel < hpmn) | (sel == PMSELR_CCFILTR); /* what PMXEVTYPER/PMXEVCNTR select */
 
-	switch (reg) {
+	switch (PMU_REG((hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7)) {
 	case PMU_REG(12, 0): /* PMCR: N is the partition's count */
-		return (read_pmcr() & ~(PMCR_N_MASK << PMCR_N_SHIFT)) | hpmn << PMCR_N_SHIFT;
-	case PMU_REG(12, 1): /* PMCNTENSET */
-	case PMU_REG(12, 2): /* PMCNTENCLR */
-		return read_pmcntenset() & mask;
-	case PMU_REG(12, 3): /* PMOVSR */
-	case PMU_REG(14, 3): /* PMOVSSET (Virtualization Extensions) */
-		return read_pmovsr() & mask;
-	case PMU_REG(12, 5): /* PMSELR */
-		return sel;
-	case PMU_REG(13, 0): /* PMCCNTR */
-		return read_pmccntr();
-	case PMU_REG(13, 1): /* PMXEVTYPER, or PMCCFILTR when PMSELR is 31 */
-		return mine ? read_pmxevtyper() : 0;
-	case PMU_REG(13, 2): /* PMXEVCNTR */
-		return mine && sel != PMSELR_CCFILTR ? read_pmxevcntr() : 0;
-	case PMU_REG(14, 0): /* PMUSERENR */
-		return read_pmuserenr();
-	case PMU_REG(14, 1): /* PMINTENSET */
-	case PMU_REG(14, 2): /* PMINTENCLR */
-		return read_pmintenset() & mask;
-	default:
-		return 0;
-	}
-}
-
-/* A partition's write of v to PMU register reg, cut to its own counters and filters. */
-static __attribute__((noinline)) void pmu_write(u32 reg, u32 v, u32 hpmn, u32 mask, u32 sel)
-{
-	bool mine = (sel < hpmn) | (sel == PMSELR_CCFILTR);
-
-	switch (reg) {
-	case PMU_REG(12, 0): /* PMCR */
+		if (read)
+			return (read_pmcr() & ~(PMCR_N_MASK << PMCR_N_SHIFT)) |
+			       hpmn << PMCR_N_SHIFT;
 		if (v & PMCR_P)
 			pmu_zero_counters(hpmn, sel);
 		write_pmcr(v & PMCR_GUEST_WRITABLE);
 		break;
-	case PMU_REG(12, 1):
+	case PMU_REG(12, 1): /* PMCNTENSET */
+		if (read)
+			return read_pmcntenset() & mask;
 		write_pmcntenset(v & mask);
 		break;
-	case PMU_REG(12, 2):
+	case PMU_REG(12, 2): /* PMCNTENCLR */
+		if (read)
+			return read_pmcntenset() & mask;
 		write_pmcntenclr(v & mask);
 		break;
-	case PMU_REG(12, 3):
+	case PMU_REG(12, 3): /* PMOVSR */
+		if (read)
+			return read_pmovsr() & mask;
 		write_pmovsr(v & mask);
 		break;
-	case PMU_REG(12, 4): /* PMSWINC: bit 31 reserved */
-		write_pmswinc(v & mask & ~PMCNTEN_C);
+	case PMU_REG(14, 3): /* PMOVSSET (Virtualization Extensions) */
+		if (read)
+			return read_pmovsr() & mask;
+		write_pmovsset(v & mask);
 		break;
-	case PMU_REG(12, 5):
+	case PMU_REG(12, 4): /* PMSWINC: bit 31 reserved */
+		if (!read)
+			write_pmswinc(v & mask & ~PMCNTEN_C);
+		break;
+	case PMU_REG(12, 5): /* PMSELR */
+		if (read)
+			return sel;
 		write_pmselr(v & PMCR_N_MASK);
 		break;
-	case PMU_REG(13, 0):
+	case PMU_REG(13, 0): /* PMCCNTR */
+		if (read)
+			return read_pmccntr();
 		write_pmccntr(v);
 		break;
-	case PMU_REG(13, 1): /* never counting in Hyp mode */
+	case PMU_REG(13, 1): /* PMXEVTYPER, or PMCCFILTR when PMSELR is 31: never counting in Hyp */
+		if (mine && read)
+			return read_pmxevtyper();
 		if (mine)
 			write_pmxevtyper(v & ~PMFILTER_NSH);
 		break;
-	case PMU_REG(13, 2):
-		if (mine && sel != PMSELR_CCFILTR)
-			write_pmxevcntr(v);
+	case PMU_REG(13, 2): /* PMXEVCNTR */
+		if (!mine || sel == PMSELR_CCFILTR)
+			break;
+		if (read)
+			return read_pmxevcntr();
+		write_pmxevcntr(v);
 		break;
-	case PMU_REG(14, 0): /* EN is its only bit in ARMv7 */
+	case PMU_REG(14, 0): /* PMUSERENR: EN is its only bit in ARMv7 */
+		if (read)
+			return read_pmuserenr();
 		write_pmuserenr(v & 1);
 		break;
-	case PMU_REG(14, 1):
+	case PMU_REG(14, 1): /* PMINTENSET */
+		if (read)
+			return read_pmintenset() & mask;
 		write_pmintenset(v & mask);
 		break;
-	case PMU_REG(14, 2):
+	case PMU_REG(14, 2): /* PMINTENCLR */
+		if (read)
+			return read_pmintenset() & mask;
 		write_pmintenclr(v & mask);
-		break;
-	case PMU_REG(14, 3):
-		write_pmovsset(v & mask);
 		break;
 	default:
 		break;
 	}
-}
-
-static void pmu_access(struct regs *r, u32 hsr, u32 rt, bool read)
-{
-	u32 hpmn = read_hdcr() & HDCR_HPMN_MASK, mask = PMCNTEN_C | (BIT(hpmn) - 1);
-	u32 sel = read_pmselr() & PMCR_N_MASK;
-	u32 reg = PMU_REG((hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7);
-
-	if (read)
-		guest_reg_set(r, rt, pmu_read(reg, hpmn, mask, sel));
-	else
-		pmu_write(reg, guest_reg_read(r, rt), hpmn, mask, sel);
+	return 0;
 }
 
 /* An MCR/MRC to CP15 the hypervisor answers; false if it is not offered (UNDEFINED). */
 static bool cp15_access(struct regs *r, u32 hsr, u32 rt, bool read)
 {
-	u32 value;
+	u32 value = 0, operand = read ? 0 : guest_reg_read(r, rt);
 
 	switch (hsr & CP_REG_MASK) {
 	case REG_ACTLR:
@@ -209,25 +199,20 @@ static bool cp15_access(struct regs *r, u32 hsr, u32 rt, bool read)
 	case REG_DCCSW:
 	case REG_DCCISW:
 		/* Never discard, only clean+invalidate (the spirit of HCR.SWIO). */
-		if (!read) {
-			u32 operand = guest_reg_read(r, rt);
-
-			if (setway_valid(operand)) {
-				write_dccisw(operand);
-				dsb();
-			}
+		if (!read && setway_valid(operand)) {
+			write_dccisw(operand);
+			dsb();
 		}
 		return true;
 	default:
 		if ((hsr & CP_REG(7, 15, 0, 0)) == CP_REG(0, 9, 0, 0) &&
 		    ((hsr >> HSR_CP_CRM_SHIFT) & 0xf) - 12 < 3) {
-			pmu_access(r, hsr, rt, read); /* c9, opc1 0, c12-c14 */
-			return true;
+			value = pmu_access(hsr, operand, read); /* c9, opc1 0, c12-c14 */
+			break;
 		}
 		/* L2ECTLR, and HSTR.T15: implementation-defined c15, read as zero. */
 		if ((hsr & CP_REG_MASK) != REG_L2ECTLR && ((hsr >> HSR_CP_CRN_SHIFT) & 0xf) != 15)
 			return false; /* implementation-defined registers this core does not offer */
-		value = 0;
 		break;
 	}
 	if (read)

@@ -87,14 +87,14 @@ size_t hsr_describe(u32 hsr, char *buf, size_t size)
 	static const char *const sizes[] = { "byte", "halfword", "word", "?" };
 	struct desc d = { buf, size, 0 };
 	u32 ec = hsr_ec(hsr);
+	bool dabt = ec == HSR_EC_DABT_GUEST || ec == HSR_EC_DABT_HYP;
 
 	add(&d, "EC 0x%02x (%s), IL %u, ISS 0x%07x", ec, hsr_ec_name(ec), (hsr & HSR_IL) ? 32 : 16,
 	    hsr & HSR_ISS_MASK);
-	switch (ec) {
-	case HSR_EC_DABT_GUEST:
-	case HSR_EC_DABT_HYP:
-		add(&d, ": %s, %s%s%s", hsr_fsc_name(hsr & HSR_FSC_MASK),
-		    (hsr & HSR_DABT_WNR) ? "write" : "read",
+	if (dabt || ec == HSR_EC_IABT_GUEST || ec == HSR_EC_IABT_HYP)
+		add(&d, ": %s", hsr_fsc_name(hsr & HSR_FSC_MASK));
+	if (dabt) {
+		add(&d, ", %s%s%s", (hsr & HSR_DABT_WNR) ? "write" : "read",
 		    (hsr & HSR_DABT_S1PTW) ? ", on a stage-1 table walk" : "",
 		    (hsr & HSR_DABT_EA) ? ", external abort type set" : "");
 		if (hsr & HSR_DABT_ISV)
@@ -102,40 +102,31 @@ size_t hsr_describe(u32 hsr, char *buf, size_t size)
 			    sizes[(hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT],
 			    (hsr & HSR_DABT_SSE) ? " sign-extended" : "",
 			    (hsr & HSR_DABT_SRT_MASK) >> HSR_DABT_SRT_SHIFT);
-		break;
-	case HSR_EC_IABT_GUEST:
-	case HSR_EC_IABT_HYP:
-		add(&d, ": %s", hsr_fsc_name(hsr & HSR_FSC_MASK));
-		break;
-	case HSR_EC_CP15_32:
-	case HSR_EC_CP14_32:
+	} else if (ec == HSR_EC_CP15_32 || ec == HSR_EC_CP14_32) {
 		add(&d, ": %s p%u, %u, r%u, c%u, c%u, %u", (hsr & HSR_CP_READ) ? "mrc" : "mcr",
 		    ec == HSR_EC_CP15_32 ? 15 : 14, (hsr >> HSR_CP_OPC1_SHIFT) & 7,
 		    (hsr >> HSR_CP_RT_SHIFT) & 0xf, (hsr >> HSR_CP_CRN_SHIFT) & 0xf,
 		    (hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7);
-		break;
-	case HSR_EC_HVC:
-	case HSR_EC_SMC:
+	} else if (ec == HSR_EC_HVC || ec == HSR_EC_SMC) {
 		add(&d, ": immediate 0x%x", hsr & 0xffff);
-		break;
-	default:
-		break;
 	}
 	return d.n;
 }
 
 /*
- * ConditionHolds() (ARM ARM A8.3): cond[3:1] picks a test of the flags, cond[0] inverts it;
- * 0b111x (AL, and 0b1111) always holds.
+ * ConditionHolds() (ARM ARM A8.3) as a table: bit NZCV (PSR[31:28] read as a number) of
+ * cond_holds[cond] says whether cond holds with those flags.  Row by row, cond[3:1] picks
+ * the test and cond[0] inverts it: EQ/NE Z, CS/CC C, MI/PL N, VS/VC V, HI/LS C && !Z,
+ * GE/LT N == V, GT/LE !Z && N == V; 0b111x (AL, and 0b1111) always holds.
  */
+static const u16 cond_holds[16] = {
+	0xf0f0, 0x0f0f, 0xcccc, 0x3333, 0xff00, 0x00ff, 0xaaaa, 0x5555,
+	0x0c0c, 0xf3f3, 0xaa55, 0x55aa, 0x0a05, 0xf5fa, 0xffff, 0xffff,
+};
+
 bool psr_cond_holds(u32 cond, u32 psr)
 {
-	bool n = psr & PSR_N, z = psr & PSR_Z, c = psr & PSR_C, v = psr & PSR_V;
-	const bool holds[7] = { z, c, n, v, c && !z, n == v, !z && n == v };
-
-	if ((cond >> 1) == 7)
-		return true;
-	return holds[cond >> 1] != (bool)(cond & 1);
+	return (cond_holds[cond & 0xf] >> (psr >> 28)) & 1;
 }
 
 static u32 psr_itstate(u32 psr)
@@ -150,16 +141,16 @@ bool hsr_cond_check(u32 hsr, u32 spsr)
 	/* Only EC 0x01-0x0c carry CV/COND; everything else is unconditional. */
 	if (hsr_ec(hsr) == 0 || hsr_ec(hsr) > HSR_EC_CP14_64)
 		return true;
-	if (hsr & HSR_CV) {
+	/*
+	 * CV = 0 only in Thumb state: the condition is in ITSTATE, if any, read in place:
+	 * IT[3:0] is PSR[11:10] and PSR[26:25], IT[7:4] (the condition) PSR[15:12].
+	 */
+	if (hsr & HSR_CV)
 		cond = (hsr & HSR_COND_MASK) >> HSR_COND_SHIFT;
-	} else {
-		u32 it = psr_itstate(spsr);
-
-		/* CV = 0 only in Thumb state: the condition is in ITSTATE, if any. */
-		if (!(spsr & PSR_T) || (it & 0xf) == 0)
-			return true;
-		cond = it >> 4;
-	}
+	else if ((spsr & PSR_T) && (spsr & (PSR_IT_HIGH_MASK | GENMASK(11, 10))))
+		cond = (spsr >> 12) & 0xf;
+	else
+		return true;
 	return psr_cond_holds(cond, spsr);
 }
 

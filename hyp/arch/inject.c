@@ -20,8 +20,8 @@
 #define FSR_LONG_SYNC_EXTERNAL 0x010 /* STATUS = 0b010000 */
 #define FSR_WNR BIT(11)
 
-static void enter_exception(u32 mode, u32 vector_offset, u32 lr_offset_arm, u32 lr_offset_thumb,
-			    bool mask_aborts)
+/* Entry to Abort mode masks asynchronous aborts too, entry to Undefined mode not (B1.8.3). */
+static void enter_exception(u32 mode, u32 vector_offset, u32 lr_offset_arm, u32 lr_offset_thumb)
 {
 	u32 sctlr = read_sctlr(), spsr = read_spsr(), pc = read_elr_hyp(), cpsr;
 	bool thumb = spsr & PSR_T;
@@ -30,13 +30,14 @@ static void enter_exception(u32 mode, u32 vector_offset, u32 lr_offset_arm, u32 
 	/* New CPSR: flags kept, mode set, IT and J cleared, I (and A) set, T and E from SCTLR. */
 	cpsr = (spsr & (PSR_N | PSR_Z | PSR_C | PSR_V | PSR_Q | PSR_GE_MASK | PSR_F | PSR_A)) |
 	       mode | PSR_I;
-	if (mask_aborts)
+	if (mode == PSR_MODE_ABT)
 		cpsr |= PSR_A;
 	if (sctlr & SCTLR_TE)
 		cpsr |= PSR_T;
 	if (sctlr & SCTLR_EE)
 		cpsr |= PSR_E;
-	guest_set_exception_regs(mode, pc + (thumb ? lr_offset_thumb : lr_offset_arm), spsr);
+	guest_set_exception_regs(mode == PSR_MODE_ABT,
+				 pc + (thumb ? lr_offset_thumb : lr_offset_arm), spsr);
 	write_elr_hyp(base + vector_offset);
 	write_spsr(cpsr);
 }
@@ -46,7 +47,7 @@ void inject_undef(struct regs *r, u32 hsr)
 	UNUSED(r);
 	UNUSED(hsr);
 	/* LR_und = address of the instruction + 4 (ARM) or + 2 (Thumb) (B1.9.6). */
-	enter_exception(PSR_MODE_UND, 0x04, 4, 2, false);
+	enter_exception(PSR_MODE_UND, 0x04, 4, 2);
 }
 
 static u32 abort_fsr(bool write)
@@ -63,7 +64,7 @@ void inject_data_abort(struct regs *r, u32 va, bool write)
 	write_dfsr(abort_fsr(write));
 	write_dfar(va);
 	/* LR_abt = address of the aborted instruction + 8, ARM and Thumb alike (B1.9.8). */
-	enter_exception(PSR_MODE_ABT, 0x10, 8, 8, true);
+	enter_exception(PSR_MODE_ABT, 0x10, 8, 8);
 }
 
 void inject_prefetch_abort(struct regs *r, u32 va)
@@ -72,5 +73,5 @@ void inject_prefetch_abort(struct regs *r, u32 va)
 	write_ifsr(abort_fsr(false));
 	write_ifar(va);
 	/* LR_abt = address of the aborted instruction + 4 (B1.9.7). */
-	enter_exception(PSR_MODE_ABT, 0x0c, 4, 4, true);
+	enter_exception(PSR_MODE_ABT, 0x0c, 4, 4);
 }

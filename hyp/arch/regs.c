@@ -7,7 +7,6 @@
  * The Hyp-mode traps and controls, one reason per bit:
  */
 #include "hyp/arch/regs.h"
-#include "hyp/core/log.h"
 #include "mm/mm.h"
 
 /* HCR for every guest (ARM ARM B4.1.65), one reason per bit: */
@@ -43,35 +42,39 @@
 #define NMRR_RESET 0x44e048e0U
 
 /*
- * The guest's banked registers (B9.3.9, MRS/MSR banked): SP_usr, then SP, LR
- * and SPSR of each exception mode, then r8-r12 of FIQ mode.
+ * The guest's banked registers (B9.3.9, MRS/MSR banked): SP_usr, then SP and LR of each
+ * exception mode, r8-r12 of FIQ mode, and last the SPSRs, which are written (reset, exception
+ * entry) but never read as a general-purpose register: the read table stops before them.
  */
 enum {
 	BANKED_SP_USR = 0,
 	BANKED_SVC = 1,
-	BANKED_ABT = 4,
-	BANKED_UND = 7,
-	BANKED_IRQ = 10,
-	BANKED_FIQ = 13,
-	BANKED_R8_FIQ = 16,
+	BANKED_ABT = 3,
+	BANKED_UND = 5,
+	BANKED_IRQ = 7,
+	BANKED_FIQ = 9,
+	BANKED_R8_FIQ = 11,
+	BANKED_READABLE = 16,
+	BANKED_SPSR_ABT = 17,
+	BANKED_SPSR_UND = 18,
 	BANKED_COUNT = 21,
 };
 
-static u32 (*const banked_read[BANKED_COUNT])(void) = {
-	read_SP_usr,   read_SP_svc,  read_LR_svc,  read_SPSR_svc, read_SP_abt, read_LR_abt,
-	read_SPSR_abt, read_SP_und,  read_LR_und,  read_SPSR_und, read_SP_irq, read_LR_irq,
-	read_SPSR_irq, read_SP_fiq,  read_LR_fiq,  read_SPSR_fiq, read_r8_fiq, read_r9_fiq,
-	read_r10_fiq,  read_r11_fiq, read_r12_fiq,
+static u32 (*const banked_read[BANKED_READABLE])(void) = {
+	read_SP_usr, read_SP_svc,  read_LR_svc,	 read_SP_abt,  read_LR_abt, read_SP_und,
+	read_LR_und, read_SP_irq,  read_LR_irq,	 read_SP_fiq,  read_LR_fiq, read_r8_fiq,
+	read_r9_fiq, read_r10_fiq, read_r11_fiq, read_r12_fiq,
 };
 
 static void (*const banked_write[BANKED_COUNT])(u32) = {
-	write_SP_usr,	write_SP_svc,  write_LR_svc,  write_SPSR_svc, write_SP_abt, write_LR_abt,
-	write_SPSR_abt, write_SP_und,  write_LR_und,  write_SPSR_und, write_SP_irq, write_LR_irq,
-	write_SPSR_irq, write_SP_fiq,  write_LR_fiq,  write_SPSR_fiq, write_r8_fiq, write_r9_fiq,
-	write_r10_fiq,	write_r11_fiq, write_r12_fiq,
+	write_SP_usr,	write_SP_svc,	write_LR_svc,	write_SP_abt,	write_LR_abt,
+	write_SP_und,	write_LR_und,	write_SP_irq,	write_LR_irq,	write_SP_fiq,
+	write_LR_fiq,	write_r8_fiq,	write_r9_fiq,	write_r10_fiq,	write_r11_fiq,
+	write_r12_fiq,	write_SPSR_svc, write_SPSR_abt, write_SPSR_und, write_SPSR_irq,
+	write_SPSR_fiq,
 };
 
-/* The SP, LR, SPSR of each mode, by mode number; User and System (and the rest): SP_usr. */
+/* The SP, LR of each mode, by mode number; User and System (and the rest): SP_usr. */
 static const u8 mode_banked[32] = {
 	[PSR_MODE_SVC] = BANKED_SVC, [PSR_MODE_ABT] = BANKED_ABT, [PSR_MODE_UND] = BANKED_UND,
 	[PSR_MODE_IRQ] = BANKED_IRQ, [PSR_MODE_FIQ] = BANKED_FIQ,
@@ -219,11 +222,10 @@ void guest_reg_write(struct regs *r, u32 n, u32 value)
 		r->lr = value;
 }
 
-void guest_set_exception_regs(u32 mode, u32 lr, u32 spsr)
+void guest_set_exception_regs(bool abort, u32 lr, u32 spsr)
 {
-	CHECK(mode == PSR_MODE_ABT || mode == PSR_MODE_UND);
-	banked_write[mode_banked[mode] + 1](lr);
-	banked_write[mode_banked[mode] + 2](spsr);
+	banked_write[abort ? BANKED_ABT + 1 : BANKED_UND + 1](lr);
+	banked_write[abort ? BANKED_SPSR_ABT : BANKED_SPSR_UND](spsr);
 }
 
 void firmware_system_off(void)

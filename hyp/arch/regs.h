@@ -36,8 +36,11 @@ static inline void guest_reg_set(struct regs *r, u32 n, u32 value)
 		guest_reg_write(r, n, value);
 }
 
-/* Banked LR and SPSR of an exception mode (ABT or UND), for exception injection. */
-void guest_set_exception_regs(u32 mode, u32 lr, u32 spsr);
+/*
+ * Banked LR and SPSR of the mode an injected exception enters: Abort, or else Undefined (the
+ * only two the hypervisor injects), for exception injection.
+ */
+void guest_set_exception_regs(bool abort, u32 lr, u32 spsr);
 
 /* Reset every piece of guest-visible CPU state on this CPU (CP15, banked, VFP, timers). */
 void guest_arch_reset(u32 vcpu_index);
@@ -95,8 +98,19 @@ static inline bool guest_cond_passed(u32 hsr)
  */
 void guest_it_advance(u32 spsr);
 
-/* Skip the trapped instruction (ARM or Thumb, IT state advanced, A2.5.2). */
-static inline void guest_skip_instruction(u32 hsr)
+/*
+ * Skip the trapped instruction (ARM or Thumb, IT state advanced, A2.5.2).  Code built for
+ * size calls one shared copy, weak in each file like spin_lock (arch/spinlock.h says why);
+ * code built for speed (hyp/dev/mmio.c at -O2) keeps it inline.
+ */
+#if defined(__OPTIMIZE_SIZE__) && defined(__arm__) && !defined(TESSERA_HOST_FAKE)
+#define GUEST_SKIP_FN __attribute__((weak, noinline))
+void guest_skip_instruction(u32 hsr);
+#else
+#define GUEST_SKIP_FN static inline
+#endif
+
+GUEST_SKIP_FN void guest_skip_instruction(u32 hsr)
 {
 	u32 spsr;
 
