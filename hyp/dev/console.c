@@ -317,13 +317,8 @@ void console_panic_line(const char *text)
 
 	for (spins = 0; spins < CONSOLE_PANIC_SPINS && !locked; spins++)
 		locked = spin_trylock(&con.lock);
-	while (con.pending) {
-		char c = peek_byte();
-
-		while (!uart_try_putc(c))
-			;
-		byte_sent(c);
-	}
+	while (con.pending) /* what the rings hold first, in order */
+		drain_locked();
 	uart_write("[tessera] ");
 	uart_write(text);
 	uart_write("\r\n");
