@@ -85,7 +85,7 @@ static void put_char(struct partition *p, char c)
 	bool own = v && v->part == p;
 	struct vuart_line *l = p->vuart.line;
 	u8 b = (u8)c;
-	char escape[4] = { '\\', 'x', hex[b >> 4], hex[b & 15] };
+	char escape[4] = { '\\', 'x' };
 	const char *s = &c;
 	u32 n = 1;
 
@@ -98,6 +98,8 @@ static void put_char(struct partition *p, char c)
 		return;
 	}
 	if ((b < 0x20 || b >= 0x7f) && b != '\t') {
+		escape[2] = hex[b >> 4];
+		escape[3] = hex[b & 15];
 		s = escape;
 		n = 4;
 	}
