@@ -254,12 +254,16 @@ void console_hyp_line(const char *text, size_t len)
 
 	spin_lock(&con.lock);
 	tell_hyp_lost_locked(LINE_BYTES("tessera", len));
-	if (con.booting) {
-		/* Before any partition runs (one CPU, console_set_input not yet called). */
-		while (!put_line(r, "tessera", text, len, 0))
-			drain_locked();
-	} else if (con.hyp_lost || !put_line(r, "tessera", text, len, 0)) {
-		con.hyp_lost++;
+	/*
+	 * Behind lost lines, or without room, a line is lost too; except before any partition
+	 * runs (one CPU, console_set_input not yet called), when it waits for room.
+	 */
+	while ((con.hyp_lost && !con.booting) || !put_line(r, "tessera", text, len, 0)) {
+		if (!con.booting) {
+			con.hyp_lost++;
+			break;
+		}
+		drain_locked();
 	}
 	drain_locked();
 	spin_unlock(&con.lock);
