@@ -148,9 +148,10 @@ void vuart_output(struct partition *p, const char *s, u32 len)
 
 static u32 rx_level(u32 ifls)
 {
-	static const u32 levels[] = { 4, 8, 16, 24, 28 }; /* 1/8 .. 7/8 of 32 */
+	/* 1/8 .. 7/8 of 32; the reserved values as 7/8 */
+	static const u8 levels[8] = { 4, 8, 16, 24, 28, 28, 28, 28 };
 
-	return levels[MIN((ifls >> 3) & 7, 4U)];
+	return levels[(ifls >> 3) & 7];
 }
 
 static void rx_interrupts(struct vuart *u)
