@@ -253,7 +253,7 @@ void console_hyp_line(const char *text, size_t len)
 	struct ring *r = &con.ring[CONSOLE_HYP];
 
 	spin_lock(&con.lock);
-	tell_hyp_lost_locked(LINE_BYTES("tessera", len));
+	tell_hyp_lost_locked((u32)(sizeof("[tessera] \r\n") - 1 + len)); /* LINE_BYTES's */
 	/*
 	 * Behind lost lines, or without room, a line is lost too; except before any partition
 	 * runs (one CPU, console_set_input not yet called), when it waits for room.
