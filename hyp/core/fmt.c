@@ -50,17 +50,19 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	size_t len = 0;
 	va_list args;
 	const char *p;
+	char tmp[24]; /* a number's digits and sign, or an unknown conversion */
 
 	va_copy(args, ap);
 	for (p = fmt; *p; p++) {
-		bool left = false;
-		char pad = ' ', tmp[24], c;
+		char pad = ' ';
 		const char *s = p;
 		size_t width = 0, prec = (size_t)-1, n = 1, fill, i, k = 0;
-		int lng = 0;
-		u64 v;
 
 		if (*p == '%') {
+			bool left = false;
+			char c;
+			int lng = 0;
+
 			while (*++p == '-' || *p == '0') {
 				if (*p == '-')
 					left = true;
@@ -86,6 +88,7 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				pad = ' ';
 			} else if (c == 'd' || c == 'u' || c == 'x') {
 				char *d;
+				u64 v;
 
 				if (lng >= 2)
 					v = va_arg(args, u64);
@@ -97,7 +100,8 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 					v = 0 - v;
 				else
 					c = 0; /* no sign */
-				d = digits(tmp + sizeof(tmp), (u32)(v >> 32), (u32)v, *p == 'x' ? 16 : 10);
+				d = digits(tmp + sizeof(tmp), (u32)(v >> 32), (u32)v,
+					   *p == 'x' ? 16 : 10);
 				if (c)
 					*--d = '-';
 				/* The sign goes before zero padding (-0042), else with the digits. */
