@@ -4,19 +4,6 @@
  */
 #include "hyp/core/fmt.h"
 
-struct out {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-
-static void put(struct out *o, char c)
-{
-	if (o->len + 1 < o->size)
-		o->buf[o->len] = c;
-	o->len++;
-}
-
 /*
  * The digits of hi:lo in 'base' (at most 16), written backwards from end; returns the first.
  * Long division of the 64-bit value in 16-bit steps of 32-bit division (UDIV): a remainder
@@ -53,92 +40,100 @@ static size_t number(const char **p, va_list *ap)
 	return n;
 }
 
+/*
+ * Every conversion, and every other character, is a field of n characters at s with 'fill'
+ * padding characters: before them (pad: ' ' or '0'), after them ('-': spaces), or after the
+ * sign when zeros pad a negative number (-0042); one loop writes them all.
+ */
 size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct out o = { .buf = buf, .size = size, .len = 0 };
+	size_t len = 0;
 	va_list args;
 	const char *p;
+	char tmp[24]; /* a number's digits and sign, or an unknown conversion */
 
 	va_copy(args, ap);
 	for (p = fmt; *p; p++) {
-		bool left = false, negative = false;
-		char pad = ' ', tmp[24], *s, c;
-		size_t width, prec = (size_t)-1, n, fill;
-		int lng = 0;
-		u64 v;
+		char pad = ' ';
+		const char *s = p;
+		size_t width = 0, prec = (size_t)-1, n = 1, fill, i, k = 0;
 
-		if (*p != '%') {
-			put(&o, *p);
-			continue;
-		}
-		while (*++p == '-' || *p == '0') {
-			if (*p == '-')
-				left = true;
-			else
-				pad = '0';
-		}
-		width = number(&p, &args);
-		if (*p == '.') {
-			p++;
-			prec = number(&p, &args);
-		}
-		while (*p == 'l') {
-			lng++;
-			p++;
-		}
-		c = *p;
-		if (c == 's') {
-			s = va_arg(args, char *);
-			if (!s)
-				s = "(null)";
-			for (n = 0; n < prec && s[n]; n++)
-				;
-			pad = ' ';
-		} else if (c == 'd' || c == 'u' || c == 'x') {
-			if (lng >= 2)
-				v = va_arg(args, u64);
-			else if (c == 'd')
-				v = (u64)(s64)va_arg(args, int);
-			else
-				v = va_arg(args, unsigned int);
-			if (c == 'd' && (s64)v < 0) {
-				negative = true;
-				v = 0 - v;
+		if (*p == '%') {
+			bool left = false;
+			char c;
+			int lng = 0;
+
+			while (*++p == '-' || *p == '0') {
+				if (*p == '-')
+					left = true;
+				else
+					pad = '0';
 			}
-			s = digits(tmp + sizeof(tmp), (u32)(v >> 32), (u32)v, c == 'x' ? 16 : 10);
-			n = (size_t)(tmp + sizeof(tmp) - s);
-		} else {
-			if (!c)
-				break; /* a lone '%' at the end */
-			if (c != '%')
-				put(&o, '%'); /* an unknown conversion printed as written */
-			put(&o, c);
-			continue;
-		}
-		if (left)
-			pad = ' ';
-		if (negative) {
-			/* The sign goes before zero padding (-0042), else with the digits. */
-			if (pad == '0') {
-				put(&o, '-');
-				width -= width != 0;
+			width = number(&p, &args);
+			if (*p == '.') {
+				p++;
+				prec = number(&p, &args);
+			}
+			while (*p == 'l') {
+				lng++;
+				p++;
+			}
+			c = *p;
+			if (c == 's') {
+				s = va_arg(args, char *);
+				if (!s)
+					s = "(null)";
+				for (n = 0; n < prec && s[n]; n++)
+					;
+				pad = ' ';
+			} else if (c == 'd' || c == 'u' || c == 'x') {
+				char *d;
+				u64 v;
+
+				if (lng >= 2)
+					v = va_arg(args, u64);
+				else if (c == 'd')
+					v = (u64)(s64)va_arg(args, int);
+				else
+					v = va_arg(args, unsigned int);
+				if (c == 'd' && (s64)v < 0)
+					v = 0 - v;
+				else
+					c = 0; /* no sign */
+				d = digits(tmp + sizeof(tmp), (u32)(v >> 32), (u32)v,
+					   *p == 'x' ? 16 : 10);
+				if (c)
+					*--d = '-';
+				/* The sign goes before zero padding (-0042), else with the digits. */
+				k = c && pad == '0';
+				s = d;
+				n = (size_t)(tmp + sizeof(tmp) - d);
 			} else {
-				*--s = '-';
-				n++;
+				if (!c)
+					break; /* a lone '%' at the end */
+				/* "%%" as '%', an unknown conversion printed as written, unpadded. */
+				tmp[0] = '%';
+				tmp[1] = c;
+				s = c == '%' ? p : tmp;
+				n = c == '%' ? 1 : 2;
+				width = 0;
+			}
+			if (left) {
+				pad = ' ';
+				k = n;
 			}
 		}
 		fill = width > n ? width - n : 0;
-		for (; !left && fill; fill--)
-			put(&o, pad);
-		while (n--)
-			put(&o, *s++);
-		for (; fill; fill--)
-			put(&o, ' ');
+		for (i = 0; i < n + fill; i++) {
+			if (len + 1 < size)
+				buf[len] = i < k ? s[i] : i < k + fill ? pad : s[i - fill];
+			len++;
+		}
 	}
 	va_end(args);
 	if (size)
-		buf[o.len < size ? o.len : size - 1] = '\0';
-	return o.len;
+		buf[len < size ? len : size - 1] = '\0';
+	return len;
 }
 
 size_t fmt_snprintf(char *buf, size_t size, const char *fmt, ...)

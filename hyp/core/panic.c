@@ -45,7 +45,8 @@ static const char *vector_name(u32 vector)
 		"FIQ",
 	};
 
-	return vector / 4 < ARRAY_SIZE(names) ? names[vector / 4] : "FIQ";
+	/* vectors.S passes the entry's offset in the vector table: 0x00-0x1c (ARM ARM B1.8.1). */
+	return names[(vector / 4) % ARRAY_SIZE(names)];
 }
 
 void panic_dump(const struct regs *r, u32 vector, u32 sp)

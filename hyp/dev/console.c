@@ -253,13 +253,17 @@ void console_hyp_line(const char *text, size_t len)
 	struct ring *r = &con.ring[CONSOLE_HYP];
 
 	spin_lock(&con.lock);
-	tell_hyp_lost_locked(LINE_BYTES("tessera", len));
-	if (con.booting) {
-		/* Before any partition runs (one CPU, console_set_input not yet called). */
-		while (!put_line(r, "tessera", text, len, 0))
-			drain_locked();
-	} else if (con.hyp_lost || !put_line(r, "tessera", text, len, 0)) {
-		con.hyp_lost++;
+	tell_hyp_lost_locked((u32)(sizeof("[tessera] \r\n") - 1 + len)); /* LINE_BYTES's */
+	/*
+	 * Behind lost lines, or without room, a line is lost too; except before any partition
+	 * runs (one CPU, console_set_input not yet called), when it waits for room.
+	 */
+	while ((con.hyp_lost && !con.booting) || !put_line(r, "tessera", text, len, 0)) {
+		if (!con.booting) {
+			con.hyp_lost++;
+			break;
+		}
+		drain_locked();
 	}
 	drain_locked();
 	spin_unlock(&con.lock);
@@ -317,13 +321,8 @@ void console_panic_line(const char *text)
 
 	for (spins = 0; spins < CONSOLE_PANIC_SPINS && !locked; spins++)
 		locked = spin_trylock(&con.lock);
-	while (con.pending) {
-		char c = peek_byte();
-
-		while (!uart_try_putc(c))
-			;
-		byte_sent(c);
-	}
+	while (con.pending) /* what the rings hold first, in order */
+		drain_locked();
 	uart_write("[tessera] ");
 	uart_write(text);
 	uart_write("\r\n");

@@ -42,8 +42,12 @@ u32 vgpio_access(struct vgpio *g, u32 offset, u32 size, bool write, u32 *value)
 		return 0;
 	}
 	if (!write) {
-		u32 ris = __atomic_load_n(&g->ris, __ATOMIC_SEQ_CST);
-		u32 ie = __atomic_load_n(&g->ie, __ATOMIC_SEQ_CST);
+		/*
+		 * A snapshot: acquire, so that what the peer wrote before its ring is seen by the
+		 * loads after this one; GPIOIE is only ever written by the owner.
+		 */
+		u32 ris = __atomic_load_n(&g->ris, __ATOMIC_ACQUIRE);
+		u32 ie = __atomic_load_n(&g->ie, __ATOMIC_RELAXED);
 
 		*value = offset == PL061_RIS ? ris :
 			 offset == PL061_MIS ? ris & ie :
@@ -54,8 +58,10 @@ u32 vgpio_access(struct vgpio *g, u32 offset, u32 size, bool write, u32 *value)
 	}
 	if (offset == PL061_IE) {
 		/* A ring already pending interrupts as soon as it is enabled (its line is a level). */
-		__atomic_store_n(&g->ie, v, __ATOMIC_SEQ_CST);
-		return (v & __atomic_load_n(&g->ris, __ATOMIC_SEQ_CST)) ? VGPIO_RAISE : 0;
+		/* Store, then load, with a full barrier between (vgpio_ring does the mirror image). */
+		__atomic_store_n(&g->ie, v, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		return (v & __atomic_load_n(&g->ris, __ATOMIC_RELAXED)) ? VGPIO_RAISE : 0;
 	}
 	if (offset == PL061_IC)
 		(void)__atomic_fetch_and(&g->ris, ~v, __ATOMIC_SEQ_CST);
@@ -66,8 +72,10 @@ u32 vgpio_access(struct vgpio *g, u32 offset, u32 size, bool write, u32 *value)
 
 bool vgpio_ring(struct vgpio *g)
 {
-	(void)__atomic_fetch_or(&g->ris, VGPIO_LINE_IN, __ATOMIC_SEQ_CST);
-	return __atomic_load_n(&g->ie, __ATOMIC_SEQ_CST) & VGPIO_LINE_IN;
+	/* Release: what the ringer wrote before is seen after an acquire of RIS. */
+	(void)__atomic_fetch_or(&g->ris, VGPIO_LINE_IN, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&g->ie, __ATOMIC_RELAXED) & VGPIO_LINE_IN;
 }
 
 void vgpio_reset(struct vgpio *g)

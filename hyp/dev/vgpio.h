@@ -13,8 +13,9 @@
  * 3.3) so that Linux's AMBA bus probes it.  Other offsets read as zero and ignore writes.
  *
  * Concurrency: the peer's CPU sets RIS and reads GPIOIE (vgpio_ring) while the owner's vCPUs
- * access the registers; RIS and GPIOIE are sequentially consistent atomics, so a ring and an
- * enable racing each other raise the interrupt at least once.  The other registers are the
+ * access the registers; RIS and GPIOIE are atomics, each side's store and load separated by
+ * a sequentially consistent fence, so a ring and an enable racing each other raise the
+ * interrupt at least once.  The other registers are the
  * owner's alone (its driver serialises its own accesses).
  */
 #ifndef TESSERA_HYP_VGPIO_H

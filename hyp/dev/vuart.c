@@ -85,7 +85,7 @@ static void put_char(struct partition *p, char c)
 	bool own = v && v->part == p;
 	struct vuart_line *l = p->vuart.line;
 	u8 b = (u8)c;
-	char escape[4] = { '\\', 'x', hex[b >> 4], hex[b & 15] };
+	char escape[4] = { '\\', 'x' };
 	const char *s = &c;
 	u32 n = 1;
 
@@ -98,6 +98,8 @@ static void put_char(struct partition *p, char c)
 		return;
 	}
 	if ((b < 0x20 || b >= 0x7f) && b != '\t') {
+		escape[2] = hex[b >> 4];
+		escape[3] = hex[b & 15];
 		s = escape;
 		n = 4;
 	}
@@ -146,9 +148,10 @@ void vuart_output(struct partition *p, const char *s, u32 len)
 
 static u32 rx_level(u32 ifls)
 {
-	static const u32 levels[] = { 4, 8, 16, 24, 28 }; /* 1/8 .. 7/8 of 32 */
+	/* 1/8 .. 7/8 of 32; the reserved values as 7/8 */
+	static const u8 levels[8] = { 4, 8, 16, 24, 28, 28, 28, 28 };
 
-	return levels[MIN((ifls >> 3) & 7, 4U)];
+	return levels[(ifls >> 3) & 7];
 }
 
 static void rx_interrupts(struct vuart *u)
