@@ -47,6 +47,7 @@ struct cfg_region {
 	u32 access; /* CFG_ACCESS_* */
 	u32 kind; /* enum cfg_region_kind */
 	u32 flags; /* CFG_REGION_* */
+	u64 s2_attrs; /* its stage-2 descriptor attributes: LPAE_S2_ATTRS(kind, access) (tcfg) */
 };
 
 /*

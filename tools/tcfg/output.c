@@ -150,8 +150,10 @@ static void regions(FILE *f, const struct partition *p)
 		fprintf(f, "\t\t.access = ");
 		access_expr(f, r->access);
 		fprintf(f, ",\n\t\t.kind = %s,\n", kinds[r->kind]);
-		fprintf(f, "\t\t.flags = %s,\n\t},\n",
+		fprintf(f, "\t\t.flags = %s,\n",
 			r->flags & CFG_REGION_CLEAR ? "CFG_REGION_CLEAR" : "0");
+		fprintf(f, "\t\t.s2_attrs = 0x%016llxULL,\n\t},\n",
+			(unsigned long long)r->s2_attrs);
 	}
 	fprintf(f, "};\n\n");
 }
