@@ -76,16 +76,11 @@ static void cut_at_holes(uintptr_t s, uintptr_t *e, u64 *a)
 {
 	u64 nc = (HYP_RAM & ~(LPAE_ATTRINDX_MASK | LPAE_SH_MASK)) |
 		 LPAE_ATTRINDX(HMAIR_IDX_NORMAL_NC) | LPAE_SH_OUTER;
-	u32 i, k;
+	u32 i;
 
 	cut(s, e, a, cfg_system.store_pa, cfg_system.store_size, PT_HYP_ATTRS(true, false, false));
-	for (i = 0; i < cfg_system.partition_count; i++)
-		for (k = 0; k < cfg_system.partitions[i].region_count; k++) {
-			const struct cfg_region *r = &cfg_system.partitions[i].regions[k];
-
-			if (r->kind == CFG_REGION_RAM && (r->flags & CFG_REGION_CLEAR))
-				cut(s, e, a, r->pa, r->size, nc);
-		}
+	for (i = 0; i < cfg_system.cleared_ram_count; i++)
+		cut(s, e, a, cfg_system.cleared_ram[i].pa, cfg_system.cleared_ram[i].size, nc);
 }
 
 void mmu_build_tables(void)

@@ -179,31 +179,7 @@ u32 pt_update(struct pt *pt, u32 va, u32 size, u64 clear, u64 set)
 
 u64 pt_s2_attrs(u32 kind, u32 access)
 {
-	u64 a = LPAE_AF;
-
-	if (access & CFG_ACCESS_R)
-		a |= LPAE_S2_HAP_R;
-	if (access & CFG_ACCESS_W)
-		a |= LPAE_S2_HAP_W;
-	if (kind == CFG_REGION_SHARED_NC) {
-		/*
-		 * A channel with a Linux end (cfg_region_kind).  Stage 2 overlays the guest's
-		 * stage 1: the more restrictive type and cacheability win, so a guest's Normal
-		 * write-back becomes Normal non-cacheable and Linux's Strongly-ordered stays so
-		 * (DDI 0406C.c B3-1376, combining stage 1 and stage 2 attributes); Normal
-		 * non-cacheable must be Outer Shareable or its shareability is UNPREDICTABLE
-		 * (B3-1377).  Channels are never executable (tcfg refuses "x").
-		 */
-		a |= LPAE_S2_MEMATTR(S2_MEMATTR_NORMAL_NC) | LPAE_SH_OUTER | LPAE_XN;
-	} else if (kind == CFG_REGION_RAM || kind == CFG_REGION_SHARED) {
-		a |= LPAE_S2_MEMATTR(S2_MEMATTR_NORMAL_WB) | LPAE_SH_INNER;
-		if (!(access & CFG_ACCESS_X))
-			a |= LPAE_XN;
-	} else {
-		/* Never execute from a device (B3.7.2: speculative fetches). */
-		a |= LPAE_S2_MEMATTR(S2_MEMATTR_DEVICE) | LPAE_XN;
-	}
-	return a;
+	return LPAE_S2_ATTRS(kind, access);
 }
 
 u64 pt_hyp_attrs(bool normal, bool writable, bool executable)

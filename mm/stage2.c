@@ -21,7 +21,7 @@ enum pt_err s2_build(struct pt *pt, struct pt_alloc *alloc, const struct cfg_par
 	for (i = 0; i < cfg->region_count && err == PT_OK; i++) {
 		const struct cfg_region *r = &cfg->regions[i];
 
-		err = pt_map(pt, r->ipa, r->pa, r->size, pt_s2_attrs(r->kind, r->access));
+		err = pt_map(pt, r->ipa, r->pa, r->size, r->s2_attrs);
 	}
 	return err;
 }

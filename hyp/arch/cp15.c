@@ -215,8 +215,9 @@ static bool cp15_access(struct regs *r, u32 hsr, u32 rt, bool read)
 			return false; /* implementation-defined registers this core does not offer */
 		break;
 	}
+	/* (Not guest_reg_set: its r0-r7 shortcut is code again here, off the fast path.) */
 	if (read)
-		guest_reg_set(r, rt, value);
+		guest_reg_write(r, rt, value);
 	return true;
 }
 

@@ -660,8 +660,8 @@ void partitions_init(void)
 		u32 offline = PLAT_CPU_COUNT; /* the first of its CPUs not online, if any */
 
 		p->cfg = cfg;
-		p->gicd_hpfar = (u32)(cfg->gicd_ipa >> 8) & HPFAR_FIPA_MASK;
-		p->uart_hpfar = (u32)(cfg->uart_ipa >> 8) & HPFAR_FIPA_MASK;
+		p->gicd_hpfar = cfg->gicd_hpfar;
+		p->uart_hpfar = cfg->uart_hpfar;
 		p->vmid.owner = i;
 		err = s2_build(&p->s2, s2_pool(), cfg);
 		if (err != PT_OK)

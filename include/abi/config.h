@@ -47,6 +47,7 @@ struct cfg_region {
 	u32 access; /* CFG_ACCESS_* */
 	u32 kind; /* enum cfg_region_kind */
 	u32 flags; /* CFG_REGION_* */
+	u64 s2_attrs; /* its stage-2 descriptor attributes: LPAE_S2_ATTRS(kind, access) (tcfg) */
 };
 
 /*
@@ -171,6 +172,9 @@ struct cfg_partition {
 	u64 gicd_ipa; /* emulated distributor, 4 KiB */
 	u64 gicc_ipa; /* GICV mapped here (also a CFG_REGION_GICV region) */
 	u64 uart_ipa; /* emulated PL011, 4 KiB */
+	/* gicd_ipa and uart_ipa as HPFAR reports them, IPA[39:12] in [31:4] (B4.1.70): tcfg */
+	u32 gicd_hpfar;
+	u32 uart_hpfar;
 	u16 uart_irq; /* its virtual INTID */
 	u16 virq_count; /* INTIDs the partition's distributor reports: multiple of 32 */
 
@@ -207,6 +211,12 @@ struct cfg_system {
 	/* The image store: every distinct image once, each at a 4 KiB boundary. */
 	u64 store_pa;
 	u64 store_size;
+	/*
+	 * Every partition's cleared RAM (CFG_REGION_RAM with CFG_REGION_CLEAR), in one list: the
+	 * Hyp map keeps it Normal non-cacheable until its partition's first load (boot/mmu.c).
+	 */
+	const struct cfg_range *cleared_ram;
+	u32 cleared_ram_count;
 };
 
 extern const struct cfg_system cfg_system;

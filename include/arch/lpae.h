@@ -57,4 +57,28 @@
 #define HMAIR_IDX_NORMAL_NC 2 /* 0x44: Normal, inner/outer non-cacheable */
 #define HMAIR0_VALUE 0x0044ff04
 
+/*
+ * A partition's stage-2 descriptor attributes for a region of kind 'kind' (enum
+ * cfg_region_kind) and access 'access' (CFG_ACCESS_*, abi/config.h, which the user
+ * includes): a constant expression, so that tcfg works it out at build time
+ * (cfg_region.s2_attrs) and mm/pt.c's pt_s2_attrs() states the same rule.
+ *
+ * A channel with a Linux end (CFG_REGION_SHARED_NC): stage 2 overlays the guest's stage 1,
+ * the more restrictive type and cacheability win, so a guest's Normal write-back becomes
+ * Normal non-cacheable and Linux's Strongly-ordered stays so (DDI 0406C.c B3-1376, combining
+ * stage 1 and stage 2 attributes); Normal non-cacheable must be Outer Shareable or its
+ * shareability is UNPREDICTABLE (B3-1377).  Channels are never executable (tcfg refuses "x").
+ * RAM and shared memory: Normal write-back, executable if "x".  Never execute from a device
+ * (B3.7.2: speculative fetches).
+ */
+#define LPAE_S2_ATTRS(kind, access)                                                                \
+	(LPAE_AF | (((access)&CFG_ACCESS_R) ? LPAE_S2_HAP_R : 0) |                                 \
+	 (((access)&CFG_ACCESS_W) ? LPAE_S2_HAP_W : 0) |                                           \
+	 ((kind) == CFG_REGION_SHARED_NC ?                                                         \
+		  LPAE_S2_MEMATTR(S2_MEMATTR_NORMAL_NC) | LPAE_SH_OUTER | LPAE_XN :                \
+	  (kind) == CFG_REGION_RAM || (kind) == CFG_REGION_SHARED ?                                \
+		  LPAE_S2_MEMATTR(S2_MEMATTR_NORMAL_WB) | LPAE_SH_INNER |                          \
+			  (((access)&CFG_ACCESS_X) ? 0 : LPAE_XN) :                                \
+		  LPAE_S2_MEMATTR(S2_MEMATTR_DEVICE) | LPAE_XN))
+
 #endif /* TESSERA_LPAE_H */

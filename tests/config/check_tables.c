@@ -376,14 +376,43 @@ TEST(s2_tables_builder)
 		for (j = 0; j < p->region_count; j++) {
 			const struct cfg_region *r = &p->regions[j];
 
-			EXPECT_EQ(pt_map(&pt, r->ipa, r->pa, r->size,
-					 pt_s2_attrs(r->kind, r->access)),
-				  PT_OK);
+			/* tcfg's attributes are mm/pt.c's */
+			EXPECT_EQ(r->s2_attrs, pt_s2_attrs(r->kind, r->access));
+			EXPECT_EQ(pt_map(&pt, r->ipa, r->pa, r->size, r->s2_attrs), PT_OK);
 		}
 		EXPECT_EQ(pt.table_count, p->s2_table_count);
 		for (j = 0; j < builder_used; j++)
 			free(builder_tables[j]);
 	}
+}
+
+/*
+ * tcfg's per-register values are what the hypervisor derived from the tables before: the
+ * emulated pages as HPFAR reports them, and the cleared RAM boot/mmu.c keeps non-cacheable.
+ */
+TEST(derived_values)
+{
+	u32 i, j, n = 0;
+
+	for (i = 0; i < cfg_system.partition_count; i++) {
+		const struct cfg_partition *p = &cfg_system.partitions[i];
+
+		EXPECT_EQ(p->gicd_hpfar, (u32)(p->gicd_ipa >> 12) << 4);
+		EXPECT_EQ(p->uart_hpfar, (u32)(p->uart_ipa >> 12) << 4);
+		for (j = 0; j < p->region_count; j++) {
+			const struct cfg_region *r = &p->regions[j];
+
+			if (r->kind != CFG_REGION_RAM || !(r->flags & CFG_REGION_CLEAR))
+				continue;
+			EXPECT(n < cfg_system.cleared_ram_count);
+			if (n >= cfg_system.cleared_ram_count)
+				return;
+			EXPECT_EQ(cfg_system.cleared_ram[n].pa, r->pa);
+			EXPECT_EQ(cfg_system.cleared_ram[n].size, r->size);
+			n++;
+		}
+	}
+	EXPECT_EQ(n, cfg_system.cleared_ram_count);
 }
 
 static const void *node_prop(const void *fdt, int node, const char *name, int *len)
@@ -675,6 +704,7 @@ int main(int argc, char **argv)
 	RUN(virq_count);
 	RUN(s2_tables);
 	RUN(s2_tables_builder);
+	RUN(derived_values);
 	RUN(derived);
 	RUN(linux_boot);
 	RUN(device_tree);

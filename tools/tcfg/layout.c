@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/lpae.h"
 #include "tcfg.h"
 
 /* ---- stage-2 table count ---- */
@@ -72,7 +73,9 @@ static void add_map(struct partition *p, u64 pa, u64 ipa, u64 size, u32 access, 
 {
 	struct mapping *m = &p->maps[p->map_count++];
 
-	m->cfg = (struct cfg_region){ pa, ipa, size, access, kind, flags };
+	m->cfg = (struct cfg_region){
+		pa, ipa, size, access, kind, flags, LPAE_S2_ATTRS(kind, access)
+	};
 	snprintf(m->what, sizeof(m->what), "%s", what);
 }
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/armv7.h"
 #include "tcfg.h"
 
 struct out {
@@ -150,8 +151,10 @@ static void regions(FILE *f, const struct partition *p)
 		fprintf(f, "\t\t.access = ");
 		access_expr(f, r->access);
 		fprintf(f, ",\n\t\t.kind = %s,\n", kinds[r->kind]);
-		fprintf(f, "\t\t.flags = %s,\n\t},\n",
+		fprintf(f, "\t\t.flags = %s,\n",
 			r->flags & CFG_REGION_CLEAR ? "CFG_REGION_CLEAR" : "0");
+		fprintf(f, "\t\t.s2_attrs = 0x%016llxULL,\n\t},\n",
+			(unsigned long long)r->s2_attrs);
 	}
 	fprintf(f, "};\n\n");
 }
@@ -427,6 +430,9 @@ static void partition(FILE *f, const struct partition *p, u32 n_images, u32 n_ir
 	fprintf(f, "\t\t.gicd_ipa = 0x%08llxULL,\n", (unsigned long long)p->gicd_ipa);
 	fprintf(f, "\t\t.gicc_ipa = 0x%08llxULL,\n", (unsigned long long)p->gicc_ipa);
 	fprintf(f, "\t\t.uart_ipa = 0x%08llxULL,\n", (unsigned long long)p->uart_ipa);
+	fprintf(f, "\t\t.gicd_hpfar = 0x%08xU,\n\t\t.uart_hpfar = 0x%08xU,\n",
+		(u32)(p->gicd_ipa >> 8) & HPFAR_FIPA_MASK,
+		(u32)(p->uart_ipa >> 8) & HPFAR_FIPA_MASK);
 	fprintf(f, "\t\t.uart_irq = %u,\n", p->uart_irq);
 	fprintf(f, "\t\t.virq_count = %u,\n", p->virq_count);
 	fprintf(f, "\t\t.fault_policy = %s,\n", policies[p->fault_policy]);
@@ -444,7 +450,7 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 	u32 *n_images = tcfg_alloc(s->part_count * sizeof(u32));
 	u32 *n_irqs = tcfg_alloc(s->part_count * sizeof(u32));
 	u32 *n_clears = tcfg_alloc(s->part_count * sizeof(u32));
-	u32 i;
+	u32 i, k, n;
 
 	header(f, s, b, "The static system description: the tables of hyp/config.h.");
 	fprintf(f,
@@ -486,6 +492,22 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 		fprintf(f, "};\n\n");
 	}
 
+	/* (The regions hyp/core/partition.c's cleared_ram() picks, boot/mmu.c's holes.) */
+	for (n = 0, i = 0; i < s->part_count; i++)
+		for (k = 0; k < s->parts[i].map_count; k++) {
+			const struct cfg_region *r = &s->parts[i].maps[k].cfg;
+
+			if (r->kind != CFG_REGION_RAM || !(r->flags & CFG_REGION_CLEAR))
+				continue;
+			if (!n++)
+				fprintf(f, "static const struct cfg_range cleared_ram[] = {\n");
+			fprintf(f, "\t{ 0x%08llxULL, 0x%08llxULL }, /* %s */\n",
+				(unsigned long long)r->pa, (unsigned long long)r->size,
+				s->parts[i].label);
+		}
+	if (n)
+		fprintf(f, "};\n\n");
+
 	fprintf(f, "const struct cfg_system cfg_system = {\n\t.name = ");
 	c_string(f, s->name);
 	fprintf(f, ",\n\t.platform = ");
@@ -498,7 +520,9 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 	fprintf(f, "\t.s2_table_count = CFG_S2_TABLE_COUNT,\n");
 	fprintf(f, "\t.store_pa = 0x%08llxULL, /* the image store (images.txt) */\n",
 		(unsigned long long)s->store.base);
-	fprintf(f, "\t.store_size = 0x%08llxULL,\n};\n", (unsigned long long)s->store.size);
+	fprintf(f, "\t.store_size = 0x%08llxULL,\n", (unsigned long long)s->store.size);
+	fprintf(f, "\t.cleared_ram = %s,\n\t.cleared_ram_count = %u,\n};\n",
+		n ? "cleared_ram" : "NULL", n);
 	free(n_images);
 	free(n_irqs);
 	free(n_clears);
