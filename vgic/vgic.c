@@ -674,11 +674,13 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 
 		if (!irq)
 			continue;
-		if (irq->flags & VIRQ_HW)
-			gic_irq_set_active(vc->lr_intid[n], false);
 		irq->lr = 0;
-		/* An edge lr_merge deferred to the EOI (pending, not in the map): kept. */
-		if (vc->lr_intid[n] >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING))
+		/*
+		 * A physical one goes into the map, whose loop below releases it; an edge
+		 * lr_merge deferred to the EOI (pending, not in the map) is kept there.
+		 */
+		if ((irq->flags & VIRQ_HW) ||
+		    (vc->lr_intid[n] >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING)))
 			vgic_map_set(vc, vc->lr_intid[n]);
 	}
 	for (w = 0; w < ARRAY_SIZE(vc->pending); w++) {
