@@ -553,14 +553,16 @@ static void init_irq(struct virq *irq, u8 flags)
 static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 {
 	/* A table, not a loop: read-only data is cheaper than the code that would build it. */
-#define SGI_FRESH { .flags = VIRQ_OWNED | VIRQ_EDGE, .targets = 1 }
-#define TIMER_FRESH { .flags = VIRQ_OWNED | VIRQ_HW, .targets = 1 }
+	/* clang-format off */
+#define SGI { VIRQ_OWNED | VIRQ_EDGE, 1, 0, 0 } /* edge */
+#define TIMER { VIRQ_OWNED | VIRQ_HW, 1, 0, 0 } /* level, physical */
 	static const struct virq fresh[GIC_PRIV_COUNT] = {
-		SGI_FRESH, SGI_FRESH, SGI_FRESH, SGI_FRESH, SGI_FRESH, SGI_FRESH,
-		SGI_FRESH, SGI_FRESH, SGI_FRESH, SGI_FRESH, SGI_FRESH, SGI_FRESH,
-		SGI_FRESH, SGI_FRESH, SGI_FRESH, SGI_FRESH,
-		[GIC_PPI_VIRT_TIMER] = TIMER_FRESH, [GIC_PPI_PHYS_TIMER] = TIMER_FRESH,
+		SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI,
+		[GIC_PPI_VIRT_TIMER] = TIMER, [GIC_PPI_PHYS_TIMER] = TIMER
 	};
+#undef SGI
+#undef TIMER
+	/* clang-format on */
 	_Static_assert(GIC_SGI_COUNT == 16, "fresh[] lists the SGIs");
 
 	memcpy(vc->priv, fresh, sizeof(vc->priv));
