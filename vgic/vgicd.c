@@ -21,7 +21,7 @@ static const u8 vgicd_id[12] = { 0x04, 0x00, 0x00, 0x00, 0x90, 0xb4,
 
 static bool in_range(u32 offset, u32 base, u32 count_bytes)
 {
-	return offset >= base && offset < base + count_bytes;
+	return offset - base < count_bytes; /* below base: a large unsigned difference */
 }
 
 /* Registers a byte access is allowed on (GIC spec 4.1.4). */
