@@ -552,15 +552,22 @@ static void init_irq(struct virq *irq, u8 flags)
  */
 static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 {
-	u32 j;
+	/* A table, not a loop: read-only data is cheaper than the code that would build it. */
+	/* clang-format off */
+#define SGI { VIRQ_OWNED | VIRQ_EDGE, 1, 0, 0 } /* edge */
+#define TIMER { VIRQ_OWNED | VIRQ_HW, 1, 0, 0 } /* level, physical */
+	static const struct virq fresh[GIC_PRIV_COUNT] = {
+		SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI, SGI,
+		[GIC_PPI_VIRT_TIMER] = TIMER, [GIC_PPI_PHYS_TIMER] = TIMER
+	};
+#undef SGI
+#undef TIMER
+	/* clang-format on */
+	_Static_assert(GIC_SGI_COUNT == 16, "fresh[] lists the SGIs");
 
-	memset(vc->priv, 0, sizeof(vc->priv));
+	memcpy(vc->priv, fresh, sizeof(vc->priv));
 	memset(vc->priority, 0, sizeof(vc->priority));
 	memset(vc->sgi_sources, 0, sizeof(vc->sgi_sources));
-	for (j = 0; j < GIC_SGI_COUNT; j++)
-		init_irq(&vc->priv[j], VIRQ_OWNED | VIRQ_EDGE);
-	init_irq(&vc->priv[GIC_PPI_VIRT_TIMER], VIRQ_OWNED | VIRQ_HW);
-	init_irq(&vc->priv[GIC_PPI_PHYS_TIMER], VIRQ_OWNED | VIRQ_HW);
 	vc->enabled_map = (1U << GIC_SGI_COUNT) - 1; /* SGIs; the timers off */
 	vc->pending[0] = 0;
 }
@@ -568,9 +575,15 @@ static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 /* A configured SPI the distributor has (below irq_count): the partition's, with 'flags'. */
 static bool own_spi(struct vgic_dist *d, u32 intid, u8 flags)
 {
+	u32 n = intid - GIC_PRIV_COUNT;
+
 	if (intid < GIC_PRIV_COUNT || intid >= d->irq_count)
 		return false;
-	init_irq(&d->spi[intid - GIC_PRIV_COUNT], (u8)(VIRQ_OWNED | flags));
+	/* Targets vCPU 0 (init_irq), and ICFGR's mirror says its trigger (vgic_internal.h). */
+	init_irq(&d->spi[n], (u8)(VIRQ_OWNED | flags));
+	d->spi_targets[n] = 1;
+	if (flags & VIRQ_EDGE)
+		d->spi_icfgr[n / 16] |= 2U << (2 * (n % 16));
 	return true;
 }
 
@@ -626,11 +639,6 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 	(void)own_spi(d, cfg->uart_irq, 0);
 	for (i = 0; i < cfg->endpoint_count; i++)
 		(void)own_spi(d, cfg->endpoints[i].irq, VIRQ_EDGE);
-	for (i = 0; i < VGIC_MAX_IRQS - GIC_PRIV_COUNT; i++) {
-		d->spi_targets[i] = d->spi[i].targets;
-		if (d->spi[i].flags & VIRQ_EDGE)
-			d->spi_icfgr[i / 16] |= 2U << (2 * (i % 16));
-	}
 	spin_unlock(&d->lock);
 }
 
@@ -668,11 +676,13 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 
 		if (!irq)
 			continue;
-		if (irq->flags & VIRQ_HW)
-			gic_irq_set_active(vc->lr_intid[n], false);
 		irq->lr = 0;
-		/* An edge lr_merge deferred to the EOI (pending, not in the map): kept. */
-		if (vc->lr_intid[n] >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING))
+		/*
+		 * A physical one goes into the map, whose loop below releases it; an edge
+		 * lr_merge deferred to the EOI (pending, not in the map) is kept there.
+		 */
+		if ((irq->flags & VIRQ_HW) ||
+		    (vc->lr_intid[n] >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING)))
 			vgic_map_set(vc, vc->lr_intid[n]);
 	}
 	for (w = 0; w < ARRAY_SIZE(vc->pending); w++) {

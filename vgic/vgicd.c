@@ -21,7 +21,7 @@ static const u8 vgicd_id[12] = { 0x04, 0x00, 0x00, 0x00, 0x90, 0xb4,
 
 static bool in_range(u32 offset, u32 base, u32 count_bytes)
 {
-	return offset >= base && offset < base + count_bytes;
+	return offset - base < count_bytes; /* below base: a large unsigned difference */
 }
 
 /* Registers a byte access is allowed on (GIC spec 4.1.4). */
@@ -110,24 +110,43 @@ enum field_reg {
 };
 _Static_assert(GICD_IGROUPR + CLEAR_ACTIVE * 0x80 == GICD_ICACTIVER, "field_reg in map order");
 
-/* The field register at 'offset': its first INTID there and its bits per interrupt. */
-static enum field_reg field_reg(u32 offset, u32 *first, u32 *bits)
+/*
+ * The field register at 'offset': its first INTID there and its bits per interrupt.  A table
+ * by 0x80-byte block from GICD_IGROUPR to the end of GICD_ICFGR (read-only data, not code):
+ * the register, log2 of its bits per interrupt, and the offset bits that count interrupts.
+ */
+#define FIELD(reg, log2_bits, mask) ((reg) | (log2_bits) << 4 | (mask) << 16)
+static const u32 field_regs[(GICD_ICFGR + 0x100) / 0x80] = {
+	[0] = NOT_FIELDS,
+	[GICD_IGROUPR / 0x80] = FIELD(SET_GROUP, 0, 0x7fU),
+	FIELD(SET_ENABLE, 0, 0x7fU),
+	FIELD(CLEAR_ENABLE, 0, 0x7fU),
+	FIELD(SET_PENDING, 0, 0x7fU),
+	FIELD(CLEAR_PENDING, 0, 0x7fU),
+	FIELD(SET_ACTIVE, 0, 0x7fU),
+	FIELD(CLEAR_ACTIVE, 0, 0x7fU),
+#define EIGHT(x) x, x, x, x, x, x, x, x
+	EIGHT(FIELD(PRIORITY, 3, 0x3ffU)),
+	EIGHT(FIELD(TARGET, 3, 0x3ffU)),
+#undef EIGHT
+	FIELD(CONFIG, 1, 0xffU),
+	FIELD(CONFIG, 1, 0xffU),
+};
+#undef FIELD
+_Static_assert(GICD_IPRIORITYR / 0x80 == 8 && GICD_ITARGETSR / 0x80 == 16 &&
+		       GICD_ICFGR / 0x80 == 24,
+	       "field_regs[] in map order");
+
+static __attribute__((noinline)) enum field_reg field_reg(u32 offset, u32 *first, u32 *bits)
 {
-	if (offset < GICD_IGROUPR || offset >= GICD_ICFGR + 0x100)
+	u32 f;
+
+	if (offset / 0x80 >= ARRAY_SIZE(field_regs))
 		return NOT_FIELDS;
-	if (offset < GICD_IPRIORITYR) {
-		*first = (offset & 0x7f) * 8;
-		*bits = 1;
-		return (enum field_reg)((offset - GICD_IGROUPR) / 0x80);
-	}
-	if (offset < GICD_ICFGR) {
-		*first = offset & 0x3ff;
-		*bits = 8;
-		return offset < GICD_ITARGETSR ? PRIORITY : TARGET;
-	}
-	*first = (offset - GICD_ICFGR) * 4;
-	*bits = 2;
-	return CONFIG;
+	f = field_regs[offset / 0x80];
+	*bits = 1U << ((f >> 4) & 0xf);
+	*first = ((offset & (f >> 16)) * 8) >> ((f >> 4) & 0xf);
+	return (enum field_reg)(f & 0xf);
 }
 
 static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struct virq *irq)
