@@ -41,6 +41,8 @@ func _start, .text.entry
 	 * Clear .bss (stacks included: nothing is on them yet), 32 bytes a store (eight
 	 * registers: r8 and r9 are kept), four stores a step while 128 bytes remain, then
 	 * 8 bytes a step: its 156 KiB took 60,000 instructions with STRD alone (docs/bench.md).
+	 * Not mm/cache.S's mem_zero: that pushes onto a stack, and the stacks are in the .bss
+	 * this clears.
 	 */
 	ldr	r0, =__bss_start
 	ldr	r1, =__bss_end
