@@ -229,12 +229,12 @@ struct vgic_dist {
 	const char *name;
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
 	/* Every field from here on starts clear (vgic_dist_init). */
-	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
+	u8 logged; /* VGIC_LOGGED_*: what vgicd.c logs once was logged */
 	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* spi[] enabled, as GICD_ISENABLER reads */
 	u32 spi_icfgr[VGIC_MAX_IRQS / 16 - 2]; /* VIRQ_EDGE of spi[] as ICFGR reads it */
+	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
 	u8 spi_priority[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4)));
 	u8 spi_targets[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4))); /* mirror */
-	u8 logged; /* VGIC_LOGGED_*: what vgicd.c logs once was logged */
 };
 
 #define VGIC_LOGGED_FOREIGN BIT(0) /* a write to a foreign interrupt */
