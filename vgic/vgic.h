@@ -228,7 +228,7 @@ struct vgic_dist {
 	u32 partition; /* ID, for the log */
 	const char *name;
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
-	/* Every field from here on starts clear (vgic_dist_init). */
+	/* Every field from here on, logged first, starts clear (vgic_dist_init). */
 	u8 logged; /* VGIC_LOGGED_*: what vgicd.c logs once was logged */
 	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* spi[] enabled, as GICD_ISENABLER reads */
 	u32 spi_icfgr[VGIC_MAX_IRQS / 16 - 2]; /* VIRQ_EDGE of spi[] as ICFGR reads it */
