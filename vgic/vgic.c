@@ -600,11 +600,11 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 	d->partition = cfg->id;
 	d->name = cfg->name;
 	/*
-	 * Every field from spi[] on (vgic.h) starts clear: no SPI owned, none enabled or
+	 * Every field from logged on (vgic.h) starts clear: no SPI owned, none enabled or
 	 * pending, the log's once-flags down.  A foreign interrupt's priority and targets stay
 	 * 0: vgicd_read_word reads them as is.
 	 */
-	memset(d->spi, 0, sizeof(*d) - offsetof(struct vgic_dist, spi));
+	memset(&d->logged, 0, sizeof(*d) - offsetof(struct vgic_dist, logged));
 	for (i = 0; i < d->vcpu_count; i++) {
 		struct vgic_cpu *vc = vcpus[i];
 

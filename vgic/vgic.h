@@ -193,26 +193,30 @@ struct vgic_dist;
 #define VGIC_INBOX_WORDS (VGIC_INBOX_SGI_WORDS + VGIC_MAX_IRQS / 32 - 1)
 
 struct vgic_cpu {
+	/*
+	 * The fields every path reads first, then the small arrays: Thumb-2's 16-bit loads and
+	 * stores reach 31 bytes (byte), 62 (halfword) and 124 (word) from their base.
+	 */
 	struct vgic_dist *dist; /* its partition's distributor */
-	struct virq priv[GIC_PRIV_COUNT];
-	u8 sgi_sources[GIC_SGI_COUNT]; /* pending SGI senders (vCPU mask), not in a LR */
-	u16 lr_intid[VGIC_MAX_LRS];
-	u8 lr_source[VGIC_MAX_LRS];
-	u32 lr_used; /* list registers this vCPU filled */
-	u32 pending[VGIC_MAX_IRQS / 32]; /* INTIDs pending for this vCPU, not in a LR */
-	u32 index; /* vCPU index in the partition */
-	u32 pcpu; /* the physical CPU running it */
-	u32 enabled_map; /* priv[] enabled, one bit each, as GICD_ISENABLER0 reads */
-	u8 priority[GIC_PRIV_COUNT] __attribute__((aligned(4))); /* IPRIORITYR, 5 bits kept */
 	bool dirty; /* interrupts may be waiting for a list register */
 	bool underflow_irq; /* GICH_HCR.UIE as last written */
 	bool on; /* between vgic_cpu_reset and vgic_cpu_stop: its list registers are its CPU's */
+	u8 lr_source[VGIC_MAX_LRS];
+	u32 lr_used; /* list registers this vCPU filled */
+	u32 index; /* vCPU index in the partition */
+	u32 pcpu; /* the physical CPU running it */
+	u32 enabled_map; /* priv[] enabled, one bit each, as GICD_ISENABLER0 reads */
 	u32 injected; /* interrupts put in a list register since boot (counters, make bench) */
 	u32 inbox_spi; /* the inbox's first SPI word: (vcpu_count + 1) / 2 */
 	u32 sgi_word; /* where its SGIs go in every vCPU: the byte offset of inbox[index / 2] */
 	u32 sgi_shift; /* their first bit there: 16 * (index % 2) */
 	u32 inbox_words; /* inbox words in use */
+	u16 lr_intid[VGIC_MAX_LRS];
+	u32 pending[VGIC_MAX_IRQS / 32]; /* INTIDs pending for this vCPU, not in a LR */
 	u32 inbox[VGIC_INBOX_WORDS]; /* atomic; see VGIC_INBOX_SGI_WORDS */
+	struct virq priv[GIC_PRIV_COUNT];
+	u8 priority[GIC_PRIV_COUNT] __attribute__((aligned(4))); /* IPRIORITYR, 5 bits kept */
+	u8 sgi_sources[GIC_SGI_COUNT]; /* pending SGI senders (vCPU mask), not in a LR */
 };
 
 struct vgic_dist {
@@ -224,13 +228,13 @@ struct vgic_dist {
 	u32 partition; /* ID, for the log */
 	const char *name;
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
-	/* Every field from here on starts clear (vgic_dist_init). */
-	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
+	/* Every field from here on, logged first, starts clear (vgic_dist_init). */
+	u8 logged; /* VGIC_LOGGED_*: what vgicd.c logs once was logged */
 	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* spi[] enabled, as GICD_ISENABLER reads */
 	u32 spi_icfgr[VGIC_MAX_IRQS / 16 - 2]; /* VIRQ_EDGE of spi[] as ICFGR reads it */
+	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
 	u8 spi_priority[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4)));
 	u8 spi_targets[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4))); /* mirror */
-	u8 logged; /* VGIC_LOGGED_*: what vgicd.c logs once was logged */
 };
 
 #define VGIC_LOGGED_FOREIGN BIT(0) /* a write to a foreign interrupt */

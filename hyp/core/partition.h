@@ -55,11 +55,6 @@ struct restart_history {
 
 struct partition {
 	const struct cfg_partition *cfg;
-	u32 gicd_hpfar; /* the emulated pages' IPAs as HPFAR reports them (IPA[39:12] << 4) */
-	u32 uart_hpfar;
-	spinlock_t lock;
-	u32 state; /* enum partition_state */
-	u32 vcpus_on; /* vCPUs with power ON */
 	bool restart_pending;
 	bool loading;
 	bool switched_off; /* stopped by its own PSCI SYSTEM_OFF (since its last start) */
@@ -67,10 +62,18 @@ struct partition {
 	bool busy_told; /* a refused manager start or restart was logged (until one goes through) */
 	bool share_checked; /* its boot CPU hashed its share of its images' chunks */
 	bool ram_wb; /* its cleared RAM is write-back in the Hyp map: loaded once (load_memory) */
+	u32 state; /* enum partition_state */
+	u32 vcpus_on; /* vCPUs with power ON */
+	u32 gicd_hpfar; /* the emulated pages' IPAs as HPFAR reports them (IPA[39:12] << 4) */
+	u32 uart_hpfar;
 	u32 images_verdict; /* IMAGES_*: its images in the store against their SHA-256 */
 	u32 starts; /* times it was started since boot */
 	u32 faults; /* guest faults since boot, logged or not */
 	const char *last_fault; /* what the last one was, or NULL */
+	spinlock_t lock;
+	struct vcpu *vcpus[CFG_CPU_MAX];
+	struct vgic_cpu *vgics[CFG_CPU_MAX]; /* &vcpus[i]->vgic, as vgic_dist_init() takes them */
+	struct ratelimit fault_rl;
 	u64 started_at; /* counter value at its last start */
 	u64 watchdog_deadline; /* when its watchdog fires; ~0 until the first kick of a run */
 	struct vmid vmid;
@@ -80,9 +83,6 @@ struct partition {
 	struct restart_history restarts; /* fault restarts */
 	struct restart_history resets; /* guest-requested restarts (SYSTEM_RESET) */
 	struct restart_history commands; /* a manager's starts and restarts, never forgotten */
-	struct ratelimit fault_rl;
-	struct vcpu *vcpus[CFG_CPU_MAX];
-	struct vgic_cpu *vgics[CFG_CPU_MAX]; /* &vcpus[i]->vgic, as vgic_dist_init() takes them */
 };
 
 extern struct partition partitions[];

@@ -79,8 +79,8 @@ static struct {
 	u32 hyp_lost; /* hypervisor lines lost, since the last report */
 	u32 input; /* partition that receives console input */
 	spinlock_t lock;
-	struct guest_stats guest[CFG_PARTITION_COUNT];
 	struct ring ring[CONSOLE_SOURCES];
+	struct guest_stats guest[CFG_PARTITION_COUNT];
 } con;
 
 static u32 ring_free(const struct ring *r)

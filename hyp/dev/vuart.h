@@ -18,10 +18,10 @@ struct partition;
 
 /* A line being collected from one vCPU. */
 struct vuart_line {
-	char text[VUART_LINE_MAX];
 	u32 len;
 	u32 escaped; /* bytes of it shown escaped (\xNN) */
 	u64 since; /* counter value when the pending partial line began */
+	char text[VUART_LINE_MAX];
 };
 
 /* The registers kept as written, by offset / 4 (DR to DMACR: vuart.c's write masks). */

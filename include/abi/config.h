@@ -138,6 +138,10 @@ enum cfg_fault_policy {
 };
 
 struct cfg_partition {
+	/*
+	 * The name, the counts and pointers, then the 64-bit addresses: Thumb-2's 16-bit loads
+	 * reach 124 bytes (word) and 62 (halfword) from their base.
+	 */
 	char name[CFG_NAME_MAX];
 	u32 id;
 	const char *tag; /* "partition <id> (<name>)": how the hypervisor's log names it */
@@ -146,9 +150,9 @@ struct cfg_partition {
 	u32 cpu_count;
 	u8 cpus[CFG_CPU_MAX];
 
-	u64 entry; /* IPA of the first instruction, entered in SVC mode */
-	u64 dtb_ipa; /* where the partition's device tree is placed; r2 at entry */
-	u64 dtb_pa;
+	u16 uart_irq; /* its virtual INTID */
+	u16 virq_count; /* INTIDs the partition's distributor reports: multiple of 32 */
+
 	const u8 *dtb;
 	u32 dtb_size;
 
@@ -168,15 +172,9 @@ struct cfg_partition {
 	const struct cfg_endpoint *endpoints;
 	u32 endpoint_count;
 
-	/* The virtual machine layout: emulated (trapped) devices. */
-	u64 gicd_ipa; /* emulated distributor, 4 KiB */
-	u64 gicc_ipa; /* GICV mapped here (also a CFG_REGION_GICV region) */
-	u64 uart_ipa; /* emulated PL011, 4 KiB */
 	/* gicd_ipa and uart_ipa as HPFAR reports them, IPA[39:12] in [31:4] (B4.1.70): tcfg */
 	u32 gicd_hpfar;
 	u32 uart_hpfar;
-	u16 uart_irq; /* its virtual INTID */
-	u16 virq_count; /* INTIDs the partition's distributor reports: multiple of 32 */
 
 	u32 fault_policy; /* enum cfg_fault_policy */
 	u32 restart_max; /* 1..CFG_RESTART_MAX */
@@ -190,6 +188,15 @@ struct cfg_partition {
 
 	/* Stage-2 tables this partition needs, as counted by tcfg with mm/pt.c. */
 	u32 s2_table_count;
+
+	u64 entry; /* IPA of the first instruction, entered in SVC mode */
+	u64 dtb_ipa; /* where the partition's device tree is placed; r2 at entry */
+	u64 dtb_pa;
+
+	/* The virtual machine layout: emulated (trapped) devices. */
+	u64 gicd_ipa; /* emulated distributor, 4 KiB */
+	u64 gicc_ipa; /* GICV mapped here (also a CFG_REGION_GICV region) */
+	u64 uart_ipa; /* emulated PL011, 4 KiB */
 };
 
 struct cfg_channel {

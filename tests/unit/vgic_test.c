@@ -567,6 +567,33 @@ TEST(restart_resets_trigger)
 	DONE();
 }
 
+/*
+ * Everything the last run wrote to the distributor is gone after a restart: enables,
+ * trigger modes (ICFGR reads the configuration's again) and pending state of its SPIs.
+ * vgic_dist_init is called on the distributor as the last run left it (part_init would
+ * clear the whole partition first, as a boot does).
+ */
+TEST(restart_starts_clear)
+{
+	struct vgic_cpu *vcs[CFG_CPU_MAX] = { &pa.vc[0] };
+	u32 icfgr;
+
+	start(&L1, 4);
+	icfgr = RD(0, GICD_ICFGR + 8);
+	enable(&pa, 0, 40);
+	enable(&pa, 0, 50);
+	WR(0, GICD_ICFGR + 8, icfgr | 2U << (2 * 8)); /* passthrough 40 edge */
+	WR(0, reg_of(GICD_ISPENDR, 50), BIT(50 % 32));
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 50) || pa.vc[0].lr_used);
+	EXPECT(RD(0, GICD_ICFGR + 8) != icfgr);
+	vgic_dist_stop(&pa.d);
+	vgic_dist_init(&pa.d, &pa.cfg, vcs);
+	EXPECT_EQ(RD(0, GICD_ISENABLER + 4), 0);
+	EXPECT(!bit_read(&pa, 0, GICD_ISPENDR, 50));
+	EXPECT_EQ(RD(0, GICD_ICFGR + 8), icfgr);
+	DONE();
+}
+
 static u32 sgir(u32 filter, u32 targets, u32 sgi)
 {
 	return (filter << GICD_SGIR_FILTER_SHIFT) | (targets << GICD_SGIR_TARGETS_SHIFT) | sgi;
@@ -2130,6 +2157,7 @@ int main(void)
 	RUN(target_registers);
 	RUN(config_registers);
 	RUN(restart_resets_trigger);
+	RUN(restart_starts_clear);
 	RUN(sgir_filters);
 	RUN(sgi_pending_registers);
 	RUN(sgi_pending_state_in_lr);
