@@ -690,6 +690,25 @@ def symbols(elf):
     return syms
 
 
+def text_by_folder(elf, start, end):
+    """Code bytes in [start, end) by the folder of the source each function comes from
+    (hyp/ by its subfolder), from the ELF's line information; assembly without it is
+    "asm", functions from headers count with the header's folder, the rest as "other"."""
+    out = subprocess.run([CROSS + "nm", "-S", "-l", elf], capture_output=True, text=True,
+                         check=True).stdout
+    folders = {}
+    for m in re.finditer(r"^([0-9a-f]+) ([0-9a-f]+) [tT] \S+(?:\t(\S+):\d+)?$", out, re.M):
+        if not start <= int(m.group(1), 16) < end:
+            continue
+        path = os.path.relpath(m.group(3), ROOT) if m.group(3) else "asm"
+        parts = path.split(os.sep)
+        folder = ("/".join(parts[:2]) if parts[0] == "hyp" else parts[0]) \
+            if len(parts) > 1 and not path.startswith("..") else \
+            ("asm" if path == "asm" else "other")
+        folders[folder] = folders.get(folder, 0) + int(m.group(2), 16)
+    return folders
+
+
 def s2_tables(config):
     """{partition: stage-2 tables} from tcfg's generated config.c."""
     text = open(os.path.join(tessera_out(config), "gen", "config.c")).read()
@@ -721,6 +740,7 @@ def footprint(config):
                           "bss": int(berkeley[2])},
         "text_section": sec[".text"],
         "text_code": code_end - text_start,
+        "text_by_folder": text_by_folder(elf, text_start, code_end),
         "rodata": sec.get(".rodata", 0),
         "image_store": images,
         "data": sec.get(".data", 0),
@@ -922,6 +942,9 @@ def footprint_rows(fp, sl, every=None):
         [".text (code), every optional part in (`every-feature` system)",
          kib(every["text_code"]), text_status(every["text_code"])] if every else
         [".text (code)", kib(fp["text_code"]), text_status(fp["text_code"])],
+        [".text (code) by folder%s" % (", `every-feature` system" if every else ""), "",
+         ", ".join("%s %s" % (f, kib(b)) for f, b in sorted(
+             (every or fp)["text_by_folder"].items(), key=lambda x: -x[1]))],
         [".text (section, padded to 4 KiB)", kib(fp["text_section"]), ""],
         [".rodata", kib(fp["rodata"]), ""],
         ["image store (guest images, outside the image)", kib(fp["image_store"]), ""],
