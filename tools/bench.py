@@ -1368,7 +1368,10 @@ BOOT_NOTES = """\
   next tick; CPU 0 then took the tick at once on its way back to the guest and handed its turn
   away again, so the guest never ran until the pattern broke. QEMU's scheduling, not the
   hypervisor's path (on a board the tick costs CPU 0 about 200 instructions a millisecond); which
-  load it hits moves with any change of timing (on this tree none)."""
+  load it hits moves with any change of timing. On this tree it is the CPU_ON / CPU_OFF
+  loop's one period of 4953 ticks (the victim CPU's entries and its median Hyp cycles as beside
+  an idle neighbour), traced the same way: CPU 0 paused in `hyp_irq_handle`, after=run, while
+  CPU 2 (the neighbour's vCPU being switched on and off) ran 5,312 instructions."""
 
 
 LINUX_NOTES = """\
