@@ -128,7 +128,7 @@ static const struct cfg_endpoint p1_endpoints[] = {
 #define PARTITION(n, label, ram, ram_size, virqs, count, ...)                                      \
 	{                                                                                          \
 		.name = label, .id = n, .tag = "partition " #n " (" label ")", .cpu_count = count, \
-		.cpus = { __VA_ARGS__ }, .entry = FAKE_GUEST_RAM_IPA,                              \
+		.cpus = { __VA_ARGS__ }, .cpu_list = #__VA_ARGS__, .entry = FAKE_GUEST_RAM_IPA,    \
 		.dtb_ipa = FAKE_GUEST_RAM_IPA + (ram_size)-0x1000,                                 \
 		.dtb_pa = (ram) + (ram_size)-0x1000, .dtb = dtb, .dtb_size = sizeof(dtb),          \
 		.regions = p##n##_regions, .region_count = ARRAY_SIZE(p##n##_regions),             \
