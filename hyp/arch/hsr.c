@@ -31,23 +31,41 @@ const char *hsr_ec_name(u32 ec)
 	return ec < 64 && names[ec] ? names[ec] : "reserved exception class";
 }
 
+#define WALK_EXTERNAL "synchronous external abort on translation table walk"
+#define WALK_PARITY "synchronous parity error on translation table walk"
+
 const char *hsr_fsc_name(u32 fsc)
 {
-	static const char *const level_names[4][4] = {
-		{ "address size fault, level 0", "address size fault, level 1",
-		  "address size fault, level 2", "address size fault, level 3" },
-		{ "translation fault, level 0", "translation fault, level 1",
-		  "translation fault, level 2", "translation fault, level 3" },
-		{ "access flag fault, level 0", "access flag fault, level 1",
-		  "access flag fault, level 2", "access flag fault, level 3" },
-		{ "permission fault, level 0", "permission fault, level 1",
-		  "permission fault, level 2", "permission fault, level 3" },
-	};
-	static const char *const other_names[64] = {
+	/* One table for every FSC (B3.13.3, Table B3-23): the levels too, as data, not code. */
+	static const char *const names[64] = {
+		[0x00] = "address size fault, level 0",
+		[0x01] = "address size fault, level 1",
+		[0x02] = "address size fault, level 2",
+		[0x03] = "address size fault, level 3",
+		[FSC_TRANSLATION + 0] = "translation fault, level 0",
+		[FSC_TRANSLATION + 1] = "translation fault, level 1",
+		[FSC_TRANSLATION + 2] = "translation fault, level 2",
+		[FSC_TRANSLATION + 3] = "translation fault, level 3",
+		[0x08] = "access flag fault, level 0",
+		[0x09] = "access flag fault, level 1",
+		[0x0a] = "access flag fault, level 2",
+		[0x0b] = "access flag fault, level 3",
+		[FSC_PERMISSION + 0] = "permission fault, level 0",
+		[FSC_PERMISSION + 1] = "permission fault, level 1",
+		[FSC_PERMISSION + 2] = "permission fault, level 2",
+		[FSC_PERMISSION + 3] = "permission fault, level 3",
 		[FSC_SYNC_EXTERNAL] = "synchronous external abort",
 		[FSC_ASYNC_EXTERNAL] = "asynchronous external abort",
+		[FSC_SYNC_EXTERNAL_WALK + 0] = WALK_EXTERNAL,
+		[FSC_SYNC_EXTERNAL_WALK + 1] = WALK_EXTERNAL,
+		[FSC_SYNC_EXTERNAL_WALK + 2] = WALK_EXTERNAL,
+		[FSC_SYNC_EXTERNAL_WALK + 3] = WALK_EXTERNAL,
 		[FSC_SYNC_PARITY] = "synchronous parity error",
 		[FSC_ASYNC_PARITY] = "asynchronous parity error",
+		[FSC_SYNC_PARITY_WALK + 0] = WALK_PARITY,
+		[FSC_SYNC_PARITY_WALK + 1] = WALK_PARITY,
+		[FSC_SYNC_PARITY_WALK + 2] = WALK_PARITY,
+		[FSC_SYNC_PARITY_WALK + 3] = WALK_PARITY,
 		[FSC_ALIGNMENT] = "alignment fault",
 		[FSC_DEBUG] = "debug event",
 		[FSC_TLB_CONFLICT] = "TLB conflict abort",
@@ -55,13 +73,7 @@ const char *hsr_fsc_name(u32 fsc)
 		[FSC_COPROC_ABORT] = "coprocessor abort",
 	};
 
-	if (fsc < 0x10)
-		return level_names[fsc >> 2][fsc & 3];
-	if ((fsc & ~3U) == FSC_SYNC_EXTERNAL_WALK)
-		return "synchronous external abort on translation table walk";
-	if ((fsc & ~3U) == FSC_SYNC_PARITY_WALK)
-		return "synchronous parity error on translation table walk";
-	return fsc < 64 && other_names[fsc] ? other_names[fsc] : "reserved fault status";
+	return fsc < 64 && names[fsc] ? names[fsc] : "reserved fault status";
 }
 
 /* What hsr_describe writes into: like fmt_snprintf, appending. */

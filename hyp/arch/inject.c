@@ -58,20 +58,22 @@ static u32 abort_fsr(bool write)
 	return write ? fsr | FSR_WNR : fsr;
 }
 
-void inject_data_abort(struct regs *r, u32 va, bool write)
+/*
+ * A synchronous external abort on 'va': a prefetch abort ('instruction': IFSR, IFAR), else a
+ * data abort (DFSR, DFAR; 'write' sets WnR).  LR_abt = the aborted instruction's address + 4
+ * for a prefetch abort (B1.9.7), + 8 for a data abort (B1.9.8), ARM and Thumb alike.
+ */
+void inject_abort(struct regs *r, u32 va, bool write, bool instruction)
 {
-	UNUSED(r);
-	write_dfsr(abort_fsr(write));
-	write_dfar(va);
-	/* LR_abt = address of the aborted instruction + 8, ARM and Thumb alike (B1.9.8). */
-	enter_exception(PSR_MODE_ABT, 0x10, 8, 8);
-}
+	u32 lr = instruction ? 4 : 8, fsr = abort_fsr(write && !instruction);
 
-void inject_prefetch_abort(struct regs *r, u32 va)
-{
 	UNUSED(r);
-	write_ifsr(abort_fsr(false));
-	write_ifar(va);
-	/* LR_abt = address of the aborted instruction + 4 (B1.9.7). */
-	enter_exception(PSR_MODE_ABT, 0x0c, 4, 4);
+	if (instruction) {
+		write_ifsr(fsr);
+		write_ifar(va);
+	} else {
+		write_dfsr(fsr);
+		write_dfar(va);
+	}
+	enter_exception(PSR_MODE_ABT, instruction ? 0x0c : 0x10, lr, lr);
 }

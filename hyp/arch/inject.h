@@ -8,7 +8,7 @@
 #include "hyp/arch/regs.h"
 
 void inject_undef(struct regs *r, u32 hsr);
-void inject_data_abort(struct regs *r, u32 va, bool write);
-void inject_prefetch_abort(struct regs *r, u32 va);
+/* A prefetch abort ('instruction'), or a data abort ('write' or read), on 'va'. */
+void inject_abort(struct regs *r, u32 va, bool write, bool instruction);
 
 #endif /* TESSERA_HYP_INJECT_H */

@@ -121,10 +121,7 @@ void guest_fault(struct vcpu *v, struct regs *r, const struct guest_fault *f)
 
 	guest_fault_log(v, f);
 	if (fault_policy_is(cfg, CFG_FAULT_INJECT)) {
-		if (f->instruction)
-			inject_prefetch_abort(r, f->va);
-		else
-			inject_data_abort(r, f->va, f->write);
+		inject_abort(r, f->va, f->write, f->instruction);
 	} else if (fault_policy_is(cfg, CFG_FAULT_RESTART)) {
 		partition_fault_restart(v->part);
 	} else {

@@ -63,23 +63,17 @@ static void list(void)
 {
 	static const char *const states[] = { "stopped", "running", "halted", "restarting",
 					      "stopping" };
-	u32 i, j;
+	u32 i;
 
 	for (i = 0; i < cfg_system.partition_count; i++) {
 		struct partition *p = &partitions[i];
 		const struct cfg_partition *cfg = p->cfg;
 		struct partition_info in;
-		char cpu_list[CFG_CPU_MAX * 2];
 
 		partition_info(p, &in);
-		for (j = 0; j < cfg->cpu_count; j++) { /* "1,2": CPU numbers are single digits */
-			cpu_list[2 * j] = (char)('0' + cfg->cpus[j]);
-			cpu_list[2 * j + 1] = ',';
-		}
-		cpu_list[2 * j - 1] = '\0';
 		log_always("partition %u %s: %s cpus=%s up=%ums starts=%u restarts_left=%u "
 			   "faults=%u last_fault=%s watchdog=%ums",
-			   i, cfg->name, states[in.state], cpu_list, in.uptime_ms, in.starts,
+			   i, cfg->name, states[in.state], cfg->cpu_list, in.uptime_ms, in.starts,
 			   in.restarts_left, in.faults, p->last_fault ? p->last_fault : "none",
 			   cfg->watchdog_ms);
 	}

@@ -85,9 +85,7 @@ static void put_char(struct partition *p, char c)
 	bool own = v && v->part == p;
 	struct vuart_line *l = p->vuart.line;
 	u8 b = (u8)c;
-	char escape[4] = { '\\', 'x' };
-	const char *s = &c;
-	u32 n = 1;
+	bool escape = (b < 0x20 || b >= 0x7f) && b != '\t';
 
 	if (own && v->index < CFG_CPU_MAX)
 		l += v->index;
@@ -97,22 +95,21 @@ static void put_char(struct partition *p, char c)
 		flush_line(p, l);
 		return;
 	}
-	if ((b < 0x20 || b >= 0x7f) && b != '\t') {
-		escape[2] = hex[b >> 4];
-		escape[3] = hex[b & 15];
-		s = escape;
-		n = 4;
-	}
-	if (l->len + n > VUART_LINE_MAX)
+	if (l->len + (escape ? 4 : 1) > VUART_LINE_MAX)
 		flush_line(p, l); /* an escape is never cut */
 	if (l->len == 0) {
 		l->since = timer_now();
 		if (own)
 			hyp_timer_flush_line_later();
 	}
-	l->escaped += n / 4;
-	while (n--)
-		l->text[l->len++] = *s++;
+	if (escape) {
+		l->escaped++;
+		l->text[l->len++] = '\\';
+		l->text[l->len++] = 'x';
+		l->text[l->len++] = hex[b >> 4];
+		c = hex[b & 15];
+	}
+	l->text[l->len++] = c;
 	if (l->len == VUART_LINE_MAX)
 		flush_line(p, l); /* a very long line goes out in pieces */
 }

@@ -197,6 +197,8 @@ struct cfg_partition {
 	u64 gicd_ipa; /* emulated distributor, 4 KiB */
 	u64 gicc_ipa; /* GICV mapped here (also a CFG_REGION_GICV region) */
 	u64 uart_ipa; /* emulated PL011, 4 KiB */
+
+	const char *cpu_list; /* cpus as the console monitor lists them: "1,2" */
 };
 
 struct cfg_channel {

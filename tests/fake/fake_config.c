@@ -125,10 +125,10 @@ static const struct cfg_endpoint p1_endpoints[] = {
 	  .access = CFG_ACCESS_R },
 };
 
-#define PARTITION(n, label, ram, ram_size, virqs, count, ...)                                      \
+#define PARTITION(n, label, ram, ram_size, virqs, count, cpu_text, ...)                            \
 	{                                                                                          \
 		.name = label, .id = n, .tag = "partition " #n " (" label ")", .cpu_count = count, \
-		.cpus = { __VA_ARGS__ }, .entry = FAKE_GUEST_RAM_IPA,                              \
+		.cpus = { __VA_ARGS__ }, .cpu_list = cpu_text, .entry = FAKE_GUEST_RAM_IPA,        \
 		.dtb_ipa = FAKE_GUEST_RAM_IPA + (ram_size)-0x1000,                                 \
 		.dtb_pa = (ram) + (ram_size)-0x1000, .dtb = dtb, .dtb_size = sizeof(dtb),          \
 		.regions = p##n##_regions, .region_count = ARRAY_SIZE(p##n##_regions),             \
@@ -140,9 +140,9 @@ static const struct cfg_endpoint p1_endpoints[] = {
 	}
 
 static const struct cfg_partition defaults[CFG_PARTITION_COUNT] = {
-	PARTITION(0, "alpha", P0_RAM, FAKE_PART_RAM_SIZE, 64, 1, 0),
-	PARTITION(1, "beta", P1_RAM, FAKE_PART_RAM_SIZE, 96, 2, 1, 2),
-	PARTITION(2, "gamma", P2_RAM, P2_RAM_SIZE, 64, 1, 3),
+	PARTITION(0, "alpha", P0_RAM, FAKE_PART_RAM_SIZE, 64, 1, "0", 0),
+	PARTITION(1, "beta", P1_RAM, FAKE_PART_RAM_SIZE, 96, 2, "1,2", 1, 2),
+	PARTITION(2, "gamma", P2_RAM, P2_RAM_SIZE, 64, 1, "3", 3),
 };
 
 static struct cfg_partition parts[CFG_PARTITION_COUNT];

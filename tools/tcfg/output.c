@@ -405,6 +405,10 @@ static void partition(FILE *f, const struct partition *p, u32 n_images, u32 n_ir
 	for (i = 0; i < p->cpu_count; i++)
 		fprintf(f, "%s%u", i ? ", " : " ", p->cpus[i]);
 	fprintf(f, " },\n");
+	fprintf(f, "\t\t.cpu_list = \"");
+	for (i = 0; i < p->cpu_count; i++)
+		fprintf(f, "%s%u", i ? "," : "", p->cpus[i]);
+	fprintf(f, "\",\n");
 	fprintf(f, "\t\t.entry = 0x%08llxULL,\n", (unsigned long long)p->entry);
 	fprintf(f, "\t\t.dtb_ipa = 0x%08llxULL,\n", (unsigned long long)p->dtb_ipa);
 	fprintf(f, "\t\t.dtb_pa = 0x%08llxULL,\n", (unsigned long long)p->dtb_pa);
