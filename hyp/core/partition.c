@@ -384,7 +384,8 @@ void partition_restart(struct partition *p, const char *why)
 }
 
 /* How many of the history's restarts lie within 'window_ms' of 'now'. */
-static __attribute__((noinline)) u32 recent_locked(const struct restart_history *h, u32 window_ms, u64 now)
+static __attribute__((noinline)) u32 recent_locked(const struct restart_history *h, u32 window_ms,
+						   u64 now)
 {
 	u64 window = timer_ms_to_ticks(window_ms);
 	u32 i, recent = 0;
