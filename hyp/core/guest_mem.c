@@ -29,41 +29,39 @@ static bool translate(struct vcpu *v, u32 va, bool write, u64 *pa)
 	return false; /* a device, or not the partition's: refuse */
 }
 
-bool guest_range_ok(struct vcpu *v, u32 va, u32 len, bool write)
+/*
+ * Translate [va, va + len) page by page; with a buffer, copy each page too (to the guest if
+ * 'write').  One walk for the check and the copy.
+ */
+static bool walk(struct vcpu *v, u32 va, u8 *buf, u32 len, bool write)
 {
-	if (len && va + len - 1 < va)
-		return false; /* wraps the address space */
 	for (u32 done = 0; done < len;) {
 		u32 chunk = MIN(len - done, 0x1000 - ((va + done) & 0xfff));
 		u64 pa;
+		void *g;
 
 		if (!translate(v, va + done, write, &pa))
 			return false;
+		g = (void *)(uintptr_t)pa;
+		if (buf)
+			memcpy(write ? g : buf + done, write ? buf + done : g, chunk);
 		done += chunk;
 	}
 	return true;
 }
 
-static bool copy(struct vcpu *v, u32 va, void *buf, u32 len, bool to_guest)
+bool guest_range_ok(struct vcpu *v, u32 va, u32 len, bool write)
 {
-	u8 *b = buf;
+	if (len && va + len - 1 < va)
+		return false; /* wraps the address space */
+	return walk(v, va, NULL, len, write);
+}
 
+static __attribute__((noinline)) bool copy(struct vcpu *v, u32 va, void *buf, u32 len,
+					   bool to_guest)
+{
 	/* Check every page first: a refused call must leave guest memory untouched. */
-	if (!guest_range_ok(v, va, len, to_guest))
-		return false;
-	for (u32 done = 0; done < len;) {
-		u32 chunk = MIN(len - done, 0x1000 - ((va + done) & 0xfff));
-		u64 pa;
-
-		if (!translate(v, va + done, to_guest, &pa))
-			return false;
-		if (to_guest)
-			memcpy((void *)(uintptr_t)pa, b + done, chunk);
-		else
-			memcpy(b + done, (const void *)(uintptr_t)pa, chunk);
-		done += chunk;
-	}
-	return true;
+	return guest_range_ok(v, va, len, to_guest) && walk(v, va, buf, len, to_guest);
 }
 
 bool guest_copy_from(struct vcpu *v, void *dst, u32 va, u32 len)

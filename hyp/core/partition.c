@@ -155,6 +155,16 @@ static struct {
 static u32 boot_mask;
 _Static_assert(CFG_PARTITION_COUNT <= 32, "boot_mask and cfg_image.loaders hold a bit each");
 
+/* Send the boot CPU of each partition in 'mask' to partition_boot(). */
+static __attribute__((noinline)) void request_boot(u32 mask)
+{
+	u32 k;
+
+	for (k = 0; k < CFG_PARTITION_COUNT; k++)
+		if (mask & BIT(k))
+			cpu_request(cfg_system.partitions[k].cpus[0], CPU_REQ_PART_BOOT);
+}
+
 /*
  * Hash this partition's share of each file it loads (each file once): its rank's equal
  * share among the partitions started at boot that load it (tcfg's cfg_image.loaders).  The
@@ -191,10 +201,7 @@ static void check_share(const struct cfg_partition *cfg)
 			if (__atomic_add_fetch(&store_files[im->file].checked, 1,
 					       __ATOMIC_ACQ_REL) != im->chunk_count)
 				continue;
-			for (k = 0; k < CFG_PARTITION_COUNT; k++)
-				if (sharers & BIT(k))
-					cpu_request(cfg_system.partitions[k].cpus[0],
-						    CPU_REQ_PART_BOOT);
+			request_boot(sharers);
 		}
 	}
 }
@@ -377,7 +384,8 @@ void partition_restart(struct partition *p, const char *why)
 }
 
 /* How many of the history's restarts lie within 'window_ms' of 'now'. */
-static u32 recent_locked(const struct restart_history *h, u32 window_ms, u64 now)
+static __attribute__((noinline)) u32 recent_locked(const struct restart_history *h, u32 window_ms,
+						   u64 now)
 {
 	u64 window = timer_ms_to_ticks(window_ms);
 	u32 i, recent = 0;
@@ -710,9 +718,7 @@ void partitions_init(void)
 	 * once: a board does that work in parallel, each CPU on its own memory.  This CPU's
 	 * own partition, if it boots one, is its idle loop's first request.
 	 */
-	for (i = 0; i < cfg_system.partition_count; i++)
-		if (boot_mask & BIT(i))
-			cpu_request(partitions[i].cfg->cpus[0], CPU_REQ_PART_BOOT);
+	request_boot(boot_mask);
 	__atomic_store_n(&all_started, true, __ATOMIC_RELEASE);
 	power_off_if_all_down(); /* every partition may have stopped already */
 }

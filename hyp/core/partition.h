@@ -54,6 +54,7 @@ struct restart_history {
 };
 
 struct partition {
+	spinlock_t lock; /* first: &p->lock is p, no address to compute at each lock site */
 	const struct cfg_partition *cfg;
 	bool restart_pending;
 	bool loading;
@@ -70,7 +71,6 @@ struct partition {
 	u32 starts; /* times it was started since boot */
 	u32 faults; /* guest faults since boot, logged or not */
 	const char *last_fault; /* what the last one was, or NULL */
-	spinlock_t lock;
 	struct vcpu *vcpus[CFG_CPU_MAX];
 	struct vgic_cpu *vgics[CFG_CPU_MAX]; /* &vcpus[i]->vgic, as vgic_dist_init() takes them */
 	struct ratelimit fault_rl;

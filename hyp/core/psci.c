@@ -26,8 +26,9 @@ static bool valid_entry(const struct partition *p, u32 pc)
 	for (i = 0; i < cfg->region_count; i++) {
 		const struct cfg_region *r = &cfg->regions[i];
 
-		if (r->kind == CFG_REGION_RAM && (r->access & CFG_ACCESS_X) && pc >= r->ipa &&
-		    pc - r->ipa < r->size)
+		/* (u32): tcfg refuses any region beyond the 32-bit IPA space. */
+		if (r->kind == CFG_REGION_RAM && (r->access & CFG_ACCESS_X) && pc >= (u32)r->ipa &&
+		    pc - (u32)r->ipa < r->size)
 			return true;
 	}
 	return false;

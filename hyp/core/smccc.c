@@ -7,63 +7,10 @@
 #include "abi/hypercall.h"
 #include "abi/smccc.h"
 #include "config_gen.h"
-#include "hyp/core/guest_mem.h"
-#include "hyp/core/log.h"
 #include "hyp/core/hypercall.h"
 #include "hyp/core/partition.h"
 #include "hyp/core/stats.h"
-#include "hyp/dev/vuart.h"
 #include "vgic/vgic.h"
-
-static __attribute__((noinline)) s32 console_write(struct vcpu *v, u32 va, u32 len)
-{
-	char buf[128];
-	u32 done;
-
-	if (len > TESSERA_CONSOLE_WRITE_MAX)
-		return TESSERA_INVALID_PARAMETER;
-	if (!guest_range_ok(v, va, len, false))
-		return TESSERA_BAD_ADDRESS; /* nothing is printed from a bad buffer */
-	for (done = 0; done < len;) {
-		u32 chunk = MIN(len - done, (u32)sizeof(buf));
-
-		if (!guest_copy_from(v, buf, va + done, chunk))
-			return done ? (s32)done : TESSERA_BAD_ADDRESS;
-		vuart_output(v->part, buf, chunk);
-		done += chunk;
-	}
-	return (s32)len;
-}
-
-static __attribute__((noinline)) s32 partition_name(struct vcpu *v, u32 va, u32 size)
-{
-	const char *name = v->part->cfg->name;
-	u32 len = 0;
-
-	while (len < CFG_NAME_MAX - 1 && name[len]) /* tcfg bounds and terminates it */
-		len++;
-
-	if (size < len + 1)
-		return TESSERA_INVALID_PARAMETER;
-	if (!guest_copy_to(v, va, name, len + 1))
-		return TESSERA_BAD_ADDRESS;
-	return (s32)len;
-}
-
-static __attribute__((noinline)) s32 channel_info(struct vcpu *v, struct regs *r, u32 index)
-{
-	const struct cfg_partition *cfg = v->part->cfg;
-	const struct cfg_endpoint *e;
-
-	if (index >= cfg->endpoint_count)
-		return TESSERA_INVALID_PARAMETER;
-	e = &cfg->endpoints[index];
-	r->r[1] = (u32)e->ipa;
-	r->r[2] = (u32)e->size;
-	r->r[3] =
-		TESSERA_CHANNEL_R3(e->peer, e->access & (CFG_ACCESS_R | CFG_ACCESS_W), (u32)e->irq);
-	return 0;
-}
 
 /* Inline: the doorbell path (make bench) pays no call of its own. */
 static inline s32 doorbell_ring(struct vcpu *v, u32 index)
@@ -74,57 +21,6 @@ static inline s32 doorbell_ring(struct vcpu *v, u32 index)
 		return TESSERA_INVALID_PARAMETER;
 	partition_ring(&cfg->endpoints[index]);
 	return 0;
-}
-
-static __attribute__((noinline)) s32 partition_id(struct vcpu *v, struct regs *r)
-{
-	r->r[1] = v->index;
-	r->r[2] = v->part->cfg->cpu_count;
-	return (s32)v->part->cfg->id;
-}
-
-static __attribute__((noinline)) s32 cpu_stats(struct regs *r)
-{
-	struct stats_view s;
-
-	stats_read(this_cpu(), &s);
-	r->r[1] = s.hyp_cycles;
-	r->r[2] = s.kicks;
-	r->r[3] = s.injected;
-	return (s32)s.entries;
-}
-
-/*
- * A manager's call on partition 'target': only a partition the configuration says it manages
- * (cfg.manages, fixed at build time; never itself); anyone else is refused, logged once.
- */
-static __attribute__((noinline)) s32 manage(struct vcpu *v, struct regs *r, u32 target,
-					    bool control)
-{
-	struct partition *self = v->part;
-	struct partition *p;
-	struct partition_info in;
-
-	/* With no manager in the system (tcfg's CFG_MANAGER_COUNT), only the refusal is built. */
-	if (!CFG_MANAGER_COUNT || target >= cfg_system.partition_count || target >= 32 ||
-	    !(self->cfg->manages & BIT(target))) {
-		if (!__atomic_exchange_n(&self->denied_told, true, __ATOMIC_RELAXED))
-			log_warn("%s: manager call on partition %u denied "
-				 "(reported once)",
-				 self->cfg->tag, target);
-		return TESSERA_DENIED;
-	}
-	p = &partitions[target < CFG_PARTITION_COUNT ? target : 0];
-	if (control) {
-		if (r->r[2] > TESSERA_PARTITION_RESTART)
-			return TESSERA_INVALID_PARAMETER;
-		return partition_command(p, r->r[2], self->cfg->name, self);
-	}
-	partition_info(p, &in);
-	r->r[1] = in.starts;
-	r->r[2] = in.faults;
-	r->r[3] = in.uptime_ms;
-	return (s32)(in.state | in.restarts_left << 8);
 }
 
 static bool implemented(u32 fid)
@@ -152,7 +48,7 @@ static __attribute__((noinline)) s32 other_call(struct vcpu *v, struct regs *r, 
 		r->r[1] = 0;
 		return 1;
 	case TESSERA_FID_CPU_STATS:
-		return cpu_stats(r);
+		return hypercall_cpu_stats(r);
 	default:
 		return SMCCC_OWNER(fid) == SMCCC_OWNER_STANDARD ? psci_call(v, r, fid) :
 								  SMCCC_NOT_SUPPORTED;
@@ -175,16 +71,16 @@ void smccc_dispatch(struct regs *r)
 		ret = TESSERA_VERSION_VALUE;
 		break;
 	case TESSERA_FID_PARTITION_ID - TESSERA_FID(0):
-		ret = partition_id(this_cpu()->vcpu, r);
+		ret = hypercall_partition_id(this_cpu()->vcpu, r);
 		break;
 	case TESSERA_FID_PARTITION_NAME - TESSERA_FID(0):
-		ret = partition_name(this_cpu()->vcpu, r->r[1], r->r[2]);
+		ret = hypercall_partition_name(this_cpu()->vcpu, r->r[1], r->r[2]);
 		break;
 	case TESSERA_FID_CONSOLE_WRITE - TESSERA_FID(0):
-		ret = console_write(this_cpu()->vcpu, r->r[1], r->r[2]);
+		ret = hypercall_console_write(this_cpu()->vcpu, r->r[1], r->r[2]);
 		break;
 	case TESSERA_FID_CHANNEL_INFO - TESSERA_FID(0):
-		ret = channel_info(this_cpu()->vcpu, r, r->r[1]);
+		ret = hypercall_channel_info(this_cpu()->vcpu, r, r->r[1]);
 		break;
 	case TESSERA_FID_DOORBELL_RING - TESSERA_FID(0):
 		ret = doorbell_ring(this_cpu()->vcpu, r->r[1]);
@@ -197,7 +93,8 @@ void smccc_dispatch(struct regs *r)
 		break;
 	case TESSERA_FID_PARTITION_STATE - TESSERA_FID(0):
 	case TESSERA_FID_PARTITION_CONTROL - TESSERA_FID(0):
-		ret = manage(this_cpu()->vcpu, r, r->r[1], fid == TESSERA_FID_PARTITION_CONTROL);
+		ret = hypercall_manage(this_cpu()->vcpu, r, r->r[1],
+				       fid == TESSERA_FID_PARTITION_CONTROL);
 		break;
 	default:
 		ret = other_call(this_cpu()->vcpu, r, fid);

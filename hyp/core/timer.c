@@ -30,18 +30,17 @@ u64 timer_ms_to_ticks(u32 ms)
 
 u32 timer_ticks_to_ms(u64 ticks)
 {
-	u64 per_ms = timer_ms_to_ticks(1), rest = 0;
-	u32 ms = 0;
-	int bit;
+	u32 per_ms = (u32)timer_ms_to_ticks(1), rest = 0, ms = 0, i;
 
-	/* Bit by bit: a display figure, not worth libgcc's 64-bit division in the image. */
-	for (bit = 63; bit >= 0; bit--) {
-		rest = rest << 1 | ((ticks >> bit) & 1);
-		ms <<= 1;
-		if (rest >= per_ms) {
-			rest -= per_ms;
-			ms |= 1;
-		}
+	/*
+	 * A display figure: long division a byte at a time, not libgcc's 64-bit division in the
+	 * image.  The rest stays below per_ms (< 2^23: CNTFRQ is 32 bits), so rest << 8 | byte
+	 * fits 32 bits and each step is one 32-bit UDIV (ARMv7VE).  Modulo 2^32, like a u32.
+	 */
+	for (i = 0; i < 8; i++, ticks <<= 8) {
+		rest = rest << 8 | (u32)(ticks >> 56);
+		ms = ms << 8 | rest / per_ms;
+		rest %= per_ms;
 	}
 	return ms;
 }

@@ -61,6 +61,23 @@ void vcpu_handle_requests(struct cpu *c, struct vcpu *v)
 	load_vmid(c, v->part);
 }
 
+/*
+ * v is OFF now (p->lock held, released); the CPU that switches off the partition's last vCPU
+ * finishes the partition's stop (partition_vcpu_parked).  This CPU goes idle.
+ */
+static noreturn __attribute__((noinline)) void off_unlock(struct partition *p, struct vcpu *v)
+{
+	bool last;
+
+	v->power = VCPU_OFF;
+	v->start_pending = false;
+	last = --p->vcpus_on == 0;
+	spin_unlock(&p->lock);
+	if (last)
+		partition_vcpu_parked(p);
+	cpu_idle();
+}
+
 noreturn void vcpu_start(struct vcpu *v)
 {
 	struct partition *p = v->part;
@@ -69,21 +86,14 @@ noreturn void vcpu_start(struct vcpu *v)
 
 	spin_lock(&p->lock);
 	if (!v->start_pending || p->state != PART_RUNNING) {
-		bool last = false;
-
 		/*
 		 * Stale request: nothing to start.  A vCPU switched ON (CPU_ON) whose
 		 * partition stopped before it could start parks here, never having
 		 * run, or the partition would wait for it forever.
 		 */
-		if (v->start_pending) {
-			v->start_pending = false;
-			v->power = VCPU_OFF;
-			last = --p->vcpus_on == 0;
-		}
+		if (v->start_pending)
+			off_unlock(p, v);
 		spin_unlock(&p->lock);
-		if (last)
-			partition_vcpu_parked(p);
 		cpu_idle();
 	}
 	v->start_pending = false;
@@ -111,7 +121,6 @@ noreturn void vcpu_start(struct vcpu *v)
 noreturn void vcpu_park(struct vcpu *v)
 {
 	struct partition *p = v->part;
-	bool last;
 
 	write_cntv_ctl(0);
 	write_cntp_ctl(0);
@@ -119,11 +128,5 @@ noreturn void vcpu_park(struct vcpu *v)
 	fault_log_flush(p); /* this CPU's Hyp timer would have said it */
 	vgic_cpu_stop(&p->vgic, &v->vgic);
 	spin_lock(&p->lock);
-	v->power = VCPU_OFF;
-	v->start_pending = false;
-	last = --p->vcpus_on == 0;
-	spin_unlock(&p->lock);
-	if (last)
-		partition_vcpu_parked(p);
-	cpu_idle();
+	off_unlock(p, v);
 }
