@@ -167,8 +167,8 @@ $(addprefix $(OUT)/obj/,$(addsuffix .o,$(OWN_LOCK_SRCS))): OPT := -Os -DSPINLOCK
 # measured paths it leaves as they were: one call site functions are inlined across files and
 # their arguments propagated (.text -480 bytes).  The emulated UART (vuart.c) and the console's
 # UART driver too: the UART's measured path, the FR read, is answered in mmio.c from vuart.h.
-# Not for the other files of the measured paths (trap and interrupt dispatch, the vGIC, timers,
-# the hypercall dispatch in smccc.c): under LTO their instruction counts moved (make bench);
+# Not for the other files of the measured paths (trap and interrupt dispatch, the vGIC, the
+# hypercall dispatch in smccc.c): under LTO their instruction counts moved (make bench);
 # hypercall.c holds the calls none of them takes.  vcpu.c and timer.c are in: their measured
 # parts (the requests before a return to the guest, the Hyp timer's programming) kept every
 # count (make bench).  The configuration's tables (gen/config.c) too: the LTO code reads them
@@ -181,8 +181,8 @@ LTO_SRCS := boot/boot.c boot/mmu.c hyp/arch/hsr.c hyp/arch/inject.c hyp/arch/reg
 	hyp/core/vcpu.c hyp/core/timer.c hyp/dev/console.c \
 	hyp/dev/mmio_emulate.c hyp/dev/monitor.c hyp/dev/vgpio.c hyp/dev/vuart.c mm/pt.c \
 	mm/stage2.c mm/vmid.c $(PLAT_SRCS)
-# These files are cold code (of the measured paths only the doorbell's partition_ring is
-# here), and -Os alone still trades bytes for speed in places: COLD_OPT turns off what,
+# These files are mostly cold code (of the measured paths, the doorbell's partition_ring, the
+# requests vcpu.c serves before a return and timer.c's Hyp timer programming are here), and -Os alone still trades bytes for speed in places: COLD_OPT turns off what,
 # measured one by one on the every-feature system, made them larger: moving loop invariants
 # out of loops and copying loop headers (a loop runs an instruction or two more a pass),
 # instruction scheduling, tail merging as GCC 12 does it, constant-propagated clones,
