@@ -1087,9 +1087,9 @@ NOISY_METHOD = """\
   as the victim's Hyp cycles (max column of the raw lines) and may count in its latency, and
   a Hyp timer tick (the QEMU GIC workaround, 1 ms) that falls in them adds an entry, the
   likely source (not traced) of a load's "entries +1". Which load such a period hits moves
-  with any change of path length (at e3131fe the doorbell ring loop, on an intermediate tree the fault storm; on this tree the
-  CPU_ON/CPU_OFF loop and the doorbell ring loop, one entry each in 200 periods); the median
-  Hyp cycles per period do not move.
+  with any change of path length (at e3131fe the doorbell ring loop, on later trees the fault
+  storm or the CPU_ON/CPU_OFF loop; on this tree the fault storm, traced in the boot notes
+  above, one entry fewer in 200 periods); the median Hyp cycles per period do not move.
 - Passthrough-interrupt flood: not measured. QEMU virt has no device a partition can make
   interrupt at will at a high rate (the PL031 alarm has a one-second resolution, the PL061's
   inputs are driven only from outside, virtio-mmio transports without a backend never
@@ -1368,10 +1368,11 @@ BOOT_NOTES = """\
   next tick; CPU 0 then took the tick at once on its way back to the guest and handed its turn
   away again, so the guest never ran until the pattern broke. QEMU's scheduling, not the
   hypervisor's path (on a board the tick costs CPU 0 about 200 instructions a millisecond); which
-  load it hits moves with any change of timing. On this tree it is the CPU_ON / CPU_OFF
-  loop's one period of 4953 ticks (the victim CPU's entries and its median Hyp cycles as beside
-  an idle neighbour), traced the same way: CPU 0 paused in `hyp_irq_handle`, after=run, while
-  CPU 2 (the neighbour's vCPU being switched on and off) ran 5,312 instructions."""
+  load it hits moves with any change of timing. On this tree it is the fault storm's one
+  period of 1,000,280 ticks, traced the same way: CPU 0 paused in `hyp_timer_expired` (its 1 ms
+  tick), after=run, while CPU 1 (the neighbour faulting) ran 988,974 instructions, one tick's
+  worth. The victim CPU's median Hyp cycles are as beside an idle neighbour; its entries are one
+  fewer in all (409), a tick the long period absorbed, not one added."""
 
 
 LINUX_NOTES = """\
