@@ -140,6 +140,17 @@ static void read_memory(struct board *b, const void *fdt, bool *ok)
 						   "aligned and below 1 TiB",
 						   i);
 					*ok = false;
+				} else if (r.size > (1ULL << 32) - MIN(r.base, 1ULL << 32)) {
+					/*
+					 * The hypervisor clears, loads and copies guest RAM
+					 * through a 1:1 map of its 32-bit address space.
+					 */
+					tcfg_error(bn.path,
+						   "region %u ends beyond 4 GiB: the hypervisor "
+						   "maps RAM 1:1 in its 32-bit address space; "
+						   "describe the RAM below 4 GiB only",
+						   i);
+					*ok = false;
 				}
 				for (u32 j = 0; j < i; j++) {
 					if (ranges_overlap(r, b->ram[j])) {
