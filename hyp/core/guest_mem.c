@@ -42,7 +42,7 @@ static bool walk(struct vcpu *v, u32 va, u8 *buf, u32 len, bool write)
 
 		if (!translate(v, va + done, write, &pa))
 			return false;
-		g = (void *)(uintptr_t)pa;
+		g = (void *)(uintptr_t)pa; /* RAM, 1:1 below 4 GiB (tcfg: the board's RAM) */
 		if (buf)
 			memcpy(write ? g : buf + done, write ? buf + done : g, chunk);
 		done += chunk;
