@@ -323,9 +323,9 @@ void partition_start(struct partition *p)
 	vmid = p->vmid.id;
 	generation = p->vmid.generation;
 	spin_unlock(&p->lock);
-	log_info("%s: start %u, VMID %u generation %llu, entry 0x%08llx, "
-		 "device tree at 0x%08llx; stage-2 pool: %u of %u tables used",
-		 cfg->tag, run, vmid, generation, cfg->entry, cfg->dtb_ipa, s2_pool_used(),
+	log_info("%s: start %u, VMID %u generation %llu, entry 0x%08x, "
+		 "device tree at 0x%08x; stage-2 pool: %u of %u tables used",
+		 cfg->tag, run, vmid, generation, (u32)cfg->entry, (u32)cfg->dtb_ipa, s2_pool_used(),
 		 s2_pool_size());
 	cpu_request(v0->cpu, CPU_REQ_VCPU_START);
 }
