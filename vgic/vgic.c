@@ -699,7 +699,7 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 			 * distributor keeps an SPI for a CPU that is off.
 			 */
 			if (irq && (irq->flags & VIRQ_HW)) {
-				gic_irq_set_active(intid, false);
+				gic_irq_write(GICD_ICACTIVER, intid);
 				irq->flags &= (u8)~VIRQ_PENDING;
 				map_clear(vc, intid);
 			}
@@ -724,8 +724,8 @@ __attribute__((cold)) void vgic_dist_stop(struct vgic_dist *d)
 
 		if ((irq->flags & (VIRQ_OWNED | VIRQ_HW)) == (VIRQ_OWNED | VIRQ_HW)) {
 			gic_irq_enable(i, false);
-			gic_irq_set_pending(i, false);
-			gic_irq_set_active(i, false);
+			gic_irq_write(GICD_ICPENDR, i);
+			gic_irq_write(GICD_ICACTIVER, i);
 		}
 	}
 	spin_unlock(&d->lock);

@@ -201,7 +201,7 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 			 * interrupt is never seen again (GIC spec 4.3.8).
 			 */
 			if (is_pending(vc, intid, irq))
-				gic_irq_set_active(intid, false);
+				gic_irq_write(GICD_ICACTIVER, intid);
 		} else if (!(irq->flags & VIRQ_EDGE) && (irq->flags & VIRQ_LINE)) {
 			break; /* a level-sensitive line still asserted stays pending (4.3.8) */
 		}
