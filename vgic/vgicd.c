@@ -160,6 +160,16 @@ static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 		vgic_mark_dirty(d->vcpu[t]);
 }
 
+/*
+ * Built as vgic.c is, with what the Makefile's COLD_OPT turns off (24 bytes fewer; the rest of
+ * this file it makes larger, or slower on the writes a guest's GIC driver makes as it starts).
+ */
+#ifndef __clang__
+#pragma GCC push_options
+#pragma GCC optimize("no-move-loop-invariants", "no-tree-loop-im", "no-tree-ch",                   \
+		     "no-schedule-insns2", "no-tree-tail-merge", "no-ipa-cp", "no-if-conversion",  \
+		     "no-expensive-optimizations", "no-guess-branch-probability")
+#endif
 static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 						struct virq *irq, enum field_reg op, bool bit)
 {
@@ -215,6 +225,9 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 		break;
 	}
 }
+#ifndef __clang__
+#pragma GCC pop_options
+#endif
 
 /*
  * The field of 'intid' in register 'reg' as vc reads it, from the interrupt's flags (the
