@@ -377,30 +377,32 @@ void vgic_flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 
 		if (lr_merge(d, vc, intid))
 			continue;
-		if (free) {
-			lr_place(d, vc, (u32)__builtin_ctz(free), intid);
-			/* It was the only one (an SGI: its only source): nothing left to look for. */
-			if (count == 1 && !(intid < GIC_SGI_COUNT && vc->sgi_sources[intid]))
-				break;
-			continue;
-		}
-		left = true;
-		/* All full: evict the lowest-priority entry that is only pending. */
-		for (used = vc->lr_used; used; used &= used - 1) {
-			u32 n = (u32)__builtin_ctz(used), lr;
+		if (!free) {
+			/* All full: evict the lowest-priority entry that is only pending. */
+			for (used = vc->lr_used; used; used &= used - 1) {
+				u32 n = (u32)__builtin_ctz(used), lr;
 
-			lr = gich_read_lr(n);
-			if (lr_state(lr) == GICH_LR_PENDING && lr_priority(lr) > (prio >> 3) &&
-			    lr_priority(lr) >= victim_prio) {
-				victim = n + 1;
-				victim_prio = lr_priority(lr);
+				lr = gich_read_lr(n);
+				if (lr_state(lr) == GICH_LR_PENDING &&
+				    lr_priority(lr) > (prio >> 3) &&
+				    lr_priority(lr) >= victim_prio) {
+					victim = n + 1;
+					victim_prio = lr_priority(lr);
+				}
 			}
+			left = !victim; /* none to take: it waits for a list register */
+			if (left)
+				break;
+			lr_evict(d, vc, victim - 1);
+			free = 1U << (victim - 1);
 		}
-		if (!victim)
+		lr_place(d, vc, (u32)__builtin_ctz(free), intid);
+		/*
+		 * It was the only one (an SGI: its only source): nothing left to look for.  After
+		 * an eviction the loop's next look decides (the evicted one is pending again).
+		 */
+		if (!victim && count == 1 && !(intid < GIC_SGI_COUNT && vc->sgi_sources[intid]))
 			break;
-		lr_evict(d, vc, victim - 1);
-		lr_place(d, vc, victim - 1, intid);
-		left = false; /* placed: the loop's next look decides */
 	}
 	/*
 	 * Anything left waits for a list register: ask for the underflow
