@@ -115,12 +115,9 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 	 * any pending map yet.  An edge pending here as usual needs nothing.
 	 */
 	if (intid >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING)) {
-		u32 t = vgic_spi_target(d, irq);
-
-		if (t < d->vcpu_count && (d->vcpu[t] != vc || (lr & GICH_LR_EOI))) {
-			vgic_map_set(d->vcpu[t], intid);
-			vgic_mark_dirty(d->vcpu[t]);
-		}
+		/* Into its target's map (vgic_make_pending: with none, the distributor's only). */
+		if (vgic_spi_target(d, irq) != vc->index || (lr & GICH_LR_EOI))
+			vgic_make_pending(d, intid, irq, vc);
 		/*
 		 * A passthrough instance that arrived meanwhile on another vCPU's CPU
 		 * (vgic_inject_hw) waited in that vCPU's map for this entry to complete:
