@@ -323,14 +323,12 @@ __attribute__((cold)) void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cp
 	n = irq->lr - 1U;
 	lr = gich_read_lr(n);
 	lr = on ? lr | state : lr & ~state;
-	if (lr_state(lr) == 0) {
-		gich_write_lr(n, 0);
-		vc->lr_used &= ~(1U << n);
-		irq->lr = 0;
-		irq->flags &= (u8)~VIRQ_ACTIVE;
+	gich_write_lr(n, lr_state(lr) ? lr : 0);
+	if (lr_state(lr))
 		return;
-	}
-	gich_write_lr(n, lr);
+	vc->lr_used &= ~(1U << n);
+	irq->lr = 0;
+	irq->flags &= (u8)~VIRQ_ACTIVE;
 }
 
 /*
@@ -437,7 +435,7 @@ void vgic_inject_hw_locked(struct vgic_dist *d, struct vgic_cpu *vc, struct virq
 
 	spin_lock(&d->lock);
 	n = irq->lr - 1U;
-	if (irq->lr && irq->lr_vcpu == vc->index && !vc->dirty && (gich_empty_lrs() & (1U << n)) &&
+	if (irq->lr && irq->lr_vcpu == vc->index && !vc->dirty && gich_lr_empty(n) &&
 	    vgic_deliverable(d, vc, irq, intid)) {
 		vgic_lr_refill(d, vc, irq, intid); /* the same for an SPI, whose state is shared */
 	} else {
