@@ -279,7 +279,7 @@ static __attribute__((noinline)) void write_target(struct vgic_dist *d, struct v
 	if (d->vcpu_count == 1)
 		return; /* uniprocessor: every interrupt targets vCPU 0 */
 	old = vgic_spi_target(d, irq);
-	irq->targets = (u8)(targets & ((1U << d->vcpu_count) - 1));
+	irq->targets = (u8)(targets & d->vcpu_mask);
 	d->spi_targets[intid - GIC_PRIV_COUNT] = irq->targets;
 	now = vgic_spi_target(d, irq);
 	if (old == now)
