@@ -428,7 +428,7 @@ static __attribute__((cold)) void write_sgi_pending(struct vgic_dist *d, struct 
 						    u32 offset, u32 value, u32 size, bool set)
 {
 	u32 first = offset & 0xf, i;
-	u32 all = (1U << d->vcpu_count) - 1;
+	u32 all = d->vcpu_mask;
 
 	for (i = 0; i < size; i++) {
 		u32 sgi = first + i;
