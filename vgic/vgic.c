@@ -223,11 +223,11 @@ static inline u32 take_pending(struct vgic_cpu *vc, struct virq *irq, u32 intid)
 	return source;
 }
 
-/* Put pending 'intid' into list register n; lock held. */
-static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
+/* Put pending 'intid' (irq, of priority prio) into list register n; lock held. */
+static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, struct virq *irq, u32 intid,
+		     u32 prio)
 {
-	struct virq *irq = vgic_irq(d, vc, intid);
-	u32 prio = *vgic_priority(d, vc, intid), source = take_pending(vc, irq, intid);
+	u32 source = take_pending(vc, irq, intid);
 
 	if (intid >= GIC_SGI_COUNT) {
 		irq->lr = (u8)(n + 1);
@@ -263,9 +263,8 @@ static __attribute__((cold)) void lr_evict(struct vgic_dist *d, struct vgic_cpu 
  * interrupt (GIC spec 5.3.8 "List Registers, GICH_LRn": the same virtual ID, and for SGIs the
  * same source, in two list registers is UNPREDICTABLE).  Lock held.
  */
-static bool lr_merge(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+static bool lr_merge(struct vgic_cpu *vc, struct virq *irq, u32 intid)
 {
-	struct virq *irq = vgic_irq(d, vc, intid);
 	u32 n, lr;
 
 	if (intid < GIC_SGI_COUNT) {
@@ -369,8 +368,9 @@ void vgic_flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 	vgic_lr_sync(d, vc);
 	while ((count = best_pending(d, vc, &intid, &prio))) {
 		u32 free = all & ~vc->lr_used, victim = 0, victim_prio = 0, used;
+		struct virq *irq = vgic_irq(d, vc, intid);
 
-		if (lr_merge(d, vc, intid))
+		if (lr_merge(vc, irq, intid))
 			continue;
 		if (!free) {
 			/* All full: evict the lowest-priority entry that is only pending. */
@@ -391,7 +391,7 @@ void vgic_flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 			lr_evict(d, vc, victim - 1);
 			free = 1U << (victim - 1);
 		}
-		lr_place(d, vc, (u32)__builtin_ctz(free), intid);
+		lr_place(d, vc, (u32)__builtin_ctz(free), irq, intid, prio);
 		/*
 		 * It was the only one (an SGI: its only source): nothing left to look for.  After
 		 * an eviction the loop's next look decides (the evicted one is pending again).
