@@ -576,8 +576,11 @@ static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 	_Static_assert(GIC_SGI_COUNT == 16, "fresh[] lists the SGIs");
 
 	memcpy(vc->priv, fresh, sizeof(vc->priv));
-	memset(vc->priority, 0, sizeof(vc->priority));
-	memset(vc->sgi_sources, 0, sizeof(vc->sgi_sources));
+	/* priority[] and sgi_sources[], side by side (vgic.h), in one call. */
+	_Static_assert(offsetof(struct vgic_cpu, sgi_sources) ==
+			       offsetof(struct vgic_cpu, priority) + sizeof(vc->priority),
+		       "sgi_sources[] follows priority[]");
+	memset(vc->priority, 0, sizeof(vc->priority) + sizeof(vc->sgi_sources));
 	vc->enabled_map = (1U << GIC_SGI_COUNT) - 1; /* SGIs; the timers off */
 	vc->pending[0] = 0;
 }
@@ -623,7 +626,8 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 		vc->index = i;
 		vc->pcpu = cfg->cpus[i];
 		priv_init(vc);
-		memset(vc->pending, 0, sizeof(vc->pending));
+		for (j = 0; j < ARRAY_SIZE(vc->pending); j++)
+			vc->pending[j] = 0;
 		vc->inbox_spi = (d->vcpu_count + 1) / 2;
 		vc->sgi_word = (u32)offsetof(struct vgic_cpu, inbox) + 4 * (i / 2);
 		vc->sgi_shift = 16 * (i % 2);
