@@ -367,12 +367,14 @@ void vgic_flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 
 	vgic_lr_sync(d, vc);
 	while ((count = best_pending(d, vc, &intid, &prio))) {
-		u32 free = all & ~vc->lr_used, victim = 0, victim_prio = 0, used;
+		u32 free = all & ~vc->lr_used, victim = 0;
 		struct virq *irq = vgic_irq(d, vc, intid);
 
 		if (lr_merge(vc, irq, intid))
 			continue;
 		if (!free) {
+			u32 victim_prio = 0, used;
+
 			/* All full: evict the lowest-priority entry that is only pending. */
 			for (used = vc->lr_used; used; used &= used - 1) {
 				u32 n = (u32)__builtin_ctz(used), lr;
@@ -580,7 +582,8 @@ static __attribute__((cold)) void priv_init(struct vgic_cpu *vc)
 	_Static_assert(offsetof(struct vgic_cpu, sgi_sources) ==
 			       offsetof(struct vgic_cpu, priority) + sizeof(vc->priority),
 		       "sgi_sources[] follows priority[]");
-	memset(vc->priority, 0, sizeof(vc->priority) + sizeof(vc->sgi_sources));
+	memset((u8 *)vc + offsetof(struct vgic_cpu, priority), 0,
+	       sizeof(vc->priority) + sizeof(vc->sgi_sources));
 	vc->enabled_map = (1U << GIC_SGI_COUNT) - 1; /* SGIs; the timers off */
 	vc->pending[0] = 0;
 }
