@@ -161,8 +161,8 @@ static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 }
 
 /*
- * Built as vgic.c is, with what the Makefile's COLD_OPT turns off (24 bytes fewer; the rest of
- * this file it makes larger, or slower on the writes a guest's GIC driver makes as it starts).
+ * Built with what the Makefile's COLD_OPT turns off (24 bytes fewer; the rest of this file it
+ * makes larger, or slower on the writes a guest's GIC driver makes as it starts).
  */
 #ifndef __clang__
 #pragma GCC push_options
