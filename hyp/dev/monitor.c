@@ -109,8 +109,11 @@ static bool command(u8 c)
 	mon.state = IDLE;
 	if (c == ESCAPE)
 		return false; /* Ctrl-T Ctrl-T: the partition gets one */
-	if (c == 'n')
-		c = (u8)('0' + (console_focused() + 1) % count);
+	if (c == 'n') {
+		/* The focus is a partition's number, below count: the next one, or the first. */
+		op = console_focused() + 1;
+		c = (u8)('0' + (op < count ? op : 0));
+	}
 	for (op = 0; op < 3 && ops[op] != c; op++)
 		;
 	if (c >= '0' && c <= '9' && (u32)(c - '0') < count) {
