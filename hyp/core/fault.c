@@ -65,6 +65,7 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 	static const char *const policy[] = {
 		[CFG_FAULT_STOP] = "stop", [CFG_FAULT_RESTART] = "restart", [CFG_FAULT_INJECT] = "inject"
 	};
+	static const char *const access[] = { "read", "write", "fetch" };
 	struct ratelimit *rl = &p->fault_rl;
 	char ipa[40];
 	u32 suppressed = 0;
@@ -105,13 +106,11 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 	ipa[0] = '\0';
 	if (f->has_ipa)
 		fmt_snprintf(ipa, sizeof(ipa), " IPA 0x%llx", f->ipa);
+	/* A fetch is never a write (prefetch_abort): one index for the three. */
 	log_warn("%s vCPU %u: %s: %s%s VA 0x%08x PC 0x%08x (HSR 0x%08x); "
 		 "policy %s",
-		 cfg->tag, v->index, f->what,
-		 f->instruction ? "fetch" :
-		 f->write	? "write" :
-				  "read",
-		 ipa, f->va, f->pc, f->hsr,
+		 cfg->tag, v->index, f->what, access[f->instruction * 2 + f->write], ipa, f->va,
+		 f->pc, f->hsr,
 		 policy[cfg->fault_policy < ARRAY_SIZE(policy) ? cfg->fault_policy : 0]);
 }
 

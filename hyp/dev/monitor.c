@@ -127,8 +127,11 @@ static bool command(u8 c)
 		mon.op = op;
 		mon.len = 0;
 	} else if (c == '+' || c == '-') {
-		if (c == '+' ? log_level < LOG_DEBUG : log_level > LOG_ERROR)
-			log_level += c == '+' ? 1U : ~0U;
+		u32 level = log_level + (c == '+' ? 1U : ~0U);
+
+		/* Between LOG_ERROR and LOG_DEBUG (where log_level starts and stays). */
+		if (level - LOG_ERROR <= LOG_DEBUG - LOG_ERROR)
+			log_level = level;
 		log_always("monitor: log level %s", level_names[log_level]);
 	} else {
 		help();
