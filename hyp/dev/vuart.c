@@ -177,7 +177,6 @@ bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *va
 				v = u->rx[u->rx_head];
 				u->rx_head = (u->rx_head + 1) % VUART_FIFO;
 				u->rx_count--;
-				rx_interrupts(u);
 			}
 		} else if (word == PL011_MIS) {
 			v = u->REG(RIS) & u->REG(IMSC);
@@ -194,11 +193,14 @@ bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *va
 		u->REG(RSR) = 0; /* any write clears the error flags */
 	} else if (offset == PL011_ICR) {
 		u->REG(RIS) &= ~v;
-		rx_interrupts(u); /* receive interrupts persist while data waits */
 	} else if (!(offset & 3) && offset < PL011_DMACR + 4 && write_mask[offset / 4]) {
 		u->reg[offset / 4] = v & write_mask[offset / 4];
-		rx_interrupts(u); /* IFLS moves the receive level */
 	}
+	/*
+	 * After any access: a DR read takes from the FIFO, IFLS moves the receive level, and
+	 * receive interrupts persist while data waits, whatever ICR cleared.
+	 */
+	rx_interrupts(u);
 	update_line(p);
 	spin_unlock(&u->lock);
 	return true;
