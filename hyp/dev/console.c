@@ -332,10 +332,9 @@ void console_panic_line(const char *text)
 
 static void announce_input(void)
 {
-	const struct cfg_partition *cfg = partitions[con.input].cfg;
-
+	/* A partition's number is its index in the configuration (tcfg). */
 	log_info("console input -> partition %u (%s); Ctrl-T then 0-%u or n switches, ? for more",
-		 cfg->id, cfg->name, cfg_system.partition_count - 1);
+		 con.input, cfg_system.partitions[con.input].name, cfg_system.partition_count - 1);
 }
 
 void console_set_input(u32 partition)
