@@ -26,25 +26,15 @@ static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 }
 #define REG(name) reg[PL011_##name / 4]
 
 /*
- * The bits a write keeps, by offset / 4; 0: read-only or reserved, or written by its own
- * rule in vuart_access (DR, RSR, ICR).
+ * The bits a write keeps, by offset / 4; 0: read-only or reserved (a write leaves the zero that
+ * is kept, or nothing that is read: FR and MIS are computed), RSR (any write clears the
+ * error flags), or written by its own rule in vuart_access (DR, RIS, ICR).
  */
 static const u16 write_mask[VUART_REGS] = {
 	[PL011_IBRD / 4] = 0xffff, [PL011_FBRD / 4] = 0x3f, [PL011_LCR_H / 4] = 0xff,
 	[PL011_CR / 4] = 0xff87,   [PL011_IFLS / 4] = 0x3f, [PL011_IMSC / 4] = PL011_INT_ALL,
 	[PL011_DMACR / 4] = 7,
 };
-
-static void update_line(struct partition *p)
-{
-	struct vuart *u = &p->vuart;
-	bool high = (u->REG(RIS) & u->REG(IMSC)) != 0;
-
-	if (high != u->line_high) {
-		u->line_high = high;
-		vgic_set_line(&p->vgic, p->cfg->uart_irq, high);
-	}
-}
 
 void vuart_init(struct partition *p)
 {
@@ -151,13 +141,23 @@ static u32 rx_level(u32 ifls)
 	return levels[(ifls >> 3) & 7];
 }
 
-static void rx_interrupts(struct vuart *u)
+/* The receive interrupts as the FIFO and IFLS say, then the line to the vGIC; lock held. */
+static void update_interrupts(struct partition *p)
 {
-	u->REG(RIS) &= ~(PL011_INT_RX | PL011_INT_RT);
+	struct vuart *u = &p->vuart;
+	u32 ris = u->REG(RIS) & ~(PL011_INT_RX | PL011_INT_RT);
+	bool high;
+
 	if (u->rx_count >= rx_level(u->REG(IFLS)))
-		u->REG(RIS) |= PL011_INT_RX;
+		ris |= PL011_INT_RX;
 	if (u->rx_count)
-		u->REG(RIS) |= PL011_INT_RT; /* data waiting: the receive timeout fires */
+		ris |= PL011_INT_RT; /* data waiting: the receive timeout fires */
+	u->REG(RIS) = ris;
+	high = (ris & u->REG(IMSC)) != 0;
+	if (high != u->line_high) {
+		u->line_high = high;
+		vgic_set_line(&p->vgic, p->cfg->uart_irq, high);
+	}
 }
 
 bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *value)
@@ -189,19 +189,16 @@ bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *va
 	} else if (offset == PL011_DR) {
 		put_char(p, (char)(v & 0xff));
 		u->REG(RIS) |= PL011_INT_TX; /* the byte left at once: the FIFO is empty again */
-	} else if (offset == PL011_RSR) {
-		u->REG(RSR) = 0; /* any write clears the error flags */
 	} else if (offset == PL011_ICR) {
 		u->REG(RIS) &= ~v;
-	} else if (!(offset & 3) && offset < PL011_DMACR + 4 && write_mask[offset / 4]) {
+	} else if (!(offset & 3) && offset < PL011_DMACR + 4 && offset != PL011_RIS) {
 		u->reg[offset / 4] = v & write_mask[offset / 4];
 	}
 	/*
 	 * After any access: a DR read takes from the FIFO, IFLS moves the receive level, and
 	 * receive interrupts persist while data waits, whatever ICR cleared.
 	 */
-	rx_interrupts(u);
-	update_line(p);
+	update_interrupts(p);
 	spin_unlock(&u->lock);
 	return true;
 }
@@ -217,7 +214,6 @@ void vuart_rx(struct partition *p, u8 c)
 	} else {
 		u->REG(RSR) |= BIT(3); /* overrun */
 	}
-	rx_interrupts(u);
-	update_line(p);
+	update_interrupts(p);
 	spin_unlock(&u->lock);
 }
