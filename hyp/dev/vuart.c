@@ -141,8 +141,11 @@ static u32 rx_level(u32 ifls)
 	return levels[(ifls >> 3) & 7];
 }
 
-/* The receive interrupts as the FIFO and IFLS say, then the line to the vGIC; lock held. */
-static void update_interrupts(struct partition *p)
+/*
+ * The receive interrupts as the FIFO and IFLS say, then the line to the vGIC, then the lock
+ * (held) is released.
+ */
+static void update_interrupts_unlock(struct partition *p)
 {
 	struct vuart *u = &p->vuart;
 	u32 ris = u->REG(RIS) & ~(PL011_INT_RX | PL011_INT_RT);
@@ -158,6 +161,7 @@ static void update_interrupts(struct partition *p)
 		u->line_high = high;
 		vgic_set_line(&p->vgic, p->cfg->uart_irq, high);
 	}
+	spin_unlock(&u->lock);
 }
 
 bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *value)
@@ -198,8 +202,7 @@ bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *va
 	 * After any access: a DR read takes from the FIFO, IFLS moves the receive level, and
 	 * receive interrupts persist while data waits, whatever ICR cleared.
 	 */
-	update_interrupts(p);
-	spin_unlock(&u->lock);
+	update_interrupts_unlock(p);
 	return true;
 }
 
@@ -214,6 +217,5 @@ void vuart_rx(struct partition *p, u8 c)
 	} else {
 		u->REG(RSR) |= BIT(3); /* overrun */
 	}
-	update_interrupts(p);
-	spin_unlock(&u->lock);
+	update_interrupts_unlock(p);
 }
