@@ -106,7 +106,6 @@ static bool command(u8 c)
 	static const char ops[] = "kbr"; /* by TESSERA_PARTITION_STOP, _START, _RESTART */
 	u32 count = cfg_system.partition_count, op;
 
-	mon.state = IDLE;
 	if (c == ESCAPE)
 		return false; /* Ctrl-T Ctrl-T: the partition gets one */
 	if (c == 'n') {
@@ -141,20 +140,23 @@ static bool command(u8 c)
 
 bool monitor_input(u8 c)
 {
-	if (mon.state == ESCAPED)
+	u32 state = mon.state;
+
+	mon.state = IDLE; /* unless this byte starts or goes on with a command (below) */
+	if (state == ESCAPED)
 		return command(c);
-	if (mon.state == IDLE) {
-		mon.state = c == ESCAPE ? ESCAPED : IDLE;
+	if (state == IDLE) {
+		if (c == ESCAPE)
+			mon.state = ESCAPED;
 		return c == ESCAPE;
 	}
 	/* ARGUMENT: a partition's number or label, up to Enter. */
 	if (c == '\r' || c == '\n') {
-		mon.state = IDLE;
 		run_argument();
 	} else if (c < 0x20 || c >= 0x7f || mon.len == MONITOR_ARG_MAX) {
-		mon.state = IDLE;
 		log_always("monitor: command dropped");
 	} else {
+		mon.state = ARGUMENT;
 		mon.arg[mon.len++] = (char)c;
 	}
 	return true;

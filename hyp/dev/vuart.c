@@ -77,7 +77,7 @@ static void put_char(struct partition *p, char c)
 	u8 b = (u8)c;
 	bool escape = (b < 0x20 || b >= 0x7f) && b != '\t';
 
-	if (own && v->index < CFG_CPU_MAX)
+	if (own) /* its index is below cpu_count, at most CFG_CPU_MAX (partition.c's vcpus[]) */
 		l += v->index;
 	if (b == '\r')
 		return;
