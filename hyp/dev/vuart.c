@@ -142,21 +142,22 @@ static u32 rx_level(u32 ifls)
 }
 
 /*
- * The receive interrupts as the FIFO and IFLS say, then the line to the vGIC, then the lock
- * (held) is released.
+ * With 'rx', the receive interrupts as the FIFO and IFLS say; then the line to the vGIC, then
+ * the lock (held) is released.
  */
-static void update_interrupts_unlock(struct partition *p)
+static void update_interrupts_unlock(struct partition *p, bool rx)
 {
 	struct vuart *u = &p->vuart;
-	u32 ris = u->REG(RIS) & ~(PL011_INT_RX | PL011_INT_RT);
 	bool high;
 
-	if (u->rx_count >= rx_level(u->REG(IFLS)))
-		ris |= PL011_INT_RX;
-	if (u->rx_count)
-		ris |= PL011_INT_RT; /* data waiting: the receive timeout fires */
-	u->REG(RIS) = ris;
-	high = (ris & u->REG(IMSC)) != 0;
+	if (rx) {
+		u->REG(RIS) &= ~(PL011_INT_RX | PL011_INT_RT);
+		if (u->rx_count >= rx_level(u->REG(IFLS)))
+			u->REG(RIS) |= PL011_INT_RX;
+		if (u->rx_count)
+			u->REG(RIS) |= PL011_INT_RT; /* data waiting: the receive timeout fires */
+	}
+	high = (u->REG(RIS) & u->REG(IMSC)) != 0;
 	if (high != u->line_high) {
 		u->line_high = high;
 		vgic_set_line(&p->vgic, p->cfg->uart_irq, high);
@@ -172,6 +173,13 @@ bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *va
 	if (offset & (size - 1))
 		return false;
 	spin_lock(&u->lock);
+	if (write && offset == PL011_DR) {
+		/* First: every byte a partition prints comes this way. */
+		put_char(p, (char)(v & 0xff));
+		u->REG(RIS) |= PL011_INT_TX; /* the byte left at once: the FIFO is empty again */
+		update_interrupts_unlock(p, false);
+		return true;
+	}
 	if (!write) {
 		v = 0; /* where nothing is kept */
 		if (word == PL011_FR) {
@@ -190,19 +198,16 @@ bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *va
 			v = pl011_id[(offset - PL011_PERIPHID0) / 4];
 		}
 		*value = v >> (8 * (offset & 3));
-	} else if (offset == PL011_DR) {
-		put_char(p, (char)(v & 0xff));
-		u->REG(RIS) |= PL011_INT_TX; /* the byte left at once: the FIFO is empty again */
 	} else if (offset == PL011_ICR) {
 		u->REG(RIS) &= ~v;
 	} else if (!(offset & 3) && offset < PL011_DMACR + 4 && offset != PL011_RIS) {
 		u->reg[offset / 4] = v & write_mask[offset / 4];
 	}
 	/*
-	 * After any access: a DR read takes from the FIFO, IFLS moves the receive level, and
-	 * receive interrupts persist while data waits, whatever ICR cleared.
+	 * After any other access: a DR read takes from the FIFO, IFLS moves the receive level,
+	 * and receive interrupts persist while data waits, whatever ICR cleared.
 	 */
-	update_interrupts_unlock(p);
+	update_interrupts_unlock(p, true);
 	return true;
 }
 
@@ -217,5 +222,5 @@ void vuart_rx(struct partition *p, u8 c)
 	} else {
 		u->REG(RSR) |= BIT(3); /* overrun */
 	}
-	update_interrupts_unlock(p);
+	update_interrupts_unlock(p, true);
 }
