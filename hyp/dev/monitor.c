@@ -115,8 +115,8 @@ static bool command(u8 c)
 	}
 	for (op = 0; op < 3 && ops[op] != c; op++)
 		;
-	if (c >= '0' && c <= '9' && (u32)(c - '0') < count) {
-		console_focus((u32)(c - '0'));
+	if ((u32)c - '0' <= 9 && (u32)c - '0' < count) {
+		console_focus((u32)c - '0');
 	} else if (c == 'l') {
 		list();
 	} else if (c == 's') {
