@@ -43,8 +43,8 @@ int monitor_find(const char *arg, u32 len)
 {
 	u32 i, n = 0;
 
-	for (i = 0; i < len && arg[i] >= '0' && arg[i] <= '9' && n < 1000; i++)
-		n = n * 10 + (u32)(arg[i] - '0');
+	for (i = 0; i < len && (u32)arg[i] - '0' <= 9 && n < 1000; i++)
+		n = n * 10 + (u32)arg[i] - '0';
 	if (len && i == len)
 		return n < cfg_system.partition_count ? (int)n : -1;
 	for (i = 0; i < cfg_system.partition_count; i++) {
@@ -153,7 +153,7 @@ bool monitor_input(u8 c)
 	/* ARGUMENT: a partition's number or label, up to Enter. */
 	if (c == '\r' || c == '\n') {
 		run_argument();
-	} else if (c < 0x20 || c >= 0x7f || mon.len == MONITOR_ARG_MAX) {
+	} else if ((u32)c - 0x20 > 0x7e - 0x20 || mon.len == MONITOR_ARG_MAX) { /* not printable */
 		log_always("monitor: command dropped");
 	} else {
 		mon.state = ARGUMENT;

@@ -75,7 +75,7 @@ static void put_char(struct partition *p, char c)
 	bool own = v && v->part == p;
 	struct vuart_line *l = p->vuart.line;
 	u8 b = (u8)c;
-	bool escape = (b < 0x20 || b >= 0x7f) && b != '\t';
+	bool escape = (u32)b - 0x20 > 0x7e - 0x20 && b != '\t'; /* not printable ASCII or TAB */
 
 	if (own) /* its index is below cpu_count, at most CFG_CPU_MAX (partition.c's vcpus[]) */
 		l += v->index;
