@@ -178,10 +178,13 @@ __attribute__((noinline)) void prefetch_abort(struct vcpu *v, struct regs *r, u3
 	u32 va = read_hifar();
 	u64 ipa;
 	struct guest_fault f = { .what = "stage-2 prefetch abort",
+				 .ipa = 0,
 				 .va = va,
 				 .pc = read_elr_hyp(),
 				 .hsr = hsr,
-				 .instruction = true };
+				 .write = false,
+				 .has_ipa = false,
+				 .instruction = true }; /* every member: no memset first */
 
 	if (fault_ipa(hsr, va, &ipa)) {
 		f.ipa = ipa;
