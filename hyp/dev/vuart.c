@@ -20,6 +20,8 @@
 #include "hyp/dev/vuart.h"
 #include "vgic/vgic.h"
 
+#include <string.h>
+
 /* PeriphID0-3 and PCellID0-3 of an ARM PL011 r1p5. */
 static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
@@ -42,8 +44,7 @@ void vuart_init(struct partition *p)
 	u32 i;
 
 	spin_lock(&u->lock);
-	for (i = 0; i < VUART_REGS; i++)
-		u->reg[i] = 0;
+	memset(u->reg, 0, sizeof(u->reg));
 	u->REG(CR) = PL011_CR_TXE | PL011_CR_RXE; /* as after reset */
 	u->REG(IFLS) = 0x12;
 	u->rx_head = u->rx_count = 0;
