@@ -8,9 +8,9 @@
  * The digits of hi:lo in 'base' (at most 16), written backwards from end; returns the first.
  * Long division of the 64-bit value in 16-bit steps of 32-bit division (UDIV): a remainder
  * and the next 16 bits fit in 32, and libgcc's 64-bit division (a quarter of a KiB of code)
- * stays out of the image.
+ * stays out of the image.  Not inlined: in fmt_vsnprintf, short of registers, it cost more.
  */
-static char *digits(char *end, u32 hi, u32 lo, u32 base)
+static __attribute__((noinline)) char *digits(char *end, u32 hi, u32 lo, u32 base)
 {
 	do {
 		u32 part = ((hi % base) << 16) | (lo >> 16), q;
