@@ -210,9 +210,10 @@ static void tell_hyp_lost_locked(u32 slack)
 /*
  * A partition's drops and escaped bytes since its last note, in its own ring,
  * once a second at most, if its ring has room for it and 'slack' (its own
- * share pays for it); lock held.  True if a note is due and did not fit.
+ * share pays for it); lock held.  True if a note is due and did not fit.  'now' first: the
+ * three arguments then go in registers (AAPCS puts a u64 in an even pair).
  */
-static bool tell_guest_locked(u32 part, u64 now, u32 slack)
+static bool tell_guest_locked(u64 now, u32 part, u32 slack)
 {
 	struct guest_stats *g = &con.guest[part];
 	char note[160];
@@ -244,7 +245,7 @@ static void tell_all_locked(u64 now)
 
 	tell_hyp_lost_locked(CONSOLE_NOTE_SLACK);
 	for (i = 0; i < CFG_PARTITION_COUNT; i++)
-		(void)tell_guest_locked(i, now, CONSOLE_NOTE_SLACK);
+		(void)tell_guest_locked(now, i, CONSOLE_NOTE_SLACK);
 	drain_locked();
 }
 
@@ -277,7 +278,7 @@ void console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
 	spin_lock(&con.lock);
 	g->escaped += escaped;
 	/* A note that is due goes first: the line waits behind it, or is lost. */
-	if (tell_guest_locked(part, timer_now(),
+	if (tell_guest_locked(timer_now(), part,
 			      LINE_BYTES(cfg_system.partitions[part].name, len)) ||
 	    !put_line(&con.ring[part], cfg_system.partitions[part].name, text, len, 0)) {
 		g->dropped_lines++;
