@@ -202,8 +202,9 @@ static void tell_hyp_lost_locked(u32 slack)
 
 	if (!con.hyp_lost)
 		return;
+	/* 45 bytes at most: never cut. */
 	n = fmt_snprintf(note, sizeof(note), "console: %u hypervisor log lines lost", con.hyp_lost);
-	if (put_line(&con.ring[CONSOLE_HYP], "tessera", note, MIN(n, sizeof(note) - 1), slack))
+	if (put_line(&con.ring[CONSOLE_HYP], "tessera", note, n, slack))
 		con.hyp_lost = 0;
 }
 
@@ -229,7 +230,8 @@ static bool tell_guest_locked(u64 now, u32 part, u32 slack)
 			 cfg_system.partitions[part].name, g->dropped_lines - g->told_lines,
 			 g->dropped_bytes - g->told_bytes, g->escaped - g->told_escaped,
 			 g->dropped_lines, g->dropped_bytes, g->escaped);
-	if (!put_line(&con.ring[part], "tessera", note, MIN(n, sizeof(note) - 1), slack))
+	/* 152 bytes at most (a 15-byte name, every count 10 digits): never cut. */
+	if (!put_line(&con.ring[part], "tessera", note, n, slack))
 		return true;
 	g->told_lines = g->dropped_lines;
 	g->told_bytes = g->dropped_bytes;
