@@ -8,9 +8,9 @@
  * The digits of hi:lo in 'base' (at most 16), written backwards from end; returns the first.
  * Long division of the 64-bit value in 16-bit steps of 32-bit division (UDIV): a remainder
  * and the next 16 bits fit in 32, and libgcc's 64-bit division (a quarter of a KiB of code)
- * stays out of the image.  Not inlined: in fmt_vsnprintf, short of registers, it cost more.
+ * stays out of the image.
  */
-static __attribute__((noinline)) char *digits(char *end, u32 hi, u32 lo, u32 base)
+static char *digits(char *end, u32 hi, u32 lo, u32 base)
 {
 	do {
 		u32 part = ((hi % base) << 16) | (lo >> 16), q;
@@ -24,25 +24,20 @@ static __attribute__((noinline)) char *digits(char *end, u32 hi, u32 lo, u32 bas
 	return end;
 }
 
-/*
- * A number (*, a width or a precision) from the format at p or from the arguments, into *n;
- * returns where the format goes on (fmt_vsnprintf's p stays in a register).  Called twice:
- * not inlined, its one copy is the smaller.
- */
-static __attribute__((noinline)) const char *number(const char *p, va_list *ap, size_t *n)
+/* A number (*, a width or a precision) from the format or from the arguments. */
+static size_t number(const char **p, va_list *ap)
 {
-	size_t v = 0;
+	size_t n = 0;
 
-	if (*p == '*') {
-		int arg = va_arg(*ap, int);
+	if (**p == '*') {
+		int v = va_arg(*ap, int);
 
-		*n = arg < 0 ? 0 : (size_t)arg;
-		return p + 1;
+		(*p)++;
+		return v < 0 ? 0 : (size_t)v;
 	}
-	while ((u32)(*p - '0') <= 9)
-		v = v * 10 + (size_t)(*p++ - '0');
-	*n = v;
-	return p;
+	while ((u32)(**p - '0') <= 9)
+		n = n * 10 + (size_t)(*(*p)++ - '0');
+	return n;
 }
 
 /*
@@ -74,10 +69,10 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				else
 					pad = '0';
 			}
-			p = number(p, &args, &width);
+			width = number(&p, &args);
 			if (*p == '.') {
 				p++;
-				p = number(p, &args, &prec);
+				prec = number(&p, &args);
 			}
 			while (*p == 'l') {
 				lng++;
