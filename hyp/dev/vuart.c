@@ -28,9 +28,10 @@ static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 }
 #define REG(name) reg[PL011_##name / 4]
 
 /*
- * The bits a write keeps, by offset / 4; 0: read-only or reserved (a write leaves the zero that
- * is kept, or nothing that is read: FR and MIS are computed), RSR (any write clears the
- * error flags), or written by its own rule in vuart_access (DR, RIS, ICR).
+ * The bits a write keeps, by offset / 4.  0: a read-only or reserved register, where a write
+ * stores the zero kept there (or in a word never read: FR and MIS are computed), and RSR,
+ * which any write clears.  DR, ICR and RIS (read-only, its bits kept) have rules of their own
+ * in vuart_access.
  */
 static const u16 write_mask[VUART_REGS] = {
 	[PL011_IBRD / 4] = 0xffff, [PL011_FBRD / 4] = 0x3f, [PL011_LCR_H / 4] = 0xff,
