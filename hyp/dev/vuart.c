@@ -150,16 +150,18 @@ static u32 rx_level(u32 ifls)
 static void update_interrupts_unlock(struct partition *p, bool rx)
 {
 	struct vuart *u = &p->vuart;
+	u32 ris = u->REG(RIS);
 	bool high;
 
 	if (rx) {
-		u->REG(RIS) &= ~(PL011_INT_RX | PL011_INT_RT);
+		ris &= ~(PL011_INT_RX | PL011_INT_RT);
 		if (u->rx_count >= rx_level(u->REG(IFLS)))
-			u->REG(RIS) |= PL011_INT_RX;
+			ris |= PL011_INT_RX;
 		if (u->rx_count)
-			u->REG(RIS) |= PL011_INT_RT; /* data waiting: the receive timeout fires */
+			ris |= PL011_INT_RT; /* data waiting: the receive timeout fires */
+		u->REG(RIS) = ris;
 	}
-	high = (u->REG(RIS) & u->REG(IMSC)) != 0;
+	high = (ris & u->REG(IMSC)) != 0;
 	if (high != u->line_high) {
 		u->line_high = high;
 		vgic_set_line(&p->vgic, p->cfg->uart_irq, high);
