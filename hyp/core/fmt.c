@@ -35,7 +35,7 @@ static size_t number(const char **p, va_list *ap)
 		(*p)++;
 		return v < 0 ? 0 : (size_t)v;
 	}
-	while (**p >= '0' && **p <= '9')
+	while ((u32)(**p - '0') <= 9)
 		n = n * 10 + (size_t)(*(*p)++ - '0');
 	return n;
 }

@@ -25,7 +25,8 @@ __attribute__((noinline)) void mmio_fault(struct vcpu *v, struct regs *r, u32 hs
 				 .va = va,
 				 .pc = read_elr_hyp(),
 				 .hsr = hsr,
-				 .write = hsr & HSR_DABT_WNR };
+				 .write = hsr & HSR_DABT_WNR,
+				 .instruction = false }; /* every member: no memset first */
 
 	guest_fault(v, r, &f);
 }

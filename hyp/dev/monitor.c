@@ -43,8 +43,8 @@ int monitor_find(const char *arg, u32 len)
 {
 	u32 i, n = 0;
 
-	for (i = 0; i < len && arg[i] >= '0' && arg[i] <= '9' && n < 1000; i++)
-		n = n * 10 + (u32)(arg[i] - '0');
+	for (i = 0; i < len && (u32)arg[i] - '0' <= 9 && n < 1000; i++)
+		n = n * 10 + (u32)arg[i] - '0';
 	if (len && i == len)
 		return n < cfg_system.partition_count ? (int)n : -1;
 	for (i = 0; i < cfg_system.partition_count; i++) {
@@ -106,15 +106,17 @@ static bool command(u8 c)
 	static const char ops[] = "kbr"; /* by TESSERA_PARTITION_STOP, _START, _RESTART */
 	u32 count = cfg_system.partition_count, op;
 
-	mon.state = IDLE;
 	if (c == ESCAPE)
 		return false; /* Ctrl-T Ctrl-T: the partition gets one */
-	if (c == 'n')
-		c = (u8)('0' + (console_focused() + 1) % count);
+	if (c == 'n') {
+		/* The focus is a partition's number, below count: the next one, or the first. */
+		op = console_focused() + 1;
+		c = (u8)('0' + (op < count ? op : 0));
+	}
 	for (op = 0; op < 3 && ops[op] != c; op++)
 		;
-	if (c >= '0' && c <= '9' && (u32)(c - '0') < count) {
-		console_focus((u32)(c - '0'));
+	if ((u32)c - '0' <= 9 && (u32)c - '0' < count) {
+		console_focus((u32)c - '0');
 	} else if (c == 'l') {
 		list();
 	} else if (c == 's') {
@@ -124,8 +126,11 @@ static bool command(u8 c)
 		mon.op = op;
 		mon.len = 0;
 	} else if (c == '+' || c == '-') {
-		if (c == '+' ? log_level < LOG_DEBUG : log_level > LOG_ERROR)
-			log_level += c == '+' ? 1U : ~0U;
+		u32 level = log_level + (c == '+' ? 1U : ~0U);
+
+		/* Between LOG_ERROR and LOG_DEBUG (where log_level starts and stays). */
+		if (level - LOG_ERROR <= LOG_DEBUG - LOG_ERROR)
+			log_level = level;
 		log_always("monitor: log level %s", level_names[log_level]);
 	} else {
 		help();
@@ -135,20 +140,23 @@ static bool command(u8 c)
 
 bool monitor_input(u8 c)
 {
-	if (mon.state == ESCAPED)
+	u32 state = mon.state;
+
+	mon.state = IDLE; /* unless this byte starts or goes on with a command (below) */
+	if (state == ESCAPED)
 		return command(c);
-	if (mon.state == IDLE) {
-		mon.state = c == ESCAPE ? ESCAPED : IDLE;
+	if (state == IDLE) {
+		if (c == ESCAPE)
+			mon.state = ESCAPED;
 		return c == ESCAPE;
 	}
 	/* ARGUMENT: a partition's number or label, up to Enter. */
 	if (c == '\r' || c == '\n') {
-		mon.state = IDLE;
 		run_argument();
-	} else if (c < 0x20 || c >= 0x7f || mon.len == MONITOR_ARG_MAX) {
-		mon.state = IDLE;
+	} else if ((u32)c - 0x20 > 0x7e - 0x20 || mon.len == MONITOR_ARG_MAX) { /* not printable */
 		log_always("monitor: command dropped");
 	} else {
+		mon.state = ARGUMENT;
 		mon.arg[mon.len++] = (char)c;
 	}
 	return true;

@@ -20,14 +20,18 @@
 #include "hyp/dev/vuart.h"
 #include "vgic/vgic.h"
 
+#include <string.h>
+
 /* PeriphID0-3 and PCellID0-3 of an ARM PL011 r1p5. */
 static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
 #define REG(name) reg[PL011_##name / 4]
 
 /*
- * The bits a write keeps, by offset / 4; 0: read-only or reserved, or written by its own
- * rule in vuart_access (DR, RSR, ICR).
+ * The bits a write keeps, by offset / 4.  0: a read-only or reserved register, where a write
+ * stores the zero kept there (or in a word never read: FR and MIS are computed), and RSR,
+ * which any write clears.  DR, ICR and RIS (read-only, its bits kept) have rules of their own
+ * in vuart_access.
  */
 static const u16 write_mask[VUART_REGS] = {
 	[PL011_IBRD / 4] = 0xffff, [PL011_FBRD / 4] = 0x3f, [PL011_LCR_H / 4] = 0xff,
@@ -35,25 +39,13 @@ static const u16 write_mask[VUART_REGS] = {
 	[PL011_DMACR / 4] = 7,
 };
 
-static void update_line(struct partition *p)
-{
-	struct vuart *u = &p->vuart;
-	bool high = (u->REG(RIS) & u->REG(IMSC)) != 0;
-
-	if (high != u->line_high) {
-		u->line_high = high;
-		vgic_set_line(&p->vgic, p->cfg->uart_irq, high);
-	}
-}
-
 void vuart_init(struct partition *p)
 {
 	struct vuart *u = &p->vuart;
 	u32 i;
 
 	spin_lock(&u->lock);
-	for (i = 0; i < VUART_REGS; i++)
-		u->reg[i] = 0;
+	memset(u->reg, 0, sizeof(u->reg));
 	u->REG(CR) = PL011_CR_TXE | PL011_CR_RXE; /* as after reset */
 	u->REG(IFLS) = 0x12;
 	u->rx_head = u->rx_count = 0;
@@ -85,9 +77,9 @@ static void put_char(struct partition *p, char c)
 	bool own = v && v->part == p;
 	struct vuart_line *l = p->vuart.line;
 	u8 b = (u8)c;
-	bool escape = (b < 0x20 || b >= 0x7f) && b != '\t';
+	bool escape = (u32)b - 0x20 > 0x7e - 0x20 && b != '\t'; /* not printable ASCII or TAB */
 
-	if (own && v->index < CFG_CPU_MAX)
+	if (own) /* its index is below cpu_count, at most CFG_CPU_MAX (partition.c's vcpus[]) */
 		l += v->index;
 	if (b == '\r')
 		return;
@@ -151,13 +143,30 @@ static u32 rx_level(u32 ifls)
 	return levels[(ifls >> 3) & 7];
 }
 
-static void rx_interrupts(struct vuart *u)
+/*
+ * With 'rx', the receive interrupts as the FIFO and IFLS say; then the line to the vGIC, then
+ * the lock (held) is released.
+ */
+static void update_interrupts_unlock(struct partition *p, bool rx)
 {
-	u->REG(RIS) &= ~(PL011_INT_RX | PL011_INT_RT);
-	if (u->rx_count >= rx_level(u->REG(IFLS)))
-		u->REG(RIS) |= PL011_INT_RX;
-	if (u->rx_count)
-		u->REG(RIS) |= PL011_INT_RT; /* data waiting: the receive timeout fires */
+	struct vuart *u = &p->vuart;
+	u32 ris = u->REG(RIS);
+	bool high;
+
+	if (rx) {
+		ris &= ~(PL011_INT_RX | PL011_INT_RT);
+		if (u->rx_count >= rx_level(u->REG(IFLS)))
+			ris |= PL011_INT_RX;
+		if (u->rx_count)
+			ris |= PL011_INT_RT; /* data waiting: the receive timeout fires */
+		u->REG(RIS) = ris;
+	}
+	high = (ris & u->REG(IMSC)) != 0;
+	if (high != u->line_high) {
+		u->line_high = high;
+		vgic_set_line(&p->vgic, p->cfg->uart_irq, high);
+	}
+	spin_unlock(&u->lock);
 }
 
 bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *value)
@@ -168,6 +177,13 @@ bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *va
 	if (offset & (size - 1))
 		return false;
 	spin_lock(&u->lock);
+	if (write && offset == PL011_DR) {
+		/* First: every byte a partition prints comes this way. */
+		put_char(p, (char)(v & 0xff));
+		u->REG(RIS) |= PL011_INT_TX; /* the byte left at once: the FIFO is empty again */
+		update_interrupts_unlock(p, false);
+		return true;
+	}
 	if (!write) {
 		v = 0; /* where nothing is kept */
 		if (word == PL011_FR) {
@@ -177,7 +193,6 @@ bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *va
 				v = u->rx[u->rx_head];
 				u->rx_head = (u->rx_head + 1) % VUART_FIFO;
 				u->rx_count--;
-				rx_interrupts(u);
 			}
 		} else if (word == PL011_MIS) {
 			v = u->REG(RIS) & u->REG(IMSC);
@@ -187,20 +202,16 @@ bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *va
 			v = pl011_id[(offset - PL011_PERIPHID0) / 4];
 		}
 		*value = v >> (8 * (offset & 3));
-	} else if (offset == PL011_DR) {
-		put_char(p, (char)(v & 0xff));
-		u->REG(RIS) |= PL011_INT_TX; /* the byte left at once: the FIFO is empty again */
-	} else if (offset == PL011_RSR) {
-		u->REG(RSR) = 0; /* any write clears the error flags */
 	} else if (offset == PL011_ICR) {
 		u->REG(RIS) &= ~v;
-		rx_interrupts(u); /* receive interrupts persist while data waits */
-	} else if (!(offset & 3) && offset < PL011_DMACR + 4 && write_mask[offset / 4]) {
+	} else if (!(offset & 3) && offset < PL011_DMACR + 4 && offset != PL011_RIS) {
 		u->reg[offset / 4] = v & write_mask[offset / 4];
-		rx_interrupts(u); /* IFLS moves the receive level */
 	}
-	update_line(p);
-	spin_unlock(&u->lock);
+	/*
+	 * After any other access: a DR read takes from the FIFO, IFLS moves the receive level,
+	 * and receive interrupts persist while data waits, whatever ICR cleared.
+	 */
+	update_interrupts_unlock(p, true);
 	return true;
 }
 
@@ -215,7 +226,5 @@ void vuart_rx(struct partition *p, u8 c)
 	} else {
 		u->REG(RSR) |= BIT(3); /* overrun */
 	}
-	rx_interrupts(u);
-	update_line(p);
-	spin_unlock(&u->lock);
+	update_interrupts_unlock(p, true);
 }
