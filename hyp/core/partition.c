@@ -48,7 +48,10 @@ struct vgpio vgpios[CFG_GPIO_COUNT ? CFG_GPIO_COUNT : 1];
  * instructions fewer a ring than a call and return: kept although this file is built
  * without sibling calls (the Makefile's COLD_OPT).
  */
-__attribute__((optimize("optimize-sibling-calls"))) void partition_ring(const struct cfg_endpoint *e)
+#ifndef __clang__ /* (GCC's attribute; the host fuzzers are built with clang) */
+__attribute__((optimize("optimize-sibling-calls")))
+#endif
+void partition_ring(const struct cfg_endpoint *e)
 {
 	/* A peer end with a doorbell GPIO interrupts only if its line's interrupt is enabled. */
 	if (!e->peer_gpio || vgpio_ring(&vgpios[e->peer_gpio - 1]))
@@ -325,8 +328,8 @@ void partition_start(struct partition *p)
 	spin_unlock(&p->lock);
 	log_info("%s: start %u, VMID %u generation %llu, entry 0x%08x, "
 		 "device tree at 0x%08x; stage-2 pool: %u of %u tables used",
-		 cfg->tag, run, vmid, generation, (u32)cfg->entry, (u32)cfg->dtb_ipa, s2_pool_used(),
-		 s2_pool_size());
+		 cfg->tag, run, vmid, generation, (u32)cfg->entry, (u32)cfg->dtb_ipa,
+		 s2_pool_used(), s2_pool_size());
 	cpu_request(v0->cpu, CPU_REQ_VCPU_START);
 }
 
