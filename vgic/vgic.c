@@ -19,20 +19,6 @@
 
 #include "vgic_internal.h"
 
-/*
- * Built with what the Makefile's COLD_OPT turns off for the cold files it builds with LTO, but
- * for loop header copying and the "expensive" RTL passes, which save bytes here: -Os alone
- * still trades bytes for speed (loop invariants moved out of loops, scheduling, tail merging,
- * if-conversion).  This file's code is 76 bytes smaller; every path make bench measures the
- * same (their fast paths are fast.c's).  A GCC pragma: not clang's (the fuzz harness), which
- * warns of it.
- */
-#ifndef __clang__
-#pragma GCC optimize("no-move-loop-invariants", "no-tree-loop-im", "no-schedule-insns2",           \
-		     "no-tree-tail-merge", "no-ipa-cp", "no-if-conversion",                        \
-		     "no-guess-branch-probability")
-#endif
-
 struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	return vgic_irq_inline(d, vc, intid);
