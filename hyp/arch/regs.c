@@ -55,8 +55,6 @@ enum {
 	BANKED_FIQ = 9,
 	BANKED_R8_FIQ = 11,
 	BANKED_READABLE = 16,
-	BANKED_SPSR_ABT = 17,
-	BANKED_SPSR_UND = 18,
 	BANKED_COUNT = 21,
 };
 
@@ -224,8 +222,14 @@ void guest_reg_write(struct regs *r, u32 n, u32 value)
 
 void guest_set_exception_regs(bool abort, u32 lr, u32 spsr)
 {
-	banked_write[abort ? BANKED_ABT + 1 : BANKED_UND + 1](lr);
-	banked_write[abort ? BANKED_SPSR_ABT : BANKED_SPSR_UND](spsr);
+	/* Direct, not through banked_write: no indirect call whatever LTO inlines. */
+	if (abort) {
+		write_LR_abt(lr);
+		write_SPSR_abt(spsr);
+	} else {
+		write_LR_und(lr);
+		write_SPSR_und(spsr);
+	}
 }
 
 void firmware_system_off(void)
