@@ -1089,7 +1089,8 @@ NOISY_METHOD = """\
   likely source (not traced) of a load's "entries +1". Which load such a period hits moves
   with any change of path length (at e3131fe the doorbell ring loop, on later trees the fault
   storm, traced in the boot notes above, or the CPU_ON/CPU_OFF loop; on this tree the
-  CPU_ON/CPU_OFF loop, one entry more in all, not traced); the median Hyp cycles per period do
+  CPU_ON/CPU_OFF loop, one entry fewer in all, and the restart loop, one entry more than its
+  kicks, not traced); the median Hyp cycles per period do
   not move. Figures of the hot-path table can show the same: a maximum of some 16,000 in one
   of 1001 runs of a distributor write, 213 in one of 201 of the physical timer, their medians
   and minimums the path's (not traced on this tree).
