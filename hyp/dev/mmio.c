@@ -91,7 +91,8 @@ void mmio_trap_dabt(struct regs *r, u32 hsr)
 {
 	struct cpu *c = this_cpu();
 	struct vcpu *v = c->vcpu;
-	u32 type = hsr & (FSC_TYPE_MASK | HSR_DABT_S1PTW);
+	/* Cache maintenance (HSR.CM) on an emulated page too is data_abort's: no access to emulate. */
+	u32 type = hsr & (FSC_TYPE_MASK | HSR_DABT_S1PTW | HSR_DABT_CM);
 
 	c->stats.count[STATS_DABT]++;
 	if (type == FSC_TRANSLATION) {

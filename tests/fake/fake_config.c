@@ -135,7 +135,8 @@ static const struct cfg_endpoint p1_endpoints[] = {
 		.images = p##n##_images, .image_count = 1, .clears = p##n##_clears,                \
 		.clear_count = ARRAY_SIZE(p##n##_clears), .gicd_ipa = 0x08000000,                  \
 		.gicc_ipa = 0x08010000, .uart_ipa = 0x09000000, .uart_irq = 33,                    \
-		.virq_count = virqs, .s2_table_count = 4, .reset_max = CFG_RESET_MAX_DEFAULT,      \
+		.gicd_hpfar = 0x08000000 >> 8, .uart_hpfar = 0x09000000 >> 8, .virq_count = virqs, \
+		.s2_table_count = 4, .reset_max = CFG_RESET_MAX_DEFAULT,                           \
 		.reset_window_ms = CFG_RESET_WINDOW_MS_DEFAULT                                     \
 	}
 
