@@ -209,8 +209,15 @@ void guest_reg_write(struct regs *r, u32 n, u32 value)
 {
 	int b;
 
-	if (n >= 15)
-		return; /* loads to the PC are never emulated (the syndrome excludes them) */
+	/*
+	 * Register 15: an MRC to APSR_nzcv (ARM ARM A8.8.108), whose flags take the value's
+	 * bits [31:28] (a debug-register poll, `mrc p14, 0, APSR_nzcv, c0, c1, 0`).  Loads to
+	 * the PC are never emulated (the syndrome excludes them).
+	 */
+	if (n >= 15) {
+		write_spsr((read_spsr() & ~PSR_NZCV) | (value & PSR_NZCV));
+		return;
+	}
 	b = banked_index(n);
 	if (b >= 0)
 		banked_write[b](value);

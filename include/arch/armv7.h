@@ -33,6 +33,7 @@
 #define PSR_C BIT(29)
 #define PSR_Z BIT(30)
 #define PSR_N BIT(31)
+#define PSR_NZCV (PSR_N | PSR_Z | PSR_C | PSR_V)
 
 /* HSCTLR (B4.1.66). */
 #define HSCTLR_M BIT(0) /* stage 1 MMU for Hyp mode */

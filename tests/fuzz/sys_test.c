@@ -379,6 +379,21 @@ TEST(cache_maintenance_skipped)
 	sys_finish();
 }
 
+/* MRC p14, 0, APSR_nzcv, c0, c1, 0 (DBGDSCRint, read as zero) sets the flags (A8.8.108). */
+TEST(mrc_to_apsr_nzcv)
+{
+	u32 hsr = (u32)HSR_EC_CP14_32 << HSR_EC_SHIFT | HSR_IL | HSR_CV | 0xeU << HSR_COND_SHIFT |
+		  HSR_CP_READ | 15U << HSR_CP_RT_SHIFT | 1U << HSR_CP_CRM_SHIFT;
+
+	start_system();
+	sys_set_trap_regs(0, hsr, 0, 0, GUEST_PC, PSR_MODE_SVC | PSR_NZCV);
+	sys_trap(0);
+	sys_check();
+	EXPECT_EQ(*fake_reg_on(0, "spsr"), PSR_MODE_SVC);
+	EXPECT_EQ(*fake_reg_on(0, "elr_hyp"), GUEST_PC + 4);
+	sys_finish();
+}
+
 /* fault_ipa redoes the guest's stage-1 walk with ATS1CPR: the guest's PAR must survive it. */
 TEST(guest_par_kept)
 {
@@ -650,6 +665,7 @@ int main(void)
 	RUN(reset_bound);
 	RUN(one_fault_one_credit);
 	RUN(cache_maintenance_skipped);
+	RUN(mrc_to_apsr_nzcv);
 	RUN(guest_par_kept);
 	RUN(suppressed_count_told);
 	RUN(console_hyp_never_waits);
