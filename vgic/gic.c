@@ -216,8 +216,9 @@ void gic_irq_set_active(u32 intid, bool active)
 
 void gic_irq_route(u32 intid, u32 cpu)
 {
-	if (intid >= GIC_PRIV_COUNT && intid < gic_irqs && cpu < PLAT_CPU_COUNT)
-		mmio_write8(gicd(GICD_ITARGETSR + intid), gic_cpu_mask[cpu]);
+	if (intid >= GIC_PRIV_COUNT && intid < gic_irqs)
+		mmio_write8(gicd(GICD_ITARGETSR + intid),
+			    cpu < PLAT_CPU_COUNT ? gic_cpu_mask[cpu] : 0);
 }
 
 void gic_irq_config(u32 intid, bool edge)

@@ -591,6 +591,33 @@ static bool own_spi(struct vgic_dist *d, u32 intid, u8 flags)
 	return true;
 }
 
+/*
+ * Where the physical GIC sends passthrough SPI 'intid': to the CPU of its target vCPU while
+ * that vCPU is on, else to no CPU, where it stays pending in the distributor (GIC spec
+ * 4.3.12) until the vCPU starts or the guest retargets it, as a GIC keeps an SPI for a CPU
+ * interface that is off.  Never to the CPU of a vCPU that is off: its idle loop would take
+ * the interrupt for nobody.  Lock held.
+ */
+void vgic_route_hw(struct vgic_dist *d, u32 intid, const struct virq *irq)
+{
+	u32 t = vgic_spi_target(d, irq);
+
+	gic_irq_route(intid, t < d->vcpu_count && d->vcpu[t]->on ? d->vcpu[t]->pcpu : GIC_CPU_NONE);
+}
+
+/* Every passthrough SPI routed again, after a vCPU started or stopped.  Lock held. */
+static void route_hw_spis(struct vgic_dist *d)
+{
+	u32 i;
+
+	for (i = GIC_PRIV_COUNT; i < d->irq_count; i++) {
+		const struct virq *irq = &d->spi[i - GIC_PRIV_COUNT];
+
+		if ((irq->flags & (VIRQ_OWNED | VIRQ_HW)) == (VIRQ_OWNED | VIRQ_HW))
+			vgic_route_hw(d, i, irq);
+	}
+}
+
 __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,
 					  struct vgic_cpu *const *vcpus)
 {
@@ -638,7 +665,7 @@ __attribute__((cold)) void vgic_dist_init(struct vgic_dist *d, const struct cfg_
 			 * (GICv2 4.3.13: changed only while disabled, as here).
 			 */
 			gic_irq_config(intid, false);
-			gic_irq_route(intid, d->vcpu[0]->pcpu);
+			gic_irq_route(intid, GIC_CPU_NONE); /* until its vCPU starts */
 		}
 	}
 	(void)own_spi(d, cfg->uart_irq, 0);
@@ -665,6 +692,7 @@ __attribute__((cold)) void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *
 	gic_priv_write(GICD_ICENABLER, VGIC_TIMERS);
 	gic_priv_write(GICD_ICACTIVER, VGIC_TIMERS);
 	vc->on = true;
+	route_hw_spis(d); /* its passthrough SPIs to this CPU */
 	spin_unlock(&d->lock);
 }
 
@@ -674,6 +702,7 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 
 	spin_lock(&d->lock);
 	vc->on = false;
+	route_hw_spis(d); /* its passthrough SPIs to no CPU: they wait in the distributor */
 	/* Physical interrupts the guest still holds (in a LR or acked by us) must not stay active. */
 	for (used = vc->lr_used; used; used &= used - 1) {
 		u32 n = (u32)__builtin_ctz(used);

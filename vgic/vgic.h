@@ -35,7 +35,9 @@ void gic_cpu_init(void); /* every CPU: its CPU interface and GICH */
 bool gic_is_emulated(void); /* the GIC is QEMU's model (identified at gic_init) */
 void gic_send_sgi(u32 cpu, u32 sgi);
 void gic_irq_enable(u32 intid, bool enable); /* private INTIDs: this CPU's banked copy */
+/* SPI 'intid' to CPU 'cpu'; to none (GIC_CPU_NONE: it stays pending in the distributor). */
 void gic_irq_route(u32 intid, u32 cpu);
+#define GIC_CPU_NONE 0xffU
 void gic_irq_config(u32 intid, bool edge);
 void gic_irq_set_pending(u32 intid, bool pending);
 void gic_irq_set_active(u32 intid, bool active);

@@ -284,8 +284,8 @@ static __attribute__((noinline)) void write_target(struct vgic_dist *d, struct v
 	now = vgic_spi_target(d, irq);
 	if (old == now)
 		return;
-	if ((irq->flags & VIRQ_HW) && now < d->vcpu_count)
-		gic_irq_route(intid, d->vcpu[now]->pcpu);
+	if (irq->flags & VIRQ_HW)
+		vgic_route_hw(d, intid, irq);
 	/*
 	 * Pending and not yet in a list register (a passthrough one too, taken while its
 	 * vCPU's list registers were full): it moves to the new target, or, with none,

@@ -51,6 +51,7 @@
 #include "hyp/dev/console.h"
 #include "hyp/dev/monitor.h"
 
+#define PSCI_CPU_OFF 0x84000002U
 #define PSCI_CPU_ON 0x84000003U
 #define PSCI_SYSTEM_OFF 0x84000008U
 #define PSCI_SYSTEM_RESET 0x84000009U
@@ -379,6 +380,56 @@ TEST(cache_maintenance_skipped)
 	sys_finish();
 }
 
+/* A store of 'value' ('sas': 0 byte, 2 word) to the distributor by the guest on 'cpu'. */
+static void gicd_store(u32 cpu, u32 off, u32 value, u32 sas)
+{
+	cpu_frame(cpu)->r[0] = value;
+	data_abort_at(cpu,
+		      DABT_WRITE(FSC_TRANSLATION_L3) | HSR_DABT_ISV | sas << HSR_DABT_SAS_SHIFT,
+		      0x08000000U + off);
+}
+
+/*
+ * A passthrough SPI aimed at a vCPU that is off waits in the distributor for it, as a GIC
+ * keeps an SPI for a CPU interface that is off: routed to no CPU (not to the idle CPU, which
+ * took it for nobody and disabled it, the guest still reading it as enabled), and delivered
+ * once the vCPU is switched on.
+ */
+TEST(spi_waits_for_its_vcpu)
+{
+	const struct fake_phys_irq *spi = fake_phys(0, 42);
+
+	start_system();
+	EXPECT(sys_guest_vcpu(BETA_CPU0) && !sys_guest_vcpu(BETA_CPU1));
+	gicd_store(BETA_CPU0, GICD_CTLR, 1, 2);
+	gicd_store(BETA_CPU0, GICD_ITARGETSR + 42, 0x02, 0); /* vCPU 1, off */
+	gicd_store(BETA_CPU0, GICD_ISENABLER + 4, BIT(42 - 32), 2);
+	EXPECT(spi->enabled);
+	EXPECT_EQ(spi->route, GIC_CPU_NONE);
+	/* The device raises it now: pending in the distributor, signalled to no CPU. */
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	EXPECT(sys_guest_vcpu(BETA_CPU1));
+	EXPECT_EQ(spi->route, BETA_CPU1);
+	fake_irq_raise(BETA_CPU1, 42); /* now the GIC signals it to vCPU 1's CPU */
+	sys_irq(BETA_CPU1);
+	fake_guest_set_pmr(BETA_CPU1, 0xff);
+	EXPECT_EQ(fake_guest_ack(BETA_CPU1) & 0x3ff, 42);
+	EXPECT(spi->enabled);
+	fake_guest_eoi(BETA_CPU1, 42);
+	/* Retargeted to vCPU 0, it follows; back to vCPU 1, whose CPU_OFF sends it nowhere. */
+	gicd_store(BETA_CPU0, GICD_ITARGETSR + 42, 0x01, 0);
+	EXPECT_EQ(spi->route, BETA_CPU0);
+	gicd_store(BETA_CPU0, GICD_ITARGETSR + 42, 0x02, 0);
+	EXPECT_EQ(spi->route, BETA_CPU1);
+	hvc(BETA_CPU1, PSCI_CPU_OFF, 0, 0, 0);
+	sys_settle();
+	EXPECT(!sys_guest_vcpu(BETA_CPU1));
+	EXPECT_EQ(spi->route, GIC_CPU_NONE);
+	EXPECT(spi->enabled);
+	sys_finish();
+}
+
 /* MRC p14, 0, APSR_nzcv, c0, c1, 0 (DBGDSCRint, read as zero) sets the flags (A8.8.108). */
 TEST(mrc_to_apsr_nzcv)
 {
@@ -665,6 +716,7 @@ int main(void)
 	RUN(reset_bound);
 	RUN(one_fault_one_credit);
 	RUN(cache_maintenance_skipped);
+	RUN(spi_waits_for_its_vcpu);
 	RUN(mrc_to_apsr_nzcv);
 	RUN(guest_par_kept);
 	RUN(suppressed_count_told);
