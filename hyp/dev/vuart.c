@@ -135,12 +135,15 @@ void vuart_output(struct partition *p, const char *s, u32 len)
 	spin_unlock(&p->vuart.lock);
 }
 
-static u32 rx_level(u32 ifls)
+/* Bytes waiting that raise RX (PL011 TRM, DDI 0183G, 2.4.3 and UARTRXINTR). */
+static u32 rx_level(const struct vuart *u)
 {
 	/* 1/8 .. 7/8 of 32; the reserved values as 7/8 */
 	static const u8 levels[8] = { 4, 8, 16, 24, 28, 28, 28, 28 };
 
-	return levels[(ifls >> 3) & 7];
+	if (!(u->REG(LCR_H) & PL011_LCR_H_FEN))
+		return 1; /* FIFOs off: a one-character holding register, RX at each byte */
+	return levels[(u->REG(IFLS) >> 3) & 7];
 }
 
 /*
@@ -155,7 +158,7 @@ static void update_interrupts_unlock(struct partition *p, bool rx)
 
 	if (rx) {
 		ris &= ~(PL011_INT_RX | PL011_INT_RT);
-		if (u->rx_count >= rx_level(u->REG(IFLS)))
+		if (u->rx_count >= rx_level(u))
 			ris |= PL011_INT_RX;
 		if (u->rx_count)
 			ris |= PL011_INT_RT; /* data waiting: the receive timeout fires */

@@ -43,8 +43,11 @@ static inline u32 vuart_fr(const struct vuart *u)
 	/* Polled by every console driver: a snapshot, no lock, nothing changes. */
 	u32 count = __atomic_load_n(&u->rx_count, __ATOMIC_RELAXED);
 
+	/* RXFF: the FIFO full, or with FIFOs off (LCR_H.FEN clear) the holding register. */
 	return PL011_FR_TXFE | (count ? 0 : PL011_FR_RXFE) |
-	       (count == VUART_FIFO ? PL011_FR_RXFF : 0);
+	       (count >= ((u->reg[PL011_LCR_H / 4] & PL011_LCR_H_FEN) ? VUART_FIFO : 1U) ?
+			PL011_FR_RXFF :
+			0);
 }
 
 void vuart_init(struct partition *p);

@@ -50,6 +50,7 @@
 #include "abi/hypercall.h"
 #include "hyp/dev/console.h"
 #include "hyp/dev/monitor.h"
+#include "hyp/dev/vuart.h"
 
 #define PSCI_CPU_OFF 0x84000002U
 #define PSCI_CPU_ON 0x84000003U
@@ -430,6 +431,52 @@ TEST(spi_waits_for_its_vcpu)
 	sys_finish();
 }
 
+/* A word load from (store to) the emulated PL011 by the guest on 'cpu', through the trap. */
+static u32 uart_load(u32 cpu, u32 off)
+{
+	data_abort_at(cpu,
+		      (u32)HSR_EC_DABT_GUEST << HSR_EC_SHIFT | HSR_IL | HSR_DABT_ISV |
+			      2U << HSR_DABT_SAS_SHIFT | FSC_TRANSLATION_L3,
+		      0x09000000U + off);
+	return cpu_frame(cpu)->r[0];
+}
+
+static void uart_store(u32 cpu, u32 off, u32 value)
+{
+	cpu_frame(cpu)->r[0] = value;
+	data_abort_at(cpu, DABT_WRITE(FSC_TRANSLATION_L3) | HSR_DABT_ISV | 2U << HSR_DABT_SAS_SHIFT,
+		      0x09000000U + off);
+}
+
+/*
+ * PL011 TRM (DDI 0183G) 2.4.3: with the FIFOs off (LCR_H.FEN clear, its reset value) the
+ * receive side is a one-character holding register, and a character raises RX: a driver that
+ * unmasks RX alone gets an interrupt a byte (it waited for IFLS's 16 bytes).  With them on,
+ * RX waits for the IFLS level and RT says a byte is there.
+ */
+TEST(uart_rx_fifo_off_and_on)
+{
+	struct partition *p = &partitions[0];
+
+	start_system();
+	uart_store(0, PL011_LCR_H, PL011_LCR_H_WLEN_8);
+	uart_store(0, PL011_CR, PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE);
+	uart_store(0, PL011_IMSC, PL011_INT_RX);
+	vuart_rx(p, 'a');
+	EXPECT_EQ(uart_load(0, PL011_MIS), PL011_INT_RX);
+	EXPECT(uart_load(0, PL011_FR) & PL011_FR_RXFF); /* the holding register is full */
+	EXPECT(p->vuart.line_high);
+	EXPECT_EQ(uart_load(0, PL011_DR), 'a');
+	EXPECT_EQ(uart_load(0, PL011_MIS), 0);
+	EXPECT(!p->vuart.line_high);
+	uart_store(0, PL011_LCR_H, PL011_LCR_H_WLEN_8 | PL011_LCR_H_FEN);
+	vuart_rx(p, 'b');
+	EXPECT_EQ(uart_load(0, PL011_RIS) & (PL011_INT_RX | PL011_INT_RT), PL011_INT_RT);
+	EXPECT(!(uart_load(0, PL011_FR) & PL011_FR_RXFF));
+	EXPECT(!p->vuart.line_high);
+	sys_finish();
+}
+
 /* MRC p14, 0, APSR_nzcv, c0, c1, 0 (DBGDSCRint, read as zero) sets the flags (A8.8.108). */
 TEST(mrc_to_apsr_nzcv)
 {
@@ -718,6 +765,7 @@ int main(void)
 	RUN(cache_maintenance_skipped);
 	RUN(spi_waits_for_its_vcpu);
 	RUN(mrc_to_apsr_nzcv);
+	RUN(uart_rx_fifo_off_and_on);
 	RUN(guest_par_kept);
 	RUN(suppressed_count_told);
 	RUN(console_hyp_never_waits);
