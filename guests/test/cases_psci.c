@@ -124,8 +124,11 @@ void tg_smp(void)
 	tg_check(psci_features(PSCI_CPU_ON) == PSCI_SUCCESS, "psci.features.cpu_on", "refused");
 	tg_check(psci_features(0x80000000U) == PSCI_SUCCESS, "psci.features.smccc_version",
 		 "SMCCC_VERSION not reported: callers would take SMCCC 1.0");
-	tg_check(psci_features(PSCI_CPU_SUSPEND) == PSCI_E_NOT_SUPPORTED, "psci.features.suspend",
-		 "not refused");
+	tg_check(psci_features(PSCI_CPU_SUSPEND) == PSCI_SUCCESS, "psci.features.suspend",
+		 "CPU_SUSPEND (mandatory from PSCI 0.2) not offered");
+	tg_check(smccc_call(PSCI_CPU_SUSPEND, 0x10000, (uintptr_t)guest_secondary_entry, 0).a0 ==
+			 PSCI_SUCCESS,
+		 "psci.suspend", "a power-down CPU_SUSPEND did not return at once with SUCCESS");
 	tg_check(smccc_call(0x840000ffU, 0, 0, 0).a0 == (uint32_t)PSCI_E_NOT_SUPPORTED,
 		 "psci.unknown", "unknown function not refused");
 	tg_check(smccc_call(0xc4000003U, 1, 0, 0).a0 == (uint32_t)PSCI_E_NOT_SUPPORTED,

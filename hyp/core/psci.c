@@ -40,11 +40,11 @@ static bool valid_entry(const struct partition *p, u32 pc)
  */
 static bool supported(u32 fid)
 {
-	static const u32 functions[] = {
-		PSCI_VERSION,	    PSCI_CPU_OFF,	    PSCI_CPU_ON,
-		PSCI_AFFINITY_INFO, PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF,
-		PSCI_SYSTEM_RESET,  PSCI_FEATURES,	    SMCCC_VERSION
-	};
+	static const u32 functions[] = { PSCI_VERSION,	     PSCI_CPU_SUSPEND,
+					 PSCI_CPU_OFF,	     PSCI_CPU_ON,
+					 PSCI_AFFINITY_INFO, PSCI_MIGRATE_INFO_TYPE,
+					 PSCI_SYSTEM_OFF,    PSCI_SYSTEM_RESET,
+					 PSCI_FEATURES,	     SMCCC_VERSION };
 	u32 i;
 
 	for (i = 0; i < ARRAY_SIZE(functions); i++)
@@ -84,7 +84,15 @@ s32 psci_call(struct vcpu *v, struct regs *r, u32 fid)
 	case PSCI_VERSION:
 		return PSCI_VERSION_1_0;
 	case PSCI_FEATURES:
+		/* (CPU_SUSPEND's flags, 0: the original power_state format, no OS-initiated mode) */
 		return supported(r->r[1]) ? PSCI_SUCCESS : PSCI_E_NOT_SUPPORTED;
+	case PSCI_CPU_SUSPEND:
+		/*
+		 * Mandatory from PSCI 0.2.  The vCPU owns its CPU, so there is no deeper state to
+		 * offer: every power_state returns at once, as after a wake-up event (DEN 0022D
+		 * 5.4.2, an early return), and the caller's context is intact.
+		 */
+		return PSCI_SUCCESS;
 	case PSCI_CPU_ON:
 		index = vcpu_of_mpidr(p, r->r[1]);
 		if (index < 0)

@@ -27,7 +27,7 @@ TESTS = [
         "(issue 14 defect 10); the passed-through RTC alarm retargeted vCPU 0 -> 1 -> 0 "
         "reaches each target (defect 9)",
         build={"CONFIG": "test-smp"},
-        expect=[r"^\[pair\] TG DONE 23 passed, 0 failed$",
+        expect=[r"^\[pair\] TG DONE 24 passed, 0 failed$",
                 r"partition 0 \(pair\): vCPU 1 enters 0x4\w{7} on cpu2",
                 r"WARN: partition 0 \(pair\) vCPU 0: SGI aimed at a CPU outside the partition"],
         forbid=[r"\[pair\] TG FAIL", r"CPU_OFF returned"],
