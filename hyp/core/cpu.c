@@ -195,6 +195,8 @@ static noreturn void idle_loop(void)
 			vmid_handle_flush_request(&vmid_allocator, c->index);
 		if ((req & CPU_REQ_PART_BOOT) && c->vcpu)
 			partition_boot(c->vcpu->part);
+		if ((req & CPU_REQ_PART_START) && c->vcpu)
+			partition_start(c->vcpu->part);
 		if ((req & CPU_REQ_VCPU_START) && c->vcpu)
 			vcpu_start(c->vcpu); /* returns only if there was nothing to start */
 		stats_cpu_snapshot(); /* for stats_report() on another CPU */

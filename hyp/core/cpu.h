@@ -28,6 +28,7 @@ struct vcpu;
 #define CPU_REQ_VGIC BIT(3) /* virtual interrupts wait for this vCPU */
 #define CPU_REQ_WATCHDOG BIT(4) /* its partition's watchdog was armed: watch the deadline */
 #define CPU_REQ_PART_BOOT BIT(5) /* check and start this CPU's partition, first time (boot) */
+#define CPU_REQ_PART_START BIT(6) /* start this CPU's partition (stopped, no vCPU on) */
 
 /* What this CPU's hypervisor did, by cause (hyp/core/stats.h); only this CPU writes them. */
 enum stats_counter {

@@ -277,7 +277,7 @@ void partition_start(struct partition *p)
 
 	spin_lock(&p->lock);
 	/* Never a partition whose images were not found intact (a manager's start included). */
-	if (p->state == PART_HALTED || p->vcpus_on || p->loading ||
+	if (p->state == PART_HALTED || p->vcpus_on || p->loading || p->parking ||
 	    p->images_verdict != IMAGES_OK) {
 		spin_unlock(&p->lock);
 		return;
@@ -312,6 +312,12 @@ void partition_start(struct partition *p)
 
 	spin_lock(&p->lock);
 	p->loading = false;
+	if (p->stop_after_load) { /* stopped while it loaded: it stays stopped */
+		p->stop_after_load = false;
+		spin_unlock(&p->lock);
+		log_info("%s: stopped", cfg->tag);
+		return;
+	}
 	p->state = PART_RUNNING;
 	run = ++p->starts;
 	p->started_at = timer_now();
@@ -361,11 +367,23 @@ static bool stop_unlock(struct partition *p, u32 state, bool restart)
 	return idle;
 }
 
+/*
+ * A stop wins over a restart under way: with its vCPUs still parking the last one finishes
+ * it as a stop, and with its RAM loading it stays stopped once loaded.
+ */
 void partition_stop(struct partition *p, const char *why)
 {
-	if (!lock_running(p))
+	spin_lock(&p->lock);
+	if (p->state == PART_RUNNING) {
+		stop_unlock(p, PART_STOPPED, false);
+	} else if (p->restart_pending || p->loading) {
+		p->restart_pending = false;
+		p->stop_after_load = p->loading;
+		spin_unlock(&p->lock);
+	} else {
+		spin_unlock(&p->lock);
 		return;
-	stop_unlock(p, PART_STOPPED, false);
+	}
 	log_info("%s: stopping (%s)", p->cfg->tag, why);
 }
 
@@ -374,14 +392,19 @@ static void restart_unlock(struct partition *p, const char *why)
 {
 	bool idle;
 
-	if (p->state == PART_HALTED || p->restart_pending) {
+	/* A load under way is a fresh start already (a start asked for then is no more work). */
+	if (p->state == PART_HALTED || p->restart_pending || p->loading) {
 		spin_unlock(&p->lock);
 		return;
 	}
 	idle = stop_unlock(p, PART_STOPPED, true);
 	log_info("%s: restarting (%s)", p->cfg->tag, why);
+	/*
+	 * No vCPU on to finish it (a stopped partition started by the operator or a manager):
+	 * its own boot CPU clears and loads it, never the caller's, whose partition would wait.
+	 */
 	if (idle)
-		partition_start(p);
+		cpu_request(p->vcpus[0]->cpu, CPU_REQ_PART_START);
 }
 
 void partition_restart(struct partition *p, const char *why)
@@ -495,7 +518,8 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
 		return TESSERA_OK;
 	}
 	spin_lock(&p->lock);
-	if ((op == TESSERA_PARTITION_START && p->state == PART_RUNNING) || p->restart_pending) {
+	if ((op == TESSERA_PARTITION_START && p->state == PART_RUNNING) || p->restart_pending ||
+	    p->loading) {
 		spin_unlock(&p->lock); /* nothing to do: nothing counted */
 		return TESSERA_OK;
 	}
@@ -628,9 +652,8 @@ void partition_vcpu_parked(struct partition *p)
 
 	vgic_dist_stop(&p->vgic);
 	spin_lock(&p->lock);
+	p->parking = false;
 	restart = p->restart_pending;
-	if (p->state == PART_RUNNING)
-		p->state = PART_STOPPED; /* its last vCPU switched itself off */
 	spin_unlock(&p->lock);
 	if (restart) {
 		partition_start(p);

@@ -58,6 +58,8 @@ struct partition {
 	const struct cfg_partition *cfg;
 	bool restart_pending;
 	bool loading;
+	bool parking; /* its last vCPU is off, partition_vcpu_parked() not done: no start yet */
+	bool stop_after_load; /* stopped while loading: it stays stopped */
 	bool switched_off; /* stopped by its own PSCI SYSTEM_OFF (since its last start) */
 	bool denied_told; /* a refused manager call was logged (once) */
 	bool busy_told; /* a refused manager start or restart was logged (until one goes through) */

@@ -72,6 +72,12 @@ static noreturn __attribute__((noinline)) void off_unlock(struct partition *p, s
 	v->power = VCPU_OFF;
 	v->start_pending = false;
 	last = --p->vcpus_on == 0;
+	if (last) {
+		/* No start until partition_vcpu_parked() has stopped this run's interrupts. */
+		p->parking = true;
+		if (p->state == PART_RUNNING)
+			p->state = PART_STOPPED; /* its last vCPU switched itself off */
+	}
 	spin_unlock(&p->lock);
 	if (last)
 		partition_vcpu_parked(p);

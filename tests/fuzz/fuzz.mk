@@ -122,10 +122,14 @@ $(SYS_TEST_OUT)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(SYS_TEST_CFLAGS) -MMD -MP -c $< -o $@
 
+# sys_test runs another CPU's call inside a partition's load (vuart_init, called while
+# p->loading) and between its last vCPU's park and partition_vcpu_parked (vgic_dist_stop, its
+# first call): hooks wrapped around those two.
+SYS_TEST_WRAPS := -Wl,--wrap=vuart_init -Wl,--wrap=vgic_dist_stop
 $(HOST_OUT)/tests/sys_test: $(addprefix $(SYS_TEST_OUT)/obj/,$(FUZZ_SYS_OBJS) \
 		tests/fuzz/sys_test.c.o)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) -fsanitize=address,undefined $^ $(FUZZ_SYS_LIBS) -o $@
+	$(Q)$(HOSTCC) -fsanitize=address,undefined $^ $(FUZZ_SYS_LIBS) $(SYS_TEST_WRAPS) -o $@
 
 host-tests: $(HOST_OUT)/tests/sys_test
 -include $(shell find $(SYS_TEST_OUT)/obj -name '*.d' 2>/dev/null)

@@ -754,6 +754,220 @@ TEST(manager_restart_bound)
 	sys_finish();
 }
 
+/* ---- Interleavings inside a partition's load and stop ------------------------------------
+ * partition_start() drops p->lock with p->loading set, clears and reloads RAM, then calls
+ * vuart_init() before it takes the lock again to make p RUNNING.  The sys_test link wraps
+ * vuart_init (-Wl,--wrap=vuart_init): a hook runs there, as another CPU would meanwhile.
+ */
+void __real_vuart_init(struct partition *p);
+void __wrap_vuart_init(struct partition *p);
+static void (*load_hook)(struct partition *p);
+static u32 load_hook_runs;
+
+void __wrap_vuart_init(struct partition *p)
+{
+	void (*h)(struct partition *) = load_hook;
+
+	load_hook = NULL; /* once */
+	if (h) {
+		load_hook_runs++;
+		h(p);
+	}
+	__real_vuart_init(p);
+}
+
+/* An HVC on 'cpu' from inside another CPU's hypervisor code: no sys_check() (that CPU's own
+ * state in the model is stale until its entry ends). */
+static u32 hvc_nested(u32 cpu, u32 fid, u32 a1, u32 a2, u32 a3)
+{
+	struct regs *r = cpu_frame(cpu);
+
+	r->r[0] = fid;
+	r->r[1] = a1;
+	r->r[2] = a2;
+	r->r[3] = a3;
+	sys_set_trap_regs(cpu, (u32)HSR_EC_HVC << HSR_EC_SHIFT | HSR_IL, 0, 0,
+			  FAKE_GUEST_RAM_IPA + 0x100, PSR_MODE_SVC);
+	sys_trap(cpu);
+	return r->r[0];
+}
+
+/* The manager (alpha, cpu0) asks for gamma's start while gamma's CPU reloads it. */
+static void manager_starts_gamma(struct partition *p)
+{
+	EXPECT(p == &partitions[GAMMA] && p->loading);
+	EXPECT_EQ(hvc_nested(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_START, 0), 0);
+}
+
+TEST(start_during_load_is_no_work)
+{
+	struct partition *p = &partitions[GAMMA];
+	u32 starts;
+
+	start_system();
+	load_hook_runs = 0;
+	load_hook = manager_starts_gamma;
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_RESTART, 0), 0);
+	sys_settle();
+	EXPECT_EQ(load_hook_runs, 1);
+	EXPECT_EQ(p->state, PART_RUNNING);
+	EXPECT_EQ(p->starts, 2);
+	/* A manager's restart: returns OK */
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_RESTART, 0), 0);
+	sys_settle();
+	/* The guest's own SYSTEM_RESET */
+	hvc(GAMMA_CPU, PSCI_SYSTEM_RESET, 0, 0, 0);
+	sys_settle();
+	starts = p->starts;
+	/* A STOP */
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_STOP, 0), 0);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_STOPPED);
+	EXPECT_EQ(starts, 4);
+	EXPECT_EQ(p->starts, 4);
+	sys_finish();
+}
+
+/* Same stuck flag; the fault policy "restart" then never restarts: the guest faults on. */
+TEST(fault_restart_after_start_during_load)
+{
+	static const u32 policy[CFG_PARTITION_COUNT] = { 0, 0, POLICY(CFG_FAULT_RESTART, 3, 4) };
+	struct partition *p = &partitions[GAMMA];
+	u32 i;
+
+	sys_reset(4, policy);
+	load_hook = manager_starts_gamma;
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_RESTART, 0), 0);
+	sys_settle();
+	EXPECT_EQ(p->starts, 2);
+	for (i = 0; i < 3; i++) {
+		data_abort_at(GAMMA_CPU, DABT_WRITE(FSC_TRANSLATION_L3), UNMAPPED_IPA);
+		sys_settle();
+		fake_time_advance(2 * FAKE_TICKS_PER_MS);
+	}
+	/* Three restarts (the vCPU went back to the faulting access each time before the fix). */
+	EXPECT_EQ(p->starts, 5);
+	EXPECT_EQ(p->restarts.count, 3);
+	sys_finish();
+}
+
+/* The operator's Ctrl-T k typed while the partition is being reloaded. */
+static void operator_stops_gamma(struct partition *p)
+{
+	static const char keys[] = "\x14k2\r";
+
+	EXPECT(p == &partitions[GAMMA] && p->loading);
+	fake_uart_rx((const u8 *)keys, sizeof(keys) - 1);
+	fake_irq_raise(0, PLAT_UART_IRQ);
+	sys_irq(0);
+}
+
+TEST(stop_wins_over_restart)
+{
+	struct partition *p = &partitions[GAMMA];
+	struct partition *b = &partitions[BETA];
+
+	start_system();
+	/* (a) during the load */
+	load_hook = operator_stops_gamma;
+	EXPECT_EQ(partition_command(p, TESSERA_PARTITION_RESTART, "console monitor", NULL), 0);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_STOPPED); /* (it was dropped: RUNNING) */
+	/* (b) while the vCPUs of a restarting partition park (beta: 2 vCPUs) */
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	hvc(BETA_CPU0, PSCI_SYSTEM_RESET, 0, 0, 0); /* beta: restart pending, vCPU 1 not parked */
+	EXPECT_EQ(partition_command(b, TESSERA_PARTITION_STOP, "console monitor", NULL), 0);
+	sys_settle();
+	EXPECT_EQ(b->state, PART_STOPPED); /* (it was restarted) */
+	sys_finish();
+}
+
+/*
+ * partition_vcpu_parked() runs after off_unlock() dropped p->lock with vcpus_on 0: a start on
+ * another CPU may run in between.  The sys_test link wraps vgic_dist_stop, its first call.
+ */
+void __real_vgic_dist_stop(struct vgic_dist *d);
+void __wrap_vgic_dist_stop(struct vgic_dist *d);
+static void (*dist_stop_hook)(void);
+
+void __wrap_vgic_dist_stop(struct vgic_dist *d)
+{
+	void (*h)(void) = dist_stop_hook;
+
+	dist_stop_hook = NULL;
+	if (h)
+		h();
+	__real_vgic_dist_stop(d);
+}
+
+static void manager_starts_gamma_now(void)
+{
+	EXPECT_EQ(hvc_nested(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_START, 0), 0);
+}
+
+TEST(start_between_park_and_parked)
+{
+	struct partition *p = &partitions[GAMMA];
+
+	start_system();
+	/* (VMID_BITS=2 here: arrange for gamma's next start not to wrap, which the host model
+	 * cannot serve from inside another CPU's entry.) */
+	EXPECT_EQ(partition_command(&partitions[BETA], TESSERA_PARTITION_STOP, "t", NULL), 0);
+	sys_settle();
+	hvc(0, PSCI_SYSTEM_RESET, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_STOP, 0), 0);
+	dist_stop_hook = manager_starts_gamma_now;
+	sys_settle(); /* gamma's CPU parks its vCPU */
+	EXPECT_EQ(p->starts, 2);
+	EXPECT_EQ(p->state, PART_RUNNING); /* the start went through (OK was returned) */
+	sys_finish();
+}
+
+/*
+ * Who does the work of a start of a stopped partition?  docs/design.md: "each restart clears
+ * and reloads that partition's RAM on that partition's own CPUs".  The operator's Ctrl-T b
+ * runs partition_start() on CPU 0 (the UART's), inside whatever partition runs there.
+ */
+static u32 loader_cpu;
+static void note_loader_and_take_long(struct partition *p)
+{
+	UNUSED(p);
+	loader_cpu = this_cpu()->index;
+	fake_time_advance(150 * FAKE_TICKS_PER_MS); /* a large partition's clear and copy */
+}
+
+TEST(operator_start_loads_on_own_cpu)
+{
+	struct partition *a = &partitions[0];
+
+	/* alpha (cpu0, the UART's CPU) has a 100 ms watchdog and restarts on faults. */
+	fake_config_partition(0)->watchdog_ms = 100;
+	{
+		static const u32 policy[CFG_PARTITION_COUNT] = { POLICY(CFG_FAULT_RESTART, 3, 4), 0,
+								 0 };
+		sys_reset(4, policy);
+	}
+	fake_config_partition(0)->watchdog_ms = 100;
+	EXPECT_EQ(partition_command(&partitions[GAMMA], TESSERA_PARTITION_STOP, "t", NULL), 0);
+	sys_settle();
+	EXPECT_EQ(hvc(0, FID_WATCHDOG_KICK, 0, 0, 0), 100); /* alpha is healthy and kicks */
+	loader_cpu = 99;
+	load_hook = note_loader_and_take_long;
+	type("\x14"
+	     "bgamma\r");
+	if (loader_cpu != 0) /* alpha's guest ran meanwhile, kicking as it does */
+		EXPECT_EQ(hvc(0, FID_WATCHDOG_KICK, 0, 0, 0), 100);
+	sys_enter(0, hyp_timer_tick); /* cpu0's Hyp timer interrupt, pending since the deadline */
+	sys_settle();
+	EXPECT_EQ(partitions[GAMMA].state, PART_RUNNING);
+	EXPECT_EQ(loader_cpu, GAMMA_CPU);
+	EXPECT_EQ(a->starts, 1); /* alpha, a bystander, must not be restarted by its watchdog */
+	fake_config_partition(0)->watchdog_ms = 0;
+	sys_finish();
+}
+
 int main(void)
 {
 	test_suite_name = "sys";
@@ -777,5 +991,10 @@ int main(void)
 	RUN(watchdog_restarts);
 	RUN(manager_rights);
 	RUN(manager_restart_bound);
+	RUN(start_during_load_is_no_work);
+	RUN(fault_restart_after_start_during_load);
+	RUN(stop_wins_over_restart);
+	RUN(start_between_park_and_parked);
+	RUN(operator_start_loads_on_own_cpu);
 	return test_summary();
 }
