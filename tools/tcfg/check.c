@@ -487,6 +487,11 @@ static void check_irqs(const struct system *s, const struct board *b)
 						   "INTID %u is beyond the board's %u "
 						   "interrupts",
 						   intid, b->irq_count);
+				else if (intid >= TCFG_INTID_LIMIT)
+					tcfg_error(d->path,
+						   "INTID %u is special (GICv2 3.2.5: 1020-1023 "
+						   "are no interrupt's)",
+						   intid);
 				else if (b->reserved_irq[intid])
 					tcfg_error(d->path,
 						   "INTID %u is reserved by the hypervisor "

@@ -163,7 +163,7 @@ void linux_place(struct partition *p, const struct options *o)
 	check_overlaps(p, "kernel (decompressed, then its zImage)", r->ipa, end);
 	end = ALIGN_UP(end + ZIMAGE_SCRATCH, MIB);
 	if (p->initrd.name) {
-		if (p->initrd.size > r->size - end) {
+		if (end > r->size || p->initrd.size > r->size - end) {
 			tcfg_error(p->path,
 				   "initrd \"%s\" (0x%llx bytes) does not fit %s after the kernel "
 				   "(at +0x%llx of 0x%llx bytes)",
