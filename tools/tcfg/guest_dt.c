@@ -500,8 +500,11 @@ static void place(struct partition *p)
 		const struct memory *km = mem_at(p, p->kernel.ipa);
 		struct range k = { km->ipa, p->kernel.ipa + p->kernel.size - km->ipa };
 		struct range rd = { p->initrd.ipa, p->initrd.size };
+		struct range scratch = { range_end(k), linux_scratch_end(p) - range_end(k) };
 
 		dtb_overlap(p, window, k, "the kernel and what it decompresses");
+		dtb_overlap(p, window, scratch,
+			    "what the zImage decompressor writes after it (bss, stack, heap)");
 		if (p->initrd.name)
 			dtb_overlap(p, window, rd, "the initrd");
 	}

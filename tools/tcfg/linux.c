@@ -105,6 +105,13 @@ static void check_overlaps(const struct partition *p, const char *what, u64 ipa,
 	}
 }
 
+/* The end (IPA) of what the zImage decompressor writes after the zImage (p placed). */
+u64 linux_scratch_end(const struct partition *p)
+{
+	return ALIGN_UP(p->kernel.ipa + ALIGN_UP(p->kernel.size, TCFG_PAGE_SIZE) + ZIMAGE_SCRATCH,
+			MIB);
+}
+
 void linux_place(struct partition *p, const struct options *o)
 {
 	const struct memory *r;
@@ -161,9 +168,19 @@ void linux_place(struct partition *p, const struct options *o)
 	p->kernel.pa = r->pa + off;
 	/* From the start of RAM: what the decompressor writes, then the zImage itself. */
 	check_overlaps(p, "kernel (decompressed, then its zImage)", r->ipa, end);
-	end = ALIGN_UP(end + ZIMAGE_SCRATCH, MIB);
+	end = linux_scratch_end(p) - r->ipa;
+	if (end > r->size) {
+		tcfg_error(
+			p->path,
+			"kernel \"%s\" ends at +0x%llx of %s (0x%llx bytes), leaving no room for "
+			"the %llu MiB its decompressor writes after it (bss, stack, heap)",
+			p->kernel.name,
+			(unsigned long long)(p->kernel.ipa + p->kernel.size - r->ipa), r->path,
+			(unsigned long long)r->size, (unsigned long long)(ZIMAGE_SCRATCH / MIB));
+		return;
+	}
 	if (p->initrd.name) {
-		if (end > r->size || p->initrd.size > r->size - end) {
+		if (p->initrd.size > r->size - end) {
 			tcfg_error(p->path,
 				   "initrd \"%s\" (0x%llx bytes) does not fit %s after the kernel "
 				   "(at +0x%llx of 0x%llx bytes)",

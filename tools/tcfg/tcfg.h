@@ -319,6 +319,7 @@ void check_system(struct system *s, const struct board *b, const struct options 
 
 /* linux.c: kernel and initrd found, placed (booting.rst) and checked; the default dtb-ipa. */
 void linux_place(struct partition *p, const struct options *o);
+u64 linux_scratch_end(const struct partition *p);
 
 /* check.c: find image 'name' in --images for node 'path'; sets *file and *size. */
 bool image_find(const char *path, const char *name, const struct options *o, char **file,
