@@ -182,7 +182,7 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call COV_UNIT_RULE,$(t))))
 $(COV_OUT)/obj/tests/fuzz/sys_test.c.o: COV_CFLAGS += -Itests/unit
 $(COV_OUT)/bin/unit_sys: $(addprefix $(COV_OUT)/obj/,$(FUZZ_SYS_OBJS) tests/fuzz/sys_test.c.o)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) --coverage $^ $(FUZZ_SYS_LIBS) -o $@
+	$(Q)$(HOSTCC) --coverage $^ $(FUZZ_SYS_LIBS) $(SYS_TEST_WRAPS) -o $@
 
 COV_BINS := $(addprefix $(COV_OUT)/bin/fuzz_,$(FUZZ_TARGETS)) \
 	$(addprefix $(COV_OUT)/bin/unit_,$(UNIT_TESTS) sys)

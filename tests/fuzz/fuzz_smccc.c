@@ -112,6 +112,9 @@ static void check_result(const struct vcpu *v, const struct regs *r)
 	case 0x84000000:
 		FUZZ_CHECK(ret == 0x10000, "PSCI_VERSION: 0x%x", ret);
 		break;
+	case 0x84000001:
+		FUZZ_CHECK(ret == 0, "CPU_SUSPEND: %d", ret); /* returns at once */
+		break;
 	case 0x84000003:
 		FUZZ_CHECK(IN(ret, 0, -2, -3, -4, -5, -9), "CPU_ON: %d", ret);
 		break;
