@@ -1088,12 +1088,12 @@ NOISY_METHOD = """\
   a Hyp timer tick (the QEMU GIC workaround, 1 ms) that falls in them adds an entry, the
   likely source (not traced) of a load's "entries +1". Which load such a period hits moves
   with any change of path length (at e3131fe the doorbell ring loop, on later trees the fault
-  storm, traced in the boot notes above, or the CPU_ON/CPU_OFF loop; on this tree the
-  CPU_ON/CPU_OFF loop, one entry fewer in all, and the restart loop, one entry more than its
-  kicks, not traced); the median Hyp cycles per period do
-  not move. Figures of the hot-path table can show the same: a maximum of some 16,000 in one
-  of 1001 runs of a distributor write, 213 in one of 201 of the physical timer, their medians
-  and minimums the path's (not traced on this tree).
+  storm, traced in the boot notes above, the CPU_ON/CPU_OFF loop, or the restart loop; on this
+  tree the restart loop, a period of 4 entries, one of its kicks beside a tick, not traced); the
+  median Hyp cycles per period do not move. Figures of the hot-path table can show the same: a
+  maximum of a few hundred in one of 1001 runs of a distributor write (some 16,000 and, of the
+  physical timer, 213 on earlier trees), their medians and minimums the path's (not traced on
+  this tree).
 - Passthrough-interrupt flood: not measured. QEMU virt has no device a partition can make
   interrupt at will at a high rate (the PL031 alarm has a one-second resolution, the PL061's
   inputs are driven only from outside, virtio-mmio transports without a backend never
@@ -1376,8 +1376,8 @@ BOOT_NOTES = """\
   period of 1,000,280 ticks, traced the same way: CPU 0 paused in `hyp_timer_expired` (its 1 ms
   tick), after=run, while CPU 1 (the neighbour faulting) ran 988,974 instructions, one tick's
   worth; the victim's entries were one fewer in all (409), a tick the long period absorbed. On
-  this tree no load shows a period that long; the CPU_ON / CPU_OFF loop's maximum of a few
-  thousand ticks looks like the one traced at an earlier tree (4953 ticks: CPU 0 paused in
+  this tree no load shows a period that long; the SGI storm's maximum of some 14,000 ticks
+  looks like the one traced at an earlier tree (4953 ticks: CPU 0 paused in
   `hyp_irq_handle`, after=run, while CPU 2 ran 5,312 instructions), not traced again."""
 
 
