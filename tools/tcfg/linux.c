@@ -137,11 +137,14 @@ void linux_place(struct partition *p, const struct options *o)
 			   p->kernel.name, ZIMAGE_MAGIC, ZIMAGE_MAGIC_OFFSET);
 		return;
 	}
-	if (!(r->access & CFG_ACCESS_X)) {
+	if ((r->access & (CFG_ACCESS_W | CFG_ACCESS_X)) != (CFG_ACCESS_W | CFG_ACCESS_X)) {
 		tcfg_error(p->path,
 			   "the kernel goes in %s (the lowest-IPA memory, where its RAM starts), "
-			   "which is not executable",
-			   r->path);
+			   "which is not %s",
+			   r->path,
+			   (r->access & CFG_ACCESS_X) ?
+				   "writable (the decompressor writes the kernel there)" :
+				   "executable");
 		return;
 	}
 	if (r->ipa % ZRELADDR_ALIGN) {

@@ -36,21 +36,23 @@ static void count_children(const struct node *n, const char *const *bases, const
 	{
 		const char *name = fdt_get_name(n->fdt, child, NULL);
 		char path[TCFG_PATH_MAX];
+		bool well_formed = true; /* (its own flag: @ffffffff is a valid unit too) */
 		u32 unit;
 
 		node_child_path(path, sizeof(path), n->path, name);
 		if (plain && !strcmp(name, plain))
 			continue; /* the one unnumbered child this node may have */
 		for (i = 0; bases[i]; i++) {
-			if (node_unit(n, name, bases[i], &unit, ok))
+			if (node_unit(n, name, bases[i], &unit, &well_formed))
 				break;
 		}
+		*ok &= well_formed;
 		if (!bases[i]) {
 			tcfg_error(path, "unknown node");
 			*ok = false;
 			continue;
 		}
-		if (unit != UINT32_MAX && unit != counts[i]) {
+		if (well_formed && unit != counts[i]) {
 			tcfg_error(path,
 				   "%s nodes must be numbered 0, 1, ... in order: expected "
 				   "%s@%x",
