@@ -386,7 +386,14 @@ static void read_partition(struct partition *p, const struct node *n, const stru
 	p->identity_map = prop_flag(n, "identity-map", &ok);
 	read_fault_policy(p, n, &ok);
 	read_reset_limit(p, n, &ok);
-	prop_string(n, "bootargs", false, &p->bootargs, &ok);
+	/* At most what Linux keeps (arch/arm COMMAND_LINE_SIZE, 1024 with the NUL): not cut. */
+	if (prop_string(n, "bootargs", false, &p->bootargs, &ok) &&
+	    strlen(p->bootargs) > TCFG_BOOTARGS_MAX) {
+		tcfg_error(n->path,
+			   "bootargs is %zu characters, more than a kernel command line's %u",
+			   strlen(p->bootargs), TCFG_BOOTARGS_MAX);
+		ok = false;
+	}
 	p->has_dtb_ipa = prop_addr(n, "dtb-ipa", false, &p->dtb_ipa, &ok);
 	p->gicd_ipa = b->guest_gicd;
 	p->gicc_ipa = b->guest_gicc;

@@ -23,6 +23,7 @@
 #include "tessera/sha256.h"
 
 #define TCFG_PAGE_SIZE 0x1000ULL
+#define TCFG_BOOTARGS_MAX 1023U /* Linux's ARM COMMAND_LINE_SIZE, less the NUL */
 #define TCFG_DTB_WINDOW 0x10000ULL /* default device tree window: last 64 KiB of RAM */
 #define TCFG_IPA_LIMIT (1ULL << 32) /* stage 2 with a 32-bit input address space */
 #define TCFG_PA_LIMIT (1ULL << 40) /* LPAE output addresses */
