@@ -79,8 +79,12 @@ static void start_system(void)
 	sys_reset(4, stop);
 }
 
-/* The guest on 'cpu' calls HVC with r0-r3; returns r0. */
-static u32 hvc(u32 cpu, u32 fid, u32 a1, u32 a2, u32 a3)
+/*
+ * The guest on 'cpu' calls HVC with r0-r3; returns r0.  Nested: from inside another CPU's
+ * hypervisor code (a hook), so no sys_check(): that CPU's state in the model is stale until
+ * its entry ends.
+ */
+static u32 hvc_nested(u32 cpu, u32 fid, u32 a1, u32 a2, u32 a3)
 {
 	struct regs *r = cpu_frame(cpu);
 
@@ -91,8 +95,15 @@ static u32 hvc(u32 cpu, u32 fid, u32 a1, u32 a2, u32 a3)
 	sys_set_trap_regs(cpu, (u32)HSR_EC_HVC << HSR_EC_SHIFT | HSR_IL, 0, 0,
 			  FAKE_GUEST_RAM_IPA + 0x100, PSR_MODE_SVC);
 	sys_trap(cpu);
-	sys_check();
 	return r->r[0];
+}
+
+static u32 hvc(u32 cpu, u32 fid, u32 a1, u32 a2, u32 a3)
+{
+	u32 ret = hvc_nested(cpu, fid, a1, a2, a3);
+
+	sys_check();
+	return ret;
 }
 
 /* The guest on 'cpu' takes a stage-2 data abort writing 'ipa' (MMU off: VA = IPA). */
@@ -774,22 +785,6 @@ void __wrap_vuart_init(struct partition *p)
 		h(p);
 	}
 	__real_vuart_init(p);
-}
-
-/* An HVC on 'cpu' from inside another CPU's hypervisor code: no sys_check() (that CPU's own
- * state in the model is stale until its entry ends). */
-static u32 hvc_nested(u32 cpu, u32 fid, u32 a1, u32 a2, u32 a3)
-{
-	struct regs *r = cpu_frame(cpu);
-
-	r->r[0] = fid;
-	r->r[1] = a1;
-	r->r[2] = a2;
-	r->r[3] = a3;
-	sys_set_trap_regs(cpu, (u32)HSR_EC_HVC << HSR_EC_SHIFT | HSR_IL, 0, 0,
-			  FAKE_GUEST_RAM_IPA + 0x100, PSR_MODE_SVC);
-	sys_trap(cpu);
-	return r->r[0];
 }
 
 /* The manager (alpha, cpu0) asks for gamma's start while gamma's CPU reloads it. */
