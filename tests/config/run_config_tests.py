@@ -117,8 +117,9 @@ class Case:
             f.write(board)
         self.board = os.path.join(self.work, "platform.dtb")
         self.system = os.path.join(self.work, self.name + ".dtb")
+        # A description may /incbin/ an image the directives made (-i: dtc's search path).
         for src, dst in ((board_dts, self.board), (self.path, self.system)):
-            r = run(DTC + ["-o", dst, src])
+            r = run(DTC + ["-i", images, "-o", dst, src])
             if r.returncode:
                 raise RuntimeError(f"dtc {os.path.basename(src)}: {r.stderr}")
         self.images = images

@@ -301,10 +301,13 @@ static void gpio_nodes(void *fdt, const struct partition *p, const struct system
 
 /* ---- what the description adds: dt-properties of devices, dtb-overlay ---- */
 
-/* Copy the properties of src's node soff onto dst's node doff, replacing same-named ones. */
-static void copy_props(void *dst, int doff, const void *src, int soff)
+/*
+ * Copy the properties of src's node soff onto dst's node doff, replacing same-named ones.
+ * Returns 0, or libfdt's error (-FDT_ERR_NOSPACE when the tree outgrows its buffer).
+ */
+static int copy_props(void *dst, int doff, const void *src, int soff)
 {
-	int poff;
+	int poff, err = 0;
 
 	fdt_for_each_property_offset(poff, src, soff)
 	{
@@ -315,33 +318,42 @@ static void copy_props(void *dst, int doff, const void *src, int soff)
 		/* Phandles are the generated tree's own (GIC, clock): references do not carry. */
 		if (!v || !strcmp(name, "phandle") || !strcmp(name, "linux,phandle"))
 			continue;
-		dt_ok(fdt_setprop(dst, doff, name, v, len), name);
+		err = fdt_setprop(dst, doff, name, v, len);
+		if (err < 0)
+			break;
 	}
+	return err;
 }
 
 /* Merge src's node soff into dst's node doff: properties, then subnodes, recursively. */
-static void merge(void *dst, int doff, const void *src, int soff)
+static int merge(void *dst, int doff, const void *src, int soff)
 {
-	int child;
+	int child, err = copy_props(dst, doff, src, soff);
 
-	copy_props(dst, doff, src, soff);
 	fdt_for_each_subnode(child, src, soff)
 	{
 		const char *name = fdt_get_name(src, child, NULL);
-		int d = fdt_subnode_offset(dst, doff, name);
+		int d;
 
+		if (err < 0)
+			break;
+		d = fdt_subnode_offset(dst, doff, name);
 		if (d == -FDT_ERR_NOTFOUND)
 			d = fdt_add_subnode(dst, doff, name);
-		dt_ok(d, name);
-		merge(dst, d, src, child);
+		err = d < 0 ? d : merge(dst, d, src, child);
 	}
+	return err;
 }
 
-/* Apply dt-properties and dtb-overlay to the finished tree 'fdt' (DT_BUF_SIZE bytes). */
+/*
+ * Apply dt-properties and dtb-overlay to the finished tree 'fdt' (DT_BUF_SIZE bytes).
+ * What they add is the description's, so a tree they make too big is its error.
+ */
 static void extras(void *fdt, const struct partition *p)
 {
 	char name[32], path[64];
 	bool any = p->overlay_off >= 0;
+	int err = 0;
 	u32 i;
 
 	for (i = 0; i < p->dev_count; i++)
@@ -349,17 +361,24 @@ static void extras(void *fdt, const struct partition *p)
 	if (!any)
 		return;
 	dt_ok(fdt_open_into(fdt, fdt, DT_BUF_SIZE), "open");
-	for (i = 0; i < p->dev_count; i++) {
+	for (i = 0; i < p->dev_count && err >= 0; i++) {
 		const struct device *d = &p->devs[i];
 
 		if (d->extra_off < 0)
 			continue;
 		device_node_name(name, sizeof(name), d);
 		snprintf(path, sizeof(path), "/%s@%llx", name, (unsigned long long)d->ipa);
-		copy_props(fdt, fdt_path_offset(fdt, path), d->fdt, d->extra_off);
+		err = copy_props(fdt, fdt_path_offset(fdt, path), d->fdt, d->extra_off);
 	}
-	if (p->overlay_off >= 0)
-		merge(fdt, 0, p->fdt, p->overlay_off);
+	if (err >= 0 && p->overlay_off >= 0)
+		err = merge(fdt, 0, p->fdt, p->overlay_off);
+	if (err == -FDT_ERR_NOSPACE)
+		tcfg_error(p->path,
+			   "its device tree with the dt-properties and dtb-overlay added is over "
+			   "%d KiB",
+			   DT_BUF_SIZE / 1024);
+	else
+		dt_ok(err, "dt-properties, dtb-overlay");
 	dt_ok(fdt_pack(fdt), "pack");
 }
 
