@@ -517,6 +517,9 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
 		partition_stop(p, who);
 		return TESSERA_OK;
 	}
+	/* No CPU to load it or run it: it would be "restarting" for ever. */
+	if (p->cpu_missing)
+		return TESSERA_DENIED;
 	spin_lock(&p->lock);
 	if ((op == TESSERA_PARTITION_START && p->state == PART_RUNNING) || p->restart_pending ||
 	    p->loading) {
@@ -725,7 +728,8 @@ void partitions_init(void)
 			 "0x%08llx, %u tables",
 			 cfg->tag, cfg->cpu_count, cfg->cpus[0], cfg->cpu_count > 1 ? "..." : "",
 			 cfg->region_count, p->s2.root_pa, p->s2.table_count);
-		if (offline < PLAT_CPU_COUNT)
+		p->cpu_missing = offline < PLAT_CPU_COUNT;
+		if (p->cpu_missing)
 			log_error("%s: cpu%u is not online, not started", cfg->tag, offline);
 		else
 			boot_mask |= BIT(i);

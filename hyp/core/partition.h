@@ -63,6 +63,7 @@ struct partition {
 	bool switched_off; /* stopped by its own PSCI SYSTEM_OFF (since its last start) */
 	bool denied_told; /* a refused manager call was logged (once) */
 	bool busy_told; /* a refused manager start or restart was logged (until one goes through) */
+	bool cpu_missing; /* one of its CPUs never came up at boot: it cannot run */
 	bool share_checked; /* its boot CPU hashed its share of its images' chunks */
 	bool ram_wb; /* its cleared RAM is write-back in the Hyp map: loaded once (load_memory) */
 	u32 state; /* enum partition_state */

@@ -97,7 +97,9 @@ static void run_argument(void)
 	}
 	log_always("monitor: %s partition %d (%s)", verbs[mon.op], part,
 		   cfg_system.partitions[part].name);
-	(void)partition_command(&partitions[part], mon.op, "console monitor", NULL);
+	if (partition_command(&partitions[part], mon.op, "console monitor", NULL) < 0)
+		log_always("monitor: refused: a CPU of %s is not online",
+			   cfg_system.partitions[part].name);
 }
 
 /* The byte after the escape. */

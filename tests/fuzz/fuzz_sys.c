@@ -118,7 +118,7 @@ enum vmid_status __wrap_vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v,
 	FUZZ_CHECK(++waits < 10000, "cpu%u waits for a VMID generation change that never ends",
 		   cpu);
 	for (c = 0; c < SYS_CPUS; c++) {
-		if (on_stack[c])
+		if (on_stack[c] || sys.state[c] == SYS_OFFLINE)
 			continue;
 		if (fake_irq_queued(c))
 			sys_enter(c, sys.state[c] == SYS_GUEST ? hyp_irq : idle_entry);
@@ -193,6 +193,8 @@ void sys_settle(void)
 		bool progress = false;
 
 		for (c = 0; c < SYS_CPUS; c++) {
+			if (sys.state[c] == SYS_OFFLINE)
+				continue;
 			/* The GIC raises the maintenance interrupt while its condition holds. */
 			if (sys.state[c] == SYS_GUEST && fake_maintenance(c) &&
 			    fake_phys(c, GIC_PPI_MAINTENANCE)->enabled)
@@ -258,6 +260,8 @@ u64 sys_translate(u32 cpu, const char *op, u32 va)
 
 /* ---- Boot --------------------------------------------------------------------- */
 
+u32 sys_offline_cpus;
+
 void sys_reset(u32 lr_count, const u32 policy[CFG_PARTITION_COUNT])
 {
 	u32 c, i;
@@ -291,15 +295,21 @@ void sys_reset(u32 lr_count, const u32 policy[CFG_PARTITION_COUNT])
 	console_init();
 	hyp_init_early();
 	for (c = 0; c < SYS_CPUS; c++) {
+		if (sys_offline_cpus & BIT(c)) {
+			sys.state[c] = SYS_OFFLINE;
+			continue;
+		}
 		fake_arch_set_cpu(c);
 		fake_set_cpu(c);
 		hyp_cpu_online(c);
 	}
+	sys_offline_cpus = 0;
 	fake_arch_set_cpu(0);
 	fake_set_cpu(0);
 	partitions_init();
 	for (c = 0; c < SYS_CPUS; c++)
-		sys_idle(c);
+		if (sys.state[c] != SYS_OFFLINE)
+			sys_idle(c);
 	sys_settle();
 	sys_check();
 }

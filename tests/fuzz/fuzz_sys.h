@@ -25,7 +25,7 @@
 #define SYS_CPUS FAKE_CPU_COUNT
 #define SYS_ATS_MAX 16
 
-enum sys_cpu_state { SYS_IDLE, SYS_GUEST };
+enum sys_cpu_state { SYS_IDLE, SYS_GUEST, SYS_OFFLINE /* never came up at boot */ };
 
 /* A guest stage-1 mapping the fuzz input made: ATS of a VA in this page gives 'par'. */
 struct sys_ats {
@@ -51,6 +51,9 @@ extern struct sys sys;
  * guest or idles.
  */
 void sys_reset(u32 lr_count, const u32 policy[CFG_PARTITION_COUNT]);
+
+/* CPUs the next sys_reset() leaves offline, as if U-Boot never started them (then 0). */
+extern u32 sys_offline_cpus;
 
 /* Configure the whole system (list registers, fault policies) from the input. */
 void sys_reset_from(struct fin *f);

@@ -963,6 +963,26 @@ TEST(operator_start_loads_on_own_cpu)
 	sys_finish();
 }
 
+TEST(partition_without_its_cpu_not_started)
+{
+	struct partition_info in;
+
+	sys_offline_cpus = BIT(GAMMA_CPU); /* U-Boot never brought it up */
+	console_start();
+	EXPECT_EQ(partitions[GAMMA].state, PART_STOPPED);
+	type("\x14"
+	     "bgamma\r");
+	EXPECT(seen_at(0, "[tessera] monitor: refused: a CPU of gamma is not online") >= 0);
+	EXPECT_EQ(partition_command(&partitions[GAMMA], TESSERA_PARTITION_RESTART, "t",
+				    &partitions[0]),
+		  TESSERA_DENIED);
+	sys_settle();
+	partition_info(&partitions[GAMMA], &in);
+	EXPECT_EQ(in.state, TESSERA_STATE_STOPPED); /* not "restarting" for ever */
+	EXPECT_EQ(partitions[0].state, PART_RUNNING);
+	console_end();
+}
+
 int main(void)
 {
 	test_suite_name = "sys";
@@ -991,5 +1011,6 @@ int main(void)
 	RUN(stop_wins_over_restart);
 	RUN(start_between_park_and_parked);
 	RUN(operator_start_loads_on_own_cpu);
+	RUN(partition_without_its_cpu_not_started);
 	return test_summary();
 }
