@@ -21,5 +21,5 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	n += fmt_vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);
-	console_hyp_line(buf, MIN(n, sizeof(buf) - 1));
+	console_hyp_line(buf, MIN(n, sizeof(buf) - 1), level >= LOG_INFO);
 }

@@ -261,8 +261,10 @@ void partition_boot(struct partition *p)
 		return; /* file_checked() sends this CPU back here */
 	ok = images_intact(p->cfg);
 	/* Halted for good when bad, so that nothing can start it later unchecked. */
-	if (!ok)
+	if (!ok) {
+		p->cannot_run = true;
 		__atomic_store_n(&p->state, PART_HALTED, __ATOMIC_RELEASE);
+	}
 	__atomic_store_n(&p->images_verdict, ok ? IMAGES_OK : IMAGES_BAD, __ATOMIC_RELEASE);
 	if (ok)
 		partition_start(p);
@@ -283,6 +285,7 @@ void partition_start(struct partition *p)
 		return;
 	}
 	p->loading = true;
+	p->entries_told = 0;
 	p->restart_pending = false;
 	p->switched_off = false;
 	spin_unlock(&p->lock);
@@ -517,12 +520,14 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
 		partition_stop(p, who);
 		return TESSERA_OK;
 	}
-	/* No CPU to load it or run it: it would be "restarting" for ever. */
-	if (p->cpu_missing)
+	/* Nothing to run, or no CPU to load it: it would be "restarting" for ever. */
+	if (__atomic_load_n(&p->cannot_run, __ATOMIC_ACQUIRE))
 		return TESSERA_DENIED;
 	spin_lock(&p->lock);
 	if ((op == TESSERA_PARTITION_START && p->state == PART_RUNNING) || p->restart_pending ||
 	    p->loading) {
+		p->stop_after_load =
+			false; /* the last word is a start: a stop while loading is off */
 		spin_unlock(&p->lock); /* nothing to do: nothing counted */
 		return TESSERA_OK;
 	}
@@ -728,8 +733,8 @@ void partitions_init(void)
 			 "0x%08llx, %u tables",
 			 cfg->tag, cfg->cpu_count, cfg->cpus[0], cfg->cpu_count > 1 ? "..." : "",
 			 cfg->region_count, p->s2.root_pa, p->s2.table_count);
-		p->cpu_missing = offline < PLAT_CPU_COUNT;
-		if (p->cpu_missing)
+		p->cannot_run = offline < PLAT_CPU_COUNT;
+		if (p->cannot_run)
 			log_error("%s: cpu%u is not online, not started", cfg->tag, offline);
 		else
 			boot_mask |= BIT(i);

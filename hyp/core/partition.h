@@ -63,10 +63,11 @@ struct partition {
 	bool switched_off; /* stopped by its own PSCI SYSTEM_OFF (since its last start) */
 	bool denied_told; /* a refused manager call was logged (once) */
 	bool busy_told; /* a refused manager start or restart was logged (until one goes through) */
-	bool cpu_missing; /* one of its CPUs never came up at boot: it cannot run */
+	bool cannot_run; /* a CPU of it never came up, or an image failed its check */
 	bool share_checked; /* its boot CPU hashed its share of its images' chunks */
 	bool ram_wb; /* its cleared RAM is write-back in the Hyp map: loaded once (load_memory) */
 	u32 state; /* enum partition_state */
+	u32 entries_told; /* vCPUs whose first entry of this run was logged, a bit each */
 	u32 vcpus_on; /* vCPUs with power ON */
 	u32 gicd_hpfar; /* the emulated pages' IPAs as HPFAR reports them (IPA[39:12] << 4) */
 	u32 uart_hpfar;

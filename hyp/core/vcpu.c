@@ -119,7 +119,10 @@ noreturn void vcpu_start(struct vcpu *v)
 	spsr = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F | ((pc & 1) ? PSR_T : 0);
 	write_elr_hyp(pc & ~1U);
 	write_spsr(spsr);
-	log_info("%s: vCPU %u enters 0x%08x on cpu%u", p->cfg->tag, v->index, pc & ~1U, v->cpu);
+	/* Once a run: a CPU_OFF/CPU_ON loop is the guest's business, not lines of the log. */
+	if (!(__atomic_fetch_or(&p->entries_told, BIT(v->index), __ATOMIC_RELAXED) & BIT(v->index)))
+		log_info("%s: vCPU %u enters 0x%08x on cpu%u", p->cfg->tag, v->index, pc & ~1U,
+			 v->cpu);
 	vcpu_handle_requests(this_cpu(), v); /* also loads this partition's VMID */
 	hyp_enter_guest(frame);
 }

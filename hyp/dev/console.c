@@ -44,6 +44,7 @@
 #define CONSOLE_HYP_RING 4096U /* powers of two */
 #define CONSOLE_PART_RING 2048U
 #define CONSOLE_NOTE_SLACK 160U /* a note from the poll leaves room for a line after it */
+#define CONSOLE_HYP_RESERVE 2048U /* of the hypervisor's ring, for lines that are not routine */
 #define CONSOLE_NOTE_MS 1000U /* a partition's drops and escapes: one note a second at most */
 #define CONSOLE_HYP CFG_PARTITION_COUNT /* the hypervisor's source index */
 #define CONSOLE_SOURCES (CFG_PARTITION_COUNT + 1)
@@ -251,17 +252,18 @@ static void tell_all_locked(u64 now)
 	drain_locked();
 }
 
-void console_hyp_line(const char *text, size_t len)
+void console_hyp_line(const char *text, size_t len, bool routine)
 {
 	struct ring *r = &con.ring[CONSOLE_HYP];
+	u32 keep = routine ? CONSOLE_HYP_RESERVE : 0;
 
 	spin_lock(&con.lock);
-	tell_hyp_lost_locked((u32)(sizeof("[tessera] \r\n") - 1 + len)); /* LINE_BYTES's */
+	tell_hyp_lost_locked((u32)(sizeof("[tessera] \r\n") - 1 + len) + keep); /* LINE_BYTES's */
 	/*
 	 * Behind lost lines, or without room, a line is lost too; except before any partition
 	 * runs (one CPU, console_set_input not yet called), when it waits for room.
 	 */
-	while ((con.hyp_lost && !con.booting) || !put_line(r, "tessera", text, len, 0)) {
+	while ((con.hyp_lost && !con.booting) || !put_line(r, "tessera", text, len, keep)) {
 		if (!con.booting) {
 			con.hyp_lost++;
 			break;
@@ -337,8 +339,9 @@ void console_panic_line(const char *text)
 static inline __attribute__((always_inline)) void announce_input(void)
 {
 	/* A partition's number is its index in the configuration (tcfg). */
-	log_info("console input -> partition %u (%s); Ctrl-T then 0-%u or n switches, ? for more",
-		 con.input, cfg_system.partitions[con.input].name, cfg_system.partition_count - 1);
+	log_always("console input -> partition %u (%s); Ctrl-T then 0-%u or n switches, ? for more",
+		   con.input, cfg_system.partitions[con.input].name,
+		   cfg_system.partition_count - 1);
 }
 
 void console_set_input(u32 partition)

@@ -14,8 +14,11 @@ void console_init(void);
  * One line of the hypervisor's log, "[tessera] text" (a newline is added).
  * Never waits for the UART once the partitions run: if the hypervisor's ring
  * is full the line is lost, counted, and reported as soon as there is room.
+ * A 'routine' line (info, debug) leaves part of the ring to the others
+ * (errors, warnings, the monitor's answers), so routine lines in bulk, such
+ * as a partition's CPU_ON/CPU_OFF loop can cause, never crowd them out.
  */
-void console_hyp_line(const char *text, size_t len);
+void console_hyp_line(const char *text, size_t len, bool routine);
 
 /*
  * One whole line of partition 'part', "[name] text", its bytes already made

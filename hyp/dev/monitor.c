@@ -98,7 +98,7 @@ static void run_argument(void)
 	log_always("monitor: %s partition %d (%s)", verbs[mon.op], part,
 		   cfg_system.partitions[part].name);
 	if (partition_command(&partitions[part], mon.op, "console monitor", NULL) < 0)
-		log_always("monitor: refused: a CPU of %s is not online",
+		log_always("monitor: refused: %s cannot run (its error at boot says why)",
 			   cfg_system.partitions[part].name);
 }
 

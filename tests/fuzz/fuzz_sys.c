@@ -141,15 +141,15 @@ static void vmid_lock_free(const char *text, size_t len)
 		   "a console line with the VMID allocator's lock held: %.*s", (int)len, text);
 }
 
-void __real_console_hyp_line(const char *text, size_t len);
-void __wrap_console_hyp_line(const char *text, size_t len);
+void __real_console_hyp_line(const char *text, size_t len, bool routine);
+void __wrap_console_hyp_line(const char *text, size_t len, bool routine);
 void __real_console_guest_line(u32 part, const char *text, size_t len, u32 escaped);
 void __wrap_console_guest_line(u32 part, const char *text, size_t len, u32 escaped);
 
-void __wrap_console_hyp_line(const char *text, size_t len)
+void __wrap_console_hyp_line(const char *text, size_t len, bool routine)
 {
 	vmid_lock_free(text, len);
-	__real_console_hyp_line(text, len);
+	__real_console_hyp_line(text, len, routine);
 }
 
 void __wrap_console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
@@ -261,6 +261,7 @@ u64 sys_translate(u32 cpu, const char *op, u32 va)
 /* ---- Boot --------------------------------------------------------------------- */
 
 u32 sys_offline_cpus;
+bool sys_store_corrupt;
 
 void sys_reset(u32 lr_count, const u32 policy[CFG_PARTITION_COUNT])
 {
@@ -279,6 +280,9 @@ void sys_reset(u32 lr_count, const u32 policy[CFG_PARTITION_COUNT])
 	fake_platform_reset();
 	fake_gic_reset(lr_count);
 	fake_config_reset();
+	if (sys_store_corrupt)
+		*(u8 *)fake_ram(FAKE_STORE_PA, 1) ^= 1;
+	sys_store_corrupt = false;
 	for (i = 0; i < CFG_PARTITION_COUNT; i++)
 		fake_config_set_policy(i, policy[i] & 3, (policy[i] >> 2) & 3,
 				       (policy[i] >> 4) * 250);

@@ -55,6 +55,9 @@ void sys_reset(u32 lr_count, const u32 policy[CFG_PARTITION_COUNT]);
 /* CPUs the next sys_reset() leaves offline, as if U-Boot never started them (then 0). */
 extern u32 sys_offline_cpus;
 
+/* The next sys_reset() finds the image store's copy of the image corrupt (then false). */
+extern bool sys_store_corrupt;
+
 /* Configure the whole system (list registers, fault policies) from the input. */
 void sys_reset_from(struct fin *f);
 

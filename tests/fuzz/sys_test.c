@@ -857,6 +857,18 @@ static void operator_stops_gamma(struct partition *p)
 	sys_irq(0);
 }
 
+/* Ctrl-T k, then Ctrl-T b, typed while the partition is being reloaded. */
+static void operator_stops_and_starts_gamma(struct partition *p)
+{
+	static const char keys[] = "\x14k2\r\x14"
+				   "b2\r";
+
+	EXPECT(p == &partitions[GAMMA] && p->loading);
+	fake_uart_rx((const u8 *)keys, sizeof(keys) - 1);
+	fake_irq_raise(0, PLAT_UART_IRQ);
+	sys_irq(0);
+}
+
 TEST(stop_wins_over_restart)
 {
 	struct partition *p = &partitions[GAMMA];
@@ -868,6 +880,12 @@ TEST(stop_wins_over_restart)
 	EXPECT_EQ(partition_command(p, TESSERA_PARTITION_RESTART, "console monitor", NULL), 0);
 	sys_settle();
 	EXPECT_EQ(p->state, PART_STOPPED); /* (it was dropped: RUNNING) */
+	/* (c) but a start after that stop, still during the load, has the last word */
+	load_hook = operator_stops_and_starts_gamma;
+	EXPECT_EQ(partition_command(p, TESSERA_PARTITION_RESTART, "console monitor", NULL), 0);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_RUNNING); /* (it stayed stopped) */
+	EXPECT_EQ(p->starts, 2);
 	/* (b) while the vCPUs of a restarting partition park (beta: 2 vCPUs) */
 	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
 	sys_settle();
@@ -972,7 +990,7 @@ TEST(partition_without_its_cpu_not_started)
 	EXPECT_EQ(partitions[GAMMA].state, PART_STOPPED);
 	type("\x14"
 	     "bgamma\r");
-	EXPECT(seen_at(0, "[tessera] monitor: refused: a CPU of gamma is not online") >= 0);
+	EXPECT(seen_at(0, "[tessera] monitor: refused: gamma cannot run") >= 0);
 	EXPECT_EQ(partition_command(&partitions[GAMMA], TESSERA_PARTITION_RESTART, "t",
 				    &partitions[0]),
 		  TESSERA_DENIED);
@@ -980,6 +998,74 @@ TEST(partition_without_its_cpu_not_started)
 	partition_info(&partitions[GAMMA], &in);
 	EXPECT_EQ(in.state, TESSERA_STATE_STOPPED); /* not "restarting" for ever */
 	EXPECT_EQ(partitions[0].state, PART_RUNNING);
+	console_end();
+}
+
+TEST(partition_with_bad_image_not_started)
+{
+	struct partition_info in;
+
+	sys_store_corrupt = true;
+	console_start();
+	EXPECT_EQ(partitions[GAMMA].state, PART_HALTED);
+	type("\x14"
+	     "bgamma\r");
+	EXPECT(seen_at(0, "[tessera] monitor: refused: gamma cannot run") >= 0);
+	sys_settle();
+	partition_info(&partitions[GAMMA], &in);
+	EXPECT_EQ(in.state, TESSERA_STATE_HALTED); /* not "restarting" for ever */
+	EXPECT_EQ(partitions[GAMMA].starts, 0);
+	console_end();
+}
+
+/* The operator is answered whatever routine lines a partition makes the hypervisor log. */
+TEST(monitor_heard_over_routine_lines)
+{
+	u32 i, enters = 0;
+
+	console_start();
+	fake_uart_stall(true);
+	for (i = 0; i < 200; i++) { /* beta's CPU_ON/CPU_OFF loop: one "enters" line a run */
+		EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+		sys_settle();
+		hvc(BETA_CPU1, PSCI_CPU_OFF, 0, 0, 0);
+		sys_settle();
+	}
+	for (i = 0; i < 300; i++) /* and routine lines in bulk, whatever their cause */
+		log_info("partition 1 (beta): routine line %u", i);
+	type("\x14l");
+	log_warn("a warning");
+	for (i = 0; i < 100; i++) {
+		fake_uart_stall(false);
+		console_irq();
+	}
+	for (i = 0; i < seen_count; i++)
+		enters += strstr(seen[i], "(beta): vCPU 1 enters") != NULL;
+	EXPECT_EQ(enters, 1);
+	EXPECT(seen_at(0, "[tessera] partition 0 alpha: running") >= 0);
+	EXPECT(seen_at(0, "[tessera] partition 2 gamma: running") >= 0);
+	EXPECT(seen_at(0, "[tessera] WARN: a warning") >= 0);
+	EXPECT(seen_at(0, "[tessera] console: ") >= 0); /* the routine lines lost, told */
+	console_end();
+}
+
+/* A CPU asleep in its idle loop is idle now too, not only up to its last wake-up. */
+TEST(stats_count_current_idle)
+{
+	int at;
+
+	console_start();
+	EXPECT_EQ(partition_command(&partitions[GAMMA], TESSERA_PARTITION_STOP, "t", NULL), 0);
+	sys_settle();
+	fake_time_advance(3000 * FAKE_TICKS_PER_MS);
+	type("\x14s");
+	at = seen_at(0, "[tessera] stats cpu3:");
+	EXPECT(at >= 0);
+	if (at >= 0)
+		EXPECT(strtoul(strstr(seen[at], "idle_ms=") + 8, NULL, 10) >= 2990);
+	type("\x14-\x14-\x14s"); /* the answer whatever the log level */
+	EXPECT(seen_at((u32)at + 1, "[tessera] stats cpu3:") >= 0);
+	type("\x14+\x14+");
 	console_end();
 }
 
@@ -998,6 +1084,8 @@ int main(void)
 	RUN(guest_par_kept);
 	RUN(suppressed_count_told);
 	RUN(console_hyp_never_waits);
+	RUN(monitor_heard_over_routine_lines);
+	RUN(stats_count_current_idle);
 	RUN(console_fair_share);
 	RUN(console_escapes_controls);
 	RUN(console_vcpu_lines_whole);
@@ -1012,5 +1100,6 @@ int main(void)
 	RUN(start_between_park_and_parked);
 	RUN(operator_start_loads_on_own_cpu);
 	RUN(partition_without_its_cpu_not_started);
+	RUN(partition_with_bad_image_not_started);
 	return test_summary();
 }

@@ -32,6 +32,8 @@ TESTS = [
                 r"WARN: partition 0 \(pair\) vCPU 0: SGI aimed at a CPU outside the partition"],
         forbid=[r"\[pair\] TG FAIL", r"CPU_OFF returned"],
         done=r"^\[pair\] TG DONE",
+        check=lambda t: [] if t.count("vCPU 1 enters") == 1
+        else ["a vCPU's entry logged more than once a run (each CPU_ON logged)"],
         icount=False,  # vCPUs wait for each other by spinning: real parallelism is faster
         timeout=90,
     ),
