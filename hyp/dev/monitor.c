@@ -10,9 +10,11 @@
  *   Ctrl-T Ctrl-T       a Ctrl-T for the partition with the input
  *
  * Every byte from the escape to the end of its command is the monitor's: a partition never
- * sees one.  A partition argument is a line of at most MONITOR_ARG_MAX bytes; Enter ends it,
- * anything that is not printable (Escape, Ctrl-C) or one byte too many drops it, so input
- * goes back to the partition after one line at most.  What the monitor says goes out as
+ * sees one.  A partition argument is a line of at most MONITOR_ARG_MAX bytes, asked for with
+ * a prompt: Enter (CR, LF or CR LF) ends it, Backspace or Delete takes back a byte, Ctrl-C
+ * cancels it, Ctrl-T cancels it and starts another command; anything else unprintable
+ * (an arrow key's escape sequence, a UTF-8 byte) or one byte too many drops it, and the
+ * rest of its line with it, up to Enter.  What the monitor says goes out as
  * hypervisor log lines (LOG_ALWAYS): into the hypervisor's own console ring, never waiting
  * for the UART, so guests' output is not held up either.
  *
@@ -28,7 +30,14 @@
 
 #define ESCAPE 0x14 /* Ctrl-T */
 
-enum { IDLE, ESCAPED, ARGUMENT };
+#define CTRL_C 0x03
+#define BACKSPACE 0x08
+#define DELETE 0x7f
+
+/* AFTER_CR: an argument ended with CR, and a terminal's LF may follow; DISCARD: up to Enter. */
+enum { IDLE, ESCAPED, ARGUMENT, DISCARD, AFTER_CR };
+
+static const char *const verbs[] = { "stop", "start", "restart" }; /* by TESSERA_PARTITION_* */
 
 static struct {
 	u32 state;
@@ -88,7 +97,6 @@ static void help(void)
 
 static void run_argument(void)
 {
-	static const char *const verbs[] = { "stop", "start", "restart" };
 	int part = monitor_find(mon.arg, mon.len);
 
 	if (part < 0) {
@@ -127,6 +135,9 @@ static bool command(u8 c)
 		mon.state = ARGUMENT;
 		mon.op = op;
 		mon.len = 0;
+		log_always("monitor: %s which partition? Its number or label, then Enter (Ctrl-C: "
+			   "none)",
+			   verbs[op]);
 	} else if (c == '+' || c == '-') {
 		u32 level = log_level + (c == '+' ? 1U : ~0U);
 
@@ -145,18 +156,37 @@ bool monitor_input(u8 c)
 	u32 state = mon.state;
 
 	mon.state = IDLE; /* unless this byte starts or goes on with a command (below) */
-	if (state == ESCAPED)
-		return command(c);
+	if (state == AFTER_CR) {
+		if (c == '\n')
+			return true; /* CR LF: one Enter */
+		state = IDLE;
+	}
 	if (state == IDLE) {
 		if (c == ESCAPE)
 			mon.state = ESCAPED;
 		return c == ESCAPE;
 	}
-	/* ARGUMENT: a partition's number or label, up to Enter. */
+	if (state == ESCAPED)
+		return command(c);
+	/* ARGUMENT or DISCARD: the monitor's up to Enter. */
 	if (c == '\r' || c == '\n') {
-		run_argument();
+		if (state == ARGUMENT)
+			run_argument();
+		if (c == '\r')
+			mon.state = AFTER_CR;
+	} else if (c == ESCAPE) {
+		mon.state = ESCAPED; /* this command is off: another one follows */
+	} else if (state == DISCARD) {
+		mon.state = DISCARD;
+	} else if (c == CTRL_C) {
+		log_always("monitor: command cancelled");
+	} else if (c == BACKSPACE || c == DELETE || (c == ' ' && !mon.len)) {
+		mon.state =
+			ARGUMENT; /* "k alpha" as the help writes it: a space first is no byte */
+		mon.len -= mon.len && c != ' ' ? 1 : 0;
 	} else if ((u32)c - 0x20 > 0x7e - 0x20 || mon.len == MONITOR_ARG_MAX) { /* not printable */
-		log_always("monitor: command dropped");
+		log_always("monitor: command dropped, up to Enter");
+		mon.state = DISCARD;
 	} else {
 		mon.state = ARGUMENT;
 		mon.arg[mon.len++] = (char)c;

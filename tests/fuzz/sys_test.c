@@ -609,9 +609,24 @@ TEST(monitor_commands)
 	     "bzzz\r");
 	EXPECT_STREQ(fake_uart_last_line(), "[tessera] monitor: no partition \"zzz\"");
 	type("\x14r\x03");
-	EXPECT_STREQ(fake_uart_last_line(), "[tessera] monitor: command dropped");
+	EXPECT_STREQ(fake_uart_last_line(), "[tessera] monitor: command cancelled");
 	type("\x14r0123456789abcdefg");
-	EXPECT_STREQ(fake_uart_last_line(), "[tessera] monitor: command dropped");
+	EXPECT_STREQ(fake_uart_last_line(), "[tessera] monitor: command dropped, up to Enter");
+	type("hij\r"); /* the rest of that line is the monitor's too */
+	type("\x14r betq\x7f"
+	     "a\r"); /* a space first, a typo taken back */
+	EXPECT(seen_at(0, "[tessera] monitor: restart partition 1 (beta)") >= 0);
+	EXPECT_EQ(partitions[BETA].starts, 3);
+	type("\x14k2\r\n"); /* a terminal's CR LF */
+	type("\x14"
+	     "b2\r\n");
+	type("\x14k\x14"
+	     "1"); /* a change of mind: Ctrl-T again, then a command */
+	EXPECT_EQ(console_focused(), 1);
+	type("\x14"
+	     "0");
+	type("\x14k\x1b[A\xc3\xa9\r"); /* an arrow key, a UTF-8 letter */
+	EXPECT_EQ(partitions[GAMMA].state, PART_RUNNING);
 	EXPECT_EQ(partitions[0].vuart.rx_count, 0); /* none of it reached alpha */
 	type("\x14\x14");
 	EXPECT_EQ(partitions[0].vuart.rx_count, 1); /* Ctrl-T Ctrl-T: one Ctrl-T for alpha */

@@ -83,6 +83,8 @@ TESTS = [
                 r"^\[tessera\] stats cpu1: entries=\d+ hvc=\d+ .* idle_ms=\d+$",
                 r"^\[tessera\] stats partition 1 \(hung\): starts=3 faults=3 ",
                 r"^\[tessera\] monitor: log level warn$",
+                r"^\[tessera\] monitor: restart which partition\? Its number or label, then "
+                r"Enter \(Ctrl-C: none\)$",
                 r"^\[tessera\] monitor: restart partition 3 \(worker\)$",
                 r"^\[tessera\] monitor: log level info$",
                 r"^\[tessera\] monitor: stop partition 3 \(worker\)$",
