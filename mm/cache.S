@@ -23,7 +23,7 @@ endfunc dcache_range_setup
 /*
  * Apply the by-VA operation 'op' to [r0, r1): eight lines a step while eight remain (one MCR
  * and one ADD a line: the loop's own compare and branch come once per eight), then line by
- * line.  Partition RAM is cleaned with it at every restart (hyp/core/partition.c).
+ * line.
  */
 .macro dcache_range op:vararg
 	push	{r4, lr}
@@ -132,15 +132,17 @@ thumb_func mem_zero_vfp
 	pop	{r4, pc}
 endfunc mem_zero_vfp
 
-/* void dcache_clean_range(uintptr_t start, uintptr_t end): write back to PoC. */
-thumb_func dcache_clean_range
-	dcache_range DCCMVAC
-endfunc dcache_clean_range
-
 /*
- * The same, line by line (two instructions a line more): for the boot's short ranges, the
- * channels and the hypervisor's own image.
+ * void dcache_clean_inval_range(uintptr_t start, uintptr_t end): write back to PoC, then
+ * drop.  A restarted partition's RAM goes through it (hyp/core/partition.c): the guest starts
+ * with its caches off, so its stores go past any line left valid, and such a line would hide
+ * them once it turns its caches on (A3.5.7): cleaning alone is not enough.
  */
+thumb_func dcache_clean_inval_range
+	dcache_range DCCIMVAC
+endfunc dcache_clean_inval_range
+
+/* The same, line by line (two instructions a line more): for the boot's short ranges. */
 .macro dcache_range_short op:vararg
 	push	{r4, lr}
 	bl	dcache_range_setup
@@ -152,11 +154,6 @@ endfunc dcache_clean_range
 2:	dsb	sy
 	pop	{r4, pc}
 .endm
-
-/* void dcache_clean_inval_range(uintptr_t start, uintptr_t end): write back, then drop. */
-thumb_func dcache_clean_inval_range
-	dcache_range_short DCCIMVAC
-endfunc dcache_clean_inval_range
 
 /* void dcache_inval_range(uintptr_t start, uintptr_t end): discards data; boot only. */
 thumb_func dcache_inval_range

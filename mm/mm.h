@@ -41,7 +41,6 @@ extern u64 hyp_pt_root_pa;
 void hyp_map_cacheable(u64 pa, u64 size);
 
 /* Cache maintenance by VA to the Point of Coherency over [start, end) (cache.S, B2.2.6). */
-void dcache_clean_range(uintptr_t start, uintptr_t end);
 void dcache_clean_inval_range(uintptr_t start, uintptr_t end);
 void dcache_inval_range(uintptr_t start, uintptr_t end);
 /* Zero [start, start + bytes) with the widest stores the core has; bytes: a multiple of 64. */

@@ -105,9 +105,10 @@ static bool cleared_ram(const struct cfg_region *r)
  * guest may see with its MMU and caches off (B2.2.7) in memory, and stale instructions
  * dropped from every I-cache.
  *
- * A restart goes through the Hyp map's write-back view and cleans the RAM to the point of
- * coherency by VA after (B2.2.6: by VA reaches every CPU's caches, where the guest's last
- * run may have left lines).  The first load (boot) finds its cleared RAM still Normal
+ * A restart goes through the Hyp map's write-back view and cleans and invalidates the RAM to
+ * the point of coherency by VA after (B2.2.6: by VA reaches every CPU's caches, where the
+ * guest's last run may have left lines; invalidated too, for the guest starts with its caches
+ * off and its stores would go past a valid line that later hides them, A3.5.7).  The first load (boot) finds its cleared RAM still Normal
  * non-cacheable in the Hyp map (boot/mmu.c), so its stores go to memory and nothing needs
  * cleaning: no cache holds a line of that RAM, for no translation regime mapped it
  * cacheable since the boot loader handed over (U-Boot cleans and invalidates its data
@@ -138,7 +139,7 @@ static void load_memory(struct partition *p, bool vfp)
 		if (first && cleared_ram(r))
 			hyp_map_cacheable(r->pa, r->size);
 		else if (r->kind == CFG_REGION_RAM)
-			dcache_clean_range((uintptr_t)r->pa, (uintptr_t)(r->pa + r->size));
+			dcache_clean_inval_range((uintptr_t)r->pa, (uintptr_t)(r->pa + r->size));
 	}
 	p->ram_wb = true;
 	write_icialluis(0);

@@ -41,4 +41,7 @@ void fake_uart_stall(bool stalled);
 /* Set to print every console line to stderr (FAKE_VERBOSE=1 in the environment does it). */
 extern bool fake_verbose;
 
+/* Bytes dcache_clean_inval_range() was given since boot (a restart's RAM goes through it). */
+extern u64 fake_clean_inval_bytes;
+
 #endif /* TESSERA_FAKE_PLATFORM_H */

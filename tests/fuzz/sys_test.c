@@ -130,6 +130,26 @@ TEST(cpu_on_then_system_off)
 	sys_finish();
 }
 
+/* A restarted partition's RAM leaves the caches (clean and invalidate), every byte of it. */
+TEST(restart_drops_ram_from_caches)
+{
+	const struct cfg_partition *cfg = partitions[BETA].cfg;
+	u64 before, ram = 0;
+	u32 i;
+
+	start_system();
+	for (i = 0; i < cfg->region_count; i++)
+		if (cfg->regions[i].kind == CFG_REGION_RAM)
+			ram += cfg->regions[i].size;
+	before = fake_clean_inval_bytes;
+	hvc(BETA_CPU0, PSCI_SYSTEM_RESET, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(partitions[BETA].starts, 2);
+	EXPECT(ram > 0);
+	EXPECT(fake_clean_inval_bytes - before >= ram);
+	sys_finish();
+}
+
 TEST(cpu_on_then_system_reset)
 {
 	struct partition *p = &partitions[BETA];
@@ -1089,6 +1109,7 @@ int main(void)
 	test_suite_name = "sys";
 	RUN(cpu_on_then_system_off);
 	RUN(cpu_on_then_system_reset);
+	RUN(restart_drops_ram_from_caches);
 	RUN(vmid_wrap_restarts);
 	RUN(reset_bound);
 	RUN(one_fault_one_credit);
