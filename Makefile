@@ -78,7 +78,7 @@ include tools/bench.mk
 GEN := $(OUT)/gen
 SYSTEM_DTS := configs/$(PLATFORM)/$(CONFIG).dts
 ifeq ($(wildcard $(SYSTEM_DTS)),)
-$(error CONFIG=$(CONFIG): no $(SYSTEM_DTS) (have: $(basename $(notdir $(wildcard configs/$(PLATFORM)/*.dts))))
+$(error CONFIG=$(CONFIG): no $(SYSTEM_DTS) (have: $(basename $(notdir $(wildcard configs/$(PLATFORM)/*.dts)))))
 endif
 
 # The options tcfg and dtc run with: a change regenerates the tables.
@@ -277,13 +277,14 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@tools/run-qemu.sh $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(QEMU_IMAGES) -- $(QEMU_MACHINE) \
-		$(QEMU_BOOT) $(QEMU_ARGS_$(CONFIG))
+	@tools/run-qemu.sh $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(V),--show) $(QEMU_IMAGES) -- \
+		$(QEMU_MACHINE) $(QEMU_BOOT) $(QEMU_ARGS_$(CONFIG)) $(QEMU_EXTRA)
 
+# The machine 'make run' boots, with the configuration's own QEMU arguments (a disk, say).
 debug: deps
 	@$(MAKE) --no-print-directory all
-	@tools/debug.sh $(OUT)/tessera.elf $(QEMU_MACHINE) $(QEMU_BOOT) \
-		$(if $(QEMU_IMAGES),$$(tools/run-qemu.sh --loader-args $(GEN)/images.txt))
+	@tools/debug.sh $(OUT)/tessera.elf $(QEMU_MACHINE) $(QEMU_BOOT) $(QEMU_ARGS_$(CONFIG)) \
+		$(QEMU_EXTRA) $(if $(QEMU_IMAGES),$$(tools/run-qemu.sh --loader-args $(GEN)/images.txt))
 
 # ---- Tests and checks -------------------------------------------------------
 
@@ -315,25 +316,34 @@ help:
 	@echo "Tessera targets (PLATFORM=$(PLATFORM) CONFIG=$(CONFIG)):"
 	@echo "  make              build the hypervisor ($(OUT)/tessera.elf and .bin), the image"
 	@echo "                    store listing (gen/images.txt), tessera.itb (FIT), boot.scr, disk image"
-	@echo "  make run          boot it under QEMU (interactive; TIMEOUT=10 to stop after 10 s)"
+	@echo "  make run          boot it under QEMU (interactive; TIMEOUT=10 to stop after 10 s;"
+	@echo "                    input from a pipe works too: printf '\\024l' | make run TIMEOUT=5)"
 	@echo "  make run-uboot    boot it under QEMU through U-Boot from $(BOOT_DISK)"
-	@echo "  make debug        QEMU halted with its gdb stub, and gdb-multiarch on the ELF"
+	@echo "  make debug        QEMU halted with its gdb stub (GDB_PORT, 1234), and gdb-multiarch on the ELF"
 	@echo "  make test         host unit tests, config tests and QEMU integration tests"
 	@echo "  make memory-map   the physical memory map of the configuration: who owns what"
+	@echo "  make config-tests the configuration compiler's tests alone (tests/config)"
 	@echo "  make check-format clang-format check of every C file"
 	@echo "  make cppcheck     static analysis of the hypervisor"
 	@echo "  make clang-tidy   clang-tidy (.clang-tidy) on the hypervisor, as the target compiles it"
-	@echo "  make fuzz         libFuzzer targets for FUZZ_SECONDS (300) each (docs/assurance.md)"
+	@echo "  make fuzz         libFuzzer targets for FUZZ_SECONDS (300) each (docs/assurance.md);"
+	@echo "                    make fuzz-merge folds what they found into tests/fuzz/corpus"
 	@echo "  make coverage     line coverage of the hypervisor by the host tests and fuzz corpora"
 	@echo "  make stack-report worst-case Hyp stack depth of the ELF against HYP_STACK_SIZE"
-	@echo "  make bench        path lengths beside bare QEMU and Xen 4.17 (docs/bench.md)"
+	@echo "  make no-heap      checks the ELF has no heap (no malloc, no sbrk)"
+	@echo "  make hyp-own      the hypervisor's own size, as tcfg counts it (--hyp-own)"
+	@echo "  make bench        path lengths beside bare QEMU and Xen 4.17 (docs/bench.md;"
+	@echo "                    BENCH_RUNS=2 runs, which must agree)"
 	@echo "  make deps         install the Debian packages the build needs"
 	@echo "  make clean        remove $(BUILD)/"
 	@echo "Variables: PLATFORM=<board> (platform/*), CONFIG=<name> (configs/<board>/<name>.dts),"
 	@echo "  VMID_BITS=<n> (default 8), SELFTEST=<name> (test builds), TIMEOUT=<seconds>,"
 	@echo "  GIC_REPOKE_MS=<ms> (QEMU GIC workaround tick; default: on only where QEMU's GIC is"
 	@echo "  found at boot; 0: never, <ms>: always), UART_BAUD=<baud> (the console UART paced"
-	@echo "  as a board's at that rate, 16-byte FIFO, for tests), V=1 (show commands),"
+	@echo "  as a board's at that rate, 16-byte FIFO, for tests), V=1 (show commands, QEMU's too),"
+	@echo "  QEMU_EXTRA='<args>' (more QEMU arguments for run and debug: '-s -S' for gdb),"
+	@echo "  CFLAGS=... (the hypervisor's compiler flags), UBOOT_SUNXI_BOARD=<board> (H3: the"
+	@echo "  u-boot-sunxi build on the disk image; default nanopi_neo),"
 	@echo "  T=<regex> (make test: only the matching cases), FIT_KEYDIR=<dir> FIT_KEY=<name> (sign"
 	@echo "  the FIT with <dir>/<name>.key and .crt; default: a development key made in $(BUILD)/keys)"
 

@@ -38,8 +38,9 @@ TCFG_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wconversion \
 	-Wmissing-prototypes -Wstrict-prototypes -Wvla -Iinclude
 
 # System descriptions number their nodes (partition@0) without "reg" properties: tcfg
-# checks the numbering, so dtc's unit-address check only adds noise.
-TCFG_DTCFLAGS := -W no-unit_address_vs_reg -I dts -O dtb
+# checks the numbering, so dtc's unit-address check only adds noise; a dtb-overlay's
+# "chosen" node is merged into the partition's root, where it belongs, not the description's.
+TCFG_DTCFLAGS := -W no-unit_address_vs_reg -W no-chosen_node_is_root -I dts -O dtb
 
 # The compiler and flags it is built with, tracked (TRACK in the Makefile).
 TCFG_BUILD_OPTS = $(HOSTCC) | $(TCFG_CFLAGS)
