@@ -107,6 +107,15 @@ def main():
                     and not holds_string(b.image(), desc),
                     "a new git description recompiled %s" % (objs or "nothing"))
         b.make()
+
+        # A mistyped CONFIG= names the configurations there are.
+        proc = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "BUILD=" + tmp,
+                               "PLATFORM=qemu-virt", "CONFIG=nosuch", "hyp"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ok &= check("unknown-config",
+                    proc.returncode != 0 and "CONFIG=nosuch: no configs/qemu-virt/nosuch.dts "
+                    "(have: " in proc.stdout and " default " in proc.stdout,
+                    "make CONFIG=nosuch says: %s" % proc.stdout.strip()[-160:])
     except (RuntimeError, OSError) as e:
         ok = check("build", False, str(e))
     finally:
