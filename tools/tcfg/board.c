@@ -59,8 +59,9 @@ static bool one_range(const struct node *n, const char *name, struct range *r, b
 static void read_root(struct board *b, const void *fdt, bool *ok)
 {
 	static const char *const known[] = { "compatible", "model", "reserved-interrupts", NULL };
-	static const char *const nodes[] = { "cpus", "memory", "hypervisor",   "image-store",
-					     "gic",  "uart",   "guest-layout", NULL };
+	static const char *const nodes[] = { "cpus", "memory",	     "hypervisor",    "image-store",
+					     "gic",  "uart",	     "guest-layout",  "reserved-mmio",
+					     NULL };
 	char path[TCFG_PATH_MAX + 64];
 	struct node n = { fdt, 0, path };
 	const char *compatible;
@@ -261,6 +262,36 @@ static void read_guest_layout(struct board *b, const void *fdt, bool *ok)
 	}
 }
 
+/*
+ * Optional: MMIO no partition may have, one property each, named for what it is: pages the
+ * firmware's secure monitor runs from or powers CPUs with, clock and reset control shared
+ * with the hypervisor's own devices, the DRAM controller.
+ */
+static void read_reserved_mmio(struct board *b, const void *fdt, bool *ok)
+{
+	struct board_node bn = { 0 };
+	int poff, count = 0;
+
+	snprintf(bn.path, sizeof(bn.path), "%s:/reserved-mmio", b->file);
+	bn.n.fdt = fdt;
+	bn.n.path = bn.path;
+	bn.n.off = fdt_subnode_offset(fdt, 0, "reserved-mmio");
+	if (bn.n.off < 0)
+		return;
+	fdt_for_each_property_offset(poff, fdt, bn.n.off) count++;
+	if (!count)
+		return;
+	b->reserved = tcfg_alloc((size_t)count * sizeof(*b->reserved));
+	fdt_for_each_property_offset(poff, fdt, bn.n.off)
+	{
+		const char *name;
+
+		fdt_getprop_by_offset(fdt, poff, &name, NULL);
+		if (one_range(&bn.n, name, &b->reserved[b->reserved_count].r, ok))
+			b->reserved[b->reserved_count++].name = name;
+	}
+}
+
 bool board_parse(struct board *b, const char *file, const void *fdt)
 {
 	bool ok = true;
@@ -272,6 +303,7 @@ bool board_parse(struct board *b, const char *file, const void *fdt)
 	read_memory(b, fdt, &ok);
 	read_gic(b, fdt, &ok);
 	read_uart(b, fdt, &ok);
+	read_reserved_mmio(b, fdt, &ok);
 	read_guest_layout(b, fdt, &ok);
 	return ok;
 }

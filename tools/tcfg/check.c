@@ -248,6 +248,13 @@ static void check_phys_one(const struct phys *a, const struct board *b)
 			tcfg_error(a->path,
 				   "%s overlaps the GIC's registers %s (board /gic/region)",
 				   fmt_range(a->r).s, fmt_range(b->gic).s);
+		for (i = 0; i < b->reserved_count; i++)
+			if (ranges_overlap(a->r, b->reserved[i].r))
+				tcfg_error(a->path,
+					   "%s overlaps the board's %s %s, which the firmware or "
+					   "the hypervisor needs (board /reserved-mmio)",
+					   fmt_range(a->r).s, b->reserved[i].name,
+					   fmt_range(b->reserved[i].r).s);
 		return;
 	}
 	for (i = 0; i < b->ram_count && !range_inside(a->r, b->ram[i]); i++)

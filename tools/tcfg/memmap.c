@@ -89,6 +89,9 @@ static void add_board(struct map *m, const struct board *b)
 		 "GIC virtual CPU interface (each partition's GICC, at gicc-ipa)");
 	snprintf(add(m, b->uart, "hypervisor", "---")->what, sizeof(m->e->what),
 		 "console UART, IRQ %u (emulated for partitions at uart-ipa)", b->uart_irq);
+	for (u32 i = 0; i < b->reserved_count; i++)
+		snprintf(add(m, b->reserved[i].r, "reserved", "---")->what, sizeof(m->e->what),
+			 "%s (board /reserved-mmio: no partition)", b->reserved[i].name);
 }
 
 /* The image store: "image store: a.bin at +0x0, b.bin at +0x5000" (cut short if long). */

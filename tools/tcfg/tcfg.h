@@ -43,6 +43,12 @@ struct range {
 
 /* ---- the board (platform.dts) ---- */
 
+/* A board's MMIO that firmware or the hypervisor needs: what it is, where. */
+struct reserved_mmio {
+	const char *name;
+	struct range r;
+};
+
 struct board {
 	const char *file; /* DTB path, for messages */
 	const char *model;
@@ -57,6 +63,8 @@ struct board {
 	u32 irq_count; /* INTIDs the physical distributor implements */
 	struct range uart;
 	u32 uart_irq;
+	struct reserved_mmio *reserved; /* pages no partition may have (/reserved-mmio) */
+	u32 reserved_count;
 	bool reserved_irq[TCFG_INTID_LIMIT];
 	/* The default machine a partition sees. */
 	u64 guest_ram;
