@@ -345,7 +345,9 @@ help:
 	@echo "  CFLAGS=... (the hypervisor's compiler flags), UBOOT_SUNXI_BOARD=<board> (H3: the"
 	@echo "  u-boot-sunxi build on the disk image; default nanopi_neo),"
 	@echo "  T=<regex> (make test: only the matching cases), FIT_KEYDIR=<dir> FIT_KEY=<name> (sign"
-	@echo "  the FIT with <dir>/<name>.key and .crt; default: a development key made in $(BUILD)/keys)"
+	@echo "  the FIT with <dir>/<name>.key and .crt; default: a development key made in $(BUILD)/keys),"
+	@echo "  FIT_SIGN=1 UBOOT_DTB=<u-boot.dtb> (sign on a board whose QEMU machine has no device"
+	@echo "  tree, H3: the key goes into a copy of your U-Boot's tree, u-boot-control.dtb)"
 
 # Fuzzing, coverage, stack depth and clang-tidy (docs/assurance.md).
 include tests/fuzz/fuzz.mk

@@ -21,7 +21,9 @@
 #   UBOOT_SD_FIRMWARE       U-Boot image to write at 8 KiB: the disk becomes sd.img
 #   UBOOT_SD_FIRMWARE_DEPS  tools/deps.sh group that provides it
 #   FIT_SIGN                non-empty: sign the FIT (the board's U-Boot checks signatures);
-#                           the control device tree is QEMU's own (-machine dumpdtb=)
+#                           the control device tree the key goes into is UBOOT_DTB= (your
+#                           U-Boot build's u-boot.dtb), or with UBOOT_DTB_FROM_QEMU QEMU's
+#                           own (-machine dumpdtb=; QEMU virt: orangepi-pc makes none)
 #   QEMU_BOOT               how `make run` boots (default: -kernel tessera.elf)
 #   QEMU_IMAGES             run-qemu.sh options that place the guest images (default:
 #                           --images $(GEN)/images.txt, QEMU's generic loader)
@@ -43,6 +45,18 @@ UBOOT_IMAGES := $(FIT) $(BOOT_SCR) $(BOOT_DISK)
 FIT_KEYDIR ?= $(BUILD)/keys
 FIT_KEY ?= tessera-dev
 UBOOT_KEY_DTB := $(if $(FIT_SIGN),$(OUT)/u-boot-control.dtb)
+UBOOT_KEY_BASE_DTB := $(or $(UBOOT_DTB),$(if $(UBOOT_DTB_FROM_QEMU),$(OUT)/qemu-machine.dtb))
+
+# A key given is a key to sign with: never a FIT left unsigned in silence.
+ifeq ($(FIT_SIGN),)
+ifneq ($(filter command line environment,$(origin FIT_KEYDIR) $(origin FIT_KEY)),)
+$(error FIT_KEYDIR/FIT_KEY: $(PLATFORM)'s FIT is not signed unless FIT_SIGN=1 (with \
+	UBOOT_DTB=<your U-Boot's u-boot.dtb>, to take the public key); see README, Verified boot)
+endif
+else ifeq ($(UBOOT_KEY_BASE_DTB),)
+$(error FIT_SIGN: give UBOOT_DTB=<the u-boot.dtb of a U-Boot built with CONFIG_FIT_SIGNATURE>: \
+	the public key goes into a copy of it ($(PLATFORM)'s QEMU machine has no tree of its own))
+endif
 
 # The hypervisor's load address, from the board's platform.h.
 UBOOT_LOAD_ADDR := $(shell sed -n \
@@ -88,14 +102,14 @@ $(OUT)/qemu-machine.dtb: platform/$(PLATFORM)/platform.mk
 # same tree gives the same image.
 FIT_EPOCH = $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 # Which key signs it, tracked (TRACK in the Makefile): another FIT_KEYDIR/FIT_KEY re-signs.
-FIT_OPTS = $(FIT_SIGN) | $(FIT_KEYDIR) | $(FIT_KEY)
+FIT_OPTS = $(FIT_SIGN) | $(FIT_KEYDIR) | $(FIT_KEY) | $(UBOOT_DTB)
 $(eval $(call TRACK,$(OUT)/.flags/fit,FIT_OPTS))
 FIT_DATA = $(FIT_ITS) $(OUT)/tessera.bin $(OUT)/.flags/fit
 ifneq ($(FIT_SIGN),)
 $(FIT) $(UBOOT_KEY_DTB) &: $(FIT_DATA) $(FIT_KEYDIR)/$(FIT_KEY).key $(FIT_KEYDIR)/$(FIT_KEY).crt \
-		$(OUT)/qemu-machine.dtb
+		$(UBOOT_KEY_BASE_DTB)
 	@$(if $(Q),echo "  FIT     $@ (signed with $(FIT_KEYDIR)/$(FIT_KEY))")
-	$(Q)cp $(OUT)/qemu-machine.dtb $(UBOOT_KEY_DTB).tmp
+	$(Q)cp $(UBOOT_KEY_BASE_DTB) $(UBOOT_KEY_DTB).tmp
 	$(Q)SOURCE_DATE_EPOCH=$(FIT_EPOCH) $(MKIMAGE) -f $(FIT_ITS) -k $(FIT_KEYDIR) \
 		-K $(UBOOT_KEY_DTB).tmp -r $(FIT).tmp >/dev/null
 	$(Q)mv $(UBOOT_KEY_DTB).tmp $(UBOOT_KEY_DTB)

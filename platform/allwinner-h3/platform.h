@@ -16,8 +16,9 @@
 /*
  * RAM the hypervisor uses: 512 MiB from 0x40000000, so one image runs on the
  * 512 MiB NanoPi NEO as on the 1 GiB Orange Pi PC (whose upper 512 MiB stay
- * unused).  The default system keeps every partition below 0x50000000, so a
- * 256 MiB NEO only needs PLAT_RAM_SIZE (and platform.dts) halved.
+ * unused).  A 256 MiB NEO needs PLAT_RAM_SIZE and platform.dts's /memory halved,
+ * and the image store moved below 0x50000000 (platform.dts's default window, or
+ * a system's own image-store node).
  */
 #define PLAT_RAM_BASE 0x40000000ULL
 #define PLAT_RAM_SIZE 0x20000000ULL

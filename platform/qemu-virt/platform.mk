@@ -5,3 +5,4 @@ QEMU_MACHINE := -M virt,virtualization=on,gic-version=2 -cpu cortex-a15 -smp 4 -
 # Debian's U-Boot for QEMU checks FIT signatures: the FIT is signed, and `make run-uboot`
 # hands U-Boot QEMU's own device tree with the public key added (tools/image.mk).
 FIT_SIGN := yes
+UBOOT_DTB_FROM_QEMU := yes
