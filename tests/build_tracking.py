@@ -116,6 +116,19 @@ def main():
                     proc.returncode != 0 and "CONFIG=nosuch: no configs/qemu-virt/nosuch.dts "
                     "(have: " in proc.stdout and " default " in proc.stdout,
                     "make CONFIG=nosuch says: %s" % proc.stdout.strip()[-160:])
+
+        # A signing key for a FIT that is not signed is refused, never ignored; signing on a
+        # board whose QEMU machine has no device tree asks for the U-Boot's own.
+        for variables, says in ((["FIT_KEY=mine"], "FIT_KEYDIR/FIT_KEY: allwinner-h3's FIT is "
+                                 "not signed unless FIT_SIGN=1"),
+                                (["FIT_SIGN=1"], "FIT_SIGN: give UBOOT_DTB=")):
+            proc = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "BUILD=" + tmp,
+                                   "PLATFORM=allwinner-h3"] + variables + ["hyp"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            ok &= check(variables[0].split("=")[0].lower().replace("_", "-"),
+                        proc.returncode != 0 and says in proc.stdout,
+                        "make PLATFORM=allwinner-h3 %s says: %s"
+                        % (" ".join(variables), proc.stdout.strip()[-160:]))
     except (RuntimeError, OSError) as e:
         ok = check("build", False, str(e))
     finally:
