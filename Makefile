@@ -122,7 +122,7 @@ HYP_CORE_SRCS := hyp/core/cpu.c hyp/core/timer.c hyp/core/trap.c hyp/core/fault.
 	hyp/core/stats.c hyp/core/sha256.c hyp/core/memset.c
 HYP_DEV_SRCS := hyp/dev/mmio.c hyp/dev/mmio_emulate.c hyp/dev/vgpio.c hyp/dev/vuart.c hyp/dev/console.c hyp/dev/monitor.c
 HYP_SRCS := $(HYP_ARCH_SRCS) $(HYP_CORE_SRCS) $(HYP_DEV_SRCS)
-MM_SRCS := mm/cache.S mm/pt.c mm/stage2.c mm/vmid.c
+MM_SRCS := mm/cache.S mm/pt.c mm/stage2.c mm/vmid.c mm/hyp_map.c
 VGIC_SRCS := vgic/gic.c vgic/vgic.c vgic/fast.c vgic/vgicd.c
 SRCS := $(BOOT_SRCS) $(HYP_SRCS) $(MM_SRCS) $(VGIC_SRCS) $(PLAT_SRCS)
 OBJS := $(addprefix $(OUT)/obj/,$(addsuffix .o,$(SRCS))) $(GEN)/config.o
@@ -192,7 +192,7 @@ LTO_SRCS := boot/boot.c boot/mmu.c hyp/arch/hsr.c hyp/arch/inject.c hyp/arch/reg
 	hyp/core/fmt.c hyp/core/panic.c hyp/core/stats.c hyp/core/guest_mem.c hyp/core/hypercall.c \
 	hyp/core/vcpu.c hyp/core/timer.c hyp/dev/console.c \
 	hyp/dev/mmio_emulate.c hyp/dev/monitor.c hyp/dev/vgpio.c hyp/dev/vuart.c mm/pt.c \
-	mm/stage2.c mm/vmid.c $(PLAT_SRCS)
+	mm/stage2.c mm/vmid.c mm/hyp_map.c $(PLAT_SRCS)
 # These files are mostly cold code (of the measured paths, the doorbell's partition_ring, the
 # requests vcpu.c serves before a return and timer.c's Hyp timer programming are here), and -Os alone still trades bytes for speed in places: COLD_OPT turns off what,
 # measured one by one on the every-feature system, made them larger: moving loop invariants

@@ -21,6 +21,7 @@
 
 #include "abi/config.h"
 #include "config_gen.h"
+#include "mm/hyp_map.h"
 #include "mm/pt.h"
 #include "platform.h"
 #include "tessera/sha256.h"
@@ -387,6 +388,35 @@ TEST(s2_tables_builder)
 }
 
 /*
+ * The hypervisor's own map of this configuration (mm/hyp_map.c, as boot/mmu.c builds it)
+ * fits the pool it is given, HYP_PT_POOL_PAGES, with its sections at the worst place: each
+ * of their edges off a 2 MiB boundary, each in a block of its own.
+ */
+TEST(hyp_map_fits_its_pool)
+{
+	struct pt_alloc alloc = { builder_alloc, builder_table };
+	const uintptr_t b = PLAT_HYP_BASE + 0x1000, step = 1U << 21;
+	const struct hyp_range ranges[] = {
+		{ PLAT_MMIO_BASE, PLAT_MMIO_BASE + PLAT_MMIO_SIZE, HYP_DEVICE },
+		{ PLAT_RAM_BASE, b, HYP_RAM },
+		{ b + step, b + 2 * step, PT_HYP_ATTRS(true, false, true) },
+		{ b + 3 * step, b + 4 * step, PT_HYP_ATTRS(true, false, false) },
+		{ b + 4 * step, b + 5 * step, HYP_RAM },
+		{ b + 5 * step, PLAT_RAM_BASE + PLAT_RAM_SIZE, HYP_RAM },
+	};
+	struct pt pt;
+	u32 j;
+
+	EXPECT(b + 5 * step <= PLAT_HYP_BASE + PLAT_HYP_SIZE);
+	builder_used = 0;
+	EXPECT_EQ(pt_init(&pt, &alloc), PT_OK);
+	EXPECT_EQ(hyp_map_build(&pt, ranges, ARRAY_SIZE(ranges)), PT_OK);
+	EXPECT(pt.table_count <= HYP_PT_POOL_PAGES);
+	for (j = 0; j < builder_used; j++)
+		free(builder_tables[j]);
+}
+
+/*
  * tcfg's per-register values are what the hypervisor derived from the tables before: the
  * emulated pages as HPFAR reports them, and the cleared RAM boot/mmu.c keeps non-cacheable.
  */
@@ -704,6 +734,7 @@ int main(int argc, char **argv)
 	RUN(virq_count);
 	RUN(s2_tables);
 	RUN(s2_tables_builder);
+	RUN(hyp_map_fits_its_pool);
 	RUN(derived_values);
 	RUN(derived);
 	RUN(linux_boot);

@@ -239,7 +239,8 @@ class Case:
                     return f"{src} does not build for the target: {r.stderr}"
         check = os.path.join(self.work, "check_tables")
         r = run(["gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-Wconversion"] + inc +
-                ["-o", check, os.path.join(TESTS, "check_tables.c"), os.path.join(ROOT, "mm", "pt.c"), config_c,
+                ["-o", check, os.path.join(TESTS, "check_tables.c"), os.path.join(ROOT, "mm", "pt.c"),
+                 os.path.join(ROOT, "mm", "hyp_map.c"), config_c,
                  os.path.join(ROOT, "hyp", "core", "sha256.c"), "-lfdt"])
         if r.returncode:
             return f"check_tables does not build: {r.stderr}"

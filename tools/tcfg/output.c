@@ -534,6 +534,48 @@ static void write_config_c(FILE *f, const struct system *s, const struct board *
 
 /* ---- config_gen.h ---- */
 
+/* Add the 2 MiB block of edge 'e' to blocks[0..*n) unless e is a block's start or listed. */
+static void add_cut_block(u64 *blocks, u32 *n, u64 e)
+{
+	u64 block = e >> 21;
+	u32 i;
+
+	if (!(e & ((1ULL << 21) - 1)))
+		return;
+	for (i = 0; i < *n && blocks[i] != block; i++)
+		;
+	if (i == *n)
+		blocks[(*n)++] = block;
+}
+
+/*
+ * The 2 MiB blocks of the hypervisor's own map that the edge of a hole cuts: of the image
+ * store, or of a partition's cleared RAM (the regions write_config_c lists as cleared_ram).
+ * Each takes a level-3 table (mm/hyp_map.h, HYP_PT_POOL_PAGES).
+ */
+static u32 hyp_hole_blocks(const struct system *s)
+{
+	u32 i, k, n = 0, edges = 2;
+	u64 *blocks;
+
+	for (i = 0; i < s->part_count; i++)
+		edges += 2 * s->parts[i].map_count;
+	blocks = tcfg_alloc(edges * sizeof(*blocks));
+	add_cut_block(blocks, &n, s->store.base);
+	add_cut_block(blocks, &n, s->store.base + s->store.size);
+	for (i = 0; i < s->part_count; i++)
+		for (k = 0; k < s->parts[i].map_count; k++) {
+			const struct cfg_region *r = &s->parts[i].maps[k].cfg;
+
+			if (r->kind != CFG_REGION_RAM || !(r->flags & CFG_REGION_CLEAR))
+				continue;
+			add_cut_block(blocks, &n, r->pa);
+			add_cut_block(blocks, &n, r->pa + r->size);
+		}
+	free(blocks);
+	return n;
+}
+
 static void write_config_gen_h(FILE *f, const struct system *s, const struct board *b,
 			       const struct options *o)
 {
@@ -570,6 +612,9 @@ static void write_config_gen_h(FILE *f, const struct system *s, const struct boa
 	fprintf(f, "#define CFG_MANAGER_COUNT %u\n", managers);
 	fprintf(f, "/* Stage-2 tables of all partitions, root tables included (mm/pt.c). */\n");
 	fprintf(f, "#define CFG_S2_TABLE_COUNT %u\n", tables);
+	fprintf(f, "/* 2 MiB blocks of the Hyp map the image store's and cleared RAM's edges cut "
+		   "(mm/hyp_map.h). */\n");
+	fprintf(f, "#define CFG_HYP_HOLE_BLOCKS %u\n", hyp_hole_blocks(s));
 	fprintf(f, "/* The largest virq_count of any partition: a multiple of 32. */\n");
 	fprintf(f, "#define CFG_MAX_VIRQ %u\n", max_virq);
 	fprintf(f, "#define CFG_VMID_BITS %u\n", o->vmid_bits);
