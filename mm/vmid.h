@@ -91,6 +91,16 @@ void vmid_handle_flush_request(struct vmid_alloc *a, u32 cpu);
  * Fast-path test for the entry path: nothing to do? (no lock taken)  True only
  * once every online CPU has flushed for v's generation, which is what
  * vmid_prepare_entry() would wait for.
+ *
+ * The caller reads v->id after it, without the lock, so a rollover and a
+ * reassignment by another vCPU of the same partition in between can have this
+ * CPU enter once with the new generation's ID before it has flushed for it
+ * (found in review).  Left so, for what it could reach is this CPU's own TLB,
+ * which only ever held its own partition's entries (a CPU runs one partition),
+ * under the same stage 2: at worst stale stage-1 entries of that partition's
+ * earlier run, and only until the next entry, which the pending flush request
+ * sends through vmid_prepare_entry().  Closing it costs a barrier on the SGI
+ * and doorbell paths (a sequence count around id and generation).
  */
 static inline bool vmid_current(const struct vmid_alloc *a, const struct vmid *v, u32 cpu)
 {
