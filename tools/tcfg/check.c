@@ -461,7 +461,8 @@ static void check_virqs(const struct system *s, const struct partition *p, u32 p
 	}
 	for (j = 0; j < n; j++)
 		for (k = 0; k < j; k++)
-			if (v[j].intid == v[k].intid)
+			/* (One device listing it twice is check_irqs' "listed twice".) */
+			if (v[j].intid == v[k].intid && v[j].path != v[k].path)
 				tcfg_error(v[j].path, "INTID %u is used twice in %s: also %s",
 					   v[j].intid, p->path, v[k].what);
 }
@@ -503,6 +504,9 @@ static void check_irqs(const struct system *s, const struct board *b)
 					tcfg_error(d->path,
 						   "INTID %u is reserved by the hypervisor "
 						   "(board reserved-interrupts)",
+						   intid);
+				else if (owner[intid] == d->path)
+					tcfg_error(d->path, "INTID %u is listed twice in irqs",
 						   intid);
 				else if (owner[intid])
 					tcfg_error(d->path, "INTID %u is already assigned to %s",

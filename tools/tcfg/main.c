@@ -191,7 +191,7 @@ static void usage(FILE *f)
 		"  --memory-map      print the physical memory map to stdout\n"
 		"  --dtbs DIR        also write each partition's device tree as DIR/<label>.dtb\n"
 		"  --hyp-own BYTES   the hypervisor's own code, data and stacks, counted with the\n"
-		"                    guest images in its region (default 512 KiB)\n"
+		"                    device trees and stage-2 tables in its region (default 512 KiB)\n"
 		"\n"
 		"Exit status: 0 ok, 1 configuration refused or output failed, 2 usage.\n");
 }
