@@ -730,10 +730,9 @@ void partitions_init(void)
 			if (offline == PLAT_CPU_COUNT && !cpus[v->cpu].online)
 				offline = v->cpu;
 		}
-		log_info("%s: %u vCPU(s) on cpu%u%s, %u regions, stage-2 root "
-			 "0x%08llx, %u tables",
-			 cfg->tag, cfg->cpu_count, cfg->cpus[0], cfg->cpu_count > 1 ? "..." : "",
-			 cfg->region_count, p->s2.root_pa, p->s2.table_count);
+		log_info("%s: %u vCPU(s) on cpus %s, %u regions, stage-2 root 0x%08llx, %u tables",
+			 cfg->tag, cfg->cpu_count, cfg->cpu_list, cfg->region_count, p->s2.root_pa,
+			 p->s2.table_count);
 		p->cannot_run = offline < PLAT_CPU_COUNT;
 		if (p->cannot_run)
 			log_error("%s: cpu%u is not online, not started", cfg->tag, offline);
