@@ -85,8 +85,10 @@ static bool read_label(const struct node *n, const char **label, bool *ok)
 	if (!prop_string(n, "label", true, label, ok))
 		return false;
 	if (!label_valid(*label)) {
-		tcfg_error(n->path, "label \"%s\" must be 1..%u characters of [a-z0-9_-]", *label,
-			   CFG_NAME_MAX - 1);
+		tcfg_error(n->path,
+			   "label \"%s\" must be 1..%u characters of [a-z0-9_-], not all digits "
+			   "(a number names a partition by its index)",
+			   *label, CFG_NAME_MAX - 1);
 		*ok = false;
 		return false;
 	}
