@@ -118,7 +118,10 @@ void hyp_timer_start(void)
 void hyp_timer_stop(void)
 {
 	hyp_timer_program(~0ULL);
-	gic_irq_enable(GIC_PPI_HYP_TIMER, false);
+	if (UART_HAS_TX_IRQ)
+		gic_irq_enable(GIC_PPI_HYP_TIMER, false);
+	else
+		hyp_timer_console_later(); /* a UART_BAUD build: what is in the rings still drains */
 }
 
 void hyp_timer_wake_at(u64 when)
@@ -132,8 +135,10 @@ void hyp_timer_flush_line_later(void)
 	hyp_timer_wake_at(timer_now() + timer_ms_to_ticks(PARTIAL_LINE_MS));
 }
 
+/* Also on a CPU with no guest, whose Hyp timer interrupt is off (vcpu_park, or never on). */
 void hyp_timer_console_later(void)
 {
+	gic_irq_enable(GIC_PPI_HYP_TIMER, true);
 	hyp_timer_wake_at(timer_now() + timer_ms_to_ticks(CONSOLE_POLL_MS));
 }
 

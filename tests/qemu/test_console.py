@@ -126,6 +126,9 @@ def cpuloop_progressed(text):
     return []
 
 
+ESC = "\x14"  # Ctrl-T, the console monitor's escape
+
+
 TESTS = [
     QemuTest(
         "console.noisy_neighbours",
@@ -140,9 +143,19 @@ TESTS = [
         args=["-d", "plugin", "-plugin", "build/host/insn_per_cpu.so,laps=on"],
         qemu_log="bystander-laps.log",
         log_check=bystander_laps,
-        expect=[r"^\[bystander\] TG DONE 1 passed, 0 failed$"],
+        # The operator is answered beside the CPU_ON/CPU_OFF loop, and with every partition
+        # stopped (no CPU in a guest: the paced console still drains from an idle CPU).
+        inputs=[(r"^\[bystander\] TG by 20$", ESC + "l"),
+                (r"^\[bystander\] TG DONE", ESC + "k0\r" + ESC + "k1\r" + ESC + "k2\r"),
+                (r"(?=[\s\S]*\(bystander\): stopped$)(?=[\s\S]*\(flood\): stopped$)"
+                 r"(?=[\s\S]*\(cpuloop\): stopped$)", ESC + "l" + ESC + "s")],
+        expect=[r"^\[bystander\] TG DONE 1 passed, 0 failed$",
+                r"^\[tessera\] partition 2 cpuloop: running cpus=2,3 ",
+                r"^\[tessera\] partition 1 flood: stopped cpus=1 ",
+                r"^\[tessera\] stats cpu3: ",
+                r"^\[tessera\] stats machine: "],
         forbid=[r"TG FAIL", r"ERROR"],
-        done=r"^\[bystander\] TG DONE",
+        done=r"^\[tessera\] stats machine: ",
         check=all_of(bystander_complete, bystander_reported, nothing_forged,
                      drops_are_the_flooders, cpuloop_progressed,
                      lines_tagged(["bystander", "flood", "cpuloop"])),
