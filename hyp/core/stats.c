@@ -8,7 +8,7 @@
  *                 kicks=<n> injected=<n> hyp_cycles=<n> idle_ms=<n>
  *   stats partition <id> (<name>): starts=<n> faults=<n> lock_wait_max=<ticks>
  *                 vgic_lock_wait_max=<ticks>
- *   stats machine: vmid_lock_wait_max=<ticks> console_dropped=<bytes>
+ *   stats machine: vmid_lock_wait_max=<ticks> console_dropped=<bytes> hyp_lines_lost=<lines>
  *
  * Each CPU writes only its own counters; the Hyp cycle counter is readable on its CPU only,
  * so another CPU reports it as that CPU's idle loop last saved it (on its way out of WFI):
@@ -143,6 +143,6 @@ void stats_report(void)
 			   i, p->cfg->name, p->starts, p->faults, p->lock.wait_max,
 			   p->vgic.lock.wait_max);
 	}
-	log_always("stats machine: vmid_lock_wait_max=%u console_dropped=%u",
-		   vmid_allocator.lock.wait_max, console_dropped());
+	log_always("stats machine: vmid_lock_wait_max=%u console_dropped=%u hyp_lines_lost=%u",
+		   vmid_allocator.lock.wait_max, console_dropped(), console_hyp_lost());
 }

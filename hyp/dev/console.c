@@ -78,6 +78,7 @@ static struct {
 	u32 cur; /* the source whose line is going out */
 	u32 pending; /* bytes in all rings */
 	u32 hyp_lost; /* hypervisor lines lost, since the last report */
+	u32 hyp_lost_total; /* and since boot */
 	u32 input; /* partition that receives console input */
 	spinlock_t lock;
 	struct ring ring[CONSOLE_SOURCES];
@@ -266,6 +267,7 @@ void console_hyp_line(const char *text, size_t len, bool routine)
 	while ((con.hyp_lost && !con.booting) || !put_line(r, "tessera", text, len, keep)) {
 		if (!con.booting) {
 			con.hyp_lost++;
+			con.hyp_lost_total++;
 			break;
 		}
 		drain_locked();
@@ -384,6 +386,11 @@ void console_irq(void)
 	for (i = 0; i < n; i++)
 		if (!monitor_input(rx[i]))
 			vuart_rx(&partitions[con.input], rx[i]);
+}
+
+u32 console_hyp_lost(void)
+{
+	return __atomic_load_n(&con.hyp_lost_total, __ATOMIC_RELAXED);
 }
 
 u32 console_dropped(void)

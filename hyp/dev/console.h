@@ -46,6 +46,8 @@ void console_irq(void);
 
 /* Bytes of guest output dropped since boot (hyp/core/stats.c). */
 u32 console_dropped(void);
+/* Hypervisor log lines lost since boot (each also told in a "lines lost" note). */
+u32 console_hyp_lost(void);
 
 /* Wait until every byte in the ring has gone to the UART (before the machine powers off). */
 void console_flush(void);

@@ -260,6 +260,7 @@ TEST(console_hyp_never_waits)
 	}
 	EXPECT(lost > 0);
 	EXPECT_EQ(shown + lost, 300);
+	EXPECT_EQ(console_hyp_lost(), lost); /* kept for the stats machine line */
 	EXPECT(seen_at(0, "[alpha] still here") >= 0);
 	EXPECT(seen_at(0, "[tessera] the UART moves again") >= 0);
 	console_end();
