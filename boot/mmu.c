@@ -29,10 +29,12 @@ static noreturn void early_fail(const char *msg)
 _Static_assert(PLAT_RAM_BASE + PLAT_RAM_SIZE < (1ULL << 32) &&
 		       PLAT_MMIO_BASE + PLAT_MMIO_SIZE <= PLAT_RAM_BASE,
 	       "hyp_ranges holds 32-bit addresses: RAM must end below 4 GiB, MMIO below RAM");
-_Static_assert(((PLAT_MMIO_BASE | PLAT_MMIO_SIZE | PLAT_RAM_BASE | PLAT_RAM_SIZE) &
-		((1ULL << LPAE_L2_SHIFT) - 1)) == 0,
-	       "MMIO and RAM start and end on 2 MiB blocks: HYP_PT_POOL_PAGES counts no table "
-	       "for their edges");
+/* MMIO and RAM start and end on 2 MiB blocks: HYP_PT_POOL_PAGES counts no table for them. */
+#define BLOCK_ALIGNED(x) ((x) % (1ULL << LPAE_L2_SHIFT) == 0)
+_Static_assert(BLOCK_ALIGNED(PLAT_MMIO_BASE), "MMIO starts on a 2 MiB block");
+_Static_assert(BLOCK_ALIGNED(PLAT_MMIO_SIZE), "MMIO ends on a 2 MiB block");
+_Static_assert(BLOCK_ALIGNED(PLAT_RAM_BASE), "RAM starts on a 2 MiB block");
+_Static_assert(BLOCK_ALIGNED(PLAT_RAM_SIZE), "RAM ends on a 2 MiB block");
 
 /* The map, lowest first: its HYP_MAP_IMAGE_EDGES edges inside RAM are the image's sections. */
 static const struct hyp_range hyp_ranges[] = {

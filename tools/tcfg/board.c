@@ -59,9 +59,9 @@ static bool one_range(const struct node *n, const char *name, struct range *r, b
 static void read_root(struct board *b, const void *fdt, bool *ok)
 {
 	static const char *const known[] = { "compatible", "model", "reserved-interrupts", NULL };
-	static const char *const nodes[] = { "cpus", "memory",	     "hypervisor",    "image-store",
-					     "gic",  "uart",	     "guest-layout",  "reserved-mmio",
-					     NULL };
+	static const char *const nodes[] = { "cpus",	     "memory",	      "hypervisor",
+					     "image-store",  "gic",	      "uart",
+					     "guest-layout", "reserved-mmio", NULL };
 	char path[TCFG_PATH_MAX + 64];
 	struct node n = { fdt, 0, path };
 	const char *compatible;
