@@ -23,6 +23,13 @@ static struct region gicd_r = { .base = (uintptr_t)PLAT_GICD_BASE };
 static struct region gicc_r = { .base = (uintptr_t)PLAT_GICC_BASE };
 static struct region gich_r = { .base = (uintptr_t)PLAT_GICH_BASE };
 static u32 misaligned, outside;
+/*
+ * A GIC with the Security Extensions as the Non-secure hypervisor sees it on a board (the
+ * H3's GIC-400 after U-Boot; QEMU's models have none): IGROUPR RAZ/WI, and a priority
+ * written to a Group 1 interrupt stored as the Secure view's (value >> 1) | 0x80 (GIC
+ * architecture spec 3.6.2); U-Boot left every interrupt Group 1 but SGI 15.
+ */
+static bool secure_view;
 static char misaligned_text[96];
 
 static struct region *region_of(uintptr_t addr)
@@ -65,10 +72,20 @@ u32 gic_test_io_read(uintptr_t addr, u32 size)
 void gic_test_io_write(uintptr_t addr, u32 size, u32 value)
 {
 	u8 *p = reg(addr, size);
+	uintptr_t off = addr - (uintptr_t)PLAT_GICD_BASE;
 	u32 i;
 
-	for (i = 0; p && i < size; i++)
-		p[i] = (u8)(value >> (8 * i));
+	if (secure_view && addr >= (uintptr_t)PLAT_GICD_BASE && off >= GICD_IGROUPR &&
+	    off < GICD_IGROUPR + 0x80)
+		return; /* RAZ/WI to Non-secure accesses */
+	for (i = 0; p && i < size; i++) {
+		u8 b = (u8)(value >> (8 * i));
+
+		if (secure_view && addr >= (uintptr_t)PLAT_GICD_BASE && off >= GICD_IPRIORITYR &&
+		    off < GICD_IPRIORITYR + 0x400 && off + i - GICD_IPRIORITYR != 15)
+			b = (u8)(b >> 1 | 0x80);
+		p[i] = b;
+	}
 }
 
 /* The hooks of vgic.h that gic.c uses. */
@@ -87,7 +104,9 @@ static void boot(void)
 	memset(gicd_r.bytes, 0, REGION_SIZE);
 	memset(gicc_r.bytes, 0, REGION_SIZE);
 	memset(gich_r.bytes, 0, REGION_SIZE);
-	poke32(&gicd_r, GICD_TYPER, ITLINES);
+	poke32(&gicd_r, GICD_TYPER, ITLINES | (secure_view ? GICD_TYPER_SECURITY_EXTN : 0));
+	memset(&gicd_r.bytes[GICD_IGROUPR], 0xff, 4 * (ITLINES + 1)); /* U-Boot: Group 1 */
+	gicd_r.bytes[GICD_IGROUPR + 1] = 0x7f; /* but SGI 15 */
 	poke32(&gicd_r, GICD_ITARGETSR, 0x01010101U); /* banked: this CPU is interface 0 */
 	poke32(&gich_r, GICH_VTR, 0x90000003U); /* 4 list registers */
 	misaligned = 0;
@@ -114,6 +133,43 @@ TEST(boot_accesses_aligned)
 				     gicd_r.bytes[GICD_IPRIORITYR + i], (unsigned)want);
 	}
 	EXPECT_EQ(gich_lr_count(), 4);
+}
+
+/*
+ * Without the Security Extensions (QEMU) both groups are the hypervisor's: every interrupt
+ * is made Group 0 and both are enabled.  With them (a board, Non-secure), the groups are the
+ * firmware's: the driver leaves IGROUPR alone and enables what its view has (Group 1, bit 0
+ * of the Non-secure GICD_CTLR), and the priorities keep their order in the Secure view.
+ */
+TEST(security_extensions)
+{
+	u32 i;
+
+	secure_view = false;
+	boot();
+	EXPECT_EQ(gic_test_io_read(PLAT_GICD_BASE + GICD_IGROUPR, 4), 0);
+	EXPECT_EQ(gic_test_io_read(PLAT_GICD_BASE + GICD_IGROUPR + 4, 4), 0);
+	EXPECT_EQ(gic_test_io_read(PLAT_GICD_BASE + GICD_CTLR, 4), 3);
+	EXPECT(gic_test_io_read(PLAT_GICC_BASE + GICC_CTLR, 4) & GICC_CTLR_ENABLE_GRP1);
+
+	secure_view = true;
+	boot();
+	secure_view = false;
+	EXPECT_EQ(gic_test_io_read(PLAT_GICD_BASE + GICD_IGROUPR, 4), 0xffff7fffU);
+	EXPECT_EQ(gic_test_io_read(PLAT_GICD_BASE + GICD_IGROUPR + 4, 4), ~0U);
+	EXPECT_EQ(gic_test_io_read(PLAT_GICD_BASE + GICD_CTLR, 4), GICD_CTLR_ENABLE_GRP0);
+	EXPECT(!(gic_test_io_read(PLAT_GICC_BASE + GICC_CTLR, 4) & GICC_CTLR_ENABLE_GRP1));
+	EXPECT_EQ(misaligned, 0);
+	/* The hypervisor's interrupts still above the guests' (lower is higher), none masked. */
+	for (i = 0; i < 32 * (ITLINES + 1); i++) {
+		u32 prio = gicd_r.bytes[GICD_IPRIORITYR + i];
+		bool hyp = i < GIC_SGI_COUNT || i == GIC_PPI_MAINTENANCE;
+
+		if (i != 15 && prio != (hyp ? 0xc0U : 0xd0U))
+			TEST_FAIL_AT("INTID %u priority 0x%02x in the Secure view", (unsigned)i,
+				     prio);
+	}
+	EXPECT_EQ(gic_test_io_read(PLAT_GICC_BASE + GICC_PMR, 4), 0xff);
 }
 
 /* Run-time operations: byte targets, bit registers by word, list registers. */
@@ -144,5 +200,6 @@ int main(void)
 	test_suite_name = "gic";
 	RUN(boot_accesses_aligned);
 	RUN(runtime_accesses_aligned);
+	RUN(security_extensions);
 	return test_summary();
 }
