@@ -67,7 +67,12 @@ static void *pa_ptr(u64 pa)
 	return (void *)(uintptr_t)pa;
 }
 
-/* A long job on this CPU must not hold up a VMID generation change on others. */
+/*
+ * A long job on this CPU, interrupts masked, must not hold up a VMID generation change on
+ * others, nor, on the CPU the console UART interrupts (CPU 0), lose what is typed meanwhile:
+ * a UART's receive FIFO holds a few milliseconds of input, clearing a Linux partition's RAM
+ * takes about a hundred on a board.
+ */
 static void serve_flush_requests(void)
 {
 	struct cpu *c = this_cpu();
@@ -76,6 +81,8 @@ static void serve_flush_requests(void)
 		__atomic_fetch_and(&c->requests, ~CPU_REQ_TLB_FLUSH, __ATOMIC_ACQ_REL);
 		vmid_handle_flush_request(&vmid_allocator, c->index);
 	}
+	if (c->index == 0)
+		console_irq();
 }
 
 /* Zero [pa, pa + size), RAM (pa_ptr()), with the VFP registers if 'vfp' (mem_zero_vfp's rule). */

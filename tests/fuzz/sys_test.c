@@ -1105,6 +1105,20 @@ TEST(stats_count_current_idle)
 	console_end();
 }
 
+/* Keys typed while CPU 0 clears and reloads its partition are read between chunks. */
+TEST(console_read_during_load)
+{
+	static const char keys[] = "\x14l";
+
+	console_start();
+	fake_uart_rx((const u8 *)keys, sizeof(keys) - 1); /* its interrupt masked meanwhile */
+	hvc(0, PSCI_SYSTEM_RESET, 0, 0, 0); /* alpha, on cpu0, restarts */
+	EXPECT(seen_at(0, "[tessera] partition 0 alpha: restarting ") >= 0);
+	sys_settle();
+	EXPECT_EQ(partitions[0].starts, 2);
+	console_end();
+}
+
 int main(void)
 {
 	test_suite_name = "sys";
@@ -1123,6 +1137,7 @@ int main(void)
 	RUN(console_hyp_never_waits);
 	RUN(monitor_heard_over_routine_lines);
 	RUN(stats_count_current_idle);
+	RUN(console_read_during_load);
 	RUN(console_fair_share);
 	RUN(console_escapes_controls);
 	RUN(console_vcpu_lines_whole);
