@@ -277,7 +277,7 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@tools/run-qemu.sh $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(V),--show) $(QEMU_IMAGES) -- \
+	@tools/run-qemu.sh $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(filter 1,$(V)),--show) $(QEMU_IMAGES) -- \
 		$(QEMU_MACHINE) $(QEMU_BOOT) $(QEMU_ARGS_$(CONFIG)) $(QEMU_EXTRA)
 
 # The machine 'make run' boots, with the configuration's own QEMU arguments (a disk, say).

@@ -47,7 +47,9 @@ FIT_KEY ?= tessera-dev
 UBOOT_KEY_DTB := $(if $(FIT_SIGN),$(OUT)/u-boot-control.dtb)
 UBOOT_KEY_BASE_DTB := $(or $(UBOOT_DTB),$(if $(UBOOT_DTB_FROM_QEMU),$(OUT)/qemu-machine.dtb))
 
-# A key given is a key to sign with: never a FIT left unsigned in silence.
+# A key given is a key to sign with: never a FIT left unsigned in silence (checked for the
+# goals that build, not for clean or help).
+ifneq ($(filter-out clean help,$(or $(MAKECMDGOALS),all)),)
 ifeq ($(FIT_SIGN),)
 ifneq ($(filter command line environment,$(origin FIT_KEYDIR) $(origin FIT_KEY)),)
 $(error FIT_KEYDIR/FIT_KEY: $(PLATFORM)'s FIT is not signed unless FIT_SIGN=1 (with \
@@ -56,6 +58,7 @@ endif
 else ifeq ($(UBOOT_KEY_BASE_DTB),)
 $(error FIT_SIGN: give UBOOT_DTB=<the u-boot.dtb of a U-Boot built with CONFIG_FIT_SIGNATURE>: \
 	the public key goes into a copy of it ($(PLATFORM)'s QEMU machine has no tree of its own))
+endif
 endif
 
 # The hypervisor's load address, from the board's platform.h.

@@ -268,10 +268,17 @@ void partition_boot(struct partition *p)
 	if (!images_checked(p->cfg))
 		return; /* file_checked() sends this CPU back here */
 	ok = images_intact(p->cfg);
-	/* Halted for good when bad, so that nothing can start it later unchecked. */
+	/*
+	 * Halted for good when bad, so that nothing can start it later unchecked; a start asked
+	 * for while it was checked is dropped with it (it would show "restarting" for ever).
+	 */
 	if (!ok) {
+		spin_lock(&p->lock);
 		p->cannot_run = true;
-		__atomic_store_n(&p->state, PART_HALTED, __ATOMIC_RELEASE);
+		p->restart_pending = false;
+		p->stop_after_load = false;
+		p->state = PART_HALTED;
+		spin_unlock(&p->lock);
 	}
 	__atomic_store_n(&p->images_verdict, ok ? IMAGES_OK : IMAGES_BAD, __ATOMIC_RELEASE);
 	if (ok)
@@ -528,10 +535,12 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
 		partition_stop(p, who);
 		return TESSERA_OK;
 	}
-	/* Nothing to run, or no CPU to load it: it would be "restarting" for ever. */
-	if (__atomic_load_n(&p->cannot_run, __ATOMIC_ACQUIRE))
-		return TESSERA_DENIED;
 	spin_lock(&p->lock);
+	/* Nothing to run, or no CPU to load it: it would be "restarting" for ever. */
+	if (p->cannot_run) {
+		spin_unlock(&p->lock);
+		return TESSERA_DENIED;
+	}
 	if ((op == TESSERA_PARTITION_START && p->state == PART_RUNNING) || p->restart_pending ||
 	    p->loading) {
 		p->stop_after_load =
@@ -705,6 +714,10 @@ s32 partition_vcpu_on(struct partition *p, u32 index, u32 pc, u32 context)
 void partitions_init(void)
 {
 	u32 i, j;
+
+	/* From nothing, also after a host harness's reset (tests/fuzz/fuzz_sys.c). */
+	boot_mask = 0;
+	memset(store_files, 0, sizeof(store_files));
 
 	/* A description for another board is refused at build time (tcfg, check.c). */
 	for (i = 0; i < cfg_system.partition_count; i++) {

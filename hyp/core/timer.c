@@ -52,7 +52,8 @@ u32 timer_ticks_to_ms(u64 ticks)
  * four things on a CPU that runs a guest: flushing a partial console line the
  * guest has left without a newline for too long (a prompt, an echo), saying
  * how many fault messages a closed rate-limit window suppressed, in a
- * UART_BAUD build draining the console (see console_poll), and the
+ * UART_BAUD build draining the console (see console_poll; that one also on a
+ * CPU with no guest, until the rings are empty), and the
  * QEMU GIC workaround described at PLAT_GIC_REPOKE_MS (a periodic interrupt
  * makes the GIC model look at pending interrupts again), which runs only on
  * QEMU's GIC (gic_is_emulated) unless GIC_REPOKE_MS= on the make command line
@@ -120,7 +121,7 @@ void hyp_timer_stop(void)
 	hyp_timer_program(~0ULL);
 	if (UART_HAS_TX_IRQ)
 		gic_irq_enable(GIC_PPI_HYP_TIMER, false);
-	else
+	else if (console_poll())
 		hyp_timer_console_later(); /* a UART_BAUD build: what is in the rings still drains */
 }
 
@@ -144,7 +145,8 @@ void hyp_timer_console_later(void)
 
 void hyp_timer_expired(struct vcpu *v)
 {
-	u64 now = timer_now(), next = repoke_deadline(now);
+	/* No guest here (a UART_BAUD build's console poll): no GIC to re-evaluate for one. */
+	u64 now = timer_now(), next = v ? repoke_deadline(now) : ~0ULL;
 
 	if (!UART_HAS_TX_IRQ && console_poll()) /* a constant: only UART_BAUD builds poll */
 		next = MIN(next, now + timer_ms_to_ticks(CONSOLE_POLL_MS));

@@ -247,7 +247,8 @@ static void tell_all_locked(u64 now)
 {
 	u32 i;
 
-	tell_hyp_lost_locked(CONSOLE_NOTE_SLACK);
+	/* As a routine line would: the reserve stays for the lines that are not. */
+	tell_hyp_lost_locked(CONSOLE_HYP_RESERVE + CONSOLE_NOTE_SLACK);
 	for (i = 0; i < CFG_PARTITION_COUNT; i++)
 		(void)tell_guest_locked(now, i, CONSOLE_NOTE_SLACK);
 	drain_locked();

@@ -11,10 +11,10 @@
  *
  * Every byte from the escape to the end of its command is the monitor's: a partition never
  * sees one.  A partition argument is a line of at most MONITOR_ARG_MAX bytes, asked for with
- * a prompt: Enter (CR, LF or CR LF) ends it, Backspace or Delete takes back a byte, Ctrl-C
- * cancels it, Ctrl-T cancels it and starts another command; anything else unprintable
- * (an arrow key's escape sequence, a UTF-8 byte) or one byte too many drops it, and the
- * rest of its line with it, up to Enter.  What the monitor says goes out as
+ * a prompt: Enter (CR, LF or CR LF) ends it, Backspace or Delete takes back a byte, spaces
+ * around it are not part of it, Ctrl-C cancels it, Ctrl-T cancels it and starts another
+ * command; anything else unprintable (an arrow key's escape sequence, a UTF-8 byte) or one
+ * byte too many drops it, and the rest of its line with it, up to Enter or Ctrl-C.  What the monitor says goes out as
  * hypervisor log lines (LOG_ALWAYS): into the hypervisor's own console ring, never waiting
  * for the UART, so guests' output is not held up either.
  *
@@ -97,7 +97,11 @@ static void help(void)
 
 static void run_argument(void)
 {
-	int part = monitor_find(mon.arg, mon.len);
+	int part;
+
+	while (mon.len && mon.arg[mon.len - 1] == ' ')
+		mon.len--; /* "k gamma " as typed */
+	part = monitor_find(mon.arg, mon.len);
 
 	if (part < 0) {
 		log_always("monitor: no partition \"%.*s\"", (int)mon.len, mon.arg);
@@ -166,8 +170,13 @@ bool monitor_input(u8 c)
 			mon.state = ESCAPED;
 		return c == ESCAPE;
 	}
-	if (state == ESCAPED)
-		return command(c);
+	if (state == ESCAPED) {
+		bool mine = command(c);
+
+		if (c == '\r' && mon.state == IDLE)
+			mon.state = AFTER_CR; /* Ctrl-T Enter: the help, and a CR LF's LF is ours */
+		return mine;
+	}
 	/* ARGUMENT or DISCARD: the monitor's up to Enter. */
 	if (c == '\r' || c == '\n') {
 		if (state == ARGUMENT)
@@ -176,10 +185,10 @@ bool monitor_input(u8 c)
 			mon.state = AFTER_CR;
 	} else if (c == ESCAPE) {
 		mon.state = ESCAPED; /* this command is off: another one follows */
-	} else if (state == DISCARD) {
-		mon.state = DISCARD;
 	} else if (c == CTRL_C) {
 		log_always("monitor: command cancelled");
+	} else if (state == DISCARD) {
+		mon.state = DISCARD;
 	} else if (c == BACKSPACE || c == DELETE || (c == ' ' && !mon.len)) {
 		mon.state =
 			ARGUMENT; /* "k alpha" as the help writes it: a space first is no byte */

@@ -262,6 +262,7 @@ u64 sys_translate(u32 cpu, const char *op, u32 va)
 
 u32 sys_offline_cpus;
 bool sys_store_corrupt;
+void (*sys_after_init)(void);
 
 void sys_reset(u32 lr_count, const u32 policy[CFG_PARTITION_COUNT])
 {
@@ -311,6 +312,9 @@ void sys_reset(u32 lr_count, const u32 policy[CFG_PARTITION_COUNT])
 	fake_arch_set_cpu(0);
 	fake_set_cpu(0);
 	partitions_init();
+	if (sys_after_init)
+		sys_after_init();
+	sys_after_init = NULL;
 	for (c = 0; c < SYS_CPUS; c++)
 		if (sys.state[c] != SYS_OFFLINE)
 			sys_idle(c);

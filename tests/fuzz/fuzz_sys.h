@@ -58,6 +58,9 @@ extern u32 sys_offline_cpus;
 /* The next sys_reset() finds the image store's copy of the image corrupt (then false). */
 extern bool sys_store_corrupt;
 
+/* Called by the next sys_reset() after partitions_init(), before any CPU acts (then NULL). */
+extern void (*sys_after_init)(void);
+
 /* Configure the whole system (list registers, fault policies) from the input. */
 void sys_reset_from(struct fin *f);
 

@@ -581,7 +581,11 @@ static void type(const char *s)
 {
 	fake_uart_rx((const u8 *)s, (u32)strlen(s));
 	fake_irq_raise(0, PLAT_UART_IRQ);
-	sys_irq(0);
+	if (sys_guest_vcpu(0))
+		sys_irq(0);
+	else
+		sys_idle(
+			0); /* cpu0's partition is not running: the interrupt wakes its idle loop */
 	sys_settle();
 }
 
@@ -647,6 +651,13 @@ TEST(monitor_commands)
 	type("\x14"
 	     "0");
 	type("\x14k\x1b[A\xc3\xa9\r"); /* an arrow key, a UTF-8 letter */
+	type("\x14k\x1b[Bxyz\x03"); /* dropped, then Ctrl-C: nothing more swallowed */
+	EXPECT_STREQ(fake_uart_last_line(), "[tessera] monitor: command cancelled");
+	type("\x14\r\n"); /* Ctrl-T Enter on a CR LF terminal: the help, the LF too */
+	type("\x14k gamma \r"); /* spaces around the name */
+	EXPECT(seen_at(0, "[tessera] monitor: stop partition 2 (gamma)") >= 0);
+	type("\x14"
+	     "b2\r");
 	EXPECT_EQ(partitions[GAMMA].state, PART_RUNNING);
 	EXPECT_EQ(partitions[0].vuart.rx_count, 0); /* none of it reached alpha */
 	type("\x14\x14");
@@ -1037,11 +1048,17 @@ TEST(partition_without_its_cpu_not_started)
 	console_end();
 }
 
+static void start_gamma_during_its_check(void)
+{
+	EXPECT_EQ(partition_command(&partitions[GAMMA], TESSERA_PARTITION_START, "t", NULL), 0);
+}
+
 TEST(partition_with_bad_image_not_started)
 {
 	struct partition_info in;
 
 	sys_store_corrupt = true;
+	sys_after_init = start_gamma_during_its_check; /* its images not checked yet */
 	console_start();
 	EXPECT_EQ(partitions[GAMMA].state, PART_HALTED);
 	type("\x14"
@@ -1082,6 +1099,34 @@ TEST(monitor_heard_over_routine_lines)
 	EXPECT(seen_at(0, "[tessera] partition 2 gamma: running") >= 0);
 	EXPECT(seen_at(0, "[tessera] WARN: a warning") >= 0);
 	EXPECT(seen_at(0, "[tessera] console: ") >= 0); /* the routine lines lost, told */
+	console_end();
+}
+
+/* The "lines lost" notes of routine lines stay out of the reserve too. */
+TEST(lost_notes_leave_the_reserve)
+{
+	u32 i, warnings = 0, notes = 0;
+
+	console_start();
+	fake_uart_stall(true);
+	for (i = 0; i < 40; i++) /* fills the routine half */
+		log_info("routine line %u, long enough to fill the ring sooner: ............", i);
+	for (i = 0; i < 40; i++) { /* each lost, then the UART's interrupt, still busy */
+		log_info("routine line %u lost", i);
+		console_irq();
+	}
+	for (i = 0; i < 6; i++)
+		log_warn("warning %u", i);
+	for (i = 0; i < 100; i++) {
+		fake_uart_stall(false);
+		console_irq();
+	}
+	for (i = 0; i < seen_count; i++) {
+		warnings += strstr(seen[i], "WARN: warning ") != NULL;
+		notes += strstr(seen[i], "hypervisor log lines lost") != NULL;
+	}
+	EXPECT_EQ(warnings, 6);
+	EXPECT(notes >= 1 && notes <= 2);
 	console_end();
 }
 
@@ -1137,6 +1182,7 @@ int main(void)
 	RUN(console_hyp_never_waits);
 	RUN(monitor_heard_over_routine_lines);
 	RUN(stats_count_current_idle);
+	RUN(lost_notes_leave_the_reserve);
 	RUN(console_read_during_load);
 	RUN(console_fair_share);
 	RUN(console_escapes_controls);

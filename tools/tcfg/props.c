@@ -260,10 +260,8 @@ bool label_valid(const char *s)
 {
 	size_t len = strlen(s);
 
-	/* Not all digits: the console monitor reads a number as a partition's index. */
 	return len >= 1 && len < CFG_NAME_MAX &&
-	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == len &&
-	       strspn(s, "0123456789") != len;
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == len;
 }
 
 int dtb_check(const void *fdt, size_t size)

@@ -80,15 +80,22 @@ static void child_node(struct node *c, char *path, const struct node *parent, in
 	c->path = path;
 }
 
-static bool read_label(const struct node *n, const char **label, bool *ok)
+/* A partition's label is not all digits: the console monitor reads a number as its index. */
+static bool read_label(const struct node *n, const char **label, bool partition, bool *ok)
 {
 	if (!prop_string(n, "label", true, label, ok))
 		return false;
 	if (!label_valid(*label)) {
+		tcfg_error(n->path, "label \"%s\" must be 1..%u characters of [a-z0-9_-]", *label,
+			   CFG_NAME_MAX - 1);
+		*ok = false;
+		return false;
+	}
+	if (partition && strspn(*label, "0123456789") == strlen(*label)) {
 		tcfg_error(n->path,
-			   "label \"%s\" must be 1..%u characters of [a-z0-9_-], not all digits "
-			   "(a number names a partition by its index)",
-			   *label, CFG_NAME_MAX - 1);
+			   "label \"%s\" is all digits: the console monitor would read it as "
+			   "partition %s's index",
+			   *label, *label);
 		*ok = false;
 		return false;
 	}
@@ -347,7 +354,7 @@ static void read_partition(struct partition *p, const struct node *n, const stru
 	int child, len;
 
 	prop_check_known(n, known, &ok);
-	read_label(n, &p->label, &ok);
+	read_label(n, &p->label, true, &ok);
 	if (prop_cells(n, "cpus", true, &cpus, &count, &ok)) {
 		if (count > CFG_CPU_MAX) {
 			tcfg_error(n->path, "cpus lists %u CPUs, at most %u are supported", count,
@@ -468,7 +475,7 @@ static void read_channel(struct channel *ch, const struct node *n)
 	int child;
 
 	prop_check_known(n, known, &ok);
-	read_label(n, &ch->label, &ok);
+	read_label(n, &ch->label, false, &ok);
 	prop_addr(n, "pa", true, &ch->pa, &ok);
 	prop_addr(n, "size", true, &ch->size, &ok);
 	count_children(n, bases, NULL, counts, &ok);
