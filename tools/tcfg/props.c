@@ -28,6 +28,21 @@ static const void *get(const struct node *n, const char *name, bool required, u3
 	return v;
 }
 
+static bool printable(const char *s, u32 len);
+
+/* "name must be <what>, not N bytes", or, for a string, how numbers are written. */
+static void not_cells(const struct node *n, const char *name, const char *what, const void *v,
+		      u32 len)
+{
+	if (len > 1 && printable(v, len))
+		tcfg_error(n->path,
+			   "\"%s\" must be %s, not the string \"%s\" (numbers go in angle "
+			   "brackets: %s = <...>)",
+			   name, what, (const char *)v, name);
+	else
+		tcfg_error(n->path, "\"%s\" must be %s, not %u bytes", name, what, len);
+}
+
 static u32 cell(const void *v, u32 i)
 {
 	fdt32_t c;
@@ -48,7 +63,7 @@ bool prop_addr(const struct node *n, const char *name, bool required, u64 *v, bo
 	} else if (len == 8) {
 		*v = (u64)cell(p, 0) << 32 | cell(p, 1);
 	} else {
-		tcfg_error(n->path, "\"%s\" must be 1 or 2 cells, not %u bytes", name, len);
+		not_cells(n, name, "1 or 2 cells", p, len);
 		*ok = false;
 		return false;
 	}
@@ -63,7 +78,7 @@ bool prop_u32(const struct node *n, const char *name, bool required, u32 *v, boo
 	if (!p)
 		return false;
 	if (len != 4) {
-		tcfg_error(n->path, "\"%s\" must be 1 cell, not %u bytes", name, len);
+		not_cells(n, name, "1 cell", p, len);
 		*ok = false;
 		return false;
 	}
@@ -80,7 +95,7 @@ bool prop_cells(const struct node *n, const char *name, bool required, u32 **v, 
 	if (!p)
 		return false;
 	if (len == 0 || len % 4) {
-		tcfg_error(n->path, "\"%s\" must be a list of cells, not %u bytes", name, len);
+		not_cells(n, name, "a list of cells", p, len);
 		*ok = false;
 		return false;
 	}
