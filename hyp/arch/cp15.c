@@ -186,12 +186,19 @@ static __attribute__((noinline)) u32 pmu_access(u32 hsr, u32 v, bool read)
 static bool cp15_access(struct regs *r, u32 hsr, u32 rt, bool read)
 {
 	u32 value = 0, operand = read ? 0 : guest_reg_read(r, rt);
+	/*
+	 * HCR.TIDCP may trap PL0's accesses to the implementation-defined registers too, where
+	 * the core would make them UNDEFINED (B4.1.65): PL0 gets UNDEFINED here as well.
+	 */
+	bool pl0 = (read_spsr() & PSR_MODE_MASK) == PSR_MODE_USR;
 
 	switch (hsr & CP_REG_MASK) {
 	case REG_ACTLR:
 		value = read_actlr();
 		break;
 	case REG_L2CTLR: /* Cortex-A15/A7: the number of CPUs in [25:24] */
+		if (pl0)
+			return false;
 		value = (read_l2ctlr() & ~(3U << 24)) |
 			((this_cpu()->vcpu->part->cfg->cpu_count - 1) << 24);
 		break;
@@ -211,7 +218,8 @@ static bool cp15_access(struct regs *r, u32 hsr, u32 rt, bool read)
 			break;
 		}
 		/* L2ECTLR, and HSTR.T15: implementation-defined c15, read as zero. */
-		if ((hsr & CP_REG_MASK) != REG_L2ECTLR && ((hsr >> HSR_CP_CRN_SHIFT) & 0xf) != 15)
+		if (pl0 ||
+		    ((hsr & CP_REG_MASK) != REG_L2ECTLR && ((hsr >> HSR_CP_CRN_SHIFT) & 0xf) != 15))
 			return false; /* implementation-defined registers this core does not offer */
 		break;
 	}
@@ -252,8 +260,13 @@ static __attribute__((noinline)) void cp_trap_slow(struct regs *r, u32 hsr)
 				if (ec == HSR_EC_CP14_64)
 					guest_reg_write(r, (hsr >> 10) & 0xf, 0);
 			}
-		} else if (ec != HSR_EC_CP14_LS) { /* LDC/STC to the debug registers: ignored */
-			/* MCRR/MRRC to CP15, HCPTR-trapped coprocessors, CP10 ID: not offered. */
+		} else {
+			/*
+			 * MCRR/MRRC to CP15, HCPTR-trapped coprocessors, CP10 ID, and LDC/STC to
+			 * the debug registers (a debug channel this core does not offer: DBGDIDR
+			 * reads 0; skipping one would lose its base register's writeback): not
+			 * offered.
+			 */
 			inject_undef(r, hsr);
 			return;
 		}

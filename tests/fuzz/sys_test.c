@@ -524,6 +524,33 @@ TEST(mrc_to_apsr_nzcv)
 	sys_finish();
 }
 
+/*
+ * UNDEFINED where the core would make it so: LDC/STC to the debug registers (no debug
+ * channel offered; skipping one lost its writeback) and PL0's access to an
+ * implementation-defined register that HCR.TIDCP trapped (L2CTLR: MRC p15, 1, Rt, c9, c0, 2).
+ */
+TEST(undefined_where_the_core_would)
+{
+	const u32 common = HSR_IL | HSR_CV | 0xeU << HSR_COND_SHIFT;
+	const u32 ldc = (u32)HSR_EC_CP14_LS << HSR_EC_SHIFT | common;
+	const u32 l2ctlr = (u32)HSR_EC_CP15_32 << HSR_EC_SHIFT | common | HSR_CP_READ |
+			   2U << HSR_CP_OPC2_SHIFT | 1U << HSR_CP_OPC1_SHIFT |
+			   9U << HSR_CP_CRN_SHIFT;
+
+	start_system();
+	sys_set_trap_regs(0, ldc, 0, 0, GUEST_PC, PSR_MODE_SVC);
+	sys_trap(0);
+	EXPECT_EQ(*fake_reg_on(0, "spsr") & PSR_MODE_MASK, PSR_MODE_UND);
+	sys_set_trap_regs(0, l2ctlr, 0, 0, GUEST_PC, PSR_MODE_SVC); /* PL1: answered */
+	sys_trap(0);
+	EXPECT_EQ(*fake_reg_on(0, "spsr") & PSR_MODE_MASK, PSR_MODE_SVC);
+	EXPECT_EQ(*fake_reg_on(0, "elr_hyp"), GUEST_PC + 4);
+	sys_set_trap_regs(0, l2ctlr, 0, 0, GUEST_PC, PSR_MODE_USR); /* PL0: UNDEFINED */
+	sys_trap(0);
+	EXPECT_EQ(*fake_reg_on(0, "spsr") & PSR_MODE_MASK, PSR_MODE_UND);
+	sys_finish();
+}
+
 /* fault_ipa redoes the guest's stage-1 walk with ATS1CPR: the guest's PAR must survive it. */
 TEST(guest_par_kept)
 {
@@ -1176,6 +1203,7 @@ int main(void)
 	RUN(cache_maintenance_skipped);
 	RUN(spi_waits_for_its_vcpu);
 	RUN(mrc_to_apsr_nzcv);
+	RUN(undefined_where_the_core_would);
 	RUN(uart_rx_fifo_off_and_on);
 	RUN(guest_par_kept);
 	RUN(suppressed_count_told);
