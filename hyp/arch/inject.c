@@ -18,6 +18,8 @@
 #define FSR_SHORT_SYNC_EXTERNAL 0x008 /* FS = 0b01000, non-translation */
 #define FSR_LPAE BIT(9)
 #define FSR_LONG_SYNC_EXTERNAL 0x010 /* STATUS = 0b010000 */
+#define FSR_SHORT_ALIGNMENT 0x001 /* FS = 0b00001 (B3.13.3) */
+#define FSR_LONG_ALIGNMENT 0x021 /* STATUS = 0b100001 */
 #define FSR_WNR BIT(11)
 
 /* Entry to Abort mode masks asynchronous aborts too, entry to Undefined mode not (B1.8.3). */
@@ -50,22 +52,23 @@ void inject_undef(struct regs *r, u32 hsr)
 	enter_exception(PSR_MODE_UND, 0x04, 4, 2);
 }
 
-static u32 abort_fsr(bool write)
+static u32 abort_fsr(bool write, bool alignment)
 {
-	u32 fsr = (read_ttbcr() & TTBCR_EAE) ? FSR_LPAE | FSR_LONG_SYNC_EXTERNAL :
-					       FSR_SHORT_SYNC_EXTERNAL;
+	u32 fsr = (read_ttbcr() & TTBCR_EAE) ?
+			  FSR_LPAE | (alignment ? FSR_LONG_ALIGNMENT : FSR_LONG_SYNC_EXTERNAL) :
+			  (alignment ? FSR_SHORT_ALIGNMENT : FSR_SHORT_SYNC_EXTERNAL);
 
 	return write ? fsr | FSR_WNR : fsr;
 }
 
 /*
- * A synchronous external abort on 'va': a prefetch abort ('instruction': IFSR, IFAR), else a
- * data abort (DFSR, DFAR; 'write' sets WnR).  LR_abt = the aborted instruction's address + 4
+ * A synchronous external abort on 'va', or an alignment fault ('alignment'): a prefetch abort
+ * ('instruction': IFSR, IFAR), else a data abort (DFSR, DFAR; 'write' sets WnR).  LR_abt = the aborted instruction's address + 4
  * for a prefetch abort (B1.9.7), + 8 for a data abort (B1.9.8), ARM and Thumb alike.
  */
-void inject_abort(struct regs *r, u32 va, bool write, bool instruction)
+void inject_abort(struct regs *r, u32 va, bool write, bool instruction, bool alignment)
 {
-	u32 lr = instruction ? 4 : 8, fsr = abort_fsr(write && !instruction);
+	u32 lr = instruction ? 4 : 8, fsr = abort_fsr(write && !instruction, alignment);
 
 	UNUSED(r);
 	if (instruction) {

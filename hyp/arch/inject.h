@@ -9,6 +9,6 @@
 
 void inject_undef(struct regs *r, u32 hsr);
 /* A prefetch abort ('instruction'), or a data abort ('write' or read), on 'va'. */
-void inject_abort(struct regs *r, u32 va, bool write, bool instruction);
+void inject_abort(struct regs *r, u32 va, bool write, bool instruction, bool alignment);
 
 #endif /* TESSERA_HYP_INJECT_H */

@@ -124,7 +124,9 @@ void guest_fault(struct vcpu *v, struct regs *r, const struct guest_fault *f)
 
 	guest_fault_log(v, f);
 	if (fault_policy_is(cfg, CFG_FAULT_INJECT)) {
-		inject_abort(r, f->va, f->write, f->instruction);
+		/* An alignment fault (a stage-2 Device mapping's) stays one; the rest are external. */
+		inject_abort(r, f->va, f->write, f->instruction,
+			     (f->hsr & HSR_FSC_MASK) == FSC_ALIGNMENT);
 	} else if (fault_policy_is(cfg, CFG_FAULT_RESTART)) {
 		partition_fault_restart(v->part);
 	} else {

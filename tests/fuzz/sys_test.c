@@ -551,6 +551,20 @@ TEST(undefined_where_the_core_would)
 	sys_finish();
 }
 
+/* The inject policy: a stage-2 alignment fault reaches the guest as one, the rest external. */
+TEST(inject_keeps_alignment_faults)
+{
+	static const u32 policy[CFG_PARTITION_COUNT] = { POLICY(CFG_FAULT_INJECT, 0, 0), 0, 0 };
+
+	sys_reset(4, policy);
+	data_abort_at(0, DABT_WRITE(FSC_ALIGNMENT), FAKE_GUEST_RAM_IPA + 0x2001);
+	EXPECT_EQ(*fake_reg_on(0, "spsr") & PSR_MODE_MASK, PSR_MODE_ABT);
+	EXPECT_EQ(*fake_reg_on(0, "dfsr"), 0x801); /* WnR, FS = 0b00001: alignment */
+	data_abort_at(0, DABT_WRITE(FSC_TRANSLATION_L3), UNMAPPED_IPA);
+	EXPECT_EQ(*fake_reg_on(0, "dfsr"), 0x808); /* WnR, FS = 0b01000: external */
+	sys_finish();
+}
+
 /* fault_ipa redoes the guest's stage-1 walk with ATS1CPR: the guest's PAR must survive it. */
 TEST(guest_par_kept)
 {
@@ -1204,6 +1218,7 @@ int main(void)
 	RUN(spi_waits_for_its_vcpu);
 	RUN(mrc_to_apsr_nzcv);
 	RUN(undefined_where_the_core_would);
+	RUN(inject_keeps_alignment_faults);
 	RUN(uart_rx_fifo_off_and_on);
 	RUN(guest_par_kept);
 	RUN(suppressed_count_told);
