@@ -1089,11 +1089,11 @@ NOISY_METHOD = """\
   likely source (not traced) of a load's "entries +1". Which load such a period hits moves
   with any change of path length (at e3131fe the doorbell ring loop, on later trees the fault
   storm, traced in the boot notes above, the CPU_ON/CPU_OFF loop, or the restart loop). On this
-  tree it is the fault storm's one period of 1,984,936 Hyp cycles and 4 entries, traced with
+  tree it is the fault storm's one period of 1,985,150 Hyp cycles and 4 entries, traced with
   `tools/insn_per_cpu.c` (`gaps=0:500000`): CPU 0 was preempted three QEMU turns in a row
   (after=run: in `hypercall_cpu_stats`, in the Hyp timer's programming of its 1 ms tick, and
-  on its way back to the guest) while CPU 1, the neighbour faulting, ran 989,487, 1,005,252 and
-  1,005,223 instructions; the entry more is that tick. The restart loop's one entry more than
+  on its way back to the guest) while CPU 1, the neighbour faulting, ran 989,645, 1,005,193 and
+  1,005,164 instructions; the entry more is that tick. The restart loop's one entry more than
   its four kicks is likely the same, not traced. The median Hyp cycles per period do not move. Figures of the hot-path table can show the same: a
   maximum of a few hundred in one of 1001 runs of a distributor write (some 16,000 and, of the
   physical timer, 213 on earlier trees), their medians and minimums the path's (not traced on
