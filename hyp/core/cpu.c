@@ -224,9 +224,9 @@ void hyp_cpu_online(u32 cpu)
 {
 	gic_cpu_init();
 	stats_cpu_init();
-	if (cpu == 0) {
+	if (cpu == CONSOLE_CPU) {
 		/* The console UART interrupts the boot CPU (its GIC CPU mask is known now). */
-		gic_irq_route(PLAT_UART_IRQ, 0);
+		gic_irq_route(PLAT_UART_IRQ, CONSOLE_CPU);
 		gic_irq_enable(PLAT_UART_IRQ, true);
 	}
 	vmid_cpu_online(&vmid_allocator, cpu);

@@ -69,7 +69,7 @@ static void *pa_ptr(u64 pa)
 
 /*
  * A long job on this CPU, interrupts masked, must not hold up a VMID generation change on
- * others, nor, on the CPU the console UART interrupts (CPU 0), lose what is typed meanwhile:
+ * others, nor, on the CPU the console UART interrupts (CONSOLE_CPU), lose what is typed meanwhile:
  * a UART's receive FIFO holds a few milliseconds of input, clearing a Linux partition's RAM
  * takes about a hundred on a board.
  */
@@ -81,7 +81,7 @@ static void serve_flush_requests(void)
 		__atomic_fetch_and(&c->requests, ~CPU_REQ_TLB_FLUSH, __ATOMIC_ACQ_REL);
 		vmid_handle_flush_request(&vmid_allocator, c->index);
 	}
-	if (c->index == 0)
+	if (c->index == CONSOLE_CPU)
 		console_irq();
 }
 
@@ -543,8 +543,8 @@ s32 partition_command(struct partition *p, u32 op, const char *who, const struct
 	}
 	if ((op == TESSERA_PARTITION_START && p->state == PART_RUNNING) || p->restart_pending ||
 	    p->loading) {
-		p->stop_after_load =
-			false; /* the last word is a start: a stop while loading is off */
+		/* The last word is a start: a stop asked for while it loads is off. */
+		p->stop_after_load = false;
 		spin_unlock(&p->lock); /* nothing to do: nothing counted */
 		return TESSERA_OK;
 	}

@@ -8,6 +8,9 @@
 
 #include "tessera/types.h"
 
+/* The CPU the console UART interrupts, which reads its input (the boot CPU, hyp/core/cpu.c). */
+#define CONSOLE_CPU 0
+
 void console_init(void);
 
 /*

@@ -95,6 +95,11 @@ void sys_idle(u32 cpu)
 	sys_enter(cpu, idle_entry);
 }
 
+void sys_interrupt(u32 cpu)
+{
+	sys_enter(cpu, sys.state[cpu] == SYS_GUEST ? hyp_irq : idle_entry);
+}
+
 /*
  * A CPU that waits for the others (a VMID generation change: every CPU must
  * flush first) lets them run, as they would on the hardware meanwhile: each
@@ -121,7 +126,7 @@ enum vmid_status __wrap_vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v,
 		if (on_stack[c] || sys.state[c] == SYS_OFFLINE)
 			continue;
 		if (fake_irq_queued(c))
-			sys_enter(c, sys.state[c] == SYS_GUEST ? hyp_irq : idle_entry);
+			sys_interrupt(c);
 		else if (sys.state[c] == SYS_IDLE &&
 			 __atomic_load_n(&cpus[c].requests, __ATOMIC_ACQUIRE))
 			sys_enter(c, idle_entry);
@@ -200,10 +205,7 @@ void sys_settle(void)
 			    fake_phys(c, GIC_PPI_MAINTENANCE)->enabled)
 				fake_irq_raise(c, GIC_PPI_MAINTENANCE);
 			if (fake_irq_queued(c)) {
-				if (sys.state[c] == SYS_GUEST)
-					sys_irq(c);
-				else
-					sys_idle(c);
+				sys_interrupt(c);
 				progress = true;
 			} else if (sys.state[c] == SYS_IDLE &&
 				   __atomic_load_n(&cpus[c].requests, __ATOMIC_ACQUIRE)) {
@@ -412,10 +414,7 @@ void sys_finish(void)
 
 		fake_uart_rx(&plain, 1);
 		fake_irq_raise(0, PLAT_UART_IRQ);
-		if (sys.state[0] == SYS_GUEST)
-			sys_irq(0);
-		else
-			sys_idle(0);
+		sys_interrupt(0);
 		sys.console_escape = 0;
 	}
 }

@@ -80,6 +80,9 @@ void sys_irq(u32 cpu);
 void sys_async_abort(u32 cpu);
 void sys_idle(u32 cpu);
 
+/* CPU takes its pending interrupt: in its guest (sys_irq), or waking its idle loop (sys_idle). */
+void sys_interrupt(u32 cpu);
+
 /* Deliver what is pending (IPIs, device interrupts, requests) until nothing is. */
 void sys_settle(void);
 

@@ -622,11 +622,7 @@ static void type(const char *s)
 {
 	fake_uart_rx((const u8 *)s, (u32)strlen(s));
 	fake_irq_raise(0, PLAT_UART_IRQ);
-	if (sys_guest_vcpu(0))
-		sys_irq(0);
-	else
-		sys_idle(
-			0); /* cpu0's partition is not running: the interrupt wakes its idle loop */
+	sys_interrupt(0);
 	sys_settle();
 }
 
