@@ -140,11 +140,13 @@ static bool fault_ipa(u32 hsr, u32 va, u64 *ipa)
 	u32 fsc = hsr & HSR_FSC_MASK;
 
 	/*
-	 * HPFAR holds the IPA for translation and access-flag faults and for
-	 * faults on a stage-1 walk; for a permission fault it is UNKNOWN, so the
-	 * guest's own stage-1 translation of the VA is redone with ATS1CPR.
+	 * HPFAR holds the IPA only for stage-2 translation and access-flag faults
+	 * and for faults on a stage-1 walk; for the rest (a permission fault, an
+	 * alignment fault of a stage-2 Device mapping, an external abort) it is
+	 * UNKNOWN, so the guest's own stage-1 translation of the VA is redone with
+	 * ATS1CPR.  Stage 2 never clears an access flag: no access-flag faults.
 	 */
-	if ((fsc & FSC_TYPE_MASK) == FSC_PERMISSION && !(hsr & HSR_DABT_S1PTW))
+	if ((fsc & FSC_TYPE_MASK) != FSC_TRANSLATION && !(hsr & HSR_DABT_S1PTW))
 		return guest_translate(GUEST_AT_S1_PL1_READ, va, ipa);
 	*ipa = ((u64)(read_hpfar() & HPFAR_FIPA_MASK) << 8) | (va & 0xfff);
 	return true;

@@ -18,6 +18,8 @@
  *                             (HSR.CM) is skipped, not put to the fault policy
  *   guest_par_kept            the IPA lookup of a stage-2 permission fault
  *                             (ATS1CPR) leaves the guest's PAR as it was
+ *   fault_ipa_not_from_unknown_hpfar  an alignment fault's IPA is the guest's
+ *                             translation of its VA, not HPFAR (UNKNOWN then)
  *   suppressed_count_told     the count of rate-limited fault messages is said
  *                             when the window closes, with no later fault
  *   console_hyp_never_waits   hypervisor lines never wait for a stuck UART:
@@ -562,6 +564,27 @@ TEST(inject_keeps_alignment_faults)
 	EXPECT_EQ(*fake_reg_on(0, "dfsr"), 0x801); /* WnR, FS = 0b00001: alignment */
 	data_abort_at(0, DABT_WRITE(FSC_TRANSLATION_L3), UNMAPPED_IPA);
 	EXPECT_EQ(*fake_reg_on(0, "dfsr"), 0x808); /* WnR, FS = 0b01000: external */
+	sys_finish();
+}
+
+/*
+ * HPFAR is UNKNOWN for an alignment fault (B4.1.70): the IPA logged is the guest's own stage-1
+ * translation of the VA (ATS1CPR), not what HPFAR happens to hold.
+ */
+TEST(fault_ipa_not_from_unknown_hpfar)
+{
+	static const u32 policy[CFG_PARTITION_COUNT] = { POLICY(CFG_FAULT_INJECT, 0, 0), 0, 0 };
+
+	sys_reset(4, policy);
+	sys.ats[sys.ats_count++] =
+		(struct sys_ats){ .va_page = 0xc0002000,
+				  .par = PAR_LPAE | (FAKE_GUEST_RAM_IPA + 0x5000),
+				  .stage1_only = true };
+	sys_set_trap_regs(0, DABT_WRITE(FSC_ALIGNMENT), 0xc0002001, 0x00dead00, GUEST_PC,
+			  PSR_MODE_SVC);
+	sys_trap(0);
+	sys_check();
+	EXPECT(strstr(fake_uart_last_line(), "IPA 0x40005001 VA 0xc0002001") != NULL);
 	sys_finish();
 }
 
@@ -1217,6 +1240,7 @@ int main(void)
 	RUN(inject_keeps_alignment_faults);
 	RUN(uart_rx_fifo_off_and_on);
 	RUN(guest_par_kept);
+	RUN(fault_ipa_not_from_unknown_hpfar);
 	RUN(suppressed_count_told);
 	RUN(console_hyp_never_waits);
 	RUN(monitor_heard_over_routine_lines);
