@@ -199,6 +199,12 @@ void gic_irq_write(u32 reg, u32 intid)
 		mmio_write32(gicd(reg + (intid / 32) * 4), 1U << (intid % 32));
 }
 
+bool gic_irq_is_active(u32 intid)
+{
+	return intid < gic_irqs &&
+	       (mmio_read32(gicd(GICD_ISACTIVER + (intid / 32) * 4)) & (1U << (intid % 32)));
+}
+
 void gic_irq_enable(u32 intid, bool enable)
 {
 	gic_irq_write(enable ? GICD_ISENABLER : GICD_ICENABLER, intid);

@@ -310,11 +310,24 @@ __attribute__((cold)) void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cp
 	lr = gich_read_lr(n);
 	lr = on ? lr | state : lr & ~state;
 	gich_write_lr(n, lr_state(lr) ? lr : 0);
-	if (lr_state(lr))
-		return;
-	vc->lr_used &= ~(1U << n);
-	irq->lr = 0;
-	irq->flags &= (u8)~VIRQ_ACTIVE;
+	if (!lr_state(lr))
+		lr_complete(d, vc, n,
+			    0); /* as if the guest had: a level line still high re-pends */
+}
+
+/*
+ * 'intid' was disabled: if a list register of this vCPU holds it pending only, it goes back
+ * to pending in software, so the guest cannot acknowledge it while it is disabled (GIC spec
+ * 4.3.5: a disabled interrupt is not forwarded); enabled again, it is placed anew.  Lock
+ * held, on vc's CPU.
+ */
+__attribute__((cold)) void vgic_lr_withdraw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
+{
+	struct virq *irq = vgic_irq(d, vc, intid);
+
+	if (irq && irq->lr && irq->lr_vcpu == vc->index && intid >= GIC_SGI_COUNT &&
+	    lr_state(gich_read_lr(irq->lr - 1U)) == GICH_LR_PENDING)
+		lr_evict(d, vc, irq->lr - 1U);
 }
 
 /*
@@ -705,19 +718,28 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 	route_hw_spis(d); /* its passthrough SPIs to no CPU: they wait in the distributor */
 	/* Physical interrupts the guest still holds (in a LR or acked by us) must not stay active. */
 	for (used = vc->lr_used; used; used &= used - 1) {
-		u32 n = (u32)__builtin_ctz(used);
-		struct virq *irq = vgic_irq(d, vc, vc->lr_intid[n]);
+		u32 n = (u32)__builtin_ctz(used), intid = vc->lr_intid[n];
+		struct virq *irq = vgic_irq(d, vc, intid);
 
 		if (!irq)
 			continue;
-		irq->lr = 0;
-		/*
-		 * A physical one goes into the map, whose loop below releases it; an edge
-		 * lr_merge deferred to the EOI (pending, not in the map) is kept there.
-		 */
-		if ((irq->flags & VIRQ_HW) ||
-		    (vc->lr_intid[n] >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING)))
-			vgic_map_set(vc, vc->lr_intid[n]);
+		if (intid < GIC_PRIV_COUNT || (irq->flags & VIRQ_HW)) {
+			irq->lr = 0; /* private ones start afresh (vgic_cpu_reset) */
+			if (irq->flags & VIRQ_HW)
+				vgic_map_set(vc, intid); /* the loop below releases it */
+		} else {
+			/*
+			 * An emulated SPI the guest had not acknowledged stays pending, for its
+			 * target now (GIC spec 3.2.4: the distributor keeps it for a CPU that is
+			 * off); one it had is complete, and its level line, if still high, pends
+			 * it again (4.3.8), as do an edge lr_merge deferred to the EOI.
+			 */
+			if (gich_read_lr(n) & GICH_LR_PENDING)
+				irq->flags |= VIRQ_PENDING;
+			lr_complete(d, vc, n, 0);
+			if ((irq->flags & VIRQ_PENDING) && vgic_spi_target(d, irq) == vc->index)
+				vgic_map_set(vc, intid); /* lr_complete leaves its own target's */
+		}
 	}
 	for (w = 0; w < ARRAY_SIZE(vc->pending); w++) {
 		u32 bits = vc->pending[w];

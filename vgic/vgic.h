@@ -43,6 +43,8 @@ void gic_irq_set_pending(u32 intid, bool pending);
 void gic_irq_set_active(u32 intid, bool active);
 /* A 1 to intid's bit of a set/clear register (GICD_ISENABLER to GICD_ICACTIVER, GIC spec 4.3). */
 void gic_irq_write(u32 reg, u32 intid);
+/* Is SPI 'intid' active in the GIC (acknowledged, not yet deactivated)? */
+bool gic_irq_is_active(u32 intid);
 
 /*
  * The accessors on every interrupt's path, inline in the hypervisor (a call each cost the

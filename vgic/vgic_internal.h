@@ -27,6 +27,8 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc);
 
 /* Set or clear a state bit of the list register holding 'intid' on vc (on vc's CPU). */
 void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 state, bool on);
+/* A disabled interrupt vc's list registers hold pending only goes back to software (vc's CPU). */
+void vgic_lr_withdraw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
 
 /* Sources of SGI 'sgi' pending in vc's list registers; those in 'clear' are withdrawn. */
 u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear);

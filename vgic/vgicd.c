@@ -198,6 +198,8 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 			virq_set_flag(irq, VIRQ_ENABLED, op == SET_ENABLE);
 		if (op == SET_ENABLE)
 			kick_if_pending(d, vc, intid, irq);
+		else
+			vgic_lr_withdraw(d, vc, intid);
 		break;
 	case SET_PENDING:
 		if (!(irq->flags & VIRQ_HW)) /* a passthrough one arrives like any other */
@@ -253,6 +255,14 @@ static u32 read_field(struct vgic_dist *d, struct vgic_cpu *vc, enum field_reg r
 		return is_pending(vc, intid, irq);
 	case SET_ACTIVE:
 	case CLEAR_ACTIVE:
+		/*
+		 * A passthrough SPI another vCPU holds: its VIRQ_ACTIVE is as that vCPU last
+		 * synced, and the guest's EOI of a hardware entry raises no maintenance
+		 * interrupt, so ask the GIC, where that EOI deactivates it.  (Linux's
+		 * synchronize_irq polls this until it reads 0.)
+		 */
+		if ((irq->flags & VIRQ_HW) && intid >= GIC_PRIV_COUNT && irq->lr_vcpu != vc->index)
+			return gic_irq_is_active(intid);
 		return (irq->flags & VIRQ_ACTIVE) != 0;
 	case PRIORITY:
 		return *vgic_priority(d, vc, intid);

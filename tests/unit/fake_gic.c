@@ -19,6 +19,7 @@ struct fake_cpu {
 	u32 kicks;
 	bool kick_pending;
 	bool ipi_pending; /* vgic_ipi: the inbox to drain */
+	bool deactivate_allowed; /* the guest asked (GICD_ICACTIVER): an active LR may be cleared */
 };
 
 static struct fake_cpu fcpu[FAKE_PCPU_COUNT];
@@ -220,12 +221,19 @@ void gich_write_lr(u32 lr, u32 value)
 	old = c->lr[lr];
 	/* An active interrupt only ever gains the pending state; anything else loses it. */
 	if ((FAKE_LR_STATE(old) & FAKE_ST_ACTIVE) &&
-	    !(FAKE_LR_VID(value) == FAKE_LR_VID(old) && (FAKE_LR_STATE(value) & FAKE_ST_ACTIVE)))
+	    !(FAKE_LR_VID(value) == FAKE_LR_VID(old) && (FAKE_LR_STATE(value) & FAKE_ST_ACTIVE)) &&
+	    !c->deactivate_allowed)
 		fake_error("cpu%u: LR%u overwritten while vINTID %u is active", fcur, lr,
 			   FAKE_LR_VID(old));
+	c->deactivate_allowed = false;
 	c->lr[lr] = value;
 	c->lr_writes++;
 	check_duplicates(fcur, lr);
+}
+
+void fake_allow_deactivate(u32 pcpu)
+{
+	fcpu[pcpu].deactivate_allowed = true;
 }
 
 bool gich_lr_empty(u32 lr)
@@ -454,6 +462,11 @@ void gic_irq_write(u32 reg, u32 intid)
 		gic_irq_set_pending(intid, set);
 	else
 		gic_irq_set_active(intid, set);
+}
+
+bool gic_irq_is_active(u32 intid)
+{
+	return phys(fcur, intid)->active;
 }
 
 void gic_deactivate(u32 iar)

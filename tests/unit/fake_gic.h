@@ -97,6 +97,8 @@ u32 fake_lrs_in_state(u32 pcpu, u32 state);
 
 /* Errors: GICH misuse seen by the fake. */
 u32 fake_errors(void);
+/* The next LR write on pcpu may clear an active entry: the guest deactivates it (ICACTIVER). */
+void fake_allow_deactivate(u32 pcpu);
 const char *fake_last_error(void);
 
 /* Guest side of the virtual CPU interface. */

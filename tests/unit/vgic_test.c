@@ -2143,6 +2143,132 @@ TEST(random_against_model_with_sgis)
 	DONE();
 }
 
+/*
+ * A vCPU that stops (PSCI CPU_OFF, Linux CPU hotplug) with an emulated SPI pending in one
+ * of its list registers must not lose it: the distributor keeps an SPI pending for a CPU
+ * interface that is off (GIC spec 3.2.4, 4.3.12), and a level line still asserted stays
+ * pending (4.3.8).  vgic_set_line is only called on a change of level: an SPI lost here
+ * would leave the UART's line high with nothing pending, its console input dead for good.
+ */
+TEST(cpu_stop_keeps_listed_spi)
+{
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 33);
+	WR8(0, GICD_ITARGETSR + 33, 0x02); /* the UART to vCPU 1 */
+	vgic_set_line(&pa.d, 33, true);
+	enter(&pa, 1);
+	EXPECT(listed(&pa, 1, 33)); /* pending in vCPU 1's LR; its guest has IRQs masked */
+	/* Linux's take_cpu_down: migrate the interrupts away, then PSCI CPU_OFF. */
+	WR8(1, GICD_ITARGETSR + 33, 0x01);
+	fake_set_cpu(pcpu_of(&pa, 1));
+	vgic_cpu_stop(&pa.d, &pa.vc[1]);
+	enter(&pa, 0);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 33)); /* the line is still high */
+	EXPECT_EQ(ack(&pa, 0), 33);
+	DONE();
+}
+
+/* The same without a retarget: CPU_OFF then CPU_ON, the line still high. */
+TEST(cpu_off_on_keeps_level_line)
+{
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 33);
+	WR8(0, GICD_ITARGETSR + 33, 0x02);
+	vgic_set_line(&pa.d, 33, true);
+	enter(&pa, 1);
+	EXPECT(listed(&pa, 1, 33));
+	fake_set_cpu(pcpu_of(&pa, 1));
+	vgic_cpu_stop(&pa.d, &pa.vc[1]);
+	vgic_cpu_reset(&pa.d, &pa.vc[1]);
+	WR(1, GICD_CTLR, 1);
+	enter(&pa, 1);
+	EXPECT_EQ(ack(&pa, 1), 33);
+	DONE();
+}
+
+/* ICACTIVER on the UART's active LR: a level line still high is pending again. */
+TEST(icactiver_resamples_level_line)
+{
+	u32 iar;
+
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 33);
+	vgic_set_line(&pa.d, 33, true);
+	enter(&pa, 0);
+	iar = ack(&pa, 0);
+	EXPECT_EQ(iar, 33);
+	fake_allow_deactivate(pcpu_of(&pa, 0));
+	bit_write(&pa, 0, GICD_ICACTIVER, 33); /* deactivated through the distributor */
+	enter(&pa, 0);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 33)); /* line high: pending again (4.3.8) */
+	DONE();
+}
+
+/*
+ * GICD_ISACTIVER read on one vCPU for a passthrough SPI another vCPU handled: VIRQ_ACTIVE
+ * is "as last seen" by that vCPU's lr_sync, and a HW list register's EOI raises no
+ * maintenance interrupt, so it stays 1 after the guest's EOI until that vCPU happens to flush
+ * again.  Linux's disable_irq()/free_irq() -> synchronize_irq() -> __synchronize_hardirq()
+ * polls IRQCHIP_STATE_ACTIVE (gic_irq_get_irqchip_state: GICD_ISACTIVER) until it reads 0:
+ * it spins while the other vCPU idles.  The physical GIC's active bit is exact for HW SPIs.
+ */
+TEST(isactiver_of_passthrough_held_elsewhere)
+{
+	u32 iar, i;
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 40);
+	WR8(0, GICD_ITARGETSR + 40, 0x02); /* handled on vCPU 1 */
+	WR8(0, GICD_IPRIORITYR + 40, 0xa0);
+	WR8(1, GICD_IPRIORITYR + 27, 0x20); /* the tick preempts the SPI's handler */
+	enable(&pa, 1, 27);
+	hw_arrives(&pa, 1, 27); /* a timer tick: into an LR (locked path) */
+	iar = ack(&pa, 1);
+	EOI(&pa, 1, iar);
+	hw_arrives(&pa, 1, 40); /* first instance: locked path, its sync completes the tick */
+	iar = ack(&pa, 1);
+	EXPECT_EQ(iar, 40);
+	hw_arrives(&pa, 1, 27); /* the next tick while 40 is active: locked path, lr_sync */
+	EOI(&pa, 1, ack(&pa, 1)); /* the tick */
+	EOI(&pa, 1, iar); /* INTID 40: HW, deactivates the physical SPI, no maintenance */
+	EXPECT(!fake_phys(pcpu_of(&pa, 1), 40)->active);
+	/* vCPU 1 now idles in WFI (not trapped); vCPU 0 calls disable_irq(40). */
+	bit_write(&pa, 0, GICD_ICENABLER, 40);
+	for (i = 0; i < 3; i++) {
+		enter(&pa, 0);
+		EXPECT(!bit_read(&pa, 0, GICD_ISACTIVER, 40));
+	}
+	DONE();
+}
+
+/*
+ * An interrupt disabled (GICD_ICENABLER) or whose group is disabled (GICD_CTLR) is not
+ * forwarded to the CPU interface (4.3.1, 4.3.5/4.3.6; GICC_IAR returns 1023 when forwarding
+ * is disabled, 4.4.4); here one already in a list register as pending stays there and the
+ * guest still acknowledges it after it disabled it (KVM retires such entries).
+ */
+TEST(disable_withdraws_listed_pending)
+{
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	vgic_raise(&pa.d, 50);
+	enter(&pa, 0);
+	EXPECT(listed(&pa, 0, 50));
+	bit_write(&pa, 0, GICD_ICENABLER, 50);
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+	/* Enabled again, it is still pending and is delivered. */
+	enable(&pa, 0, 50);
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), 50);
+	DONE();
+}
+
 int main(void)
 {
 	test_suite_name = "vgic";
@@ -2185,6 +2311,11 @@ int main(void)
 	RUN(passthrough_refill_lock_free);
 	RUN(doorbell_one_vcpu_lock_free);
 	RUN(cpu_off_on_fresh_private_state);
+	RUN(cpu_stop_keeps_listed_spi);
+	RUN(cpu_off_on_keeps_level_line);
+	RUN(icactiver_resamples_level_line);
+	RUN(isactiver_of_passthrough_held_elsewhere);
+	RUN(disable_withdraws_listed_pending);
 	RUN(random_against_model);
 	RUN(random_against_model_with_sgis);
 	return test_summary();
