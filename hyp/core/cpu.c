@@ -105,11 +105,17 @@ static __attribute__((noinline, cold)) void irq_unexpected(u32 intid)
  * running vCPU 'v', what was sent to it taken from its inbox.  The requests word says the
  * rest, on the way out.
  */
-static inline void kick_taken(struct cpu *c, struct vcpu *v, u32 iar)
+static inline void kick_taken(struct vcpu *v, u32 iar)
 {
-	c->stats.count[STATS_KICKS]++;
 	gic_priority_drop(iar);
 	gic_deactivate(iar);
+	/*
+	 * What the sender posted before its SGI (the inbox, the requests word read on the way
+	 * out) is read after the acknowledge: without a barrier a load may be performed before
+	 * GICC_IAR's (A3.8.3; a branch on the IAR does not order them), see the word as before
+	 * the post, and leave it set with no SGI to come.  As Linux's gic_handle_irq does.
+	 */
+	dmb_ish();
 	if (v)
 		vgic_inbox_drain(&v->vgic);
 }
@@ -124,7 +130,8 @@ static void irq_dispatch(struct vcpu *v, u32 iar)
 			return; /* 1020-1023: nothing (more) pending */
 		if (intid < GIC_SGI_COUNT) {
 			/* Back at once: anything else pending brings us back (as for an injection). */
-			kick_taken(this_cpu(), v, iar);
+			this_cpu()->stats.count[STATS_KICKS]++;
+			kick_taken(v, iar);
 			if (v)
 				return;
 			continue; /* the idle loop: look again */
@@ -167,17 +174,16 @@ void hyp_irq_handle(struct regs *r)
 	u32 iar = gic_ack();
 
 	UNUSED(r);
+	/* INTIDs 0-15 are the ones with bits 4-9 clear (1020-1023 are not). */
+	if (v && !(iar & GICC_IAR_INTID & ~(GIC_SGI_COUNT - 1U))) {
+		c->stats.count[STATS_IRQ_KICK]++; /* an interrupt and a kick, counted once */
+		kick_taken(v, iar);
+		return;
+	}
 	c->stats.count[STATS_IRQ]++;
-	if (v) {
-		/* INTIDs 0-15 are the ones with bits 4-9 clear (1020-1023 are not). */
-		if (!(iar & GICC_IAR_INTID & ~(GIC_SGI_COUNT - 1U))) {
-			kick_taken(c, v, iar);
-			return;
-		}
-		if (vgic_inject_hw(&v->part->vgic, &v->vgic, iar & GICC_IAR_INTID)) {
-			gic_priority_drop(iar);
-			return;
-		}
+	if (v && vgic_inject_hw(&v->part->vgic, &v->vgic, iar & GICC_IAR_INTID)) {
+		gic_priority_drop(iar);
+		return;
 	}
 	irq_dispatch(v, iar);
 }

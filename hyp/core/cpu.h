@@ -36,9 +36,10 @@ enum stats_counter {
 	STATS_DABT, /* stage-2 data aborts, emulated device accesses included */
 	STATS_CP, /* trapped CP14/CP15 and coprocessor accesses */
 	STATS_OTHER, /* prefetch aborts, classes answered UNDEFINED */
-	STATS_IRQ, /* physical interrupts taken while its guest ran */
+	STATS_IRQ, /* physical interrupts taken while its guest ran, but: */
 	STATS_ASYNC, /* a guest's asynchronous external aborts */
-	STATS_KICKS, /* SGI kicks (cross-CPU requests) received, in a guest or idle */
+	STATS_KICKS, /* SGI kicks (cross-CPU requests) received, in a guest or idle, but: */
+	STATS_IRQ_KICK, /* a guest's interrupts that were a kick (one increment for both counts) */
 	STATS_COUNTERS
 };
 

@@ -96,9 +96,9 @@ void stats_read(const struct cpu *c, struct stats_view *out)
 	out->dabt = n[STATS_DABT];
 	out->cp = n[STATS_CP];
 	out->other = n[STATS_OTHER];
-	out->irq = n[STATS_IRQ];
+	out->irq = n[STATS_IRQ] + n[STATS_IRQ_KICK];
 	out->async_abort = n[STATS_ASYNC];
-	out->kicks = n[STATS_KICKS];
+	out->kicks = n[STATS_KICKS] + n[STATS_IRQ_KICK];
 	out->entries = out->hvc + out->dabt + out->cp + out->other + out->irq + out->async_abort;
 	out->injected = c->vcpu ? __atomic_load_n(&c->vcpu->vgic.injected, __ATOMIC_RELAXED) : 0;
 	out->hyp_cycles = (c == this_cpu() ? hyp_cycles_now() : s->hyp_cycles) - s->idle_cycles;

@@ -243,6 +243,10 @@ void dmb(void)
 {
 }
 
+void dmb_ish(void)
+{
+}
+
 void isb(void)
 {
 }
