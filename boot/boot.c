@@ -119,6 +119,7 @@ void boot_main(u32 cpu)
 	hyp_init_early();
 	hyp_cpu_online(cpu);
 
+	timer_wfe_bounded(true); /* until hyp_main has them all, or its deadline passed */
 	for (i = 0; i < PLAT_CPU_COUNT; i++) {
 		u64 deadline;
 		s32 ret;

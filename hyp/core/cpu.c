@@ -254,7 +254,8 @@ noreturn void hyp_main(void)
 	u64 deadline = timer_now() + timer_ms_to_ticks(ALL_CPUS_TIMEOUT_MS);
 
 	while (online_count() < PLAT_CPU_COUNT && timer_now() < deadline)
-		cpu_relax_wfe();
+		cpu_relax_wfe(); /* bounded: boot_main's timer_wfe_bounded */
+	timer_wfe_bounded(false);
 	log_info("%u of %u CPUs up in HYP mode", online_count(), PLAT_CPU_COUNT);
 #ifdef SELFTEST_HYP_FAULT
 	/* A test build: fault in Hyp mode on purpose to show the register dump. */

@@ -18,6 +18,20 @@ u64 timer_now(void)
 	return read64_cntpct();
 }
 
+void timer_wfe_bounded(bool on)
+{
+	u32 v = read_cnthctl() & ~(CNTHCTL_EVNTEN | CNTHCTL_EVNTI_MASK);
+
+	/*
+	 * The event stream (B8.1.5, CNTHCTL B4.1.26): an event each time bit 14 of the count
+	 * goes 0 to 1, every 2^15 ticks (0.5 ms at 62.5 MHz, 1.4 ms at 24 MHz).  A WFE waiting
+	 * for another CPU's SEV wakes then too, to look at its deadline: a CPU that never comes
+	 * up sends none.  guest_arch_reset rewrites CNTHCTL, so no guest ever runs with it.
+	 */
+	write_cnthctl(on ? v | CNTHCTL_EVNTEN | (14U << CNTHCTL_EVNTI_SHIFT) : v);
+	isb();
+}
+
 u64 timer_ms_to_ticks(u32 ms)
 {
 	/*

@@ -11,6 +11,12 @@
 /* The physical count since reset (CNTPCT, after an ISB so it is not read early). */
 u64 timer_now(void);
 
+/*
+ * With 'on', this CPU's WFE returns at least every 2^15 counter ticks, so a wait for another
+ * CPU with a deadline (at boot) sees its deadline pass even if that CPU never signals.
+ */
+void timer_wfe_bounded(bool on);
+
 /* Milliseconds as counter ticks. */
 u64 timer_ms_to_ticks(u32 ms);
 

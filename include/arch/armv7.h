@@ -107,6 +107,9 @@
 /* CNTHCTL (B4.1.26). */
 #define CNTHCTL_PL1PCTEN BIT(0) /* PL1 may read CNTPCT */
 #define CNTHCTL_PL1PCEN BIT(1) /* PL1 may access the physical timer */
+#define CNTHCTL_EVNTEN BIT(2) /* the event stream */
+#define CNTHCTL_EVNTI_SHIFT 4 /* which bit of the count triggers it */
+#define CNTHCTL_EVNTI_MASK GENMASK(7, 4)
 
 /* Timer control (B8.2.2). */
 #define CNT_CTL_ENABLE BIT(0)
