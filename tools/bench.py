@@ -1268,8 +1268,8 @@ below are approximate shares of the medians above.
 
 - Boot length is mostly the image check and clearing partition RAM at every start:
   `mem_zero_vfp` (`mm/cache.S`, a partition's own CPU) stores 128 bytes a VSTM, 32 stores a
-  loop, about 0.0085 instructions a byte; `mem_zero` (any CPU) twelve registers a store,
-  sixteen stores a loop, about 0.025; the hypervisor's `memset` (`hyp/core/memset.c`, a word
+  loop, about 0.0085 instructions a byte; `mem_zero` (any CPU; in practice the channels at boot) eight
+  registers a store, two stores a loop, about 0.08; the hypervisor's `memset` (`hyp/core/memset.c`, a word
   a store, for small buffers; newlib's is not linked) takes 0.5.
 - `take_pending` (`vgic/vgic.c`, now the general path) was inline while on the SGI and doorbell paths, where a
   call and its return cost some 14 instructions; `sgi_place` is inline in `vgic_inbox_drain`
