@@ -518,6 +518,14 @@ static __attribute__((cold)) void inbox_take_word(struct vgic_dist *d, struct vg
 	}
 }
 
+__attribute__((cold)) void vgic_inbox_move_spi(struct vgic_dist *d, struct vgic_cpu *was, u32 intid)
+{
+	u32 n = intid - GIC_PRIV_COUNT, w = was->inbox_spi + n / 32, bit = BIT(n % 32);
+
+	if (__atomic_fetch_and(&was->inbox[w], ~bit, __ATOMIC_ACQUIRE) & bit)
+		inbox_take_word(d, was, w, bit);
+}
+
 __attribute__((cold)) bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	bool any = false;

@@ -27,6 +27,12 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc);
 
 /* Set or clear a state bit of the list register holding 'intid' on vc (on vc's CPU). */
 void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 state, bool on);
+/*
+ * SPI 'intid' rung into the inbox of 'was', its target until now: pending for its target now.
+ * For a vCPU that is off, whose inbox only its start drains.  Lock held.
+ */
+void vgic_inbox_move_spi(struct vgic_dist *d, struct vgic_cpu *was, u32 intid);
+
 /* A disabled interrupt vc's list registers hold pending only goes back to software (vc's CPU). */
 void vgic_lr_withdraw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
 

@@ -296,6 +296,9 @@ static __attribute__((noinline)) void write_target(struct vgic_dist *d, struct v
 		return;
 	if (irq->flags & VIRQ_HW)
 		vgic_route_hw(d, intid, irq);
+	/* A doorbell rung while its old target was off waits in that vCPU's inbox: it moves. */
+	if (old < d->vcpu_count && !d->vcpu[old]->on)
+		vgic_inbox_move_spi(d, d->vcpu[old], intid);
 	/*
 	 * Pending and not yet in a list register (a passthrough one too, taken while its
 	 * vCPU's list registers were full): it moves to the new target, or, with none,

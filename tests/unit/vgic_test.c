@@ -2208,6 +2208,27 @@ TEST(icactiver_resamples_level_line)
 }
 
 /*
+ * A doorbell rung while its target vCPU is off waits in that vCPU's inbox; retargeted to a
+ * vCPU that runs, it goes with the SPI (4.3.12: pending in the distributor, forwarded to the
+ * new target), not lost until the old target starts again.
+ */
+TEST(ring_to_off_vcpu_follows_retarget)
+{
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	WR8(0, GICD_ITARGETSR + 50, 0x02);
+	fake_set_cpu(pcpu_of(&pa, 1));
+	vgic_cpu_stop(&pa.d, &pa.vc[1]);
+	vgic_raise(&pa.d, 50);
+	WR8(0, GICD_ITARGETSR + 50, 0x01);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 50));
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), 50);
+	DONE();
+}
+
+/*
  * GICD_ISACTIVER read on one vCPU for a passthrough SPI another vCPU handled: VIRQ_ACTIVE
  * is "as last seen" by that vCPU's lr_sync, and a HW list register's EOI raises no
  * maintenance interrupt, so it stays 1 after the guest's EOI until that vCPU happens to flush
@@ -2315,6 +2336,7 @@ int main(void)
 	RUN(cpu_off_on_keeps_level_line);
 	RUN(icactiver_resamples_level_line);
 	RUN(isactiver_of_passthrough_held_elsewhere);
+	RUN(ring_to_off_vcpu_follows_retarget);
 	RUN(disable_withdraws_listed_pending);
 	RUN(random_against_model);
 	RUN(random_against_model_with_sgis);
