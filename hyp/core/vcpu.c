@@ -23,8 +23,10 @@ static void load_vmid(struct cpu *c, struct partition *p)
 
 	if (!vmid_current(&vmid_allocator, &p->vmid, c->index)) {
 		/*
-		 * Other CPUs flush on their kick (bounded: no guest can delay it) and
-		 * release the allocator's lock with SEV, which ends this WFE.
+		 * Other CPUs flush on their kick (bounded: no guest can delay it).  The
+		 * allocator's unlock sends SEV, this CPU's own too, so a WFE here mostly
+		 * returns at once: this polls the allocator, under its fair ticket lock,
+		 * for the few microseconds of a rollover.
 		 */
 		while (vmid_prepare_entry(&vmid_allocator, &p->vmid, c->index) == VMID_WAIT)
 			cpu_relax_wfe();
