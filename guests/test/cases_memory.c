@@ -61,6 +61,8 @@ void tg_memory(void)
  * polling with IRQs masked (a pending interrupt wakes WFI all the same): no
  * busy-waiting, so an instruction-counted QEMU skips the idle time.
  */
+static uint32_t unexpected_told;
+
 void tg_sleep_ms(uint32_t ms)
 {
 	static bool gic_ready[GUEST_CPU_MAX];
@@ -77,8 +79,14 @@ void tg_sleep_ms(uint32_t ms)
 	while (!(gtimer_virt_get_ctl() & BIT(2))) /* ISTATUS */
 		cpu_wfi();
 	gtimer_virt_stop();
-	while (((iar = gic_ack()) & GICC_IAR_INTID) < GIC_INTID_MAX)
+	while (((iar = gic_ack()) & GICC_IAR_INTID) < GIC_INTID_MAX) {
+		/* Anything but the timer is said: a heartbeat partition expects no other interrupt. */
+		if ((iar & GICC_IAR_INTID) != 27 && unexpected_told < 3) {
+			unexpected_told++;
+			printf("TG unexpected interrupt %u\n", (unsigned)(iar & GICC_IAR_INTID));
+		}
 		gic_eoi(iar);
+	}
 	cpu_irq_restore(flags);
 }
 
@@ -130,6 +138,53 @@ struct probe {
 	uintptr_t addr;
 };
 
+static bool aborted_at(uintptr_t addr)
+{
+	struct tg_fault f = tg_fault_take();
+
+	return f.count == 1 && f.kind == EXC_DABT && f.far == addr;
+}
+
+/* A read and a write of 'a' must each abort at it; 'bad' plus those that did not. */
+static uint32_t must_abort(uintptr_t a, uint32_t bad)
+{
+	uint32_t before = bad;
+
+	tg_fault_take();
+	(void)tg_read32(a);
+	bad += !aborted_at(a);
+	tg_write32(a, 0x0badc0de);
+	bad += !aborted_at(a);
+	if (bad != before && !before)
+		printf("TG probe: an access to 0x%08x did not abort\n", (unsigned)a);
+	return bad;
+}
+
+/*
+ * Reads and writes where a stage-2 table that maps too much would show: just below the
+ * partition's RAM, just past its end, across the next 2 MiB block, and every 16 MiB up to
+ * the top of the address space (no fetches: one into memory mapped by mistake runs away).
+ * For partitions that have nothing else there.  Returns how many accesses did not abort.
+ */
+uint32_t tg_probe_beyond_ram(void)
+{
+	static const uint32_t past_end[] = { 0, 4, 0x1000, 0x1ffffc, 0x200000 };
+	uint64_t base = 0, size = 0;
+	uint32_t bad = 0, end, i;
+	uintptr_t a;
+
+	if (!fdt_memory(guest_fdt(), &base, &size))
+		return 1;
+	end = (uint32_t)(base + size);
+	for (i = 0; i < ARRAY_SIZE(past_end); i++)
+		bad = must_abort(end + past_end[i], bad);
+	bad = must_abort((uintptr_t)base - 4, bad);
+	bad = must_abort((uintptr_t)base - 0x1000, bad);
+	for (a = end + 0x1000000U; a > end && a <= 0xff000000U; a += 0x1000000U)
+		bad = must_abort(a, bad);
+	return bad;
+}
+
 /*
  * With fault-policy "inject": every access outside the partition's memory
  * comes back as a synchronous external abort at the address accessed.
@@ -142,6 +197,7 @@ void tg_isolation(void)
 		{ "unassigned-device", 0x09010000 },   { "top-of-address-space", 0xfffff000 },
 	};
 	char check[64];
+	uint32_t missed;
 	size_t i;
 
 	tg_catch_faults();
@@ -171,6 +227,9 @@ void tg_isolation(void)
 			 "faults %u kind %u far 0x%08x", (unsigned)f.count, (unsigned)f.kind,
 			 (unsigned)f.far);
 	}
+	missed = tg_probe_beyond_ram();
+	tg_check(missed == 0, "isolation.beyond_ram",
+		 "%u reads and writes around and above its RAM did not abort", (unsigned)missed);
 	tg_done();
 	tg_heartbeat_loop(tg_arg_u32("period", 200), tg_arg_u32("beats", 0));
 }

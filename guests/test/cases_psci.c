@@ -209,8 +209,8 @@ void tg_smp(void)
  * TEECR and TEEHBR (ARM ARM A2.12) among it, and the PMU's counters reset; then this run marks
  * them (and leaves its counters running) and resets the partition through PSCI.
  */
-static uint32_t marker[1024];
 #define IMAGE_WORD 0x1a6e5eedU
+#define RAM_PROBES (1024 + 16 * 512) /* up to 32 MiB of RAM */
 static volatile uint32_t image_word = IMAGE_WORD; /* in .data: part of the image */
 
 #define TEECR p14, 6, c0, c0, 0
@@ -218,21 +218,40 @@ static volatile uint32_t image_word = IMAGE_WORD; /* in .data: part of the image
 DEFINE_COPROCR_RW_FUNCS(teecr, TEECR)
 DEFINE_COPROCR_RW_FUNCS(teehbr, TEEHBR)
 
+/*
+ * The words this run marks and the next checks: the first 4 KiB of the heap and 16 words
+ * every 64 KiB above it, up to the device tree's area at the end of its RAM.  Not .bss,
+ * which the guest's own start-up code clears whatever the hypervisor did.
+ */
+static uint32_t ram_probe(volatile uint32_t **at)
+{
+	extern char __heap_start[];
+	uintptr_t a = (uintptr_t)__heap_start, end = a + 0x1000;
+	uint64_t base = 0, size = 0;
+	uint32_t n = 0, i;
+
+	if (fdt_memory(guest_fdt(), &base, &size))
+		end = (uintptr_t)(base + size - GUEST_DTB_RESERVE);
+	for (i = 0; i < 1024; i++)
+		at[n++] = (volatile uint32_t *)(a + 4 * i);
+	for (a = (a + 0x20000) & ~0xffffU; a + 64 <= end && n < RAM_PROBES; a += 0x10000)
+		for (i = 0; i < 16; i++)
+			at[n++] = (volatile uint32_t *)(a + 4 * i);
+	return n;
+}
+
 void tg_reset(void)
 {
-	uint32_t i, dirty = 0;
-	extern char __heap_start[];
-	volatile uint32_t *probe = (volatile uint32_t *)(uintptr_t)__heap_start;
+	static volatile uint32_t *probe[RAM_PROBES];
+	uint32_t i, dirty = 0, n = ram_probe(probe);
 
 	if (image_word != IMAGE_WORD) {
 		printf("TG reset: the image was not reloaded: 0x%08x\n", (unsigned)image_word);
 		dirty++;
 	}
 	image_word = ~IMAGE_WORD;
-	for (i = 0; i < ARRAY_SIZE(marker); i++)
-		dirty += marker[i] != 0;
-	for (i = 0; i < 1024; i++)
-		dirty += probe[i] != 0;
+	for (i = 0; i < n; i++)
+		dirty += *probe[i] != 0;
 	if (read_teecr() != 0 || read_teehbr() != 0) {
 		printf("TG reset: ThumbEE state survived: TEECR 0x%x TEEHBR 0x%08x\n",
 		       (unsigned)read_teecr(), (unsigned)read_teehbr());
@@ -243,10 +262,8 @@ void tg_reset(void)
 	tg_pmu_exercise();
 	write_teehbr(0x5eed0000);
 	write_teecr(1); /* XED: unprivileged TEEHBR access UNDEFINED */
-	for (i = 0; i < ARRAY_SIZE(marker); i++)
-		marker[i] = 0xabad1dea;
-	for (i = 0; i < 1024; i++)
-		probe[i] = 0x5eed0000 + i;
+	for (i = 0; i < n; i++)
+		*probe[i] = 0x5eed0000 + i;
 	psci_system_reset();
 	printf("TG reset: SYSTEM_RESET returned\n");
 	tg_check(false, "reset.returned", "SYSTEM_RESET returned");

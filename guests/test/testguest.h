@@ -52,6 +52,8 @@ uint32_t tg_rtc_alarm_at(uint8_t cpu_mask);
 
 /* Sleep in WFI on the virtual timer. */
 void tg_sleep_ms(uint32_t ms);
+/* Reads and writes around and above the partition's RAM that did not abort (cases_memory.c). */
+uint32_t tg_probe_beyond_ram(void);
 
 /* Print a heartbeat every period, checking a canary block, forever (or 'beats' times). */
 void tg_heartbeat_loop(uint32_t period_ms, uint32_t beats);
