@@ -2,8 +2,9 @@
  * Tessera hypercalls (docs/hypercalls.md): HVC #0, SMCCC fast calls in the vendor-specific
  * hypervisor range 0x86000000 | n.
  *
- * Every wrapper returns the call's r0 as int32_t: >= 0 is success (a value or 0), negative is a
- * TESSERA_* status (abi/hypercall.h).  Without Tessera (no /hypervisor node compatible "tessera,hypervisor"
+ * Every int32_t wrapper returns >= 0 for success, negative for a TESSERA_* status
+ * (abi/hypercall.h): the call's r0, except those that fill in a structure
+ * (tessera_partition_state, tessera_call_uid, tessera_revision), which return 0 for success.  Without Tessera (no /hypervisor node compatible "tessera,hypervisor"
  * in the device tree) no HVC is issued and every wrapper returns TESSERA_NOT_SUPPORTED: on
  * bare QEMU an unknown HVC is an undefined instruction.
  */
