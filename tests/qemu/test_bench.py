@@ -22,8 +22,10 @@ def figures_sane(text):
     for name in FIGURES:
         m = re.search(r"^\[bench\] BENCH %s min=(\d+) median=(\d+) max=(\d+) iterations=(\d+)$"
                       % name, text, re.M)
-        if m and not int(m.group(1)) <= int(m.group(2)) <= int(m.group(3)):
-            problems.append("%s: min <= median <= max does not hold" % name)
+        if m and not 0 < int(m.group(1)) <= int(m.group(2)) <= int(m.group(3)):
+            problems.append("%s: 0 < min <= median <= max does not hold" % name)
+        if m and int(m.group(4)) == 0:
+            problems.append("%s: no iterations" % name)
     return problems
 
 
