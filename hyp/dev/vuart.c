@@ -51,7 +51,7 @@ void vuart_init(struct partition *p)
 	u->rx_head = u->rx_count = 0;
 	for (i = 0; i < CFG_CPU_MAX; i++)
 		u->line[i].len = u->line[i].escaped = 0;
-	u->line_high = false;
+	u->line_high = u->rx_lost = false;
 	spin_unlock(&u->lock);
 }
 
@@ -193,8 +193,9 @@ bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *va
 			v = vuart_fr(u);
 		} else if (word == PL011_DR) {
 			if (u->rx_count) {
-				v = u->rx[u->rx_head];
-				u->rx_head = (u->rx_head + 1) % VUART_FIFO;
+				v = u->rx[u->rx_head] | (u->rx_lost ? PL011_DR_OE : 0);
+				u->rx_lost = false;
+				u->rx_head = (u->rx_head + 1) % VUART_RX_BUFFER;
 				u->rx_count--;
 			}
 		} else if (word == PL011_MIS) {
@@ -223,11 +224,12 @@ void vuart_rx(struct partition *p, u8 c)
 	struct vuart *u = &p->vuart;
 
 	spin_lock(&u->lock);
-	if (u->rx_count < VUART_FIFO) {
-		u->rx[(u->rx_head + u->rx_count) % VUART_FIFO] = c;
+	if (u->rx_count < VUART_RX_BUFFER) {
+		u->rx[(u->rx_head + u->rx_count) % VUART_RX_BUFFER] = c;
 		u->rx_count++;
 	} else {
-		u->REG(RSR) |= BIT(3); /* overrun */
+		u->REG(RSR) |= PL011_RSR_OE; /* overrun */
+		u->rx_lost = true;
 	}
 	update_interrupts_unlock(p, true);
 }

@@ -13,7 +13,13 @@
 
 struct partition;
 
-#define VUART_FIFO 32
+#define VUART_FIFO 32 /* the receive FIFO as the partition sees it (FR.RXFF, the IFLS levels) */
+/*
+ * What the console has received for the partition: the FIFO, and behind it the bytes a real
+ * UART would still be receiving from the wire, so a pasted line reaches a guest that reads
+ * as fast as its interrupts come (the physical UART is read as fast as bytes arrive).
+ */
+#define VUART_RX_BUFFER 256
 #define VUART_LINE_MAX 160
 
 /* A line being collected from one vCPU. */
@@ -31,9 +37,10 @@ struct vuart_line {
 struct vuart {
 	spinlock_t lock;
 	bool line_high; /* the interrupt line as last told to the vGIC */
+	bool rx_lost; /* bytes dropped, the buffer full: the next DR read says so (OE) */
 	u32 rx_head, rx_count;
 	u32 reg[VUART_REGS]; /* FR, MIS and ICR are not kept: computed, or write-only */
-	u8 rx[VUART_FIFO];
+	u8 rx[VUART_RX_BUFFER];
 	struct vuart_line line[CFG_CPU_MAX]; /* one per vCPU: their lines never mix */
 };
 

@@ -23,6 +23,8 @@
 #define PL011_DMACR 0x048
 #define PL011_PERIPHID0 0xfe0
 
+#define PL011_DR_OE BIT(11) /* with the character read: one or more were lost before it */
+#define PL011_RSR_OE BIT(3)
 #define PL011_FR_BUSY BIT(3)
 #define PL011_FR_RXFE BIT(4)
 #define PL011_FR_TXFF BIT(5)

@@ -43,9 +43,9 @@ static struct cfg_partition cfg = { .name = "uart0", .uart_irq = UART_IRQ };
 
 /* The model. */
 static struct {
-	u8 fifo[VUART_FIFO];
+	u8 fifo[VUART_RX_BUFFER];
 	u32 head, count;
-	bool overrun;
+	bool overrun, dr_oe; /* RSR.OE; DR.OE with the next byte read */
 	char line[VUART_LINE_MAX + 1];
 	u32 line_len;
 	u32 escaped; /* of the bytes in line */
@@ -188,8 +188,10 @@ static void step_read(struct fin *f)
 		return;
 	}
 	if (pop) {
-		FUZZ_CHECK(offset != 0 || v == want, "DR read 0x%x, the FIFO had 0x%02x", v, want);
-		m.head = (m.head + 1) % VUART_FIFO;
+		FUZZ_CHECK(offset != 0 || v == (want | (m.dr_oe ? PL011_DR_OE : 0U)),
+			   "DR read 0x%x, the FIFO had 0x%02x, overrun %d", v, want, m.dr_oe);
+		m.dr_oe = false;
+		m.head = (m.head + 1) % VUART_RX_BUFFER;
 		m.count--;
 	}
 	if (offset == 0x018) {
@@ -221,16 +223,16 @@ static void step_write(struct fin *f)
 
 static void step_rx(struct fin *f)
 {
-	u32 n = 1 + fin_u8(f) % 40, i;
+	u32 n = 1 + (fin_u8(f) & 0x80 ? fin_u8(f) + 64U : fin_u8(f) % 40U), i; /* up to a paste */
 
 	for (i = 0; i < n; i++) {
 		u8 c = fin_u8(f);
 
 		vuart_rx(&part, c);
-		if (m.count < VUART_FIFO)
-			m.fifo[(m.head + m.count++) % VUART_FIFO] = c;
+		if (m.count < VUART_RX_BUFFER)
+			m.fifo[(m.head + m.count++) % VUART_RX_BUFFER] = c;
 		else
-			m.overrun = true;
+			m.overrun = m.dr_oe = true;
 	}
 }
 

@@ -16,6 +16,8 @@
  *                             restarting use one restart credit, not two
  *   cache_maintenance_skipped a cache operation by VA on an unmapped IPA
  *                             (HSR.CM) is skipped, not put to the fault policy
+ *   console_paste_reaches_guest_whole  input longer than the UART's FIFO is
+ *                             not dropped; a loss past the buffer is flagged
  *   guest_par_kept            the IPA lookup of a stage-2 permission fault
  *                             (ATS1CPR) leaves the guest's PAR as it was
  *   fault_ipa_not_from_unknown_hpfar  an alignment fault's IPA is the guest's
@@ -649,6 +651,44 @@ static void type(const char *s)
 	sys_settle();
 }
 
+/*
+ * A pasted line longer than the PL011's 32-byte FIFO reaches the focused partition whole: the
+ * bytes behind the FIFO wait for the guest's reads (they were dropped, and the guest's driver,
+ * which counts overruns from DR, never knew).  Past the buffer, the next byte read says so.
+ */
+TEST(console_paste_reaches_guest_whole)
+{
+	char line[201], got[201];
+	u32 i, n = 0;
+
+	for (i = 0; i < 200; i++)
+		line[i] = (char)('!' + i % 90);
+	line[200] = '\0';
+	start_system();
+	uart_store(0, PL011_LCR_H, PL011_LCR_H_WLEN_8 | PL011_LCR_H_FEN);
+	type(line);
+	for (i = 0; i < 8; i++) { /* the console reads a batch an interrupt */
+		fake_irq_raise(0, PLAT_UART_IRQ);
+		sys_interrupt(0);
+	}
+	EXPECT(uart_load(0, PL011_FR) & PL011_FR_RXFF);
+	while (n < 200 && !(uart_load(0, PL011_FR) & PL011_FR_RXFE))
+		got[n++] = (char)uart_load(0, PL011_DR);
+	got[n] = '\0';
+	EXPECT_EQ(n, 200);
+	EXPECT(!strcmp(got, line));
+	/* More than the buffer holds while the guest reads nothing: the loss is flagged once. */
+	for (i = 0; i < 3; i++)
+		type(line);
+	for (i = 0; i < 8; i++) {
+		fake_irq_raise(0, PLAT_UART_IRQ);
+		sys_interrupt(0);
+	}
+	EXPECT_EQ(uart_load(0, PL011_DR) & PL011_DR_OE, PL011_DR_OE);
+	EXPECT_EQ(uart_load(0, PL011_DR) & PL011_DR_OE, 0);
+	sys_finish();
+}
+
 TEST(monitor_find)
 {
 	start_system();
@@ -1239,6 +1279,7 @@ int main(void)
 	RUN(undefined_where_the_core_would);
 	RUN(inject_keeps_alignment_faults);
 	RUN(uart_rx_fifo_off_and_on);
+	RUN(console_paste_reaches_guest_whole);
 	RUN(guest_par_kept);
 	RUN(fault_ipa_not_from_unknown_hpfar);
 	RUN(suppressed_count_told);
