@@ -1089,12 +1089,19 @@ NOISY_METHOD = """\
   likely source (not traced) of a load's "entries +1". Which load such a period hits moves
   with any change of path length (at e3131fe the doorbell ring loop, on later trees the fault
   storm, traced in the boot notes above, the CPU_ON/CPU_OFF loop, or the restart loop). On this
-  tree it is the fault storm's one period of 1,985,150 Hyp cycles and 4 entries, traced with
-  `tools/insn_per_cpu.c` (`gaps=0:500000`): CPU 0 was preempted three QEMU turns in a row
-  (after=run: in `hypercall_cpu_stats`, in the Hyp timer's programming of its 1 ms tick, and
-  on its way back to the guest) while CPU 1, the neighbour faulting, ran 989,645, 1,005,193 and
-  1,005,164 instructions; the entry more is that tick. The restart loop's one entry more than
-  its four kicks is likely the same, not traced. The median Hyp cycles per period do not move. Figures of the hot-path table can show the same: a
+  tree it is the fault storm's one period of 1,986,724 Hyp cycles and 4 entries, traced with
+  `tools/insn_per_cpu.c` (`gaps=0:500000`): CPU 0 was preempted four QEMU turns in a row
+  (after=run: in `vgic_inject_hw`, injecting its own timer's interrupt, in the Hyp timer's
+  programming of its 1 ms tick, and twice on its way back to the guest) while CPU 1, the
+  neighbour faulting, ran 991,222, 1,005,191, 1,005,149 and 1,004,924 instructions; the
+  victim's deadline fell in those turns, so this time its latency shows them too
+  (1,986,367), and the entry more is that tick. Smaller maxima (the idle reference's 363, the
+  CPU_ON/CPU_OFF loop's 1,346, each in one period of 200, with no entry more than the
+  reference's 3) are likely a deadline that fell while CPU 0 was in the hypervisor for that
+  1 ms tick, which exists on QEMU only (the GIC workaround); not traced. The restart loop's one
+  entry more than its four kicks is likely the same, not traced. The median Hyp cycles per
+  period are the same under every load (190 on this tree: 5 more than on 4332c86, under every
+  load alike, from the counter read `TESSERA_FID_CPU_STATS` makes and the interrupt path). Figures of the hot-path table can show the same: a
   maximum of a few hundred in one of 1001 runs of a distributor write (some 16,000 and, of the
   physical timer, 213 on earlier trees), their medians and minimums the path's (not traced on
   this tree).
