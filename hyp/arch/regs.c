@@ -9,7 +9,13 @@
 #include "hyp/arch/regs.h"
 #include "mm/mm.h"
 
-/* HCR for every guest (ARM ARM B4.1.65), one reason per bit: */
+/*
+ * HCR for every guest (ARM ARM B4.1.65), one reason per bit.  Not FB: a vCPU never moves to
+ * another CPU, so its local TLB, branch predictor and I-cache maintenance needs no broadcast,
+ * and a broadcast ICIALLU or BPIALL would reach every CPU of the Inner Shareable domain, the
+ * other partitions' too (Linux on a Cortex-A15 whose firmware set ACTLR.IBE issues one at
+ * every context switch).
+ */
 #define HCR_GUEST                                                                                  \
 	(HCR_VM | /* stage-2 translation: the partition's own memory only */                       \
 	 HCR_SWIO | /* a set/way invalidate cleans too: never discard others' data */              \
@@ -17,7 +23,6 @@
 	 HCR_FMO | /* physical FIQs are the hypervisor's; virtual FIQ enabled */                   \
 	 HCR_IMO | /* physical IRQs are the hypervisor's; virtual IRQ enabled */                   \
 	 HCR_AMO | /* asynchronous aborts come to the hypervisor first */                          \
-	 HCR_FB | /* TLB and I-cache maintenance broadcast to the partition's CPUs */              \
 	 HCR_BSU_INNER | /* barriers at least inner shareable, like the partition's memory */      \
 	 HCR_TSC | /* SMC traps: PSCI is answered by the hypervisor */                             \
 	 HCR_TIDCP | /* implementation-defined CP15 (L2CTLR, ...) is emulated */                   \

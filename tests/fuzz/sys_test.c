@@ -555,6 +555,15 @@ TEST(undefined_where_the_core_would)
 	sys_finish();
 }
 
+/* A guest's local I-cache, predictor and TLB maintenance stays on its own CPU (no HCR.FB). */
+TEST(guest_maintenance_not_broadcast)
+{
+	start_system();
+	EXPECT(*fake_reg_on(0, "hcr") & HCR_VM);
+	EXPECT_EQ(*fake_reg_on(0, "hcr") & HCR_FB, 0);
+	sys_finish();
+}
+
 /* The inject policy: a stage-2 alignment fault reaches the guest as one, the rest external. */
 TEST(inject_keeps_alignment_faults)
 {
@@ -1278,6 +1287,7 @@ int main(void)
 	RUN(mrc_to_apsr_nzcv);
 	RUN(undefined_where_the_core_would);
 	RUN(inject_keeps_alignment_faults);
+	RUN(guest_maintenance_not_broadcast);
 	RUN(uart_rx_fifo_off_and_on);
 	RUN(console_paste_reaches_guest_whole);
 	RUN(guest_par_kept);
