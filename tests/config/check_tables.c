@@ -644,6 +644,14 @@ TEST(device_tree)
 		count = 0;
 		fdt_for_each_subnode(node, fdt, fdt_path_offset(fdt, "/cpus"))
 		{
+			const char *cpu = fdt_getprop(fdt, node, "compatible", NULL);
+			int pmu = fdt_path_offset(fdt, "/pmu");
+			char want[64];
+
+			/* The cores the board names, and the PMU of those same cores. */
+			EXPECT(cpu != NULL);
+			snprintf(want, sizeof(want), "%s-pmu", cpu ? cpu : "");
+			EXPECT(pmu < 0 || !fdt_node_check_compatible(fdt, pmu, want));
 			count++;
 		}
 		EXPECT_EQ(count, p->cpu_count);

@@ -219,7 +219,10 @@ class Case:
         return None, files
 
     def compile(self, out):
-        inc = ["-I" + os.path.join(ROOT, "include"), "-I" + ROOT, "-I" + BOARD, "-I" + out]
+        board = BOARD
+        for name in self.d.get("platform", []):
+            board = os.path.join(ROOT, "platform", name)  # its platform.h, as the build's
+        inc = ["-I" + os.path.join(ROOT, "include"), "-I" + ROOT, "-I" + board, "-I" + out]
         config_c = os.path.join(out, "config.c")
         r = run(["gcc"] + HOST_CFLAGS + inc + ["-fsyntax-only", config_c])
         if "compile-error" in self.d:

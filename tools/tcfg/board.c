@@ -102,13 +102,16 @@ static void read_root(struct board *b, const void *fdt, bool *ok)
 
 static void read_cpus(struct board *b, const void *fdt, bool *ok)
 {
-	static const char *const known[] = { "count", "mpidr", "pmu-compatible", NULL };
+	static const char *const known[] = { "count", "mpidr", "compatible", "pmu-compatible",
+					     NULL };
 	struct board_node bn = { 0 };
 	u32 *mpidr, count;
 
 	if (!find(&bn, b, fdt, "cpus", ok))
 		return;
 	prop_check_known(&bn.n, known, ok);
+	b->cpu_compatible = "arm,cortex-a15";
+	prop_string(&bn.n, "compatible", false, &b->cpu_compatible, ok);
 	prop_string(&bn.n, "pmu-compatible", false, &b->pmu_compatible, ok);
 	if (!prop_u32(&bn.n, "count", true, &b->cpu_count, ok))
 		return;

@@ -134,7 +134,7 @@ static void device_node_name(char *buf, size_t size, const struct device *d)
 		snprintf(buf, size, "device");
 }
 
-static void cpus_node(void *fdt, const struct partition *p)
+static void cpus_node(void *fdt, const struct partition *p, const struct board *b)
 {
 	u32 i;
 
@@ -144,7 +144,7 @@ static void cpus_node(void *fdt, const struct partition *p)
 	for (i = 0; i < p->cpu_count; i++) {
 		begin(fdt, "cpu@%x", i);
 		strp(fdt, "device_type", "cpu");
-		strp(fdt, "compatible", "arm,cortex-a15");
+		strp(fdt, "compatible", b->cpu_compatible);
 		u32p(fdt, "reg", i); /* MPIDR Aff0 = vCPU index (docs/hypercalls.md, PSCI) */
 		strp(fdt, "enable-method", "psci");
 		end(fdt);
@@ -432,7 +432,7 @@ static u8 *build(const struct partition *p, const struct system *s, const struct
 		regp(fdt, p->mems[i].ipa, p->mems[i].size, 0, 0);
 		end(fdt);
 	}
-	cpus_node(fdt, p);
+	cpus_node(fdt, p, b);
 	gic_timer_nodes(fdt, p, b);
 	pmu_node(fdt, b);
 	uart_nodes(fdt, p);

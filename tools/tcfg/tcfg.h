@@ -53,6 +53,7 @@ struct board {
 	const char *file; /* DTB path, for messages */
 	const char *model;
 	u32 cpu_count;
+	const char *cpu_compatible; /* the cores' binding (/cpus/compatible; "arm,cortex-a15") */
 	const char *pmu_compatible; /* the cores' PMU binding (/cpus/pmu-compatible), or NULL */
 	struct range *ram;
 	u32 ram_count;
