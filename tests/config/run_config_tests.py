@@ -10,6 +10,7 @@ Each tests/config/*.dts is one case, described by comment directives:
   /* args: ARGS */            extra tcfg arguments
   /* image: NAME SIZE */      create an image file of SIZE bytes (default: rtos.bin, 64 KiB)
   /* zimage: NAME SIZE */     the same, with an ARM zImage's magic number at offset 0x24
+  /* zimage: NAME SIZE klsz=INFLATED,BSS,TEXT_OFFSET */  and its size extension table
   /* warn: TEXT */            a good case that must print TEXT in a "tcfg: warning:" line
                               (and nothing else on stderr)
   /* platform: NAME */        run against platform/NAME's board description (default qemu-virt)
@@ -69,15 +70,25 @@ def directives(text):
     return found
 
 
-def pattern_image(path, size, zimage=False):
+def pattern_image(path, size, zimage=False, klsz=None):
     """Byte i of an image of n bytes is (i * 7 + n) & 0xff: check_tables.c verifies it
-    (but for a zImage's magic number 0x016f2818 at 0x24, which it accepts there)."""
+    (but for a zImage's header, bytes 0x24-0x7f, which it accepts as they are).  A zImage
+    has its magic number 0x016f2818 at 0x24; with klsz = (inflated size, bss size,
+    TEXT_OFFSET), also the extension table vmlinux.lds.S writes: 0x45454545 at 0x34, the
+    table's offset at 0x38, the table (6 words, "KLSZ" ...) at 0x40, the size at 0x60."""
     with open(path, "wb") as f:
         f.write(bytes((i * 7 + size) & 0xFF for i in range(256)) * (size // 256))
         f.write(bytes((i * 7 + size) & 0xFF for i in range(size - size % 256, size)))
         if zimage:
             f.seek(0x24)
             f.write((0x016F2818).to_bytes(4, "little"))
+        if klsz:
+            inflated, bss, text_offset = klsz
+            words = {0x34: 0x45454545, 0x38: 0x40, 0x40: 6, 0x44: 0x5A534C4B, 0x48: 0x60,
+                     0x4C: bss, 0x50: text_offset, 0x54: 0x10000, 0x60: inflated}
+            for at, word in words.items():
+                f.seek(at)
+                f.write(word.to_bytes(4, "little"))
 
 
 class Case:
@@ -100,8 +111,9 @@ class Case:
             name, size = spec.split()
             pattern_image(os.path.join(images, name), int(size, 0))
         for spec in self.d.get("zimage", []):
-            name, size = spec.split()
-            pattern_image(os.path.join(images, name), int(size, 0), zimage=True)
+            name, size, *table = spec.split()
+            klsz = [int(v, 0) for v in table[0].split("=")[1].split(",")] if table else None
+            pattern_image(os.path.join(images, name), int(size, 0), zimage=True, klsz=klsz)
         board_dir = BOARD
         for name in self.d.get("platform", []):
             board_dir = os.path.join(ROOT, "platform", name)

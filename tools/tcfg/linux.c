@@ -52,12 +52,15 @@ static u32 le32(const u8 *b, size_t size, u64 off)
 /*
  * Is 'file' an ARM zImage?  Its header carries the magic number at 0x24.  Sets *footprint
  * to what its decompressed kernel takes from the start of RAM (TEXT_OFFSET, the inflated
- * image and its bss).
+ * image and its bss).  The extension table (vmlinux.lds.S): its word count, "KLSZ", the
+ * offset of the inflated size, the bss size, then (5 words or more) the kernel's own
+ * TEXT_OFFSET, which a multi-platform kernel may raise (Debian's armmp-lpae: 0x208000).
  */
 static bool zimage_probe(const char *file, u64 file_size, u64 *footprint)
 {
 	size_t size;
 	u8 *z = tcfg_read_file(file, &size);
+	u64 text_offset = TEXT_OFFSET;
 	u32 table;
 	bool ok;
 
@@ -67,9 +70,12 @@ static bool zimage_probe(const char *file, u64 file_size, u64 *footprint)
 	ok = le32(z, size, ZIMAGE_MAGIC_OFFSET) == ZIMAGE_MAGIC;
 	table = le32(z, size, 0x38);
 	if (ok && le32(z, size, 0x34) == ZIMAGE_EXT_MAGIC &&
-	    le32(z, size, table + 4) == ZIMAGE_KLSZ)
-		*footprint = TEXT_OFFSET + (u64)le32(z, size, le32(z, size, table + 8)) +
+	    le32(z, size, table + 4) == ZIMAGE_KLSZ) {
+		if (le32(z, size, table) >= 5)
+			text_offset = le32(z, size, table + 16);
+		*footprint = text_offset + (u64)le32(z, size, le32(z, size, table + 8)) +
 			     le32(z, size, table + 12);
+	}
 	free(z);
 	return ok;
 }
