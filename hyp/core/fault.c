@@ -115,7 +115,7 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 		 "policy %s",
 		 cfg->tag, v->index, f->what, access[f->instruction * 2 + f->write], ipa, f->va,
 		 f->pc, f->hsr,
-		 policy[cfg->fault_policy]); /* tcfg writes one of the three */
+		 policy[cfg->fault_policy < ARRAY_SIZE(policy) ? cfg->fault_policy : 0]);
 }
 
 void guest_fault(struct vcpu *v, struct regs *r, const struct guest_fault *f)
