@@ -75,6 +75,26 @@ TEST(round_robin_does_not_rotate_a_task_alone_at_its_priority)
 	EXPECT_STREQ(trace_buf, "a0 a1 a2 a3 b4 b5 b6 b7");
 }
 
+/* A 1 kHz sampler: wakes at every tick, does almost nothing. */
+static void sampler(void *arg)
+{
+	(void)arg;
+	for (;;)
+		rtos_sleep(1);
+}
+
+/* Preempted every tick by a more urgent task, a task's slice still runs out. */
+TEST(a_frequent_urgent_task_does_not_stop_round_robin_below_it)
+{
+	sim_reset();
+	rtos_set_time_slice(2);
+	spawn(0, "a", spinner, "a", 4);
+	spawn(1, "b", spinner, "b", 4);
+	spawn(2, "sampler", sampler, NULL, 10);
+	sim_run(12);
+	EXPECT_STREQ(trace_buf, "a0 a1 b2 b3 a4 a5 b6 b7");
+}
+
 static void yielder(void *arg)
 {
 	int i;
@@ -135,6 +155,65 @@ TEST(sleep_until_keeps_the_period_without_drift)
 	spawn(0, "periodic", periodic, NULL, 3);
 	sim_run(40);
 	EXPECT_STREQ(trace_buf, "p5 p10 p15 p20");
+}
+
+/* A period of 10 ticks, 5 of work; a tick arrives as rtos_sleep_until starts. */
+static void periodic_ticked(void *arg)
+{
+	rtos_tick_t last = rtos_tick_count();
+
+	(void)arg;
+	host_port_spin(5);
+	host_port_tick_on_next_check();
+	rtos_sleep_until(&last, 10);
+	trace("p%u", rtos_tick_count());
+}
+
+TEST(sleep_until_a_tick_on_the_way_does_not_delay_the_wakeup)
+{
+	sim_reset();
+	spawn(0, "periodic", periodic_ticked, NULL, 3);
+	sim_run(40);
+	EXPECT_STREQ(trace_buf, "p10");
+}
+
+static struct rtos_sem urgent_go;
+
+static void urgent(void *arg)
+{
+	(void)arg;
+	(void)rtos_sem_take(&urgent_go, RTOS_WAIT_FOREVER);
+	trace("u%u", rtos_tick_count());
+	host_port_spin(7); /* runs past the periodic task's deadline */
+}
+
+static void give_urgent(void *arg)
+{
+	(void)arg;
+	(void)rtos_sem_give(&urgent_go);
+}
+
+static void periodic_preempted(void *arg)
+{
+	rtos_tick_t last = rtos_tick_count();
+
+	(void)arg;
+	host_port_spin(5);
+	/* That tick (6) wakes a more urgent task, which runs past the deadline (10). */
+	host_port_at_tick(6, give_urgent, NULL);
+	host_port_tick_on_next_check();
+	rtos_sleep_until(&last, 10);
+	trace("p%u", rtos_tick_count());
+}
+
+TEST(sleep_until_preempted_past_the_deadline_returns_at_once)
+{
+	sim_reset();
+	rtos_sem_init(&urgent_go, 0, 1);
+	spawn(0, "periodic", periodic_preempted, NULL, 3);
+	spawn(1, "urgent", urgent, NULL, 5);
+	sim_run(40);
+	EXPECT_STREQ(trace_buf, "u6 p13");
 }
 
 static struct rtos_sem wake_sem;
@@ -377,9 +456,12 @@ int main(void)
 	RUN(creating_a_more_urgent_task_preempts);
 	RUN(round_robin_among_equal_priorities);
 	RUN(round_robin_does_not_rotate_a_task_alone_at_its_priority);
+	RUN(a_frequent_urgent_task_does_not_stop_round_robin_below_it);
 	RUN(yield_rotates_equal_priorities);
 	RUN(sleepers_wake_in_wake_tick_order);
 	RUN(sleep_until_keeps_the_period_without_drift);
+	RUN(sleep_until_a_tick_on_the_way_does_not_delay_the_wakeup);
+	RUN(sleep_until_preempted_past_the_deadline_returns_at_once);
 	RUN(interrupt_wakes_a_more_urgent_task_at_interrupt_exit);
 	RUN(interrupts_raised_in_a_critical_section_are_delivered_on_exit);
 	RUN(priority_change_reschedules);

@@ -31,6 +31,8 @@ void sched_ready_add(struct rtos_task *task)
 {
 	struct rtos_list *q = &K.ready[task->prio];
 
+	if (task->state != RTOS_TASK_READY)
+		task->slice_left = K.time_slice; /* newly ready: a whole slice */
 	if (task == K.current)
 		list_add_head(q, &task->link);
 	else
@@ -123,11 +125,14 @@ static bool stack_check(struct rtos_task *task)
 	return false;
 }
 
-/* Promises: next is the current task, with a fresh time slice (masked). */
+/*
+ * Promises: next is the current task (masked).  Its time slice goes on where it was: a task
+ * gets a fresh one when it becomes ready, yields, or goes behind its peers, not when it resumes
+ * after a preemption, or a more urgent task waking every tick would keep its peers waiting.
+ */
 static void make_current(struct rtos_task *next)
 {
 	K.current = next;
-	next->slice_left = K.time_slice;
 	next->switch_count++;
 	K.switch_count++;
 }
@@ -393,6 +398,7 @@ void rtos_yield(void)
 		return;
 	state = port_irq_save();
 	cur = K.current;
+	cur->slice_left = K.time_slice;
 	list_remove(&cur->link);
 	list_add_tail(&K.ready[cur->prio], &cur->link);
 	schedule();
@@ -461,11 +467,19 @@ void rtos_sleep_ms(uint32_t ms)
 void rtos_sleep_until(rtos_tick_t *last_wake, rtos_tick_t period)
 {
 	rtos_tick_t next = *last_wake + period;
-	rtos_tick_t now = K.ticks;
+	uint32_t state;
 
-	if (tick_before(now, next))
-		rtos_sleep(next - now);
 	*last_wake = next;
+	if (!K.started || port_in_isr())
+		return;
+	/* The count and the sleep under one mask: a tick or a preemption between them would
+	 * move the wake-up past the deadline (or add a period when the deadline has passed). */
+	state = port_irq_save();
+	if (tick_before(K.ticks, next)) {
+		sched_wait(K.current, NULL, RTOS_WAIT_SLEEP, NULL, next - K.ticks);
+		(void)sched_block();
+	}
+	port_irq_restore(state);
 }
 
 uint32_t rtos_critical_enter(void)

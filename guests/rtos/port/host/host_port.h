@@ -28,6 +28,11 @@ void host_port_tick(void);
 void host_port_spin(rtos_tick_t ticks);
 /* Run isr(arg) in interrupt context right after the tick that makes the count `tick`. */
 bool host_port_at_tick(rtos_tick_t tick, host_isr_t isr, void *arg);
+/*
+ * A tick interrupt at the next port_in_isr() a task makes with interrupts unmasked: where the
+ * kernel's calls look before they mask, so a race between two of their steps shows.
+ */
+void host_port_tick_on_next_check(void);
 /* Stop the simulation when the tick count reaches `tick` (default: never). */
 void host_port_stop_at(rtos_tick_t tick);
 /* Leave the simulation now: rtos_start() returns. */

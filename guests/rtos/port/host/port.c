@@ -34,6 +34,7 @@ static struct timed_event events[EVENT_MAX];
 static unsigned event_count;
 static rtos_tick_t stop_tick;
 static bool stop_armed;
+static bool tick_on_check;
 
 void port_init(void)
 {
@@ -43,6 +44,7 @@ void port_init(void)
 	pending_count = 0;
 	event_count = 0;
 	stop_armed = false;
+	tick_on_check = false;
 }
 
 uint32_t port_irq_save(void)
@@ -75,7 +77,16 @@ void port_irq_restore(uint32_t state)
 
 bool port_in_isr(void)
 {
+	if (tick_on_check && !in_isr && !irq_masked) {
+		tick_on_check = false;
+		host_port_tick();
+	}
 	return in_isr;
+}
+
+void host_port_tick_on_next_check(void)
+{
+	tick_on_check = true;
 }
 
 static void trampoline(void)
