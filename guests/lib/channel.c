@@ -96,12 +96,18 @@ enum channel_status channel_producer_init(struct channel *ch, void *base, size_t
 	ch->producer = true;
 	ch->writable = true;
 
-	/* A ring already formatted this way is resumed: numbering continues after a restart. */
+	/*
+	 * A ring already formatted this way is resumed: numbering continues after a restart.
+	 * With overwrite, head may be any distance past tail (a read-only consumer never moves
+	 * tail, a stopped one falls behind): only a tail ahead of head is inconsistent.
+	 */
 	head = *word(ch, CHANNEL_HEAD_OFFSET);
 	tail = *word(ch, CHANNEL_TAIL_OFFSET);
 	if (*word(ch, HDR_MAGIC) == CHANNEL_MAGIC && *word(ch, HDR_VERSION) == CHANNEL_VERSION &&
 	    *word(ch, HDR_SLOT_SIZE) == slot_size && *word(ch, HDR_SLOT_COUNT) == count &&
-	    *word(ch, HDR_FLAGS) == flags && head - tail <= count) {
+	    *word(ch, HDR_FLAGS) == flags &&
+	    ((flags & CHANNEL_FLAG_OVERWRITE) ? (int32_t)(head - tail) >= 0 :
+						head - tail <= count)) {
 		ch->next = head;
 		return CHANNEL_OK;
 	}

@@ -153,6 +153,29 @@ TEST(a_restarted_producer_resumes_numbering)
 	}
 }
 
+/* With overwrite, a producer restarted a ring or more ahead of a read-only consumer resumes. */
+TEST(an_overwrite_producer_resumes_ahead_of_a_read_only_consumer)
+{
+	struct channel p, c;
+	uint32_t i, seq, v = 0, len;
+
+	memset(region, 0, sizeof(region));
+	EXPECT_EQ(channel_producer_init(&p, region, REGION, SLOT, CHANNEL_FLAG_OVERWRITE, 0),
+		  CHANNEL_OK);
+	EXPECT_EQ(channel_consumer_attach(&c, region, REGION, false, 0), CHANNEL_OK);
+	for (i = 0; i < 64 + 1; i++)
+		EXPECT_EQ(channel_send(&p, &i, sizeof(i), &seq), CHANNEL_OK);
+	for (i = 0; i < 64; i++)
+		EXPECT_EQ(channel_receive(&c, &v, sizeof(v), &len, &seq), CHANNEL_OK);
+	/* The producer's partition restarts, with the same geometry and flags. */
+	EXPECT_EQ(channel_producer_init(&p, region, REGION, SLOT, CHANNEL_FLAG_OVERWRITE, 0),
+		  CHANNEL_OK);
+	EXPECT_EQ(channel_next_seq(&p), 65);
+	EXPECT_EQ(channel_send(&p, &i, sizeof(i), &seq), CHANNEL_OK);
+	EXPECT_EQ(channel_receive(&c, &v, sizeof(v), &len, &seq), CHANNEL_OK);
+	EXPECT_EQ(seq, 65);
+}
+
 TEST(a_reformatted_ring_resets_the_consumer)
 {
 	struct channel p, c;
@@ -280,6 +303,7 @@ int main(void)
 	RUN(back_pressure_without_overwrite);
 	RUN(overwrite_with_a_read_only_consumer_shows_the_loss);
 	RUN(a_restarted_producer_resumes_numbering);
+	RUN(an_overwrite_producer_resumes_ahead_of_a_read_only_consumer);
 	RUN(a_reformatted_ring_resets_the_consumer);
 	RUN(torn_and_lapped_slots_are_dropped);
 	RUN(a_hostile_header_is_refused_or_contained);
