@@ -80,7 +80,21 @@ uintptr_t guest_heap_start(void)
 
 uintptr_t guest_heap_end(void)
 {
-	return (uintptr_t)__heap_end;
+	uintptr_t start = (uintptr_t)__heap_start, end = (uintptr_t)__heap_end;
+	uint64_t base, size;
+
+	/*
+	 * The link assumes RAM of __ram_size with the device tree at its top: in a smaller
+	 * partition its RAM, and the device tree the hypervisor placed, end the heap sooner.
+	 */
+	if (have_fdt) {
+		if (guest_boot_r2_value > start && guest_boot_r2_value < end)
+			end = guest_boot_r2_value;
+		if (fdt_memory(&boot_fdt, &base, &size) && base <= start && base + size > start &&
+		    base + size < end)
+			end = (uintptr_t)(base + size);
+	}
+	return end;
 }
 
 void guest_raw_puts(const char *s)

@@ -164,11 +164,28 @@ char pl011_getc(void)
 {
 	char c;
 
-	while (!pl011_getc_nowait(&c)) {
-		if (uart.irq_mode && !cpu_irqs_masked())
+	for (;;) {
+		uint32_t flags;
+		bool got;
+
+		if (!uart.irq_mode || cpu_irqs_masked()) {
+			if (pl011_getc_nowait(&c))
+				return c;
+			continue;
+		}
+		/*
+		 * Looked at and slept on with IRQs masked: a byte whose interrupt came between the
+		 * look and the WFI would otherwise wait there for the next interrupt of any kind.
+		 * A pending interrupt ends WFI even while masked; it is taken at the restore.
+		 */
+		flags = cpu_irq_save();
+		got = pl011_getc_nowait(&c);
+		if (!got)
 			cpu_wfi();
+		cpu_irq_restore(flags);
+		if (got)
+			return c;
 	}
-	return c;
 }
 
 static void imsc_update(uint32_t set, uint32_t clear)

@@ -37,13 +37,14 @@ void _exit(int status) __attribute__((noreturn));
 void __malloc_lock(struct _reent *r);
 void __malloc_unlock(struct _reent *r);
 
-static uintptr_t heap_brk;
+static uintptr_t heap_brk, heap_end;
 static uint32_t malloc_lock_depth;
 static uint32_t malloc_lock_flags;
 
 void guest_syscalls_init(void)
 {
 	heap_brk = guest_heap_start();
+	heap_end = guest_heap_end(); /* after the device tree is found: once */
 }
 
 #define CONSOLE_FREE 0xffffffffU
@@ -110,7 +111,7 @@ void *_sbrk(ptrdiff_t incr)
 	uint32_t flags = cpu_irq_save();
 
 	old = heap_brk;
-	if ((incr > 0 && (uintptr_t)incr > guest_heap_end() - old) ||
+	if ((incr > 0 && (uintptr_t)incr > heap_end - old) ||
 	    (incr < 0 && (uintptr_t)(-incr) > old - guest_heap_start())) {
 		cpu_irq_restore(flags);
 		errno = ENOMEM;

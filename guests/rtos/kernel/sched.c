@@ -119,7 +119,8 @@ static bool stack_check(struct rtos_task *task)
 		return true;
 	K.overflow_count++;
 	report_overflow(task);
-	if (K.overflow_policy == RTOS_OVERFLOW_HALT_SYSTEM)
+	/* The idle task is never stopped: with every other task blocked there must be one to run. */
+	if (K.overflow_policy == RTOS_OVERFLOW_HALT_SYSTEM || task == &K.idle)
 		port_halt();
 	task_stop(task, RTOS_TASK_FAULTED);
 	return false;
