@@ -211,7 +211,7 @@ def linux_tree(root, board, work):
 def same_machine(root, out):
     """prepare: Linux on the H3 sees QEMU virt's machine: the two systems' device trees for
     the Linux partition hold the same nodes with the same contents, but for what one board
-    alone has (BOARD_ONLY) and the PMU's compatible."""
+    alone has (BOARD_ONLY) and the cores' and the PMU's compatibles."""
     work = os.path.join(root, "build", "test-work", "h3-linux-dt")
     trees = {}
     for board in BOARD_ONLY:
@@ -219,6 +219,8 @@ def same_machine(root, out):
         if isinstance(trees[board], str):
             return ["prepare: " + trees[board]]
         trees[board]["pmu"] = re.sub(r"cortex-a(7|15)-pmu", "PMU", trees[board].get("pmu", ""))
+        trees[board]["cpus"] = re.sub(r"arm,cortex-a(7|15)\b", "CPU",
+                                      trees[board].get("cpus", ""))
         for name in BOARD_ONLY[board]:
             if trees[board].pop(name, None) is None:
                 return ["prepare: %s's Linux device tree has no %s" % (board, name)]
