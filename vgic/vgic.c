@@ -606,6 +606,7 @@ static bool own_spi(struct vgic_dist *d, u32 intid, u8 flags)
 		return false;
 	/* Targets vCPU 0 (init_irq), and ICFGR's mirror says its trigger (vgic_internal.h). */
 	init_irq(&d->spi[n], (u8)(VIRQ_OWNED | flags));
+	d->spi_owned_map[n / 32] |= BIT(n % 32);
 	d->spi_targets[n] = 1;
 	if (flags & VIRQ_EDGE)
 		d->spi_icfgr[n / 16] |= 2U << (2 * (n % 16));

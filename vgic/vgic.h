@@ -235,6 +235,7 @@ struct vgic_dist {
 	/* Every field from here on, logged first, starts clear (vgic_dist_init). */
 	u8 logged; /* VGIC_LOGGED_*: what vgicd.c logs once was logged */
 	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* spi[] enabled, as GICD_ISENABLER reads */
+	u32 spi_owned_map[VGIC_MAX_IRQS / 32 - 1]; /* spi[] the partition's (VIRQ_OWNED) */
 	u32 spi_icfgr[VGIC_MAX_IRQS / 16 - 2]; /* VIRQ_EDGE of spi[] as ICFGR reads it */
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
 	u8 spi_priority[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4)));
@@ -325,7 +326,8 @@ static inline bool vgicd_read_word(const struct vgic_dist *d, const struct vgic_
 /*
  * The distributor writes guests make most, by vCPU vc, an aligned word or a byte at 'offset'
  * below GICD_SIZE: enable and pending words of vc's own timers and priority bytes of its
- * private interrupts, without the lock; priority and target bytes of SPIs.  True if done,
+ * private interrupts, without the lock; enable words of the partition's SPIs, priority and
+ * target bytes of SPIs, under it.  True if done,
  * false for the general path (vgicd_write).  GICD_SGIR (a word) is vgicd_sgir's.
  */
 bool vgicd_write_word_fast(struct vgic_cpu *vc, u32 offset, u32 value);

@@ -347,12 +347,37 @@ static const u8 foreign_note[] = {
 	[SET_ACTIVE] = NOTE_WRITE, [CONFIG] = NOTE_TRIGGER,
 };
 
+/*
+ * Of the 32 interrupts from 'first' (a multiple of 32), the partition's: the one-bit registers'
+ * general path looks at these only (a partition owns a few of a word's 32).
+ */
+static u32 owned_word(const struct vgic_dist *d, u32 first)
+{
+	if (first < GIC_PRIV_COUNT)
+		return VGIC_PRIV_OWNED;
+	return first < d->irq_count ? d->spi_owned_map[first / 32 - 1] : 0;
+}
+
 /* A write of 'size' bytes to field register 'reg' from INTID 'first', 'bits' each. */
 static void write_fields(struct vgic_dist *d, struct vgic_cpu *vc, enum field_reg reg, u32 first,
 			 u32 bits, u32 size, u32 value)
 {
 	u32 i;
 
+	if (bits == 1) { /* a word (access_ok): the interrupts it names, and IGROUPR's zeros */
+		u32 own = owned_word(d, first), foreign = value & ~own;
+
+		if (foreign && foreign_note[reg])
+			log_once(d, vc, first + (u32)__builtin_ctz(foreign),
+				 (enum note)foreign_note[reg]);
+		for (own &= reg == SET_GROUP ? ~0U : value; own; own &= own - 1) {
+			u32 intid = first + (u32)__builtin_ctz(own);
+
+			apply_bit(d, vc, intid, vgic_irq(d, vc, intid), reg,
+				  (value >> (intid % 32)) & 1);
+		}
+		return;
+	}
 	for (i = 0; i < size * 8 / bits; i++) {
 		u32 intid = first + i, field = (value >> (i * bits)) & ((1U << bits) - 1);
 		struct virq *irq;
@@ -477,6 +502,14 @@ static u32 read_reg(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 si
 	if (reg != NOT_FIELDS) {
 		u32 v = 0;
 
+		if (bits == 1) { /* a word: only the partition's interrupts read other than 0 */
+			for (u32 own = owned_word(d, first); own; own &= own - 1) {
+				u32 i = (u32)__builtin_ctz(own);
+
+				v |= read_field(d, vc, reg, first + i) << i;
+			}
+			return v;
+		}
 		for (u32 i = 0; i < size * 8 / bits; i++)
 			v |= read_field(d, vc, reg, first + i) << (i * bits);
 		return v;
@@ -577,9 +610,36 @@ bool vgicd_write_byte_fast(struct vgic_cpu *vc, u32 offset, u32 value)
 	return true;
 }
 
+/*
+ * A word of ISENABLER or ICENABLER for SPIs that names the partition's own SPIs only: a driver
+ * masking and unmasking its device's interrupt (Linux does for every threaded one), without
+ * the general path's decoding, inbox and log checks.  Lock taken here.
+ */
+static bool write_spi_enable(struct vgic_cpu *vc, u32 offset, u32 value)
+{
+	struct vgic_dist *d = vc->dist;
+	u32 first = (offset & 0x7f) * 8; /* 32 INTIDs a word */
+	enum field_reg op = offset < GICD_ICENABLER ? SET_ENABLE : CLEAR_ENABLE;
+
+	if (!value || first >= d->irq_count || (value & ~d->spi_owned_map[first / 32 - 1]))
+		return false; /* nothing, or a foreign SPI: the general path logs it */
+	spin_lock(&d->lock);
+	for (; value; value &= value - 1) {
+		u32 intid = first + (u32)__builtin_ctz(value);
+
+		apply_bit(d, vc, intid, &d->spi[intid - GIC_PRIV_COUNT], op, 1);
+	}
+	spin_unlock(&d->lock);
+	return true;
+}
+
 bool vgicd_write_word_fast(struct vgic_cpu *vc, u32 offset, u32 value)
 {
 	u32 ppis;
+
+	if ((offset - (GICD_ISENABLER + 4) < 0x7c || offset - (GICD_ICENABLER + 4) < 0x7c) &&
+	    !(offset & 3))
+		return write_spi_enable(vc, offset, value);
 
 	/* Word 0 of ISENABLER, ICENABLER, ISPENDR naming owned interrupts only. */
 	if ((value & ~VGIC_PRIV_OWNED) ||

@@ -668,6 +668,12 @@ int main(void)
 	measure("gicd_itargetsr_b", probe_gicd_write8,
 		(GICD_ITARGETSR + (env == ENV_XEN ? 32U : 33U)) << 8 | 0x01);
 	measure_ispendr("gicd_ispendr_w", GTIMER_PHYS_INTID);
+	/* The UART's SPI enabled and disabled again: how a driver masks a device's line. */
+	measure("gicd_isenabler_spi_w", probe_gicd_write32,
+		(GICD_ISENABLER + 4) << 8 | (env == ENV_XEN ? 0U : 1U));
+	measure("gicd_icenabler_spi_w", probe_gicd_write32,
+		(GICD_ICENABLER + 4) << 8 | (env == ENV_XEN ? 0U : 1U));
+	measure("gicd_ispendr1", probe_read32, gic_dist_base() + GICD_ISPENDR + 4);
 	measure_timer("vtimer_spin", false);
 	measure_timer("vtimer_wfi", true);
 	counter_offset = bench_counter_offset();

@@ -11,7 +11,8 @@ from qemutest import VIRT, QemuTest
 FIGURES = ["overhead", "hypercall", "smccc_version", "gicd_typer", "gicd_isenabler0",
            "gicd_ipriorityr", "gicd_itargetsr", "gicd_icfgr", "uart_fr", "cp15_actlr",
            "gicd_isenabler_w", "gicd_icenabler_w", "gicd_ipriorityr_b", "gicd_itargetsr_b",
-           "gicd_ispendr_w", "vtimer_spin", "vtimer_wfi", "ptimer_spin", "spi_passthrough", "sgi",
+           "gicd_ispendr_w", "gicd_isenabler_spi_w", "gicd_icenabler_spi_w", "gicd_ispendr1",
+           "vtimer_spin", "vtimer_wfi", "ptimer_spin", "spi_passthrough", "sgi",
            "doorbell"]
 
 MACHINE = [("cortex-a15,cntfrq=1000000000" if a == "cortex-a15" else a) for a in VIRT]
