@@ -637,14 +637,15 @@ bool vgicd_write_word_fast(struct vgic_cpu *vc, u32 offset, u32 value)
 {
 	u32 ppis;
 
-	if ((offset - (GICD_ISENABLER + 4) < 0x7c || offset - (GICD_ICENABLER + 4) < 0x7c) &&
-	    !(offset & 3))
-		return write_spi_enable(vc, offset, value);
-
-	/* Word 0 of ISENABLER, ICENABLER, ISPENDR naming owned interrupts only. */
+	/* Word 0 of ISENABLER, ICENABLER, ISPENDR naming owned interrupts only; or an SPI word. */
 	if ((value & ~VGIC_PRIV_OWNED) ||
-	    (offset != GICD_ISENABLER && offset != GICD_ICENABLER && offset != GICD_ISPENDR))
+	    (offset != GICD_ISENABLER && offset != GICD_ICENABLER && offset != GICD_ISPENDR)) {
+		if ((offset - (GICD_ISENABLER + 4) < 0x7c ||
+		     offset - (GICD_ICENABLER + 4) < 0x7c) &&
+		    !(offset & 3))
+			return write_spi_enable(vc, offset, value);
 		return false;
+	}
 	/*
 	 * SGI bits do nothing there (always enabled; pending through SPENDSGIR); the timers are
 	 * physical (VIRQ_HW), so the change goes to the GIC as apply_bit's.
