@@ -1095,19 +1095,16 @@ NOISY_METHOD = """\
   likely source (not traced) of a load's "entries +1". Which load such a period hits moves
   with any change of path length (at e3131fe the doorbell ring loop, on later trees the fault
   storm, traced in the boot notes above, the CPU_ON/CPU_OFF loop, or the restart loop). On this
-  tree it is the fault storm's one period of 1,986,724 Hyp cycles and 4 entries, traced with
-  `tools/insn_per_cpu.c` (`gaps=0:500000`): CPU 0 was preempted four QEMU turns in a row
-  (after=run: in `vgic_inject_hw`, injecting its own timer's interrupt, in the Hyp timer's
-  programming of its 1 ms tick, and twice on its way back to the guest) while CPU 1, the
-  neighbour faulting, ran 991,222, 1,005,191, 1,005,149 and 1,004,924 instructions; the
-  victim's deadline fell in those turns, so this time its latency shows them too
-  (1,986,367), and the entry more is that tick. Smaller maxima (the idle reference's 363, the
-  CPU_ON/CPU_OFF loop's 1,346, each in one period of 200, with no entry more than the
-  reference's 3) are likely a deadline that fell while CPU 0 was in the hypervisor for that
-  1 ms tick, which exists on QEMU only (the GIC workaround); not traced. The restart loop's one
-  entry more than its four kicks is likely the same, not traced. The median Hyp cycles per
-  period are the same under every load (190 on this tree: 5 more than on 4332c86, under every
-  load alike, from the counter read `TESSERA_FID_CPU_STATS` makes and the interrupt path). Figures of the hot-path table can show the same: a
+  tree, traced with `tools/insn_per_cpu.c` (`gaps=0:500000`): in the fault storm, CPU 0 was
+  preempted three QEMU turns in a row (after=run) while CPU 1, the neighbour faulting, ran
+  989,507, 1,005,189 and 1,005,028 instructions (one period of 1,000,502 Hyp cycles; the entry
+  more is likely a 1 ms Hyp timer tick in it); in the console flood, one turn of 1,072,155
+  (its period holds a fourth entry, likely that tick); in the restart loop, one turn of
+  762,981 of CPU 1, the neighbour restarting, which fell on the victim's deadline (latency
+  767,988). The restart loop's kicks are its VMID wraps that fell in the 200 periods (5 on
+  this tree, 4 on earlier ones), each with its entry. The median Hyp cycles per period are the
+  same under every load (190 on this tree: 5 more than on 4332c86, under every load alike, from
+  the counter read `TESSERA_FID_CPU_STATS` makes and the interrupt path). Figures of the hot-path table can show the same: a
   maximum of a few hundred in one of 1001 runs of a distributor write (some 16,000 and, of the
   physical timer, 213 on earlier trees), their medians and minimums the path's (not traced on
   this tree).
