@@ -54,7 +54,7 @@ TESTS = [
 # ---- issue 14: the noisy-neighbour system and the hypervisor's counters ----------------------
 
 NOISY_LOADS = ["idle", "fault_storm", "cpu_on_off", "console_flood", "doorbell_ring",
-               "sgi_storm", "restart_loop"]
+               "sgi_storm", "passthrough_flood", "restart_loop"]
 NOISY_PERIODS = 200  # guests/bench/noisy.c
 
 
@@ -95,6 +95,9 @@ def counters_plausible(text):
     if noisy["dabt"] < noise["fault_storm"]["load"]:
         problems.append("cpu1: dabt=%d, fewer than the neighbour's %d faults"
                         % (noisy["dabt"], noise["fault_storm"]["load"]))
+    if noise["passthrough_flood"]["load"] < 100:
+        problems.append("passthrough flood: the neighbour took %d of its device's interrupts"
+                        % noise["passthrough_flood"]["load"])
     if victim["kicks"] < noise["doorbell_ring"]["kicks"]:
         problems.append("cpu0: kicks=%d, fewer than the victim counted while rung (%d)"
                         % (victim["kicks"], noise["doorbell_ring"]["kicks"]))
