@@ -1099,16 +1099,13 @@ NOISY_METHOD = """\
   likely source (not traced) of a load's "entries +1". Which load such a period hits moves
   with any change of path length (at e3131fe the doorbell ring loop, on later trees the fault
   storm, traced in the boot notes above, the CPU_ON/CPU_OFF loop, or the restart loop). On this
-  tree, traced with `tools/insn_per_cpu.c` (`gaps=0:500000`): in the fault storm, CPU 0 was
-  preempted three QEMU turns in a row (after=run) while CPU 1, the neighbour faulting, ran
-  989,507, 1,005,189 and 1,005,028 instructions (one period of 1,000,502 Hyp cycles; the entry
-  more is likely a 1 ms Hyp timer tick in it); in the console flood, one turn of 1,072,155
-  (its period holds a fourth entry, likely that tick); in the restart loop, one turn of
-  762,981 of CPU 1, the neighbour restarting, which fell on the victim's deadline (latency
-  767,988). The restart loop's kicks are its VMID wraps that fell in the 200 periods (5 on
-  this tree, 4 on earlier ones), each with its entry. The median Hyp cycles per period are the
-  same under every load (190 on this tree: 5 more than on 4332c86, under every load alike, from
-  the counter read `TESSERA_FID_CPU_STATS` makes and the interrupt path). Figures of the hot-path table can show the same: a
+  tree, with the neighbour's busy loads executing YIELD (below), no load stretches a period of
+  the victim's CPU: under every load its entries are the idle reference's (410 in the 200
+  periods, 2 a period, 3 at worst), but for the restart loop's 4 kicks and their 4 entries
+  (its VMID wraps); its Hyp cycles per period are 190 at median under every load (185 on
+  4332c86, alike under every load: the counter read `TESSERA_FID_CPU_STATS` makes and the
+  interrupt path). The latency maxima of the CPU_ON/CPU_OFF loop (2,131) and the passthrough
+  flood (377), one period each, are the shared clock's (not traced). Figures of the hot-path table can show the same: a
   maximum of a few hundred in one of 1001 runs of a distributor write (some 16,000 and, of the
   physical timer, 213 on earlier trees), their medians and minimums the path's (not traced on
   this tree).
