@@ -1204,7 +1204,7 @@ below are approximate shares of the medians above.
   in IPRIORITYR's layout (a byte per INTID, banked per vCPU for private ones), SPI targets and
   triggers mirrored in ITARGETSR's and ICFGR's, and foreign interrupts' bytes kept 0, so
   nothing is masked; no lock (docs/design.md, Locking).
-- **Distributor writes (ISENABLER0 82, ICENABLER0 82, ISPENDR0 81, IPRIORITYR byte 93,
+- **Distributor writes (ISENABLER0 81, ICENABLER0 80, ISPENDR0 80, IPRIORITYR byte 93,
   ITARGETSR byte 95):** entry 8 and exit 6, `mmio_trap_dabt` 47-50 (the same frame as the
   reads; the store tests come after the load test, on the same decoded syndrome: a word
   store to GICD_SGIR first, then the word and byte stores), then `vgicd_write_word_fast` 18-19
@@ -1213,14 +1213,16 @@ below are approximate shares of the medians above.
   private priority byte or a target byte that changes nothing, both without the lock). The
   split by size (before: one `vgicd_write_fast` testing size and alignment for every store)
   and GICD_SGIR's own test in the trap took 15-17 off the word stores and 7-8 off the bytes.
-- **An SPI's enable word (ISENABLER1, ICENABLER1 of the UART's SPI: about 190, target 110
-  missed):** the same entry, trap and word-store tests, then `write_spi_enable`: the
-  partition's SPIs of that word (a map kept since the partition's start) checked against the
-  value, the distributor's lock (an SPI is shared by the partition's vCPUs), `apply_bit` for
-  each SPI named (the enable map, the flags, a passthrough one's physical enable, a pending
-  one's kick, a disabled one's list register withdrawn), the unlock's DSB and SEV. Before this
-  tree such a word went the general path (`emulate`, the inbox, 32 fields one by one): about
-  1,050. Not traced further on this tree.
+- **An SPI's enable word (ISENABLER1, ICENABLER1 of the UART's SPI: about 150, target 110
+  missed):** the same entry, trap and word-store tests, then `write_spi_enable` (a call of its
+  own, so that the timers' words keep a small frame): the partition's SPIs of that word (a map
+  kept since the partition's start) checked against the value, the distributor's lock (an SPI
+  is shared by the partition's vCPUs), then for one SPI `apply_bit`'s work inline (the enable
+  map, the flags, a passthrough one's physical enable, a pending one's kick, a disabled one's
+  list register withdrawn), the unlock's DSB and SEV. Before this tree such a word went the
+  general path (`emulate`, the inbox, 32 fields one by one): about 1,050. What is left over
+  the timers' words is mostly the lock (two calls and their barriers); a lock-free path would
+  need the flags byte's other writers to use atomics. Not traced further on this tree.
 - **Other distributor registers (ISPENDR1 read: the general path):** `emulate` decodes the
   syndrome, `vgicd_read` takes the lock, the inbox and the list registers' state, and
   `read_field` reads only the partition's interrupts of the word (about 500 for ISPENDR1; 32

@@ -615,19 +615,42 @@ bool vgicd_write_byte_fast(struct vgic_cpu *vc, u32 offset, u32 value)
  * masking and unmasking its device's interrupt (Linux does for every threaded one), without
  * the general path's decoding, inbox and log checks.  Lock taken here.
  */
-static bool write_spi_enable(struct vgic_cpu *vc, u32 offset, u32 value)
+static __attribute__((noinline)) bool write_spi_enable(struct vgic_cpu *vc, u32 offset, u32 value)
 {
 	struct vgic_dist *d = vc->dist;
 	u32 first = (offset & 0x7f) * 8; /* 32 INTIDs a word */
 	enum field_reg op = offset < GICD_ICENABLER ? SET_ENABLE : CLEAR_ENABLE;
 
+	u32 *word = &d->spi_enabled_map[first / 32 - 1];
+
 	if (!value || first >= d->irq_count || (value & ~d->spi_owned_map[first / 32 - 1]))
 		return false; /* nothing, or a foreign SPI: the general path logs it */
 	spin_lock(&d->lock);
-	for (; value; value &= value - 1) {
-		u32 intid = first + (u32)__builtin_ctz(value);
+	if (value & (value - 1)) { /* several at once: rare */
+		for (; value; value &= value - 1) {
+			u32 intid = first + (u32)__builtin_ctz(value);
 
-		apply_bit(d, vc, intid, &d->spi[intid - GIC_PRIV_COUNT], op, 1);
+			apply_bit(d, vc, intid, &d->spi[intid - GIC_PRIV_COUNT], op, 1);
+		}
+	} else {
+		/* One SPI, as a driver masks its line: apply_bit's enable and disable, inline. */
+		u32 intid = first + (u32)__builtin_ctz(value);
+		struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
+
+		if (irq->flags & VIRQ_HW)
+			gic_irq_write(offset < GICD_ICENABLER ? GICD_ISENABLER : GICD_ICENABLER,
+				      intid);
+		if (op == SET_ENABLE) {
+			*word |= value;
+			irq->flags |= VIRQ_ENABLED;
+			if (irq->flags & VIRQ_PENDING)
+				kick_if_pending(d, vc, intid, irq);
+		} else {
+			*word &= ~value;
+			irq->flags &= (u8)~VIRQ_ENABLED;
+			if (irq->lr)
+				vgic_lr_withdraw(d, vc, intid);
+		}
 	}
 	spin_unlock(&d->lock);
 	return true;
