@@ -1104,8 +1104,8 @@ NOISY_METHOD = """\
   periods, 2 a period, 3 at worst), but for the restart loop's 4 kicks and their 4 entries
   (its VMID wraps); its Hyp cycles per period are 190 at median under every load (185 on
   4332c86, alike under every load: the counter read `TESSERA_FID_CPU_STATS` makes and the
-  interrupt path). The latency maxima of the CPU_ON/CPU_OFF loop (2,131) and the passthrough
-  flood (377), one period each, are the shared clock's (not traced). Figures of the hot-path table can show the same: a
+  interrupt path). The latency maxima of the CPU_ON/CPU_OFF loop (1,137), the SGI storm (469)
+  and the passthrough flood (377), one period each, are the shared clock's (not traced). Figures of the hot-path table can show the same: a
   maximum of a few hundred in one of 1001 runs of a distributor write (some 16,000 and, of the
   physical timer, 213 on earlier trees), their medians and minimums the path's (not traced on
   this tree).
