@@ -620,11 +620,11 @@ static __attribute__((noinline)) bool write_spi_enable(struct vgic_cpu *vc, u32 
 	struct vgic_dist *d = vc->dist;
 	u32 first = (offset & 0x7f) * 8; /* 32 INTIDs a word */
 	enum field_reg op = offset < GICD_ICENABLER ? SET_ENABLE : CLEAR_ENABLE;
-
-	u32 *word = &d->spi_enabled_map[first / 32 - 1];
+	u32 *word;
 
 	if (!value || first >= d->irq_count || (value & ~d->spi_owned_map[first / 32 - 1]))
 		return false; /* nothing, or a foreign SPI: the general path logs it */
+	word = &d->spi_enabled_map[first / 32 - 1];
 	spin_lock(&d->lock);
 	if (value & (value - 1)) { /* several at once: rare */
 		for (; value; value &= value - 1) {
