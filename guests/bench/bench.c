@@ -27,6 +27,7 @@
 #include "bench.h"
 #include "guest.h"
 #include "noisy.h"
+#include "pl031.h"
 
 #define WARMUP 16U /* iterations run before the recorded ones */
 #define ITER_SYNC 1001U /* synchronous paths: hypercall, traps */
@@ -318,12 +319,6 @@ static uint32_t ptimer_once(bool unused)
  * sender's stamp is taken just before that store, then the CPU halts in WFI with IRQs masked
  * and takes the interrupt on wake-up (as the SGI figure does).
  */
-#define RTC_DR 0x00
-#define RTC_MR 0x04
-#define RTC_CR 0x0c
-#define RTC_IMSC 0x10
-#define RTC_ICR 0x1c
-#define RTC_INTID 34U /* QEMU virt's PL031: SPI 2 */
 
 static uintptr_t rtc_base;
 static volatile uint64_t rtc_stamp;
@@ -370,11 +365,7 @@ static void measure_rtc(void)
 		return;
 	}
 	rtc_base = (uintptr_t)base;
-	gic_register(RTC_INTID, rtc_isr, NULL);
-	gic_irq_set_edge(RTC_INTID, false);
-	gic_irq_enable(RTC_INTID);
-	mmio_write32(rtc_base + RTC_CR, 1);
-	mmio_write32(rtc_base + RTC_IMSC, 1);
+	pl031_alarm_on(rtc_base, rtc_isr);
 	if (!measure_async("spi_passthrough", rtc_once, false))
 		not_available("spi_passthrough", "alarm-lost");
 	mmio_write32(rtc_base + RTC_IMSC, 0);

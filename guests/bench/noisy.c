@@ -28,6 +28,7 @@
 #include "bench.h"
 #include "guest.h"
 #include "noisy.h"
+#include "pl031.h"
 
 #define PERIODS 200U /* timer periods per load */
 #define PERIOD 50000U /* ticks from arming the timer to its deadline */
@@ -35,14 +36,6 @@
 #define NOISY_SGI 3U
 #define UNMAPPED_IPA 0x30000000U /* below RAM, mapped in no partition: every load faults */
 #define FLOOD_LINE 128U
-/* The neighbour's passthrough PL031 (bench-noisy.dts): its alarm, raised at once by QEMU when
- * the match register is written with the current count, is an SPI it can raise at will. */
-#define RTC_DR 0x00
-#define RTC_MR 0x04
-#define RTC_CR 0x0c
-#define RTC_IMSC 0x10
-#define RTC_ICR 0x1c
-#define RTC_INTID 34U
 
 enum phase {
 	PHASE_NONE,
@@ -245,11 +238,7 @@ static bool rtc_init(void)
 	if (node < 0 || !fdt_reg(fdt, node, 0, &base, &size))
 		return false;
 	rtc_base = (uintptr_t)base;
-	gic_register(RTC_INTID, rtc_isr, NULL);
-	gic_irq_set_edge(RTC_INTID, false);
-	gic_irq_enable(RTC_INTID);
-	mmio_write32(rtc_base + RTC_CR, 1);
-	mmio_write32(rtc_base + RTC_IMSC, 1);
+	pl031_alarm_on(rtc_base, rtc_isr); /* the passthrough SPI it raises at will */
 	return true;
 }
 
