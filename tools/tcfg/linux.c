@@ -208,18 +208,18 @@ void linux_place(struct partition *p, const struct options *o)
 	}
 	p->entry = p->kernel.ipa;
 	p->has_entry = true;
-	for (i = 0; i < p->mem_count; i++)
+	for (i = 0; i < p->mem_count; i++) {
 		if (!(p->mems[i].access & CFG_ACCESS_W))
 			tcfg_error(
 				p->mems[i].path,
 				"RAM without write rights in a partition that boots a kernel: "
 				"Linux takes every memory node as RAM it writes (its first write "
 				"there is a stage-2 fault, before it prints a line)");
-	for (i = 0; i < p->mem_count; i++)
 		if (!(p->mems[i].access & CFG_ACCESS_X))
 			tcfg_warn(
 				p->mems[i].path,
 				"RAM without execute rights in a partition that boots a kernel: "
 				"Linux takes every memory node as RAM and may put its vectors page "
 				"there (then a prefetch abort at its first interrupt)");
+	}
 }
