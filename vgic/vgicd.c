@@ -161,24 +161,6 @@ static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 }
 
 /*
- * An owned SPI enabled or disabled (GICD_ISENABLER, ICENABLER; a passthrough one's GIC is the
- * caller's): the map and the flag, then a pending one's kick, or a listed one withdrawn (on
- * vc's CPU).  Lock held.  Inline: the enable words' fast path is one of its two callers.
- */
-static inline __attribute__((always_inline)) void
-spi_set_enabled(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struct virq *irq, bool on)
-{
-	u32 *word = vgic_enabled_word(d, vc, intid);
-
-	*word = on ? *word | BIT(intid % 32) : *word & ~BIT(intid % 32);
-	virq_set_flag(irq, VIRQ_ENABLED, on);
-	if (on && (irq->flags & VIRQ_PENDING))
-		kick_if_pending(d, vc, intid, irq);
-	else if (!on && irq->lr)
-		vgic_lr_withdraw(d, vc, intid);
-}
-
-/*
  * Built with what the Makefile's COLD_OPT turns off (24 bytes fewer; the rest of this file it
  * makes larger, or slower on the writes a guest's GIC driver makes as it starts).
  */
@@ -210,12 +192,10 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 		break;
 	case SET_ENABLE:
 	case CLEAR_ENABLE:
-		if (intid >= GIC_PRIV_COUNT) {
-			spi_set_enabled(d, vc, intid, irq, op == SET_ENABLE);
-			break;
-		}
 		word = vgic_enabled_word(d, vc, intid);
 		*word = op == SET_ENABLE ? *word | BIT(intid % 32) : *word & ~BIT(intid % 32);
+		if (intid >= GIC_PRIV_COUNT)
+			virq_set_flag(irq, VIRQ_ENABLED, op == SET_ENABLE);
 		if (op == SET_ENABLE)
 			kick_if_pending(d, vc, intid, irq);
 		else
@@ -638,19 +618,39 @@ bool vgicd_write_byte_fast(struct vgic_cpu *vc, u32 offset, u32 value)
 static __attribute__((noinline)) bool write_spi_enable(struct vgic_cpu *vc, u32 offset, u32 value)
 {
 	struct vgic_dist *d = vc->dist;
-	u32 first = (offset & 0x7f) * 8; /* 32 INTIDs a word, SPIs only (offset >= 0x104) */
-	bool on = offset < GICD_ICENABLER;
+	u32 first = (offset & 0x7f) * 8; /* 32 INTIDs a word */
+	enum field_reg op = offset < GICD_ICENABLER ? SET_ENABLE : CLEAR_ENABLE;
+	u32 *word;
 
-	if (!value || (value & ~owned_word(d, first)))
+	if (!value || first >= d->irq_count || (value & ~d->spi_owned_map[first / 32 - 1]))
 		return false; /* nothing, or a foreign SPI: the general path logs it */
+	word = &d->spi_enabled_map[first / 32 - 1];
 	spin_lock(&d->lock);
-	for (; value; value &= value - 1) { /* one, as a driver masks its line */
+	if (value & (value - 1)) { /* several at once: rare */
+		for (; value; value &= value - 1) {
+			u32 intid = first + (u32)__builtin_ctz(value);
+
+			apply_bit(d, vc, intid, &d->spi[intid - GIC_PRIV_COUNT], op, 1);
+		}
+	} else {
+		/* One SPI, as a driver masks its line: apply_bit's enable and disable, inline. */
 		u32 intid = first + (u32)__builtin_ctz(value);
 		struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
 
 		if (irq->flags & VIRQ_HW)
-			gic_irq_enable(intid, on);
-		spi_set_enabled(d, vc, intid, irq, on);
+			gic_irq_write(offset < GICD_ICENABLER ? GICD_ISENABLER : GICD_ICENABLER,
+				      intid);
+		if (op == SET_ENABLE) {
+			*word |= value;
+			irq->flags |= VIRQ_ENABLED;
+			if (irq->flags & VIRQ_PENDING)
+				kick_if_pending(d, vc, intid, irq);
+		} else {
+			*word &= ~value;
+			irq->flags &= (u8)~VIRQ_ENABLED;
+			if (irq->lr)
+				vgic_lr_withdraw(d, vc, intid);
+		}
 	}
 	spin_unlock(&d->lock);
 	return true;
