@@ -114,7 +114,7 @@ memory-map: $(TCFG) $(GEN)/platform.dtb $(GEN)/system.dtb $(CONFIG_IMAGES)
 
 # Layers, lowest first (docs/design.md): include/ <- platform/ <- mm/, vgic/ <- hyp/ <- boot/.
 BOOT_SRCS := boot/entry.S boot/boot.c boot/mmu.c
-HYP_ARCH_SRCS := hyp/arch/vectors.S hyp/arch/vfp.S hyp/arch/hsr.c hyp/arch/regs.c \
+HYP_ARCH_SRCS := hyp/arch/vectors.S hyp/arch/vfp.S hyp/arch/hsr.c hyp/arch/regs.c hyp/arch/spinlock.c \
 	hyp/arch/inject.c hyp/arch/cp15.c
 HYP_CORE_SRCS := hyp/core/cpu.c hyp/core/timer.c hyp/core/trap.c hyp/core/fault.c \
 	hyp/core/vcpu.c hyp/core/partition.c hyp/core/guest_mem.c hyp/core/smccc.c \
