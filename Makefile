@@ -8,6 +8,7 @@ CONFIG ?= default
 VMID_BITS ?= 8
 SELFTEST ?=
 UART_BAUD ?=
+FIT_LOCKED ?=
 TIMEOUT ?=
 BUILD ?= build
 
@@ -15,7 +16,7 @@ ifeq ($(wildcard platform/$(PLATFORM)/platform.mk),)
 $(error PLATFORM=$(PLATFORM): no such board (have: $(notdir $(wildcard platform/*-*))))
 endif
 
-VARIANT := $(CONFIG)$(if $(filter-out 8,$(VMID_BITS)),-vmid$(VMID_BITS))$(if $(SELFTEST),-$(SELFTEST))$(if $(UART_BAUD),-baud$(UART_BAUD))
+VARIANT := $(CONFIG)$(if $(filter-out 8,$(VMID_BITS)),-vmid$(VMID_BITS))$(if $(SELFTEST),-$(SELFTEST))$(if $(UART_BAUD),-baud$(UART_BAUD))$(if $(FIT_LOCKED),-locked)
 OUT := $(BUILD)/$(PLATFORM)/$(VARIANT)
 HOST_OUT := $(BUILD)/host
 GUEST_OUT := $(BUILD)/guests
@@ -347,7 +348,9 @@ help:
 	@echo "  T=<regex> (make test: only the matching cases), FIT_KEYDIR=<dir> FIT_KEY=<name> (sign"
 	@echo "  the FIT with <dir>/<name>.key and .crt; default: a development key made in $(BUILD)/keys),"
 	@echo "  FIT_SIGN=1 UBOOT_DTB=<u-boot.dtb> (sign on a board whose QEMU machine has no device"
-	@echo "  tree, H3: the key goes into a copy of your U-Boot's tree, u-boot-control.dtb)"
+	@echo "  tree, H3: the key goes into a copy of your U-Boot's tree, u-boot-control.dtb),"
+	@echo "  FIT_LOCKED=1 (with FIT_SIGN: that tree also fixes U-Boot's boot command: no boot"
+	@echo "  script, no network, verify forced; README, Verified boot)"
 
 # Fuzzing, coverage, stack depth and clang-tidy (docs/assurance.md).
 include tests/fuzz/fuzz.mk

@@ -30,8 +30,16 @@
 #   QEMU_UBOOT_BOOT         how `make run-uboot` boots (default: QEMU virt with Debian's
 #                           U-Boot as -bios, disk.img on virtio-blk and, with FIT_SIGN, the
 #                           control device tree holding the public key as -dtb)
+#   UBOOT_FIT_LOAD          with FIT_LOCKED: the fixed boot command's "load" (device,
+#                           partition, address: a literal, not an environment variable)
+#   UBOOT_FIT_PROBE         with FIT_LOCKED: what that command runs first to find the disk
 # Variables: FIT_KEYDIR (default $(BUILD)/keys, where the build makes a development key the
-# first time), FIT_KEY (default tessera-dev: $(FIT_KEYDIR)/$(FIT_KEY).key and .crt).
+# first time), FIT_KEY (default tessera-dev: $(FIT_KEYDIR)/$(FIT_KEY).key and .crt);
+# FIT_LOCKED=1 (with FIT_SIGN) also locks U-Boot down through the same control device tree:
+# its /config node (read by U-Boot's main loop) gives a fixed boot command and no autoboot
+# delay, so U-Boot runs no boot script, no environment's bootcmd and no network boot, takes
+# no key at the console, forces verify=yes, and resets if the signed FIT is missing or
+# refused, never reaching its prompt (README, Verified boot).
 # Defines: FIT, BOOT_SCR, BOOT_DISK, UBOOT_KEY_DTB, QEMU_BOOT, QEMU_UBOOT_BOOT, run-uboot.
 
 MKIMAGE ?= mkimage
@@ -58,6 +66,22 @@ endif
 else ifeq ($(UBOOT_KEY_BASE_DTB),)
 $(error FIT_SIGN: give UBOOT_DTB=<the u-boot.dtb of a U-Boot built with CONFIG_FIT_SIGNATURE>: \
 	the public key goes into a copy of it ($(PLATFORM)'s QEMU machine has no tree of its own))
+endif
+endif
+
+# FIT_LOCKED: U-Boot's one boot command (tools/image.mk's header).  Nothing in it comes from
+# the environment but fdtcontroladdr, which U-Boot sets itself after loading the environment;
+# "verify" is set, as a stored environment could say "no"; bootdelay-sec -2 (0xfffffffe) is
+# "boot at once, take no key" (U-Boot's doc/README.autoboot).
+UBOOT_LOCKED_BOOTCMD = setenv verify yes; $(if $(UBOOT_FIT_PROBE),$(UBOOT_FIT_PROBE); )load $(UBOOT_FIT_LOAD) \
+	tessera.itb && bootm $(lastword $(UBOOT_FIT_LOAD))\#tessera - $${fdtcontroladdr}; \
+	echo "Tessera: no signed system to start: resetting"; reset
+ifneq ($(FIT_LOCKED),)
+ifeq ($(FIT_SIGN),)
+$(error FIT_LOCKED: locking U-Boot down is for a signed FIT: give FIT_SIGN=1 too)
+endif
+ifeq ($(UBOOT_FIT_LOAD),)
+$(error FIT_LOCKED: $(PLATFORM)'s platform.mk names no UBOOT_FIT_LOAD (device, partition, address))
 endif
 endif
 
@@ -105,7 +129,7 @@ $(OUT)/qemu-machine.dtb: platform/$(PLATFORM)/platform.mk
 # same tree gives the same image.
 FIT_EPOCH = $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 # Which key signs it, tracked (TRACK in the Makefile): another FIT_KEYDIR/FIT_KEY re-signs.
-FIT_OPTS = $(FIT_SIGN) | $(FIT_KEYDIR) | $(FIT_KEY) | $(UBOOT_DTB)
+FIT_OPTS = $(FIT_SIGN) | $(FIT_KEYDIR) | $(FIT_KEY) | $(UBOOT_DTB) | $(FIT_LOCKED)
 $(eval $(call TRACK,$(OUT)/.flags/fit,FIT_OPTS))
 FIT_DATA = $(FIT_ITS) $(OUT)/tessera.bin $(OUT)/.flags/fit
 ifneq ($(FIT_SIGN),)
@@ -115,6 +139,9 @@ $(FIT) $(UBOOT_KEY_DTB) &: $(FIT_DATA) $(FIT_KEYDIR)/$(FIT_KEY).key $(FIT_KEYDIR
 	$(Q)cp $(UBOOT_KEY_BASE_DTB) $(UBOOT_KEY_DTB).tmp
 	$(Q)SOURCE_DATE_EPOCH=$(FIT_EPOCH) $(MKIMAGE) -f $(FIT_ITS) -k $(FIT_KEYDIR) \
 		-K $(UBOOT_KEY_DTB).tmp -r $(FIT).tmp >/dev/null
+	$(if $(FIT_LOCKED),$(Q)fdtput -p -t s $(UBOOT_KEY_DTB).tmp /config bootcmd \
+		'$(UBOOT_LOCKED_BOOTCMD)' && \
+		fdtput -t x $(UBOOT_KEY_DTB).tmp /config bootdelay-sec fffffffe)
 	$(Q)mv $(UBOOT_KEY_DTB).tmp $(UBOOT_KEY_DTB)
 	$(Q)mv $(FIT).tmp $(FIT)
 else

@@ -19,6 +19,16 @@ UBOOT_SD_FIRMWARE_DEPS := h3
 # Boot from the SD card image: its U-Boot autoboots Tessera (boot.scr, tessera.itb).  Debian's
 # u-boot-sunxi checks the FIT's SHA-256 hashes but has no signature verification: the FIT
 # is hashed, not signed (no FIT_SIGN).
+# FIT_LOCKED's boot command (with your own signing U-Boot: README, Verified boot): the card's
+# FAT partition, at u-boot-sunxi's kernel_addr_r.
+UBOOT_FIT_LOAD := mmc 0:1 0x42000000
+ifneq ($(FIT_SIGN),)
+ifeq ($(origin UBOOT_SD_FIRMWARE),file)
+$(warning FIT_SIGN: sd.img carries Debian's u-boot-sunxi, which checks no signature; once your \
+	U-Boot holds the key, build with UBOOT_SD_FIRMWARE=<its u-boot-sunxi-with-spl.bin> \
+	(README, Verified boot))
+endif
+endif
 QEMU_BOOT = -drive file=$(BOOT_DISK),format=raw,if=sd
 QEMU_IMAGES :=
 QEMU_UBOOT_BOOT = $(QEMU_BOOT)

@@ -6,3 +6,6 @@ QEMU_MACHINE := -M virt,virtualization=on,gic-version=2 -cpu cortex-a15 -smp 4 -
 # hands U-Boot QEMU's own device tree with the public key added (tools/image.mk).
 FIT_SIGN := yes
 UBOOT_DTB_FROM_QEMU := yes
+# FIT_LOCKED's boot command: the virtio disk's FAT partition, at U-Boot's kernel_addr_r.
+UBOOT_FIT_PROBE := virtio scan
+UBOOT_FIT_LOAD := virtio 0:1 0x40400000

@@ -55,6 +55,8 @@ def out_dir(build):
         variant += "-" + build["SELFTEST"]
     if build.get("UART_BAUD"):
         variant += "-baud" + build["UART_BAUD"]
+    if build.get("FIT_LOCKED"):
+        variant += "-locked"
     return os.path.join("build", platform, variant)
 
 

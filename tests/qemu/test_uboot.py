@@ -326,3 +326,88 @@ TESTS += [
         timeout=60,
     ),
 ]
+
+
+# ---- A locked-down U-Boot (FIT_LOCKED=1, QEMU virt): the signed FIT or nothing.
+#
+# The control device tree's /config bootcmd replaces the distro boot: no boot script, no
+# network, verify forced.  What someone who can write the disk may put there is ignored
+# (a script that turns verification off and boots an unsigned FIT), and a disk holding only
+# an unsigned FIT ends in a reset, never in U-Boot's prompt.  (Debian's U-Boot for QEMU still
+# counts down 2 s for a key at the console; README, Verified boot, says what a board's own
+# U-Boot build sets against that.)
+
+# What a disk attacker writes as boot.scr: verification off, then the FIT on the disk.
+ATTACK_SCRIPT = ("echo ATTACK: a boot script from the disk\n"
+                 "setenv verify no\n"
+                 "load virtio 0:1 0x40400000 tessera.itb\n"
+                 "bootm 0x40400000#tessera - ${fdtcontroladdr}\n")
+
+
+def attacked_disk(unsigned):
+    """prepare: build/test-work/locked-<kind>/disk.img, the build's disk with boot.scr
+    replaced by ATTACK_SCRIPT; with 'unsigned', tessera.itb replaced by the FIT repacked with
+    a changed guest image and no signature (tampered_fit's 'resigned'), and the same script
+    offered by TFTP (a network boot must not be tried)."""
+    kind = "unsigned" if unsigned else "script"
+
+    def prepare(root, out):
+        work = os.path.join(WORK, "locked-" + kind)
+        os.makedirs(os.path.join(root, work), exist_ok=True)
+        with open(os.path.join(root, work, "attack.cmd"), "w") as f:
+            f.write(ATTACK_SCRIPT)
+        problems = sh(root, "cp %s/disk.img %s/disk.img" % (out, work),
+                      "mkimage -A arm -O linux -T script -C none -d %s/attack.cmd "
+                      "%s/boot.scr >/dev/null" % (work, work),
+                      "cp %s/boot.scr %s/boot.scr.uimg" % (work, work),
+                      "mcopy -o -i %s/disk.img@@1M %s/boot.scr ::boot.scr" % (work, work))
+        if unsigned and not problems:
+            problems = tampered_fit("resigned")(root, out) or sh(
+                root, "mcopy -o -i %s/disk.img@@1M %s/fit-resigned/tessera.itb ::tessera.itb"
+                % (work, WORK))
+        return problems
+    return prepare
+
+
+LOCKED_BUILD = {"CONFIG": "test-uboot", "FIT_LOCKED": "1"}
+LOCKED_FORBID = [r"ATTACK", r"Scanning virtio", r"Executing script", r"DHCP", r"BOOTP",
+                 r"Found U-Boot script"]
+
+TESTS += [
+    QemuTest(
+        "uboot.virt_locked_ignores_disk_script",
+        "QEMU virt, U-Boot locked down (FIT_LOCKED=1): the disk's boot.scr replaced by one "
+        "that sets verify=no is never run; U-Boot's fixed boot command checks the signed FIT "
+        "and Tessera starts",
+        build=LOCKED_BUILD,
+        kernel=False,
+        icount=False,
+        prepare=attacked_disk(False),
+        args=VIRT_UBOOT + ["-drive", "if=none,file={root}/build/test-work/locked-script/"
+                           "disk.img,format=raw,id=d0", "-device", "virtio-blk-device,drive=d0"],
+        expect=[r"U-Boot 2023\.01"] + FIT_VIRT + hypervisor_up("qemu-virt") + TEST_GUESTS,
+        forbid=FORBID + LOCKED_FORBID,
+        done=r"^\[second\] TG heartbeat 3 ok$",
+        timeout=60,
+    ),
+    QemuTest(
+        "uboot.virt_locked_refuses_unsigned",
+        "QEMU virt, U-Boot locked down: a disk holding an unsigned FIT and a script that "
+        "turns verification off, the same script on the network; U-Boot refuses the FIT, "
+        "tries neither script nor network, and resets without reaching its prompt",
+        build=LOCKED_BUILD,
+        kernel=False,
+        icount=False,
+        prepare=attacked_disk(True),
+        args=VIRT_UBOOT + ["-drive", "if=none,file={root}/build/test-work/locked-unsigned/"
+                           "disk.img,format=raw,id=d0", "-device", "virtio-blk-device,drive=d0",
+                           "-netdev", "user,id=n0,tftp={root}/build/test-work/locked-unsigned",
+                           "-device", "virtio-net-device,netdev=n0"],
+        expect=[r"U-Boot 2023\.01", r"Failed to verify required signature",
+                r"Tessera: no signed system to start: resetting",
+                r"resetting \.\.\.[\s\S]*U-Boot 2023\.01"],
+        forbid=LOCKED_FORBID + [r"Starting kernel", r"\[tessera\]", r"^=> "],
+        done=r"resetting \.\.\.[\s\S]*U-Boot 2023\.01[\s\S]*Hit any key",
+        timeout=60,
+    ),
+]
