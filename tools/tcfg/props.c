@@ -279,8 +279,62 @@ bool label_valid(const char *s)
 	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == len;
 }
 
+static uint32_t be32_at(const char *p)
+{
+	fdt32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return fdt32_to_cpu(v);
+}
+
+/*
+ * The structure block's tokens, each within the block: libfdt 1.6.1's fdt_check_full()
+ * never returns on a property whose length wraps the offset back (0xfffffff4 lands on its
+ * own tag; later libfdt checks for the overflow).
+ */
+static int struct_sound(const void *fdt)
+{
+	const char *p = (const char *)fdt + fdt_off_dt_struct(fdt);
+	size_t size = fdt_totalsize(fdt) - fdt_off_dt_struct(fdt), off = 0, n;
+	const char *end;
+
+	if (fdt_version(fdt) >= 17 && fdt_size_dt_struct(fdt) < size)
+		size = fdt_size_dt_struct(fdt);
+	while (size - off >= 4) {
+		uint32_t tag = be32_at(p + off);
+
+		off += 4;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			end = memchr(p + off, 0, size - off);
+			if (!end)
+				return -FDT_ERR_TRUNCATED;
+			n = (size_t)(end - (p + off));
+			off += (n + 1 + 3) & ~(size_t)3;
+			break;
+		case FDT_PROP:
+			if (size - off < 8 || be32_at(p + off) > size - off - 8)
+				return -FDT_ERR_TRUNCATED;
+			off += 8 + ((be32_at(p + off) + 3) & ~3U);
+			break;
+		case FDT_END_NODE:
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			return 0;
+		default:
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+		if (off > size)
+			return -FDT_ERR_TRUNCATED;
+	}
+	return -FDT_ERR_TRUNCATED;
+}
+
 int dtb_check(const void *fdt, size_t size)
 {
+	int err;
+
 	if (size < sizeof(struct fdt_header))
 		return -FDT_ERR_TRUNCATED;
 	if (fdt_magic(fdt) != FDT_MAGIC)
@@ -292,6 +346,14 @@ int dtb_check(const void *fdt, size_t size)
 	 */
 	if (fdt_version(fdt) < 16)
 		return -FDT_ERR_BADVERSION;
+	err = fdt_check_header(fdt);
+	if (err)
+		return err;
+	if (fdt_totalsize(fdt) > size)
+		return -FDT_ERR_TRUNCATED;
+	err = struct_sound(fdt);
+	if (err)
+		return err;
 	/* The whole structure, so that every later libfdt call reads a sound tree. */
 	return fdt_check_full(fdt, size);
 }
