@@ -1011,7 +1011,7 @@ def noisy_rows(results):
 
 
 STATS_HEADER = ["CPU (partition)", "entries", "HVC/SMC", "data aborts", "CP14/15", "other",
-                "IRQs", "async aborts", "kicks", "injected", "Hyp cycles"]
+                "IRQs", "async aborts", "kicks", "injected", "Hyp cycles", "console bytes"]
 
 
 def stats_rows(results):
@@ -1022,7 +1022,8 @@ def stats_rows(results):
         c = stats[cpu]
         rows.append(["%s (%s)" % (cpu, owner.get(cpu, "?"))] +
                     [str(c.get(k, "")) for k in ("entries", "hvc", "dabt", "cp", "other", "irq",
-                                                 "async", "kicks", "injected", "hyp_cycles")])
+                                                 "async", "kicks", "injected", "hyp_cycles",
+                                                 "console_bytes")])
     return rows
 
 

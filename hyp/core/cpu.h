@@ -45,6 +45,7 @@ enum stats_counter {
 
 struct cpu_stats {
 	u32 count[STATS_COUNTERS]; /* plain words: one increment on each path, no lock */
+	u32 console_bytes; /* bytes this CPU moved to the console UART (console lock held) */
 	u32 hyp_cycles; /* the Hyp cycle counter as the idle loop last read it (stats_report) */
 	u32 idle_cycles; /* Hyp-mode cycles spent halted in the idle loop's WFI */
 	u64 idle_ticks; /* counter ticks spent there, up to its last wake-up */

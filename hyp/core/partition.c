@@ -69,7 +69,7 @@ static void *pa_ptr(u64 pa)
 
 /*
  * A long job on this CPU, interrupts masked, must not hold up a VMID generation change on
- * others, nor, on the CPU the console UART interrupts (CONSOLE_CPU), lose what is typed meanwhile:
+ * others, nor, on the CPU the console UART interrupts (console_server), lose what is typed meanwhile:
  * a UART's receive FIFO holds a few milliseconds of input, clearing a Linux partition's RAM
  * takes about a hundred on a board.
  */
@@ -81,7 +81,7 @@ static void serve_flush_requests(void)
 		__atomic_fetch_and(&c->requests, ~CPU_REQ_TLB_FLUSH, __ATOMIC_ACQ_REL);
 		vmid_handle_flush_request(&vmid_allocator, c->index);
 	}
-	if (c->index == CONSOLE_CPU)
+	if (c->index == console_server())
 		console_irq();
 }
 

@@ -5,7 +5,7 @@
  * the log lines stats_report() prints when the machine powers off:
  *
  *   stats cpu<n>: entries=<n> hvc=<n> dabt=<n> cp=<n> other=<n> irq=<n> async=<n>
- *                 kicks=<n> injected=<n> hyp_cycles=<n> idle_ms=<n>
+ *                 kicks=<n> injected=<n> hyp_cycles=<n> idle_ms=<n> console_bytes=<n>
  *   stats partition <id> (<name>): starts=<n> faults=<n> lock_wait_max=<ticks>
  *                 vgic_lock_wait_max=<ticks>
  *   stats machine: vmid_lock_wait_max=<ticks> console_dropped=<bytes> hyp_lines_lost=<lines>
@@ -132,8 +132,9 @@ void stats_report(void)
 		for (j = 0, n = 0; j < ARRAY_SIZE(names); j++)
 			n += fmt_snprintf(line + n, sizeof(line) - n, " %s=%u", names[j],
 					  v.value[j]);
-		log_always("stats cpu%u:%s idle_ms=%u", i, line,
-			   timer_ticks_to_ms(idle_ticks(&cpus[i])));
+		log_always("stats cpu%u:%s idle_ms=%u console_bytes=%u", i, line,
+			   timer_ticks_to_ms(idle_ticks(&cpus[i])),
+			   __atomic_load_n(&cpus[i].stats.console_bytes, __ATOMIC_RELAXED));
 	}
 	for (i = 0; i < cfg_system.partition_count; i++) {
 		const struct partition *p = &partitions[i];

@@ -15,7 +15,13 @@
  * Nothing here waits for the UART once a partition can run: the rings drain
  * whenever the UART has room, from the writer and from the UART's transmit
  * interrupt (in a UART_BAUD build, whose driver models a board's slow UART
- * and has no transmit interrupt, from the Hyp timer: console_poll).  When a
+ * and has no transmit interrupt, from the Hyp timer: console_poll).  The CPU
+ * that keeps the UART fed while a backlog drains is the CPU of the source whose
+ * line goes out next (a partition's first CPU; for the hypervisor's lines, the
+ * CPU that wrote the last one): the UART's interrupt is routed there, or that
+ * CPU polls, so a partition that floods the console pays for its own lines and
+ * its neighbours' CPUs take no interrupt for them (issue 14).  Input arrives on
+ * the same interrupt, so on whichever CPU serves output at the time.  When a
  * line does not fit in its ring it is dropped and counted, and the console
  * says so as soon as there is room: "N hypervisor log lines lost" in the
  * hypervisor's ring, a partition's drops in that partition's own ring (a
@@ -80,6 +86,8 @@ static struct {
 	u32 hyp_lost; /* hypervisor lines lost, since the last report */
 	u32 hyp_lost_total; /* and since boot */
 	u32 input; /* partition that receives console input */
+	u32 server; /* the CPU the UART's interrupt goes to, or that polls it (UART_BAUD) */
+	u32 hyp_cpu; /* the CPU that wrote the last hypervisor line */
 	spinlock_t lock;
 	struct ring ring[CONSOLE_SOURCES];
 	struct guest_stats guest[CFG_PARTITION_COUNT];
@@ -128,9 +136,46 @@ static void byte_sent(char c)
 	con.mid_line = c != '\n'; /* every line in a ring ends "\r\n" */
 }
 
+/* The CPU that pays for source s's lines going out (the file's header); lock held. */
+static u32 server_of(u32 s)
+{
+	return s == CONSOLE_HYP ? con.hyp_cpu : cfg_system.partitions[s].cpus[0];
+}
+
+/* Bytes wait in a ring of a source that 'cpu' serves; lock held. */
+static bool waiting_for(u32 cpu)
+{
+	u32 s;
+
+	for (s = 0; s < CONSOLE_SOURCES; s++)
+		if (con.ring[s].head != con.ring[s].tail && server_of(s) == cpu)
+			return true;
+	return false;
+}
+
+/*
+ * What is left waits for the UART: the next line's source's CPU takes over.  The UART's
+ * interrupt goes there (GICD_ITARGETSR changes reach a pending interrupt, GIC spec 4.3.12);
+ * in a UART_BAUD build every CPU with lines of its own waiting polls, and only the server
+ * drains (console_poll), so no CPU is interrupted to take over; lock held.
+ */
+static void serve_later(void)
+{
+	u32 next = server_of(con.cur); /* the byte the UART refused: peek_byte's */
+
+	if (next != con.server) {
+		__atomic_store_n(&con.server, next, __ATOMIC_RELAXED);
+		if (UART_HAS_TX_IRQ)
+			gic_irq_route(PLAT_UART_IRQ, next);
+	}
+	if (!UART_HAS_TX_IRQ && waiting_for(this_cpu()->index))
+		hyp_timer_console_later();
+}
+
 /* Move whole lines, one source at a time in turn, to the UART while it has room; lock held. */
 static void drain_locked(void)
 {
+	u32 sent = 0;
 	bool want_tx;
 
 	while (con.pending) {
@@ -139,14 +184,16 @@ static void drain_locked(void)
 		if (!uart_try_putc(c))
 			break;
 		byte_sent(c);
+		sent++;
 	}
+	this_cpu()->stats.console_bytes += sent;
 	want_tx = con.pending != 0;
 	if (want_tx != con.tx_irq) {
 		con.tx_irq = want_tx;
 		uart_irq_enable(con.rx_irq, want_tx);
 	}
-	if (!UART_HAS_TX_IRQ && want_tx)
-		hyp_timer_console_later();
+	if (want_tx)
+		serve_later();
 }
 
 void console_init(void)
@@ -160,6 +207,8 @@ void console_init(void)
 	con.ring[CONSOLE_HYP].buf = hyp_buf;
 	con.ring[CONSOLE_HYP].mask = CONSOLE_HYP_RING - 1;
 	con.cur = CONSOLE_HYP;
+	con.server = CONSOLE_CPU; /* as hyp_cpu_online routes the UART's interrupt */
+	con.hyp_cpu = CONSOLE_CPU;
 	con.booting = true;
 	con.tx_irq = false;
 	uart_irq_enable(con.rx_irq, false);
@@ -260,6 +309,7 @@ void console_hyp_line(const char *text, size_t len, bool routine)
 	u32 keep = routine ? CONSOLE_HYP_RESERVE : 0;
 
 	spin_lock(&con.lock);
+	con.hyp_cpu = this_cpu()->index;
 	tell_hyp_lost_locked((u32)(sizeof("[tessera] \r\n") - 1 + len) + keep); /* LINE_BYTES's */
 	/*
 	 * Behind lost lines, or without room, a line is lost too; except before any partition
@@ -297,16 +347,24 @@ void console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
 
 bool console_poll(void)
 {
+	u32 me = this_cpu()->index;
 	u64 now = timer_now();
 	bool pending;
 
 	if (!spin_trylock(&con.lock))
 		return true; /* its holder drains */
-	drain_locked();
-	tell_all_locked(now);
-	pending = con.pending != 0;
+	if (con.server == me) {
+		drain_locked();
+		tell_all_locked(now);
+	}
+	pending = waiting_for(me);
 	spin_unlock(&con.lock);
 	return pending;
+}
+
+u32 console_server(void)
+{
+	return __atomic_load_n(&con.server, __ATOMIC_RELAXED);
 }
 
 /* Bytes straight to the UART, waiting for room (panics only). */

@@ -8,8 +8,14 @@
 
 #include "tessera/types.h"
 
-/* The CPU the console UART interrupts, which reads its input (the boot CPU, hyp/core/cpu.c). */
+/* The CPU the console UART interrupts first (the boot CPU, hyp/core/cpu.c). */
 #define CONSOLE_CPU 0
+
+/*
+ * The CPU the UART's interrupt goes to now (or, in a UART_BAUD build, that polls it): the
+ * CPU of the source whose output goes out next (console.c), which also reads the input.
+ */
+u32 console_server(void);
 
 void console_init(void);
 

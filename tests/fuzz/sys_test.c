@@ -302,6 +302,35 @@ TEST(console_fair_share)
 	console_end();
 }
 
+/*
+ * While lines wait for the UART, its interrupt goes to the CPU of the source whose line is
+ * next (issue 14): a partition's backlog interrupts its own CPU, never a neighbour's.
+ */
+TEST(console_served_by_the_sources_cpu)
+{
+	static const char text[] = "beta floods the console with this line\n";
+	u32 i;
+
+	console_start();
+	fake_uart_stall(true);
+	for (i = 0; i < 8; i++)
+		guest_puts(BETA_CPU0, 1, text, sizeof(text) - 1);
+	EXPECT_EQ(fake_phys(0, PLAT_UART_IRQ)->route, BETA_CPU0);
+	/* alpha's line is next in turn: alpha's CPU serves it, then beta's again. */
+	guest_puts(0, 0, "alpha\n", 6);
+	EXPECT_EQ(fake_phys(0, PLAT_UART_IRQ)->route, 0);
+	fake_uart_stall(false);
+	console_irq();
+	EXPECT(seen_at(0, "[alpha] alpha") >= 0);
+	/* A hypervisor line: the CPU that wrote it. */
+	fake_uart_stall(true);
+	fake_arch_set_cpu(BETA_CPU1);
+	log_warn("a warning on cpu2");
+	EXPECT_EQ(fake_phys(0, PLAT_UART_IRQ)->route, BETA_CPU1);
+	EXPECT_EQ(console_server(), BETA_CPU1);
+	console_end();
+}
+
 TEST(console_escapes_controls)
 {
 	static const char forged[] = "\x1b[2K\r[tessera] forged\0\x07\x7f\xff\n";
@@ -1299,6 +1328,7 @@ int main(void)
 	RUN(lost_notes_leave_the_reserve);
 	RUN(console_read_during_load);
 	RUN(console_fair_share);
+	RUN(console_served_by_the_sources_cpu);
 	RUN(console_escapes_controls);
 	RUN(console_vcpu_lines_whole);
 	RUN(monitor_find);

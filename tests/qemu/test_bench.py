@@ -120,7 +120,7 @@ TESTS.append(QemuTest(
     + [r"^\[victim\] NOISE-DONE %d loads$" % len(NOISY_LOADS),
        r"^\[tessera\] every partition has switched itself off: switching the machine off$"]
     + [r"^\[tessera\] stats cpu%d: entries=\d+ hvc=\d+ dabt=\d+ cp=\d+ other=\d+ irq=\d+ "
-       r"async=\d+ kicks=\d+ injected=\d+ hyp_cycles=\d+ idle_ms=\d+$" % i for i in range(4)]
+       r"async=\d+ kicks=\d+ injected=\d+ hyp_cycles=\d+ idle_ms=\d+ console_bytes=\d+$" % i for i in range(4)]
     + [r"^\[tessera\] stats partition 0 \(victim\): starts=1 faults=\d+ lock_wait_max=\d+ "
        r"vgic_lock_wait_max=\d+$",
        r"^\[tessera\] stats partition 1 \(noisy\): starts=\d+ ",

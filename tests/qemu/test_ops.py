@@ -80,7 +80,7 @@ TESTS = [
                 r"^\[tessera\] partition 1 hung: halted cpus=1 up=0ms starts=3 restarts_left=0 "
                 r"faults=3 last_fault=watchdog watchdog=100ms$",
                 r"^\[tessera\] partition 3 worker: running cpus=3 up=\d+ms starts=3 ",
-                r"^\[tessera\] stats cpu1: entries=\d+ hvc=\d+ .* idle_ms=\d+$",
+                r"^\[tessera\] stats cpu1: entries=\d+ hvc=\d+ .* idle_ms=\d+ console_bytes=\d+$",
                 r"^\[tessera\] stats partition 1 \(hung\): starts=3 faults=3 ",
                 r"^\[tessera\] monitor: log level warn$",
                 r"^\[tessera\] monitor: restart which partition\? Its number or label, then "
