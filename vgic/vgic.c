@@ -302,9 +302,23 @@ __attribute__((cold)) void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cp
 					     u32 state, bool on)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
-	u32 n, lr;
+	u32 n, lr, used;
 
-	if (!irq || !irq->lr || irq->lr_vcpu != vc->index || intid < GIC_SGI_COUNT)
+	if (intid < GIC_SGI_COUNT) {
+		/* An SGI's entries, one per source (GICD_ICACTIVER deactivates them all, 4.3.10). */
+		for (used = vc->lr_used; used; used &= used - 1) {
+			n = (u32)__builtin_ctz(used);
+			if (vc->lr_intid[n] != intid)
+				continue;
+			lr = gich_read_lr(n);
+			lr = on ? lr | state : lr & ~state;
+			gich_write_lr(n, lr_state(lr) ? lr : 0);
+			if (!lr_state(lr))
+				vc->lr_used &= ~(1U << n);
+		}
+		return;
+	}
+	if (!irq || !irq->lr || irq->lr_vcpu != vc->index)
 		return;
 	n = irq->lr - 1U;
 	lr = gich_read_lr(n);
@@ -476,6 +490,13 @@ __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool hi
 				vgic_make_pending(d, intid, irq, NULL);
 		} else {
 			irq->flags &= (u8)~VIRQ_LINE;
+			/*
+			 * Handed to a vCPU of this CPU and not yet acknowledged (its driver read the
+			 * data first): taken back, as the line no longer asks (GIC spec 3.2.4).  Held
+			 * on another CPU it stays (the guest finds nothing to do).
+			 */
+			if (irq->lr && d->vcpu[irq->lr_vcpu]->pcpu == vgic_this_pcpu())
+				vgic_lr_withdraw(d, d->vcpu[irq->lr_vcpu], intid);
 			if (irq->flags & VIRQ_PENDING)
 				vgic_unpend(d, intid, irq,
 					    NULL); /* a level interrupt is no longer pending */

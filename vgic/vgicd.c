@@ -659,6 +659,15 @@ static __attribute__((noinline)) bool write_spi_enable(struct vgic_cpu *vc, u32 
 	return true;
 }
 
+/* Any of the private interrupts 'ppis' (a word 0 mask) in one of vc's list registers. */
+static inline bool ppis_listed(const struct vgic_cpu *vc, u32 ppis)
+{
+	for (; ppis; ppis &= ppis - 1)
+		if (vc->priv[__builtin_ctz(ppis)].lr)
+			return true;
+	return false;
+}
+
 bool vgicd_write_word_fast(struct vgic_cpu *vc, u32 offset, u32 value)
 {
 	u32 ppis;
@@ -677,6 +686,12 @@ bool vgicd_write_word_fast(struct vgic_cpu *vc, u32 offset, u32 value)
 	 * physical (VIRQ_HW), so the change goes to the GIC as apply_bit's.
 	 */
 	ppis = value & ~GENMASK(15, 0);
+	/*
+	 * A timer disabled while a list register holds it: the general path takes it back
+	 * (apply_bit, vgic_lr_withdraw; GIC spec 4.3.5), so the guest cannot acknowledge it.
+	 */
+	if (offset == GICD_ICENABLER && ppis_listed(vc, ppis))
+		return false;
 	gic_priv_write(offset, ppis);
 	if (offset == GICD_ISPENDR)
 		return true; /* it arrives like any other */

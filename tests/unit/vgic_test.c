@@ -1264,6 +1264,61 @@ TEST(level_line)
 }
 
 /*
+ * GIC spec 4.3.5: a disabled interrupt is not forwarded, so a list register holding it pending
+ * only is taken back.  A timer's ICENABLER0 word (what Linux's gic_mask_irq writes: one bit)
+ * takes vgicd_write_word_fast's path, which leaves that to the general path.
+ */
+TEST(timer_disable_withdraws_listed_pending)
+{
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 27);
+	hw_arrives(&pa, 0, 27);
+	EXPECT(listed(&pa, 0, 27));
+	bit_write(&pa, 0, GICD_ICENABLER, 27); /* a word: 1 << 27 */
+	EXPECT(!bit_read(&pa, 0, GICD_ISENABLER, 27));
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+	DONE();
+}
+
+/* GIC spec 4.3.10: GICD_ICACTIVER deactivates an interrupt, an SGI in a list register too. */
+TEST(sgi_icactiver_deactivates)
+{
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	WR(0, GICD_SGIR, (2U << 24) | 3); /* SGI 3 to itself */
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0) & 0x3ff, 3);
+	EXPECT(bit_read(&pa, 0, GICD_ISACTIVER, 3));
+	fake_allow_deactivate(pcpu_of(&pa, 0)); /* the guest asks for it */
+	bit_write(&pa, 0, GICD_ICACTIVER, 3);
+	EXPECT(!bit_read(&pa, 0, GICD_ISACTIVER, 3));
+	EXPECT_EQ(FAKE_LR_STATE(lr_value(&pa, 0, 3)), FAKE_ST_INVALID);
+	DONE();
+}
+
+/*
+ * 3.2.4, 4.3.8: a level line lowered before the guest acknowledges it (its driver read the
+ * data first, on the vCPU's own CPU) is no longer pending, in a list register either.
+ */
+TEST(level_line_low_before_ack)
+{
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 33);
+	vgic_set_line(&pa.d, 33, true);
+	enter(&pa, 0);
+	EXPECT(listed(&pa, 0, 33));
+	fake_set_cpu(pcpu_of(&pa, 0));
+	vgic_set_line(&pa.d, 33, false);
+	EXPECT(!bit_read(&pa, 0, GICD_ISPENDR, 33));
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+	DONE();
+}
+
+/*
  * 4.3.8 and 3.2.4: a level-sensitive interrupt whose line is asserted stays
  * pending when software writes GICD_ICPENDR; ICPENDR only clears a pending
  * state latched by GICD_ISPENDR.
@@ -2295,6 +2350,9 @@ int main(void)
 	test_suite_name = "vgic";
 	random_seed = test_seed();
 	RUN(ctlr);
+	RUN(timer_disable_withdraws_listed_pending);
+	RUN(sgi_icactiver_deactivates);
+	RUN(level_line_low_before_ack);
 	RUN(typer);
 	RUN(iidr_and_id_registers);
 	RUN(igroupr);
