@@ -144,15 +144,18 @@ static void read_memory(struct board *b, const void *fdt, bool *ok)
 						   "aligned and below 1 TiB",
 						   i);
 					*ok = false;
-				} else if (r.size > (1ULL << 32) - MIN(r.base, 1ULL << 32)) {
+				} else if (r.size >= (1ULL << 32) - MIN(r.base, 1ULL << 32)) {
 					/*
 					 * The hypervisor clears, loads and copies guest RAM
-					 * through a 1:1 map of its 32-bit address space.
+					 * through a 1:1 map of its 32-bit address space, whose
+					 * ranges end at a 32-bit address (exclusive): RAM ending
+					 * at 4 GiB exactly would end at 0 there.
 					 */
 					tcfg_error(bn.path,
 						   "region %u ends beyond 4 GiB: the hypervisor "
 						   "maps RAM 1:1 in its 32-bit address space; "
-						   "describe the RAM below 4 GiB only",
+						   "describe the RAM below 4 GiB only (up to "
+						   "4 GiB - 4 KiB)",
 						   i);
 					*ok = false;
 				}
