@@ -690,7 +690,7 @@ bool vgicd_write_word_fast(struct vgic_cpu *vc, u32 offset, u32 value)
 	 * A timer disabled while a list register holds it: the general path takes it back
 	 * (apply_bit, vgic_lr_withdraw; GIC spec 4.3.5), so the guest cannot acknowledge it.
 	 */
-	if (offset == GICD_ICENABLER && ppis_listed(vc, ppis))
+	if (offset == GICD_ICENABLER && vc->lr_used && ppis_listed(vc, ppis))
 		return false;
 	gic_priv_write(offset, ppis);
 	if (offset == GICD_ISPENDR)
