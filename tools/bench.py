@@ -1034,9 +1034,11 @@ def lock_rows(results):
         s_ = stats[key]
         rows.append(["%s: partition lock" % key, str(s_.get("lock_wait_max", ""))])
         rows.append(["%s: vGIC lock" % key, str(s_.get("vgic_lock_wait_max", ""))])
+        rows.append(["%s: console bytes dropped" % key, str(s_.get("console_dropped", ""))])
     m = stats.get("machine", {})
     if m:
         rows.append(["VMID allocator's lock", str(m.get("vmid_lock_wait_max", ""))])
+        rows.append(["console lock", str(m.get("console_lock_wait_max", ""))])
         rows.append(["console: guest bytes dropped (all partitions)",
                      str(m.get("console_dropped", ""))])
     return rows

@@ -452,13 +452,23 @@ u32 console_hyp_lost(void)
 	return __atomic_load_n(&con.hyp_lost_total, __ATOMIC_RELAXED);
 }
 
+u32 console_dropped_of(u32 part)
+{
+	return __atomic_load_n(&con.guest[part].dropped_bytes, __ATOMIC_RELAXED);
+}
+
 u32 console_dropped(void)
 {
 	u32 i, bytes = 0;
 
 	for (i = 0; i < CFG_PARTITION_COUNT; i++)
-		bytes += __atomic_load_n(&con.guest[i].dropped_bytes, __ATOMIC_RELAXED);
+		bytes += console_dropped_of(i);
 	return bytes;
+}
+
+u32 console_lock_wait_max(void)
+{
+	return __atomic_load_n(&con.lock.wait_max, __ATOMIC_RELAXED);
 }
 
 void console_flush(void)

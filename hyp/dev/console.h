@@ -53,8 +53,12 @@ void console_panic_line(const char *text);
 /* The UART interrupt: drain the transmit ring, route received bytes. */
 void console_irq(void);
 
-/* Bytes of guest output dropped since boot (hyp/core/stats.c). */
+/* Bytes of guest output dropped since boot, of all partitions and of one (hyp/core/stats.c). */
 u32 console_dropped(void);
+u32 console_dropped_of(u32 part);
+
+/* The longest any CPU waited for the console lock, which every partition shares (ticks). */
+u32 console_lock_wait_max(void);
 /* Hypervisor log lines lost since boot (each also told in a "lines lost" note). */
 u32 console_hyp_lost(void);
 

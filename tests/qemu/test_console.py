@@ -110,6 +110,13 @@ def drops_are_the_flooders(text):
     others = [n for n in notes if n[0] != "flood" and int(n[1]) > 0]
     if others:
         problems.append("drops reported for %s" % (others[0],))
+    # The counters at the end agree: only the flooder's bytes were dropped.
+    dropped = dict(re.findall(r"^\[tessera\] stats partition \d+ \((\w+)\): .* "
+                              r"console_dropped=(\d+)$", text, re.M))
+    if sorted(dropped) != ["bystander", "cpuloop", "flood"]:
+        problems.append("stats partition lines: %s" % sorted(dropped))
+    elif int(dropped["flood"]) == 0 or int(dropped["bystander"]) or int(dropped["cpuloop"]):
+        problems.append("console_dropped by partition: %s" % dropped)
     return problems
 
 
