@@ -163,6 +163,13 @@ static void serve_later(void)
 {
 	u32 next = server_of(con.cur); /* the byte the UART refused: peek_byte's */
 
+	/*
+	 * Not while booting: the GIC may not be set up, and a CPU logs its first line before
+	 * its GIC CPU interface is (its mask, gic_cpu_mask, unknown); boot lines wait for room
+	 * anyway, and hyp_cpu_online routes the interrupt to CONSOLE_CPU.
+	 */
+	if (con.booting || !__atomic_load_n(&cpus[next].online, __ATOMIC_ACQUIRE))
+		next = con.booting ? con.server : CONSOLE_CPU;
 	if (next != con.server) {
 		__atomic_store_n(&con.server, next, __ATOMIC_RELAXED);
 		if (UART_HAS_TX_IRQ)

@@ -328,6 +328,14 @@ TEST(console_served_by_the_sources_cpu)
 	log_warn("a warning on cpu2");
 	EXPECT_EQ(fake_phys(0, PLAT_UART_IRQ)->route, BETA_CPU1);
 	EXPECT_EQ(console_server(), BETA_CPU1);
+	/* Never to a CPU that is not up (its GIC CPU interface unknown): CONSOLE_CPU instead. */
+	fake_uart_stall(false);
+	console_irq();
+	fake_uart_stall(true);
+	cpus[BETA_CPU0].online = false;
+	guest_puts(BETA_CPU0, 1, text, sizeof(text) - 1);
+	EXPECT_EQ(fake_phys(0, PLAT_UART_IRQ)->route, CONSOLE_CPU);
+	cpus[BETA_CPU0].online = true;
 	console_end();
 }
 
