@@ -16,12 +16,14 @@
  * whenever the UART has room, from the writer and from the UART's transmit
  * interrupt (in a UART_BAUD build, whose driver models a board's slow UART
  * and has no transmit interrupt, from the Hyp timer: console_poll).  The CPU
- * that keeps the UART fed while a backlog drains is the CPU of the source whose
- * line goes out next (a partition's first CPU; for the hypervisor's lines, the
- * CPU that wrote the last one): the UART's interrupt is routed there, or that
- * CPU polls, so a partition that floods the console pays for its own lines and
- * its neighbours' CPUs take no interrupt for them (issue 14).  Input arrives on
- * the same interrupt, so on whichever CPU serves output at the time.  When a
+ * that keeps the UART fed while a backlog drains is the CPU that wrote the last
+ * line of the source whose line goes out next (for a partition, one of its own
+ * CPUs): the UART's interrupt is routed there, or that CPU polls (a CPU with a
+ * line of its own waiting keeps polling), so a partition that floods the
+ * console pays for its own lines and its neighbours' CPUs take no interrupt for
+ * them (issue 14).  Input arrives on the same interrupt (in a UART_BAUD build
+ * on CONSOLE_CPU), so on whichever CPU serves output at the time, and goes to
+ * its partition in order, one CPU at a time (input_lock).  When a
  * line does not fit in its ring it is dropped and counted, and the console
  * says so as soon as there is room: "N hypervisor log lines lost" in the
  * hypervisor's ring, a partition's drops in that partition's own ring (a
@@ -62,6 +64,7 @@ struct ring {
 	u32 mask; /* size - 1 */
 	u32 head; /* free-running write index */
 	u32 tail; /* free-running read index */
+	u32 writer; /* the CPU that put its last line: it serves the ring (serve_later) */
 };
 
 /* What a partition has lost or had escaped, since boot and as last reported. */
@@ -87,8 +90,8 @@ static struct {
 	u32 hyp_lost_total; /* and since boot */
 	u32 input; /* partition that receives console input */
 	u32 server; /* the CPU the UART's interrupt goes to, or that polls it (UART_BAUD) */
-	u32 hyp_cpu; /* the CPU that wrote the last hypervisor line */
 	spinlock_t lock;
+	spinlock_t input_lock; /* held (tried) by the CPU reading and delivering input */
 	struct ring ring[CONSOLE_SOURCES];
 	struct guest_stats guest[CFG_PARTITION_COUNT];
 } con;
@@ -139,7 +142,7 @@ static void byte_sent(char c)
 /* The CPU that pays for source s's lines going out (the file's header); lock held. */
 static u32 server_of(u32 s)
 {
-	return s == CONSOLE_HYP ? con.hyp_cpu : cfg_system.partitions[s].cpus[0];
+	return con.ring[s].writer;
 }
 
 /* Bytes wait in a ring of a source that 'cpu' serves; lock held. */
@@ -169,7 +172,7 @@ static void serve_later(void)
 	 * anyway, and hyp_cpu_online routes the interrupt to CONSOLE_CPU.
 	 */
 	if (con.booting || !__atomic_load_n(&cpus[next].online, __ATOMIC_ACQUIRE))
-		next = con.booting ? con.server : CONSOLE_CPU;
+		next = con.booting ? con.server : CONSOLE_CPU; /* (console_poll's other drainer) */
 	if (next != con.server) {
 		__atomic_store_n(&con.server, next, __ATOMIC_RELAXED);
 		if (UART_HAS_TX_IRQ)
@@ -215,7 +218,8 @@ void console_init(void)
 	con.ring[CONSOLE_HYP].mask = CONSOLE_HYP_RING - 1;
 	con.cur = CONSOLE_HYP;
 	con.server = CONSOLE_CPU; /* as hyp_cpu_online routes the UART's interrupt */
-	con.hyp_cpu = CONSOLE_CPU;
+	for (i = 0; i < CONSOLE_SOURCES; i++)
+		con.ring[i].writer = CONSOLE_CPU;
 	con.booting = true;
 	con.tx_irq = false;
 	uart_irq_enable(con.rx_irq, false);
@@ -249,6 +253,7 @@ static bool put_line(struct ring *r, const char *tag, const char *text, size_t l
 		ring_put(r, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
 	ring_put(r, '\r');
 	ring_put(r, '\n');
+	r->writer = this_cpu()->index;
 	return true;
 }
 
@@ -316,7 +321,6 @@ void console_hyp_line(const char *text, size_t len, bool routine)
 	u32 keep = routine ? CONSOLE_HYP_RESERVE : 0;
 
 	spin_lock(&con.lock);
-	con.hyp_cpu = this_cpu()->index;
 	tell_hyp_lost_locked((u32)(sizeof("[tessera] \r\n") - 1 + len) + keep); /* LINE_BYTES's */
 	/*
 	 * Behind lost lines, or without room, a line is lost too; except before any partition
@@ -360,7 +364,8 @@ bool console_poll(void)
 
 	if (!spin_trylock(&con.lock))
 		return true; /* its holder drains */
-	if (con.server == me) {
+	/* The server, or anyone polling if the server has no line of its own to poll for. */
+	if (con.server == me || !waiting_for(con.server)) {
 		drain_locked();
 		tell_all_locked(now);
 	}
@@ -371,7 +376,7 @@ bool console_poll(void)
 
 u32 console_server(void)
 {
-	return __atomic_load_n(&con.server, __ATOMIC_RELAXED);
+	return UART_HAS_TX_IRQ ? __atomic_load_n(&con.server, __ATOMIC_RELAXED) : CONSOLE_CPU;
 }
 
 /* Bytes straight to the UART, waiting for room (panics only). */
@@ -435,23 +440,32 @@ u32 console_focused(void)
 	return con.input;
 }
 
+/*
+ * Input is read and delivered by one CPU at a time, so it stays in order when the interrupt
+ * moves between CPUs (serve_later): another CPU, or this one re-entered (serve_flush_requests
+ * in a long job), leaves it in the UART, whose interrupt stays asserted until it is read.
+ */
 void console_irq(void)
 {
+	bool input = spin_trylock(&con.input_lock);
 	u8 rx[CONSOLE_RX_BATCH];
-	u32 n = 0, i;
+	u32 n, i;
 	int c;
 
-	spin_lock(&con.lock);
-	while (n < CONSOLE_RX_BATCH && (c = uart_try_getc()) >= 0)
-		rx[n++] = (u8)c;
-	drain_locked();
-	tell_all_locked(timer_now());
-	spin_unlock(&con.lock);
-	if (!con.input_ready)
-		return;
-	for (i = 0; i < n; i++)
-		if (!monitor_input(rx[i]))
-			vuart_rx(&partitions[con.input], rx[i]);
+	do {
+		n = 0;
+		spin_lock(&con.lock);
+		while (input && n < CONSOLE_RX_BATCH && (c = uart_try_getc()) >= 0)
+			rx[n++] = (u8)c;
+		drain_locked();
+		tell_all_locked(timer_now());
+		spin_unlock(&con.lock);
+		for (i = 0; i < n && con.input_ready; i++)
+			if (!monitor_input(rx[i]))
+				vuart_rx(&partitions[con.input], rx[i]);
+	} while (n == CONSOLE_RX_BATCH); /* more may wait */
+	if (input)
+		spin_unlock(&con.input_lock);
 }
 
 u32 console_hyp_lost(void)

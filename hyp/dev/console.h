@@ -12,8 +12,9 @@
 #define CONSOLE_CPU 0
 
 /*
- * The CPU the UART's interrupt goes to now (or, in a UART_BAUD build, that polls it): the
- * CPU of the source whose output goes out next (console.c), which also reads the input.
+ * The CPU the UART's interrupt goes to now, which reads the input: the CPU serving the
+ * output that goes out next (console.c); CONSOLE_CPU in a UART_BAUD build, whose UART
+ * interrupts only for input.
  */
 u32 console_server(void);
 

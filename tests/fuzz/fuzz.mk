@@ -124,8 +124,8 @@ $(SYS_TEST_OUT)/obj/%.c.o: %.c
 
 # sys_test runs another CPU's call inside a partition's load (vuart_init, called while
 # p->loading) and between its last vCPU's park and partition_vcpu_parked (vgic_dist_stop, its
-# first call): hooks wrapped around those two.
-SYS_TEST_WRAPS := -Wl,--wrap=vuart_init -Wl,--wrap=vgic_dist_stop
+# first call), and inside console input's delivery (vuart_rx): hooks wrapped around those.
+SYS_TEST_WRAPS := -Wl,--wrap=vuart_init -Wl,--wrap=vgic_dist_stop -Wl,--wrap=vuart_rx
 $(HOST_OUT)/tests/sys_test: $(addprefix $(SYS_TEST_OUT)/obj/,$(FUZZ_SYS_OBJS) \
 		tests/fuzz/sys_test.c.o)
 	@mkdir -p $(dir $@)

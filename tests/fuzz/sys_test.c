@@ -322,12 +322,18 @@ TEST(console_served_by_the_sources_cpu)
 	fake_uart_stall(false);
 	console_irq();
 	EXPECT(seen_at(0, "[alpha] alpha") >= 0);
+	/* beta's second vCPU's line: its CPU, which wrote it (and polls, in UART_BAUD builds). */
+	fake_uart_stall(true);
+	guest_puts(BETA_CPU1, 1, text, sizeof(text) - 1);
+	EXPECT_EQ(fake_phys(0, PLAT_UART_IRQ)->route, BETA_CPU1);
+	fake_uart_stall(false);
+	console_irq();
 	/* A hypervisor line: the CPU that wrote it. */
 	fake_uart_stall(true);
-	fake_arch_set_cpu(BETA_CPU1);
-	log_warn("a warning on cpu2");
-	EXPECT_EQ(fake_phys(0, PLAT_UART_IRQ)->route, BETA_CPU1);
-	EXPECT_EQ(console_server(), BETA_CPU1);
+	fake_arch_set_cpu(3);
+	log_warn("a warning on cpu3");
+	EXPECT_EQ(fake_phys(0, PLAT_UART_IRQ)->route, 3);
+	EXPECT_EQ(console_server(), 3);
 	/* Never to a CPU that is not up (its GIC CPU interface unknown): CONSOLE_CPU instead. */
 	fake_uart_stall(false);
 	console_irq();
@@ -702,6 +708,73 @@ static void type(const char *s)
  * bytes behind the FIFO wait for the guest's reads (they were dropped, and the guest's driver,
  * which counts overruns from DR, never knew).  Past the buffer, the next byte read says so.
  */
+/*
+ * console_irq on two CPUs at once: CPU 0 serves, reads a batch of input, and its drain hands
+ * the turn (and the UART's interrupt) to beta's CPU, which takes the interrupt while CPU 0
+ * still delivers its batch.  Input stays in order: one CPU reads and delivers at a time.
+ */
+void __real_vuart_rx(struct partition *p, u8 c);
+void __wrap_vuart_rx(struct partition *p, u8 c);
+static void (*rx_hook)(void);
+
+void __wrap_vuart_rx(struct partition *p, u8 c)
+{
+	void (*h)(void) = rx_hook;
+
+	rx_hook = NULL;
+	if (h)
+		h();
+	__real_vuart_rx(p, c);
+}
+
+static void stall_after_hyp_line(const char *line)
+{
+	record_line(line);
+	if (!strncmp(line, "[tessera] WARN: hyp line", 24))
+		fake_uart_stall(true);
+}
+
+static void beta_cpu_takes_the_interrupt(void)
+{
+	EXPECT_EQ(console_server(), BETA_CPU0);
+	fake_arch_set_cpu(BETA_CPU0);
+	console_irq();
+	fake_arch_set_cpu(0);
+}
+
+TEST(console_input_in_order_across_cpus)
+{
+	static const char first[] = "abcdefghijklmnopqrstuvwxyz012345";
+	static const char second[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ6789!?";
+	char got[65];
+	u32 n = 0;
+
+	console_start();
+	uart_store(0, PL011_LCR_H, PL011_LCR_H_WLEN_8 | PL011_LCR_H_FEN);
+	EXPECT_EQ(console_focused(), 0);
+	fake_uart_stall(true);
+	guest_puts(BETA_CPU0, 1, "beta line\n", 10); /* out first, then the hypervisor's */
+	guest_puts(BETA_CPU0, 1, "beta 2nd!\n", 10);
+	fake_arch_set_cpu(0);
+	log_warn("hyp line on cpu0");
+	EXPECT_EQ(console_server(), 0);
+	fake_uart_rx((const u8 *)first, 32);
+	fake_uart_rx((const u8 *)second, 32);
+	/* The hypervisor's line goes out, then the UART is busy again with beta's next. */
+	fake_uart_line_hook = stall_after_hyp_line;
+	fake_uart_stall(false);
+	rx_hook = beta_cpu_takes_the_interrupt;
+	console_irq(); /* cpu0 */
+	fake_uart_line_hook = record_line;
+	while (n < 64 && !(uart_load(0, PL011_FR) & PL011_FR_RXFE))
+		got[n++] = (char)uart_load(0, PL011_DR);
+	got[n] = 0;
+	EXPECT_EQ(n, 64);
+	EXPECT(!strncmp(got, first, 32));
+	EXPECT(!strncmp(got + 32, second, 32));
+	console_end();
+}
+
 TEST(console_paste_reaches_guest_whole)
 {
 	char line[201], got[201];
@@ -1337,6 +1410,7 @@ int main(void)
 	RUN(console_read_during_load);
 	RUN(console_fair_share);
 	RUN(console_served_by_the_sources_cpu);
+	RUN(console_input_in_order_across_cpus);
 	RUN(console_escapes_controls);
 	RUN(console_vcpu_lines_whole);
 	RUN(monitor_find);
