@@ -35,11 +35,13 @@
 #   UBOOT_FIT_PROBE         with FIT_LOCKED: what that command runs first to find the disk
 # Variables: FIT_KEYDIR (default $(BUILD)/keys, where the build makes a development key the
 # first time), FIT_KEY (default tessera-dev: $(FIT_KEYDIR)/$(FIT_KEY).key and .crt);
-# FIT_LOCKED=1 (with FIT_SIGN) also locks U-Boot down through the same control device tree:
-# its /config node (read by U-Boot's main loop) gives a fixed boot command and no autoboot
-# delay, so U-Boot runs no boot script, no environment's bootcmd and no network boot, takes
-# no key at the console, forces verify=yes, and resets if the signed FIT is missing or
-# refused, never reaching its prompt (README, Verified boot).
+# FIT_LOCKED=1 (with FIT_SIGN) also locks U-Boot's boot command through the same control
+# device tree: its /config node's bootcmd (read by U-Boot's main loop, in place of the
+# environment's) loads the FIT from a named disk with verify=yes and resets if it is missing
+# or refused, so U-Boot runs no boot script and no network boot.  What the tree cannot set
+# (the console's autoboot key, an environment stored on the medium, whose bootdelay=-1 or
+# preboot would still act: Debian's 2023.01 reads no bootdelay from the tree) takes settings
+# of the board's own U-Boot build (README, Verified boot).
 # Defines: FIT, BOOT_SCR, BOOT_DISK, UBOOT_KEY_DTB, QEMU_BOOT, QEMU_UBOOT_BOOT, run-uboot.
 
 MKIMAGE ?= mkimage
@@ -71,8 +73,7 @@ endif
 
 # FIT_LOCKED: U-Boot's one boot command (tools/image.mk's header).  Nothing in it comes from
 # the environment but fdtcontroladdr, which U-Boot sets itself after loading the environment;
-# "verify" is set, as a stored environment could say "no"; bootdelay-sec -2 (0xfffffffe) is
-# "boot at once, take no key" (U-Boot's doc/README.autoboot).
+# "verify" is set, as a stored environment could say "no".
 UBOOT_LOCKED_BOOTCMD = setenv verify yes; $(if $(UBOOT_FIT_PROBE),$(UBOOT_FIT_PROBE); )load $(UBOOT_FIT_LOAD) \
 	tessera.itb && bootm $(lastword $(UBOOT_FIT_LOAD))\#tessera - $${fdtcontroladdr}; \
 	echo "Tessera: no signed system to start: resetting"; reset
@@ -140,8 +141,7 @@ $(FIT) $(UBOOT_KEY_DTB) &: $(FIT_DATA) $(FIT_KEYDIR)/$(FIT_KEY).key $(FIT_KEYDIR
 	$(Q)SOURCE_DATE_EPOCH=$(FIT_EPOCH) $(MKIMAGE) -f $(FIT_ITS) -k $(FIT_KEYDIR) \
 		-K $(UBOOT_KEY_DTB).tmp -r $(FIT).tmp >/dev/null
 	$(if $(FIT_LOCKED),$(Q)fdtput -p -t s $(UBOOT_KEY_DTB).tmp /config bootcmd \
-		'$(UBOOT_LOCKED_BOOTCMD)' && \
-		fdtput -t x $(UBOOT_KEY_DTB).tmp /config bootdelay-sec fffffffe)
+		'$(UBOOT_LOCKED_BOOTCMD)')
 	$(Q)mv $(UBOOT_KEY_DTB).tmp $(UBOOT_KEY_DTB)
 	$(Q)mv $(FIT).tmp $(FIT)
 else
