@@ -311,6 +311,8 @@ __attribute__((cold)) void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cp
 			if (vc->lr_intid[n] != intid)
 				continue;
 			lr = gich_read_lr(n);
+			if (!lr_state(lr))
+				continue; /* completed, kept for reuse (sgi_place): not the guest's */
 			lr = on ? lr | state : lr & ~state;
 			gich_write_lr(n, lr_state(lr) ? lr : 0);
 			if (!lr_state(lr))
