@@ -185,6 +185,13 @@ struct cfg_partition {
 
 	u32 watchdog_ms; /* health watchdog timeout, 0: none (TESSERA_FID_WATCHDOG_KICK) */
 	u32 manages; /* bit n: may query, stop, start and restart partition n (never itself) */
+	/*
+	 * Console lines in the order the UART gets the bytes, one line buffer for all its vCPUs:
+	 * for a guest whose driver serializes its output and whose processes move between CPUs
+	 * (Linux: tcfg sets it for a kernel partition).  Otherwise each vCPU has a line of its own,
+	 * so two vCPUs printing at once never mix (hyp/dev/vuart.c).
+	 */
+	u32 console_device_order;
 
 	/* Stage-2 tables this partition needs, as counted by tcfg with mm/pt.c. */
 	u32 s2_table_count;

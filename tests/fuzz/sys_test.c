@@ -361,6 +361,25 @@ TEST(console_escapes_controls)
 	console_end();
 }
 
+/*
+ * A partition whose console is in device order (Linux's: tcfg sets it for a kernel
+ * partition): a line begun on one vCPU and finished on another (a process that moved) is
+ * one line, as the UART got it.
+ */
+TEST(console_device_order_one_line)
+{
+	console_start();
+	((struct cfg_partition *)cfg_system.partitions)[1].console_device_order = 1;
+	guest_puts(2, 1, "l", 1); /* vCPU 1 (cpu2) */
+	guest_puts(1, 1, "ine 303\n", 8); /* vCPU 0 (cpu1) */
+	EXPECT(seen_at(0, "[beta] line 303") >= 0);
+	for (u32 i = 0; i < seen_count; i++)
+		EXPECT(strcmp(seen[i], "[beta] l") != 0);
+	EXPECT(seen_at(0, "[beta] ine") < 0);
+	((struct cfg_partition *)cfg_system.partitions)[1].console_device_order = 0;
+	console_end();
+}
+
 TEST(console_vcpu_lines_whole)
 {
 	u32 i;
@@ -1413,6 +1432,7 @@ int main(void)
 	RUN(console_input_in_order_across_cpus);
 	RUN(console_escapes_controls);
 	RUN(console_vcpu_lines_whole);
+	RUN(console_device_order_one_line);
 	RUN(monitor_find);
 	RUN(monitor_commands);
 	RUN(watchdog_restarts);

@@ -440,6 +440,7 @@ static void partition(FILE *f, const struct partition *p, u32 n_images, u32 n_ir
 	fprintf(f, "\t\t.uart_irq = %u,\n", p->uart_irq);
 	fprintf(f, "\t\t.virq_count = %u,\n", p->virq_count);
 	fprintf(f, "\t\t.fault_policy = %s,\n", policies[p->fault_policy]);
+	fprintf(f, "\t\t.console_device_order = %u,\n", p->kernel.name ? 1U : 0U);
 	fprintf(f, "\t\t.restart_max = %u,\n", p->restart_max);
 	fprintf(f, "\t\t.restart_window_ms = %u,\n", p->restart_window_ms);
 	fprintf(f, "\t\t.reset_max = %u,\n", p->reset_max);
