@@ -7,7 +7,7 @@
  *   stats cpu<n>: entries=<n> hvc=<n> dabt=<n> cp=<n> other=<n> irq=<n> async=<n>
  *                 kicks=<n> injected=<n> hyp_cycles=<n> idle_ms=<n> console_bytes=<n>
  *   stats partition <id> (<name>): starts=<n> faults=<n> lock_wait_max=<ticks>
- *                 vgic_lock_wait_max=<ticks> console_dropped=<bytes>
+ *                 vgic_lock_wait_max=<ticks> console_dropped=<bytes> console_escaped=<bytes>
  *   stats machine: vmid_lock_wait_max=<ticks> console_dropped=<bytes> hyp_lines_lost=<lines>
  *                 console_lock_wait_max=<ticks>
  *
@@ -141,9 +141,9 @@ void stats_report(void)
 		const struct partition *p = &partitions[i];
 
 		log_always("stats partition %u (%s): starts=%u faults=%u lock_wait_max=%u "
-			   "vgic_lock_wait_max=%u console_dropped=%u",
+			   "vgic_lock_wait_max=%u console_dropped=%u console_escaped=%u",
 			   i, p->cfg->name, p->starts, p->faults, p->lock.wait_max,
-			   p->vgic.lock.wait_max, console_dropped_of(i));
+			   p->vgic.lock.wait_max, console_dropped_of(i), console_escaped_of(i));
 	}
 	log_always("stats machine: vmid_lock_wait_max=%u console_dropped=%u hyp_lines_lost=%u "
 		   "console_lock_wait_max=%u",

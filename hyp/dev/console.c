@@ -283,7 +283,12 @@ static bool tell_guest_locked(u64 now, u32 part, u32 slack)
 	char note[160];
 	size_t n;
 
-	if (g->dropped_lines == g->told_lines && g->escaped == g->told_escaped)
+	/*
+	 * Only drops are news: escaped bytes show as \xNN in the line itself, and an interactive
+	 * shell sends some with every prompt (BusyBox's ESC [6n), which would make a note a
+	 * second.  Their count goes with the next note and into the stats lines.
+	 */
+	if (g->dropped_lines == g->told_lines)
 		return false;
 	if (g->told_at && now - g->told_at < timer_ms_to_ticks(CONSOLE_NOTE_MS))
 		return false;
@@ -485,6 +490,11 @@ u32 console_dropped(void)
 	for (i = 0; i < CFG_PARTITION_COUNT; i++)
 		bytes += console_dropped_of(i);
 	return bytes;
+}
+
+u32 console_escaped_of(u32 part)
+{
+	return __atomic_load_n(&con.guest[part].escaped, __ATOMIC_RELAXED);
 }
 
 u32 console_lock_wait_max(void)

@@ -58,6 +58,9 @@ void console_irq(void);
 u32 console_dropped(void);
 u32 console_dropped_of(u32 part);
 
+/* Bytes of partition 'part' shown escaped (\xNN) since boot. */
+u32 console_escaped_of(u32 part);
+
 /* The longest any CPU waited for the console lock, which every partition shares (ticks). */
 u32 console_lock_wait_max(void);
 /* Hypervisor log lines lost since boot (each also told in a "lines lost" note). */

@@ -122,7 +122,7 @@ TESTS.append(QemuTest(
     + [r"^\[tessera\] stats cpu%d: entries=\d+ hvc=\d+ dabt=\d+ cp=\d+ other=\d+ irq=\d+ "
        r"async=\d+ kicks=\d+ injected=\d+ hyp_cycles=\d+ idle_ms=\d+ console_bytes=\d+$" % i for i in range(4)]
     + [r"^\[tessera\] stats partition 0 \(victim\): starts=1 faults=\d+ lock_wait_max=\d+ "
-       r"vgic_lock_wait_max=\d+ console_dropped=\d+$",
+       r"vgic_lock_wait_max=\d+ console_dropped=\d+ console_escaped=\d+$",
        r"^\[tessera\] stats partition 1 \(noisy\): starts=\d+ ",
        r"^\[tessera\] stats machine: vmid_lock_wait_max=\d+ console_dropped=\d+ "
        r"hyp_lines_lost=\d+ console_lock_wait_max=\d+$"],
