@@ -302,11 +302,11 @@ __attribute__((cold)) void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cp
 					     u32 state, bool on)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
-	u32 n, lr, used;
+	u32 n, lr;
 
 	if (intid < GIC_SGI_COUNT) {
 		/* An SGI's entries, one per source (GICD_ICACTIVER deactivates them all, 4.3.10). */
-		for (used = vc->lr_used; used; used &= used - 1) {
+		for (u32 used = vc->lr_used; used; used &= used - 1) {
 			n = (u32)__builtin_ctz(used);
 			if (vc->lr_intid[n] != intid)
 				continue;

@@ -455,9 +455,10 @@ void console_irq(void)
 	bool input = spin_trylock(&con.input_lock);
 	u8 rx[CONSOLE_RX_BATCH];
 	u32 n, i;
-	int c;
 
 	do {
+		int c;
+
 		n = 0;
 		spin_lock(&con.lock);
 		while (input && n < CONSOLE_RX_BATCH && (c = uart_try_getc()) >= 0)
