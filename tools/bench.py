@@ -1107,11 +1107,12 @@ NOISY_METHOD = """\
   periods, 2 a period, 3 at worst), but for the restart loop's 4 kicks and their 4 entries
   (its VMID wraps); its Hyp cycles per period are 190 at median under every load (185 on
   4332c86, alike under every load: the counter read `TESSERA_FID_CPU_STATS` makes and the
-  interrupt path). The latency maxima of the CPU_ON/CPU_OFF loop (1,137), the SGI storm (469)
-  and the passthrough flood (377), one period each, are the shared clock's (not traced). Figures of the hot-path table can show the same: a
-  maximum of a few hundred in one of 1001 runs of a distributor write (some 16,000 and, of the
-  physical timer, 213 on earlier trees), their medians and minimums the path's (not traced on
-  this tree).
+  interrupt path). The latency maxima of the CPU_ON/CPU_OFF loop (2,166), the SGI storm (1,044),
+  the passthrough flood (373) and the restart loop (979), one period each, are the shared
+  clock's (not traced). Figures of the hot-path table can show the same: a maximum of a few
+  hundred in one of 1001 runs of a distributor write (some 16,000), or of the virtual timer in
+  WFI (203 in one of 201 on this tree, 91 on the one before; the physical timer 213 on earlier
+  trees), their medians and minimums the path's (not traced on this tree).
 - **Passthrough-interrupt flood:** the neighbour has QEMU virt's PL031 passed through and
   raises its alarm again as soon as it took the last one (the match register written with the
   current count: QEMU raises the alarm at once, as the passthrough-SPI figure uses), so its
@@ -1207,25 +1208,30 @@ below are approximate shares of the medians above.
   in IPRIORITYR's layout (a byte per INTID, banked per vCPU for private ones), SPI targets and
   triggers mirrored in ITARGETSR's and ICFGR's, and foreign interrupts' bytes kept 0, so
   nothing is masked; no lock (docs/design.md, Locking).
-- **Distributor writes (ISENABLER0 81, ICENABLER0 80, ISPENDR0 80, IPRIORITYR byte 93,
+- **Distributor writes (ISENABLER0 81, ICENABLER0 83, ISPENDR0 80, IPRIORITYR byte 93,
   ITARGETSR byte 95):** entry 8 and exit 6, `mmio_trap_dabt` 47-50 (the same frame as the
   reads; the store tests come after the load test, on the same decoded syndrome: a word
   store to GICD_SGIR first, then the word and byte stores), then `vgicd_write_word_fast` 18-19
   (the enable and pending words of the vCPU's own timers: one test of the offset, the physical
-  distributor written, the enable map) or `vgicd_write_byte_fast` 27-29 (the range test, a
+  distributor written, the enable map; ICENABLER0 also looks whether a list register is in use,
+  3, and if one is, whether it holds the timer, which the general path then takes back) or `vgicd_write_byte_fast` 27-29 (the range test, a
   private priority byte or a target byte that changes nothing, both without the lock). The
   split by size (before: one `vgicd_write_fast` testing size and alignment for every store)
   and GICD_SGIR's own test in the trap took 15-17 off the word stores and 7-8 off the bytes.
-- **An SPI's enable word (ISENABLER1, ICENABLER1 of the UART's SPI: about 150, target 110
+- **An SPI's enable word (ISENABLER1, ICENABLER1 of the UART's SPI: 145 / 146, target 110
   missed):** the same entry, trap and word-store tests, then `write_spi_enable` (a call of its
   own, so that the timers' words keep a small frame): the partition's SPIs of that word (a map
   kept since the partition's start) checked against the value, the distributor's lock (an SPI
   is shared by the partition's vCPUs), then for one SPI `apply_bit`'s work inline (the enable
   map, the flags, a passthrough one's physical enable, a pending one's kick, a disabled one's
-  list register withdrawn), the unlock's DSB and SEV. Before this tree such a word went the
+  list register withdrawn), the unlock's DSB and SEV. Before such a word went the
   general path (`emulate`, the inbox, 32 fields one by one): about 1,050. What is left over
-  the timers' words is mostly the lock (two calls and their barriers); a lock-free path would
-  need the flags byte's other writers to use atomics. Not traced further on this tree.
+  the timers' words is mostly the lock: since this tree both tickets are in one word (Linux's
+  layout), so a free lock is one LDREX/STREX, one DMB and no stack frame (10 with its call, was
+  14: 149/150 before), and the unlock 7. The floor of a locked path here is about 110: the
+  timers' 81, the lock and unlock 17, and the SPI's own work (the owned map, the bit, the flags,
+  the pending test) about 15. A lock-free path would need the flags byte's other writers (the
+  UART's line from the CPU that reads input, other vCPUs) to use atomics.
 - **Other distributor registers (ISPENDR1 read: the general path):** `emulate` decodes the
   syndrome, `vgicd_read` takes the lock, the inbox and the list registers' state, and
   `read_field` reads only the partition's interrupts of the word (about 500 for ISPENDR1; 32
