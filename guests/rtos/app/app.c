@@ -83,6 +83,19 @@ uint32_t app_period_ms(void)
 	return ms;
 }
 
+/*
+ * Wait for the next sampling period.  A sampler that fell more than a period behind (its
+ * vCPU did not run: a host that starves QEMU's threads; a board gives the vCPU its CPU)
+ * samples once now and goes on from there, rather than taking the missed samples in a burst
+ * that fills its queue before the consumer can run.
+ */
+void app_next_sample(rtos_tick_t *last, rtos_tick_t period)
+{
+	rtos_sleep_until(last, period);
+	if (rtos_tick_count() - *last >= period)
+		*last = rtos_tick_count();
+}
+
 uint32_t app_count_limit(void)
 {
 	uint32_t n;

@@ -55,6 +55,7 @@ int32_t app_synthetic_temp(uint32_t seq);
 const char *app_check_seq(struct seq_check *check, uint32_t seq, char *buf, size_t size);
 int32_t app_average_add(struct average *avg, int32_t value);
 uint32_t app_period_ms(void);
+void app_next_sample(rtos_tick_t *last, rtos_tick_t period);
 uint32_t app_count_limit(void);
 __attribute__((noreturn)) void app_finish(const char *what, uint32_t count);
 void app_print_stacks(void);

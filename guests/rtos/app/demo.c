@@ -41,7 +41,7 @@ static void producer(void *arg)
 			app_log("queue full seq=%lu dropped", (unsigned long)seq);
 		}
 		seq++;
-		rtos_sleep_until(&last, period);
+		app_next_sample(&last, period);
 	}
 }
 

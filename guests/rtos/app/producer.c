@@ -50,7 +50,7 @@ static void sensor(void *arg)
 			(void)channel_notify(&chan);
 			app_finish("sent", sent);
 		}
-		rtos_sleep_until(&last, period);
+		app_next_sample(&last, period);
 	}
 }
 
