@@ -4,7 +4,8 @@ in a two-vCPU partition (configs/qemu-virt/linux-rtos.dts), the RTOS's sensor de
 One QEMU run serves every check, because a Linux boot is the expensive part: Linux reaches
 user space; its initramfs (guests/linux/rcS) mounts the virtio disk passed through
 (identity-mapped partition) and reads a file, finds the PL031 RTC as rtc0 and reports SMCCC
-1.1; then `reboot` restarts only the Linux partition, which comes back to user space; then
+1.1; then a kernel panic (sysrq 'c') restarts only the Linux partition a second later
+(panic=1 in the configuration's bootargs), which comes back to user space; then
 `poweroff` stops it for good, and the RTOS, which printed all along, keeps printing with no
 reading lost.
 
@@ -130,6 +131,19 @@ def check(text, wants=None):
     return problems
 
 
+def crash_then_check(text):
+    """check's, the first boot ended by a kernel panic (sysrq 'c'): one panic, before the
+    restart, which panic=1 asked for (PSCI SYSTEM_RESET, not a fault or a stop)."""
+    problems = check(text)
+    panics = [m.start() for m in re.finditer(r"Kernel panic - not syncing: sysrq triggered "
+                                             r"crash", text)]
+    restart = text.find("partition 0 (linux): restarting (PSCI SYSTEM_RESET)")
+    if len(panics) != 1 or restart < 0 or panics[0] > restart:
+        problems.append("expected one kernel panic, then the partition restarting by PSCI "
+                        "SYSTEM_RESET (panic=1): panics at %s, restart at %d" % (panics, restart))
+    return problems
+
+
 class LinuxTest(QemuTest):
     def skip_reason(self, root):
         return fetch(root)
@@ -141,20 +155,23 @@ TESTS = [
         "Debian's LPAE kernel in a 2-vCPU partition beside the RTOS: user space, the "
         "passed-through virtio disk mounted and a file read (identity-mapped partition), the "
         "PL031 as rtc0, SMCCC 1.1 through PSCI_FEATURES, its PMU probed, 100 records each way "
-        "over a channel with the RTOS (/dev/mem and the emulated PL061's GPIO lines); `reboot` "
-        "restarts only Linux, which "
-        "comes back; `poweroff` stops it and the RTOS keeps printing, no reading lost",
+        "over a channel with the RTOS (/dev/mem and the emulated PL061's GPIO lines); a kernel "
+        "panic restarts only Linux (panic=1), which comes back; `poweroff` stops it and the "
+        "RTOS keeps printing, no reading lost",
         build={"CONFIG": "linux-rtos"},
         args=["-drive", "if=none,id=disk0,file=" + LINUX_OUT + "/disk.ext4,format=raw,"
               "readonly=on", "-device", "virtio-blk-device,drive=disk0,bus=virtio-mmio-bus.0"],
         machine=VIRT,
-        inputs=[(PROMPT, "reboot\n"),
+        # A crash in place of `reboot`: the same SYSTEM_RESET, by panic=1 (the config's
+        # bootargs); the H3 case below restarts with `reboot`.
+        inputs=[(PROMPT, "echo c > /proc/sysrq-trigger\n"),
                 (r"(?s)partition 0 \(linux\): start 2.*" + PROMPT[1:], "poweroff\n")],
         expect=[r"partition 0 \(linux\): start 2",
                 r"partition 0 \(linux\): stopping \(PSCI SYSTEM_OFF\)"],
-        forbid=[r"Kernel panic", r"Oops", r"\[tessera\].*(fault|abort)"],
+        forbid=[r"Kernel panic - not syncing: (?!sysrq triggered crash)", r"Oops",
+                r"\[tessera\].*(fault|abort)"],
         done=r"(?s)stopping \(PSCI SYSTEM_OFF\)(.*?\[rtos\] producer: sent){12}",
-        check=check,
+        check=crash_then_check,
         timeout=240,
         icount=False,  # Linux boots in seconds in real time, minutes counting instructions
     ),
