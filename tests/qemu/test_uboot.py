@@ -370,6 +370,17 @@ def attacked_disk(unsigned):
 
 
 LOCKED_BUILD = {"CONFIG": "test-uboot", "FIT_LOCKED": "1"}
+
+
+def locked(kind, **kw):
+    """A QemuTest's arguments for a locked-down U-Boot (-bios, its control tree) on the disk
+    attacked_disk made for 'kind' ("script" or "unsigned")."""
+    work = "{root}/build/test-work/locked-" + kind
+    return dict(build=LOCKED_BUILD, kernel=False, icount=False,
+                prepare=attacked_disk(kind == "unsigned"),
+                args=VIRT_UBOOT + ["-drive", "if=none,file=%s/disk.img,format=raw,id=d0" % work,
+                                   "-device", "virtio-blk-device,drive=d0"] + kw.pop("args", []),
+                timeout=60, **kw)
 LOCKED_FORBID = [r"ATTACK", r"Scanning virtio", r"Executing script", r"DHCP", r"BOOTP",
                  r"Found U-Boot script"]
 
@@ -379,35 +390,21 @@ TESTS += [
         "QEMU virt, U-Boot locked down (FIT_LOCKED=1): the disk's boot.scr replaced by one "
         "that sets verify=no is never run; U-Boot's fixed boot command checks the signed FIT "
         "and Tessera starts",
-        build=LOCKED_BUILD,
-        kernel=False,
-        icount=False,
-        prepare=attacked_disk(False),
-        args=VIRT_UBOOT + ["-drive", "if=none,file={root}/build/test-work/locked-script/"
-                           "disk.img,format=raw,id=d0", "-device", "virtio-blk-device,drive=d0"],
-        expect=[r"U-Boot 2023\.01"] + FIT_VIRT + hypervisor_up("qemu-virt") + TEST_GUESTS,
-        forbid=FORBID + LOCKED_FORBID,
-        done=r"^\[second\] TG heartbeat 3 ok$",
-        timeout=60,
-    ),
+        **locked("script",
+                 expect=[r"U-Boot 2023\.01"] + FIT_VIRT + hypervisor_up("qemu-virt") + TEST_GUESTS,
+                 forbid=FORBID + LOCKED_FORBID,
+                 done=r"^\[second\] TG heartbeat 3 ok$")),
     QemuTest(
         "uboot.virt_locked_refuses_unsigned",
         "QEMU virt, U-Boot locked down: a disk holding an unsigned FIT and a script that "
         "turns verification off, the same script on the network; U-Boot refuses the FIT, "
         "tries neither script nor network, and resets without reaching its prompt",
-        build=LOCKED_BUILD,
-        kernel=False,
-        icount=False,
-        prepare=attacked_disk(True),
-        args=VIRT_UBOOT + ["-drive", "if=none,file={root}/build/test-work/locked-unsigned/"
-                           "disk.img,format=raw,id=d0", "-device", "virtio-blk-device,drive=d0",
-                           "-netdev", "user,id=n0,tftp={root}/build/test-work/locked-unsigned",
-                           "-device", "virtio-net-device,netdev=n0"],
-        expect=[r"U-Boot 2023\.01", r"Failed to verify required signature",
-                r"Tessera: no signed system to start: resetting",
-                r"resetting \.\.\.[\s\S]*U-Boot 2023\.01"],
-        forbid=LOCKED_FORBID + [r"Starting kernel", r"\[tessera\]", r"^=> "],
-        done=r"resetting \.\.\.[\s\S]*U-Boot 2023\.01[\s\S]*Hit any key",
-        timeout=60,
-    ),
+        **locked("unsigned",
+                 args=["-netdev", "user,id=n0,tftp={root}/build/test-work/locked-unsigned",
+                       "-device", "virtio-net-device,netdev=n0"],
+                 expect=[r"U-Boot 2023\.01", r"Failed to verify required signature",
+                         r"Tessera: no signed system to start: resetting",
+                         r"resetting \.\.\.[\s\S]*U-Boot 2023\.01"],
+                 forbid=LOCKED_FORBID + [r"Starting kernel", r"\[tessera\]", r"^=> "],
+                 done=r"resetting \.\.\.[\s\S]*U-Boot 2023\.01[\s\S]*Hit any key")),
 ]
