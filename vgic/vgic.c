@@ -121,6 +121,8 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 }
 
 /* Bring the software view up to date with this vCPU's list registers; lock held. */
+static void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n);
+
 void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	u32 empty = gich_empty_lrs(), used = vc->lr_used;
@@ -136,8 +138,19 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 			continue;
 		}
 		irq = vgic_irq(d, vc, vc->lr_intid[n]);
-		if (irq)
-			virq_set_flag(irq, VIRQ_ACTIVE, lr & GICH_LR_ACTIVE);
+		if (!irq)
+			continue;
+		/*
+		 * Pending only, and no longer deliverable: disabled or its group turned off,
+		 * maybe by another vCPU, which kicked this one (GIC spec 4.3.5: not forwarded).
+		 * Back to pending in software, as vgic_lr_withdraw does on the disabling CPU.
+		 */
+		if (lr_state(lr) == GICH_LR_PENDING && vc->lr_intid[n] >= GIC_SGI_COUNT &&
+		    !vgic_deliverable(d, vc, irq, vc->lr_intid[n])) {
+			lr_evict(d, vc, n);
+			continue;
+		}
+		virq_set_flag(irq, VIRQ_ACTIVE, lr & GICH_LR_ACTIVE);
 	}
 }
 

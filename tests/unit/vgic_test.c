@@ -1282,6 +1282,39 @@ TEST(timer_disable_withdraws_listed_pending)
 	DONE();
 }
 
+/*
+ * 4.3.5 and 4.3.1: an SPI listed on vCPU 0 and disabled by vCPU 1, or whose group vCPU 1
+ * turns off, is not forwarded: vCPU 0, kicked, takes it back at its next entry (lr_sync).
+ */
+TEST(disable_elsewhere_withdraws_listed)
+{
+	u32 how;
+
+	for (how = 0; how < 2; how++) {
+		start(&L2, 4);
+		WR(0, GICD_CTLR, 1);
+		enable(&pa, 0, 50); /* a doorbell, targeted at vCPU 0 */
+		vgic_raise(&pa.d, 50);
+		enter(&pa, 0);
+		EXPECT(listed(&pa, 0, 50));
+		if (how == 0)
+			bit_write(&pa, 1, GICD_ICENABLER, 50);
+		else
+			WR(1, GICD_CTLR, 0);
+		EXPECT(enter(&pa, 0)); /* kicked */
+		EXPECT(!listed(&pa, 0, 50));
+		EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+		EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 50)); /* still pending, in software */
+		if (how == 0)
+			enable(&pa, 1, 50);
+		else
+			WR(1, GICD_CTLR, 1);
+		enter(&pa, 0);
+		EXPECT_EQ(ack(&pa, 0), 50); /* delivered once it may be */
+		DONE();
+	}
+}
+
 /* GIC spec 4.3.10: GICD_ICACTIVER deactivates an interrupt, an SGI in a list register too. */
 TEST(sgi_icactiver_deactivates)
 {
@@ -2352,6 +2385,7 @@ int main(void)
 	RUN(ctlr);
 	RUN(timer_disable_withdraws_listed_pending);
 	RUN(sgi_icactiver_deactivates);
+	RUN(disable_elsewhere_withdraws_listed);
 	RUN(level_line_low_before_ack);
 	RUN(typer);
 	RUN(iidr_and_id_registers);
