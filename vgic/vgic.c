@@ -347,15 +347,19 @@ __attribute__((cold)) void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cp
 /*
  * 'intid' was disabled: if a list register of this vCPU holds it pending only, it goes back
  * to pending in software, so the guest cannot acknowledge it while it is disabled (GIC spec
- * 4.3.5: a disabled interrupt is not forwarded); enabled again, it is placed anew.  Lock
- * held, on vc's CPU.
+ * 4.3.5: a disabled interrupt is not forwarded); enabled again, it is placed anew.  An SPI
+ * another vCPU holds: that vCPU, kicked, does the same at its next entry (vgic_lr_sync; only
+ * its own CPU may touch its list registers).  Lock held, on vc's CPU.
  */
 __attribute__((cold)) void vgic_lr_withdraw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
 
-	if (irq && irq->lr && irq->lr_vcpu == vc->index && intid >= GIC_SGI_COUNT &&
-	    lr_state(gich_read_lr(irq->lr - 1U)) == GICH_LR_PENDING)
+	if (!irq || !irq->lr || intid < GIC_SGI_COUNT)
+		return;
+	if (irq->lr_vcpu != vc->index)
+		vgic_mark_dirty(d->vcpu[irq->lr_vcpu]); /* an SPI: private ones are vc's */
+	else if (lr_state(gich_read_lr(irq->lr - 1U)) == GICH_LR_PENDING)
 		lr_evict(d, vc, irq->lr - 1U);
 }
 

@@ -149,20 +149,6 @@ static __attribute__((noinline)) enum field_reg field_reg(u32 offset, u32 *first
 	return (enum field_reg)(f & 0xf);
 }
 
-/*
- * 'intid' was disabled: a list register of this vCPU holding it pending only is taken back
- * now; one of another vCPU (an SPI) at that vCPU's next flush, which the kick asks for
- * (vgic_lr_sync: only its own CPU may touch its list registers).
- */
-static void withdraw_anywhere(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
-			      const struct virq *irq)
-{
-	if (intid >= GIC_PRIV_COUNT && irq->lr && irq->lr_vcpu != vc->index)
-		vgic_mark_dirty(d->vcpu[irq->lr_vcpu]);
-	else
-		vgic_lr_withdraw(d, vc, intid);
-}
-
 static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, struct virq *irq)
 {
 	u32 t;
@@ -213,7 +199,7 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 		if (op == SET_ENABLE)
 			kick_if_pending(d, vc, intid, irq);
 		else
-			withdraw_anywhere(d, vc, intid, irq);
+			vgic_lr_withdraw(d, vc, intid);
 		break;
 	case SET_PENDING:
 		if (!(irq->flags & VIRQ_HW)) /* a passthrough one arrives like any other */
@@ -667,7 +653,7 @@ static __attribute__((noinline)) bool write_spi_enable(struct vgic_cpu *vc, u32 
 			*word &= ~value;
 			irq->flags &= (u8)~VIRQ_ENABLED;
 			if (irq->lr)
-				withdraw_anywhere(d, vc, intid, irq);
+				vgic_lr_withdraw(d, vc, intid);
 		}
 	}
 	spin_unlock(&d->lock);
