@@ -1110,9 +1110,10 @@ NOISY_METHOD = """\
   interrupt path). The latency maxima of the CPU_ON/CPU_OFF loop (2,166), the SGI storm (1,044),
   the passthrough flood (373) and the restart loop (979), one period each, are the shared
   clock's (not traced). Figures of the hot-path table can show the same: a maximum of a few
-  hundred in one of 1001 runs of a distributor write (some 16,000), or of a timer (in one of
-  201: the physical timer 213 on earlier trees, the virtual timer in WFI 203 on an
-  intermediate tree of this change), their medians and minimums the path's (not traced).
+  hundred in one of 1001 runs of a distributor write (some 16,000), or in one of 201 of a
+  timer or a doorbell (the doorbell 502 on this tree; the physical timer 213 on earlier trees,
+  the virtual timer in WFI 203 on an intermediate tree of this change), their medians and
+  minimums the path's (not traced).
 - **Passthrough-interrupt flood:** the neighbour has QEMU virt's PL031 passed through and
   raises its alarm again as soon as it took the last one (the match register written with the
   current count: QEMU raises the alarm at once, as the passthrough-SPI figure uses), so its
