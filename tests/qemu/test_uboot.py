@@ -260,23 +260,36 @@ TESTS = [
 # ---- Verified boot (QEMU virt): U-Boot refuses a FIT whose guest image was tampered with.
 
 def tampered_fit(kind):
-    """prepare: build/test-work/fit-<kind>/tessera.itb from the build's FIT, with the guest
-    image's data changed: 'byte' flips one byte of testguest.bin inside the signed FIT (its
-    hash no longer matches); 'resigned' repacks the FIT from the same source with a changed
-    testguest.bin but without the key, as someone without it would (hashes consistent, no
-    valid signature)."""
+    """prepare: build/test-work/fit-<kind>/tessera.itb from the build's FIT, changed:
+    'byte' flips one byte of testguest.bin inside the signed FIT (its hash no longer
+    matches); 'hyp-byte' one byte of the hypervisor, whose image holds the compiled
+    configuration too; 'other-key' signs the same FIT with another key of the same name;
+    'resigned' repacks the FIT from the same source with a changed testguest.bin but without
+    the key, as someone without it would (hashes consistent, no valid signature)."""
     def prepare(root, out):
         work = os.path.join(root, WORK, "fit-" + kind)
         os.makedirs(work, exist_ok=True)
         guest = open(os.path.join(root, "build", "guests", "testguest.bin"), "rb").read()
-        if kind == "byte":
+        if kind in ("byte", "hyp-byte"):
             fit = bytearray(open(os.path.join(root, out, "tessera.itb"), "rb").read())
-            at = fit.find(guest)
+            data = guest if kind == "byte" else \
+                open(os.path.join(root, out, "tessera.bin"), "rb").read()
+            at = fit.find(data)
             if at < 0:
-                return ["prepare: testguest.bin not found inside tessera.itb"]
-            fit[at + len(guest) // 2] ^= 0x01
+                return ["prepare: the image was not found inside tessera.itb"]
+            fit[at + len(data) // 2] ^= 0x01
             open(os.path.join(work, "tessera.itb"), "wb").write(bytes(fit))
             return []
+        if kind == "other-key":
+            keys = os.path.join(work, "keys")
+            os.makedirs(keys, exist_ok=True)
+            key = os.path.join(keys, "tessera-dev")
+            return sh(root, "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 "
+                      "-out %s.key 2>/dev/null" % key,
+                      "openssl req -batch -new -x509 -key %s.key -out %s.crt -subj "
+                      "/CN=tessera-dev -days 1" % (key, key),
+                      "mkimage -f %s/tessera.its -k %s -r %s/tessera.itb >/dev/null"
+                      % (out, keys, work))
         bad = bytearray(guest)
         bad[len(bad) // 2] ^= 0x01
         open(os.path.join(work, "testguest.bin"), "wb").write(bytes(bad))
@@ -307,6 +320,39 @@ TESTS += [
                 r"Bad hash value for 'hash-1' hash node in 'testguest\.bin' image node"],
         forbid=[r"Starting kernel", r"\[tessera\]"],
         done=r"Bad hash value[\s\S]*^=> $",
+        timeout=60,
+    ),
+    QemuTest(
+        "uboot.virt_fit_tampered_hypervisor",
+        "QEMU virt, verified boot: one byte of the hypervisor (with its compiled "
+        "configuration) inside the signed FIT flipped; U-Boot refuses it",
+        build={"CONFIG": "test-uboot"},
+        kernel=False,
+        icount=False,
+        prepare=tampered_fit("hyp-byte"),
+        args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={root}/build/test-work/fit-hyp-byte",
+                           "-device", "virtio-net-device,netdev=n0"],
+        inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
+        expect=[r"Bytes transferred = \d+",
+                r"Bad hash value for 'hash-1' hash node in 'hypervisor' image node"],
+        forbid=[r"Starting kernel", r"\[tessera\]"],
+        done=r"Bad hash value[\s\S]*^=> $",
+        timeout=60,
+    ),
+    QemuTest(
+        "uboot.virt_fit_other_key_refused",
+        "QEMU virt, verified boot: the FIT signed by another key of the same name; U-Boot, "
+        "which holds the build's public key, refuses it",
+        build={"CONFIG": "test-uboot"},
+        kernel=False,
+        icount=False,
+        prepare=tampered_fit("other-key"),
+        args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={root}/build/test-work/fit-other-key",
+                           "-device", "virtio-net-device,netdev=n0"],
+        inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
+        expect=[r"Bytes transferred = \d+", r"Failed to verify required signature"],
+        forbid=[r"Starting kernel", r"\[tessera\]"],
+        done=r"required signature[\s\S]*^=> $",
         timeout=60,
     ),
     QemuTest(
