@@ -120,9 +120,9 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 		vgic_make_pending(d, intid, irq, vc);
 }
 
-/* Bring the software view up to date with this vCPU's list registers; lock held. */
 static void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n);
 
+/* Bring the software view up to date with this vCPU's list registers; lock held. */
 void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 {
 	u32 empty = gich_empty_lrs(), used = vc->lr_used;

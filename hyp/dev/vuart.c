@@ -66,11 +66,11 @@ static void flush_line(struct partition *p, struct vuart_line *l)
  * One byte into the calling vCPU's line (each vCPU of p has its own; vCPU 0's from
  * elsewhere, and every vCPU's in a partition whose console is in device order: Linux's,
  * whose serial driver serializes its output and whose processes move between CPUs, so one
- * line may be written from two of them).  Only printable ASCII and TAB reach the terminal as they are; every other
- * byte (NUL, ESC and the sequences it starts, BEL, backspace, DEL, bytes >= 0x80) is shown
- * as \xNN and counted, so a partition cannot move the cursor, clear or split a line, or
- * forge a line of the hypervisor or of another partition.  CR is dropped (the console ends
- * lines itself); LF ends the line.
+ * line may be written from two of them).  Only printable ASCII and TAB reach the terminal
+ * as they are; every other byte (NUL, ESC and the sequences it starts, BEL, backspace, DEL,
+ * bytes >= 0x80) is shown as \xNN and counted, so a partition cannot move the cursor, clear
+ * or split a line, or forge a line of the hypervisor or of another partition.  CR is dropped
+ * (the console ends lines itself); LF ends the line.
  */
 static void put_char(struct partition *p, char c)
 {

@@ -302,75 +302,49 @@ def tampered_fit(kind):
     return prepare
 
 
+def fit_refused(kind, expect, done):
+    """A QemuTest's arguments for a boot of tampered_fit(kind) through README's TFTP commands,
+    which U-Boot must refuse: 'expect' what it says, 'done' where the run ends."""
+    return dict(build={"CONFIG": "test-uboot"}, kernel=False, icount=False,
+                prepare=tampered_fit(kind),
+                args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={root}/build/test-work/fit-"
+                                   + kind, "-device", "virtio-net-device,netdev=n0"],
+                inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
+                expect=[r"Bytes transferred = \d+"] + expect,
+                forbid=[r"Starting kernel", r"\[tessera\]"], done=done, timeout=60)
+
+
+BAD_HASH_DONE = r"Bad hash value[\s\S]*^=> $"
+NO_SIGNATURE = [r"Failed to verify required signature"]
+NO_SIGNATURE_DONE = r"required signature[\s\S]*^=> $"
+
 TESTS += [
     QemuTest(
         "uboot.virt_fit_tampered_image",
         "QEMU virt, verified boot: one byte of the guest image inside the signed FIT "
         "flipped; U-Boot finds its SHA-256 wrong and does not start Tessera",
-        build={"CONFIG": "test-uboot"},
-        kernel=False,
-        icount=False,
-        prepare=tampered_fit("byte"),
-        args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={root}/build/test-work/fit-byte",
-                           "-device", "virtio-net-device,netdev=n0"],
-        inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
-        expect=[r"Bytes transferred = \d+",
-                r"Verifying Hash Integrity \.\.\. sha256,rsa2048:tessera-dev\+ OK",
-                r"Trying 'testguest\.bin' loadables subimage",
-                r"Bad hash value for 'hash-1' hash node in 'testguest\.bin' image node"],
-        forbid=[r"Starting kernel", r"\[tessera\]"],
-        done=r"Bad hash value[\s\S]*^=> $",
-        timeout=60,
-    ),
+        **fit_refused("byte", [
+            r"Verifying Hash Integrity \.\.\. sha256,rsa2048:tessera-dev\+ OK",
+            r"Trying 'testguest\.bin' loadables subimage",
+            r"Bad hash value for 'hash-1' hash node in 'testguest\.bin' image node"],
+            BAD_HASH_DONE)),
     QemuTest(
         "uboot.virt_fit_tampered_hypervisor",
         "QEMU virt, verified boot: one byte of the hypervisor (with its compiled "
         "configuration) inside the signed FIT flipped; U-Boot refuses it",
-        build={"CONFIG": "test-uboot"},
-        kernel=False,
-        icount=False,
-        prepare=tampered_fit("hyp-byte"),
-        args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={root}/build/test-work/fit-hyp-byte",
-                           "-device", "virtio-net-device,netdev=n0"],
-        inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
-        expect=[r"Bytes transferred = \d+",
-                r"Bad hash value for 'hash-1' hash node in 'hypervisor' image node"],
-        forbid=[r"Starting kernel", r"\[tessera\]"],
-        done=r"Bad hash value[\s\S]*^=> $",
-        timeout=60,
-    ),
+        **fit_refused("hyp-byte",
+                      [r"Bad hash value for 'hash-1' hash node in 'hypervisor' image node"],
+                      BAD_HASH_DONE)),
     QemuTest(
         "uboot.virt_fit_other_key_refused",
         "QEMU virt, verified boot: the FIT signed by another key of the same name; U-Boot, "
         "which holds the build's public key, refuses it",
-        build={"CONFIG": "test-uboot"},
-        kernel=False,
-        icount=False,
-        prepare=tampered_fit("other-key"),
-        args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={root}/build/test-work/fit-other-key",
-                           "-device", "virtio-net-device,netdev=n0"],
-        inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
-        expect=[r"Bytes transferred = \d+", r"Failed to verify required signature"],
-        forbid=[r"Starting kernel", r"\[tessera\]"],
-        done=r"required signature[\s\S]*^=> $",
-        timeout=60,
-    ),
+        **fit_refused("other-key", NO_SIGNATURE, NO_SIGNATURE_DONE)),
     QemuTest(
         "uboot.virt_fit_unsigned_refused",
         "QEMU virt, verified boot: the FIT repacked with a changed guest image and "
         "consistent hashes but no signature by the required key; U-Boot refuses it",
-        build={"CONFIG": "test-uboot"},
-        kernel=False,
-        icount=False,
-        prepare=tampered_fit("resigned"),
-        args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={root}/build/test-work/fit-resigned",
-                           "-device", "virtio-net-device,netdev=n0"],
-        inputs=[(r"Hit any key to stop autoboot", " "), (r"^=> ", TFTP_COMMANDS)],
-        expect=[r"Bytes transferred = \d+", r"Failed to verify required signature"],
-        forbid=[r"Starting kernel", r"\[tessera\]"],
-        done=r"required signature[\s\S]*^=> $",
-        timeout=60,
-    ),
+        **fit_refused("resigned", NO_SIGNATURE, NO_SIGNATURE_DONE)),
 ]
 
 
