@@ -86,7 +86,7 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 		u32 flags = __atomic_load_n(&irq->flags, __ATOMIC_RELAXED);
 		u32 n = __atomic_load_n(&irq->lr, __ATOMIC_RELAXED) - 1U;
 
-		if ((flags & (VIRQ_ENABLED | VIRQ_ACTIVE | VIRQ_PENDING)) == VIRQ_ENABLED &&
+		if (!(flags & (VIRQ_ACTIVE | VIRQ_PENDING)) && vgic_spi_enabled(d, intid) &&
 		    n < VGIC_MAX_LRS && (vc->lr_used & BIT(n)) && vc->lr_intid[n] == intid &&
 		    !vc->dirty && gich_lr_empty(n) &&
 		    (d->ctlr &
@@ -156,9 +156,9 @@ bool vgic_spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
 	u32 empty = gich_empty_lrs(), n;
 
-	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW | VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED)) !=
-		    (VIRQ_EDGE | VIRQ_OWNED | VIRQ_ENABLED) ||
-	    !vgic_group_enabled(d, irq) ||
+	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW | VIRQ_EDGE | VIRQ_OWNED)) !=
+		    (VIRQ_EDGE | VIRQ_OWNED) ||
+	    !vgic_spi_enabled(d, intid) || !vgic_group_enabled(d, irq) ||
 	    (d->vcpu_count > 1 && vgic_spi_target_inline(d, irq) != vc->index))
 		return false; /* (one vCPU: every SPI targets it, write_target) */
 	if (irq->lr) {

@@ -158,7 +158,7 @@ void gich_reset(bool enable); /* all LRs empty, VMCR and APR cleared; GICH_HCR.E
 #define VIRQ_OWNED BIT(0) /* the partition has this interrupt */
 #define VIRQ_HW BIT(1) /* a physical interrupt (passthrough, timers): LR HW bit */
 #define VIRQ_EDGE BIT(2) /* edge-triggered (ICFGR) */
-#define VIRQ_ENABLED BIT(3) /* SPIs only; a private one's is vgic_cpu.enabled_map's bit */
+/* BIT(3) free: an SPI's enable is in vgic_dist.spi_enabled (vgic_spi_set_enabled) */
 #define VIRQ_PENDING BIT(4) /* pending and not in a list register */
 #define VIRQ_ACTIVE BIT(5) /* active (as last seen in its list register) */
 #define VIRQ_GROUP1 BIT(6)
@@ -240,6 +240,7 @@ struct vgic_dist {
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
 	u8 spi_priority[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4)));
 	u8 spi_targets[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4))); /* mirror */
+	u8 spi_enabled[VGIC_MAX_IRQS - GIC_PRIV_COUNT]; /* spi_enabled_map's bits, a byte each */
 };
 
 #define VGIC_LOGGED_FOREIGN BIT(0) /* a write to a foreign interrupt */
@@ -330,8 +331,19 @@ static inline bool vgicd_read_word(const struct vgic_dist *d, const struct vgic_
  * target bytes of SPIs, under it.  True if done,
  * false for the general path (vgicd_write).  GICD_SGIR (a word) is vgicd_sgir's.
  */
-bool vgicd_write_word_fast(struct vgic_cpu *vc, u32 offset, u32 value);
 bool vgicd_write_byte_fast(struct vgic_cpu *vc, u32 offset, u32 value);
+bool vgicd_write_priv_word(struct vgic_cpu *vc, u32 offset, u32 value); /* word 0 */
+bool vgicd_write_spi_enable(struct vgic_cpu *vc, u32 offset, u32 value); /* ISENABLERn, n>0 */
+
+/* Which of the two a word goes to, inline in the trap (no frame of its own). */
+static inline bool vgicd_write_word_fast(struct vgic_cpu *vc, u32 offset, u32 value)
+{
+	if (__builtin_expect(!(offset & 0x7f), 1)) /* word 0 of a register: SGIs and PPIs */
+		return vgicd_write_priv_word(vc, offset, value);
+	/* A later word (SPIs) of ISENABLER or ICENABLER; of any other register, general. */
+	return offset - GICD_ISENABLER < 0x100 && !(offset & 3) &&
+	       vgicd_write_spi_enable(vc, offset, value);
+}
 
 /* A word written to GICD_SGIR by vCPU vc (GIC spec 4.3.15): the SGI sent, without the lock. */
 void vgicd_sgir(struct vgic_cpu *vc, u32 value);

@@ -66,16 +66,42 @@ static inline bool vgic_group_enabled(const struct vgic_dist *d, const struct vi
 	       ((irq->flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0);
 }
 
+/* SPI 'intid' (below irq_count) enabled: read without the lock (vgic_spi_set_enabled). */
+static inline bool vgic_spi_enabled(const struct vgic_dist *d, u32 intid)
+{
+	return __atomic_load_n(&d->spi_enabled[intid - GIC_PRIV_COUNT], __ATOMIC_RELAXED);
+}
+
+/*
+ * Enable or disable SPI 'intid', 'bit' being BIT(intid % 32): its byte, which delivery reads
+ * (one load), and its bit of the word GICD_ISENABLER reads, which other vCPUs change too.
+ * Without the lock (vgicd.c, vgicd_write_spi_enable) or with it: both are written atomically, and
+ * nothing but this writes them while the partition runs.
+ */
+static inline __attribute__((always_inline)) void vgic_spi_set_enabled(struct vgic_dist *d,
+								       u32 intid, u32 bit, bool on)
+{
+	u32 *word = &d->spi_enabled_map[intid / 32 - 1];
+
+	__atomic_store_n(&d->spi_enabled[intid - GIC_PRIV_COUNT], on, __ATOMIC_RELAXED);
+	if (on)
+		__atomic_fetch_or(word, bit, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(word, ~bit, __ATOMIC_RELAXED);
+}
+
 /*
  * Owned, enabled and its group on: 'intid' as vc sees it.  A private interrupt's enable is
- * kept only in vc->enabled_map (its fast path writes one word); an SPI's in its flags too.
+ * kept only in vc->enabled_map (its fast path writes one word); an SPI's in spi_enabled,
+ * which a distributor write changes without the lock (vgicd.c, vgicd_write_spi_enable).
  */
 static inline __attribute__((always_inline)) bool vgic_deliverable(const struct vgic_dist *d,
 								   const struct vgic_cpu *vc,
 								   const struct virq *irq,
 								   u32 intid)
 {
-	bool en = intid < GIC_PRIV_COUNT ? vc->enabled_map & BIT(intid) : irq->flags & VIRQ_ENABLED;
+	bool en = intid < GIC_PRIV_COUNT ? vc->enabled_map & BIT(intid) :
+					   vgic_spi_enabled(d, intid);
 
 	return en && (irq->flags & VIRQ_OWNED) && vgic_group_enabled(d, irq);
 }
@@ -93,7 +119,7 @@ static inline void virq_set_flag(struct virq *irq, u8 flag, bool on)
 
 /*
  * Enabled is kept as GICD_ISENABLER reads it, one bit per interrupt, 32 to a word (a private
- * interrupt's there only; an SPI's VIRQ_ENABLED mirrors it, apply_bit), and
+ * interrupt's there only; an SPI's also a byte each, vgic_spi_set_enabled), and
  * an SPI's VIRQ_EDGE is mirrored as GICD_ICFGR reads it (bit 2i + 1): those reads take one
  * word instead of a loop over 32 or 16 interrupts (make bench).  Every change of EDGE goes
  * through write_config (vgicd.c); vgic_dist_init rebuilds the words from the flags.

@@ -173,8 +173,6 @@ static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 						struct virq *irq, enum field_reg op, bool bit)
 {
-	u32 *word;
-
 	/* SGIs are always enabled, and pending through GICD_SPENDSGIR only. */
 	if (intid < GIC_SGI_COUNT && op >= SET_ENABLE && op <= CLEAR_PENDING)
 		return;
@@ -192,10 +190,12 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 		break;
 	case SET_ENABLE:
 	case CLEAR_ENABLE:
-		word = vgic_enabled_word(d, vc, intid);
-		*word = op == SET_ENABLE ? *word | BIT(intid % 32) : *word & ~BIT(intid % 32);
 		if (intid >= GIC_PRIV_COUNT)
-			virq_set_flag(irq, VIRQ_ENABLED, op == SET_ENABLE);
+			vgic_spi_set_enabled(d, intid, BIT(intid % 32), op == SET_ENABLE);
+		else if (op == SET_ENABLE)
+			vc->enabled_map |= BIT(intid);
+		else
+			vc->enabled_map &= ~BIT(intid);
 		if (op == SET_ENABLE)
 			kick_if_pending(d, vc, intid, irq);
 		else
@@ -611,53 +611,65 @@ bool vgicd_write_byte_fast(struct vgic_cpu *vc, u32 offset, u32 value)
 	return true;
 }
 
-/*
- * A word of ISENABLER or ICENABLER for SPIs that names the partition's own SPIs only: a driver
- * masking and unmasking its device's interrupt (Linux does for every threaded one), without
- * the general path's decoding, inbox and log checks.  Lock taken here.
- */
-static __attribute__((noinline)) bool write_spi_enable(struct vgic_cpu *vc, u32 offset, u32 value)
+/* vgicd_write_spi_enable's word under the lock: several SPIs, or what one's change leads to. */
+static __attribute__((noinline, cold)) bool
+spi_enable_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 value)
 {
-	struct vgic_dist *d = vc->dist;
-	u32 first = (offset & 0x7f) * 8; /* 32 INTIDs a word */
-	enum field_reg op = offset < GICD_ICENABLER ? SET_ENABLE : CLEAR_ENABLE;
-	u32 *word;
+	u32 first = (offset & 0x7f) * 8;
 
-	if (!value || first >= d->irq_count || (value & ~d->spi_owned_map[first / 32 - 1]))
-		return false; /* nothing, or a foreign SPI: the general path logs it */
-	word = &d->spi_enabled_map[first / 32 - 1];
 	spin_lock(&d->lock);
-	if (value & (value - 1)) { /* several at once: rare */
-		for (; value; value &= value - 1) {
-			u32 intid = first + (u32)__builtin_ctz(value);
-
-			apply_bit(d, vc, intid, &d->spi[intid - GIC_PRIV_COUNT], op, 1);
-		}
-	} else {
-		/*
-		 * One SPI, as a driver masks its line: apply_bit's enable and disable, inline on
-		 * purpose (sharing one helper with apply_bit cost this path 10 instructions).
-		 */
+	for (; value; value &= value - 1) {
 		u32 intid = first + (u32)__builtin_ctz(value);
-		struct virq *irq = &d->spi[intid - GIC_PRIV_COUNT];
 
-		if (irq->flags & VIRQ_HW)
-			gic_irq_write(offset < GICD_ICENABLER ? GICD_ISENABLER : GICD_ICENABLER,
-				      intid);
-		if (op == SET_ENABLE) {
-			*word |= value;
-			irq->flags |= VIRQ_ENABLED;
-			if (irq->flags & VIRQ_PENDING)
-				kick_if_pending(d, vc, intid, irq);
-		} else {
-			*word &= ~value;
-			irq->flags &= (u8)~VIRQ_ENABLED;
-			if (irq->lr)
-				vgic_lr_withdraw(d, vc, intid);
-		}
+		apply_bit(d, vc, intid, &d->spi[intid - GIC_PRIV_COUNT],
+			  offset < GICD_ICENABLER ? SET_ENABLE : CLEAR_ENABLE, 1);
 	}
 	spin_unlock(&d->lock);
 	return true;
+}
+
+/*
+ * A word of ISENABLER or ICENABLER for SPIs that names the partition's own SPIs only: a driver
+ * masking and unmasking its device's interrupt (Linux does for every threaded one), without
+ * the general path's decoding, inbox and log checks.
+ *
+ * One SPI takes no lock.  Its enable (its byte and its bit of the word, vgic_spi_set_enabled)
+ * is changed atomically, and a full barrier then orders that change before the look at what
+ * has to follow (ARM ARM A3.8.3; docs/design.md, Locking).  An enable then reads VIRQ_PENDING: whoever makes the SPI pending sets that flag
+ * and reads the map after a barrier too (best_pending, vgic.c), so of the two racing at least
+ * one sees the other and the SPI is not left pending and unseen (if both see, one kick is
+ * spare).  A disable then reads whether a list register holds the SPI, and takes it back as
+ * apply_bit does; a flush on another vCPU that read the bit just before the change may still
+ * list it, which is a disable ordered after that delivery, as the GIC's own forwarding is (GIC
+ * spec 4.3.5).  A passthrough SPI (its GIC enable changes too) goes under the lock.
+ */
+bool vgicd_write_spi_enable(struct vgic_cpu *vc, u32 offset, u32 value)
+{
+	struct vgic_dist *d = vc->dist;
+	u32 w = (offset & 0x7f) / 4 - 1, intid; /* the word's index in the SPI maps */
+	struct virq *irq;
+
+	if (w >= ARRAY_SIZE(d->spi_owned_map) || (value & ~d->spi_owned_map[w]))
+		return false; /* a foreign SPI: the general path logs it */
+	/* None or several (rare): not one bit, which alone is below value ^ (value - 1). */
+	if (value - 1 >= (value ^ (value - 1)))
+		return spi_enable_locked(d, vc, offset, value);
+	intid = 32 * w + GIC_PRIV_COUNT + (u32)__builtin_ctz(value);
+	irq = &d->spi[intid - GIC_PRIV_COUNT];
+	if (irq->flags & VIRQ_HW) /* passthrough: its GIC enable changes too */
+		return spi_enable_locked(d, vc, offset, value);
+	if (offset < GICD_ICENABLER) {
+		vgic_spi_set_enabled(d, intid, value, true);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (!(__atomic_load_n(&irq->flags, __ATOMIC_RELAXED) & VIRQ_PENDING))
+			return true;
+	} else {
+		vgic_spi_set_enabled(d, intid, value, false);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&irq->lr, __ATOMIC_RELAXED))
+			return true;
+	}
+	return spi_enable_locked(d, vc, offset, value); /* kick_if_pending, vgic_lr_withdraw */
 }
 
 /* Any of the private interrupts 'ppis' (a word 0 mask) in one of vc's list registers. */
@@ -669,19 +681,14 @@ static inline bool ppis_listed(const struct vgic_cpu *vc, u32 ppis)
 	return false;
 }
 
-bool vgicd_write_word_fast(struct vgic_cpu *vc, u32 offset, u32 value)
+bool vgicd_write_priv_word(struct vgic_cpu *vc, u32 offset, u32 value)
 {
 	u32 ppis;
 
-	/* Word 0 of ISENABLER, ICENABLER, ISPENDR naming owned interrupts only; or an SPI word. */
+	/* Word 0 of ISENABLER, ICENABLER, ISPENDR naming owned interrupts only. */
 	if ((value & ~VGIC_PRIV_OWNED) ||
-	    (offset != GICD_ISENABLER && offset != GICD_ICENABLER && offset != GICD_ISPENDR)) {
-		if ((offset - (GICD_ISENABLER + 4) < 0x7c ||
-		     offset - (GICD_ICENABLER + 4) < 0x7c) &&
-		    !(offset & 3))
-			return write_spi_enable(vc, offset, value);
+	    (offset != GICD_ISENABLER && offset != GICD_ICENABLER && offset != GICD_ISPENDR))
 		return false;
-	}
 	/*
 	 * SGI bits do nothing there (always enabled; pending through SPENDSGIR); the timers are
 	 * physical (VIRQ_HW), so the change goes to the GIC as apply_bit's.

@@ -2378,6 +2378,48 @@ TEST(disable_withdraws_listed_pending)
 	DONE();
 }
 
+/*
+ * One SPI's enable word takes no lock (vgicd_write_spi_enable: the ticket stays where it was)
+ * unless something has to follow: an enable of a pending SPI kicks its target, a disable of a
+ * listed one takes it back, both under the lock; several SPIs in one word go there too.
+ */
+TEST(spi_enable_word_lock_free)
+{
+	u32 tickets;
+
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	tickets = pa.d.lock.tickets;
+	enable(&pa, 0, 50);
+	bit_write(&pa, 0, GICD_ICENABLER, 50);
+	enable(&pa, 0, 51);
+	EXPECT_EQ(pa.d.lock.tickets, tickets);
+	EXPECT_EQ(RD(0, GICD_ISENABLER + 4), bit_of(51));
+	EXPECT_EQ(RD(0, GICD_ICENABLER + 4), bit_of(51));
+
+	vgic_raise(&pa.d, 50); /* disabled: pending, not listed */
+	enter(&pa, 0);
+	EXPECT(!listed(&pa, 0, 50));
+	tickets = pa.d.lock.tickets;
+	enable(&pa, 0, 50);
+	EXPECT(pa.d.lock.tickets != tickets); /* pending: its target kicked under the lock */
+	EXPECT(enter(&pa, 0));
+	EXPECT(listed(&pa, 0, 50));
+	tickets = pa.d.lock.tickets;
+	bit_write(&pa, 0, GICD_ICENABLER, 50); /* listed: taken back */
+	EXPECT(pa.d.lock.tickets != tickets);
+	EXPECT(!listed(&pa, 0, 50));
+	EXPECT(RD(0, GICD_ISPENDR + 4) & bit_of(50));
+
+	tickets = pa.d.lock.tickets;
+	WR(0, GICD_ISENABLER + 4, bit_of(50) | bit_of(52));
+	EXPECT(pa.d.lock.tickets != tickets);
+	EXPECT_EQ(RD(0, GICD_ISENABLER + 4), bit_of(50) | bit_of(51) | bit_of(52));
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), 50);
+	DONE();
+}
+
 int main(void)
 {
 	test_suite_name = "vgic";
@@ -2430,6 +2472,7 @@ int main(void)
 	RUN(isactiver_of_passthrough_held_elsewhere);
 	RUN(ring_to_off_vcpu_follows_retarget);
 	RUN(disable_withdraws_listed_pending);
+	RUN(spi_enable_word_lock_free);
 	RUN(random_against_model);
 	RUN(random_against_model_with_sgis);
 	return test_summary();
