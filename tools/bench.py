@@ -1209,30 +1209,34 @@ below are approximate shares of the medians above.
   in IPRIORITYR's layout (a byte per INTID, banked per vCPU for private ones), SPI targets and
   triggers mirrored in ITARGETSR's and ICFGR's, and foreign interrupts' bytes kept 0, so
   nothing is masked; no lock (docs/design.md, Locking).
-- **Distributor writes (ISENABLER0 81, ICENABLER0 83, ISPENDR0 80, IPRIORITYR byte 93,
+- **Distributor writes (ISENABLER0 85, ICENABLER0 87, ISPENDR0 84, IPRIORITYR byte 93,
   ITARGETSR byte 95):** entry 8 and exit 6, `mmio_trap_dabt` 47-50 (the same frame as the
   reads; the store tests come after the load test, on the same decoded syndrome: a word
-  store to GICD_SGIR first, then the word and byte stores), then `vgicd_write_word_fast` 18-19
-  (the enable and pending words of the vCPU's own timers: one test of the offset, the physical
-  distributor written, the enable map; ICENABLER0 also looks whether a list register is in use,
-  3, and if one is, whether it holds the timer, which the general path then takes back) or `vgicd_write_byte_fast` 27-29 (the range test, a
-  private priority byte or a target byte that changes nothing, both without the lock). The
-  split by size (before: one `vgicd_write_fast` testing size and alignment for every store)
-  and GICD_SGIR's own test in the trap took 15-17 off the word stores and 7-8 off the bytes.
-- **An SPI's enable word (ISENABLER1, ICENABLER1 of the UART's SPI: 145 / 146, target 110
-  missed):** the same entry, trap and word-store tests, then `write_spi_enable` (a call of its
-  own, so that the timers' words keep a small frame): the partition's SPIs of that word (a map
-  kept since the partition's start) checked against the value, the distributor's lock (an SPI
-  is shared by the partition's vCPUs), then for one SPI `apply_bit`'s work inline (the enable
-  map, the flags, a passthrough one's physical enable, a pending one's kick, a disabled one's
-  list register withdrawn), the unlock's DSB and SEV. Before such a word went the
-  general path (`emulate`, the inbox, 32 fields one by one): about 1,050. What is left over
-  the timers' words is mostly the lock: since this tree both tickets are in one word (Linux's
-  layout), so a free lock is one LDREX/STREX, one DMB and no stack frame (10 with its call, was
-  14: 149/150 before), and the unlock 7. The floor of a locked path here is about 110: the
-  timers' 81, the lock and unlock 17, and the SPI's own work (the owned map, the bit, the flags,
-  the pending test) about 15. A lock-free path would need the flags byte's other writers (the
-  UART's line from the CPU that reads input, other vCPUs) to use atomics.
+  store to GICD_SGIR first, then the word and byte stores), then for a word the choice
+  inline in the trap (`vgicd_write_word_fast`, vgic.h: word 0 of a register, or a later word
+  of ISENABLER/ICENABLER, 2-4) and `vgicd_write_priv_word` 18-19 (the enable and pending words
+  of the vCPU's own timers: one test of the offset, the physical distributor written, the
+  enable map; ICENABLER0 also looks whether a list register is in use, 3, and if one is,
+  whether it holds the timer, which the general path then takes back), or
+  `vgicd_write_byte_fast` 27-29 (the range test, a private priority byte or a target byte that
+  changes nothing, both without the lock). The split by size (before: one `vgicd_write_fast`
+  testing size and alignment for every store) and GICD_SGIR's own test in the trap took 15-17
+  off the word stores and 7-8 off the bytes; the word-0 stores gave 4 back to the SPI words'
+  test in front of them (81/83/80 before this tree).
+- **An SPI's enable word (ISENABLER1, ICENABLER1 of the UART's SPI: 109 / 109, target 110
+  met):** the same entry, trap and word-store tests, then `vgicd_write_spi_enable` about 35,
+  without the lock (docs/design.md, Locking): the partition's SPIs of that word (a map kept
+  since the partition's start) checked against the value, one SPI (a value below
+  `value ^ (value - 1)`: one test for none and several), not passthrough, then its enable byte
+  and the atomic OR or AND of its bit in the word the guest reads (LDREX/STREX, 5), one DMB,
+  and one load: `VIRQ_PENDING` for an enable, the list-register booking for a disable. Only
+  when that is set (the target to kick, the entry to take back), for several SPIs at once and
+  for a passthrough SPI does the word go under the lock (`spi_enable_locked`, `apply_bit`).
+  Before this tree the word took the lock every time: 145 / 146 (the lock and unlock 17, the
+  flags byte's read-modify-write, a 10-register frame), and before that the general path
+  (`emulate`, the inbox, 32 fields one by one): about 1,050. The price: an SPI's enable left
+  its flags byte (whose other writers hold the lock) for a byte of its own, so the paths that
+  test it lock-free load one byte more (passthrough SPI +8, doorbell +3, below).
 - **Other distributor registers (ISPENDR1 read: the general path):** `emulate` decodes the
   syndrome, `vgicd_read` takes the lock, the inbox and the list registers' state, and
   `read_field` reads only the partition's interrupts of the word (about 500 for ISPENDR1; 32
@@ -1246,8 +1250,9 @@ below are approximate shares of the medians above.
   lock: a private interrupt's last list register, emptied by the guest's EOI, is refilled;
   list registers are written by index from one base), priority drop 2, exit 6, the guest's
   IRQ entry; the rest is QEMU taking the interrupt at the next instruction boundary.
-- **Passthrough SPI (105):** interrupt entry and `hyp_irq_handle` 23, `vgic_inject_hw` about
-  66 with the priority drop, exit and the guest's WFI and vector 16. The refill is now
+- **Passthrough SPI (114):** interrupt entry and `hyp_irq_handle` 23, `vgic_inject_hw` about
+  75 with the priority drop (its enable a byte of its own since this tree: 8 more than the one
+  flags test before), exit and the guest's WFI and vector 16. The refill is now
   lock-free for an SPI too (docs/design.md, Locking): the list register its last instance
   used, which this vCPU's own bookkeeping (`lr_used`, `lr_intid`) still holds and the guest's
   EOI emptied, takes it back; the SPI's shared flags byte is read once and not written, so
@@ -1272,16 +1277,17 @@ below are approximate shares of the medians above.
   counters the noisy-neighbour table needs (6) and the drain's bookkeeping. Next steps: a
   summary of the completed SGI's list register that needs no flag write (VIRQ_ACTIVE of SGIs
   read from the list registers), and a drain loop that keeps fewer registers live.
-- **Doorbell (245; 248 before the merge of main's `smccc_dispatch`):** sender about 100: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
+- **Doorbell (246; 243 before the SPI's enable had a byte of its own):** sender about 100: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
   (DOORBELL_RING's bounds test inline), `partition_ring` 11, `vgic_raise` 42 (the lock-free
   pending test that makes a ring of a pending doorbell free; in a partition of one vCPU the
   target is vCPU 0 without a look at the targets; this CPU's number read inline from
   HTPIDR; the atomic OR into the target vCPU's inbox; the IPI inline), exit 6. Receiver
   about 147: the IPI's entry and `hyp_irq_handle` 25, `vgic_inbox_drain` 49, `spi_place` 63:
   in a partition of one vCPU without the lock (docs/design.md, Locking; a partition of more
-  takes it in `vgic_spi_place_shared`, vgic.c) and without the target test: the pending, edge, enabled and group
-  tests, the list register its last instance used, which the guest completed, refilled in
-  place; exit 6 and the guest's vector. Two instructions to spare; next steps as for the SGI,
+  takes it in `vgic_spi_place_shared`, vgic.c) and without the target test: the pending and
+  edge tests, the enable byte, the group test, the list register its last instance used, which
+  the guest completed, refilled in place; exit 6 and the guest's vector. Four instructions to
+  spare; next steps as for the SGI,
   and `doorbell_ring`'s and `partition_ring`'s calls folded into one.
 - **The inbox (both paths):** each vCPU has a few words (`vgic_cpu.inbox`): SGIs by source,
   then doorbells by INTID. A sender sets its bit with one atomic OR and sends the IPI only if

@@ -111,9 +111,12 @@ static bool deliverable(const struct vgic_dist *d, const struct vgic_cpu *vc,
 	u32 group = (irq->flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
 	u32 map = intid < GIC_PRIV_COUNT ? vc->enabled_map : d->spi_enabled_map[intid / 32 - 1];
 
-	if (intid >= GIC_PRIV_COUNT)
+	if (intid >= GIC_PRIV_COUNT) {
 		FUZZ_CHECK((irq->flags & VIRQ_OWNED) || !(map & BIT(intid % 32)),
 			   "%s: SPI %u enabled, not the partition's", d->name, intid);
+		FUZZ_CHECK(!(map & BIT(intid % 32)) == !d->spi_enabled[intid - GIC_PRIV_COUNT],
+			   "%s: SPI %u's enable bit and byte differ", d->name, intid);
+	}
 	return (irq->flags & VIRQ_OWNED) && (map & BIT(intid % 32)) && (d->ctlr & group);
 }
 
