@@ -1424,9 +1424,15 @@ BOOT_NOTES = """\
   period of 1,000,280 ticks, traced the same way: CPU 0 paused in `hyp_timer_expired` (its 1 ms
   tick), after=run, while CPU 1 (the neighbour faulting) ran 988,974 instructions, one tick's
   worth; the victim's entries were one fewer in all (409), a tick the long period absorbed. On
-  this tree no load shows a period that long; the SGI storm's maximum of some 14,000 ticks
-  looks like the one traced at an earlier tree (4953 ticks: CPU 0 paused in
-  `hyp_irq_handle`, after=run, while CPU 2 ran 5,312 instructions), not traced again."""
+  this tree (the SPI enable words made lock-free, which moved the timing) it is the
+  passthrough-IRQ flood's one period of 389,537 ticks (389,630 of them in Hyp mode by the PMU,
+  whose cycle counter follows the same clock), traced the same way (`gaps=0:200000`): CPU 0
+  paused in `vgic_inject_hw` (its own timer's PPI, the lock-free refill), after=run, while CPU
+  1 (the neighbour's flood) ran 442,675 instructions and CPU 2 286; and the restart loop's
+  period of 708,304 Hyp cycles (its latency maximum 979 ticks): CPU 0 paused in `hyp_counter`,
+  after=run, while CPU 1 ran 709,024. The tree before showed neither (373 and 670), the same
+  loads, the same victim path. The victim's entries and kicks, counted whatever the
+  scheduling, are the check (`qemu.bench.noisy_counters`)."""
 
 
 LINUX_NOTES = """\
