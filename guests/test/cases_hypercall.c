@@ -259,3 +259,71 @@ void tg_doorbell(void)
 	tg_done();
 	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
 }
+
+/*
+ * An SPI's enable word taking no lock (vgicd_write_spi_enable) racing a ring, on CPUs that run
+ * at once (MTTCG): vCPU 1 disables the doorbell, asks the ringer for one ring, waits a varying
+ * while and enables it again, then waits for vCPU 0, the doorbell's target, to take it.  The
+ * ring becomes pending on vCPU 0's CPU just before, during or after the enable on vCPU 1's;
+ * whichever, it must not be left pending and unseen (the enable reads VIRQ_PENDING after a
+ * barrier, the flush reads the enable after one): nothing else would wake it, so each ring is
+ * taken within a second or the round is lost.
+ */
+static volatile uint32_t race_intid, race_rounds, race_taken, race_lost_at, race_done;
+
+__attribute__((noreturn)) void tg_enable_race_secondary(void)
+{
+	struct db_shared *sh = db_page();
+	uint32_t i, work = 0;
+
+	gic_cpu_init();
+	for (i = 1; i <= race_rounds && !race_lost_at; i++) {
+		gic_irq_disable(race_intid);
+		sh->req = i; /* after the disable: a trapped store is done when it returns */
+		for (volatile uint32_t d = (i * 7919U) % 2048U; d; d--)
+			;
+		gic_irq_enable(race_intid);
+		if (!db_wait(&race_taken, i, 1000, &work))
+			race_lost_at = i;
+	}
+	race_done = 1;
+	psci_cpu_off();
+	guest_halt();
+}
+
+void tg_enable_race(void)
+{
+	struct db_shared *sh = db_page();
+	struct tessera_channel ch = { 0 };
+	uint32_t spurious = 0;
+
+	gic_init();
+	gic_cpu_init();
+	tg_check(sh != NULL && tessera_channel_info(0, &ch) == 0, "race.channel", "no channel 0");
+	if (!sh)
+		guest_halt();
+	race_intid = ch.intid;
+	race_rounds = tg_arg_u32("rounds", 20000);
+	gic_irq_enable(race_intid); /* targeted at vCPU 0, this one (ITARGETSR's reset value) */
+	sh->phase = DB_QUIET;
+	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, TG_RACE_CONTEXT) == PSCI_SUCCESS,
+		 "race.cpu_on", "vCPU 1 did not start");
+	while (!race_done) {
+		uint32_t iar = gic_ack(), intid = iar & GICC_IAR_INTID;
+
+		if (intid == race_intid)
+			race_taken++;
+		else if (intid < GIC_INTID_MAX)
+			spurious++;
+		if (intid < GIC_INTID_MAX)
+			gic_eoi(iar);
+	}
+	sh->phase = DB_END;
+	printf("TG race: %u rounds, %u taken\n", (unsigned)race_rounds, (unsigned)race_taken);
+	tg_check(!race_lost_at && race_taken == race_rounds, "race.every_ring_taken",
+		 "round %u's ring not taken within a second (%u taken)", (unsigned)race_lost_at,
+		 (unsigned)race_taken);
+	tg_check(spurious == 0, "race.nothing_else", "%u other interrupts", (unsigned)spurious);
+	tg_done();
+	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));
+}

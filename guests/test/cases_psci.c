@@ -77,6 +77,8 @@ void guest_secondary_main(uint32_t context)
 
 	if (context == TG_CPULOOP_CONTEXT)
 		tg_cpuloop_secondary(); /* cases_console.c */
+	if (context == TG_RACE_CONTEXT)
+		tg_enable_race_secondary(); /* cases_hypercall.c */
 	if (context == 2) {
 		/* The second start: the timer check, then RTC alarms aimed here, until told. */
 		secondary_timer = vtimer_after_cpu_on();

@@ -130,6 +130,7 @@ static const struct tg_case cases[] = {
 	{ "xip", tg_xip },
 	{ "doorbell", tg_doorbell },
 	{ "ringer", tg_ringer },
+	{ "enable_race", tg_enable_race },
 	{ "bystander", tg_bystander },
 	{ "flood", tg_flood },
 	{ "cpuloop", tg_cpuloop },

@@ -86,6 +86,10 @@ void tg_outsider(void);
 /* vCPU 1 of the cpuloop case, started with this CPU_ON context (cases_console.c). */
 #define TG_CPULOOP_CONTEXT 0xc0501e
 __attribute__((noreturn)) void tg_cpuloop_secondary(void);
+/* vCPU 1 of the enable_race case (cases_hypercall.c). */
+#define TG_RACE_CONTEXT 0x5ace
+void tg_enable_race(void);
+__attribute__((noreturn)) void tg_enable_race_secondary(void);
 
 /* The PMU (cases_pmu.c): what a previous run left, count and leave it running, attack. */
 uint32_t tg_pmu_dirty(void);

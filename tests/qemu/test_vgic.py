@@ -51,6 +51,21 @@ TESTS = [
         timeout=90,
     ),
     QemuTest(
+        "vgic.spi_enable_race",
+        "an SPI's enable word takes no lock: one vCPU disables the doorbell, has the "
+        "neighbour ring it and enables it again, at a varying moment, 5,000 times, while the "
+        "other vCPU (its target) takes it on another CPU; every ring is taken, none left "
+        "pending and unseen",
+        build={"CONFIG": "test-enable-race"},
+        expect=[r"^\[racer\] TG race: 5000 rounds, 5000 taken$",
+                r"^\[racer\] TG DONE 4 passed, 0 failed$",
+                r"^\[ringer\] TG DONE 2 passed, 0 failed$"],
+        forbid=[r"TG FAIL"],
+        done=r"^\[ringer\] TG DONE",
+        icount=False,  # the race needs CPUs that run at once (MTTCG)
+        timeout=120,
+    ),
+    QemuTest(
         "vgic.timers_passthrough_storm",
         "virtual and physical timer ticks at 1 kHz reach the guest on time, also in WFI; "
         "the PL031 RTC alarm passed through is delivered and completed; an interrupt storm "
