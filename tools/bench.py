@@ -1102,18 +1102,20 @@ NOISY_METHOD = """\
   likely source (not traced) of a load's "entries +1". Which load such a period hits moves
   with any change of path length (at e3131fe the doorbell ring loop, on later trees the fault
   storm, traced in the boot notes above, the CPU_ON/CPU_OFF loop, or the restart loop). On this
-  tree, with the neighbour's busy loads executing YIELD (below), no load stretches a period of
-  the victim's CPU: under every load its entries are the idle reference's (410 in the 200
-  periods, 2 a period, 3 at worst), but for the restart loop's 4 kicks and their 4 entries
-  (its VMID wraps); its Hyp cycles per period are 190 at median under every load (185 on
-  4332c86, alike under every load: the counter read `TESSERA_FID_CPU_STATS` makes and the
-  interrupt path). The latency maxima of the CPU_ON/CPU_OFF loop (2,166), the SGI storm (1,044),
-  the passthrough flood (373) and the restart loop (979), one period each, are the shared
-  clock's (not traced). Figures of the hot-path table can show the same: a maximum of a few
-  hundred in one of 1001 runs of a distributor write (some 16,000), or in one of 201 of a
-  timer or a doorbell (the doorbell 502 on this tree; the physical timer 213 on earlier trees,
-  the virtual timer in WFI 203 on an intermediate tree of this change), their medians and
-  minimums the path's (not traced).
+  tree, with the neighbour's busy loads executing YIELD (below), the victim's entries are the
+  idle reference's (410 in the 200 periods, 2 a period, 3 at worst) under every load but two:
+  the restart loop's 5 kicks and their entries (its VMID wraps; 414, one period with 4), and
+  the passthrough flood's one entry more (411) in the run where QEMU held CPU 0 back for one
+  long period (traced, in the boot notes above: after=run, the neighbour's CPU running); its Hyp
+  cycles per period are 190 at median under every load (185 on 4332c86, alike under every load:
+  the counter read `TESSERA_FID_CPU_STATS` makes and the interrupt path). The latency maxima of
+  the CPU_ON/CPU_OFF loop (1,407), the SGI storm (106) and the restart loop (979), one period
+  each, are the shared clock's (not traced); the passthrough flood's (389,537) is the period
+  traced above. Figures of the hot-path table can show the same: a maximum far above the median
+  in one of 1001 runs of a distributor access (the IPRIORITYR read's 16,793 on this tree; some
+  16,000 before), or in one of 201 of a timer or a doorbell (the doorbell 502, the physical
+  timer 213 and the virtual timer in WFI 203 on earlier trees), their medians and minimums the
+  path's (not traced).
 - **Passthrough-interrupt flood:** the neighbour has QEMU virt's PL031 passed through and
   raises its alarm again as soon as it took the last one (the match register written with the
   current count: QEMU raises the alarm at once, as the passthrough-SPI figure uses), so its
