@@ -1205,7 +1205,7 @@ below are approximate shares of the medians above.
   function's (`emulate_uart`), the distributor's page goes to `emulate_gicd`, both inline in
   the trap: no second call and frame (before: `trap_dabt` in -Os `hyp/core/trap.c`, 20, then
   `mmio_emulate` about 30 with its own frame).
-- **Other distributor reads (ISENABLER0 73, IPRIORITYR 77, ITARGETSR 78, ICFGR 78):** the
+- **Other distributor reads (ISENABLER0 70, IPRIORITYR 77, ITARGETSR 78, ICFGR 78):** the
   same path as TYPER, then `vgicd_read_word` inline (about 12: two range tests and one load).
   Each of these registers is kept as the guest reads it, a word: the enable maps, priorities
   in IPRIORITYR's layout (a byte per INTID, banked per vCPU for private ones), SPI targets and
@@ -1225,20 +1225,23 @@ below are approximate shares of the medians above.
   testing size and alignment for every store) and GICD_SGIR's own test in the trap took 15-17
   off the word stores and 7-8 off the bytes; the word-0 stores gave 4 back to the SPI words'
   test in front of them (81/83/80 before this tree).
-- **An SPI's enable word (ISENABLER1, ICENABLER1 of the UART's SPI: 109 / 109, target 110
-  met):** the same entry, trap and word-store tests, then `vgicd_write_spi_enable` about 35,
+- **An SPI's enable word (ISENABLER1, ICENABLER1 of the UART's SPI: 103 / 104, target 110
+  met):** the same entry, trap and word-store tests, then `vgicd_write_spi_enable` about 30,
   without the lock (docs/design.md, Locking): the partition's SPIs of that word (a map kept
   since the partition's start) checked against the value, one SPI (a value below
-  `value ^ (value - 1)`: one test for none and several), not passthrough, then its enable byte
-  and the atomic OR or AND of its bit in the word the guest reads (LDREX/STREX, 5), one DMB,
-  and one load: `VIRQ_PENDING` for an enable, the list-register booking for a disable. Only
-  when that is set (the target to kick, the entry to take back), for several SPIs at once and
-  for a passthrough SPI does the word go under the lock (`spi_enable_locked`, `apply_bit`).
-  Before this tree the word took the lock every time: 145 / 146 (the lock and unlock 17, the
-  flags byte's read-modify-write, a 10-register frame), and before that the general path
-  (`emulate`, the inbox, 32 fields one by one): about 1,050. The price: an SPI's enable left
-  its flags byte (whose other writers hold the lock) for a byte of its own, so the paths that
-  test it lock-free load one byte more (passthrough SPI +8, doorbell +3, below).
+  `value ^ (value - 1)`: one test for none and several), not passthrough, then its enable
+  byte stored, one DMB, and one load: `VIRQ_PENDING` for an enable, the list-register booking
+  for a disable. Only when that is set (the vCPUs to kick, the entry to take back), for
+  several SPIs at once and for a passthrough SPI does the word go under the lock
+  (`spi_enable_locked`, `apply_bit`). Before this tree the word took the lock every time: 145
+  / 146 (the lock and unlock 17, the flags byte's read-modify-write, a 10-register frame), and
+  before that the general path (`emulate`, the inbox, 32 fields one by one): about 1,050. The
+  price: an SPI's enable left its flags byte (whose other writers hold the lock) for a byte of
+  its own, so the paths that test it lock-free load one byte more (passthrough SPI +7,
+  doorbell +3, below), and a read of an SPI's enable word (no target) gathers its 32 bytes,
+  eight words and a multiplication each, where it read one stored word; the placements of
+  partitions of several vCPUs and the withdrawals under the lock look at the enable a second
+  time after a barrier (not on a measured path).
 - **Other distributor registers (ISPENDR1 read: the general path):** `emulate` decodes the
   syndrome, `vgicd_read` takes the lock, the inbox and the list registers' state, and
   `read_field` reads only the partition's interrupts of the word (about 500 for ISPENDR1; 32
@@ -1252,8 +1255,8 @@ below are approximate shares of the medians above.
   lock: a private interrupt's last list register, emptied by the guest's EOI, is refilled;
   list registers are written by index from one base), priority drop 2, exit 6, the guest's
   IRQ entry; the rest is QEMU taking the interrupt at the next instruction boundary.
-- **Passthrough SPI (114):** interrupt entry and `hyp_irq_handle` 23, `vgic_inject_hw` about
-  75 with the priority drop (its enable a byte of its own since this tree: 8 more than the one
+- **Passthrough SPI (113):** interrupt entry and `hyp_irq_handle` 23, `vgic_inject_hw` about
+  74 with the priority drop (its enable a byte of its own since this tree: 7 more than the one
   flags test before), exit and the guest's WFI and vector 16. The refill is now
   lock-free for an SPI too (docs/design.md, Locking): the list register its last instance
   used, which this vCPU's own bookkeeping (`lr_used`, `lr_intid`) still holds and the guest's

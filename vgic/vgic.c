@@ -121,6 +121,7 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 }
 
 static void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n);
+static void lr_evict_undeliverable(struct vgic_dist *d, struct vgic_cpu *vc, u32 n);
 
 /* Bring the software view up to date with this vCPU's list registers; lock held. */
 void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
@@ -147,7 +148,7 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 		 */
 		if (lr_state(lr) == GICH_LR_PENDING && vc->lr_intid[n] >= GIC_SGI_COUNT &&
 		    !vgic_deliverable(d, vc, irq, vc->lr_intid[n])) {
-			lr_evict(d, vc, n);
+			lr_evict_undeliverable(d, vc, n);
 			continue;
 		}
 		virq_set_flag(irq, VIRQ_ACTIVE, lr & GICH_LR_ACTIVE);
@@ -229,6 +230,21 @@ static inline u32 take_pending(struct vgic_cpu *vc, struct virq *irq, u32 intid)
 	return source;
 }
 
+/*
+ * An SPI just put into list register n, in a partition of several vCPUs: another vCPU may
+ * have disabled it without the lock since best_pending read its enable (vgicd.c,
+ * vgicd_write_spi_enable: the byte written, a barrier, then a look at irq->lr, which it may
+ * have read before this booking).  So, after a barrier of its own, the enable is read again
+ * here; of the two, at least one sees the other (Dekker's pattern, ARM ARM A3.8.3), and
+ * a disabled SPI goes back to pending before the guest runs.
+ */
+static void lr_recheck_enable(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!vgic_spi_enabled(d, intid))
+		lr_evict(d, vc, n);
+}
+
 /* Put pending 'intid' (irq, of priority prio) into list register n; lock held. */
 static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, struct virq *irq, u32 intid,
 		     u32 prio)
@@ -244,6 +260,8 @@ static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, struct vir
 	vc->lr_used |= 1U << n;
 	vc->injected++;
 	gich_write_lr(n, lr_encode(d, irq, intid, source, prio));
+	if (intid >= GIC_PRIV_COUNT && d->vcpu_count > 1)
+		lr_recheck_enable(d, vc, n, intid);
 }
 
 /* Take back a pending-only list register so a higher-priority interrupt can use it. */
@@ -260,6 +278,24 @@ static __attribute__((cold)) void lr_evict(struct vgic_dist *d, struct vgic_cpu 
 		irq->lr = 0;
 	irq->flags |= VIRQ_PENDING;
 	vgic_map_set(vc, intid);
+}
+
+/*
+ * lr_evict for an interrupt taken back because it may no longer be delivered (disabled, its
+ * group turned off).  An enable on another vCPU without the lock may have come meanwhile and
+ * found it not pending (vgicd_write_spi_enable reads VIRQ_PENDING after its barrier, before
+ * this set it): after a barrier here, one more look, and if it may be delivered after all,
+ * this vCPU flushes before its guest runs.
+ */
+static __attribute__((cold)) void lr_evict_undeliverable(struct vgic_dist *d, struct vgic_cpu *vc,
+							 u32 n)
+{
+	u32 intid = vc->lr_intid[n];
+
+	lr_evict(d, vc, n);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (vgic_deliverable(d, vc, vgic_irq(d, vc, intid), intid))
+		vgic_mark_dirty(vc);
 }
 
 /*
@@ -366,7 +402,7 @@ __attribute__((cold)) void vgic_lr_withdraw(struct vgic_dist *d, struct vgic_cpu
 	if (irq->lr_vcpu != vc->index)
 		vgic_mark_dirty(d->vcpu[irq->lr_vcpu]); /* an SPI: private ones are vc's */
 	else if (lr_state(gich_read_lr(irq->lr - 1U)) == GICH_LR_PENDING)
-		lr_evict(d, vc, irq->lr - 1U);
+		lr_evict_undeliverable(d, vc, irq->lr - 1U);
 }
 
 /*
@@ -592,6 +628,8 @@ bool vgic_spi_place_shared(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 
 	spin_lock(&d->lock);
 	done = vgic_spi_place_locked(d, vc, intid);
+	if (done) /* as lr_place: a disable without the lock may have come meanwhile */
+		lr_recheck_enable(d, vc, d->spi[intid - GIC_PRIV_COUNT].lr - 1U, intid);
 	spin_unlock(&d->lock);
 	return done;
 }

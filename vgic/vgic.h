@@ -158,7 +158,7 @@ void gich_reset(bool enable); /* all LRs empty, VMCR and APR cleared; GICH_HCR.E
 #define VIRQ_OWNED BIT(0) /* the partition has this interrupt */
 #define VIRQ_HW BIT(1) /* a physical interrupt (passthrough, timers): LR HW bit */
 #define VIRQ_EDGE BIT(2) /* edge-triggered (ICFGR) */
-/* BIT(3) free: an SPI's enable is in vgic_dist.spi_enabled (vgic_spi_set_enabled) */
+/* BIT(3) free: an SPI's enable is its byte of vgic_dist.spi_enabled */
 #define VIRQ_PENDING BIT(4) /* pending and not in a list register */
 #define VIRQ_ACTIVE BIT(5) /* active (as last seen in its list register) */
 #define VIRQ_GROUP1 BIT(6)
@@ -234,13 +234,13 @@ struct vgic_dist {
 	struct vgic_cpu *vcpu[CFG_CPU_MAX];
 	/* Every field from here on, logged first, starts clear (vgic_dist_init). */
 	u8 logged; /* VGIC_LOGGED_*: what vgicd.c logs once was logged */
-	u32 spi_enabled_map[VGIC_MAX_IRQS / 32 - 1]; /* spi[] enabled, as GICD_ISENABLER reads */
 	u32 spi_owned_map[VGIC_MAX_IRQS / 32 - 1]; /* spi[] the partition's (VIRQ_OWNED) */
 	u32 spi_icfgr[VGIC_MAX_IRQS / 16 - 2]; /* VIRQ_EDGE of spi[] as ICFGR reads it */
 	struct virq spi[VGIC_MAX_IRQS - GIC_PRIV_COUNT];
 	u8 spi_priority[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4)));
 	u8 spi_targets[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4))); /* mirror */
-	u8 spi_enabled[VGIC_MAX_IRQS - GIC_PRIV_COUNT]; /* spi_enabled_map's bits, a byte each */
+	/* spi[] enabled, a byte each (0 or 1): the only record (vgic_spi_set_enabled) */
+	u8 spi_enabled[VGIC_MAX_IRQS - GIC_PRIV_COUNT] __attribute__((aligned(4)));
 };
 
 #define VGIC_LOGGED_FOREIGN BIT(0) /* a write to a foreign interrupt */
@@ -279,6 +279,9 @@ static inline u32 vgicd_typer(const struct vgic_dist *d)
 	return ((d->irq_count / 32) - 1) | ((d->vcpu_count - 1) << GICD_TYPER_CPUS_SHIFT);
 }
 
+/* GICD_ISENABLER's word of SPIs from 'first' (a multiple of 32, below irq_count). */
+u32 vgic_spi_enable_word(const struct vgic_dist *d, u32 first);
+
 /*
  * A word load of a register read without the lock (ISENABLER, ICENABLER, IPRIORITYR,
  * ITARGETSR, ICFGR) by vCPU vc at a word-aligned offset: true with *value set, false for any
@@ -297,7 +300,7 @@ static inline bool vgicd_read_word(const struct vgic_dist *d, const struct vgic_
 		intid = (offset & 0x7f) * 8;
 		if (intid < d->irq_count)
 			v = intid < GIC_PRIV_COUNT ? vc->enabled_map :
-						     d->spi_enabled_map[intid / 32 - 1];
+						     vgic_spi_enable_word(d, intid);
 	} else if (offset - GICD_IPRIORITYR < 0x800) { /* IPRIORITYR, ITARGETSR: four bytes */
 		intid = offset & 0x3ff;
 		if (intid >= GIC_PRIV_COUNT) {

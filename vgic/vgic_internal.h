@@ -73,21 +73,15 @@ static inline bool vgic_spi_enabled(const struct vgic_dist *d, u32 intid)
 }
 
 /*
- * Enable or disable SPI 'intid', 'bit' being BIT(intid % 32): its byte, which delivery reads
- * (one load), and its bit of the word GICD_ISENABLER reads, which other vCPUs change too.
- * Without the lock (vgicd.c, vgicd_write_spi_enable) or with it: both are written atomically, and
- * nothing but this writes them while the partition runs.
+ * Enable or disable SPI 'intid': its byte, the one record of it (GICD_ISENABLER's words are
+ * built from the bytes, vgic_spi_enable_word).  One store, single-copy atomic (ARM ARM
+ * A3.5.3): without the lock (vgicd.c, vgicd_write_spi_enable) or with it, two vCPUs writing
+ * the same SPI's enable at once leave one of the two values, never a mixture.
  */
 static inline __attribute__((always_inline)) void vgic_spi_set_enabled(struct vgic_dist *d,
-								       u32 intid, u32 bit, bool on)
+								       u32 intid, bool on)
 {
-	u32 *word = &d->spi_enabled_map[intid / 32 - 1];
-
 	__atomic_store_n(&d->spi_enabled[intid - GIC_PRIV_COUNT], on, __ATOMIC_RELAXED);
-	if (on)
-		__atomic_fetch_or(word, bit, __ATOMIC_RELAXED);
-	else
-		__atomic_fetch_and(word, ~bit, __ATOMIC_RELAXED);
 }
 
 /*
@@ -115,19 +109,6 @@ void vgic_unpend(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_c
 static inline void virq_set_flag(struct virq *irq, u8 flag, bool on)
 {
 	irq->flags = (u8)((irq->flags & ~flag) | (on ? flag : 0));
-}
-
-/*
- * Enabled is kept as GICD_ISENABLER reads it, one bit per interrupt, 32 to a word (a private
- * interrupt's there only; an SPI's also a byte each, vgic_spi_set_enabled), and
- * an SPI's VIRQ_EDGE is mirrored as GICD_ICFGR reads it (bit 2i + 1): those reads take one
- * word instead of a loop over 32 or 16 interrupts (make bench).  Every change of EDGE goes
- * through write_config (vgicd.c); vgic_dist_init rebuilds the words from the flags.
- * 'intid' is below irq_count.
- */
-static inline u32 *vgic_enabled_word(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
-{
-	return intid < GIC_PRIV_COUNT ? &vc->enabled_map : &d->spi_enabled_map[intid / 32 - 1];
 }
 
 /* The priority byte of 'intid' (below irq_count) as vc sees it (private ones are banked). */

@@ -158,6 +158,13 @@ static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 	t = intid < GIC_PRIV_COUNT ? vc->index : vgic_spi_target(d, irq);
 	if (t < d->vcpu_count)
 		vgic_mark_dirty(d->vcpu[t]);
+	/*
+	 * An SPI taken back from a list register waits in the map of the vCPU that held it
+	 * (lr_evict), which need not be its target after a retarget: that one places it.
+	 */
+	for (t = 0; intid >= GIC_PRIV_COUNT && t < d->vcpu_count; t++)
+		if (d->vcpu[t]->pending[intid / 32] & BIT(intid % 32))
+			vgic_mark_dirty(d->vcpu[t]);
 }
 
 /*
@@ -191,7 +198,7 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 	case SET_ENABLE:
 	case CLEAR_ENABLE:
 		if (intid >= GIC_PRIV_COUNT)
-			vgic_spi_set_enabled(d, intid, BIT(intid % 32), op == SET_ENABLE);
+			vgic_spi_set_enabled(d, intid, op == SET_ENABLE);
 		else if (op == SET_ENABLE)
 			vc->enabled_map |= BIT(intid);
 		else
@@ -249,7 +256,8 @@ static u32 read_field(struct vgic_dist *d, struct vgic_cpu *vc, enum field_reg r
 		return (irq->flags & VIRQ_GROUP1) != 0;
 	case SET_ENABLE: /* set/clear pairs read alike */
 	case CLEAR_ENABLE:
-		return (*vgic_enabled_word(d, vc, intid) >> (intid % 32)) & 1;
+		return intid < GIC_PRIV_COUNT ? (vc->enabled_map >> intid) & 1 :
+						vgic_spi_enabled(d, intid);
 	case SET_PENDING:
 	case CLEAR_PENDING:
 		return is_pending(vc, intid, irq);
@@ -611,6 +619,21 @@ bool vgicd_write_byte_fast(struct vgic_cpu *vc, u32 offset, u32 value)
 	return true;
 }
 
+/*
+ * GICD_ISENABLER's word of the 32 SPIs from 'first', from their enable bytes (0 or 1), four
+ * at a time: the multiplication puts byte k's bit 0 on bit 28 + k, and the other products
+ * fall on bits 7 to 23 or above 31, so nothing carries into the four bits taken.
+ */
+u32 vgic_spi_enable_word(const struct vgic_dist *d, u32 first)
+{
+	const u32 *w = (const u32 *)(const void *)&d->spi_enabled[first - GIC_PRIV_COUNT];
+	u32 v = 0, i;
+
+	for (i = 0; i < 8; i++)
+		v |= ((__atomic_load_n(&w[i], __ATOMIC_RELAXED) * 0x10204080U) >> 28) << (4 * i);
+	return v;
+}
+
 /* vgicd_write_spi_enable's word under the lock: several SPIs, or what one's change leads to. */
 static __attribute__((noinline, cold)) bool
 spi_enable_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 value)
@@ -659,12 +682,12 @@ bool vgicd_write_spi_enable(struct vgic_cpu *vc, u32 offset, u32 value)
 	if (irq->flags & VIRQ_HW) /* passthrough: its GIC enable changes too */
 		return spi_enable_locked(d, vc, offset, value);
 	if (offset < GICD_ICENABLER) {
-		vgic_spi_set_enabled(d, intid, value, true);
+		vgic_spi_set_enabled(d, intid, true);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (!(__atomic_load_n(&irq->flags, __ATOMIC_RELAXED) & VIRQ_PENDING))
 			return true;
 	} else {
-		vgic_spi_set_enabled(d, intid, value, false);
+		vgic_spi_set_enabled(d, intid, false);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (!__atomic_load_n(&irq->lr, __ATOMIC_RELAXED))
 			return true;

@@ -267,9 +267,11 @@ void tg_doorbell(void)
  * ring becomes pending on vCPU 0's CPU just before, during or after the enable on vCPU 1's;
  * whichever, it must not be left pending and unseen (the enable reads VIRQ_PENDING after a
  * barrier, the flush reads the enable after one): nothing else would wake it, so each ring is
- * taken within a second or the round is lost.
+ * taken within a second or the round is lost; and none is taken before vCPU 1 began that
+ * round's enable (a disable holds, also against a placement racing it).
  */
 static volatile uint32_t race_intid, race_rounds, race_taken, race_lost_at, race_done;
+static volatile uint32_t race_enabling, race_early; /* round vCPU 1 enables; rings taken before */
 
 __attribute__((noreturn)) void tg_enable_race_secondary(void)
 {
@@ -282,6 +284,8 @@ __attribute__((noreturn)) void tg_enable_race_secondary(void)
 		sh->req = i; /* after the disable: a trapped store is done when it returns */
 		for (volatile uint32_t d = (i * 7919U) % 2048U; d; d--)
 			;
+		race_enabling = i;
+		dmb_ish(); /* seen before the enable's effects */
 		gic_irq_enable(race_intid);
 		if (!db_wait(&race_taken, i, 1000, &work))
 			race_lost_at = i;
@@ -311,9 +315,13 @@ void tg_enable_race(void)
 	while (!race_done) {
 		uint32_t iar = gic_ack(), intid = iar & GICC_IAR_INTID;
 
-		if (intid == race_intid)
+		if (intid == race_intid) {
+			dmb_ish();
+			/* Round race_taken + 1's ring, taken while it was still disabled? */
+			if (race_enabling <= race_taken)
+				race_early++;
 			race_taken++;
-		else if (intid < GIC_INTID_MAX)
+		} else if (intid < GIC_INTID_MAX)
 			spurious++;
 		if (intid < GIC_INTID_MAX)
 			gic_eoi(iar);
@@ -323,6 +331,8 @@ void tg_enable_race(void)
 	tg_check(!race_lost_at && race_taken == race_rounds, "race.every_ring_taken",
 		 "round %u's ring not taken within a second (%u taken)", (unsigned)race_lost_at,
 		 (unsigned)race_taken);
+	tg_check(race_early == 0, "race.none_while_disabled",
+		 "%u rings taken before their round's enable", (unsigned)race_early);
 	tg_check(spurious == 0, "race.nothing_else", "%u other interrupts", (unsigned)spurious);
 	tg_done();
 	tg_heartbeat_loop(tg_arg_u32("period", 100), tg_arg_u32("beats", 0));

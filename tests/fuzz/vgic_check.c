@@ -109,14 +109,15 @@ static bool deliverable(const struct vgic_dist *d, const struct vgic_cpu *vc,
 			const struct virq *irq, u32 intid)
 {
 	u32 group = (irq->flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0;
-	u32 map = intid < GIC_PRIV_COUNT ? vc->enabled_map : d->spi_enabled_map[intid / 32 - 1];
+	u32 map = intid < GIC_PRIV_COUNT ?
+			  vc->enabled_map :
+			  (u32)d->spi_enabled[intid - GIC_PRIV_COUNT] << (intid % 32);
 
-	if (intid >= GIC_PRIV_COUNT) {
-		FUZZ_CHECK((irq->flags & VIRQ_OWNED) || !(map & BIT(intid % 32)),
-			   "%s: SPI %u enabled, not the partition's", d->name, intid);
-		FUZZ_CHECK(!(map & BIT(intid % 32)) == !d->spi_enabled[intid - GIC_PRIV_COUNT],
-			   "%s: SPI %u's enable bit and byte differ", d->name, intid);
-	}
+	if (intid >= GIC_PRIV_COUNT)
+		FUZZ_CHECK(d->spi_enabled[intid - GIC_PRIV_COUNT] <= 1 &&
+				   ((irq->flags & VIRQ_OWNED) || !(map & BIT(intid % 32))),
+			   "%s: SPI %u's enable byte %u (owned %d)", d->name, intid,
+			   d->spi_enabled[intid - GIC_PRIV_COUNT], (irq->flags & VIRQ_OWNED) != 0);
 	return (irq->flags & VIRQ_OWNED) && (map & BIT(intid % 32)) && (d->ctlr & group);
 }
 

@@ -199,8 +199,20 @@ u32 gich_lr_count(void)
 	return fcpu[fcur].lr_count;
 }
 
+void (*fake_read_lr_hook)(void);
+u32 fake_read_lr_hook_at;
+
 u32 gich_read_lr(u32 lr)
 {
+	/* The hook's moment: another CPU acts between two of this CPU's steps (a race). */
+	if (fake_read_lr_hook && fake_read_lr_hook_at && !--fake_read_lr_hook_at) {
+		u32 saved = fcur;
+		void (*h)(void) = fake_read_lr_hook;
+
+		fake_read_lr_hook = 0;
+		h();
+		fcur = saved;
+	}
 	if (lr >= fcpu[fcur].lr_count) {
 		fake_error("cpu%u: read of LR%u beyond ListRegs (%u)", fcur, lr,
 			   fcpu[fcur].lr_count);

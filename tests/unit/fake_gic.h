@@ -121,6 +121,9 @@ void fake_clear_ops(void);
 u32 fake_kicks(u32 pcpu);
 bool fake_take_kick(u32 pcpu); /* the CPU's pending kick request, consumed */
 bool fake_take_ipi(u32 pcpu); /* the CPU's pending IPI (vgic_ipi), consumed */
+/* Run 'fake_read_lr_hook' (as another CPU would act) at the n-th gich_read_lr from now. */
+extern void (*fake_read_lr_hook)(void);
+extern u32 fake_read_lr_hook_at;
 void fake_clear_kicks(void);
 u32 fake_warning_count(void);
 const struct fake_warning *fake_warning_at(u32 i);

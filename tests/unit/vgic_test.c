@@ -2420,6 +2420,116 @@ TEST(spi_enable_word_lock_free)
 	DONE();
 }
 
+/*
+ * Races of an SPI's lock-free enable word with what another vCPU does at that moment, made
+ * deterministic by the fake's list-register hook (the other CPU acts between two steps).
+ */
+static void disable50_on_vcpu1(void)
+{
+	bit_write(&pa, 1, GICD_ICENABLER, 50);
+}
+
+/*
+ * A disable without the lock on vCPU 1 while vCPU 0's flush, which read the doorbell enabled,
+ * is placing it: the disable found no list register booked yet, so the placement looks at
+ * the enable again (lr_recheck_enable) and takes it back.  Before: listed while disabled,
+ * with nothing to bring vCPU 0 back, and acknowledged after the disable had completed.
+ */
+TEST(spi_disable_races_placement)
+{
+	start(&L2, 1);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	enable(&pa, 0, 51);
+	set_prio(&pa, 0, 50, 0x10);
+	set_prio(&pa, 0, 51, 0xf0);
+	fake_set_cpu(0);
+	vgic_raise(&pa.d, 51);
+	enter(&pa, 0);
+	EXPECT(listed(&pa, 0, 51));
+	fake_set_cpu(0);
+	vgic_raise(&pa.d, 50);
+	fake_read_lr_hook = disable50_on_vcpu1;
+	fake_read_lr_hook_at = 2; /* lr_sync's read, then the eviction's search */
+	fake_set_cpu(pcpu_of(&pa, 0));
+	EXPECT(fake_take_ipi(pcpu_of(&pa, 0)));
+	vgic_inbox_drain(&pa.vc[0]);
+	EXPECT(fake_read_lr_hook == 0);
+	EXPECT(!bit_read(&pa, 0, GICD_ISENABLER, 50));
+	EXPECT(!listed(&pa, 0, 50));
+	EXPECT(ack(&pa, 0) != 50);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 50)); /* still pending, in software */
+	DONE();
+}
+
+static void enable50_on_vcpu0(void)
+{
+	enable(&pa, 0, 50);
+}
+
+/*
+ * A lock-free enable on vCPU 0 while vCPU 1's locked disable takes the doorbell back from its
+ * list register: the enable found it not yet pending, so the eviction looks at the enable
+ * again (lr_evict_undeliverable) and vCPU 1 flushes.  Before: enabled and pending, never
+ * delivered.
+ */
+TEST(spi_enable_races_withdraw)
+{
+	u32 iar;
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	WR8(0, GICD_ITARGETSR + 50, 2);
+	fake_set_cpu(0);
+	vgic_raise(&pa.d, 50);
+	enter(&pa, 1);
+	EXPECT(listed(&pa, 1, 50));
+	fake_read_lr_hook = enable50_on_vcpu0;
+	fake_read_lr_hook_at = 1; /* vgic_lr_withdraw's read of the list register */
+	bit_write(&pa, 1, GICD_ICENABLER, 50);
+	EXPECT(fake_read_lr_hook == 0);
+	EXPECT(bit_read(&pa, 0, GICD_ISENABLER, 50)); /* the enable came last */
+	enter(&pa, 0);
+	enter(&pa, 1);
+	iar = ack(&pa, 1);
+	if (iar == FAKE_SPURIOUS) {
+		enter(&pa, 0);
+		iar = ack(&pa, 0);
+	}
+	EXPECT_EQ(iar & 0x3ff, 50);
+	DONE();
+}
+
+/*
+ * An SPI taken back from vCPU 0's list register after a retarget to vCPU 1 waits in vCPU 0's
+ * map; enabled again, the vCPU whose map holds it is kicked, not only its target.
+ */
+TEST(spi_enable_kicks_the_holder)
+{
+	u32 iar;
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	fake_set_cpu(0);
+	vgic_raise(&pa.d, 50);
+	enter(&pa, 0);
+	EXPECT(listed(&pa, 0, 50));
+	WR8(1, GICD_ITARGETSR + 50, 2);
+	bit_write(&pa, 1, GICD_ICENABLER, 50);
+	enter(&pa, 0); /* kicked: the entry goes back to pending, in vCPU 0's map */
+	EXPECT(!listed(&pa, 0, 50));
+	enable(&pa, 1, 50);
+	enter(&pa, 1);
+	enter(&pa, 0);
+	iar = ack(&pa, 1);
+	if (iar == FAKE_SPURIOUS)
+		iar = ack(&pa, 0);
+	EXPECT_EQ(iar & 0x3ff, 50);
+	DONE();
+}
+
 int main(void)
 {
 	test_suite_name = "vgic";
@@ -2473,6 +2583,9 @@ int main(void)
 	RUN(ring_to_off_vcpu_follows_retarget);
 	RUN(disable_withdraws_listed_pending);
 	RUN(spi_enable_word_lock_free);
+	RUN(spi_disable_races_placement);
+	RUN(spi_enable_races_withdraw);
+	RUN(spi_enable_kicks_the_holder);
 	RUN(random_against_model);
 	RUN(random_against_model_with_sgis);
 	return test_summary();
