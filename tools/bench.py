@@ -1102,20 +1102,18 @@ NOISY_METHOD = """\
   likely source (not traced) of a load's "entries +1". Which load such a period hits moves
   with any change of path length (at e3131fe the doorbell ring loop, on later trees the fault
   storm, traced in the boot notes above, the CPU_ON/CPU_OFF loop, or the restart loop). On this
-  tree, with the neighbour's busy loads executing YIELD (below), the victim's entries are the
-  idle reference's (410 in the 200 periods, 2 a period, 3 at worst) under every load but two:
-  the restart loop's 5 kicks and their entries (its VMID wraps; 414, one period with 4), and
-  the passthrough flood's one entry more (411) in the run where QEMU held CPU 0 back for one
-  long period (traced, in the boot notes above: after=run, the neighbour's CPU running); its Hyp
-  cycles per period are 190 at median under every load (185 on 4332c86, alike under every load:
-  the counter read `TESSERA_FID_CPU_STATS` makes and the interrupt path). The latency maxima of
-  the CPU_ON/CPU_OFF loop (1,407), the SGI storm (106) and the restart loop (979), one period
-  each, are the shared clock's (not traced); the passthrough flood's (389,537) is the period
-  traced above. Figures of the hot-path table can show the same: a maximum far above the median
-  in one of 1001 runs of a distributor access (the IPRIORITYR read's 16,793 on this tree; some
-  16,000 before), or in one of 201 of a timer or a doorbell (the doorbell 502, the physical
-  timer 213 and the virtual timer in WFI 203 on earlier trees), their medians and minimums the
-  path's (not traced).
+  tree, with the neighbour's busy loads executing YIELD (below), no load stretches a period of
+  the victim's CPU: under every load its entries are the idle reference's (410 in the 200
+  periods, 2 a period, 3 at worst), but for the restart loop's 4 kicks and their 4 entries
+  (its VMID wraps); its Hyp cycles per period are 190 at median under every load (185 on
+  4332c86, alike under every load: the counter read `TESSERA_FID_CPU_STATS` makes and the
+  interrupt path). The latency maxima of the CPU_ON/CPU_OFF loop (1,534), the SGI storm (582),
+  the passthrough flood (373) and the restart loop (979), one period each, are the shared
+  clock's (not traced). Figures of the hot-path table can show the same: a maximum far above
+  the median in one of 1001 runs of a distributor access (the IPRIORITYR read's 16,789 on this
+  tree; some 16,000 before), or in one of 201 of a timer or a doorbell (the doorbell 502, the
+  physical timer 213 and the virtual timer in WFI 203 on earlier trees), their medians and
+  minimums the path's (not traced).
 - **Passthrough-interrupt flood:** the neighbour has QEMU virt's PL031 passed through and
   raises its alarm again as soon as it took the last one (the match register written with the
   current count: QEMU raises the alarm at once, as the passthrough-SPI figure uses), so its
@@ -1429,15 +1427,14 @@ BOOT_NOTES = """\
   period of 1,000,280 ticks, traced the same way: CPU 0 paused in `hyp_timer_expired` (its 1 ms
   tick), after=run, while CPU 1 (the neighbour faulting) ran 988,974 instructions, one tick's
   worth; the victim's entries were one fewer in all (409), a tick the long period absorbed. On
-  this tree (the SPI enable words made lock-free, which moved the timing) it is the
-  passthrough-IRQ flood's one period of 389,537 ticks (389,630 of them in Hyp mode by the PMU,
-  whose cycle counter follows the same clock), traced the same way (`gaps=0:200000`): CPU 0
-  paused in `vgic_inject_hw` (its own timer's PPI, the lock-free refill), after=run, while CPU
-  1 (the neighbour's flood) ran 442,675 instructions and CPU 2 286; and the restart loop's
-  period of 708,304 Hyp cycles (its latency maximum 979 ticks): CPU 0 paused in `hyp_counter`,
-  after=run, while CPU 1 ran 709,024. The tree before showed neither (373 and 670), the same
-  loads, the same victim path. The victim's entries and kicks, counted whatever the
-  scheduling, are the check (`qemu.bench.noisy_counters`)."""
+  an intermediate tree of the lock-free SPI enable words (e9df60d) it was the passthrough-IRQ
+  flood's one period of 389,537 ticks (389,630 of them in Hyp mode by the PMU, whose cycle
+  counter follows the same clock), traced the same way (`gaps=0:200000`): CPU 0 paused in
+  `vgic_inject_hw` (its own timer's PPI, the lock-free refill), after=run, while CPU 1 (the
+  neighbour's flood) ran 442,675 instructions; with one victim entry more (411). On this tree
+  no load shows a period that long (the passthrough flood's maximum is 373 again); the
+  victim's entries and kicks, counted whatever the scheduling, are the check
+  (`qemu.bench.noisy_counters`)."""
 
 
 LINUX_NOTES = """\
