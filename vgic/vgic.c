@@ -236,17 +236,25 @@ static inline u32 take_pending(struct vgic_cpu *vc, struct virq *irq, u32 intid)
  * vgicd_write_spi_enable: the byte written, a barrier, then a look at irq->lr, which it may
  * have read before this booking).  So, after a barrier of its own, the enable is read again
  * here; of the two, at least one sees the other (Dekker's pattern, ARM ARM A3.8.3), and
- * a disabled SPI goes back to pending before the guest runs.
+ * a disabled SPI goes back to pending before the guest runs.  As any taking back for a
+ * disable, with one more look (an enable may come before VIRQ_PENDING is set again).  True
+ * if it was taken back.
  */
-static void lr_recheck_enable(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
+static bool lr_recheck_enable(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 intid)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (!vgic_spi_enabled(d, intid))
-		lr_evict(d, vc, n);
+	if (vgic_spi_enabled(d, intid))
+		return false;
+	lr_evict_undeliverable(d, vc, n);
+	return true;
 }
 
-/* Put pending 'intid' (irq, of priority prio) into list register n; lock held. */
-static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, struct virq *irq, u32 intid,
+/*
+ * Put pending 'intid' (irq, of priority prio) into list register n; lock held.  False if it
+ * stayed there; true if it was disabled meanwhile and went back to pending (the caller looks
+ * again: best_pending reads the enables after its barrier).
+ */
+static bool lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, struct virq *irq, u32 intid,
 		     u32 prio)
 {
 	u32 source = take_pending(vc, irq, intid);
@@ -260,8 +268,7 @@ static void lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, struct vir
 	vc->lr_used |= 1U << n;
 	vc->injected++;
 	gich_write_lr(n, lr_encode(d, irq, intid, source, prio));
-	if (intid >= GIC_PRIV_COUNT && d->vcpu_count > 1)
-		lr_recheck_enable(d, vc, n, intid);
+	return intid >= GIC_PRIV_COUNT && d->vcpu_count > 1 && lr_recheck_enable(d, vc, n, intid);
 }
 
 /* Take back a pending-only list register so a higher-priority interrupt can use it. */
@@ -468,7 +475,8 @@ void vgic_flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 			lr_evict(d, vc, victim - 1);
 			free = 1U << (victim - 1);
 		}
-		lr_place(d, vc, (u32)__builtin_ctz(free), irq, intid, prio);
+		if (lr_place(d, vc, (u32)__builtin_ctz(free), irq, intid, prio))
+			continue; /* disabled meanwhile: pending again, look again */
 		/*
 		 * It was the only one (an SGI: its only source): nothing left to look for.  After
 		 * an eviction the loop's next look decides (the evicted one is pending again).
@@ -628,8 +636,12 @@ bool vgic_spi_place_shared(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 
 	spin_lock(&d->lock);
 	done = vgic_spi_place_locked(d, vc, intid);
-	if (done) /* as lr_place: a disable without the lock may have come meanwhile */
-		lr_recheck_enable(d, vc, d->spi[intid - GIC_PRIV_COUNT].lr - 1U, intid);
+	/*
+	 * As lr_place: a disable without the lock may have come meanwhile.  Taken back, it is
+	 * marked dirty if an enable came after that too: the drain's return flushes.
+	 */
+	if (done)
+		(void)lr_recheck_enable(d, vc, d->spi[intid - GIC_PRIV_COUNT].lr - 1U, intid);
 	spin_unlock(&d->lock);
 	return done;
 }

@@ -221,8 +221,19 @@ u32 gich_read_lr(u32 lr)
 	return fcpu[fcur].lr[lr];
 }
 
+void (*fake_write_lr_hook)(void);
+u32 fake_write_lr_hook_at;
+
 void gich_write_lr(u32 lr, u32 value)
 {
+	if (fake_write_lr_hook && fake_write_lr_hook_at && !--fake_write_lr_hook_at) {
+		u32 saved = fcur;
+		void (*h)(void) = fake_write_lr_hook;
+
+		fake_write_lr_hook = 0;
+		h();
+		fcur = saved;
+	}
 	struct fake_cpu *c = &fcpu[fcur];
 	u32 old;
 

@@ -124,6 +124,9 @@ bool fake_take_ipi(u32 pcpu); /* the CPU's pending IPI (vgic_ipi), consumed */
 /* Run 'fake_read_lr_hook' (as another CPU would act) at the n-th gich_read_lr from now. */
 extern void (*fake_read_lr_hook)(void);
 extern u32 fake_read_lr_hook_at;
+/* The same at the n-th gich_write_lr, before the write. */
+extern void (*fake_write_lr_hook)(void);
+extern u32 fake_write_lr_hook_at;
 void fake_clear_kicks(void);
 u32 fake_warning_count(void);
 const struct fake_warning *fake_warning_at(u32 i);

@@ -2530,6 +2530,80 @@ TEST(spi_enable_kicks_the_holder)
 	DONE();
 }
 
+/*
+ * A disable without the lock on vCPU 1 that read irq->lr before vCPU 0's booking became
+ * visible (the fake hides the booking for that moment), then an enable on vCPU 1 while vCPU 0
+ * takes the SPI back (lr_recheck_enable): the enable found it not yet pending again, so the
+ * taking back looks once more and vCPU 0 flushes.  Before: enabled and pending, never
+ * delivered.  Through the general flush (the UART's level SPI 33) and a doorbell's placement.
+ */
+static u32 race_intid;
+
+static void race_enable_on_vcpu1(void)
+{
+	enable(&pa, 1, race_intid);
+}
+
+static void race_disable_on_vcpu1_before_booking(void)
+{
+	struct virq *irq = &pa.d.spi[race_intid - GIC_PRIV_COUNT];
+	u8 booked = irq->lr;
+
+	irq->lr = 0;
+	bit_write(&pa, 1, GICD_ICENABLER, race_intid);
+	irq->lr = booked;
+	fake_write_lr_hook = race_enable_on_vcpu1;
+	fake_write_lr_hook_at = 1; /* the taking back's write of the list register */
+}
+
+static void expect_delivered_after_race(u32 intid)
+{
+	u32 iar;
+
+	EXPECT(bit_read(&pa, 1, GICD_ISENABLER, intid));
+	enter(&pa, 0);
+	enter(&pa, 1);
+	iar = ack(&pa, 0);
+	if (iar == FAKE_SPURIOUS)
+		iar = ack(&pa, 1);
+	EXPECT_EQ(iar & 0x3ff, intid);
+}
+
+TEST(spi_recheck_then_enable_flush)
+{
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 33);
+	enter(&pa, 0);
+	enter(&pa, 1);
+	race_intid = 33;
+	vgic_set_line(&pa.d, 33, true);
+	fake_write_lr_hook = race_disable_on_vcpu1_before_booking;
+	fake_write_lr_hook_at = 1;
+	EXPECT(enter(&pa, 0));
+	EXPECT(fake_write_lr_hook == 0);
+	expect_delivered_after_race(33);
+	DONE();
+}
+
+TEST(spi_recheck_then_enable_doorbell)
+{
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	enter(&pa, 0);
+	enter(&pa, 1);
+	race_intid = 50;
+	fake_set_cpu(0);
+	vgic_raise(&pa.d, 50);
+	fake_write_lr_hook = race_disable_on_vcpu1_before_booking;
+	fake_write_lr_hook_at = 1;
+	EXPECT(enter(&pa, 0));
+	EXPECT(fake_write_lr_hook == 0);
+	expect_delivered_after_race(50);
+	DONE();
+}
+
 int main(void)
 {
 	test_suite_name = "vgic";
@@ -2586,6 +2660,8 @@ int main(void)
 	RUN(spi_disable_races_placement);
 	RUN(spi_enable_races_withdraw);
 	RUN(spi_enable_kicks_the_holder);
+	RUN(spi_recheck_then_enable_flush);
+	RUN(spi_recheck_then_enable_doorbell);
 	RUN(random_against_model);
 	RUN(random_against_model_with_sgis);
 	return test_summary();
