@@ -1205,10 +1205,11 @@ below are approximate shares of the medians above.
   `mmio_emulate` about 30 with its own frame).
 - **Other distributor reads (ISENABLER0 70, IPRIORITYR 77, ITARGETSR 78, ICFGR 78):** the
   same path as TYPER, then `vgicd_read_word` inline (about 12: two range tests and one load).
-  Each of these registers is kept as the guest reads it, a word: the enable maps, priorities
-  in IPRIORITYR's layout (a byte per INTID, banked per vCPU for private ones), SPI targets and
-  triggers mirrored in ITARGETSR's and ICFGR's, and foreign interrupts' bytes kept 0, so
-  nothing is masked; no lock (docs/design.md, Locking).
+  Each of these registers is kept as the guest reads it, a word: the private enable map,
+  priorities in IPRIORITYR's layout (a byte per INTID, banked per vCPU for private ones), SPI
+  targets and triggers mirrored in ITARGETSR's and ICFGR's, and foreign interrupts' bytes kept
+  0, so nothing is masked; no lock (docs/design.md, Locking). An SPI's enable word (no
+  target) is gathered from its 32 enable bytes.
 - **Distributor writes (ISENABLER0 85, ICENABLER0 87, ISPENDR0 84, IPRIORITYR byte 93,
   ITARGETSR byte 95):** entry 8 and exit 6, `mmio_trap_dabt` 47-50 (the same frame as the
   reads; the store tests come after the load test, on the same decoded syndrome: a word

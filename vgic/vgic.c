@@ -165,8 +165,8 @@ static u32 best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_out
 
 	/*
 	 * What made these pending (VIRQ_PENDING, set under the lock) before what follows reads
-	 * the enable maps: vgicd_write_spi_enable changes an SPI's bit without the lock and reads
-	 * VIRQ_PENDING after a barrier of its own, so one of the two sees the other.
+	 * the enables: vgicd_write_spi_enable stores an SPI's enable byte without the lock and
+	 * reads VIRQ_PENDING after a barrier of its own, so one of the two sees the other.
 	 */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (w = 0; w < (d->irq_count + 31) / 32; w++) {

@@ -330,8 +330,8 @@ static inline bool vgicd_read_word(const struct vgic_dist *d, const struct vgic_
 /*
  * The distributor writes guests make most, by vCPU vc, an aligned word or a byte at 'offset'
  * below GICD_SIZE: enable and pending words of vc's own timers and priority bytes of its
- * private interrupts, without the lock; enable words of the partition's SPIs, priority and
- * target bytes of SPIs, under it.  True if done,
+ * private interrupts, and an enable word naming one of the partition's emulated SPIs, without
+ * the lock; priority and target bytes of SPIs and other enable words, under it.  True if done,
  * false for the general path (vgicd_write).  GICD_SGIR (a word) is vgicd_sgir's.
  */
 bool vgicd_write_byte_fast(struct vgic_cpu *vc, u32 offset, u32 value);

@@ -241,7 +241,7 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 /*
  * The field of 'intid' in register 'reg' as vc reads it, from the interrupt's flags (the
  * reference for the mirrors vgicd_read_word answers from: the vgic fuzzer and unit tests
- * compare the two); enabled is in the enable maps only.
+ * compare the two); enabled is a private one's bit of enabled_map, an SPI's byte.
  */
 static u32 read_field(struct vgic_dist *d, struct vgic_cpu *vc, enum field_reg reg, u32 intid)
 {
@@ -656,15 +656,15 @@ spi_enable_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 offset, u32 valu
  * masking and unmasking its device's interrupt (Linux does for every threaded one), without
  * the general path's decoding, inbox and log checks.
  *
- * One SPI takes no lock.  Its enable (its byte and its bit of the word, vgic_spi_set_enabled)
- * is changed atomically, and a full barrier then orders that change before the look at what
- * has to follow (ARM ARM A3.8.3; docs/design.md, Locking).  An enable then reads VIRQ_PENDING: whoever makes the SPI pending sets that flag
- * and reads the map after a barrier too (best_pending, vgic.c), so of the two racing at least
- * one sees the other and the SPI is not left pending and unseen (if both see, one kick is
- * spare).  A disable then reads whether a list register holds the SPI, and takes it back as
- * apply_bit does; a flush on another vCPU that read the bit just before the change may still
- * list it, which is a disable ordered after that delivery, as the GIC's own forwarding is (GIC
- * spec 4.3.5).  A passthrough SPI (its GIC enable changes too) goes under the lock.
+ * One SPI takes no lock.  Its enable is one byte (vgic_spi_set_enabled), stored, then a full
+ * barrier orders the store before the look at what has to follow (ARM ARM A3.8.3;
+ * docs/design.md, Locking).  An enable then reads VIRQ_PENDING: whoever makes the SPI pending
+ * sets that flag and reads the enables after a barrier too (best_pending, vgic.c), so of the
+ * two racing at least one sees the other and the SPI is not left pending and unseen (if both
+ * see, one kick is spare).  A disable then reads whether a list register holds the SPI, and
+ * takes it back as apply_bit does; a placement on another vCPU books the list register and
+ * reads the enable again after its barrier (lr_recheck_enable, vgic.c), so one of the two
+ * takes it back.  A passthrough SPI (its GIC enable changes too) goes under the lock.
  */
 bool vgicd_write_spi_enable(struct vgic_cpu *vc, u32 offset, u32 value)
 {

@@ -201,18 +201,28 @@ u32 gich_lr_count(void)
 
 void (*fake_read_lr_hook)(void);
 u32 fake_read_lr_hook_at;
+void (*fake_write_lr_hook)(void);
+u32 fake_write_lr_hook_at;
+
+/*
+ * A hook's moment, at its 'at'-th call: another CPU acts between two of this CPU's steps (a
+ * race), then this CPU goes on.  The hook runs once.
+ */
+static void run_hook(void (**hook)(void), u32 *at)
+{
+	void (*h)(void) = *hook;
+	u32 saved = fcur;
+
+	if (!h || !*at || --*at)
+		return;
+	*hook = 0;
+	h();
+	fcur = saved;
+}
 
 u32 gich_read_lr(u32 lr)
 {
-	/* The hook's moment: another CPU acts between two of this CPU's steps (a race). */
-	if (fake_read_lr_hook && fake_read_lr_hook_at && !--fake_read_lr_hook_at) {
-		u32 saved = fcur;
-		void (*h)(void) = fake_read_lr_hook;
-
-		fake_read_lr_hook = 0;
-		h();
-		fcur = saved;
-	}
+	run_hook(&fake_read_lr_hook, &fake_read_lr_hook_at);
 	if (lr >= fcpu[fcur].lr_count) {
 		fake_error("cpu%u: read of LR%u beyond ListRegs (%u)", fcur, lr,
 			   fcpu[fcur].lr_count);
@@ -221,21 +231,13 @@ u32 gich_read_lr(u32 lr)
 	return fcpu[fcur].lr[lr];
 }
 
-void (*fake_write_lr_hook)(void);
-u32 fake_write_lr_hook_at;
-
 void gich_write_lr(u32 lr, u32 value)
 {
-	if (fake_write_lr_hook && fake_write_lr_hook_at && !--fake_write_lr_hook_at) {
-		u32 saved = fcur;
-		void (*h)(void) = fake_write_lr_hook;
-
-		fake_write_lr_hook = 0;
-		h();
-		fcur = saved;
-	}
-	struct fake_cpu *c = &fcpu[fcur];
+	struct fake_cpu *c;
 	u32 old;
+
+	run_hook(&fake_write_lr_hook, &fake_write_lr_hook_at);
+	c = &fcpu[fcur];
 
 	if (lr >= c->lr_count) {
 		fake_error("cpu%u: write of LR%u beyond ListRegs (%u)", fcur, lr, c->lr_count);
