@@ -121,7 +121,7 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 }
 
 static void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n);
-static void lr_evict_undeliverable(struct vgic_dist *d, struct vgic_cpu *vc, u32 n);
+static void lr_undeliverable(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr);
 
 /* Bring the software view up to date with this vCPU's list registers; lock held. */
 void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
@@ -142,14 +142,16 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 		if (!irq)
 			continue;
 		/*
-		 * Pending only, and no longer deliverable: disabled or its group turned off,
-		 * maybe by another vCPU, which kicked this one (GIC spec 4.3.5: not forwarded).
-		 * Back to pending in software, as vgic_lr_withdraw does on the disabling CPU.
+		 * Pending, and no longer deliverable: disabled or its group turned off, maybe by
+		 * another vCPU, which kicked this one (GIC spec 4.3.5: not forwarded).  Its
+		 * pending state goes back to software, as vgic_lr_withdraw does on the disabling
+		 * CPU; an entry that was only pending goes with it.
 		 */
-		if (lr_state(lr) == GICH_LR_PENDING && vc->lr_intid[n] >= GIC_SGI_COUNT &&
+		if ((lr & GICH_LR_PENDING) && vc->lr_intid[n] >= GIC_SGI_COUNT &&
 		    !vgic_deliverable(d, vc, irq, vc->lr_intid[n])) {
-			lr_evict_undeliverable(d, vc, n);
-			continue;
+			lr_undeliverable(d, vc, n, lr);
+			if (!(lr & GICH_LR_ACTIVE))
+				continue;
 		}
 		virq_set_flag(irq, VIRQ_ACTIVE, lr & GICH_LR_ACTIVE);
 	}
@@ -245,7 +247,7 @@ static bool lr_recheck_enable(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (vgic_spi_enabled(d, intid))
 		return false;
-	lr_evict_undeliverable(d, vc, n);
+	lr_undeliverable(d, vc, n, GICH_LR_PENDING); /* just placed: pending only */
 	return true;
 }
 
@@ -288,20 +290,33 @@ static __attribute__((cold)) void lr_evict(struct vgic_dist *d, struct vgic_cpu 
 }
 
 /*
- * lr_evict for an interrupt taken back because it may no longer be delivered (disabled, its
- * group turned off).  An enable on another vCPU without the lock may have come meanwhile and
- * found it not pending (vgicd_write_spi_enable reads VIRQ_PENDING after its barrier, before
- * this set it): after a barrier here, one more look, and if it may be delivered after all,
- * this vCPU flushes before its guest runs.
+ * List register n (its value lr) holds an interrupt that may no longer be delivered (disabled,
+ * its group turned off; GIC spec 4.3.5: not forwarded): its pending state goes back to
+ * software.  Pending only, the entry is taken back (lr_evict).  Active and pending (an edge
+ * again while the guest handles the last one, lr_merge), the entry keeps the active state and
+ * the pending one waits in the map, so that the guest's EOI does not hand it over; enabled
+ * again, lr_merge adds it back.  An enable on another vCPU without the lock may have come
+ * meanwhile and found it not pending (vgicd_write_spi_enable reads VIRQ_PENDING after its
+ * barrier, before this set it): after a barrier here, one more look, and if it may be
+ * delivered after all, this vCPU flushes before its guest runs.
  */
-static __attribute__((cold)) void lr_evict_undeliverable(struct vgic_dist *d, struct vgic_cpu *vc,
-							 u32 n)
+static __attribute__((cold)) void lr_undeliverable(struct vgic_dist *d, struct vgic_cpu *vc, u32 n,
+						   u32 lr)
 {
 	u32 intid = vc->lr_intid[n];
+	struct virq *irq = vgic_irq(d, vc, intid);
 
-	lr_evict(d, vc, n);
+	if (lr_state(lr) == GICH_LR_PENDING) {
+		lr_evict(d, vc, n);
+	} else if (lr_state(lr) == GICH_LR_STATE_MASK && !(lr & GICH_LR_HW)) {
+		gich_write_lr(n, lr & ~GICH_LR_PENDING);
+		irq->flags |= VIRQ_PENDING;
+		vgic_map_set(vc, intid);
+	} else {
+		return;
+	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (vgic_deliverable(d, vc, vgic_irq(d, vc, intid), intid))
+	if (vgic_deliverable(d, vc, irq, intid))
 		vgic_mark_dirty(vc);
 }
 
@@ -394,9 +409,10 @@ __attribute__((cold)) void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cp
 }
 
 /*
- * 'intid' was disabled: if a list register of this vCPU holds it pending only, it goes back
- * to pending in software, so the guest cannot acknowledge it while it is disabled (GIC spec
- * 4.3.5: a disabled interrupt is not forwarded); enabled again, it is placed anew.  An SPI
+ * 'intid' was disabled: if a list register of this vCPU holds it pending, its pending state
+ * goes back to software (lr_undeliverable), so the guest cannot acknowledge it while it is
+ * disabled (GIC spec 4.3.5: a disabled interrupt is not forwarded); enabled again, it is
+ * placed anew.  An SPI
  * another vCPU holds: that vCPU, kicked, does the same at its next entry (vgic_lr_sync; only
  * its own CPU may touch its list registers).  Lock held, on vc's CPU.
  */
@@ -408,8 +424,8 @@ __attribute__((cold)) void vgic_lr_withdraw(struct vgic_dist *d, struct vgic_cpu
 		return;
 	if (irq->lr_vcpu != vc->index)
 		vgic_mark_dirty(d->vcpu[irq->lr_vcpu]); /* an SPI: private ones are vc's */
-	else if (lr_state(gich_read_lr(irq->lr - 1U)) == GICH_LR_PENDING)
-		lr_evict_undeliverable(d, vc, irq->lr - 1U);
+	else
+		lr_undeliverable(d, vc, irq->lr - 1U, gich_read_lr(irq->lr - 1U));
 }
 
 /*

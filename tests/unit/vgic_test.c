@@ -2470,7 +2470,7 @@ static void enable50_on_vcpu0(void)
 /*
  * A lock-free enable on vCPU 0 while vCPU 1's locked disable takes the doorbell back from its
  * list register: the enable found it not yet pending, so the eviction looks at the enable
- * again (lr_evict_undeliverable) and vCPU 1 flushes.  Before: enabled and pending, never
+ * again (lr_undeliverable) and vCPU 1 flushes.  Before: enabled and pending, never
  * delivered.
  */
 TEST(spi_enable_races_withdraw)
@@ -2604,6 +2604,45 @@ TEST(spi_recheck_then_enable_doorbell)
 	DONE();
 }
 
+/*
+ * GIC spec 4.3.5: a disabled interrupt is not forwarded.  A doorbell rung again while the guest
+ * handles it is active and pending in its list register (lr_merge); disabled then, by its own
+ * vCPU or another, its pending state leaves the list register and waits in software, so the
+ * guest's EOI does not hand it over; enabled again, it is delivered once.
+ */
+TEST(disable_keeps_active_pending_back)
+{
+	u32 who;
+
+	for (who = 0; who < 2; who++) {
+		start(&L2, 4);
+		WR(0, GICD_CTLR, 1);
+		enable(&pa, 0, 50); /* targeted at vCPU 0 */
+		ring(50, 1);
+		enter(&pa, 0);
+		EXPECT_EQ(ack(&pa, 0), 50);
+		ring(50, 1);
+		enter(&pa, 0);
+		EXPECT_EQ(FAKE_LR_STATE(lr_value(&pa, 0, 50)), FAKE_ST_PENDING_ACTIVE);
+		bit_write(&pa, who, GICD_ICENABLER, 50);
+		enter(&pa, 0); /* vCPU 1's disable kicked it */
+		EXPECT_EQ(FAKE_LR_STATE(lr_value(&pa, 0, 50)), FAKE_ST_ACTIVE);
+		EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 50)); /* pending, in software */
+		EXPECT(bit_read(&pa, 0, GICD_ISACTIVER, 50));
+		EOI(&pa, 0, 50);
+		enter(&pa, 0);
+		EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+		EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 50));
+		enable(&pa, who, 50);
+		enter(&pa, 0);
+		EXPECT_EQ(ack(&pa, 0), 50);
+		EOI(&pa, 0, 50);
+		enter(&pa, 0);
+		EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+		DONE();
+	}
+}
+
 int main(void)
 {
 	test_suite_name = "vgic";
@@ -2656,6 +2695,7 @@ int main(void)
 	RUN(isactiver_of_passthrough_held_elsewhere);
 	RUN(ring_to_off_vcpu_follows_retarget);
 	RUN(disable_withdraws_listed_pending);
+	RUN(disable_keeps_active_pending_back);
 	RUN(spi_enable_word_lock_free);
 	RUN(spi_disable_races_placement);
 	RUN(spi_enable_races_withdraw);
