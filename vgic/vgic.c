@@ -149,13 +149,12 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 		if (!irq)
 			continue;
 		/*
-		 * Pending, and no longer deliverable: disabled or its group turned off, maybe by
-		 * another vCPU, which kicked this one (GIC spec 4.3.5: not forwarded).  Its
-		 * pending state goes back to software, as vgic_lr_withdraw does on the disabling
-		 * CPU; an entry that was only pending goes with it.
+		 * Pending, and no longer deliverable: disabled or its group turned off (an SGI's
+		 * too), maybe by another vCPU, which kicked this one (GIC spec 4.3.1, 4.3.5: not
+		 * forwarded).  Its pending state goes back to software, as vgic_lr_withdraw does
+		 * on the disabling CPU; an entry that was only pending goes with it.
 		 */
-		if ((lr & GICH_LR_PENDING) && vc->lr_intid[n] >= GIC_SGI_COUNT &&
-		    !deliverable(d, vc, irq, vc->lr_intid[n])) {
+		if ((lr & GICH_LR_PENDING) && !deliverable(d, vc, irq, vc->lr_intid[n])) {
 			lr_undeliverable(d, vc, n, lr);
 			if (!(lr & GICH_LR_ACTIVE))
 				continue;
@@ -300,9 +299,9 @@ static __attribute__((cold)) void lr_evict(struct vgic_dist *d, struct vgic_cpu 
  * List register n (its value lr) holds an interrupt that may no longer be delivered (disabled,
  * its group turned off; GIC spec 4.3.5: not forwarded): its pending state goes back to
  * software.  Pending only, the entry is taken back (lr_evict).  Active and pending (an edge
- * again while the guest handles the last one, lr_merge), the entry keeps the active state and
- * the pending one waits in the map, so that the guest's EOI does not hand it over; enabled
- * again, lr_merge adds it back.  An enable on another vCPU without the lock may have come
+ * again while the guest handles the last one, lr_merge; an SGI from the same source), the
+ * entry keeps the active state and the pending one waits in software, so that the guest's EOI
+ * does not hand it over; enabled again, lr_merge adds it back.  An enable on another vCPU without the lock may have come
  * meanwhile and found it not pending (vgicd_write_spi_enable reads VIRQ_PENDING after its
  * barrier, before this set it): after a barrier here, one more look, and if it may be
  * delivered after all, this vCPU flushes before its guest runs.
@@ -318,7 +317,15 @@ static __attribute__((cold)) void lr_undeliverable(struct vgic_dist *d, struct v
 	} else if (lr_state(lr) == GICH_LR_STATE_MASK && !(lr & GICH_LR_HW)) {
 		gich_write_lr(n, lr & ~GICH_LR_PENDING);
 		irq->flags |= VIRQ_PENDING;
-		vgic_map_set(vc, intid);
+		if (intid < GIC_SGI_COUNT)
+			vc->sgi_sources[intid] |= (u8)(1U << vc->lr_source[n]);
+		/*
+		 * Into its target's map only: one SPI, one map.  Another target takes it when
+		 * this entry completes (lr_complete), as it would from the distributor once the
+		 * active state is gone.
+		 */
+		if (intid < GIC_PRIV_COUNT || vgic_spi_target(d, irq) == vc->index)
+			vgic_map_set(vc, intid);
 	} else {
 		return;
 	}
@@ -652,6 +659,24 @@ __attribute__((cold)) bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu 
 	return any;
 }
 
+/*
+ * On the CPU of vCPU vc while vc is off (its idle loop, after a kick): SPIs posted to its inbox
+ * go to their targets.  A ring reads the target without the lock and posts later (vgic_raise):
+ * meanwhile the doorbell may have moved to another vCPU and this one switched off (Linux's
+ * take_cpu_down), and nothing else would hand the ring on (write_target moves what an inbox
+ * holds only if the old target is off then).  The post's IPI brings this CPU here.  One still
+ * for vc waits in its map, as a distributor keeps an SPI for a CPU that is off, until CPU_ON.
+ */
+__attribute__((cold)) void vgic_inbox_parked(struct vgic_dist *d, struct vgic_cpu *vc)
+{
+	if (vc->on) /* written only on this CPU */
+		return;
+	spin_lock(&d->lock); /* inbox_spi and inbox_words too: a restart sets them under it */
+	for (u32 w = vc->inbox_spi; w < vc->inbox_words; w++)
+		inbox_take_word(d, vc, w, __atomic_exchange_n(&vc->inbox[w], 0, __ATOMIC_ACQUIRE));
+	spin_unlock(&d->lock);
+}
+
 /* vgic_spi_place_locked (fast.c) under the lock: a doorbell of a partition of several vCPUs. */
 bool vgic_spi_place_shared(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
@@ -878,13 +903,16 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 
 			bits &= bits - 1;
 			/*
-			 * A physical one we acknowledged is released and no longer
-			 * pending; an emulated SPI stays pending for the vCPU, as a
-			 * distributor keeps an SPI for a CPU that is off.
+			 * A physical one we acknowledged is released: neither pending nor
+			 * active any more (an EOI of its HW entry raised no maintenance, so
+			 * VIRQ_ACTIVE may still say what the last sync saw, and its reads,
+			 * read_field, trust it on its own vCPU).  An emulated SPI stays
+			 * pending for the vCPU, as a distributor keeps an SPI for a CPU
+			 * that is off.
 			 */
 			if (irq && (irq->flags & VIRQ_HW)) {
 				gic_irq_write(GICD_ICACTIVER, intid);
-				irq->flags &= (u8)~VIRQ_PENDING;
+				irq->flags &= (u8) ~(VIRQ_PENDING | VIRQ_ACTIVE);
 				map_clear(vc, intid);
 			}
 		}

@@ -270,6 +270,9 @@ void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *vc);
  */
 void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *vc);
 
+/* vc is off and its CPU idle: SPIs rung into its inbox go to their targets (vgic.c). */
+void vgic_inbox_parked(struct vgic_dist *d, struct vgic_cpu *vc);
+
 /* The partition stopped: its passthrough SPIs are disabled and left inactive. */
 void vgic_dist_stop(struct vgic_dist *d);
 

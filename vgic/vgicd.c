@@ -192,7 +192,16 @@ static __attribute__((noinline)) void apply_bit(struct vgic_dist *d, struct vgic
 		gic_irq_write(GICD_IGROUPR + (u32)op * 0x80, intid);
 	switch (op) {
 	case SET_GROUP:
-		virq_set_flag(irq, VIRQ_GROUP1, bit);
+		/*
+		 * A listed one moved to the other group is taken back and placed anew (or, in a
+		 * group that is off, kept back: GIC spec 4.3.1): its list register names the
+		 * group it is signalled as.  IGROUPR writes name every owned interrupt of the
+		 * word, so only a change does it.
+		 */
+		if (!(irq->flags & VIRQ_GROUP1) != !bit) {
+			virq_set_flag(irq, VIRQ_GROUP1, bit);
+			vgic_lr_withdraw(d, vc, intid);
+		}
 		kick_if_pending(d, vc, intid, irq);
 		break;
 	case SET_ENABLE:

@@ -205,6 +205,8 @@ static noreturn void idle_loop(void)
 			partition_start(c->vcpu->part);
 		if ((req & CPU_REQ_VCPU_START) && c->vcpu)
 			vcpu_start(c->vcpu); /* returns only if there was nothing to start */
+		if (c->vcpu) /* a doorbell rung to it as it switched off goes on */
+			vgic_inbox_parked(&c->vcpu->part->vgic, &c->vcpu->vgic);
 		stats_cpu_snapshot(); /* for stats_report() on another CPU */
 		if (!__atomic_load_n(&c->requests, __ATOMIC_ACQUIRE))
 			stats_idle_wfi(c); /* wakes on a pending interrupt even with IRQs masked */

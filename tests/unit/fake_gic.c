@@ -517,8 +517,12 @@ void vgic_ipi(u32 pcpu)
 	fcpu[pcpu].ipi_pending = true;
 }
 
+void (*fake_this_pcpu_hook)(void);
+u32 fake_this_pcpu_hook_at;
+
 u32 vgic_this_pcpu(void)
 {
+	run_hook(&fake_this_pcpu_hook, &fake_this_pcpu_hook_at);
 	return fcur;
 }
 

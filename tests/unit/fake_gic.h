@@ -127,6 +127,9 @@ extern u32 fake_read_lr_hook_at;
 /* The same at the n-th gich_write_lr, before the write. */
 extern void (*fake_write_lr_hook)(void);
 extern u32 fake_write_lr_hook_at;
+/* The same at the n-th vgic_this_pcpu (vgic_raise reads it between the target and the post). */
+extern void (*fake_this_pcpu_hook)(void);
+extern u32 fake_this_pcpu_hook_at;
 void fake_clear_kicks(void);
 u32 fake_warning_count(void);
 const struct fake_warning *fake_warning_at(u32 i);

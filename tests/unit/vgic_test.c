@@ -2643,6 +2643,176 @@ TEST(disable_keeps_active_pending_back)
 	}
 }
 
+/*
+ * A passthrough SPI handled on vCPU 1 (its state synced while active: a timer tick during its
+ * handler), EOId (HW: no maintenance), then vCPU 1 CPU_OFF and CPU_ON.  GIC spec 4.3.9:
+ * ISACTIVER reads the active state, and the interrupt is inactive (deactivated in the GIC), so
+ * Linux's synchronize_irq (disable_irq) on vCPU 1, which polls ISACTIVER, reads 0.
+ */
+TEST(cpu_off_on_clears_passthrough_active)
+{
+	u32 iar;
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 40);
+	WR8(0, GICD_ITARGETSR + 40, 0x02); /* handled on vCPU 1 */
+	WR8(0, GICD_IPRIORITYR + 40, 0xa0);
+	WR8(1, GICD_IPRIORITYR + 27, 0x20);
+	enable(&pa, 1, 27);
+	hw_arrives(&pa, 1, 40);
+	iar = ack(&pa, 1);
+	EXPECT_EQ(iar, 40);
+	hw_arrives(&pa, 1, 27); /* a tick while 40 is active: locked path, lr_sync */
+	EOI(&pa, 1, ack(&pa, 1));
+	EOI(&pa, 1, iar); /* deactivates the physical SPI, no maintenance */
+	EXPECT(!fake_phys(pcpu_of(&pa, 1), 40)->active);
+	fake_set_cpu(pcpu_of(&pa, 1));
+	vgic_cpu_stop(&pa.d, &pa.vc[1]); /* PSCI CPU_OFF */
+	vgic_cpu_reset(&pa.d, &pa.vc[1]); /* PSCI CPU_ON */
+	enter(&pa, 1);
+	bit_write(&pa, 1, GICD_ICENABLER, 40); /* disable_irq(40) on vCPU 1 */
+	EXPECT(!bit_read(&pa, 1, GICD_ISACTIVER, 40));
+	DONE();
+}
+
+/*
+ * GIC spec 4.3.1: with GICD_CTLR.EnableGrp0 = 0 pending group 0 interrupts are not forwarded
+ * (GICC_IAR reads 1023, 4.4.4): listed, unacknowledged, an SPI and an SGI are both taken back.
+ */
+TEST(group_off_takes_back_listed_sgi)
+{
+	u32 iar;
+
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	vgic_raise(&pa.d, 50);
+	enter(&pa, 0);
+	WR(0, GICD_SGIR, sgir(GICD_SGIR_FILTER_SELF, 0, 1));
+	enter(&pa, 0);
+	EXPECT(listed(&pa, 0, 50) && listed(&pa, 0, 1)); /* both pending, not acknowledged */
+	WR(0, GICD_CTLR, 0); /* Linux's gic_dist_init / a cpu-pm save: distributor off */
+	enter(&pa, 0);
+	EXPECT(!listed(&pa, 0, 50) && !listed(&pa, 0, 1));
+	EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 1)); /* still pending, in software */
+	WR(0, GICD_CTLR, 1);
+	enter(&pa, 0);
+	iar = ack(&pa, 0);
+	EXPECT_EQ(iar & 0x3ff, 1); /* SGI 1 first (INTID order at equal priority) */
+	EOI(&pa, 0, iar);
+	EXPECT_EQ(ack(&pa, 0), 50);
+	DONE();
+}
+
+/*
+ * GIC spec 4.3.4 with 4.3.1: an interrupt moved (GICD_IGROUPR) into a group that is off is not
+ * forwarded; moved back, it is, with its group's bit in the list register.
+ */
+TEST(igroupr_takes_back_listed)
+{
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1); /* group 0 only */
+	enable(&pa, 0, 50);
+	vgic_raise(&pa.d, 50);
+	enter(&pa, 0);
+	EXPECT(listed(&pa, 0, 50));
+	bit_write(&pa, 0, GICD_IGROUPR, 50); /* now group 1, which is off */
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+	WR(0, GICD_CTLR, 3);
+	enter(&pa, 0);
+	EXPECT(lr_value(&pa, 0, 50) & GICH_LR_GRP1);
+	EXPECT_EQ(ack(&pa, 0), 50);
+	DONE();
+}
+
+/*
+ * A ring (vgic_raise, no lock) reads the target, vCPU 1; before it posts, vCPU 1 moves the
+ * doorbell to vCPU 0 (Linux's take_cpu_down migrates IRQs) and switches itself off (PSCI
+ * CPU_OFF: vgic_cpu_stop).  The post lands in the inbox of vCPU 1, which is off, and its IPI
+ * wakes vCPU 1's CPU, whose idle loop hands the ring to vCPU 0 (vgic_inbox_parked).  GIC spec
+ * 3.2.4 and 4.3.12: a pending SPI is forwarded to its target.
+ */
+static void retarget50_then_cpu_off_vcpu1(void)
+{
+	WR8(1, GICD_ITARGETSR + 50, 0x01);
+	fake_set_cpu(pcpu_of(&pa, 1));
+	vgic_cpu_stop(&pa.d, &pa.vc[1]);
+}
+
+TEST(ring_races_retarget_and_cpu_off)
+{
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	WR8(0, GICD_ITARGETSR + 50, 0x02); /* to vCPU 1 */
+	enter(&pa, 0);
+	enter(&pa, 1);
+	fake_this_pcpu_hook = retarget50_then_cpu_off_vcpu1;
+	fake_this_pcpu_hook_at = 1; /* vgic_raise: after the target's read, before the post */
+	fake_set_cpu(0);
+	vgic_raise(&pa.d, 50);
+	EXPECT(fake_this_pcpu_hook == 0);
+	EXPECT(fake_take_ipi(pcpu_of(&pa, 1)));
+	fake_set_cpu(pcpu_of(&pa, 1)); /* its idle loop, woken by the IPI */
+	vgic_inbox_parked(&pa.d, &pa.vc[1]);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 50)); /* pending, for vCPU 0 */
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), 50);
+	/* A ring to a vCPU that is off and still its target waits for its CPU_ON. */
+	WR8(0, GICD_ITARGETSR + 51, 0x02);
+	enable(&pa, 0, 51);
+	fake_set_cpu(0);
+	vgic_raise(&pa.d, 51);
+	fake_set_cpu(pcpu_of(&pa, 1));
+	vgic_inbox_parked(&pa.d, &pa.vc[1]);
+	vgic_cpu_reset(&pa.d, &pa.vc[1]);
+	enter(&pa, 1);
+	EXPECT_EQ(ack(&pa, 1), 51);
+	DONE();
+}
+
+/*
+ * Doorbell 50 active and pending in vCPU 0's list register (rung twice), moved to vCPU 1,
+ * disabled by vCPU 1: vCPU 0's sync takes the pending state back, and at the guest's EOI it
+ * goes to its target, vCPU 1, in one map only.  Enabled again, it is delivered once (GIC spec
+ * 3.2.4: an edge while pending is one pending state).
+ */
+TEST(disable_active_pending_after_retarget_once)
+{
+	u32 order[8], n0, n1, i, count50 = 0;
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50); /* targeted at vCPU 0 */
+	enable(&pa, 0, 33);
+	ring(50, 1);
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), 50); /* first ring: delivery 1 */
+	ring(50, 1);
+	enter(&pa, 0);
+	EXPECT_EQ(FAKE_LR_STATE(lr_value(&pa, 0, 50)), FAKE_ST_PENDING_ACTIVE);
+	WR8(1, GICD_ITARGETSR + 50, 0x02); /* to vCPU 1 */
+	bit_write(&pa, 1, GICD_ICENABLER, 50);
+	enter(&pa, 0); /* kicked: pending state back to software */
+	EXPECT_EQ(FAKE_LR_STATE(lr_value(&pa, 0, 50)), FAKE_ST_ACTIVE);
+	EOI(&pa, 0, 50);
+	enter(&pa, 0); /* EOI maintenance: lr_complete */
+	enable(&pa, 1, 50);
+	n1 = deliver_all(&pa, 1, order, 8);
+	for (i = 0; i < n1 && i < 8; i++)
+		count50 += (order[i] & 0x3ff) == 50;
+	vgic_set_line(&pa.d, 33, true); /* anything that makes vCPU 0 flush */
+	vgic_set_line(&pa.d, 33, false);
+	n0 = deliver_all(&pa, 0, order, 8);
+	for (i = 0; i < n0 && i < 8; i++)
+		count50 += (order[i] & 0x3ff) == 50;
+	EXPECT_EQ(count50, 1); /* the second ring, once */
+	DONE();
+}
+
 int main(void)
 {
 	test_suite_name = "vgic";
@@ -2696,6 +2866,11 @@ int main(void)
 	RUN(ring_to_off_vcpu_follows_retarget);
 	RUN(disable_withdraws_listed_pending);
 	RUN(disable_keeps_active_pending_back);
+	RUN(disable_active_pending_after_retarget_once);
+	RUN(cpu_off_on_clears_passthrough_active);
+	RUN(group_off_takes_back_listed_sgi);
+	RUN(igroupr_takes_back_listed);
+	RUN(ring_races_retarget_and_cpu_off);
 	RUN(spi_enable_word_lock_free);
 	RUN(spi_disable_races_placement);
 	RUN(spi_enable_races_withdraw);
