@@ -50,7 +50,7 @@ static bool walk(struct vcpu *v, u32 va, u8 *buf, u32 len, bool write)
 	return true;
 }
 
-bool guest_range_ok(struct vcpu *v, u32 va, u32 len, bool write)
+__attribute__((noinline)) bool guest_range_ok(struct vcpu *v, u32 va, u32 len, bool write)
 {
 	if (len && va + len - 1 < va)
 		return false; /* wraps the address space */
