@@ -59,10 +59,8 @@ void mmu_build_tables(void)
 	 * what the guest sees with its caches off and on alike with no clean
 	 * (hyp/core/partition.c, first_load()).
 	 */
-	struct pt pt;
-
-	if (pt_init(&pt, &hyp_pool.ops) != PT_OK ||
-	    hyp_map_build(&pt, hyp_ranges, ARRAY_SIZE(hyp_ranges)) != PT_OK)
+	if (pt_init(&hyp_pt, &hyp_pool.ops) != PT_OK ||
+	    hyp_map_build(&hyp_pt, hyp_ranges, ARRAY_SIZE(hyp_ranges)) != PT_OK)
 		early_fail("tessera: cannot build the Hyp stage-1 tables\r\n");
-	hyp_pt_root_pa = pt.root_pa;
+	hyp_pt_root_pa = hyp_pt.root_pa;
 }

@@ -33,6 +33,9 @@ static inline u64 s2_vttbr(u64 root_pa, u32 vmid)
 /* Physical address of the Hyp stage-1 root table (HTTBR), set by boot/mmu.c. */
 extern u64 hyp_pt_root_pa;
 
+/* The Hyp stage-1 tables, built by boot/mmu.c (identity: RAM is mapped 1:1, or the MMU is off). */
+extern struct pt hyp_pt;
+
 /*
  * [pa, pa + size), mapped on its own as Normal non-cacheable in the Hyp tables, becomes
  * Normal write-back (pt_hyp_attrs: writable, never executable) on every CPU: a partition's

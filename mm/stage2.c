@@ -53,12 +53,10 @@ u32 s2_pool_size(void)
 }
 
 u64 hyp_pt_root_pa;
+struct pt hyp_pt;
 
 void hyp_map_cacheable(u64 pa, u64 size)
 {
-	struct pt_alloc identity = { .table = pt_identity_table };
-	struct pt hyp = { .root = pt_identity_table(&identity, hyp_pt_root_pa),
-			  .alloc = &identity };
 	u64 wb = pt_hyp_attrs(true, true, false);
 	u32 va = (u32)pa, bytes = (u32)size; /* partition RAM: inside the board's, below 4 GiB */
 
@@ -70,11 +68,11 @@ void hyp_map_cacheable(u64 pa, u64 size)
 	 * write-back, walked inner shareable write-back (HTCR): a DSB makes a store visible to the
 	 * walks (B3.10.1, "Ordering of translation table changes").
 	 */
-	pt_update(&hyp, va, bytes, LPAE_VALID, 0);
+	pt_update(&hyp_pt, va, bytes, LPAE_VALID, 0);
 	dsb_ish();
 	write_tlbiallhis(0);
 	dsb_ish();
-	pt_update(&hyp, va, bytes, LPAE_ATTR_MASK, wb | LPAE_VALID);
+	pt_update(&hyp_pt, va, bytes, LPAE_ATTR_MASK, wb | LPAE_VALID);
 	dsb_ish();
 	isb();
 }

@@ -27,10 +27,10 @@ static __attribute__((noinline)) void say_suppressed(const struct partition *p, 
  * Say how many messages a closed window (or, with 'now_anyway', the current one) suppressed.
  * In each of its two callers: their constant arguments leave less code than one copy.
  */
-static inline __attribute__((always_inline)) void report_suppressed(struct partition *p,
-								    bool now_anyway, u64 *next)
+static inline __attribute__((always_inline)) void
+report_suppressed(struct partition *p, bool now_anyway, u64 now, u64 *next)
 {
-	u64 window = timer_ms_to_ticks(FAULT_LOG_WINDOW_MS), now = timer_now();
+	u64 window = timer_ms_to_ticks(FAULT_LOG_WINDOW_MS);
 	u32 n = 0;
 
 	spin_lock(&p->lock);
@@ -48,18 +48,18 @@ static inline __attribute__((always_inline)) void report_suppressed(struct parti
 		say_suppressed(p, n);
 }
 
-u64 fault_log_window_closed(struct partition *p)
+u64 fault_log_window_closed(struct partition *p, u64 now)
 {
 	u64 next = ~0ULL;
 
-	report_suppressed(p, false, &next);
+	report_suppressed(p, false, now, &next);
 	return next;
 }
 
 void fault_log_flush(struct partition *p)
 {
 	if (__atomic_load_n(&p->fault_rl.suppressed, __ATOMIC_RELAXED))
-		report_suppressed(p, true, NULL);
+		report_suppressed(p, true, 0, NULL); /* (no time needed) */
 }
 
 void guest_fault_log(struct vcpu *v, const struct guest_fault *f)

@@ -50,26 +50,25 @@ static bool walk(struct vcpu *v, u32 va, u8 *buf, u32 len, bool write)
 	return true;
 }
 
-bool guest_range_ok(struct vcpu *v, u32 va, u32 len, bool write)
+/* Does [va, va + len) wrap the address space? */
+static bool wraps(u32 va, u32 len)
 {
-	if (len && va + len - 1 < va)
-		return false; /* wraps the address space */
-	return walk(v, va, NULL, len, write);
+	return len && va + len - 1 < va;
 }
 
-static __attribute__((noinline)) bool copy(struct vcpu *v, u32 va, void *buf, u32 len,
-					   bool to_guest)
+__attribute__((noinline)) bool guest_range_ok(struct vcpu *v, u32 va, u32 len, bool write)
 {
-	/* Check every page first: a refused call must leave guest memory untouched. */
-	return guest_range_ok(v, va, len, to_guest) && walk(v, va, buf, len, to_guest);
+	return !wraps(va, len) && walk(v, va, NULL, len, write);
 }
 
 bool guest_copy_from(struct vcpu *v, void *dst, u32 va, u32 len)
 {
-	return copy(v, va, dst, len, false);
+	/* Guest memory is only read: no first pass over the pages (a refusal may fill part of dst). */
+	return !wraps(va, len) && walk(v, va, dst, len, false);
 }
 
 bool guest_copy_to(struct vcpu *v, u32 va, const void *src, u32 len)
 {
-	return copy(v, va, (void *)(uintptr_t)src, len, true);
+	/* Check every page first: a refused call must leave guest memory untouched. */
+	return guest_range_ok(v, va, len, true) && walk(v, va, (void *)(uintptr_t)src, len, true);
 }

@@ -10,6 +10,7 @@
 
 struct vcpu;
 
+/* A refused copy_from may leave part of the guest's bytes in dst; a refused copy_to writes none. */
 bool guest_copy_from(struct vcpu *v, void *dst, u32 va, u32 len);
 bool guest_copy_to(struct vcpu *v, u32 va, const void *src, u32 len);
 bool guest_range_ok(struct vcpu *v, u32 va, u32 len, bool write);

@@ -17,7 +17,9 @@ void log_printf(enum log_level level, const char *fmt, ...)
 
 	if ((u32)level > __atomic_load_n(&log_level, __ATOMIC_RELAXED))
 		return;
-	n = fmt_snprintf(buf, sizeof(buf), "%s", prefix[level]);
+	/* The prefix copied, not formatted: every line, the boot's too, parses one format less. */
+	for (const char *s = prefix[level]; *s;)
+		buf[n++] = *s++;
 	va_start(ap, fmt);
 	n += fmt_vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);

@@ -456,31 +456,31 @@ static bool credit_locked(struct restart_history *h, u32 max, u32 window_ms)
 }
 
 /*
- * A restart of one kind (fault restarts, or the guest's SYSTEM_RESETs) within its bound: at
- * most 'max' (history 'h') within 'window_ms'.  Only a running
- * partition counts one: faults on several vCPUs at once, or a fault after a SYSTEM_RESET, are
- * one event, one credit.  Past the bound p stays stopped for good and says so, once.
+ * A restart of one kind within its bound: 'kind' 0, a fault restart (at most restart_max
+ * within restart_window_ms, history p->restarts), or 1, a SYSTEM_RESET the guest asked for
+ * (reset_max within reset_window_ms, p->resets).  Only a running partition counts one:
+ * faults on several vCPUs at once, or a fault after a SYSTEM_RESET, are one event, one
+ * credit.  Past the bound p stays stopped for good and says so, once.
  */
-struct restart_kind {
-	const char *why; /* the restart's reason, logged */
-	const char *what; /* "restarts", "resets" */
-	const char *limit; /* the configuration's name of the bound, less "-limit" */
-};
-
-static void restart_bounded(struct partition *p, struct restart_history *h, u32 max, u32 window_ms,
-			    const struct restart_kind *kind)
+static void restart_bounded(struct partition *p, u32 kind)
 {
+	/* The restart's reason, logged; "restarts" or "resets"; the bound's name less "-limit". */
+	static const char *const words[2][3] = { { "fault policy", "restarts", "restart" },
+						 { "PSCI SYSTEM_RESET", "resets", "reset" } };
 	const struct cfg_partition *cfg = p->cfg;
+	u32 max = kind ? cfg->reset_max : cfg->restart_max;
+	u32 window_ms = kind ? cfg->reset_window_ms : cfg->restart_window_ms;
 
 	if (!lock_running(p))
 		return;
-	if (credit_locked(h, max, window_ms)) {
-		restart_unlock(p, kind->why); /* no longer running: later faults count nothing */
+	if (credit_locked(kind ? &p->resets : &p->restarts, max, window_ms)) {
+		/* No longer running: later faults count nothing. */
+		restart_unlock(p, words[kind][0]);
 		return;
 	}
 	stop_unlock(p, PART_HALTED, false);
 	log_warn("%s: %u %s within %u ms: %s limit reached, staying stopped", cfg->tag, max,
-		 kind->what, window_ms, kind->limit);
+		 words[kind][1], window_ms, words[kind][2]);
 }
 
 /*
@@ -489,9 +489,7 @@ static void restart_bounded(struct partition *p, struct restart_history *h, u32 
  */
 void partition_fault_restart(struct partition *p)
 {
-	static const struct restart_kind kind = { "fault policy", "restarts", "restart" };
-
-	restart_bounded(p, &p->restarts, p->cfg->restart_max, p->cfg->restart_window_ms, &kind);
+	restart_bounded(p, 0);
 }
 
 /*
@@ -502,9 +500,7 @@ void partition_fault_restart(struct partition *p)
  */
 void partition_reset(struct partition *p)
 {
-	static const struct restart_kind kind = { "PSCI SYSTEM_RESET", "resets", "reset" };
-
-	restart_bounded(p, &p->resets, p->cfg->reset_max, p->cfg->reset_window_ms, &kind);
+	restart_bounded(p, 1);
 }
 
 _Static_assert(PART_STOPPED == TESSERA_STATE_STOPPED && PART_RUNNING == TESSERA_STATE_RUNNING &&

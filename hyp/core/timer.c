@@ -176,7 +176,7 @@ void hyp_timer_expired(struct vcpu *v)
 			next = MIN(next, now + at);
 		/* A fault-message window with suppressed messages: its count when it closes. */
 		if (__atomic_load_n(&v->part->fault_rl.suppressed, __ATOMIC_RELAXED) != 0) {
-			at = fault_log_window_closed(v->part);
+			at = fault_log_window_closed(v->part, now);
 			next = MIN(next, at);
 		}
 		at = partition_watchdog_check(v->part, now);
