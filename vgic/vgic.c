@@ -152,9 +152,14 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 		 * Pending, and no longer deliverable: disabled or its group turned off (an SGI's
 		 * too), maybe by another vCPU, which kicked this one (GIC spec 4.3.1, 4.3.5: not
 		 * forwarded).  Its pending state goes back to software, as vgic_lr_withdraw does
-		 * on the disabling CPU; an entry that was only pending goes with it.
+		 * on the disabling CPU; an entry that was only pending goes with it.  So does one
+		 * only pending whose group another vCPU changed (GICD_IGROUPR): it is placed
+		 * anew, signalled as its group now says (GIC spec 4.3.4).
 		 */
-		if ((lr & GICH_LR_PENDING) && !deliverable(d, vc, irq, vc->lr_intid[n])) {
+		if ((lr & GICH_LR_PENDING) &&
+		    (!deliverable(d, vc, irq, vc->lr_intid[n]) ||
+		     (!(lr & GICH_LR_ACTIVE) &&
+		      !(lr & GICH_LR_GRP1) != !(irq->flags & VIRQ_GROUP1)))) {
 			lr_undeliverable(d, vc, n, lr);
 			if (!(lr & GICH_LR_ACTIVE))
 				continue;
@@ -423,18 +428,27 @@ __attribute__((cold)) void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cp
 }
 
 /*
- * 'intid' was disabled: if a list register of this vCPU holds it pending, its pending state
- * goes back to software (lr_undeliverable), so the guest cannot acknowledge it while it is
- * disabled (GIC spec 4.3.5: a disabled interrupt is not forwarded); enabled again, it is
- * placed anew.  An SPI
- * another vCPU holds: that vCPU, kicked, does the same at its next entry (vgic_lr_sync; only
- * its own CPU may touch its list registers).  Lock held, on vc's CPU.
+ * 'intid' was disabled, or moved to the other group: if a list register of this vCPU holds
+ * it pending, its pending state goes back to software (lr_undeliverable), so the guest cannot
+ * acknowledge it while it may not be forwarded (GIC spec 4.3.5); deliverable, it is placed
+ * anew.  An SGI may be in several, one per source (only a group change comes here for one).
+ * An SPI another vCPU holds: that vCPU, kicked, does the same at its next entry
+ * (vgic_lr_sync; only its own CPU may touch its list registers).  Lock held, on vc's CPU.
  */
 __attribute__((cold)) void vgic_lr_withdraw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	struct virq *irq = vgic_irq(d, vc, intid);
 
-	if (!irq || !irq->lr || intid < GIC_SGI_COUNT)
+	if (irq && intid < GIC_SGI_COUNT) {
+		for (u32 used = vc->lr_used; used; used &= used - 1) {
+			u32 n = (u32)__builtin_ctz(used);
+
+			if (vc->lr_intid[n] == intid)
+				lr_undeliverable(d, vc, n, gich_read_lr(n));
+		}
+		return;
+	}
+	if (!irq || !irq->lr)
 		return;
 	if (irq->lr_vcpu != vc->index)
 		vgic_mark_dirty(d->vcpu[irq->lr_vcpu]); /* an SPI: private ones are vc's */
@@ -669,10 +683,17 @@ __attribute__((cold)) bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu 
  */
 __attribute__((cold)) void vgic_inbox_parked(struct vgic_dist *d, struct vgic_cpu *vc)
 {
+	u32 w, any = 0;
+
 	if (vc->on) /* written only on this CPU */
 		return;
-	spin_lock(&d->lock); /* inbox_spi and inbox_words too: a restart sets them under it */
-	for (u32 w = vc->inbox_spi; w < vc->inbox_words; w++)
+	/* The SPI words' place is the configuration's: the same in every run. */
+	for (w = vc->inbox_spi; w < ARRAY_SIZE(vc->inbox); w++)
+		any |= __atomic_load_n(&vc->inbox[w], __ATOMIC_RELAXED);
+	if (!any)
+		return; /* most wakes: the lock untouched */
+	spin_lock(&d->lock); /* inbox_words too: a restart sets it under the lock */
+	for (w = vc->inbox_spi; w < vc->inbox_words; w++)
 		inbox_take_word(d, vc, w, __atomic_exchange_n(&vc->inbox[w], 0, __ATOMIC_ACQUIRE));
 	spin_unlock(&d->lock);
 }
@@ -876,7 +897,16 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 
 		if (!irq)
 			continue;
-		if (intid < GIC_PRIV_COUNT || (irq->flags & VIRQ_HW)) {
+		if (intid >= GIC_PRIV_COUNT && (irq->flags & VIRQ_HW) &&
+		    !lr_state(gich_read_lr(n))) {
+			/*
+			 * EOId by the guest, which deactivated it (GIC spec 5.4.2): not this
+			 * vCPU's to release.  An instance another vCPU acknowledged since (a
+			 * retarget) stays active for that guest, and the entry's completion
+			 * kicks the vCPU whose map holds it.
+			 */
+			lr_complete(d, vc, n, 0);
+		} else if (intid < GIC_PRIV_COUNT || (irq->flags & VIRQ_HW)) {
 			irq->lr = 0; /* private ones start afresh (vgic_cpu_reset) */
 			if (irq->flags & VIRQ_HW)
 				vgic_map_set(vc, intid); /* the loop below releases it */

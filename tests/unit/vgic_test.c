@@ -2813,6 +2813,80 @@ TEST(disable_active_pending_after_retarget_once)
 	DONE();
 }
 
+/*
+ * GIC spec 4.3.4 with 4.3.1: an SGI moved (GICD_IGROUPR) into a group that is off is not
+ * forwarded, as igroupr_takes_back_listed checks for an SPI; moved back, it is, signalled in
+ * its new group.
+ */
+TEST(igroupr_takes_back_listed_sgi)
+{
+	start(&L1, 4);
+	WR(0, GICD_CTLR, 1); /* group 0 only */
+	WR(0, GICD_SGIR, sgir(GICD_SGIR_FILTER_SELF, 0, 1));
+	enter(&pa, 0);
+	EXPECT(listed(&pa, 0, 1));
+	WR(0, GICD_IGROUPR, bit_of(1)); /* SGI 1 now group 1, which is off */
+	enter(&pa, 0);
+	EXPECT(!listed(&pa, 0, 1));
+	EXPECT_EQ(ack(&pa, 0), FAKE_SPURIOUS);
+	WR(0, GICD_CTLR, 3);
+	enter(&pa, 0);
+	EXPECT(lr_value(&pa, 0, 1) & GICH_LR_GRP1);
+	EXPECT_EQ(ack(&pa, 0) & 0x3ff, 1);
+	DONE();
+}
+
+/*
+ * GIC spec 4.3.4: an SPI another vCPU holds pending in a list register, moved to the other
+ * group (both on): that vCPU, kicked, places it anew, signalled in its new group (not a
+ * virtual FIQ for a group 1 interrupt with GICV_CTLR.FIQEn).
+ */
+TEST(igroupr_reaches_spi_listed_elsewhere)
+{
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 3); /* both groups on */
+	enable(&pa, 0, 50); /* targeted at vCPU 0 */
+	ring(50, 1);
+	enter(&pa, 0);
+	EXPECT(listed(&pa, 0, 50));
+	EXPECT(!(lr_value(&pa, 0, 50) & GICH_LR_GRP1));
+	bit_write(&pa, 1, GICD_IGROUPR, 50); /* vCPU 1 moves it to group 1 */
+	enter(&pa, 0); /* kicked */
+	EXPECT(listed(&pa, 0, 50));
+	EXPECT(lr_value(&pa, 0, 50) & GICH_LR_GRP1);
+	DONE();
+}
+
+/*
+ * Passthrough SPI 40 handled on vCPU 0 and EOId (HW: deactivated, no maintenance, vCPU 0 not
+ * synced), retargeted to vCPU 1, fires again there: vCPU 1's CPU acknowledged it and it waits
+ * in vCPU 1's map for vCPU 0's entry to complete.  vCPU 0 then switches off: its stop must
+ * not take the stale entry for an instance of its own (GIC spec 4.3.10, 5.4.2: the instance
+ * vCPU 1 acknowledged stays active until its guest's EOI), and vCPU 1 gets it.
+ */
+TEST(cpu_stop_keeps_instance_of_other_vcpu)
+{
+	u32 iar;
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 40); /* targeted at vCPU 0 */
+	hw_arrives(&pa, 0, 40);
+	iar = ack(&pa, 0);
+	EXPECT_EQ(iar, 40);
+	EOI(&pa, 0, iar); /* deactivates the physical SPI, no maintenance */
+	WR8(1, GICD_ITARGETSR + 40, 0x02); /* to vCPU 1 */
+	hw_arrives(&pa, 1, 40); /* acknowledged on vCPU 1's CPU, booked still to vCPU 0 */
+	EXPECT(fake_phys(pcpu_of(&pa, 1), 40)->active);
+	fake_set_cpu(pcpu_of(&pa, 0));
+	vgic_cpu_stop(&pa.d, &pa.vc[0]); /* vCPU 0's PSCI CPU_OFF, before its kick */
+	EXPECT(fake_phys(pcpu_of(&pa, 1), 40)->active); /* vCPU 1's instance, not released */
+	EXPECT(fake_take_kick(pcpu_of(&pa, 1)) || pa.vc[1].dirty);
+	enter(&pa, 1);
+	EXPECT_EQ(ack(&pa, 1), 40);
+	DONE();
+}
+
 int main(void)
 {
 	test_suite_name = "vgic";
@@ -2871,6 +2945,9 @@ int main(void)
 	RUN(group_off_takes_back_listed_sgi);
 	RUN(igroupr_takes_back_listed);
 	RUN(ring_races_retarget_and_cpu_off);
+	RUN(igroupr_takes_back_listed_sgi);
+	RUN(igroupr_reaches_spi_listed_elsewhere);
+	RUN(cpu_stop_keeps_instance_of_other_vcpu);
 	RUN(spi_enable_word_lock_free);
 	RUN(spi_disable_races_placement);
 	RUN(spi_enable_races_withdraw);
