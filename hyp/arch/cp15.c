@@ -104,6 +104,7 @@ static __attribute__((noinline)) u32 pmu_access(u32 hsr, u32 v, bool read)
 	u32 hpmn = read_hdcr() & HDCR_HPMN_MASK, mask = PMCNTEN_C | (BIT(hpmn) - 1);
 	u32 sel = read_pmselr() & PMCR_N_MASK;
 	bool mine = (sel < hpmn) | (sel == PMSELR_CCFILTR); /* what PMXEVTYPER/PMXEVCNTR select */
+	u32 vm = v & mask; /* a write to a counter mask, cut to the partition's */
 
 	switch (PMU_REG((hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7)) {
 	case PMU_REG(12, 0): /* PMCR: N is the partition's count */
@@ -117,26 +118,26 @@ static __attribute__((noinline)) u32 pmu_access(u32 hsr, u32 v, bool read)
 	case PMU_REG(12, 1): /* PMCNTENSET */
 		if (read)
 			return read_pmcntenset() & mask;
-		write_pmcntenset(v & mask);
+		write_pmcntenset(vm);
 		break;
 	case PMU_REG(12, 2): /* PMCNTENCLR */
 		if (read)
 			return read_pmcntenset() & mask;
-		write_pmcntenclr(v & mask);
+		write_pmcntenclr(vm);
 		break;
 	case PMU_REG(12, 3): /* PMOVSR */
 		if (read)
 			return read_pmovsr() & mask;
-		write_pmovsr(v & mask);
+		write_pmovsr(vm);
 		break;
 	case PMU_REG(14, 3): /* PMOVSSET (Virtualization Extensions) */
 		if (read)
 			return read_pmovsr() & mask;
-		write_pmovsset(v & mask);
+		write_pmovsset(vm);
 		break;
 	case PMU_REG(12, 4): /* PMSWINC: bit 31 reserved */
 		if (!read)
-			write_pmswinc(v & mask & ~PMCNTEN_C);
+			write_pmswinc(vm & ~PMCNTEN_C);
 		break;
 	case PMU_REG(12, 5): /* PMSELR */
 		if (read)
@@ -169,12 +170,12 @@ static __attribute__((noinline)) u32 pmu_access(u32 hsr, u32 v, bool read)
 	case PMU_REG(14, 1): /* PMINTENSET */
 		if (read)
 			return read_pmintenset() & mask;
-		write_pmintenset(v & mask);
+		write_pmintenset(vm);
 		break;
 	case PMU_REG(14, 2): /* PMINTENCLR */
 		if (read)
 			return read_pmintenset() & mask;
-		write_pmintenclr(v & mask);
+		write_pmintenclr(vm);
 		break;
 	default:
 		break;
