@@ -44,7 +44,7 @@
 static bool setway_valid(u32 value)
 {
 	u32 level = (value >> 1) & 7, clidr = read_clidr(), type, ccsidr, saved;
-	u32 line_shift, ways, sets, way_shift;
+	u32 line_shift, assoc, sets, way_shift;
 
 	if (level >= ((clidr >> 24) & 7)) /* at or beyond the Level of Coherency */
 		return false;
@@ -58,12 +58,17 @@ static bool setway_valid(u32 value)
 	write_csselr(saved);
 	isb();
 	line_shift = (ccsidr & 7) + 4;
-	ways = ((ccsidr >> 3) & 0x3ff) + 1;
+	assoc = (ccsidr >> 3) & 0x3ff; /* ways - 1 */
 	sets = ((ccsidr >> 13) & 0x7fff) + 1;
-	way_shift = ways > 1 ? (u32)__builtin_clz(ways - 1) : 32;
-	if (ways > 1 && (value >> way_shift) >= ways)
+	/*
+	 * The way in the top log2(ways) bits.  One way: no way bits, and bit 31 taken as one
+	 * (it must be clear): set at most 2^15 - 1 and line_shift at least 4 leave it clear in
+	 * every valid set's operand anyway.
+	 */
+	way_shift = (u32)__builtin_clz(assoc | 1);
+	if ((value >> way_shift) > assoc)
 		return false;
-	if (((value & (way_shift < 32 ? (1U << way_shift) - 1 : ~0U)) >> line_shift) >= sets)
+	if (((value & ((1U << way_shift) - 1)) >> line_shift) >= sets)
 		return false;
 	return (value & (((1U << line_shift) - 1) & ~0xeU)) == 0; /* reserved bits */
 }
