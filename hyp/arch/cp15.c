@@ -44,7 +44,7 @@
 static bool setway_valid(u32 value)
 {
 	u32 level = (value >> 1) & 7, clidr = read_clidr(), type, ccsidr, saved;
-	u32 line_shift, ways, sets, way_shift;
+	u32 line_shift, assoc, sets, way_shift;
 
 	if (level >= ((clidr >> 24) & 7)) /* at or beyond the Level of Coherency */
 		return false;
@@ -58,12 +58,17 @@ static bool setway_valid(u32 value)
 	write_csselr(saved);
 	isb();
 	line_shift = (ccsidr & 7) + 4;
-	ways = ((ccsidr >> 3) & 0x3ff) + 1;
+	assoc = (ccsidr >> 3) & 0x3ff; /* ways - 1 */
 	sets = ((ccsidr >> 13) & 0x7fff) + 1;
-	way_shift = ways > 1 ? (u32)__builtin_clz(ways - 1) : 32;
-	if (ways > 1 && (value >> way_shift) >= ways)
+	/*
+	 * The way in the top log2(ways) bits.  One way: no way bits, and bit 31 taken as one
+	 * (it must be clear): set at most 2^15 - 1 and line_shift at least 4 leave it clear in
+	 * every valid set's operand anyway.
+	 */
+	way_shift = (u32)__builtin_clz(assoc | 1);
+	if ((value >> way_shift) > assoc)
 		return false;
-	if (((value & (way_shift < 32 ? (1U << way_shift) - 1 : ~0U)) >> line_shift) >= sets)
+	if (((value & ((1U << way_shift) - 1)) >> line_shift) >= sets)
 		return false;
 	return (value & (((1U << line_shift) - 1) & ~0xeU)) == 0; /* reserved bits */
 }
@@ -104,6 +109,7 @@ static __attribute__((noinline)) u32 pmu_access(u32 hsr, u32 v, bool read)
 	u32 hpmn = read_hdcr() & HDCR_HPMN_MASK, mask = PMCNTEN_C | (BIT(hpmn) - 1);
 	u32 sel = read_pmselr() & PMCR_N_MASK;
 	bool mine = (sel < hpmn) | (sel == PMSELR_CCFILTR); /* what PMXEVTYPER/PMXEVCNTR select */
+	u32 vm = v & mask; /* a write to a counter mask, cut to the partition's */
 
 	switch (PMU_REG((hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7)) {
 	case PMU_REG(12, 0): /* PMCR: N is the partition's count */
@@ -117,26 +123,26 @@ static __attribute__((noinline)) u32 pmu_access(u32 hsr, u32 v, bool read)
 	case PMU_REG(12, 1): /* PMCNTENSET */
 		if (read)
 			return read_pmcntenset() & mask;
-		write_pmcntenset(v & mask);
+		write_pmcntenset(vm);
 		break;
 	case PMU_REG(12, 2): /* PMCNTENCLR */
 		if (read)
 			return read_pmcntenset() & mask;
-		write_pmcntenclr(v & mask);
+		write_pmcntenclr(vm);
 		break;
 	case PMU_REG(12, 3): /* PMOVSR */
 		if (read)
 			return read_pmovsr() & mask;
-		write_pmovsr(v & mask);
+		write_pmovsr(vm);
 		break;
 	case PMU_REG(14, 3): /* PMOVSSET (Virtualization Extensions) */
 		if (read)
 			return read_pmovsr() & mask;
-		write_pmovsset(v & mask);
+		write_pmovsset(vm);
 		break;
 	case PMU_REG(12, 4): /* PMSWINC: bit 31 reserved */
 		if (!read)
-			write_pmswinc(v & mask & ~PMCNTEN_C);
+			write_pmswinc(vm & ~PMCNTEN_C);
 		break;
 	case PMU_REG(12, 5): /* PMSELR */
 		if (read)
@@ -169,12 +175,12 @@ static __attribute__((noinline)) u32 pmu_access(u32 hsr, u32 v, bool read)
 	case PMU_REG(14, 1): /* PMINTENSET */
 		if (read)
 			return read_pmintenset() & mask;
-		write_pmintenset(v & mask);
+		write_pmintenset(vm);
 		break;
 	case PMU_REG(14, 2): /* PMINTENCLR */
 		if (read)
 			return read_pmintenset() & mask;
-		write_pmintenclr(v & mask);
+		write_pmintenclr(vm);
 		break;
 	default:
 		break;

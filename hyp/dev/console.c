@@ -67,10 +67,14 @@ struct ring {
 	u32 writer; /* the CPU that put its last line: it serves the ring (serve_later) */
 };
 
-/* What a partition has lost or had escaped, since boot and as last reported. */
-struct guest_stats {
+/* What a partition has lost or had escaped. */
+struct guest_counts {
 	u32 dropped_lines, dropped_bytes, escaped;
-	u32 told_lines, told_bytes, told_escaped;
+};
+
+/* Since boot, and as last reported (a copy of 'since_boot' then). */
+struct guest_stats {
+	struct guest_counts since_boot, told;
 	u64 told_at;
 };
 
@@ -288,22 +292,22 @@ static bool tell_guest_locked(u64 now, u32 part, u32 slack)
 	 * shell sends some with every prompt (BusyBox's ESC [6n), which would make a note a
 	 * second.  Their count goes with the next note and into the stats lines.
 	 */
-	if (g->dropped_lines == g->told_lines)
+	if (g->since_boot.dropped_lines == g->told.dropped_lines)
 		return false;
 	if (g->told_at && now - g->told_at < timer_ms_to_ticks(CONSOLE_NOTE_MS))
 		return false;
 	n = fmt_snprintf(note, sizeof(note),
 			 "console: %s: %u lines (%u bytes) dropped, %u control bytes escaped "
 			 "(since boot: %u, %u, %u)",
-			 cfg_system.partitions[part].name, g->dropped_lines - g->told_lines,
-			 g->dropped_bytes - g->told_bytes, g->escaped - g->told_escaped,
-			 g->dropped_lines, g->dropped_bytes, g->escaped);
+			 cfg_system.partitions[part].name,
+			 g->since_boot.dropped_lines - g->told.dropped_lines,
+			 g->since_boot.dropped_bytes - g->told.dropped_bytes,
+			 g->since_boot.escaped - g->told.escaped, g->since_boot.dropped_lines,
+			 g->since_boot.dropped_bytes, g->since_boot.escaped);
 	/* 152 bytes at most (a 15-byte name, every count 10 digits): never cut. */
 	if (!put_line(&con.ring[part], "tessera", note, n, slack))
 		return true;
-	g->told_lines = g->dropped_lines;
-	g->told_bytes = g->dropped_bytes;
-	g->told_escaped = g->escaped;
+	g->told = g->since_boot;
 	g->told_at = now;
 	return false;
 }
@@ -349,13 +353,13 @@ void console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
 	struct guest_stats *g = &con.guest[part];
 
 	spin_lock(&con.lock);
-	g->escaped += escaped;
+	g->since_boot.escaped += escaped;
 	/* A note that is due goes first: the line waits behind it, or is lost. */
 	if (tell_guest_locked(timer_now(), part,
 			      LINE_BYTES(cfg_system.partitions[part].name, len)) ||
 	    !put_line(&con.ring[part], cfg_system.partitions[part].name, text, len, 0)) {
-		g->dropped_lines++;
-		g->dropped_bytes += (u32)len;
+		g->since_boot.dropped_lines++;
+		g->since_boot.dropped_bytes += (u32)len;
 	}
 	drain_locked();
 	spin_unlock(&con.lock);
@@ -481,7 +485,7 @@ u32 console_hyp_lost(void)
 
 u32 console_dropped_of(u32 part)
 {
-	return __atomic_load_n(&con.guest[part].dropped_bytes, __ATOMIC_RELAXED);
+	return __atomic_load_n(&con.guest[part].since_boot.dropped_bytes, __ATOMIC_RELAXED);
 }
 
 u32 console_dropped(void)
@@ -495,7 +499,7 @@ u32 console_dropped(void)
 
 u32 console_escaped_of(u32 part)
 {
-	return __atomic_load_n(&con.guest[part].escaped, __ATOMIC_RELAXED);
+	return __atomic_load_n(&con.guest[part].since_boot.escaped, __ATOMIC_RELAXED);
 }
 
 u32 console_lock_wait_max(void)

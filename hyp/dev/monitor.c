@@ -68,7 +68,7 @@ int monitor_find(const char *arg, u32 len)
 	return -1;
 }
 
-static void list(void)
+static __attribute__((noinline)) void list(void)
 {
 	static const char *const states[] = { "stopped", "running", "halted", "restarting",
 					      "stopping" };
@@ -95,7 +95,7 @@ static void help(void)
 		   cfg_system.partition_count - 1, level_names[log_level]);
 }
 
-static void run_argument(void)
+static __attribute__((noinline)) void run_argument(void)
 {
 	int part;
 
@@ -118,19 +118,19 @@ static void run_argument(void)
 static bool command(u8 c)
 {
 	static const char ops[] = "kbr"; /* by TESSERA_PARTITION_STOP, _START, _RESTART */
-	u32 count = cfg_system.partition_count, op;
+	u32 count = cfg_system.partition_count, d = (u32)c - '0', op;
 
 	if (c == ESCAPE)
 		return false; /* Ctrl-T Ctrl-T: the partition gets one */
 	if (c == 'n') {
 		/* The focus is a partition's number, below count: the next one, or the first. */
-		op = console_focused() + 1;
-		c = (u8)('0' + (op < count ? op : 0));
+		d = console_focused() + 1;
+		d = d < count ? d : 0;
 	}
 	for (op = 0; op < 3 && ops[op] != c; op++)
 		;
-	if ((u32)c - '0' <= 9 && (u32)c - '0' < count) {
-		console_focus((u32)c - '0');
+	if (d <= 9 && d < count) {
+		console_focus(d);
 	} else if (c == 'l') {
 		list();
 	} else if (c == 's') {
@@ -177,27 +177,25 @@ bool monitor_input(u8 c)
 			mon.state = AFTER_CR; /* Ctrl-T Enter: the help, and a CR LF's LF is ours */
 		return mine;
 	}
-	/* ARGUMENT or DISCARD: the monitor's up to Enter. */
+	/* ARGUMENT or DISCARD: the monitor's up to Enter, in that state unless it ends (below). */
+	mon.state = state;
 	if (c == '\r' || c == '\n') {
+		mon.state = c == '\r' ? AFTER_CR : IDLE;
 		if (state == ARGUMENT)
 			run_argument();
-		if (c == '\r')
-			mon.state = AFTER_CR;
 	} else if (c == ESCAPE) {
 		mon.state = ESCAPED; /* this command is off: another one follows */
 	} else if (c == CTRL_C) {
+		mon.state = IDLE;
 		log_always("monitor: command cancelled");
-	} else if (state == DISCARD) {
-		mon.state = DISCARD;
-	} else if (c == BACKSPACE || c == DELETE || (c == ' ' && !mon.len)) {
-		mon.state =
-			ARGUMENT; /* "k alpha" as the help writes it: a space first is no byte */
-		mon.len -= mon.len && c != ' ' ? 1 : 0;
+	} else if (state == DISCARD || (c == ' ' && !mon.len)) {
+		/* Discarded; or "k alpha" as the help writes it: a space first is no byte. */
+	} else if (c == BACKSPACE || c == DELETE) {
+		mon.len -= mon.len ? 1 : 0;
 	} else if ((u32)c - 0x20 > 0x7e - 0x20 || mon.len == MONITOR_ARG_MAX) { /* not printable */
 		log_always("monitor: command dropped, up to Enter");
 		mon.state = DISCARD;
 	} else {
-		mon.state = ARGUMENT;
 		mon.arg[mon.len++] = (char)c;
 	}
 	return true;

@@ -21,7 +21,7 @@ static const u8 pl061_id[8] = { 0x61, 0x10, 0x04, 0x00, 0x0d, 0xf0, 0x05, 0xb1 }
 __attribute__((noinline)) u32 vgpio_access(struct vgpio *g, u32 offset, u32 size, bool write,
 					   u32 *value)
 {
-	u32 v = *value & 0xffU, lines;
+	u32 v = *value & 0xffU, lines, r = 0; /* r: what a load reads (zero where nothing is) */
 
 	/* Byte (readb/writeb, as Linux's driver) or word accesses, naturally aligned. */
 	if ((size != 1 && size != 4) || (offset & (size - 1)))
@@ -29,24 +29,18 @@ __attribute__((noinline)) u32 vgpio_access(struct vgpio *g, u32 offset, u32 size
 	if (offset < PL061_DATA_END) {
 		/* Address bits [9:2] select the lines an access reads or writes (DDI 0190B 3.3.1). */
 		lines = (offset >> 2) & g->reg[REG(PL061_DIR)];
-		if (!write) {
-			*value = g->data & lines;
-			return 0;
+		if (write) {
+			g->data = (u8)((g->data & ~lines) | (v & lines));
+			return (v & lines & VGPIO_LINE_OUT) ? VGPIO_RING : 0;
 		}
-		g->data = (u8)((g->data & ~lines) | (v & lines));
-		return (v & lines & VGPIO_LINE_OUT) ? VGPIO_RING : 0;
-	}
-	if (offset >= PL061_PERIPHID0) {
-		if (!write)
-			*value = (offset & 3) ? 0 : pl061_id[(offset - PL061_PERIPHID0) / 4];
-		return 0;
-	}
-	if (offset > PL061_AFSEL || (offset & 3)) {
-		if (!write)
-			*value = 0;
-		return 0;
-	}
-	if (!write) {
+		r = g->data & lines;
+	} else if (offset & 3) {
+		/* A byte of a register other than its lowest: reads as zero, writes ignored. */
+	} else if (offset >= PL061_PERIPHID0) {
+		r = pl061_id[(offset - PL061_PERIPHID0) / 4]; /* read-only */
+	} else if (offset > PL061_AFSEL) {
+		/* Reserved: reads as zero, writes ignored. */
+	} else if (!write) {
 		/*
 		 * A snapshot: acquire, so that what the peer wrote before its ring is seen by the
 		 * loads after this one; GPIOIE is only ever written by the owner.
@@ -55,24 +49,24 @@ __attribute__((noinline)) u32 vgpio_access(struct vgpio *g, u32 offset, u32 size
 		u32 ie = __atomic_load_n(&g->ie, __ATOMIC_RELAXED);
 
 		/* GPIOIC's byte of reg is never written (below): it reads as zero. */
-		*value = offset == PL061_RIS ? ris :
-			 offset == PL061_MIS ? ris & ie :
-			 offset == PL061_IE  ? ie :
-					       g->reg[REG(offset)];
-		return 0;
-	}
-	if (offset == PL061_IE) {
+		r = offset == PL061_RIS ? ris :
+		    offset == PL061_MIS ? ris & ie :
+		    offset == PL061_IE	? ie :
+					  g->reg[REG(offset)];
+	} else if (offset == PL061_IE) {
 		/* A ring already pending interrupts as soon as it is enabled (its line is a level). */
 		/* Store, then load, with a full barrier between (vgpio_ring does the mirror image). */
 		__atomic_store_n(&g->ie, v, __ATOMIC_RELAXED);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		return (v & __atomic_load_n(&g->ris, __ATOMIC_RELAXED)) ? VGPIO_RAISE : 0;
-	}
-	/* GPIORIS and GPIOMIS ignore writes: their bytes of reg are stored, never read (above). */
-	if (offset == PL061_IC)
+	} else if (offset == PL061_IC) {
 		(void)__atomic_fetch_and(&g->ris, ~v, __ATOMIC_SEQ_CST);
-	else
+	} else {
+		/* GPIORIS and GPIOMIS ignore writes: their bytes of reg are stored, never read. */
 		g->reg[REG(offset)] = (u8)v;
+	}
+	if (!write)
+		*value = r;
 	return 0;
 }
 

@@ -160,10 +160,8 @@ static void update_interrupts_unlock(struct partition *p, bool rx)
 
 	if (rx) {
 		ris &= ~(PL011_INT_RX | PL011_INT_RT);
-		if (u->rx_count >= rx_level(u))
-			ris |= PL011_INT_RX;
-		if (u->rx_count)
-			ris |= PL011_INT_RT; /* data waiting: the receive timeout fires */
+		if (u->rx_count) /* data waiting: the receive timeout fires; RX at its level (>= 1) */
+			ris |= PL011_INT_RT | (u->rx_count >= rx_level(u) ? PL011_INT_RX : 0);
 		u->REG(RIS) = ris;
 	}
 	high = (ris & u->REG(IMSC)) != 0;
