@@ -293,6 +293,17 @@ void partition_start(struct partition *p)
 	u64 generation;
 
 	spin_lock(&p->lock);
+	/*
+	 * Every caller brings a start that was asked for (the first one, partitions_init; a
+	 * restart; CPU_REQ_PART_START).  A stop since (partition_stop clears restart_pending)
+	 * is the last word: it stays stopped, as a stop while it loads leaves it (below).
+	 */
+	if (!p->restart_pending && p->state == PART_STOPPED && !p->vcpus_on && !p->loading &&
+	    !p->parking) {
+		spin_unlock(&p->lock);
+		log_info("%s: stopped", cfg->tag);
+		return;
+	}
 	/* Never a partition whose images were not found intact (a manager's start included). */
 	if (p->state == PART_HALTED || p->vcpus_on || p->loading || p->parking ||
 	    p->images_verdict != IMAGES_OK) {
@@ -754,6 +765,7 @@ void partitions_init(void)
 			log_error("%s: cpu%u is not online, not started", cfg->tag, offline);
 		else
 			boot_mask |= BIT(i);
+		p->restart_pending = !p->cannot_run; /* its first start is asked for */
 	}
 	for (i = 0; i < cfg_system.channel_count; i++) {
 		uintptr_t start = (uintptr_t)cfg_system.channels[i].pa; /* RAM: below 4 GiB */

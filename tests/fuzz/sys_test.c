@@ -1403,6 +1403,62 @@ TEST(console_read_during_load)
 	console_end();
 }
 
+/*
+ * A stop is the last word: a manager's restart of a stopped partition, then its stop, before
+ * the target's CPU acts on the restart, leave it stopped (and count no start).
+ */
+TEST(restart_then_stop_of_stopped)
+{
+	struct partition *p = &partitions[GAMMA];
+
+	start_system();
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_STOP, 0), 0);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_STOPPED);
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_RESTART, 0), 0);
+	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_STOP, 0), 0);
+	EXPECT_EQ(hvc(0, FID_PARTITION_STATE, GAMMA, 0, 0), TESSERA_STATE_STOPPED);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_STOPPED); /* the stop was the last word */
+	EXPECT_EQ(p->starts, 1);
+	sys_finish();
+}
+
+/* The same from the operator, who pastes "Ctrl-T b gamma Enter Ctrl-T k gamma Enter". */
+TEST(operator_start_then_stop)
+{
+	struct partition *p = &partitions[GAMMA];
+
+	start_system();
+	EXPECT_EQ(partition_command(p, TESSERA_PARTITION_STOP, "t", NULL), 0);
+	sys_settle();
+	fake_uart_rx((const u8 *)"\x14"
+				 "bgamma\r\x14"
+				 "kgamma\r",
+		     16);
+	fake_irq_raise(0, PLAT_UART_IRQ);
+	sys_interrupt(0);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_STOPPED);
+	sys_finish();
+}
+
+/* A manager stops gamma while gamma's boot CPU still checks its images: it is not started. */
+static void manager_stops_gamma_during_check(void)
+{
+	EXPECT_EQ(partition_command(&partitions[GAMMA], TESSERA_PARTITION_STOP, "alpha",
+				    &partitions[0]),
+		  0);
+}
+
+TEST(stop_during_image_check)
+{
+	sys_after_init = manager_stops_gamma_during_check;
+	start_system();
+	EXPECT_EQ(partitions[GAMMA].state, PART_STOPPED);
+	sys_finish();
+}
+
 int main(void)
 {
 	test_suite_name = "sys";
@@ -1446,5 +1502,8 @@ int main(void)
 	RUN(operator_start_loads_on_own_cpu);
 	RUN(partition_without_its_cpu_not_started);
 	RUN(partition_with_bad_image_not_started);
+	RUN(restart_then_stop_of_stopped);
+	RUN(operator_start_then_stop);
+	RUN(stop_during_image_check);
 	return test_summary();
 }

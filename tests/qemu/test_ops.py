@@ -116,4 +116,24 @@ TESTS = [
                      heartbeats_after("witness", "restart limit reached", 2)),
         timeout=60,
     ),
+    QemuTest(
+        "ops.paste_start_then_stop",
+        "a start then a stop of a stopped partition, pasted at once into the monitor: the stop is the last word, the partition stays stopped and is not started",
+        build={"CONFIG": "test-ops"},
+        # Stopped by the monitor: its "stopped" (the boss's stop printed one before) and the
+        # monitor's "stopping" come from two CPUs, in either order.  Then the paste, and the
+        # list once the witness has beaten twice more.
+        inputs=[(r"^\[boss\] TG DONE 7 passed, 0 failed$", ESC + "kworker\r"),
+                (r"\(worker\): stopped\n[\s\S]*\(worker\): stopped\n[\s\S]*"
+                 r"\(worker\): stopping \(console monitor\)|"
+                 r"\(worker\): stopping \(console monitor\)[\s\S]*\(worker\): stopped\n",
+                 ESC + "bworker\r" + ESC + "kworker\r"),
+                (r"stopping \(console monitor\)[\s\S]*stopping \(console monitor\)"
+                 r"(?:[\s\S]*\[witness\] TG heartbeat){2}", ESC + "l"),
+                ],
+        expect=[r"^\[tessera\] partition 3 worker: stopped "],
+        forbid=[r"partition 3 \(worker\): start 4,"],
+        done=r"partition 3 worker: ",
+        timeout=90,
+    ),
 ]
