@@ -213,6 +213,7 @@ static void check_share(const struct cfg_partition *cfg)
 					im->chunk_sha256[c][k]; /* (memcmp: 100 bytes more) */
 			if (diff)
 				__atomic_store_n(&store_files[im->file].bad, 1, __ATOMIC_RELAXED);
+			serve_flush_requests(); /* between chunks, as clear_range does */
 			if (__atomic_add_fetch(&store_files[im->file].checked, 1,
 					       __ATOMIC_ACQ_REL) != im->chunk_count)
 				continue;
