@@ -35,6 +35,7 @@
 #include "hyp/dev/console.h"
 #include "hyp/dev/vgpio.h"
 #include "mm/mm.h"
+#include "platform/uart.h"
 #include "tessera/sha256.h"
 #include "vgic/vgic.h"
 
@@ -83,6 +84,8 @@ static void serve_flush_requests(void)
 	}
 	if (c->index == console_server())
 		console_irq();
+	else if (!UART_HAS_TX_IRQ) /* a UART_BAUD build: it may be the CPU that drains */
+		(void)console_poll();
 }
 
 /* Zero [pa, pa + size), RAM (pa_ptr()), with the VFP registers if 'vfp' (mem_zero_vfp's rule). */
@@ -684,6 +687,8 @@ void partition_vcpu_parked(struct partition *p)
 	bool restart;
 
 	vgic_dist_stop(&p->vgic);
+	(void)vuart_flush_stale(p,
+				0); /* what its vCPUs left unfinished, before a restart wipes it */
 	spin_lock(&p->lock);
 	p->parking = false;
 	restart = p->restart_pending;

@@ -9,6 +9,7 @@
 #include "hyp/arch/regs.h"
 #include "hyp/arch/trap.h"
 #include "hyp/core/cpu.h"
+#include "hyp/dev/vuart.h"
 #include "hyp/core/log.h"
 #include "hyp/core/partition.h"
 #include "hyp/core/timer.h"
@@ -137,6 +138,7 @@ noreturn void vcpu_park(struct vcpu *v)
 	write_cntp_ctl(0);
 	hyp_timer_stop();
 	fault_log_flush(p); /* this CPU's Hyp timer would have said it */
+	vuart_flush_vcpu(p, v->index); /* and sent its unfinished line */
 	vgic_cpu_stop(&p->vgic, &v->vgic);
 	spin_lock(&p->lock);
 	off_unlock(p, v);

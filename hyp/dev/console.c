@@ -286,6 +286,7 @@ static bool tell_guest_locked(u64 now, u32 part, u32 slack)
 	struct guest_stats *g = &con.guest[part];
 	char note[160];
 	size_t n;
+	u32 writer;
 
 	/*
 	 * Only drops are news: escaped bytes show as \xNN in the line itself, and an interactive
@@ -304,9 +305,15 @@ static bool tell_guest_locked(u64 now, u32 part, u32 slack)
 			 g->since_boot.dropped_bytes - g->told.dropped_bytes,
 			 g->since_boot.escaped - g->told.escaped, g->since_boot.dropped_lines,
 			 g->since_boot.dropped_bytes, g->since_boot.escaped);
-	/* 152 bytes at most (a 15-byte name, every count 10 digits): never cut. */
+	/*
+	 * 152 bytes at most (a 15-byte name, every count 10 digits): never cut.  Written by
+	 * whichever CPU tells it, it leaves the ring's writer, the partition's CPU, to serve the
+	 * ring (server_of): a note does not hand a neighbour the flooder's backlog.
+	 */
+	writer = con.ring[part].writer;
 	if (!put_line(&con.ring[part], "tessera", note, n, slack))
 		return true;
+	con.ring[part].writer = writer;
 	g->told = g->since_boot;
 	g->told_at = now;
 	return false;

@@ -10,7 +10,7 @@
  *   Ctrl-T Ctrl-T       a Ctrl-T for the partition with the input
  *
  * Every byte from the escape to the end of its command is the monitor's: a partition never
- * sees one.  A partition argument is a line of at most MONITOR_ARG_MAX bytes, asked for with
+ * sees one, nor the rest of a key's escape sequence typed after the escape.  A partition argument is a line of at most MONITOR_ARG_MAX bytes, asked for with
  * a prompt: Enter (CR, LF or CR LF) ends it, Backspace or Delete takes back a byte, spaces
  * around it are not part of it, Ctrl-C cancels it, Ctrl-T cancels it and starts another
  * command; anything else unprintable (an arrow key's escape sequence, a UTF-8 byte) or one
@@ -34,8 +34,11 @@
 #define BACKSPACE 0x08
 #define DELETE 0x7f
 
-/* AFTER_CR: an argument ended with CR, and a terminal's LF may follow; DISCARD: up to Enter. */
-enum { IDLE, ESCAPED, ARGUMENT, DISCARD, AFTER_CR };
+/*
+ * AFTER_CR: an argument ended with CR, and a terminal's LF may follow; DISCARD: up to Enter;
+ * SEQUENCE, SEQUENCE_BODY: an escape sequence after the escape (an arrow key), the monitor's.
+ */
+enum { IDLE, ESCAPED, ARGUMENT, DISCARD, AFTER_CR, SEQUENCE, SEQUENCE_BODY };
 
 static const char *const verbs[] = { "stop", "start", "restart" }; /* by TESSERA_PARTITION_* */
 
@@ -122,6 +125,10 @@ static bool command(u8 c)
 
 	if (c == ESCAPE)
 		return false; /* Ctrl-T Ctrl-T: the partition gets one */
+	if (c == 0x1b) { /* ESC: a terminal's key sequence, not a command (no help) */
+		mon.state = SEQUENCE;
+		return true;
+	}
 	if (c == 'n') {
 		/* The focus is a partition's number, below count: the next one, or the first. */
 		d = console_focused() + 1;
@@ -169,6 +176,15 @@ bool monitor_input(u8 c)
 		if (c == ESCAPE)
 			mon.state = ESCAPED;
 		return c == ESCAPE;
+	}
+	if (state >= SEQUENCE) {
+		/*
+		 * ESC [ or ESC O, parameter and intermediate bytes (0x20-0x3f), up to the final
+		 * byte, which ends it (ECMA-48 5.4): none of it reaches the partition.
+		 */
+		if ((state == SEQUENCE && (c == '[' || c == 'O')) || (u32)c - 0x20 <= 0x3f - 0x20)
+			mon.state = SEQUENCE_BODY;
+		return true;
 	}
 	if (state == ESCAPED) {
 		bool mine = command(c);

@@ -127,6 +127,16 @@ bool vuart_flush_stale(struct partition *p, u64 age)
 	return pending;
 }
 
+void vuart_flush_vcpu(struct partition *p, u32 index)
+{
+	struct vuart *u = &p->vuart;
+
+	spin_lock(&u->lock);
+	if (!p->cfg->console_device_order && u->line[index].len)
+		flush_line(p, &u->line[index]);
+	spin_unlock(&u->lock);
+}
+
 void vuart_output(struct partition *p, const char *s, u32 len)
 {
 	u32 i;

@@ -67,5 +67,10 @@ void vuart_rx(struct partition *p, u8 c);
 void vuart_output(struct partition *p, const char *s, u32 len);
 /* Flush a partial line older than 'age' counter ticks; true if one is still pending. */
 bool vuart_flush_stale(struct partition *p, u64 age);
+/*
+ * vCPU 'index' of p stops: its unfinished line goes out now, as its Hyp timer would have sent
+ * it (a partition whose lines are in device order shares one: partition_vcpu_parked's).
+ */
+void vuart_flush_vcpu(struct partition *p, u32 index);
 
 #endif /* TESSERA_HYP_VUART_H */

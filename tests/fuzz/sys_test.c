@@ -1459,6 +1459,94 @@ TEST(stop_during_image_check)
 	sys_finish();
 }
 
+/*
+ * A partial line (last words without a newline, a prompt) when the partition stops: it goes
+ * out then, before a start wipes it (vcpu_park, partition_vcpu_parked).
+ */
+TEST(partial_line_out_at_stop)
+{
+	console_start();
+	guest_puts(GAMMA_CPU, GAMMA, "last words", 10);
+	hvc(GAMMA_CPU, PSCI_SYSTEM_OFF, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(partitions[GAMMA].state, PART_STOPPED);
+	fake_time_advance(200 * FAKE_TICKS_PER_MS);
+	sys_enter(0, hyp_timer_tick);
+	type("\x14"
+	     "b2\r"); /* the operator starts it again */
+	EXPECT_EQ(partitions[GAMMA].state, PART_RUNNING);
+	fake_time_advance(200 * FAKE_TICKS_PER_MS);
+	sys_enter(GAMMA_CPU, hyp_timer_tick);
+	console_end();
+	EXPECT(seen_at(0, "[gamma] last words") >= 0);
+}
+
+/* The operator stops and restarts the partition whose CPU takes the UART interrupt, and types into it. */
+TEST(operator_stops_own_server)
+{
+	console_start();
+	type("\x14k0\r");
+	EXPECT_EQ(partitions[0].state, PART_STOPPED);
+	type("abc"); /* input to a stopped partition */
+	type("\x14"
+	     "b0\r");
+	EXPECT_EQ(partitions[0].state, PART_RUNNING);
+	type("\x14r0\r");
+	EXPECT_EQ(partitions[0].starts, 3);
+	type("\x14k alpha\r\x14"
+	     "b alpha\r\x14r 1\r\x14k 2\r");
+	EXPECT_EQ(partitions[0].state, PART_RUNNING);
+	EXPECT_EQ(partitions[2].state, PART_STOPPED);
+	EXPECT_EQ(partitions[1].starts, 2);
+	console_end();
+}
+
+static u32 stall_lines;
+static void stall_after_6(const char *line)
+{
+	record_line(line);
+	if (++stall_lines == 6)
+		fake_uart_stall(true);
+}
+
+/*
+ * Beta's drop note, written by the CPU that serves (alpha's), leaves beta's CPU to serve beta's
+ * backlog (issue 14: a flooder's lines cost its neighbours nothing).
+ */
+TEST(drop_note_keeps_server)
+{
+	char text[200];
+	u32 i;
+
+	memset(text, 'x', 159);
+	text[159] = '\n';
+	console_start();
+	fake_time_advance(3000 * FAKE_TICKS_PER_MS);
+	fake_uart_stall(true);
+	guest_puts(0, 0, "alpha\n", 6);
+	for (i = 0; i < 20; i++)
+		guest_puts(BETA_CPU0, 1, text, 160);
+	fake_time_advance(3000 * FAKE_TICKS_PER_MS);
+	guest_puts(BETA_CPU0, 1, text, 160); /* dropped: the note is due, no room */
+	guest_puts(0, 0, "alpha2\n", 7);
+	fake_uart_line_hook = stall_after_6;
+	stall_lines = 0;
+	fake_uart_stall(false);
+	fake_arch_set_cpu(0);
+	console_irq(); /* cpu0, alpha's, serves: puts beta's note */
+	fake_uart_line_hook = record_line;
+	EXPECT_EQ(console_server(), BETA_CPU0);
+	console_end();
+}
+
+/* An arrow key (ESC [ A) right after Ctrl-T: none of it reaches the partition. */
+TEST(escape_sequence_after_ctrl_t)
+{
+	console_start();
+	type("\x14\x1b[A");
+	EXPECT_EQ(partitions[0].vuart.rx_count, 0);
+	console_end();
+}
 int main(void)
 {
 	test_suite_name = "sys";
@@ -1505,5 +1593,9 @@ int main(void)
 	RUN(restart_then_stop_of_stopped);
 	RUN(operator_start_then_stop);
 	RUN(stop_during_image_check);
+	RUN(partial_line_out_at_stop);
+	RUN(operator_stops_own_server);
+	RUN(drop_note_keeps_server);
+	RUN(escape_sequence_after_ctrl_t);
 	return test_summary();
 }
