@@ -148,7 +148,9 @@ static bool fault_ipa(u32 hsr, u32 va, u64 *ipa)
 	 */
 	if ((fsc & FSC_TYPE_MASK) != FSC_TRANSLATION && !(hsr & HSR_DABT_S1PTW))
 		return guest_translate(GUEST_AT_S1_PL1_READ, va, ipa);
-	*ipa = ((u64)(read_hpfar() & HPFAR_FIPA_MASK) << 8) | (va & 0xfff);
+	/* On a walk HPFAR names the descriptor's page, whose offset the VA does not give. */
+	*ipa = ((u64)(read_hpfar() & HPFAR_FIPA_MASK) << 8) |
+	       ((hsr & HSR_DABT_S1PTW) ? 0 : (va & 0xfff));
 	return true;
 }
 
@@ -162,9 +164,12 @@ __attribute__((noinline)) void data_abort(struct vcpu *v, struct regs *r, u32 hs
 	 * emulated or not mapped: no memory there for it to act on, and the
 	 * architecture lets the hypervisor treat it as a no-op (as KVM does), so
 	 * it is skipped rather than put to the fault policy.  The operation is an
-	 * MCR, 32 bits in ARM and Thumb state alike.
+	 * MCR, 32 bits in ARM and Thumb state alike.  Not a fault on the guest's
+	 * own stage-1 walk (S1PTW; an address translation sets CM too): its tables
+	 * are outside its memory, which the fault policy hears of (as KVM does),
+	 * and a skipped ATS1C* would leave a stale PAR that says it succeeded.
 	 */
-	if (hsr & HSR_DABT_CM) {
+	if ((hsr & (HSR_DABT_CM | HSR_DABT_S1PTW)) == HSR_DABT_CM) {
 		guest_skip_instruction(hsr | HSR_IL);
 		return;
 	}
@@ -174,7 +179,9 @@ __attribute__((noinline)) void data_abort(struct vcpu *v, struct regs *r, u32 hs
 	if ((hsr & (FSC_TYPE_MASK | HSR_DABT_S1PTW)) == FSC_TRANSLATION &&
 	    mmio_abort(v, r, hsr, ipa))
 		return;
-	mmio_fault(v, r, hsr, ipa, va, "stage-2 data abort");
+	mmio_fault(v, r, hsr, ipa, va,
+		   (hsr & HSR_DABT_S1PTW) ? "stage-2 abort on its stage-1 walk" :
+					    "stage-2 data abort");
 }
 
 __attribute__((noinline)) void prefetch_abort(struct vcpu *v, struct regs *r, u32 hsr)

@@ -673,6 +673,43 @@ TEST(guest_par_kept)
 	sys_finish();
 }
 
+/*
+ * A guest's ATS1CPR (or DC by VA) whose stage-1 walk reaches an unmapped IPA traps with CM = 1
+ * and S1PTW = 1 (QEMU's do_ats_write): not skipped as a cache operation would be (its PAR would
+ * keep a stale successful result), but a fault for the policy.
+ */
+TEST(ats_walk_fault_not_skipped)
+{
+	start_system();
+	*fake_reg_on(0, "par") =
+		0x40001000ULL; /* the guest's previous AT: success, PA 0x40001000 */
+	data_abort_at(0, DABT_WRITE(FSC_TRANSLATION_L3) | HSR_DABT_CM | HSR_DABT_S1PTW,
+		      UNMAPPED_IPA);
+	sys_settle();
+	/* What the guest reads next: PAR.F must be 1 (or the abort handed to its policy). */
+	EXPECT((*fake_reg_on(0, "par") & 1) || *fake_reg_on(0, "elr_hyp") != GUEST_PC + 4);
+	sys_finish();
+}
+
+/*
+ * A stage-2 fault on the guest's stage-1 walk (S1PTW): HPFAR names the page of the descriptor,
+ * whose offset in it has nothing to do with the VA's: the log names the page, as a walk's.
+ */
+TEST(s1ptw_log_ipa)
+{
+	static const u32 policy[CFG_PARTITION_COUNT] = { POLICY(CFG_FAULT_INJECT, 0, 0), 0, 0 };
+
+	sys_reset(4, policy);
+	/* The guest's walk of VA 0xc0000abc reads a descriptor on the unmapped page of IPA 0x20000000. */
+	sys_set_trap_regs(0, DABT_WRITE(FSC_TRANSLATION_L3) | HSR_DABT_S1PTW, 0xc0000abc,
+			  (0x20000000U >> 8) & HPFAR_FIPA_MASK, GUEST_PC, PSR_MODE_SVC);
+	sys_trap(0);
+	sys_check();
+	EXPECT(strstr(fake_uart_last_line(), "IPA 0x20000000 VA 0xc0000abc") != NULL);
+	EXPECT(strstr(fake_uart_last_line(), "stage-1 walk") != NULL);
+	sys_finish();
+}
+
 static void hyp_timer_tick(struct regs *r)
 {
 	UNUSED(r);
@@ -1565,6 +1602,8 @@ int main(void)
 	RUN(uart_rx_fifo_off_and_on);
 	RUN(console_paste_reaches_guest_whole);
 	RUN(guest_par_kept);
+	RUN(ats_walk_fault_not_skipped);
+	RUN(s1ptw_log_ipa);
 	RUN(fault_ipa_not_from_unknown_hpfar);
 	RUN(suppressed_count_told);
 	RUN(console_hyp_never_waits);
