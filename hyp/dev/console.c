@@ -88,6 +88,7 @@ static struct {
 	bool rx_irq;
 	bool tx_irq;
 	bool input_ready;
+	bool owed; /* a partition lost a line since its last note (tell_all_locked) */
 	u32 cur; /* the source whose line is going out */
 	u32 pending; /* bytes in all rings */
 	u32 hyp_lost; /* hypervisor lines lost, since the last report */
@@ -186,19 +187,32 @@ static void serve_later(void)
 		hyp_timer_console_later();
 }
 
-/* Move whole lines, one source at a time in turn, to the UART while it has room; lock held. */
+static void put_notes_locked(u64 now, bool idle);
+
+/*
+ * Move whole lines, one source at a time in turn, to the UART while it has room; lock held.
+ * All out, and a line lost since its source's last note: the notes go now, not a second after
+ * the last (nothing may come back later to tell them: the transmit interrupt is off, the
+ * flooder may have gone quiet or stopped).  At most one a drained backlog.
+ */
 static void drain_locked(void)
 {
 	u32 sent = 0;
 	bool want_tx;
 
-	while (con.pending) {
-		char c = peek_byte();
+	for (;;) {
+		while (con.pending) {
+			char c = peek_byte();
 
-		if (!uart_try_putc(c))
+			if (!uart_try_putc(c))
+				break;
+			byte_sent(c);
+			sent++;
+		}
+		if (con.pending || !con.owed)
 			break;
-		byte_sent(c);
-		sent++;
+		con.owed = false;
+		put_notes_locked(timer_now(), true);
 	}
 	this_cpu()->stats.console_bytes += sent;
 	want_tx = con.pending != 0;
@@ -276,12 +290,13 @@ static void tell_hyp_lost_locked(u32 slack)
 }
 
 /*
- * A partition's drops and escaped bytes since its last note, in its own ring,
- * once a second at most, if its ring has room for it and 'slack' (its own
- * share pays for it); lock held.  True if a note is due and did not fit.  'now' first: the
- * three arguments then go in registers (AAPCS puts a u64 in an even pair).
+ * A partition's drops and escaped bytes since its last note, in its own ring, once a second
+ * at most while lines wait (at once when 'idle': every ring drained), if its ring has room
+ * for it and 'slack' (its own share pays for it); lock held.  True if a note is due and did
+ * not fit.  'now' first: the other arguments then go in registers (AAPCS puts a u64 in an
+ * even pair).
  */
-static bool tell_guest_locked(u64 now, u32 part, u32 slack)
+static bool tell_guest_locked(u64 now, u32 part, u32 slack, bool idle)
 {
 	struct guest_stats *g = &con.guest[part];
 	char note[160];
@@ -295,7 +310,7 @@ static bool tell_guest_locked(u64 now, u32 part, u32 slack)
 	 */
 	if (g->since_boot.dropped_lines == g->told.dropped_lines)
 		return false;
-	if (g->told_at && now - g->told_at < timer_ms_to_ticks(CONSOLE_NOTE_MS))
+	if (!idle && g->told_at && now - g->told_at < timer_ms_to_ticks(CONSOLE_NOTE_MS))
 		return false;
 	n = fmt_snprintf(note, sizeof(note),
 			 "console: %s: %u lines (%u bytes) dropped, %u control bytes escaped "
@@ -319,15 +334,21 @@ static bool tell_guest_locked(u64 now, u32 part, u32 slack)
 	return false;
 }
 
-/* Every note that is due and has room, then drain again; lock held. */
-static void tell_all_locked(u64 now)
+/* Every note that is due ('idle': the rings drained, every owed one) and has room; lock held. */
+static void put_notes_locked(u64 now, bool idle)
 {
 	u32 i;
 
 	/* As a routine line would: the reserve stays for the lines that are not. */
 	tell_hyp_lost_locked(CONSOLE_HYP_RESERVE + CONSOLE_NOTE_SLACK);
 	for (i = 0; i < CFG_PARTITION_COUNT; i++)
-		(void)tell_guest_locked(now, i, CONSOLE_NOTE_SLACK);
+		(void)tell_guest_locked(now, i, CONSOLE_NOTE_SLACK, idle);
+}
+
+/* The notes that are due, then drain; lock held. */
+static void tell_all_locked(u64 now)
+{
+	put_notes_locked(now, false);
 	drain_locked();
 }
 
@@ -346,6 +367,7 @@ void console_hyp_line(const char *text, size_t len, bool routine)
 		if (!con.booting) {
 			con.hyp_lost++;
 			con.hyp_lost_total++;
+			con.owed = true;
 			break;
 		}
 		drain_locked();
@@ -362,11 +384,12 @@ void console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
 	spin_lock(&con.lock);
 	g->since_boot.escaped += escaped;
 	/* A note that is due goes first: the line waits behind it, or is lost. */
-	if (tell_guest_locked(timer_now(), part,
-			      LINE_BYTES(cfg_system.partitions[part].name, len)) ||
+	if (tell_guest_locked(timer_now(), part, LINE_BYTES(cfg_system.partitions[part].name, len),
+			      false) ||
 	    !put_line(&con.ring[part], cfg_system.partitions[part].name, text, len, 0)) {
 		g->since_boot.dropped_lines++;
 		g->since_boot.dropped_bytes += (u32)len;
+		con.owed = true;
 	}
 	drain_locked();
 	spin_unlock(&con.lock);

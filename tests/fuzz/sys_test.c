@@ -1576,6 +1576,51 @@ TEST(drop_note_keeps_server)
 	console_end();
 }
 
+static u32 beta_notes(void)
+{
+	u32 i, notes = 0;
+
+	for (i = 0; i < seen_count; i++)
+		notes += !strncmp(seen[i], "[tessera] console: beta:", 24);
+	return notes;
+}
+
+/*
+ * Drops after a note, within the note's second, then silence (the transmit interrupt off): their
+ * note goes out once the rings have drained, not never.
+ */
+TEST(late_drops_told)
+{
+	static const char text[] =
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n";
+	u32 i;
+
+	console_start();
+	fake_time_advance(5000 * FAKE_TICKS_PER_MS);
+	fake_uart_stall(true);
+	for (i = 0; i < 100; i++)
+		guest_puts(1, 1, text, sizeof(text) - 1);
+	fake_uart_stall(false);
+	console_irq();
+	fake_time_advance(100 * FAKE_TICKS_PER_MS);
+	fake_uart_stall(true);
+	for (i = 0; i < 100; i++)
+		guest_puts(1, 1, text, sizeof(text) - 1);
+	fake_uart_stall(false);
+	console_irq(); /* everything out: the transmit interrupt is switched off */
+	fake_time_advance(5000 * FAKE_TICKS_PER_MS);
+	for (i = 0; i < 20; i++) {
+		sys_enter(0, hyp_timer_tick);
+		sys_enter(BETA_CPU0, hyp_timer_tick);
+		if (beta_notes() > 1)
+			break;
+	}
+	log_warn("later");
+	guest_puts(0, 0, "alpha later\n", 12);
+	EXPECT_EQ(beta_notes(), 2);
+	console_end();
+}
+
 /* An arrow key (ESC [ A) right after Ctrl-T: none of it reaches the partition. */
 TEST(escape_sequence_after_ctrl_t)
 {
@@ -1636,5 +1681,6 @@ int main(void)
 	RUN(operator_stops_own_server);
 	RUN(drop_note_keeps_server);
 	RUN(escape_sequence_after_ctrl_t);
+	RUN(late_drops_told);
 	return test_summary();
 }
