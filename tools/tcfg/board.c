@@ -246,7 +246,9 @@ static void read_uart(struct board *b, const void *fdt, bool *ok)
 		return;
 	prop_check_known(&bn.n, known, ok);
 	one_range(&bn.n, "region", &b->uart, ok);
-	prop_u32(&bn.n, "irq", true, &b->uart_irq, ok);
+	/* The hypervisor's own interrupt: no partition's, whatever reserved-interrupts lists. */
+	if (prop_u32(&bn.n, "irq", true, &b->uart_irq, ok) && b->uart_irq < TCFG_INTID_LIMIT)
+		b->reserved_irq[b->uart_irq] = true;
 }
 
 static void read_guest_layout(struct board *b, const void *fdt, bool *ok)

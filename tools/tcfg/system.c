@@ -180,11 +180,23 @@ static bool strings_have(const char *list, u32 len, const char *want)
 /*
  * Devices that read and write memory by themselves (bus masters).  With no IOMMU they are
  * programmed with guest physical addresses that must be real ones: tcfg demands that their
- * partition be identity-mapped (check.c).
+ * partition be identity-mapped (check.c).  QEMU virt's virtio and fw_cfg (its DMA interface)
+ * and PCIe host (whatever sits behind it), and the H3's Ethernet, SD/MMC and USB controllers
+ * (Linux's bindings); the H3's DMA engine no partition may have (the board's reserved-mmio).
  */
 static bool known_dma_master(const struct device *d)
 {
-	static const char *const masters[] = { "virtio,mmio", NULL };
+	static const char *const masters[] = { "virtio,mmio",
+					       "qemu,fw-cfg-mmio",
+					       "pci-host-ecam-generic",
+					       "allwinner,sun8i-h3-emac",
+					       "allwinner,sun7i-a20-mmc",
+					       "allwinner,sun8i-h3-ehci",
+					       "allwinner,sun8i-h3-ohci",
+					       "generic-ehci",
+					       "generic-ohci",
+					       "allwinner,sun8i-h3-musb",
+					       NULL };
 	u32 i;
 
 	for (i = 0; masters[i]; i++)
