@@ -97,7 +97,8 @@ s32 psci_call(struct vcpu *v, struct regs *r, u32 fid)
 		index = vcpu_of_mpidr(p, r->r[1]);
 		if (index < 0)
 			return PSCI_E_INVALID_PARAMETERS;
-		if (!valid_entry(p, r->r[2] & ~1U))
+		/* An ARM-state entry is word-aligned (bit 0 set: Thumb, halfword-aligned). */
+		if ((r->r[2] & 3) == 2 || !valid_entry(p, r->r[2] & ~1U))
 			return PSCI_E_INVALID_ADDRESS;
 		return partition_vcpu_on(p, (u32)index, r->r[2], r->r[3]);
 	case PSCI_CPU_OFF:

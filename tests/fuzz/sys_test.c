@@ -118,6 +118,23 @@ static void data_abort_at(u32 cpu, u32 hsr, u32 ipa)
 	sys_check();
 }
 
+/*
+ * PSCI CPU_ON's entry (DEN 0022D 5.1.4): outside the partition's RAM, or an ARM-state address
+ * that is not word-aligned, is INVALID_ADDRESS, and nothing starts; a Thumb one (bit 0) is fine.
+ */
+TEST(cpu_on_entry_checked)
+{
+	struct partition *p = &partitions[BETA];
+
+	start_system();
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA + 2, 0), (u32)-9);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, 0x100, 0), (u32)-9);
+	EXPECT_EQ(p->vcpus_on, 1);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA + 3, 0), 0);
+	EXPECT_EQ(p->vcpus_on, 2);
+	sys_finish();
+}
+
 TEST(cpu_on_then_system_off)
 {
 	struct partition *p = &partitions[BETA];
@@ -1632,6 +1649,7 @@ TEST(escape_sequence_after_ctrl_t)
 int main(void)
 {
 	test_suite_name = "sys";
+	RUN(cpu_on_entry_checked);
 	RUN(cpu_on_then_system_off);
 	RUN(cpu_on_then_system_reset);
 	RUN(restart_drops_ram_from_caches);
