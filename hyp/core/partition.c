@@ -706,7 +706,7 @@ s32 partition_vcpu_on(struct partition *p, u32 index, u32 pc, u32 context)
 	struct vcpu *v;
 
 	if (!lock_running(p))
-		return PSCI_E_DENIED;
+		return PSCI_E_INTERNAL_FAILURE; /* stopping (DENIED is no CPU_ON code: DEN 0022D 5.1.4) */
 	v = p->vcpus[index];
 	if (v->power == VCPU_ON) {
 		spin_unlock(&p->lock);

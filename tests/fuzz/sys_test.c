@@ -135,6 +135,21 @@ TEST(cpu_on_entry_checked)
 	sys_finish();
 }
 
+/*
+ * A CPU_ON from a partition a manager has just stopped, before its vCPU parks: one of CPU_ON's
+ * return codes (DEN 0022D 5.1.4), INTERNAL_FAILURE, not DENIED; nothing starts.
+ */
+TEST(cpu_on_while_stopping)
+{
+	start_system();
+	EXPECT_EQ(partition_command(&partitions[BETA], TESSERA_PARTITION_STOP, "t", NULL), 0);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), (u32)-6);
+	sys_settle();
+	EXPECT_EQ(partitions[BETA].state, PART_STOPPED);
+	EXPECT_EQ(partitions[BETA].vcpus_on, 0);
+	sys_finish();
+}
+
 TEST(cpu_on_then_system_off)
 {
 	struct partition *p = &partitions[BETA];
@@ -1653,6 +1668,7 @@ int main(void)
 {
 	test_suite_name = "sys";
 	RUN(cpu_on_entry_checked);
+	RUN(cpu_on_while_stopping);
 	RUN(cpu_on_then_system_off);
 	RUN(cpu_on_then_system_reset);
 	RUN(restart_drops_ram_from_caches);
