@@ -306,10 +306,10 @@ static __attribute__((cold)) void lr_evict(struct vgic_dist *d, struct vgic_cpu 
  * software.  Pending only, the entry is taken back (lr_evict).  Active and pending (an edge
  * again while the guest handles the last one, lr_merge; an SGI from the same source), the
  * entry keeps the active state and the pending one waits in software, so that the guest's EOI
- * does not hand it over; enabled again, lr_merge adds it back.  An enable on another vCPU without the lock may have come
- * meanwhile and found it not pending (vgicd_write_spi_enable reads VIRQ_PENDING after its
- * barrier, before this set it): after a barrier here, one more look, and if it may be
- * delivered after all, this vCPU flushes before its guest runs.
+ * does not hand it over; enabled again, lr_merge adds it back.  An enable on another vCPU
+ * without the lock may have come meanwhile and found it not pending (vgicd_write_spi_enable
+ * reads VIRQ_PENDING after its barrier, before this set it): after a barrier here, one more
+ * look, and if it may be delivered after all, this vCPU flushes before its guest runs.
  */
 static __attribute__((cold)) void lr_undeliverable(struct vgic_dist *d, struct vgic_cpu *vc, u32 n,
 						   u32 lr)
@@ -660,17 +660,27 @@ __attribute__((cold)) void vgic_inbox_move_spi(struct vgic_dist *d, struct vgic_
 		inbox_take_word(d, was, w, bit);
 }
 
-__attribute__((cold)) bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu *vc)
+/*
+ * Inbox words from 'first' on become pending (lock held); true if any held a bit.  Inline in
+ * its two callers: a call more would cost the distributor reads' general path (make bench).
+ */
+static inline __attribute__((always_inline)) bool inbox_take_from(struct vgic_dist *d,
+								  struct vgic_cpu *vc, u32 first)
 {
 	bool any = false;
 
-	for (u32 w = 0; w < vc->inbox_words; w++) {
+	for (u32 w = first; w < vc->inbox_words; w++) {
 		if (!__atomic_load_n(&vc->inbox[w], __ATOMIC_RELAXED))
 			continue;
 		inbox_take_word(d, vc, w, __atomic_exchange_n(&vc->inbox[w], 0, __ATOMIC_ACQUIRE));
 		any = true;
 	}
 	return any;
+}
+
+__attribute__((cold)) bool vgic_inbox_take(struct vgic_dist *d, struct vgic_cpu *vc)
+{
+	return inbox_take_from(d, vc, 0);
 }
 
 /*
@@ -693,8 +703,7 @@ __attribute__((cold)) void vgic_inbox_parked(struct vgic_dist *d, struct vgic_cp
 	if (!any)
 		return; /* most wakes: the lock untouched */
 	spin_lock(&d->lock); /* inbox_words too: a restart sets it under the lock */
-	for (w = vc->inbox_spi; w < vc->inbox_words; w++)
-		inbox_take_word(d, vc, w, __atomic_exchange_n(&vc->inbox[w], 0, __ATOMIC_ACQUIRE));
+	(void)inbox_take_from(d, vc, vc->inbox_spi);
 	spin_unlock(&d->lock);
 }
 

@@ -50,8 +50,9 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f);
 /*
  * The count of fault messages a partition's rate limit suppressed, said when
  * its window closes: fault_log_window_closed() says it if the window has
- * closed by 'now' (timer_now()) and returns when to look again (~0: nothing pending; the Hyp timer
- * calls it); fault_log_flush() says it now (the partition or vCPU stops).
+ * closed by 'now' (timer_now()) and returns when to look again (~0: nothing
+ * pending; the Hyp timer calls it); fault_log_flush() says it now (the
+ * partition or vCPU stops).
  */
 struct partition;
 u64 fault_log_window_closed(struct partition *p, u64 now);

@@ -687,8 +687,11 @@ void partition_vcpu_parked(struct partition *p)
 	bool restart;
 
 	vgic_dist_stop(&p->vgic);
-	(void)vuart_flush_stale(p,
-				0); /* what its vCPUs left unfinished, before a restart wipes it */
+	/*
+	 * What its vCPUs left unfinished (a device-order partition's one line), before a start
+	 * wipes it.
+	 */
+	(void)vuart_flush_stale(p, 0);
 	spin_lock(&p->lock);
 	p->parking = false;
 	restart = p->restart_pending;

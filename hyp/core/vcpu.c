@@ -9,10 +9,10 @@
 #include "hyp/arch/regs.h"
 #include "hyp/arch/trap.h"
 #include "hyp/core/cpu.h"
-#include "hyp/dev/vuart.h"
 #include "hyp/core/log.h"
 #include "hyp/core/partition.h"
 #include "hyp/core/timer.h"
+#include "hyp/dev/vuart.h"
 #include "mm/mm.h"
 #include "vgic/vgic.h"
 

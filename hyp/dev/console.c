@@ -88,7 +88,7 @@ static struct {
 	bool rx_irq;
 	bool tx_irq;
 	bool input_ready;
-	bool owed; /* a partition lost a line since its last note (tell_all_locked) */
+	bool owed; /* a line was lost since its source's last note (drain_locked tells it) */
 	u32 cur; /* the source whose line is going out */
 	u32 pending; /* bytes in all rings */
 	u32 hyp_lost; /* hypervisor lines lost, since the last report */

@@ -10,8 +10,9 @@
  *   Ctrl-T Ctrl-T       a Ctrl-T for the partition with the input
  *
  * Every byte from the escape to the end of its command is the monitor's: a partition never
- * sees one, nor the rest of a key's escape sequence typed after the escape.  A partition argument is a line of at most MONITOR_ARG_MAX bytes, asked for with
- * a prompt: Enter (CR, LF or CR LF) ends it, Backspace or Delete takes back a byte, spaces
+ * sees one, nor the rest of a key's escape sequence typed after the escape.  A partition
+ * argument is a line of at most MONITOR_ARG_MAX bytes, asked for with a prompt: Enter (CR, LF
+ * or CR LF) ends it, Backspace or Delete takes back a byte, spaces
  * around it are not part of it, Ctrl-C cancels it, Ctrl-T cancels it and starts another
  * command; anything else unprintable (an arrow key's escape sequence, a UTF-8 byte) or one
  * byte too many drops it, and the rest of its line with it, up to Enter or Ctrl-C.  What the monitor says goes out as
