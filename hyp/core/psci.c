@@ -7,12 +7,16 @@
 #include "hyp/core/hypercall.h"
 #include "hyp/core/partition.h"
 
-/* The vCPU index of an MPIDR, or -1 if no vCPU of p has it. */
+/*
+ * The vCPU index of an MPIDR, or -1 if no vCPU of p has it.  The argument is the affinity
+ * fields only: in SMC32 calls bits [31:24] must be zero (DEN 0022D 5.1.4), so a raw MPIDR,
+ * its bit 31 set, is refused as KVM refuses it.
+ */
 static s32 vcpu_of_mpidr(const struct partition *p, u32 mpidr)
 {
 	u32 aff0 = mpidr & 0xff;
 
-	if ((mpidr & 0x00ffff00U) || aff0 >= p->cfg->cpu_count)
+	if ((mpidr & ~0xffU) || aff0 >= p->cfg->cpu_count)
 		return -1;
 	return (s32)aff0;
 }

@@ -52,14 +52,11 @@
 #include "test.h"
 #include "fuzz_sys.h"
 #include "abi/hypercall.h"
+#include "abi/smccc.h"
 #include "hyp/dev/console.h"
 #include "hyp/dev/monitor.h"
 #include "hyp/dev/vuart.h"
 
-#define PSCI_CPU_OFF 0x84000002U
-#define PSCI_CPU_ON 0x84000003U
-#define PSCI_SYSTEM_OFF 0x84000008U
-#define PSCI_SYSTEM_RESET 0x84000009U
 #define TESSERA_PARTITION_ID 0x86000001U
 
 /* Partition 1 "beta": vCPU 0 on cpu1, vCPU 1 on cpu2. */
@@ -132,6 +129,21 @@ TEST(cpu_on_entry_checked)
 	EXPECT_EQ(p->vcpus_on, 1);
 	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA + 3, 0), 0);
 	EXPECT_EQ(p->vcpus_on, 2);
+	sys_finish();
+}
+
+/*
+ * CPU_ON's target is the MPIDR's affinity fields: bits [31:24] must be zero (DEN 0022D 5.1.4),
+ * so a raw MPIDR (bit 31 set, bit 24 MT) is INVALID_PARAMETERS, for AFFINITY_INFO too.
+ */
+TEST(cpu_on_mpidr_high_bits)
+{
+	start_system();
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 0x80000001U, FAKE_GUEST_RAM_IPA, 0), (u32)-2);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 0x01000001U, FAKE_GUEST_RAM_IPA, 0), (u32)-2);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_AFFINITY_INFO, 0x80000000U, 0, 0), (u32)-2);
+	EXPECT_EQ(partitions[BETA].vcpus_on, 1);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
 	sys_finish();
 }
 
@@ -1668,6 +1680,7 @@ int main(void)
 {
 	test_suite_name = "sys";
 	RUN(cpu_on_entry_checked);
+	RUN(cpu_on_mpidr_high_bits);
 	RUN(cpu_on_while_stopping);
 	RUN(cpu_on_then_system_off);
 	RUN(cpu_on_then_system_reset);
