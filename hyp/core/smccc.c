@@ -23,8 +23,11 @@ static inline s32 doorbell_ring(struct vcpu *v, u32 index)
 	return 0;
 }
 
-static bool implemented(u32 fid)
+/* SMCCC_ARCH_FEATURES: a call that would answer NOT_SUPPORTED here is not offered (DEN 0028 7.3). */
+static bool implemented(const struct vcpu *v, u32 fid)
 {
+	if (fid == TESSERA_FID_WATCHDOG_KICK && !v->part->cfg->watchdog_ms)
+		return false;
 	if (fid == SMCCC_VERSION || fid == SMCCC_ARCH_FEATURES || fid == TESSERA_FID_CALL_UID ||
 	    fid == TESSERA_FID_REVISION || fid == TESSERA_FID_CPU_STATS)
 		return true;
@@ -38,7 +41,7 @@ static __attribute__((noinline)) s32 other_call(struct vcpu *v, struct regs *r, 
 	case SMCCC_VERSION:
 		return SMCCC_VERSION_1_1;
 	case SMCCC_ARCH_FEATURES:
-		return implemented(r->r[1]) ? 0 : SMCCC_NOT_SUPPORTED;
+		return implemented(v, r->r[1]) ? 0 : SMCCC_NOT_SUPPORTED;
 	case TESSERA_FID_CALL_UID:
 		r->r[1] = TESSERA_UID1;
 		r->r[2] = TESSERA_UID2;

@@ -998,6 +998,9 @@ TEST(watchdog_restarts)
 	seen_count = 0;
 	fake_uart_line_hook = record_line;
 	EXPECT_EQ(hvc(0, FID_WATCHDOG_KICK, 0, 0, 0), (u32)TESSERA_NOT_SUPPORTED); /* none */
+	/* SMCCC_ARCH_FEATURES says so beforehand: the call is offered only with a watchdog. */
+	EXPECT_EQ(hvc(0, SMCCC_ARCH_FEATURES, FID_WATCHDOG_KICK, 0, 0), (u32)SMCCC_NOT_SUPPORTED);
+	EXPECT_EQ(hvc(GAMMA_CPU, SMCCC_ARCH_FEATURES, FID_WATCHDOG_KICK, 0, 0), 0);
 	EXPECT_EQ(hvc(GAMMA_CPU, FID_WATCHDOG_KICK, 0, 0, 0), 100);
 	EXPECT(cpus[GAMMA_CPU].hyp_timer_deadline <= fake_time() + 100 * FAKE_TICKS_PER_MS);
 	fake_time_advance(60 * FAKE_TICKS_PER_MS);
