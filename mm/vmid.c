@@ -51,14 +51,30 @@ void vmid_cpu_online(struct vmid_alloc *a, u32 cpu)
 	spin_unlock(&a->lock);
 }
 
-void vmid_cpu_offline(struct vmid_alloc *a, u32 cpu)
+/* 'cpu' takes no part any more; lock held. */
+static void leave_locked(struct vmid_alloc *a, u32 cpu)
 {
-	spin_lock(&a->lock);
 	a->online &= ~(1U << cpu);
 	/* CPUs waiting for this one's flush may go (they see 'ready' after the SEV of unlock). */
 	if (all_flushed_locked(a))
 		__atomic_store_n(&a->ready, a->generation, __ATOMIC_RELEASE);
+}
+
+void vmid_cpu_offline(struct vmid_alloc *a, u32 cpu)
+{
+	spin_lock(&a->lock);
+	leave_locked(a, cpu);
 	spin_unlock(&a->lock);
+}
+
+bool vmid_cpu_stop(struct vmid_alloc *a, u32 cpu, u32 tries)
+{
+	while (!spin_trylock(&a->lock))
+		if (!tries--)
+			return false;
+	leave_locked(a, cpu);
+	spin_unlock(&a->lock);
+	return true;
 }
 
 static void assign_locked(struct vmid_alloc *a, struct vmid *v, u32 cpu)

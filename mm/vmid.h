@@ -66,6 +66,14 @@ void vmid_cpu_online(struct vmid_alloc *a, u32 cpu);
 void vmid_cpu_offline(struct vmid_alloc *a, u32 cpu);
 
 /*
+ * A CPU stops for good (a panic, hyp/core/panic.c): it never flushes again, so it leaves as
+ * vmid_cpu_offline() does, or the next generation change would keep every other CPU from
+ * entering its guest for ever.  The lock is only tried, at most 'tries' times more: the CPU
+ * may have stopped while holding it.  True if it left.
+ */
+bool vmid_cpu_stop(struct vmid_alloc *a, u32 cpu, u32 tries);
+
+/*
  * Give 'v' the next VMID now (a partition starting or restarting takes a fresh
  * one).  May advance the generation, which requests a flush from every other
  * online CPU.

@@ -24,10 +24,21 @@ static void panic_line(const char *fmt, ...)
 	console_panic_line(buf);
 }
 
-/* The last line of a panic, then this CPU stops for good. */
+/* Tries at the VMID allocator's lock, as console_panic_line's at the console's. */
+#define PANIC_LOCK_TRIES 1000000U
+
+/*
+ * The last line of a panic, then this CPU stops for good.  It takes no part in VMID
+ * generation changes any more: the other CPUs' entries would wait for its flush for ever.
+ */
 static noreturn void stop_this_cpu(void)
 {
-	panic_line("cpu%u stopped", this_cpu()->index);
+	u32 cpu = this_cpu()->index;
+
+	if (!vmid_cpu_stop(&vmid_allocator, cpu, PANIC_LOCK_TRIES))
+		panic_line("cpu%u: VMID allocator locked: generation changes will wait for it",
+			   cpu);
+	panic_line("cpu%u stopped", cpu);
 	for (;;)
 		__asm__ volatile("cpsid aif\n\twfi");
 }

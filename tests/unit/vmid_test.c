@@ -277,6 +277,42 @@ TEST(restarting_cpu_not_waited)
 }
 
 /*
+ * A CPU that stops for good (a panic: hyp/core/panic.c) never serves a flush request again.
+ * Left online, the next generation change would have every other CPU wait for its flush
+ * before any guest entry, for ever.  vmid_cpu_stop takes it out of the rendezvous: waiters
+ * go at once, later changes neither ask nor wait for it.  With the lock held (the CPU may
+ * have stopped holding it) it gives up after its tries and changes nothing.
+ */
+TEST(stopped_cpu_not_waited)
+{
+	struct vmid p[3] = { part(0), part(1), part(2) };
+
+	setup(1, 3, 0x7);
+	vmid_assign(&A, &p[0], 0); /* VMID 1, the only one with 1 bit */
+	vmid_assign(&A, &p[1], 1); /* wraps: cpu0 and cpu2 asked */
+	EXPECT_EQ(R.wraps, 1);
+	vmid_handle_flush_request(&A, 0);
+	EXPECT_EQ(vmid_prepare_entry(&A, &p[1], 1), VMID_WAIT); /* cpu2 has not flushed */
+	/* cpu2 panics: without vmid_cpu_stop, VMID_WAIT for ever. */
+	spin_lock(&A.lock); /* held elsewhere: the tries run out, nothing changes */
+	EXPECT(!vmid_cpu_stop(&A, 2, 100));
+	spin_unlock(&A.lock);
+	EXPECT_EQ(vmid_prepare_entry(&A, &p[1], 1), VMID_WAIT);
+	EXPECT(vmid_cpu_stop(&A, 2, 100));
+	EXPECT(vmid_current(&A, &p[1], 1));
+	EXPECT_EQ(vmid_prepare_entry(&A, &p[1], 1), VMID_READY);
+	/* The next change asks only cpu1 and waits only for it. */
+	vmid_assign(&A, &p[2], 0);
+	EXPECT_EQ(R.wraps, 2);
+	EXPECT_EQ(R.requests[1], 1);
+	EXPECT_EQ(R.requests[2], 1); /* the first change's request only */
+	EXPECT_EQ(vmid_prepare_entry(&A, &p[2], 0), VMID_WAIT);
+	vmid_handle_flush_request(&A, 1);
+	EXPECT_EQ(vmid_prepare_entry(&A, &p[2], 0), VMID_READY);
+	EXPECT_EQ(R.flushes[2], 1); /* never again after its stop */
+}
+
+/*
  * Three CPUs interleaving with 2-bit VMIDs through many generations (seeded):
  * a CPU flushes at most once per generation (a generation it was asked for
  * but that moved on before it served the request needs no flush of its own),
@@ -1091,6 +1127,7 @@ int main(void)
 	RUN(generation_change);
 	RUN(offline_cpus_not_waited);
 	RUN(restarting_cpu_not_waited);
+	RUN(stopped_cpu_not_waited);
 	RUN(interleaving_flush_counts);
 	RUN(model_check);
 	RUN(model_check_entry_path);
