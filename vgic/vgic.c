@@ -588,6 +588,24 @@ void vgic_inject_hw_locked(struct vgic_dist *d, struct vgic_cpu *vc, struct virq
 	spin_unlock(&d->lock);
 }
 
+__attribute__((cold)) bool vgic_hw_orphan(struct vgic_dist *d, u32 intid)
+{
+	bool owned;
+
+	spin_lock(&d->lock);
+	owned = intid >= GIC_PRIV_COUNT && intid < d->irq_count &&
+		(d->spi[intid - GIC_PRIV_COUNT].flags & (VIRQ_OWNED | VIRQ_HW)) ==
+			(VIRQ_OWNED | VIRQ_HW);
+	for (u32 i = 0; owned && i < d->vcpu_count; i++) {
+		if (d->vcpu[i]->on) { /* written under the lock (vgic_cpu_reset, vgic_cpu_stop) */
+			gic_irq_set_pending(intid, true);
+			break;
+		}
+	}
+	spin_unlock(&d->lock);
+	return owned;
+}
+
 __attribute__((cold)) void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
 {
 	struct virq *irq;

@@ -376,6 +376,16 @@ void vgic_set_line(struct vgic_dist *d, u32 intid, bool high);
  */
 bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
 
+/*
+ * Passthrough SPI 'intid' of the partition, acknowledged by the CPU of a vCPU that is off: an
+ * instance the distributor forwarded there before the route that took it away
+ * (vgic_cpu_stop) reached it.  While a vCPU of the partition is on it goes back to the
+ * distributor, pending, which forwards it where it is routed now (to no CPU, it waits for its
+ * vCPU); with none on the partition stopped, and vgic_dist_stop dropped it.  False if the
+ * partition does not own it as a passthrough SPI.
+ */
+bool vgic_hw_orphan(struct vgic_dist *d, u32 intid);
+
 /* On the vCPU's CPU, before entering the guest: fill list registers. */
 void vgic_flush(struct vgic_dist *d, struct vgic_cpu *vc);
 

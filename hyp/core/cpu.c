@@ -101,6 +101,23 @@ static __attribute__((noinline, cold)) void irq_unexpected(u32 intid)
 }
 
 /*
+ * On a CPU whose vCPU is off, a passthrough SPI of its partition: an instance the distributor
+ * forwarded here before the route that took it away (vgic_cpu_stop) reached it.  Nothing
+ * bounds that against this CPU interface's acknowledge: the GIC withdraws a retargeted
+ * pending interrupt from a CPU interface once the change has taken effect (GIC spec 4.3.12;
+ * 3.2.5, the acknowledge then reads spurious), and ARM ARM A3.8.2 orders Device accesses to
+ * one peripheral only (GICD and GICC are two).  Handed back to the distributor
+ * (vgic_hw_orphan), not disabled: the guest still has it enabled, and would never see it
+ * again.  QEMU's GIC applies the change at once, so only a board shows it.
+ */
+static __attribute__((noinline, cold)) bool irq_orphan(u32 intid)
+{
+	const struct vcpu *mine = this_cpu()->vcpu;
+
+	return mine && vgic_hw_orphan(&mine->part->vgic, intid);
+}
+
+/*
  * A kick (an SGI from another CPU), acknowledged as 'iar': counted, completed, and, on a CPU
  * running vCPU 'v', what was sent to it taken from its inbox.  The requests word says the
  * rest, on the way out.
@@ -154,7 +171,7 @@ static void irq_dispatch(struct vcpu *v, u32 iar)
 			console_irq();
 		} else if (intid == GIC_PPI_HYP_TIMER) {
 			hyp_timer_expired(v);
-		} else {
+		} else if (v || !irq_orphan(intid)) {
 			irq_unexpected(intid);
 		}
 		gic_priority_drop(iar);

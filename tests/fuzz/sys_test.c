@@ -574,6 +574,52 @@ TEST(spi_waits_for_its_vcpu)
 	sys_finish();
 }
 
+/*
+ * The same SPI forwarded to vCPU 1's CPU just before its CPU_OFF took the route away: on a
+ * board nothing bounds the distributor's target change (GIC spec 4.3.12) against that CPU
+ * interface's acknowledge, so the idle CPU may take that instance for nobody.  It goes back to the distributor, pending and still enabled, and
+ * reaches the guest once vCPU 1 is on again (it was disabled, said "unexpected", the guest
+ * still reading it as enabled and never seeing it again).  With no vCPU of the partition on
+ * (it stopped: vgic_dist_stop disabled and cleared it) such an instance is dropped, silently.
+ */
+TEST(spi_in_flight_to_parked_vcpu)
+{
+	const struct fake_phys_irq *spi = fake_phys(0, 42);
+
+	console_start();
+	gicd_store(BETA_CPU0, GICD_CTLR, 1, 2);
+	gicd_store(BETA_CPU0, GICD_ITARGETSR + 42, 0x02, 0); /* vCPU 1 */
+	gicd_store(BETA_CPU0, GICD_ISENABLER + 4, BIT(42 - 32), 2);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	EXPECT_EQ(spi->route, BETA_CPU1);
+	hvc(BETA_CPU1, PSCI_CPU_OFF, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(spi->route, GIC_CPU_NONE);
+	fake_irq_raise(BETA_CPU1, 42); /* forwarded before the route change took effect */
+	sys_interrupt(BETA_CPU1); /* the idle loop acknowledges it */
+	EXPECT(spi->enabled);
+	EXPECT(spi->pending && !spi->active);
+	EXPECT_EQ(seen_at(0, "[tessera] cpu2: unexpected interrupt"), -1);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	EXPECT_EQ(spi->route, BETA_CPU1);
+	fake_irq_raise(BETA_CPU1, 42); /* the distributor forwards the pending one there */
+	sys_irq(BETA_CPU1);
+	fake_guest_set_pmr(BETA_CPU1, 0xff);
+	EXPECT_EQ(fake_guest_ack(BETA_CPU1) & 0x3ff, 42);
+	fake_guest_eoi(BETA_CPU1, 42);
+	EXPECT(!spi->active);
+	/* The partition stops: an instance still in flight to a CPU of it is dropped. */
+	hvc(BETA_CPU0, PSCI_SYSTEM_OFF, 0, 0, 0);
+	sys_settle();
+	fake_irq_raise(BETA_CPU1, 42);
+	sys_interrupt(BETA_CPU1);
+	EXPECT(!spi->enabled && !spi->pending && !spi->active);
+	EXPECT_EQ(seen_at(0, "[tessera] cpu2: unexpected interrupt"), -1);
+	console_end();
+}
+
 /* A word load from (store to) the emulated PL011 by the guest on 'cpu', through the trap. */
 static u32 uart_load(u32 cpu, u32 off)
 {
@@ -1693,6 +1739,7 @@ int main(void)
 	RUN(one_fault_one_credit);
 	RUN(cache_maintenance_skipped);
 	RUN(spi_waits_for_its_vcpu);
+	RUN(spi_in_flight_to_parked_vcpu);
 	RUN(mrc_to_apsr_nzcv);
 	RUN(undefined_where_the_core_would);
 	RUN(inject_keeps_alignment_faults);
