@@ -27,6 +27,8 @@ def main():
     # Structure (docs/design.md): includes follow the layers; the C twins of the vectors agree.
     ok &= run("layers", [sys.executable, "tests/gates/layers.py"], True)
     ok &= run("vector-twins", [sys.executable, "tests/gates/vector_twins.py"], True)
+    # What a new user reads first: make help, plain text, naming every variable the docs set.
+    ok &= run("make-help", [sys.executable, "tests/gates/make_help.py"], True)
     # Assurance gates (tests/fuzz/fuzz.mk, docs/assurance.md).
     make = ["make", "--no-print-directory", "-s"]
     ok &= run("clang-tidy", make + ["clang-tidy"], True)
