@@ -844,8 +844,17 @@ static void check_manages(struct system *s)
 			u32 len = strings ? (u32)strlen((const char *)v + at) : 4;
 			int m = managed_index(s, v + at, len, strings);
 
-			if (m < 0)
-				tcfg_error(p->path, "manages names no partition (entry %u)", e);
+			if (m < 0 && strings)
+				tcfg_error(p->path, "manages names no partition (entry %u, \"%s\")",
+					   e, (const char *)v + at);
+			else if (m < 0)
+				tcfg_error(
+					p->path,
+					"manages names no partition (entry %u, phandle %u: not a "
+					"labelled partition node; <&label> or \"label\")",
+					e,
+					(u32)v[at] << 24 | (u32)v[at + 1] << 16 |
+						(u32)v[at + 2] << 8 | v[at + 3]);
 			else if ((u32)m == i)
 				tcfg_error(p->path,
 					   "a partition cannot manage itself (PSCI "
