@@ -5,6 +5,8 @@ Each tests/config/*.dts is one case, described by comment directives:
 
   /* expect: TEXT */          a bad case: tcfg must exit 1 and print TEXT in one of its
                               "tcfg: error:" lines (the directive may repeat)
+  /* errors: N */             a bad case: exactly N "tcfg: error:" lines (one problem is
+                              said once, not again by the rules that depend on it)
   /* rule: N */               the rule of docs/configuration.md a bad case exercises;
                               every rule 1..13 must have at least one case
   /* args: ARGS */            extra tcfg arguments
@@ -155,6 +157,9 @@ class Case:
         for want in self.d["expect"]:
             if not any(want in " ".join(line.split()) for line in lines):
                 return f"no error line contains '{want}'; got: {r.stderr}"
+        for n in self.d.get("errors", []):
+            if len(lines) != int(n):
+                return f"{len(lines)} error lines, expected {n}: {r.stderr}"
         if os.listdir(out):
             return f"refused, but wrote {os.listdir(out)}"
         return None

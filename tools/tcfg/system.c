@@ -304,6 +304,8 @@ static void read_fault_policy(struct partition *p, const struct node *n, bool *o
 			*ok = false;
 			return;
 		}
+	} else if (fdt_getprop(n->fdt, n->off, "fault-policy", NULL)) {
+		return; /* there but malformed, said: restart-limit cannot be judged */
 	}
 	has_limit = prop_cells(n, "restart-limit", false, &limit, &count, ok);
 	if (p->fault_policy != CFG_FAULT_RESTART) {
