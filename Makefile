@@ -325,6 +325,7 @@ help:
 	@echo "  make memory-map   the physical memory map of the configuration: who owns what"
 	@echo "  make config-tests the configuration compiler's tests alone (tests/config)"
 	@echo "  make check-format clang-format check of every C file"
+	@echo "  make format       clang-format -i of every C file (what check-format wants)"
 	@echo "  make cppcheck     static analysis of the hypervisor"
 	@echo "  make clang-tidy   clang-tidy (.clang-tidy) on the hypervisor, as the target compiles it"
 	@echo "  make fuzz         libFuzzer targets for FUZZ_SECONDS (300) each (docs/assurance.md);"
