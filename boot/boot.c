@@ -78,6 +78,27 @@ void boot_refuse_not_hyp(u32 cpsr)
 	uart_flush();
 }
 
+/*
+ * Entered in Hyp mode with the Hyp MMU or data cache on (U-Boot's 'go' from HYP mode leaves
+ * its own map and caches on): not the boot protocol, and the boot's first writes would be
+ * lost to the cache.  This runs under the loader's map, which holds the image and the UART.
+ */
+void boot_refuse_caches_on(u32 hsctlr)
+{
+	char line[200];
+
+	uart_init();
+	fmt_snprintf(line, sizeof(line),
+		     "\r\nTessera cannot start: it was entered with the Hyp MMU %s and the data "
+		     "cache %s (HSCTLR 0x%08x);\r\nthe boot protocol asks for both off.\r\n",
+		     (hsctlr & HSCTLR_M) ? "on" : "off", (hsctlr & HSCTLR_C) ? "on" : "off",
+		     hsctlr);
+	boot_puts(line);
+	boot_puts("From U-Boot, start it with 'bootm' (which cleans and turns off its caches and "
+		  "MMU first), not with 'go'.\r\nHalted.\r\n");
+	uart_flush();
+}
+
 /* Report this CPU's state as its own registers show it, not as we intended it. */
 static void report_cpu(u32 cpu)
 {

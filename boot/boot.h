@@ -14,10 +14,14 @@ extern uintptr_t boot_dtb;
 extern char __hyp_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_start[], __bss_end[], __hyp_end[], __hyp_reserved_end[];
 
-/* entry.S calls these: the boot CPU, each secondary, and a CPU that is not in Hyp mode. */
+/*
+ * entry.S calls these: the boot CPU, each secondary, and a boot CPU that is not in Hyp mode or
+ * was entered with the Hyp MMU or D-cache on.
+ */
 void boot_main(u32 cpu);
 void boot_secondary_main(u32 cpu);
 void boot_refuse_not_hyp(u32 cpsr);
+void boot_refuse_caches_on(u32 hsctlr);
 /* entry.S: where a secondary CPU starts (PSCI CPU_ON). */
 extern void secondary_entry(void);
 

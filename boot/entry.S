@@ -14,6 +14,9 @@
 #include "arch/lpae.h"
 #include "platform.h"
 
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
 /* sp <- top of the stack of the CPU whose index is in r0. */
 .macro set_cpu_stack
 	ldr	r1, =hyp_stacks
@@ -30,11 +33,28 @@ func _start, .text.entry
 	blx	1f
 	.thumb
 1:	mov	r8, r2				/* device tree: kept for boot_main */
+	sub	r5, lr, #4			/* where we run: BLX left _start + 4 (ARM) in lr */
 	mrs	r4, cpsr
 	cpsid	aif
+	/*
+	 * Everything past this point uses link-time addresses (literal pools, the tables):
+	 * run anywhere else (a raw tessera.bin given to QEMU's -kernel, a 'load' and 'go' at
+	 * another address), it would read what is not there and halt without a word.
+	 */
+	ldr	r0, =_start
+	cmp	r0, r5
+	bne	4f
 	and	r1, r4, #PSR_MODE_MASK
 	cmp	r1, #PSR_MODE_HYP
 	bne	1f
+	/*
+	 * The Linux boot protocol enters with the MMU and D-cache off; U-Boot's 'go' in HYP mode
+	 * leaves its own Hyp map and caches on, under which .bss and the tables below would be
+	 * written into the cache and then discarded by cache_boot_invalidate_all.
+	 */
+	ldcopr	r6, HSCTLR
+	tst	r6, #(HSCTLR_M | HSCTLR_C)
+	bne	5f
 	bl	cpu_start
 
 	/*
@@ -81,7 +101,65 @@ func _start, .text.entry
 	mov	r0, r4
 	bl	boot_refuse_not_hyp
 	b	boot_halt
+
+	/* Hyp MMU or D-cache on: the same, with HSCTLR. */
+5:	movs	r0, #0
+	set_cpu_stack
+	mov	r0, r6
+	bl	boot_refuse_caches_on
+	b	boot_halt
+
+	/*
+	 * Not where it was linked: only position-independent code from here (relative branches,
+	 * ADR), with a stack where CPU 0's would be were the image linked here.
+	 */
+4:	ldr	r1, =(hyp_stacks + HYP_STACK_SIZE)
+	subs	r1, r1, r0
+	add	r1, r5
+	mov	sp, r1
+	bl	uart_init
+	adr	r0, 6f
+	bl	boot_puts
+	mov	r0, r5
+	bl	early_put_hex
+	adr	r0, 7f
+	bl	boot_puts
+	bl	uart_flush
+	b	boot_halt
+6:	.asciz	"\r\nTessera cannot start: it was entered at "
+7:	.ascii	", but it runs only where it is linked, " STRINGIFY(PLAT_HYP_BASE) ".\r\n"
+	.ascii	"Load tessera.elf (QEMU -kernel) or the FIT (tessera.itb, U-Boot's bootm), which "
+	.ascii	"place it there; a raw tessera.bin must be loaded at " STRINGIFY(PLAT_HYP_BASE)
+	.asciz	".\r\nHalted.\r\n"
+	.align	1
 endfunc _start
+
+/* Print r0 as 0x%08x with boot_puts: position-independent, for the check above. */
+thumb_func early_put_hex
+	push	{r4, lr}
+	sub	sp, sp, #16
+	movs	r1, #'0'
+	strb	r1, [sp]
+	movs	r1, #'x'
+	strb	r1, [sp, #1]
+	movs	r1, #0
+	strb	r1, [sp, #10]
+	add	r2, sp, #9
+1:	and	r1, r0, #0xf
+	cmp	r1, #10
+	ite	lo
+	addlo	r1, r1, #'0'
+	addhs	r1, r1, #('a' - 10)
+	strb	r1, [r2], #-1
+	lsrs	r0, r0, #4
+	add	r3, sp, #1
+	cmp	r2, r3				/* digits at [sp + 2, sp + 9] */
+	bhi	1b
+	mov	r0, sp
+	bl	boot_puts
+	add	sp, sp, #16
+	pop	{r4, pc}
+endfunc early_put_hex
 
 /* PSCI CPU_ON entry for secondary CPUs; r0 = context (unused: MPIDR is the truth). */
 func secondary_entry, .text.entry

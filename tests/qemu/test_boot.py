@@ -1,7 +1,25 @@
 """Issue 2: the hypervisor boots on every CPU in Hyp mode, refuses to run
 outside Hyp mode, and dumps registers on an exception in Hyp mode."""
+import os
 import re
+import subprocess
+
 from qemutest import QemuTest, VIRT
+
+WORK = os.path.join("build", "test-work")
+PRELOAD = os.path.join(WORK, "preload-mmu-on.elf")
+
+
+def build_preloader(root, out):
+    """tests/qemu/preload/mmu_on.S, a loader that enters 0x48000000 in HYP mode with its
+    own Hyp MMU and caches on (as U-Boot's 'go' from HYP mode does)."""
+    os.makedirs(os.path.join(root, WORK), exist_ok=True)
+    proc = subprocess.run(["arm-none-eabi-gcc", "-march=armv7ve", "-nostdlib",
+                           "-Ttext=0x40000000", "-o", PRELOAD,
+                           "tests/qemu/preload/mmu_on.S"], cwd=root, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    return ["prepare: %s" % proc.stdout.strip()[-300:]] if proc.returncode else []
+
 
 CPU_UP = r"cpu%d: up, MPIDR 0x8000000%d, HYP mode, MMU on, D-cache on, I-cache on"
 
@@ -57,6 +75,35 @@ TESTS = [
         check=lambda text: [] if re.search(
             r"HDFAR   0x%s" % re.search(r"image store at 0x(\w{8})", text).group(1), text)
         else ["HDFAR is not the store's address"],
+        timeout=20,
+    ),
+    QemuTest(
+        "boot.refuses_wrong_load_address",
+        "the raw tessera.bin handed to QEMU's -kernel is loaded and entered at 0x40010000, "
+        "not where it is linked: a clear refusal naming both addresses, not a silent hang",
+        kernel=False,
+        args=["-kernel", "{out}/tessera.bin"],
+        expect=[r"Tessera cannot start: it was entered at 0x40010000, but it runs only "
+                r"where it is linked, 0x48000000\.",
+                r"a raw tessera\.bin must be loaded at 0x48000000",
+                r"^Halted\."],
+        forbid=[r"\[tessera\]"],
+        timeout=20,
+    ),
+    QemuTest(
+        "boot.refuses_mmu_on",
+        "a loader that enters Tessera in HYP mode with its Hyp MMU and D-cache on (U-Boot's "
+        "'go'): a clear refusal, not a boot whose first writes sit in a cache it then "
+        "invalidates",
+        kernel=False,
+        prepare=build_preloader,
+        args=["-kernel", os.path.join("{root}", PRELOAD),
+              "-device", "loader,file={out}/tessera.bin,addr=0x48000000,force-raw=on"],
+        expect=[r"Tessera cannot start: it was entered with the Hyp MMU on and the data "
+                r"cache on \(HSCTLR 0x\w{8}\)",
+                r"start it with 'bootm'",
+                r"^Halted\."],
+        forbid=[r"\[tessera\]"],
         timeout=20,
     ),
 ]
