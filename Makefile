@@ -114,7 +114,7 @@ memory-map: $(TCFG) $(GEN)/platform.dtb $(GEN)/system.dtb $(CONFIG_IMAGES)
 # ---- The hypervisor ---------------------------------------------------------
 
 # Layers, lowest first (docs/design.md): include/ <- platform/ <- mm/, vgic/ <- hyp/ <- boot/.
-BOOT_SRCS := boot/entry.S boot/boot.c boot/mmu.c
+BOOT_SRCS := boot/entry.S boot/boot.c boot/mmu.c boot/fdt_ram.c
 HYP_ARCH_SRCS := hyp/arch/vectors.S hyp/arch/vfp.S hyp/arch/hsr.c hyp/arch/regs.c hyp/arch/spinlock.c \
 	hyp/arch/inject.c hyp/arch/cp15.c
 HYP_CORE_SRCS := hyp/core/cpu.c hyp/core/timer.c hyp/core/trap.c hyp/core/fault.c \
@@ -188,7 +188,7 @@ $(addprefix $(OUT)/obj/,$(addsuffix .o,$(OWN_LOCK_SRCS))): OPT := -Os -DSPINLOCK
 # as the constants they are.  The link
 # compiles these objects, in one unit whose stack usage goes to $(OUT)/obj/ltrans0.ltrans.su,
 # where the stack gate reads it.
-LTO_SRCS := boot/boot.c boot/mmu.c hyp/arch/hsr.c hyp/arch/inject.c hyp/arch/regs.c \
+LTO_SRCS := boot/boot.c boot/mmu.c boot/fdt_ram.c hyp/arch/hsr.c hyp/arch/inject.c hyp/arch/regs.c \
 	hyp/arch/cp15.c hyp/core/partition.c hyp/core/fault.c hyp/core/psci.c hyp/core/log.c \
 	hyp/core/fmt.c hyp/core/panic.c hyp/core/stats.c hyp/core/guest_mem.c hyp/core/hypercall.c \
 	hyp/core/vcpu.c hyp/core/timer.c hyp/dev/console.c \

@@ -6,6 +6,8 @@
 #include "abi/smccc.h"
 #include "arch/sysreg.h"
 #include "boot/boot.h"
+#include "boot/fdt_ram.h"
+#include "abi/config.h"
 #include "hyp/core/cpu.h"
 #include "hyp/core/fmt.h"
 #include "hyp/core/log.h"
@@ -21,6 +23,70 @@
 #define STRINGIFY(x) STRINGIFY_(x)
 
 uintptr_t boot_dtb;
+
+/* What boot_read_ram() found in the boot loader's device tree, for boot_main to say. */
+static enum fdt_ram_result ram_result;
+static struct fdt_ram_info ram_info;
+
+/* The end of the build's RAM that this system writes: its hypervisor, store and partitions. */
+static u64 ram_used_end;
+
+static void use_ram(u64 pa, u64 size)
+{
+	if (pa >= PLAT_RAM_BASE && pa < PLAT_RAM_BASE + PLAT_RAM_SIZE && pa + size > ram_used_end)
+		ram_used_end = pa + size;
+}
+
+/* entry.S, with the MMU off (any RAM readable): the device tree's memory against the build's. */
+void boot_read_ram(void)
+{
+	const struct cfg_system *sys = &cfg_system;
+	u32 i, j;
+
+	ram_used_end = (uintptr_t)__hyp_reserved_end;
+	use_ram(sys->store_pa, sys->store_size);
+	for (i = 0; i < sys->partition_count; i++)
+		for (j = 0; j < sys->partitions[i].region_count; j++)
+			use_ram(sys->partitions[i].regions[j].pa,
+				sys->partitions[i].regions[j].size);
+	for (i = 0; i < sys->channel_count; i++)
+		use_ram(sys->channels[i].pa, sys->channels[i].size);
+	ram_result = fdt_ram_check((const void *)boot_dtb, PLAT_RAM_BASE,
+				   ram_used_end - PLAT_RAM_BASE, &ram_info);
+}
+
+/*
+ * The build's RAM must be there: on a board with less, the image store and the partitions'
+ * memory would be written where there is no RAM, or where a smaller DRAM repeats itself
+ * (the H3's controller aliases it across its window), over the hypervisor and each other.
+ */
+static void check_ram(void)
+{
+	if (ram_result == FDT_RAM_COVERED) {
+		log_info("RAM: the system uses 0x%08x-0x%08x, in the device tree's memory",
+			 (u32)PLAT_RAM_BASE, (u32)(ram_used_end - 1));
+		return;
+	}
+	if (ram_result == FDT_RAM_NO_TREE)
+		return; /* the banner says so: "(none passed)", or the tree is not one */
+	if (ram_result == FDT_RAM_NO_MEMORY) {
+		log_warn("RAM: the device tree at 0x%08x has no memory node: RAM not checked",
+			 (u32)boot_dtb);
+		return;
+	}
+	log_error("RAM: the boot loader's device tree gives RAM 0x%08x-0x%08x%s "
+		  "(%u memory range%s, the first %u MiB at 0x%08llx), but this system uses "
+		  "0x%08x-0x%08x: halted, nothing started",
+		  (u32)PLAT_RAM_BASE, (u32)(ram_info.covered_end - 1),
+		  ram_info.covered_end == PLAT_RAM_BASE ? " (none)" : " only", ram_info.bank_count,
+		  ram_info.bank_count == 1 ? "" : "s", (u32)(ram_info.first_size >> 20),
+		  ram_info.first_base, (u32)PLAT_RAM_BASE, (u32)(ram_used_end - 1));
+	log_error("RAM: build a system that fits this board's RAM (platform/" PLAT_NAME
+		  "/platform.dts /memory, the configuration's memory and image-store)");
+	uart_flush();
+	for (;;)
+		__asm__ volatile("wfi");
+}
 
 /* Start a physical CPU through the firmware's PSCI (SMC conduit); returns the PSCI status. */
 static s32 psci_cpu_on(u32 mpidr, uintptr_t entry, u32 context)
@@ -137,6 +203,7 @@ void boot_main(u32 cpu)
 	log_info("image 0x%08x-0x%08x, reserved up to 0x%08x", (u32)(uintptr_t)__hyp_start,
 		 (u32)(uintptr_t)__hyp_end, (u32)(uintptr_t)__hyp_reserved_end);
 	report_cpu(cpu);
+	check_ram();
 	hyp_init_early();
 	hyp_cpu_online(cpu);
 

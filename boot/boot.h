@@ -22,6 +22,8 @@ void boot_main(u32 cpu);
 void boot_secondary_main(u32 cpu);
 void boot_refuse_not_hyp(u32 cpsr);
 void boot_refuse_caches_on(u32 hsctlr);
+/* entry.S, MMU off: reads the RAM the boot loader's device tree gives (boot/fdt_ram.h). */
+void boot_read_ram(void);
 /* entry.S: where a secondary CPU starts (PSCI CPU_ON). */
 extern void secondary_entry(void);
 

@@ -88,6 +88,7 @@ func _start, .text.entry
 
 	ldr	r0, =boot_dtb
 	str	r8, [r0]
+	bl	boot_read_ram			/* with the MMU off: the tree may lie anywhere in RAM */
 
 	bl	mmu_build_tables		/* C, with the MMU off */
 	bl	cache_boot_invalidate_all	/* nothing stale may survive into the MMU-on world */

@@ -12,8 +12,9 @@ UNIT_sysreg :=
 UNIT_pt := mm/pt.c
 UNIT_mmio :=
 UNIT_sha256 := hyp/core/sha256.c include/tessera/sha256.h
+UNIT_fdt_ram := boot/fdt_ram.c boot/fdt_ram.h
 
-UNIT_TESTS := fmt hsr sysreg pt mmio sha256
+UNIT_TESTS := fmt hsr sysreg pt mmio sha256 fdt_ram
 include tests/unit/units.mk
 HOST_TESTS += $(addprefix $(HOST_OUT)/tests/,$(addsuffix _test,$(UNIT_TESTS)))
 

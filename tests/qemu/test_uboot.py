@@ -48,6 +48,8 @@ def hypervisor_up(platform):
              % platform,
              # The image meant for the board finds QEMU's GIC and runs the workaround tick.
              r"GIC: QEMU's model detected, 1 ms re-evaluation tick on$"]
+            # U-Boot's tree (r2) gives the board's RAM: the boot checks the system fits in it.
+            + [r"RAM: the system uses 0x40000000-0x\w{8}, in the device tree's memory$"]
             + [CPU_UP % (i, i) for i in range(4)]
             + [r"4 of 4 CPUs up in HYP mode"])
 
@@ -224,6 +226,25 @@ TESTS = [
         forbid=FORBID,
         done=r"^\[second\] TG heartbeat 5 ok$",
         timeout=90,
+    ),
+    QemuTest(
+        "uboot.virt_ram_smaller",
+        "QEMU virt with 256 MiB (-m 256) where the system's partitions lie at 0x50000000 and "
+        "up: U-Boot's device tree says so and Tessera refuses to start anything, naming the "
+        "RAM it found and the RAM the system uses (on an H3, whose DRAM controller repeats "
+        "a smaller DRAM across its window, the partitions would overwrite the hypervisor)",
+        build={"CONFIG": "test-uboot"},
+        machine=[a if a != "1024" else "256" for a in VIRT],
+        kernel=False,
+        icount=False,
+        args=VIRT_UBOOT + VIRT_DISK,
+        expect=[r"DRAM:\s+256 MiB", r"Found U-Boot script /boot\.scr",
+                r"ERROR: RAM: the boot loader's device tree gives RAM 0x40000000-0x4fffffff "
+                r"only \(1 memory range, the first 256 MiB at 0x40000000\), but this system "
+                r"uses 0x40000000-0x517fffff: halted, nothing started",
+                r"ERROR: RAM: build a system that fits this board's RAM"],
+        forbid=[r"\): start 1,", r"^\[first\]", r"^\[second\]", r"cpu1: up"],
+        timeout=60,
     ),
     QemuTest(
         "uboot.virt_tftp",
