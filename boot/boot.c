@@ -51,8 +51,9 @@ void boot_read_ram(void)
 				sys->partitions[i].regions[j].size);
 	for (i = 0; i < sys->channel_count; i++)
 		use_ram(sys->channels[i].pa, sys->channels[i].size);
-	ram_result = fdt_ram_check((const void *)boot_dtb, PLAT_RAM_BASE,
-				   ram_used_end - PLAT_RAM_BASE, &ram_info);
+	/* Below RAM is MMIO (boot/mmu.c): a stray r2 there is not read, reads may have effects. */
+	ram_result = fdt_ram_check(boot_dtb >= PLAT_RAM_BASE ? (const void *)boot_dtb : NULL,
+				   PLAT_RAM_BASE, ram_used_end - PLAT_RAM_BASE, &ram_info);
 }
 
 /*
