@@ -18,7 +18,9 @@
  * 512 MiB NanoPi NEO as on the 1 GiB Orange Pi PC (whose upper 512 MiB stay
  * unused).  A 256 MiB NEO needs PLAT_RAM_SIZE and platform.dts's /memory halved,
  * and the image store moved below 0x50000000 (platform.dts's default window, or
- * a system's own image-store node).
+ * a system's own image-store node).  The boot reads the RAM U-Boot found from the
+ * device tree it passes and refuses to start a system that does not fit in it
+ * (boot/fdt_ram.h): the H3's DRAM controller repeats a smaller DRAM across its window.
  */
 #define PLAT_RAM_BASE 0x40000000ULL
 #define PLAT_RAM_SIZE 0x20000000ULL
