@@ -112,27 +112,31 @@ func _start, .text.entry
 
 	/*
 	 * Not where it was linked: only position-independent code from here (relative branches,
-	 * ADR), with a stack where CPU 0's would be were the image linked here.
+	 * link addresses less r6, the distance), with a stack where CPU 0's would be were the
+	 * image linked here.
 	 */
-4:	ldr	r1, =(hyp_stacks + HYP_STACK_SIZE)
-	subs	r1, r1, r0
-	add	r1, r5
+4:	subs	r6, r0, r5
+	ldr	r1, =(hyp_stacks + HYP_STACK_SIZE)
+	subs	r1, r1, r6
 	mov	sp, r1
 	bl	uart_init
-	adr	r0, 6f
+	ldr	r0, =6f
+	subs	r0, r0, r6
 	bl	boot_puts
 	mov	r0, r5
 	bl	early_put_hex
-	adr	r0, 7f
+	ldr	r0, =7f
+	subs	r0, r0, r6
 	bl	boot_puts
 	bl	uart_flush
 	b	boot_halt
+	.pushsection .rodata.entry, "a"
 6:	.asciz	"\r\nTessera cannot start: it was entered at "
 7:	.ascii	", but it runs only where it is linked, " STRINGIFY(PLAT_HYP_BASE) ".\r\n"
 	.ascii	"Load tessera.elf (QEMU -kernel) or the FIT (tessera.itb, U-Boot's bootm), which "
 	.ascii	"place it there; a raw tessera.bin must be loaded at " STRINGIFY(PLAT_HYP_BASE)
 	.asciz	".\r\nHalted.\r\n"
-	.align	1
+	.popsection
 endfunc _start
 
 /* Print r0 as 0x%08x with boot_puts: position-independent, for the check above. */
