@@ -39,8 +39,6 @@
 #include "tessera/sha256.h"
 #include "vgic/vgic.h"
 
-#define CLEAR_CHUNK (1U << 20) /* bytes cleared between checks for a TLB-flush request */
-
 struct partition partitions[CFG_PARTITION_COUNT];
 struct vgpio vgpios[CFG_GPIO_COUNT ? CFG_GPIO_COUNT : 1];
 
@@ -70,9 +68,12 @@ static void *pa_ptr(u64 pa)
 
 /*
  * A long job on this CPU, interrupts masked, must not hold up a VMID generation change on
- * others, nor, on the CPU the console UART interrupts (console_server), lose what is typed meanwhile:
+ * others, nor, on the CPU the console UART interrupts (console_server), lose what is typed meanwhile
+ * or hold up the other sources' lines (the UART's interrupt follows the source whose line is
+ * next, and that may be this partition's or a hypervisor line this CPU wrote):
  * a UART's receive FIFO holds a few milliseconds of input, clearing a Linux partition's RAM
- * takes about a hundred on a board.
+ * takes about a hundred on a board, copying its images and cleaning its RAM by VA some tens.
+ * So a load calls this after every PARTITION_LOAD_CHUNK bytes it clears, copies or cleans.
  */
 static void serve_flush_requests(void)
 {
@@ -95,11 +96,35 @@ static void clear_range(u64 pa, u64 size, bool vfp)
 	size_t left = (size_t)size, n;
 
 	for (; left; at += n, left -= n) {
-		n = MIN((size_t)CLEAR_CHUNK, left);
+		n = MIN((size_t)PARTITION_LOAD_CHUNK, left);
 		if (vfp)
 			mem_zero_vfp((void *)at, n);
 		else
 			mem_zero((void *)at, n);
+		serve_flush_requests();
+	}
+}
+
+/* Copy 'size' bytes from 'src' to 'dst', both RAM (pa_ptr()), a chunk at a time. */
+static void copy_range(u64 dst, u64 src, u64 size)
+{
+	size_t left = (size_t)size, n, at;
+
+	for (at = 0; at < left; at += n) {
+		n = MIN((size_t)PARTITION_LOAD_CHUNK, left - at);
+		memcpy(pa_ptr(dst + at), pa_ptr(src + at), n);
+		serve_flush_requests();
+	}
+}
+
+/* Clean and invalidate [pa, pa + size) to the point of coherency by VA, a chunk at a time. */
+static void clean_range(u64 pa, u64 size)
+{
+	u64 left = size, n;
+
+	for (; left; pa += n, left -= n) {
+		n = MIN((u64)PARTITION_LOAD_CHUNK, left);
+		dcache_clean_inval_range((uintptr_t)pa, (uintptr_t)(pa + n));
 		serve_flush_requests();
 	}
 }
@@ -139,8 +164,7 @@ static void load_memory(struct partition *p, bool vfp)
 	for (i = 0; i < cfg->clear_count; i++)
 		clear_range(cfg->clears[i].pa, cfg->clears[i].size, vfp);
 	for (i = 0; i < cfg->image_count; i++)
-		memcpy(pa_ptr(cfg->images[i].pa), pa_ptr(cfg->images[i].store_pa),
-		       cfg->images[i].size);
+		copy_range(cfg->images[i].pa, cfg->images[i].store_pa, cfg->images[i].size);
 	memcpy(pa_ptr(cfg->dtb_pa), cfg->dtb, cfg->dtb_size);
 	dsb(); /* non-cacheable stores complete (outer shareable: the full system's DSB) */
 	for (i = 0; i < cfg->region_count; i++) {
@@ -149,7 +173,7 @@ static void load_memory(struct partition *p, bool vfp)
 		if (first && cleared_ram(r))
 			hyp_map_cacheable(r->pa, r->size);
 		else if (r->kind == CFG_REGION_RAM)
-			dcache_clean_inval_range((uintptr_t)r->pa, (uintptr_t)(r->pa + r->size));
+			clean_range(r->pa, r->size);
 	}
 	p->ram_wb = true;
 	write_icialluis(0);

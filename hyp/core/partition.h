@@ -45,6 +45,15 @@ enum partition_state {
 
 #define RESTART_HISTORY CFG_RESTART_MAX
 
+/*
+ * The most a partition's load clears, copies or cleans before its CPU next looks at its
+ * requests and serves the console (partition.c, serve_flush_requests): the longest stretch
+ * of that work with interrupts masked.  The host tests make it small (tests/fuzz/fuzz.mk).
+ */
+#ifndef PARTITION_LOAD_CHUNK
+#define PARTITION_LOAD_CHUNK (1U << 20)
+#endif
+
 enum images_verdict { IMAGES_PENDING, IMAGES_OK, IMAGES_BAD };
 
 /* When the last RESTART_HISTORY restarts of one kind happened ('count' of them ever). */

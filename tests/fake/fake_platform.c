@@ -20,14 +20,18 @@ void (*fake_uart_line_hook)(const char *line);
 /* ---- boot/ and mm/cache.S ---------------------------------------------------------------- */
 
 uintptr_t boot_dtb;
+u64 fake_zero_bytes;
+
 void mem_zero(void *start, size_t bytes)
 {
 	memset(start, 0, bytes);
+	fake_zero_bytes += bytes;
 }
 
 void mem_zero_vfp(void *start, size_t bytes)
 {
 	memset(start, 0, bytes);
+	fake_zero_bytes += bytes;
 }
 
 /* The host has no Hyp tables: the attribute change is the target's (mm/stage2.c). */

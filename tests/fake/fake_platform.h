@@ -44,4 +44,7 @@ extern bool fake_verbose;
 /* Bytes dcache_clean_inval_range() was given since boot (a restart's RAM goes through it). */
 extern u64 fake_clean_inval_bytes;
 
+/* Bytes mem_zero() and mem_zero_vfp() cleared, since the process began. */
+extern u64 fake_zero_bytes;
+
 #endif /* TESSERA_FAKE_PLATFORM_H */

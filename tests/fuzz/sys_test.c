@@ -16,6 +16,9 @@
  *                             restarting use one restart credit, not two
  *   cache_maintenance_skipped a cache operation by VA on an unmapped IPA
  *                             (HSR.CM) is skipped, not put to the fault policy
+ *   load_serves_between_chunks  a partition's load (clear, image copy, clean by VA)
+ *                             looks at its CPU's requests and the console after every
+ *                             PARTITION_LOAD_CHUNK bytes of work
  *   console_paste_reaches_guest_whole  input longer than the UART's FIFO is
  *                             not dropped; a loss past the buffer is flagged
  *   guest_par_kept            the IPA lookup of a stage-2 permission fault
@@ -1534,6 +1537,98 @@ TEST(console_read_during_load)
 }
 
 /*
+ * A partition's load (RAM cleared, images copied, RAM cleaned by VA) is long work with
+ * interrupts masked: its CPU looks at its requests and serves the console (the UART's
+ * interrupt may be routed to it) after every PARTITION_LOAD_CHUNK bytes of it, copies and
+ * cleans too.  On a board an unbroken copy of a large image and clean of a large partition's
+ * RAM leave a neighbour's console lines waiting, and what is typed lost, for tens of ms.
+ * Each look asks console_server() (serve_flush_requests); the work between two looks is the
+ * bytes cleared and cleaned (the fake's counters) and copied (how far alpha's RAM has come to
+ * match the image in the store).
+ */
+static struct {
+	bool on;
+	u64 work; /* cleared and cleaned bytes at the last look */
+	u32 copied; /* the image's bytes in place at the last look */
+	u64 longest; /* the most work between two looks */
+	u32 looks;
+} load_watch;
+
+#define LOAD_IMAGE_SIZE 0x1000U /* the whole store: four chunks */
+
+static u32 load_copied(void)
+{
+	const u8 *ram = fake_ram(FAKE_P0_RAM_PA, LOAD_IMAGE_SIZE);
+	const u8 *store = fake_ram(FAKE_STORE_PA, LOAD_IMAGE_SIZE);
+	u32 n = 0;
+
+	while (n < LOAD_IMAGE_SIZE && ram[n] == store[n])
+		n++;
+	return n;
+}
+
+static void load_look(void)
+{
+	u64 work = fake_zero_bytes + fake_clean_inval_bytes;
+	u32 copied = load_copied();
+	u64 stretch = work - load_watch.work +
+		      (copied > load_watch.copied ? copied - load_watch.copied : 0);
+
+	if (stretch > load_watch.longest)
+		load_watch.longest = stretch;
+	load_watch.work = work;
+	load_watch.copied = copied;
+	load_watch.looks++;
+}
+
+u32 __real_console_server(void);
+u32 __wrap_console_server(void);
+
+/* serve_flush_requests's one call of it: a look. */
+u32 __wrap_console_server(void)
+{
+	if (load_watch.on)
+		load_look();
+	return __real_console_server();
+}
+
+TEST(load_serves_between_chunks)
+{
+	static struct cfg_image image;
+	struct cfg_partition *cfg;
+	u8 *store;
+	u32 i;
+
+	start_system();
+	cfg = fake_config_partition(0);
+	/* alpha's image made as large as the store, bytes that are never 0 (the clear's). */
+	image = cfg->images[0];
+	image.size = LOAD_IMAGE_SIZE;
+	cfg->images = &image;
+	store = fake_ram(FAKE_STORE_PA, LOAD_IMAGE_SIZE);
+	for (i = 0; i < LOAD_IMAGE_SIZE; i++)
+		store[i] = (u8)(1 + i % 251);
+	load_watch.on = true;
+	load_watch.work = fake_zero_bytes + fake_clean_inval_bytes;
+	load_watch.copied = load_copied();
+	load_watch.longest = 0;
+	load_watch.looks = 0;
+	hvc(0, PSCI_SYSTEM_RESET, 0, 0, 0); /* alpha, on cpu0, restarts */
+	sys_settle();
+	load_look(); /* what came after the last look, to the guest's entry */
+	load_watch.on = false;
+	EXPECT_EQ(partitions[0].starts, 2);
+	EXPECT_EQ(load_copied(), LOAD_IMAGE_SIZE);
+	EXPECT(load_watch.looks > 1);
+	EXPECT(load_watch.longest > 0);
+	EXPECT(load_watch.longest <= PARTITION_LOAD_CHUNK);
+	if (load_watch.longest > PARTITION_LOAD_CHUNK)
+		fprintf(stderr, "  %llu bytes of load work between two looks (chunk %u)\n",
+			(unsigned long long)load_watch.longest, PARTITION_LOAD_CHUNK);
+	sys_finish();
+}
+
+/*
  * A stop is the last word: a manager's restart of a stopped partition, then its stop, before
  * the target's CPU acts on the restart, leave it stopped (and count no start).
  */
@@ -1756,6 +1851,7 @@ int main(void)
 	RUN(stats_count_current_idle);
 	RUN(lost_notes_leave_the_reserve);
 	RUN(console_read_during_load);
+	RUN(load_serves_between_chunks);
 	RUN(console_fair_share);
 	RUN(console_served_by_the_sources_cpu);
 	RUN(console_input_in_order_across_cpus);
