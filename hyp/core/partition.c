@@ -290,8 +290,17 @@ void partition_boot(struct partition *p)
 	if (__atomic_load_n(&p->images_verdict, __ATOMIC_ACQUIRE) != IMAGES_PENDING)
 		return; /* checked already: restarts come through partition_start() */
 	if (!p->share_checked) {
+		u32 cpu = this_cpu()->index;
+
 		p->share_checked = true;
+		/*
+		 * Long work with interrupts masked, a chunk between looks at its requests (up to a
+		 * sixteenth of an image file), while partitions with smaller images may already run
+		 * and restart: like a load (partition_start), it takes no part in VMID rollovers.
+		 */
+		vmid_cpu_offline(&vmid_allocator, cpu);
 		check_share(p->cfg);
+		vmid_cpu_online(&vmid_allocator, cpu);
 	}
 	if (!images_checked(p->cfg))
 		return; /* file_checked() sends this CPU back here */

@@ -127,10 +127,10 @@ $(SYS_TEST_OUT)/obj/%.c.o: %.c
 # sys_test runs another CPU's call inside a partition's load (vuart_init, called while
 # p->loading) and between its last vCPU's park and partition_vcpu_parked (vgic_dist_stop, its
 # first call), and inside console input's delivery (vuart_rx), and watches a load's stretches
-# between two looks at its requests (console_server, which each look asks): hooks wrapped
-# around those.
+# between two looks at its requests (console_server, which each look asks) and the boot
+# check's hashing CPU (sha256): hooks wrapped around those.
 SYS_TEST_WRAPS := -Wl,--wrap=vuart_init -Wl,--wrap=vgic_dist_stop -Wl,--wrap=vuart_rx \
-	-Wl,--wrap=console_server
+	-Wl,--wrap=console_server -Wl,--wrap=sha256
 $(HOST_OUT)/tests/sys_test: $(addprefix $(SYS_TEST_OUT)/obj/,$(FUZZ_SYS_OBJS) \
 		tests/fuzz/sys_test.c.o)
 	@mkdir -p $(dir $@)
