@@ -233,8 +233,9 @@ static void check_share(const struct cfg_partition *cfg)
 		for (c = im->chunk_count * rank / n; c < end; c++) {
 			u32 at = c * im->chunk_size;
 
-			sha256(pa_ptr(im->store_pa + at), MIN(im->size - at, im->chunk_size),
-			       digest);
+			/* A sixteenth of a file (7 MiB of a 112 MiB store): paused to serve. */
+			sha256_paused(pa_ptr(im->store_pa + at), MIN(im->size - at, im->chunk_size),
+				      digest, PARTITION_HASH_STEP, serve_flush_requests);
 			for (diff = 0, k = 0; k < SHA256_SIZE; k++)
 				diff |= digest[k] ^
 					im->chunk_sha256[c][k]; /* (memcmp: 100 bytes more) */

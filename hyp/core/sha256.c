@@ -104,6 +104,12 @@ static void block(u32 h[8], const u8 *m)
 
 void sha256(const void *data, size_t size, u8 digest[SHA256_SIZE])
 {
+	sha256_paused(data, size, digest, 0, NULL);
+}
+
+void sha256_paused(const void *data, size_t size, u8 digest[SHA256_SIZE], size_t step,
+		   void (*pause)(void))
+{
 	const u8 *p = data;
 	size_t rest = size % 64, full = size - rest, at;
 	u64 bits = (u64)size * 8;
@@ -118,8 +124,13 @@ void sha256(const void *data, size_t size, u8 digest[SHA256_SIZE])
 	for (i = 0; i < 8; i++)
 		tail[64 * tail_blocks - 1 - i] = (u8)(bits >> (8 * i));
 	memcpy(h, h0, sizeof(h));
-	for (at = 0; at < full; at += 64)
-		block(h, p + at);
+	for (at = 0; at < full;) {
+		size_t end = step && full - at > step ? at + step : full;
+		for (; at < end; at += 64)
+			block(h, p + at);
+		if (at < full)
+			pause();
+	}
 	for (i = 0; i < tail_blocks; i++)
 		block(h, tail + 64 * i);
 	for (i = 0; i < SHA256_SIZE; i++)

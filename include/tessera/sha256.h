@@ -14,4 +14,12 @@
 /* The SHA-256 digest of 'size' bytes at 'data', written to 'digest'. */
 void sha256(const void *data, size_t size, u8 digest[SHA256_SIZE]);
 
+/*
+ * The same digest, with 'pause' called after each 'step' bytes hashed (a multiple of 64) while
+ * more remain: the hypervisor serves its CPU's requests there (a long hash, interrupts masked).
+ * 'step' 0: no pause.
+ */
+void sha256_paused(const void *data, size_t size, u8 digest[SHA256_SIZE], size_t step,
+		   void (*pause)(void));
+
 #endif /* TESSERA_SHA256_H */

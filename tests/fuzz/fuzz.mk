@@ -111,10 +111,11 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call FUZZ_TARGET_RULE,$(t))))
 # ---- tests/fuzz/sys_test.c: lifecycle tests on the host-built system, a unit test of
 # ---- `make test` (gcc with the sanitizers, like tests/tests.mk's; no clang needed).
 
-# A partition's load serves requests every 1 KiB of work (PARTITION_LOAD_CHUNK), not every
-# MiB: the fake partitions' RAM is a few KiB, and sys.load_serves_between_chunks measures it.
+# A partition's load and boot check serve requests every 1 KiB of work (PARTITION_LOAD_CHUNK,
+# PARTITION_HASH_STEP), not every MiB or 32 KiB: the fake partitions' RAM and images are a few
+# KiB, and sys.load_serves_between_chunks and sys.image_check_serves_within_a_chunk measure it.
 SYS_TEST_CFLAGS := $(FUZZ_HOST_FLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-Itests/unit -DPARTITION_LOAD_CHUNK=1024U
+	-Itests/unit -DPARTITION_LOAD_CHUNK=1024U -DPARTITION_HASH_STEP=1024U
 
 $(SYS_TEST_OUT)/obj/%.c.sys.o: %.c
 	@mkdir -p $(dir $@)
@@ -128,9 +129,9 @@ $(SYS_TEST_OUT)/obj/%.c.o: %.c
 # p->loading) and between its last vCPU's park and partition_vcpu_parked (vgic_dist_stop, its
 # first call), and inside console input's delivery (vuart_rx), and watches a load's stretches
 # between two looks at its requests (console_server, which each look asks) and the boot
-# check's hashing CPU (sha256): hooks wrapped around those.
+# check's hashing CPU (sha256_paused): hooks wrapped around those.
 SYS_TEST_WRAPS := -Wl,--wrap=vuart_init -Wl,--wrap=vgic_dist_stop -Wl,--wrap=vuart_rx \
-	-Wl,--wrap=console_server -Wl,--wrap=sha256
+	-Wl,--wrap=console_server -Wl,--wrap=sha256_paused
 $(HOST_OUT)/tests/sys_test: $(addprefix $(SYS_TEST_OUT)/obj/,$(FUZZ_SYS_OBJS) \
 		tests/fuzz/sys_test.c.o)
 	@mkdir -p $(dir $@)

@@ -21,6 +21,8 @@
  *                             PARTITION_LOAD_CHUNK bytes of work
  *   image_check_not_waited_for  the boot check's hashing CPU takes no part in VMID
  *                             rollovers, as a load's does not
+ *   image_check_serves_within_a_chunk  and it serves requests and the console every
+ *                             PARTITION_HASH_STEP bytes of a chunk it hashes
  *   console_paste_reaches_guest_whole  input longer than the UART's FIFO is
  *                             not dropped; a loss past the buffer is flagged
  *   guest_par_kept            the IPA lookup of a stage-2 permission fault
@@ -1559,6 +1561,14 @@ static struct {
 
 #define LOAD_IMAGE_SIZE 0x1000U /* the whole store: four chunks */
 
+/* The boot check's hashes (image_check_* below). */
+static struct {
+	u32 calls;
+	u32 online; /* calls made on a CPU the allocator counted online */
+	bool hashing;
+	u32 looks; /* console_server() asked while hashing: serve_flush_requests */
+} hash_watch;
+
 static u32 load_copied(void)
 {
 	const u8 *ram = fake_ram(FAKE_P0_RAM_PA, LOAD_IMAGE_SIZE);
@@ -1592,6 +1602,8 @@ u32 __wrap_console_server(void)
 {
 	if (load_watch.on)
 		load_look();
+	if (hash_watch.hashing)
+		hash_watch.looks++;
 	return __real_console_server();
 }
 
@@ -1636,23 +1648,24 @@ TEST(load_serves_between_chunks)
  * a loader: 7 MiB of a 112 MiB store, some 250 ms at 35 instructions a byte) with interrupts
  * masked, while partitions with smaller images already run and may restart.  Like a load it
  * takes no part in VMID rollovers meanwhile, so a CPU entering its guest under a new
- * generation never waits for a hash: each sha256() call of the check runs on a CPU outside
- * the allocator's online set.
+ * generation never waits for a hash: each hash of the check runs on a CPU outside the
+ * allocator's online set.  And like a load it looks at its requests and serves the console
+ * after every PARTITION_HASH_STEP bytes (sha256_paused's pauses), not only between chunks.
  */
-static struct {
-	u32 calls;
-	u32 online; /* calls made on a CPU the allocator counted online */
-} hash_watch;
+void __real_sha256_paused(const void *data, size_t size, u8 digest[SHA256_SIZE], size_t step,
+			  void (*pause)(void));
+void __wrap_sha256_paused(const void *data, size_t size, u8 digest[SHA256_SIZE], size_t step,
+			  void (*pause)(void));
 
-void __real_sha256(const void *data, size_t size, u8 digest[SHA256_SIZE]);
-void __wrap_sha256(const void *data, size_t size, u8 digest[SHA256_SIZE]);
-
-void __wrap_sha256(const void *data, size_t size, u8 digest[SHA256_SIZE])
+void __wrap_sha256_paused(const void *data, size_t size, u8 digest[SHA256_SIZE], size_t step,
+			  void (*pause)(void))
 {
 	hash_watch.calls++;
 	if (vmid_allocator.online & BIT(this_cpu()->index))
 		hash_watch.online++;
-	__real_sha256(data, size, digest);
+	hash_watch.hashing = true;
+	__real_sha256_paused(data, size, digest, step, pause);
+	hash_watch.hashing = false;
 }
 
 TEST(image_check_not_waited_for)
@@ -1667,6 +1680,43 @@ TEST(image_check_not_waited_for)
 		EXPECT(vmid_allocator.online & BIT(i));
 	for (i = 0; i < CFG_PARTITION_COUNT; i++)
 		EXPECT_EQ(partitions[i].starts, 1);
+	sys_finish();
+}
+
+/* A 4 KiB image (the whole store) with its right digest, in a chunk of its own. */
+static struct cfg_image big_image;
+static u8 big_image_digest[1][SHA256_SIZE];
+
+static void big_image_for_alpha(void)
+{
+	struct cfg_partition *cfg = fake_config_partition(0);
+	u8 *store = fake_ram(FAKE_STORE_PA, LOAD_IMAGE_SIZE);
+	u32 i;
+
+	for (i = 0; i < LOAD_IMAGE_SIZE; i++)
+		store[i] = (u8)(1 + i % 251);
+	__real_sha256_paused(store, LOAD_IMAGE_SIZE, big_image_digest[0], 0, NULL);
+	big_image = cfg->images[0];
+	big_image.size = LOAD_IMAGE_SIZE;
+	big_image.chunk_size = LOAD_IMAGE_SIZE;
+	big_image.chunk_count = 1;
+	big_image.chunk_sha256 = (const u8(*)[SHA256_SIZE])big_image_digest;
+	big_image.loaders = 1; /* alpha alone: the other partitions keep the small one */
+	cfg->images = &big_image;
+}
+
+TEST(image_check_serves_within_a_chunk)
+{
+	static const u32 stop[CFG_PARTITION_COUNT] = { 0, 0, 0 };
+
+	hash_watch.calls = hash_watch.looks = 0;
+	load_watch.on = false;
+	sys_after_init = big_image_for_alpha; /* before any CPU checks its share */
+	sys_reset(4, stop);
+	EXPECT_EQ(partitions[0].images_verdict, IMAGES_OK);
+	EXPECT_EQ(partitions[0].starts, 1);
+	/* 4 KiB in steps of 1 KiB: three pauses, each a look (console_server). */
+	EXPECT_EQ(hash_watch.looks, LOAD_IMAGE_SIZE / PARTITION_HASH_STEP - 1);
 	sys_finish();
 }
 
@@ -1895,6 +1945,7 @@ int main(void)
 	RUN(console_read_during_load);
 	RUN(load_serves_between_chunks);
 	RUN(image_check_not_waited_for);
+	RUN(image_check_serves_within_a_chunk);
 	RUN(console_fair_share);
 	RUN(console_served_by_the_sources_cpu);
 	RUN(console_input_in_order_across_cpus);

@@ -120,6 +120,41 @@ static bool file_against_sha256sum(const char *path)
  * there) and every guest image the build made, when make test's host phase runs after a
  * build (on a fresh clone it runs first).
  */
+static u32 pauses;
+
+static void count_pause(void)
+{
+	pauses++;
+}
+
+/*
+ * sha256_paused: the same digest for every step, a pause after each whole step while more
+ * whole blocks remain (never after the last, nor for the padding), none with step 0.
+ */
+TEST(paused_same_digest)
+{
+	static u8 data[4096 + 100];
+	static const size_t sizes[] = { 0, 63, 64, 1024, 1025, 4096, 4096 + 100 };
+	static const size_t steps[] = { 0, 64, 1024, 4096 };
+	u8 want[SHA256_SIZE], got[SHA256_SIZE];
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (u8)(i * 7 + 3);
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		size_t full = sizes[i] - sizes[i] % 64;
+
+		sha256(data, sizes[i], want);
+		for (size_t j = 0; j < ARRAY_SIZE(steps); j++) {
+			size_t expect = steps[j] && full ? (full - 1) / steps[j] : 0;
+
+			pauses = 0;
+			sha256_paused(data, sizes[i], got, steps[j], count_pause);
+			EXPECT(memcmp(got, want, SHA256_SIZE) == 0);
+			EXPECT_EQ(pauses, expect);
+		}
+	}
+}
+
 TEST(binaries_against_sha256sum)
 {
 	glob_t g;
@@ -143,6 +178,7 @@ int main(void)
 	test_suite_name = "sha256";
 	RUN(fips_examples);
 	RUN(padding_lengths_against_sha256sum);
+	RUN(paused_same_digest);
 	RUN(binaries_against_sha256sum);
 	return test_summary();
 }
