@@ -7,7 +7,7 @@
 #include "arch/sysreg.h"
 #include "boot/boot.h"
 #include "boot/fdt_ram.h"
-#include "abi/config.h"
+#include "config_gen.h"
 #include "hyp/core/cpu.h"
 #include "hyp/core/fmt.h"
 #include "hyp/core/log.h"
@@ -28,32 +28,15 @@ uintptr_t boot_dtb;
 static enum fdt_ram_result ram_result;
 static struct fdt_ram_info ram_info;
 
-/* The end of the build's RAM that this system writes: its hypervisor, store and partitions. */
-static u64 ram_used_end;
-
-static void use_ram(u64 pa, u64 size)
-{
-	if (pa >= PLAT_RAM_BASE && pa < PLAT_RAM_BASE + PLAT_RAM_SIZE && pa + size > ram_used_end)
-		ram_used_end = pa + size;
-}
-
-/* entry.S, with the MMU off (any RAM readable): the device tree's memory against the build's. */
+/*
+ * entry.S, with the MMU off (any RAM readable): the device tree's memory against the RAM this
+ * system writes, its hypervisor, store, partitions and channels (tcfg's CFG_RAM_USED_END).
+ */
 void boot_read_ram(void)
 {
-	const struct cfg_system *sys = &cfg_system;
-	u32 i, j;
-
-	ram_used_end = (uintptr_t)__hyp_reserved_end;
-	use_ram(sys->store_pa, sys->store_size);
-	for (i = 0; i < sys->partition_count; i++)
-		for (j = 0; j < sys->partitions[i].region_count; j++)
-			use_ram(sys->partitions[i].regions[j].pa,
-				sys->partitions[i].regions[j].size);
-	for (i = 0; i < sys->channel_count; i++)
-		use_ram(sys->channels[i].pa, sys->channels[i].size);
 	/* Below RAM is MMIO (boot/mmu.c): a stray r2 there is not read, reads may have effects. */
 	ram_result = fdt_ram_check(boot_dtb >= PLAT_RAM_BASE ? (const void *)boot_dtb : NULL,
-				   PLAT_RAM_BASE, ram_used_end - PLAT_RAM_BASE, &ram_info);
+				   PLAT_RAM_BASE, CFG_RAM_USED_END - PLAT_RAM_BASE, &ram_info);
 }
 
 /*
@@ -65,7 +48,7 @@ static void check_ram(void)
 {
 	if (ram_result == FDT_RAM_COVERED) {
 		log_info("RAM: the system uses 0x%08x-0x%08x, in the device tree's memory",
-			 (u32)PLAT_RAM_BASE, (u32)(ram_used_end - 1));
+			 (u32)PLAT_RAM_BASE, (u32)(CFG_RAM_USED_END - 1));
 		return;
 	}
 	if (ram_result == FDT_RAM_NO_TREE)
@@ -81,7 +64,7 @@ static void check_ram(void)
 		  (u32)PLAT_RAM_BASE, (u32)(ram_info.covered_end - 1),
 		  ram_info.covered_end == PLAT_RAM_BASE ? " (none)" : " only", ram_info.bank_count,
 		  ram_info.bank_count == 1 ? "" : "s", (u32)(ram_info.first_size >> 20),
-		  ram_info.first_base, (u32)PLAT_RAM_BASE, (u32)(ram_used_end - 1));
+		  ram_info.first_base, (u32)PLAT_RAM_BASE, (u32)(CFG_RAM_USED_END - 1));
 	log_error("RAM: build a system that fits this board's RAM (platform/" PLAT_NAME
 		  "/platform.dts /memory, the configuration's memory and image-store)");
 	uart_flush();

@@ -577,6 +577,41 @@ static u32 hyp_hole_blocks(const struct system *s)
 	return n;
 }
 
+/* Within the board's RAM (the same extent as PLAT_RAM_*), whether [pa, pa + size) is in it. */
+static bool in_board_ram(const struct board *b, u64 pa)
+{
+	u32 i;
+
+	for (i = 0; i < b->ram_count; i++)
+		if (pa >= b->ram[i].base && pa < range_end(b->ram[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The end of the board RAM this system writes: the hypervisor's region, the image store,
+ * every partition's RAM and every channel.  boot/boot.c checks that the boot loader's device
+ * tree gives RAM up to it, before anything is written.
+ */
+static u64 ram_used_end(const struct system *s, const struct board *b)
+{
+	u64 end = range_end(b->hyp);
+	u32 i, k;
+
+	end = MAX(end, s->store.base + s->store.size);
+	for (i = 0; i < s->part_count; i++)
+		for (k = 0; k < s->parts[i].map_count; k++) {
+			const struct cfg_region *r = &s->parts[i].maps[k].cfg;
+
+			if (in_board_ram(b, r->pa))
+				end = MAX(end, r->pa + r->size);
+		}
+	for (i = 0; i < s->chan_count; i++)
+		if (in_board_ram(b, s->chans[i].pa))
+			end = MAX(end, s->chans[i].pa + s->chans[i].size);
+	return end;
+}
+
 static void write_config_gen_h(FILE *f, const struct system *s, const struct board *b,
 			       const struct options *o)
 {
@@ -616,6 +651,9 @@ static void write_config_gen_h(FILE *f, const struct system *s, const struct boa
 	fprintf(f, "/* 2 MiB blocks of the Hyp map the image store's and cleared RAM's edges cut "
 		   "(mm/hyp_map.h). */\n");
 	fprintf(f, "#define CFG_HYP_HOLE_BLOCKS %u\n", hyp_hole_blocks(s));
+	fprintf(f,
+		"/* The end of the board RAM the system writes (boot checks the board has it). */\n");
+	fprintf(f, "#define CFG_RAM_USED_END 0x%llx\n", (unsigned long long)ram_used_end(s, b));
 	fprintf(f, "/* The largest virq_count of any partition: a multiple of 32. */\n");
 	fprintf(f, "#define CFG_MAX_VIRQ %u\n", max_virq);
 	fprintf(f, "#define CFG_VMID_BITS %u\n", o->vmid_bits);
