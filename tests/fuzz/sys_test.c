@@ -3,6 +3,9 @@
  * fuzz_sys.h (the real hyp/ on tests/fake), written out from what the fuzz
  * targets found, so each stays readable as a test:
  *
+ *   cpu_on_target_checked     CPU_ON, AFFINITY_INFO and PSCI_FEATURES answer by
+ *   affinity_info             DEN 0022D: a bad MPIDR, level or entry is refused,
+ *   psci_features             a vCPU's state and the functions offered exact
  *   cpu_on_then_system_off    a vCPU switched on (PSCI CPU_ON) whose partition
  *                             stops before it starts must not keep the
  *                             partition from stopping (found by fuzz.smccc)
@@ -134,6 +137,9 @@ TEST(cpu_on_entry_checked)
 	start_system();
 	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA + 2, 0), (u32)-9);
 	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, 0x100, 0), (u32)-9);
+	/* The first byte past the RAM (the region's end is exclusive). */
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA + FAKE_PART_RAM_SIZE, 0),
+		  (u32)-9);
 	EXPECT_EQ(p->vcpus_on, 1);
 	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA + 3, 0), 0);
 	EXPECT_EQ(p->vcpus_on, 2);
@@ -152,6 +158,60 @@ TEST(cpu_on_mpidr_high_bits)
 	EXPECT_EQ(hvc(BETA_CPU0, PSCI_AFFINITY_INFO, 0x80000000U, 0, 0), (u32)-2);
 	EXPECT_EQ(partitions[BETA].vcpus_on, 1);
 	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_finish();
+}
+
+/*
+ * PSCI CPU_ON's target (DEN 0022D 5.1.4): a vCPU of the caller's partition by its MPIDR, Aff0
+ * its index and every other affinity field 0; anything else is INVALID_PARAMETERS, a vCPU
+ * already on is ALREADY_ON, and nothing starts.
+ */
+TEST(cpu_on_target_checked)
+{
+	struct partition *p = &partitions[BETA];
+
+	start_system();
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 0, FAKE_GUEST_RAM_IPA, 0), (u32)-4);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 2, FAKE_GUEST_RAM_IPA, 0), (u32)-2); /* 2 vCPUs */
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 0x101, FAKE_GUEST_RAM_IPA, 0), (u32)-2);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 0x10001, FAKE_GUEST_RAM_IPA, 0), (u32)-2);
+	EXPECT_EQ(p->vcpus_on, 1);
+	sys_finish();
+}
+
+/*
+ * PSCI AFFINITY_INFO (DEN 0022D 5.1.5): level 0 is one vCPU, OFF, ON_PENDING from CPU_ON until
+ * it runs, then ON; level 1 the whole partition (ON when any vCPU is); a level above 1, or an
+ * MPIDR of no vCPU, is INVALID_PARAMETERS.
+ */
+TEST(affinity_info)
+{
+	start_system();
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_AFFINITY_INFO, 0, 0, 0), 0);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_AFFINITY_INFO, 1, 0, 0), 1);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_AFFINITY_INFO, 1, 1, 0), 0);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_AFFINITY_INFO, 2, 0, 0), (u32)-2);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_AFFINITY_INFO, 0x101, 0, 0), (u32)-2);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_AFFINITY_INFO, 0, 2, 0), (u32)-2);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_AFFINITY_INFO, 1, 0, 0), 2);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_AFFINITY_INFO, 1, 1, 0), 0);
+	sys_settle();
+	EXPECT(sys_guest_vcpu(BETA_CPU1));
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_AFFINITY_INFO, 1, 0, 0), 0);
+	EXPECT_EQ(hvc(BETA_CPU1, PSCI_AFFINITY_INFO, 0, 1, 0), 0);
+	sys_finish();
+}
+
+/* PSCI_FEATURES (DEN 0022D 5.1.17): SUCCESS for what is implemented, NOT_SUPPORTED otherwise. */
+TEST(psci_features)
+{
+	start_system();
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_FEATURES, PSCI_CPU_ON, 0, 0), 0);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_FEATURES, PSCI_FEATURES, 0, 0), 0);
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_FEATURES, 0x80000000U, 0, 0), 0); /* SMCCC_VERSION */
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_FEATURES, 0x84000005U, 0, 0), (u32)-1); /* CPU_FREEZE */
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_FEATURES, 0xc4000003U, 0, 0), (u32)-1); /* CPU_ON, 64-bit */
 	sys_finish();
 }
 
@@ -1917,6 +1977,9 @@ int main(void)
 	test_suite_name = "sys";
 	RUN(cpu_on_entry_checked);
 	RUN(cpu_on_mpidr_high_bits);
+	RUN(cpu_on_target_checked);
+	RUN(affinity_info);
+	RUN(psci_features);
 	RUN(cpu_on_while_stopping);
 	RUN(cpu_on_then_system_off);
 	RUN(cpu_on_then_system_reset);
