@@ -50,6 +50,8 @@
  *                             its restart-limit; the operator may start it again
  *   manager_rights            a manager reads, restarts, stops and starts what it
  *                             manages; every other call is DENIED, logged once
+ *   machine_off_when_all_off  the machine is switched off when every partition
+ *                             has switched itself off, not when one was stopped
  *   manager_restart_bound     a manager's starts and restarts are bounded by the
  *                             managed partition's reset-limit (BUSY past it, said
  *                             once), in a history a start of a halted one keeps
@@ -311,6 +313,15 @@ static void record_line(const char *line)
 {
 	if (seen_count < SEEN_MAX)
 		snprintf(seen[seen_count++], sizeof(seen[0]), "%s", line);
+}
+
+/* Some recorded line contains 'text'. */
+static bool seen_with(const char *text)
+{
+	for (u32 i = 0; i < seen_count; i++)
+		if (strstr(seen[i], text))
+			return true;
+	return false;
 }
 
 static void console_start(void)
@@ -1166,7 +1177,8 @@ TEST(manager_rights)
 	seen_count = 0;
 	fake_uart_line_hook = record_line;
 	fake_time_advance(7 * FAKE_TICKS_PER_MS);
-	EXPECT_EQ(hvc(0, FID_PARTITION_STATE, GAMMA, 0, 0), TESSERA_STATE_RUNNING);
+	/* (r2 comes back as the fault count: 0, whatever the caller left in it) */
+	EXPECT_EQ(hvc(0, FID_PARTITION_STATE, GAMMA, 5, 0), TESSERA_STATE_RUNNING);
 	EXPECT_EQ(r->r[1], 1); /* starts */
 	EXPECT_EQ(r->r[2], 0); /* faults */
 	EXPECT_EQ(r->r[3], 7); /* uptime, ms */
@@ -1196,6 +1208,41 @@ TEST(manager_rights)
 	for (u32 i = 0; i < seen_count; i++)
 		denials += strstr(seen[i], "denied (reported once)") != NULL;
 	EXPECT_EQ(denials, 2); /* alpha's and beta's first */
+	EXPECT(seen_with("(alpha): manager call on partition 1 denied"));
+	EXPECT(seen_with("(beta): manager call on partition 2 denied"));
+	fake_uart_line_hook = NULL;
+	sys_finish();
+}
+
+/*
+ * The machine is switched off once every partition has switched itself off (PSCI SYSTEM_OFF),
+ * and only then: a partition a manager stopped keeps it up.
+ */
+TEST(machine_off_when_all_off)
+{
+	static const char off[] = "every partition has switched itself off";
+
+	/* (First: the machine is switched off once per boot of the hypervisor, not per test.) */
+	start_system();
+	seen_count = 0;
+	fake_uart_line_hook = record_line;
+	EXPECT_EQ(partition_command(&partitions[GAMMA], TESSERA_PARTITION_STOP, "t", NULL), 0);
+	hvc(BETA_CPU0, PSCI_SYSTEM_OFF, 0, 0, 0);
+	hvc(0, PSCI_SYSTEM_OFF, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(partitions[GAMMA].state, PART_STOPPED);
+	EXPECT_EQ(partitions[0].state, PART_STOPPED);
+	EXPECT(!seen_with(off));
+
+	start_system();
+	seen_count = 0;
+	hvc(GAMMA_CPU, PSCI_SYSTEM_OFF, 0, 0, 0);
+	hvc(BETA_CPU0, PSCI_SYSTEM_OFF, 0, 0, 0);
+	sys_settle();
+	EXPECT(!seen_with(off));
+	hvc(0, PSCI_SYSTEM_OFF, 0, 0, 0);
+	sys_settle();
+	EXPECT(seen_with(off));
 	fake_uart_line_hook = NULL;
 	sys_finish();
 }
@@ -2019,6 +2066,7 @@ int main(void)
 	RUN(monitor_commands);
 	RUN(watchdog_restarts);
 	RUN(manager_rights);
+	RUN(machine_off_when_all_off);
 	RUN(manager_restart_bound);
 	RUN(start_during_load_is_no_work);
 	RUN(fault_restart_after_start_during_load);
