@@ -34,6 +34,8 @@
  *                             translation of its VA, not HPFAR (UNKNOWN then)
  *   suppressed_count_told     the count of rate-limited fault messages is said
  *                             when the window closes, with no later fault
+ *   fault_rate_limit_windows  every window lets five fault messages through, a
+ *                             count is said once, every fault is counted
  *   console_hyp_never_waits   hypervisor lines never wait for a stuck UART:
  *                             those that do not fit are counted and reported
  *   console_fair_share        a partition that floods a stuck UART loses its
@@ -909,6 +911,48 @@ TEST(suppressed_count_told)
 		     "[tessera] WARN: partition 0 (alpha): 3 fault messages suppressed");
 	sys_enter(0, hyp_timer_tick); /* once */
 	EXPECT_EQ(partitions[0].fault_rl.suppressed, 0);
+	sys_finish();
+}
+
+static u32 seen_count_with(const char *text)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < seen_count; i++)
+		n += strstr(seen[i], text) != NULL;
+	return n;
+}
+
+/*
+ * The rate limit across windows, late in uptime: each window lets five messages through
+ * afresh, a window that suppressed only one still wakes its CPU to say so, and a count is said
+ * once; every fault is counted (and named) whether its message was said or not.
+ */
+TEST(fault_rate_limit_windows)
+{
+	static const u32 policy[CFG_PARTITION_COUNT] = { CFG_FAULT_INJECT, 0, 0 };
+	u32 i;
+
+	sys_reset(4, policy);
+	seen_count = 0;
+	fake_uart_line_hook = record_line;
+	fake_time_advance(3000 * FAKE_TICKS_PER_MS);
+	for (i = 0; i < 6; i++)
+		data_abort_at(0, DABT_WRITE(FSC_TRANSLATION_L3), UNMAPPED_IPA);
+	EXPECT_EQ(seen_count_with("stage-2 data abort"), 5);
+	EXPECT(cpus[0].hyp_timer_deadline <= fake_time() + 1001 * FAKE_TICKS_PER_MS);
+	fake_time_advance(1001 * FAKE_TICKS_PER_MS);
+	data_abort_at(0, DABT_WRITE(FSC_TRANSLATION_L3), UNMAPPED_IPA);
+	EXPECT_EQ(seen_count_with("stage-2 data abort"), 6);
+	EXPECT_EQ(seen_count_with("partition 0 (alpha): 1 fault messages suppressed"), 1);
+	fake_time_advance(1001 * FAKE_TICKS_PER_MS);
+	sys_enter(0, hyp_timer_tick);
+	data_abort_at(0, DABT_WRITE(FSC_TRANSLATION_L3), UNMAPPED_IPA);
+	EXPECT_EQ(seen_count_with("stage-2 data abort"), 7);
+	EXPECT_EQ(seen_count_with("suppressed"), 1);
+	EXPECT_EQ(partitions[0].faults, 8);
+	EXPECT(partitions[0].last_fault && strstr(partitions[0].last_fault, "data abort"));
+	fake_uart_line_hook = NULL;
 	sys_finish();
 }
 
@@ -2048,6 +2092,7 @@ int main(void)
 	RUN(s1ptw_log_ipa);
 	RUN(fault_ipa_not_from_unknown_hpfar);
 	RUN(suppressed_count_told);
+	RUN(fault_rate_limit_windows);
 	RUN(console_hyp_never_waits);
 	RUN(monitor_heard_over_routine_lines);
 	RUN(stats_count_current_idle);
