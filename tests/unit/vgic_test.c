@@ -361,6 +361,9 @@ TEST(iidr_and_id_registers)
 	EXPECT_EQ(RD(0, 0xff4), 0xf0);
 	EXPECT_EQ(RD(0, 0xff8), 0x05);
 	EXPECT_EQ(RD(0, 0xffc), 0xb1);
+	/* Reserved and implementation-defined words around them read as zero. */
+	EXPECT_EQ(RD(0, 0x010), 0);
+	EXPECT_EQ(RD(0, 0xfcc), 0);
 	DONE();
 }
 
@@ -1476,6 +1479,45 @@ TEST(spi_retarget_while_listed)
 	n = deliver_all(&pa, 1, order, 8);
 	EXPECT_EQ(n, 1);
 	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 0);
+	DONE();
+}
+
+/*
+ * 4.3.12: a pending SPI not yet in a list register (its vCPU's are full) follows its target:
+ * after the change only the new target is given it, once; with no target it waits in the
+ * distributor until it has one again.
+ */
+TEST(spi_retarget_while_pending)
+{
+	u32 order[8], iar;
+
+	/* One list register, which 51 holds (active): 50 is pending in the distributor only. */
+	start(&L2, 1);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	enable(&pa, 0, 51);
+	vgic_raise(&pa.d, 51);
+	enter(&pa, 0);
+	iar = ack(&pa, 0);
+	EXPECT_EQ(iar, 51);
+	vgic_raise(&pa.d, 50);
+	enter(&pa, 0);
+	EXPECT(!listed(&pa, 0, 50));
+	WR8(0, GICD_ITARGETSR + 50, 0x02);
+	EXPECT_EQ(deliver_all(&pa, 1, order, 8), 1);
+	EXPECT_EQ(order[0], 50);
+	EOI(&pa, 0, iar);
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 0);
+	/* With no target it waits in the distributor until it has one again. */
+	vgic_raise(&pa.d, 50);
+	WR8(1, GICD_ITARGETSR + 50, 0x00);
+	EXPECT_EQ(deliver_all(&pa, 1, order, 8), 0);
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 0);
+	EXPECT(bit_read(&pa, 0, GICD_ISPENDR, 50));
+	WR8(1, GICD_ITARGETSR + 50, 0x01);
+	EXPECT_EQ(deliver_all(&pa, 1, order, 8), 0);
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 1);
+	EXPECT_EQ(order[0], 50);
 	DONE();
 }
 
@@ -2926,6 +2968,7 @@ int main(void)
 	RUN(disabled_not_delivered);
 	RUN(kick_other_cpu);
 	RUN(spi_retarget_while_listed);
+	RUN(spi_retarget_while_pending);
 	RUN(cpu_stop_deactivates);
 	RUN(dist_stop);
 	RUN(doorbell_rings_coalesce);
