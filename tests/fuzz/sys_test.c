@@ -42,6 +42,10 @@
  *                             own lines (reported as its own), never another's
  *   console_escapes_controls  control bytes and escape sequences reach the
  *                             terminal as \xNN, so nobody forges a line
+ *   console_line_max          a line of VUART_LINE_MAX bytes comes out whole
+ *   console_partial_line_out  an unfinished line goes out 50 ms after its first
+ *                             byte, or when its vCPU is switched off
+ *   uart_reset_at_restart     a restart resets the PL011 and empties its FIFO
  *   console_vcpu_lines_whole  two vCPUs of one partition print byte by byte
  *                             at once: each line comes out whole
  *   monitor_find              the monitor's partition argument: number or label
@@ -479,11 +483,30 @@ TEST(console_escapes_controls)
 	EXPECT_STREQ(fake_uart_last_line(), "[alpha] \\x1b[2K[tessera] forged\\x00\\x07\\x7f\\xff");
 	guest_puts(0, 0, "tab\tok\n", 7);
 	EXPECT_STREQ(fake_uart_last_line(), "[alpha] tab\tok");
+	guest_puts(0, 0, " ~\x1f\n", 4); /* printable ASCII's two ends, and the byte below */
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha]  ~\\x1f");
 	fake_time_advance(2000 * FAKE_TICKS_PER_MS);
 	guest_puts(0, 0, "next\n", 5);
 	/* Counted (the stats lines), but no note a second for them: a shell's prompt has some. */
-	EXPECT_EQ(console_escaped_of(0), 5);
+	EXPECT_EQ(console_escaped_of(0), 6);
 	EXPECT(seen_at(0, "[tessera] console: alpha") < 0);
+	console_end();
+}
+
+/* A line of VUART_LINE_MAX bytes comes out whole; a longer one in pieces of that many. */
+TEST(console_line_max)
+{
+	char text[2 * VUART_LINE_MAX + 1];
+
+	console_start();
+	memset(text, 'a', sizeof(text));
+	guest_puts(0, 0, text, VUART_LINE_MAX);
+	guest_puts(0, 0, "\n", 1);
+	EXPECT_EQ(strlen(seen[0]), 8 + VUART_LINE_MAX); /* "[alpha] " */
+	guest_puts(0, 0, text, sizeof(text));
+	guest_puts(0, 0, "\n", 1);
+	EXPECT_EQ(strlen(fake_uart_last_line()), 8 + 1);
+	EXPECT_EQ(strlen(seen[seen_count - 2]), 8 + VUART_LINE_MAX);
 	console_end();
 }
 
@@ -953,6 +976,62 @@ TEST(fault_rate_limit_windows)
 	EXPECT_EQ(partitions[0].faults, 8);
 	EXPECT(partitions[0].last_fault && strstr(partitions[0].last_fault, "data abort"));
 	fake_uart_line_hook = NULL;
+	sys_finish();
+}
+
+/*
+ * A line a guest leaves unfinished goes out on its own once it is 50 ms old (the Hyp
+ * timer's tick), not before; and when its vCPU is switched off, at once.
+ */
+TEST(console_partial_line_out)
+{
+	console_start();
+	guest_puts(0, 0, "boot\n", 5);
+	fake_time_advance(1000 * FAKE_TICKS_PER_MS);
+	guest_puts(0, 0, "prom", 4);
+	EXPECT(cpus[0].hyp_timer_deadline <= fake_time() + 50 * FAKE_TICKS_PER_MS);
+	fake_time_advance(30 * FAKE_TICKS_PER_MS);
+	sys_enter(0, hyp_timer_tick);
+	EXPECT(seen_at(0, "[alpha] prom") < 0);
+	guest_puts(0, 0, "pt> ", 4); /* (the line's age is its first byte's) */
+	EXPECT(cpus[0].hyp_timer_deadline <= fake_time() + 20 * FAKE_TICKS_PER_MS);
+	fake_time_advance(20 * FAKE_TICKS_PER_MS);
+	sys_enter(0, hyp_timer_tick);
+	EXPECT(seen_at(0, "[alpha] prompt>") >= 0);
+
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	guest_puts(BETA_CPU1, BETA, "last words", 10);
+	hvc(BETA_CPU1, PSCI_CPU_OFF, 0, 0, 0);
+	sys_settle();
+	EXPECT(!sys_guest_vcpu(BETA_CPU1));
+	EXPECT(seen_at(0, "[beta] last words") >= 0);
+	console_end();
+}
+
+/*
+ * A partition's restart resets its PL011 (PL011 TRM 3.2: IFLS 0x12, interrupts masked) and
+ * empties its receive FIFO: nothing typed for the old run reaches the new one.
+ */
+TEST(uart_reset_at_restart)
+{
+	struct partition *p = &partitions[0];
+
+	start_system();
+	EXPECT_EQ(uart_load(0, PL011_IFLS), 0x12);
+	uart_store(0, PL011_IFLS, 0x24);
+	uart_store(0, PL011_IMSC, PL011_INT_RX);
+	uart_store(0, PL011_LCR_H, PL011_LCR_H_WLEN_8 | PL011_LCR_H_FEN);
+	vuart_rx(p, 'a');
+	vuart_rx(p, 'b');
+	EXPECT(!(uart_load(0, PL011_FR) & PL011_FR_RXFE));
+	hvc(0, PSCI_SYSTEM_RESET, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(p->starts, 2);
+	EXPECT_EQ(uart_load(0, PL011_IFLS), 0x12);
+	EXPECT_EQ(uart_load(0, PL011_IMSC), 0);
+	EXPECT_EQ(uart_load(0, PL011_LCR_H), 0);
+	EXPECT(uart_load(0, PL011_FR) & PL011_FR_RXFE);
 	sys_finish();
 }
 
@@ -2086,6 +2165,7 @@ int main(void)
 	RUN(inject_keeps_alignment_faults);
 	RUN(guest_maintenance_not_broadcast);
 	RUN(uart_rx_fifo_off_and_on);
+	RUN(uart_reset_at_restart);
 	RUN(console_paste_reaches_guest_whole);
 	RUN(guest_par_kept);
 	RUN(ats_walk_fault_not_skipped);
@@ -2105,6 +2185,8 @@ int main(void)
 	RUN(console_served_by_the_sources_cpu);
 	RUN(console_input_in_order_across_cpus);
 	RUN(console_escapes_controls);
+	RUN(console_line_max);
+	RUN(console_partial_line_out);
 	RUN(console_vcpu_lines_whole);
 	RUN(console_device_order_one_line);
 	RUN(monitor_find);
