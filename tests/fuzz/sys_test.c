@@ -17,6 +17,7 @@
  *                             stopped, said once; a slower loop goes on
  *   one_fault_one_credit      faults on two vCPUs of a partition already
  *                             restarting use one restart credit, not two
+ *   doorbell_ring             DOORBELL_RING makes the peer's SPI pending there
  *   cache_maintenance_skipped a cache operation by VA on an unmapped IPA
  *                             (HSR.CM) is skipped, not put to the fault policy
  *   load_serves_between_chunks  a partition's load (clear, image copy, clean by VA)
@@ -77,6 +78,7 @@
 #include "tessera/sha256.h"
 
 #define TESSERA_PARTITION_ID 0x86000001U
+#define FID_DOORBELL_RING 0x86000005U
 
 /* Partition 1 "beta": vCPU 0 on cpu1, vCPU 1 on cpu2. */
 #define BETA 1
@@ -739,6 +741,38 @@ static void uart_store(u32 cpu, u32 off, u32 value)
 	cpu_frame(cpu)->r[0] = value;
 	data_abort_at(cpu, DABT_WRITE(FSC_TRANSLATION_L3) | HSR_DABT_ISV | 2U << HSR_DABT_SAS_SHIFT,
 		      0x09000000U + off);
+}
+
+/* A word load from the emulated distributor by the guest on 'cpu', through the trap. */
+static u32 gicd_load(u32 cpu, u32 off)
+{
+	data_abort_at(cpu,
+		      (u32)HSR_EC_DABT_GUEST << HSR_EC_SHIFT | HSR_IL | HSR_DABT_ISV |
+			      2U << HSR_DABT_SAS_SHIFT | FSC_TRANSLATION_L3,
+		      0x08000000U + off);
+	return cpu_frame(cpu)->r[0];
+}
+
+/*
+ * DOORBELL_RING (docs/hypercalls.md): alpha's channel end 0 makes the peer's interrupt (beta's
+ * SPI 51) pending in beta's distributor, and beta's vCPU takes it; an index past the
+ * partition's channel ends is INVALID_PARAMETER and rings nothing.
+ */
+TEST(doorbell_ring)
+{
+	start_system();
+	gicd_store(BETA_CPU0, GICD_CTLR, 1, 2);
+	gicd_store(BETA_CPU0, GICD_ISENABLER + 4, BIT(51 - 32), 2);
+	EXPECT_EQ(hvc(0, FID_DOORBELL_RING, 1, 0, 0), (u32)TESSERA_INVALID_PARAMETER);
+	EXPECT_EQ(gicd_load(BETA_CPU0, GICD_ISPENDR + 4), 0);
+	EXPECT_EQ(hvc(0, FID_DOORBELL_RING, 0, 0, 0), 0);
+	sys_settle();
+	fake_guest_set_pmr(BETA_CPU0, 0xff);
+	EXPECT_EQ(fake_guest_ack(BETA_CPU0) & 0x3ff, 51);
+	fake_guest_eoi(BETA_CPU0, 51);
+	EXPECT_EQ(gicd_load(BETA_CPU0, GICD_ISPENDR + 4), 0);
+	EXPECT_EQ(gicd_load(0, GICD_ISPENDR + 4), 0); /* nothing for alpha's own end */
+	sys_finish();
 }
 
 /*
@@ -2160,6 +2194,7 @@ int main(void)
 	RUN(cache_maintenance_skipped);
 	RUN(spi_waits_for_its_vcpu);
 	RUN(spi_in_flight_to_parked_vcpu);
+	RUN(doorbell_ring);
 	RUN(mrc_to_apsr_nzcv);
 	RUN(undefined_where_the_core_would);
 	RUN(inject_keeps_alignment_faults);
