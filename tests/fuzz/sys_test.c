@@ -10,6 +10,8 @@
  *                             stops before it starts must not keep the
  *                             partition from stopping (found by fuzz.smccc)
  *   cpu_on_then_system_reset  nor from restarting
+ *   start_registers           every start enters vCPU 0 at the entry with r0 = 0,
+ *                             r1 = ~0, r2 = the device tree (a restart too)
  *   vmid_wrap_restarts        restarts past the VMID space (VMID_BITS=2 here)
  *                             never leave two running partitions one VMID
  *   reset_bound               guest-requested restarts (SYSTEM_RESET) are bounded
@@ -289,6 +291,41 @@ TEST(cpu_on_then_system_reset)
 	EXPECT_EQ(p->vcpus_on, 1);
 	EXPECT(sys_guest_vcpu(BETA_CPU0) && !sys_guest_vcpu(BETA_CPU1));
 	EXPECT_EQ(hvc(BETA_CPU0, TESSERA_PARTITION_ID, 0, 0, 0), BETA);
+	sys_finish();
+}
+
+/*
+ * Every start (a restart too) enters vCPU 0 at the partition's entry with r0 = 0, r1 = ~0 (no
+ * machine type) and r2 = its device tree's IPA (Linux's boot protocol), whatever a CPU_ON of
+ * vCPU 0 gave it in the previous run.
+ */
+TEST(start_registers)
+{
+	const struct cfg_partition *cfg = partitions[BETA].cfg;
+	struct regs *r = cpu_frame(BETA_CPU0);
+
+	start_system();
+	EXPECT_EQ(*fake_reg_on(BETA_CPU0, "elr_hyp"), cfg->entry);
+	EXPECT_EQ(r->r[0], 0);
+	EXPECT_EQ(r->r[1], ~0U);
+	EXPECT_EQ(r->r[2], (u32)cfg->dtb_ipa);
+	/* vCPU 1 takes over, switches vCPU 0 off and on elsewhere, then resets the partition. */
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	hvc(BETA_CPU0, PSCI_CPU_OFF, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(hvc(BETA_CPU1, PSCI_CPU_ON, 0, FAKE_GUEST_RAM_IPA + 0x40, 0x77), 0);
+	sys_settle();
+	EXPECT_EQ(*fake_reg_on(BETA_CPU0, "elr_hyp"), FAKE_GUEST_RAM_IPA + 0x40);
+	EXPECT_EQ(r->r[0], 0x77);
+	hvc(BETA_CPU1, PSCI_SYSTEM_RESET, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(partitions[BETA].starts, 2);
+	EXPECT(sys_guest_vcpu(BETA_CPU0) && !sys_guest_vcpu(BETA_CPU1));
+	EXPECT_EQ(*fake_reg_on(BETA_CPU0, "elr_hyp"), cfg->entry);
+	EXPECT_EQ(r->r[0], 0);
+	EXPECT_EQ(r->r[1], ~0U);
+	EXPECT_EQ(r->r[2], (u32)cfg->dtb_ipa);
 	sys_finish();
 }
 
@@ -1342,6 +1379,10 @@ TEST(manager_rights)
 	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_RESTART, 0), 0);
 	sys_settle();
 	EXPECT_EQ(partitions[GAMMA].starts, 2);
+	fake_time_advance(3 * FAKE_TICKS_PER_MS);
+	EXPECT_EQ(hvc(0, FID_PARTITION_STATE, GAMMA, 0, 0), TESSERA_STATE_RUNNING);
+	EXPECT_EQ(r->r[3], 3); /* uptime of this run */
+	EXPECT(seen_with("partition 2 (gamma): restarting ("));
 	EXPECT_EQ(hvc(0, FID_PARTITION_CONTROL, GAMMA, TESSERA_PARTITION_STOP, 0), 0);
 	EXPECT_EQ(hvc(0, FID_PARTITION_STATE, GAMMA, 0, 0), TESSERA_STATE_STOPPING);
 	/* A start while its vCPU parks: it starts once the vCPU has parked. */
@@ -1383,6 +1424,12 @@ TEST(machine_off_when_all_off)
 	start_system();
 	seen_count = 0;
 	fake_uart_line_hook = record_line;
+	/* Gamma switched itself off in an earlier run; a manager started it, then stopped it. */
+	hvc(GAMMA_CPU, PSCI_SYSTEM_OFF, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(partition_command(&partitions[GAMMA], TESSERA_PARTITION_START, "t", NULL), 0);
+	sys_settle();
+	EXPECT_EQ(partitions[GAMMA].state, PART_RUNNING);
 	EXPECT_EQ(partition_command(&partitions[GAMMA], TESSERA_PARTITION_STOP, "t", NULL), 0);
 	hvc(BETA_CPU0, PSCI_SYSTEM_OFF, 0, 0, 0);
 	hvc(0, PSCI_SYSTEM_OFF, 0, 0, 0);
@@ -1390,6 +1437,8 @@ TEST(machine_off_when_all_off)
 	EXPECT_EQ(partitions[GAMMA].state, PART_STOPPED);
 	EXPECT_EQ(partitions[0].state, PART_STOPPED);
 	EXPECT(!seen_with(off));
+	EXPECT(seen_with("partition 1 (beta): stopping (PSCI SYSTEM_OFF)"));
+	EXPECT(seen_with("partition 1 (beta): stopped"));
 
 	start_system();
 	seen_count = 0;
@@ -2188,6 +2237,7 @@ int main(void)
 	RUN(cpu_on_then_system_off);
 	RUN(cpu_on_then_system_reset);
 	RUN(restart_drops_ram_from_caches);
+	RUN(start_registers);
 	RUN(vmid_wrap_restarts);
 	RUN(reset_bound);
 	RUN(one_fault_one_credit);
