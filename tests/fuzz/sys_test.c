@@ -620,6 +620,14 @@ TEST(reset_bound)
 		      "partition 0 (alpha): 10 resets within 1000 ms: reset limit reached"));
 	/* Its neighbours run on. */
 	EXPECT(sys_guest_vcpu(BETA_CPU0) && sys_guest_vcpu(3));
+	/* Started again by hand, its bound starts afresh: a reset at once is a reset. */
+	EXPECT_EQ(partition_command(p, TESSERA_PARTITION_START, "t", NULL), 0);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_RUNNING);
+	hvc(0, PSCI_SYSTEM_RESET, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(p->state, PART_RUNNING);
+	EXPECT_EQ(p->starts, 33);
 	sys_finish();
 }
 
