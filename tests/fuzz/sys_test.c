@@ -39,6 +39,7 @@
  *                             when the window closes, with no later fault
  *   fault_rate_limit_windows  every window lets five fault messages through, a
  *                             count is said once, every fault is counted
+ *   prefetch_abort_told       a prefetch abort is said as a fetch, with its IPA
  *   console_hyp_never_waits   hypervisor lines never wait for a stuck UART:
  *                             those that do not fit are counted and reported
  *   console_fair_share        a partition that floods a stuck UART loses its
@@ -1111,6 +1112,27 @@ TEST(uart_reset_at_restart)
 	EXPECT_EQ(uart_load(0, PL011_IMSC), 0);
 	EXPECT_EQ(uart_load(0, PL011_LCR_H), 0);
 	EXPECT(uart_load(0, PL011_FR) & PL011_FR_RXFE);
+	sys_finish();
+}
+
+/*
+ * A stage-2 prefetch abort is said as a fetch, with the IPA it faulted on (MMU off: the VA),
+ * like a data abort's message.
+ */
+TEST(prefetch_abort_told)
+{
+	static const u32 policy[CFG_PARTITION_COUNT] = { CFG_FAULT_INJECT, 0, 0 };
+
+	sys_reset(4, policy);
+	sys_set_trap_regs(0, (u32)HSR_EC_IABT_GUEST << HSR_EC_SHIFT | HSR_IL | FSC_TRANSLATION_L3,
+			  UNMAPPED_IPA, (UNMAPPED_IPA >> 8) & HPFAR_FIPA_MASK, UNMAPPED_IPA,
+			  PSR_MODE_SVC);
+	sys_trap(0);
+	sys_check();
+	EXPECT(strstr(fake_uart_last_line(),
+		      "partition 0 (alpha) vCPU 0: stage-2 prefetch abort: "
+		      "fetch IPA 0x54000000 VA 0x54000000 PC 0x54000000") != NULL);
+	EXPECT_EQ(partitions[0].faults, 1);
 	sys_finish();
 }
 
@@ -2266,6 +2288,7 @@ int main(void)
 	RUN(fault_ipa_not_from_unknown_hpfar);
 	RUN(suppressed_count_told);
 	RUN(fault_rate_limit_windows);
+	RUN(prefetch_abort_told);
 	RUN(console_hyp_never_waits);
 	RUN(monitor_heard_over_routine_lines);
 	RUN(stats_count_current_idle);
