@@ -143,10 +143,17 @@ int uart_try_getc(void)
 	return c;
 }
 
+static bool uart_rx_irq_on, uart_tx_irq_on;
+
 void uart_irq_enable(bool rx, bool tx)
 {
-	UNUSED(rx);
-	UNUSED(tx);
+	uart_rx_irq_on = rx;
+	uart_tx_irq_on = tx;
+}
+
+bool fake_uart_tx_irq_on(void)
+{
+	return uart_tx_irq_on;
 }
 
 void fake_uart_rx(const u8 *bytes, u32 len)
@@ -305,6 +312,7 @@ void gic_send_sgi(u32 cpu, u32 sgi)
 
 void fake_platform_reset(void)
 {
+	uart_rx_irq_on = uart_tx_irq_on = false;
 	memset(hyp_stacks, 0, sizeof(hyp_stacks));
 	memset(&uart, 0, sizeof(uart));
 	memset(irqq, 0, sizeof(irqq));

@@ -38,6 +38,9 @@ extern void (*fake_uart_line_hook)(const char *line);
 /* A stalled UART takes no byte (its FIFO stays full) until it is let go. */
 void fake_uart_stall(bool stalled);
 
+/* The transmit interrupt as the console last enabled it (uart_irq_enable). */
+bool fake_uart_tx_irq_on(void);
+
 /* Set to print every console line to stderr (FAKE_VERBOSE=1 in the environment does it). */
 extern bool fake_verbose;
 

@@ -42,6 +42,8 @@
  *   prefetch_abort_told       a prefetch abort is said as a fetch, with its IPA
  *   console_hyp_never_waits   hypervisor lines never wait for a stuck UART:
  *                             those that do not fit are counted and reported
+ *   console_tx_irq_while_waiting  the UART's TX interrupt is on exactly while
+ *                             output waits
  *   console_fair_share        a partition that floods a stuck UART loses its
  *                             own lines (reported as its own), never another's
  *   console_escapes_controls  control bytes and escape sequences reach the
@@ -436,6 +438,24 @@ TEST(console_hyp_never_waits)
 	EXPECT_EQ(console_hyp_lost(), lost); /* kept for the stats machine line */
 	EXPECT(seen_at(0, "[alpha] still here") >= 0);
 	EXPECT(seen_at(0, "[tessera] the UART moves again") >= 0);
+	console_end();
+}
+
+/*
+ * The UART's transmit interrupt is on exactly while the console has bytes it could not write:
+ * on when the UART stalls with output waiting, off once the interrupt has drained it.
+ */
+TEST(console_tx_irq_while_waiting)
+{
+	console_start();
+	EXPECT(!fake_uart_tx_irq_on());
+	fake_uart_stall(true);
+	log_info("a line that waits");
+	EXPECT(fake_uart_tx_irq_on());
+	fake_uart_stall(false);
+	console_irq();
+	EXPECT(seen_at(0, "[tessera] a line that waits") >= 0);
+	EXPECT(!fake_uart_tx_irq_on());
 	console_end();
 }
 
@@ -2297,6 +2317,7 @@ int main(void)
 	RUN(load_serves_between_chunks);
 	RUN(image_check_not_waited_for);
 	RUN(image_check_serves_within_a_chunk);
+	RUN(console_tx_irq_while_waiting);
 	RUN(console_fair_share);
 	RUN(console_served_by_the_sources_cpu);
 	RUN(console_input_in_order_across_cpus);
