@@ -1107,9 +1107,19 @@ NOISY_METHOD = """\
   periods, 2 a period, 3 at worst), but for the restart loop's 4 kicks and their 4 entries
   (its VMID wraps); its Hyp cycles per period are 190 at median under every load (185 on
   4332c86, alike under every load: the counter read `TESSERA_FID_CPU_STATS` makes and the
-  interrupt path). The latency maxima of the CPU_ON/CPU_OFF loop (1,534), the SGI storm (582),
-  the passthrough flood (373) and the restart loop (979), one period each, are the shared
-  clock's (not traced). Figures of the hot-path table can show the same: a maximum far above
+  interrupt path). The latency maxima of the CPU_ON/CPU_OFF loop (1,100), the SGI storm (724)
+  and the passthrough flood (377), one period each, are the shared clock's (not traced).
+- **The restart loop's one period of 310,831 ticks, and the VMID allocator's longest wait of
+  310,107, on this tree.** Both came with a change that touches no path after boot (7712357:
+  the end of the RAM the boot checks became a build constant, 160 bytes less boot code); its
+  parent showed 1,206,963 for that period and 0 for the lock, and the tree before the boot's
+  RAM check 1,025 and 0. The victim's own counts are the same on all three (414 entries, a
+  kick for each VMID wrap the neighbour's restarts make, 190 Hyp cycles a period). So it is a
+  QEMU turn, not a hold (not traced): under the VMID lock a starting CPU only advances the
+  generation and sends flush requests, and an SGI sent while it holds the lock ends its QEMU
+  turn (QEMU's round-robin kicks the running vCPU when it raises another's interrupt); the
+  waiter's WFE yields, and the lock comes back only when the holder's next turn does. On a
+  board, with a CPU each, the holder goes on at once. Figures of the hot-path table can show the same: a maximum far above
   the median in one of 1001 runs of a distributor access (the IPRIORITYR read's 16,789 on this
   tree; some 16,000 before), or in one of 201 of a timer or a doorbell (the doorbell 502, the
   physical timer 213 and the virtual timer in WFI 203 on earlier trees), their medians and
