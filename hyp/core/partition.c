@@ -275,9 +275,13 @@ static bool images_intact(const struct cfg_partition *cfg)
 		const struct cfg_image *im = &cfg->images[i];
 
 		if (__atomic_load_n(&store_files[im->file].bad, __ATOMIC_RELAXED)) {
-			log_error("%s: image %s (%u bytes at 0x%08llx in the image "
-				  "store) does not match its SHA-256: not starting it",
-				  cfg->tag, im->name, im->size, im->store_pa);
+			/* The boot loader's last write (bootm's device tree) is the usual cause. */
+			log_error(
+				"%s: image %s (%u bytes at 0x%08llx in the image "
+				"store) does not match its SHA-256: not starting it (written over "
+				"after it was loaded? U-Boot's bootm copies its device tree below "
+				"fdt_high last)",
+				cfg->tag, im->name, im->size, im->store_pa);
 			return false;
 		}
 	}

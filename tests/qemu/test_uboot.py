@@ -263,6 +263,27 @@ TESTS = [
         timeout=60,
     ),
     QemuTest(
+        "uboot.virt_dtb_in_store",
+        "QEMU virt: U-Boot told to place the device tree it passes just below the image "
+        "store's end (fdt_high), so bootm's copy of it (2 MiB on virt, free space included) "
+        "writes over the image it has just loaded there: the image is refused and the "
+        "message names the likely cause, nothing starts",
+        build={"CONFIG": "test-uboot"},
+        kernel=False,
+        icount=False,
+        args=VIRT_UBOOT + ["-netdev", "user,id=n0,tftp={out}",
+                           "-device", "virtio-net-device,netdev=n0"],
+        inputs=[(r"Hit any key to stop autoboot", " "),
+                (r"^=> ", "setenv fdt_high 0x49015000; " + TFTP_COMMANDS)],
+        expect=[r"Loading Device Tree to 48\w{6}, end 4901\w{4}",
+                r"ERROR: partition 0 \(first\): image testguest\.bin \(\d+ bytes at "
+                r"0x49000000 in the image store\) does not match its SHA-256: not starting "
+                r"it \(written over after it was loaded\? U-Boot's bootm copies its device "
+                r"tree below fdt_high last\)"],
+        forbid=[r"\): start 1,", r"^\[first\]", r"^\[second\]"],
+        timeout=60,
+    ),
+    QemuTest(
         "uboot.orangepi_pc_tftp",
         "Allwinner H3 (QEMU orangepi-pc, its EMAC): autoboot stopped, tessera.itb "
         "fetched by TFTP and started with bootm (README's commands)",
