@@ -125,6 +125,36 @@ static const struct cfg_endpoint p1_endpoints[] = {
 	  .access = CFG_ACCESS_R },
 };
 
+/*
+ * The same ends with a doorbell GPIO each (fake_config_use_gpio): an emulated PL061 at
+ * FAKE_GPIO_IPA whose interrupt is the end's doorbell INTID, as tcfg lays out a channel
+ * whose ends name doorbell-pl061.
+ */
+static const struct cfg_endpoint p0_gpio_endpoints[] = {
+	{ .channel = 0,
+	  .peer = 1,
+	  .irq = 50,
+	  .peer_irq = 51,
+	  .ipa = FAKE_SHARED_IPA,
+	  .size = 0x1000,
+	  .access = CFG_ACCESS_R | CFG_ACCESS_W,
+	  .gpio = 1,
+	  .peer_gpio = 2,
+	  .gpio_ipa = FAKE_GPIO_IPA },
+};
+static const struct cfg_endpoint p1_gpio_endpoints[] = {
+	{ .channel = 0,
+	  .peer = 0,
+	  .irq = 51,
+	  .peer_irq = 50,
+	  .ipa = FAKE_SHARED_IPA,
+	  .size = 0x1000,
+	  .access = CFG_ACCESS_R,
+	  .gpio = 2,
+	  .peer_gpio = 1,
+	  .gpio_ipa = FAKE_GPIO_IPA },
+};
+
 #define PARTITION(n, label, ram, ram_size, virqs, count, cpu_text, ...)                            \
 	{                                                                                          \
 		.name = label, .id = n, .tag = "partition " #n " (" label ")", .cpu_count = count, \
@@ -201,6 +231,12 @@ void fake_config_set_policy(u32 partition, u32 policy, u32 restart_max, u32 wind
 	parts[partition].fault_policy = policy;
 	parts[partition].restart_max = restart_max;
 	parts[partition].restart_window_ms = window_ms;
+}
+
+void fake_config_use_gpio(void)
+{
+	parts[0].endpoints = p0_gpio_endpoints;
+	parts[1].endpoints = p1_gpio_endpoints;
 }
 
 struct cfg_partition *fake_config_partition(u32 partition)

@@ -13,7 +13,8 @@
  * RAM is small so that the tests can compare all of it after every hypercall.
  *
  * Every partition sees RAM at IPA 0x40000000, the emulated GICD at 0x08000000,
- * GICV at 0x08010000 and the emulated PL011 (INTID 33) at 0x09000000.
+ * GICV at 0x08010000 and the emulated PL011 (INTID 33) at 0x09000000; with
+ * fake_config_use_gpio(), alpha and beta a doorbell PL061 each at 0x0b000000.
  */
 #ifndef TESSERA_FAKE_CONFIG_H
 #define TESSERA_FAKE_CONFIG_H
@@ -47,12 +48,19 @@
 #define FAKE_SHARED_IPA 0x50000000U
 #define FAKE_RO_IPA 0x41000000U /* partition 1's read-only RAM */
 #define FAKE_DEVICE_PA 0x0a000000ULL /* a passthrough device: never mapped on the host */
+#define FAKE_GPIO_IPA 0x0b000000U /* the channel ends' doorbell PL061s, if they have them */
 
 /* Map guest RAM (once) and set the configuration to its defaults; RAM is zeroed. */
 void fake_config_reset(void);
 
 /* Fault policy of a partition (enum cfg_fault_policy) and its restart bound. */
 void fake_config_set_policy(u32 partition, u32 policy, u32 restart_max, u32 window_ms);
+
+/*
+ * Give both ends of channel 0 a doorbell GPIO (vgpios[0] alpha's, [1] beta's, each at
+ * FAKE_GPIO_IPA): rings then go through the peer's PL061.  Until fake_config_reset().
+ */
+void fake_config_use_gpio(void);
 
 /* The writable configuration behind cfg_system. */
 struct cfg_partition *fake_config_partition(u32 partition);

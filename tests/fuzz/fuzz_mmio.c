@@ -62,8 +62,8 @@ static void direct_abort(struct regs *r)
 
 static void step_direct(struct fin *f, u32 cpu)
 {
-	static const u32 bases[] = { 0x08000000, 0x09000000, 0x07fff000,
-				     0x08001000, 0x09001000, 0x40000000 };
+	static const u32 bases[] = { 0x08000000, 0x09000000, 0x07fff000,   0x08001000,
+				     0x09001000, 0x40000000, FAKE_GPIO_IPA };
 	u32 offset = fin_u16(f);
 
 	call.hsr = (u32)HSR_EC_DABT_GUEST << HSR_EC_SHIFT | HSR_IL |

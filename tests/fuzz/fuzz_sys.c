@@ -264,6 +264,7 @@ u64 sys_translate(u32 cpu, const char *op, u32 va)
 
 u32 sys_offline_cpus;
 bool sys_store_corrupt;
+bool sys_gpio;
 void (*sys_after_init)(void);
 
 void sys_reset(u32 lr_count, const u32 policy[CFG_PARTITION_COUNT])
@@ -286,6 +287,9 @@ void sys_reset(u32 lr_count, const u32 policy[CFG_PARTITION_COUNT])
 	if (sys_store_corrupt)
 		*(u8 *)fake_ram(FAKE_STORE_PA, 1) ^= 1;
 	sys_store_corrupt = false;
+	if (sys_gpio)
+		fake_config_use_gpio();
+	sys_gpio = false;
 	for (i = 0; i < CFG_PARTITION_COUNT; i++)
 		fake_config_set_policy(i, policy[i] & 3, (policy[i] >> 2) & 3,
 				       (policy[i] >> 4) * 250);
@@ -329,9 +333,13 @@ void sys_reset_from(struct fin *f)
 	static const u32 lrs[] = { 4, 1, 2, 16, 3, 8, 4, 4 };
 	u32 policy[CFG_PARTITION_COUNT], i;
 
+	u8 sel;
+
 	for (i = 0; i < CFG_PARTITION_COUNT; i++)
 		policy[i] = fin_u8(f);
-	sys_reset(lrs[fin_u8(f) % ARRAY_SIZE(lrs)], policy);
+	sel = fin_u8(f);
+	sys_gpio = sel & 0x80; /* the doorbells through PL061s */
+	sys_reset(lrs[sel % ARRAY_SIZE(lrs)], policy);
 }
 
 /* ---- Invariants ----------------------------------------------------------------- */
@@ -537,12 +545,14 @@ static void step_call(struct fin *f, u32 cpu)
 /* A load or store to an emulated device page, as a stage-2 translation fault. */
 static void step_mmio(struct fin *f, u32 cpu)
 {
-	static const u32 pages[] = { 0x08000000, 0x09000000, 0x08001000,
-				     0x08010000, 0x0a000000, 0x40000000 };
-	static const u32 offsets[] = { 0x000, 0x004, 0x008, 0x080, 0x100, 0x104, 0x180, 0x200,
-				       0x280, 0x300, 0x380, 0x400, 0x420, 0x800, 0x820, 0xc00,
-				       0xc08, 0xf00, 0xf10, 0xf20, 0xfe0, 0x018, 0x030, 0x038,
-				       0x044, 0x03c, 0x024, 0x034, 0xffc };
+	static const u32 pages[] = { 0x08000000, 0x09000000, 0x08001000,   0x08010000,
+				     0x0a000000, 0x40000000, FAKE_GPIO_IPA };
+	/* GICD, PL011 and PL061 registers (0x00c: the PL061's data lines 0 and 1). */
+	static const u32 offsets[] = { 0x000, 0x004, 0x008, 0x080, 0x100, 0x104, 0x180,
+				       0x200, 0x280, 0x300, 0x380, 0x400, 0x420, 0x800,
+				       0x820, 0xc00, 0xc08, 0xf00, 0xf10, 0xf20, 0xfe0,
+				       0x018, 0x030, 0x038, 0x044, 0x03c, 0x024, 0x034,
+				       0xffc, 0x00c, 0x410, 0x414, 0x418, 0x41c };
 	u32 ipa = FIN_PICK(f, pages) & ~0xfffU,
 	    off = (FIN_PICK(f, offsets) + fin_u8(f) % 4) & 0xfff;
 	u32 sas = fin_u8(f) % 4, srt = fin_u8(f) % 16, fsc = FSC_TRANSLATION + 1 + fin_u8(f) % 3;

@@ -58,10 +58,16 @@ extern u32 sys_offline_cpus;
 /* The next sys_reset() finds the image store's copy of the image corrupt (then false). */
 extern bool sys_store_corrupt;
 
+/* The next sys_reset() gives channel 0's ends doorbell GPIOs (fake_config_use_gpio; then false). */
+extern bool sys_gpio;
+
 /* Called by the next sys_reset() after partitions_init(), before any CPU acts (then NULL). */
 extern void (*sys_after_init)(void);
 
-/* Configure the whole system (list registers, fault policies) from the input. */
+/*
+ * Configure the whole system (list registers, fault policies, doorbell GPIOs) from the
+ * input.
+ */
 void sys_reset_from(struct fin *f);
 
 /* The vCPU a CPU runs, if it is in its guest; NULL if it idles. */

@@ -8,7 +8,8 @@
  * asynchronous abort; a new guest stage-1 mapping for address translation.
  *
  * Input: 3 bytes of fault policy (one per partition), 1 byte of list-register
- * count, then steps: a byte (CPU in bits 1:0, kind above) and its operands.
+ * count (bit 7: the channel's ends have doorbell PL061s), then steps: a byte
+ * (CPU in bits 1:0, kind above) and its operands.
  */
 #include "fuzz_sys.h"
 
