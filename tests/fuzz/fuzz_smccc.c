@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "abi/hypercall.h"
+#include "hyp/dev/vgpio.h"
 #include "fuzz_sys.h"
 
 #define MAX_STEPS 64
@@ -25,6 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct {
 	bool psci; /* psci_call() directly, else smccc_dispatch() */
 	u32 args[4];
+	/* The caller's partition as the call found it. */
+	u32 state; /* enum partition_state */
+	u32 power[CFG_CPU_MAX]; /* enum vcpu_power */
+	bool start_pending[CFG_CPU_MAX];
 } call;
 
 static u8 before[FAKE_RAM_SIZE];
@@ -40,6 +45,48 @@ static bool in(s32 v, const s32 *set, u32 count)
 }
 
 #define IN(v, ...) in((v), (const s32[]){ __VA_ARGS__ }, sizeof((s32[]){ __VA_ARGS__ }) / 4)
+
+/* Is 'pc' in executable RAM of the partition?  Read from the configuration. */
+static bool executable(const struct cfg_partition *cfg, u32 pc)
+{
+	u32 i;
+
+	for (i = 0; i < cfg->region_count; i++) {
+		const struct cfg_region *r = &cfg->regions[i];
+
+		if (r->kind == CFG_REGION_RAM && (r->access & CFG_ACCESS_X) && pc >= r->ipa &&
+		    pc - r->ipa < r->size)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * CPU_ON's answer (DEN 0022D 5.6): a bad MPIDR, then a bad entry point, then the target's
+ * state as the call found it; a partition already stopping (its vCPUs not yet parked) refuses.
+ */
+static void check_cpu_on(const struct vcpu *v, s32 ret)
+{
+	const struct cfg_partition *cfg = v->part->cfg;
+	u32 mpidr = call.args[1], pc = call.args[2], t = mpidr & 0xff;
+	s32 want;
+
+	if ((mpidr & ~0xffU) || t >= cfg->cpu_count)
+		want = -2;
+	else if ((pc & 3) == 2 || !executable(cfg, pc & ~1U))
+		want = -9;
+	else if (call.state != PART_RUNNING)
+		want = -6;
+	else if (call.power[t] == VCPU_ON)
+		want = call.start_pending[t] ? -5 : -4;
+	else
+		want = 0;
+	FUZZ_CHECK(ret == want, "CPU_ON(0x%x, 0x%x) from %s: %d, expected %d", mpidr, pc, cfg->name,
+		   ret, want);
+	if (want == 0)
+		FUZZ_CHECK(v->part->vcpus[t]->power == VCPU_ON && v->part->vcpus[t]->start_pending,
+			   "CPU_ON(%u) succeeded, the vCPU is not on its way", t);
+}
 
 /* The result against docs/hypercalls.md. */
 static void check_result(const struct vcpu *v, const struct regs *r)
@@ -87,6 +134,11 @@ static void check_result(const struct vcpu *v, const struct regs *r)
 	case 0x86000005:
 		FUZZ_CHECK(call.args[1] < cfg->endpoint_count ? ret == 0 : ret == -2,
 			   "channel call 0x%x on channel %u: %d", fid, call.args[1], ret);
+		/* A ring towards a peer's doorbell PL061 is an edge on its input line, kept. */
+		if (fid == 0x86000005 && ret == 0 && cfg->endpoints[call.args[1]].peer_gpio)
+			FUZZ_CHECK(vgpios[cfg->endpoints[call.args[1]].peer_gpio - 1].ris &
+					   VGPIO_LINE_IN,
+				   "DOORBELL_RING %u: the peer's PL061 saw no edge", call.args[1]);
 		break;
 	case 0x86000006:
 		FUZZ_CHECK(ret == 0, "YIELD: %d", ret);
@@ -104,9 +156,10 @@ static void check_result(const struct vcpu *v, const struct regs *r)
 				   call.args[1], ret);
 		else if (fid == 0x86000008)
 			FUZZ_CHECK(ret >= 0 && (ret & 0xff) <= 4, "PARTITION_STATE: %d", ret);
-		else
-			FUZZ_CHECK(ret == (call.args[2] <= 2 ? 0 : -2), "PARTITION_CONTROL %u: %d",
-				   call.args[2], ret);
+		else /* a start or restart past the target's reset-limit is BUSY */
+			FUZZ_CHECK(ret == (call.args[2] <= 2 ? 0 : -2) ||
+					   (ret == -5 && (call.args[2] == 1 || call.args[2] == 2)),
+				   "PARTITION_CONTROL %u: %d", call.args[2], ret);
 		break;
 	}
 	case 0x84000000:
@@ -116,7 +169,7 @@ static void check_result(const struct vcpu *v, const struct regs *r)
 		FUZZ_CHECK(ret == 0, "CPU_SUSPEND: %d", ret); /* returns at once */
 		break;
 	case 0x84000003:
-		FUZZ_CHECK(IN(ret, 0, -2, -3, -4, -5, -9), "CPU_ON: %d", ret);
+		check_cpu_on(v, ret);
 		break;
 	case 0x84000004:
 		FUZZ_CHECK(IN(ret, 0, 1, 2, -2), "AFFINITY_INFO: %d", ret);
@@ -201,6 +254,11 @@ static void do_call(struct regs *r)
 
 	for (i = 0; i < CFG_PARTITION_COUNT; i++)
 		starts[i] = partitions[i].starts;
+	call.state = v->part->state;
+	for (i = 0; i < v->part->cfg->cpu_count; i++) {
+		call.power[i] = v->part->vcpus[i]->power;
+		call.start_pending[i] = v->part->vcpus[i]->start_pending;
+	}
 	memcpy(before, fake_ram(FAKE_RAM_PA, FAKE_RAM_SIZE), FAKE_RAM_SIZE);
 	if (call.psci)
 		r->r[0] = (u32)psci_call(v, r, r->r[0]);

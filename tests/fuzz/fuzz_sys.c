@@ -178,6 +178,12 @@ static void check_settled(void)
 		FUZZ_CHECK(p->state == PART_RUNNING ? p->vcpus_on > 0 : p->vcpus_on == 0,
 			   "%s: state %u with %u vCPUs on, after every CPU acted", p->cfg->name,
 			   p->state, p->vcpus_on);
+		/* A restart or a stop under way is finished: none shows "restarting" for ever. */
+		FUZZ_CHECK(!p->restart_pending && !p->loading && !p->parking && !p->stop_after_load,
+			   "%s: restart pending %d, loading %d, parking %d, stop after load %d, "
+			   "after every CPU acted",
+			   p->cfg->name, p->restart_pending, p->loading, p->parking,
+			   p->stop_after_load);
 		for (j = 0; j < p->cfg->cpu_count; j++) {
 			const struct vcpu *v = p->vcpus[j];
 
