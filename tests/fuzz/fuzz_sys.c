@@ -422,14 +422,19 @@ void sys_finish(void)
 	for (i = 0; i < GUARD_SIZE; i++)
 		FUZZ_CHECK(guard[i] == GUARD_BYTE, "memory no partition owns changed at PA 0x%llx",
 			   GUARD_PA + i);
-	if (sys.console_escape) {
-		/* Leave the console's escape state as it was at the start (it outlives a reset). */
-		static const u8 plain = 'x';
+	if (sys.console_used) {
+		/*
+		 * Leave the console monitor idle and the log level as they were at the start
+		 * (both outlive a reset): Ctrl-C ends whatever the monitor is in, a command, its
+		 * argument or an escape sequence.
+		 */
+		static const u8 cancel = 0x03;
 
-		fake_uart_rx(&plain, 1);
+		fake_uart_rx(&cancel, 1);
 		fake_irq_raise(0, PLAT_UART_IRQ);
 		sys_interrupt(0);
-		sys.console_escape = 0;
+		log_level = LOG_INFO;
+		sys.console_used = false;
 	}
 }
 
@@ -509,9 +514,10 @@ static void step_trap(struct fin *f, u32 cpu)
 				   HSR_EC_JAZELLE,    HSR_EC_BXJ,      HSR_EC_SVC_HYP,
 				   HSR_EC_SMC,	      HSR_EC_HVC,      HSR_EC_IABT_GUEST,
 				   HSR_EC_DABT_GUEST, HSR_EC_IABT_HYP, HSR_EC_DABT_HYP };
-	/* (opc1, crn, crm, opc2) of the CP15 registers the emulation knows. */
-	static const u32 cp15[] = { 0x0101, 0x1902, 0x1903, 0x0762, 0x07a2, 0x07e2, 0x0f00,
-				    0x09c0, 0x09c1, 0x09d0, 0x0100, 0x0f07, 0x07a1 };
+	/* (opc1, crn, crm, opc2) of the CP15 registers the emulation knows: the PMU's all. */
+	static const u32 cp15[] = { 0x0101, 0x1902, 0x1903, 0x0762, 0x07a2, 0x07e2, 0x0f00, 0x09c0,
+				    0x09c1, 0x09d0, 0x0100, 0x0f07, 0x07a1, 0x09c2, 0x09c3, 0x09c4,
+				    0x09c5, 0x09c6, 0x09d1, 0x09d2, 0x09e0, 0x09e1, 0x09e2, 0x09e3 };
 	u32 ec = FIN_PICK(f, ecs) & 0x3f, iss = fin_u32(f) & HSR_ISS_MASK, hsr;
 	u32 far = pick_reg_value(f), hpfar = fin_bool(f) ? (far >> 8) & ~0xfU : fin_u32(f);
 
@@ -632,16 +638,22 @@ static void step_guest_gic(struct fin *f, u32 cpu)
 		fake_irq_raise(cpu, GIC_PPI_MAINTENANCE);
 }
 
+/*
+ * Console input: for the partition with the focus, or the monitor's (hyp/dev/monitor.c):
+ * Ctrl-T and its commands, focus, list, counters, log level, and the operator's stop (k),
+ * start (b) and restart (r) of a partition by number, Enter-terminated.
+ */
 static void step_console(struct fin *f)
 {
-	static const u32 chars[] = { 'a', '\n', 0x14, '0', '1', '2', '9', 'n', 'x', '\r' };
+	static const u32 chars[] = { 'a', '\n', 0x14, '0', '1',	 '2', '9', 'n',
+				     'x', '\r', 'k',  'b', 'r',	 'l', 's', '+',
+				     '-', 0x03, 0x7f, ' ', 0x1b, '[', 'A' };
 	u8 bytes[4];
 	u32 n = 1 + fin_u8(f) % 4, i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		bytes[i] = (u8)FIN_PICK(f, chars);
-		sys.console_escape = sys.console_escape ? 0 : bytes[i] == 0x14;
-	}
+	sys.console_used = true;
 	fake_uart_rx(bytes, n);
 	deliver_irq(0, PLAT_UART_IRQ);
 }

@@ -38,7 +38,7 @@ struct sys {
 	enum sys_cpu_state state[SYS_CPUS];
 	struct sys_ats ats[SYS_ATS_MAX];
 	u32 ats_count;
-	u32 console_escape; /* model of the console's Ctrl-T state, to leave it clean */
+	bool console_used; /* console input sent: the monitor's state is to be left clean */
 	u32 steps;
 };
 
