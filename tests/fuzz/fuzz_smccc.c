@@ -317,6 +317,13 @@ static void step_call(struct fin *f, u32 cpu, bool psci)
 		call.args[i] = pick_arg(f);
 	if (call.args[0] == 0x86000002 || call.args[0] == 0x86000003)
 		call.args[2] = fin_bool(f) ? fin_u8(f) : call.args[2]; /* buffer sizes */
+	if ((call.args[0] == 0x86000008 || call.args[0] == 0x86000009) && fin_bool(f)) {
+		/* A manager's call: mostly on the partition alpha manages, with an operation. */
+		static const u32 targets[] = { 2, 2, 2, 0, 1, 3, 31, 32 };
+
+		call.args[1] = FIN_PICK(f, targets);
+		call.args[2] = fin_u8(f) % 4; /* STOP, START, RESTART, or one too many */
+	}
 	for (i = 0; i < 13; i++)
 		r->r[i] = i < 4 ? call.args[i] : 0x1000 + i;
 	sys_set_trap_regs(cpu, (u32)HSR_EC_HVC << HSR_EC_SHIFT | HSR_IL, 0, 0,

@@ -716,14 +716,32 @@ void sys_add_ats(struct fin *f)
 			 (fin_u16(f) & 0xffe);
 }
 
+/*
+ * Time passes, and the Hyp timer of each CPU fires as the hardware's would once its
+ * compare value is reached (its interrupt a level while CNTHP_CTL is enabled and due):
+ * the watchdog's expiry, a partial console line's flush, a fault-log window's close.
+ */
+static void time_passes(u64 ticks)
+{
+	u32 c;
+
+	fake_time_advance(ticks);
+	for (c = 0; c < SYS_CPUS; c++)
+		if (sys.state[c] != SYS_OFFLINE &&
+		    (*fake_reg_on(c, "cnthp_ctl") & CNT_CTL_ENABLE) &&
+		    *fake_reg_on(c, "cnthp_cval") <= fake_time())
+			deliver_irq(c, GIC_PPI_HYP_TIMER);
+}
+
 static void step_misc(struct fin *f, u32 cpu)
 {
-	static const u32 ticks[] = { 1, 100, 1000, 5000, 100000, 1000000, 30000000 };
+	/* (in microseconds: 1 MHz, FAKE_TICKS_PER_MS) */
+	static const u32 ticks[] = { 1, 100, 1000, 5000, 100000, 1000000, 30000000, 50000, 101000 };
 	u8 sel = fin_u8(f);
 
 	switch (sel % 6) {
 	case 0:
-		fake_time_advance(FIN_PICK(f, ticks));
+		time_passes(FIN_PICK(f, ticks));
 		break;
 	case 1:
 		if (sys.state[cpu] == SYS_GUEST) {
