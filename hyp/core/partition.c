@@ -58,6 +58,7 @@ void partition_ring(const struct cfg_endpoint *e)
 }
 static struct vcpu vcpu_storage[PLAT_CPU_COUNT];
 static bool all_started; /* partitions_init() has asked for every first start it could */
+static u32 powered_off; /* power_off_if_all_down() has tried, once a boot (partitions_init) */
 _Static_assert(PART_STOPPED == 0 && VCPU_OFF == 0, "partitions and vCPUs start so: zeroed");
 
 static void *pa_ptr(u64 pa)
@@ -695,7 +696,6 @@ u64 partition_watchdog_check(struct partition *p, u64 now)
  */
 static void power_off_if_all_down(void)
 {
-	static u32 once;
 	u32 i;
 
 	if (!__atomic_load_n(&all_started, __ATOMIC_ACQUIRE))
@@ -710,7 +710,7 @@ static void power_off_if_all_down(void)
 		    __atomic_load_n(&q->loading, __ATOMIC_ACQUIRE))
 			return;
 	}
-	if (__atomic_exchange_n(&once, 1U, __ATOMIC_ACQ_REL))
+	if (__atomic_exchange_n(&powered_off, 1U, __ATOMIC_ACQ_REL))
 		return;
 	log_info("every partition has switched itself off: switching the machine off");
 	stats_report();
@@ -833,6 +833,7 @@ void partitions_init(void)
 	 * own partition, if it boots one, is its idle loop's first request.
 	 */
 	request_boot(boot_mask);
+	powered_off = 0; /* a host test's system boots again in one process */
 	__atomic_store_n(&all_started, true, __ATOMIC_RELEASE);
 	power_off_if_all_down(); /* every partition may have stopped already */
 }
