@@ -792,14 +792,20 @@ TEST(spi_in_flight_to_parked_vcpu)
 	console_end();
 }
 
-/* A word load from (store to) the emulated PL011 by the guest on 'cpu', through the trap. */
-static u32 uart_load(u32 cpu, u32 off)
+/* A word load from emulated 'ipa' by the guest on 'cpu', through the trap (into r0). */
+static u32 word_load(u32 cpu, u32 ipa)
 {
 	data_abort_at(cpu,
 		      (u32)HSR_EC_DABT_GUEST << HSR_EC_SHIFT | HSR_IL | HSR_DABT_ISV |
 			      2U << HSR_DABT_SAS_SHIFT | FSC_TRANSLATION_L3,
-		      0x09000000U + off);
+		      ipa);
 	return cpu_frame(cpu)->r[0];
+}
+
+/* A word load from (store to) the emulated PL011 by the guest on 'cpu', through the trap. */
+static u32 uart_load(u32 cpu, u32 off)
+{
+	return word_load(cpu, 0x09000000U + off);
 }
 
 static void uart_store(u32 cpu, u32 off, u32 value)
@@ -812,11 +818,7 @@ static void uart_store(u32 cpu, u32 off, u32 value)
 /* A word load from the emulated distributor by the guest on 'cpu', through the trap. */
 static u32 gicd_load(u32 cpu, u32 off)
 {
-	data_abort_at(cpu,
-		      (u32)HSR_EC_DABT_GUEST << HSR_EC_SHIFT | HSR_IL | HSR_DABT_ISV |
-			      2U << HSR_DABT_SAS_SHIFT | FSC_TRANSLATION_L3,
-		      0x08000000U + off);
-	return cpu_frame(cpu)->r[0];
+	return word_load(cpu, 0x08000000U + off);
 }
 
 /*
