@@ -49,6 +49,17 @@ def spin_misses(text):
     return []
 
 
+
+def stop_is_last(text):
+    """The paste's stop is the last word: nothing starts the worker after it.  Whether the
+    start runs before the stop arrives is the host's timing: QEMU's PL011 takes 16 bytes at a
+    time, and the paste's stop ends in its second batch, which comes once the hypervisor has
+    read the first; the worker's CPU may act on the start meanwhile."""
+    last_stop = text.rfind("(worker): stopping (console monitor)")
+    if re.search(r"\(worker\): start \d+,", text[last_stop:]):
+        return ["the worker started after the paste's stop"]
+    return []
+
 TESTS = [
     QemuTest(
         "ops.watchdog_manager_monitor",
@@ -118,7 +129,7 @@ TESTS = [
     ),
     QemuTest(
         "ops.paste_start_then_stop",
-        "a start then a stop of a stopped partition, pasted at once into the monitor: the stop is the last word, the partition stays stopped and is not started",
+        "a start then a stop of a stopped partition, pasted at once into the monitor: the stop is the last word, the partition ends stopped and nothing starts it after the stop",
         build={"CONFIG": "test-ops"},
         # Stopped by the monitor: its "stopped" (the boss's stop printed one before) and the
         # monitor's "stopping" come from two CPUs, in either order.  Then the paste, and the
@@ -132,7 +143,7 @@ TESTS = [
                  r"(?:[\s\S]*\[witness\] TG heartbeat){2}", ESC + "l"),
                 ],
         expect=[r"^\[tessera\] partition 3 worker: stopped "],
-        forbid=[r"partition 3 \(worker\): start 4,"],
+        check=stop_is_last,
         done=r"partition 3 worker: ",
         timeout=90,
     ),
