@@ -459,6 +459,21 @@ TEST(console_tx_irq_while_waiting)
 	console_end();
 }
 
+/*
+ * A hypervisor line is one line on the terminal whatever its text holds: a newline or CR inside
+ * it (a name, an argument a message quotes) goes out as a space, so no second line starts with
+ * text that is not the hypervisor's tag.
+ */
+TEST(console_line_folds_breaks)
+{
+	console_start();
+	log_info("fold one\ntwo\rthree");
+	console_irq();
+	EXPECT(seen_at(0, "[tessera] fold one two three") >= 0);
+	EXPECT_EQ(seen_at(0, "two"), -1);
+	console_end();
+}
+
 TEST(console_fair_share)
 {
 	static const char text[] =
@@ -2328,6 +2343,7 @@ int main(void)
 	RUN(image_check_not_waited_for);
 	RUN(image_check_serves_within_a_chunk);
 	RUN(console_tx_irq_while_waiting);
+	RUN(console_line_folds_breaks);
 	RUN(console_fair_share);
 	RUN(console_served_by_the_sources_cpu);
 	RUN(console_input_in_order_across_cpus);
