@@ -68,8 +68,7 @@ static void check_ram(void)
 	log_error("RAM: build a system that fits this board's RAM (platform/" PLAT_NAME
 		  "/platform.dts /memory, the configuration's memory and image-store)");
 	uart_flush();
-	for (;;)
-		__asm__ volatile("wfi");
+	boot_halt();
 }
 
 /* Start a physical CPU through the firmware's PSCI (SMC conduit); returns the PSCI status. */

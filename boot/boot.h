@@ -5,6 +5,8 @@
 #ifndef TESSERA_BOOT_H
 #define TESSERA_BOOT_H
 
+#include <stdnoreturn.h>
+
 #include "tessera/types.h"
 
 /* Device tree address the boot loader passed in r2 (0 from QEMU's ELF loader). */
@@ -32,5 +34,8 @@ void mmu_build_tables(void);
 
 /* Write to the UART directly, waiting for room: for before the console exists. */
 void boot_puts(const char *s);
+
+/* entry.S: this CPU stops for good, interrupts masked (a refused boot). */
+noreturn void boot_halt(void);
 
 #endif /* TESSERA_BOOT_H */

@@ -22,8 +22,7 @@ static struct pt_pool hyp_pool = PT_POOL(hyp_pt_pool); /* the MMU is off, and wi
 static noreturn void early_fail(const char *msg)
 {
 	boot_puts(msg);
-	for (;;)
-		__asm__ volatile("wfi");
+	boot_halt();
 }
 
 _Static_assert(PLAT_RAM_BASE + PLAT_RAM_SIZE < (1ULL << 32) &&
