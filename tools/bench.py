@@ -1192,36 +1192,37 @@ METHOD = """\
 
 Every trap pays the same frame: the vector's branch, one `push` of r0-r12 and LR, HSR, the
 table dispatch by HSR.EC (`hyp/arch/vectors.S`, 8 instructions) and the exit (HTPIDR, the
-request word, `pop`, `eret`: 7). An interrupt's entry is 4 (no HSR, no table). The bench's
+request word and its test, the dummy STREX that clears the exclusive monitor, `pop`, `eret`:
+7). An interrupt's entry is 4 (no HSR, no table). The bench's
 own measurement is 2 more (`overhead`), the trapping instruction and its return 1-2. Figures
 below are approximate shares of the medians above.
 
-- **Null hypercall (25):** entry 8, `smccc_trap_hvc` 8 (PMU count, the TESSERA_VERSION test,
+- **Null hypercall (28):** entry 8, `smccc_trap_hvc` 8 (PMU count, the TESSERA_VERSION test,
   the answer: no stack frame), exit 7, HVC + measurement 2. What is left is the frame every
-  trap pays: the floor of this design is about 22.
-- **CP15 ACTLR (38; 37 without QEMU's extra count, checked with `-singlestep`):** entry 8,
+  trap pays: the floor of this design is about 23.
+- **CP15 ACTLR (39; 38 without QEMU's extra count, checked with `-singlestep`):** entry 8,
   `cp_trap` 20 (the one ARM-state function of `hyp/arch/cp15.c`, the rest is Thumb: the trap
   count, the ACTLR test, the answer, and the skip in place: ELR + 4, an MRC being 32 bits in
   either state, then the Thumb IT-state test), exit 7, the guest's MRC and the measurement.
   Left: a `push`/`pop` of LR that GCC takes as a scratch register (2), and the IT-state test
   for ARM-state guests (2).
-- **PL011 FR (62) and GICD_TYPER (64):** entry 8, `mmio_trap_dabt` 46-48 (in `hyp/dev/mmio.c`,
+- **PL011 FR (63) and GICD_TYPER (65):** entry 8, `mmio_trap_dabt` 46-48 (in `hyp/dev/mmio.c`,
   built at -O2 with the fast paths in its own frame: the abort counter and the HPFAR test
   against the two emulated pages 15, the syndrome decoded once for loads and stores and HDFAR's
   offset 6, FR or TYPER computed in place and the register write, the skip 8 and the frame's
-  `pop`), exit 6, the guest's load and the measurement. The UART's FR test is its own
+  `pop`), exit 7, the guest's load and the measurement. The UART's FR test is its own
   function's (`emulate_uart`), the distributor's page goes to `emulate_gicd`, both inline in
   the trap: no second call and frame (before: `trap_dabt` in -Os `hyp/core/trap.c`, 20, then
   `mmio_emulate` about 30 with its own frame).
-- **Other distributor reads (ISENABLER0 70, IPRIORITYR 77, ITARGETSR 78, ICFGR 78):** the
+- **Other distributor reads (ISENABLER0 71, IPRIORITYR 78, ITARGETSR 79, ICFGR 79):** the
   same path as TYPER, then `vgicd_read_word` inline (about 12: two range tests and one load).
   Each of these registers is kept as the guest reads it, a word: the private enable map,
   priorities in IPRIORITYR's layout (a byte per INTID, banked per vCPU for private ones), SPI
   targets and triggers mirrored in ITARGETSR's and ICFGR's, and foreign interrupts' bytes kept
   0, so nothing is masked; no lock (docs/design.md, Locking). An SPI's enable word (no
   target) is gathered from its 32 enable bytes.
-- **Distributor writes (ISENABLER0 85, ICENABLER0 87, ISPENDR0 84, IPRIORITYR byte 93,
-  ITARGETSR byte 95):** entry 8 and exit 6, `mmio_trap_dabt` 47-50 (the same frame as the
+- **Distributor writes (ISENABLER0 86, ICENABLER0 88, ISPENDR0 85, IPRIORITYR byte 94,
+  ITARGETSR byte 96):** entry 8 and exit 7, `mmio_trap_dabt` 47-50 (the same frame as the
   reads; the store tests come after the load test, on the same decoded syndrome: a word
   store to GICD_SGIR first, then the word and byte stores), then for a word the choice
   inline in the trap (`vgicd_write_word_fast`, vgic.h: word 0 of a register, or a later word
@@ -1234,7 +1235,7 @@ below are approximate shares of the medians above.
   testing size and alignment for every store) and GICD_SGIR's own test in the trap took 15-17
   off the word stores and 7-8 off the bytes; the word-0 stores gave 4 back to the SPI words'
   test in front of them (81/83/80 before this tree).
-- **An SPI's enable word (ISENABLER1, ICENABLER1 of the UART's SPI: 103 / 104, target 110
+- **An SPI's enable word (ISENABLER1, ICENABLER1 of the UART's SPI: 104 / 105, target 110
   met):** the same entry, trap and word-store tests, then `vgicd_write_spi_enable` about 30,
   without the lock (docs/design.md, Locking): the partition's SPIs of that word (a map kept
   since the partition's start) checked against the value, one SPI (a value below
@@ -1257,14 +1258,14 @@ below are approximate shares of the medians above.
   fields one by one before this tree, about 1,550). Reads of CTLR (about 256) and IGROUPR0
   (the 16 SGIs and 2 timers: about 1,070) go the same way. No target: issue 16 names the
   five registers above.
-- **Timers (virtual 89 / in WFI 90, physical 89):** interrupt entry 4, `hyp_irq_handle` 19
+- **Timers (virtual 91 / in WFI 92, physical 91):** interrupt entry 4, `hyp_irq_handle` 19
   (acknowledge, the IRQ counter, then the partition's own interrupt: `vgic_inject_hw` called
   from there, no `irq_dispatch` frame, which now serves only the rest: the hypervisor's own
   interrupts, a second one pending, the idle loop), `vgic_inject_hw` about 30, a leaf (no
   lock: a private interrupt's last list register, emptied by the guest's EOI, is refilled;
-  list registers are written by index from one base), priority drop 2, exit 6, the guest's
+  list registers are written by index from one base), priority drop 2, exit 7, the guest's
   IRQ entry; the rest is QEMU taking the interrupt at the next instruction boundary.
-- **Passthrough SPI (113):** interrupt entry and `hyp_irq_handle` 23, `vgic_inject_hw` about
+- **Passthrough SPI (114):** interrupt entry and `hyp_irq_handle` 23, `vgic_inject_hw` about
   74 with the priority drop (its enable a byte of its own since this tree: 7 more than the one
   flags test before), exit and the guest's WFI and vector 16. The refill is now
   lock-free for an SPI too (docs/design.md, Locking): the list register its last instance
@@ -1279,28 +1280,29 @@ below are approximate shares of the medians above.
   `vgicd_sgir` is a tail call), `vgicd_sgir` 45 (the target-list filter tested first, the
   partition's vCPU mask and the sender's inbox word and bit precomputed at the partition's
   start, one atomic OR into the target's inbox word, LDREX/STREX with its DMB, then the IPI
-  inline: DSB and the GICD_SGIR store, only when the word was empty), exit 6 and the guest's
+  inline: DSB and the GICD_SGIR store, only when the word was empty), exit 7 and the guest's
   store and WFI. No lock and no shared state. Receiver about 142: interrupt entry 4,
   `hyp_irq_handle` 21 (acknowledge, the IRQ and kick counters, EOI, deactivate: a kick goes
   straight to the drain, without `irq_dispatch`'s frame), `vgic_inbox_drain` 107 (the scan of
   the two inbox words with the exchange about 30, `sgi_place` inline about 70: pending and
   group tests, ELRSR, the lowest empty list register, here the one the previous SGI held, its
   active flag cleared as `lr_complete` would, bookkeeping and the list register value), exit
-  6 and the guest's vector 2. Met with no instruction to spare; what is left is the two trap frames
+  7 and the guest's vector 2. Met with no instruction to spare; what is left is the two trap frames
   (about 30 sender, 14 receiver), the inbox's atomics and barriers (about 15), the stats
   counters the noisy-neighbour table needs (6) and the drain's bookkeeping. Next steps: a
   summary of the completed SGI's list register that needs no flag write (VIRQ_ACTIVE of SGIs
   read from the list registers), and a drain loop that keeps fewer registers live.
-- **Doorbell (246; 243 before the SPI's enable had a byte of its own):** sender about 100: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
+- **Doorbell (248; 243 before the SPI's enable had a byte of its own, 246 before the exit
+  cleared the exclusive monitor):** sender about 100: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
   (DOORBELL_RING's bounds test inline), `partition_ring` 11, `vgic_raise` 42 (the lock-free
   pending test that makes a ring of a pending doorbell free; in a partition of one vCPU the
   target is vCPU 0 without a look at the targets; this CPU's number read inline from
-  HTPIDR; the atomic OR into the target vCPU's inbox; the IPI inline), exit 6. Receiver
+  HTPIDR; the atomic OR into the target vCPU's inbox; the IPI inline), exit 7. Receiver
   about 147: the IPI's entry and `hyp_irq_handle` 25, `vgic_inbox_drain` 49, `spi_place` 63:
   in a partition of one vCPU without the lock (docs/design.md, Locking; a partition of more
   takes it in `vgic_spi_place_shared`, vgic.c) and without the target test: the pending and
   edge tests, the enable byte, the group test, the list register its last instance used, which
-  the guest completed, refilled in place; exit 6 and the guest's vector. Four instructions to
+  the guest completed, refilled in place; exit 7 and the guest's vector. Two instructions to
   spare; next steps as for the SGI,
   and `doorbell_ring`'s and `partition_ring`'s calls folded into one.
 - **The inbox (both paths):** each vCPU has a few words (`vgic_cpu.inbox`): SGIs by source,

@@ -125,14 +125,14 @@ static inline void vgic_ipi_inline(u32 pcpu)
 
 /*
  * vgic_this_pcpu, inline on the doorbell path: HTPIDR holds the hypervisor's record of this
- * CPU, whose first word is the CPU's number (hyp/core/cpu.c asserts it).
+ * CPU, whose second word is the CPU's number (hyp/core/cpu.c asserts it).
  */
 static inline u32 vgic_this_pcpu_inline(void)
 {
 	u32 cpu;
 
 	__asm__ volatile("mrc p15, 4, %0, c13, c0, 2" : "=r"(cpu));
-	return *(const u32 *)(uintptr_t)cpu;
+	return *(const u32 *)(uintptr_t)(cpu + 4);
 }
 #else
 #define vgic_ipi_inline vgic_ipi

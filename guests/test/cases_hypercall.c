@@ -17,6 +17,36 @@ static int32_t call(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3)
 	return (int32_t)smccc_call(fid, a1, a2, a3).a0;
 }
 
+/*
+ * A guest's LDREX, a trap to the hypervisor, then its STREX: the STREX must fail.  The
+ * hypervisor's own exclusives (a failed try-lock leaves its monitor tagged) must never let a
+ * guest's interrupted sequence store, so each return to a guest leaves the local monitor open
+ * (ARM ARM A3.4.5); 'via_mmio' traps with a read of the emulated distributor, else with a
+ * null SMCCC_VERSION call.  Returns STREX's status: 1 failed, 0 stored.
+ */
+static uint32_t strex_after_trap(bool via_mmio)
+{
+	static volatile uint32_t word;
+	register uint32_t r0 __asm__("r0") = 0x80000000U; /* SMCCC_VERSION */
+	uint32_t v, status;
+
+	if (via_mmio)
+		__asm__ volatile("ldrex %[v], [%[w]]\n\t"
+				 "ldr %[s], [%[gicd], #4]\n\t" /* GICD_TYPER: trapped */
+				 "strex %[s], %[v], [%[w]]"
+				 : [v] "=&r"(v), [s] "=&r"(status)
+				 : [w] "r"(&word), [gicd] "r"(0x08000000U)
+				 : "memory");
+	else
+		__asm__ volatile("ldrex %[v], [%[w]]\n\t"
+				 ".arch_extension virt\n\thvc #0\n\t"
+				 "strex %[s], %[v], [%[w]]"
+				 : [v] "=&r"(v), [s] "=&r"(status), "+r"(r0)
+				 : [w] "r"(&word)
+				 : "r1", "r2", "r3", "memory");
+	return status;
+}
+
 void tg_hypercalls(void)
 {
 	static char name[32];
@@ -60,6 +90,10 @@ void tg_hypercalls(void)
 		 "index 7 accepted");
 	tg_check(call(0x86000077U, 0, 0, 0) == NOT_SUPPORTED, "hvc.unknown", "answered");
 	tg_check(call(0xc6000001U, 0, 0, 0) == NOT_SUPPORTED, "hvc.smc64", "answered");
+	tg_check(strex_after_trap(false) == 1, "hvc.exclusive_cleared",
+		 "a STREX across an HVC stored");
+	tg_check(strex_after_trap(true) == 1, "mmio.exclusive_cleared",
+		 "a STREX across a trapped GICD read stored");
 
 	/* Bad pointers and lengths: refused, nothing printed, no fault anywhere. */
 	{

@@ -13,7 +13,10 @@
 #define REGS_LR 52
 #define REGS_SIZE 56
 
-/* offsetof(struct cpu, requests): the exit path tests it (hyp/core/trap.c asserts it). */
-#define CPU_REQUESTS_OFFSET 12
+/*
+ * offsetof(struct cpu, requests): the exit path tests it; struct cpu's first word is the exit
+ * path's monitor_scratch (hyp/core/trap.c asserts both).
+ */
+#define CPU_REQUESTS_OFFSET 16
 
 #endif /* TESSERA_LAYOUT_H */

@@ -20,7 +20,7 @@ noreturn void hyp_run_below_frame(void (*fn)(void), struct regs *frame);
 /* Called from the vectors: the trap table (hyp/core/trap.c), indexed by HSR.EC. */
 typedef void (*trap_handler_t)(struct regs *r, u32 hsr);
 extern const trap_handler_t hyp_trap_table[64];
-void hyp_exit_slow(void);
+struct cpu *hyp_exit_slow(void); /* returns this CPU's struct cpu */
 void hyp_irq_handle(struct regs *r);
 void hyp_guest_async_abort(struct regs *r);
 noreturn void hyp_unexpected(struct regs *r, u32 vector);

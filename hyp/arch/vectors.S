@@ -42,14 +42,25 @@ hyp_vec_trap:
 	ldr	r3, [r3, r2, lsl #2]
 	blx	r3
 
-/* Back to the guest; anything to do first is a request bit of this CPU. */
+/*
+ * Back to the guest; anything to do first is a request bit of this CPU.
+ *
+ * The guest may have been between a LDREX and its STREX when it trapped, and Tessera's own
+ * exclusives may leave the local monitor tagged (a failed try-lock or compare-and-swap is a
+ * LDREX with no STREX), so the guest's STREX could store although its sequence was broken.
+ * ARMv7 does not clear the monitor on ERET: whoever switches contexts must (ARM ARM A3.4.5;
+ * ARMv8 made ERET do it).  A STREX always leaves the local monitor open; it goes to this
+ * CPU's scratch word, so it is harmless whether it stores or not.  A dummy STREX, not CLREX,
+ * as Linux's exception return does for Cortex-A15 erratum 830321.
+ */
 hyp_exit:
 	mrc	p15, 4, r0, c13, c0, 2		/* HTPIDR: this CPU's struct cpu */
 	ldr	r1, [r0, #CPU_REQUESTS_OFFSET]
 	cmp	r1, #0
 	beq	1f
 	bl	hyp_exit_slow			/* BL, not BLNE: the linker makes it a BLX (Thumb) */
-1:	pop	{r0-r12, lr}
+1:	strex	r1, r0, [r0]			/* struct cpu's monitor_scratch: monitor open */
+	pop	{r0-r12, lr}
 	eret
 
 hyp_vec_irq:
@@ -92,8 +103,7 @@ unexpected:
 /* void hyp_enter_guest(struct regs *frame): frame must be this CPU's stack-top frame. */
 func hyp_enter_guest
 	mov	sp, r0
-	pop	{r0-r12, lr}
-	eret
+	b	hyp_exit			/* the monitor cleared as on every return */
 endfunc hyp_enter_guest
 
 /*

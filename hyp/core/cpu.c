@@ -80,7 +80,7 @@ u32 vgic_this_pcpu(void)
 {
 	return this_cpu()->index;
 }
-_Static_assert(offsetof(struct cpu, index) == 0,
+_Static_assert(offsetof(struct cpu, index) == 4,
 	       "vgic/vgic.h's vgic_this_pcpu_inline reads the CPU's number at HTPIDR");
 
 void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid, bool warning)

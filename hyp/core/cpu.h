@@ -53,6 +53,11 @@ struct cpu_stats {
 };
 
 struct cpu {
+	/*
+	 * First (offset 0, the exit path's STREX has no offset): the word hyp/arch/vectors.S's
+	 * dummy store-exclusive targets to clear the exclusive monitor before each ERET.
+	 */
+	u32 monitor_scratch;
 	u32 index;
 	u32 mpidr;
 	bool online;

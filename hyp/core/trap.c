@@ -59,15 +59,18 @@ const trap_handler_t hyp_trap_table[64] = {
 };
 #pragma GCC diagnostic pop
 
-void hyp_exit_slow(void)
+struct cpu *hyp_exit_slow(void)
 {
 	struct cpu *c = this_cpu();
 
 	vcpu_handle_requests(c, c->vcpu);
+	return c; /* for the exit path's monitor clear (hyp/arch/vectors.S) */
 }
 
 _Static_assert(offsetof(struct cpu, requests) == CPU_REQUESTS_OFFSET,
 	       "hyp/arch/layout.h CPU_REQUESTS_OFFSET is what hyp/arch/vectors.S reads");
+_Static_assert(offsetof(struct cpu, monitor_scratch) == 0,
+	       "hyp/arch/vectors.S's STREX targets the first word of struct cpu");
 _Static_assert(sizeof(struct regs) == REGS_SIZE && offsetof(struct regs, lr) == REGS_LR,
 	       "hyp/arch/layout.h describes the frame hyp/arch/vectors.S pushes");
 

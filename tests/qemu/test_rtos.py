@@ -80,7 +80,7 @@ TESTS = [
         "RAM (null, hypervisor, other partition, devices, past the end, wrapping, read-only "
         "mapping) refused with BAD_ADDRESS, never a fault",
         build={"CONFIG": "test-rtos"},
-        expect=[r"^\[caller\] TG DONE 34 passed, 0 failed$",
+        expect=[r"^\[caller\] TG DONE 36 passed, 0 failed$",
                 r"^\[caller\] TG hypercalls: written through CONSOLE_WRITE$"],
         forbid=[r"\[caller\] TG FAIL", r"stage-2 data abort"],
         done=r"^\[caller\] TG DONE",
