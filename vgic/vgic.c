@@ -899,11 +899,17 @@ __attribute__((cold)) void vgic_cpu_reset(struct vgic_dist *d, struct vgic_cpu *
 	 * the timers disabled both virtually and physically, so ISENABLER tells
 	 * the guest the truth.  SPIs still pending for it are delivered, doorbells rung
 	 * while it was off too; SGIs sent to it then are dropped, as by a CPU that was off.
+	 * Not pending in the GIC either: a guest's GICD_ISPENDR0 reaches the physical timer
+	 * PPIs (HW-mapped), and a level-sensitive interrupt made pending so stays pending
+	 * until acknowledged or cleared, its line low or not (GIC spec 4.3.7): the last run's
+	 * write, made while the PPI was disabled, would otherwise interrupt this one as soon
+	 * as it enables a timer it has not armed (guest_arch_reset stopped both).
 	 */
 	(void)vgic_inbox_take(d, vc);
 	priv_init(vc);
 	vgic_mark_dirty(vc);
 	gic_priv_write(GICD_ICENABLER, VGIC_TIMERS);
+	gic_priv_write(GICD_ICPENDR, VGIC_TIMERS);
 	gic_priv_write(GICD_ICACTIVER, VGIC_TIMERS);
 	vc->on = true;
 	route_hw_spis(d); /* its passthrough SPIs to this CPU */

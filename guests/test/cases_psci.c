@@ -208,8 +208,9 @@ void tg_smp(void)
  * Reset loop: the RAM must come back cleared (nothing of the previous run
  * survives), the image reloaded (a word of .data this run overwrites is back
  * from the hypervisor's pristine copy), and the CPU state the hypervisor does not trap, ThumbEE's
- * TEECR and TEEHBR (ARM ARM A2.12) among it, and the PMU's counters reset; then this run marks
- * them (and leaves its counters running) and resets the partition through PSCI.
+ * TEECR and TEEHBR (ARM ARM A2.12) among it, the PMU's counters and the GIC's pending state of
+ * the virtual timer's PPI reset; then this run marks them (and leaves its counters running and
+ * its timer's PPI pending) and resets the partition through PSCI.
  */
 #define IMAGE_WORD 0x1a6e5eedU
 #define RAM_PROBES (1024 + 16 * 512) /* up to 32 MiB of RAM */
@@ -242,6 +243,36 @@ static uint32_t ram_probe(volatile uint32_t **at)
 	return n;
 }
 
+/*
+ * This run's virtual timer is stopped (CNTV_CTL is 0 at every start), so its PPI, enabled, must
+ * not interrupt; the last run left it pending in the distributor while disabled (GICD_ISPENDR0,
+ * which reaches the GIC: the PPI is HW-mapped), a latch a level-sensitive interrupt keeps until
+ * it is acknowledged or cleared (GICv2 4.3.7).  Before any GIC set-up of this run's, which
+ * would clear it (gic_cpu_init).  1 if the timer's interrupt came.
+ */
+static uint32_t timer_irq_left(void)
+{
+	uint64_t end = gtimer_virt_count() + gtimer_ns_to_count(20000000ULL);
+	uint32_t iar, left = 0;
+
+	mmio_write32(gic_dist_base() + GICD_CTLR, GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
+	gic_cpu_interface_init();
+	gic_irq_enable(GTIMER_VIRT_INTID);
+	do {
+		iar = gic_ack();
+		if ((iar & GICC_IAR_INTID) < GIC_INTID_MAX) {
+			gic_eoi(iar);
+			printf("TG reset: INTID %u arrived, the virtual timer stopped (CNTV_CTL "
+			       "0x%x)\n",
+			       (unsigned)(iar & GICC_IAR_INTID), (unsigned)gtimer_virt_get_ctl());
+			left = 1;
+			break;
+		}
+	} while (gtimer_virt_count() < end);
+	gic_irq_disable(GTIMER_VIRT_INTID);
+	return left;
+}
+
 void tg_reset(void)
 {
 	static volatile uint32_t *probe[RAM_PROBES];
@@ -260,8 +291,10 @@ void tg_reset(void)
 		dirty++;
 	}
 	dirty += tg_pmu_dirty();
+	dirty += timer_irq_left();
 	printf("TG reset: run clean=%s\n", dirty ? "NO" : "yes");
 	tg_pmu_exercise();
+	gic_irq_set_pending(GTIMER_VIRT_INTID); /* disabled: pending in the GIC until reset */
 	write_teehbr(0x5eed0000);
 	write_teecr(1); /* XED: unprivileged TEEHBR access UNDEFINED */
 	for (i = 0; i < n; i++)

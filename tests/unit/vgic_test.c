@@ -597,6 +597,33 @@ TEST(restart_starts_clear)
 	DONE();
 }
 
+/*
+ * A timer PPI the last run made pending in the GIC (GICD_ISPENDR0, which reaches the physical
+ * register: the timers are HW-mapped) while it was disabled stays pending there, a latch a
+ * level-sensitive interrupt keeps until it is acknowledged or cleared (GIC spec 4.3.7): it
+ * must not reach the next run (or a CPU_ON) as an interrupt of a timer that run never armed.
+ */
+TEST(restart_clears_timer_pending)
+{
+	start(&L1, 4);
+	WR(0, GICD_ICENABLER, BIT(27) | BIT(30));
+	WR(0, GICD_ISPENDR, BIT(27) | BIT(30));
+	EXPECT(fake_phys(1, 27)->pending && fake_phys(1, 30)->pending);
+	fake_set_cpu(1);
+	vgic_cpu_stop(&pa.d, &pa.vc[0]); /* the vCPU parks */
+	vgic_dist_stop(&pa.d);
+	part_init(&pa, &L1); /* partition_start, then vcpu_start: vgic_cpu_reset */
+	EXPECT(!fake_phys(1, 27)->pending);
+	EXPECT(!fake_phys(1, 30)->pending);
+	/* PSCI CPU_OFF and CPU_ON alike. */
+	WR(0, GICD_ISPENDR, BIT(27));
+	fake_set_cpu(1);
+	vgic_cpu_stop(&pa.d, &pa.vc[0]);
+	vgic_cpu_reset(&pa.d, &pa.vc[0]);
+	EXPECT(!fake_phys(1, 27)->pending);
+	DONE();
+}
+
 static u32 sgir(u32 filter, u32 targets, u32 sgi)
 {
 	return (filter << GICD_SGIR_FILTER_SHIFT) | (targets << GICD_SGIR_TARGETS_SHIFT) | sgi;
@@ -2948,6 +2975,7 @@ int main(void)
 	RUN(config_registers);
 	RUN(restart_resets_trigger);
 	RUN(restart_starts_clear);
+	RUN(restart_clears_timer_pending);
 	RUN(sgir_filters);
 	RUN(sgi_pending_registers);
 	RUN(sgi_pending_state_in_lr);
