@@ -244,6 +244,101 @@ static uint32_t ram_probe(volatile uint32_t **at)
 }
 
 /*
+ * PL1 state a guest changes without a trap and this library never writes (it leaves the rest
+ * to the reset values guest_arch_reset writes): each run finds it as after a reset, zero, then
+ * marks it.  The VFP registers too (a soft-float guest: nothing of the compiler's uses them),
+ * once the run has found CPACR and FPEXC off and enabled them.
+ */
+DEFINE_COPROCR_RW_FUNCS(contextidr, CONTEXTIDR)
+DEFINE_COPROCR_RW_FUNCS(tpidrurw, TPIDRURW)
+DEFINE_COPROCR_RW_FUNCS(tpidruro, TPIDRURO)
+DEFINE_COPROCR_RW_FUNCS(tpidrprw, TPIDRPRW)
+DEFINE_COPROCR_RW_FUNCS(cntkctl, CNTKCTL)
+DEFINE_COPROCR_RW_FUNCS(csselr, CSSELR)
+DEFINE_COPROCR_RW_FUNCS(cpacr, CPACR)
+DEFINE_COPROCR64_RW_FUNCS(ttbr1_64, TTBR1_64)
+
+#define CPACR_CP10_CP11 (0xfU << 20) /* full access to VFP and Advanced SIMD (B4.1.40) */
+#define FPEXC_EN (1U << 30)
+
+/* The banked registers of FIQ, abort and undefined modes, by MRS/MSR (banked) from SVC. */
+#define BANKED_RW(reg)                                                                             \
+	static uint32_t read_##reg(void)                                                           \
+	{                                                                                          \
+		uint32_t v;                                                                        \
+		__asm__ volatile(".arch_extension virt\n\tmrs %0, " #reg : "=r"(v));               \
+		return v;                                                                          \
+	}                                                                                          \
+	static void write_##reg(uint32_t v)                                                        \
+	{                                                                                          \
+		__asm__ volatile(".arch_extension virt\n\tmsr " #reg ", %0" : : "r"(v));           \
+	}
+/* clang-format off */
+#define BANKED(X) X(r8_fiq) X(r9_fiq) X(r10_fiq) X(r11_fiq) X(r12_fiq) X(lr_fiq) X(spsr_fiq) \
+	X(lr_abt) X(spsr_abt) X(lr_und) X(spsr_und)
+BANKED(BANKED_RW)
+#define BANKED_DIRTY(reg) dirty += read_##reg() != 0;
+#define BANKED_MARK(reg) write_##reg(0x5eed0000);
+/* clang-format on */
+
+/* CPACR and FPEXC off, then d0-d31 and FPSCR zero: the count of those that are not. */
+static uint32_t vfp_dirty(void)
+{
+	uint64_t d[32];
+	uint32_t dirty = 0, fpexc, fpscr, i;
+
+	dirty += (read_cpacr() & CPACR_CP10_CP11) != 0;
+	write_cpacr(read_cpacr() | CPACR_CP10_CP11); /* FPEXC is UNDEFINED to PL1 without it */
+	__asm__ volatile("isb");
+	__asm__ volatile(".fpu neon-vfpv4\n\tvmrs %0, fpexc" : "=r"(fpexc));
+	dirty += (fpexc & FPEXC_EN) != 0;
+	__asm__ volatile(".fpu neon-vfpv4\n\tvmsr fpexc, %0" : : "r"(FPEXC_EN));
+	__asm__ volatile(".fpu neon-vfpv4\n\tvstmia %0, {d0-d15}\n\tvstmia %1, {d16-d31}"
+			 :
+			 : "r"(d), "r"(d + 16)
+			 : "memory");
+	__asm__ volatile(".fpu neon-vfpv4\n\tvmrs %0, fpscr" : "=r"(fpscr));
+	for (i = 0; i < 32; i++)
+		dirty += d[i] != 0;
+	return dirty + (fpscr != 0);
+}
+
+static uint32_t cpu_state_dirty(void)
+{
+	uint32_t dirty = 0;
+
+	dirty += read_contextidr() != 0 || read_tpidrurw() != 0 || read_tpidruro() != 0 ||
+		 read_tpidrprw() != 0 || read_cntkctl() != 0 || read_csselr() != 0 ||
+		 read64_ttbr1_64() != 0 || (read_cntp_ctl() & 3) != 0 || read64_cntp_cval() != 0 ||
+		 read64_cntv_cval() != 0;
+	BANKED(BANKED_DIRTY)
+	dirty += vfp_dirty();
+	if (dirty)
+		printf("TG reset: %u CPU registers kept a previous run's value\n", (unsigned)dirty);
+	return dirty;
+}
+
+/* This run's marks: every register cpu_state_dirty() looks at, and the VFP ones, non-zero. */
+static void cpu_state_mark(void)
+{
+	write_contextidr(0x5e);
+	write_tpidrurw(0x5eed0001);
+	write_tpidruro(0x5eed0002);
+	write_tpidrprw(0x5eed0003);
+	write_cntkctl(0x3); /* PL0 may read both counters */
+	write_csselr(1); /* the L1 instruction cache */
+	write64_ttbr1_64(0x5eed0000);
+	write64_cntp_cval(~0ULL);
+	write64_cntv_cval(~0ULL);
+	BANKED(BANKED_MARK)
+	__asm__ volatile(".fpu neon-vfpv4\n\tvmov.i32 q0, #0x5e\n\tvmov.i32 q15, #0x5e\n\t"
+			 "vmsr fpscr, %0"
+			 :
+			 : "r"(0x03c00000U)); /* RMode, FZ, DN */
+	write_cntp_ctl(GTIMER_CTL_IMASK); /* stopped, masked */
+}
+
+/*
  * This run's virtual timer is stopped (CNTV_CTL is 0 at every start), so its PPI, enabled, must
  * not interrupt; the last run left it pending in the distributor while disabled (GICD_ISPENDR0,
  * which reaches the GIC: the PPI is HW-mapped), a latch a level-sensitive interrupt keeps until
@@ -292,11 +387,13 @@ void tg_reset(void)
 	}
 	dirty += tg_pmu_dirty();
 	dirty += timer_irq_left();
+	dirty += cpu_state_dirty();
 	printf("TG reset: run clean=%s\n", dirty ? "NO" : "yes");
 	tg_pmu_exercise();
 	gic_irq_set_pending(GTIMER_VIRT_INTID); /* disabled: pending in the GIC until reset */
 	write_teehbr(0x5eed0000);
 	write_teecr(1); /* XED: unprivileged TEEHBR access UNDEFINED */
+	cpu_state_mark();
 	for (i = 0; i < n; i++)
 		*probe[i] = 0x5eed0000 + i;
 	psci_system_reset();

@@ -14,8 +14,8 @@ def reset_loop_check(text):
     problems = []
     runs = re.findall(r"^\[resetter\] TG reset: run clean=(\w+)$", text, re.M)
     if any(r != "yes" for r in runs):
-        problems.append("a run found memory, ThumbEE, PMU or timer interrupt state of the "
-                        "previous one")
+        problems.append("a run found memory, CPU register, ThumbEE, PMU or timer interrupt "
+                        "state of the previous one")
     if len(runs) != RESETS + 1:
         problems.append("%d runs, expected %d" % (len(runs), RESETS + 1))
     # Each start takes a fresh VMID (1..3 with 2 bits); the space wraps every few resets.
@@ -39,7 +39,10 @@ TESTS = [
     QemuTest(
         "lifecycle.reset_loop_vmid_wrap",
         "a partition resets itself through PSCI as fast as it can with 2-bit VMIDs: each "
-        "run starts from cleared memory, ThumbEE registers and PMU counters (which then "
+        "run starts from cleared memory, reset PL1 registers (thread IDs, CONTEXTIDR, "
+        "CNTKCTL, CSSELR, TTBR1, the timers' compare values, the banked registers of FIQ, "
+        "abort and undefined modes, CPACR, FPEXC, d0-d31, FPSCR), ThumbEE registers and PMU "
+        "counters (which then "
         "count, never in Hyp mode) and no virtual timer interrupt the last run left pending "
         "in the GIC, each start takes a fresh "
         "VMID and the space wraps every few, no VMID line is logged, the reset-limit "
