@@ -15,61 +15,36 @@
 #define FDT_END 9U
 #define FDT_MAX_BANKS 64U /* reg entries looked at: more than any board has */
 
-struct fdt_reader {
-	const u32 *words; /* the whole tree */
-	u32 size; /* its bytes */
-	u32 strings; /* offset of the strings block */
-	u32 strings_size;
-};
-
-static u32 be32(u32 v)
+/* The word at byte offset 'at' (a multiple of 4, inside the tree): big-endian (5.2). */
+static u32 word(const u32 *t, u32 at)
 {
-	return ((v & 0xffU) << 24) | ((v & 0xff00U) << 8) | ((v >> 8) & 0xff00U) | (v >> 24);
-}
-
-/* The word at byte offset 'at' (a multiple of 4, inside the tree). */
-static u32 word(const struct fdt_reader *r, u32 at)
-{
-	return be32(r->words[at / 4]);
+	return __builtin_bswap32(t[at / 4]);
 }
 
 /* The byte at offset 'at', from its aligned word. */
-static u8 byte(const struct fdt_reader *r, u32 at)
+static u8 byte(const u32 *t, u32 at)
 {
-	return (u8)(r->words[at / 4] >> (8 * (at % 4))); /* little-endian load */
+	return (u8)(t[at / 4] >> (8 * (at % 4))); /* little-endian load */
 }
 
-/* Whether the NUL-terminated string at 'at' (ending before 'end') equals s; len its bytes. */
-static bool str_is(const struct fdt_reader *r, u32 at, u32 end, const char *s, bool prefix)
+/*
+ * The byte that follows s in the string at 'at' (which ends before 'end'), or NOT_S if that
+ * string does not begin with s.
+ */
+#define NOT_S 256U
+static u32 after(const u32 *t, u32 at, u32 end, const char *s)
 {
-	for (; *s; s++, at++)
-		if (at >= end || byte(r, at) != (u8)*s)
-			return false;
-	if (prefix)
-		return at < end && (byte(r, at) == '\0' || byte(r, at) == '@');
-	return at < end && byte(r, at) == '\0';
-}
+	for (;; s++, at++) {
+		u32 c;
 
-/* The end of the string at 'at' (the offset of its NUL), or 0 if it reaches 'end'. */
-static u32 str_end(const struct fdt_reader *r, u32 at, u32 end)
-{
-	for (; at < end; at++)
-		if (byte(r, at) == '\0')
-			return at;
-	return 0;
-}
-
-/* A property's name is 'name'. */
-static bool prop_is(const struct fdt_reader *r, u32 nameoff, const char *name)
-{
-	return nameoff < r->strings_size &&
-	       str_is(r, r->strings + nameoff, r->strings + r->strings_size, name, false);
-}
-
-/* The value of 'cells' cells (1 or 2) at 'at'. */
-static u64 cells_value(const struct fdt_reader *r, u32 at, u32 cells)
-{
-	return cells == 2 ? ((u64)word(r, at) << 32) | word(r, at + 4) : word(r, at);
+		if (at >= end)
+			return NOT_S;
+		c = byte(t, at);
+		if (!*s)
+			return c;
+		if (c != (u8)*s)
+			return NOT_S;
+	}
 }
 
 /* RAM from 'base' up: as far as the banks reach without a gap. */
@@ -89,98 +64,107 @@ static u64 covered_from(const u64 (*banks)[2], u32 count, u64 base)
 	return end;
 }
 
+/* The properties the check reads: the root's first two, a memory node's last two. */
+static const char *const names[] = { "#address-cells", "#size-cells", "device_type", "reg" };
+
 enum fdt_ram_result fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 {
-	struct fdt_reader r = { .words = fdt, .size = 0 };
+	const u32 *t = fdt;
 	u64 banks[FDT_MAX_BANKS][2];
-	u32 at, end, depth = 0, address_cells = 2, size_cells = 1, count = 0;
-	u32 reg_at = 0, reg_len = 0;
+	u32 at, end, tree_size, strings, strings_end, depth = 0, count = 0;
+	u32 cells[2], reg_at = 0, reg_len = 0, k, n; /* #address-cells, #size-cells */
 	bool memory = false;
 
 	info->covered_end = base;
 	info->bank_count = 0;
 	info->first_base = info->first_size = 0;
-	if (!fdt || ((uintptr_t)fdt & 3U) || be32(r.words[0]) != FDT_MAGIC)
+	if (!fdt || ((uintptr_t)fdt & 3U) || word(t, 0) != FDT_MAGIC)
 		return FDT_RAM_NO_TREE;
-	r.size = be32(r.words[1]); /* totalsize */
-	at = be32(r.words[2]); /* off_dt_struct */
-	r.strings = be32(r.words[3]);
-	end = at + be32(r.words[9]); /* size_dt_struct (version 17) */
-	r.strings_size = be32(r.words[8]);
-	if (r.size < 40 || r.size > FDT_RAM_MAX_SIZE || be32(r.words[5]) < 17 || (at & 3U) ||
-	    at < 40 || end < at || end > r.size || r.strings > r.size ||
-	    r.strings_size > r.size - r.strings)
+	tree_size = word(t, 4); /* totalsize */
+	at = word(t, 8); /* off_dt_struct */
+	strings = word(t, 12); /* off_dt_strings */
+	end = at + word(t, 36); /* size_dt_struct (version 17) */
+	strings_end = word(t, 32); /* size_dt_strings */
+	if (tree_size < 40 || tree_size > FDT_RAM_MAX_SIZE || word(t, 20) < 17 || (at & 3U) ||
+	    at < 40 || end < at || end > tree_size || strings > tree_size ||
+	    strings_end > tree_size - strings)
 		return FDT_RAM_NO_TREE;
+	strings_end += strings;
+	cells[0] = 2; /* #address-cells and #size-cells until the root's say otherwise */
+	cells[1] = 1;
 
 	while (at + 4 <= end) {
-		u32 token = word(&r, at);
+		u32 token = word(t, at), name = at + 4;
 
-		at += 4;
+		at = name;
 		if (token == FDT_BEGIN_NODE) {
-			u32 name_end = str_end(&r, at, end);
-
-			if (!name_end)
-				return FDT_RAM_NO_TREE;
-			depth++;
-			if (depth == 2) {
-				memory = str_is(&r, at, end, "memory", true);
+			for (; at < end && byte(t, at); at++)
+				;
+			if (at >= end)
+				return FDT_RAM_NO_TREE; /* no NUL before the end */
+			if (++depth == 2) {
+				name = after(t, name, end, "memory");
+				memory = !name || name == '@'; /* memory, memory@... */
 				reg_len = 0;
 			}
-			at = ALIGN_UP(name_end + 1, 4U);
+			at = ALIGN_UP(at + 1, 4U);
 		} else if (token == FDT_END_NODE) {
 			if (depth == 0)
 				return FDT_RAM_NO_TREE;
-			if (depth == 2 && memory) {
-				u32 entry = 4 * (address_cells + size_cells), i;
+			if (depth-- == 2 && memory) {
+				u32 entry = 4 * (cells[0] + cells[1]);
 
-				for (i = 0; i + entry <= reg_len && count < FDT_MAX_BANKS;
-				     i += entry) {
-					u64 b = cells_value(&r, reg_at + i, address_cells);
-					u64 s = cells_value(&r, reg_at + i + 4 * address_cells,
-							    size_cells);
+				for (at = reg_at;
+				     at + entry <= reg_at + reg_len && count < FDT_MAX_BANKS;) {
+					u64 v[2] = { 0, 0 }, b, s; /* its address and size */
+
+					for (k = 0; k < 2; k++)
+						for (n = cells[k]; n; n--, at += 4)
+							v[k] = v[k] << 32 | word(t, at);
+					b = v[0];
+					s = v[1];
 
 					if (!s || b + s < b)
 						continue;
-					banks[count][0] = b;
-					banks[count][1] = b + s;
 					if (!count) {
 						info->first_base = b;
 						info->first_size = s;
 					}
-					count++;
+					banks[count][0] = b;
+					banks[count++][1] = b + s;
 				}
+				at = name;
 			}
-			depth--;
 		} else if (token == FDT_PROP) {
-			u32 len, nameoff;
+			u32 len, value = at + 8;
 
-			if (at + 8 > end)
+			if (value > end)
 				return FDT_RAM_NO_TREE;
-			len = word(&r, at);
-			nameoff = word(&r, at + 4);
-			at += 8;
-			if (len > end - at)
+			len = word(t, at);
+			name = word(t, at + 4); /* nameoff */
+			/* Past the strings block: a name no test below matches. */
+			name = name < strings_end - strings ? strings + name : strings_end;
+			if (len > end - value)
 				return FDT_RAM_NO_TREE;
-			if (depth == 1 && len == 4 && prop_is(&r, nameoff, "#address-cells"))
-				address_cells = word(&r, at);
-			else if (depth == 1 && len == 4 && prop_is(&r, nameoff, "#size-cells"))
-				size_cells = word(&r, at);
-			else if (depth == 2 && prop_is(&r, nameoff, "device_type") &&
-				 str_is(&r, at, at + len, "memory", false))
+			at = ALIGN_UP(value + len, 4U);
+			for (k = 0; k < ARRAY_SIZE(names) && after(t, name, strings_end, names[k]);)
+				k++;
+			if (depth == 1 && len == 4 && k < 2) {
+				cells[k] = word(t, value);
+				if (cells[k] - 1 > 1)
+					return FDT_RAM_NO_TREE; /* neither 1 nor 2 */
+			} else if (depth == 2 && k == 2 &&
+				   !after(t, value, value + len, "memory")) {
 				memory = true;
-			else if (depth == 2 && prop_is(&r, nameoff, "reg")) {
-				reg_at = at;
+			} else if (depth == 2 && k == 3) {
+				reg_at = value;
 				reg_len = len;
 			}
-			at = ALIGN_UP(at + len, 4U);
 		} else if (token == FDT_END) {
 			break;
 		} else if (token != FDT_NOP) {
 			return FDT_RAM_NO_TREE;
 		}
-		if ((address_cells != 1 && address_cells != 2) ||
-		    (size_cells != 1 && size_cells != 2))
-			return FDT_RAM_NO_TREE;
 	}
 	info->bank_count = count;
 	if (!count)
