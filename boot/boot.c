@@ -106,13 +106,15 @@ void boot_puts(const char *s)
 			;
 }
 
-/* Entered in a mode other than Hyp: nothing else can be done, but say so clearly. */
+/*
+ * Entered in a mode other than Hyp: nothing else can be done, but say so clearly.  entry.S
+ * initialises the UART before and flushes it after (as for boot_refuse_caches_on).
+ */
 void boot_refuse_not_hyp(u32 cpsr)
 {
 	char line[200];
 	u32 pfr1 = read_id_pfr1();
 
-	uart_init();
 	fmt_snprintf(line, sizeof(line),
 		     "\r\nTessera cannot start: the CPU is not in HYP mode.\r\n"
 		     "It was entered in %s mode (CPSR 0x%08x); this CPU %s the Virtualization "
@@ -124,7 +126,6 @@ void boot_refuse_not_hyp(u32 cpsr)
 		  "  - from U-Boot, start it with 'bootm' (U-Boot enters images in HYP mode\r\n"
 		  "    on cores with the Virtualization Extensions), not with 'go'.\r\n"
 		  "Halted.\r\n");
-	uart_flush();
 }
 
 /*
@@ -136,7 +137,6 @@ void boot_refuse_caches_on(u32 hsctlr)
 {
 	char line[200];
 
-	uart_init();
 	fmt_snprintf(line, sizeof(line),
 		     "\r\nTessera cannot start: it was entered with the Hyp MMU %s and the data "
 		     "cache %s (HSCTLR 0x%08x);\r\nthe boot protocol asks for both off.\r\n",
@@ -145,7 +145,6 @@ void boot_refuse_caches_on(u32 hsctlr)
 	boot_puts(line);
 	boot_puts("From U-Boot, start it with 'bootm' (which cleans and turns off its caches and "
 		  "MMU first), not with 'go'.\r\nHalted.\r\n");
-	uart_flush();
 }
 
 /* Report this CPU's state as its own registers show it, not as we intended it. */

@@ -96,19 +96,23 @@ func _start, .text.entry
 	mov	r0, r9
 	b	boot_main
 
-	/* Not in Hyp mode: say why on the UART, from a stack, and stop. */
-1:	movs	r0, #0
-	set_cpu_stack
-	mov	r0, r4
-	bl	boot_refuse_not_hyp
-	b	boot_halt
-
-	/* Hyp MMU or D-cache on: the same, with HSCTLR. */
-5:	movs	r0, #0
-	set_cpu_stack
+	/*
+	 * Not in Hyp mode (CPSR in r4), or the Hyp MMU or D-cache on (HSCTLR in r6): say why on
+	 * the UART, from CPU 0's stack, and stop.
+	 */
+1:	mov	r6, r4
+	movs	r7, #1
+	b	8f
+5:	movs	r7, #0
+8:	ldr	r1, =(hyp_stacks + HYP_STACK_SIZE)
+	mov	sp, r1
+	bl	uart_init
 	mov	r0, r6
-	bl	boot_refuse_caches_on
-	b	boot_halt
+	cbz	r7, 2f
+	bl	boot_refuse_not_hyp
+	b	9f
+2:	bl	boot_refuse_caches_on
+	b	9f
 
 	/*
 	 * Not where it was linked: only position-independent code from here (relative branches,
@@ -128,7 +132,7 @@ func _start, .text.entry
 	ldr	r0, =7f
 	subs	r0, r0, r6
 	bl	boot_puts
-	bl	uart_flush
+9:	bl	uart_flush
 	b	boot_halt
 	.pushsection .rodata.entry, "a"
 6:	.asciz	"\r\nTessera cannot start: it was entered at "
@@ -143,23 +147,20 @@ endfunc _start
 thumb_func early_put_hex
 	push	{r4, lr}
 	sub	sp, sp, #16
-	movs	r1, #'0'
-	strb	r1, [sp]
-	movs	r1, #'x'
-	strb	r1, [sp, #1]
-	movs	r1, #0
-	strb	r1, [sp, #10]
-	add	r2, sp, #9
-1:	and	r1, r0, #0xf
+	movw	r1, #('0' | 'x' << 8)
+	strh	r1, [sp]
+	add	r2, sp, #2
+	movs	r3, #8				/* digits, at [sp + 2, sp + 9] */
+1:	ror	r0, r0, #28			/* the next digit, highest first, to bits [3:0] */
+	and	r1, r0, #0xf
 	cmp	r1, #10
 	ite	lo
 	addlo	r1, r1, #'0'
 	addhs	r1, r1, #('a' - 10)
-	strb	r1, [r2], #-1
-	lsrs	r0, r0, #4
-	add	r3, sp, #1
-	cmp	r2, r3				/* digits at [sp + 2, sp + 9] */
-	bhi	1b
+	strb	r1, [r2], #1
+	subs	r3, r3, #1
+	bne	1b
+	strb	r3, [r2]			/* the NUL */
 	mov	r0, sp
 	bl	boot_puts
 	add	sp, sp, #16
