@@ -68,7 +68,7 @@ static inline u32 rot3(u32 x, u32 r1, u32 r2)
 	} while (0)
 
 /* One 64-byte block into the hash value h (6.2.2). */
-static void block(u32 h[8], const u8 *m)
+static void block(u32 h[8], const void *m)
 {
 	u32 a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
 	u32 w[64], t;
@@ -102,6 +102,28 @@ static void block(u32 h[8], const u8 *m)
 	h[7] += hh;
 }
 
+/*
+ * The last of the message, padded (5.1.1): a 1 bit, zeros, the length in bits as 64 bits, to
+ * whole blocks; then the digest.  Apart, for -O2 to keep the loop above it small.
+ */
+static __attribute__((noinline)) void finish(u32 h[8], const u8 *p, size_t size, u8 *digest)
+{
+	size_t rest = size % 64;
+	u64 bits = (u64)size * 8;
+	u32 tail[32], *end = tail + (rest >= 56 ? 32 : 16), *b;
+
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, p + size - rest, rest);
+	((u8 *)tail)[rest] = 0x80;
+	end[-2] = __builtin_bswap32((u32)(bits >> 32));
+	end[-1] = __builtin_bswap32((u32)bits);
+	for (b = tail; b < end; b += 16)
+		block(h, b);
+	for (b = h; b < h + 8; b++)
+		*b = __builtin_bswap32(*b);
+	memcpy(digest, h, SHA256_SIZE);
+}
+
 void sha256(const void *data, size_t size, u8 digest[SHA256_SIZE])
 {
 	sha256_paused(data, size, digest, 0, NULL);
@@ -111,28 +133,16 @@ void sha256_paused(const void *data, size_t size, u8 digest[SHA256_SIZE], size_t
 		   void (*pause)(void))
 {
 	const u8 *p = data;
-	size_t rest = size % 64, full = size - rest, at;
-	u64 bits = (u64)size * 8;
-	u32 h[8], i, tail_blocks = rest >= 56 ? 2 : 1;
-	u8 tail[128];
+	size_t full = size - size % 64, at, next = step ? step : full;
+	u32 h[8];
 
-	/* Padding (5.1.1): a 1 bit, zeros, the length in bits as 64 bits, to whole blocks. */
-	memset(tail, 0, sizeof(tail));
-	if (rest)
-		memcpy(tail, p + full, rest);
-	tail[rest] = 0x80;
-	for (i = 0; i < 8; i++)
-		tail[64 * tail_blocks - 1 - i] = (u8)(bits >> (8 * i));
 	memcpy(h, h0, sizeof(h));
-	for (at = 0; at < full;) {
-		size_t end = step && full - at > step ? at + step : full;
-		for (; at < end; at += 64)
-			block(h, p + at);
-		if (at < full)
+	for (at = 0; at < full; at += 64) {
+		if (at == next) { /* every 'step' bytes while more remain */
 			pause();
+			next += step;
+		}
+		block(h, p + at);
 	}
-	for (i = 0; i < tail_blocks; i++)
-		block(h, tail + 64 * i);
-	for (i = 0; i < SHA256_SIZE; i++)
-		digest[i] = (u8)(h[i / 4] >> (24 - 8 * (i % 4)));
+	finish(h, p, size, digest);
 }
