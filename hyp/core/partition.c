@@ -90,42 +90,33 @@ static void serve_flush_requests(void)
 		(void)console_poll();
 }
 
-/* Zero [pa, pa + size), RAM (pa_ptr()), with the VFP registers if 'vfp' (mem_zero_vfp's rule). */
-static void clear_range(u64 pa, u64 size, bool vfp)
-{
-	uintptr_t at = (uintptr_t)pa;
-	size_t left = (size_t)size, n;
+/* What a load does to a range of RAM (pa_ptr()), a chunk at a time (range_chunked()). */
+enum range_op {
+	RANGE_ZERO_VFP, /* zeroed with the VFP registers (mem_zero_vfp's rule) */
+	RANGE_ZERO,
+	RANGE_COPY, /* copied from 'from' */
+	RANGE_CLEAN, /* cleaned and invalidated to the point of coherency by VA */
+};
 
-	for (; left; at += n, left -= n) {
+/*
+ * 'op' on the 'left' bytes at 'at' (from 'from'), serving this CPU's requests after each chunk;
+ * the addresses are RAM's, below 4 GiB (pa_ptr()).
+ */
+static __attribute__((noinline)) void range_chunked(enum range_op op, uintptr_t at, uintptr_t from,
+						    size_t left)
+{
+	size_t n;
+
+	for (; left; at += n, from += n, left -= n) {
 		n = MIN((size_t)PARTITION_LOAD_CHUNK, left);
-		if (vfp)
+		if (op == RANGE_ZERO_VFP)
 			mem_zero_vfp((void *)at, n);
-		else
+		else if (op == RANGE_ZERO)
 			mem_zero((void *)at, n);
-		serve_flush_requests();
-	}
-}
-
-/* Copy 'size' bytes from 'src' to 'dst', both RAM (pa_ptr()), a chunk at a time. */
-static void copy_range(u64 dst, u64 src, u64 size)
-{
-	size_t left = (size_t)size, n, at;
-
-	for (at = 0; at < left; at += n) {
-		n = MIN((size_t)PARTITION_LOAD_CHUNK, left - at);
-		memcpy(pa_ptr(dst + at), pa_ptr(src + at), n);
-		serve_flush_requests();
-	}
-}
-
-/* Clean and invalidate [pa, pa + size) to the point of coherency by VA, a chunk at a time. */
-static void clean_range(u64 pa, u64 size)
-{
-	u64 left = size, n;
-
-	for (; left; pa += n, left -= n) {
-		n = MIN((u64)PARTITION_LOAD_CHUNK, left);
-		dcache_clean_inval_range((uintptr_t)pa, (uintptr_t)(pa + n));
+		else if (op == RANGE_COPY)
+			memcpy((void *)at, (const void *)from, n);
+		else
+			dcache_clean_inval_range(at, at + n);
 		serve_flush_requests();
 	}
 }
@@ -163,9 +154,11 @@ static void load_memory(struct partition *p, bool vfp)
 
 	/* The cleared regions but the images' whole lines, which the copy overwrites (tcfg). */
 	for (i = 0; i < cfg->clear_count; i++)
-		clear_range(cfg->clears[i].pa, cfg->clears[i].size, vfp);
+		range_chunked(vfp ? RANGE_ZERO_VFP : RANGE_ZERO, (uintptr_t)cfg->clears[i].pa, 0,
+			      (size_t)cfg->clears[i].size);
 	for (i = 0; i < cfg->image_count; i++)
-		copy_range(cfg->images[i].pa, cfg->images[i].store_pa, cfg->images[i].size);
+		range_chunked(RANGE_COPY, (uintptr_t)cfg->images[i].pa,
+			      (uintptr_t)cfg->images[i].store_pa, cfg->images[i].size);
 	memcpy(pa_ptr(cfg->dtb_pa), cfg->dtb, cfg->dtb_size);
 	dsb(); /* non-cacheable stores complete (outer shareable: the full system's DSB) */
 	for (i = 0; i < cfg->region_count; i++) {
@@ -174,7 +167,7 @@ static void load_memory(struct partition *p, bool vfp)
 		if (first && cleared_ram(r))
 			hyp_map_cacheable(r->pa, r->size);
 		else if (r->kind == CFG_REGION_RAM)
-			clean_range(r->pa, r->size);
+			range_chunked(RANGE_CLEAN, (uintptr_t)r->pa, 0, (size_t)r->size);
 	}
 	p->ram_wb = true;
 	write_icialluis(0);
@@ -242,7 +235,7 @@ static void check_share(const struct cfg_partition *cfg)
 					im->chunk_sha256[c][k]; /* (memcmp: 100 bytes more) */
 			if (diff)
 				__atomic_store_n(&store_files[im->file].bad, 1, __ATOMIC_RELAXED);
-			serve_flush_requests(); /* between chunks, as clear_range does */
+			serve_flush_requests(); /* between chunks, as range_chunked() does */
 			if (__atomic_add_fetch(&store_files[im->file].checked, 1,
 					       __ATOMIC_ACQ_REL) != im->chunk_count)
 				continue;
@@ -815,9 +808,15 @@ void partitions_init(void)
 		p->restart_pending = !p->cannot_run; /* its first start is asked for */
 	}
 	for (i = 0; i < cfg_system.channel_count; i++) {
-		uintptr_t start = (uintptr_t)cfg_system.channels[i].pa; /* RAM: below 4 GiB */
+		uintptr_t start = (uintptr_t)cfg_system.channels[i].pa, at = start; /* RAM */
+		size_t left = (size_t)cfg_system.channels[i].size, n;
 
-		clear_range(cfg_system.channels[i].pa, cfg_system.channels[i].size, false);
+		/* Chunked as range_chunked() does (its call is more instructions at boot). */
+		for (; left; at += n, left -= n) {
+			n = MIN((size_t)PARTITION_LOAD_CHUNK, left);
+			mem_zero((void *)at, n);
+			serve_flush_requests();
+		}
 		/*
 		 * Cleared through the Hyp map, which is write-back: the zeros go to memory and
 		 * the lines leave the caches, for the ends stage 2 maps non-cacheable (a PL061
