@@ -329,20 +329,23 @@ void partition_start(struct partition *p)
 	u64 generation;
 
 	spin_lock(&p->lock);
+	/* A vCPU on, a load or the last park under way: not now (a restart waits for them). */
+	if (p->vcpus_on || p->loading || p->parking) {
+		spin_unlock(&p->lock);
+		return;
+	}
 	/*
 	 * Every caller brings a start that was asked for (the first one, partitions_init; a
 	 * restart; CPU_REQ_PART_START).  A stop since (partition_stop clears restart_pending)
 	 * is the last word: it stays stopped, as a stop while it loads leaves it (below).
 	 */
-	if (!p->restart_pending && p->state == PART_STOPPED && !p->vcpus_on && !p->loading &&
-	    !p->parking) {
+	if (!p->restart_pending && p->state == PART_STOPPED) {
 		spin_unlock(&p->lock);
 		log_info("%s: stopped", cfg->tag);
 		return;
 	}
 	/* Never a partition whose images were not found intact (a manager's start included). */
-	if (p->state == PART_HALTED || p->vcpus_on || p->loading || p->parking ||
-	    p->images_verdict != IMAGES_OK) {
+	if (p->state == PART_HALTED || p->images_verdict != IMAGES_OK) {
 		spin_unlock(&p->lock);
 		return;
 	}
