@@ -112,20 +112,21 @@ void boot_puts(const char *s)
  */
 void boot_refuse_not_hyp(u32 cpsr)
 {
-	char line[200];
+	char text[512]; /* (the stack is empty: entry.S's refusal) */
 	u32 pfr1 = read_id_pfr1();
 
-	fmt_snprintf(line, sizeof(line),
-		     "\r\nTessera cannot start: the CPU is not in HYP mode.\r\n"
-		     "It was entered in %s mode (CPSR 0x%08x); this CPU %s the Virtualization "
-		     "Extensions.\r\n",
-		     mode_name(cpsr), cpsr, (pfr1 & GENMASK(15, 12)) ? "has" : "does NOT have");
-	boot_puts(line);
-	boot_puts("Tessera is a hypervisor and must be entered in HYP mode (PL2):\r\n"
-		  "  - on QEMU, enable the Virtualization Extensions: -M virt,virtualization=on\r\n"
-		  "  - from U-Boot, start it with 'bootm' (U-Boot enters images in HYP mode\r\n"
-		  "    on cores with the Virtualization Extensions), not with 'go'.\r\n"
-		  "Halted.\r\n");
+	fmt_snprintf(
+		text, sizeof(text),
+		"\r\nTessera cannot start: the CPU is not in HYP mode.\r\n"
+		"It was entered in %s mode (CPSR 0x%08x); this CPU %s the Virtualization "
+		"Extensions.\r\n"
+		"Tessera is a hypervisor and must be entered in HYP mode (PL2):\r\n"
+		"  - on QEMU, enable the Virtualization Extensions: -M virt,virtualization=on\r\n"
+		"  - from U-Boot, start it with 'bootm' (U-Boot enters images in HYP mode\r\n"
+		"    on cores with the Virtualization Extensions), not with 'go'.\r\n"
+		"Halted.\r\n",
+		mode_name(cpsr), cpsr, (pfr1 & GENMASK(15, 12)) ? "has" : "does NOT have");
+	boot_puts(text);
 }
 
 /*
@@ -135,16 +136,16 @@ void boot_refuse_not_hyp(u32 cpsr)
  */
 void boot_refuse_caches_on(u32 hsctlr)
 {
-	char line[200];
+	char text[320]; /* (the stack is empty: entry.S's refusal) */
 
-	fmt_snprintf(line, sizeof(line),
+	fmt_snprintf(text, sizeof(text),
 		     "\r\nTessera cannot start: it was entered with the Hyp MMU %s and the data "
-		     "cache %s (HSCTLR 0x%08x);\r\nthe boot protocol asks for both off.\r\n",
+		     "cache %s (HSCTLR 0x%08x);\r\nthe boot protocol asks for both off.\r\n"
+		     "From U-Boot, start it with 'bootm' (which cleans and turns off its caches "
+		     "and MMU first), not with 'go'.\r\nHalted.\r\n",
 		     (hsctlr & HSCTLR_M) ? "on" : "off", (hsctlr & HSCTLR_C) ? "on" : "off",
 		     hsctlr);
-	boot_puts(line);
-	boot_puts("From U-Boot, start it with 'bootm' (which cleans and turns off its caches and "
-		  "MMU first), not with 'go'.\r\nHalted.\r\n");
+	boot_puts(text);
 }
 
 /* Report this CPU's state as its own registers show it, not as we intended it. */
