@@ -700,12 +700,13 @@ static void power_off_if_all_down(void)
 		const struct partition *q = &partitions[i];
 
 		/* Unlocked: a partition that starts after this look parks later and looks again. */
-		if (__atomic_load_n(&q->state, __ATOMIC_ACQUIRE) == PART_RUNNING ||
-		    !__atomic_load_n(&q->switched_off, __ATOMIC_ACQUIRE) ||
-		    __atomic_load_n(&q->restart_pending, __ATOMIC_ACQUIRE) ||
-		    __atomic_load_n(&q->loading, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&q->state, __ATOMIC_RELAXED) == PART_RUNNING ||
+		    !__atomic_load_n(&q->switched_off, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&q->restart_pending, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&q->loading, __ATOMIC_RELAXED))
 			return;
 	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE); /* those loads acquire, once, for what follows */
 	if (__atomic_exchange_n(&powered_off, 1U, __ATOMIC_ACQ_REL))
 		return;
 	log_info("every partition has switched itself off: switching the machine off");
