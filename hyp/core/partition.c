@@ -217,11 +217,8 @@ static void check_share(const struct cfg_partition *cfg)
 		if (im->repeat)
 			continue; /* a file loaded twice: its share is done */
 		sharers = im->loaders & boot_mask;
-		for (n = 0, rank = 0, k = 0; k < CFG_PARTITION_COUNT; k++)
-			if (sharers & BIT(k)) {
-				n++;
-				rank += k < cfg->id;
-			}
+		for (n = 0, rank = 0, k = sharers; k; k &= k - 1, n++) /* a set bit each pass */
+			rank += (k & -k) < BIT(cfg->id);
 		n = MAX(n, 1U); /* (partition cfg->id is one of them) */
 		end = im->chunk_count * (rank + 1) / n;
 		for (c = im->chunk_count * rank / n; c < end; c++) {
