@@ -515,6 +515,7 @@ static void restart_bounded(struct partition *p, u32 kind)
 	static const char *const words[2][3] = { { "fault policy", "restarts", "restart" },
 						 { "PSCI SYSTEM_RESET", "resets", "reset" } };
 	const struct cfg_partition *cfg = p->cfg;
+	const char *const *word = words[kind];
 	u32 max = kind ? cfg->reset_max : cfg->restart_max;
 	u32 window_ms = kind ? cfg->reset_window_ms : cfg->restart_window_ms;
 
@@ -522,12 +523,12 @@ static void restart_bounded(struct partition *p, u32 kind)
 		return;
 	if (credit_locked(kind ? &p->resets : &p->restarts, max, window_ms)) {
 		/* No longer running: later faults count nothing. */
-		restart_unlock(p, words[kind][0]);
+		restart_unlock(p, word[0]);
 		return;
 	}
 	stop_unlock(p, PART_HALTED, false);
 	log_warn("%s: %u %s within %u ms: %s limit reached, staying stopped", cfg->tag, max,
-		 words[kind][1], window_ms, words[kind][2]);
+		 word[1], window_ms, word[2]);
 }
 
 /*
