@@ -1105,23 +1105,31 @@ NOISY_METHOD = """\
   tree, with the neighbour's busy loads executing YIELD (below), no load stretches a period of
   the victim's CPU: under every load its entries are the idle reference's (410 in the 200
   periods, 2 a period, 3 at worst), but for the restart loop's 4 kicks and their 4 entries
-  (its VMID wraps); its Hyp cycles per period are 190 at median under every load (185 on
-  4332c86, alike under every load: the counter read `TESSERA_FID_CPU_STATS` makes and the
-  interrupt path). The latency maxima of the CPU_ON/CPU_OFF loop (1,100), the SGI storm (724)
-  and the passthrough flood (377), one period each, are the shared clock's (not traced).
+  (its VMID wraps) and the SGI storm's one entry fewer (409). The 410 are the 200 timer
+  interrupts, the 200 `TESSERA_FID_CPU_STATS` calls and about 10 ticks of the 1 ms Hyp timer
+  that QEMU's GIC needs (Known limits in the README; none on a GIC-400) in the window's
+  10 ms of the shared clock: how many fall in it moves with the other CPUs' instructions,
+  so one fewer is the likely reading of the storm's 409 (not traced). Its Hyp cycles per period
+  are 192 at median under every load (190 before every return to a guest cleared the
+  exclusive monitor, 185 on 4332c86; alike under every load: the counter read
+  `TESSERA_FID_CPU_STATS` makes and the interrupt path). The latency maxima of the doorbell
+  ring loop (731), the SGI storm (448), the passthrough flood (379) and the restart loop
+  (1,031), one period each, are the shared clock's (not traced); which loads show one moves
+  from tree to tree (the CPU_ON/CPU_OFF loop's 1,100 and the SGI storm's 724 before).
 - **The restart loop's one period of 310,831 ticks, and the VMID allocator's longest wait of
-  310,107, on this tree.** Both came with a change that touches no path after boot (7712357:
+  310,107, on earlier trees.** Both came with a change that touches no path after boot (7712357:
   the end of the RAM the boot checks became a build constant, 160 bytes less boot code); its
-  parent showed 1,206,963 for that period and 0 for the lock, and the tree before the boot's
-  RAM check 1,025 and 0. The victim's own counts are the same on all three (414 entries, a
-  kick for each VMID wrap the neighbour's restarts make, 190 Hyp cycles a period). So it is a
+  parent showed 1,206,963 for that period and 0 for the lock, the tree before the boot's
+  RAM check 1,025 and 0, and this tree (boot code smaller again) 1,031 and 0. The victim's own
+  counts are the same on all of them (414 entries, a
+  kick for each VMID wrap the neighbour's restarts make, 190-192 Hyp cycles a period). So it is a
   QEMU turn, not a hold (not traced): under the VMID lock a starting CPU only advances the
   generation and sends flush requests, and an SGI sent while it holds the lock ends its QEMU
   turn (QEMU's round-robin kicks the running vCPU when it raises another's interrupt); the
   waiter's WFE yields, and the lock comes back only when the holder's next turn does. On a
   board, with a CPU each, the holder goes on at once. Figures of the hot-path table can show the same: a maximum far above
-  the median in one of 1001 runs of a distributor access (the IPRIORITYR read's 16,789 on this
-  tree; some 16,000 before), or in one of 201 of a timer or a doorbell (the doorbell 502, the
+  the median in one of 1001 runs of a distributor access (the ICENABLER0 write's 10,759 on this
+  tree; the IPRIORITYR read's 16,789 and some 16,000 on earlier ones), or in one of 201 of a timer or a doorbell (the doorbell 502, the
   physical timer 213 and the virtual timer in WFI 203 on earlier trees), their medians and
   minimums the path's (not traced).
 - **Passthrough-interrupt flood:** the neighbour has QEMU virt's PL031 passed through and
