@@ -14,6 +14,7 @@
 #include "hyp/core/timer.h"
 #include "hyp/dev/console.h"
 #include "platform/uart.h"
+#include "vgic/vgic.h"
 #include "version.h" /* TESSERA_GIT: `git describe --always --dirty`, made by the Makefile */
 
 #define TESSERA_VERSION_STRING "0.1.0"
@@ -67,6 +68,36 @@ static void check_ram(void)
 		  ram_info.first_base, (u32)PLAT_RAM_BASE, (u32)(CFG_RAM_USED_END - 1));
 	log_error("RAM: build a system that fits this board's RAM (platform/" PLAT_NAME
 		  "/platform.dts /memory, the configuration's memory and image-store)");
+	uart_flush();
+	boot_halt();
+}
+
+/*
+ * ACTLR.SMP on the boot CPU, after entry.S's cpu_start set it where it was clear and
+ * NSACR.NS_SMP allowed: still clear on a Cortex-A7 or A15, this CPU's data cache and TLBs are
+ * outside the cluster's coherency, and the data the CPUs share (locks, requests, the vGIC)
+ * would be silently corrupted as soon as a second CPU runs.  QEMU's ACTLR reads as zero
+ * whatever is written, so only where the GIC is not QEMU's (gic_is_emulated); the secondary
+ * CPUs make the same check in entry.S when CPU_ON's context asks them to.  A Cortex-A15
+ * MPCore's own GIC reads as QEMU's and gets entry.S's setting of the bit but not this check.
+ * QEMU cannot show the refusal.
+ */
+static bool smp_bit_required(void)
+{
+	return !gic_is_emulated();
+}
+
+static void check_smp_coherent(u32 cpu)
+{
+	if ((read_actlr() & ACTLR_SMP) || !smp_bit_required())
+		return;
+	log_error(
+		"cpu%u: ACTLR.SMP (bit 6) is clear and NSACR 0x%08x does not let Non-secure state "
+		"set it (NS_SMP, bit 18): this CPU's caches are not coherent with the others': "
+		"halted, nothing started",
+		cpu, read_nsacr());
+	log_error("the firmware must set ACTLR.SMP, or NSACR.NS_SMP, on every CPU before it "
+		  "enters Tessera (U-Boot does both)");
 	uart_flush();
 	boot_halt();
 }
@@ -188,6 +219,7 @@ void boot_main(u32 cpu)
 	report_cpu(cpu);
 	check_ram();
 	hyp_init_early();
+	check_smp_coherent(cpu);
 	hyp_cpu_online(cpu);
 
 	timer_wfe_bounded(true); /* until hyp_main has them all, or its deadline passed */
@@ -197,7 +229,7 @@ void boot_main(u32 cpu)
 
 		if (i == cpu)
 			continue;
-		ret = psci_cpu_on(i, (uintptr_t)secondary_entry, i);
+		ret = psci_cpu_on(i, (uintptr_t)secondary_entry, smp_bit_required());
 		if (ret != 0) {
 			log_error("cpu%u: PSCI CPU_ON failed (%d)", i, ret);
 			continue;
@@ -207,7 +239,11 @@ void boot_main(u32 cpu)
 		       timer_now() < deadline)
 			cpu_relax_wfe();
 		if (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
-			log_error("cpu%u: did not come up within %u ms", i, SECONDARY_TIMEOUT_MS);
+			log_error("cpu%u: did not come up within %u ms%s", i, SECONDARY_TIMEOUT_MS,
+				  smp_bit_required() ?
+					  " (a CPU whose ACTLR.SMP is clear and cannot "
+					  "be set halts at its entry)" :
+					  "");
 	}
 	hyp_main();
 }

@@ -167,16 +167,28 @@ thumb_func early_put_hex
 	pop	{r4, pc}
 endfunc early_put_hex
 
-/* PSCI CPU_ON entry for secondary CPUs; r0 = context (unused: MPIDR is the truth). */
+/*
+ * PSCI CPU_ON entry for secondary CPUs; r0 = context: non-zero if this CPU must halt when its
+ * ACTLR.SMP is clear after cpu_start (boot_main passes it where the GIC is not QEMU's, whose
+ * ACTLR reads as zero: boot.c, check_smp_coherent).  MPIDR, not the context, gives the index.
+ */
 func secondary_entry, .text.entry
 	blx	1f
 	.thumb
 1:	cpsid	aif
+	mov	r2, r0
 	mrs	r1, cpsr
 	and	r1, r1, #PSR_MODE_MASK
 	cmp	r1, #PSR_MODE_HYP
 	bne	boot_halt
 	bl	cpu_start
+	/* Outside coherency, before its caches hold anything: halt, the boot CPU says so. */
+	ldcopr	r0, ACTLR
+	tst	r0, #ACTLR_SMP
+	bne	2f
+	cmp	r2, #0
+	bne	boot_halt
+2:
 	bl	cache_invalidate_l1_local	/* never L2: the boot CPU's dirty lines live there */
 	bl	mmu_enable
 	mov	r0, r9
@@ -184,12 +196,36 @@ func secondary_entry, .text.entry
 endfunc secondary_entry
 
 /*
- * Both entries, in Hyp mode: r9 <- this CPU's index (MPIDR.Aff0), sp <- its stack, HVBAR <-
+ * Both entries, in Hyp mode: ACTLR.SMP set where it was clear and NSACR.NS_SMP lets
+ * Non-secure state set it, r9 <- this CPU's index (MPIDR.Aff0), sp <- its stack, HVBAR <-
  * the vectors; a CPU we have no stack for, or one with Aff1/Aff2 set (one cluster only),
  * halts.  Clobbers r0 and r1.
+ *
+ * ACTLR.SMP: without it a Cortex-A7 or A15 keeps its data cache and TLBs out of the
+ * cluster's coherency, and their TRMs ask for it before the caches and MMU are enabled or any
+ * cache or TLB maintenance is done; the CPUs' shared data would be silently corrupted.  The
+ * firmware normally sets it (U-Boot's cpu_init_cp15 with ARMV7_SET_CORTEX_SMPEN on the boot
+ * CPU, its PSCI's psci_enable_smp on the others, and its NSACR gives NS_SMP); this is for
+ * firmware that does not, as Linux's __v7_setup and Xen's ca7mp/ca15mp init do.  Written
+ * only when clear and allowed: a Non-secure write without NS_SMP is not ours to make.  NSACR
+ * exists only with the Security Extensions (ID_PFR1.Security, B4.1.94), which every core with
+ * the Virtualization Extensions has, but not QEMU's without EL3 (virt), where reading it is
+ * UNDEFINED.  QEMU's ACTLR reads as zero and ignores writes (boot.c, check_smp_coherent).
  */
 thumb_func cpu_start
-	ldcopr	r0, MPIDR
+	ldcopr	r0, ACTLR
+	tst	r0, #ACTLR_SMP
+	bne	1f
+	ldcopr	r1, ID_PFR1
+	tst	r1, #ID_PFR1_SECURITY_MASK	/* no NSACR without them: QEMU virt, no EL3 */
+	beq	1f
+	ldcopr	r1, NSACR
+	tst	r1, #NSACR_NS_SMP
+	beq	1f
+	orr	r0, r0, #ACTLR_SMP
+	stcopr	r0, ACTLR
+	isb
+1:	ldcopr	r0, MPIDR
 	lsls	r1, r0, #8
 	lsrs	r1, r1, #16			/* Aff2 and Aff1 */
 	ite	ne

@@ -44,6 +44,14 @@
 #define HSCTLR_EE BIT(25)
 #define HSCTLR_TE BIT(30)
 
+/*
+ * ACTLR.SMP (Cortex-A7 and Cortex-A15 MPCore TRMs, "Auxiliary Control Register"): the core's
+ * data cache and TLBs take part in the cluster's coherency.  Non-secure state may write it
+ * only while NSACR.NS_SMP is set (the same TRMs, "Non-Secure Access Control Register").
+ */
+#define ACTLR_SMP BIT(6)
+#define NSACR_NS_SMP BIT(18)
+
 /* HCR (B4.1.65). */
 #define HCR_VM BIT(0) /* stage 2 translation */
 #define HCR_SWIO BIT(1) /* set/way invalidate behaves as clean+invalidate */

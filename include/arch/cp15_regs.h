@@ -49,11 +49,13 @@
 #define ID_PFR0 p15, 0, c0, c1, 0
 #define ID_PFR0_STATE3_MASK (0xfU << 12) /* ThumbEE: non-zero if implemented (B4.1.93) */
 #define ID_PFR1 p15, 0, c0, c1, 1
+#define ID_PFR1_SECURITY_MASK GENMASK(7, 4) /* the Security Extensions: non-zero if implemented */
 #define CCSIDR p15, 1, c0, c0, 0
 #define CLIDR p15, 1, c0, c0, 1
 #define CSSELR p15, 2, c0, c0, 0
 #define SCTLR p15, 0, c1, c0, 0
 #define ACTLR p15, 0, c1, c0, 1
+#define NSACR p15, 0, c1, c1, 2 /* read-only in Non-secure state */
 #define CPACR p15, 0, c1, c0, 2
 #define TTBR0 p15, 0, c2, c0, 0
 #define TTBCR p15, 0, c2, c0, 2

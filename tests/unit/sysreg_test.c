@@ -33,6 +33,9 @@ TEST(hyp_register_encodings)
 	EXPECT_STREQ(ENC(VMPIDR), "(p15, 4, c0, c0, 5)");
 	EXPECT_STREQ(ENC(HTTBR_64), "(p15, 4, c2)");
 	EXPECT_STREQ(ENC(VTTBR_64), "(p15, 6, c2)");
+	/* B3.17.2 (c1 registers): ACTLR and NSACR, the SMP bit's pair. */
+	EXPECT_STREQ(ENC(ACTLR), "(p15, 0, c1, c0, 1)");
+	EXPECT_STREQ(ENC(NSACR), "(p15, 0, c1, c1, 2)");
 }
 
 /* A2.12 and B6 (CP14 ThumbEE registers), B4.1.93 (ID_PFR0.State3). */
@@ -128,6 +131,10 @@ TEST(psr_and_control_bits)
 	EXPECT_EQ(VTCR_SL0_L1, 0x40);
 	EXPECT_EQ(TCR_SH0_INNER | TCR_ORGN0_WBWA | TCR_IRGN0_WBWA, 0x3500);
 	EXPECT_EQ(CNTHCTL_PL1PCTEN | CNTHCTL_PL1PCEN, 0x3);
+	/* Cortex-A7 and A15 TRMs: ACTLR bit 6 SMP, NSACR bit 18 NS_SMP (U-Boot writes 0x43fff). */
+	EXPECT_EQ(ACTLR_SMP, 0x40);
+	EXPECT_EQ(NSACR_NS_SMP, 0x40000);
+	EXPECT_EQ(ID_PFR1_SECURITY_MASK, 0xf0); /* B4.1.94 */
 }
 
 TEST(lpae_descriptor_bits)
