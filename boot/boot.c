@@ -102,6 +102,24 @@ static void check_smp_coherent(u32 cpu)
 	boot_halt();
 }
 
+/*
+ * CNTFRQ, the counter's frequency, which every timeout, the Hyp timer's deadlines and the
+ * guests' clocks (Linux reads it from the register) are computed from.  Its reset value is
+ * UNKNOWN and only Secure PL1 may write it (ARM ARM B8, "The Generic Timer": CNTFRQ): the
+ * firmware must (U-Boot's _nonsec_init does, 24 MHz on the H3, on every CPU it starts).
+ * QEMU presets it, so nothing else would notice a firmware that does not: 0 made every
+ * timeout expire at once, and a guest's clock stop.
+ */
+static void check_cntfrq(void)
+{
+	if (read_cntfrq() != 0)
+		return;
+	log_error("CNTFRQ reads 0: the firmware did not program the generic timer's frequency "
+		  "(only Secure state can): halted, nothing started");
+	uart_flush();
+	boot_halt();
+}
+
 /* Start a physical CPU through the firmware's PSCI (SMC conduit); returns the PSCI status. */
 static s32 psci_cpu_on(u32 mpidr, uintptr_t entry, u32 context)
 {
@@ -217,6 +235,14 @@ void boot_main(u32 cpu)
 	log_info("image 0x%08x-0x%08x, reserved up to 0x%08x", (u32)(uintptr_t)__hyp_start,
 		 (u32)(uintptr_t)__hyp_end, (u32)(uintptr_t)__hyp_reserved_end);
 	report_cpu(cpu);
+#ifdef SELFTEST_CNTFRQ_ZERO
+	/*
+	 * A test build: a firmware that left CNTFRQ 0.  QEMU virt has no EL3, so Hyp mode is the
+	 * highest and may write it there (it changes what the register reads, not the count's rate).
+	 */
+	__asm__ volatile("mcr p15, 0, %0, c14, c0, 0\n\tisb" : : "r"(0) : "memory");
+#endif
+	check_cntfrq();
 	check_ram();
 	hyp_init_early();
 	check_smp_coherent(cpu);

@@ -62,6 +62,17 @@ TESTS = [
         timeout=20,
     ),
     QemuTest(
+        "boot.refuses_cntfrq_zero",
+        "a firmware that left CNTFRQ 0 (its reset value is UNKNOWN and only Secure state "
+        "writes it; QEMU presets it): a clear refusal, not timeouts that all expire at once "
+        "and guests whose clocks stop",
+        build={"SELFTEST": "cntfrq-zero"},
+        expect=[r"ERROR: CNTFRQ reads 0: the firmware did not program the generic timer's "
+                r"frequency \(only Secure state can\): halted, nothing started"],
+        forbid=[r"CPUs up in HYP mode"],
+        timeout=20,
+    ),
+    QemuTest(
         "boot.store_read_only",
         "the image store is read-only in the hypervisor's own tables: a write to it from "
         "Hyp mode is a permission fault, so no stray write of the hypervisor's can change "
