@@ -334,8 +334,11 @@ static bool tell_guest_locked(u64 now, u32 part, u32 slack, bool idle)
 	return false;
 }
 
-/* Every note that is due ('idle': the rings drained, every owed one) and has room; lock held. */
-static void put_notes_locked(u64 now, bool idle)
+/*
+ * Every note that is due ('idle': the rings drained, every owed one) and has room; lock held.
+ * Out of line: drain_locked, console_poll and console_irq each had a copy.
+ */
+static __attribute__((noinline)) void put_notes_locked(u64 now, bool idle)
 {
 	u32 i;
 
