@@ -450,8 +450,8 @@ void console_panic_line(const char *text)
 		spin_unlock(&con.lock);
 }
 
-/* Inlined in both callers: each copy is smaller than the function was. */
-static inline __attribute__((always_inline)) void announce_input(void)
+/* Out of line (noinline): one copy for both callers is smaller than two inlined. */
+static __attribute__((noinline)) void announce_input(void)
 {
 	/* A partition's number is its index in the configuration (tcfg). */
 	log_always("console input -> partition %u (%s); Ctrl-T then 0-%u or n switches, ? for more",
