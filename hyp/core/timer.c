@@ -171,15 +171,17 @@ void hyp_timer_expired(struct vcpu *v)
 	if (v) {
 		/* (Each asked once: MIN() would call its arguments twice.) */
 		u64 at = timer_ms_to_ticks(PARTIAL_LINE_MS);
+		struct partition *p =
+			v->part; /* once: for all GCC knows, the calls change v->part */
 
-		if (vuart_flush_stale(v->part, at))
+		if (vuart_flush_stale(p, at))
 			next = MIN(next, now + at);
 		/* A fault-message window with suppressed messages: its count when it closes. */
-		if (__atomic_load_n(&v->part->fault_rl.suppressed, __ATOMIC_RELAXED) != 0) {
-			at = fault_log_window_closed(v->part, now);
+		if (__atomic_load_n(&p->fault_rl.suppressed, __ATOMIC_RELAXED) != 0) {
+			at = fault_log_window_closed(p, now);
 			next = MIN(next, at);
 		}
-		at = partition_watchdog_check(v->part, now);
+		at = partition_watchdog_check(p, now);
 		next = MIN(next, at);
 	}
 	hyp_timer_program(next);
