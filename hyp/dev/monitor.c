@@ -165,7 +165,7 @@ static bool command(u8 c)
 
 bool monitor_input(u8 c)
 {
-	u32 state = mon.state;
+	u32 state = mon.state, len = mon.len; /* (len: the argument's, while one is read) */
 
 	mon.state = IDLE; /* unless this byte starts or goes on with a command (below) */
 	if (state == AFTER_CR) {
@@ -205,15 +205,16 @@ bool monitor_input(u8 c)
 	} else if (c == CTRL_C) {
 		mon.state = IDLE;
 		log_always("monitor: command cancelled");
-	} else if (state == DISCARD || (c == ' ' && !mon.len)) {
+	} else if (state == DISCARD || (c == ' ' && !len)) {
 		/* Discarded; or "k alpha" as the help writes it: a space first is no byte. */
 	} else if (c == BACKSPACE || c == DELETE) {
-		mon.len -= mon.len ? 1 : 0;
-	} else if ((u32)c - 0x20 > 0x7e - 0x20 || mon.len == MONITOR_ARG_MAX) { /* not printable */
+		mon.len = len - (len ? 1 : 0);
+	} else if ((u32)c - 0x20 > 0x7e - 0x20 || len == MONITOR_ARG_MAX) { /* not printable */
 		log_always("monitor: command dropped, up to Enter");
 		mon.state = DISCARD;
 	} else {
-		mon.arg[mon.len++] = (char)c;
+		mon.arg[len] = (char)c;
+		mon.len = len + 1;
 	}
 	return true;
 }
