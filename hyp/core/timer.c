@@ -32,7 +32,8 @@ void timer_wfe_bounded(bool on)
 	isb();
 }
 
-u64 timer_ms_to_ticks(u32 ms)
+/* Out of line (noinline): LTO had copied it into a dozen callers, each copy larger than a call. */
+__attribute__((noinline)) u64 timer_ms_to_ticks(u32 ms)
 {
 	/*
 	 * CNTFRQ is a whole number of kHz on every board (24 MHz, 62.5 MHz, 1 GHz): a 32-bit
