@@ -101,7 +101,8 @@ void hyp_timer_init(void)
 			     "re-evaluation tick off" FORCED_BY);
 }
 
-static u64 repoke_deadline(u64 now)
+/* Out of line (noinline): one copy for hyp_timer_start and hyp_timer_expired. */
+static __attribute__((noinline)) u64 repoke_deadline(u64 now)
 {
 #if PLAT_GIC_REPOKE_MS > 0
 	if (repoke_on)
