@@ -1105,17 +1105,19 @@ NOISY_METHOD = """\
   tree, with the neighbour's busy loads executing YIELD (below), no load stretches a period of
   the victim's CPU: under every load its entries are the idle reference's (410 in the 200
   periods, 2 a period, 3 at worst), but for the restart loop's 4 kicks and their 4 entries
-  (its VMID wraps) and the SGI storm's one entry fewer (409). The 410 are the 200 timer
+  (its VMID wraps), and one entry fewer (409) under some loads: the fault storm and the
+  CPU_ON/CPU_OFF loop on this tree, the SGI storm on its parent. The 410 are the 200 timer
   interrupts, the 200 `TESSERA_FID_CPU_STATS` calls and about 10 ticks of the 1 ms Hyp timer
   that QEMU's GIC needs (Known limits in the README; none on a GIC-400) in the window's
   10 ms of the shared clock: how many fall in it moves with the other CPUs' instructions,
-  so one fewer is the likely reading of the storm's 409 (not traced). Its Hyp cycles per period
+  so one tick fewer is the likely reading of each 409 (not traced). Its Hyp cycles per period
   are 192 at median under every load (190 before every return to a guest cleared the
   exclusive monitor, 185 on 4332c86; alike under every load: the counter read
-  `TESSERA_FID_CPU_STATS` makes and the interrupt path). The latency maxima of the doorbell
-  ring loop (731), the SGI storm (448), the passthrough flood (379) and the restart loop
-  (1,031), one period each, are the shared clock's (not traced); which loads show one moves
-  from tree to tree (the CPU_ON/CPU_OFF loop's 1,100 and the SGI storm's 724 before).
+  `TESSERA_FID_CPU_STATS` makes and the interrupt path). The latency maxima of the fault
+  storm (487), the CPU_ON/CPU_OFF loop (2,402), the passthrough flood (393) and the restart
+  loop (1,031), one period each, are the shared clock's (not traced); which loads show one
+  moves from tree to tree (the doorbell ring loop's 731 and the SGI storm's 448 on this tree's
+  parent, the CPU_ON/CPU_OFF loop's 1,100 and the SGI storm's 724 before).
 - **The restart loop's one period of 310,831 ticks, and the VMID allocator's longest wait of
   310,107, on earlier trees.** Both came with a change that touches no path after boot (7712357:
   the end of the RAM the boot checks became a build constant, 160 bytes less boot code); its
