@@ -40,6 +40,13 @@ void boot_read_ram(void)
 				   PLAT_RAM_BASE, CFG_RAM_USED_END - PLAT_RAM_BASE, &ram_info);
 }
 
+/* A refusal's end: its lines out of the UART, then this CPU stops (nothing started). */
+static noreturn void halt_said(void)
+{
+	uart_flush();
+	boot_halt();
+}
+
 /*
  * The build's RAM must be there: on a board with less, the image store and the partitions'
  * memory would be written where there is no RAM, or where a smaller DRAM repeats itself
@@ -68,8 +75,7 @@ static void check_ram(void)
 		  ram_info.first_base, (u32)PLAT_RAM_BASE, (u32)(CFG_RAM_USED_END - 1));
 	log_error("RAM: build a system that fits this board's RAM (platform/" PLAT_NAME
 		  "/platform.dts /memory, the configuration's memory and image-store)");
-	uart_flush();
-	boot_halt();
+	halt_said();
 }
 
 /*
@@ -98,8 +104,7 @@ static void check_smp_coherent(u32 cpu)
 		cpu, read_nsacr());
 	log_error("the firmware must set ACTLR.SMP, or NSACR.NS_SMP, on every CPU before it "
 		  "enters Tessera (U-Boot does both)");
-	uart_flush();
-	boot_halt();
+	halt_said();
 }
 
 /*
@@ -116,8 +121,7 @@ static void check_cntfrq(void)
 		return;
 	log_error("CNTFRQ reads 0: the firmware did not program the generic timer's frequency "
 		  "(only Secure state can): halted, nothing started");
-	uart_flush();
-	boot_halt();
+	halt_said();
 }
 
 /* Start a physical CPU through the firmware's PSCI (SMC conduit); returns the PSCI status. */

@@ -94,17 +94,18 @@ enum fdt_ram_result fdt_ram_check(const void *fdt, u64 base, u64 size, struct fd
 	cells[1] = 1;
 
 	while (at + 4 <= end) {
-		u32 token = word(t, at), name = at + 4;
+		u32 token = word(t, at), next = at + 4, name; /* next: past the token */
 
-		at = name;
+		at = next;
 		if (token == FDT_BEGIN_NODE) {
 			for (; at < end && byte(t, at); at++)
 				;
 			if (at >= end)
 				return FDT_RAM_NO_TREE; /* no NUL before the end */
 			if (++depth == 2) {
-				name = after(t, name, end, "memory");
-				memory = !name || name == '@'; /* memory, memory@... */
+				u32 c = after(t, next, end, "memory"); /* the node name's */
+
+				memory = !c || c == '@'; /* memory, memory@... */
 				reg_len = 0;
 			}
 			at = ALIGN_UP(at + 1, 4U);
@@ -133,7 +134,7 @@ enum fdt_ram_result fdt_ram_check(const void *fdt, u64 base, u64 size, struct fd
 					banks[count][0] = b;
 					banks[count++][1] = b + s;
 				}
-				at = name;
+				at = next;
 			}
 		} else if (token == FDT_PROP) {
 			u32 len, value = at + 8;

@@ -810,15 +810,9 @@ void partitions_init(void)
 		p->restart_pending = !p->cannot_run; /* its first start is asked for */
 	}
 	for (i = 0; i < cfg_system.channel_count; i++) {
-		uintptr_t start = (uintptr_t)cfg_system.channels[i].pa, at = start; /* RAM */
-		size_t left = (size_t)cfg_system.channels[i].size, n;
+		uintptr_t start = (uintptr_t)cfg_system.channels[i].pa; /* RAM: below 4 GiB */
 
-		/* Chunked as range_chunked() does (its call is more instructions at boot). */
-		for (; left; at += n, left -= n) {
-			n = MIN((size_t)PARTITION_LOAD_CHUNK, left);
-			mem_zero((void *)at, n);
-			serve_flush_requests();
-		}
+		range_chunked(RANGE_ZERO, start, 0, (size_t)cfg_system.channels[i].size);
 		/*
 		 * Cleared through the Hyp map, which is write-back: the zeros go to memory and
 		 * the lines leave the caches, for the ends stage 2 maps non-cacheable (a PL061

@@ -173,8 +173,8 @@ void hyp_timer_expired(struct vcpu *v)
 	if (v) {
 		/* (Each asked once: MIN() would call its arguments twice.) */
 		u64 at = timer_ms_to_ticks(PARTIAL_LINE_MS);
-		struct partition *p =
-			v->part; /* once: for all GCC knows, the calls change v->part */
+		/* Loaded once: for all GCC knows, the calls below change v->part. */
+		struct partition *p = v->part;
 
 		if (vuart_flush_stale(p, at))
 			next = MIN(next, now + at);
