@@ -107,20 +107,39 @@ static void check_smp_coherent(u32 cpu)
 	halt_said();
 }
 
+static u32 boot_cntfrq; /* the boot CPU's CNTFRQ: every other CPU must read the same */
+static u32 cpus_refused; /* secondaries that halted at a check and said why: not waited for */
+
 /*
  * CNTFRQ, the counter's frequency, which every timeout, the Hyp timer's deadlines and the
- * guests' clocks (Linux reads it from the register) are computed from.  Its reset value is
- * UNKNOWN and only Secure PL1 may write it (ARM ARM B8, "The Generic Timer": CNTFRQ): the
- * firmware must (U-Boot's _nonsec_init does, 24 MHz on the H3, on every CPU it starts).
- * QEMU presets it, so nothing else would notice a firmware that does not: 0 made every
- * timeout expire at once, and a guest's clock stop.
+ * guests' clocks (Linux reads it from the register) are computed from, on each CPU from its
+ * own register (timer.c).  Its reset value is UNKNOWN and only Secure PL1 may write it (ARM
+ * ARM B8, "The Generic Timer": CNTFRQ): the firmware must, on every CPU (U-Boot's
+ * _nonsec_init does, 24 MHz on the H3, on every CPU it starts).  QEMU presets it, so nothing
+ * else would notice a firmware that does not: 0 on the boot CPU made every timeout expire at
+ * once, and a guest's clock stop; another value on a secondary gives its guests and its
+ * timeouts another frequency than the counter's.  Such a secondary says so and halts, and the
+ * boot CPU does not wait out its timeout for it.
  */
-static void check_cntfrq(void)
+static void check_cntfrq(u32 cpu)
 {
-	if (read_cntfrq() != 0)
+	u32 hz = read_cntfrq();
+
+	if (!boot_cntfrq)
+		boot_cntfrq = hz;
+	if (hz && hz == boot_cntfrq)
 		return;
-	log_error("CNTFRQ reads 0: the firmware did not program the generic timer's frequency "
-		  "(only Secure state can): halted, nothing started");
+	if (!hz)
+		log_error("cpu%u: CNTFRQ reads 0: the firmware did not program the generic timer's "
+			  "frequency (only Secure state can): halted%s",
+			  cpu, boot_cntfrq ? "" : ", nothing started");
+	else
+		log_error(
+			"cpu%u: CNTFRQ reads %u, the boot CPU's %u: the firmware must program the "
+			"same frequency on every CPU (only Secure state can): halted",
+			cpu, hz, boot_cntfrq);
+	__atomic_or_fetch(&cpus_refused, BIT(cpu), __ATOMIC_RELEASE); /* boot_main's wait ends */
+	sev();
 	halt_said();
 }
 
@@ -244,15 +263,16 @@ void boot_main(u32 cpu)
 	 * A test build: a firmware that left CNTFRQ 0.  QEMU virt has no EL3, so Hyp mode is the
 	 * highest and may write it there (it changes what the register reads, not the count's rate).
 	 */
-	__asm__ volatile("mcr p15, 0, %0, c14, c0, 0\n\tisb" : : "r"(0) : "memory");
+	write_cntfrq(0);
+	isb();
 #endif
-	check_cntfrq();
+	check_cntfrq(cpu);
 	check_ram();
 	hyp_init_early();
 	check_smp_coherent(cpu);
 	hyp_cpu_online(cpu);
 
-	timer_wfe_bounded(true); /* until hyp_main has them all, or its deadline passed */
+	timer_wfe_bounded(true); /* the waits below are bounded (until hyp_main) */
 	for (i = 0; i < PLAT_CPU_COUNT; i++) {
 		u64 deadline;
 		s32 ret;
@@ -266,13 +286,16 @@ void boot_main(u32 cpu)
 		}
 		deadline = timer_now() + timer_ms_to_ticks(SECONDARY_TIMEOUT_MS);
 		while (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE) &&
+		       !(__atomic_load_n(&cpus_refused, __ATOMIC_RELAXED) & BIT(i)) &&
 		       timer_now() < deadline)
 			cpu_relax_wfe();
-		if (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
-			log_error("cpu%u: did not come up within %u ms%s", i, SECONDARY_TIMEOUT_MS,
+		if (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE) &&
+		    !(__atomic_load_n(&cpus_refused, __ATOMIC_RELAXED) & BIT(i)))
+			log_error("cpu%u: did not come up within %u ms (a CPU that the firmware "
+				  "enters outside HYP mode%s halts at its entry)",
+				  i, SECONDARY_TIMEOUT_MS,
 				  smp_bit_required() ?
-					  " (a CPU whose ACTLR.SMP is clear and cannot "
-					  "be set halts at its entry)" :
+					  ", or whose ACTLR.SMP is clear and cannot be set," :
 					  "");
 	}
 	hyp_main();
@@ -282,6 +305,13 @@ void boot_secondary_main(u32 cpu)
 {
 	cpu_init_local(cpu);
 	report_cpu(cpu);
+#ifdef SELFTEST_CNTFRQ_MISMATCH
+	if (cpu == PLAT_CPU_COUNT - 1) { /* a test build: its firmware programmed another */
+		write_cntfrq(24000000);
+		isb();
+	}
+#endif
+	check_cntfrq(cpu);
 	hyp_cpu_online(cpu);
 	cpu_idle();
 }

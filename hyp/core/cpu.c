@@ -21,7 +21,6 @@
 #include "vgic/vgic.h"
 
 #define SGI_KICK VGIC_IPI_SGI
-#define ALL_CPUS_TIMEOUT_MS 2000
 
 struct cpu cpus[PLAT_CPU_COUNT];
 u8 hyp_stacks[PLAT_CPU_COUNT][HYP_STACK_SIZE] __attribute__((aligned(16)));
@@ -268,12 +267,9 @@ static u32 online_count(void)
 	return n;
 }
 
+/* After boot_main's start of the secondaries: each is up, halted at a check or timed out. */
 noreturn void hyp_main(void)
 {
-	u64 deadline = timer_now() + timer_ms_to_ticks(ALL_CPUS_TIMEOUT_MS);
-
-	while (online_count() < PLAT_CPU_COUNT && timer_now() < deadline)
-		cpu_relax_wfe(); /* bounded: boot_main's timer_wfe_bounded */
 	timer_wfe_bounded(false);
 	log_info("%u of %u CPUs up in HYP mode", online_count(), PLAT_CPU_COUNT);
 #ifdef SELFTEST_HYP_FAULT

@@ -157,7 +157,8 @@ DEFINE_SYSREG64_RW(ttbr1, TTBR1_64)
 DEFINE_SYSREG64_RW(par, PAR_64)
 DEFINE_SYSREG_READ(l2ctlr, L2CTLR)
 
-DEFINE_SYSREG_READ(cntfrq, CNTFRQ)
+/* CNTFRQ's write: test builds only (Hyp mode can where it is the highest, as in QEMU virt). */
+DEFINE_SYSREG_RW(cntfrq, CNTFRQ)
 DEFINE_SYSREG_RW(cntkctl, CNTKCTL)
 DEFINE_SYSREG_RW(cntp_ctl, CNTP_CTL)
 DEFINE_SYSREG_RW(cntv_ctl, CNTV_CTL)

@@ -67,9 +67,23 @@ TESTS = [
         "writes it; QEMU presets it): a clear refusal, not timeouts that all expire at once "
         "and guests whose clocks stop",
         build={"SELFTEST": "cntfrq-zero"},
-        expect=[r"ERROR: CNTFRQ reads 0: the firmware did not program the generic timer's "
-                r"frequency \(only Secure state can\): halted, nothing started"],
+        expect=[r"ERROR: cpu0: CNTFRQ reads 0: the firmware did not program the generic "
+                r"timer's frequency \(only Secure state can\): halted, nothing started"],
         forbid=[r"CPUs up in HYP mode"],
+        timeout=20,
+    ),
+    QemuTest(
+        "boot.refuses_cntfrq_mismatch",
+        "a secondary CPU whose firmware programmed another CNTFRQ than the boot CPU's: that "
+        "CPU halts with a message naming both values (its guests would read another timer "
+        "frequency than the counter's, its timeouts would be off), the boot CPU does not "
+        "wait out its timeout for it, the others go on",
+        build={"SELFTEST": "cntfrq-mismatch"},
+        expect=[r"ERROR: cpu3: CNTFRQ reads 24000000, the boot CPU's 62500000: the firmware "
+                r"must program the same frequency on every CPU \(only Secure state can\): "
+                r"halted$",
+                r"3 of 4 CPUs up in HYP mode"],
+        forbid=[r"cpu[0-2]: CNTFRQ", r"did not come up"],
         timeout=20,
     ),
     QemuTest(
