@@ -244,8 +244,7 @@ struct vgic_dist {
 };
 
 #define VGIC_LOGGED_FOREIGN BIT(0) /* a write to a foreign interrupt */
-#define VGIC_LOGGED_CONFIG BIT(1) /* a configuration write to a foreign interrupt */
-#define VGIC_LOGGED_SGI BIT(2) /* an SGI to a foreign CPU */
+#define VGIC_LOGGED_SGI BIT(1) /* an SGI to a foreign CPU */
 
 /*
  * Hooks the hypervisor provides (hyp/): kick a CPU (a request to flush, and the IPI),
@@ -255,7 +254,7 @@ struct vgic_dist {
 void vgic_kick(u32 pcpu);
 void vgic_ipi(u32 pcpu); /* SGI VGIC_IPI_SGI to pcpu */
 u32 vgic_this_pcpu(void);
-void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid, bool warning);
+void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid);
 
 /* Set up a partition's distributor from its configuration (boot and restart). */
 void vgic_dist_init(struct vgic_dist *d, const struct cfg_partition *cfg,

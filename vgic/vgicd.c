@@ -33,35 +33,28 @@ static bool byte_accessible(u32 offset)
 
 /*
  * The first attempt to raise, enable or activate an interrupt the partition
- * does not own is logged as a warning; the first configuration write
- * (priority, target, trigger) as information, since a GIC driver's
- * initialisation writes defaults to every INTID the distributor reports.
- * Later ones are not logged.  Clearing what reads as clear is never logged.
- * The first SGI aimed outside the partition is a warning of its own.
+ * does not own is logged as a warning; later ones are not.  Configuration
+ * writes to one (priority, target, trigger) are dropped without a line, as a
+ * GIC drops writes to an interrupt it does not implement: a GIC driver's
+ * initialisation writes defaults to every INTID the distributor reports (the
+ * bundled RTOS's and Linux's do), and a driver that goes on to use an
+ * interrupt that is not its own enables it, which is the warning.  Clearing
+ * what reads as clear is never logged.  The first SGI aimed outside the
+ * partition is a warning of its own.
  */
 enum note {
 	NOTE_NONE, /* (nothing to log) */
-	NOTE_WRITE, /* a write that would raise, enable or activate (a warning) */
-	NOTE_PRIORITY, /* configuration writes (information) */
-	NOTE_TARGET,
-	NOTE_TRIGGER,
-	NOTE_SGI /* an SGI aimed outside (a warning) */
+	NOTE_WRITE, /* a write that would raise, enable or activate */
+	NOTE_SGI /* an SGI aimed outside */
 };
 
 static const struct {
 	const char *what;
 	u8 once; /* the vgic_dist.logged bit that says it was logged */
-	bool warning;
 } notes[] = {
-	[NOTE_NONE] = { "", 0, false },
-	[NOTE_WRITE] = { "write to an interrupt it does not own", VGIC_LOGGED_FOREIGN, true },
-	[NOTE_PRIORITY] = { "priority change on an interrupt it does not own", VGIC_LOGGED_CONFIG,
-			    false },
-	[NOTE_TARGET] = { "target change on an interrupt it does not own", VGIC_LOGGED_CONFIG,
-			  false },
-	[NOTE_TRIGGER] = { "trigger change on an interrupt it does not own", VGIC_LOGGED_CONFIG,
-			   false },
-	[NOTE_SGI] = { "SGI aimed at a CPU outside the partition", VGIC_LOGGED_SGI, true },
+	[NOTE_NONE] = { "", 0 },
+	[NOTE_WRITE] = { "write to an interrupt it does not own", VGIC_LOGGED_FOREIGN },
+	[NOTE_SGI] = { "SGI aimed at a CPU outside the partition", VGIC_LOGGED_SGI },
 };
 
 static __attribute__((noinline)) void log_once(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
@@ -70,7 +63,7 @@ static __attribute__((noinline)) void log_once(struct vgic_dist *d, struct vgic_
 	if (d->logged & notes[n].once)
 		return;
 	d->logged |= notes[n].once;
-	vgic_warn(d, vc->index, notes[n].what, intid, notes[n].warning);
+	vgic_warn(d, vc->index, notes[n].what, intid);
 }
 
 /* The interrupt 'intid' as 'vc' sees it, if the partition owns it. */
@@ -296,15 +289,9 @@ static __attribute__((noinline)) void write_target(struct vgic_dist *d, struct v
 	struct virq *irq = owned(d, vc, intid);
 	u32 old, now;
 
-	if (intid < GIC_PRIV_COUNT)
-		return; /* read-only */
-	if (!irq) {
-		if (targets)
-			log_once(d, vc, intid, NOTE_TARGET);
+	/* Private: read-only.  Not the partition's: dropped (above).  One vCPU: all target it. */
+	if (intid < GIC_PRIV_COUNT || !irq || d->vcpu_count == 1)
 		return;
-	}
-	if (d->vcpu_count == 1)
-		return; /* uniprocessor: every interrupt targets vCPU 0 */
 	old = vgic_spi_target(d, irq);
 	irq->targets = (u8)(targets & d->vcpu_mask);
 	d->spi_targets[intid - GIC_PRIV_COUNT] = irq->targets;
@@ -333,11 +320,8 @@ static __attribute__((noinline)) void write_priority(struct vgic_dist *d, struct
 {
 	struct virq *irq = owned(d, vc, intid);
 
-	if (!irq) {
-		if (prio)
-			log_once(d, vc, intid, NOTE_PRIORITY);
-		return;
-	}
+	if (!irq)
+		return; /* not the partition's: dropped (above) */
 	*vgic_priority(d, vc, intid) =
 		(u8)(prio & 0xf8); /* 5 priority bits, as GICH list registers hold */
 	kick_if_pending(d, vc, intid, irq);
@@ -356,12 +340,14 @@ static void write_trigger(struct vgic_dist *d, u32 intid, struct virq *irq, bool
 }
 
 /*
- * What a non-zero field written to a foreign interrupt logs (once); clears log nothing, and
- * write_priority and write_target log their own.
+ * What a non-zero field written to a foreign interrupt logs (once); clears and configuration
+ * writes log nothing.
  */
-static const u8 foreign_note[] = {
-	[SET_GROUP] = NOTE_WRITE,  [SET_ENABLE] = NOTE_WRITE, [SET_PENDING] = NOTE_WRITE,
-	[SET_ACTIVE] = NOTE_WRITE, [CONFIG] = NOTE_TRIGGER,
+static const u8 foreign_note[NOT_FIELDS] = {
+	[SET_GROUP] = NOTE_WRITE,
+	[SET_ENABLE] = NOTE_WRITE,
+	[SET_PENDING] = NOTE_WRITE,
+	[SET_ACTIVE] = NOTE_WRITE,
 };
 
 /*

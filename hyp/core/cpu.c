@@ -82,11 +82,10 @@ u32 vgic_this_pcpu(void)
 _Static_assert(offsetof(struct cpu, index) == 4,
 	       "vgic/vgic.h's vgic_this_pcpu_inline reads the CPU's number at HTPIDR");
 
-void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid, bool warning)
+void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid)
 {
-	log_printf(warning ? LOG_WARN : LOG_INFO,
-		   "partition %u (%s) vCPU %u: %s (INTID %u), ignored (reported once)",
-		   d->partition, d->name, vcpu, what, intid);
+	log_warn("partition %u (%s) vCPU %u: %s (INTID %u), ignored (reported once)", d->partition,
+		 d->name, vcpu, what, intid);
 }
 
 /* ---- Interrupts ---------------------------------------------------------- */

@@ -526,7 +526,7 @@ u32 vgic_this_pcpu(void)
 	return fcur;
 }
 
-void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid, bool warning)
+void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid)
 {
 	struct fake_warning *w;
 
@@ -536,7 +536,6 @@ void vgic_warn(const struct vgic_dist *d, u32 vcpu, const char *what, u32 intid,
 	w->partition = d->partition;
 	w->vcpu = vcpu;
 	w->intid = intid;
-	w->warning = warning;
 	snprintf(w->what, sizeof(w->what), "%s", what);
 }
 
@@ -582,12 +581,12 @@ const struct fake_warning *fake_warning_at(u32 i)
 	return &fwarn[i];
 }
 
-u32 fake_warnings_for(u32 intid, bool warning)
+u32 fake_warnings_for(u32 intid)
 {
 	u32 i, n = 0;
 
 	for (i = 0; i < fwarn_count; i++)
-		if (fwarn[i].intid == intid && fwarn[i].warning == warning)
+		if (fwarn[i].intid == intid)
 			n++;
 	return n;
 }

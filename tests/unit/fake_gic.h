@@ -71,7 +71,6 @@ struct fake_warning {
 	u32 partition;
 	u32 vcpu;
 	u32 intid;
-	bool warning; /* WARN level; false: INFO (vgic_warn's last argument) */
 	char what[96];
 };
 
@@ -133,7 +132,7 @@ extern u32 fake_this_pcpu_hook_at;
 void fake_clear_kicks(void);
 u32 fake_warning_count(void);
 const struct fake_warning *fake_warning_at(u32 i);
-u32 fake_warnings_for(u32 intid, bool warning); /* reports on intid at that level */
+u32 fake_warnings_for(u32 intid); /* reports on intid */
 void fake_clear_warnings(void);
 
 #endif /* TESSERA_FAKE_GIC_H */

@@ -818,6 +818,11 @@ TEST(ownership)
 		EXPECT_EQ(RD(0, GICD_ISPENDR + 4 * w) & ~hw[w],
 			  want[w] & ~hw[w] & (w == 0 ? ~0xffffU : ~0U));
 	}
+	/*
+	 * Configuration writes to foreign interrupts (a GIC driver's defaults for every INTID):
+	 * dropped, and not logged.
+	 */
+	w = fake_warning_count();
 	for (i = 0; i < ARRAY_SIZE(foreign); i++) {
 		u32 id = foreign[i];
 
@@ -830,6 +835,7 @@ TEST(ownership)
 		WR(0, GICD_ICFGR + 4 * (id / 16), 0xaaaaaaaa);
 		EXPECT_EQ((RD(0, GICD_ICFGR + 4 * (id / 16)) >> (2 * (id % 16))) & 3, 0);
 	}
+	EXPECT_EQ(fake_warning_count(), w);
 	/* Nothing physical happened to B's interrupt, and B's view is untouched. */
 	EXPECT_EQ(fake_ops_on(42), 0);
 	EXPECT_EQ(fake_ops_on(29), 0);
@@ -839,12 +845,12 @@ TEST(ownership)
 	 * names a foreign interrupt of this partition, none is repeated for one
 	 * interrupt, and repeating the writes adds none (rate limit).
 	 */
-	EXPECT(fake_warning_count() >= 1 && fake_warning_at(0)->warning);
+	EXPECT(fake_warning_count() >= 1);
 	for (i = 0; i < fake_warning_count(); i++) {
 		const struct fake_warning *fw = fake_warning_at(i);
 
 		EXPECT(!vgic_owns(&pa.d, fw->intid));
-		EXPECT_EQ(fake_warnings_for(fw->intid, fw->warning), 1);
+		EXPECT_EQ(fake_warnings_for(fw->intid), 1);
 		EXPECT_EQ(fw->partition, la.id);
 	}
 	w = fake_warning_count();
