@@ -244,6 +244,15 @@ void gich_set_underflow_irq(bool on)
 	mmio_write32(gich(GICH_HCR), GICH_HCR_EN | (on ? GICH_HCR_UIE : 0));
 }
 
+/*
+ * GICH_VMCR = 0 gives the vCPU interface its reset state: groups and FIQEn off, priority mask
+ * 0, and binary points at their minimum, the value a write below it sets (GICv2 4.4.3,
+ * GICC_BPR; VMBP and VMABP alias GICV_BPR and GICV_ABPR, GICv2 5.3, GICH_VMCR).  With the
+ * 5 preemption bits of the GIC-400 and of the Cortex-A15's GIC that is 2 and 3, their
+ * documented reset values of GICV_BPR and GICV_ABPR (GICH_VMCR resets to 0x004C0000 there).
+ * KVM (vgic_v2_enable) and Xen (a zeroed vCPU's VMCR, gicv2_restore_state) write 0 too; QEMU
+ * raises the fields the same way (gic_vmcr_write).  qemu.vgic.sgi_and_psci_smp reads them.
+ */
 void gich_reset(bool enable)
 {
 	u32 i;

@@ -150,7 +150,7 @@ u32 gich_empty_lrs(void); /* ELRSR0: LRs that hold nothing */
 
 /* GICH: this CPU's list registers and virtual interface control. */
 void gich_set_underflow_irq(bool on); /* maintenance interrupt when at most one LR is in use */
-void gich_reset(bool enable); /* all LRs empty, VMCR and APR cleared; GICH_HCR.En */
+void gich_reset(bool enable); /* all LRs empty, APR and VMCR cleared (reset state); HCR.En */
 
 /* ---- Emulation ----------------------------------------------------------- */
 

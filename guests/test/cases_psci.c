@@ -13,6 +13,46 @@ static volatile uint32_t secondary_timer, secondary_timer_was_on, secondary_done
 
 #define VTIMER_INTID 27U
 
+/*
+ * A vCPU's CPU interface (the GICV page) as it starts: GICH_VMCR written as 0 at every vCPU
+ * reset leaves both groups disabled and the priority mask 0, and binary points below the
+ * minimum, which the GIC raises to it (5 preemption bits: 2 and 3, the GIC-400's and the
+ * Cortex-A15 GIC's reset values of GICV_BPR and GICV_ABPR).  Nothing of what a previous run
+ * of the vCPU wrote there survives its CPU_OFF and CPU_ON.
+ */
+#define CPUIF_RESET_BPR 2U
+#define CPUIF_RESET_ABPR 3U
+
+struct cpuif_state {
+	uint32_t ctlr, pmr, bpr, abpr;
+};
+
+static volatile struct cpuif_state secondary_cpuif;
+
+/* A register of this vCPU's CPU interface, at the library's default address (as in cases_irq.c). */
+static uint32_t cpuif_reg(uint32_t off)
+{
+	return mmio_read32(GICC_BASE + off);
+}
+
+static void cpuif_read(volatile struct cpuif_state *s)
+{
+	s->ctlr = cpuif_reg(GICC_CTLR);
+	s->pmr = cpuif_reg(GICC_PMR);
+	s->bpr = cpuif_reg(GICC_BPR);
+	s->abpr = cpuif_reg(GICC_ABPR);
+}
+
+static void cpuif_check(const volatile struct cpuif_state *s, const char *check, uint32_t vcpu)
+{
+	tg_check(s->ctlr == 0 && s->pmr == 0 && s->bpr == CPUIF_RESET_BPR &&
+			 s->abpr == CPUIF_RESET_ABPR,
+		 check,
+		 "vCPU %u started with CTLR 0x%x PMR 0x%x BPR %u ABPR %u (reset: 0, 0, %u, %u)",
+		 (unsigned)vcpu, (unsigned)s->ctlr, (unsigned)s->pmr, (unsigned)s->bpr,
+		 (unsigned)s->abpr, CPUIF_RESET_BPR, CPUIF_RESET_ABPR);
+}
+
 static bool wait_flag(volatile uint32_t *flag, uint32_t ms)
 {
 	uint64_t end = gtimer_virt_count() + gtimer_ns_to_count((uint64_t)ms * 1000000);
@@ -80,7 +120,9 @@ void guest_secondary_main(uint32_t context)
 	if (context == TG_RACE_CONTEXT)
 		tg_enable_race_secondary(); /* cases_hypercall.c */
 	if (context == 2) {
-		/* The second start: the timer check, then RTC alarms aimed here, until told. */
+		/* The second start: the CPU interface and timer checks, then RTC alarms aimed
+		 * here, until told. */
+		cpuif_read(&secondary_cpuif);
 		secondary_timer = vtimer_after_cpu_on();
 		gic_cpu_init();
 		secondary_context = context;
@@ -107,6 +149,10 @@ void guest_secondary_main(uint32_t context)
 	while (!secondary_go_off)
 		cpu_yield();
 	gic_irq_enable(VTIMER_INTID); /* enabled when it goes off: CPU_ON must not lie about it */
+	/* And its CPU interface far from reset (the groups are enabled already). */
+	mmio_write32(GICC_BASE + GICC_BPR, 5);
+	mmio_write32(GICC_BASE + GICC_ABPR, 6);
+	gic_set_priority_mask(0x80);
 	psci_cpu_off();
 	printf("TG smp: CPU_OFF returned\n");
 	guest_halt();
@@ -119,6 +165,12 @@ void tg_smp(void)
 	uint64_t end;
 
 	tessera_partition_id(&id);
+	{
+		struct cpuif_state boot_cpuif;
+
+		cpuif_read(&boot_cpuif);
+		cpuif_check(&boot_cpuif, "gic.cpuif_reset", 0);
+	}
 	gic_init();
 	gic_cpu_init();
 	tg_check(id.vcpu_count == 2, "smp.vcpus", "%u vCPUs", (unsigned)id.vcpu_count);
@@ -181,6 +233,7 @@ void tg_smp(void)
 	tg_check(psci_cpu_on(1, (uintptr_t)guest_secondary_entry, 0x2) == PSCI_SUCCESS &&
 			 wait_flag(&secondary_up, 2000) && secondary_context == 2,
 		 "psci.cpu_on.again", "vCPU 1 did not come back after CPU_OFF");
+	cpuif_check(&secondary_cpuif, "psci.cpu_on.cpuif_reset", 1);
 	tg_check(secondary_timer == 1, "psci.cpu_on.timer",
 		 "vCPU 1's virtual timer never fired after CPU_OFF, CPU_ON (ISENABLER read %u)",
 		 (unsigned)secondary_timer_was_on);

@@ -48,6 +48,7 @@
 #define GICC_BPR 0x008
 #define GICC_IAR 0x00c
 #define GICC_EOIR 0x010
+#define GICC_ABPR 0x01c
 #define GICC_IIDR 0x0fc
 #define GICC_DIR 0x1000
 
