@@ -110,9 +110,13 @@ def counters_plausible(text):
 def isolation_holds(noise):
     """Issue 14's goal, in counts (deterministic under -icount, not times): beside every
     load the victim's CPU takes the interrupts it took beside an idle neighbour (its own
-    timer's) and no IPI, so no more hypervisor entries; but for the restart loop, whose VMID
-    wraps each cost every CPU a TLB-flush kick (an entry each).  Two entries of slack: a Hyp
-    timer tick of QEMU's GIC workaround (1 ms) falling in a period QEMU stretched."""
+    timer's) and no IPI, so exactly its hypervisor entries; but for the restart loop, whose
+    VMID wraps each cost every CPU a TLB-flush kick (an entry each), and the doorbell ring
+    loop's first ring, which makes the victim's disabled doorbell pending (one IPI: the
+    victim's CPU records it; every later ring finds it pending and costs nothing), if it
+    falls in the window.  Exact,
+    because the system is built without QEMU's 1 ms GIC tick (GIC_REPOKE_MS=0, as on a
+    GIC-400), whose count in the window moved with the other CPUs' instructions."""
     problems = []
     idle = noise.get("idle")
     if not idle:
@@ -123,8 +127,9 @@ def isolation_holds(noise):
             problems.append("no NOISE-SUM line for %s" % load)
             continue
         kicks_allowed = 8 if load == "restart_loop" else 0
+        first_ring = 1 if load == "doorbell_ring" else 0
         if n["injected"] != idle["injected"] or n["kicks"] > kicks_allowed or \
-                n["entries"] > idle["entries"] + n["kicks"] + 2:
+                not 0 <= n["entries"] - idle["entries"] - n["kicks"] <= first_ring:
             problems.append("victim beside %s: entries=%d kicks=%d injected=%d, against the "
                             "idle reference's entries=%d injected=%d" % (
                                 load, n["entries"], n["kicks"], n["injected"],
@@ -140,7 +145,7 @@ TESTS.append(QemuTest(
     "beside every load the victim's CPU takes no interrupt, kick or entry more than beside an "
     "idle neighbour (the restart loop's VMID-wrap kicks excepted); QEMU ends with the "
     "machine's PSCI SYSTEM_OFF",
-    build={"CONFIG": "bench-noisy", "VMID_BITS": "2"},
+    build={"CONFIG": "bench-noisy", "VMID_BITS": "2", "GIC_REPOKE_MS": "0"},  # as make bench
     machine=MACHINE,
     expect=[r"^\[victim\] NOISE %s periods=%d lat=\d+/\d+ entries=\d+/\d+ hyp=\d+/\d+$"
             % (load, NOISY_PERIODS) for load in NOISY_LOADS]
