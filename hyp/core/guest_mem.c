@@ -30,45 +30,31 @@ static bool translate(struct vcpu *v, u32 va, bool write, u64 *pa)
 }
 
 /*
- * Translate [va, va + len) page by page; with a buffer, copy each page too (to the guest if
- * 'write').  One walk for the check and the copy.
+ * [va, va + len) translated page by page (it must not wrap the address space), and with a
+ * buffer copied.  A write to the guest takes two passes, the first only checks every page:
+ * a refused write leaves guest memory untouched.  A read takes one, check and copy together
+ * (a refusal may fill part of buf).  One function for all three calls of hypercall.c.
  */
-static bool walk(struct vcpu *v, u32 va, u8 *buf, u32 len, bool write)
+bool guest_copy(struct vcpu *v, u32 va, void *buf, u32 len, bool write)
 {
-	for (u32 done = 0; done < len;) {
-		u32 chunk = MIN(len - done, 0x1000 - ((va + done) & 0xfff));
-		u64 pa;
-		void *g;
+	u8 *b = buf;
+	u32 pass;
 
-		if (!translate(v, va + done, write, &pa))
-			return false;
-		g = (void *)(uintptr_t)pa; /* RAM, 1:1 below 4 GiB (tcfg: the board's RAM) */
-		if (buf)
-			memcpy(write ? g : buf + done, write ? buf + done : g, chunk);
-		done += chunk;
+	if (len && va + len - 1 < va)
+		return false;
+	for (pass = write ? 0 : 1; pass < 2; pass++) {
+		for (u32 done = 0; done < len;) {
+			u32 chunk = MIN(len - done, 0x1000 - ((va + done) & 0xfff));
+			u64 pa;
+			void *g;
+
+			if (!translate(v, va + done, write, &pa))
+				return false;
+			g = (void *)(uintptr_t)pa; /* RAM, 1:1 below 4 GiB (tcfg: the board's RAM) */
+			if (b && pass)
+				memcpy(write ? g : b + done, write ? b + done : g, chunk);
+			done += chunk;
+		}
 	}
 	return true;
-}
-
-/* Does [va, va + len) wrap the address space? */
-static bool wraps(u32 va, u32 len)
-{
-	return len && va + len - 1 < va;
-}
-
-__attribute__((noinline)) bool guest_range_ok(struct vcpu *v, u32 va, u32 len, bool write)
-{
-	return !wraps(va, len) && walk(v, va, NULL, len, write);
-}
-
-bool guest_copy_from(struct vcpu *v, void *dst, u32 va, u32 len)
-{
-	/* Guest memory is only read: no first pass over the pages (a refusal may fill part of dst). */
-	return !wraps(va, len) && walk(v, va, dst, len, false);
-}
-
-bool guest_copy_to(struct vcpu *v, u32 va, const void *src, u32 len)
-{
-	/* Check every page first: a refused call must leave guest memory untouched. */
-	return guest_range_ok(v, va, len, true) && walk(v, va, (void *)(uintptr_t)src, len, true);
 }

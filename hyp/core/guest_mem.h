@@ -10,9 +10,11 @@
 
 struct vcpu;
 
-/* A refused copy_from may leave part of the guest's bytes in dst; a refused copy_to writes none. */
-bool guest_copy_from(struct vcpu *v, void *dst, u32 va, u32 len);
-bool guest_copy_to(struct vcpu *v, u32 va, const void *src, u32 len);
-bool guest_range_ok(struct vcpu *v, u32 va, u32 len, bool write);
+/*
+ * Copy [va, va + len) from the guest to buf, or with 'write' from buf to the guest; with no
+ * buf, only check it.  A refused read may leave part of the guest's bytes in buf; a refused
+ * write writes none.
+ */
+bool guest_copy(struct vcpu *v, u32 va, void *buf, u32 len, bool write);
 
 #endif /* TESSERA_HYP_GUEST_MEM_H */

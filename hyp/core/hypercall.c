@@ -21,12 +21,12 @@ s32 hypercall_console_write(struct vcpu *v, u32 va, u32 len)
 
 	if (len > TESSERA_CONSOLE_WRITE_MAX)
 		return TESSERA_INVALID_PARAMETER;
-	if (!guest_range_ok(v, va, len, false))
+	if (!guest_copy(v, va, NULL, len, false))
 		return TESSERA_BAD_ADDRESS; /* nothing is printed from a bad buffer */
 	for (done = 0; done < len;) {
 		u32 chunk = MIN(len - done, (u32)sizeof(buf));
 
-		if (!guest_copy_from(v, buf, va + done, chunk))
+		if (!guest_copy(v, va + done, buf, chunk, false))
 			return done ? (s32)done : TESSERA_BAD_ADDRESS;
 		vuart_output(v->part, buf, chunk);
 		done += chunk;
@@ -44,7 +44,8 @@ s32 hypercall_partition_name(struct vcpu *v, u32 va, u32 size)
 
 	if (size < len + 1)
 		return TESSERA_INVALID_PARAMETER;
-	if (!guest_copy_to(v, va, name, len + 1))
+	/* (The cast: a write to the guest only reads buf.) */
+	if (!guest_copy(v, va, (char *)(uintptr_t)name, len + 1, true))
 		return TESSERA_BAD_ADDRESS;
 	return (s32)len;
 }
