@@ -3,6 +3,8 @@
  * hypervisor's own invariant is broken, so the CPU reports what it can and
  * stops.  Other CPUs, and the partitions on them, carry on.
  */
+#include <string.h>
+
 #include "arch/sysreg.h"
 #include "hyp/arch/hsr.h"
 #include "hyp/arch/trap.h"
@@ -62,10 +64,22 @@ static const char *vector_name(u32 vector)
 
 void panic_dump(const struct regs *r, u32 vector, u32 sp)
 {
+	/* One format a line, the registers' names in it: four values a call, whatever the line. */
+	static const char *const lines[4] = {
+		"  r0  0x%08x  r1  0x%08x  r2  0x%08x  r3  0x%08x",
+		"  r4  0x%08x  r5  0x%08x  r6  0x%08x  r7  0x%08x",
+		"  r8  0x%08x  r9  0x%08x  r10 0x%08x  r11 0x%08x",
+		"  r12 0x%08x  sp  0x%08x  lr  0x%08x",
+	};
 	char desc[160];
 	u32 hsr = read_hsr(), cpu = this_cpu()->index;
-	u32 i;
+	u32 v[16], i;
 
+	/* r0-r12, sp, lr, and a fourth value for the last line, which prints three. */
+	memcpy(v, r->r, sizeof(r->r));
+	v[13] = sp;
+	v[14] = r->lr;
+	v[15] = 0;
 	hsr_describe(hsr, desc, sizeof(desc));
 	panic_line("PANIC: cpu%u: unexpected exception in Hyp mode: %s (vector 0x%02x)", cpu,
 		   vector_name(vector), vector);
@@ -73,10 +87,8 @@ void panic_dump(const struct regs *r, u32 vector, u32 sp)
 	panic_line("  HDFAR   0x%08x  HIFAR 0x%08x  HPFAR 0x%08x", read_hdfar(), read_hifar(),
 		   read_hpfar());
 	panic_line("  ELR_hyp 0x%08x  SPSR  0x%08x  CPU %u", read_elr_hyp(), read_spsr(), cpu);
-	for (i = 0; i < 12; i += 4)
-		panic_line("  r%-2u 0x%08x  r%-2u 0x%08x  r%-2u 0x%08x  r%-2u 0x%08x", i, r->r[i],
-			   i + 1, r->r[i + 1], i + 2, r->r[i + 2], i + 3, r->r[i + 3]);
-	panic_line("  r12 0x%08x  sp  0x%08x  lr  0x%08x", r->r[12], sp, r->lr);
+	for (i = 0; i < 16; i += 4)
+		panic_line(lines[i / 4], v[i], v[i + 1], v[i + 2], v[i + 3]);
 }
 
 noreturn void hyp_unexpected(struct regs *r, u32 vector)
