@@ -101,7 +101,7 @@ size_t hsr_describe(u32 hsr, char *buf, size_t size)
 	u32 ec = hsr_ec(hsr);
 	bool dabt = ec == HSR_EC_DABT_GUEST || ec == HSR_EC_DABT_HYP;
 
-	add(&d, "EC 0x%02x (%s), IL %u, ISS 0x%07x", ec, hsr_ec_name(ec), (hsr & HSR_IL) ? 32 : 16,
+	add(&d, "EC 0x%02x (%s), IL %u, ISS 0x%07x", ec, hsr_ec_name(ec), 16U << !!(hsr & HSR_IL),
 	    hsr & HSR_ISS_MASK);
 	if (dabt || ec == HSR_EC_IABT_GUEST || ec == HSR_EC_IABT_HYP)
 		add(&d, ": %s", hsr_fsc_name(hsr & HSR_FSC_MASK));
@@ -116,9 +116,10 @@ size_t hsr_describe(u32 hsr, char *buf, size_t size)
 			    (hsr & HSR_DABT_SRT_MASK) >> HSR_DABT_SRT_SHIFT);
 	} else if (ec == HSR_EC_CP15_32 || ec == HSR_EC_CP14_32) {
 		add(&d, ": %s p%u, %u, r%u, c%u, c%u, %u", (hsr & HSR_CP_READ) ? "mrc" : "mcr",
-		    ec == HSR_EC_CP15_32 ? 15 : 14, (hsr >> HSR_CP_OPC1_SHIFT) & 7,
-		    (hsr >> HSR_CP_RT_SHIFT) & 0xf, (hsr >> HSR_CP_CRN_SHIFT) & 0xf,
-		    (hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7);
+		    14 + ((ec >> 1) & 1) /* EC 0x03 (CP15) has bit 1 set, 0x05 not */,
+		    (hsr >> HSR_CP_OPC1_SHIFT) & 7, (hsr >> HSR_CP_RT_SHIFT) & 0xf,
+		    (hsr >> HSR_CP_CRN_SHIFT) & 0xf, (hsr >> HSR_CP_CRM_SHIFT) & 0xf,
+		    (hsr >> HSR_CP_OPC2_SHIFT) & 7);
 	} else if (ec == HSR_EC_HVC || ec == HSR_EC_SMC) {
 		add(&d, ": immediate 0x%x", hsr & 0xffff);
 	}

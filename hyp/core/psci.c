@@ -60,7 +60,7 @@ static bool supported(u32 fid)
 static s32 affinity_info(struct partition *p, u32 mpidr, u32 level)
 {
 	s32 index = vcpu_of_mpidr(p, level ? mpidr & ~0xffU : mpidr);
-	u32 i, end, state = PSCI_AFFINITY_OFF;
+	u32 i, end, seen = 0;
 
 	if (index < 0 || level > 1)
 		return PSCI_E_INVALID_PARAMETERS;
@@ -70,13 +70,13 @@ static s32 affinity_info(struct partition *p, u32 mpidr, u32 level)
 	for (i = (u32)index; i < end; i++) {
 		struct vcpu *v = p->vcpus[i];
 
+		/* Bit 0: one on and started; bit 1: one on, its start still pending. */
 		if (v->power == VCPU_ON)
-			state = v->start_pending && state != PSCI_AFFINITY_ON ?
-					PSCI_AFFINITY_ON_PENDING :
-					PSCI_AFFINITY_ON;
+			seen |= 1U << v->start_pending;
 	}
 	spin_unlock(&p->lock);
-	return (s32)state;
+	/* ON if any is, else ON_PENDING if any is, else OFF. */
+	return (seen & 1) ? PSCI_AFFINITY_ON : seen ? PSCI_AFFINITY_ON_PENDING : PSCI_AFFINITY_OFF;
 }
 
 s32 psci_call(struct vcpu *v, struct regs *r, u32 fid)
