@@ -11,22 +11,32 @@
 #include "hyp/core/guest_mem.h"
 #include "hyp/core/partition.h"
 
+/* One search of the regions for guest_copy's pages and for PSCI CPU_ON's entry point. */
+bool guest_region_holds(const struct cfg_partition *cfg, u32 need, u64 addr)
+{
+	const struct cfg_region *r = cfg->regions, *end = r + cfg->region_count;
+
+	for (; r < end; r++) {
+		u64 base = (need & GUEST_REGION_BY_IPA) ? r->ipa : r->pa;
+
+		if ((need & GUEST_REGION_KIND(r->kind)) && (r->access & need) && addr >= base &&
+		    addr - base < r->size)
+			return true;
+	}
+	return false;
+}
+
 static bool translate(struct vcpu *v, u32 va, bool write, u64 *pa)
 {
-	const struct cfg_partition *cfg = v->part->cfg;
-	u32 i;
-
 	/* Both stages, at the guest's PL1 (ATS12NSO, B4.2.6). */
 	if (!guest_translate(write ? GUEST_AT_S12_PL1_WRITE : GUEST_AT_S12_PL1_READ, va, pa))
 		return false;
-	for (i = 0; i < cfg->region_count; i++) {
-		const struct cfg_region *r = &cfg->regions[i];
-
-		if ((r->kind == CFG_REGION_RAM || r->kind == CFG_REGION_SHARED) && *pa >= r->pa &&
-		    *pa - r->pa < r->size && (r->access & (write ? CFG_ACCESS_W : CFG_ACCESS_R)))
-			return true;
-	}
-	return false; /* a device, or not the partition's: refuse */
+	/* Not a device, and the partition's. */
+	return guest_region_holds(v->part->cfg,
+				  GUEST_REGION_KIND(CFG_REGION_RAM) |
+					  GUEST_REGION_KIND(CFG_REGION_SHARED) |
+					  (write ? CFG_ACCESS_W : CFG_ACCESS_R),
+				  *pa);
 }
 
 /*

@@ -4,6 +4,7 @@
  * reset itself; nothing else.  A vCPU's MPIDR is its index in Aff0 (VMPIDR).
  */
 #include "abi/smccc.h"
+#include "hyp/core/guest_mem.h"
 #include "hyp/core/hypercall.h"
 #include "hyp/core/partition.h"
 
@@ -19,23 +20,6 @@ static s32 vcpu_of_mpidr(const struct partition *p, u32 mpidr)
 	if ((mpidr & ~0xffU) || aff0 >= p->cfg->cpu_count)
 		return -1;
 	return (s32)aff0;
-}
-
-/* An entry point must be executable RAM of the partition (with the guest's MMU off). */
-static bool valid_entry(const struct partition *p, u32 pc)
-{
-	const struct cfg_partition *cfg = p->cfg;
-	u32 i;
-
-	for (i = 0; i < cfg->region_count; i++) {
-		const struct cfg_region *r = &cfg->regions[i];
-
-		/* (u32): tcfg refuses any region beyond the 32-bit IPA space. */
-		if (r->kind == CFG_REGION_RAM && (r->access & CFG_ACCESS_X) && pc >= (u32)r->ipa &&
-		    pc - (u32)r->ipa < r->size)
-			return true;
-	}
-	return false;
 }
 
 /*
@@ -101,8 +85,15 @@ s32 psci_call(struct vcpu *v, struct regs *r, u32 fid)
 		index = vcpu_of_mpidr(p, r->r[1]);
 		if (index < 0)
 			return PSCI_E_INVALID_PARAMETERS;
-		/* An ARM-state entry is word-aligned (bit 0 set: Thumb, halfword-aligned). */
-		if ((r->r[2] & 3) == 2 || !valid_entry(p, r->r[2] & ~1U))
+		/*
+		 * An ARM-state entry is word-aligned (bit 0 set: Thumb, halfword-aligned), and
+		 * lies in executable RAM of the partition (the guest's MMU off: an IPA).
+		 */
+		if ((r->r[2] & 3) == 2 ||
+		    !guest_region_holds(p->cfg,
+					GUEST_REGION_BY_IPA | GUEST_REGION_KIND(CFG_REGION_RAM) |
+						CFG_ACCESS_X,
+					r->r[2] & ~1U))
 			return PSCI_E_INVALID_ADDRESS;
 		return partition_vcpu_on(p, (u32)index, r->r[2], r->r[3]);
 	case PSCI_CPU_OFF:
