@@ -94,9 +94,17 @@ static void add(struct desc *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+#define WALK ", on a stage-1 table walk"
+
 size_t hsr_describe(u32 hsr, char *buf, size_t size)
 {
-	static const char *const sizes[] = { "byte", "halfword", "word", "?" };
+	/* By SAS and SSE, HSR[23:21] (B3.13.6): the size, and whether the load sign-extends. */
+	static const char *const sizes[8] = {
+		"byte", "byte sign-extended", "halfword", "halfword sign-extended",
+		"word", "word sign-extended", "?",	  "? sign-extended",
+	};
+	/* By S1PTW and WnR, HSR[7:6] (B3.13.6): the direction, and whether on a table walk. */
+	static const char *const access[4] = { "read", "write", "read" WALK, "write" WALK };
 	struct desc d = { buf, size, 0 };
 	u32 ec = hsr_ec(hsr);
 	bool dabt = ec == HSR_EC_DABT_GUEST || ec == HSR_EC_DABT_HYP;
@@ -106,13 +114,13 @@ size_t hsr_describe(u32 hsr, char *buf, size_t size)
 	if (dabt || ec == HSR_EC_IABT_GUEST || ec == HSR_EC_IABT_HYP)
 		add(&d, ": %s", hsr_fsc_name(hsr & HSR_FSC_MASK));
 	if (dabt) {
-		add(&d, ", %s%s%s", (hsr & HSR_DABT_WNR) ? "write" : "read",
-		    (hsr & HSR_DABT_S1PTW) ? ", on a stage-1 table walk" : "",
+		add(&d, ", %s%s",
+		    access[(hsr & (HSR_DABT_WNR | HSR_DABT_S1PTW)) >> __builtin_ctz(HSR_DABT_WNR)],
 		    (hsr & HSR_DABT_EA) ? ", external abort type set" : "");
 		if (hsr & HSR_DABT_ISV)
-			add(&d, ", %s%s r%u",
-			    sizes[(hsr & HSR_DABT_SAS_MASK) >> HSR_DABT_SAS_SHIFT],
-			    (hsr & HSR_DABT_SSE) ? " sign-extended" : "",
+			add(&d, ", %s r%u",
+			    sizes[(hsr & (HSR_DABT_SAS_MASK | HSR_DABT_SSE)) >>
+				  __builtin_ctz(HSR_DABT_SSE)],
 			    (hsr & HSR_DABT_SRT_MASK) >> HSR_DABT_SRT_SHIFT);
 	} else if (ec == HSR_EC_CP15_32 || ec == HSR_EC_CP14_32) {
 		add(&d, ": %s p%u, %u, r%u, c%u, c%u, %u", (hsr & HSR_CP_READ) ? "mrc" : "mcr",
