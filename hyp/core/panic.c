@@ -64,8 +64,10 @@ static const char *vector_name(u32 vector)
 
 void panic_dump(const struct regs *r, u32 vector, u32 sp)
 {
-	/* One format a line, the registers' names in it: four values a call, whatever the line. */
-	static const char *const lines[4] = {
+	/* One format a line, the names in it: four values a call, whatever the line. */
+	static const char *const lines[6] = {
+		"  HDFAR   0x%08x  HIFAR 0x%08x  HPFAR 0x%08x",
+		"  ELR_hyp 0x%08x  SPSR  0x%08x  CPU %u",
 		"  r0  0x%08x  r1  0x%08x  r2  0x%08x  r3  0x%08x",
 		"  r4  0x%08x  r5  0x%08x  r6  0x%08x  r7  0x%08x",
 		"  r8  0x%08x  r9  0x%08x  r10 0x%08x  r11 0x%08x",
@@ -73,21 +75,24 @@ void panic_dump(const struct regs *r, u32 vector, u32 sp)
 	};
 	char desc[160];
 	u32 hsr = read_hsr(), cpu = this_cpu()->index;
-	u32 v[16], i;
+	u32 v[24], i;
 
-	/* r0-r12, sp, lr, and a fourth value for the last line, which prints three. */
-	memcpy(v, r->r, sizeof(r->r));
-	v[13] = sp;
-	v[14] = r->lr;
-	v[15] = 0;
+	/* Each line's values; a line of three has a fourth for no one. */
+	v[0] = read_hdfar();
+	v[1] = read_hifar();
+	v[2] = read_hpfar();
+	v[4] = read_elr_hyp();
+	v[5] = read_spsr();
+	v[6] = cpu;
+	v[3] = v[7] = v[23] = 0;
+	memcpy(&v[8], r->r, sizeof(r->r));
+	v[21] = sp;
+	v[22] = r->lr;
 	hsr_describe(hsr, desc, sizeof(desc));
 	panic_line("PANIC: cpu%u: unexpected exception in Hyp mode: %s (vector 0x%02x)", cpu,
 		   vector_name(vector), vector);
 	panic_line("  HSR     0x%08x  %s", hsr, desc);
-	panic_line("  HDFAR   0x%08x  HIFAR 0x%08x  HPFAR 0x%08x", read_hdfar(), read_hifar(),
-		   read_hpfar());
-	panic_line("  ELR_hyp 0x%08x  SPSR  0x%08x  CPU %u", read_elr_hyp(), read_spsr(), cpu);
-	for (i = 0; i < 16; i += 4)
+	for (i = 0; i < 24; i += 4)
 		panic_line(lines[i / 4], v[i], v[i + 1], v[i + 2], v[i + 3]);
 }
 
