@@ -47,12 +47,11 @@ static bool translate(struct vcpu *v, u32 va, bool write, u64 *pa)
  */
 bool guest_copy(struct vcpu *v, u32 va, void *buf, u32 len, bool write)
 {
-	u8 *b = buf;
-	u32 pass;
+	u8 *b = write ? NULL : buf; /* what this pass copies: a write's first copies nothing */
 
 	if (len && va + len - 1 < va)
 		return false;
-	for (pass = write ? 0 : 1; pass < 2; pass++) {
+	for (;;) {
 		for (u32 done = 0; done < len;) {
 			u32 chunk = MIN(len - done, 0x1000 - ((va + done) & 0xfff));
 			u64 pa;
@@ -61,10 +60,12 @@ bool guest_copy(struct vcpu *v, u32 va, void *buf, u32 len, bool write)
 			if (!translate(v, va + done, write, &pa))
 				return false;
 			g = (void *)(uintptr_t)pa; /* RAM, 1:1 below 4 GiB (tcfg: the board's RAM) */
-			if (b && pass)
+			if (b)
 				memcpy(write ? g : b + done, write ? b + done : g, chunk);
 			done += chunk;
 		}
+		if (b == buf)
+			return true;
+		b = buf;
 	}
-	return true;
 }
