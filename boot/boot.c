@@ -139,7 +139,12 @@ static void check_cntfrq(u32 cpu)
 			"same frequency on every CPU (only Secure state can): halted",
 			cpu, hz, boot_cntfrq);
 	__atomic_or_fetch(&cpus_refused, BIT(cpu), __ATOMIC_RELEASE); /* boot_main's wait ends */
-	sev();
+	/*
+	 * DSB, then SEV (cpu_sev): the bit must be visible when the boot CPU's WFE returns, or it
+	 * reads the old word and waits again, for the event stream's next event (2^15 ticks:
+	 * 1.4 ms on the H3), as a bare SEV allowed (ARM ARM B1.8.13, Wait For Event and Send Event).
+	 */
+	cpu_sev();
 	halt_said();
 }
 
