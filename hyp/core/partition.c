@@ -795,7 +795,8 @@ void partitions_init(void)
 			v->cpu = cfg->cpus[j];
 			p->vcpus[j] = v;
 			p->vgics[j] = &v->vgic;
-			cpus[v->cpu].vcpu = v;
+			/* Released: the CPU's idle loop reads it (and v->part through it) unasked. */
+			__atomic_store_n(&cpus[v->cpu].vcpu, v, __ATOMIC_RELEASE);
 			if (offline == PLAT_CPU_COUNT && !cpus[v->cpu].online)
 				offline = v->cpu;
 		}
