@@ -22,15 +22,19 @@ void vmid_init(struct vmid_alloc *a, u32 bits, u32 cpu_count, const struct vmid_
 		a->flushed[i] = VMID_INVALID_GEN;
 }
 
-/* Has every online CPU flushed for the current generation? Lock held. */
-static bool all_flushed_locked(const struct vmid_alloc *a)
+/*
+ * 'ready' follows the current generation once every online CPU has flushed for it; called
+ * after each change of 'online', 'flushed' or the generation, lock held.  So under the lock
+ * ready == generation exactly when every online CPU has flushed for it.
+ */
+static void update_ready_locked(struct vmid_alloc *a)
 {
 	u32 i;
 
 	for (i = 0; i < a->cpu_count; i++)
 		if ((a->online & (1U << i)) && a->flushed[i] != a->generation)
-			return false;
-	return true;
+			return;
+	__atomic_store_n(&a->ready, a->generation, __ATOMIC_RELEASE);
 }
 
 static void flush_locked(struct vmid_alloc *a, u32 cpu)
@@ -39,8 +43,7 @@ static void flush_locked(struct vmid_alloc *a, u32 cpu)
 		a->ops->flush_local(cpu);
 		__atomic_store_n(&a->flushed[cpu], a->generation, __ATOMIC_RELEASE);
 	}
-	if (all_flushed_locked(a))
-		__atomic_store_n(&a->ready, a->generation, __ATOMIC_RELEASE);
+	update_ready_locked(a);
 }
 
 void vmid_cpu_online(struct vmid_alloc *a, u32 cpu)
@@ -56,8 +59,7 @@ static void leave_locked(struct vmid_alloc *a, u32 cpu)
 {
 	a->online &= ~(1U << cpu);
 	/* CPUs waiting for this one's flush may go (they see 'ready' after the SEV of unlock). */
-	if (all_flushed_locked(a))
-		__atomic_store_n(&a->ready, a->generation, __ATOMIC_RELEASE);
+	update_ready_locked(a);
 }
 
 void vmid_cpu_offline(struct vmid_alloc *a, u32 cpu)
@@ -113,7 +115,8 @@ enum vmid_status vmid_prepare_entry(struct vmid_alloc *a, struct vmid *v, u32 cp
 	flush_locked(a, cpu);
 	if (v->generation != a->generation)
 		assign_locked(a, v, cpu);
-	status = all_flushed_locked(a) ? VMID_READY : VMID_WAIT;
+	/* (flush_locked, last in both paths, has just brought 'ready' up to date) */
+	status = a->ready == a->generation ? VMID_READY : VMID_WAIT;
 	spin_unlock(&a->lock);
 	return status;
 }
