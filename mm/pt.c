@@ -68,24 +68,31 @@ enum pt_err pt_map(struct pt *pt, u64 va64, u64 pa, u64 size, u64 attrs)
 
 	if (!IS_ALIGNED(va64 | pa | size, LPAE_PAGE_SIZE))
 		return PT_ERR_ALIGN;
-	if (size == 0 || va64 >= IA_LIMIT || size > IA_LIMIT - va64 || pa >= OA_LIMIT ||
-	    size > OA_LIMIT - pa)
+	/*
+	 * 0 < size <= 4 GiB, and the first and last byte of each range below its limit: with va
+	 * below 4 GiB, pa below 1 TiB and size - 1 below 4 GiB no sum here wraps (size 0 makes
+	 * size - 1 wrap, and fails).
+	 */
+	if (((va64 | (size - 1) | (va64 + size - 1)) >> 32) | ((pa | (pa + size - 1)) >> 40))
 		return PT_ERR_RANGE;
 	attrs &= LPAE_ATTR_MASK;
 	while (pages) {
 		pte_t *table = pt->root, *entry, bits;
-		u32 level = 1, shift, span, n, i;
+		u64 step;
+		u32 shift, span, index, n, i;
 
 		/*
 		 * Down from the root to the level of the largest descriptor that fits: a block where
 		 * va and pa are aligned to its span and the range covers it, else a table (made if
-		 * missing) and one level further; level 3 maps pages.
+		 * missing) and one level further; level 3 maps pages.  'shift' is the level's, in
+		 * pages: 18, 9, then 0 at level 3.
 		 */
-		for (;;) {
-			shift = level_shift(level) - LPAE_PAGE_SHIFT; /* in pages */
+		for (shift = LPAE_L1_SHIFT - LPAE_PAGE_SHIFT;;
+		     shift -= LPAE_L2_SHIFT - LPAE_L3_SHIFT) {
 			span = LPAE_PAGE_SIZE << shift;
-			entry = &table[level_index(level, va)];
-			if (level == 3 || ((pages >> shift) && IS_ALIGNED(va | (u32)pa, span)))
+			index = (va >> (shift + LPAE_PAGE_SHIFT)) & (LPAE_ENTRIES - 1);
+			entry = &table[index];
+			if (!shift || ((pages >> shift) && IS_ALIGNED(va | (u32)pa, span)))
 				break;
 			if (!(*entry & LPAE_VALID)) {
 				u64 next_pa;
@@ -99,21 +106,21 @@ enum pt_err pt_map(struct pt *pt, u64 va64, u64 pa, u64 size, u64 attrs)
 			} else {
 				table = pt->alloc->table(pt->alloc, *entry & LPAE_ADDR_MASK);
 			}
-			level++;
 		}
 		/*
 		 * The whole run of this span in this table in one loop (the Hyp map has a thousand
 		 * pages at boot).  At level 1 the range ends by 4 GiB, so within the root table.
 		 */
-		n = MIN(pages >> shift, LPAE_ENTRIES - level_index(level, va));
-		bits = pa | attrs | LPAE_VALID | (level == 3 ? LPAE_TYPE_PAGE : 0);
+		n = MIN(pages >> shift, LPAE_ENTRIES - index);
+		bits = pa | attrs | LPAE_VALID | (shift ? 0 : LPAE_TYPE_PAGE);
 		for (i = 0; i < n; i++, bits += span) {
 			if (entry[i] & LPAE_VALID)
 				return PT_ERR_OVERLAP;
 			entry[i] = bits;
 		}
-		va += n * span; /* 0 again after the last GiB: then no page is left */
-		pa += (u64)n * span;
+		step = (u64)n * span;
+		va += (u32)step; /* 0 again after the last GiB: then no page is left */
+		pa += step;
 		pages -= n << shift;
 	}
 	return PT_OK;
