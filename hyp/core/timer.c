@@ -78,27 +78,39 @@ u32 timer_ticks_to_ms(u64 ticks)
 /* A UART_BAUD build's console drain: under the 16-byte FIFO's time at 115200 baud (1.4 ms). */
 #define CONSOLE_POLL_MS 1
 
-#ifdef PLAT_GIC_REPOKE_FORCED
-#define REPOKE_FORCED true /* make GIC_REPOKE_MS=<n>: on every GIC, never if 0 */
-#define FORCED_BY " (GIC_REPOKE_MS=" STRINGIFY(PLAT_GIC_REPOKE_MS) ")"
-#else
-#define REPOKE_FORCED false
-#define FORCED_BY ""
-#endif
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x) /* a number from platform.h or the make command line */
+#define TICK_ON STRINGIFY(PLAT_GIC_REPOKE_MS) " ms re-evaluation tick on"
+#define TICK_OFF "re-evaluation tick off"
+#ifndef PLAT_GIC_REPOKE_FORCED
+#define REPOKE_FORCED false
+#define TICK_IF_QEMU TICK_ON
+#define TICK_IF_NOT TICK_OFF
+#else /* make GIC_REPOKE_MS=<n>: on every GIC, never if 0 */
+#define REPOKE_FORCED true
+#define FORCED_BY " (GIC_REPOKE_MS=" STRINGIFY(PLAT_GIC_REPOKE_MS) ")"
+#if PLAT_GIC_REPOKE_MS > 0
+#define TICK_IF_QEMU TICK_ON FORCED_BY
+#define TICK_IF_NOT TICK_ON FORCED_BY
+#else
+#define TICK_IF_QEMU TICK_OFF FORCED_BY
+#define TICK_IF_NOT TICK_OFF FORCED_BY
+#endif
+#endif
 
 static bool repoke_on; /* set once by hyp_timer_init */
 
 void hyp_timer_init(void)
 {
 	bool qemu = gic_is_emulated();
-	const char *gic = qemu ? "QEMU's model detected" : "not QEMU's model";
 
 	repoke_on = REPOKE_FORCED ? PLAT_GIC_REPOKE_MS > 0 : qemu;
-	log_info("GIC: %s, %s", gic,
-		 repoke_on ? STRINGIFY(PLAT_GIC_REPOKE_MS) " ms re-evaluation tick on" FORCED_BY :
-			     "re-evaluation tick off" FORCED_BY);
+	/*
+	 * The tick follows the model unless forced: one whole line for each model (as a %s:
+	 * the formatter copies a string faster than it parses the same characters of a format).
+	 */
+	log_info("GIC: %s",
+		 qemu ? "QEMU's model detected, " TICK_IF_QEMU : "not QEMU's model, " TICK_IF_NOT);
 }
 
 /* Out of line (noinline): one copy for hyp_timer_start and hyp_timer_expired. */
