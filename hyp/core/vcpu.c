@@ -91,7 +91,7 @@ noreturn void vcpu_start(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	struct regs *frame = cpu_frame(this_cpu()->index);
-	u32 pc, spsr;
+	u32 pc, spsr, told;
 
 	spin_lock(&p->lock);
 	if (!v->start_pending || p->state != PART_RUNNING) {
@@ -111,6 +111,9 @@ noreturn void vcpu_start(struct vcpu *v)
 	frame->r[0] = v->start_r0;
 	frame->r[1] = v->start_r1;
 	frame->r[2] = v->start_r2;
+	/* Once a run: a CPU_OFF/CPU_ON loop is the guest's business, not lines of the log. */
+	told = p->entries_told & BIT(v->index);
+	p->entries_told |= BIT(v->index);
 	spin_unlock(&p->lock);
 
 	guest_arch_reset(v->index);
@@ -122,8 +125,7 @@ noreturn void vcpu_start(struct vcpu *v)
 	spsr = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F | ((pc & 1) ? PSR_T : 0);
 	write_elr_hyp(pc & ~1U);
 	write_spsr(spsr);
-	/* Once a run: a CPU_OFF/CPU_ON loop is the guest's business, not lines of the log. */
-	if (!(__atomic_fetch_or(&p->entries_told, BIT(v->index), __ATOMIC_RELAXED) & BIT(v->index)))
+	if (!told)
 		log_info("%s: vCPU %u enters 0x%08x on cpu%u", p->cfg->tag, v->index, pc & ~1U,
 			 v->cpu);
 	vcpu_handle_requests(this_cpu(), v); /* also loads this partition's VMID */
