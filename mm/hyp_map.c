@@ -38,21 +38,23 @@ static void cut_at_holes(uintptr_t s, uintptr_t *e, u64 *a)
 
 enum pt_err hyp_map_build(struct pt *pt, const struct hyp_range *ranges, u32 count)
 {
-	enum pt_err err = PT_OK;
 	u32 i;
 
-	for (i = 0; i < count && err == PT_OK; i++) {
+	for (i = 0; i < count; i++) {
 		const struct hyp_range *r = &ranges[i];
 		uintptr_t s = r->start, e;
 
-		for (; s < r->end && err == PT_OK; s = e) {
+		for (; s < r->end; s = e) {
 			u64 a = r->attrs;
+			enum pt_err err;
 
 			e = r->end;
 			if (a == HYP_RAM)
 				cut_at_holes(s, &e, &a);
 			err = pt_map(pt, s, s, e - s, a);
+			if (err != PT_OK)
+				return err;
 		}
 	}
-	return err;
+	return PT_OK;
 }
