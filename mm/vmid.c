@@ -7,19 +7,14 @@
  */
 #include "mm/vmid.h"
 
+_Static_assert(VMID_INVALID_GEN == 0, "vmid_init: flushed[] and ready start zeroed");
+
 void vmid_init(struct vmid_alloc *a, u32 bits, u32 cpu_count, const struct vmid_ops *ops)
 {
-	u32 i;
-
-	a->bits = bits;
-	a->next = 1;
-	a->generation = 1;
-	a->cpu_count = cpu_count;
-	a->online = 0;
-	a->ready = VMID_INVALID_GEN;
-	a->ops = ops;
-	for (i = 0; i < VMID_CPU_MAX; i++)
-		a->flushed[i] = VMID_INVALID_GEN;
+	/* No CPU online, none flushed (VMID_INVALID_GEN), the lock free. */
+	*a = (struct vmid_alloc){
+		.bits = bits, .next = 1, .generation = 1, .cpu_count = cpu_count, .ops = ops
+	};
 }
 
 /*
