@@ -187,7 +187,6 @@ __attribute__((noinline)) void data_abort(struct vcpu *v, struct regs *r, u32 hs
 __attribute__((noinline)) void prefetch_abort(struct vcpu *v, struct regs *r, u32 hsr)
 {
 	u32 va = read_hifar();
-	u64 ipa;
 	struct guest_fault f = { .what = "stage-2 prefetch abort",
 				 .ipa = 0,
 				 .va = va,
@@ -197,9 +196,6 @@ __attribute__((noinline)) void prefetch_abort(struct vcpu *v, struct regs *r, u3
 				 .has_ipa = false,
 				 .instruction = true }; /* every member: no memset first */
 
-	if (fault_ipa(hsr, va, &ipa)) {
-		f.ipa = ipa;
-		f.has_ipa = true;
-	}
+	f.has_ipa = fault_ipa(hsr, va, &f.ipa);
 	guest_fault(v, r, &f);
 }
