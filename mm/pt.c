@@ -54,7 +54,8 @@ pte_t *pt_pool_alloc(struct pt_alloc *self, u64 *pa)
 	return p->tables[p->used++];
 }
 
-enum pt_err pt_init(struct pt *pt, struct pt_alloc *alloc)
+/* Out of line (noinline): LTO had copied it into both of its callers. */
+__attribute__((noinline)) enum pt_err pt_init(struct pt *pt, struct pt_alloc *alloc)
 {
 	pt->alloc = alloc;
 	pt->table_count = 0;
