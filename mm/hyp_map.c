@@ -29,11 +29,11 @@ static void cut_at_holes(uintptr_t s, uintptr_t *e, u64 *a)
 {
 	u64 nc = (HYP_RAM & ~(LPAE_ATTRINDX_MASK | LPAE_SH_MASK)) |
 		 LPAE_ATTRINDX(HMAIR_IDX_NORMAL_NC) | LPAE_SH_OUTER;
-	u32 i;
+	const struct cfg_range *c = cfg_system.cleared_ram;
 
 	cut(s, e, a, cfg_system.store_pa, cfg_system.store_size, PT_HYP_ATTRS(true, false, false));
-	for (i = 0; i < cfg_system.cleared_ram_count; i++)
-		cut(s, e, a, cfg_system.cleared_ram[i].pa, cfg_system.cleared_ram[i].size, nc);
+	for (; c < cfg_system.cleared_ram + cfg_system.cleared_ram_count; c++)
+		cut(s, e, a, c->pa, c->size, nc);
 }
 
 enum pt_err hyp_map_build(struct pt *pt, const struct hyp_range *ranges, u32 count)

@@ -15,14 +15,11 @@
 
 enum pt_err s2_build(struct pt *pt, struct pt_alloc *alloc, const struct cfg_partition *cfg)
 {
+	const struct cfg_region *r = cfg->regions, *end = r + cfg->region_count;
 	enum pt_err err = pt_init(pt, alloc);
-	u32 i;
 
-	for (i = 0; i < cfg->region_count && err == PT_OK; i++) {
-		const struct cfg_region *r = &cfg->regions[i];
-
+	for (; r < end && err == PT_OK; r++)
 		err = pt_map(pt, r->ipa, r->pa, r->size, r->s2_attrs);
-	}
 	return err;
 }
 
