@@ -48,10 +48,13 @@ pte_t *pt_pool_alloc(struct pt_alloc *self, u64 *pa)
 {
 	struct pt_pool *p = (struct pt_pool *)self;
 
+	pte_t *t;
+
 	if (p->used == p->count)
 		return NULL;
-	*pa = (uintptr_t)p->tables[p->used]; /* identity: RAM is mapped 1:1 (or the MMU is off) */
-	return p->tables[p->used++];
+	t = p->tables[p->used++];
+	*pa = (uintptr_t)t; /* identity: RAM is mapped 1:1 (or the MMU is off) */
+	return t;
 }
 
 /* Out of line (noinline): LTO had copied it into both of its callers. */
