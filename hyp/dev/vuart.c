@@ -39,19 +39,24 @@ static const u16 write_mask[VUART_REGS] = {
 	[PL011_DMACR / 4] = 7,
 };
 
+_Static_assert(offsetof(struct vuart, line_high) < offsetof(struct vuart, rx_lost) &&
+		       offsetof(struct vuart, rx_lost) < offsetof(struct vuart, rx_head) &&
+		       offsetof(struct vuart, rx_count) < offsetof(struct vuart, reg) &&
+		       offsetof(struct vuart, reg) < offsetof(struct vuart, rx),
+	       "vuart_init clears line_high to reg in one memset");
+
 void vuart_init(struct partition *p)
 {
 	struct vuart *u = &p->vuart;
 	u32 i;
 
 	spin_lock(&u->lock);
-	memset(u->reg, 0, sizeof(u->reg));
+	/* line_high, rx_lost, the FIFO's indices and the registers: zero. */
+	memset(&u->line_high, 0, offsetof(struct vuart, rx) - offsetof(struct vuart, line_high));
 	u->REG(CR) = PL011_CR_TXE | PL011_CR_RXE; /* as after reset */
 	u->REG(IFLS) = 0x12;
-	u->rx_head = u->rx_count = 0;
 	for (i = 0; i < CFG_CPU_MAX; i++)
 		u->line[i].len = u->line[i].escaped = 0;
-	u->line_high = u->rx_lost = false;
 	spin_unlock(&u->lock);
 }
 
