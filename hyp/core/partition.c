@@ -150,20 +150,19 @@ static void load_memory(struct partition *p, bool vfp)
 {
 	const struct cfg_partition *cfg = p->cfg;
 	bool first = !p->ram_wb;
-	u32 i;
+	const struct cfg_range *c;
+	const struct cfg_image *im;
+	const struct cfg_region *r;
 
 	/* The cleared regions but the images' whole lines, which the copy overwrites (tcfg). */
-	for (i = 0; i < cfg->clear_count; i++)
-		range_chunked(vfp ? RANGE_ZERO_VFP : RANGE_ZERO, (uintptr_t)cfg->clears[i].pa, 0,
-			      (size_t)cfg->clears[i].size);
-	for (i = 0; i < cfg->image_count; i++)
-		range_chunked(RANGE_COPY, (uintptr_t)cfg->images[i].pa,
-			      (uintptr_t)cfg->images[i].store_pa, cfg->images[i].size);
+	for (c = cfg->clears; c < cfg->clears + cfg->clear_count; c++)
+		range_chunked(vfp ? RANGE_ZERO_VFP : RANGE_ZERO, (uintptr_t)c->pa, 0,
+			      (size_t)c->size);
+	for (im = cfg->images; im < cfg->images + cfg->image_count; im++)
+		range_chunked(RANGE_COPY, (uintptr_t)im->pa, (uintptr_t)im->store_pa, im->size);
 	memcpy(pa_ptr(cfg->dtb_pa), cfg->dtb, cfg->dtb_size);
 	dsb(); /* non-cacheable stores complete (outer shareable: the full system's DSB) */
-	for (i = 0; i < cfg->region_count; i++) {
-		const struct cfg_region *r = &cfg->regions[i];
-
+	for (r = cfg->regions; r < cfg->regions + cfg->region_count; r++) {
 		if (first && cleared_ram(r))
 			hyp_map_cacheable(r->pa, r->size);
 		else if (r->kind == CFG_REGION_RAM)
