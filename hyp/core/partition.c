@@ -802,12 +802,14 @@ void partitions_init(void)
 		log_info("%s: %u vCPU(s) on cpus %s, %u regions, stage-2 root 0x%08llx, %u tables",
 			 cfg->tag, cfg->cpu_count, cfg->cpu_list, cfg->region_count, p->s2.root_pa,
 			 p->s2.table_count);
-		p->cannot_run = offline < PLAT_CPU_COUNT;
-		if (p->cannot_run)
+		if (offline <
+		    PLAT_CPU_COUNT) { /* (cannot_run and restart_pending: zero till now) */
+			p->cannot_run = true;
 			log_error("%s: cpu%u is not online, not started", cfg->tag, offline);
-		else
+		} else {
 			boot_mask |= BIT(i);
-		p->restart_pending = !p->cannot_run; /* its first start is asked for */
+			p->restart_pending = true; /* its first start is asked for */
+		}
 	}
 	for (i = 0; i < cfg_system.channel_count; i++) {
 		uintptr_t start = (uintptr_t)cfg_system.channels[i].pa; /* RAM: below 4 GiB */
