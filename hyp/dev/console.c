@@ -59,13 +59,17 @@
 #define CONSOLE_PANIC_SPINS 1000000
 #define CONSOLE_RX_BATCH 32
 
+/* 16 bytes: an index into con.ring is a shift (mask and writer fit in 16 bits). */
 struct ring {
 	char *buf;
-	u32 mask; /* size - 1 */
 	u32 head; /* free-running write index */
 	u32 tail; /* free-running read index */
-	u32 writer; /* the CPU that put its last line: it serves the ring (serve_later) */
+	u16 mask; /* size - 1 */
+	u16 writer; /* the CPU that put its last line: it serves the ring (serve_later) */
 };
+_Static_assert(CONSOLE_HYP_RING <= 0x10000 && CONSOLE_PART_RING <= 0x10000 &&
+		       PLAT_CPU_COUNT <= 0x10000,
+	       "a ring's mask and writer fit in 16 bits");
 
 /* What a partition has lost or had escaped. */
 struct guest_counts {
@@ -271,7 +275,7 @@ static bool put_line(struct ring *r, const char *tag, const char *text, size_t l
 		ring_put(r, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
 	ring_put(r, '\r');
 	ring_put(r, '\n');
-	r->writer = this_cpu()->index;
+	r->writer = (u16)this_cpu()->index;
 	return true;
 }
 
@@ -301,7 +305,7 @@ static bool tell_guest_locked(u64 now, u32 part, u32 slack, bool idle)
 	struct guest_stats *g = &con.guest[part];
 	char note[160];
 	size_t n;
-	u32 writer;
+	u16 writer;
 
 	/*
 	 * Only drops are news: escaped bytes show as \xNN in the line itself, and an interactive
