@@ -321,6 +321,7 @@ void partition_start(struct partition *p)
 {
 	const struct cfg_partition *cfg = p->cfg;
 	struct vcpu *v0 = p->vcpus[0];
+	const struct vcpu *v;
 	u32 run, i, cpu = this_cpu()->index, vmid;
 	u64 generation;
 
@@ -364,7 +365,8 @@ void partition_start(struct partition *p)
 	 * On a CPU of its own the VFP registers are the partition's, and its next run starts
 	 * from their reset state (vcpu_start: vfp_reset): its RAM is cleared with them.
 	 */
-	load_memory(p, this_cpu()->vcpu && this_cpu()->vcpu->part == p);
+	v = this_cpu()->vcpu;
+	load_memory(p, v && v->part == p);
 	vuart_init(p);
 	for (i = 0; i < cfg->endpoint_count; i++)
 		if (cfg->endpoints[i].gpio)
