@@ -804,8 +804,8 @@ void partitions_init(void)
 		log_info("%s: %u vCPU(s) on cpus %s, %u regions, stage-2 root 0x%08llx, %u tables",
 			 cfg->tag, cfg->cpu_count, cfg->cpu_list, cfg->region_count, p->s2.root_pa,
 			 p->s2.table_count);
-		if (offline <
-		    PLAT_CPU_COUNT) { /* (cannot_run and restart_pending: zero till now) */
+		/* cannot_run and restart_pending are zero till now (static storage). */
+		if (offline < PLAT_CPU_COUNT) {
 			p->cannot_run = true;
 			log_error("%s: cpu%u is not online, not started", cfg->tag, offline);
 		} else {
