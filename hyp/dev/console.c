@@ -105,6 +105,19 @@ static struct {
 	struct guest_stats guest[CFG_PARTITION_COUNT];
 } con;
 
+/*
+ * Partition part's counts, their address opaque to the compiler, so they are reached from it
+ * at small offsets (Thumb-2's 16-bit loads and stores), not from con's at 136 and more (32-bit
+ * encodings): code size only.
+ */
+static inline struct guest_stats *guest_of(u32 part)
+{
+	struct guest_stats *g = &con.guest[part];
+
+	__asm__("" : "+r"(g));
+	return g;
+}
+
 static u32 ring_free(const struct ring *r)
 {
 	return r->mask + 1 - (r->head - r->tail);
@@ -302,7 +315,7 @@ static void tell_hyp_lost_locked(u32 slack)
  */
 static bool tell_guest_locked(u64 now, u32 part, u32 slack, bool idle)
 {
-	struct guest_stats *g = &con.guest[part];
+	struct guest_stats *g = guest_of(part);
 	char note[160];
 	size_t n;
 	u16 writer;
@@ -386,7 +399,7 @@ void console_hyp_line(const char *text, size_t len, bool routine)
 void console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
 {
 	/* part is a partition's cfg->id (vuart.c), its index: tcfg numbers them from 0. */
-	struct guest_stats *g = &con.guest[part];
+	struct guest_stats *g = guest_of(part);
 
 	spin_lock(&con.lock);
 	g->since_boot.escaped += escaped;
