@@ -57,6 +57,19 @@ void partition_ring(const struct cfg_endpoint *e)
 		vgic_raise(&partitions[e->peer].vgic, e->peer_irq);
 }
 static struct vcpu vcpu_storage[PLAT_CPU_COUNT];
+/*
+ * The vCPU of a CPU, its address opaque to the compiler, so its fields are reached from it at
+ * small offsets (Thumb-2's 16-bit stores), not from the anchor of this file's statics at 396
+ * and more (32-bit encodings): code size only.
+ */
+static struct vcpu *vcpu_of_cpu(u32 cpu)
+{
+	struct vcpu *v = &vcpu_storage[cpu];
+
+	__asm__("" : "+r"(v));
+	return v;
+}
+
 static bool all_started; /* partitions_init() has asked for every first start it could */
 static u32 powered_off; /* power_off_if_all_down() has tried, once a boot (partitions_init) */
 _Static_assert(PART_STOPPED == 0 && VCPU_OFF == 0, "partitions and vCPUs start so: zeroed");
@@ -763,10 +776,9 @@ s32 partition_vcpu_on(struct partition *p, u32 index, u32 pc, u32 context)
 
 void partitions_init(void)
 {
-	u32 i, j;
+	u32 i, j, mask = 0; /* boot_mask's bits, set once every partition is built */
 
 	/* From nothing, also after a host harness's reset (tests/fuzz/fuzz_sys.c). */
-	boot_mask = 0;
 	memset(store_files, 0, sizeof(store_files));
 
 	/* A description for another board is refused at build time (tcfg, check.c). */
@@ -789,7 +801,7 @@ void partitions_init(void)
 		 * config.c asserts).  A vCPU starts OFF (0: static storage).
 		 */
 		for (j = 0; j < cfg->cpu_count; j++) {
-			struct vcpu *v = &vcpu_storage[cfg->cpus[j]];
+			struct vcpu *v = vcpu_of_cpu(cfg->cpus[j]);
 
 			v->part = p;
 			v->index = j;
@@ -809,7 +821,7 @@ void partitions_init(void)
 			p->cannot_run = true;
 			log_error("%s: cpu%u is not online, not started", cfg->tag, offline);
 		} else {
-			boot_mask |= BIT(i);
+			mask |= BIT(i);
 			p->restart_pending = true; /* its first start is asked for */
 		}
 	}
@@ -831,7 +843,8 @@ void partitions_init(void)
 	 * once: a board does that work in parallel, each CPU on its own memory.  This CPU's
 	 * own partition, if it boots one, is its idle loop's first request.
 	 */
-	request_boot(boot_mask);
+	boot_mask = mask; /* before the first partition_boot (cpu_request: release) */
+	request_boot(mask);
 	powered_off = 0; /* a host test's system boots again in one process */
 	__atomic_store_n(&all_started, true, __ATOMIC_RELEASE);
 	power_off_if_all_down(); /* every partition may have stopped already */
