@@ -204,7 +204,7 @@ static void serve_later(void)
 		hyp_timer_console_later();
 }
 
-static void put_notes_locked(u64 now, bool idle);
+static void put_notes_locked(bool idle);
 
 /*
  * Move whole lines, one source at a time in turn, to the UART while it has room; lock held.
@@ -229,7 +229,7 @@ static void drain_locked(void)
 		if (con.pending || !con.owed)
 			break;
 		con.owed = false;
-		put_notes_locked(timer_now(), true);
+		put_notes_locked(true);
 	}
 	this_cpu()->stats.console_bytes += sent;
 	want_tx = con.pending != 0;
@@ -310,14 +310,14 @@ static void tell_hyp_lost_locked(u32 slack)
  * A partition's drops and escaped bytes since its last note, in its own ring, once a second
  * at most while lines wait (at once when 'idle': every ring drained), if its ring has room
  * for it and 'slack' (its own share pays for it); lock held.  True if a note is due and did
- * not fit.  'now' first: the other arguments then go in registers (AAPCS puts a u64 in an
- * even pair).
+ * not fit.  The time is read here, only when a drop is news.
  */
-static bool tell_guest_locked(u64 now, u32 part, u32 slack, bool idle)
+static bool tell_guest_locked(u32 part, u32 slack, bool idle)
 {
 	struct guest_stats *g = guest_of(part);
 	char note[160];
 	size_t n;
+	u64 now;
 	u16 writer;
 
 	/*
@@ -327,6 +327,7 @@ static bool tell_guest_locked(u64 now, u32 part, u32 slack, bool idle)
 	 */
 	if (g->since_boot.dropped_lines == g->told.dropped_lines)
 		return false;
+	now = timer_now();
 	if (!idle && g->told_at && now - g->told_at < timer_ms_to_ticks(CONSOLE_NOTE_MS))
 		return false;
 	n = fmt_snprintf(note, sizeof(note),
@@ -355,20 +356,20 @@ static bool tell_guest_locked(u64 now, u32 part, u32 slack, bool idle)
  * Every note that is due ('idle': the rings drained, every owed one) and has room; lock held.
  * Out of line: drain_locked, console_poll and console_irq each had a copy.
  */
-static __attribute__((noinline)) void put_notes_locked(u64 now, bool idle)
+static __attribute__((noinline)) void put_notes_locked(bool idle)
 {
 	u32 i;
 
 	/* As a routine line would: the reserve stays for the lines that are not. */
 	tell_hyp_lost_locked(CONSOLE_HYP_RESERVE + CONSOLE_NOTE_SLACK);
 	for (i = 0; i < CFG_PARTITION_COUNT; i++)
-		(void)tell_guest_locked(now, i, CONSOLE_NOTE_SLACK, idle);
+		(void)tell_guest_locked(i, CONSOLE_NOTE_SLACK, idle);
 }
 
 /* The notes that are due, then drain; lock held. */
-static void tell_all_locked(u64 now)
+static void tell_all_locked(void)
 {
-	put_notes_locked(now, false);
+	put_notes_locked(false);
 	drain_locked();
 }
 
@@ -404,8 +405,7 @@ void console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
 	spin_lock(&con.lock);
 	g->since_boot.escaped += escaped;
 	/* A note that is due goes first: the line waits behind it, or is lost. */
-	if (tell_guest_locked(timer_now(), part, LINE_BYTES(cfg_system.partitions[part].name, len),
-			      false) ||
+	if (tell_guest_locked(part, LINE_BYTES(cfg_system.partitions[part].name, len), false) ||
 	    !put_line(&con.ring[part], cfg_system.partitions[part].name, text, len, 0)) {
 		g->since_boot.dropped_lines++;
 		g->since_boot.dropped_bytes += (u32)len;
@@ -418,7 +418,6 @@ void console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
 bool console_poll(void)
 {
 	u32 me = this_cpu()->index;
-	u64 now = timer_now();
 	bool pending;
 
 	if (!spin_trylock(&con.lock))
@@ -426,7 +425,7 @@ bool console_poll(void)
 	/* The server, or anyone polling if the server has no line of its own to poll for. */
 	if (con.server == me || !waiting_for(con.server)) {
 		drain_locked();
-		tell_all_locked(now);
+		tell_all_locked();
 	}
 	pending = waiting_for(me);
 	spin_unlock(&con.lock);
@@ -518,7 +517,7 @@ void console_irq(void)
 		while (input && n < CONSOLE_RX_BATCH && (c = uart_try_getc()) >= 0)
 			rx[n++] = (u8)c;
 		drain_locked();
-		tell_all_locked(timer_now());
+		tell_all_locked();
 		spin_unlock(&con.lock);
 		for (i = 0; i < n && con.input_ready; i++)
 			if (!monitor_input(rx[i]))
