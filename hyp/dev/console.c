@@ -85,7 +85,10 @@ struct guest_stats {
 static char hyp_buf[CONSOLE_HYP_RING];
 static char part_buf[CFG_PARTITION_COUNT][CONSOLE_PART_RING];
 
-/* The scalars first: Thumb-2's short loads and stores reach small offsets only. */
+/*
+ * The scalars first, then the rings: Thumb-2's short loads and stores reach small offsets only
+ * (a halfword's 62 bytes: a ring's mask and writer lie within them of con + 16 * s).
+ */
 static struct {
 	bool mid_line; /* part of cur's first line has gone out */
 	bool booting; /* no partition runs yet: hypervisor lines may wait for room */
@@ -99,9 +102,9 @@ static struct {
 	u32 hyp_lost_total; /* and since boot */
 	u32 input; /* partition that receives console input */
 	u32 server; /* the CPU the UART's interrupt goes to, or that polls it (UART_BAUD) */
+	struct ring ring[CONSOLE_SOURCES];
 	spinlock_t lock;
 	spinlock_t input_lock; /* held (tried) by the CPU reading and delivering input */
-	struct ring ring[CONSOLE_SOURCES];
 	struct guest_stats guest[CFG_PARTITION_COUNT];
 } con;
 
