@@ -66,7 +66,7 @@ static struct vcpu *vcpu_of_cpu(u32 cpu)
 {
 	struct vcpu *v = &vcpu_storage[cpu];
 
-	__asm__("" : "+r"(v));
+	HIDE_VALUE(v);
 	return v;
 }
 

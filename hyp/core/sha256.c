@@ -46,7 +46,7 @@ static inline u32 rot3(u32 x, u32 r1, u32 r2)
 {
 	u32 t = x ^ ROR(x, r1);
 
-	__asm__("" : "+r"(t));
+	HIDE_VALUE(t);
 	return t ^ ROR(x, r2);
 }
 

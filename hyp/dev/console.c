@@ -117,7 +117,7 @@ static inline struct guest_stats *guest_of(u32 part)
 {
 	struct guest_stats *g = &con.guest[part];
 
-	__asm__("" : "+r"(g));
+	HIDE_VALUE(g);
 	return g;
 }
 

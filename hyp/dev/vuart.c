@@ -51,7 +51,7 @@ static inline struct vuart *vuart_of(struct partition *p)
 {
 	struct vuart *u = &p->vuart;
 
-	__asm__("" : "+r"(u));
+	HIDE_VALUE(u);
 	return u;
 }
 

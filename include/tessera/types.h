@@ -33,4 +33,12 @@ _Static_assert(sizeof(u32) == 4 && sizeof(u64) == 8, "u32 and u64 widths");
 
 #define UNUSED(x) ((void)(x))
 
+/*
+ * The lvalue x's value opaque to the compiler from here on: an empty asm that might have
+ * changed it (Linux's OPTIMIZER_HIDE_VAR), no instruction.  It keeps an expression grouped as
+ * written, or keeps a pointer the code then reaches fields from at small offsets (Thumb-2's
+ * 16-bit loads and stores) instead of folding it into a base far from them: code size only.
+ */
+#define HIDE_VALUE(x) __asm__("" : "+r"(x))
+
 #endif /* TESSERA_TYPES_H */
