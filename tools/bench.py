@@ -1120,13 +1120,14 @@ NOISY_METHOD = """\
     vCPU's CPU, and a test of the enable byte on the ring path, to leave the edge in the
     inbox without an IPI, would cost every ring 3 instructions (the doorbell's figure, 248,
     would miss its target of 250).
-  The latency column moves under two loads (the passthrough flood 98 / 98, the restart loop 98
-  / 1,031): the shared clock's (not traced).
+  The latency column moves under two loads (the passthrough flood's median and maximum, 98, and
+  the restart loop's maximum, one period of about a thousand ticks): the shared clock's (not
+  traced); the victim's own counts do not move with them.
 - **The restart loop's one period of 310,831 ticks, and the VMID allocator's longest wait of
   310,107, on earlier trees.** Both came with a change that touches no path after boot (7712357:
   the end of the RAM the boot checks became a build constant, 160 bytes less boot code); its
   parent showed 1,206,963 for that period and 0 for the lock, the tree before the boot's
-  RAM check 1,025 and 0, and this tree (boot code smaller again) 1,031 and 0. The victim's own
+  RAM check 1,025 and 0, and later trees (boot code smaller again) about a thousand and 0. The victim's own
   counts are the same on all of them (414 entries with the GIC tick on, a
   kick for each VMID wrap the neighbour's restarts make, 190-192 Hyp cycles a period). So it is a
   QEMU turn, not a hold (not traced): under the VMID lock a starting CPU only advances the
