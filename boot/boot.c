@@ -290,18 +290,21 @@ void boot_main(u32 cpu)
 			continue;
 		}
 		deadline = timer_now() + timer_ms_to_ticks(SECONDARY_TIMEOUT_MS);
+		/* Until it is up or has halted at a check that said why (check_cntfrq). */
 		while (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE) &&
-		       !(__atomic_load_n(&cpus_refused, __ATOMIC_RELAXED) & BIT(i)) &&
-		       timer_now() < deadline)
-			cpu_relax_wfe();
-		if (!__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE) &&
-		    !(__atomic_load_n(&cpus_refused, __ATOMIC_RELAXED) & BIT(i)))
+		       !(__atomic_load_n(&cpus_refused, __ATOMIC_RELAXED) & BIT(i))) {
+			if (timer_now() < deadline) {
+				cpu_relax_wfe();
+				continue;
+			}
 			log_error("cpu%u: did not come up within %u ms (a CPU that the firmware "
 				  "enters outside HYP mode%s halts at its entry)",
 				  i, SECONDARY_TIMEOUT_MS,
 				  smp_bit_required() ?
 					  ", or whose ACTLR.SMP is clear and cannot be set," :
 					  "");
+			break;
+		}
 	}
 	hyp_main();
 }

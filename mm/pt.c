@@ -47,7 +47,6 @@ pte_t *pt_identity_table(struct pt_alloc *self, u64 pa)
 pte_t *pt_pool_alloc(struct pt_alloc *self, u64 *pa)
 {
 	struct pt_pool *p = (struct pt_pool *)self;
-
 	pte_t *t;
 
 	if (p->used == p->count)

@@ -85,6 +85,7 @@ void panic_dump(const struct regs *r, u32 vector, u32 sp)
 	v[5] = read_spsr();
 	v[6] = cpu;
 	v[3] = v[7] = v[23] = 0;
+	_Static_assert(sizeof(r->r) == 13 * sizeof(u32), "r0-r12 are v[8] to v[20]");
 	memcpy(&v[8], r->r, sizeof(r->r));
 	v[21] = sp;
 	v[22] = r->lr;
