@@ -209,7 +209,12 @@ COLD_OPT := -Os -fno-move-loop-invariants -fno-tree-loop-im -fno-tree-ch -fno-sc
 	-fno-expensive-optimizations -fno-guess-branch-probability -fno-optimize-sibling-calls
 $(addprefix $(OUT)/obj/,$(addsuffix .o,$(LTO_SRCS))): OPT := $(COLD_OPT) -flto
 ASFLAGS := $(ARCH_FLAGS) -marm -g $(HYP_INCLUDES) -D__ASSEMBLER__
+# --no-fix-cortex-a8: ld's default for ARMv7-A puts a stub after any 32-bit Thumb-2 branch
+# that straddles a 4 KiB page (Cortex-A8 erratum 657417); the A8 has no Virtualization
+# Extensions, so no Tessera core has it, and a stub is bytes and a branch more wherever the
+# layout happens to put one (on a measured path too).
 LDFLAGS := $(ARCH_FLAGS) -nostdlib -Wl,--gc-sections -Wl,--no-warn-rwx-segments \
+	-Wl,--no-fix-cortex-a8 \
 	-Wl,-Map,$(OUT)/tessera.map -flto -mthumb $(COLD_OPT) -g -fstack-usage -dumpdir $(OUT)/obj/
 # From the C library the hypervisor takes nothing now (memcpy is mm/cache.S's, memset
 #'s); libgcc has whatever helper another compiler version might call (this
