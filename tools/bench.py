@@ -1134,11 +1134,7 @@ NOISY_METHOD = """\
   generation and sends flush requests, and an SGI sent while it holds the lock ends its QEMU
   turn (QEMU's round-robin kicks the running vCPU when it raises another's interrupt); the
   waiter's WFE yields, and the lock comes back only when the holder's next turn does. On a
-  board, with a CPU each, the holder goes on at once. Figures of the hot-path table can show the same: a maximum far above
-  the median in one of 1001 runs of a distributor access (the ICENABLER0 write's 10,759 on this
-  tree; the IPRIORITYR read's 16,789 and some 16,000 on earlier ones), or in one of 201 of a timer or a doorbell (the doorbell 502, the
-  physical timer 213 and the virtual timer in WFI 203 on earlier trees), their medians and
-  minimums the path's (not traced).
+  board, with a CPU each, the holder goes on at once.
 - **Passthrough-interrupt flood:** the neighbour has QEMU virt's PL031 passed through and
   raises its alarm again as soon as it took the last one (the match register written with the
   current count: QEMU raises the alarm at once, as the passthrough-SPI figure uses), so its
@@ -1161,7 +1157,9 @@ METHOD = """\
   pipelines or memory latency are modelled, and every instruction costs one.
 - One guest, `guests/bench`, the same image everywhere: on bare QEMU (`-smp 2`; it enters in Hyp
   mode and the guest library leaves a Hyp vector whose HVC entry is a lone `eret`: the floor),
-  in Tessera (`configs/qemu-virt/bench.dts`, `-smp 4`) and as a Xen 4.17 dom0less domU (`-smp 1`,
+  in Tessera (`configs/qemu-virt/bench.dts`, `-smp 4`, built with `GIC_REPOKE_MS=0`: without the
+  1 ms tick the hypervisor runs for QEMU's GIC model, which a GIC-400 does not need; each tick
+  that fell in a run made one maximum about 276 above its median) and as a Xen 4.17 dom0less domU (`-smp 1`,
   Debian's `xen-hypervisor-4.17-armhf`, measured here: {xen}; zImage header in
   `guests/bench/bench_asm.S`). It finds the GIC and UART in its device tree. The Xen figures
   drift between Debian's builds (4.17.5 and 4.17.7 differ by a few dozen instructions on the
@@ -1190,6 +1188,13 @@ METHOD = """\
   drops by one: 43 -> 42 on this tree, the hypercall and GICD_TYPER unchanged). The row "less
   the instruction QEMU charges" gives both figures without it.
   MMIO loads do not have this: QEMU ends the block at an I/O access.
+- **Every maximum is its median** (above): nothing else runs while a figure does. In Tessera the
+  bench guest waits for the peer partition's "ready" ring before its first figure: QEMU runs
+  the CPUs in turns, and the peer's start on CPU 2 (its load, its first instructions) had
+  been charged to the one sample it preempted, an IPRIORITYR read of 16,644 (traced with
+  `tools/insn_per_cpu.c`'s `gaps=0:3000`: CPU 0 paused after=run while CPU 2 ran 17,042);
+  and the system runs without QEMU's GIC tick (above). A maximum above its median now means
+  something ran during that sample.
 - Cross-CPU paths (SGI, doorbell): QEMU runs the CPUs one at a time under -icount, and an
   interrupt raised for another CPU is only taken once the running CPU halts, so the sender halts
   in WFI right after sending. The figure counts every instruction executed on both CPUs from the
