@@ -12,7 +12,8 @@ disassembly.  The depth of each root (stack.txt: reset, secondary start, the exc
 vectors with their trap frame) is its deepest call chain; a Hyp-mode exception taken at
 the deepest point ("nested" vectors: the register dump) comes on top.  The total must
 leave --margin bytes of HYP_STACK_SIZE (hyp/arch/layout.h) free.  Exit status 1 if not, or if
-the graph has an undeclared indirect call or recursion, or a dynamic frame.
+the graph has an undeclared indirect call or recursion, a dynamic frame, or code outside
+any function's extent (a linker stub with no symbol of its own).
 """
 import argparse
 import os
@@ -57,21 +58,37 @@ def reglist_count(text):
     return n
 
 
-def parse_objdump(objdump, elf):
+def symbol_sizes(nm, elf):
+    """{address: size} of the ELF's code symbols (0 where the source gave none: assembly)."""
+    out = subprocess.run([nm, "-S", elf], capture_output=True, text=True, check=True).stdout
+    return {int(p[0], 16): int(p[1], 16) for p in (line.split() for line in out.splitlines())
+            if len(p) == 4 and p[2] in "tTwW"}
+
+
+def parse_objdump(objdump, elf, sizes, orphans):
+    """The functions of `objdump -d` with their calls and SP decrements.  An instruction past
+    its symbol's size that is no literal or padding belongs to no function (a linker stub:
+    ld's Cortex-A8 erratum stubs had no symbol): it goes to 'orphans', because counting it
+    with the symbol before it would give that function calls it does not make."""
     out = subprocess.run([objdump, "-d", "--no-show-raw-insn", elf], capture_output=True,
                          text=True, check=True).stdout
-    fns, by_name, cur = {}, {}, None
+    fns, by_name, cur, end = {}, {}, None, None
     for line in out.splitlines():
         m = FUNC.match(line)
         if m:
             cur = Fn(int(m.group(1), 16), m.group(2))
             fns[cur.addr] = cur
             by_name.setdefault(cur.name, []).append(cur)
+            end = cur.addr + sizes[cur.addr] if sizes.get(cur.addr) else None
             continue
         m = INSN.match(line)
         if not m or cur is None:
             continue
         op, args = m.group(2), m.group(3)
+        if end is not None and int(m.group(1), 16) >= end:
+            if not op.startswith(".") and op != "nop":
+                orphans.append("0x%s: %s %s, after %s's end" % (m.group(1), op, args, cur.name))
+            continue
         prev = cur.last
         if not op.startswith("."):  # not a literal pool's .word
             cur.last = (op, args)
@@ -86,7 +103,10 @@ def parse_objdump(objdump, elf):
         b = BRANCH.match(op)
         if b:
             t = TARGET.search(args)
-            if t:
+            a = re.match(r"([0-9a-f]+) <", args)
+            past_end = a and t and t.group(2) and int(t.group(2), 16) >= \
+                (sizes.get(int(a.group(1), 16) - int(t.group(2), 16)) or 1 << 32)
+            if t and not past_end:  # a branch past a function's end goes to an orphan
                 cur.calls.add(t.group(1))  # by name, resolved below
             elif re.match(REG + r"$", args) and args != "lr":
                 cur.indirect = True
@@ -240,12 +260,15 @@ def main():
 
     layout = open(args.layout).read()
     stack_size = 1 << int(re.search(r"#define HYP_STACK_SHIFT (\d+)", layout).group(1))
-    fns, by_name = parse_objdump(args.objdump, args.elf)
+    orphans = []
+    fns, by_name = parse_objdump(args.objdump, args.elf, symbol_sizes(args.nm, args.elf),
+                                 orphans)
     add_sources(args.nm, args.elf, fns)
     add_frames(fns, [args.obj, args.gen])
     add_fallthrough(fns)
     spec = load_spec()
-    problems = []
+    problems = ["code outside any function, %s: the call graph cannot place it" % o
+                for o in orphans[:3]]
 
     # Indirect calls: each site's function must be declared, each declaration must match.
     declared = {}
