@@ -90,13 +90,17 @@ $(GEN)/platform.dtb: platform/$(PLATFORM)/platform.dts $(OUT)/.flags/tcfg
 	@mkdir -p $(dir $@)
 	$(Q)dtc $(TCFG_DTCFLAGS) -o $@ $<
 
-$(GEN)/system.dtb: $(SYSTEM_DTS) $(OUT)/.flags/tcfg
+# A description may start from another (/include/ "bench.dts", then amend its nodes).
+SYSTEM_DTS_ALL := $(SYSTEM_DTS) $(addprefix $(dir $(SYSTEM_DTS)),$(shell sed -n \
+	's|^/include/ "\([^"]*\)".*|\1|p' $(SYSTEM_DTS)))
+
+$(GEN)/system.dtb: $(SYSTEM_DTS_ALL) $(OUT)/.flags/tcfg
 	@mkdir -p $(dir $@)
 	$(Q)dtc $(TCFG_DTCFLAGS) -o $@ $<
 
 # The guest images the description names (tcfg's config.d has them too, after a first run).
 CONFIG_IMAGES := $(addprefix $(GUEST_OUT)/,$(sort $(shell sed -n \
-	's/^[^/]*\(image\|kernel\|initrd\) = "\([^"]*\)".*/\2/p' $(SYSTEM_DTS))))
+	's/^[^/]*\(image\|kernel\|initrd\) = "\([^"]*\)".*/\2/p' $(SYSTEM_DTS_ALL))))
 
 $(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.txt &: $(TCFG) $(GEN)/platform.dtb \
 		$(GEN)/system.dtb $(CONFIG_IMAGES) $(OUT)/.flags/tcfg

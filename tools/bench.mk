@@ -20,6 +20,7 @@ $(INSN_PLUGIN): tools/insn_per_cpu.c
 bench: $(INSN_PLUGIN)
 	@tools/deps.sh base bench
 	@$(BENCH_MAKE) CONFIG=bench GIC_REPOKE_MS=0 all
+	@$(BENCH_MAKE) CONFIG=bench-smp-peer GIC_REPOKE_MS=0 all
 	@$(BENCH_MAKE) CONFIG=default all
 	@$(BENCH_MAKE) CONFIG=bench-noisy VMID_BITS=2 GIC_REPOKE_MS=0 all
 	@$(BENCH_MAKE) CONFIG=bench-linux all

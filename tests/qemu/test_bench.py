@@ -48,6 +48,21 @@ TESTS = [
         check=figures_sane,
         timeout=120,
     ),
+    QemuTest(
+        "bench.doorbell_smp_peer",
+        "the bench guest's doorbell figure alone (figure=doorbell) into a peer partition of two "
+        "vCPUs (bench-smp-peer.dts, /include/s bench.dts and amends it): the ring reaches the "
+        "peer through the shared-SPI path, every iteration",
+        build={"CONFIG": "bench-smp-peer", "GIC_REPOKE_MS": "0"},  # as make bench
+        machine=MACHINE,
+        expect=[r"^\[peer\] BENCH-INFO peer=ready$",
+                r"^\[bench\] BENCH doorbell min=\d+ median=\d+ max=\d+ iterations=201$",
+                r"^\[bench\] BENCH-DONE 1 figures$"],
+        forbid=[r"BENCH \w+ n/a", r"env=unknown", r"BENCH hypercall"],
+        done=r"BENCH-DONE",
+        check=figures_sane,
+        timeout=120,
+    ),
 ]
 
 
