@@ -1349,7 +1349,13 @@ below are approximate shares of the medians above.
   the one its last instance used. In a partition of several vCPUs another vCPU may write the
   doorbell's flags and booking (its distributor writes, its flushes), so placing it without
   the lock needs those in one atomic word; that is the next step for this figure (traced with
-  `-d in_asm,exec,nochain` on this tree).
+  `-d in_asm,exec,nochain` on this tree). Not in the figure but on the peer's CPU: its list
+  register asks for an EOI maintenance interrupt (GICH_LR_EOI, so that the next instance may
+  go to another vCPU at once), about 250 Hyp instructions more a doorbell (the interrupt's
+  entry, `irq_dispatch`, the flush, `lr_sync` and `lr_complete`): the peer's CPU ran 627 Hyp
+  instructions a round trip (its answer's ring included). Asking for it only when an instance
+  waits for another vCPU, and kicking the holder as a passthrough SPI's next instance does
+  (`vgic_inject_hw_locked`), would save it.
 - **The inbox (both paths):** each vCPU has a few words (`vgic_cpu.inbox`): SGIs by source,
   then doorbells by INTID. A sender sets its bit with one atomic OR and sends the IPI only if
   the word was empty; the target's CPU takes the words (atomic exchange) in its IPI's handler
