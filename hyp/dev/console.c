@@ -12,6 +12,13 @@
  * (printable text, TAB; anything else shown escaped) is the caller's job
  * (hyp/dev/vuart.c for partitions).
  *
+ * A partition's line may go out in pieces (hyp/dev/vuart.c: one left unfinished for 50 ms,
+ * such as a prompt or the echo of what is typed at a shell, or one longer than its buffer).
+ * On the terminal such a line stays open: if the next line out is its continuation, that goes
+ * on after it without a tag, as on a serial console; anything else out first ends the open
+ * line, and the continuation shows its tag again.  So a line on the terminal is still one
+ * source's, and a shell's echo is not a tagged line a keystroke.
+ *
  * Nothing here waits for the UART once a partition can run: the rings drain
  * whenever the UART has room, from the writer and from the UART's transmit
  * interrupt (in a UART_BAUD build, whose driver models a board's slow UART
@@ -59,6 +66,16 @@
 #define CONSOLE_PANIC_SPINS 1000000
 #define CONSOLE_RX_BATCH 32
 
+/*
+ * A piece of a partition's line in a ring: it starts with LINE_CONT + n if it continues the
+ * open line of the partition's line buffer n (a vCPU's, vuart.c), and ends with LINE_OPEN + n
+ * instead of "\r\n" if it leaves that line open.  Neither byte reaches the UART; no other
+ * byte below 0x20 but '\t', '\r' and '\n' is in a ring (vuart.c shows them escaped).
+ */
+#define LINE_OPEN 0x01
+#define LINE_CONT 0x11
+_Static_assert(CFG_CPU_MAX <= 8, "a line buffer's marker stays below TAB (0x09) and 0x19");
+
 /* 16 bytes: an index into con.ring is a shift (mask and writer fit in 16 bits). */
 struct ring {
 	char *buf;
@@ -91,12 +108,14 @@ static char part_buf[CFG_PARTITION_COUNT][CONSOLE_PART_RING];
  */
 static struct {
 	bool mid_line; /* part of cur's first line has gone out */
+	bool closing; /* the open line's "\r" has gone out, its "\n" not yet: cur's line waits */
 	bool booting; /* no partition runs yet: hypervisor lines may wait for room */
 	bool rx_irq;
 	bool tx_irq;
 	bool input_ready;
 	bool owed; /* a line was lost since its source's last note (drain_locked tells it) */
 	u32 cur; /* the source whose line is going out */
+	u32 open; /* the open line on the terminal: its source * 16 + its marker, or 0 */
 	u32 pending; /* bytes in all rings */
 	u32 hyp_lost; /* hypervisor lines lost, since the last report */
 	u32 hyp_lost_total; /* and since boot */
@@ -145,23 +164,78 @@ static u32 next_source(void)
 	return s;
 }
 
+static size_t tag_length(const char *tag);
+
+/* n bytes of ring r go nowhere (markers, a continuation's tag); lock held. */
+static void skip(struct ring *r, u32 n)
+{
+	r->tail += n;
+	con.pending -= n;
+}
+
+/*
+ * How cur's next line starts on the terminal (the file's header): its bytes that never go out
+ * in *n (a continuation's marker, and its tag if it continues the open line); true if the
+ * open line must end first; lock held.
+ */
+static bool line_head(u32 *n)
+{
+	const struct ring *r = &con.ring[con.cur];
+	u32 c = (u8)r->buf[r->tail & r->mask] - LINE_CONT;
+
+	*n = 0;
+	if (c < 8) {
+		*n = 1;
+		if (con.open == con.cur * 16 + c + LINE_OPEN) { /* it goes on: no tag */
+			*n += (u32)tag_length(cfg_system.partitions[con.cur].name) + 3;
+			return false;
+		}
+	}
+	return con.open != 0;
+}
+
 /* The next byte to go out: of the current line, or of the next source's line; lock held. */
 static char peek_byte(void)
 {
 	const struct ring *r;
+	u32 n = 0;
 
-	if (!con.mid_line)
+	if (!con.mid_line) {
 		con.cur = next_source();
+		if (line_head(&n))
+			return '\r';
+	} else if (con.closing) {
+		return '\n';
+	}
 	r = &con.ring[con.cur];
-	return r->buf[r->tail & r->mask];
+	return r->buf[(r->tail + n) & r->mask];
 }
 
 /* That byte has gone to the UART; lock held. */
 static void byte_sent(char c)
 {
-	con.ring[con.cur].tail++;
-	con.pending--;
-	con.mid_line = c != '\n'; /* every line in a ring ends "\r\n" */
+	struct ring *r = &con.ring[con.cur];
+	u32 n;
+
+	if (!con.mid_line) { /* cur's line is under way: what line_head said, done */
+		con.mid_line = true;
+		con.closing = line_head(&n);
+		con.open = 0;
+		skip(r, n);
+		if (con.closing)
+			return; /* that was the open line's '\r' */
+	} else if (con.closing) {
+		con.closing = false; /* and its '\n' */
+		return;
+	}
+	skip(r, 1);
+	con.mid_line = c != '\n'; /* a line ends "\r\n", its piece with LINE_OPEN */
+	n = (u8)r->buf[r->tail & r->mask] - LINE_OPEN;
+	if (con.mid_line && r->head != r->tail && n < 8) {
+		skip(r, 1);
+		con.open = con.cur * 16 + n + LINE_OPEN; /* the next line out decides */
+		con.mid_line = false;
+	}
 }
 
 /* The CPU that pays for source s's lines going out (the file's header); lock held. */
@@ -263,7 +337,7 @@ void console_init(void)
 	uart_irq_enable(con.rx_irq, false);
 }
 
-/* The bytes "[tag] text\r\n" takes in a ring. */
+/* The bytes "[tag] text\r\n" takes in a ring (a piece: as many, or one more). */
 #define LINE_BYTES(tag, len) ((u32)(tag_length(tag) + 3 + (len) + 2))
 
 static size_t tag_length(const char *tag)
@@ -275,13 +349,20 @@ static size_t tag_length(const char *tag)
 	return n;
 }
 
-/* "[tag] text\r\n" into ring r if it fits with 'keep' bytes to spare; lock held. */
-static bool put_line(struct ring *r, const char *tag, const char *text, size_t len, u32 keep)
+/*
+ * "[tag] text\r\n" into ring r if it fits with 'keep' bytes to spare, or a piece of a
+ * partition's line ('piece', console.h: CONSOLE_PIECE_*, its line buffer's index); lock held.
+ */
+static bool put_line(struct ring *r, const char *tag, const char *text, size_t len, u32 keep,
+		     u32 piece)
 {
 	size_t tag_len = tag_length(tag), i;
+	u32 line = piece >> CONSOLE_PIECE_LINE_SHIFT;
 
-	if (tag_len + 3 + len + 2 + keep > ring_free(r))
+	if (tag_len + 3 + len + 2 + keep + (piece & CONSOLE_PIECE_CONT) > ring_free(r))
 		return false;
+	if (piece & CONSOLE_PIECE_CONT)
+		ring_put(r, (char)(LINE_CONT + line));
 	ring_put(r, '[');
 	for (i = 0; i < tag_len; i++)
 		ring_put(r, tag[i]);
@@ -289,8 +370,12 @@ static bool put_line(struct ring *r, const char *tag, const char *text, size_t l
 	ring_put(r, ' ');
 	for (i = 0; i < len; i++)
 		ring_put(r, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
-	ring_put(r, '\r');
-	ring_put(r, '\n');
+	if (piece & CONSOLE_PIECE_OPEN) {
+		ring_put(r, (char)(LINE_OPEN + line));
+	} else {
+		ring_put(r, '\r');
+		ring_put(r, '\n');
+	}
 	r->writer = (u16)this_cpu()->index;
 	return true;
 }
@@ -305,7 +390,7 @@ static void tell_hyp_lost_locked(u32 slack)
 		return;
 	/* 45 bytes at most: never cut. */
 	n = fmt_snprintf(note, sizeof(note), "console: %u hypervisor log lines lost", con.hyp_lost);
-	if (put_line(&con.ring[CONSOLE_HYP], "tessera", note, n, slack))
+	if (put_line(&con.ring[CONSOLE_HYP], "tessera", note, n, slack, 0))
 		con.hyp_lost = 0;
 }
 
@@ -347,7 +432,7 @@ static bool tell_guest_locked(u32 part, u32 slack, bool idle)
 	 * ring (server_of): a note does not hand a neighbour the flooder's backlog.
 	 */
 	writer = con.ring[part].writer;
-	if (!put_line(&con.ring[part], "tessera", note, n, slack))
+	if (!put_line(&con.ring[part], "tessera", note, n, slack, 0))
 		return true;
 	con.ring[part].writer = writer;
 	g->told = g->since_boot;
@@ -387,7 +472,7 @@ void console_hyp_line(const char *text, size_t len, bool routine)
 	 * Behind lost lines, or without room, a line is lost too; except before any partition
 	 * runs (one CPU, console_set_input not yet called), when it waits for room.
 	 */
-	while ((con.hyp_lost && !con.booting) || !put_line(r, "tessera", text, len, keep)) {
+	while ((con.hyp_lost && !con.booting) || !put_line(r, "tessera", text, len, keep, 0)) {
 		if (!con.booting) {
 			con.hyp_lost++;
 			con.hyp_lost_total++;
@@ -400,7 +485,7 @@ void console_hyp_line(const char *text, size_t len, bool routine)
 	spin_unlock(&con.lock);
 }
 
-void console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
+void console_guest_line(u32 part, const char *text, size_t len, u32 escaped, u32 piece)
 {
 	/* part is a partition's cfg->id (vuart.c), its index: tcfg numbers them from 0. */
 	struct guest_stats *g = guest_of(part);
@@ -409,7 +494,7 @@ void console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
 	g->since_boot.escaped += escaped;
 	/* A note that is due goes first: the line waits behind it, or is lost. */
 	if (tell_guest_locked(part, LINE_BYTES(cfg_system.partitions[part].name, len), false) ||
-	    !put_line(&con.ring[part], cfg_system.partitions[part].name, text, len, 0)) {
+	    !put_line(&con.ring[part], cfg_system.partitions[part].name, text, len, 0, piece)) {
 		g->since_boot.dropped_lines++;
 		g->since_boot.dropped_bytes += (u32)len;
 		con.owed = true;

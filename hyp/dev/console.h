@@ -35,8 +35,14 @@ void console_hyp_line(const char *text, size_t len, bool routine);
  * printable (hyp/dev/vuart.c: 'escaped' of them were shown escaped).  It goes
  * into the partition's own ring or, when that is full, is dropped and counted
  * against the partition, which a later "[tessera] console: <name>: ..." line says.
+ * 'piece' 0: a whole line; else a piece of one: it continues the open line
+ * (CONSOLE_PIECE_CONT) of the partition's line buffer 'n' (a vCPU's) and
+ * leaves it open (CONSOLE_PIECE_OPEN), n << CONSOLE_PIECE_LINE_SHIFT (console.c).
  */
-void console_guest_line(u32 part, const char *text, size_t len, u32 escaped);
+#define CONSOLE_PIECE_CONT 1U
+#define CONSOLE_PIECE_OPEN 2U
+#define CONSOLE_PIECE_LINE_SHIFT 2
+void console_guest_line(u32 part, const char *text, size_t len, u32 escaped, u32 piece);
 
 /*
  * Drain what the UART takes now and report drops, if the console lock is free;

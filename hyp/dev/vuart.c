@@ -5,7 +5,10 @@
  * Transmit: bytes collect into a line per vCPU that goes to the console whole,
  * tagged with the partition's name, so lines of different partitions, or of
  * two vCPUs of one, never mix; a line left without its newline (a prompt, an
- * echo) goes out after 50 ms.  Control bytes are shown escaped (put_char).
+ * echo) goes out after 50 ms, and one longer than VUART_LINE_MAX in pieces: the
+ * console keeps such a line open and continues it with the next piece, unless
+ * another line went out between them (hyp/dev/console.c).  Control bytes are
+ * shown escaped (put_char).
  * The CONSOLE_WRITE hypercall (hyp/core/smccc.c) comes in here too.
  * The transmit FIFO is always empty (the console takes every byte at once).
  * Receive: a 32-byte FIFO filled by the console when the partition has the
@@ -72,15 +75,21 @@ void vuart_init(struct partition *p)
 	u->REG(CR) = PL011_CR_TXE | PL011_CR_RXE; /* as after reset */
 	u->REG(IFLS) = 0x12;
 	for (i = 0; i < CFG_CPU_MAX; i++)
-		u->line[i].len = u->line[i].escaped = 0;
+		u->line[i].len = u->line[i].escaped = u->line[i].open = 0;
 	spin_unlock(&u->lock);
 }
 
-static void flush_line(struct partition *p, struct vuart_line *l)
+/* The line so far to the console: ended ('whole'), or a piece that leaves it open. */
+static void flush_line(struct partition *p, struct vuart_line *l, bool whole)
 {
-	console_guest_line(p->cfg->id, l->text, l->len, l->escaped);
+	u32 n = (u32)(l - p->vuart.line);
+
+	console_guest_line(p->cfg->id, l->text, l->len, l->escaped,
+			   (l->open ? CONSOLE_PIECE_CONT : 0) | (whole ? 0 : CONSOLE_PIECE_OPEN) |
+				   n << CONSOLE_PIECE_LINE_SHIFT);
 	l->len = 0;
 	l->escaped = 0;
+	l->open = !whole;
 }
 
 /*
@@ -107,11 +116,11 @@ static void put_char(struct partition *p, char c)
 	if (b == '\r')
 		return;
 	if (b == '\n') {
-		flush_line(p, l);
+		flush_line(p, l, true);
 		return;
 	}
 	if (l->len + (escape ? 4 : 1) > VUART_LINE_MAX)
-		flush_line(p, l); /* an escape is never cut */
+		flush_line(p, l, false); /* an escape is never cut */
 	if (l->len == 0) {
 		l->since = timer_now();
 		if (own)
@@ -126,7 +135,7 @@ static void put_char(struct partition *p, char c)
 	}
 	l->text[l->len++] = c;
 	if (l->len == VUART_LINE_MAX)
-		flush_line(p, l); /* a very long line goes out in pieces */
+		flush_line(p, l, false); /* a very long line goes out in pieces */
 }
 
 bool vuart_flush_stale(struct partition *p, u64 age)
@@ -141,7 +150,7 @@ bool vuart_flush_stale(struct partition *p, u64 age)
 		struct vuart_line *l = &u->line[i];
 
 		if (l->len && now - l->since >= age)
-			flush_line(p, l);
+			flush_line(p, l, false);
 		pending |= l->len != 0;
 	}
 	spin_unlock(&u->lock);
@@ -154,7 +163,8 @@ void vuart_flush_vcpu(struct partition *p, u32 index)
 
 	spin_lock(&u->lock);
 	if (!p->cfg->console_device_order && u->line[index].len)
-		flush_line(p, &u->line[index]);
+		flush_line(p, &u->line[index], true);
+	u->line[index].open = 0; /* its next run's first line is a line of its own */
 	spin_unlock(&u->lock);
 }
 

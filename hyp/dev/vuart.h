@@ -26,6 +26,7 @@ struct partition;
 struct vuart_line {
 	u32 len;
 	u32 escaped; /* bytes of it shown escaped (\xNN) */
+	u32 open; /* its last piece went out without its end: the next one continues it */
 	u64 since; /* counter value when the pending partial line began */
 	char text[VUART_LINE_MAX];
 };

@@ -98,8 +98,8 @@ static struct {
 	u8 rx[256];
 	u32 rx_head, rx_count;
 	u32 tx_count;
-	char line[256];
-	char last[256];
+	char line[512];
+	char last[512];
 	u32 line_len;
 	bool stalled;
 } uart;
@@ -172,6 +172,12 @@ u32 fake_uart_tx_count(void)
 const char *fake_uart_last_line(void)
 {
 	return uart.last;
+}
+
+const char *fake_uart_open_line(void)
+{
+	uart.line[uart.line_len] = 0;
+	return uart.line;
 }
 
 void fake_uart_stall(bool stalled)

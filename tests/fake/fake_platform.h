@@ -31,6 +31,8 @@ void fake_uart_rx(const u8 *bytes, u32 len);
 /* What the console UART transmitted since the reset (bytes), and its last line. */
 u32 fake_uart_tx_count(void);
 const char *fake_uart_last_line(void);
+/* What the UART got after its last newline: a line still open on the terminal. */
+const char *fake_uart_open_line(void);
 
 /* If set, called with every line the console UART completes (without its CR LF). */
 extern void (*fake_uart_line_hook)(const char *line);

@@ -148,8 +148,8 @@ static void vmid_lock_free(const char *text, size_t len)
 
 void __real_console_hyp_line(const char *text, size_t len, bool routine);
 void __wrap_console_hyp_line(const char *text, size_t len, bool routine);
-void __real_console_guest_line(u32 part, const char *text, size_t len, u32 escaped);
-void __wrap_console_guest_line(u32 part, const char *text, size_t len, u32 escaped);
+void __real_console_guest_line(u32 part, const char *text, size_t len, u32 escaped, u32 piece);
+void __wrap_console_guest_line(u32 part, const char *text, size_t len, u32 escaped, u32 piece);
 
 void __wrap_console_hyp_line(const char *text, size_t len, bool routine)
 {
@@ -157,10 +157,10 @@ void __wrap_console_hyp_line(const char *text, size_t len, bool routine)
 	__real_console_hyp_line(text, len, routine);
 }
 
-void __wrap_console_guest_line(u32 part, const char *text, size_t len, u32 escaped)
+void __wrap_console_guest_line(u32 part, const char *text, size_t len, u32 escaped, u32 piece)
 {
 	vmid_lock_free(text, len);
-	__real_console_guest_line(part, text, len, escaped);
+	__real_console_guest_line(part, text, len, escaped, piece);
 }
 
 /*

@@ -51,7 +51,9 @@ static struct {
 	u32 escaped; /* of the bytes in line */
 	char out[VUART_LINE_MAX + 1]; /* the line that must go out next, if out_due */
 	u32 out_len, out_escaped;
+	u32 out_piece; /* console_guest_line's 'piece' for it */
 	bool out_due;
+	bool open; /* the last line out left its line open: the next continues it */
 	u64 line_since;
 	bool level; /* as last told to the vGIC */
 	u32 lines;
@@ -72,15 +74,15 @@ void vgic_set_line(struct vgic_dist *d, u32 intid, bool high)
 	m.level = high;
 }
 
-void console_guest_line(u32 id, const char *text, size_t len, u32 escaped)
+static void model_emit(bool whole);
+
+void console_guest_line(u32 id, const char *text, size_t len, u32 escaped, u32 piece)
 {
 	FUZZ_CHECK(id == cfg.id, "line of partition %u", id);
-	if (!m.out_due) { /* a stale partial line */
-		memcpy(m.out, m.line, m.line_len);
-		m.out_len = m.line_len;
-		m.out_escaped = m.escaped;
-		m.line_len = m.escaped = 0;
-	}
+	if (!m.out_due) /* a stale partial line */
+		model_emit(false);
+	/* The one vCPU's line, line buffer 0. */
+	FUZZ_CHECK(piece == m.out_piece, "piece flags %#x, the model's %#x", piece, m.out_piece);
 	FUZZ_CHECK(len == m.out_len && !memcmp(text, m.out, len) && escaped == m.out_escaped,
 		   "console got %zu bytes \"%.*s\" (%u escaped), the model has %u \"%.*s\" (%u)",
 		   len, (int)len, text, escaped, m.out_len, (int)m.out_len, m.out, m.out_escaped);
@@ -106,11 +108,13 @@ void hyp_timer_flush_line_later(void)
 /* ---- The model's transmit side ------------------------------------------------- */
 
 /* The model's line is due to go out. */
-static void model_emit(void)
+static void model_emit(bool whole)
 {
 	memcpy(m.out, m.line, m.line_len);
 	m.out_len = m.line_len;
 	m.out_escaped = m.escaped;
+	m.out_piece = (m.open ? CONSOLE_PIECE_CONT : 0) | (whole ? 0 : CONSOLE_PIECE_OPEN);
+	m.open = !whole;
 	m.out_due = true;
 	m.line_len = m.escaped = 0;
 }
@@ -125,11 +129,11 @@ static bool model_tx(char c)
 	if (c == '\r')
 		return false;
 	if (c == '\n') {
-		model_emit();
+		model_emit(true);
 		return true;
 	}
 	if (!plain && m.line_len + 4 > VUART_LINE_MAX) {
-		model_emit();
+		model_emit(false);
 		out = true;
 	}
 	if (!m.line_len) {
@@ -146,7 +150,7 @@ static bool model_tx(char c)
 		m.escaped++;
 	}
 	if (m.line_len == VUART_LINE_MAX) {
-		model_emit();
+		model_emit(false);
 		out = true;
 	}
 	return out;

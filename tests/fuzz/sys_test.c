@@ -48,9 +48,12 @@
  *                             own lines (reported as its own), never another's
  *   console_escapes_controls  control bytes and escape sequences reach the
  *                             terminal as \xNN, so nobody forges a line
- *   console_line_max          a line of VUART_LINE_MAX bytes comes out whole
+ *   console_line_max          a line of VUART_LINE_MAX bytes comes out whole, a longer
+ *                             one too (in pieces that continue one another)
  *   console_partial_line_out  an unfinished line goes out 50 ms after its first
  *                             byte, or when its vCPU is switched off
+ *   console_open_line_continues  a line sent in pieces (a prompt, then an echo) is one
+ *                             line on the terminal unless another line comes between
  *   uart_reset_at_restart     a restart resets the PL011 and empties its FIFO
  *   console_vcpu_lines_whole  two vCPUs of one partition print byte by byte
  *                             at once: each line comes out whole
@@ -578,10 +581,10 @@ TEST(console_line_max)
 	guest_puts(0, 0, text, VUART_LINE_MAX);
 	guest_puts(0, 0, "\n", 1);
 	EXPECT_EQ(strlen(seen[0]), 8 + VUART_LINE_MAX); /* "[alpha] " */
+	/* Longer: it goes out in pieces, which continue one another on the terminal. */
 	guest_puts(0, 0, text, sizeof(text));
 	guest_puts(0, 0, "\n", 1);
-	EXPECT_EQ(strlen(fake_uart_last_line()), 8 + 1);
-	EXPECT_EQ(strlen(seen[seen_count - 2]), 8 + VUART_LINE_MAX);
+	EXPECT_EQ(strlen(fake_uart_last_line()), 8 + sizeof(text));
 	console_end();
 }
 
@@ -1114,7 +1117,7 @@ TEST(console_partial_line_out)
 	EXPECT(cpus[0].hyp_timer_deadline <= fake_time() + 20 * FAKE_TICKS_PER_MS);
 	fake_time_advance(20 * FAKE_TICKS_PER_MS);
 	sys_enter(0, hyp_timer_tick);
-	EXPECT(seen_at(0, "[alpha] prompt>") >= 0);
+	EXPECT_STREQ(fake_uart_open_line(), "[alpha] prompt> "); /* out, the line left open */
 
 	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
 	sys_settle();
@@ -1123,6 +1126,51 @@ TEST(console_partial_line_out)
 	sys_settle();
 	EXPECT(!sys_guest_vcpu(BETA_CPU1));
 	EXPECT(seen_at(0, "[beta] last words") >= 0);
+	console_end();
+}
+
+/* What the UART got since its last newline is 'text', after 50 ms of partition p's time. */
+static void flushed_open(u32 cpu, const char *text)
+{
+	fake_time_advance(50 * FAKE_TICKS_PER_MS);
+	sys_enter(cpu, hyp_timer_tick);
+	EXPECT_STREQ(fake_uart_open_line(), text);
+}
+
+/*
+ * A line that goes out in pieces (a prompt, then the echo of what is typed at it, each sent
+ * 50 ms on) stays one line on the terminal while nothing else goes out; a line of another
+ * source in between ends it, and its next piece shows its tag again.  The lines of two vCPUs
+ * of one partition never continue each other.
+ */
+TEST(console_open_line_continues)
+{
+	console_start();
+	guest_puts(0, 0, "/ # ", 4);
+	flushed_open(0, "[alpha] / # ");
+	guest_puts(0, 0, "l", 1);
+	flushed_open(0, "[alpha] / # l");
+	guest_puts(0, 0, "s\n", 2);
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] / # ls");
+	EXPECT_STREQ(fake_uart_open_line(), "");
+
+	guest_puts(0, 0, "/ # ", 4);
+	flushed_open(0, "[alpha] / # ");
+	guest_puts(BETA_CPU0, BETA, "tick\n", 5);
+	EXPECT_STREQ(seen[seen_count - 2], "[alpha] / # ");
+	EXPECT_STREQ(seen[seen_count - 1], "[beta] tick");
+	guest_puts(0, 0, "pwd\n", 4);
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] pwd");
+
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	guest_puts(BETA_CPU0, BETA, "vcpu0 ", 6);
+	flushed_open(BETA_CPU0, "[beta] vcpu0 ");
+	guest_puts(BETA_CPU1, BETA, "vcpu1 ", 6);
+	flushed_open(BETA_CPU1, "[beta] vcpu1 ");
+	guest_puts(BETA_CPU0, BETA, "ends\n", 5);
+	EXPECT_STREQ(seen[seen_count - 2], "[beta] vcpu1 ");
+	EXPECT_STREQ(seen[seen_count - 1], "[beta] ends");
 	console_end();
 }
 
@@ -2350,6 +2398,7 @@ int main(void)
 	RUN(console_escapes_controls);
 	RUN(console_line_max);
 	RUN(console_partial_line_out);
+	RUN(console_open_line_continues);
 	RUN(console_vcpu_lines_whole);
 	RUN(console_device_order_one_line);
 	RUN(monitor_find);
