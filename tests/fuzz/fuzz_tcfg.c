@@ -71,6 +71,14 @@ void tcfg_warn(const char *path, const char *fmt, ...)
 	UNUSED(fmt);
 }
 
+void tcfg_suspect_string(const char *path, const char *name, const char *text, u64 value)
+{
+	UNUSED(path);
+	UNUSED(name);
+	UNUSED(text);
+	UNUSED(value);
+}
+
 /* Every allocation of a run is linked here and freed at its end. */
 struct block {
 	struct block *prev, *next;

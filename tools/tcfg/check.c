@@ -28,6 +28,20 @@ static struct rbuf fmt_range(struct range r)
 	return b;
 }
 
+/* The board's RAM, for a message about a range outside it: "[0x40000000, 0x80000000)". */
+static const char *fmt_ram(const struct board *b)
+{
+	static char s[256];
+	size_t n = 0;
+	u32 i;
+
+	s[0] = '\0';
+	for (i = 0; i < b->ram_count && n + 48 < sizeof(s); i++)
+		n += (size_t)snprintf(s + n, sizeof(s) - n, "%s%s", i ? ", " : "",
+				      fmt_range(b->ram[i]).s);
+	return s;
+}
+
 static struct range mk(u64 base, u64 size)
 {
 	return (struct range){ base, size };
@@ -260,7 +274,8 @@ static void check_phys_one(const struct phys *a, const struct board *b)
 	for (i = 0; i < b->ram_count && !range_inside(a->r, b->ram[i]); i++)
 		;
 	if (i == b->ram_count)
-		tcfg_error(a->path, "%s is outside the board's RAM", fmt_range(a->r).s);
+		tcfg_error(a->path, "%s is outside the board's RAM %s", fmt_range(a->r).s,
+			   fmt_ram(b));
 	if (ranges_overlap(a->r, b->hyp))
 		tcfg_error(a->path, "%s overlaps the hypervisor's reserved region %s",
 			   fmt_range(a->r).s, fmt_range(b->hyp).s);
@@ -662,9 +677,15 @@ static void check_image(struct memory *m, const struct options *o)
 /* Report 'path' [r) if it overlaps the store. */
 static void store_overlap(const struct system *s, const char *path, struct range r)
 {
+	/* The board's window (its store_path names the board's file): say how to move it. */
+	bool board = strcmp(s->store_path, "/image-store") != 0;
+
 	if (ranges_overlap(r, s->store))
-		tcfg_error(path, "%s overlaps the image store %s (%s)", fmt_range(r).s,
-			   fmt_range(s->store).s, s->store_path);
+		tcfg_error(path, "%s overlaps the image store %s (%s%s)", fmt_range(r).s,
+			   fmt_range(s->store).s, s->store_path,
+			   board ? ", the board's window: an image-store node in the system "
+				   "moves it, docs/configuration.md" :
+				   "");
 }
 
 /*
@@ -748,8 +769,8 @@ static void check_store(struct system *s, const struct board *b)
 	for (i = 0; i < b->ram_count && !range_inside(s->store, b->ram[i]); i++)
 		;
 	if (i == b->ram_count)
-		tcfg_error(s->store_path, "the image store %s is outside the board's RAM",
-			   fmt_range(s->store).s);
+		tcfg_error(s->store_path, "the image store %s is outside the board's RAM %s",
+			   fmt_range(s->store).s, fmt_ram(b));
 	if (ranges_overlap(s->store, b->hyp))
 		tcfg_error(s->store_path,
 			   "the image store %s overlaps the hypervisor's reserved region %s",

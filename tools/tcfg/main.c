@@ -19,11 +19,29 @@
 #include "tcfg.h"
 
 static unsigned error_count;
+static char *suspects[8];
+static unsigned suspect_count, suspects_said;
+
+void tcfg_suspect_string(const char *path, const char *name, const char *text, u64 value)
+{
+	char msg[512];
+
+	if (suspect_count == ARRAY_SIZE(suspects))
+		return;
+	snprintf(msg, sizeof(msg),
+		 "tcfg: error: %s: \"%s\" is the string \"%s\", read as the number 0x%llx "
+		 "(numbers go in angle brackets: %s = <...>)",
+		 path, name, text, (unsigned long long)value, name);
+	suspects[suspect_count++] = tcfg_strdup(msg);
+}
 
 void tcfg_error(const char *path, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* The likely cause first: a number written as a string. */
+	for (; suspects_said < suspect_count; suspects_said++, error_count++)
+		fprintf(stderr, "%s\n", suspects[suspects_said]);
 	fprintf(stderr, "tcfg: error: %s: ", path);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -51,6 +51,13 @@ static u32 cell(const void *v, u32 i)
 	return fdt32_to_cpu(c);
 }
 
+/* A number of the right length that is also a string ("32M"): said if the description fails. */
+static void suspect(const struct node *n, const char *name, const void *v, u32 len, u64 value)
+{
+	if (printable(v, len))
+		tcfg_suspect_string(n->path, name, v, value);
+}
+
 bool prop_addr(const struct node *n, const char *name, bool required, u64 *v, bool *ok)
 {
 	u32 len;
@@ -67,6 +74,7 @@ bool prop_addr(const struct node *n, const char *name, bool required, u64 *v, bo
 		*ok = false;
 		return false;
 	}
+	suspect(n, name, p, len, *v);
 	return true;
 }
 
@@ -83,6 +91,7 @@ bool prop_u32(const struct node *n, const char *name, bool required, u32 *v, boo
 		return false;
 	}
 	*v = cell(p, 0);
+	suspect(n, name, p, len, *v);
 	return true;
 }
 

@@ -243,6 +243,13 @@ struct options {
 void tcfg_error(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 unsigned tcfg_error_count(void);
 
+/*
+ * A number whose bytes are also a short string (size = "32M": the 4 bytes "32M\0"): legal,
+ * and silent in a description that passes, but said first, as an error, if it fails, since
+ * what the rules then report about the odd number is likely its consequence.
+ */
+void tcfg_suspect_string(const char *path, const char *name, const char *text, u64 value);
+
 /* Something legal but probably wrong: "tcfg: warning: <path>: <message>". */
 void tcfg_warn(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
