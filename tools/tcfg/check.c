@@ -628,6 +628,14 @@ static void check_entry_dtb(const struct partition *p)
 	else if (!(m->access & CFG_ACCESS_X))
 		tcfg_error(p->path, "entry 0x%llx is in %s, which is not executable (access %s)",
 			   (unsigned long long)p->entry, m->path, access_str(m->access));
+	/* No image anywhere: it would run the zeros of its cleared RAM, without a word. */
+	for (i = 0; i < p->mem_count && !p->mems[i].image; i++)
+		;
+	if (m && i == p->mem_count && !p->kernel.name)
+		tcfg_warn(p->path,
+			  "loads no image (no memory@N has \"image\", no \"kernel\"): it "
+			  "starts at 0x%llx in cleared RAM",
+			  (unsigned long long)p->entry);
 }
 
 bool image_find(const char *path, const char *name, const struct options *o, char **file, u64 *size)
