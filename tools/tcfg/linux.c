@@ -167,10 +167,11 @@ void linux_place(struct partition *p, const struct options *o)
 	if (end > limit) {
 		tcfg_error(p->path,
 			   "kernel \"%s\" (0x%llx bytes) at +0x%llx of %s ends beyond its first "
-			   "%llu MiB: the zImage must lie in the first 128 MiB of RAM, above the "
+			   "%llu MiB%s: the zImage must lie in the first 128 MiB of RAM, above the "
 			   "kernel it decompresses (booting.rst)",
 			   p->kernel.name, (unsigned long long)p->kernel.size,
-			   (unsigned long long)off, r->path, (unsigned long long)(limit / MIB));
+			   (unsigned long long)off, r->path, (unsigned long long)(limit / MIB),
+			   limit < ZRELADDR_ALIGN ? " (all of the region: make it larger)" : "");
 		return;
 	}
 	p->kernel.ipa = r->ipa + off;
