@@ -101,6 +101,11 @@ $(GEN)/system.dtb: $(SYSTEM_DTS_ALL) $(OUT)/.flags/tcfg
 # The guest images the description names (tcfg's config.d has them too, after a first run).
 CONFIG_IMAGES := $(addprefix $(GUEST_OUT)/,$(sort $(shell sed -n \
 	's/^[^/]*\(image\|kernel\|initrd\) = "\([^"]*\)".*/\2/p' $(SYSTEM_DTS_ALL))))
+# One that no rule here builds and that is not there (a misspelt name, your own image not yet
+# copied in) is left to tcfg, which names the node that wants it; make would only say "No rule
+# to make target".
+CONFIG_IMAGES := $(filter $(GUEST_BINS) $(GUEST_OUT)/big.bin $(LINUX_OUT)/% \
+	$(wildcard $(CONFIG_IMAGES)),$(CONFIG_IMAGES))
 
 $(GEN)/config.c $(GEN)/config_gen.h $(GEN)/images.txt &: $(TCFG) $(GEN)/platform.dtb \
 		$(GEN)/system.dtb $(CONFIG_IMAGES) $(OUT)/.flags/tcfg
