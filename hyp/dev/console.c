@@ -409,9 +409,10 @@ static bool tell_guest_locked(u32 part, u32 slack, bool idle)
 	u16 writer;
 
 	/*
-	 * Only drops are news: escaped bytes show as \xNN in the line itself, and an interactive
-	 * shell sends some with every prompt (BusyBox's ESC [6n), which would make a note a
-	 * second.  Their count goes with the next note and into the stats lines.
+	 * Only drops are news: escaped bytes show as \xNN in the line itself (a control
+	 * sequence's are dropped, vuart.c), and an interactive shell sends such a sequence with
+	 * every prompt (BusyBox's ESC [6n), which would make a note a second.  Their count goes
+	 * with the next note and into the stats lines.
 	 */
 	if (g->since_boot.dropped_lines == g->told.dropped_lines)
 		return false;

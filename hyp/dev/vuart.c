@@ -75,7 +75,7 @@ void vuart_init(struct partition *p)
 	u->REG(CR) = PL011_CR_TXE | PL011_CR_RXE; /* as after reset */
 	u->REG(IFLS) = 0x12;
 	for (i = 0; i < CFG_CPU_MAX; i++)
-		u->line[i].len = u->line[i].escaped = u->line[i].open = 0;
+		u->line[i].len = u->line[i].escaped = u->line[i].open = u->line[i].seq = 0;
 	spin_unlock(&u->lock);
 }
 
@@ -93,26 +93,18 @@ static void flush_line(struct partition *p, struct vuart_line *l, bool whole)
 }
 
 /*
- * One byte into the calling vCPU's line (each vCPU of p has its own; vCPU 0's from
- * elsewhere, and every vCPU's in a partition whose console is in device order: Linux's,
- * whose serial driver serializes its output and whose processes move between CPUs, so one
- * line may be written from two of them).  Only printable ASCII and TAB reach the terminal
- * as they are; every other byte (NUL, ESC and the sequences it starts, BEL, backspace, DEL,
- * bytes >= 0x80) is shown as \xNN and counted, so a partition cannot move the cursor, clear
- * or split a line, or forge a line of the hypervisor or of another partition.  CR is dropped
- * (the console ends lines itself); LF ends the line.
+ * One byte into line l.  Only printable ASCII and TAB reach the terminal as they are; every
+ * other byte (NUL, ESC, BEL, backspace, DEL, bytes >= 0x80) is shown as \xNN and counted, so
+ * a partition cannot move the cursor, clear or split a line, or forge a line of the
+ * hypervisor or of another partition.  CR is dropped (the console ends lines itself); LF
+ * ends the line.
  */
-static void put_char(struct partition *p, char c)
+static void put_byte(struct partition *p, struct vuart_line *l, bool own, u8 b)
 {
 	static const char hex[] = "0123456789abcdef";
-	const struct vcpu *v = this_cpu()->vcpu;
-	bool own = v && v->part == p;
-	struct vuart_line *l = p->vuart.line;
-	u8 b = (u8)c;
+	char c = (char)b;
 	bool escape = (u32)b - 0x20 > 0x7e - 0x20 && b != '\t'; /* not printable ASCII or TAB */
 
-	if (own && !p->cfg->console_device_order)
-		l += v->index; /* below cpu_count, at most CFG_CPU_MAX (partition.c's vcpus[]) */
 	if (b == '\r')
 		return;
 	if (b == '\n') {
@@ -136,6 +128,42 @@ static void put_char(struct partition *p, char c)
 	l->text[l->len++] = c;
 	if (l->len == VUART_LINE_MAX)
 		flush_line(p, l, false); /* a very long line goes out in pieces */
+}
+
+/*
+ * One byte into the calling vCPU's line (each vCPU of p has its own; vCPU 0's from
+ * elsewhere, and every vCPU's in a partition whose console is in device order: Linux's,
+ * whose serial driver serializes its output and whose processes move between CPUs, so one
+ * line may be written from two of them).  A control sequence (ECMA-48 5.4: ESC [, then
+ * bytes 0x20-0x3f, up to a final byte 0x40-0x7e) is dropped and its bytes counted: the
+ * colours, cursor moves and cursor-position queries of a shell and its programs would
+ * otherwise clutter every line as \x1b[...; any other byte in one ends it and counts as
+ * itself (so a newline is never swallowed).  Every other byte: put_byte.
+ */
+static void put_char(struct partition *p, char c)
+{
+	const struct vcpu *v = this_cpu()->vcpu;
+	bool own = v && v->part == p;
+	struct vuart_line *l = p->vuart.line;
+	u8 b = (u8)c;
+
+	if (own && !p->cfg->console_device_order)
+		l += v->index; /* below cpu_count, at most CFG_CPU_MAX (partition.c's vcpus[]) */
+	if (l->seq == 2 && (u32)b - 0x20 < 0x7f - 0x20) {
+		l->escaped++;
+		l->seq = b < 0x40 ? 2 : 0; /* a final byte ends it */
+		return;
+	}
+	if (l->seq == 1 && b == '[') {
+		l->escaped += 2;
+		l->seq = 2;
+		return;
+	}
+	if (l->seq == 1)
+		put_byte(p, l, own, 0x1b); /* an ESC that starts no control sequence */
+	l->seq = b == 0x1b;
+	if (!l->seq)
+		put_byte(p, l, own, b);
 }
 
 bool vuart_flush_stale(struct partition *p, u64 age)

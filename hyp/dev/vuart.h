@@ -27,6 +27,7 @@ struct vuart_line {
 	u32 len;
 	u32 escaped; /* bytes of it shown escaped (\xNN) */
 	u32 open; /* its last piece went out without its end: the next one continues it */
+	u32 seq; /* 1: an ESC held, to see if a control sequence starts; 2: in one (put_char) */
 	u64 since; /* counter value when the pending partial line began */
 	char text[VUART_LINE_MAX];
 };

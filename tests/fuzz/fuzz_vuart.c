@@ -49,11 +49,14 @@ static struct {
 	char line[VUART_LINE_MAX + 1];
 	u32 line_len;
 	u32 escaped; /* of the bytes in line */
-	char out[VUART_LINE_MAX + 1]; /* the line that must go out next, if out_due */
-	u32 out_len, out_escaped;
-	u32 out_piece; /* console_guest_line's 'piece' for it */
-	bool out_due;
+	struct {
+		char text[VUART_LINE_MAX + 1];
+		u32 len, escaped;
+		u32 piece; /* console_guest_line's 'piece' for it */
+	} out[2]; /* the lines that must go out next, in order (a held ESC and a newline: two) */
+	u32 out_due;
 	bool open; /* the last line out left its line open: the next continues it */
+	u32 seq; /* 1: an ESC held; 2: in a control sequence */
 	u64 line_since;
 	bool level; /* as last told to the vGIC */
 	u32 lines;
@@ -82,11 +85,15 @@ void console_guest_line(u32 id, const char *text, size_t len, u32 escaped, u32 p
 	if (!m.out_due) /* a stale partial line */
 		model_emit(false);
 	/* The one vCPU's line, line buffer 0. */
-	FUZZ_CHECK(piece == m.out_piece, "piece flags %#x, the model's %#x", piece, m.out_piece);
-	FUZZ_CHECK(len == m.out_len && !memcmp(text, m.out, len) && escaped == m.out_escaped,
+	FUZZ_CHECK(piece == m.out[0].piece, "piece flags %#x, the model's %#x", piece,
+		   m.out[0].piece);
+	FUZZ_CHECK(len == m.out[0].len && !memcmp(text, m.out[0].text, len) &&
+			   escaped == m.out[0].escaped,
 		   "console got %zu bytes \"%.*s\" (%u escaped), the model has %u \"%.*s\" (%u)",
-		   len, (int)len, text, escaped, m.out_len, (int)m.out_len, m.out, m.out_escaped);
-	m.out_due = false;
+		   len, (int)len, text, escaped, m.out[0].len, (int)m.out[0].len, m.out[0].text,
+		   m.out[0].escaped);
+	m.out[0] = m.out[1];
+	m.out_due--;
 	m.lines++;
 }
 
@@ -110,32 +117,31 @@ void hyp_timer_flush_line_later(void)
 /* The model's line is due to go out. */
 static void model_emit(bool whole)
 {
-	memcpy(m.out, m.line, m.line_len);
-	m.out_len = m.line_len;
-	m.out_escaped = m.escaped;
-	m.out_piece = (m.open ? CONSOLE_PIECE_CONT : 0) | (whole ? 0 : CONSOLE_PIECE_OPEN);
+	memcpy(m.out[m.out_due].text, m.line, m.line_len);
+	m.out[m.out_due].len = m.line_len;
+	m.out[m.out_due].escaped = m.escaped;
+	m.out[m.out_due].piece = (m.open ? CONSOLE_PIECE_CONT : 0) |
+				 (whole ? 0 : CONSOLE_PIECE_OPEN);
 	m.open = !whole;
-	m.out_due = true;
+	m.out_due++;
 	m.line_len = m.escaped = 0;
 }
 
-/* Feed one byte; returns whether a line must have gone out. */
-static bool model_tx(char c)
+/* One byte into the line (vuart.c's put_byte); the lines it sends are due (m.out). */
+static void model_byte(char c)
 {
 	static const char hex[] = "0123456789abcdef";
 	u8 b = (u8)c;
-	bool plain = (b >= 0x20 && b <= 0x7e) || b == '\t', out = false;
+	bool plain = (b >= 0x20 && b <= 0x7e) || b == '\t';
 
 	if (c == '\r')
-		return false;
+		return;
 	if (c == '\n') {
 		model_emit(true);
-		return true;
+		return;
 	}
-	if (!plain && m.line_len + 4 > VUART_LINE_MAX) {
+	if (!plain && m.line_len + 4 > VUART_LINE_MAX)
 		model_emit(false);
-		out = true;
-	}
 	if (!m.line_len) {
 		m.line_since = now;
 		m.arms_expected += cpu.vcpu != NULL;
@@ -149,24 +155,49 @@ static bool model_tx(char c)
 		m.line[m.line_len++] = hex[b & 15];
 		m.escaped++;
 	}
-	if (m.line_len == VUART_LINE_MAX) {
+	if (m.line_len == VUART_LINE_MAX)
 		model_emit(false);
-		out = true;
+}
+
+/*
+ * Feed one byte (vuart.c's put_char).  ESC [ ... final byte (ECMA-48 5.4) is dropped and
+ * counted; a byte outside 0x20-0x7e ends such a sequence and counts as itself; an ESC not
+ * followed by '[' is shown as \x1b: it and the byte after may send two lines.
+ */
+static void model_tx(char c)
+{
+	u8 b = (u8)c;
+
+	if (m.seq == 2 && b >= 0x20 && b <= 0x7e) {
+		m.escaped++;
+		if (b >= 0x40)
+			m.seq = 0;
+		return;
 	}
-	return out;
+	if (m.seq == 1 && b == '[') {
+		m.escaped += 2;
+		m.seq = 2;
+		return;
+	}
+	if (m.seq == 1)
+		model_byte(0x1b);
+	m.seq = b == 0x1b;
+	if (!m.seq)
+		model_byte(c);
 }
 
 static void tx_byte(char c, bool hypercall, u32 size)
 {
-	u32 lines = m.lines, v = (u8)c | 0x100;
-	bool flush = model_tx(c);
+	u32 lines = m.lines, v = (u8)c | 0x100, due;
 
+	model_tx(c);
+	due = m.out_due;
 	if (hypercall)
 		vuart_output(&part, &c, 1);
 	else
 		FUZZ_CHECK(vuart_access(&part, 0x000, size, true, &v), "DR write refused");
-	FUZZ_CHECK(m.lines == lines + flush, "byte 0x%02x: %u lines out, expected %u", (u8)c,
-		   m.lines - lines, flush);
+	FUZZ_CHECK(m.lines == lines + due, "byte 0x%02x: %u lines out, expected %u", (u8)c,
+		   m.lines - lines, due);
 }
 
 /* ---- Steps -------------------------------------------------------------------- */
@@ -259,7 +290,8 @@ static void step_time(struct fin *f)
 
 static void step_output(struct fin *f)
 {
-	static const u32 chars[] = { 'a', 'b', '\n', '\r', ' ', 0, 0xff, '\t', 0x1b, 0x7f };
+	static const u32 chars[] = { 'a',  'b',	 '\n', '\r', ' ', 0,  0xff,
+				     '\t', 0x1b, 0x7f, '[',  '6', 'm' };
 	u32 n = fin_u8(f), i;
 
 	for (i = 0; i < n; i++)

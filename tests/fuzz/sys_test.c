@@ -554,11 +554,16 @@ TEST(console_served_by_the_sources_cpu)
 
 TEST(console_escapes_controls)
 {
-	static const char forged[] = "\x1b[2K\r[tessera] forged\0\x07\x7f\xff\n";
+	static const char forged[] = "\x1b[2K\r[tessera] forged\0\x07\x7f\xff\x1b]0;t\n";
 
 	console_start();
 	guest_puts(0, 0, forged, sizeof(forged) - 1);
-	EXPECT_STREQ(fake_uart_last_line(), "[alpha] \\x1b[2K[tessera] forged\\x00\\x07\\x7f\\xff");
+	/* A control sequence is dropped (ECMA-48 5.4), another ESC shown. */
+	EXPECT_STREQ(fake_uart_last_line(),
+		     "[alpha] [tessera] forged\\x00\\x07\\x7f\\xff\\x1b]0;t");
+	/* A shell's prompt with its cursor query, ls's colours; a sequence a newline cuts short. */
+	guest_puts(0, 0, "/ # \x1b[6n\x1b[1;34mbin\x1b[m \x1b[12\n", 27);
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] / # bin ");
 	guest_puts(0, 0, "tab\tok\n", 7);
 	EXPECT_STREQ(fake_uart_last_line(), "[alpha] tab\tok");
 	guest_puts(0, 0, " ~\x1f\n", 4); /* printable ASCII's two ends, and the byte below */
@@ -566,7 +571,7 @@ TEST(console_escapes_controls)
 	fake_time_advance(2000 * FAKE_TICKS_PER_MS);
 	guest_puts(0, 0, "next\n", 5);
 	/* Counted (the stats lines), but no note a second for them: a shell's prompt has some. */
-	EXPECT_EQ(console_escaped_of(0), 6);
+	EXPECT_EQ(console_escaped_of(0), (4 + 4 + 1) + (4 + 7 + 3 + 4) + 1);
 	EXPECT(seen_at(0, "[tessera] console: alpha") < 0);
 	console_end();
 }
