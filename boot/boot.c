@@ -93,9 +93,9 @@ static bool smp_bit_required(void)
 	return !gic_is_emulated();
 }
 
-static void check_smp_coherent(u32 cpu)
+static void check_smp_coherent(u32 cpu, bool required)
 {
-	if ((read_actlr() & ACTLR_SMP) || !smp_bit_required())
+	if ((read_actlr() & ACTLR_SMP) || !required)
 		return;
 	log_error(
 		"cpu%u: ACTLR.SMP (bit 6) is clear and NSACR 0x%08x does not let Non-secure state "
@@ -123,21 +123,21 @@ static u32 cpus_refused; /* secondaries that halted at a check and said why: not
  */
 static void check_cntfrq(u32 cpu)
 {
-	u32 hz = read_cntfrq();
+	u32 hz = read_cntfrq(), boot_hz = boot_cntfrq;
 
-	if (!boot_cntfrq)
-		boot_cntfrq = hz;
-	if (hz && hz == boot_cntfrq)
+	if (!boot_hz)
+		boot_cntfrq = boot_hz = hz;
+	if (hz && hz == boot_hz)
 		return;
 	if (!hz)
 		log_error("cpu%u: CNTFRQ reads 0: the firmware did not program the generic timer's "
 			  "frequency (only Secure state can): halted%s",
-			  cpu, boot_cntfrq ? "" : ", nothing started");
+			  cpu, boot_hz ? "" : ", nothing started");
 	else
 		log_error(
 			"cpu%u: CNTFRQ reads %u, the boot CPU's %u: the firmware must program the "
 			"same frequency on every CPU (only Secure state can): halted",
-			cpu, hz, boot_cntfrq);
+			cpu, hz, boot_hz);
 	__atomic_or_fetch(&cpus_refused, BIT(cpu), __ATOMIC_RELEASE); /* boot_main's wait ends */
 	/*
 	 * DSB, then SEV (cpu_sev): the bit must be visible when the boot CPU's WFE returns, or it
@@ -247,8 +247,8 @@ static void cpu_init_local(u32 cpu)
 
 void boot_main(u32 cpu)
 {
-	u32 i;
-	u32 midr = read_midr();
+	u32 i, midr = read_midr();
+	bool smp;
 
 	cpu_init_local(cpu);
 	uart_init();
@@ -274,7 +274,8 @@ void boot_main(u32 cpu)
 	check_cntfrq(cpu);
 	check_ram();
 	hyp_init_early();
-	check_smp_coherent(cpu);
+	smp = smp_bit_required(); /* asked once: a call (the GIC is identified in gic_init) */
+	check_smp_coherent(cpu, smp);
 	hyp_cpu_online(cpu);
 
 	timer_wfe_bounded(true); /* the waits below are bounded (until hyp_main) */
@@ -284,7 +285,7 @@ void boot_main(u32 cpu)
 
 		if (i == cpu)
 			continue;
-		ret = psci_cpu_on(i, (uintptr_t)secondary_entry, smp_bit_required());
+		ret = psci_cpu_on(i, (uintptr_t)secondary_entry, smp);
 		if (ret != 0) {
 			log_error("cpu%u: PSCI CPU_ON failed (%d)", i, ret);
 			continue;
@@ -300,9 +301,7 @@ void boot_main(u32 cpu)
 			log_error("cpu%u: did not come up within %u ms (a CPU that the firmware "
 				  "enters outside HYP mode%s halts at its entry)",
 				  i, SECONDARY_TIMEOUT_MS,
-				  smp_bit_required() ?
-					  ", or whose ACTLR.SMP is clear and cannot be set," :
-					  "");
+				  smp ? ", or whose ACTLR.SMP is clear and cannot be set," : "");
 			break;
 		}
 	}
