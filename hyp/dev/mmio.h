@@ -16,7 +16,11 @@ struct vcpu;
 
 enum mmio_device { MMIO_NONE, MMIO_GICD, MMIO_UART };
 
-/* Emulate an access to an emulated device page; false if ipa is not one. */
+/*
+ * Emulate an access to an emulated device page; false if ipa is not one.  For a stage-2
+ * translation fault: 'ipa' is HPFAR's page and HDFAR's offset (fault_ipa), which the
+ * emulation reads again.
+ */
 bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa);
 
 /* The data abort trap (hyp/core/trap.c's table, by HSR.EC): emulated pages first. */

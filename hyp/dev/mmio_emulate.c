@@ -44,9 +44,11 @@ static enum mmio_device emulated_device(const struct cfg_partition *cfg, u64 ipa
  * registers) and every access to a doorbell GPIO page, decoded by mmio_decode() and handed
  * to the device: the distributor, the PL011, or (device MMIO_NONE) the doorbell PL061 of end
  * 'e' (vgpio.c, whose VGPIO_* flags say what follows for all three).  A refusal, with its
- * fault: 'ipa' is the access's, its page offset the device's offset.
+ * fault.  Every caller's access is a stage-2 translation fault (not on a stage-1 walk), so
+ * HPFAR holds its IPA's page and HDFAR its page offset (ARM ARM B3.12.7, B4.1.70; 4 KiB pages
+ * at both stages), as mmio_trap_dabt and fault_ipa read them.
  */
-static void emulate(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, enum mmio_device device,
+static void emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device,
 		    const struct cfg_endpoint *e)
 {
 	static const char gpio_refusal[] = "access to a doorbell PL061 that the syndrome does not "
@@ -57,8 +59,8 @@ static void emulate(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, enum mmio_
 		gpio_refusal,
 	};
 	struct mmio_access a;
-	u32 value = 0, act = VGPIO_REFUSE;
-	bool described = mmio_decode(hsr, (u32)ipa & (EMULATED_PAGE - 1), &a);
+	u32 va = read_hdfar(), value = 0, act = VGPIO_REFUSE;
+	bool described = mmio_decode(hsr, va & (EMULATED_PAGE - 1), &a);
 
 	/*
 	 * No condition check: an instruction that fails its condition never accesses memory.
@@ -77,8 +79,10 @@ static void emulate(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, enum mmio_
 	}
 	if (act & VGPIO_REFUSE) {
 		/* A refused load leaves the register as it was. */
-		mmio_fault(v, r, hsr, ipa, read_hdfar(),
-			   refusals[device == MMIO_NONE ? 2 : described]);
+		mmio_fault(v, r, hsr,
+			   ((u64)(read_hpfar() & HPFAR_FIPA_MASK) << 8) |
+				   (va & (EMULATED_PAGE - 1)),
+			   va, refusals[device == MMIO_NONE ? 2 : described]);
 		return;
 	}
 	if (!a.write)
@@ -90,15 +94,10 @@ static void emulate(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa, enum mmio_
 	guest_skip_instruction(hsr);
 }
 
-/*
- * The fast paths' way out, to emulate(): the IPA from HPFAR (the device's page, as
- * mmio_trap_dabt found it) and HDFAR's page offset (4 KiB pages at both stages).
- */
+/* The fast paths' way out, to emulate(). */
 void mmio_emulate(struct vcpu *v, struct regs *r, u32 hsr, enum mmio_device device)
 {
-	u32 hpfar = device == MMIO_GICD ? v->part->gicd_hpfar : v->part->uart_hpfar;
-
-	emulate(v, r, hsr, ((u64)hpfar << 8) | (read_hdfar() & (EMULATED_PAGE - 1)), device, NULL);
+	emulate(v, r, hsr, device, NULL);
 }
 
 bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa)
@@ -121,7 +120,7 @@ bool mmio_abort(struct vcpu *v, struct regs *r, u32 hsr, u64 ipa)
 		const struct cfg_endpoint *e = &cfg->endpoints[i];
 
 		if (e->gpio && e->gpio_ipa == (ipa & ~(u64)(EMULATED_PAGE - 1))) {
-			emulate(v, r, hsr, ipa, MMIO_NONE, e);
+			emulate(v, r, hsr, MMIO_NONE, e);
 			return true;
 		}
 	}
