@@ -18,7 +18,7 @@
 /* The word at byte offset 'at' (a multiple of 4, inside the tree): big-endian (5.2). */
 static u32 word(const u32 *t, u32 at)
 {
-	return __builtin_bswap32(t[at / 4]);
+	return __builtin_bswap32(*(const u32 *)((uintptr_t)t + at)); /* ('at' is not rounded) */
 }
 
 /* The byte at offset 'at', from its aligned word. */
@@ -72,7 +72,7 @@ enum fdt_ram_result fdt_ram_check(const void *fdt, u64 base, u64 size, struct fd
 	const u32 *t = fdt;
 	u64 banks[FDT_MAX_BANKS][2];
 	u32 at, end, tree_size, strings, strings_end, depth = 0, count = 0;
-	u32 cells[2], reg_at = 0, reg_len = 0, k, n; /* #address-cells, #size-cells */
+	u32 cells[2], reg_at = 0, reg_len = 0, k; /* #address-cells, #size-cells */
 	bool memory = false;
 
 	info->covered_end = base;
@@ -117,13 +117,16 @@ enum fdt_ram_result fdt_ram_check(const void *fdt, u64 base, u64 size, struct fd
 
 				for (at = reg_at;
 				     at + entry <= reg_at + reg_len && count < FDT_MAX_BANKS;) {
-					u64 v[2] = { 0, 0 }, b, s; /* its address and size */
+					/* Its address and size: 1 or 2 cells each, most significant first. */
+					u64 b = word(t, at), s;
 
-					for (k = 0; k < 2; k++)
-						for (n = cells[k]; n; n--, at += 4)
-							v[k] = v[k] << 32 | word(t, at);
-					b = v[0];
-					s = v[1];
+					if (cells[0] > 1)
+						b = b << 32 | word(t, at + 4);
+					at += 4 * cells[0];
+					s = word(t, at);
+					if (cells[1] > 1)
+						s = s << 32 | word(t, at + 4);
+					at += 4 * cells[1];
 
 					if (!s || b + s < b)
 						continue;
