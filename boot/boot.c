@@ -235,7 +235,8 @@ static void report_cpu(u32 cpu)
 		 (hsctlr & HSCTLR_C) ? "on" : "off", (hsctlr & HSCTLR_I) ? "on" : "off");
 }
 
-static void cpu_init_local(u32 cpu)
+/* Out of line (noinline): one copy for the boot CPU's boot_main and the secondaries'. */
+static __attribute__((noinline)) void cpu_init_local(u32 cpu)
 {
 	struct cpu *c = &cpus[cpu];
 
