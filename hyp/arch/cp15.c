@@ -252,7 +252,8 @@ static __attribute__((noinline)) void cp_trap_slow(struct regs *r, u32 hsr)
 	u32 ec = hsr_ec(hsr), rt = (hsr >> HSR_CP_RT_SHIFT) & 0xf;
 	bool read = hsr & HSR_CP_READ;
 
-	if (guest_cond_passed(hsr)) {
+	/* (Not guest_cond_passed: its shortcut for AL is code again here, off the fast path.) */
+	if (hsr_cond_check(hsr, read_spsr())) {
 		if (ec == HSR_EC_CP15_32) {
 			if (!cp15_access(r, hsr, rt, read)) {
 				inject_undef(r, hsr);
