@@ -108,7 +108,6 @@ static __attribute__((noinline)) u32 pmu_access(u32 hsr, u32 v, bool read)
 {
 	u32 hpmn = read_hdcr() & HDCR_HPMN_MASK, mask = PMCNTEN_C | (BIT(hpmn) - 1);
 	u32 sel = read_pmselr() & PMCR_N_MASK;
-	bool mine = (sel < hpmn) | (sel == PMSELR_CCFILTR); /* what PMXEVTYPER/PMXEVCNTR select */
 	u32 vm = v & mask; /* a write to a counter mask, cut to the partition's */
 
 	switch (PMU_REG((hsr >> HSR_CP_CRM_SHIFT) & 0xf, (hsr >> HSR_CP_OPC2_SHIFT) & 7)) {
@@ -155,14 +154,15 @@ static __attribute__((noinline)) u32 pmu_access(u32 hsr, u32 v, bool read)
 		write_pmccntr(v);
 		break;
 	case PMU_REG(13, 1): /* PMXEVTYPER, or PMCCFILTR when PMSELR is 31: never counting in Hyp */
-		if (mine && read)
+		if (sel >= hpmn && sel != PMSELR_CCFILTR)
+			break; /* not the partition's: the hypervisor's counter, or none */
+		if (read)
 			return read_pmxevtyper();
-		if (mine)
-			write_pmxevtyper(v & ~PMFILTER_NSH);
+		write_pmxevtyper(v & ~PMFILTER_NSH);
 		break;
 	case PMU_REG(13, 2): /* PMXEVCNTR */
-		if (!mine || sel == PMSELR_CCFILTR)
-			break;
+		if (sel >= hpmn)
+			break; /* not the partition's, or PMCCFILTR (31: HPMN is 31 at most) */
 		if (read)
 			return read_pmxevcntr();
 		write_pmxevcntr(v);
