@@ -55,8 +55,11 @@ static bool setway_valid(u32 value)
 	write_csselr(level << 1);
 	isb();
 	ccsidr = read_ccsidr();
+	/*
+	 * No ISB after: nothing here reads CSSELR again, and the exception return to the guest
+	 * is a context synchronization operation (ARM ARM, Glossary) that makes it the guest's.
+	 */
 	write_csselr(saved);
-	isb();
 	line_shift = (ccsidr & 7) + 4;
 	assoc = (ccsidr >> 3) & 0x3ff; /* ways - 1 */
 	sets = ((ccsidr >> 13) & 0x7fff) + 1;
