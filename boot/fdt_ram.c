@@ -115,18 +115,19 @@ enum fdt_ram_result fdt_ram_check(const void *fdt, u64 base, u64 size, struct fd
 			if (depth-- == 2 && memory) {
 				u32 entry = 4 * (cells[0] + cells[1]);
 
-				for (at = reg_at;
-				     at + entry <= reg_at + reg_len && count < FDT_MAX_BANKS;) {
+				/* The reg read entry by entry (reg_at and reg_len are spent). */
+				for (; entry <= reg_len && count < FDT_MAX_BANKS;
+				     reg_len -= entry) {
 					/* Its address and size: 1 or 2 cells each, most significant first. */
-					u64 b = word(t, at), s;
+					u64 b = word(t, reg_at), s;
 
 					if (cells[0] > 1)
-						b = b << 32 | word(t, at + 4);
-					at += 4 * cells[0];
-					s = word(t, at);
+						b = b << 32 | word(t, reg_at + 4);
+					reg_at += 4 * cells[0];
+					s = word(t, reg_at);
 					if (cells[1] > 1)
-						s = s << 32 | word(t, at + 4);
-					at += 4 * cells[1];
+						s = s << 32 | word(t, reg_at + 4);
+					reg_at += 4 * cells[1];
 
 					if (!s || b + s < b)
 						continue;
@@ -137,7 +138,6 @@ enum fdt_ram_result fdt_ram_check(const void *fdt, u64 base, u64 size, struct fd
 					banks[count][0] = b;
 					banks[count++][1] = b + s;
 				}
-				at = next;
 			}
 		} else if (token == FDT_PROP) {
 			u32 len, value = at + 8;
