@@ -67,7 +67,12 @@ static u64 covered_from(const u64 (*banks)[2], u32 count, u64 base)
 /* The properties the check reads: the root's first two, a memory node's last two. */
 static const char *const names[] = { "#address-cells", "#size-cells", "device_type", "reg" };
 
-enum fdt_ram_result fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
+/*
+ * Inline (always_inline) into its one caller, boot_read_ram, with the constants it passes:
+ * GCC would not inline a function with so large a frame by itself.
+ */
+__attribute__((always_inline)) inline enum fdt_ram_result
+fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 {
 	const u32 *t = fdt;
 	u64 banks[FDT_MAX_BANKS][2];
