@@ -3,7 +3,8 @@
  * structure block (Devicetree Specification v0.4, chapter 5) for the root's
  * #address-cells and #size-cells and the reg of every node named memory or memory@...
  * or whose device_type is "memory".  Runs with the MMU off, where Strongly-ordered
- * memory takes no unaligned access: everything is read as aligned 32-bit words.
+ * memory takes no unaligned access: words are read as aligned 32-bit loads, strings a byte
+ * at a time (a byte access is always aligned: ARM ARM A3.2, "Alignment support").
  */
 #include "boot/fdt_ram.h"
 
@@ -21,10 +22,10 @@ static u32 word(const u32 *t, u32 at)
 	return __builtin_bswap32(*(const u32 *)((uintptr_t)t + at)); /* ('at' is not rounded) */
 }
 
-/* The byte at offset 'at', from its aligned word. */
+/* The byte at offset 'at'. */
 static u8 byte(const u32 *t, u32 at)
 {
-	return (u8)(t[at / 4] >> (8 * (at % 4))); /* little-endian load */
+	return ((const u8 *)t)[at];
 }
 
 /*

@@ -31,7 +31,7 @@ struct fdt_ram_info {
 
 /*
  * Read the flattened device tree at 'fdt' (4-byte aligned, at most FDT_RAM_MAX_SIZE bytes;
- * only 32-bit aligned loads are made, as with the MMU off) and say whether its memory
+ * only aligned loads are made, words and bytes, as with the MMU off) and say whether its memory
  * nodes cover [base, base + size).
  */
 enum fdt_ram_result fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info);
