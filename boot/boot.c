@@ -165,14 +165,24 @@ static s32 psci_cpu_on(u32 mpidr, uintptr_t entry, u32 context)
 
 static const char *mode_name(u32 cpsr)
 {
+	/* Every entry named: the encodings that are no mode (ARM ARM B1.3.1) as "unknown". */
 	static const char *const names[PSR_MODE_MASK + 1] = {
-		[PSR_MODE_USR] = "USR", [PSR_MODE_FIQ] = "FIQ", [PSR_MODE_IRQ] = "IRQ",
-		[PSR_MODE_SVC] = "SVC", [PSR_MODE_MON] = "MON", [PSR_MODE_ABT] = "ABT",
-		[PSR_MODE_HYP] = "HYP", [PSR_MODE_UND] = "UND", [PSR_MODE_SYS] = "SYS"
+		[0 ... PSR_MODE_USR - 1] = "unknown",
+		[PSR_MODE_USR] = "USR",
+		[PSR_MODE_FIQ] = "FIQ",
+		[PSR_MODE_IRQ] = "IRQ",
+		[PSR_MODE_SVC] = "SVC",
+		[PSR_MODE_SVC + 1 ... PSR_MODE_MON - 1] = "unknown",
+		[PSR_MODE_MON] = "MON",
+		[PSR_MODE_ABT] = "ABT",
+		[PSR_MODE_ABT + 1 ... PSR_MODE_HYP - 1] = "unknown",
+		[PSR_MODE_HYP] = "HYP",
+		[PSR_MODE_UND] = "UND",
+		[PSR_MODE_UND + 1 ... PSR_MODE_SYS - 1] = "unknown",
+		[PSR_MODE_SYS] = "SYS",
 	};
-	const char *name = names[cpsr & PSR_MODE_MASK];
 
-	return name ? name : "unknown";
+	return names[cpsr & PSR_MODE_MASK];
 }
 
 /* Before the console exists: write straight to the UART, waiting for room. */
