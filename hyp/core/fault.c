@@ -187,16 +187,14 @@ __attribute__((noinline)) void data_abort(struct vcpu *v, struct regs *r, u32 hs
 
 __attribute__((noinline)) void prefetch_abort(struct vcpu *v, struct regs *r, u32 hsr)
 {
-	u32 va = read_hifar();
-	struct guest_fault f = { .what = "stage-2 prefetch abort",
-				 .ipa = 0,
-				 .va = va,
-				 .pc = read_elr_hyp(),
-				 .hsr = hsr,
-				 .write = false,
-				 .has_ipa = false,
-				 .instruction = true }; /* every member: no memset first */
+	struct guest_fault f; /* every member set below, ipa by fault_ipa if it can: no memset */
 
-	f.has_ipa = fault_ipa(hsr, va, &f.ipa);
+	f.what = "stage-2 prefetch abort";
+	f.va = read_hifar();
+	f.pc = read_elr_hyp();
+	f.hsr = hsr;
+	f.write = false;
+	f.instruction = true;
+	f.has_ipa = fault_ipa(hsr, f.va, &f.ipa); /* (ipa is read only if has_ipa) */
 	guest_fault(v, r, &f);
 }
