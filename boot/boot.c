@@ -245,6 +245,34 @@ static void report_cpu(u32 cpu)
 		 (hsctlr & HSCTLR_C) ? "on" : "off", (hsctlr & HSCTLR_I) ? "on" : "off");
 }
 
+/*
+ * This CPU's state said and its CNTFRQ checked: the boot CPU's first, before any other starts
+ * (boot_cntfrq is still 0).  One copy for boot_main and boot_secondary_main.
+ */
+static __attribute__((noinline)) void report_and_check(u32 cpu)
+{
+	report_cpu(cpu);
+#ifdef SELFTEST_CNTFRQ_ZERO
+	/*
+	 * A test build: a firmware that left CNTFRQ 0 on the boot CPU.  QEMU virt has no EL3, so
+	 * Hyp mode is the highest and may write it there (it changes what the register reads, not
+	 * the count's rate).
+	 */
+	if (!boot_cntfrq) {
+		write_cntfrq(0);
+		isb();
+	}
+#endif
+#ifdef SELFTEST_CNTFRQ_MISMATCH
+	/* A test build: the last secondary's firmware programmed another frequency. */
+	if (boot_cntfrq && cpu == PLAT_CPU_COUNT - 1) {
+		write_cntfrq(24000000);
+		isb();
+	}
+#endif
+	check_cntfrq(cpu);
+}
+
 /* Out of line (noinline): one copy for the boot CPU's boot_main and the secondaries'. */
 static __attribute__((noinline)) void cpu_init_local(u32 cpu)
 {
@@ -273,16 +301,7 @@ void boot_main(u32 cpu)
 		cpu, midr, (u32)boot_dtb, boot_dtb ? "" : " (none passed)");
 	log_info("image 0x%08x-0x%08x, reserved up to 0x%08x", (u32)(uintptr_t)__hyp_start,
 		 (u32)(uintptr_t)__hyp_end, (u32)(uintptr_t)__hyp_reserved_end);
-	report_cpu(cpu);
-#ifdef SELFTEST_CNTFRQ_ZERO
-	/*
-	 * A test build: a firmware that left CNTFRQ 0.  QEMU virt has no EL3, so Hyp mode is the
-	 * highest and may write it there (it changes what the register reads, not the count's rate).
-	 */
-	write_cntfrq(0);
-	isb();
-#endif
-	check_cntfrq(cpu);
+	report_and_check(cpu);
 	check_ram();
 	hyp_init_early();
 	smp = smp_bit_required(); /* asked once: a call (the GIC is identified in gic_init) */
@@ -322,14 +341,7 @@ void boot_main(u32 cpu)
 void boot_secondary_main(u32 cpu)
 {
 	cpu_init_local(cpu);
-	report_cpu(cpu);
-#ifdef SELFTEST_CNTFRQ_MISMATCH
-	if (cpu == PLAT_CPU_COUNT - 1) { /* a test build: its firmware programmed another */
-		write_cntfrq(24000000);
-		isb();
-	}
-#endif
-	check_cntfrq(cpu);
+	report_and_check(cpu);
 	hyp_cpu_online(cpu);
 	cpu_idle();
 }
