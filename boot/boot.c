@@ -286,7 +286,7 @@ static __attribute__((noinline)) void cpu_init_local(u32 cpu)
 
 void boot_main(u32 cpu)
 {
-	u32 i, midr = read_midr();
+	u32 i;
 	bool smp;
 
 	cpu_init_local(cpu);
@@ -298,7 +298,7 @@ void boot_main(u32 cpu)
 	log_info(
 		"platform " PLAT_NAME ", " STRINGIFY(
 			PLAT_CPU_COUNT) " CPUs, boot CPU %u (MIDR 0x%08x), device tree at 0x%08x%s",
-		cpu, midr, (u32)boot_dtb, boot_dtb ? "" : " (none passed)");
+		cpu, read_midr(), (u32)boot_dtb, boot_dtb ? "" : " (none passed)");
 	log_info("image 0x%08x-0x%08x, reserved up to 0x%08x", (u32)(uintptr_t)__hyp_start,
 		 (u32)(uintptr_t)__hyp_end, (u32)(uintptr_t)__hyp_reserved_end);
 	report_and_check(cpu);
