@@ -40,16 +40,19 @@ $(eval $(call TRACK,$(GUEST_OUT)/.flags/ld,GUEST_LD_OPTS))
 
 $(GUEST_OUT)/obj/lib/%.o: guests/lib/%.c $(GUEST_OUT)/.flags/cc
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(GUEST_START_OBJ): guests/lib/start.S $(GUEST_OUT)/.flags/cc
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_ASFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(GUEST_CC) $(GUEST_ASFLAGS) -MMD -MP -c $< -o $@
 
 $(GUEST_LIB): $(GUEST_LIB_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@
-	$(GUEST_AR) rcs $@ $(GUEST_LIB_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@
+	$(Q)$(GUEST_AR) rcs $@ $(GUEST_LIB_OBJS)
 
 -include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_START_OBJ:.o=.d)
 
@@ -70,20 +73,24 @@ $$($(1)_OBJS): $$(GUEST_OUT)/.flags/cc $$(GUEST_OUT)/.flags/$(1)
 
 $$(GUEST_OUT)/obj/$(1)/%.o: %.c
 	@mkdir -p $$(@D)
-	$$(GUEST_CC) $$(GUEST_CFLAGS) $$(GUEST_PROGRAM_FLAGS) -MMD -MP -c $$< -o $$@
+	@$$(if $$(Q),echo "  CC      $$<")
+	$$(Q)$$(GUEST_CC) $$(GUEST_CFLAGS) $$(GUEST_PROGRAM_FLAGS) -MMD -MP -c $$< -o $$@
 
 $$(GUEST_OUT)/obj/$(1)/%.o: %.S
 	@mkdir -p $$(@D)
-	$$(GUEST_CC) $$(GUEST_ASFLAGS) $$(GUEST_PROGRAM_FLAGS) -MMD -MP -c $$< -o $$@
+	@$$(if $$(Q),echo "  AS      $$<")
+	$$(Q)$$(GUEST_CC) $$(GUEST_ASFLAGS) $$(GUEST_PROGRAM_FLAGS) -MMD -MP -c $$< -o $$@
 
 $$(GUEST_OUT)/$(1).elf: $$(GUEST_START_OBJ) $$($(1)_OBJS) $$(GUEST_LIB) $$(GUEST_LD_SCRIPT) \
 		$$(GUEST_OUT)/.flags/ld
 	@mkdir -p $$(@D)
-	$$(GUEST_CC) $$(GUEST_LDFLAGS) -Wl,-Map,$$(GUEST_OUT)/$(1).map -o $$@ \
+	@$$(if $$(Q),echo "  LD      $$@")
+	$$(Q)$$(GUEST_CC) $$(GUEST_LDFLAGS) -Wl,-Map,$$(GUEST_OUT)/$(1).map -o $$@ \
 		$$(GUEST_START_OBJ) $$($(1)_OBJS) $$(GUEST_LDLIBS)
 
 $$(GUEST_OUT)/$(1).bin: $$(GUEST_OUT)/$(1).elf $$(GUEST_OUT)/.flags/ld
-	$$(GUEST_OBJCOPY) -O binary $$< $$@
+	@$$(if $$(Q),echo "  BIN     $$@")
+	$$(Q)$$(GUEST_OBJCOPY) -O binary $$< $$@
 
 GUEST_ELFS += $$(GUEST_OUT)/$(1).elf
 
@@ -160,10 +167,12 @@ GUEST_BINS += $(GUEST_OUT)/bench.bin
 
 $(GUEST_OUT)/obj/xip.o: guests/test/xip.S $(GUEST_OUT)/.flags/cc
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_ASFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(GUEST_CC) $(GUEST_ASFLAGS) -c $< -o $@
 
 $(GUEST_OUT)/xip.bin: $(GUEST_OUT)/obj/xip.o $(GUEST_OUT)/.flags/ld
-	$(GUEST_OBJCOPY) -O binary -j .text $< $@
+	@$(if $(Q),echo "  BIN     $@")
+	$(Q)$(GUEST_OBJCOPY) -O binary -j .text $< $@
 
 GUEST_BINS += $(GUEST_OUT)/xip.bin
 
@@ -172,6 +181,7 @@ GUEST_BINS += $(GUEST_OUT)/xip.bin
 
 $(GUEST_OUT)/big.bin:
 	@mkdir -p $(@D)
-	yes 'Tessera image store: a guest image larger than the hypervisor region.' | \
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)yes 'Tessera image store: a guest image larger than the hypervisor region.' | \
 		head -c 17825792 >$@.tmp
-	mv $@.tmp $@
+	$(Q)mv $@.tmp $@
