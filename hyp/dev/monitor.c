@@ -159,6 +159,8 @@ static bool command(u8 c)
 		log_always("monitor: log level %s", level_names[log_level]);
 	} else {
 		help();
+		if (c == '\r')
+			mon.state = AFTER_CR; /* Ctrl-T Enter: the help, and a CR LF's LF is ours */
 	}
 	return true;
 }
@@ -187,13 +189,8 @@ bool monitor_input(u8 c)
 			mon.state = SEQUENCE_BODY;
 		return true;
 	}
-	if (state == ESCAPED) {
-		bool mine = command(c);
-
-		if (c == '\r' && mon.state == IDLE)
-			mon.state = AFTER_CR; /* Ctrl-T Enter: the help, and a CR LF's LF is ours */
-		return mine;
-	}
+	if (state == ESCAPED)
+		return command(c);
 	/* ARGUMENT or DISCARD: the monitor's up to Enter, in that state unless it ends (below). */
 	mon.state = state;
 	if (c == '\r' || c == '\n') {
