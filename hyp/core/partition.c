@@ -291,10 +291,10 @@ static bool images_intact(const struct cfg_partition *cfg)
 	return true;
 }
 
+static bool stop_unlock(struct partition *p, u32 state, bool restart);
+
 void partition_boot(struct partition *p)
 {
-	bool ok;
-
 	if (__atomic_load_n(&p->images_verdict, __ATOMIC_ACQUIRE) != IMAGES_PENDING)
 		return; /* checked already: restarts come through partition_start() */
 	if (!p->share_checked) {
@@ -312,22 +312,19 @@ void partition_boot(struct partition *p)
 	}
 	if (!images_checked(p->cfg))
 		return; /* file_checked() sends this CPU back here */
-	ok = images_intact(p->cfg);
 	/*
 	 * Halted for good when bad, so that nothing can start it later unchecked; a start asked
 	 * for while it was checked is dropped with it (it would show "restarting" for ever).
 	 */
-	if (!ok) {
+	if (!images_intact(p->cfg)) {
 		spin_lock(&p->lock);
 		p->cannot_run = true;
-		p->restart_pending = false;
-		p->stop_after_load = false;
-		p->state = PART_HALTED;
-		spin_unlock(&p->lock);
+		(void)stop_unlock(p, PART_HALTED, false); /* (no vCPU is on: it never ran) */
+		__atomic_store_n(&p->images_verdict, IMAGES_BAD, __ATOMIC_RELEASE);
+		return;
 	}
-	__atomic_store_n(&p->images_verdict, ok ? IMAGES_OK : IMAGES_BAD, __ATOMIC_RELEASE);
-	if (ok)
-		partition_start(p);
+	__atomic_store_n(&p->images_verdict, IMAGES_OK, __ATOMIC_RELEASE);
+	partition_start(p);
 }
 
 void partition_start(struct partition *p)
