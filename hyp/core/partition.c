@@ -330,7 +330,7 @@ void partition_boot(struct partition *p)
 void partition_start(struct partition *p)
 {
 	const struct cfg_partition *cfg = p->cfg;
-	struct vcpu *v0 = p->vcpus[0];
+	struct vcpu *v0;
 	const struct vcpu *v;
 	u32 run, i, cpu = this_cpu()->index, vmid;
 	u64 generation;
@@ -398,6 +398,7 @@ void partition_start(struct partition *p)
 	run = ++p->starts;
 	p->started_at = timer_now();
 	p->watchdog_deadline = ~0ULL; /* armed by the run's first kick */
+	v0 = p->vcpus[0];
 	v0->power = VCPU_ON;
 	v0->start_pending = true;
 	v0->start_pc = (u32)cfg->entry;
