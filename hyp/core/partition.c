@@ -799,17 +799,19 @@ void partitions_init(void)
 		 * config.c asserts).  A vCPU starts OFF (0: static storage).
 		 */
 		for (j = 0; j < cfg->cpu_count; j++) {
-			struct vcpu *v = vcpu_of_cpu(cfg->cpus[j]);
+			u32 cpu = cfg->cpus[j];
+			struct vcpu *v = vcpu_of_cpu(cpu);
+			struct cpu *c = &cpus[cpu];
 
 			v->part = p;
 			v->index = j;
-			v->cpu = cfg->cpus[j];
+			v->cpu = cpu;
 			p->vcpus[j] = v;
 			p->vgics[j] = &v->vgic;
 			/* Released: the CPU's idle loop reads it (and v->part through it) unasked. */
-			__atomic_store_n(&cpus[v->cpu].vcpu, v, __ATOMIC_RELEASE);
-			if (offline == PLAT_CPU_COUNT && !cpus[v->cpu].online)
-				offline = v->cpu;
+			__atomic_store_n(&c->vcpu, v, __ATOMIC_RELEASE);
+			if (offline == PLAT_CPU_COUNT && !c->online)
+				offline = cpu;
 		}
 		log_info("%s: %u vCPU(s) on cpus %s, %u regions, stage-2 root 0x%08llx, %u tables",
 			 cfg->tag, cfg->cpu_count, cfg->cpu_list, cfg->region_count, p->s2.root_pa,
