@@ -99,8 +99,8 @@ struct guest_stats {
 	u64 told_at;
 };
 
-static char hyp_buf[CONSOLE_HYP_RING];
-static char part_buf[CFG_PARTITION_COUNT][CONSOLE_PART_RING];
+/* The rings' bytes: partition i's at i * CONSOLE_PART_RING, the hypervisor's last. */
+static char ring_bytes[CFG_PARTITION_COUNT * CONSOLE_PART_RING + CONSOLE_HYP_RING];
 
 /*
  * The scalars first, then the rings: Thumb-2's short loads and stores reach small offsets only
@@ -322,16 +322,13 @@ void console_init(void)
 {
 	u32 i;
 
-	for (i = 0; i < CFG_PARTITION_COUNT; i++) {
-		con.ring[i].buf = part_buf[i];
-		con.ring[i].mask = CONSOLE_PART_RING - 1;
+	for (i = 0; i < CONSOLE_SOURCES; i++) {
+		con.ring[i].buf = &ring_bytes[i * CONSOLE_PART_RING];
+		con.ring[i].mask = (i == CONSOLE_HYP ? CONSOLE_HYP_RING : CONSOLE_PART_RING) - 1;
+		con.ring[i].writer = CONSOLE_CPU;
 	}
-	con.ring[CONSOLE_HYP].buf = hyp_buf;
-	con.ring[CONSOLE_HYP].mask = CONSOLE_HYP_RING - 1;
 	con.cur = CONSOLE_HYP;
 	con.server = CONSOLE_CPU; /* as hyp_cpu_online routes the UART's interrupt */
-	for (i = 0; i < CONSOLE_SOURCES; i++)
-		con.ring[i].writer = CONSOLE_CPU;
 	con.booting = true;
 	con.tx_irq = false;
 	uart_irq_enable(con.rx_irq, false);
