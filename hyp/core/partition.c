@@ -134,12 +134,6 @@ static __attribute__((noinline)) void range_chunked(enum range_op op, uintptr_t 
 	}
 }
 
-/* RAM the partition's starts clear: Normal non-cacheable in the Hyp map until its first load. */
-static bool cleared_ram(const struct cfg_region *r)
-{
-	return r->kind == CFG_REGION_RAM && (r->flags & CFG_REGION_CLEAR);
-}
-
 /*
  * Fresh memory for a (re)start: RAM cleared, images and the device tree copied in, what the
  * guest may see with its MMU and caches off (B2.2.7) in memory, and stale instructions
@@ -159,9 +153,8 @@ static bool cleared_ram(const struct cfg_region *r)
  * so the guest sees memory as written with its caches off or on.  'vfp': clear with the
  * VFP registers (mem_zero_vfp), on a CPU of the partition's.
  */
-static void load_memory(struct partition *p, bool vfp)
+static void load_memory(struct partition *p, const struct cfg_partition *cfg, bool vfp)
 {
-	const struct cfg_partition *cfg = p->cfg;
 	bool first = !p->ram_wb;
 	const struct cfg_range *c;
 	const struct cfg_image *im;
@@ -176,9 +169,12 @@ static void load_memory(struct partition *p, bool vfp)
 	memcpy(pa_ptr(cfg->dtb_pa), cfg->dtb, cfg->dtb_size);
 	dsb(); /* non-cacheable stores complete (outer shareable: the full system's DSB) */
 	for (r = cfg->regions; r < cfg->regions + cfg->region_count; r++) {
-		if (first && cleared_ram(r))
+		if (r->kind != CFG_REGION_RAM)
+			continue;
+		/* RAM its starts clear: Normal non-cacheable in the Hyp map until its first load. */
+		if (first && (r->flags & CFG_REGION_CLEAR))
 			hyp_map_cacheable(r->pa, r->size);
-		else if (r->kind == CFG_REGION_RAM)
+		else
 			range_chunked(RANGE_CLEAN, (uintptr_t)r->pa, 0, (size_t)r->size);
 	}
 	p->ram_wb = true;
@@ -376,7 +372,7 @@ void partition_start(struct partition *p)
 	 * from their reset state (vcpu_start: vfp_reset): its RAM is cleared with them.
 	 */
 	v = this_cpu()->vcpu;
-	load_memory(p, v && v->part == p);
+	load_memory(p, cfg, v && v->part == p);
 	vuart_init(p);
 	for (i = 0; i < cfg->endpoint_count; i++)
 		if (cfg->endpoints[i].gpio)
