@@ -519,24 +519,25 @@ static bool credit_locked(struct restart_history *h, u32 max, u32 window_ms)
  */
 static void restart_bounded(struct partition *p, u32 kind)
 {
-	/* The restart's reason, logged; "restarts" or "resets"; the bound's name less "-limit". */
-	static const char *const words[2][3] = { { "fault policy", "restarts", "restart" },
-						 { "PSCI SYSTEM_RESET", "resets", "reset" } };
+	/* The restart's reason, logged; the bound's name less "-limit" (and its plural, +"s"). */
+	static const char *const words[2][2] = { { "fault policy", "restart" },
+						 { "PSCI SYSTEM_RESET", "reset" } };
 	const struct cfg_partition *cfg = p->cfg;
 	const char *const *word = words[kind];
 	u32 max = kind ? cfg->reset_max : cfg->restart_max;
 	u32 window_ms = kind ? cfg->reset_window_ms : cfg->restart_window_ms;
+	struct restart_history *h = kind ? &p->resets : &p->restarts;
 
 	if (!lock_running(p))
 		return;
-	if (credit_locked(kind ? &p->resets : &p->restarts, max, window_ms)) {
+	if (credit_locked(h, max, window_ms)) {
 		/* No longer running: later faults count nothing. */
 		restart_unlock(p, word[0]);
 		return;
 	}
 	stop_unlock(p, PART_HALTED, false);
-	log_warn("%s: %u %s within %u ms: %s limit reached, staying stopped", cfg->tag, max,
-		 word[1], window_ms, word[2]);
+	log_warn("%s: %u %ss within %u ms: %s limit reached, staying stopped", cfg->tag, max,
+		 word[1], window_ms, word[1]);
 }
 
 /*
