@@ -480,12 +480,6 @@ static void restart_unlock(struct partition *p, const char *why)
 		cpu_request(p->vcpus[0]->cpu, CPU_REQ_PART_START);
 }
 
-void partition_restart(struct partition *p, const char *why)
-{
-	spin_lock(&p->lock);
-	restart_unlock(p, why);
-}
-
 /* How many of the history's restarts lie within 'window_ms' of 'now'. */
 static __attribute__((noinline)) u32 recent_locked(const struct restart_history *h, u32 window_ms,
 						   u64 now)

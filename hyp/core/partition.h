@@ -127,7 +127,6 @@ void partition_boot(struct partition *p);
 /* Lifecycle; callable from any CPU.  Stopping takes effect as each vCPU parks. */
 void partition_start(struct partition *p);
 void partition_stop(struct partition *p, const char *why);
-void partition_restart(struct partition *p, const char *why);
 
 /* What the monitor lists and a manager reads (TESSERA_STATE_*, abi/hypercall.h). */
 struct partition_info {
