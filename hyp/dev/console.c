@@ -74,6 +74,10 @@
  */
 #define LINE_OPEN 0x01
 #define LINE_CONT 0x11
+/* Where the UART is in cur's line: LINE_CLOSING: the open line's "\r" went, its "\n" not yet. */
+#define LINE_START 0
+#define LINE_IN 1
+#define LINE_CLOSING 2
 _Static_assert(CFG_CPU_MAX <= 8, "a line buffer's marker stays below TAB (0x09) and 0x19");
 
 /* 16 bytes: an index into con.ring is a shift (mask and writer fit in 16 bits). */
@@ -107,8 +111,7 @@ static char ring_bytes[CFG_PARTITION_COUNT * CONSOLE_PART_RING + CONSOLE_HYP_RIN
  * (a halfword's 62 bytes: a ring's mask and writer lie within them of con + 16 * s).
  */
 static struct {
-	bool mid_line; /* part of cur's first line has gone out */
-	bool closing; /* the open line's "\r" has gone out, its "\n" not yet: cur's line waits */
+	u8 line_state; /* LINE_START, LINE_IN (part of cur's line has gone out), LINE_CLOSING */
 	bool booting; /* no partition runs yet: hypervisor lines may wait for room */
 	bool rx_irq;
 	bool tx_irq;
@@ -194,18 +197,21 @@ static bool line_head(u32 *n)
 	return con.open != 0;
 }
 
-/* The next byte to go out: of the current line, or of the next source's line; lock held. */
+/*
+ * The next byte to go out: of the current line, or of the next source's line; a LINE_OPEN
+ * marker that ends a piece is the caller's (drain_locked); lock held.
+ */
 static char peek_byte(void)
 {
 	const struct ring *r;
 	u32 n = 0;
 
-	if (!con.mid_line) {
+	if (con.line_state != LINE_IN) {
+		if (con.line_state == LINE_CLOSING)
+			return '\n';
 		con.cur = next_source();
 		if (line_head(&n))
 			return '\r';
-	} else if (con.closing) {
-		return '\n';
 	}
 	r = &con.ring[con.cur];
 	return r->buf[(r->tail + n) & r->mask];
@@ -217,25 +223,28 @@ static void byte_sent(char c)
 	struct ring *r = &con.ring[con.cur];
 	u32 n;
 
-	if (!con.mid_line) { /* cur's line is under way: what line_head said, done */
-		con.mid_line = true;
-		con.closing = line_head(&n);
+	if (con.line_state != LINE_IN) {
+		if (con.line_state == LINE_CLOSING) { /* and that was its '\n' */
+			con.line_state = LINE_IN;
+			return;
+		}
+		/* cur's line is under way: what line_head said, done */
+		con.line_state = line_head(&n) ? LINE_CLOSING : LINE_IN;
 		con.open = 0;
 		skip(r, n);
-		if (con.closing)
+		if (con.line_state == LINE_CLOSING)
 			return; /* that was the open line's '\r' */
-	} else if (con.closing) {
-		con.closing = false; /* and its '\n' */
-		return;
 	}
 	skip(r, 1);
-	con.mid_line = c != '\n'; /* a line ends "\r\n", its piece with LINE_OPEN */
-	n = (u8)r->buf[r->tail & r->mask] - LINE_OPEN;
-	if (con.mid_line && r->head != r->tail && n < 8) {
-		skip(r, 1);
-		con.open = con.cur * 16 + n + LINE_OPEN; /* the next line out decides */
-		con.mid_line = false;
-	}
+	con.line_state = c != '\n'; /* LINE_IN, or LINE_START after "\r\n" */
+}
+
+/* cur's piece ended with LINE_OPEN + n (peek_byte's byte): its line stays open; lock held. */
+static void piece_ends_open(char marker)
+{
+	skip(&con.ring[con.cur], 1);
+	con.open = con.cur * 16 + (u8)marker; /* the next line out decides: line_head */
+	con.line_state = LINE_START;
 }
 
 /* The CPU that pays for source s's lines going out (the file's header); lock held. */
@@ -298,6 +307,10 @@ static void drain_locked(void)
 		while (con.pending) {
 			char c = peek_byte();
 
+			if ((u32)(u8)c - LINE_OPEN < 8U) { /* a piece that leaves its line open */
+				piece_ends_open(c);
+				continue;
+			}
 			if (!uart_try_putc(c))
 				break;
 			byte_sent(c);
