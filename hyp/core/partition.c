@@ -463,7 +463,7 @@ void partition_stop(struct partition *p, const char *why)
 /* Begin a restart; p->lock held, released. */
 static void restart_unlock(struct partition *p, const char *why)
 {
-	bool idle;
+	bool idle, running = p->state == PART_RUNNING;
 
 	/* A load under way is a fresh start already (a start asked for then is no more work). */
 	if (p->state == PART_HALTED || p->restart_pending || p->loading) {
@@ -471,7 +471,7 @@ static void restart_unlock(struct partition *p, const char *why)
 		return;
 	}
 	idle = stop_unlock(p, PART_STOPPED, true);
-	log_info("%s: restarting (%s)", p->cfg->tag, why);
+	log_info("%s: %s (%s)", p->cfg->tag, running ? "restarting" : "starting", why);
 	/*
 	 * No vCPU on to finish it (a stopped partition started by the operator or a manager):
 	 * its own boot CPU clears and loads it, never the caller's, whose partition would wait.

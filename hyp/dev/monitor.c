@@ -113,6 +113,22 @@ static void help(void)
 		   cfg_system.partition_count - 1, level_names[log_level]);
 }
 
+/*
+ * What makes op a no-op for p, as the monitor tells it: a start of a partition that runs, a
+ * stop of one stopped (read without its lock: what it was a moment ago; partition_command
+ * decides under it).
+ */
+static const char *already(const struct partition *p, u32 op)
+{
+	bool running = p->state == PART_RUNNING;
+
+	if (op == TESSERA_PARTITION_START && running)
+		return ": it runs already";
+	if (op == TESSERA_PARTITION_STOP && !running && !p->restart_pending && !p->loading)
+		return ": it is stopped already";
+	return "";
+}
+
 static __attribute__((noinline)) void run_argument(void)
 {
 	struct monitor *m = mon_of();
@@ -126,8 +142,8 @@ static __attribute__((noinline)) void run_argument(void)
 		log_always("monitor: no partition \"%.*s\"", (int)m->len, m->arg);
 		return;
 	}
-	log_always("monitor: %s partition %d (%s)", verbs[m->op], part,
-		   cfg_system.partitions[part].name);
+	log_always("monitor: %s partition %d (%s)%s", verbs[m->op], part,
+		   cfg_system.partitions[part].name, already(&partitions[part], m->op));
 	if (partition_command(&partitions[part], m->op, "console monitor", NULL) < 0)
 		log_always("monitor: refused: %s cannot run (its error at boot says why)",
 			   cfg_system.partitions[part].name);
@@ -154,6 +170,8 @@ static bool command(struct monitor *m, u8 c)
 		;
 	if (d <= 9 && d < count) {
 		console_focus(d);
+	} else if (d <= 9) {
+		log_always("monitor: no partition %u (0 to %u)", d, count - 1);
 	} else if (c == 'l') {
 		list();
 	} else if (c == 's') {

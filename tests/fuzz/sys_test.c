@@ -1389,6 +1389,22 @@ TEST(monitor_commands)
 	     "b2\r");
 	EXPECT_EQ(partitions[GAMMA].state, PART_RUNNING);
 	EXPECT_EQ(partitions[GAMMA].starts, 2);
+	EXPECT(seen_with("partition 2 (gamma): starting (console monitor)"));
+	type("\x14"
+	     "b2\r"); /* running: nothing to do, and the monitor says so */
+	EXPECT_STREQ(fake_uart_last_line(),
+		     "[tessera] monitor: start partition 2 (gamma): it runs already");
+	EXPECT_EQ(partitions[GAMMA].starts, 2);
+	type("\x14k2\r");
+	sys_settle();
+	type("\x14k2\r");
+	EXPECT(seen_with("monitor: stop partition 2 (gamma): it is stopped already"));
+	type("\x14"
+	     "b2\r");
+	type("\x14"
+	     "7");
+	EXPECT_STREQ(fake_uart_last_line(), "[tessera] monitor: no partition 7 (0 to 2)");
+	EXPECT_EQ(console_focused(), 0);
 	type("\x14"
 	     "bzzz\r");
 	EXPECT_STREQ(fake_uart_last_line(), "[tessera] monitor: no partition \"zzz\"");
