@@ -557,7 +557,8 @@ void console_panic_line(const char *text)
 		locked = spin_trylock(&con.lock);
 	while (con.pending) /* what the rings hold first, in order */
 		drain_locked();
-	uart_write("[tessera] ");
+	uart_write(con.open ? "\r\n[tessera] " : "[tessera] "); /* a line of its own */
+	con.open = 0;
 	uart_write(text);
 	uart_write("\r\n");
 	uart_flush();

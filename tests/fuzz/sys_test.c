@@ -1176,6 +1176,13 @@ TEST(console_open_line_continues)
 	guest_puts(BETA_CPU0, BETA, "ends\n", 5);
 	EXPECT_STREQ(seen[seen_count - 2], "[beta] vcpu1 ");
 	EXPECT_STREQ(seen[seen_count - 1], "[beta] ends");
+
+	/* A panic's line is a line of its own too. */
+	guest_puts(0, 0, "> ", 2);
+	flushed_open(0, "[alpha] > ");
+	console_panic_line("dump");
+	EXPECT_STREQ(seen[seen_count - 2], "[alpha] > ");
+	EXPECT_STREQ(seen[seen_count - 1], "[tessera] dump");
 	console_end();
 }
 
