@@ -47,9 +47,9 @@
 #define NMRR_RESET 0x44e048e0U
 
 /*
- * The guest's banked registers (B9.3.9, MRS/MSR banked): SP_usr, then SP and LR of each
- * exception mode, r8-r12 of FIQ mode, and last the SPSRs, which are written (reset, exception
- * entry) but never read as a general-purpose register: the read table stops before them.
+ * The guest's banked registers (B9.3.9, MRS/MSR banked) that are general-purpose registers:
+ * SP_usr, then SP and LR of each exception mode, r8-r12 of FIQ mode.  The SPSRs are not
+ * among them: written at reset and exception entry only, each by its own MSR.
  */
 enum {
 	BANKED_SP_USR = 0,
@@ -59,22 +59,19 @@ enum {
 	BANKED_IRQ = 7,
 	BANKED_FIQ = 9,
 	BANKED_R8_FIQ = 11,
-	BANKED_READABLE = 16,
-	BANKED_COUNT = 21,
+	BANKED_COUNT = 16,
 };
 
-static u32 (*const banked_read[BANKED_READABLE])(void) = {
+static u32 (*const banked_read[BANKED_COUNT])(void) = {
 	read_SP_usr, read_SP_svc,  read_LR_svc,	 read_SP_abt,  read_LR_abt, read_SP_und,
 	read_LR_und, read_SP_irq,  read_LR_irq,	 read_SP_fiq,  read_LR_fiq, read_r8_fiq,
 	read_r9_fiq, read_r10_fiq, read_r11_fiq, read_r12_fiq,
 };
 
 static void (*const banked_write[BANKED_COUNT])(u32) = {
-	write_SP_usr,	write_SP_svc,	write_LR_svc,	write_SP_abt,	write_LR_abt,
-	write_SP_und,	write_LR_und,	write_SP_irq,	write_LR_irq,	write_SP_fiq,
-	write_LR_fiq,	write_r8_fiq,	write_r9_fiq,	write_r10_fiq,	write_r11_fiq,
-	write_r12_fiq,	write_SPSR_svc, write_SPSR_abt, write_SPSR_und, write_SPSR_irq,
-	write_SPSR_fiq,
+	write_SP_usr, write_SP_svc,  write_LR_svc,  write_SP_abt,  write_LR_abt, write_SP_und,
+	write_LR_und, write_SP_irq,  write_LR_irq,  write_SP_fiq,  write_LR_fiq, write_r8_fiq,
+	write_r9_fiq, write_r10_fiq, write_r11_fiq, write_r12_fiq,
 };
 
 /* The SP, LR of each mode, by mode number; User and System (and the rest): SP_usr. */
@@ -156,6 +153,12 @@ void guest_arch_reset(u32 vcpu_index)
 	write64_cntp_cval(0);
 	for (i = 0; i < BANKED_COUNT; i++)
 		banked_write[i](0);
+	/* The SPSRs inline: an out-of-line writer each would be used here only. */
+	write_SPSR_svc(0);
+	write_SPSR_abt(0);
+	write_SPSR_und(0);
+	write_SPSR_irq(0);
+	write_SPSR_fiq(0);
 	/*
 	 * ThumbEE (ARM ARM A2.12): not trapped (HSTR.TTEE clear) and the guest's
 	 * own, so a restart must not inherit them.  Their reset values are
