@@ -5,9 +5,20 @@
 #include "arch/armv7.h"
 #include "hyp/core/fmt.h"
 
+/*
+ * The tables below fill every entry, the reserved encodings with the reserved name first
+ * ([0 ... 63], then the named ones override it): a lookup with no test of a NULL entry.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+
+#define RESERVED_EC "reserved exception class"
+#define RESERVED_FSC "reserved fault status"
+
 const char *hsr_ec_name(u32 ec)
 {
 	static const char *const names[64] = {
+		[0 ... 63] = RESERVED_EC,
 		[HSR_EC_UNKNOWN] = "unknown reason (undefined instruction)",
 		[HSR_EC_WFI_WFE] = "WFI or WFE",
 		[HSR_EC_CP15_32] = "MCR/MRC to CP15",
@@ -28,7 +39,7 @@ const char *hsr_ec_name(u32 ec)
 		[HSR_EC_DABT_HYP] = "data abort taken in Hyp mode",
 	};
 
-	return ec < 64 && names[ec] ? names[ec] : "reserved exception class";
+	return ec < 64 ? names[ec] : RESERVED_EC;
 }
 
 #define WALK_EXTERNAL "synchronous external abort on translation table walk"
@@ -38,6 +49,7 @@ const char *hsr_fsc_name(u32 fsc)
 {
 	/* One table for every FSC (B3.13.3, Table B3-23): the levels too, as data, not code. */
 	static const char *const names[64] = {
+		[0 ... 63] = RESERVED_FSC,
 		[0x00] = "address size fault, level 0",
 		[0x01] = "address size fault, level 1",
 		[0x02] = "address size fault, level 2",
@@ -73,8 +85,10 @@ const char *hsr_fsc_name(u32 fsc)
 		[FSC_COPROC_ABORT] = "coprocessor abort",
 	};
 
-	return fsc < 64 && names[fsc] ? names[fsc] : "reserved fault status";
+	return fsc < 64 ? names[fsc] : RESERVED_FSC;
 }
+
+#pragma GCC diagnostic pop
 
 /* What hsr_describe writes into: like fmt_snprintf, appending. */
 struct desc {
