@@ -22,8 +22,14 @@
 #define FSR_LONG_ALIGNMENT 0x021 /* STATUS = 0b100001 */
 #define FSR_WNR BIT(11)
 
-/* Entry to Abort mode masks asynchronous aborts too, entry to Undefined mode not (B1.8.3). */
-static void enter_exception(u32 mode, u32 vector_offset, u32 lr_offset_arm, u32 lr_offset_thumb)
+/*
+ * 'entry': the mode and the masks its entry sets, I, and for Abort mode A too (entry to
+ * Undefined mode leaves A as it was, B1.8.3): ENTRY_UND or ENTRY_ABT.
+ */
+#define ENTRY_UND (PSR_MODE_UND | PSR_I)
+#define ENTRY_ABT (PSR_MODE_ABT | PSR_I | PSR_A)
+
+static void enter_exception(u32 entry, u32 vector_offset, u32 lr_offset_arm, u32 lr_offset_thumb)
 {
 	u32 sctlr = read_sctlr(), spsr = read_spsr(), pc = read_elr_hyp(), cpsr;
 	bool thumb = spsr & PSR_T;
@@ -31,15 +37,13 @@ static void enter_exception(u32 mode, u32 vector_offset, u32 lr_offset_arm, u32 
 
 	/* New CPSR: flags kept, mode set, IT and J cleared, I (and A) set, T and E from SCTLR. */
 	cpsr = (spsr & (PSR_N | PSR_Z | PSR_C | PSR_V | PSR_Q | PSR_GE_MASK | PSR_F | PSR_A)) |
-	       mode | PSR_I;
-	if (mode == PSR_MODE_ABT)
-		cpsr |= PSR_A;
+	       entry;
 	if (sctlr & SCTLR_TE)
 		cpsr |= PSR_T;
 	if (sctlr & SCTLR_EE)
 		cpsr |= PSR_E;
-	guest_set_exception_regs(mode == PSR_MODE_ABT,
-				 pc + (thumb ? lr_offset_thumb : lr_offset_arm), spsr);
+	guest_set_exception_regs(entry == ENTRY_ABT, pc + (thumb ? lr_offset_thumb : lr_offset_arm),
+				 spsr);
 	write_elr_hyp(base + vector_offset);
 	write_spsr(cpsr);
 }
@@ -49,7 +53,7 @@ void inject_undef(struct regs *r, u32 hsr)
 	UNUSED(r);
 	UNUSED(hsr);
 	/* LR_und = address of the instruction + 4 (ARM) or + 2 (Thumb) (B1.9.6). */
-	enter_exception(PSR_MODE_UND, 0x04, 4, 2);
+	enter_exception(ENTRY_UND, 0x04, 4, 2);
 }
 
 static u32 abort_fsr(bool write, bool alignment)
@@ -78,5 +82,5 @@ void inject_abort(struct regs *r, u32 va, bool write, bool instruction, bool ali
 		write_dfsr(fsr);
 		write_dfar(va);
 	}
-	enter_exception(PSR_MODE_ABT, instruction ? 0x0c : 0x10, lr, lr);
+	enter_exception(ENTRY_ABT, instruction ? 0x0c : 0x10, lr, lr);
 }
