@@ -115,7 +115,7 @@ void guest_fault_log(struct vcpu *v, const struct guest_fault *f)
 	log_warn("%s vCPU %u: %s: %s%s VA 0x%08x PC 0x%08x (HSR 0x%08x); "
 		 "policy %s",
 		 cfg->tag, v->index, f->what, access[f->instruction * 2 + f->write], ipa, f->va,
-		 f->pc, f->hsr,
+		 read_elr_hyp(), f->hsr,
 		 policy[cfg->fault_policy < ARRAY_SIZE(policy) ? cfg->fault_policy : 0]);
 }
 
@@ -191,7 +191,6 @@ __attribute__((noinline)) void prefetch_abort(struct vcpu *v, struct regs *r, u3
 
 	f.what = "stage-2 prefetch abort";
 	f.va = read_hifar();
-	f.pc = read_elr_hyp();
 	f.hsr = hsr;
 	f.write = false;
 	f.instruction = true;

@@ -33,8 +33,7 @@ struct ratelimit {
 struct guest_fault {
 	const char *what; /* "stage-2 data abort", ... */
 	u64 ipa;
-	u32 va;
-	u32 pc;
+	u32 va; /* (its PC is ELR_hyp's, which guest_fault_log reads: still the trap's) */
 	u32 hsr;
 	bool write;
 	bool has_ipa;

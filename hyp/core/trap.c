@@ -78,9 +78,7 @@ void hyp_guest_async_abort(struct regs *r)
 {
 	struct cpu *c = this_cpu();
 	struct vcpu *v = c->vcpu;
-	struct guest_fault f = { .what = "asynchronous external abort",
-				 .pc = read_elr_hyp(),
-				 .hsr = read_hsr() };
+	struct guest_fault f = { .what = "asynchronous external abort", .hsr = read_hsr() };
 
 	c->stats.count[STATS_ASYNC]++;
 	if (fault_policy_is(v->part->cfg, CFG_FAULT_INJECT)) {

@@ -23,7 +23,6 @@ __attribute__((noinline)) void mmio_fault(struct vcpu *v, struct regs *r, u32 hs
 				 .ipa = ipa,
 				 .has_ipa = true,
 				 .va = va,
-				 .pc = read_elr_hyp(),
 				 .hsr = hsr,
 				 .write = hsr & HSR_DABT_WNR,
 				 .instruction = false }; /* every member: no memset first */
