@@ -327,13 +327,19 @@ static __attribute__((noinline)) void write_priority(struct vgic_dist *d, struct
 	kick_if_pending(d, vc, intid, irq);
 }
 
-/* An owned SPI's ICFGR field: a passthrough one's trigger goes to the GIC as well. */
-static void write_trigger(struct vgic_dist *d, u32 intid, struct virq *irq, bool edge)
+/*
+ * An ICFGR field: an owned passthrough SPI's trigger, which goes to the GIC as well.  SGIs and
+ * PPIs are read-only, and emulated lines keep their nature (UART level, doorbells edge).
+ */
+static void write_trigger(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid, u32 field)
 {
-	u32 bit = 2U << (2 * (intid % 16)), *word = &d->spi_icfgr[intid / 16 - 2];
+	struct virq *irq = owned(d, vc, intid);
+	u32 bit = 2U << (2 * (intid % 16)), *word;
+	bool edge = field & 2;
 
-	if (!(irq->flags & VIRQ_HW))
-		return; /* emulated lines keep their nature: UART level, doorbells edge */
+	if (intid < GIC_PRIV_COUNT || !irq || !(irq->flags & VIRQ_HW))
+		return;
+	word = &d->spi_icfgr[intid / 16 - 2];
 	gic_irq_config(intid, edge);
 	virq_set_flag(irq, VIRQ_EDGE, edge);
 	*word = edge ? *word | bit : *word & ~bit;
@@ -381,36 +387,20 @@ static void write_fields(struct vgic_dist *d, struct vgic_cpu *vc, enum field_re
 		}
 		return;
 	}
+	/*
+	 * Bytes of IPRIORITYR and ITARGETSR, two-bit fields of ICFGR (access_ok: the one-bit
+	 * registers are written as words, above).  A foreign interrupt's are dropped without a
+	 * line (above).
+	 */
 	for (i = 0; i < size * 8 / bits; i++) {
-		u32 intid = first + i, field = (value >> (i * bits)) & ((1U << bits) - 1);
-		struct virq *irq;
+		static void (*const write_field[])(struct vgic_dist *, struct vgic_cpu *, u32,
+						   u32) = { write_priority, write_target,
+							    write_trigger };
+		_Static_assert(TARGET == PRIORITY + 1 && CONFIG == PRIORITY + 2,
+			       "write_field[] in field_reg order");
 
-		if (reg == PRIORITY) {
-			write_priority(d, vc, intid, field);
-			continue;
-		}
-		if (reg == TARGET) {
-			write_target(d, vc, intid, field);
-			continue;
-		}
-		if (reg == CONFIG) {
-			if (intid < GIC_PRIV_COUNT)
-				continue; /* SGIs and PPIs: read-only */
-			field &= 2; /* edge */
-		} else if (!field && reg != SET_GROUP) {
-			continue; /* only IGROUPR's zeros mean something */
-		}
-		irq = owned(d, vc, intid);
-		if (!irq) {
-			/* Clearing what already reads as clear changes nothing: not worth a line. */
-			if (field && foreign_note[reg])
-				log_once(d, vc, intid, (enum note)foreign_note[reg]);
-			continue;
-		}
-		if (reg == CONFIG)
-			write_trigger(d, intid, irq, field);
-		else
-			apply_bit(d, vc, intid, irq, reg, field);
+		write_field[reg - PRIORITY](d, vc, first + i,
+					    (value >> (i * bits)) & ((1U << bits) - 1));
 	}
 }
 
