@@ -127,7 +127,6 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 		vgic_make_pending(d, intid, irq, vc);
 }
 
-static void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n);
 static void lr_undeliverable(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr);
 
 /* Bring the software view up to date with this vCPU's list registers; lock held. */
@@ -284,26 +283,37 @@ static bool lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, struct vir
 	return intid >= GIC_PRIV_COUNT && d->vcpu_count > 1 && lr_recheck_enable(d, vc, n, intid);
 }
 
-/* Take back a pending-only list register so a higher-priority interrupt can use it. */
-static __attribute__((cold)) void lr_evict(struct vgic_dist *d, struct vgic_cpu *vc, u32 n)
+/*
+ * The pending state list register n holds goes back to software: the entry keeps 'keep' (its
+ * active state), or, with 0, is taken back whole, as for a higher-priority interrupt that
+ * needs it (evicted).  An evicted one waits in vc's map, whatever its target (vgicd.c's
+ * kick_if_pending looks there); one whose entry stays, in its target's only: one SPI, one map.
+ * Another target takes it when this entry completes (lr_complete), as it would from the
+ * distributor once the active state is gone.
+ */
+static __attribute__((cold)) void lr_take_back(struct vgic_dist *d, struct vgic_cpu *vc, u32 n,
+					       u32 keep)
 {
 	u32 intid = vc->lr_intid[n];
 	struct virq *irq = vgic_irq(d, vc, intid);
 
-	gich_write_lr(n, 0);
-	vc->lr_used &= ~(1U << n);
+	gich_write_lr(n, keep);
 	if (intid < GIC_SGI_COUNT)
 		vc->sgi_sources[intid] |= (u8)(1U << vc->lr_source[n]);
-	else
-		irq->lr = 0;
 	irq->flags |= VIRQ_PENDING;
-	vgic_map_set(vc, intid);
+	if (!keep) {
+		vc->lr_used &= ~(1U << n);
+		if (intid >= GIC_SGI_COUNT)
+			irq->lr = 0;
+	}
+	if (!keep || intid < GIC_PRIV_COUNT || vgic_spi_target(d, irq) == vc->index)
+		vgic_map_set(vc, intid);
 }
 
 /*
  * List register n (its value lr) holds an interrupt that may no longer be delivered (disabled,
  * its group turned off; GIC spec 4.3.5: not forwarded): its pending state goes back to
- * software.  Pending only, the entry is taken back (lr_evict).  Active and pending (an edge
+ * software.  Pending only, the entry is taken back (lr_take_back).  Active and pending (an edge
  * again while the guest handles the last one, lr_merge; an SGI from the same source), the
  * entry keeps the active state and the pending one waits in software, so that the guest's EOI
  * does not hand it over; enabled again, lr_merge adds it back.  An enable on another vCPU
@@ -317,23 +327,12 @@ static __attribute__((cold)) void lr_undeliverable(struct vgic_dist *d, struct v
 	u32 intid = vc->lr_intid[n];
 	struct virq *irq = vgic_irq(d, vc, intid);
 
-	if (lr_state(lr) == GICH_LR_PENDING) {
-		lr_evict(d, vc, n);
-	} else if (lr_state(lr) == GICH_LR_STATE_MASK && !(lr & GICH_LR_HW)) {
-		gich_write_lr(n, lr & ~GICH_LR_PENDING);
-		irq->flags |= VIRQ_PENDING;
-		if (intid < GIC_SGI_COUNT)
-			vc->sgi_sources[intid] |= (u8)(1U << vc->lr_source[n]);
-		/*
-		 * Into its target's map only: one SPI, one map.  Another target takes it when
-		 * this entry completes (lr_complete), as it would from the distributor once the
-		 * active state is gone.
-		 */
-		if (intid < GIC_PRIV_COUNT || vgic_spi_target(d, irq) == vc->index)
-			vgic_map_set(vc, intid);
-	} else {
+	if (lr_state(lr) == GICH_LR_PENDING)
+		lr_take_back(d, vc, n, 0);
+	else if (lr_state(lr) == GICH_LR_STATE_MASK && !(lr & GICH_LR_HW))
+		lr_take_back(d, vc, n, lr & ~GICH_LR_PENDING);
+	else
 		return;
-	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (deliverable(d, vc, irq, intid))
 		vgic_mark_dirty(vc);
@@ -388,6 +387,17 @@ static bool lr_merge(struct vgic_cpu *vc, struct virq *irq, u32 intid)
 	return true;
 }
 
+/* List register n rewritten as 'lr', freed if that has no state left; true if it has. */
+static bool lr_rewrite(struct vgic_cpu *vc, u32 n, u32 lr)
+{
+	bool live = lr_state(lr);
+
+	gich_write_lr(n, live ? lr : 0);
+	if (!live)
+		vc->lr_used &= ~(1U << n);
+	return live;
+}
+
 /*
  * Set or clear the state bit 'state' (pending or active) of the list register
  * holding 'intid' on this vCPU (GICD_ICPENDR/ISACTIVER/ICACTIVER on an
@@ -409,10 +419,7 @@ __attribute__((cold)) void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cp
 			lr = gich_read_lr(n);
 			if (!lr_state(lr))
 				continue; /* completed, kept for reuse (sgi_place): not the guest's */
-			lr = on ? lr | state : lr & ~state;
-			gich_write_lr(n, lr_state(lr) ? lr : 0);
-			if (!lr_state(lr))
-				vc->lr_used &= ~(1U << n);
+			(void)lr_rewrite(vc, n, on ? lr | state : lr & ~state);
 		}
 		return;
 	}
@@ -420,9 +427,7 @@ __attribute__((cold)) void vgic_lr_set_state(struct vgic_dist *d, struct vgic_cp
 		return;
 	n = irq->lr - 1U;
 	lr = gich_read_lr(n);
-	lr = on ? lr | state : lr & ~state;
-	gich_write_lr(n, lr_state(lr) ? lr : 0);
-	if (!lr_state(lr))
+	if (!lr_rewrite(vc, n, on ? lr | state : lr & ~state))
 		lr_complete(d, vc, n,
 			    0); /* as if the guest had: a level line still high re-pends */
 }
@@ -477,10 +482,7 @@ __attribute__((cold)) u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 cl
 		sources |= (u8)(1U << vc->lr_source[n]);
 		if (!(clear & (1U << vc->lr_source[n])))
 			continue;
-		lr &= ~GICH_LR_PENDING;
-		gich_write_lr(n, lr_state(lr) ? lr : 0);
-		if (!lr_state(lr))
-			vc->lr_used &= ~(1U << n);
+		(void)lr_rewrite(vc, n, lr & ~GICH_LR_PENDING);
 	}
 	return sources;
 }
@@ -516,7 +518,7 @@ void vgic_flush_locked(struct vgic_dist *d, struct vgic_cpu *vc)
 			left = !victim; /* none to take: it waits for a list register */
 			if (left)
 				break;
-			lr_evict(d, vc, victim - 1);
+			lr_take_back(d, vc, victim - 1, 0);
 			free = 1U << (victim - 1);
 		}
 		if (lr_place(d, vc, (u32)__builtin_ctz(free), irq, intid, prio))
