@@ -600,7 +600,7 @@ __attribute__((cold)) bool vgic_hw_orphan(struct vgic_dist *d, u32 intid)
 			(VIRQ_OWNED | VIRQ_HW);
 	for (u32 i = 0; owned && i < d->vcpu_count; i++) {
 		if (d->vcpu[i]->on) { /* written under the lock (vgic_cpu_reset, vgic_cpu_stop) */
-			gic_irq_set_pending(intid, true);
+			gic_irq_write(GICD_ISPENDR, intid);
 			break;
 		}
 	}
