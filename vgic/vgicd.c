@@ -393,14 +393,14 @@ static void write_fields(struct vgic_dist *d, struct vgic_cpu *vc, enum field_re
 	 * line (above).
 	 */
 	for (i = 0; i < size * 8 / bits; i++) {
-		static void (*const write_field[])(struct vgic_dist *, struct vgic_cpu *, u32,
-						   u32) = { write_priority, write_target,
-							    write_trigger };
-		_Static_assert(TARGET == PRIORITY + 1 && CONFIG == PRIORITY + 2,
-			       "write_field[] in field_reg order");
+		u32 intid = first + i, field = (value >> (i * bits)) & ((1U << bits) - 1);
 
-		write_field[reg - PRIORITY](d, vc, first + i,
-					    (value >> (i * bits)) & ((1U << bits) - 1));
+		if (reg == PRIORITY)
+			write_priority(d, vc, intid, field);
+		else if (reg == TARGET)
+			write_target(d, vc, intid, field);
+		else
+			write_trigger(d, vc, intid, field);
 	}
 }
 
