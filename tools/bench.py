@@ -1134,20 +1134,20 @@ NOISY_METHOD = """\
     inbox without an IPI, would cost every ring 3 instructions (the doorbell's figure, 248,
     would miss its target of 250).
   The latency column moves under two loads (the passthrough flood's median and maximum, 98, and
-  the restart loop's maximum, one period of about a thousand ticks): the shared clock's (not
-  traced); the victim's own counts do not move with them.
-- **The restart loop's one period of 310,831 ticks, and the VMID allocator's longest wait of
-  310,107, on earlier trees.** Both came with a change that touches no path after boot (7712357:
-  the end of the RAM the boot checks became a build constant, 160 bytes less boot code); its
-  parent showed 1,206,963 for that period and 0 for the lock, the tree before the boot's
-  RAM check 1,025 and 0, and later trees (boot code smaller again) about a thousand and 0. The victim's own
-  counts are the same on all of them (414 entries with the GIC tick on, a
-  kick for each VMID wrap the neighbour's restarts make, 190-192 Hyp cycles a period). So it is a
-  QEMU turn, not a hold (not traced): under the VMID lock a starting CPU only advances the
+  the restart loop's maximum, one period): the shared clock's; the victim's own counts do not
+  move with them.
+- **The restart loop's one long period (323,741 ticks on this tree; about a thousand on some
+  trees before, 310,831 or 1,206,963 on others, with boot code and layout alone changed), and
+  the VMID allocator's longest wait (307,604 here).** Traced on this tree with
+  `tools/insn_per_cpu.c`'s `gaps=0:100000`: CPU 0, the victim's, waited in WFE in
+  `spin_lock_wait` for the VMID lock (after=wfe, 309,564 ticks) while CPU 1, the restarting
+  neighbour's, ran 309,394 instructions. Under the VMID lock a starting CPU only advances the
   generation and sends flush requests, and an SGI sent while it holds the lock ends its QEMU
   turn (QEMU's round-robin kicks the running vCPU when it raises another's interrupt); the
-  waiter's WFE yields, and the lock comes back only when the holder's next turn does. On a
-  board, with a CPU each, the holder goes on at once.
+  waiter's WFE yields, and the lock comes back only when the holder's next turn does. So it
+  is a QEMU turn, not a hold: on a board, with a CPU each, the holder goes on at once. The
+  victim's own counts are the same on every tree (a kick and an entry for each VMID wrap the
+  neighbour's restarts make, 192 Hyp cycles a period at median).
 - **Passthrough-interrupt flood:** the neighbour has QEMU virt's PL031 passed through and
   raises its alarm again as soon as it took the last one (the match register written with the
   current count: QEMU raises the alarm at once, as the passthrough-SPI figure uses), so its
