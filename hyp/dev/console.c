@@ -70,7 +70,8 @@
  * A piece of a partition's line in a ring: it starts with LINE_CONT + n if it continues the
  * open line of the partition's line buffer n (a vCPU's, vuart.c), and ends with LINE_OPEN + n
  * instead of "\r\n" if it leaves that line open.  Neither byte reaches the UART; no other
- * byte below 0x20 but '\t', '\r' and '\n' is in a ring (vuart.c shows them escaped).
+ * byte below 0x20 but '\t' and a line's "\r\n" is in a ring (put_line makes every other a
+ * space; vuart.c has shown a partition's escaped already).
  */
 #define LINE_OPEN 0x01
 #define LINE_CONT 0x11
@@ -379,7 +380,9 @@ static bool put_line(struct ring *r, const char *tag, const char *text, size_t l
 	ring_put(r, ']');
 	ring_put(r, ' ');
 	for (i = 0; i < len; i++)
-		ring_put(r, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
+		ring_put(r, (u8)text[i] < 0x20 && text[i] != '\t' ?
+				    ' ' :
+				    text[i]); /* no break, no marker */
 	if (piece & CONSOLE_PIECE_OPEN) {
 		ring_put(r, (char)(LINE_OPEN + line));
 	} else {

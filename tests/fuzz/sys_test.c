@@ -470,9 +470,11 @@ TEST(console_tx_irq_while_waiting)
 TEST(console_line_folds_breaks)
 {
 	console_start();
-	log_info("fold one\ntwo\rthree");
+	log_info("fold one\ntwo\rthree\x01"
+		 "four\x11"
+		 "five"); /* a break, a marker's byte: spaces */
 	console_irq();
-	EXPECT(seen_at(0, "[tessera] fold one two three") >= 0);
+	EXPECT(seen_at(0, "[tessera] fold one two three four five") >= 0);
 	EXPECT_EQ(seen_at(0, "two"), -1);
 	console_end();
 }
