@@ -507,7 +507,10 @@ void console_guest_line(u32 part, const char *text, size_t len, u32 escaped, u32
 	spin_lock(&con.lock);
 	g->since_boot.escaped += escaped;
 	/* A note that is due goes first: the line waits behind it, or is lost. */
-	if (tell_guest_locked(part, LINE_BYTES(cfg_system.partitions[part].name, len), false) ||
+	if (tell_guest_locked(part,
+			      LINE_BYTES(cfg_system.partitions[part].name, len) +
+				      (piece & CONSOLE_PIECE_CONT), /* its marker */
+			      false) ||
 	    !put_line(&con.ring[part], cfg_system.partitions[part].name, text, len, 0, piece)) {
 		g->since_boot.dropped_lines++;
 		g->since_boot.dropped_bytes += (u32)len;

@@ -190,9 +190,16 @@ void vuart_flush_vcpu(struct partition *p, u32 index)
 	struct vuart *u = &p->vuart;
 
 	spin_lock(&u->lock);
-	if (!p->cfg->console_device_order && u->line[index].len)
-		flush_line(p, &u->line[index], true);
-	u->line[index].open = 0; /* its next run's first line is a line of its own */
+	if (!p->cfg->console_device_order) { /* (a shared line goes on with the other vCPUs) */
+		struct vuart_line *l = &u->line[index];
+
+		if (l->seq == 1)
+			put_byte(p, l, false, 0x1b); /* an ESC held is this run's */
+		l->seq = 0; /* nor does a control sequence go on into the next run */
+		if (l->len)
+			flush_line(p, l, true);
+		l->open = 0; /* its next run's first line is a line of its own */
+	}
 	spin_unlock(&u->lock);
 }
 

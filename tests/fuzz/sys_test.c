@@ -54,6 +54,8 @@
  *                             byte, or when its vCPU is switched off
  *   console_open_line_continues  a line sent in pieces (a prompt, then an echo) is one
  *                             line on the terminal unless another line comes between
+ *   console_sequence_ends_with_its_run  a control sequence cut by CPU_OFF does not eat
+ *                             the next run's first byte
  *   uart_reset_at_restart     a restart resets the PL011 and empties its FIFO
  *   console_vcpu_lines_whole  two vCPUs of one partition print byte by byte
  *                             at once: each line comes out whole
@@ -1185,6 +1187,35 @@ TEST(console_open_line_continues)
 	console_panic_line("dump");
 	EXPECT_STREQ(seen[seen_count - 2], "[alpha] > ");
 	EXPECT_STREQ(seen[seen_count - 1], "[tessera] dump");
+	console_end();
+}
+
+/*
+ * A vCPU switched off in the middle of a control sequence, or with an ESC held to see whether
+ * one starts: its next run neither loses its first byte to the old sequence nor gets the old
+ * run's ESC in its first line.
+ */
+TEST(console_sequence_ends_with_its_run)
+{
+	console_start();
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	guest_puts(BETA_CPU1, BETA, "bye\x1b[", 5);
+	hvc(BETA_CPU1, PSCI_CPU_OFF, 0, 0, 0);
+	sys_settle();
+	EXPECT_STREQ(fake_uart_last_line(), "[beta] bye");
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	guest_puts(BETA_CPU1, BETA, "ready\n", 6);
+	EXPECT_STREQ(fake_uart_last_line(), "[beta] ready");
+	guest_puts(BETA_CPU1, BETA, "bye\x1b", 4);
+	hvc(BETA_CPU1, PSCI_CPU_OFF, 0, 0, 0);
+	sys_settle();
+	EXPECT_STREQ(fake_uart_last_line(), "[beta] bye\\x1b");
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	guest_puts(BETA_CPU1, BETA, "hi\n", 3);
+	EXPECT_STREQ(fake_uart_last_line(), "[beta] hi");
 	console_end();
 }
 
@@ -2429,6 +2460,7 @@ int main(void)
 	RUN(console_line_max);
 	RUN(console_partial_line_out);
 	RUN(console_open_line_continues);
+	RUN(console_sequence_ends_with_its_run);
 	RUN(console_vcpu_lines_whole);
 	RUN(console_device_order_one_line);
 	RUN(monitor_find);
