@@ -1136,9 +1136,10 @@ NOISY_METHOD = """\
   The latency column moves under two loads (the passthrough flood's median and maximum, 98, and
   the restart loop's maximum, one period): the shared clock's; the victim's own counts do not
   move with them.
-- **The restart loop's one long period (323,741 ticks on this tree; about a thousand on some
-  trees before, 310,831 or 1,206,963 on others, with boot code and layout alone changed), and
-  the VMID allocator's longest wait (307,604 here).** Traced on this tree with
+- **The restart loop's one long period, when it comes (323,741 ticks on c65ad1f; about a
+  thousand on most trees, 310,831 or 1,206,963 on some, with boot code and layout alone
+  changed), and the VMID allocator's longest wait with it
+  (307,604 there).** Traced on c65ad1f with
   `tools/insn_per_cpu.c`'s `gaps=0:100000`: CPU 0, the victim's, waited in WFE in
   `spin_lock_wait` for the VMID lock (after=wfe, 309,564 ticks) while CPU 1, the restarting
   neighbour's, ran 309,394 instructions. Under the VMID lock a starting CPU only advances the
