@@ -1197,25 +1197,30 @@ TEST(console_open_line_continues)
  */
 TEST(console_sequence_ends_with_its_run)
 {
+	/* What the run writes before CPU_OFF, its last line; the next run's line. */
+	static const char *const cases[][3] = {
+		{ "bye\x1b[", "[beta] bye", "[beta] ready" },
+		{ "bye\x1b", "[beta] bye\\x1b", "[beta] hi" },
+	};
+
 	console_start();
-	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
-	sys_settle();
-	guest_puts(BETA_CPU1, BETA, "bye\x1b[", 5);
-	hvc(BETA_CPU1, PSCI_CPU_OFF, 0, 0, 0);
-	sys_settle();
-	EXPECT_STREQ(fake_uart_last_line(), "[beta] bye");
-	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
-	sys_settle();
-	guest_puts(BETA_CPU1, BETA, "ready\n", 6);
-	EXPECT_STREQ(fake_uart_last_line(), "[beta] ready");
-	guest_puts(BETA_CPU1, BETA, "bye\x1b", 4);
-	hvc(BETA_CPU1, PSCI_CPU_OFF, 0, 0, 0);
-	sys_settle();
-	EXPECT_STREQ(fake_uart_last_line(), "[beta] bye\\x1b");
-	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
-	sys_settle();
-	guest_puts(BETA_CPU1, BETA, "hi\n", 3);
-	EXPECT_STREQ(fake_uart_last_line(), "[beta] hi");
+	for (u32 i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *next = cases[i][2] + sizeof("[beta]");
+
+		EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+		sys_settle();
+		guest_puts(BETA_CPU1, BETA, cases[i][0], strlen(cases[i][0]));
+		hvc(BETA_CPU1, PSCI_CPU_OFF, 0, 0, 0);
+		sys_settle();
+		EXPECT_STREQ(fake_uart_last_line(), cases[i][1]);
+		EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+		sys_settle();
+		guest_puts(BETA_CPU1, BETA, next, strlen(next));
+		guest_puts(BETA_CPU1, BETA, "\n", 1);
+		EXPECT_STREQ(fake_uart_last_line(), cases[i][2]);
+		hvc(BETA_CPU1, PSCI_CPU_OFF, 0, 0, 0);
+		sys_settle();
+	}
 	console_end();
 }
 
