@@ -898,7 +898,7 @@ def table_rows(results):
                          "<= %d" % target, status(t - 1, target), ""])
         if name == "doorbell" and median(results, "tessera-smp-peer", name) is not None:
             t2 = median(results, "tessera-smp-peer", name)
-            rows.append(["same, to a peer of two vCPUs (its SPIs under the partition's lock)",
+            rows.append(["same, to a peer of two vCPUs",
                          "n/a", str(t2), "n/a", "", "", "<= %d" % target, status(t2, target),
                          ""])
         if name == "vtimer_wfi" and median(results, "xen-slop0", name) is not None:
@@ -1326,37 +1326,34 @@ below are approximate shares of the medians above.
   counters the noisy-neighbour table needs (6) and the drain's bookkeeping. Next steps: a
   summary of the completed SGI's list register that needs no flag write (VIRQ_ACTIVE of SGIs
   read from the list registers), and a drain loop that keeps fewer registers live.
-- **Doorbell (248; 243 before the SPI's enable had a byte of its own, 246 before the exit
-  cleared the exclusive monitor):** sender about 100: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
-  (DOORBELL_RING's bounds test inline), `partition_ring` 11, `vgic_raise` 42 (the lock-free
-  pending test that makes a ring of a pending doorbell free; in a partition of one vCPU the
-  target is vCPU 0 without a look at the targets; this CPU's number read inline from
-  HTPIDR; the atomic OR into the target vCPU's inbox; the IPI inline), exit 7. Receiver
-  about 147: the IPI's entry and `hyp_irq_handle` 25, `vgic_inbox_drain` 49, `spi_place` 63:
-  in a partition of one vCPU without the lock (docs/design.md, Locking; a partition of more
-  takes it in `vgic_spi_place_shared`, vgic.c) and without the target test: the pending and
-  edge tests, the enable byte, the group test, the list register its last instance used, which
-  the guest completed, refilled in place; exit 7 and the guest's vector. Two instructions to
-  spare; next steps as for the SGI,
-  and `doorbell_ring`'s and `partition_ring`'s calls folded into one.
-- **Doorbell into a peer of two vCPUs (320, `bench-smp-peer.dts`: bench.dts with the peer on
-  CPUs 2 and 3, the bench guest measuring only this figure; missed by 70):** sender about 107
-  (`vgic_raise` 52: the doorbell's target vCPU read from its target byte), receiver about 235.
-  The receiver's difference is the partition's shared SPI state: the drain's `spi_place`
-  takes the partition's lock (`vgic_spi_place_shared` 22 with `spin_lock` and
-  `spin_unlock` 16, and `lr_recheck_enable` 8, which takes the list register back if a
-  lock-free disable came meanwhile), and `vgic_spi_place_locked` 90 against 63: the target
-  test, and a fresh list register booked at every ring, where a partition of one vCPU refills
-  the one its last instance used. In a partition of several vCPUs another vCPU may write the
-  doorbell's flags and booking (its distributor writes, its flushes), so placing it without
-  the lock needs those in one atomic word; that is the next step for this figure (traced with
-  `-d in_asm,exec,nochain` on this tree). Not in the figure but on the peer's CPU: its list
-  register asks for an EOI maintenance interrupt (GICH_LR_EOI, so that the next instance may
-  go to another vCPU at once), about 250 Hyp instructions more a doorbell (the interrupt's
-  entry, `irq_dispatch`, the flush, `lr_sync` and `lr_complete`): the peer's CPU ran 627 Hyp
-  instructions a round trip (its answer's ring included). Asking for it only when an instance
-  waits for another vCPU, and kicking the holder as a passthrough SPI's next instance does
-  (`vgic_inject_hw_locked`), would save it.
+- **Doorbell (241; 248 before the SPI's target vCPU had a byte in its state word, 243 before
+  the SPI's enable had a byte of its own, 246 before the exit cleared the exclusive
+  monitor):** sender about 98: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
+  (DOORBELL_RING's bounds test inline), `partition_ring` 8, `vgic_raise` 43 (the lock-free
+  pending test that makes a ring of a pending doorbell free; the target vCPU read from the
+  SPI's state word, `struct virq.target`, kept beside ITARGETSR's mask so that no path
+  computes it; this CPU's number read inline from HTPIDR; the atomic OR into the target
+  vCPU's inbox; the IPI inline), exit 7. Receiver about 143: the IPI's entry and
+  `hyp_irq_handle` 25, `vgic_inbox_drain` 49, `spi_place` about 60: in a partition of one
+  vCPU without the lock (docs/design.md, Locking): the pending and edge tests, the enable
+  byte, the group and target tests, the list register its last instance used, which the guest
+  completed, refilled in place; exit 7 and the guest's vector. Next steps as for the SGI, and
+  `doorbell_ring`'s and `partition_ring`'s calls folded into one.
+- **Doorbell into a peer of two vCPUs (237, `bench-smp-peer.dts`: bench.dts with the peer on
+  CPUs 2 and 3, the bench guest measuring only this figure; 320 before the lock-free refill,
+  traced with `-d in_asm,exec,nochain`):** sender as above, receiver about 140: the
+  IPI's entry and `hyp_irq_handle` 33, `vgic_inbox_drain` 49, `spi_place` 62 (`spi_refill`,
+  vgic/fast.c: the SPI's state word read with one load, its booking this vCPU's, the entry
+  empty, the enable byte and the group, then the list register written; nothing shared is
+  written, so no lock, docs/design.md, Locking). Before, the placement took the partition's
+  lock (`spin_lock`, `spin_unlock` and the enable's recheck 46), and booked a fresh list
+  register at every ring (27 more): each entry asked for an EOI maintenance interrupt, whose
+  `lr_complete` gave the booking up so that the next instance could go to another vCPU. That
+  interrupt cost the peer's CPU about 250 Hyp instructions more a doorbell: its Hyp
+  instructions a round trip (its answer's ring included) went from 627 to 191. The entry now
+  asks for the EOI only when an instance waits for it (`vgic_lr_sync`: one due on another
+  vCPU, whose arrival kicked the holder, `spi_wait_holder`; or an edge merged before the
+  guest acknowledged the last, `lr_merge`).
 - **The inbox (both paths):** each vCPU has a few words (`vgic_cpu.inbox`): SGIs by source,
   then doorbells by INTID. A sender sets its bit with one atomic OR and sends the IPI only if
   the word was empty; the target's CPU takes the words (atomic exchange) in its IPI's handler
@@ -1386,8 +1383,8 @@ below are approximate shares of the medians above.
 - `take_pending` (`vgic/vgic.c`, now the general path) was inline while on the SGI and doorbell paths, where a
   call and its return cost some 14 instructions; `sgi_place` is inline in `vgic_inbox_drain`
   for the same reason (out of line, or the drain's loop over a word pointer, cost the SGI 5-10
-  more: GCC then keeps more registers live across the loop), `spi_place` is not (its lock
-  would make the drain save every register on the SGI path too).
+  more: GCC then keeps more registers live across the loop), `spi_place` is not (its calls
+  to the locked placement would make the drain save every register on the SGI path too).
 - Tried and left out (measured): `irq_dispatch` taking the first interrupt's IAR from
   `hyp_irq_handle` (+5 on the timers), the partition's interrupts in a function of their own
   below `hyp_irq_handle` (kick -1, timers +7), the data abort trap moved to -O2 alone

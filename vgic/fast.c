@@ -35,9 +35,8 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 	if ((__atomic_load_n(&irq->flags, __ATOMIC_RELAXED) & (VIRQ_OWNED | VIRQ_PENDING)) !=
 	    VIRQ_OWNED)
 		return;
-	t = d->vcpu_count == 1 ? 0 :
-				 vgic_spi_target_inline(d, irq); /* one vCPU: its (write_target) */
-	if (t >= d->vcpu_count) {
+	t = irq->target;
+	if (t == VIRQ_NO_TARGET) {
 		vgic_raise_untargeted(d, intid, irq);
 		return;
 	}
@@ -146,6 +145,14 @@ static inline bool sgi_place(struct vgic_cpu *vc, u32 sgi, u32 source)
 	return true;
 }
 
+/* lr_encode's list register value for an emulated edge SPI (no EOI maintenance). */
+static inline __attribute__((always_inline)) u32 doorbell_lr(const struct vgic_dist *d, u32 intid,
+							     u32 flags)
+{
+	return intid | GICH_LR_PENDING | ((flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
+	       ((u32)(d->spi_priority[intid - GIC_PRIV_COUNT] >> 3) << GICH_LR_PRIORITY_SHIFT);
+}
+
 /*
  * A doorbell (an emulated edge SPI) targeted at vc straight into a list register: the one
  * its last instance used, which the guest completed (lr_complete's bookkeeping is then
@@ -158,9 +165,8 @@ bool vgic_spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 
 	if ((irq->flags & (VIRQ_PENDING | VIRQ_HW | VIRQ_EDGE | VIRQ_OWNED)) !=
 		    (VIRQ_EDGE | VIRQ_OWNED) ||
-	    !vgic_spi_enabled(d, intid) || !vgic_group_enabled(d, irq) ||
-	    (d->vcpu_count > 1 && vgic_spi_target_inline(d, irq) != vc->index))
-		return false; /* (one vCPU: every SPI targets it, write_target) */
+	    !vgic_spi_enabled(d, intid) || !vgic_group_enabled(d, irq) || irq->target != vc->index)
+		return false;
 	if (irq->lr) {
 		n = irq->lr - 1U;
 		if (irq->lr_vcpu != vc->index || !(empty & BIT(n)))
@@ -178,11 +184,41 @@ bool vgic_spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 		vc->lr_used |= BIT(n);
 	}
 	vc->injected++;
-	/* lr_encode's for an emulated edge SPI. */
-	gich_write_lr(n, intid | GICH_LR_PENDING | ((irq->flags & VIRQ_GROUP1) ? GICH_LR_GRP1 : 0) |
-				 ((u32)(d->spi_priority[intid - GIC_PRIV_COUNT] >> 3)
-				  << GICH_LR_PRIORITY_SHIFT) |
-				 (d->vcpu_count > 1 ? GICH_LR_EOI : 0));
+	gich_write_lr(n, doorbell_lr(d, intid, irq->flags));
+	return true;
+}
+
+/*
+ * The common case in a partition of several vCPUs, without the lock: the doorbell's last
+ * instance still books list register n of vc, which the guest completed (no EOI maintenance
+ * is asked for, lr_encode), and nothing but that list register has to change.  The state word
+ * is read once (struct virq: one single-copy atomic load, ARM ARM A3.5.3) and not written:
+ * while it says vc's list register n holds the SPI, no other vCPU books it (best_pending and
+ * lr_merge skip an SPI another vCPU holds) and only this CPU unbooks it (lr_complete), so the
+ * booking is vc's whatever another CPU does meanwhile.  Only an instance neither pending in
+ * software nor last seen active is refilled here (the locked path clears VIRQ_ACTIVE).  A
+ * disable on another vCPU sees the booking (vgicd_write_spi_enable reads irq->lr after its
+ * barrier) and kicks vc, whose sync then takes the instance back (vgic_lr_withdraw); a
+ * retarget, priority or group change racing with this is ordered after it, as if it had taken
+ * the lock a moment later.
+ */
+static inline __attribute__((always_inline)) bool spi_refill(struct vgic_dist *d,
+							     struct vgic_cpu *vc, u32 intid)
+{
+	struct virq v;
+	u32 flags, n;
+
+	__atomic_load(&d->spi[intid - GIC_PRIV_COUNT], &v, __ATOMIC_RELAXED);
+	flags = v.flags;
+	n = v.lr - 1U;
+	if ((flags & (VIRQ_PENDING | VIRQ_ACTIVE | VIRQ_HW | VIRQ_EDGE | VIRQ_OWNED)) !=
+		    (VIRQ_EDGE | VIRQ_OWNED) ||
+	    v.lr_vcpu != vc->index || v.target != vc->index || n >= VGIC_MAX_LRS ||
+	    !gich_lr_empty(n) || !vgic_spi_enabled(d, intid) ||
+	    !(d->ctlr & ((flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0)))
+		return false;
+	vc->injected++;
+	gich_write_lr(n, doorbell_lr(d, intid, flags));
 	return true;
 }
 
@@ -198,7 +234,7 @@ static __attribute__((noinline)) bool spi_place(struct vgic_dist *d, struct vgic
 {
 	if (d->vcpu_count == 1)
 		return vgic_spi_place_locked(d, vc, intid);
-	return vgic_spi_place_shared(d, vc, intid);
+	return spi_refill(d, vc, intid) || vgic_spi_place_shared(d, vc, intid);
 }
 
 /*

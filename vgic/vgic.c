@@ -24,11 +24,6 @@ struct virq *vgic_irq(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 	return vgic_irq_inline(d, vc, intid);
 }
 
-u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq)
-{
-	return vgic_spi_target_inline(d, irq);
-}
-
 bool vgic_owns(const struct vgic_dist *d, u32 intid)
 {
 	if (intid < GIC_PRIV_COUNT)
@@ -48,13 +43,26 @@ static void map_clear(struct vgic_cpu *vc, u32 intid)
 	vc->pending[intid / 32] &= ~(1U << (intid % 32));
 }
 
+/*
+ * SPI 'irq', pending for vCPU t, is still booked to another vCPU's list register: t takes it
+ * only once that entry completes (best_pending), which only the holder's CPU can see.  The
+ * holder is kicked: its sync completes an empty entry (lr_complete hands the SPI to t) or asks
+ * for the EOI of a live one (vgic_lr_sync).  Lock held.
+ */
+static void spi_wait_holder(struct vgic_dist *d, const struct virq *irq, u32 t)
+{
+	if (irq->lr && irq->lr_vcpu != t)
+		vgic_mark_dirty(d->vcpu[irq->lr_vcpu]);
+}
+
 /* Make 'intid' pending for 'vc' (private) or for its target (SPI); lock held. */
 void vgic_make_pending(struct vgic_dist *d, u32 intid, struct virq *irq, struct vgic_cpu *vc)
 {
 	irq->flags |= VIRQ_PENDING;
 	if (intid >= GIC_PRIV_COUNT) {
-		u32 t = vgic_spi_target(d, irq);
+		u32 t = irq->target;
 
+		spi_wait_holder(d, irq, t);
 		vc = t < d->vcpu_count ? d->vcpu[t] : NULL;
 	}
 	if (!vc)
@@ -110,7 +118,7 @@ static void lr_complete(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, u32 lr)
 	 */
 	if (intid >= GIC_PRIV_COUNT && (irq->flags & VIRQ_PENDING)) {
 		/* Into its target's map (vgic_make_pending: with none, the distributor's only). */
-		if (vgic_spi_target(d, irq) != vc->index || (lr & GICH_LR_EOI))
+		if (irq->target != vc->index || (lr & GICH_LR_EOI))
 			vgic_make_pending(d, intid, irq, vc);
 		/*
 		 * A passthrough instance that arrived meanwhile on another vCPU's CPU
@@ -162,8 +170,19 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 			lr_undeliverable(d, vc, n, lr);
 			if (!(lr & GICH_LR_ACTIVE))
 				continue;
+			lr &= ~GICH_LR_PENDING; /* as it kept the entry (an emulated one's) */
 		}
 		virq_set_flag(irq, VIRQ_ACTIVE, lr & GICH_LR_ACTIVE);
+		/*
+		 * An emulated SPI's next instance waits for another vCPU (retargeted; the holder,
+		 * this one, was kicked: spi_wait_holder): its list register asks for the EOI
+		 * maintenance interrupt, at which lr_complete hands the instance over.  Only then:
+		 * an EOI bit on every entry would cost each doorbell a maintenance interrupt.
+		 */
+		if (vc->lr_intid[n] >= GIC_PRIV_COUNT &&
+		    (irq->flags & (VIRQ_PENDING | VIRQ_HW)) == VIRQ_PENDING &&
+		    !(lr & GICH_LR_EOI) && irq->target != vc->index)
+			gich_write_lr(n, lr | GICH_LR_EOI);
 	}
 }
 
@@ -206,7 +225,7 @@ static u32 best_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 *intid_out
 	return best_prio < 0x100 ? count : 0;
 }
 
-static u32 lr_encode(struct vgic_dist *d, struct virq *irq, u32 intid, u32 source, u32 prio)
+static u32 lr_encode(struct virq *irq, u32 intid, u32 source, u32 prio)
 {
 	u32 lr = intid | ((prio >> 3) << GICH_LR_PRIORITY_SHIFT) | GICH_LR_PENDING;
 
@@ -216,8 +235,8 @@ static u32 lr_encode(struct vgic_dist *d, struct virq *irq, u32 intid, u32 sourc
 		lr |= GICH_LR_HW | (intid << GICH_LR_PHYSICAL_SHIFT);
 	else if (intid < GIC_SGI_COUNT)
 		lr |= source << GICH_LR_CPUID_SHIFT;
-	else if (!(irq->flags & VIRQ_EDGE) || d->vcpu_count > 1)
-		lr |= GICH_LR_EOI; /* re-sample a level line; an SPI's next target may take it */
+	else if (!(irq->flags & VIRQ_EDGE))
+		lr |= GICH_LR_EOI; /* re-sample a level line (an edge's: lr_merge, vgic_lr_sync) */
 	return lr;
 }
 
@@ -279,7 +298,7 @@ static bool lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, struct vir
 	vc->lr_source[n] = (u8)source;
 	vc->lr_used |= 1U << n;
 	vc->injected++;
-	gich_write_lr(n, lr_encode(d, irq, intid, source, prio));
+	gich_write_lr(n, lr_encode(irq, intid, source, prio));
 	return intid >= GIC_PRIV_COUNT && d->vcpu_count > 1 && lr_recheck_enable(d, vc, n, intid);
 }
 
@@ -306,7 +325,7 @@ static __attribute__((cold)) void lr_take_back(struct vgic_dist *d, struct vgic_
 		if (intid >= GIC_SGI_COUNT)
 			irq->lr = 0;
 	}
-	if (!keep || intid < GIC_PRIV_COUNT || vgic_spi_target(d, irq) == vc->index)
+	if (!keep || intid < GIC_PRIV_COUNT || irq->target == vc->index)
 		vgic_map_set(vc, intid);
 }
 
@@ -659,7 +678,8 @@ static __attribute__((cold)) void inbox_take_word(struct vgic_dist *d, struct vg
 			irq = &d->spi[intid - GIC_PRIV_COUNT];
 			if ((irq->flags & (VIRQ_OWNED | VIRQ_PENDING)) != VIRQ_OWNED)
 				continue; /* coalesced with the edge already pending */
-			t = vgic_spi_target(d, irq);
+			t = irq->target;
+			spi_wait_holder(d, irq, t);
 		}
 		irq->flags |= VIRQ_PENDING;
 		if (t >= d->vcpu_count)
@@ -757,7 +777,8 @@ void vgic_inbox_general(struct vgic_dist *d, struct vgic_cpu *vc, u32 w, u32 in)
 /* An interrupt as a partition starts with it: an owned one targets vCPU 0. */
 static void init_irq(struct virq *irq, u8 flags)
 {
-	*irq = (struct virq){ .flags = flags, .targets = (flags & VIRQ_OWNED) ? 1 : 0 };
+	*irq = (struct virq){ .flags = flags,
+			      .target = (flags & VIRQ_OWNED) ? 0 : (u8)VIRQ_NO_TARGET };
 }
 
 /*
@@ -816,7 +837,7 @@ static bool own_spi(struct vgic_dist *d, u32 intid, u8 flags)
  */
 void vgic_route_hw(struct vgic_dist *d, u32 intid, const struct virq *irq)
 {
-	u32 t = vgic_spi_target(d, irq);
+	u32 t = irq->target;
 
 	gic_irq_route(intid, t < d->vcpu_count && d->vcpu[t]->on ? d->vcpu[t]->pcpu : GIC_CPU_NONE);
 }
@@ -955,7 +976,7 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 			if (gich_read_lr(n) & GICH_LR_PENDING)
 				irq->flags |= VIRQ_PENDING;
 			lr_complete(d, vc, n, 0);
-			if ((irq->flags & VIRQ_PENDING) && vgic_spi_target(d, irq) == vc->index)
+			if ((irq->flags & VIRQ_PENDING) && irq->target == vc->index)
 				vgic_map_set(vc, intid); /* lr_complete leaves its own target's */
 		}
 	}

@@ -164,14 +164,17 @@ void gich_reset(bool enable); /* all LRs empty, APR and VMCR cleared (reset stat
 #define VIRQ_GROUP1 BIT(6)
 #define VIRQ_LINE BIT(7) /* an emulated level-sensitive line is asserted */
 
+#define VIRQ_NO_TARGET 0xffU /* struct virq.target of an SPI targeted at no vCPU */
+
 /*
  * An interrupt's state.  Its priority lives apart, in GICD_IPRIORITYR's layout (a byte per
- * INTID: vgic_cpu.priority, vgic_dist.spi_priority), and SPI targets are mirrored in
- * ITARGETSR's (vgic_dist.spi_targets), so the distributor reads four of them as one word.
+ * INTID: vgic_cpu.priority, vgic_dist.spi_priority), and SPI targets in ITARGETSR's
+ * (vgic_dist.spi_targets), so the distributor reads four of them as one word.  The one vCPU
+ * an SPI goes to is kept here, where the paths that place it read it with its flags.
  */
 struct virq {
 	u8 flags;
-	u8 targets; /* SPIs: ITARGETSR, a vCPU mask */
+	u8 target; /* SPIs: the vCPU ITARGETSR's lowest bit names, or VIRQ_NO_TARGET */
 	u8 lr; /* 1 + the list register holding it, 0 if none */
 	u8 lr_vcpu; /* the vCPU whose list register that is */
 } __attribute__((aligned(4))); /* set as one word (init_irq) */

@@ -39,20 +39,8 @@ void vgic_lr_withdraw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
 /* Sources of SGI 'sgi' pending in vc's list registers; those in 'clear' are withdrawn. */
 u8 vgic_lr_sgi_sources(struct vgic_cpu *vc, u32 sgi, u8 clear);
 
-/* The vCPU an SPI goes to: the lowest one in its target mask, or vcpu_count if none. */
-u32 vgic_spi_target(const struct vgic_dist *d, const struct virq *irq);
-
 /* Route passthrough SPI 'intid' physically to its target vCPU's CPU, or to none (vgic.c). */
 void vgic_route_hw(struct vgic_dist *d, u32 intid, const struct virq *irq);
-
-/* The same, inline on the fast paths (fast.c). */
-static inline __attribute__((always_inline)) u32 vgic_spi_target_inline(const struct vgic_dist *d,
-									const struct virq *irq)
-{
-	u32 t = irq->targets & ((1U << d->vcpu_count) - 1);
-
-	return t ? (u32)__builtin_ctz(t) : d->vcpu_count;
-}
 
 /* 'intid' pending for vc in software (its map; not in a list register). */
 static inline void vgic_map_set(struct vgic_cpu *vc, u32 intid)

@@ -148,7 +148,7 @@ static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 
 	if (!(irq->flags & VIRQ_PENDING) && !(intid < GIC_SGI_COUNT && vc->sgi_sources[intid]))
 		return;
-	t = intid < GIC_PRIV_COUNT ? vc->index : vgic_spi_target(d, irq);
+	t = intid < GIC_PRIV_COUNT ? vc->index : irq->target;
 	if (t < d->vcpu_count)
 		vgic_mark_dirty(d->vcpu[t]);
 	/*
@@ -276,8 +276,9 @@ static u32 read_field(struct vgic_dist *d, struct vgic_cpu *vc, enum field_reg r
 		return (irq->flags & VIRQ_ACTIVE) != 0;
 	case PRIORITY:
 		return *vgic_priority(d, vc, intid);
-	case TARGET:
-		return irq->targets;
+	case TARGET: /* a private one's: the reading CPU itself (banked) */
+		return intid < GIC_PRIV_COUNT ? BIT(vc->index) :
+						d->spi_targets[intid - GIC_PRIV_COUNT];
 	default: /* CONFIG: SGIs edge, PPIs level (GIC-400) */
 		return (irq->flags & VIRQ_EDGE) ? 2 : 0;
 	}
@@ -292,10 +293,11 @@ static __attribute__((noinline)) void write_target(struct vgic_dist *d, struct v
 	/* Private: read-only.  Not the partition's: dropped (above).  One vCPU: all target it. */
 	if (intid < GIC_PRIV_COUNT || !irq || d->vcpu_count == 1)
 		return;
-	old = vgic_spi_target(d, irq);
-	irq->targets = (u8)(targets & d->vcpu_mask);
-	d->spi_targets[intid - GIC_PRIV_COUNT] = irq->targets;
-	now = vgic_spi_target(d, irq);
+	old = irq->target;
+	targets &= d->vcpu_mask;
+	d->spi_targets[intid - GIC_PRIV_COUNT] = (u8)targets;
+	now = targets ? (u32)__builtin_ctz(targets) : VIRQ_NO_TARGET;
+	irq->target = (u8)now;
 	if (old == now)
 		return;
 	if (irq->flags & VIRQ_HW)
@@ -593,7 +595,7 @@ bool vgicd_write_byte_fast(struct vgic_cpu *vc, u32 offset, u32 value)
 	 * write_target ignores the writes that do not match.)
 	 */
 	if (offset >= GICD_ITARGETSR && irq && (irq->flags & VIRQ_OWNED) &&
-	    irq->targets == (value & ((1U << d->vcpu_count) - 1)))
+	    d->spi_targets[intid - GIC_PRIV_COUNT] == (value & d->vcpu_mask))
 		return true;
 	/* An SPI's priority or target byte: shared state, locked. */
 	spin_lock(&d->lock);
@@ -681,13 +683,11 @@ bool vgicd_write_spi_enable(struct vgic_cpu *vc, u32 offset, u32 value)
 	return spi_enable_locked(d, vc, offset, value); /* kick_if_pending, vgic_lr_withdraw */
 }
 
-/* Any of the private interrupts 'ppis' (a word 0 mask) in one of vc's list registers. */
+/* Any of the timers 'ppis' (a word 0 mask, VGIC_TIMERS at most) in one of vc's list registers. */
 static inline bool ppis_listed(const struct vgic_cpu *vc, u32 ppis)
 {
-	for (; ppis; ppis &= ppis - 1)
-		if (vc->priv[__builtin_ctz(ppis)].lr)
-			return true;
-	return false;
+	return ((ppis & BIT(GIC_PPI_VIRT_TIMER)) && vc->priv[GIC_PPI_VIRT_TIMER].lr) ||
+	       ((ppis & BIT(GIC_PPI_PHYS_TIMER)) && vc->priv[GIC_PPI_PHYS_TIMER].lr);
 }
 
 bool vgicd_write_priv_word(struct vgic_cpu *vc, u32 offset, u32 value)
@@ -707,7 +707,7 @@ bool vgicd_write_priv_word(struct vgic_cpu *vc, u32 offset, u32 value)
 	 * A timer disabled while a list register holds it: the general path takes it back
 	 * (apply_bit, vgic_lr_withdraw; GIC spec 4.3.5), so the guest cannot acknowledge it.
 	 */
-	if (offset == GICD_ICENABLER && vc->lr_used && ppis_listed(vc, ppis))
+	if (offset == GICD_ICENABLER && ppis_listed(vc, ppis))
 		return false;
 	gic_priv_write(offset, ppis);
 	if (offset == GICD_ISPENDR)

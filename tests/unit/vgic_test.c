@@ -1645,6 +1645,62 @@ TEST(doorbell_rings_coalesce)
 }
 
 /*
+ * A doorbell of a partition of several vCPUs: its list register asks for no EOI maintenance
+ * interrupt (each would cost the peer's CPU a trap per ring), and the next ring refills the
+ * entry in place.  Retargeted, the next instance is not held up by the entry the old target
+ * still books: the holder is kicked, and its sync hands the instance over, at once if the
+ * guest completed the last one, at its EOI (asked for then) if it is still active.
+ */
+TEST(smp_doorbell_lazy_eoi)
+{
+	u32 order[8], n;
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50); /* targeted at vCPU 0 */
+	ring(50, 1);
+	enter(&pa, 0);
+	EXPECT_EQ(lr_value(&pa, 0, 50) & GICH_LR_EOI, 0);
+	n = (u32)lr_of(&pa, 0, 50);
+	EXPECT_EQ(ack(&pa, 0), 50);
+	EOI(&pa, 0, 50);
+	EXPECT(!fake_maintenance(pcpu_of(&pa, 0)));
+	ring(50, 1);
+	enter(&pa, 0);
+	EXPECT_EQ(lr_of(&pa, 0, 50), (int)n); /* the same entry, refilled */
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 1);
+	/* Completed on vCPU 0, moved to vCPU 1: vCPU 0 is kicked and hands the ring over. */
+	WR8(1, GICD_ITARGETSR + 50, 0x02);
+	fake_clear_kicks();
+	ring(50, 1);
+	enter(&pa, 1);
+	EXPECT(fake_kicks(pcpu_of(&pa, 0)) >= 1);
+	enter(&pa, 0);
+	EXPECT_EQ(deliver_all(&pa, 1, order, 8), 1);
+	EXPECT_EQ(order[0], 50);
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 0);
+	/* Active on vCPU 1, moved back to vCPU 0 and rung: delivered there at vCPU 1's EOI. */
+	ring(50, 1);
+	enter(&pa, 1);
+	EXPECT_EQ(ack(&pa, 1), 50);
+	WR8(0, GICD_ITARGETSR + 50, 0x01);
+	fake_clear_kicks();
+	ring(50, 1);
+	enter(&pa, 0);
+	EXPECT(fake_kicks(pcpu_of(&pa, 1)) >= 1);
+	enter(&pa, 1);
+	EXPECT(lr_value(&pa, 1, 50) & GICH_LR_EOI);
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 0); /* not while vCPU 1 handles the last */
+	EOI(&pa, 1, 50);
+	EXPECT(fake_maintenance(pcpu_of(&pa, 1)));
+	enter(&pa, 1);
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 1);
+	EXPECT_EQ(order[0], 50);
+	EXPECT_EQ(deliver_all(&pa, 1, order, 8), 0);
+	DONE();
+}
+
+/*
  * Issue 14 defect 9: a passthrough SPI retargeted to another vCPU after its
  * EOI: the next instance reaches the new vCPU although the old one had not
  * synced its list registers (no maintenance for an HW entry, and the timer
@@ -3006,6 +3062,7 @@ int main(void)
 	RUN(cpu_stop_deactivates);
 	RUN(dist_stop);
 	RUN(doorbell_rings_coalesce);
+	RUN(smp_doorbell_lazy_eoi);
 	RUN(passthrough_retarget_after_eoi);
 	RUN(passthrough_refill_lock_free);
 	RUN(doorbell_one_vcpu_lock_free);
