@@ -170,7 +170,7 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 			lr_undeliverable(d, vc, n, lr);
 			if (!(lr & GICH_LR_ACTIVE))
 				continue;
-			lr &= ~GICH_LR_PENDING; /* as it kept the entry (an emulated one's) */
+			lr = gich_read_lr(n); /* as it kept the entry */
 		}
 		virq_set_flag(irq, VIRQ_ACTIVE, lr & GICH_LR_ACTIVE);
 		/*
@@ -308,15 +308,17 @@ static bool lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, struct vir
  * needs it (evicted).  An evicted one waits in vc's map, whatever its target (vgicd.c's
  * kick_if_pending looks there); one whose entry stays, in its target's only: one SPI, one map.
  * Another target takes it when this entry completes (lr_complete), as it would from the
- * distributor once the active state is gone.
+ * distributor once the active state is gone: the entry asks for its EOI.
  */
 static __attribute__((cold)) void lr_take_back(struct vgic_dist *d, struct vgic_cpu *vc, u32 n,
 					       u32 keep)
 {
 	u32 intid = vc->lr_intid[n];
 	struct virq *irq = vgic_irq(d, vc, intid);
+	bool here = !keep || intid < GIC_PRIV_COUNT || irq->target == vc->index;
 
-	gich_write_lr(n, keep);
+	/* Not here: an emulated SPI's entry (lr_undeliverable keeps no other). */
+	gich_write_lr(n, here ? keep : keep | GICH_LR_EOI);
 	if (intid < GIC_SGI_COUNT)
 		vc->sgi_sources[intid] |= (u8)(1U << vc->lr_source[n]);
 	irq->flags |= VIRQ_PENDING;
@@ -325,7 +327,7 @@ static __attribute__((cold)) void lr_take_back(struct vgic_dist *d, struct vgic_
 		if (intid >= GIC_SGI_COUNT)
 			irq->lr = 0;
 	}
-	if (!keep || intid < GIC_PRIV_COUNT || irq->target == vc->index)
+	if (here)
 		vgic_map_set(vc, intid);
 }
 

@@ -2947,6 +2947,39 @@ TEST(disable_active_pending_after_retarget_once)
 }
 
 /*
+ * The same disabled by vCPU 0 itself, the holder (its own write takes the pending state back at
+ * once, vgic_lr_withdraw): the entry keeps the active state and asks for its EOI, at which the
+ * instance goes to vCPU 1, whose enable alone cannot hand it over (only vCPU 0's CPU sees
+ * its list registers).
+ */
+TEST(disable_by_holder_after_retarget)
+{
+	u32 order[8];
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	ring(50, 1);
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), 50);
+	ring(50, 1);
+	enter(&pa, 0);
+	EXPECT_EQ(FAKE_LR_STATE(lr_value(&pa, 0, 50)), FAKE_ST_PENDING_ACTIVE);
+	WR8(0, GICD_ITARGETSR + 50, 0x02); /* to vCPU 1 */
+	bit_write(&pa, 0, GICD_ICENABLER, 50);
+	EXPECT_EQ(FAKE_LR_STATE(lr_value(&pa, 0, 50)), FAKE_ST_ACTIVE);
+	EXPECT(lr_value(&pa, 0, 50) & GICH_LR_EOI);
+	enable(&pa, 1, 50);
+	EXPECT_EQ(deliver_all(&pa, 1, order, 8), 0); /* not while vCPU 0 handles the last */
+	EOI(&pa, 0, 50);
+	enter(&pa, 0); /* EOI maintenance: lr_complete */
+	EXPECT_EQ(deliver_all(&pa, 1, order, 8), 1);
+	EXPECT_EQ(order[0], 50);
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 0);
+	DONE();
+}
+
+/*
  * GIC spec 4.3.4 with 4.3.1: an SGI moved (GICD_IGROUPR) into a group that is off is not
  * forwarded, as igroupr_takes_back_listed checks for an SPI; moved back, it is, signalled in
  * its new group.
@@ -3077,6 +3110,7 @@ int main(void)
 	RUN(disable_withdraws_listed_pending);
 	RUN(disable_keeps_active_pending_back);
 	RUN(disable_active_pending_after_retarget_once);
+	RUN(disable_by_holder_after_retarget);
 	RUN(cpu_off_on_clears_passthrough_active);
 	RUN(group_off_takes_back_listed_sgi);
 	RUN(igroupr_takes_back_listed);
