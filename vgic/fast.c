@@ -154,9 +154,9 @@ static inline __attribute__((always_inline)) u32 doorbell_lr(const struct vgic_d
 }
 
 /*
- * A doorbell (an emulated edge SPI) targeted at vc straight into a list register: the one
- * its last instance used, which the guest completed (lr_complete's bookkeeping is then
- * only the active flag), or a free one.  Lock held; false: the general path decides.
+ * A doorbell (an emulated edge SPI) targeted at vc and booked to no list register (its first
+ * instance, or one after its last completed: spi_refill takes the rest) straight into a free
+ * one.  Lock held; false: the general path decides.
  */
 bool vgic_spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
@@ -167,36 +167,29 @@ bool vgic_spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 		    (VIRQ_EDGE | VIRQ_OWNED) ||
 	    !vgic_spi_enabled(d, intid) || !vgic_group_enabled(d, irq) || irq->target != vc->index)
 		return false;
-	if (irq->lr) {
-		n = irq->lr - 1U;
-		if (irq->lr_vcpu != vc->index || !(empty & BIT(n)))
-			return false;
-		irq->flags &= (u8)~VIRQ_ACTIVE;
-	} else {
-		empty &= ~vc->lr_used;
-		if (!empty)
-			return false;
-		n = (u32)__builtin_ctz(empty);
-		irq->lr = (u8)(n + 1);
-		irq->lr_vcpu = (u8)vc->index;
-		vc->lr_intid[n] = (u16)intid;
-		vc->lr_source[n] = 0;
-		vc->lr_used |= BIT(n);
-	}
+	empty &= ~vc->lr_used;
+	if (irq->lr || !empty)
+		return false;
+	n = (u32)__builtin_ctz(empty);
+	irq->lr = (u8)(n + 1);
+	irq->lr_vcpu = (u8)vc->index;
+	vc->lr_intid[n] = (u16)intid;
+	vc->lr_source[n] = 0;
+	vc->lr_used |= BIT(n);
 	vc->injected++;
 	gich_write_lr(n, doorbell_lr(d, intid, irq->flags));
 	return true;
 }
 
 /*
- * The common case in a partition of several vCPUs, without the lock: the doorbell's last
+ * The common case, without the lock whatever the vCPUs (one or several): the doorbell's last
  * instance still books list register n of vc, which the guest completed (no EOI maintenance
  * is asked for, lr_encode), and nothing but that list register has to change.  The state word
  * is read once (struct virq: one single-copy atomic load, ARM ARM A3.5.3) and not written:
  * while it says vc's list register n holds the SPI, no other vCPU books it (best_pending and
  * lr_merge skip an SPI another vCPU holds) and only this CPU unbooks it (lr_complete), so the
  * booking is vc's whatever another CPU does meanwhile.  Only an instance neither pending in
- * software nor last seen active is refilled here (the locked path clears VIRQ_ACTIVE).  A
+ * software nor last seen active is refilled here (the general path's sync settles that).  A
  * disable on another vCPU sees the booking (vgicd_write_spi_enable reads irq->lr after its
  * barrier) and kicks vc, whose sync then takes the instance back (vgic_lr_withdraw); a
  * retarget, priority or group change racing with this is ordered after it, as if it had taken
@@ -223,7 +216,8 @@ static inline __attribute__((always_inline)) bool spi_refill(struct vgic_dist *d
 }
 
 /*
- * vgic_spi_place_locked under the lock (vgic_spi_place_shared), or without it in a partition of one vCPU: every SPI's
+ * The refill without the lock, else vgic_spi_place_locked under the lock
+ * (vgic_spi_place_shared), or without it in a partition of one vCPU: every SPI's
  * state there (flags, booking, priority, the distributor's CTLR) is written only on that
  * vCPU's CPU (its own distributor writes, its flushes, and its partition's start and stop,
  * which run there while it is parked).  Other CPUs only read the flags (vgic_raise), post
@@ -232,9 +226,11 @@ static inline __attribute__((always_inline)) bool spi_refill(struct vgic_dist *d
  */
 static __attribute__((noinline)) bool spi_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
+	if (spi_refill(d, vc, intid))
+		return true;
 	if (d->vcpu_count == 1)
 		return vgic_spi_place_locked(d, vc, intid);
-	return spi_refill(d, vc, intid) || vgic_spi_place_shared(d, vc, intid);
+	return vgic_spi_place_shared(d, vc, intid);
 }
 
 /*

@@ -166,9 +166,9 @@ static inline void vgic_lr_refill(struct vgic_dist *d, struct vgic_cpu *vc, stru
 void vgic_flush_locked(struct vgic_dist *d, struct vgic_cpu *vc);
 
 /*
- * A doorbell targeted at vc straight into a list register (fast.c; vc's CPU, the lock held
- * or vc the partition's only vCPU), and the same taking the lock (vgic.c); false: the
- * general path decides.
+ * A doorbell targeted at vc and booked to no list register straight into a free one (fast.c;
+ * vc's CPU, the lock held or vc the partition's only vCPU), and the same taking the lock
+ * (vgic.c); false: the general path decides.
  */
 bool vgic_spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
 bool vgic_spi_place_shared(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid);
