@@ -1326,34 +1326,33 @@ below are approximate shares of the medians above.
   counters the noisy-neighbour table needs (6) and the drain's bookkeeping. Next steps: a
   summary of the completed SGI's list register that needs no flag write (VIRQ_ACTIVE of SGIs
   read from the list registers), and a drain loop that keeps fewer registers live.
-- **Doorbell (241; 248 before the SPI's target vCPU had a byte in its state word, 243 before
-  the SPI's enable had a byte of its own, 246 before the exit cleared the exclusive
-  monitor):** sender about 98: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
+- **Doorbell (232; 248 before the lock-free refill below and the SPI's target vCPU in its
+  state word, 243 before the SPI's enable had a byte of its own, 246 before the exit cleared
+  the exclusive monitor):** sender about 98: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
   (DOORBELL_RING's bounds test inline), `partition_ring` 8, `vgic_raise` 43 (the lock-free
   pending test that makes a ring of a pending doorbell free; the target vCPU read from the
   SPI's state word, `struct virq.target`, kept beside ITARGETSR's mask so that no path
   computes it; this CPU's number read inline from HTPIDR; the atomic OR into the target
-  vCPU's inbox; the IPI inline), exit 7. Receiver about 143: the IPI's entry and
-  `hyp_irq_handle` 25, `vgic_inbox_drain` 49, `spi_place` about 60: in a partition of one
-  vCPU without the lock (docs/design.md, Locking): the pending and edge tests, the enable
-  byte, the group and target tests, the list register its last instance used, which the guest
-  completed, refilled in place; exit 7 and the guest's vector. Next steps as for the SGI, and
-  `doorbell_ring`'s and `partition_ring`'s calls folded into one.
-- **Doorbell into a peer of two vCPUs (237, `bench-smp-peer.dts`: bench.dts with the peer on
+  vCPU's inbox; the IPI inline), exit 7. Receiver about 134: the IPI's entry and
+  `hyp_irq_handle` 25-33, `vgic_inbox_drain` 49, `spi_place` 57 (`spi_refill`, vgic/fast.c:
+  the SPI's state word read with one load, its booking this vCPU's and its target too, the
+  entry empty, the enable byte and the group, then the list register its last instance used,
+  which the guest completed, written again; nothing shared is written, so no lock, in a
+  partition of one vCPU or of several, docs/design.md, Locking), exit 7 and the guest's vector.
+  Next steps as for the SGI, and `doorbell_ring`'s and `partition_ring`'s calls folded into
+  one.
+- **Doorbell into a peer of two vCPUs (232, `bench-smp-peer.dts`: bench.dts with the peer on
   CPUs 2 and 3, the bench guest measuring only this figure; 320 before the lock-free refill,
-  traced with `-d in_asm,exec,nochain`):** sender as above, receiver about 140: the
-  IPI's entry and `hyp_irq_handle` 33, `vgic_inbox_drain` 49, `spi_place` 62 (`spi_refill`,
-  vgic/fast.c: the SPI's state word read with one load, its booking this vCPU's, the entry
-  empty, the enable byte and the group, then the list register written; nothing shared is
-  written, so no lock, docs/design.md, Locking). Before, the placement took the partition's
-  lock (`spin_lock`, `spin_unlock` and the enable's recheck 46), and booked a fresh list
-  register at every ring (27 more): each entry asked for an EOI maintenance interrupt, whose
-  `lr_complete` gave the booking up so that the next instance could go to another vCPU. That
-  interrupt cost the peer's CPU about 250 Hyp instructions more a doorbell: its Hyp
-  instructions a round trip (its answer's ring included) went from 627 to 191. The entry now
-  asks for the EOI only when an instance waits for it (`vgic_lr_sync`: one due on another
-  vCPU, whose arrival kicked the holder, `spi_wait_holder`; or an edge merged before the
-  guest acknowledged the last, `lr_merge`).
+  traced with `-d in_asm,exec,nochain`):** the same path as into a peer of one vCPU. Before,
+  the placement took the partition's lock (`spin_lock`, `spin_unlock` and the enable's
+  recheck 46), and booked a fresh list register at every ring (27 more): each entry asked for
+  an EOI maintenance interrupt, whose `lr_complete` gave the booking up so that the next
+  instance could go to another vCPU. That interrupt cost the peer's CPU about 250 Hyp
+  instructions more a doorbell: its Hyp instructions a round trip (its answer's ring
+  included) went from 627 to 186. The entry now asks for the EOI only when an instance waits
+  for it (`vgic_lr_sync`: one due on another vCPU, whose arrival kicked the holder,
+  `spi_wait_holder`; `lr_take_back`: one taken back from an active entry for another vCPU;
+  `lr_merge`: an edge merged before the guest acknowledged the last).
 - **The inbox (both paths):** each vCPU has a few words (`vgic_cpu.inbox`): SGIs by source,
   then doorbells by INTID. A sender sets its bit with one atomic OR and sends the IPI only if
   the word was empty; the target's CPU takes the words (atomic exchange) in its IPI's handler
