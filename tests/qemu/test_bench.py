@@ -52,7 +52,8 @@ TESTS = [
         "bench.doorbell_smp_peer",
         "the bench guest's doorbell figure alone (figure=doorbell) into a peer partition of two "
         "vCPUs (bench-smp-peer.dts, /include/s bench.dts and amends it): the ring reaches the "
-        "peer through the shared-SPI path, every iteration",
+        "peer through a partition of several vCPUs' path (its first instance under the lock, the "
+        "rest refilled without it), every iteration",
         build={"CONFIG": "bench-smp-peer", "GIC_REPOKE_MS": "0"},  # as make bench
         machine=MACHINE,
         expect=[r"^\[peer\] BENCH-INFO peer=ready$",
