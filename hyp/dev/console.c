@@ -79,6 +79,9 @@
 #define LINE_START 0
 #define LINE_IN 1
 #define LINE_CLOSING 2
+/* In con.head (line_head): the open line ends first; below it, the bytes that never go out. */
+#define HEAD_CLOSE 0x80U
+_Static_assert(1 + CFG_NAME_MAX + 3 < HEAD_CLOSE, "a continuation's marker and tag fit below it");
 _Static_assert(CFG_CPU_MAX <= 8, "a line buffer's marker stays below TAB (0x09) and 0x19");
 
 /* 16 bytes: an index into con.ring is a shift (mask and writer fit in 16 bits). */
@@ -113,6 +116,7 @@ static char ring_bytes[CFG_PARTITION_COUNT * CONSOLE_PART_RING + CONSOLE_HYP_RIN
  */
 static struct {
 	u8 line_state; /* LINE_START, LINE_IN (part of cur's line has gone out), LINE_CLOSING */
+	u8 head; /* how cur's next line starts, as peek_byte found it (line_head) */
 	bool booting; /* no partition runs yet: hypervisor lines may wait for room */
 	bool rx_irq;
 	bool tx_irq;
@@ -179,27 +183,25 @@ static void skip(struct ring *r, u32 n)
 
 /*
  * How cur's next line starts on the terminal (the file's header): its bytes that never go out
- * in *n (a continuation's marker, and its tag if it continues the open line); true if the
+ * (a continuation's marker, and its tag if it continues the open line), with HEAD_CLOSE if the
  * open line must end first; lock held.
  */
-static bool line_head(u32 *n)
+static u32 line_head(void)
 {
 	const struct ring *r = &con.ring[con.cur];
 	u32 c = (u8)r->buf[r->tail & r->mask] - LINE_CONT;
 
-	*n = 0;
 	if (c < 8) {
-		*n = 1;
-		if (con.open == con.cur * 16 + c + LINE_OPEN) { /* it goes on: no tag */
-			*n += (u32)tag_length(cfg_system.partitions[con.cur].name) + 3;
-			return false;
-		}
+		if (con.open == con.cur * 16 + c + LINE_OPEN) /* it goes on: no tag */
+			return 1 + (u32)tag_length(cfg_system.partitions[con.cur].name) + 3;
+		return con.open ? HEAD_CLOSE | 1 : 1;
 	}
-	return con.open != 0;
+	return con.open ? HEAD_CLOSE : 0;
 }
 
 /*
- * The next byte to go out: of the current line, or of the next source's line; a LINE_OPEN
+ * The next byte to go out: of the current line, or of the next source's line (chosen anew at
+ * each call until its first byte has gone); a LINE_OPEN
  * marker that ends a piece is the caller's (drain_locked); lock held.
  */
 static char peek_byte(void)
@@ -211,7 +213,9 @@ static char peek_byte(void)
 		if (con.line_state == LINE_CLOSING)
 			return '\n';
 		con.cur = next_source();
-		if (line_head(&n))
+		n = line_head();
+		con.head = (u8)n; /* for byte_sent: worked out once a line */
+		if (n & HEAD_CLOSE)
 			return '\r';
 	}
 	r = &con.ring[con.cur];
@@ -222,19 +226,20 @@ static char peek_byte(void)
 static void byte_sent(char c)
 {
 	struct ring *r = &con.ring[con.cur];
-	u32 n;
 
 	if (con.line_state != LINE_IN) {
 		if (con.line_state == LINE_CLOSING) { /* and that was its '\n' */
 			con.line_state = LINE_IN;
 			return;
 		}
-		/* cur's line is under way: what line_head said, done */
-		con.line_state = line_head(&n) ? LINE_CLOSING : LINE_IN;
+		/* cur's line is under way: what peek_byte found (con.head), done */
 		con.open = 0;
-		skip(r, n);
-		if (con.line_state == LINE_CLOSING)
+		skip(r, con.head & ~HEAD_CLOSE);
+		con.line_state = LINE_IN;
+		if (con.head & HEAD_CLOSE) {
+			con.line_state = LINE_CLOSING;
 			return; /* that was the open line's '\r' */
+		}
 	}
 	skip(r, 1);
 	con.line_state = c != '\n'; /* LINE_IN, or LINE_START after "\r\n" */
