@@ -16,7 +16,8 @@
  * such as a prompt or the echo of what is typed at a shell, or one longer than its buffer).
  * On the terminal such a line stays open: if the next line out is its continuation, that goes
  * on after it without a tag, as on a serial console; anything else out first ends the open
- * line, and the continuation shows its tag again.  So a line on the terminal is still one
+ * line, and the continuation shows its tag again (if it is only the line's end, such as the
+ * echo of Enter, nothing: the line has ended).  So a line on the terminal is still one
  * source's, and a shell's echo is not a tagged line a keystroke.
  *
  * Nothing here waits for the UART once a partition can run: the rings drain
@@ -79,9 +80,13 @@
 #define LINE_START 0
 #define LINE_IN 1
 #define LINE_CLOSING 2
-/* In con.head (line_head): the open line ends first; below it, the bytes that never go out. */
+/*
+ * In con.head (line_head): the open line ends first; the line is an empty rest, which does not
+ * go out at all; below them, the bytes that never go out.
+ */
 #define HEAD_CLOSE 0x80U
-_Static_assert(1 + CFG_NAME_MAX + 3 < HEAD_CLOSE, "a continuation's marker and tag fit below it");
+#define HEAD_EMPTY 0x40U
+_Static_assert(1 + CFG_NAME_MAX + 3 + 2 < HEAD_EMPTY, "a continuation's bytes fit below them");
 _Static_assert(CFG_CPU_MAX <= 8, "a line buffer's marker stays below TAB (0x09) and 0x19");
 
 /* 16 bytes: an index into con.ring is a shift (mask and writer fit in 16 bits). */
@@ -184,16 +189,23 @@ static void skip(struct ring *r, u32 n)
 /*
  * How cur's next line starts on the terminal (the file's header): its bytes that never go out
  * (a continuation's marker, and its tag if it continues the open line), with HEAD_CLOSE if the
- * open line must end first; lock held.
+ * open line must end first.  A continuation that is only its line's end, when the line it
+ * continues is not the open one (another line ended it on the terminal), is dropped here
+ * (HEAD_EMPTY): it would show as an empty tagged line; lock held.
  */
 static u32 line_head(void)
 {
-	const struct ring *r = &con.ring[con.cur];
+	struct ring *r = &con.ring[con.cur];
 	u32 c = (u8)r->buf[r->tail & r->mask] - LINE_CONT;
 
 	if (c < 8) {
+		u32 n = 1 + (u32)tag_length(cfg_system.partitions[con.cur].name) + 3;
 		if (con.open == con.cur * 16 + c + LINE_OPEN) /* it goes on: no tag */
-			return 1 + (u32)tag_length(cfg_system.partitions[con.cur].name) + 3;
+			return n;
+		if (r->buf[(r->tail + n) & r->mask] == '\r') { /* "\r\n" right after the tag */
+			skip(r, n + 2);
+			return HEAD_EMPTY;
+		}
 		return con.open ? HEAD_CLOSE | 1 : 1;
 	}
 	return con.open ? HEAD_CLOSE : 0;
@@ -201,8 +213,9 @@ static u32 line_head(void)
 
 /*
  * The next byte to go out: of the current line, or of the next source's line (chosen anew at
- * each call until its first byte has gone); a LINE_OPEN
- * marker that ends a piece is the caller's (drain_locked); lock held.
+ * each call until its first byte has gone); a LINE_OPEN marker that ends a piece is the
+ * caller's (drain_locked), and so is 0: nothing went out (an empty rest was dropped); lock
+ * held.
  */
 static char peek_byte(void)
 {
@@ -217,6 +230,8 @@ static char peek_byte(void)
 		con.head = (u8)n; /* for byte_sent: worked out once a line */
 		if (n & HEAD_CLOSE)
 			return '\r';
+		if (n & HEAD_EMPTY)
+			return 0;
 	}
 	r = &con.ring[con.cur];
 	return r->buf[(r->tail + n) & r->mask];
@@ -313,8 +328,9 @@ static void drain_locked(void)
 		while (con.pending) {
 			char c = peek_byte();
 
-			if ((u32)(u8)c - LINE_OPEN < 8U) { /* a piece that leaves its line open */
-				piece_ends_open(c);
+			if ((u8)c < LINE_OPEN + 8U) { /* nothing to send (peek_byte) */
+				if (c)
+					piece_ends_open(c); /* a piece that leaves its line open */
 				continue;
 			}
 			if (!uart_try_putc(c))

@@ -56,6 +56,9 @@
  *                             line on the terminal unless another line comes between
  *   console_sequence_ends_with_its_run  a control sequence cut by CPU_OFF does not eat
  *                             the next run's first byte
+ *   console_empty_rest_not_shown  the rest of an interrupted open line that is only its
+ *                             newline shows nothing (no empty tagged line); a guest's
+ *                             own empty line still shows
  *   uart_reset_at_restart     a restart resets the PL011 and empties its FIFO
  *   console_vcpu_lines_whole  two vCPUs of one partition print byte by byte
  *                             at once: each line comes out whole
@@ -1187,6 +1190,49 @@ TEST(console_open_line_continues)
 	console_panic_line("dump");
 	EXPECT_STREQ(seen[seen_count - 2], "[alpha] > ");
 	EXPECT_STREQ(seen[seen_count - 1], "[tessera] dump");
+	console_end();
+}
+
+/*
+ * The rest of an open line that is only its newline (a shell's echo of Enter, "\r\n", after
+ * another source's line ended the prompt's line on the terminal) shows nothing, not an empty
+ * tagged line; nor does it end another source's line left open meanwhile.  A newline a guest
+ * prints with no line open is an empty line of its own, and shows as one; one that continues
+ * its open line ends it.
+ */
+TEST(console_empty_rest_not_shown)
+{
+	u32 lines;
+
+	console_start();
+	guest_puts(0, 0, "/ # ", 4);
+	flushed_open(0, "[alpha] / # ");
+	guest_puts(BETA_CPU0, BETA, "tick\n", 5);
+	lines = seen_count;
+	guest_puts(0, 0, "\r\n", 2);
+	EXPECT_EQ(seen_count, lines);
+	EXPECT_STREQ(fake_uart_last_line(), "[beta] tick");
+	EXPECT_STREQ(fake_uart_open_line(), "");
+
+	guest_puts(0, 0, "\n", 1);
+	EXPECT_EQ(seen_count, lines + 1);
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] ");
+	guest_puts(0, 0, "$ ", 2);
+	flushed_open(0, "[alpha] $ ");
+	guest_puts(0, 0, "\n", 1);
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] $ ");
+
+	guest_puts(0, 0, "/ # ", 4);
+	flushed_open(0, "[alpha] / # ");
+	guest_puts(BETA_CPU0, BETA, "tick\n", 5);
+	guest_puts(BETA_CPU0, BETA, "> ", 2);
+	flushed_open(BETA_CPU0, "[beta] > ");
+	lines = seen_count;
+	guest_puts(0, 0, "\n", 1);
+	EXPECT_EQ(seen_count, lines);
+	EXPECT_STREQ(fake_uart_open_line(), "[beta] > ");
+	guest_puts(BETA_CPU0, BETA, "y\n", 2);
+	EXPECT_STREQ(fake_uart_last_line(), "[beta] > y");
 	console_end();
 }
 
@@ -2466,6 +2512,7 @@ int main(void)
 	RUN(console_partial_line_out);
 	RUN(console_open_line_continues);
 	RUN(console_sequence_ends_with_its_run);
+	RUN(console_empty_rest_not_shown);
 	RUN(console_vcpu_lines_whole);
 	RUN(console_device_order_one_line);
 	RUN(monitor_find);
