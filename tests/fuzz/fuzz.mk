@@ -50,10 +50,12 @@ FUZZ_OBJS_mmio = $(FUZZ_SYS_OBJS) tests/fuzz/fuzz_mmio.c.o
 FUZZ_OBJS_smccc = $(FUZZ_SYS_OBJS) tests/fuzz/fuzz_smccc.c.o
 FUZZ_OBJS_vgic = vgic/vgic.c.o vgic/fast.c.o vgic/vgicd.c.o tests/unit/fake_gic.c.o tests/fuzz/vgic_check.c.o \
 	tests/fuzz/fuzz_vgic.c.o
-FUZZ_OBJS_vuart = hyp/dev/vuart.c.o tests/fuzz/fuzz_vuart.c.o
+# The vuart target includes hyp/dev/console.c (tests/fuzz/fuzz_vuart.c) and wraps vuart.c's calls into it.
+FUZZ_OBJS_vuart = hyp/dev/vuart.c.o hyp/core/fmt.c.o tests/fuzz/fuzz_vuart.c.o
 FUZZ_OBJS_tcfg = $(addsuffix .tcfg.o,$(FUZZ_TCFG_SRCS)) tests/fuzz/fuzz_tcfg.c.o \
 	gen/board_dtb.c.o
 FUZZ_LIBS_tcfg := -lfdt
+FUZZ_LIBS_vuart := -Wl,--wrap=console_guest_line
 FUZZ_SYS_LIBS := -Wl,--wrap=vmid_prepare_entry -Wl,--wrap=console_hyp_line -Wl,--wrap=console_guest_line
 FUZZ_LIBS_trap := $(FUZZ_SYS_LIBS)
 FUZZ_LIBS_mmio := $(FUZZ_SYS_LIBS)
