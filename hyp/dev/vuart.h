@@ -67,7 +67,10 @@ void vuart_init(struct partition *p);
 bool vuart_access(struct partition *p, u32 offset, u32 size, bool write, u32 *value);
 void vuart_rx(struct partition *p, u8 c);
 void vuart_output(struct partition *p, const char *s, u32 len);
-/* Flush a partial line older than 'age' counter ticks; true if one is still pending. */
+/*
+ * Flush a partial line older than 'age' counter ticks; true if one is still pending.  Age 0
+ * (the partition stopped): every line, with an ESC it held (nothing follows it now).
+ */
 bool vuart_flush_stale(struct partition *p, u64 age);
 /*
  * vCPU 'index' of p stops: its unfinished line goes out now, as its Hyp timer would have sent

@@ -418,6 +418,10 @@ static bool model_flush_stale(u64 age)
 	u32 i;
 
 	for (i = 0; i < VCPUS; i++) {
+		if (!age && m.line[i].seq == 1)
+			model_byte(&m.line[i], false, 0x1b); /* (vuart_flush_stale) */
+		if (!age)
+			m.line[i].seq = 0;
 		if (m.line[i].len && now - m.line[i].since >= age)
 			model_emit(&m.line[i], false);
 		pending |= m.line[i].len != 0;
@@ -489,11 +493,7 @@ static void step_stop(struct fin *f)
 	vuart_init(P0);
 	for (i = 0; i < VCPUS; i++) {
 		l = &m.line[i];
-		/*
-		 * Known: a device-order partition (vuart_flush_vcpu leaves its line alone) stopped
-		 * with an ESC held loses the ESC at its restart, uncounted: the model forgets it too.
-		 */
-		l->seq = 0;
+		l->seq = 0; /* (emptied at the stop: vuart_flush_stale) */
 		l->open = false;
 	}
 	m.count = m.head = 0;

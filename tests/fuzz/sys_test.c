@@ -56,6 +56,8 @@
  *                             line on the terminal unless another line comes between
  *   console_sequence_ends_with_its_run  a control sequence cut by CPU_OFF does not eat
  *                             the next run's first byte
+ *   console_device_order_one_line  a device-order partition's line begun on one vCPU
+ *                             ends on another as one line; an ESC held at its stop shows
  *   console_empty_rest_not_shown  the rest of an interrupted open line that is only its
  *                             newline shows nothing (no empty tagged line); a guest's
  *                             own empty line still shows
@@ -615,6 +617,11 @@ TEST(console_device_order_one_line)
 	for (u32 i = 0; i < seen_count; i++)
 		EXPECT(strcmp(seen[i], "[beta] l") != 0);
 	EXPECT(seen_at(0, "[beta] ine") < 0);
+	/* An ESC it held as it stopped is its last byte, shown, not lost at its restart. */
+	guest_puts(1, 1, "bye\x1b", 4);
+	hvc(BETA_CPU0, PSCI_SYSTEM_RESET, 0, 0, 0);
+	sys_settle();
+	EXPECT(seen_at(0, "[beta] bye\\x1b") >= 0);
 	((struct cfg_partition *)cfg_system.partitions)[1].console_device_order = 0;
 	console_end();
 }
