@@ -19,7 +19,8 @@
  * joined to the first by a channel) answers doorbells; "victim" and "noisy" are the
  * noisy-neighbour benchmark's (noisy.c).  A second CPU of the main partition
  * (bare QEMU -smp 2, or a two-vCPU partition) answers SGIs.  "figure=doorbell" with the main
- * role measures the doorbell alone (bench-smp-peer.dts: a peer of two vCPUs).
+ * role measures the doorbell alone (bench-smp-peer.dts: a peer of two vCPUs), "figure=sgi"
+ * the SGI alone (a short run to trace with QEMU's -d exec).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -643,8 +644,11 @@ int main(void)
 	gic_register(BENCH_SGI, sgi_isr, NULL);
 	gic_register(BENCH_SGI_REPLY, reply_isr, NULL);
 	wait_for_peer();
-	if (strcmp(figure, "doorbell") == 0) {
-		measure_doorbell();
+	if (strcmp(figure, "doorbell") == 0 || strcmp(figure, "sgi") == 0) {
+		if (figure[0] == 'd')
+			measure_doorbell();
+		else
+			measure_sgi();
 		printf("BENCH-DONE %lu figures\n", (unsigned long)figures);
 		return 0;
 	}
