@@ -240,11 +240,13 @@ static __attribute__((noinline)) bool spi_place(struct vgic_dist *d, struct vgic
  */
 void vgic_inbox_drain(struct vgic_cpu *vc)
 {
-	u32 w = 0;
+	u32 w = vc->inbox_words; /* from the last: the loop's end is one test (SGI -1) */
 
 	do {
 		u32 in, b;
 		bool done = false;
+
+		w--;
 
 		if (!__atomic_load_n(&vc->inbox[w], __ATOMIC_RELAXED))
 			continue;
@@ -259,5 +261,5 @@ void vgic_inbox_drain(struct vgic_cpu *vc)
 			vgic_inbox_general(vc->dist, vc, w, in);
 			return;
 		}
-	} while (++w < vc->inbox_words);
+	} while (w);
 }
