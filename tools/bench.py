@@ -1309,7 +1309,7 @@ below are approximate shares of the medians above.
   `vgic_inject_hw_locked`, clears VIRQ_ACTIVE and takes everything else, the retargeted SPI of
   issue 14's defect 9 included). Before: 149, of which the lock and the out-of-line locked
   part about 90.
-- **SGI (250):** sender about 108: entry 8, `mmio_trap_dabt` 47 (counter and HPFAR 15, the
+- **SGI (249; 250 before the drain scanned the inbox from its last word):** sender about 108: entry 8, `mmio_trap_dabt` 47 (counter and HPFAR 15, the
   syndrome and the GICD_SGIR test 12, the skip 10, done before the post so that
   `vgicd_sgir` is a tail call), `vgicd_sgir` 45 (the target-list filter tested first, the
   partition's vCPU mask and the sender's inbox word and bit precomputed at the partition's
@@ -1321,12 +1321,15 @@ below are approximate shares of the medians above.
   the two inbox words with the exchange about 30, `sgi_place` inline about 70: pending and
   group tests, ELRSR, the lowest empty list register, here the one the previous SGI held, its
   active flag cleared as `lr_complete` would, bookkeeping and the list register value), exit
-  7 and the guest's vector 2. Met with no instruction to spare; what is left is the two trap frames
+  7 and the guest's vector 2 (traced again with the bench guest's `figure=sgi`: the drain
+  118 with its frame, of which the look at the words after the one placed 13, the loop's end
+  one test less now). One instruction to spare; what is left is the two trap frames
   (about 30 sender, 14 receiver), the inbox's atomics and barriers (about 15), the stats
   counters the noisy-neighbour table needs (6) and the drain's bookkeeping. Next steps: a
   summary of the completed SGI's list register that needs no flag write (VIRQ_ACTIVE of SGIs
   read from the list registers), and a drain loop that keeps fewer registers live.
-- **Doorbell (232; 248 before the lock-free refill below and the SPI's target vCPU in its
+- **Doorbell (231; 232 before the drain scanned the inbox from its last word, 248 before the
+  lock-free refill below and the SPI's target vCPU in its
   state word, 243 before the SPI's enable had a byte of its own, 246 before the exit cleared
   the exclusive monitor):** sender about 98: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
   (DOORBELL_RING's bounds test inline), `partition_ring` 8, `vgic_raise` 43 (the lock-free
@@ -1341,7 +1344,7 @@ below are approximate shares of the medians above.
   partition of one vCPU or of several, docs/design.md, Locking), exit 7 and the guest's vector.
   Next steps as for the SGI, and `doorbell_ring`'s and `partition_ring`'s calls folded into
   one.
-- **Doorbell into a peer of two vCPUs (232, `bench-smp-peer.dts`: bench.dts with the peer on
+- **Doorbell into a peer of two vCPUs (231, `bench-smp-peer.dts`: bench.dts with the peer on
   CPUs 2 and 3, the bench guest measuring only this figure; 320 before the lock-free refill,
   traced with `-d in_asm,exec,nochain`):** the same path as into a peer of one vCPU. Before,
   the placement took the partition's lock (`spin_lock`, `spin_unlock` and the enable's
