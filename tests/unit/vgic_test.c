@@ -1646,6 +1646,28 @@ TEST(doorbell_rings_coalesce)
 	DONE();
 }
 
+/* Doorbell 50 moved to vCPU 'to' (written there) and rung: 'holder', whose entry books it, is kicked. */
+static void move_and_ring(u32 to, u32 holder)
+{
+	WR8(to, GICD_ITARGETSR + 50, (u32)BIT(to));
+	fake_clear_kicks();
+	ring(50, 1);
+	enter(&pa, to);
+	if (!fake_kicks(pcpu_of(&pa, holder)))
+		helper_fail(__LINE__, "vCPU %u holding INTID 50's entry not kicked", holder);
+}
+
+/* Doorbell 50 delivered once, to vCPU 'to', and not to 'other'. */
+static void delivered_once(u32 to, u32 other)
+{
+	u32 order[8];
+
+	if (deliver_all(&pa, to, order, 8) != 1 || order[0] != 50)
+		helper_fail(__LINE__, "INTID 50 not delivered once to vCPU %u", to);
+	if (deliver_all(&pa, other, order, 8))
+		helper_fail(__LINE__, "INTID 50 delivered to vCPU %u too", other);
+}
+
 /*
  * A doorbell of a partition of several vCPUs: its list register asks for no EOI maintenance
  * interrupt (each would cost the peer's CPU a trap per ring), and the next ring refills the
@@ -1672,33 +1694,21 @@ TEST(smp_doorbell_lazy_eoi)
 	EXPECT_EQ(lr_of(&pa, 0, 50), (int)n); /* the same entry, refilled */
 	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 1);
 	/* Completed on vCPU 0, moved to vCPU 1: vCPU 0 is kicked and hands the ring over. */
-	WR8(1, GICD_ITARGETSR + 50, 0x02);
-	fake_clear_kicks();
-	ring(50, 1);
-	enter(&pa, 1);
-	EXPECT(fake_kicks(pcpu_of(&pa, 0)) >= 1);
+	move_and_ring(1, 0);
 	enter(&pa, 0);
-	EXPECT_EQ(deliver_all(&pa, 1, order, 8), 1);
-	EXPECT_EQ(order[0], 50);
-	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 0);
+	delivered_once(1, 0);
 	/* Active on vCPU 1, moved back to vCPU 0 and rung: delivered there at vCPU 1's EOI. */
 	ring(50, 1);
 	enter(&pa, 1);
 	EXPECT_EQ(ack(&pa, 1), 50);
-	WR8(0, GICD_ITARGETSR + 50, 0x01);
-	fake_clear_kicks();
-	ring(50, 1);
-	enter(&pa, 0);
-	EXPECT(fake_kicks(pcpu_of(&pa, 1)) >= 1);
+	move_and_ring(0, 1);
 	enter(&pa, 1);
 	EXPECT(lr_value(&pa, 1, 50) & GICH_LR_EOI);
 	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 0); /* not while vCPU 1 handles the last */
 	EOI(&pa, 1, 50);
 	EXPECT(fake_maintenance(pcpu_of(&pa, 1)));
 	enter(&pa, 1);
-	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 1);
-	EXPECT_EQ(order[0], 50);
-	EXPECT_EQ(deliver_all(&pa, 1, order, 8), 0);
+	delivered_once(0, 1);
 	DONE();
 }
 
@@ -2973,9 +2983,7 @@ TEST(disable_by_holder_after_retarget)
 	EXPECT_EQ(deliver_all(&pa, 1, order, 8), 0); /* not while vCPU 0 handles the last */
 	EOI(&pa, 0, 50);
 	enter(&pa, 0); /* EOI maintenance: lr_complete */
-	EXPECT_EQ(deliver_all(&pa, 1, order, 8), 1);
-	EXPECT_EQ(order[0], 50);
-	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 0);
+	delivered_once(1, 0);
 	DONE();
 }
 
