@@ -78,12 +78,11 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 	const u32 *t = fdt;
 	u64 banks[FDT_MAX_BANKS][2];
 	u32 at, end, tree_size, strings, strings_end, depth = 0, count = 0;
-	u32 cells[2], reg_at = 0, reg_len = 0, k; /* #address-cells, #size-cells */
+	u32 cells[2], node_count = 0, k; /* #address-cells, #size-cells */
 	bool memory = false;
 
 	info->covered_end = base;
-	info->bank_count = 0;
-	info->first_base = info->first_size = 0;
+	info->bank_count = 0; /* (and first_base and first_size untouched: there is no first) */
 	if (!fdt || ((uintptr_t)fdt & 3U) || word(t, 0) != FDT_MAGIC)
 		return FDT_RAM_NO_TREE;
 	tree_size = word(t, 4); /* totalsize */
@@ -99,10 +98,21 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 	cells[0] = 2; /* #address-cells and #size-cells until the root's say otherwise */
 	cells[1] = 1;
 
+	/*
+	 * A node's properties come before its children (5.4.2), so the root's cells are known at
+	 * a reg.  Every depth-2 node's reg goes into banks at once, its last reg only (each reg
+	 * starts again from node_count, the banks before the node); at the node's end they are
+	 * dropped again if it is not a memory node, whose device_type may follow its reg, and
+	 * after the walk if the node never ended.
+	 */
 	while (at + 4 <= end) {
 		u32 token = word(t, at), next = at + 4, name; /* next: past the token */
 
 		at = next;
+		if (token == FDT_END)
+			break;
+		if (token == FDT_NOP)
+			continue;
 		if (token == FDT_BEGIN_NODE) {
 			for (; at < end && byte(t, at); at++)
 				;
@@ -112,73 +122,69 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 				u32 c = after(t, next, end, "memory"); /* the node name's */
 
 				memory = !c || c == '@'; /* memory, memory@... */
-				reg_len = 0;
+				node_count = count;
 			}
 			at = ALIGN_UP(at + 1, 4U);
-		} else if (token == FDT_END_NODE) {
+			continue;
+		}
+		if (token == FDT_END_NODE) {
 			if (depth == 0)
 				return FDT_RAM_NO_TREE;
-			if (depth-- == 2 && memory) {
-				u32 entry = 4 * (cells[0] + cells[1]);
-
-				/* The reg read entry by entry (reg_at and reg_len are spent). */
-				for (; entry <= reg_len && count < FDT_MAX_BANKS;
-				     reg_len -= entry) {
-					/* Its address and size: 1 or 2 cells each, most significant first. */
-					u64 b = word(t, reg_at), s;
-
-					if (cells[0] > 1)
-						b = b << 32 | word(t, reg_at + 4);
-					reg_at += 4 * cells[0];
-					s = word(t, reg_at);
-					if (cells[1] > 1)
-						s = s << 32 | word(t, reg_at + 4);
-					reg_at += 4 * cells[1];
-
-					if (!s || b + s < b)
-						continue;
-					if (!count) {
-						info->first_base = b;
-						info->first_size = s;
-					}
-					banks[count][0] = b;
-					banks[count++][1] = b + s;
-				}
-			}
-		} else if (token == FDT_PROP) {
-			u32 len, value = at + 8;
-
-			if (value > end)
-				return FDT_RAM_NO_TREE;
-			len = word(t, at);
-			name = word(t, at + 4); /* nameoff */
-			/* Past the strings block: a name no test below matches. */
-			name = name < strings_end - strings ? strings + name : strings_end;
-			if (len > end - value)
-				return FDT_RAM_NO_TREE;
-			at = ALIGN_UP(value + len, 4U);
-			for (k = 0; k < ARRAY_SIZE(names) && after(t, name, strings_end, names[k]);)
-				k++;
-			if (depth == 1 && len == 4 && k < 2) {
-				cells[k] = word(t, value);
-				if (cells[k] - 1 > 1)
-					return FDT_RAM_NO_TREE; /* neither 1 nor 2 */
-			} else if (depth == 2 && k == 2 &&
-				   !after(t, value, value + len, "memory")) {
-				memory = true;
-			} else if (depth == 2 && k == 3) {
-				reg_at = value;
-				reg_len = len;
-			}
-		} else if (token == FDT_END) {
-			break;
-		} else if (token != FDT_NOP) {
+			if (depth-- == 2 && !memory)
+				count = node_count;
+			continue;
+		}
+		if (token != FDT_PROP)
 			return FDT_RAM_NO_TREE;
+
+		u32 len, value = at + 8;
+
+		if (value > end)
+			return FDT_RAM_NO_TREE;
+		len = word(t, at);
+		name = word(t, at + 4); /* nameoff */
+		/* Past the strings block: a name no test below matches. */
+		name = name < strings_end - strings ? strings + name : strings_end;
+		if (len > end - value)
+			return FDT_RAM_NO_TREE;
+		at = ALIGN_UP(value + len, 4U);
+		for (k = 0; k < ARRAY_SIZE(names) && after(t, name, strings_end, names[k]);)
+			k++;
+		if (depth == 1 && len == 4 && k < 2) {
+			cells[k] = word(t, value);
+			if (cells[k] - 1 > 1)
+				return FDT_RAM_NO_TREE; /* neither 1 nor 2 */
+		} else if (depth == 2 && k == 2 && !after(t, value, value + len, "memory")) {
+			memory = true;
+		} else if (depth == 2 && k == 3) {
+			u32 entry = 4 * (cells[0] + cells[1]);
+
+			/* The reg read entry by entry. */
+			for (count = node_count; entry <= len && count < FDT_MAX_BANKS;
+			     len -= entry) {
+				/* Its address and size: 1 or 2 cells each, most significant first. */
+				u64 v[2];
+
+				for (k = 0; k < 2; k++) {
+					v[k] = word(t, value);
+					if (cells[k] > 1)
+						v[k] = v[k] << 32 | word(t, value + 4);
+					value += 4 * cells[k];
+				}
+				if (!v[1] || v[0] + v[1] < v[0])
+					continue;
+				banks[count][0] = v[0];
+				banks[count++][1] = v[0] + v[1];
+			}
 		}
 	}
+	if (depth > 1)
+		count = node_count; /* a depth-2 node without its end: not counted */
 	info->bank_count = count;
 	if (!count)
 		return FDT_RAM_NO_MEMORY;
+	info->first_base = banks[0][0];
+	info->first_size = banks[0][1] - banks[0][0];
 	info->covered_end = covered_from((const u64(*)[2])banks, count, base);
 	return info->covered_end >= base + size ? FDT_RAM_COVERED : FDT_RAM_SHORT;
 }
