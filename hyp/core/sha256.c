@@ -104,9 +104,10 @@ static void block(u32 h[8], const void *m)
 
 /*
  * The last of the message, padded (5.1.1): a 1 bit, zeros, the length in bits as 64 bits, to
- * whole blocks; then the digest.  Apart, for -O2 to keep the loop above it small.
+ * whole blocks; then the digest.  -O2 inlines it into its one caller, whose block loop stays
+ * as it was (22 bytes fewer than apart, with its call).
  */
-static __attribute__((noinline)) void finish(u32 h[8], const u8 *p, size_t size, u8 *digest)
+static void finish(u32 h[8], const u8 *p, size_t size, u8 *digest)
 {
 	size_t rest = size % 64;
 	u64 bits = (u64)size * 8;
