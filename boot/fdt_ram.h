@@ -26,7 +26,7 @@ enum fdt_ram_result {
 struct fdt_ram_info {
 	u64 covered_end; /* RAM from base up to here is in the tree's memory (base if none) */
 	u32 bank_count; /* memory ranges the tree gives (every reg entry of its memory nodes) */
-	u64 first_base, first_size; /* the first of them */
+	u64 first_base, first_size; /* the first of them (set only when bank_count > 0) */
 };
 
 /*
