@@ -185,10 +185,13 @@ bool vgic_spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
  * The common case, without the lock whatever the vCPUs (one or several): the doorbell's last
  * instance still books list register n of vc, which the guest completed (no EOI maintenance
  * is asked for, lr_encode), and nothing but that list register has to change.  The state word
- * is read once (struct virq: one single-copy atomic load, ARM ARM A3.5.3) and not written:
- * while it says vc's list register n holds the SPI, no other vCPU books it (best_pending and
- * lr_merge skip an SPI another vCPU holds) and only this CPU unbooks it (lr_complete), so the
- * booking is vc's whatever another CPU does meanwhile.  Only an instance neither pending in
+ * is read once (struct virq: one single-copy atomic load, ARM ARM A3.5.3) and not written.
+ * Its booking is trusted only as vc's own bookkeeping confirms it (lr_used, lr_intid: this
+ * CPU's), as the passthrough refill does: another vCPU booking the SPI writes .lr and
+ * .lr_vcpu apart, so the word alone may show a new list register beside a stale vCPU.  While
+ * vc's list register n holds the SPI, no other vCPU books it (best_pending and lr_merge skip
+ * an SPI another vCPU holds) and only this CPU unbooks it (lr_complete), so the booking is
+ * vc's whatever another CPU does meanwhile.  Only an instance neither pending in
  * software nor last seen active is refilled here (the general path's sync settles that).  A
  * disable on another vCPU sees the booking (vgicd_write_spi_enable reads irq->lr after its
  * barrier) and kicks vc, whose sync then takes the instance back (vgic_lr_withdraw); a
@@ -206,8 +209,8 @@ static inline __attribute__((always_inline)) bool spi_refill(struct vgic_dist *d
 	n = v.lr - 1U;
 	if ((flags & (VIRQ_PENDING | VIRQ_ACTIVE | VIRQ_HW | VIRQ_EDGE | VIRQ_OWNED)) !=
 		    (VIRQ_EDGE | VIRQ_OWNED) ||
-	    v.lr_vcpu != vc->index || v.target != vc->index || n >= VGIC_MAX_LRS ||
-	    !gich_lr_empty(n) || !vgic_spi_enabled(d, intid) ||
+	    v.target != vc->index || n >= VGIC_MAX_LRS || !(vc->lr_used & BIT(n)) ||
+	    vc->lr_intid[n] != intid || !gich_lr_empty(n) || !vgic_spi_enabled(d, intid) ||
 	    !(d->ctlr & ((flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0)))
 		return false;
 	vc->injected++;

@@ -174,14 +174,18 @@ void vgic_lr_sync(struct vgic_dist *d, struct vgic_cpu *vc)
 		}
 		virq_set_flag(irq, VIRQ_ACTIVE, lr & GICH_LR_ACTIVE);
 		/*
-		 * An emulated SPI's next instance waits for another vCPU (retargeted; the holder,
-		 * this one, was kicked: spi_wait_holder): its list register asks for the EOI
-		 * maintenance interrupt, at which lr_complete hands the instance over.  Only then:
-		 * an EOI bit on every entry would cost each doorbell a maintenance interrupt.
+		 * An emulated SPI's list register asks for the EOI maintenance interrupt when
+		 * something waits for that EOI (only then: an EOI bit on every entry would cost
+		 * each doorbell a maintenance interrupt): its next instance, due on another vCPU
+		 * (retargeted; the holder, this one, was kicked: spi_wait_holder), which
+		 * lr_complete hands over; or, in a partition of several vCPUs, the others' view
+		 * of its active state (GICD_ISACTIVER, read_field: VIRQ_ACTIVE, just set, would
+		 * otherwise stay until this vCPU syncs again; Linux's synchronize_irq polls it).
 		 */
-		if (vc->lr_intid[n] >= GIC_PRIV_COUNT &&
-		    (irq->flags & (VIRQ_PENDING | VIRQ_HW)) == VIRQ_PENDING &&
-		    !(lr & GICH_LR_EOI) && irq->target != vc->index)
+		if (vc->lr_intid[n] >= GIC_PRIV_COUNT && !(irq->flags & VIRQ_HW) &&
+		    !(lr & GICH_LR_EOI) &&
+		    (((lr & GICH_LR_ACTIVE) && d->vcpu_count > 1) ||
+		     ((irq->flags & VIRQ_PENDING) && irq->target != vc->index)))
 			gich_write_lr(n, lr | GICH_LR_EOI);
 	}
 }

@@ -2991,6 +2991,37 @@ TEST(disable_by_holder_after_retarget)
 }
 
 /*
+ * A doorbell's active state as another vCPU reads it (GICD_ISACTIVER: Linux's synchronize_irq
+ * polls it): once vCPU 0's sync has seen it active, its entry asks for the EOI, so the guest's
+ * EOI clears it for every reader, not only at vCPU 0's next sync.  (Found by a review.)
+ */
+TEST(isactiver_of_doorbell_held_elsewhere)
+{
+	u32 i;
+
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	enable(&pa, 0, 51);
+	set_prio(&pa, 0, 50, 0x80); /* 51 (0) preempts its handler */
+	ring(50, 1);
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), 50); /* in its handler */
+	bit_write(&pa, 1, GICD_ISPENDR, 51); /* anything that makes vCPU 0 sync meanwhile */
+	enter(&pa, 0);
+	EXPECT_EQ(ack(&pa, 0), 51);
+	EXPECT(bit_read(&pa, 1, GICD_ISACTIVER, 50));
+	EOI(&pa, 0, 51);
+	EOI(&pa, 0, 50);
+	for (i = 0; i < 3; i++) {
+		enter(&pa, 0); /* whatever maintenance the EOIs raised */
+		enter(&pa, 1);
+	}
+	EXPECT(!bit_read(&pa, 1, GICD_ISACTIVER, 50));
+	DONE();
+}
+
+/*
  * GIC spec 4.3.4 with 4.3.1: an SGI moved (GICD_IGROUPR) into a group that is off is not
  * forwarded, as igroupr_takes_back_listed checks for an SPI; moved back, it is, signalled in
  * its new group.
@@ -3122,6 +3153,7 @@ int main(void)
 	RUN(disable_keeps_active_pending_back);
 	RUN(disable_active_pending_after_retarget_once);
 	RUN(disable_by_holder_after_retarget);
+	RUN(isactiver_of_doorbell_held_elsewhere);
 	RUN(cpu_off_on_clears_passthrough_active);
 	RUN(group_off_takes_back_listed_sgi);
 	RUN(igroupr_takes_back_listed);
