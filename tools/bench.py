@@ -1328,7 +1328,8 @@ below are approximate shares of the medians above.
   counters the noisy-neighbour table needs (6) and the drain's bookkeeping. Next steps: a
   summary of the completed SGI's list register that needs no flag write (VIRQ_ACTIVE of SGIs
   read from the list registers), and a drain loop that keeps fewer registers live.
-- **Doorbell (231; 232 before the drain scanned the inbox from its last word, 248 before the
+- **Doorbell (235; 231 before the refill checked its booking against the vCPU's own
+  bookkeeping, 232 before the drain scanned the inbox from its last word, 248 before the
   lock-free refill below and the SPI's target vCPU in its
   state word, 243 before the SPI's enable had a byte of its own, 246 before the exit cleared
   the exclusive monitor):** sender about 98: entry 8, `smccc_trap_hvc` 8, `smccc_dispatch` 23
@@ -1337,14 +1338,15 @@ below are approximate shares of the medians above.
   SPI's state word, `struct virq.target`, kept beside ITARGETSR's mask so that no path
   computes it; this CPU's number read inline from HTPIDR; the atomic OR into the target
   vCPU's inbox; the IPI inline), exit 7. Receiver about 134: the IPI's entry and
-  `hyp_irq_handle` 25-33, `vgic_inbox_drain` 49, `spi_place` 57 (`spi_refill`, vgic/fast.c:
-  the SPI's state word read with one load, its booking this vCPU's and its target too, the
+  `hyp_irq_handle` 25-33, `vgic_inbox_drain` 49, `spi_place` about 61 (`spi_refill`, vgic/fast.c:
+  the SPI's state word read with one load, its target this vCPU and its booking confirmed by
+  this vCPU's own bookkeeping (`lr_used`, `lr_intid`), the
   entry empty, the enable byte and the group, then the list register its last instance used,
   which the guest completed, written again; nothing shared is written, so no lock, in a
   partition of one vCPU or of several, docs/design.md, Locking), exit 7 and the guest's vector.
   Next steps as for the SGI, and `doorbell_ring`'s and `partition_ring`'s calls folded into
   one.
-- **Doorbell into a peer of two vCPUs (231, `bench-smp-peer.dts`: bench.dts with the peer on
+- **Doorbell into a peer of two vCPUs (235, `bench-smp-peer.dts`: bench.dts with the peer on
   CPUs 2 and 3, the bench guest measuring only this figure; 320 before the lock-free refill,
   traced with `-d in_asm,exec,nochain`):** the same path as into a peer of one vCPU. Before,
   the placement took the partition's lock (`spin_lock`, `spin_unlock` and the enable's
