@@ -49,6 +49,28 @@ void vgic_raise(struct vgic_dist *d, u32 intid)
 		  dst->pcpu == vgic_this_pcpu_inline() && dst->on);
 }
 
+/*
+ * A shared SPI's next instance may go back into vc's list register n, the one its last
+ * instance used, without the lock (the passthrough refill below, a doorbell's in spi_refill)
+ * when nothing but this CPU's own state has to change.  Its flags, shared (other vCPUs write
+ * them under the lock), are read once by the caller and not written.  The entry is trusted as
+ * vc's own bookkeeping says (lr_used and lr_intid change only on this CPU): while they say
+ * list register n holds this INTID no other vCPU can book it (irq->lr stays n + 1,
+ * best_pending and lr_merge skip it), so irq->lr read without the lock is n + 1 whatever
+ * another CPU does, and an SPI booked to another vCPU, or a word read while another vCPU
+ * books it (.lr and .lr_vcpu are written apart), fails the test.  The guest completed the
+ * entry, the SPI is enabled and its group on; a disable, priority or group change racing
+ * with this is ordered after it, as if it had taken the lock a moment later.
+ */
+static inline __attribute__((always_inline)) bool spi_entry_refillable(const struct vgic_dist *d,
+								       const struct vgic_cpu *vc,
+								       u32 intid, u32 n, u32 flags)
+{
+	return n < VGIC_MAX_LRS && (vc->lr_used & BIT(n)) && vc->lr_intid[n] == intid &&
+	       gich_lr_empty(n) && vgic_spi_enabled(d, intid) &&
+	       (d->ctlr & ((flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0));
+}
+
 bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 {
 	struct virq *irq = vgic_irq_inline(d, vc, intid);
@@ -69,27 +91,16 @@ bool vgic_inject_hw(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 		}
 	} else {
 		/*
-		 * A passthrough SPI's next instance into the list register its last one used,
-		 * without the lock, when nothing but this CPU's own state has to change.  Its
-		 * flags byte is shared (other vCPUs write it under the lock), so it is read once
-		 * and not written: only an instance neither active nor pending in software is
-		 * refilled here (the locked path clears VIRQ_ACTIVE).  The entry is this vCPU's
-		 * own bookkeeping: lr_used and lr_intid change only on this CPU, and while they
-		 * say list register n holds this INTID no other vCPU can book it (irq->lr stays
-		 * n + 1, best_pending and lr_merge skip it), so irq->lr read without the lock is
-		 * n + 1 whatever another CPU does, and a retargeted SPI still booked to another
-		 * vCPU (issue 14's defect 9) fails the test and takes the locked path.  A
-		 * disable, priority or group change racing with this is ordered after it, as if
-		 * it had taken the lock a moment later.
+		 * A passthrough SPI's next instance (spi_entry_refillable): only one neither
+		 * active nor pending in software (the locked path clears VIRQ_ACTIVE).  A
+		 * retargeted SPI still booked to another vCPU (issue 14's defect 9) takes the
+		 * locked path.
 		 */
 		u32 flags = __atomic_load_n(&irq->flags, __ATOMIC_RELAXED);
 		u32 n = __atomic_load_n(&irq->lr, __ATOMIC_RELAXED) - 1U;
 
-		if (!(flags & (VIRQ_ACTIVE | VIRQ_PENDING)) && vgic_spi_enabled(d, intid) &&
-		    n < VGIC_MAX_LRS && (vc->lr_used & BIT(n)) && vc->lr_intid[n] == intid &&
-		    !vc->dirty && gich_lr_empty(n) &&
-		    (d->ctlr &
-		     ((flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0))) {
+		if (!(flags & (VIRQ_ACTIVE | VIRQ_PENDING)) && !vc->dirty &&
+		    spi_entry_refillable(d, vc, intid, n, flags)) {
 			vgic_lr_refill_hw(d, vc, n, flags, intid);
 			return true;
 		}
@@ -184,19 +195,12 @@ bool vgic_spi_place_locked(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid)
 /*
  * The common case, without the lock whatever the vCPUs (one or several): the doorbell's last
  * instance still books list register n of vc, which the guest completed (no EOI maintenance
- * is asked for, lr_encode), and nothing but that list register has to change.  The state word
- * is read once (struct virq: one single-copy atomic load, ARM ARM A3.5.3) and not written.
- * Its booking is trusted only as vc's own bookkeeping confirms it (lr_used, lr_intid: this
- * CPU's), as the passthrough refill does: another vCPU booking the SPI writes .lr and
- * .lr_vcpu apart, so the word alone may show a new list register beside a stale vCPU.  While
- * vc's list register n holds the SPI, no other vCPU books it (best_pending and lr_merge skip
- * an SPI another vCPU holds) and only this CPU unbooks it (lr_complete), so the booking is
- * vc's whatever another CPU does meanwhile.  Only an instance neither pending in
- * software nor last seen active is refilled here (the general path's sync settles that).  A
- * disable on another vCPU sees the booking (vgicd_write_spi_enable reads irq->lr after its
- * barrier) and kicks vc, whose sync then takes the instance back (vgic_lr_withdraw); a
- * retarget, priority or group change racing with this is ordered after it, as if it had taken
- * the lock a moment later.
+ * is asked for, lr_encode), and nothing but that list register has to change
+ * (spi_entry_refillable).  Its state word is read once (struct virq: one single-copy atomic
+ * load, ARM ARM A3.5.3), target included.  Only an instance neither pending in software nor
+ * last seen active is refilled here (the general path's sync settles that).  A disable on
+ * another vCPU sees the booking (vgicd_write_spi_enable reads irq->lr after its barrier) and
+ * kicks vc, whose sync then takes the instance back (vgic_lr_withdraw).
  */
 static inline __attribute__((always_inline)) bool spi_refill(struct vgic_dist *d,
 							     struct vgic_cpu *vc, u32 intid)
@@ -209,9 +213,7 @@ static inline __attribute__((always_inline)) bool spi_refill(struct vgic_dist *d
 	n = v.lr - 1U;
 	if ((flags & (VIRQ_PENDING | VIRQ_ACTIVE | VIRQ_HW | VIRQ_EDGE | VIRQ_OWNED)) !=
 		    (VIRQ_EDGE | VIRQ_OWNED) ||
-	    v.target != vc->index || n >= VGIC_MAX_LRS || !(vc->lr_used & BIT(n)) ||
-	    vc->lr_intid[n] != intid || !gich_lr_empty(n) || !vgic_spi_enabled(d, intid) ||
-	    !(d->ctlr & ((flags & VIRQ_GROUP1) ? GICD_CTLR_ENABLE_GRP1 : GICD_CTLR_ENABLE_GRP0)))
+	    !spi_entry_refillable(d, vc, intid, n, flags) || v.target != vc->index)
 		return false;
 	vc->injected++;
 	gich_write_lr(n, doorbell_lr(d, intid, flags));
