@@ -177,10 +177,11 @@ bool vuart_flush_stale(struct partition *p, u64 age)
 	for (i = 0; i < CFG_CPU_MAX; i++) {
 		struct vuart_line *l = &u->line[i];
 
-		if (!age && l->seq == 1)
-			put_byte(p, l, false, 0x1b); /* a device-order line's (vuart_flush_vcpu) */
-		if (!age)
+		if (!age) { /* a device-order line's held ESC (vuart_flush_vcpu) */
+			if (l->seq == 1)
+				put_byte(p, l, false, 0x1b);
 			l->seq = 0;
+		}
 		if (l->len && now - l->since >= age)
 			flush_line(p, l, false);
 		pending |= l->len != 0;
