@@ -1299,7 +1299,7 @@ below are approximate shares of the medians above.
   lock: a private interrupt's last list register, emptied by the guest's EOI, is refilled;
   list registers are written by index from one base), priority drop 2, exit 7, the guest's
   IRQ entry; the rest is QEMU taking the interrupt at the next instruction boundary.
-- **Passthrough SPI (114):** interrupt entry and `hyp_irq_handle` 23, `vgic_inject_hw` about
+- **Passthrough SPI (112; 114 before its refill test was shared with the doorbell's):** interrupt entry and `hyp_irq_handle` 23, `vgic_inject_hw` about
   74 with the priority drop (its enable a byte of its own since this tree: 7 more than the one
   flags test before), exit and the guest's WFI and vector 16. The refill is now
   lock-free for an SPI too (docs/design.md, Locking): the list register its last instance
@@ -1328,7 +1328,8 @@ below are approximate shares of the medians above.
   counters the noisy-neighbour table needs (6) and the drain's bookkeeping. Next steps: a
   summary of the completed SGI's list register that needs no flag write (VIRQ_ACTIVE of SGIs
   read from the list registers), and a drain loop that keeps fewer registers live.
-- **Doorbell (235; 231 before the refill checked its booking against the vCPU's own
+- **Doorbell (238; 235 before that test was shared with the passthrough refill, 231 before
+  the refill checked its booking against the vCPU's own
   bookkeeping, 232 before the drain scanned the inbox from its last word, 248 before the
   lock-free refill below and the SPI's target vCPU in its
   state word, 243 before the SPI's enable had a byte of its own, 246 before the exit cleared
@@ -1346,7 +1347,7 @@ below are approximate shares of the medians above.
   partition of one vCPU or of several, docs/design.md, Locking), exit 7 and the guest's vector.
   Next steps as for the SGI, and `doorbell_ring`'s and `partition_ring`'s calls folded into
   one.
-- **Doorbell into a peer of two vCPUs (235, `bench-smp-peer.dts`: bench.dts with the peer on
+- **Doorbell into a peer of two vCPUs (238, `bench-smp-peer.dts`: bench.dts with the peer on
   CPUs 2 and 3, the bench guest measuring only this figure; 320 before the lock-free refill,
   traced with `-d in_asm,exec,nochain`):** the same path as into a peer of one vCPU. Before,
   the placement took the partition's lock (`spin_lock`, `spin_unlock` and the enable's
