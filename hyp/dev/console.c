@@ -17,8 +17,10 @@
  * On the terminal such a line stays open: if the next line out is its continuation, that goes
  * on after it without a tag, as on a serial console; anything else out first ends the open
  * line, and the continuation shows its tag again (if it is only the line's end, such as the
- * echo of Enter, nothing: the line has ended).  So a line on the terminal is still one
- * source's, and a shell's echo is not a tagged line a keystroke.
+ * echo of Enter, nothing: the line has ended).  The focused partition's (the one input goes
+ * to) shows its whole line again instead, up to CONSOLE_ECHO_MAX bytes (line_begins): a
+ * shell's prompt and what was typed at it, then the keystroke's echo.  So a line on the
+ * terminal is still one source's, and a shell's echo is not a tagged line a keystroke.
  *
  * Nothing here waits for the UART once a partition can run: the rings drain
  * whenever the UART has room, from the writer and from the UART's transmit
@@ -86,7 +88,13 @@
  */
 #define HEAD_CLOSE 0x80U
 #define HEAD_EMPTY 0x40U
-_Static_assert(1 + CFG_NAME_MAX + 3 + 2 < HEAD_EMPTY, "a continuation's bytes fit below them");
+#define HEAD_REPLAY 0x20U /* the line shows again from its start first (con.echo) */
+#define HEAD_SKIP (HEAD_REPLAY - 1)
+_Static_assert(1 + CFG_NAME_MAX + 3 + 2 < HEAD_REPLAY, "a continuation's bytes fit below them");
+/* In con.line and con.echo_line (source * 16 + marker): a line whose marker is not known yet. */
+#define LINE_FRESH 0xfU
+#define ECHO_KEPT 1U
+#define ECHO_AGAIN 2U
 _Static_assert(CFG_CPU_MAX <= 8, "a line buffer's marker stays below TAB (0x09) and 0x19");
 
 /* 16 bytes: an index into con.ring is a shift (mask and writer fit in 16 bits). */
@@ -115,6 +123,9 @@ struct guest_stats {
 /* The rings' bytes: partition i's at i * CONSOLE_PART_RING, the hypervisor's last. */
 static char ring_bytes[CFG_PARTITION_COUNT * CONSOLE_PART_RING + CONSOLE_HYP_RING];
 
+/* What the terminal showed of con.echo_line, its tag first (byte_sent). */
+static char echo[CONSOLE_ECHO_MAX];
+
 /*
  * The scalars first, then the rings: Thumb-2's short loads and stores reach small offsets only
  * (a halfword's 62 bytes: a ring's mask and writer lie within them of con + 16 * s).
@@ -127,8 +138,12 @@ static struct {
 	bool tx_irq;
 	bool input_ready;
 	bool owed; /* a line was lost since its source's last note (drain_locked tells it) */
+	u8 echo_at; /* cur's line: ECHO_KEPT (kept in echo), ECHO_AGAIN + i (echo[i] next), or 0 */
+	u8 echo_len;
 	u32 cur; /* the source whose line is going out */
 	u32 open; /* the open line on the terminal: its source * 16 + its marker, or 0 */
+	u32 line; /* cur's line going out: as open, LINE_FRESH for a line that began here */
+	u32 echo_line; /* the line echo holds from its start (the focused partition's), or 0 */
 	u32 pending; /* bytes in all rings */
 	u32 hyp_lost; /* hypervisor lines lost, since the last report */
 	u32 hyp_lost_total; /* and since boot */
@@ -197,11 +212,16 @@ static u32 line_head(void)
 {
 	struct ring *r = &con.ring[con.cur];
 	u32 c = (u8)r->buf[r->tail & r->mask] - LINE_CONT;
+	u32 line = con.cur * 16 + (c < 8 ? c + LINE_OPEN : LINE_FRESH);
 
+	con.line = line; /* for byte_sent */
 	if (c < 8) {
 		u32 n = 1 + (u32)tag_length(cfg_system.partitions[con.cur].name) + 3;
-		if (con.open == con.cur * 16 + c + LINE_OPEN) /* it goes on: no tag */
+
+		if (con.open == line) /* it goes on: no tag */
 			return n;
+		if (con.echo_line == line && con.cur == con.input) /* shown again, then goes on */
+			return (con.open ? HEAD_CLOSE : 0) | HEAD_REPLAY | n;
 		if (r->buf[(r->tail + n) & r->mask] == '\r') { /* "\r\n" right after the tag */
 			skip(r, n + 2);
 			return HEAD_EMPTY;
@@ -232,9 +252,30 @@ static char peek_byte(void)
 			return '\r';
 		if (n & HEAD_EMPTY)
 			return 0;
+		if (n & HEAD_REPLAY)
+			return echo[0];
+	} else if (con.echo_at >= ECHO_AGAIN) {
+		return echo[con.echo_at - ECHO_AGAIN];
 	}
 	r = &con.ring[con.cur];
 	return r->buf[(r->tail + n) & r->mask];
+}
+
+/*
+ * A line of the focused partition's that begins here (unless an open one of its own is kept
+ * already: another vCPU's) is kept in echo from its first byte (byte_sent), so that once
+ * another source's line has ended it on the terminal, its next piece shows it again from its
+ * start (line_head: HEAD_REPLAY): what is typed at a shell stays one line beside a chatty
+ * neighbour, which pays nothing for it.  A kept line goes on being kept when the focus moves
+ * (it shows again only while focused); lock held.
+ */
+static void line_begins(void)
+{
+	if (con.cur == con.input && !(con.head & HEAD_SKIP) &&
+	    (con.echo_line ^ con.cur * 16) - LINE_OPEN >= 8U) {
+		con.echo_line = con.line;
+		con.echo_len = 0;
+	}
 }
 
 /* That byte has gone to the UART; lock held. */
@@ -248,12 +289,29 @@ static void byte_sent(char c)
 			return;
 		}
 		/* cur's line is under way: what peek_byte found (con.head), done */
+		line_begins();
 		con.open = 0;
-		skip(r, con.head & ~HEAD_CLOSE);
+		skip(r, con.head & HEAD_SKIP);
 		con.line_state = LINE_IN;
+		con.echo_at = (u8)(con.head & HEAD_REPLAY ?
+					   ECHO_AGAIN :
+					   con.echo_line == con.line); /* ECHO_KEPT or 0 */
 		if (con.head & HEAD_CLOSE) {
 			con.line_state = LINE_CLOSING;
 			return; /* that was the open line's '\r' */
+		}
+	}
+	if (con.echo_at) {
+		if (con.echo_at >= ECHO_AGAIN) { /* that was echo[con.echo_at - ECHO_AGAIN] */
+			if (++con.echo_at - ECHO_AGAIN == con.echo_len)
+				con.echo_at = ECHO_KEPT; /* and the line goes on, kept */
+			return;
+		}
+		if (con.echo_len < CONSOLE_ECHO_MAX && c != '\n') {
+			echo[con.echo_len++] = c;
+		} else {
+			con.echo_line = 0; /* it ended, or is too long to show again */
+			con.echo_at = 0;
 		}
 	}
 	skip(r, 1);
@@ -263,8 +321,14 @@ static void byte_sent(char c)
 /* cur's piece ended with LINE_OPEN + n (peek_byte's byte): its line stays open; lock held. */
 static void piece_ends_open(char marker)
 {
+	u32 line = con.cur * 16 + (u8)marker;
+
+	if (con.echo_line == con.line) /* kept from its first piece, this one: now it is known */
+		con.echo_line = line;
+	else if (con.echo_line == line) /* its line buffer's next: the kept one ended unseen */
+		con.echo_line = 0;
 	skip(&con.ring[con.cur], 1);
-	con.open = con.cur * 16 + (u8)marker; /* the next line out decides: line_head */
+	con.open = line; /* the next line out decides: line_head */
 	con.line_state = LINE_START;
 }
 

@@ -10,6 +10,8 @@
 
 /* The CPU the console UART interrupts first (the boot CPU, hyp/core/cpu.c). */
 #define CONSOLE_CPU 0
+/* The focused partition's open line is kept up to this many bytes, to show it again. */
+#define CONSOLE_ECHO_MAX 200U
 
 /*
  * The CPU the UART's interrupt goes to now, which reads the input: the CPU serving the

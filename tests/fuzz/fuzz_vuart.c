@@ -20,6 +20,9 @@
  *     tag and the start of a line the source sent, or continues the open line of the same
  *     source and line buffer, untagged; pieces of each source appear in the order sent, none
  *     twice; a line that is only the end of an open line another line ended shows nothing;
+ *     but the focused source's open line (kept from its first piece, if no other open line of
+ *     that source's is kept, up to CONSOLE_ECHO_MAX bytes as shown) shows again, whole, before
+ *     its next piece once another line has ended it;
  *     every line the console took is on the terminal, and every one it did not take is
  *     counted in the "console: ..." notes (lines and bytes) -- nothing is lost silently.
  *
@@ -124,6 +127,7 @@ static struct {
 } t;
 
 static u64 now;
+static u32 focus; /* the partition console input goes to: 2 prints nothing */
 static struct vcpu vcpus[VCPUS];
 static u32 cpu_now;
 
@@ -599,6 +603,9 @@ struct reading {
 	u32 pos;
 	u32 next[RINGS]; /* each source's next piece */
 	int open; /* the open line on the terminal: ring * 16 + line buffer, or -1 */
+	int kept; /* the focused source's open line the console keeps (as open), or -1 */
+	u32 kept_len;
+	char kept_text[CONSOLE_ECHO_MAX]; /* as the terminal showed it, its tag first */
 };
 
 /* The terminal at r continues with s; if so, past it. */
@@ -608,6 +615,17 @@ static bool terminal_has(struct reading *r, const char *s, size_t n)
 		return false;
 	r->pos += (u32)n;
 	return true;
+}
+
+/* r's kept line goes on with n bytes shown at 'shown' (or is too long to keep). */
+static void keep_more(struct reading *r, const char *shown, u32 n)
+{
+	if (r->kept_len + n > CONSOLE_ECHO_MAX) {
+		r->kept = -1;
+		return;
+	}
+	memcpy(&r->kept_text[r->kept_len], shown, n);
+	r->kept_len += n;
 }
 
 /* A piece's text on the terminal: put_line shows a byte below 0x20 but TAB as a space. */
@@ -684,24 +702,47 @@ static bool read_piece(struct reading *r, u32 s)
 	const struct piece *p = &t.piece[s][r->next[s]];
 	struct reading at = *r;
 	int line = (int)(s * 16 + p->buf);
+	bool cont = p->flags & CONSOLE_PIECE_CONT, kept = cont && at.kept == line;
+	bool keep = false;
 	char tag[24];
-	int n;
+	u32 start;
+	int n = 0;
 
-	if (!(p->flags & CONSOLE_PIECE_CONT) || at.open != line) {
+	if (!cont || at.open != line) {
 		if (at.open >= 0 && !terminal_has(&at, "\r\n", 2))
 			return false;
-		n = snprintf(tag, sizeof(tag), "[%s] ", tags[s]);
-		if (!terminal_has(&at, tag, (size_t)n))
-			return false;
+		if (kept) { /* shown again */
+			if (!terminal_has(&at, at.kept_text, at.kept_len))
+				return false;
+		} else {
+			n = snprintf(tag, sizeof(tag), "[%s] ", tags[s]);
+			if (!terminal_has(&at, tag, (size_t)n))
+				return false;
+		}
 	}
+	start = at.pos - (u32)n;
 	if (!terminal_has_text(&at, p))
 		return false;
+	/* The console keeps a line of the focused source's that begins, but for another open. */
+	if (!cont && s == focus && (p->flags & CONSOLE_PIECE_OPEN)) {
+		if (at.kept == line) {
+			at.kept = -1; /* its line buffer's next line: the kept one ended */
+		} else if (at.kept < 0) {
+			at.kept = line;
+			at.kept_len = 0;
+			keep = true;
+		}
+	}
+	if (keep || kept)
+		keep_more(&at, &t.terminal[start], at.pos - start);
 	if (p->flags & CONSOLE_PIECE_OPEN) {
 		at.open = line;
 	} else {
 		if (!terminal_has(&at, "\r\n", 2))
 			return false;
 		at.open = -1;
+		if (kept)
+			at.kept = -1;
 	}
 	at.next[s]++;
 	*r = at;
@@ -725,7 +766,7 @@ static bool read_terminal(struct reading r)
 			const struct piece *p = &t.piece[s][r.next[s]];
 
 			if (r.next[s] < t.count[s] && p->flags == CONSOLE_PIECE_CONT && !p->len &&
-			    r.open != (int)(s * 16 + p->buf)) {
+			    r.open != (int)(s * 16 + p->buf) && r.kept != (int)(s * 16 + p->buf)) {
 				r.next[s]++;
 				passed = true;
 			}
@@ -755,7 +796,7 @@ static bool read_terminal(struct reading r)
 /* What the UART took is what the sources sent, and what was lost is told. */
 static void check_terminal(void)
 {
-	struct reading r = { .open = -1 };
+	struct reading r = { .open = -1, .kept = -1 };
 	u32 s;
 
 	t.budget = ~0U;
@@ -804,8 +845,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memset(&con, 0, sizeof(con));
 	console_init();
-	console_set_input(0);
-	m.device_order = fin_bool(&f);
+	i = fin_u8(&f);
+	m.device_order = i & 1;
+	focus = (i >> 1) % 3;
+	console_set_input(focus);
 	cfgs[0].console_device_order = m.device_order;
 	step_writer(&f);
 	vuart_init(P0);

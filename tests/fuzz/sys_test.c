@@ -58,6 +58,9 @@
  *                             the next run's first byte
  *   console_device_order_one_line  a device-order partition's line begun on one vCPU
  *                             ends on another as one line; an ESC held at its stop shows
+ *   console_focused_line_shown_again  the focused partition's open line, ended by another
+ *                             source's line, shows again from its start with its next
+ *                             piece (a shell's typed line stays whole)
  *   console_empty_rest_not_shown  the rest of an interrupted open line that is only its
  *                             newline shows nothing (no empty tagged line); a guest's
  *                             own empty line still shows
@@ -1159,8 +1162,9 @@ static void flushed_open(u32 cpu, const char *text)
 /*
  * A line that goes out in pieces (a prompt, then the echo of what is typed at it, each sent
  * 50 ms on) stays one line on the terminal while nothing else goes out; a line of another
- * source in between ends it, and its next piece shows its tag again.  The lines of two vCPUs
- * of one partition never continue each other.
+ * source in between ends it, and its next piece shows its tag again (the focused partition's
+ * its whole line so far: console_focused_line_shown_again).  The lines of two vCPUs of one
+ * partition never continue each other.
  */
 TEST(console_open_line_continues)
 {
@@ -1179,7 +1183,7 @@ TEST(console_open_line_continues)
 	EXPECT_STREQ(seen[seen_count - 2], "[alpha] / # ");
 	EXPECT_STREQ(seen[seen_count - 1], "[beta] tick");
 	guest_puts(0, 0, "pwd\n", 4);
-	EXPECT_STREQ(fake_uart_last_line(), "[alpha] pwd");
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] / # pwd");
 
 	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
 	sys_settle();
@@ -1205,13 +1209,15 @@ TEST(console_open_line_continues)
  * another source's line ended the prompt's line on the terminal) shows nothing, not an empty
  * tagged line; nor does it end another source's line left open meanwhile.  A newline a guest
  * prints with no line open is an empty line of its own, and shows as one; one that continues
- * its open line ends it.
+ * its open line ends it.  (alpha is not focused here: a focused partition's line shows again,
+ * console_focused_line_shown_again.)
  */
 TEST(console_empty_rest_not_shown)
 {
 	u32 lines;
 
 	console_start();
+	console_focus(2);
 	guest_puts(0, 0, "/ # ", 4);
 	flushed_open(0, "[alpha] / # ");
 	guest_puts(BETA_CPU0, BETA, "tick\n", 5);
@@ -1240,6 +1246,81 @@ TEST(console_empty_rest_not_shown)
 	EXPECT_STREQ(fake_uart_open_line(), "[beta] > ");
 	guest_puts(BETA_CPU0, BETA, "y\n", 2);
 	EXPECT_STREQ(fake_uart_last_line(), "[beta] > y");
+	console_focus(0);
+	console_end();
+}
+
+/*
+ * The focused partition's open line (a shell's prompt and what is typed at it), ended on the
+ * terminal by another source's line, shows again from its start with its next piece, so the
+ * line being typed stays whole beside a neighbour that prints all the time: each keystroke's
+ * echo shows the line so far, Enter the whole command.  Its neighbour's lines pay nothing for
+ * it and are never held back.  Not for a line too long to keep, a line another partition
+ * printed while it was focused, nor once the focus has moved.
+ */
+TEST(console_focused_line_shown_again)
+{
+	char longer[CONSOLE_ECHO_MAX + 8];
+	u32 lines;
+
+	console_start();
+	guest_puts(0, 0, "/ # ", 4);
+	flushed_open(0, "[alpha] / # ");
+	guest_puts(BETA_CPU0, BETA, "tick\n", 5);
+	EXPECT_STREQ(fake_uart_last_line(), "[beta] tick");
+	EXPECT_STREQ(fake_uart_open_line(), ""); /* nothing shown until alpha prints */
+	guest_puts(0, 0, "l", 1);
+	flushed_open(0, "[alpha] / # l");
+	guest_puts(BETA_CPU0, BETA, "tock\n", 5);
+	guest_puts(0, 0, "s", 1);
+	flushed_open(0, "[alpha] / # ls");
+	guest_puts(0, 0, "\r\n", 2); /* continues what shows: no third copy */
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] / # ls");
+	EXPECT_STREQ(seen[seen_count - 2], "[beta] tock");
+
+	/* Enter alone after another line: the whole command line, then its output. */
+	guest_puts(0, 0, "/ # ", 4);
+	flushed_open(0, "[alpha] / # ");
+	guest_puts(0, 0, "pwd", 3);
+	flushed_open(0, "[alpha] / # pwd");
+	guest_puts(BETA_CPU0, BETA, "tick\n", 5);
+	lines = seen_count;
+	guest_puts(0, 0, "\r\n/\n", 4);
+	EXPECT_EQ(seen_count, lines + 2);
+	EXPECT_STREQ(seen[seen_count - 2], "[alpha] / # pwd");
+	EXPECT_STREQ(seen[seen_count - 1], "[alpha] /");
+
+	/* Too long to keep: its rest shows with its tag alone, as any other's. */
+	memset(longer, 'x', sizeof(longer));
+	guest_puts(0, 0, longer, VUART_LINE_MAX - 1);
+	fake_time_advance(50 * FAKE_TICKS_PER_MS);
+	sys_enter(0, hyp_timer_tick);
+	guest_puts(0, 0, longer, sizeof(longer) - VUART_LINE_MAX);
+	fake_time_advance(50 * FAKE_TICKS_PER_MS);
+	sys_enter(0, hyp_timer_tick);
+	EXPECT_EQ(strlen(fake_uart_open_line()), 8 + sizeof(longer) - 1);
+	guest_puts(BETA_CPU0, BETA, "tick\n", 5);
+	guest_puts(0, 0, "end\n", 4);
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] end");
+
+	/* The focus moved while the line was open: no longer kept. */
+	guest_puts(0, 0, "/ # ", 4);
+	flushed_open(0, "[alpha] / # ");
+	console_focus(1);
+	guest_puts(BETA_CPU0, BETA, "tick\n", 5);
+	guest_puts(0, 0, "ls\n", 3);
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] ls");
+
+	/* beta focused: its vCPU 1's line does not continue vCPU 0's; vCPU 0's shows again. */
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	guest_puts(BETA_CPU0, BETA, "# ", 2);
+	flushed_open(BETA_CPU0, "[beta] # ");
+	guest_puts(BETA_CPU1, BETA, "cpu1 up\n", 8);
+	guest_puts(BETA_CPU0, BETA, "date\n", 5);
+	EXPECT_STREQ(seen[seen_count - 2], "[beta] cpu1 up");
+	EXPECT_STREQ(seen[seen_count - 1], "[beta] # date");
+	console_focus(0);
 	console_end();
 }
 
@@ -2520,6 +2601,7 @@ int main(void)
 	RUN(console_open_line_continues);
 	RUN(console_sequence_ends_with_its_run);
 	RUN(console_empty_rest_not_shown);
+	RUN(console_focused_line_shown_again);
 	RUN(console_vcpu_lines_whole);
 	RUN(console_device_order_one_line);
 	RUN(monitor_find);

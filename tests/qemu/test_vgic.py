@@ -92,7 +92,9 @@ TESTS = [
         "vgic.console_input",
         "typing into the console reaches the partition with the input focus only; Ctrl-T 1 "
         "moves the focus, and the hypervisor says so; a prompt without a newline shows; a "
-        "monitor command typed in the middle of a line (Ctrl-T l) is the monitor's alone",
+        "monitor command typed in the middle of a line (Ctrl-T l) is the monitor's alone; the "
+        "focused partition's prompt line, ended by the monitor's or the hypervisor's lines, "
+        "shows again whole with the answer",
         build={"CONFIG": "test-console"},
         # "hel", the monitor's list (Ctrl-T l), "lo left": the partition sees "hello left".
         # Typed once both are ready: each partition boots on its own CPU, and a partition
@@ -101,14 +103,18 @@ TESTS = [
                 (r"\[right\] TG console: ready for input", "hel\x14llo left\r"),
                 (r"TG console: got \"hello left\"", "\x141"),
                 (r"^\[right\] TG prompt> $", ""),  # shown without its newline, 50 ms on
-                (r"console input -> partition 1 \(right\)", "hello right\r")],
-        expect=[r'^\[left\] (TG prompt> )?TG console: got "hello left"$',
+                # The monitor's list again (Ctrl-T l) once right's prompt shows: its lines end
+                # the prompt's line on the terminal before the answer.
+                (r"console input -> partition 1 \(right\)", "\x14lhello right\r")],
+        # Each answer continues its prompt's line, which other lines may have ended (the
+        # monitor's list): that partition has the input, so its line shows again whole
+        # (hyp/dev/console.c, line_begins), prompt included.
+        expect=[r'^\[left\] TG prompt> TG console: got "hello left"$',
                 r"^\[tessera\] partition 1 right: running cpus=2 ",
-                r"^\[right\] TG prompt> ",
                 r"console input -> partition 1 \(right\)",
-                # The prompt's line stays open on the terminal: if nothing went out since, the
-                # answer continues it (hyp/dev/console.c).
-                r'^\[right\] (TG prompt> )?TG console: got "hello right"$'],
+                r"^\[right\] TG prompt> $",
+                r"^\[tessera\] partition 1 right: running cpus=2 ",
+                r'^\[right\] TG prompt> TG console: got "hello right"$'],
         forbid=[r'\[right\] TG console: got "hello left"',
                 r'\[left\] TG console: got "hello right"'],
         done=r'^\[right\] TG DONE',
