@@ -267,12 +267,17 @@ static char peek_byte(void)
  * another source's line has ended it on the terminal, its next piece shows it again from its
  * start (line_head: HEAD_REPLAY): what is typed at a shell stays one line beside a chatty
  * neighbour, which pays nothing for it.  A kept line goes on being kept when the focus moves
- * (it shows again only while focused); lock held.
+ * (it shows again only while focused); if meanwhile its next piece shows its tag again (head
+ * 1: only its marker hidden), the terminal's line starts anew there, and so does echo (else a
+ * later showing again would have a tag in the middle); lock held.
  */
 static void line_begins(void)
 {
-	if (con.cur == con.input && !(con.head & HEAD_SKIP) &&
-	    (con.echo_line ^ con.cur * 16) - LINE_OPEN >= 8U) {
+	u32 hidden = con.head & HEAD_SKIP;
+
+	if (hidden == 1 ? con.echo_line == con.line :
+			  !hidden && con.cur == con.input &&
+				  (con.echo_line ^ con.cur * 16) - LINE_OPEN >= 8U) {
 		con.echo_line = con.line;
 		con.echo_len = 0;
 	}

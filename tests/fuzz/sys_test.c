@@ -61,6 +61,8 @@
  *   console_focused_line_shown_again  the focused partition's open line, ended by another
  *                             source's line, shows again from its start with its next
  *                             piece (a shell's typed line stays whole)
+ *   console_kept_line_shown_as_shown  a kept line that showed its tag again while
+ *                             unfocused shows again from that tag, no tag mid-line
  *   console_empty_rest_not_shown  the rest of an interrupted open line that is only its
  *                             newline shows nothing (no empty tagged line); a guest's
  *                             own empty line still shows
@@ -1321,6 +1323,27 @@ TEST(console_focused_line_shown_again)
 	EXPECT_STREQ(seen[seen_count - 2], "[beta] cpu1 up");
 	EXPECT_STREQ(seen[seen_count - 1], "[beta] # date");
 	console_focus(0);
+	console_end();
+}
+
+/*
+ * A kept line whose next piece went out while another partition had the focus shows its tag
+ * again there, and the terminal's line starts anew: once the focus is back, that line is what
+ * shows again, not the old start with a tag in the middle.
+ */
+TEST(console_kept_line_shown_as_shown)
+{
+	console_start();
+	guest_puts(0, 0, "/ # ", 4);
+	flushed_open(0, "[alpha] / # ");
+	console_focus(1); /* its line ends alpha's on the terminal */
+	guest_puts(0, 0, "l", 1);
+	flushed_open(0, "[alpha] l");
+	console_focus(0);
+	guest_puts(0, 0, "s", 1);
+	flushed_open(0, "[alpha] ls");
+	guest_puts(0, 0, "\n", 1);
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] ls");
 	console_end();
 }
 
@@ -2602,6 +2625,7 @@ int main(void)
 	RUN(console_sequence_ends_with_its_run);
 	RUN(console_empty_rest_not_shown);
 	RUN(console_focused_line_shown_again);
+	RUN(console_kept_line_shown_as_shown);
 	RUN(console_vcpu_lines_whole);
 	RUN(console_device_order_one_line);
 	RUN(monitor_find);
