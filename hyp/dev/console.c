@@ -206,7 +206,8 @@ static void skip(struct ring *r, u32 n)
  * (a continuation's marker, and its tag if it continues the open line), with HEAD_CLOSE if the
  * open line must end first.  A continuation that is only its line's end, when the line it
  * continues is not the open one (another line ended it on the terminal), is dropped here
- * (HEAD_EMPTY): it would show as an empty tagged line; lock held.
+ * (HEAD_EMPTY): it would show as an empty tagged line; and so is an empty piece that leaves
+ * its line open, which only says the line ended with its vCPU's run (vuart.c); lock held.
  */
 static u32 line_head(void)
 {
@@ -217,16 +218,25 @@ static u32 line_head(void)
 	con.line = line; /* for byte_sent */
 	if (c < 8) {
 		u32 n = 1 + (u32)tag_length(cfg_system.partitions[con.cur].name) + 3;
+		u8 first = (u8)r->buf[(r->tail + n) & r->mask];
 
-		if (con.open == line) /* it goes on: no tag */
-			return n;
-		if (con.echo_line == line && con.cur == con.input) /* shown again, then goes on */
-			return (con.open ? HEAD_CLOSE : 0) | HEAD_REPLAY | n;
-		if (r->buf[(r->tail + n) & r->mask] == '\r') { /* "\r\n" right after the tag */
-			skip(r, n + 2);
-			return HEAD_EMPTY;
+		if (first >= LINE_OPEN + 8U) { /* not a marker right after the tag */
+			if (con.open == line) /* it goes on: no tag */
+				return n;
+			if (con.echo_line == line &&
+			    con.cur == con.input) /* shown again, goes on */
+				return (con.open ? HEAD_CLOSE : 0) | HEAD_REPLAY | n;
+			if (first != '\r')
+				return con.open ? HEAD_CLOSE | 1 : 1;
 		}
-		return con.open ? HEAD_CLOSE | 1 : 1;
+		/*
+		 * "\r\n" right after the tag, or an empty piece left open (vuart.c: the line ended
+		 * with its run): nothing shows, and the line, if kept, has ended.
+		 */
+		if (con.echo_line == line)
+			con.echo_line = 0;
+		skip(r, n + 1 + (first == '\r'));
+		return HEAD_EMPTY;
 	}
 	return con.open ? HEAD_CLOSE : 0;
 }

@@ -58,6 +58,33 @@ static inline struct vuart *vuart_of(struct partition *p)
 	return u;
 }
 
+/*
+ * The line so far to the console: ended ('whole'), or a piece that leaves it open; an empty
+ * piece that leaves it open says that its vCPU's run ended it (console.c: it shows nothing).
+ */
+static void flush_line(struct partition *p, struct vuart_line *l, bool whole)
+{
+	u32 n = (u32)(l - p->vuart.line);
+
+	console_guest_line(p->cfg->id, l->text, l->len, l->escaped,
+			   (l->open ? CONSOLE_PIECE_CONT : 0) | (whole ? 0 : CONSOLE_PIECE_OPEN) |
+				   n << CONSOLE_PIECE_LINE_SHIFT);
+	l->len = 0;
+	l->escaped = 0;
+	l->open = !whole;
+}
+
+/*
+ * Line l ends with its vCPU's run: what it holds goes out, the line ended; if it was left open
+ * with nothing since, an empty piece left open ends it.
+ */
+static void end_line(struct partition *p, struct vuart_line *l)
+{
+	if (l->len || l->open)
+		flush_line(p, l, l->len != 0);
+	l->open = 0; /* its next run's first line is a line of its own */
+}
+
 _Static_assert(offsetof(struct vuart, line_high) < offsetof(struct vuart, rx_lost) &&
 		       offsetof(struct vuart, rx_lost) < offsetof(struct vuart, rx_head) &&
 		       offsetof(struct vuart, rx_count) < offsetof(struct vuart, reg) &&
@@ -74,22 +101,11 @@ void vuart_init(struct partition *p)
 	memset(&u->line_high, 0, offsetof(struct vuart, rx) - offsetof(struct vuart, line_high));
 	u->REG(CR) = PL011_CR_TXE | PL011_CR_RXE; /* as after reset */
 	u->REG(IFLS) = 0x12;
-	for (i = 0; i < CFG_CPU_MAX; i++)
-		u->line[i].len = u->line[i].escaped = u->line[i].open = u->line[i].seq = 0;
+	for (i = 0; i < CFG_CPU_MAX; i++) {
+		u->line[i].seq = 0;
+		end_line(p, &u->line[i]); /* (a device-order line is left open at its stop) */
+	}
 	spin_unlock(&u->lock);
-}
-
-/* The line so far to the console: ended ('whole'), or a piece that leaves it open. */
-static void flush_line(struct partition *p, struct vuart_line *l, bool whole)
-{
-	u32 n = (u32)(l - p->vuart.line);
-
-	console_guest_line(p->cfg->id, l->text, l->len, l->escaped,
-			   (l->open ? CONSOLE_PIECE_CONT : 0) | (whole ? 0 : CONSOLE_PIECE_OPEN) |
-				   n << CONSOLE_PIECE_LINE_SHIFT);
-	l->len = 0;
-	l->escaped = 0;
-	l->open = !whole;
 }
 
 /*
@@ -201,9 +217,7 @@ void vuart_flush_vcpu(struct partition *p, u32 index)
 		if (l->seq == 1)
 			put_byte(p, l, false, 0x1b); /* an ESC held is this run's */
 		l->seq = 0; /* nor does a control sequence go on into the next run */
-		if (l->len)
-			flush_line(p, l, true);
-		l->open = 0; /* its next run's first line is a line of its own */
+		end_line(p, l);
 	}
 	spin_unlock(&u->lock);
 }

@@ -19,7 +19,8 @@
  *   - on the terminal (what the UART took), every line is one source's: it starts with its
  *     tag and the start of a line the source sent, or continues the open line of the same
  *     source and line buffer, untagged; pieces of each source appear in the order sent, none
- *     twice; a line that is only the end of an open line another line ended shows nothing;
+ *     twice; a line that is only the end of an open line another line ended shows nothing,
+ *     nor does an empty piece left open (its vCPU's run ended the line: it is kept no more);
  *     but the focused source's open line (kept from its first piece, if no other open line of
  *     that source's is kept, up to CONSOLE_ECHO_MAX bytes as shown) shows again, whole, before
  *     its next piece once another line has ended it;
@@ -482,8 +483,8 @@ static void step_stop(struct fin *f)
 			if (l->seq == 1)
 				model_byte(l, false, 0x1b);
 			l->seq = 0;
-			if (l->len)
-				model_emit(l, true);
+			if (l->len || l->open) /* an empty open piece ends an open line */
+				model_emit(l, l->len != 0);
 			l->open = false;
 		}
 		vuart_flush_vcpu(P0, i);
@@ -494,12 +495,15 @@ static void step_stop(struct fin *f)
 	FUZZ_CHECK(!m.out_due, "parked: a line due did not go out (%u lines)", m.lines - lines);
 	if (!fin_bool(f))
 		return;
-	vuart_init(P0);
 	for (i = 0; i < VCPUS; i++) {
 		l = &m.line[i];
 		l->seq = 0; /* (emptied at the stop: vuart_flush_stale) */
+		if (l->len || l->open) /* a device-order line left open ends: an empty open piece */
+			model_emit(l, l->len != 0);
 		l->open = false;
 	}
+	vuart_init(P0);
+	FUZZ_CHECK(!m.out_due, "restarted: a line due did not go out");
 	m.count = m.head = 0;
 	m.overrun = m.dr_oe = m.level = false;
 }
@@ -514,7 +518,8 @@ static void step_pieces(struct fin *f)
 	char text[128];
 	u32 b = fin_u8(f) % VCPUS, len = fin_u8(f) % sizeof(text), reps = 1 + fin_u8(f) % 16;
 	u32 fill = FIN_PICK(f, chars), piece, i;
-	bool whole = fin_bool(f) || !len; /* (vuart.c sends no empty piece that stays open) */
+	/* (vuart.c sends an empty piece that stays open only to end an open line at a stop) */
+	bool whole = fin_bool(f) || (!len && !m.open1[b]);
 
 	memset(text, (char)fill, len);
 	for (i = 0; i < len && fin_bool(f); i++)
@@ -523,8 +528,10 @@ static void step_pieces(struct fin *f)
 	while (reps--) {
 		piece = (m.open1[b] ? CONSOLE_PIECE_CONT : 0) | (whole ? 0 : CONSOLE_PIECE_OPEN) |
 			b << CONSOLE_PIECE_LINE_SHIFT;
-		m.open1[b] = !whole;
+		m.open1[b] = !whole && len;
 		guest_line(1, text, len, 0, piece);
+		if (!m.open1[b] && !whole)
+			break;
 	}
 	cpu_now = m.writer;
 }
@@ -767,6 +774,14 @@ static bool read_terminal(struct reading r)
 
 			if (r.next[s] < t.count[s] && p->flags == CONSOLE_PIECE_CONT && !p->len &&
 			    r.open != (int)(s * 16 + p->buf) && r.kept != (int)(s * 16 + p->buf)) {
+				r.next[s]++;
+				passed = true;
+			}
+			/* An empty piece left open ends its line (a stop's), showing nothing. */
+			if (r.next[s] < t.count[s] &&
+			    p->flags == (CONSOLE_PIECE_CONT | CONSOLE_PIECE_OPEN) && !p->len) {
+				if (r.kept == (int)(s * 16 + p->buf))
+					r.kept = -1;
 				r.next[s]++;
 				passed = true;
 			}

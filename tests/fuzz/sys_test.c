@@ -63,6 +63,8 @@
  *                             piece (a shell's typed line stays whole)
  *   console_kept_line_shown_as_shown  a kept line that showed its tag again while
  *                             unfocused shows again from that tag, no tag mid-line
+ *   console_kept_line_ends_with_run  a kept line ends with its partition's run, and with
+ *                             an end that went out unfocused: the next one is kept
  *   console_empty_rest_not_shown  the rest of an interrupted open line that is only its
  *                             newline shows nothing (no empty tagged line); a guest's
  *                             own empty line still shows
@@ -1348,6 +1350,36 @@ TEST(console_kept_line_shown_as_shown)
 }
 
 /*
+ * The focused partition's kept line ends with its run (a restart) even when nothing of it is
+ * left to send: the new run's lines are kept as the old run's were, its first prompt shown
+ * again.  So too a kept line whose end went out while another partition had the focus.
+ */
+TEST(console_kept_line_ends_with_run)
+{
+	console_start();
+	guest_puts(0, 0, "/ # ", 4);
+	flushed_open(0, "[alpha] / # ");
+	hvc(0, PSCI_SYSTEM_RESET, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(partitions[0].starts, 2);
+	guest_puts(0, 0, "login: ", 7);
+	flushed_open(0, "[alpha] login: ");
+	guest_puts(BETA_CPU0, BETA, "tick\n", 5);
+	guest_puts(0, 0, "r", 1);
+	flushed_open(0, "[alpha] login: r");
+
+	console_focus(1);
+	guest_puts(0, 0, "\n", 1);
+	console_focus(0);
+	guest_puts(0, 0, "# ", 2);
+	flushed_open(0, "[alpha] # ");
+	guest_puts(BETA_CPU0, BETA, "tick\n", 5);
+	guest_puts(0, 0, "l", 1);
+	flushed_open(0, "[alpha] # l");
+	console_end();
+}
+
+/*
  * A vCPU switched off in the middle of a control sequence, or with an ESC held to see whether
  * one starts: its next run neither loses its first byte to the old sequence nor gets the old
  * run's ESC in its first line.
@@ -2626,6 +2658,7 @@ int main(void)
 	RUN(console_empty_rest_not_shown);
 	RUN(console_focused_line_shown_again);
 	RUN(console_kept_line_shown_as_shown);
+	RUN(console_kept_line_ends_with_run);
 	RUN(console_vcpu_lines_whole);
 	RUN(console_device_order_one_line);
 	RUN(monitor_find);
