@@ -23,7 +23,9 @@
  *     nor does an empty piece left open (its vCPU's run ended the line: it is kept no more);
  *     but the focused source's open line (kept from its first piece, if no other open line of
  *     that source's is kept, up to CONSOLE_ECHO_MAX bytes as shown) shows again, whole, before
- *     its next piece once another line has ended it;
+ *     its next piece once another line has ended it, if that source still has the focus (the
+ *     focus moves once all is out; a kept line whose piece shows its tag meanwhile is kept from
+ *     that tag on);
  *     every line the console took is on the terminal, and every one it did not take is
  *     counted in the "console: ..." notes (lines and bytes) -- nothing is lost silently.
  *
@@ -112,6 +114,7 @@ struct piece {
 	u16 len;
 	u8 buf; /* the line buffer */
 	u8 flags; /* CONSOLE_PIECE_CONT, CONSOLE_PIECE_OPEN */
+	u8 focus; /* the partition that had the input when the console took it */
 };
 
 static struct {
@@ -125,10 +128,22 @@ static struct {
 	u32 budget; /* bytes the UART takes before it is full */
 	/* What the notes said: a partition's since-boot drops, the hypervisor's lines lost. */
 	u32 told_lines[RINGS], told_bytes[RINGS];
+	/* The focus moved to focus_to[i] once the terminal held focus_pos[i] bytes (step_uart). */
+	u32 focus_pos[MAX_STEPS + 1], focus_to[MAX_STEPS + 1], focus_moves;
 } t;
 
 static u64 now;
 static u32 focus; /* the partition console input goes to: 2 prints nothing */
+
+/* The focus when the terminal held 'pos' bytes. */
+static u32 focus_at(u32 pos)
+{
+	u32 i = t.focus_moves;
+
+	while (--i && t.focus_pos[i] > pos)
+		;
+	return t.focus_to[i];
+}
 static struct vcpu vcpus[VCPUS];
 static u32 cpu_now;
 
@@ -218,6 +233,7 @@ static void console_took(u32 ring, const char *text, size_t len, u32 piece, bool
 	p->len = (u16)len;
 	p->buf = (u8)(piece >> CONSOLE_PIECE_LINE_SHIFT);
 	p->flags = (u8)(piece & (CONSOLE_PIECE_CONT | CONSOLE_PIECE_OPEN));
+	p->focus = (u8)focus;
 	t.text_used += (u32)len;
 	t.count[ring]++;
 }
@@ -564,6 +580,16 @@ static void step_uart(struct fin *f)
 		console_irq();
 	else
 		(void)console_poll();
+	/*
+	 * All out: the focus may move (console_focus, without its line), at a point of the
+	 * terminal that decides how every line, before or after it, shows.
+	 */
+	if (!con.pending && con.line_state == LINE_START && fin_bool(f)) {
+		focus = fin_u8(f) % 3;
+		con.input = focus;
+		t.focus_pos[t.focus_moves] = t.terminal_len;
+		t.focus_to[t.focus_moves++] = focus;
+	}
 }
 
 /* Room in the records for another step's lines (some 4 KiB of text, 300 lines, at most). */
@@ -692,6 +718,9 @@ static bool read_note(struct reading *r)
 			   t.told_bytes[i]);
 		t.told_lines[i] = lines;
 		t.told_bytes[i] = bytes;
+		/* A line of partition i's that begins: as read_piece's whole one. */
+		if (focus_at(r->pos) == i && !(at.kept >= 0 && at.kept / 16 == (int)i))
+			at.kept = -1;
 	}
 	at.pos += len + 2;
 	at.open = -1;
@@ -710,7 +739,7 @@ static bool read_piece(struct reading *r, u32 s)
 	struct reading at = *r;
 	int line = (int)(s * 16 + p->buf);
 	bool cont = p->flags & CONSOLE_PIECE_CONT, kept = cont && at.kept == line;
-	bool keep = false;
+	bool open = p->flags & CONSOLE_PIECE_OPEN, focused = p->focus == s, keep = false;
 	char tag[24];
 	u32 start;
 	int n = 0;
@@ -718,37 +747,42 @@ static bool read_piece(struct reading *r, u32 s)
 	if (!cont || at.open != line) {
 		if (at.open >= 0 && !terminal_has(&at, "\r\n", 2))
 			return false;
-		if (kept) { /* shown again */
+		if (kept && focused) { /* shown again */
 			if (!terminal_has(&at, at.kept_text, at.kept_len))
 				return false;
 		} else {
 			n = snprintf(tag, sizeof(tag), "[%s] ", tags[s]);
 			if (!terminal_has(&at, tag, (size_t)n))
 				return false;
+			if (kept) { /* shown with its tag (unfocused): kept from the tag on */
+				at.kept_len = 0;
+				keep = true;
+			}
 		}
 	}
 	start = at.pos - (u32)n;
 	if (!terminal_has_text(&at, p))
 		return false;
-	/* The console keeps a line of the focused source's that begins, but for another open. */
-	if (!cont && s == focus && (p->flags & CONSOLE_PIECE_OPEN)) {
-		if (at.kept == line) {
-			at.kept = -1; /* its line buffer's next line: the kept one ended */
-		} else if (at.kept < 0) {
-			at.kept = line;
-			at.kept_len = 0;
-			keep = true;
-		}
+	/*
+	 * The console keeps a line of the focused source's that begins (its first line if it is
+	 * no open one: it ends at once), but for another open one of that source's kept.
+	 */
+	if (!cont && focused && !(at.kept >= 0 && at.kept / 16 == (int)s)) {
+		at.kept = open ? line : -1;
+		at.kept_len = 0;
+		keep = open;
+	} else if (!cont && open && at.kept == line) {
+		at.kept = -1; /* its line buffer's next line: the kept one ended */
 	}
 	if (keep || kept)
 		keep_more(&at, &t.terminal[start], at.pos - start);
-	if (p->flags & CONSOLE_PIECE_OPEN) {
+	if (open) {
 		at.open = line;
 	} else {
 		if (!terminal_has(&at, "\r\n", 2))
 			return false;
 		at.open = -1;
-		if (kept)
+		if (cont && at.kept == line)
 			at.kept = -1;
 	}
 	at.next[s]++;
@@ -772,15 +806,18 @@ static bool read_terminal(struct reading r)
 		for (s = 0; s < RINGS; s++) {
 			const struct piece *p = &t.piece[s][r.next[s]];
 
-			if (r.next[s] < t.count[s] && p->flags == CONSOLE_PIECE_CONT && !p->len &&
-			    r.open != (int)(s * 16 + p->buf) && r.kept != (int)(s * 16 + p->buf)) {
-				r.next[s]++;
-				passed = true;
-			}
-			/* An empty piece left open ends its line (a stop's), showing nothing. */
-			if (r.next[s] < t.count[s] &&
-			    p->flags == (CONSOLE_PIECE_CONT | CONSOLE_PIECE_OPEN) && !p->len) {
-				if (r.kept == (int)(s * 16 + p->buf))
+			int line = (int)(s * 16 + p->buf);
+
+			/*
+			 * Nothing shows (and a kept line has ended) of an empty rest of a line not
+			 * open, unless kept and focused (shown again), nor of an empty piece left
+			 * open (its line ended with its vCPU's run).
+			 */
+			if (r.next[s] < t.count[s] && !p->len &&
+			    (p->flags == (CONSOLE_PIECE_CONT | CONSOLE_PIECE_OPEN) ||
+			     (p->flags == CONSOLE_PIECE_CONT && r.open != line &&
+			      !(r.kept == line && p->focus == s)))) {
+				if (r.kept == line)
 					r.kept = -1;
 				r.next[s]++;
 				passed = true;
@@ -864,6 +901,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.device_order = i & 1;
 	focus = (i >> 1) % 3;
 	console_set_input(focus);
+	t.focus_pos[0] = 0;
+	t.focus_to[0] = focus;
+	t.focus_moves = 1;
 	cfgs[0].console_device_order = m.device_order;
 	step_writer(&f);
 	vuart_init(P0);
