@@ -194,6 +194,12 @@ static u32 next_source(void)
 
 static size_t tag_length(const char *tag);
 
+/* The partition console input goes to; console_focus may change it at any time. */
+static u32 focused(void)
+{
+	return __atomic_load_n(&con.input, __ATOMIC_RELAXED);
+}
+
 /* n bytes of ring r go nowhere (markers, a continuation's tag); lock held. */
 static void skip(struct ring *r, u32 n)
 {
@@ -224,7 +230,7 @@ static u32 line_head(void)
 			if (con.open == line) /* it goes on: no tag */
 				return n;
 			if (con.echo_line == line &&
-			    con.cur == con.input) /* shown again, goes on */
+			    con.cur == focused()) /* shown again, goes on */
 				return (con.open ? HEAD_CLOSE : 0) | HEAD_REPLAY | n;
 			if (first != '\r')
 				return con.open ? HEAD_CLOSE | 1 : 1;
@@ -276,17 +282,19 @@ static char peek_byte(void)
  * already: another vCPU's) is kept in echo from its first byte (byte_sent), so that once
  * another source's line has ended it on the terminal, its next piece shows it again from its
  * start (line_head: HEAD_REPLAY): what is typed at a shell stays one line beside a chatty
- * neighbour, which pays nothing for it.  A kept line goes on being kept when the focus moves
- * (it shows again only while focused); if meanwhile its next piece shows its tag again (head
- * 1: only its marker hidden), the terminal's line starts anew there, and so does echo (else a
- * later showing again would have a tag in the middle); lock held.
+ * neighbour.  That goes out in the partition's own turn, as part of its line (at most
+ * CONSOLE_ECHO_MAX bytes more: a turn's bytes stay of the order of a long line's), so a
+ * neighbour's lines wait no more turns for it.  A kept line goes on being kept when the focus
+ * moves (it shows again only while focused); if meanwhile its next piece shows its tag again
+ * (head 1: only its marker hidden), the terminal's line starts anew there, and so does echo
+ * (else a later showing again would have a tag in the middle); lock held.
  */
 static void line_begins(void)
 {
 	u32 hidden = con.head & HEAD_SKIP;
 
 	if (hidden == 1 ? con.echo_line == con.line :
-			  !hidden && con.cur == con.input &&
+			  !hidden && con.cur == focused() &&
 				  (con.echo_line ^ con.cur * 16) - LINE_OPEN >= 8U) {
 		con.echo_line = con.line;
 		con.echo_len = 0;
@@ -695,7 +703,8 @@ void console_set_input(u32 partition)
 
 void console_focus(u32 partition)
 {
-	con.input = partition;
+	/* The drain reads it at a line's head (focused()): before this, or after. */
+	__atomic_store_n(&con.input, partition, __ATOMIC_RELAXED);
 	announce_input();
 }
 
