@@ -217,11 +217,10 @@ static __attribute__((noinline)) void request_boot(u32 mask)
 static void check_share(const struct cfg_partition *cfg)
 {
 	u8 digest[SHA256_SIZE], diff;
-	u32 i, k, c, end, n, rank, sharers;
+	u32 k, c, end, n, rank, sharers;
+	const struct cfg_image *im;
 
-	for (i = 0; i < cfg->image_count; i++) {
-		const struct cfg_image *im = &cfg->images[i];
-
+	for (im = cfg->images; im < cfg->images + cfg->image_count; im++) {
 		if (im->repeat)
 			continue; /* a file loaded twice: its share is done */
 		sharers = im->loaders & boot_mask;
@@ -256,11 +255,11 @@ static void check_share(const struct cfg_partition *cfg)
  */
 static __attribute__((noinline)) bool images_checked(const struct cfg_partition *cfg)
 {
-	u32 i;
+	const struct cfg_image *im;
 
-	for (i = 0; i < cfg->image_count; i++)
-		if (__atomic_load_n(&store_files[cfg->images[i].file].checked, __ATOMIC_ACQUIRE) <
-		    cfg->images[i].chunk_count)
+	for (im = cfg->images; im < cfg->images + cfg->image_count; im++)
+		if (__atomic_load_n(&store_files[im->file].checked, __ATOMIC_ACQUIRE) <
+		    im->chunk_count)
 			return false;
 	return true;
 }
@@ -268,11 +267,9 @@ static __attribute__((noinline)) bool images_checked(const struct cfg_partition 
 /* Once they are all checked: do they match?  Says which image does not. */
 static bool images_intact(const struct cfg_partition *cfg)
 {
-	u32 i;
+	const struct cfg_image *im;
 
-	for (i = 0; i < cfg->image_count; i++) {
-		const struct cfg_image *im = &cfg->images[i];
-
+	for (im = cfg->images; im < cfg->images + cfg->image_count; im++) {
 		if (__atomic_load_n(&store_files[im->file].bad, __ATOMIC_RELAXED)) {
 			/* The boot loader's last write (bootm's device tree) is the usual cause. */
 			log_error(
