@@ -156,19 +156,20 @@ static __attribute__((noinline)) void range_chunked(enum range_op op, uintptr_t 
 static void load_memory(struct partition *p, const struct cfg_partition *cfg, bool vfp)
 {
 	bool first = !p->ram_wb;
-	const struct cfg_range *c;
-	const struct cfg_image *im;
-	const struct cfg_region *r;
+	const struct cfg_range *c = cfg->clears;
+	const struct cfg_image *im = cfg->images;
+	const struct cfg_region *r = cfg->regions;
+	u32 n; /* (the tables walked by count: COLD_OPT would reload an end pointer each pass) */
 
 	/* The cleared regions but the images' whole lines, which the copy overwrites (tcfg). */
-	for (c = cfg->clears; c < cfg->clears + cfg->clear_count; c++)
+	for (n = cfg->clear_count; n--; c++)
 		range_chunked(vfp ? RANGE_ZERO_VFP : RANGE_ZERO, (uintptr_t)c->pa, 0,
 			      (size_t)c->size);
-	for (im = cfg->images; im < cfg->images + cfg->image_count; im++)
+	for (n = cfg->image_count; n--; im++)
 		range_chunked(RANGE_COPY, (uintptr_t)im->pa, (uintptr_t)im->store_pa, im->size);
 	memcpy(pa_ptr(cfg->dtb_pa), cfg->dtb, cfg->dtb_size);
 	dsb(); /* non-cacheable stores complete (outer shareable: the full system's DSB) */
-	for (r = cfg->regions; r < cfg->regions + cfg->region_count; r++) {
+	for (n = cfg->region_count; n--; r++) {
 		if (r->kind != CFG_REGION_RAM)
 			continue;
 		/* RAM its starts clear: Normal non-cacheable in the Hyp map until its first load. */
@@ -217,10 +218,10 @@ static __attribute__((noinline)) void request_boot(u32 mask)
 static void check_share(const struct cfg_partition *cfg)
 {
 	u8 digest[SHA256_SIZE], diff;
-	u32 k, c, end, n, rank, sharers;
-	const struct cfg_image *im;
+	u32 k, c, end, n, rank, sharers, left;
+	const struct cfg_image *im = cfg->images;
 
-	for (im = cfg->images; im < cfg->images + cfg->image_count; im++) {
+	for (left = cfg->image_count; left--; im++) {
 		if (im->repeat)
 			continue; /* a file loaded twice: its share is done */
 		sharers = im->loaders & boot_mask;
@@ -255,9 +256,10 @@ static void check_share(const struct cfg_partition *cfg)
  */
 static __attribute__((noinline)) bool images_checked(const struct cfg_partition *cfg)
 {
-	const struct cfg_image *im;
+	const struct cfg_image *im = cfg->images;
+	u32 n;
 
-	for (im = cfg->images; im < cfg->images + cfg->image_count; im++)
+	for (n = cfg->image_count; n--; im++)
 		if (__atomic_load_n(&store_files[im->file].checked, __ATOMIC_ACQUIRE) <
 		    im->chunk_count)
 			return false;
@@ -267,9 +269,10 @@ static __attribute__((noinline)) bool images_checked(const struct cfg_partition 
 /* Once they are all checked: do they match?  Says which image does not. */
 static bool images_intact(const struct cfg_partition *cfg)
 {
-	const struct cfg_image *im;
+	const struct cfg_image *im = cfg->images;
+	u32 n;
 
-	for (im = cfg->images; im < cfg->images + cfg->image_count; im++) {
+	for (n = cfg->image_count; n--; im++) {
 		if (__atomic_load_n(&store_files[im->file].bad, __ATOMIC_RELAXED)) {
 			/* The boot loader's last write (bootm's device tree) is the usual cause. */
 			log_error(
@@ -325,6 +328,7 @@ void partition_start(struct partition *p)
 	const struct cfg_partition *cfg = p->cfg;
 	struct vcpu *v0;
 	const struct vcpu *v;
+	const struct cfg_endpoint *e;
 	u32 run, i, cpu = this_cpu()->index, vmid;
 	u64 generation;
 
@@ -371,9 +375,10 @@ void partition_start(struct partition *p)
 	v = this_cpu()->vcpu;
 	load_memory(p, cfg, v && v->part == p);
 	vuart_init(p);
-	for (i = 0; i < cfg->endpoint_count; i++)
-		if (cfg->endpoints[i].gpio)
-			vgpio_reset(&vgpios[cfg->endpoints[i].gpio - 1]);
+	/* (Counted: a partition without channels has no endpoint table, NULL, never stepped.) */
+	for (i = cfg->endpoint_count, e = cfg->endpoints; i--; e++)
+		if (e->gpio)
+			vgpio_reset(&vgpios[e->gpio - 1]);
 	vgic_dist_init(&p->vgic, cfg, p->vgics);
 	vmid_cpu_online(&vmid_allocator, cpu);
 	vmid_assign(&vmid_allocator, &p->vmid, cpu);
@@ -426,11 +431,11 @@ static bool lock_running(struct partition *p)
 static bool stop_unlock(struct partition *p, u32 state, bool restart)
 {
 	bool idle = p->vcpus_on == 0;
-	u32 i;
+	u32 i = p->cfg->cpu_count;
 
 	p->state = state;
 	p->restart_pending = restart;
-	for (i = 0; i < p->cfg->cpu_count; i++)
+	while (i--) /* (last first: the requests' order is no matter) */
 		if (p->vcpus[i]->power == VCPU_ON)
 			cpu_request(p->vcpus[i]->cpu, CPU_REQ_VCPU_STOP);
 	spin_unlock(&p->lock);
@@ -446,27 +451,32 @@ void partition_stop(struct partition *p, const char *why)
 	spin_lock(&p->lock);
 	if (p->state == PART_RUNNING) {
 		stop_unlock(p, PART_STOPPED, false);
-	} else if (p->restart_pending || p->loading) {
+	} else {
+		bool pending = p->restart_pending || p->loading;
+
+		/*
+		 * (Not pending: restart_pending stays false, and so does stop_after_load, set only
+		 * while it loads and cleared with loading, partition_start.)
+		 */
 		p->restart_pending = false;
 		p->stop_after_load = p->loading;
 		spin_unlock(&p->lock);
-	} else {
-		spin_unlock(&p->lock);
-		return;
+		if (!pending)
+			return;
 	}
 	log_info("%s: stopping (%s)", p->cfg->tag, why);
 }
 
-/* Begin a restart; p->lock held, released. */
+/*
+ * Begin a restart; p->lock held, released.  Its callers hold it since they found p neither
+ * halted nor restarting nor loading (a load under way is a fresh start already):
+ * restart_bounded found it running, which none of these is while running (partition_start
+ * makes it running as its load ends, with a vCPU on), partition_command tests them.
+ */
 static void restart_unlock(struct partition *p, const char *why)
 {
 	bool idle, running = p->state == PART_RUNNING;
 
-	/* A load under way is a fresh start already (a start asked for then is no more work). */
-	if (p->state == PART_HALTED || p->restart_pending || p->loading) {
-		spin_unlock(&p->lock);
-		return;
-	}
 	idle = stop_unlock(p, PART_STOPPED, true);
 	log_info("%s: %s (%s)", p->cfg->tag, running ? "restarting" : "starting", why);
 	/*
@@ -482,9 +492,9 @@ static __attribute__((noinline)) u32 recent_locked(const struct restart_history 
 						   u64 now)
 {
 	u64 window = timer_ms_to_ticks(window_ms);
-	u32 i, recent = 0;
+	u32 i = MIN(h->count, (u32)RESTART_HISTORY), recent = 0;
 
-	for (i = 0; i < MIN(h->count, (u32)RESTART_HISTORY); i++)
+	while (i--)
 		if (now - h->at[i] <= window)
 			recent++;
 	return recent;
@@ -645,13 +655,14 @@ s32 partition_watchdog_kick(struct partition *p)
 		/*
 		 * Armed now: the partition's other vCPUs may have entered their guest before,
 		 * with no deadline in their Hyp timers, and one of them may be the one that
-		 * hangs.  Each watches from its next return to the guest (at once: a kick).
+		 * hangs.  Each watches from its next return to the guest (at once: a kick).  This
+		 * CPU's own is asked too, with no test for it: its request (cpu_request sends this
+		 * CPU no kick) sets the deadline the call below sets.
 		 */
-		u32 i, self = this_cpu()->index;
+		u32 i;
 
 		for (i = 0; i < p->cfg->cpu_count; i++)
-			if (p->vcpus[i]->cpu != self)
-				cpu_request(p->vcpus[i]->cpu, CPU_REQ_WATCHDOG);
+			cpu_request(p->vcpus[i]->cpu, CPU_REQ_WATCHDOG);
 	}
 	hyp_timer_wake_at(deadline);
 	return (s32)ms;
@@ -662,12 +673,14 @@ u64 partition_watchdog_check(struct partition *p, u64 now)
 	const struct cfg_partition *cfg = p->cfg;
 	u64 deadline = __atomic_load_n(&p->watchdog_deadline, __ATOMIC_RELAXED);
 
-	if (now < deadline)
-		return deadline; /* ~0 while not armed */
-	/* One CPU of the partition takes it; a kick meanwhile wins. */
-	if (!__atomic_compare_exchange_n(&p->watchdog_deadline, &deadline, ~0ULL, false,
+	/*
+	 * Not yet (~0 while not armed); or another CPU of the partition took it, or a kick moved
+	 * it meanwhile and wins: the compare-exchange that fails reads the deadline now set.
+	 */
+	if (now < deadline ||
+	    !__atomic_compare_exchange_n(&p->watchdog_deadline, &deadline, ~0ULL, false,
 					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		return __atomic_load_n(&p->watchdog_deadline, __ATOMIC_RELAXED);
+		return deadline;
 	spin_lock(&p->lock);
 	p->faults++;
 	p->last_fault = "watchdog";

@@ -132,6 +132,7 @@ static const char *already(const struct partition *p, u32 op)
 static __attribute__((noinline)) void run_argument(void)
 {
 	struct monitor *m = mon_of();
+	struct partition *p;
 	int part;
 
 	while (m->len && m->arg[m->len - 1] == ' ')
@@ -142,11 +143,12 @@ static __attribute__((noinline)) void run_argument(void)
 		log_always("monitor: no partition \"%.*s\"", (int)m->len, m->arg);
 		return;
 	}
-	log_always("monitor: %s partition %d (%s)%s", verbs[m->op], part,
-		   cfg_system.partitions[part].name, already(&partitions[part], m->op));
-	if (partition_command(&partitions[part], m->op, "console monitor", NULL) < 0)
+	p = &partitions[part];
+	log_always("monitor: %s partition %d (%s)%s", verbs[m->op], part, p->cfg->name,
+		   already(p, m->op));
+	if (partition_command(p, m->op, "console monitor", NULL) < 0)
 		log_always("monitor: refused: %s cannot run (its error at boot says why)",
-			   cfg_system.partitions[part].name);
+			   p->cfg->name);
 }
 
 /* The byte after the escape. */
