@@ -235,7 +235,7 @@ static void check_share(const struct cfg_partition *cfg)
 			/* A sixteenth of a file (7 MiB of a 112 MiB store): paused to serve. */
 			sha256_paused(pa_ptr(im->store_pa + at), MIN(im->size - at, im->chunk_size),
 				      digest, PARTITION_HASH_STEP, serve_flush_requests);
-			for (diff = 0, k = 0; k < SHA256_SIZE; k++)
+			for (diff = 0, k = SHA256_SIZE; k--;) /* (last byte first: an OR) */
 				diff |= digest[k] ^
 					im->chunk_sha256[c][k]; /* (memcmp: 100 bytes more) */
 			if (diff)
