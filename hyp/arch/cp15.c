@@ -93,10 +93,8 @@ static bool setway_valid(u32 value)
 
 static void pmu_zero_counters(u32 hpmn, u32 sel)
 {
-	u32 i;
-
-	for (i = 0; i < hpmn; i++) {
-		write_pmselr(i);
+	while (hpmn--) { /* (last counter first: any order) */
+		write_pmselr(hpmn);
 		write_pmxevcntr(0);
 	}
 	write_pmselr(sel);

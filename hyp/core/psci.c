@@ -9,17 +9,15 @@
 #include "hyp/core/partition.h"
 
 /*
- * The vCPU index of an MPIDR, or -1 if no vCPU of p has it.  The argument is the affinity
- * fields only: in SMC32 calls bits [31:24] must be zero (DEN 0022D 5.1.4), so a raw MPIDR,
- * its bit 31 set, is refused as KVM refuses it.
+ * Is 'mpidr' a vCPU of p's (its index: Aff0, every other bit clear)?  The argument is the
+ * affinity fields only: in SMC32 calls bits [31:24] must be zero (DEN 0022D 5.1.4), so a raw
+ * MPIDR, its bit 31 set, is refused as KVM refuses it.  One compare does both: the vCPU
+ * count is CFG_CPU_MAX at most, so a value below it is an Aff0 with every other bit clear.
  */
-static s32 vcpu_of_mpidr(const struct partition *p, u32 mpidr)
+static bool is_vcpu(const struct partition *p, u32 mpidr)
 {
-	u32 aff0 = mpidr & 0xff;
-
-	if ((mpidr & ~0xffU) || aff0 >= p->cfg->cpu_count)
-		return -1;
-	return (s32)aff0;
+	_Static_assert(CFG_CPU_MAX <= 0x100, "a value below the vCPU count is an Aff0 alone");
+	return mpidr < p->cfg->cpu_count;
 }
 
 /*
@@ -43,15 +41,14 @@ static bool supported(u32 fid)
 
 static s32 affinity_info(struct partition *p, u32 mpidr, u32 level)
 {
-	s32 index = vcpu_of_mpidr(p, level ? mpidr & ~0xffU : mpidr);
-	u32 i, end, seen = 0;
+	u32 index = level ? mpidr & ~0xffU : mpidr, i, end, seen = 0;
 
-	if (index < 0 || level > 1)
+	if (!is_vcpu(p, index) || level > 1)
 		return PSCI_E_INVALID_PARAMETERS;
 	/* Level 0: that vCPU; level 1: the cluster, every vCPU (index 0, Aff0 cleared, first). */
-	end = level ? p->cfg->cpu_count : (u32)index + 1;
+	end = level ? p->cfg->cpu_count : index + 1;
 	spin_lock(&p->lock);
-	for (i = (u32)index; i < end; i++) {
+	for (i = index; i < end; i++) {
 		struct vcpu *v = p->vcpus[i];
 
 		/* Bit 0: one on and started; bit 1: one on, its start still pending. */
@@ -66,7 +63,6 @@ static s32 affinity_info(struct partition *p, u32 mpidr, u32 level)
 s32 psci_call(struct vcpu *v, struct regs *r, u32 fid)
 {
 	struct partition *p = v->part;
-	s32 index;
 
 	switch (fid) {
 	case PSCI_VERSION:
@@ -82,8 +78,7 @@ s32 psci_call(struct vcpu *v, struct regs *r, u32 fid)
 		 */
 		return PSCI_SUCCESS;
 	case PSCI_CPU_ON:
-		index = vcpu_of_mpidr(p, r->r[1]);
-		if (index < 0)
+		if (!is_vcpu(p, r->r[1]))
 			return PSCI_E_INVALID_PARAMETERS;
 		/*
 		 * An ARM-state entry is word-aligned (bit 0 set: Thumb, halfword-aligned), and
@@ -95,7 +90,7 @@ s32 psci_call(struct vcpu *v, struct regs *r, u32 fid)
 						CFG_ACCESS_X,
 					r->r[2] & ~1U))
 			return PSCI_E_INVALID_ADDRESS;
-		return partition_vcpu_on(p, (u32)index, r->r[2], r->r[3]);
+		return partition_vcpu_on(p, r->r[1], r->r[2], r->r[3]);
 	case PSCI_CPU_OFF:
 		vcpu_park(v); /* does not return */
 	case PSCI_AFFINITY_INFO:
