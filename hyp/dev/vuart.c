@@ -147,6 +147,18 @@ static void put_byte(struct partition *p, struct vuart_line *l, bool own, u8 b)
 }
 
 /*
+ * Line l's control sequence ends with its vCPU's run, or with its partition's stop: an ESC
+ * held goes out as that run's last byte, and its next run's first byte is not taken for a
+ * sequence's.  Out of line (noinline): one copy for its two callers, not one inlined in each.
+ */
+__attribute__((noinline)) static void end_sequence(struct partition *p, struct vuart_line *l)
+{
+	if (l->seq == 1)
+		put_byte(p, l, false, 0x1b);
+	l->seq = 0;
+}
+
+/*
  * One byte into the calling vCPU's line (each vCPU of p has its own; vCPU 0's from
  * elsewhere, and every vCPU's in a partition whose console is in device order: Linux's,
  * whose serial driver serializes its output and whose processes move between CPUs, so one
@@ -193,11 +205,8 @@ bool vuart_flush_stale(struct partition *p, u64 age)
 	for (i = 0; i < CFG_CPU_MAX; i++) {
 		struct vuart_line *l = &u->line[i];
 
-		if (!age) { /* a device-order line's held ESC (vuart_flush_vcpu) */
-			if (l->seq == 1)
-				put_byte(p, l, false, 0x1b);
-			l->seq = 0;
-		}
+		if (!age)
+			end_sequence(p, l); /* a device-order line's (vuart_flush_vcpu) */
 		if (l->len && now - l->since >= age)
 			flush_line(p, l, false);
 		pending |= l->len != 0;
@@ -214,9 +223,7 @@ void vuart_flush_vcpu(struct partition *p, u32 index)
 	if (!p->cfg->console_device_order) { /* (a shared line goes on with the other vCPUs) */
 		struct vuart_line *l = &u->line[index];
 
-		if (l->seq == 1)
-			put_byte(p, l, false, 0x1b); /* an ESC held is this run's */
-		l->seq = 0; /* nor does a control sequence go on into the next run */
+		end_sequence(p, l);
 		end_line(p, l);
 	}
 	spin_unlock(&u->lock);
