@@ -147,11 +147,11 @@ static bool fault_ipa(u32 hsr, u32 va, u64 *ipa)
 	 * UNKNOWN, so the guest's own stage-1 translation of the VA is redone with
 	 * ATS1CPR.  Stage 2 never clears an access flag: no access-flag faults.
 	 */
-	if ((fsc & FSC_TYPE_MASK) != FSC_TRANSLATION && !(hsr & HSR_DABT_S1PTW))
+	if (hsr & HSR_DABT_S1PTW)
+		va = 0; /* HPFAR names the descriptor's page, whose offset the VA does not give */
+	else if ((fsc & FSC_TYPE_MASK) != FSC_TRANSLATION)
 		return guest_translate(GUEST_AT_S1_PL1_READ, va, ipa);
-	/* On a walk HPFAR names the descriptor's page, whose offset the VA does not give. */
-	*ipa = ((u64)(read_hpfar() & HPFAR_FIPA_MASK) << 8) |
-	       ((hsr & HSR_DABT_S1PTW) ? 0 : (va & 0xfff));
+	*ipa = ((u64)(read_hpfar() & HPFAR_FIPA_MASK) << 8) | (va & 0xfff);
 	return true;
 }
 
