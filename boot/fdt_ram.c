@@ -77,7 +77,7 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 {
 	const u32 *t = fdt;
 	u64 banks[FDT_MAX_BANKS][2];
-	u32 at, end, tree_size, strings, strings_end, depth = 0, count = 0;
+	u32 at, end, tree_size, strings, strings_size, depth = 0, count = 0;
 	u32 cells[2], node_count = 0, k; /* #address-cells, #size-cells */
 	bool memory = false;
 
@@ -89,12 +89,11 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 	at = word(t, 8); /* off_dt_struct */
 	strings = word(t, 12); /* off_dt_strings */
 	end = at + word(t, 36); /* size_dt_struct (version 17) */
-	strings_end = word(t, 32); /* size_dt_strings */
-	if (tree_size < 40 || tree_size > FDT_RAM_MAX_SIZE || word(t, 20) < 17 || (at & 3U) ||
-	    at < 40 || end < at || end > tree_size || strings > tree_size ||
-	    strings_end > tree_size - strings)
+	strings_size = word(t, 32); /* size_dt_strings */
+	/* (40 <= at <= end <= tree_size: the header fits) */
+	if (tree_size > FDT_RAM_MAX_SIZE || word(t, 20) < 17 || (at & 3U) || at < 40 || end < at ||
+	    end > tree_size || strings > tree_size || strings_size > tree_size - strings)
 		return FDT_RAM_NO_TREE;
-	strings_end += strings;
 	cells[0] = 2; /* #address-cells and #size-cells until the root's say otherwise */
 	cells[1] = 1;
 
@@ -143,13 +142,14 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 			return FDT_RAM_NO_TREE;
 		len = word(t, at);
 		name = word(t, at + 4); /* nameoff */
-		/* Past the strings block: a name no test below matches. */
-		name = name < strings_end - strings ? strings + name : strings_end;
+		/* Past the strings block: at its end, where no name below matches. */
+		name = strings + MIN(name, strings_size);
 		if (len > end - value)
 			return FDT_RAM_NO_TREE;
 		at = ALIGN_UP(value + len, 4U);
-		for (k = 0; k < ARRAY_SIZE(names) && after(t, name, strings_end, names[k]);)
-			k++;
+		for (k = 0; k < ARRAY_SIZE(names); k++)
+			if (!after(t, name, strings + strings_size, names[k]))
+				break;
 		if (depth == 1 && len == 4 && k < 2) {
 			cells[k] = word(t, value);
 			if (cells[k] - 1 > 1)
@@ -171,8 +171,8 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 						v[k] = v[k] << 32 | word(t, value + 4);
 					value += 4 * cells[k];
 				}
-				if (!v[1] || v[0] + v[1] < v[0])
-					continue;
+				if (v[0] + v[1] <= v[0])
+					continue; /* empty, or past 2^64 */
 				banks[count][0] = v[0];
 				banks[count++][1] = v[0] + v[1];
 			}
