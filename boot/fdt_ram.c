@@ -167,9 +167,9 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 
 				for (k = 0; k < 2; k++) {
 					v[k] = word(t, value);
-					if (cells[k] > 1)
-						v[k] = v[k] << 32 | word(t, value + 4);
 					value += 4 * cells[k];
+					if (cells[k] > 1)
+						v[k] = v[k] << 32 | word(t, value - 4);
 				}
 				if (v[0] + v[1] <= v[0])
 					continue; /* empty, or past 2^64 */
