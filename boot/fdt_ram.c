@@ -79,7 +79,7 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 	u64 banks[FDT_MAX_BANKS][2];
 	u32 at, end, tree_size, strings, strings_size, depth = 0, count = 0;
 	u32 cells[2], node_count = 0, k; /* #address-cells, #size-cells */
-	bool memory = false;
+	u32 memory = 0; /* a depth-2 node's: 0 or '@' if it is a memory node (below) */
 
 	info->covered_end = base;
 	info->bank_count = 0; /* (and first_base and first_size untouched: there is no first) */
@@ -118,9 +118,8 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 			if (at >= end)
 				return FDT_RAM_NO_TREE; /* no NUL before the end */
 			if (++depth == 2) {
-				u32 c = after(t, next, end, "memory"); /* the node name's */
-
-				memory = !c || c == '@'; /* memory, memory@... */
+				/* After the name's "memory": 0 (memory) or '@' (memory@...) */
+				memory = after(t, next, end, "memory");
 				node_count = count;
 			}
 			at = ALIGN_UP(at + 1, 4U);
@@ -129,7 +128,7 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 		if (token == FDT_END_NODE) {
 			if (depth == 0)
 				return FDT_RAM_NO_TREE;
-			if (depth-- == 2 && !memory)
+			if (depth-- == 2 && (memory & ~(u32)'@')) /* neither 0 nor '@' */
 				count = node_count;
 			continue;
 		}
@@ -155,7 +154,7 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 			if (cells[k] - 1 > 1)
 				return FDT_RAM_NO_TREE; /* neither 1 nor 2 */
 		} else if (depth == 2 && k == 2 && !after(t, value, value + len, "memory")) {
-			memory = true;
+			memory = 0; /* device_type "memory" */
 		} else if (depth == 2 && k == 3) {
 			u32 entry = 4 * (cells[0] + cells[1]);
 
