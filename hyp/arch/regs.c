@@ -172,7 +172,14 @@ void guest_arch_reset(u32 vcpu_index)
 
 	pmu_reset();
 	vfp_reset();
-	isb();
+	/*
+	 * As a CPU comes out of reset: nothing in its I-cache, predictors or guest TLB entries
+	 * from an earlier run, whose code a restart's load has replaced (ARM ARM B2.2.7: the
+	 * I-cache and branch predictor invalidated after instructions change).  This CPU's own
+	 * (ICIALLU, BPIALL, TLBIALLNSNH): its partition's restart costs no other CPU its caches.
+	 * Ends with DSB and ISB.
+	 */
+	tlb_flush_guest_local();
 }
 
 static u32 guest_mode(void)

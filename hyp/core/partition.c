@@ -136,8 +136,8 @@ static __attribute__((noinline)) void range_chunked(enum range_op op, uintptr_t 
 
 /*
  * Fresh memory for a (re)start: RAM cleared, images and the device tree copied in, what the
- * guest may see with its MMU and caches off (B2.2.7) in memory, and stale instructions
- * dropped from every I-cache.
+ * guest may see with its MMU and caches off (B2.2.7) in memory; each vCPU drops stale
+ * instructions from its own CPU's I-cache as it starts (guest_arch_reset).
  *
  * A restart goes through the Hyp map's write-back view and cleans and invalidates the RAM to
  * the point of coherency by VA after (B2.2.6: by VA reaches every CPU's caches, where the
@@ -179,10 +179,12 @@ static void load_memory(struct partition *p, const struct cfg_partition *cfg, bo
 			range_chunked(RANGE_CLEAN, (uintptr_t)r->pa, 0, (size_t)r->size);
 	}
 	p->ram_wb = true;
-	write_icialluis(0);
-	write_bpiallis(0);
-	dsb_ish();
-	isb();
+	/*
+	 * (The cleans and hyp_map_cacheable end with a DSB.)  No ICIALLUIS or BPIALLIS here: they
+	 * would empty every CPU's I-cache and predictors, the other partitions' too, at each
+	 * restart.  Only this partition's CPUs can hold lines of its RAM (the Hyp map has it
+	 * execute-never), and each drops them as its vCPU starts (guest_arch_reset).
+	 */
 }
 
 /*

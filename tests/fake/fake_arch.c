@@ -55,6 +55,7 @@ enum reg_kind {
 	REG_MPIDR,
 	REG_DCCISW,
 	REG_TLBI,
+	REG_BROADCAST, /* ICIALLUIS, BPIALLIS: reach every CPU of the Inner Shareable domain */
 };
 
 static const char *reg_names[FAKE_REG_MAX];
@@ -89,6 +90,8 @@ static enum reg_kind kind_of(const char *name)
 		return REG_DCCISW;
 	if (!strncmp(name, "tlbi", 4))
 		return REG_TLBI;
+	if (!strcmp(name, "icialluis") || !strcmp(name, "bpiallis"))
+		return REG_BROADCAST;
 	return REG_PLAIN;
 }
 
@@ -145,6 +148,9 @@ static void reg_write(const char *name, int *slot, u64 v)
 		break;
 	case REG_TLBI:
 		fake_arch_stats.tlbi++;
+		break;
+	case REG_BROADCAST:
+		fake_arch_stats.broadcast_inval++;
 		break;
 	default:
 		regs[cur][s] = v;

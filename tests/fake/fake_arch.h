@@ -82,6 +82,8 @@ struct fake_arch_stats {
 	u32 dccisw; /* set/way clean+invalidate operations performed */
 	u32 tlbi; /* TLB invalidations */
 	u32 guest_entries;
+	u32 broadcast_inval; /* ICIALLUIS and BPIALLIS: every CPU's I-cache or branch predictor */
+	u32 local_inval[FAKE_CPU_COUNT]; /* a CPU's own (tlb_flush_guest_local: ICIALLU, BPIALL) */
 };
 extern struct fake_arch_stats fake_arch_stats;
 

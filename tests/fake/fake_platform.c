@@ -232,6 +232,7 @@ u32 s2_pool_size(void)
 void tlb_flush_guest_local(void)
 {
 	fake_arch_stats.tlbi++;
+	fake_arch_stats.local_inval[fake_arch_cpu()]++;
 }
 
 /* ---- The GIC CPU interface (vgic/gic.c), beside tests/unit/fake_gic.c --------- */

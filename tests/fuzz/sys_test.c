@@ -10,6 +10,8 @@
  *                             stops before it starts must not keep the
  *                             partition from stopping (found by fuzz.smccc)
  *   cpu_on_then_system_reset  nor from restarting
+ *   restart_invalidates_own_cpus_only  a restart's I-cache and predictor invalidation
+ *                             is each vCPU's own CPU's as it starts, never a broadcast
  *   start_registers           every start enters vCPU 0 at the entry with r0 = 0,
  *                             r1 = ~0, r2 = the device tree (a restart too)
  *   vmid_wrap_restarts        restarts past the VMID space (VMID_BITS=2 here)
@@ -275,6 +277,33 @@ TEST(cpu_on_then_system_off)
 	EXPECT_EQ(p->state, PART_STOPPED);
 	EXPECT_EQ(p->vcpus_on, 0);
 	EXPECT(!sys_guest_vcpu(BETA_CPU0) && !sys_guest_vcpu(BETA_CPU1));
+	sys_finish();
+}
+
+/*
+ * A restart's fresh images reach its vCPUs' instruction fetches through each one's own I-cache
+ * and branch predictor invalidation as it starts (CPU_ON too), never through a broadcast
+ * (ICIALLUIS, BPIALLIS) that would empty every CPU's of the Inner Shareable domain, the other
+ * partitions' too: a reset loop costs a neighbour nothing.
+ */
+TEST(restart_invalidates_own_cpus_only)
+{
+	u32 broadcast, local0, local1;
+
+	start_system();
+	broadcast = fake_arch_stats.broadcast_inval;
+	local0 = fake_arch_stats.local_inval[BETA_CPU0];
+	hvc(BETA_CPU0, PSCI_SYSTEM_RESET, 0, 0, 0);
+	sys_settle();
+	EXPECT_EQ(partitions[BETA].starts, 2);
+	EXPECT_EQ(fake_arch_stats.broadcast_inval, broadcast);
+	EXPECT(fake_arch_stats.local_inval[BETA_CPU0] > local0);
+	/* Its other vCPU, off at the restart, when it starts (no VMID rollover to do it). */
+	local1 = fake_arch_stats.local_inval[BETA_CPU1];
+	EXPECT_EQ(hvc(BETA_CPU0, PSCI_CPU_ON, 1, FAKE_GUEST_RAM_IPA, 0), 0);
+	sys_settle();
+	EXPECT(sys_guest_vcpu(BETA_CPU1));
+	EXPECT(fake_arch_stats.local_inval[BETA_CPU1] > local1);
 	sys_finish();
 }
 
@@ -2615,6 +2644,7 @@ int main(void)
 	RUN(cpu_on_then_system_off);
 	RUN(cpu_on_then_system_reset);
 	RUN(restart_drops_ram_from_caches);
+	RUN(restart_invalidates_own_cpus_only);
 	RUN(start_registers);
 	RUN(vmid_wrap_restarts);
 	RUN(reset_bound);
