@@ -112,6 +112,8 @@ bool prop_cells(const struct node *n, const char *name, bool required, u32 **v, 
 	*v = tcfg_alloc(len);
 	for (i = 0; i < *count; i++)
 		(*v)[i] = cell(p, i);
+	/* cpus = "1 2" is one cell's worth of bytes: said first if the description fails. */
+	suspect(n, name, p, len, (*v)[0]);
 	return true;
 }
 
