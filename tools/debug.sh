@@ -13,7 +13,10 @@ tools/deps.sh debug
 log=build/debug-console.log
 port=${GDB_PORT:-1234}
 
-qemu-system-arm -nographic -nic none "$@" -S -gdb tcp:127.0.0.1:"$port" \
+# QEMU in a session of its own: Ctrl-C at gdb's prompt (the terminal's SIGINT goes to its
+# whole foreground process group) must stop the target through the stub, not kill QEMU,
+# which handles SIGINT as a request to quit.  setsid execs it: $! is QEMU's pid.
+setsid qemu-system-arm -nographic -nic none "$@" -S -gdb tcp:127.0.0.1:"$port" \
 	-serial file:"$log" -monitor none &
 qemu=$!
 trap 'kill $qemu 2>/dev/null || true' EXIT INT TERM

@@ -1,10 +1,16 @@
 """Issue 2: the hypervisor boots on every CPU in Hyp mode, refuses to run
 outside Hyp mode, and dumps registers on an exception in Hyp mode."""
 import os
+import pty
 import re
+import select
+import shutil
+import signal
+import socket
 import subprocess
+import time
 
-from qemutest import QemuTest, VIRT
+from qemutest import QemuTest, VIRT, image_loader_args, out_dir
 
 WORK = os.path.join("build", "test-work")
 PRELOAD = os.path.join(WORK, "preload-mmu-on.elf")
@@ -19,6 +25,84 @@ def build_preloader(root, out):
                            "tests/qemu/preload/mmu_on.S"], cwd=root, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
     return ["prepare: %s" % proc.stdout.strip()[-300:]] if proc.returncode else []
+
+
+class GdbCtrlC(QemuTest):
+    """make debug's tools/debug.sh under a terminal, as a user runs it: 'continue', then
+    Ctrl-C at the terminal, which the line discipline sends as SIGINT to the whole
+    foreground process group.  gdb must stop the target and read its registers, and QEMU
+    must not die of that SIGINT."""
+
+    def skip_reason(self, root):
+        if not shutil.which("gdb-multiarch"):
+            return "gdb-multiarch is not installed (make debug installs it)"
+        return None
+
+    def _run(self, root, log_dir):
+        out = out_dir(self.build)
+        with socket.socket() as s:  # a free port for the stub
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        argv = (["sh", "tools/debug.sh", os.path.join(out, "tessera.elf")] + VIRT
+                + image_loader_args(out, root))
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.chdir(root)
+            os.environ["GDB_PORT"] = str(port)
+            os.environ["TERM"] = "dumb"
+            os.execvp(argv[0], argv)
+        text = ""
+        problems = []
+
+        def until(pattern, timeout):
+            nonlocal text
+            end = time.time() + timeout
+            while time.time() < end:
+                if re.search(pattern, text):
+                    return True
+                ready, _, _ = select.select([fd], [], [], 0.1)
+                if ready:
+                    try:
+                        data = os.read(fd, 65536)
+                    except OSError:
+                        return False
+                    if not data:
+                        return False
+                    text += data.decode("utf-8", "replace")
+            return bool(re.search(pattern, text))
+
+        start = time.time()
+        steps = [(None, r"\(gdb\) $"), (b"continue\n", r"Continuing\."),
+                 (b"\x03", r"received signal SIGINT[\s\S]*\(gdb\) $"),
+                 (b"info registers pc\n", r"pc\s+0x[0-9a-f]+[\s\S]*\(gdb\) $")]
+        for send, want in steps:
+            if send == b"\x03":
+                time.sleep(1)  # let it boot a little
+            if send:
+                text = ""
+                os.write(fd, send)
+            if not until(want, 20):
+                problems.append("after %r: no /%s/" % (send, want))
+                break
+        log_text = text
+        os.write(fd, b"quit\n")
+        until(r"\Z(?!x)x", 5)  # read to the end, at most 5 s
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(fd)
+        if "terminating on signal" in log_text:
+            problems.append("QEMU died of the terminal's SIGINT")
+        os.makedirs(log_dir, exist_ok=True)
+        log = os.path.join(log_dir, "qemu.%s.log" % self.name)
+        with open(log, "w") as f:
+            f.write("$ GDB_PORT=%d %s\n%s" % (port, " ".join(argv), log_text))
+        if problems:
+            return "FAIL qemu.%s: %s (log: %s)" % (self.name, "; ".join(problems),
+                                                   os.path.relpath(log, root))
+        return "PASS qemu.%s (%.1f s)" % (self.name, time.time() - start)
 
 
 CPU_UP = r"cpu%d: up, MPIDR 0x8000000%d, HYP mode, MMU on, D-cache on, I-cache on"
@@ -130,5 +214,10 @@ TESTS = [
                 r"^Halted\."],
         forbid=[r"\[tessera\]"],
         timeout=20,
+    ),
+    GdbCtrlC(
+        "boot.debug_ctrl_c",
+        "make debug (tools/debug.sh) at a terminal: Ctrl-C after 'continue' stops the "
+        "target in gdb, whose registers then read; QEMU does not die of the terminal's SIGINT",
     ),
 ]
