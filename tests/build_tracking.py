@@ -129,6 +129,24 @@ def main():
                         proc.returncode != 0 and says in proc.stdout,
                         "make PLATFORM=allwinner-h3 %s says: %s"
                         % (" ".join(variables), proc.stdout.strip()[-160:]))
+
+        # A key or U-Boot tree the user names and that is missing is said so by its variable,
+        # not with make's "No rule to make target".
+        for platform, variables, says in (
+                ("qemu-virt", ["FIT_KEYDIR=" + os.path.join(tmp, "nokeys"), "FIT_KEY=prod"],
+                 "FIT_KEYDIR=%s FIT_KEY=prod: there is no %s" % (
+                     os.path.join(tmp, "nokeys"), os.path.join(tmp, "nokeys", "prod.key"))),
+                ("allwinner-h3", ["FIT_SIGN=1", "UBOOT_DTB=" + os.path.join(tmp, "none.dtb")],
+                 "UBOOT_DTB=%s: no such file" % os.path.join(tmp, "none.dtb"))):
+            proc = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "BUILD=" + tmp,
+                                   "PLATFORM=" + platform] + variables
+                                  + [os.path.join(tmp, platform, "default", "tessera.itb")],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            ok &= check(variables[-1].split("=")[0].lower().replace("_", "-") + "-missing",
+                        proc.returncode != 0 and says in proc.stdout
+                        and "No rule" not in proc.stdout,
+                        "make PLATFORM=%s %s says: %s"
+                        % (platform, " ".join(variables), proc.stdout.strip()[-200:]))
     except (RuntimeError, OSError) as e:
         ok = check("build", False, str(e))
     finally:

@@ -120,6 +120,19 @@ $(BUILD)/keys/%.key:
 $(BUILD)/keys/%.crt: $(BUILD)/keys/%.key
 	$(Q)openssl req -batch -new -x509 -key $< -out $@ -subj /CN=$* -days 3650
 
+# Files the user names are never made: one that is missing is said so, by its variable, not
+# with make's "No rule to make target".
+ifneq ($(abspath $(FIT_KEYDIR)),$(abspath $(BUILD)/keys))
+$(FIT_KEYDIR)/$(FIT_KEY).key $(FIT_KEYDIR)/$(FIT_KEY).crt:
+	$(error FIT_KEYDIR=$(FIT_KEYDIR) FIT_KEY=$(FIT_KEY): there is no $@ (mkimage -k wants \
+		$(FIT_KEY).key, the private key, and $(FIT_KEY).crt, its certificate, in that \
+		directory; leave FIT_KEYDIR out for a development key made in $(BUILD)/keys))
+endif
+ifneq ($(UBOOT_DTB),)
+$(UBOOT_DTB):
+	$(error UBOOT_DTB=$(UBOOT_DTB): no such file (the u-boot.dtb of your U-Boot build))
+endif
+
 # The device tree QEMU virt hands its firmware, as QEMU makes it for this machine.
 $(OUT)/qemu-machine.dtb: platform/$(PLATFORM)/platform.mk
 	@mkdir -p $(dir $@)
