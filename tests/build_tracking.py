@@ -130,17 +130,20 @@ def main():
                         "make PLATFORM=allwinner-h3 %s says: %s"
                         % (" ".join(variables), proc.stdout.strip()[-160:]))
 
-        # A key or U-Boot tree the user names and that is missing is said so by its variable,
-        # not with make's "No rule to make target".
+        # A key, U-Boot tree or U-Boot image the user names and that is missing is said so
+        # by its variable, not with make's "No rule to make target" or as a package's.
         for platform, variables, says in (
                 ("qemu-virt", ["FIT_KEYDIR=" + os.path.join(tmp, "nokeys"), "FIT_KEY=prod"],
                  "FIT_KEYDIR=%s FIT_KEY=prod: there is no %s" % (
                      os.path.join(tmp, "nokeys"), os.path.join(tmp, "nokeys", "prod.key"))),
                 ("allwinner-h3", ["FIT_SIGN=1", "UBOOT_DTB=" + os.path.join(tmp, "none.dtb")],
-                 "UBOOT_DTB=%s: no such file" % os.path.join(tmp, "none.dtb"))):
+                 "UBOOT_DTB=%s: no such file" % os.path.join(tmp, "none.dtb")),
+                ("allwinner-h3", ["UBOOT_SD_FIRMWARE=" + os.path.join(tmp, "none.bin")],
+                 "UBOOT_SD_FIRMWARE=%s: no such file" % os.path.join(tmp, "none.bin"))):
+            target = "sd.img" if "SD_FIRMWARE" in variables[-1] else "tessera.itb"
             proc = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "BUILD=" + tmp,
                                    "PLATFORM=" + platform] + variables
-                                  + [os.path.join(tmp, platform, "default", "tessera.itb")],
+                                  + [os.path.join(tmp, platform, "default", target)],
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             ok &= check(variables[-1].split("=")[0].lower().replace("_", "-") + "-missing",
                         proc.returncode != 0 and says in proc.stdout

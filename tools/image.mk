@@ -187,10 +187,17 @@ $(BOOT_DISK): $(FIT) $(BOOT_SCR) $(UBOOT_SD_FIRMWARE) $(OUT)/disk-firmware.txt \
 		$@ $(BOOT_SCR) $(FIT)
 
 # The board's U-Boot comes from a Debian package that tools/deps.sh fetches.
+# One of your own (UBOOT_SD_FIRMWARE= given) is never fetched: missing, it is said so.
 ifneq ($(UBOOT_SD_FIRMWARE),)
 $(UBOOT_SD_FIRMWARE):
+ifeq ($(origin UBOOT_SD_FIRMWARE),file)
 	tools/deps.sh $(UBOOT_SD_FIRMWARE_DEPS)
-	@test -f $@ || { echo "image.mk: $@ is not in the package" >&2; exit 1; }
+	@test -f $@ || { echo "image.mk: $@ is not in the package" \
+		"($(UBOOT_SD_FIRMWARE_ALTERNATIVES))" >&2; exit 1; }
+else
+	$(error UBOOT_SD_FIRMWARE=$(UBOOT_SD_FIRMWARE): no such file (your U-Boot's \
+		u-boot-sunxi-with-spl.bin))
+endif
 endif
 
 .PHONY: run-uboot

@@ -15,6 +15,9 @@ UBOOT_SUNXI_DIR := build/debs/u-boot-sunxi/usr/lib/u-boot
 UBOOT_SUNXI_BOARD ?= $(firstword $(notdir $(wildcard $(UBOOT_SUNXI_DIR)/orangepi_pc)) nanopi_neo)
 UBOOT_SD_FIRMWARE := $(UBOOT_SUNXI_DIR)/$(UBOOT_SUNXI_BOARD)/u-boot-sunxi-with-spl.bin
 UBOOT_SD_FIRMWARE_DEPS := h3
+# What image.mk says when the package has no build for UBOOT_SUNXI_BOARD (shell text).
+UBOOT_SD_FIRMWARE_ALTERNATIVES = UBOOT_SUNXI_BOARD=$(UBOOT_SUNXI_BOARD); the package has: \
+	$$(ls $(UBOOT_SUNXI_DIR) | tr "\n" " ")
 
 # Boot from the SD card image: its U-Boot autoboots Tessera (boot.scr, tessera.itb).  Debian's
 # u-boot-sunxi checks the FIT's SHA-256 hashes but has no signature verification: the FIT
