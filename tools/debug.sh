@@ -13,11 +13,15 @@ tools/deps.sh debug
 log=build/debug-console.log
 port=${GDB_PORT:-1234}
 
-# QEMU in a session of its own: Ctrl-C at gdb's prompt (the terminal's SIGINT goes to its
-# whole foreground process group) must stop the target through the stub, not kill QEMU,
-# which handles SIGINT as a request to quit.  setsid execs it: $! is QEMU's pid.
-setsid qemu-system-arm -nographic -nic none "$@" -S -gdb tcp:127.0.0.1:"$port" \
-	-serial file:"$log" -monitor none &
+# QEMU with SIGINT blocked: Ctrl-C at gdb's prompt (the terminal's SIGINT goes to its whole
+# foreground process group) must stop the target through the stub, not make QEMU quit, as
+# its SIGINT handler would.  The mask is inherited across exec and QEMU (7.2) leaves SIGINT
+# blocked in every thread; it stays in the terminal's session, so a closed terminal still
+# hangs it up (SIGHUP), as it does gdb.  python3 execs it: $! is QEMU's pid.
+python3 -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGINT])
+os.execvp(sys.argv[1], sys.argv[1:])' qemu-system-arm -nographic -nic none "$@" -S \
+	-gdb tcp:127.0.0.1:"$port" -serial file:"$log" -monitor none &
 qemu=$!
 trap 'kill $qemu 2>/dev/null || true' EXIT INT TERM
 echo "tessera: QEMU halted at reset, gdb stub on 127.0.0.1:$port, console in $log"

@@ -31,7 +31,8 @@ class GdbCtrlC(QemuTest):
     """make debug's tools/debug.sh under a terminal, as a user runs it: 'continue', then
     Ctrl-C at the terminal, which the line discipline sends as SIGINT to the whole
     foreground process group.  gdb must stop the target and read its registers, and QEMU
-    must not die of that SIGINT."""
+    must not die of that SIGINT; then 'continue' and the terminal closes: QEMU must not
+    outlive it (hung up, as gdb is)."""
 
     def skip_reason(self, root):
         if not shutil.which("gdb-multiarch"):
@@ -84,17 +85,26 @@ class GdbCtrlC(QemuTest):
             if not until(want, 20):
                 problems.append("after %r: no /%s/" % (send, want))
                 break
+        if not problems:  # running again, then the terminal closes
+            text = ""
+            os.write(fd, b"continue\n")
+            if not until(r"Continuing\.", 20):
+                problems.append("after continue: no /Continuing./")
         log_text = text
-        os.write(fd, b"quit\n")
-        until(r"\Z(?!x)x", 5)  # read to the end, at most 5 s
-        try:
+        time.sleep(0.5)
+        os.close(fd)  # a hangup for everything still running in the terminal
+        for _ in range(100):
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                break
+            time.sleep(0.1)
+        else:
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
-        os.close(fd)
+            os.waitpid(pid, 0)
         if "terminating on signal" in log_text:
             problems.append("QEMU died of the terminal's SIGINT")
+        with socket.socket() as s:  # nor must QEMU outlive the terminal
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                problems.append("QEMU still serves its gdb stub after the terminal closed")
         os.makedirs(log_dir, exist_ok=True)
         log = os.path.join(log_dir, "qemu.%s.log" % self.name)
         with open(log, "w") as f:
