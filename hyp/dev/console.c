@@ -18,8 +18,9 @@
  * on after it without a tag, as on a serial console; anything else out first ends the open
  * line, and the continuation shows its tag again (if it is only the line's end, such as the
  * echo of Enter, nothing: the line has ended).  The focused partition's (the one input goes
- * to) shows its whole line again instead, up to CONSOLE_ECHO_MAX bytes (line_begins): a
- * shell's prompt and what was typed at it, then the keystroke's echo.  So a line on the
+ * to) shows its whole line again instead, up to CONSOLE_ECHO_MAX bytes (line_begins, each
+ * partition's kept apart): a shell's prompt and what was typed at it, then the keystroke's
+ * echo.  So a line on the
  * terminal is still one source's, and a shell's echo is not a tagged line a keystroke.
  *
  * Nothing here waits for the UART once a partition can run: the rings drain
@@ -57,6 +58,8 @@
 #include "hyp/dev/console.h"
 #include "hyp/dev/monitor.h"
 #include "hyp/dev/vuart.h"
+#include <string.h>
+
 #include "platform/uart.h"
 
 #define CONSOLE_HYP_RING 4096U /* powers of two */
@@ -88,10 +91,10 @@
  */
 #define HEAD_CLOSE 0x80U
 #define HEAD_EMPTY 0x40U
-#define HEAD_REPLAY 0x20U /* the line shows again from its start first (con.echo) */
+#define HEAD_REPLAY 0x20U /* the line shows again from its start first (kept[cur]) */
 #define HEAD_SKIP (HEAD_REPLAY - 1)
 _Static_assert(1 + CFG_NAME_MAX + 3 + 2 < HEAD_REPLAY, "a continuation's bytes fit below them");
-/* In con.line and con.echo_line (source * 16 + marker): a line whose marker is not known yet. */
+/* In con.line and kept[].line (source * 16 + marker): a line whose marker is not known yet. */
 #define LINE_FRESH 0xfU
 #define ECHO_KEPT 1U
 #define ECHO_AGAIN 2U
@@ -123,8 +126,17 @@ struct guest_stats {
 /* The rings' bytes: partition i's at i * CONSOLE_PART_RING, the hypervisor's last. */
 static char ring_bytes[CFG_PARTITION_COUNT * CONSOLE_PART_RING + CONSOLE_HYP_RING];
 
-/* What the terminal showed of con.echo_line, its tag first (byte_sent). */
-static char echo[CONSOLE_ECHO_MAX];
+/*
+ * Each partition's open line, kept from its start as the terminal showed it, its tag first
+ * (byte_sent), to show it again (line_head): a partition's, whether it has the focus or not,
+ * so a shell's prompt is still there when the input comes back to it.  The hypervisor's lines
+ * are never open: its entry stays unused.
+ */
+static struct kept_line {
+	u32 line; /* the line kept (source * 16 + marker, LINE_FRESH while its first piece goes) */
+	u8 len;
+	char text[CONSOLE_ECHO_MAX];
+} kept[CONSOLE_SOURCES];
 
 /*
  * The scalars first, then the rings: Thumb-2's short loads and stores reach small offsets only
@@ -138,12 +150,11 @@ static struct {
 	bool tx_irq;
 	bool input_ready;
 	bool owed; /* a line was lost since its source's last note (drain_locked tells it) */
-	u8 echo_at; /* cur's line: ECHO_KEPT (kept in echo), ECHO_AGAIN + i (echo[i] next), or 0 */
-	u8 echo_len;
+	u8 echo_at; /* cur's line: ECHO_KEPT (kept), ECHO_AGAIN + i (its text[i] next), or 0 */
 	u32 cur; /* the source whose line is going out */
+	struct kept_line *kept; /* &kept[cur], set with it (peek_byte) */
 	u32 open; /* the open line on the terminal: its source * 16 + its marker, or 0 */
 	u32 line; /* cur's line going out: as open, LINE_FRESH for a line that began here */
-	u32 echo_line; /* the line echo holds from its start (the focused partition's), or 0 */
 	u32 pending; /* bytes in all rings */
 	u32 hyp_lost; /* hypervisor lines lost, since the last report */
 	u32 hyp_lost_total; /* and since boot */
@@ -218,6 +229,7 @@ static void skip(struct ring *r, u32 n)
 static u32 line_head(void)
 {
 	struct ring *r = &con.ring[con.cur];
+	struct kept_line *k = con.kept;
 	u32 c = (u8)r->buf[r->tail & r->mask] - LINE_CONT;
 	u32 line = con.cur * 16 + (c < 8 ? c + LINE_OPEN : LINE_FRESH);
 
@@ -229,8 +241,7 @@ static u32 line_head(void)
 		if (first >= LINE_OPEN + 8U) { /* not a marker right after the tag */
 			if (con.open == line) /* it goes on: no tag */
 				return n;
-			if (con.echo_line == line &&
-			    con.cur == focused()) /* shown again, goes on */
+			if (k->line == line && con.cur == focused()) /* shown again, goes on */
 				return (con.open ? HEAD_CLOSE : 0) | HEAD_REPLAY | n;
 			if (first != '\r')
 				return con.open ? HEAD_CLOSE | 1 : 1;
@@ -239,8 +250,8 @@ static u32 line_head(void)
 		 * "\r\n" right after the tag, or an empty piece left open (vuart.c: the line ended
 		 * with its run): nothing shows, and the line, if kept, has ended.
 		 */
-		if (con.echo_line == line)
-			con.echo_line = 0;
+		if (k->line == line)
+			k->line = 0;
 		skip(r, n + 1 + (first == '\r'));
 		return HEAD_EMPTY;
 	}
@@ -262,6 +273,7 @@ static char peek_byte(void)
 		if (con.line_state == LINE_CLOSING)
 			return '\n';
 		con.cur = next_source();
+		con.kept = &kept[con.cur];
 		n = line_head();
 		con.head = (u8)n; /* for byte_sent: worked out once a line */
 		if (n & HEAD_CLOSE)
@@ -269,35 +281,36 @@ static char peek_byte(void)
 		if (n & HEAD_EMPTY)
 			return 0;
 		if (n & HEAD_REPLAY)
-			return echo[0];
+			return con.kept->text[0];
 	} else if (con.echo_at >= ECHO_AGAIN) {
-		return echo[con.echo_at - ECHO_AGAIN];
+		return con.kept->text[con.echo_at - ECHO_AGAIN];
 	}
 	r = &con.ring[con.cur];
 	return r->buf[(r->tail + n) & r->mask];
 }
 
 /*
- * A line of the focused partition's that begins here (unless an open one of its own is kept
- * already: another vCPU's) is kept in echo from its first byte (byte_sent), so that once
- * another source's line has ended it on the terminal, its next piece shows it again from its
- * start (line_head: HEAD_REPLAY): what is typed at a shell stays one line beside a chatty
- * neighbour.  That goes out in the partition's own turn, as part of its line (at most
- * CONSOLE_ECHO_MAX bytes more: a turn's bytes stay of the order of a long line's), so a
- * neighbour's lines wait no more turns for it.  A kept line goes on being kept when the focus
- * moves (it shows again only while focused); if meanwhile its next piece shows its tag again
- * (head 1: only its marker hidden), the terminal's line starts anew there, and so does echo
- * (else a later showing again would have a tag in the middle); lock held.
+ * A partition's line that begins here (unless an open one of its own is kept already: another
+ * vCPU's) is kept from its first byte (byte_sent), so that once another source's line has
+ * ended it on the terminal, its next piece shows it again from its start while the partition
+ * has the focus (line_head: HEAD_REPLAY): what is typed at a shell stays one line beside a
+ * chatty neighbour, and a prompt left while the input was moved to another partition is still
+ * there when it comes back.  That goes out in the partition's own turn, as part of its line
+ * (at most CONSOLE_ECHO_MAX bytes more: a turn's bytes stay of the order of a long line's), so
+ * a neighbour's lines wait no more turns for it.  If a kept line's next piece shows its tag
+ * again (head 1: only its marker hidden; it went out unfocused), the terminal's line starts
+ * anew there, and so does what is kept (else a later showing again would have a tag in the
+ * middle); lock held.
  */
 static void line_begins(void)
 {
+	struct kept_line *k = con.kept;
 	u32 hidden = con.head & HEAD_SKIP;
 
-	if (hidden == 1 ? con.echo_line == con.line :
-			  !hidden && con.cur == focused() &&
-				  (con.echo_line ^ con.cur * 16) - LINE_OPEN >= 8U) {
-		con.echo_line = con.line;
-		con.echo_len = 0;
+	if (hidden == 1 ? k->line == con.line :
+			  !hidden && con.cur != CONSOLE_HYP && (k->line & 15U) - LINE_OPEN >= 8U) {
+		k->line = con.line;
+		k->len = 0;
 	}
 }
 
@@ -305,6 +318,7 @@ static void line_begins(void)
 static void byte_sent(char c)
 {
 	struct ring *r = &con.ring[con.cur];
+	struct kept_line *k = con.kept;
 
 	if (con.line_state != LINE_IN) {
 		if (con.line_state == LINE_CLOSING) { /* and that was its '\n' */
@@ -318,22 +332,22 @@ static void byte_sent(char c)
 		con.line_state = LINE_IN;
 		con.echo_at = (u8)(con.head & HEAD_REPLAY ?
 					   ECHO_AGAIN :
-					   con.echo_line == con.line); /* ECHO_KEPT or 0 */
+					   k->line == con.line); /* ECHO_KEPT or 0 */
 		if (con.head & HEAD_CLOSE) {
 			con.line_state = LINE_CLOSING;
 			return; /* that was the open line's '\r' */
 		}
 	}
 	if (con.echo_at) {
-		if (con.echo_at >= ECHO_AGAIN) { /* that was echo[con.echo_at - ECHO_AGAIN] */
-			if (++con.echo_at - ECHO_AGAIN == con.echo_len)
+		if (con.echo_at >= ECHO_AGAIN) { /* that was k->text[con.echo_at - ECHO_AGAIN] */
+			if (++con.echo_at - ECHO_AGAIN == k->len)
 				con.echo_at = ECHO_KEPT; /* and the line goes on, kept */
 			return;
 		}
-		if (con.echo_len < CONSOLE_ECHO_MAX && c != '\n') {
-			echo[con.echo_len++] = c;
+		if (k->len < CONSOLE_ECHO_MAX && c != '\n') {
+			k->text[k->len++] = c;
 		} else {
-			con.echo_line = 0; /* it ended, or is too long to show again */
+			k->line = 0; /* it ended, or is too long to show again */
 			con.echo_at = 0;
 		}
 	}
@@ -344,12 +358,13 @@ static void byte_sent(char c)
 /* cur's piece ended with LINE_OPEN + n (peek_byte's byte): its line stays open; lock held. */
 static void piece_ends_open(char marker)
 {
+	struct kept_line *k = con.kept;
 	u32 line = con.cur * 16 + (u8)marker;
 
-	if (con.echo_line == con.line) /* kept from its first piece, this one: now it is known */
-		con.echo_line = line;
-	else if (con.echo_line == line) /* its line buffer's next: the kept one ended unseen */
-		con.echo_line = 0;
+	if (k->line == con.line) /* kept from its first piece, this one: now it is known */
+		k->line = line;
+	else if (k->line == line) /* its line buffer's next: the kept one ended unseen */
+		k->line = 0;
 	skip(&con.ring[con.cur], 1);
 	con.open = line; /* the next line out decides: line_head */
 	con.line_state = LINE_START;
@@ -448,6 +463,7 @@ void console_init(void)
 		con.ring[i].buf = &ring_bytes[i * CONSOLE_PART_RING];
 		con.ring[i].mask = (i == CONSOLE_HYP ? CONSOLE_HYP_RING : CONSOLE_PART_RING) - 1;
 		con.ring[i].writer = CONSOLE_CPU;
+		kept[i].line = 0; /* nothing kept (the host tests start the console again) */
 	}
 	con.cur = CONSOLE_HYP;
 	con.server = CONSOLE_CPU; /* as hyp_cpu_online routes the UART's interrupt */

@@ -10,7 +10,7 @@
 
 /* The CPU the console UART interrupts first (the boot CPU, hyp/core/cpu.c). */
 #define CONSOLE_CPU 0
-/* The focused partition's open line is kept up to this many bytes, to show it again. */
+/* A partition's open line is kept up to this many bytes, to show it again (focused). */
 #define CONSOLE_ECHO_MAX 200U
 
 /*

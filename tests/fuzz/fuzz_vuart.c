@@ -21,11 +21,11 @@
  *     source and line buffer, untagged; pieces of each source appear in the order sent, none
  *     twice; a line that is only the end of an open line another line ended shows nothing,
  *     nor does an empty piece left open (its vCPU's run ended the line: it is kept no more);
- *     but the focused source's open line (kept from its first piece, if no other open line of
- *     that source's is kept, up to CONSOLE_ECHO_MAX bytes as shown) shows again, whole, before
- *     its next piece once another line has ended it, if that source still has the focus (the
- *     focus moves once all is out; a kept line whose piece shows its tag meanwhile is kept from
- *     that tag on);
+ *     but a partition's open line (kept from its first piece, if no other open line of that
+ *     partition's is kept, up to CONSOLE_ECHO_MAX bytes as shown; each partition's apart, the
+ *     focus or not) shows again, whole, before its next piece once another line has ended it,
+ *     if that partition has the focus then (the focus moves once all is out; a kept line whose
+ *     piece shows its tag, unfocused, is kept from that tag on);
  *     every line the console took is on the terminal, and every one it did not take is
  *     counted in the "console: ..." notes (lines and bytes) -- nothing is lost silently.
  *
@@ -126,22 +126,11 @@ static struct {
 	char terminal[TERMINAL_BYTES]; /* what the UART took */
 	u32 terminal_len;
 	u32 budget; /* bytes the UART takes before it is full */
-	/* The focus moved to focus_to[i] once the terminal held focus_pos[i] bytes (step_uart). */
-	u32 focus_pos[MAX_STEPS + 1], focus_to[MAX_STEPS + 1], focus_moves;
 } t;
 
 static u64 now;
 static u32 focus; /* the partition console input goes to: 2 prints nothing */
 
-/* The focus when the terminal held 'pos' bytes. */
-static u32 focus_at(u32 pos)
-{
-	u32 i = t.focus_moves;
-
-	while (--i && t.focus_pos[i] > pos)
-		;
-	return t.focus_to[i];
-}
 static struct vcpu vcpus[VCPUS];
 static u32 cpu_now;
 
@@ -585,8 +574,6 @@ static void step_uart(struct fin *f)
 	if (!con.pending && con.line_state == LINE_START && fin_bool(f)) {
 		focus = fin_u8(f) % 3;
 		con.input = focus;
-		t.focus_pos[t.focus_moves] = t.terminal_len;
-		t.focus_to[t.focus_moves++] = focus;
 	}
 }
 
@@ -634,9 +621,9 @@ struct reading {
 	u32 pos;
 	u32 next[RINGS]; /* each source's next piece */
 	int open; /* the open line on the terminal: ring * 16 + line buffer, or -1 */
-	int kept; /* the focused source's open line the console keeps (as open), or -1 */
-	u32 kept_len;
-	char kept_text[CONSOLE_ECHO_MAX]; /* as the terminal showed it, its tag first */
+	int kept[RINGS]; /* each partition's open line the console keeps (as open), or -1 */
+	u32 kept_len[RINGS];
+	char kept_text[RINGS][CONSOLE_ECHO_MAX]; /* as the terminal showed it, its tag first */
 	/*
 	 * What the notes read so far said: a partition's since-boot drops, the hypervisor's lines
 	 * lost (here, not global: a reading that does not fit is left for another).
@@ -653,15 +640,15 @@ static bool terminal_has(struct reading *r, const char *s, size_t n)
 	return true;
 }
 
-/* r's kept line goes on with n bytes shown at 'shown' (or is too long to keep). */
-static void keep_more(struct reading *r, const char *shown, u32 n)
+/* Source s's kept line goes on with n bytes shown at 'shown' (or is too long to keep). */
+static void keep_more(struct reading *r, u32 s, const char *shown, u32 n)
 {
-	if (r->kept_len + n > CONSOLE_ECHO_MAX) {
-		r->kept = -1;
+	if (r->kept_len[s] + n > CONSOLE_ECHO_MAX) {
+		r->kept[s] = -1;
 		return;
 	}
-	memcpy(&r->kept_text[r->kept_len], shown, n);
-	r->kept_len += n;
+	memcpy(&r->kept_text[s][r->kept_len[s]], shown, n);
+	r->kept_len[s] += n;
 }
 
 /* A piece's text on the terminal: put_line shows a byte below 0x20 but TAB as a space. */
@@ -721,9 +708,7 @@ static bool read_note(struct reading *r)
 			return false;
 		at.told_lines[i] = lines;
 		at.told_bytes[i] = bytes;
-		/* A line of partition i's that begins: as read_piece's whole one. */
-		if (focus_at(r->pos) == i && !(at.kept >= 0 && at.kept / 16 == (int)i))
-			at.kept = -1;
+		/* (A line of partition i's that begins and ends: nothing kept changes.) */
 	}
 	at.pos += len + 2;
 	at.open = -1;
@@ -741,7 +726,7 @@ static bool read_piece(struct reading *r, u32 s)
 	const struct piece *p = &t.piece[s][r->next[s]];
 	struct reading at = *r;
 	int line = (int)(s * 16 + p->buf);
-	bool cont = p->flags & CONSOLE_PIECE_CONT, kept = cont && at.kept == line;
+	bool cont = p->flags & CONSOLE_PIECE_CONT, is_kept = cont && at.kept[s] == line;
 	bool open = p->flags & CONSOLE_PIECE_OPEN, focused = p->focus == s, keep = false;
 	char tag[24];
 	u32 start;
@@ -750,15 +735,15 @@ static bool read_piece(struct reading *r, u32 s)
 	if (!cont || at.open != line) {
 		if (at.open >= 0 && !terminal_has(&at, "\r\n", 2))
 			return false;
-		if (kept && focused) { /* shown again */
-			if (!terminal_has(&at, at.kept_text, at.kept_len))
+		if (is_kept && focused) { /* shown again */
+			if (!terminal_has(&at, at.kept_text[s], at.kept_len[s]))
 				return false;
 		} else {
 			n = snprintf(tag, sizeof(tag), "[%s] ", tags[s]);
 			if (!terminal_has(&at, tag, (size_t)n))
 				return false;
-			if (kept) { /* shown with its tag (unfocused): kept from the tag on */
-				at.kept_len = 0;
+			if (is_kept) { /* shown with its tag (unfocused): kept from the tag on */
+				at.kept_len[s] = 0;
 				keep = true;
 			}
 		}
@@ -767,26 +752,26 @@ static bool read_piece(struct reading *r, u32 s)
 	if (!terminal_has_text(&at, p))
 		return false;
 	/*
-	 * The console keeps a line of the focused source's that begins (its first line if it is
-	 * no open one: it ends at once), but for another open one of that source's kept.
+	 * The console keeps a partition's line that begins (its first line if it is no open one:
+	 * it ends at once), but for another open one of that partition's kept.
 	 */
-	if (!cont && focused && !(at.kept >= 0 && at.kept / 16 == (int)s)) {
-		at.kept = open ? line : -1;
-		at.kept_len = 0;
+	if (!cont && s != RING_HYP && at.kept[s] < 0) {
+		at.kept[s] = open ? line : -1;
+		at.kept_len[s] = 0;
 		keep = open;
-	} else if (!cont && open && at.kept == line) {
-		at.kept = -1; /* its line buffer's next line: the kept one ended */
+	} else if (!cont && open && at.kept[s] == line) {
+		at.kept[s] = -1; /* its line buffer's next line: the kept one ended */
 	}
-	if (keep || kept)
-		keep_more(&at, &t.terminal[start], at.pos - start);
+	if (keep || is_kept)
+		keep_more(&at, s, &t.terminal[start], at.pos - start);
 	if (open) {
 		at.open = line;
 	} else {
 		if (!terminal_has(&at, "\r\n", 2))
 			return false;
 		at.open = -1;
-		if (cont && at.kept == line)
-			at.kept = -1;
+		if (cont && at.kept[s] == line)
+			at.kept[s] = -1;
 	}
 	at.next[s]++;
 	*r = at;
@@ -819,9 +804,9 @@ static bool read_terminal(struct reading r, struct reading *end)
 			if (r.next[s] < t.count[s] && !p->len &&
 			    (p->flags == (CONSOLE_PIECE_CONT | CONSOLE_PIECE_OPEN) ||
 			     (p->flags == CONSOLE_PIECE_CONT && r.open != line &&
-			      !(r.kept == line && p->focus == s)))) {
-				if (r.kept == line)
-					r.kept = -1;
+			      !(r.kept[s] == line && p->focus == s)))) {
+				if (r.kept[s] == line)
+					r.kept[s] = -1;
 				r.next[s]++;
 				passed = true;
 			}
@@ -853,7 +838,7 @@ static bool read_terminal(struct reading r, struct reading *end)
 /* What the UART took is what the sources sent, and what was lost is told. */
 static void check_terminal(void)
 {
-	struct reading r = { .open = -1, .kept = -1 }, end;
+	struct reading r = { .open = -1, .kept = { -1, -1, -1 } }, end;
 	u32 s;
 
 	t.budget = ~0U;
@@ -905,9 +890,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.device_order = i & 1;
 	focus = (i >> 1) % 3;
 	console_set_input(focus);
-	t.focus_pos[0] = 0;
-	t.focus_to[0] = focus;
-	t.focus_moves = 1;
 	cfgs[0].console_device_order = m.device_order;
 	step_writer(&f);
 	vuart_init(P0);

@@ -67,6 +67,8 @@
  *                             unfocused shows again from that tag, no tag mid-line
  *   console_kept_line_ends_with_run  a kept line ends with its partition's run, and with
  *                             an end that went out unfocused: the next one is kept
+ *   console_kept_line_per_partition  the input moved to another partition that prints
+ *                             and back: each shell's prompt still shows again
  *   console_empty_rest_not_shown  the rest of an interrupted open line that is only its
  *                             newline shows nothing (no empty tagged line); a guest's
  *                             own empty line still shows
@@ -1409,6 +1411,32 @@ TEST(console_kept_line_ends_with_run)
 }
 
 /*
+ * Each partition keeps its own open line: the input moved to a partition that prints (an
+ * RTOS's shell) and back, the command typed next at the first still shows with its prompt,
+ * and the second's prompt shows again when the input goes back to it.
+ */
+TEST(console_kept_line_per_partition)
+{
+	console_start();
+	guest_puts(0, 0, "/ # ", 4);
+	flushed_open(0, "[alpha] / # ");
+	console_focus(1);
+	guest_puts(BETA_CPU0, BETA, "tick\n", 5);
+	guest_puts(BETA_CPU0, BETA, "rtos> ", 6);
+	flushed_open(BETA_CPU0, "[beta] rtos> ");
+	console_focus(0);
+	guest_puts(0, 0, "e", 1);
+	flushed_open(0, "[alpha] / # e");
+	console_focus(1);
+	guest_puts(BETA_CPU0, BETA, "h", 1);
+	flushed_open(BETA_CPU0, "[beta] rtos> h");
+	console_focus(0);
+	guest_puts(0, 0, "cho\n", 4);
+	EXPECT_STREQ(fake_uart_last_line(), "[alpha] / # echo");
+	console_end();
+}
+
+/*
  * A vCPU switched off in the middle of a control sequence, or with an ESC held to see whether
  * one starts: its next run neither loses its first byte to the old sequence nor gets the old
  * run's ESC in its first line.
@@ -2689,6 +2717,7 @@ int main(void)
 	RUN(console_focused_line_shown_again);
 	RUN(console_kept_line_shown_as_shown);
 	RUN(console_kept_line_ends_with_run);
+	RUN(console_kept_line_per_partition);
 	RUN(console_vcpu_lines_whole);
 	RUN(console_device_order_one_line);
 	RUN(monitor_find);
