@@ -93,24 +93,31 @@ TESTS = [
         "typing into the console reaches the partition with the input focus only; Ctrl-T 1 "
         "moves the focus, and the hypervisor says so; a prompt without a newline shows; a "
         "monitor command typed in the middle of a line (Ctrl-T l) is the monitor's alone; the "
-        "focused partition's prompt line, ended by the monitor's or the hypervisor's lines, "
-        "shows again whole with the answer",
+        "focused partition's prompt line, ended by the monitor's, the hypervisor's or another "
+        "partition's lines, shows again whole with the answer, also after the input went to "
+        "that other partition, which printed, and came back",
         build={"CONFIG": "test-console"},
-        # "hel", the monitor's list (Ctrl-T l), "lo left": the partition sees "hello left".
+        # "hel", then the input to right, which is restarted (Ctrl-T r) and prints its new
+        # run's lines while it has the input; back to left, "lo left": left sees "hello
+        # left", and its prompt, kept apart from right's lines, shows again with the answer.
         # Typed once both are ready: each partition boots on its own CPU, and a partition
         # that starts after the input came clears its UART (vuart_init), typing and all.
         inputs=[(r"\[left\] TG console: ready for input", ""),
-                (r"\[right\] TG console: ready for input", "hel\x14llo left\r"),
+                (r"\[right\] TG console: ready for input", ""),
+                (r"^\[left\] TG prompt> $", "hel\x141"),  # shown without its newline
+                (r"console input -> partition 1 \(right\)", "\x14rright\r"),
+                (r"restarting \(console monitor\)[\s\S]*^\[right\] TG prompt> $", "\x140"),
+                (r"console input -> partition 0 \(left\)", "lo left\r"),
                 (r"TG console: got \"hello left\"", "\x141"),
-                (r"^\[right\] TG prompt> $", ""),  # shown without its newline, 50 ms on
-                # The monitor's list again (Ctrl-T l) once right's prompt shows: its lines end
-                # the prompt's line on the terminal before the answer.
-                (r"console input -> partition 1 \(right\)", "\x14lhello right\r")],
-        # Each answer continues its prompt's line, which other lines may have ended (the
-        # monitor's list): that partition has the input, so its line shows again whole
-        # (hyp/dev/console.c, line_begins), prompt included.
-        expect=[r'^\[left\] TG prompt> TG console: got "hello left"$',
-                r"^\[tessera\] partition 1 right: running cpus=2 ",
+                # The monitor's list (Ctrl-T l) once the input is at right again: its lines
+                # end right's prompt line on the terminal before the answer.
+                (r'got "hello left"[\s\S]*console input -> partition 1 \(right\)',
+                 "\x14lhello right\r")],
+        # Each answer continues its prompt's line, which other lines ended: that partition
+        # has the input, so its line shows again whole (hyp/dev/console.c, line_begins),
+        # prompt included.
+        expect=[r"^\[tessera\] partition 1 \(right\): restarting \(console monitor\)$",
+                r'^\[left\] TG prompt> TG console: got "hello left"$',
                 r"console input -> partition 1 \(right\)",
                 r"^\[right\] TG prompt> $",
                 r"^\[tessera\] partition 1 right: running cpus=2 ",
