@@ -954,13 +954,16 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 	route_hw_spis(d); /* its passthrough SPIs to no CPU: they wait in the distributor */
 	/* Physical interrupts the guest still holds (in a LR or acked by us) must not stay active. */
 	for (used = vc->lr_used; used; used &= used - 1) {
-		u32 n = (u32)__builtin_ctz(used), intid = vc->lr_intid[n];
+		u32 n = (u32)__builtin_ctz(used), intid = vc->lr_intid[n], lr;
 		struct virq *irq = vgic_irq(d, vc, intid);
 
 		if (!irq)
 			continue;
-		if (intid >= GIC_PRIV_COUNT && (irq->flags & VIRQ_HW) &&
-		    !lr_state(gich_read_lr(n))) {
+		lr = gich_read_lr(n);
+		/* Not acknowledged by the guest: still pending (what follows says for whom). */
+		if (lr & GICH_LR_PENDING)
+			irq->flags |= VIRQ_PENDING;
+		if (intid >= GIC_PRIV_COUNT && (irq->flags & VIRQ_HW) && !lr_state(lr)) {
 			/*
 			 * EOId by the guest, which deactivated it (GIC spec 5.4.2): not this
 			 * vCPU's to release.  An instance another vCPU acknowledged since (a
@@ -979,8 +982,6 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 			 * off); one it had is complete, and its level line, if still high, pends
 			 * it again (4.3.8), as do an edge lr_merge deferred to the EOI.
 			 */
-			if (gich_read_lr(n) & GICH_LR_PENDING)
-				irq->flags |= VIRQ_PENDING;
 			lr_complete(d, vc, n, 0);
 			if ((irq->flags & VIRQ_PENDING) && irq->target == vc->index)
 				vgic_map_set(vc, intid); /* lr_complete leaves its own target's */
@@ -998,11 +999,18 @@ __attribute__((cold)) void vgic_cpu_stop(struct vgic_dist *d, struct vgic_cpu *v
 			 * A physical one we acknowledged is released: neither pending nor
 			 * active any more (an EOI of its HW entry raised no maintenance, so
 			 * VIRQ_ACTIVE may still say what the last sync saw, and its reads,
-			 * read_field, trust it on its own vCPU).  An emulated SPI stays
-			 * pending for the vCPU, as a distributor keeps an SPI for a CPU
-			 * that is off.
+			 * read_field, trust it on its own vCPU).  An edge-triggered SPI the
+			 * guest had not acknowledged goes back to the distributor pending
+			 * first, which forwards it where it is routed now (to no CPU while
+			 * its target is off), as a distributor keeps an SPI for a CPU that is
+			 * off (GIC spec 3.2.4, 4.3.12): released, the edge was lost.  A level
+			 * one still asserted is pending again by itself (the timers are
+			 * level).  An emulated SPI stays pending for the vCPU.
 			 */
 			if (irq && (irq->flags & VIRQ_HW)) {
+				if ((irq->flags & (VIRQ_PENDING | VIRQ_EDGE)) ==
+				    (VIRQ_PENDING | VIRQ_EDGE))
+					gic_irq_write(GICD_ISPENDR, intid);
 				gic_irq_write(GICD_ICACTIVER, intid);
 				irq->flags &= (u8) ~(VIRQ_PENDING | VIRQ_ACTIVE);
 				map_clear(vc, intid);

@@ -3095,6 +3095,85 @@ TEST(cpu_stop_keeps_instance_of_other_vcpu)
 	DONE();
 }
 
+/*
+ * An edge-triggered passthrough SPI that a vCPU's CPU acknowledged (active in the GIC) but its
+ * guest had not (pending in a list register, or waiting for one) when the vCPU switched off
+ * (PSCI CPU_OFF, before the guest took it): a distributor keeps an SPI pending for a CPU
+ * interface that is off and forwards it where it targets once it can (GIC spec 3.2.4, 4.3.12),
+ * so the instance goes back to the distributor pending, not merely released (an edge is not
+ * raised again: released, it was lost).  A level-sensitive one is only released: its line,
+ * still high, makes it pending again by itself, and a line that dropped asks for nothing.
+ */
+TEST(cpu_off_keeps_passthrough_edge_pending)
+{
+	u32 p1 = pcpu_of(&pa, 1);
+
+	/* Listed pending on vCPU 1, which switches off; then it comes back (CPU_ON). */
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	WR(0, GICD_ICFGR + 8, 2U << (2 * 8)); /* 40 edge */
+	WR8(0, GICD_ITARGETSR + 40, 0x02);
+	enable(&pa, 0, 40);
+	enter(&pa, 1);
+	hw_arrives(&pa, 1, 40);
+	EXPECT(listed(&pa, 1, 40));
+	fake_set_cpu(p1);
+	vgic_cpu_stop(&pa.d, &pa.vc[1]);
+	EXPECT(!fake_phys(p1, 40)->active);
+	EXPECT(fake_phys(p1, 40)->pending); /* back in the distributor */
+	EXPECT_EQ(fake_phys(p1, 40)->route, GIC_CPU_NONE); /* its target is off: it waits */
+	vgic_cpu_reset(&pa.d, &pa.vc[1]);
+	EXPECT_EQ(fake_phys(p1, 40)->route, p1);
+	hw_arrives(&pa, 1, 40); /* the distributor forwards it */
+	enter(&pa, 1);
+	EXPECT_EQ(ack(&pa, 1), 40);
+
+	/* Waiting for a list register (the only one holds doorbell 50, active); then moved. */
+	start(&L2, 1);
+	WR(0, GICD_CTLR, 1);
+	WR(0, GICD_ICFGR + 8, 2U << (2 * 8));
+	WR8(0, GICD_ITARGETSR + 40, 0x02);
+	WR8(0, GICD_ITARGETSR + 50, 0x02);
+	enable(&pa, 0, 40);
+	enable(&pa, 0, 50);
+	fake_set_cpu(0);
+	vgic_raise(&pa.d, 50);
+	enter(&pa, 1);
+	EXPECT_EQ(ack(&pa, 1), 50);
+	hw_arrives(&pa, 1, 40);
+	EXPECT(!listed(&pa, 1, 40));
+	fake_set_cpu(p1);
+	vgic_cpu_stop(&pa.d, &pa.vc[1]);
+	EXPECT(!fake_phys(p1, 40)->active && fake_phys(p1, 40)->pending);
+	WR8(0, GICD_ITARGETSR + 40, 0x01); /* Linux's migration after the fact */
+	EXPECT_EQ(fake_phys(p1, 40)->route, pcpu_of(&pa, 0));
+
+	/* Level: released only. */
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	WR8(0, GICD_ITARGETSR + 40, 0x02);
+	enable(&pa, 0, 40);
+	enter(&pa, 1);
+	hw_arrives(&pa, 1, 40);
+	fake_set_cpu(p1);
+	vgic_cpu_stop(&pa.d, &pa.vc[1]);
+	EXPECT(!fake_phys(p1, 40)->active && !fake_phys(p1, 40)->pending);
+
+	/* Edge, acknowledged by the guest before it switched off: released only. */
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	WR(0, GICD_ICFGR + 8, 2U << (2 * 8));
+	WR8(0, GICD_ITARGETSR + 40, 0x02);
+	enable(&pa, 0, 40);
+	enter(&pa, 1);
+	hw_arrives(&pa, 1, 40);
+	EXPECT_EQ(ack(&pa, 1), 40);
+	fake_set_cpu(p1);
+	vgic_cpu_stop(&pa.d, &pa.vc[1]);
+	EXPECT(!fake_phys(p1, 40)->active && !fake_phys(p1, 40)->pending);
+	DONE();
+}
+
 int main(void)
 {
 	test_suite_name = "vgic";
@@ -3161,6 +3240,7 @@ int main(void)
 	RUN(igroupr_takes_back_listed_sgi);
 	RUN(igroupr_reaches_spi_listed_elsewhere);
 	RUN(cpu_stop_keeps_instance_of_other_vcpu);
+	RUN(cpu_off_keeps_passthrough_edge_pending);
 	RUN(spi_enable_word_lock_free);
 	RUN(spi_disable_races_placement);
 	RUN(spi_enable_races_withdraw);
