@@ -309,10 +309,14 @@ static bool lr_place(struct vgic_dist *d, struct vgic_cpu *vc, u32 n, struct vir
 /*
  * The pending state list register n holds goes back to software: the entry keeps 'keep' (its
  * active state), or, with 0, is taken back whole, as for a higher-priority interrupt that
- * needs it (evicted).  An evicted one waits in vc's map, whatever its target (vgicd.c's
- * kick_if_pending looks there); one whose entry stays, in its target's only: one SPI, one map.
- * Another target takes it when this entry completes (lr_complete), as it would from the
- * distributor once the active state is gone: the entry asks for its EOI.
+ * needs it (evicted).  An emulated SPI's goes to its target's map, as the distributor keeps
+ * an SPI pending for its target (GIC spec 4.3.12): one SPI, one map.  In vc's map whatever
+ * its target, it could sit beside a pending state already in its target's map and be taken
+ * twice, or, vc switched off, be taken by nobody while every later ring merged into it.  A
+ * passthrough SPI, active in the GIC for vc's CPU, waits in vc's map (vgicd.c's
+ * kick_if_pending looks there).  An entry that stays (active) while another vCPU is the
+ * target asks for its EOI, at which lr_complete hands the pending state over, as the
+ * distributor would once the active state is gone.
  */
 static __attribute__((cold)) void lr_take_back(struct vgic_dist *d, struct vgic_cpu *vc, u32 n,
 					       u32 keep)
@@ -331,7 +335,11 @@ static __attribute__((cold)) void lr_take_back(struct vgic_dist *d, struct vgic_
 		if (intid >= GIC_SGI_COUNT)
 			irq->lr = 0;
 	}
-	if (here)
+	if (!here)
+		return;
+	if (intid >= GIC_PRIV_COUNT && !(irq->flags & VIRQ_HW))
+		vgic_make_pending(d, intid, irq, vc);
+	else
 		vgic_map_set(vc, intid);
 }
 

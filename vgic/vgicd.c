@@ -152,8 +152,9 @@ static void kick_if_pending(struct vgic_dist *d, struct vgic_cpu *vc, u32 intid,
 	if (t < d->vcpu_count)
 		vgic_mark_dirty(d->vcpu[t]);
 	/*
-	 * An SPI taken back from a list register waits in the map of the vCPU that held it
-	 * (lr_take_back), which need not be its target after a retarget: that one places it.
+	 * A passthrough SPI taken back from a list register waits in the map of the vCPU that
+	 * held it (lr_take_back), which need not be its target after a retarget: that one
+	 * places it.
 	 */
 	for (t = 0; intid >= GIC_PRIV_COUNT && t < d->vcpu_count; t++)
 		if (d->vcpu[t]->pending[intid / 32] & BIT(intid % 32))

@@ -3174,6 +3174,76 @@ TEST(cpu_off_keeps_passthrough_edge_pending)
 	DONE();
 }
 
+/*
+ * Doorbell 50 listed pending on vCPU 0, moved to vCPU 1, then taken back by vCPU 0 (disabled):
+ * it is pending for its target, vCPU 1 (lr_take_back).  Made pending again while it is
+ * pending (GICD_ISPENDR by vCPU 1, as Linux's gic_retrigger writes), it is still one pending
+ * state (GIC spec 3.2.4): taken once, not once from each of two vCPUs' maps (it waited in
+ * vCPU 0's, and GICD_ISPENDR put it in vCPU 1's as well).
+ */
+static u32 taken_by_both(u32 intid)
+{
+	u32 order[8], n;
+
+	enable(&pa, 0, intid);
+	n = deliver_all(&pa, 0, order, 8);
+	fake_set_cpu(pcpu_of(&pa, 0));
+	vgic_flush(&pa.d, &pa.vc[0]); /* its next exit: the entry completes */
+	return n + deliver_all(&pa, 1, order, 8) + deliver_all(&pa, 0, order, 8);
+}
+
+TEST(pending_again_taken_once)
+{
+	start(&L2, 4);
+	WR(0, GICD_CTLR, 1);
+	enable(&pa, 0, 50);
+	fake_set_cpu(0);
+	vgic_raise(&pa.d, 50);
+	enter(&pa, 0);
+	EXPECT(listed(&pa, 0, 50));
+	WR8(1, GICD_ITARGETSR + 50, 0x02); /* to vCPU 1; its entry stays on vCPU 0 */
+	bit_write(&pa, 0, GICD_ICENABLER, 50); /* taken back into vCPU 0's map */
+	bit_write(&pa, 1, GICD_ISPENDR, 50); /* pending already */
+	EXPECT_EQ(taken_by_both(50), 1);
+	DONE();
+}
+
+/*
+ * Doorbell 50 listed pending on vCPU 1, moved to vCPU 0, then evicted on vCPU 1 by a
+ * higher-priority doorbell (lr_take_back keeps it in vCPU 1's map): vCPU 1 switches off (PSCI
+ * CPU_OFF) before it could list it again.  The distributor keeps an SPI pending for its target
+ * (GIC spec 3.2.4, 4.3.12): vCPU 0 takes it, and the rings after it too.  It stayed in the map
+ * of vCPU 1, off, and since it read as pending every later ring was merged into it: the
+ * doorbell was dead for vCPU 0 until vCPU 1 came back.
+ */
+TEST(cpu_off_hands_taken_back_spi_to_target)
+{
+	u32 order[8];
+
+	start(&L2, 1);
+	WR(0, GICD_CTLR, 1);
+	WR8(0, GICD_ITARGETSR + 50, 0x02);
+	WR8(0, GICD_ITARGETSR + 51, 0x02);
+	set_prio(&pa, 0, 50, 0x80);
+	set_prio(&pa, 0, 51, 0x40);
+	enable(&pa, 0, 50);
+	enable(&pa, 0, 51);
+	ring(50, 1);
+	enter(&pa, 1);
+	EXPECT(listed(&pa, 1, 50));
+	WR8(0, GICD_ITARGETSR + 50, 0x01); /* to vCPU 0; its entry stays on vCPU 1 */
+	ring(51, 1);
+	enter(&pa, 1);
+	EXPECT(listed(&pa, 1, 51) && !listed(&pa, 1, 50)); /* 50 evicted */
+	fake_set_cpu(pcpu_of(&pa, 1));
+	vgic_cpu_stop(&pa.d, &pa.vc[1]);
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 1);
+	EXPECT_EQ(order[0], 50);
+	ring(50, 1);
+	EXPECT_EQ(deliver_all(&pa, 0, order, 8), 1);
+	DONE();
+}
+
 int main(void)
 {
 	test_suite_name = "vgic";
@@ -3241,6 +3311,8 @@ int main(void)
 	RUN(igroupr_reaches_spi_listed_elsewhere);
 	RUN(cpu_stop_keeps_instance_of_other_vcpu);
 	RUN(cpu_off_keeps_passthrough_edge_pending);
+	RUN(pending_again_taken_once);
+	RUN(cpu_off_hands_taken_back_spi_to_target);
 	RUN(spi_enable_word_lock_free);
 	RUN(spi_disable_races_placement);
 	RUN(spi_enable_races_withdraw);
