@@ -55,10 +55,15 @@ as_root() {
 }
 
 if [ -n "$missing" ]; then
-	echo "deps: installing:$missing"
-	if ! as_root sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null"; then
+	# Said only where it is done: as another user nothing is installed, the command is given.
+	if [ "$(id -u)" != 0 ]; then
 		echo "deps: missing Debian packages:$missing" >&2
 		echo "deps: run:  sudo apt-get install -y$missing" >&2
+		exit 1
+	fi
+	echo "deps: installing:$missing"
+	if ! sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null"; then
+		echo "deps: apt-get could not install:$missing" >&2
 		exit 1
 	fi
 fi
