@@ -13,7 +13,7 @@
 
 #include "tessera/types.h"
 
-/* Largest device tree the check reads (U-Boot's control trees are tens of KiB). */
+/* Bytes of a device tree the check reads at most (U-Boot's control trees are tens of KiB). */
 #define FDT_RAM_MAX_SIZE 0x100000U
 
 enum fdt_ram_result {
@@ -30,9 +30,10 @@ struct fdt_ram_info {
 };
 
 /*
- * Read the flattened device tree at 'fdt' (4-byte aligned, at most FDT_RAM_MAX_SIZE bytes;
- * only aligned loads are made, words and bytes, as with the MMU off) and say whether its memory
- * nodes cover [base, base + size).
+ * Read the flattened device tree at 'fdt' (4-byte aligned; its first FDT_RAM_MAX_SIZE bytes at
+ * most, where its blocks must lie, whatever free space follows them; only aligned loads are
+ * made, words and bytes, as with the MMU off) and say whether its memory nodes cover
+ * [base, base + size).
  */
 enum fdt_ram_result fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info);
 

@@ -179,6 +179,29 @@ TEST(damaged)
 	EXPECT(fdt_ram_check(copy, GIB, 512 * MIB, &info) == FDT_RAM_NO_TREE);
 }
 
+/*
+ * Free space after the blocks, past FDT_RAM_MAX_SIZE: U-Boot's bootm, when it relocates the tree
+ * (fdt_high), opens it into totalsize + CONFIG_SYS_FDT_PAD (0x3000) bytes, and QEMU virt's tree
+ * is 1 MiB (0x100000) with its free space.  The blocks lie at the front: they are read, and the
+ * RAM is checked, not skipped as "no tree".
+ */
+TEST(free_space_past_max)
+{
+	static u32 big[2 * FDT_RAM_MAX_SIZE / 4];
+	struct fdt_ram_info info;
+	size_t n = dtb(VIRT_CELLS "memory@40000000 { reg = <0 0x40000000 0 0x10000000>; "
+				  "device_type = \"memory\"; };");
+
+	EXPECT(n > 0);
+	memcpy(big, blob, n);
+	big[1] = __builtin_bswap32(FDT_RAM_MAX_SIZE + 0x3000); /* totalsize */
+	EXPECT(fdt_ram_check(big, GIB, 0x11800000, &info) == FDT_RAM_SHORT);
+	EXPECT(info.covered_end == GIB + 256 * MIB);
+	/* Blocks that reach past the bytes the check may read are still refused. */
+	big[9] = __builtin_bswap32(FDT_RAM_MAX_SIZE); /* size_dt_struct */
+	EXPECT(fdt_ram_check(big, GIB, 0x11800000, &info) == FDT_RAM_NO_TREE);
+}
+
 int main(void)
 {
 	test_suite_name = "fdt_ram";
@@ -190,5 +213,6 @@ int main(void)
 	RUN(which_nodes);
 	RUN(not_a_tree);
 	RUN(damaged);
+	RUN(free_space_past_max);
 	return test_summary();
 }
