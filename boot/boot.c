@@ -59,11 +59,13 @@ static void check_ram(void)
 			 (u32)PLAT_RAM_BASE, (u32)(CFG_RAM_USED_END - 1));
 		return;
 	}
-	if (ram_result == FDT_RAM_NO_TREE)
-		return; /* the banner says so: "(none passed)", or the tree is not one */
-	if (ram_result == FDT_RAM_NO_MEMORY) {
-		log_warn("RAM: the device tree at 0x%08x has no memory node: RAM not checked",
-			 (u32)boot_dtb);
+	if (ram_result == FDT_RAM_NO_TREE && !boot_dtb)
+		return; /* the banner says so: "(none passed)" */
+	if (ram_result != FDT_RAM_SHORT) { /* a tree without memory, or none it can read */
+		log_warn("RAM: the device tree at 0x%08x %s: RAM not checked", (u32)boot_dtb,
+			 ram_result == FDT_RAM_NO_MEMORY ?
+				 "has no memory node" :
+				 "is not one this check reads (FDT version 17, cells of 1 or 2)");
 		return;
 	}
 	log_error("RAM: the boot loader's device tree gives RAM 0x%08x-0x%08x%s "

@@ -87,9 +87,9 @@ fdt_ram_check(const void *fdt, u64 base, u64 size, struct fdt_ram_info *info)
 		return FDT_RAM_NO_TREE;
 	/*
 	 * totalsize, but no more than the check reads: the blocks lie at the front and the free
-	 * space after them is never read.  U-Boot's bootm opens a tree it relocates into totalsize
-	 * + CONFIG_SYS_FDT_PAD bytes, past FDT_RAM_MAX_SIZE for QEMU virt's 1 MiB tree: refused as
-	 * "no tree", its RAM went unchecked, without a word.
+	 * space after them is never read.  A loader may pass a tree with room to grow (libfdt's
+	 * fdt_open_into, U-Boot's "fdt resize"), past FDT_RAM_MAX_SIZE for QEMU virt's 1 MiB
+	 * tree: refused as "no tree", its RAM went unchecked.
 	 */
 	tree_size = MIN(word(t, 4), FDT_RAM_MAX_SIZE);
 	at = word(t, 8); /* off_dt_struct */
