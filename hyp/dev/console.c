@@ -127,10 +127,10 @@ struct guest_stats {
 static char ring_bytes[CFG_PARTITION_COUNT * CONSOLE_PART_RING + CONSOLE_HYP_RING];
 
 /*
- * Each partition's open line, kept from its start as the terminal showed it, its tag first
- * (byte_sent), to show it again (line_head): a partition's, whether it has the focus or not,
- * so a shell's prompt is still there when the input comes back to it.  The hypervisor's lines
- * are never open: its entry stays unused.
+ * Each partition's open line, begun while it had the focus, kept from its start as the terminal
+ * showed it, its tag first (byte_sent), to show it again (line_head): one a partition, so a
+ * shell's prompt is still there when the input comes back to it.  The hypervisor's entry
+ * stays unused (its lines are never open).
  */
 static struct kept_line {
 	u32 line; /* the line kept (source * 16 + marker, LINE_FRESH while its first piece goes) */
@@ -290,12 +290,14 @@ static char peek_byte(void)
 }
 
 /*
- * A partition's line that begins here (unless an open one of its own is kept already: another
- * vCPU's) is kept from its first byte (byte_sent), so that once another source's line has
- * ended it on the terminal, its next piece shows it again from its start while the partition
- * has the focus (line_head: HEAD_REPLAY): what is typed at a shell stays one line beside a
- * chatty neighbour, and a prompt left while the input was moved to another partition is still
- * there when it comes back.  That goes out in the partition's own turn, as part of its line
+ * A line of the focused partition's that begins here (unless an open one of its own is kept
+ * already: another vCPU's) is kept from its first byte (byte_sent), so that once another
+ * source's line has ended it on the terminal, its next piece shows it again from its start
+ * while the partition has the focus (line_head: HEAD_REPLAY): what is typed at a shell stays
+ * one line beside a chatty neighbour.  Each partition's is kept apart: a prompt left while the
+ * input was moved to another partition, which printed, is still there when it comes back.
+ * Only the focused partition's bytes are copied: a neighbour's flood costs no more under the
+ * console lock.  That goes out in the partition's own turn, as part of its line
  * (at most CONSOLE_ECHO_MAX bytes more: a turn's bytes stay of the order of a long line's), so
  * a neighbour's lines wait no more turns for it.  If a kept line's next piece shows its tag
  * again (head 1: only its marker hidden; it went out unfocused), the terminal's line starts
@@ -308,7 +310,7 @@ static void line_begins(void)
 	u32 hidden = con.head & HEAD_SKIP;
 
 	if (hidden == 1 ? k->line == con.line :
-			  !hidden && con.cur != CONSOLE_HYP && (k->line & 15U) - LINE_OPEN >= 8U) {
+			  !hidden && con.cur == focused() && (k->line & 15U) - LINE_OPEN >= 8U) {
 		k->line = con.line;
 		k->len = 0;
 	}

@@ -21,11 +21,11 @@
  *     source and line buffer, untagged; pieces of each source appear in the order sent, none
  *     twice; a line that is only the end of an open line another line ended shows nothing,
  *     nor does an empty piece left open (its vCPU's run ended the line: it is kept no more);
- *     but a partition's open line (kept from its first piece, if no other open line of that
- *     partition's is kept, up to CONSOLE_ECHO_MAX bytes as shown; each partition's apart, the
- *     focus or not) shows again, whole, before its next piece once another line has ended it,
- *     if that partition has the focus then (the focus moves once all is out; a kept line whose
- *     piece shows its tag, unfocused, is kept from that tag on);
+ *     but a partition's open line begun while it had the focus (kept from its first piece, if
+ *     no other open line of that partition's is kept, up to CONSOLE_ECHO_MAX bytes as shown;
+ *     each partition's apart) shows again, whole, before its next piece once another line has
+ *     ended it, if that partition has the focus then (the focus moves once all is out; a kept
+ *     line whose piece shows its tag, unfocused, is kept from that tag on);
  *     every line the console took is on the terminal, and every one it did not take is
  *     counted in the "console: ..." notes (lines and bytes) -- nothing is lost silently.
  *
@@ -752,10 +752,11 @@ static bool read_piece(struct reading *r, u32 s)
 	if (!terminal_has_text(&at, p))
 		return false;
 	/*
-	 * The console keeps a partition's line that begins (its first line if it is no open one:
-	 * it ends at once), but for another open one of that partition's kept.
+	 * The console keeps a line of the focused source's that begins (its first line if it is
+	 * no open one: it ends at once), but for another open one of that source's kept; each
+	 * source's apart.
 	 */
-	if (!cont && s != RING_HYP && at.kept[s] < 0) {
+	if (!cont && focused && at.kept[s] < 0) {
 		at.kept[s] = open ? line : -1;
 		at.kept_len[s] = 0;
 		keep = open;
