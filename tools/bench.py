@@ -1149,6 +1149,15 @@ NOISY_METHOD = """\
   is a QEMU turn, not a hold: on a board, with a CPU each, the holder goes on at once. The
   victim's own counts are the same on every tree (a kick and an entry for each VMID wrap the
   neighbour's restarts make, 192 Hyp cycles a period at median).
+- **The console lock's longest wait** (0 on the trees before 7e22ba3, which keeps each
+  partition's open line apart, and whose drain does a few instructions more a byte; 15,771
+  and 17,217 on the two trees since): QEMU's PL011 takes every byte at once, so one drain under the lock sends the whole
+  backlog the console flood left (thousands of bytes), where a board's 16-byte FIFO ends a
+  hold after 16; a CPU that wants the lock meanwhile (to put a line, or its stats at the
+  end) waits for it, a whole QEMU turn if the holder's ends. Not traced to the CPU that
+  waited. The victim's latencies and entries in the noise table are as before; in the
+  counters table its Hyp cycles for the whole run are about 23,000 more (cpu2's too), as such
+  a wait would make them.
 - **Passthrough-interrupt flood:** the neighbour has QEMU virt's PL031 passed through and
   raises its alarm again as soon as it took the last one (the match register written with the
   current count: QEMU raises the alarm at once, as the passthrough-SPI figure uses), so its
