@@ -20,8 +20,8 @@
  * echo of Enter, nothing: the line has ended).  The focused partition's (the one input goes
  * to) shows its whole line again instead, up to CONSOLE_ECHO_MAX bytes (line_begins, each
  * partition's kept apart): a shell's prompt and what was typed at it, then the keystroke's
- * echo.  So a line on the
- * terminal is still one source's, and a shell's echo is not a tagged line a keystroke.
+ * echo.  So a line on the terminal is still one source's, and a shell's echo is not a tagged
+ * line a keystroke.
  *
  * Nothing here waits for the UART once a partition can run: the rings drain
  * whenever the UART has room, from the writer and from the UART's transmit
@@ -58,8 +58,6 @@
 #include "hyp/dev/console.h"
 #include "hyp/dev/monitor.h"
 #include "hyp/dev/vuart.h"
-#include <string.h>
-
 #include "platform/uart.h"
 
 #define CONSOLE_HYP_RING 4096U /* powers of two */
